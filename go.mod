@@ -1,0 +1,3 @@
+module github.com/vitgo/vit
+
+go 1.26
