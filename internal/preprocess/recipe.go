@@ -62,3 +62,9 @@ func Patchify(src []float32, c, h, w, p int, dst []float32) {
 		}
 	}
 }
+
+// DefaultHF is the recipe of HF's image processor for modelType ("vit",
+// "deit") when a checkpoint has no preprocessor_config.json.
+func DefaultHF(modelType string, imageSize, channels int) Recipe {
+	return Recipe{Channels: channels, Height: imageSize, Width: imageSize}
+}
