@@ -1,0 +1,229 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unsafe"
+)
+
+// stFile is one opened safetensors file: its bytes (memory-mapped where the
+// platform allows) and its validated header.
+type stFile struct {
+	name      string // for errors
+	data      []byte // the whole file
+	dataStart int64  // offset of the data section
+	mapped    bool
+	hdr       *stHeader
+}
+
+// openST maps and validates the safetensors file at path.
+func openST(p string) (*stFile, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if size > math.MaxInt {
+		return nil, fmt.Errorf("%s: %d bytes do not fit in memory", p, size)
+	}
+	hdr, start, err := readHeaderFrom(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	data, mapped, err := mapFile(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("map %s: %w", p, err)
+	}
+	sf := &stFile{name: p, data: data, dataStart: start, mapped: mapped, hdr: hdr}
+	for _, t := range hdr.tensors {
+		t.file = sf
+	}
+	return sf, nil
+}
+
+// openSTBytes validates an in-memory safetensors file.
+func openSTBytes(name string, b []byte) (*stFile, error) {
+	hdr, err := parseFile(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	sf := &stFile{name: name, data: b, dataStart: int64(len(b)) - hdr.dataLen, hdr: hdr}
+	for _, t := range hdr.tensors {
+		t.file = sf
+	}
+	return sf, nil
+}
+
+// bytes returns the stored bytes of t.
+func (f *stFile) bytes(t *stTensor) []byte {
+	return f.data[f.dataStart+t.begin : f.dataStart+t.end]
+}
+
+// release drops the resident pages of t once it has been converted.
+func (f *stFile) release(t *stTensor) {
+	if f.mapped {
+		dropPages(f.bytes(t))
+	}
+}
+
+func (f *stFile) close() error {
+	if f.mapped && f.data != nil {
+		err := unmapFile(f.data)
+		f.data = nil
+		return err
+	}
+	f.data = nil
+	return nil
+}
+
+func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// checkpoint is the union of the tensors of one or more safetensors files.
+type checkpoint struct {
+	files  []*stFile
+	byName map[string]*stTensor
+	used   map[string]bool
+}
+
+func (c *checkpoint) close() error {
+	var first error
+	for _, f := range c.files {
+		if err := f.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// names returns the tensor names, sorted.
+func (c *checkpoint) names() []string {
+	s := make([]string, 0, len(c.byName))
+	for k := range c.byName {
+		s = append(s, k)
+	}
+	sort.Strings(s)
+	return s
+}
+
+func (c *checkpoint) add(f *stFile) error {
+	c.files = append(c.files, f)
+	for _, t := range f.hdr.tensors {
+		if o, dup := c.byName[t.name]; dup {
+			return fmt.Errorf("tensor %q is in both %s and %s", t.name, o.file.name, f.name)
+		}
+		c.byName[t.name] = t
+	}
+	return nil
+}
+
+// shardIndex is model.safetensors.index.json.
+type shardIndex struct {
+	WeightMap map[string]string `json:"weight_map"`
+}
+
+// openCheckpoint opens model.safetensors, or the shards listed in
+// model.safetensors.index.json, from dir. readFile and open abstract the
+// OS file system and fs.FS.
+func openCheckpoint(dir string, fsys fs.FS) (*checkpoint, error) {
+	c := &checkpoint{byName: map[string]*stTensor{}, used: map[string]bool{}}
+	join := func(name string) string {
+		if fsys != nil {
+			return path.Join(dir, name)
+		}
+		return filepath.Join(dir, name)
+	}
+	openOne := func(name string) error {
+		p := join(name)
+		var f *stFile
+		var err error
+		if fsys != nil {
+			var b []byte
+			b, err = fs.ReadFile(fsys, p)
+			if err == nil {
+				f, err = openSTBytes(p, b)
+			}
+		} else {
+			f, err = openST(p)
+		}
+		if err != nil {
+			return err
+		}
+		return c.add(f)
+	}
+	idxPath := join("model.safetensors.index.json")
+	idx, err := readFileFS(fsys, idxPath)
+	switch {
+	case err == nil:
+		var si shardIndex
+		if err := json.Unmarshal(idx, &si); err != nil {
+			return nil, fmt.Errorf("%s: %w", idxPath, err)
+		}
+		if len(si.WeightMap) == 0 {
+			return nil, fmt.Errorf("%s: empty weight_map", idxPath)
+		}
+		shards := map[string]bool{}
+		for _, s := range si.WeightMap {
+			if s == "" || strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
+				return nil, fmt.Errorf("%s: shard name %q is not a plain file name", idxPath, s)
+			}
+			shards[s] = true
+		}
+		names := make([]string, 0, len(shards))
+		for s := range shards {
+			names = append(names, s)
+		}
+		sort.Strings(names)
+		for _, s := range names {
+			if err := openOne(s); err != nil {
+				c.close()
+				return nil, err
+			}
+		}
+		for k, s := range si.WeightMap {
+			t, ok := c.byName[k]
+			if !ok {
+				c.close()
+				return nil, fmt.Errorf("%s: tensor %q is listed for %s but not stored there", idxPath, k, s)
+			}
+			if path.Base(t.file.name) != s && filepath.Base(t.file.name) != s {
+				c.close()
+				return nil, fmt.Errorf("%s: tensor %q is listed for %s but stored in %s", idxPath, k, s, t.file.name)
+			}
+		}
+		for k, t := range c.byName {
+			if _, ok := si.WeightMap[k]; !ok {
+				c.close()
+				return nil, fmt.Errorf("%s: tensor %q of %s is not in weight_map", idxPath, k, t.file.name)
+			}
+		}
+	case isNotExist(err):
+		if err := openOne("model.safetensors"); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	return c, nil
+}
+
+func readFileFS(fsys fs.FS, p string) ([]byte, error) {
+	if fsys != nil {
+		return fs.ReadFile(fsys, p)
+	}
+	return os.ReadFile(p)
+}
+
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,0 +1,136 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/vitgo/vit/internal/kernels"
+)
+
+// workspace holds the activations of one Forward call; buffers only grow,
+// so calls with the same or smaller batch allocate nothing.
+type workspace struct {
+	x    []float32 // [B·T, D] residual stream
+	h    []float32 // [B·T, D] LayerNorm output
+	qkv  []float32 // [B·T, 3D] q | k | v per token
+	att  []float32 // [B·T, D] attention output, heads concatenated
+	mlp  []float32 // [B·T, F] MLP hidden
+	cls  []float32 // [B, D] final-normed class tokens
+	dist []float32 // [B, D] final-normed distillation tokens
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func (ws *workspace) ensure(c *Config, b, t int) {
+	bt, d := b*t, c.Hidden
+	ws.x = grow(ws.x, bt*d)
+	ws.h = grow(ws.h, bt*d)
+	ws.qkv = grow(ws.qkv, bt*3*d)
+	ws.att = grow(ws.att, bt*d)
+	ws.mlp = grow(ws.mlp, bt*c.Intermediate)
+	ws.cls = grow(ws.cls, b*d)
+	ws.dist = grow(ws.dist, b*d)
+}
+
+// Forward runs b images given as patches [B, gh·gw, C·P·P] and writes
+// logits [B, L]. Grids other than the native one use bicubically resampled
+// position embeddings. Not safe for concurrent use: buffers are reused.
+func (m *Model) Forward(patches []float32, b, gh, gw int, logits []float32) error {
+	return m.forward(patches, b, gh, gw, logits, nil)
+}
+
+// ForwardHidden is Forward that also calls hidden after every block with
+// the residual stream x [B·T, D] (T = prefix tokens + gh·gw), valid only
+// during the call.
+func (m *Model) ForwardHidden(patches []float32, b, gh, gw int, logits []float32, hidden func(layer int, x []float32)) error {
+	return m.forward(patches, b, gh, gw, logits, hidden)
+}
+
+func (c *Config) checkInput(patches []float32, b, gh, gw int, logits []float32) error {
+	cpp := c.Channels * c.PatchSize * c.PatchSize
+	switch {
+	case b <= 0 || gh <= 0 || gw <= 0:
+		return fmt.Errorf("forward: batch %d, grid %d×%d: want positive sizes", b, gh, gw)
+	case gh*gw > 1<<16:
+		return fmt.Errorf("forward: grid %d×%d has too many patches", gh, gw)
+	case len(patches) < b*gh*gw*cpp:
+		return fmt.Errorf("forward: patches has %d values, want %d (B %d × %d patches × %d)", len(patches), b*gh*gw*cpp, b, gh*gw, cpp)
+	case len(logits) < b*c.NumClasses:
+		return fmt.Errorf("forward: logits has %d values, want %d (B %d × %d classes)", len(logits), b*c.NumClasses, b, c.NumClasses)
+	}
+	return nil
+}
+
+func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidden func(int, []float32)) error {
+	c := &m.Config
+	if m.pool == nil {
+		return errClosed
+	}
+	if err := c.checkInput(patches, b, gh, gw, logits); err != nil {
+		return err
+	}
+	w, p := m.w, m.pool
+	d, f, l := c.Hidden, c.Intermediate, c.NumClasses
+	np, pre := gh*gw, c.prefix()
+	t := pre + np
+	bt := b * t
+	cpp := c.Channels * c.PatchSize * c.PatchSize
+	eps := float32(c.LayerNormEps)
+	pos := m.posEmbed(gh, gw) // [T, D]
+	ws := &m.ws
+	ws.ensure(c, b, t)
+	x := ws.x // [B·T, D]
+
+	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos.
+	for i := 0; i < b; i++ {
+		xi := x[i*t*d : (i+1)*t*d] // [T, D]
+		copy(xi, pos)
+		add(xi[:d], w.Cls.data)
+		if c.Distilled {
+			add(xi[d:2*d], w.Dist.data)
+		}
+		kernels.Linear(p, np, patches[i*np*cpp:], cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
+	}
+
+	var qkvB []float32
+	for li := range w.Blocks {
+		blk := &w.Blocks[li]
+		if blk.Attn.QKVB != nil {
+			qkvB = blk.Attn.QKVB.data
+		}
+		kernels.LayerNorm(bt, d, x, d, blk.Norm1W.data, blk.Norm1B.data, eps, ws.h, d)
+		kernels.Linear(p, bt, ws.h, d, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, false, ws.qkv, 3*d)
+		kernels.Attention(p, b, t, c.Heads, d/c.Heads, ws.qkv, ws.att)
+		kernels.Linear(p, bt, ws.att, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, x, d)
+		kernels.LayerNorm(bt, d, x, d, blk.Norm2W.data, blk.Norm2B.data, eps, ws.h, d)
+		kernels.Linear(p, bt, ws.h, d, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, false, ws.mlp, f)
+		kernels.Linear(p, bt, ws.mlp, f, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, x, d)
+		if hidden != nil {
+			hidden(li, x[:bt*d])
+		}
+	}
+
+	// Final LayerNorm on the class (and distillation) token of each image
+	// (rows T·D apart), then the head(s).
+	kernels.LayerNorm(b, d, x, t*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
+	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
+	if c.DistHead {
+		kernels.LayerNorm(b, d, x[d:], t*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
+		for i := range logits[:b*l] {
+			logits[i] *= 0.5
+		}
+	}
+	return nil
+}
+
+// add does dst += src.
+func add(dst, src []float32) {
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}

@@ -1,0 +1,343 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vitgo/vit/internal/kernels"
+)
+
+// param is one parameter of the model as the reference modules name it,
+// bound to the checkpoint tensors that hold it (several stacked along rows
+// for q|k|v) until it is materialized.
+type param struct {
+	name   string      // canonical name, for errors
+	shape  []int       // canonical shape: [rows, cols] for matrices, [n] for vectors
+	parts  []*stTensor // row blocks, in order; nil parts for Random
+	data   []float32   // materialized values (nil after packing unless kept)
+	packed *kernels.PackedB
+}
+
+func (p *param) numel() int {
+	n := 1
+	for _, d := range p.shape {
+		n *= d
+	}
+	return n
+}
+
+// PatchEmbed is the patch projection: a conv with stride P viewed as a
+// linear map of flattened [C, P, P] patches.
+type PatchEmbed struct {
+	W *param // [D, C·P·P]
+	B *param // [D]
+}
+
+// Attention is multi-head self-attention with fused q|k|v rows.
+type Attention struct {
+	QKVW  *param // [3D, D] rows q | k | v
+	QKVB  *param // [3D] (nil when the config has no qkv bias)
+	ProjW *param // [D, D]
+	ProjB *param // [D]
+}
+
+// MLP is fc1 → activation → fc2.
+type MLP struct {
+	FC1W *param // [F, D]
+	FC1B *param // [F]
+	FC2W *param // [D, F]
+	FC2B *param // [D]
+}
+
+// Block is one pre-norm encoder block.
+type Block struct {
+	Norm1W, Norm1B *param // [D]
+	Attn           Attention
+	Norm2W, Norm2B *param // [D]
+	MLP            MLP
+}
+
+// Head is a linear classifier.
+type Head struct {
+	W *param // [L, D]
+	B *param // [L]
+}
+
+// weights is the whole encoder and its head(s).
+type weights struct {
+	Patch        PatchEmbed
+	Cls          *param // [D]
+	Dist         *param // [D] distillation token (nil unless Distilled)
+	Pos          *param // [T0, D] for the native grid, prefix tokens first
+	Blocks       []Block
+	NormW, NormB *param // [D] final LayerNorm
+	Head         Head
+	DistHead     Head // W nil unless Config.DistHead
+}
+
+// newWeights allocates the parameter descriptors for c (no values).
+func newWeights(c *Config) *weights {
+	d, f, l := c.Hidden, c.Intermediate, c.NumClasses
+	cpp := c.Channels * c.PatchSize * c.PatchSize
+	t0 := c.prefix() + c.grid()*c.grid()
+	np := func(name string, shape ...int) *param { return &param{name: name, shape: shape} }
+	w := &weights{
+		Patch: PatchEmbed{W: np("patch.w", d, cpp), B: np("patch.b", d)},
+		Cls:   np("cls", d),
+		Pos:   np("pos", t0, d),
+		NormW: np("norm.w", d), NormB: np("norm.b", d),
+		Head: Head{W: np("head.w", l, d), B: np("head.b", l)},
+	}
+	if c.Distilled {
+		w.Dist = np("dist", d)
+	}
+	if c.DistHead {
+		w.DistHead = Head{W: np("head_dist.w", l, d), B: np("head_dist.b", l)}
+	}
+	w.Blocks = make([]Block, c.Layers)
+	for i := range w.Blocks {
+		s := "blocks." + strconv.Itoa(i) + "."
+		b := &w.Blocks[i]
+		b.Norm1W, b.Norm1B = np(s+"norm1.w", d), np(s+"norm1.b", d)
+		b.Norm2W, b.Norm2B = np(s+"norm2.w", d), np(s+"norm2.b", d)
+		b.Attn = Attention{QKVW: np(s+"qkv.w", 3*d, d), ProjW: np(s+"proj.w", d, d), ProjB: np(s+"proj.b", d)}
+		if c.QKVBias {
+			b.Attn.QKVB = np(s+"qkv.b", 3*d)
+		}
+		b.MLP = MLP{FC1W: np(s+"fc1.w", f, d), FC1B: np(s+"fc1.b", f), FC2W: np(s+"fc2.w", d, f), FC2B: np(s+"fc2.b", d)}
+	}
+	return w
+}
+
+// all lists every parameter once, in checkpoint order.
+func (w *weights) all() []*param {
+	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Pos}
+	for i := range w.Blocks {
+		b := &w.Blocks[i]
+		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.ProjW, b.Attn.ProjB,
+			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.FC2W, b.MLP.FC2B)
+	}
+	ps = append(ps, w.NormW, w.NormB, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
+	out := ps[:0]
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// key binds one checkpoint key to a row block of a parameter.
+type key struct {
+	name  string   // checkpoint key; %d is the block index
+	shape []string // stored shape in symbols: D, F, 3D, C, P, T, L or a number
+	dst   func(w *weights, b *Block) *param
+	part  int // row block of dst (q=0, k=1, v=2), of nparts
+	parts int // 0 or 1: the whole parameter
+	when  func(c *Config) bool
+}
+
+func always(*Config) bool    { return true }
+func qkvBias(c *Config) bool { return c.QKVBias }
+func distTok(c *Config) bool { return c.Distilled }
+func distHd(c *Config) bool  { return c.DistHead }
+func oneHead(c *Config) bool { return !c.DistHead }
+
+// hfKeys is the transformers ViT/DeiT key table; p is "vit" or "deit".
+func hfKeys(p string) (global, block []key) {
+	g := func(name string, shape []string, dst func(*weights, *Block) *param, when func(*Config) bool) key {
+		return key{name: name, shape: shape, dst: dst, when: when}
+	}
+	global = []key{
+		g(p+".embeddings.cls_token", []string{"1", "1", "D"}, func(w *weights, _ *Block) *param { return w.Cls }, always),
+		g(p+".embeddings.distillation_token", []string{"1", "1", "D"}, func(w *weights, _ *Block) *param { return w.Dist }, distTok),
+		g(p+".embeddings.position_embeddings", []string{"1", "T", "D"}, func(w *weights, _ *Block) *param { return w.Pos }, always),
+		g(p+".embeddings.patch_embeddings.projection.weight", []string{"D", "C", "P", "P"}, func(w *weights, _ *Block) *param { return w.Patch.W }, always),
+		g(p+".embeddings.patch_embeddings.projection.bias", []string{"D"}, func(w *weights, _ *Block) *param { return w.Patch.B }, always),
+		g(p+".layernorm.weight", []string{"D"}, func(w *weights, _ *Block) *param { return w.NormW }, always),
+		g(p+".layernorm.bias", []string{"D"}, func(w *weights, _ *Block) *param { return w.NormB }, always),
+		g("classifier.weight", []string{"L", "D"}, func(w *weights, _ *Block) *param { return w.Head.W }, oneHead),
+		g("classifier.bias", []string{"L"}, func(w *weights, _ *Block) *param { return w.Head.B }, oneHead),
+		g("cls_classifier.weight", []string{"L", "D"}, func(w *weights, _ *Block) *param { return w.Head.W }, distHd),
+		g("cls_classifier.bias", []string{"L"}, func(w *weights, _ *Block) *param { return w.Head.B }, distHd),
+		g("distillation_classifier.weight", []string{"L", "D"}, func(w *weights, _ *Block) *param { return w.DistHead.W }, distHd),
+		g("distillation_classifier.bias", []string{"L"}, func(w *weights, _ *Block) *param { return w.DistHead.B }, distHd),
+	}
+	l := p + ".encoder.layer.%d."
+	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
+		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
+	}
+	block = []key{
+		b("layernorm_before.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, 0, 1, always),
+		b("layernorm_before.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, 0, 1, always),
+		b("attention.attention.query.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 0, 3, always),
+		b("attention.attention.key.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 1, 3, always),
+		b("attention.attention.value.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 2, 3, always),
+		b("attention.attention.query.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 0, 3, qkvBias),
+		b("attention.attention.key.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 1, 3, qkvBias),
+		b("attention.attention.value.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 2, 3, qkvBias),
+		b("attention.output.dense.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, 0, 1, always),
+		b("attention.output.dense.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, 0, 1, always),
+		b("layernorm_after.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, 0, 1, always),
+		b("layernorm_after.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, 0, 1, always),
+		b("intermediate.dense.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, 0, 1, always),
+		b("intermediate.dense.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, 0, 1, always),
+		b("output.dense.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, 0, 1, always),
+		b("output.dense.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, 0, 1, always),
+	}
+	return global, block
+}
+
+// timmKeys is the timm VisionTransformer (and distilled DeiT) key table.
+func timmKeys() (global, block []key) {
+	g := func(name string, shape []string, dst func(*weights) *param, when func(*Config) bool) key {
+		return key{name: name, shape: shape, dst: func(w *weights, _ *Block) *param { return dst(w) }, when: when}
+	}
+	global = []key{
+		g("cls_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Cls }, always),
+		g("dist_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Dist }, distTok),
+		g("pos_embed", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, always),
+		g("patch_embed.proj.weight", []string{"D", "C", "P", "P"}, func(w *weights) *param { return w.Patch.W }, always),
+		g("patch_embed.proj.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, always),
+		g("norm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, always),
+		g("norm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, always),
+		g("head.weight", []string{"L", "D"}, func(w *weights) *param { return w.Head.W }, always),
+		g("head.bias", []string{"L"}, func(w *weights) *param { return w.Head.B }, always),
+		g("head_dist.weight", []string{"L", "D"}, func(w *weights) *param { return w.DistHead.W }, distHd),
+		g("head_dist.bias", []string{"L"}, func(w *weights) *param { return w.DistHead.B }, distHd),
+	}
+	b := func(name string, shape []string, dst func(*Block) *param, when func(*Config) bool) key {
+		return key{name: "blocks.%d." + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, when: when}
+	}
+	block = []key{
+		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, always),
+		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, always),
+		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, always),
+		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, qkvBias),
+		b("attn.proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, always),
+		b("attn.proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, always),
+		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, always),
+		b("norm2.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, always),
+		b("mlp.fc1.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, always),
+		b("mlp.fc1.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, always),
+		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, always),
+		b("mlp.fc2.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, always),
+	}
+	return global, block
+}
+
+// expectedLayouts describes, for errors, what detectLayout looks for.
+const expectedLayouts = "want a Hugging Face ViT (vit.embeddings.cls_token, vit.encoder.layer.0.attention.attention.query.weight, classifier.weight), " +
+	"a Hugging Face DeiT (deit.embeddings.cls_token, deit.embeddings.distillation_token, cls_classifier.weight or classifier.weight) " +
+	"or a timm ViT (cls_token, pos_embed, blocks.0.attn.qkv.weight, head.weight) checkpoint"
+
+// detectLayout names the layout of the checkpoint keys.
+func detectLayout(has func(string) bool) string {
+	switch {
+	case has("vit.embeddings.cls_token"):
+		return LayoutHFViT
+	case has("deit.embeddings.cls_token"):
+		return LayoutHFDeiT
+	case has("cls_token") && has("blocks.0.attn.qkv.weight"):
+		return LayoutTimm
+	}
+	return ""
+}
+
+// bind attaches every checkpoint tensor to exactly one parameter of w,
+// checking shapes; any missing, extra or mis-shaped tensor is an error.
+func bind(ck *checkpoint, c *Config, w *weights) error {
+	var global, block []key
+	switch c.Layout {
+	case LayoutHFViT:
+		global, block = hfKeys("vit")
+	case LayoutHFDeiT:
+		global, block = hfKeys("deit")
+	case LayoutTimm:
+		global, block = timmKeys()
+	default:
+		return fmt.Errorf("unknown layout %q", c.Layout)
+	}
+	sym := map[string]int{
+		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
+		"T": c.prefix() + c.grid()*c.grid(), "L": c.NumClasses,
+	}
+	used := map[string]bool{}
+	one := func(k key, name string, b *Block) error {
+		if !k.when(c) {
+			return nil
+		}
+		want := make([]int, len(k.shape))
+		for i, s := range k.shape {
+			if v, ok := sym[s]; ok {
+				want[i] = v
+			} else {
+				want[i], _ = strconv.Atoi(s)
+			}
+		}
+		t, ok := ck.byName[name]
+		if !ok {
+			return fmt.Errorf("missing tensor %s, want shape %s", name, shapeString(want))
+		}
+		if !equalShape(t.shape, want) {
+			return fmt.Errorf("tensor %s: shape %s, want %s", name, shapeString(t.shape), shapeString(want))
+		}
+		p := k.dst(w, b)
+		parts := max(k.parts, 1)
+		if p.parts == nil {
+			p.parts = make([]*stTensor, parts)
+		}
+		p.parts[k.part] = t
+		used[name] = true
+		return nil
+	}
+	for _, k := range global {
+		if err := one(k, k.name, nil); err != nil {
+			return err
+		}
+	}
+	for i := range w.Blocks {
+		for _, k := range block {
+			if err := one(k, strings.Replace(k.name, "%d", strconv.Itoa(i), 1), &w.Blocks[i]); err != nil {
+				return err
+			}
+		}
+	}
+	var extra []string
+	for name := range ck.byName {
+		if !used[name] {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		t := ck.byName[extra[0]]
+		more := ""
+		if len(extra) > 1 {
+			more = fmt.Sprintf(" (and %d more: %s)", len(extra)-1, strings.Join(head(extra[1:], 4), ", "))
+		}
+		return fmt.Errorf("unexpected tensor %s, shape %s, in a %s checkpoint with %d layers%s", extra[0], shapeString(t.shape), c.Layout, c.Layers, more)
+	}
+	return nil
+}
+
+func head(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], "…")
+	}
+	return s
+}
+
+func equalShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

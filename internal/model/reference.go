@@ -1,0 +1,175 @@
+package model
+
+import (
+	"errors"
+	"math"
+)
+
+// This file is the specification of the forward pass: plain loops,
+// float64 accumulation, one image at a time, no kernels. Tests compare the
+// fast path (forward.go) and PyTorch with it. It needs the raw weights
+// (load with keepRaw).
+
+// referenceForward returns the residual stream after every block
+// ([layers][B·T·D]) and the logits [B, L].
+func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32, []float32, error) {
+	c := &m.Config
+	w := m.w
+	if w.Patch.W.data == nil {
+		return nil, nil, errors.New("reference forward needs the raw weights")
+	}
+	if err := c.checkInput(patches, b, gh, gw, make([]float32, b*c.NumClasses)); err != nil {
+		return nil, nil, err
+	}
+	d, l := c.Hidden, c.NumClasses
+	np, pre := gh*gw, c.prefix()
+	t := pre + np
+	cpp := c.Channels * c.PatchSize * c.PatchSize
+	pos := m.posEmbed(gh, gw)
+	hidden := make([][]float32, c.Layers)
+	for i := range hidden {
+		hidden[i] = make([]float32, b*t*d)
+	}
+	logits := make([]float32, b*l)
+	for bi := 0; bi < b; bi++ {
+		// PatchEmbed, class/distillation tokens, position embeddings.
+		x := make([]float32, t*d) // [T, D]
+		copy(x[:d], w.Cls.data)
+		if c.Distilled {
+			copy(x[d:2*d], w.Dist.data)
+		}
+		img := patches[bi*np*cpp : (bi+1)*np*cpp] // [Np, C·P·P]
+		linearRef(img, np, cpp, w.Patch.W.data, w.Patch.B.data, d, x[pre*d:])
+		for i := range x {
+			x[i] += pos[i]
+		}
+		for li := range w.Blocks {
+			blockRef(c, &w.Blocks[li], x, t)
+			copy(hidden[li][bi*t*d:], x)
+		}
+		// Final LayerNorm of the class (and distillation) token; head(s).
+		h := make([]float32, d)
+		layerNormRef(x[:d], w.NormW.data, w.NormB.data, c.LayerNormEps, h)
+		out := logits[bi*l : (bi+1)*l]
+		linearRef(h, 1, d, w.Head.W.data, w.Head.B.data, l, out)
+		if c.DistHead {
+			hd := make([]float32, d)
+			layerNormRef(x[d:2*d], w.NormW.data, w.NormB.data, c.LayerNormEps, hd)
+			od := make([]float32, l)
+			linearRef(hd, 1, d, w.DistHead.W.data, w.DistHead.B.data, l, od)
+			for i := range out {
+				out[i] = (out[i] + od[i]) / 2
+			}
+		}
+	}
+	return hidden, logits, nil
+}
+
+// blockRef applies one pre-norm block to x [T, D] in place:
+// x += Attn(LN1(x)); x += MLP(LN2(x)).
+func blockRef(c *Config, blk *Block, x []float32, t int) {
+	d, f, nh := c.Hidden, c.Intermediate, c.Heads
+	dh := d / nh
+	h := make([]float32, t*d) // [T, D]
+	for i := 0; i < t; i++ {
+		layerNormRef(x[i*d:(i+1)*d], blk.Norm1W.data, blk.Norm1B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	}
+	qkvB := make([]float32, 3*d)
+	if blk.Attn.QKVB != nil {
+		qkvB = blk.Attn.QKVB.data
+	}
+	qkv := make([]float32, t*3*d) // [T, 3D]: q | k | v, each [H, Dh]
+	linearRef(h, t, d, blk.Attn.QKVW.data, qkvB, 3*d, qkv)
+	att := make([]float32, t*d) // [T, D]
+	s := make([]float64, t)     // scores of one query
+	scale := 1 / math.Sqrt(float64(dh))
+	for hd := 0; hd < nh; hd++ {
+		for i := 0; i < t; i++ {
+			q := qkv[i*3*d+hd*dh:]
+			mx := math.Inf(-1)
+			for j := 0; j < t; j++ {
+				k := qkv[j*3*d+d+hd*dh:]
+				var acc float64
+				for e := 0; e < dh; e++ {
+					acc += float64(q[e]) * float64(k[e])
+				}
+				s[j] = acc * scale
+				mx = math.Max(mx, s[j])
+			}
+			var sum float64
+			for j := range s {
+				s[j] = math.Exp(s[j] - mx)
+				sum += s[j]
+			}
+			for e := 0; e < dh; e++ {
+				var acc float64
+				for j := 0; j < t; j++ {
+					acc += s[j] / sum * float64(qkv[j*3*d+2*d+hd*dh+e])
+				}
+				att[i*d+hd*dh+e] = float32(acc)
+			}
+		}
+	}
+	proj := make([]float32, t*d)
+	linearRef(att, t, d, blk.Attn.ProjW.data, blk.Attn.ProjB.data, d, proj)
+	for i := range x {
+		x[i] += proj[i]
+	}
+	for i := 0; i < t; i++ {
+		layerNormRef(x[i*d:(i+1)*d], blk.Norm2W.data, blk.Norm2B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	}
+	mid := make([]float32, t*f) // [T, F]
+	linearRef(h, t, d, blk.MLP.FC1W.data, blk.MLP.FC1B.data, f, mid)
+	for i, v := range mid {
+		mid[i] = float32(actRef(c.HiddenAct, float64(v)))
+	}
+	out := make([]float32, t*d)
+	linearRef(mid, t, f, blk.MLP.FC2W.data, blk.MLP.FC2B.data, d, out)
+	for i := range x {
+		x[i] += out[i]
+	}
+}
+
+// linearRef computes y [m, n] = a [m, k] · wᵀ + bias, w [n, k].
+func linearRef(a []float32, m, k int, w, bias []float32, n int, y []float32) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			acc := float64(bias[j])
+			for e := 0; e < k; e++ {
+				acc += float64(a[i*k+e]) * float64(w[j*k+e])
+			}
+			y[i*n+j] = float32(acc)
+		}
+	}
+}
+
+// layerNormRef normalizes x [D] with biased variance, as torch.nn.LayerNorm.
+func layerNormRef(x, gamma, beta []float32, eps float64, y []float32) {
+	var mean, vs float64
+	for _, v := range x {
+		mean += float64(v)
+	}
+	mean /= float64(len(x))
+	for _, v := range x {
+		vs += (float64(v) - mean) * (float64(v) - mean)
+	}
+	inv := 1 / math.Sqrt(vs/float64(len(x))+eps)
+	for i, v := range x {
+		y[i] = float32((float64(v)-mean)*inv*float64(gamma[i]) + float64(beta[i]))
+	}
+}
+
+// actRef is the MLP activation by its HF name.
+func actRef(name string, x float64) float64 {
+	switch name {
+	case "gelu", "gelu_python":
+		return 0.5 * x * (1 + math.Erf(x/math.Sqrt2))
+	case "gelu_new", "gelu_pytorch_tanh", "gelu_fast":
+		return 0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x)))
+	case "quick_gelu":
+		return x / (1 + math.Exp(-1.702*x))
+	case "relu":
+		return math.Max(x, 0)
+	}
+	panic("actRef: unknown activation " + name) // Config.check rejected it
+}
