@@ -1,0 +1,243 @@
+package preprocess
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+)
+
+// This file converts decoded images to flat 8-bit rasters the way PIL 9.4's
+// Image.convert("RGB") and convert("L") do (Convert.c): alpha is dropped,
+// not composited; L = (19595·R + 38470·G + 7471·B + 0x8000) >> 16; CMYK
+// uses cmyk2rgb; 16-bit gray opens in PIL as mode I and clips at 255;
+// other 16-bit images keep their high byte. Each case switches on the
+// concrete type once and walks Pix directly.
+
+// luma is PIL's L24 with its rounding shift.
+func luma(r, g, b uint8) uint8 {
+	return uint8((uint32(r)*19595 + uint32(g)*38470 + uint32(b)*7471 + 0x8000) >> 16)
+}
+
+// put writes one RGB pixel to out at index i (in pixels) for c channels.
+func put(out []uint8, i, c int, r, g, b uint8) {
+	if c == 1 {
+		out[i] = luma(r, g, b)
+		return
+	}
+	out[3*i], out[3*i+1], out[3*i+2] = r, g, b
+}
+
+// libjpeg's YCbCr→RGB tables (jdcolor.c, SCALEBITS 16), built once.
+var ycc struct {
+	crR, cbB [256]int32
+	crG, cbG [256]int32
+}
+
+func init() {
+	const scale = 16
+	const half = 1 << (scale - 1)
+	fix := func(x float64) int32 { return int32(x*(1<<scale) + 0.5) }
+	for i := 0; i < 256; i++ {
+		x := int32(i) - 128
+		ycc.crR[i] = (fix(1.40200)*x + half) >> scale
+		ycc.cbB[i] = (fix(1.77200)*x + half) >> scale
+		ycc.crG[i] = -fix(0.71414) * x
+		ycc.cbG[i] = -fix(0.34414)*x + half
+	}
+}
+
+func clampU8(v int32) uint8 {
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return uint8(v)
+}
+
+// yccToRGB is libjpeg's ycc_rgb_convert for one pixel.
+func yccToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
+	yy := int32(y)
+	return clampU8(yy + ycc.crR[cr]),
+		clampU8(yy + ((ycc.cbG[cb] + ycc.crG[cr]) >> 16)),
+		clampU8(yy + ycc.cbB[cb])
+}
+
+// cmykToRGB is PIL's cmyk2rgb.
+func cmykToRGB(c, m, y, k uint8) (uint8, uint8, uint8) {
+	nk := int32(255 - k)
+	f := func(v uint8) uint8 {
+		t := int32(v)*nk + 128
+		return clampU8(nk - ((t>>8)+t)>>8)
+	}
+	return f(c), f(m), f(y)
+}
+
+// toRaster converts img to c channels (1: L, 3: RGB). 16-bit gray (Gray16,
+// and NRGBA64 when clipGray16 says it came from 16-bit gray with tRNS)
+// clips at 255 as PIL's modes I and I;16 do.
+func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("empty %d×%d image", w, h)
+	}
+	out := &raster{w: w, h: h, c: c, pix: make([]uint8, w*h*c)}
+	o := out.pix
+	switch m := img.(type) {
+	case *image.YCbCr:
+		yccRaster(m, out)
+	case *image.NYCbCrA:
+		yccRaster(&m.YCbCr, out)
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			row := m.Pix[(y)*m.Stride : y*m.Stride+w]
+			if c == 1 {
+				copy(o[y*w:], row)
+				continue
+			}
+			d := o[y*w*3 : (y+1)*w*3]
+			for x, v := range row {
+				d[3*x], d[3*x+1], d[3*x+2] = v, v, v
+			}
+		}
+	case *image.Gray16:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+2*w]
+			for x := 0; x < w; x++ {
+				v16 := uint16(row[2*x])<<8 | uint16(row[2*x+1])
+				v := uint8(min(v16, 255))
+				put(o, y*w+x, c, v, v, v)
+			}
+		}
+	case *image.RGBA:
+		rgbaRaster(m.Pix, m.Stride, 4, 1, out)
+	case *image.NRGBA:
+		rgbaRaster(m.Pix, m.Stride, 4, 1, out)
+	case *image.RGBA64:
+		rgbaRaster(m.Pix, m.Stride, 8, 2, out)
+	case *image.NRGBA64:
+		if clipGray16 {
+			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
+			// keeps mode I.
+			for y := 0; y < h; y++ {
+				row := m.Pix[y*m.Stride : y*m.Stride+8*w]
+				for x := 0; x < w; x++ {
+					v16 := uint16(row[8*x])<<8 | uint16(row[8*x+1])
+					v := uint8(min(v16, 255))
+					put(o, y*w+x, c, v, v, v)
+				}
+			}
+			break
+		}
+		rgbaRaster(m.Pix, m.Stride, 8, 2, out)
+	case *image.CMYK:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+			for x := 0; x < w; x++ {
+				r, g, bb := cmykToRGB(row[4*x], row[4*x+1], row[4*x+2], row[4*x+3])
+				put(o, y*w+x, c, r, g, bb)
+			}
+		}
+	case *image.Paletted:
+		var lut [256][3]uint8
+		for i, col := range m.Palette {
+			if i >= 256 {
+				break
+			}
+			lut[i] = paletteRGB(col)
+		}
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+w]
+			for x, idx := range row {
+				p := lut[idx]
+				put(o, y*w+x, c, p[0], p[1], p[2])
+			}
+		}
+	default:
+		// Rare types (Alpha, Alpha16, custom): the slow generic path.
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				n := color.NRGBA64Model.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA64)
+				put(o, y*w+x, c, uint8(n.R>>8), uint8(n.G>>8), uint8(n.B>>8))
+			}
+		}
+	}
+	return out, nil
+}
+
+// paletteRGB returns a palette entry's stored RGB, without premultiplying.
+func paletteRGB(col color.Color) [3]uint8 {
+	switch p := col.(type) {
+	case color.NRGBA:
+		return [3]uint8{p.R, p.G, p.B}
+	case color.RGBA:
+		if p.A == 255 || p.A == 0 {
+			return [3]uint8{p.R, p.G, p.B}
+		}
+	}
+	n := color.NRGBAModel.Convert(col).(color.NRGBA)
+	return [3]uint8{n.R, n.G, n.B}
+}
+
+// rgbaRaster copies R, G, B (the high byte of each when bytesPer = 2) from
+// Pix rows with px bytes per pixel, dropping alpha.
+func rgbaRaster(pix []uint8, stride, px, bytesPer int, out *raster) {
+	w, h, c := out.w, out.h, out.c
+	o := out.pix
+	for y := 0; y < h; y++ {
+		row := pix[y*stride : y*stride+px*w]
+		if c == 3 && bytesPer == 1 {
+			d := o[y*w*3 : (y+1)*w*3]
+			for x := 0; x < w; x++ {
+				s := row[4*x : 4*x+3 : 4*x+3]
+				d[3*x], d[3*x+1], d[3*x+2] = s[0], s[1], s[2]
+			}
+			continue
+		}
+		for x := 0; x < w; x++ {
+			s := row[px*x:]
+			put(o, y*w+x, c, s[0], s[bytesPer], s[2*bytesPer])
+		}
+	}
+}
+
+// yccRaster converts a YCbCr image with libjpeg's arithmetic. Chroma is
+// upsampled by replication, as Go's decoder stores it; libjpeg's "fancy"
+// triangular upsampling differs at chroma edges (see the JPEG tolerance in
+// the tests).
+func yccRaster(m *image.YCbCr, out *raster) {
+	w, h, c := out.w, out.h, out.c
+	o := out.pix
+	b := m.Rect
+	hs, vs := 1, 1
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hs = 2
+	case image.YCbCrSubsampleRatio420:
+		hs, vs = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		vs = 2
+	case image.YCbCrSubsampleRatio411:
+		hs = 4
+	case image.YCbCrSubsampleRatio410:
+		hs, vs = 4, 2
+	}
+	for y := 0; y < h; y++ {
+		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+		crow := ((b.Min.Y+y)/vs - b.Min.Y/vs) * m.CStride
+		c0 := b.Min.X / hs
+		cb, cr := m.Cb[crow:], m.Cr[crow:]
+		d := o[y*w*c : (y+1)*w*c]
+		for x, yv := range yrow {
+			ci := (b.Min.X+x)/hs - c0
+			r, g, bb := yccToRGB(yv, cb[ci], cr[ci])
+			if c == 1 {
+				d[x] = luma(r, g, bb)
+			} else {
+				d[3*x], d[3*x+1], d[3*x+2] = r, g, bb
+			}
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package preprocess
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// orientation returns the EXIF orientation (1–8) stored in data, or 1.
+// It reads JPEG APP1 "Exif", PNG eXIf, WebP EXIF chunks and a TIFF file's
+// own IFD0, the places PIL's getexif() looks for ImageOps.exif_transpose.
+func orientation(format string, data []byte) int {
+	var tiffData []byte
+	switch format {
+	case "jpeg":
+		tiffData = jpegExif(data)
+	case "png":
+		tiffData = pngExif(data)
+	case "webp":
+		tiffData = webpExif(data)
+	case "tiff":
+		tiffData = data
+	}
+	if tiffData == nil {
+		return 1
+	}
+	return exifOrientation(tiffData)
+}
+
+// jpegExif returns the TIFF structure of the first APP1 Exif segment.
+func jpegExif(data []byte) []byte {
+	i := 2 // after SOI
+	for i+4 <= len(data) {
+		if data[i] != 0xff {
+			return nil
+		}
+		marker := data[i+1]
+		if marker == 0xff { // fill byte
+			i++
+			continue
+		}
+		if marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7) {
+			i += 2
+			continue
+		}
+		if marker == 0xda || marker == 0xd9 { // start of scan, end of image
+			return nil
+		}
+		n := int(binary.BigEndian.Uint16(data[i+2:]))
+		if n < 2 || i+2+n > len(data) {
+			return nil
+		}
+		seg := data[i+4 : i+2+n]
+		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
+			return seg[6:]
+		}
+		i += 2 + n
+	}
+	return nil
+}
+
+// pngExif returns the payload of the eXIf chunk.
+func pngExif(data []byte) []byte {
+	i := 8
+	for i+8 <= len(data) {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		typ := string(data[i+4 : i+8])
+		if n < 0 || n > len(data)-i-12 {
+			return nil
+		}
+		if typ == "eXIf" {
+			return data[i+8 : i+8+n]
+		}
+		if typ == "IEND" {
+			return nil
+		}
+		i += 12 + n
+	}
+	return nil
+}
+
+// webpExif returns the payload of the RIFF EXIF chunk.
+func webpExif(data []byte) []byte {
+	i := 12
+	for i+8 <= len(data) {
+		n := int(binary.LittleEndian.Uint32(data[i+4:]))
+		if n < 0 || n > len(data)-i-8 {
+			return nil
+		}
+		if string(data[i:i+4]) == "EXIF" {
+			p := data[i+8 : i+8+n]
+			return bytes.TrimPrefix(p, []byte("Exif\x00\x00"))
+		}
+		i += 8 + n + n&1
+	}
+	return nil
+}
+
+// exifOrientation reads tag 0x0112 from IFD0 of a TIFF structure in either
+// byte order; 1 when absent or invalid.
+func exifOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 1
+	}
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 1
+	}
+	if bo.Uint16(t[2:]) != 42 {
+		return 1
+	}
+	off := int64(bo.Uint32(t[4:]))
+	if off < 8 || off+2 > int64(len(t)) {
+		return 1
+	}
+	n := int64(bo.Uint16(t[off:]))
+	for e := int64(0); e < n; e++ {
+		p := off + 2 + 12*e
+		if p+12 > int64(len(t)) {
+			return 1
+		}
+		if bo.Uint16(t[p:]) != 0x0112 {
+			continue
+		}
+		typ, count := bo.Uint16(t[p+2:]), bo.Uint32(t[p+4:])
+		var v int
+		switch {
+		case typ == 3 && count >= 1: // SHORT
+			v = int(bo.Uint16(t[p+8:]))
+		case typ == 4 && count >= 1: // LONG
+			v = int(bo.Uint32(t[p+8:]))
+		default:
+			return 1
+		}
+		if v >= 1 && v <= 8 {
+			return v
+		}
+		return 1
+	}
+	return 1
+}
+
+// orientSteps describes ImageOps.exif_transpose for a w×h source: output
+// pixel (x, y) of the ow×oh result is source pixel base + x·dx + y·dy
+// (row-major, in pixels).
+func orientSteps(o, w, h int) (base, dx, dy, ow, oh int) {
+	switch o {
+	case 2: // FLIP_LEFT_RIGHT
+		return w - 1, -1, w, w, h
+	case 3: // ROTATE_180
+		return (h-1)*w + w - 1, -1, -w, w, h
+	case 4: // FLIP_TOP_BOTTOM
+		return (h - 1) * w, 1, -w, w, h
+	case 5: // TRANSPOSE
+		return 0, w, 1, h, w
+	case 6: // ROTATE_270
+		return (h - 1) * w, -w, 1, h, w
+	case 7: // TRANSVERSE
+		return (h-1)*w + w - 1, -w, -1, h, w
+	case 8: // ROTATE_90
+		return w - 1, w, -1, h, w
+	}
+	return 0, 1, w, w, h
+}
+
+// orient applies EXIF orientation o to r.
+func orient(r *raster, o int) *raster {
+	if o < 2 || o > 8 {
+		return r
+	}
+	base, dx, dy, ow, oh := orientSteps(o, r.w, r.h)
+	c := r.c
+	out := &raster{w: ow, h: oh, c: c, pix: make([]uint8, ow*oh*c)}
+	for y := 0; y < oh; y++ {
+		s := base + y*dy
+		d := out.pix[y*ow*c : (y+1)*ow*c]
+		if c == 1 {
+			for x := range d {
+				d[x] = r.pix[s]
+				s += dx
+			}
+			continue
+		}
+		for x := 0; x < ow; x++ {
+			copy(d[x*c:x*c+c], r.pix[s*c:s*c+c])
+			s += dx
+		}
+	}
+	return out
+}

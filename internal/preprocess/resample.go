@@ -1,0 +1,328 @@
+package preprocess
+
+import "math"
+
+// This file follows PIL 9.4's Resample.c (ImagingResampleInner,
+// precompute_coeffs, normalize_coeffs_8bpc and the 8-bit passes) and, for
+// NEAREST, Geometry.c's ImagingScaleAffine, so that results on uint8
+// images are identical to Image.resize(size, filter) without box or
+// reducing_gap. Floating-point expressions keep C's evaluation order;
+// explicit float64 conversions stop the compiler fusing multiply-adds.
+
+// raster is an interleaved 8-bit image: pix [H, W, C], stride W·C.
+type raster struct {
+	w, h, c int
+	pix     []uint8 // [h, w, c]
+}
+
+// precisionBits is PIL's fixed-point precision for 8-bit resampling.
+const precisionBits = 32 - 8 - 2
+
+type filterFunc struct {
+	f       func(x float64) float64
+	support float64
+}
+
+func boxFilter(x float64) float64 {
+	if x > -0.5 && x <= 0.5 {
+		return 1
+	}
+	return 0
+}
+
+func bilinearFilter(x float64) float64 {
+	if x < 0 {
+		x = -x
+	}
+	if x < 1 {
+		return 1 - x
+	}
+	return 0
+}
+
+func hammingFilter(x float64) float64 {
+	if x < 0 {
+		x = -x
+	}
+	if x == 0 {
+		return 1
+	}
+	if x >= 1 {
+		return 0
+	}
+	x = float64(x * math.Pi)
+	// C: sin(x) / x * (0.54f + 0.46f * cos(x)), float constants widened.
+	c := float64(float64(float32(0.46)) * math.Cos(x))
+	return float64(math.Sin(x)/x) * (float64(float32(0.54)) + c)
+}
+
+func bicubicFilter(x float64) float64 {
+	const a = -0.5
+	if x < 0 {
+		x = -x
+	}
+	if x < 1 {
+		t := float64(float64((a+2.0)*x) - (a + 3.0))
+		return float64(float64(t*x)*x) + 1
+	}
+	if x < 2 {
+		t := float64(float64(float64(float64(x-5)*x)+8)*x) - 4
+		return float64(t * a)
+	}
+	return 0
+}
+
+func sincFilter(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	x = float64(x * math.Pi)
+	return math.Sin(x) / x
+}
+
+func lanczosFilter(x float64) float64 {
+	if -3 <= x && x < 3 {
+		return float64(sincFilter(x) * sincFilter(x/3))
+	}
+	return 0
+}
+
+func filterOf(f Filter) filterFunc {
+	switch f {
+	case Box:
+		return filterFunc{boxFilter, 0.5}
+	case Bilinear:
+		return filterFunc{bilinearFilter, 1}
+	case Hamming:
+		return filterFunc{hammingFilter, 1}
+	case Bicubic:
+		return filterFunc{bicubicFilter, 2}
+	case Lanczos:
+		return filterFunc{lanczosFilter, 3}
+	}
+	return filterFunc{bilinearFilter, 1}
+}
+
+// coeffs are the fixed-point weights of one pass: output i reads inputs
+// [bounds[2i], bounds[2i]+bounds[2i+1]) with weights k[i·ksize:].
+type coeffs struct {
+	ksize  int
+	bounds []int   // [out, 2] first input, count
+	k      []int32 // [out, ksize]
+}
+
+// precompute is precompute_coeffs followed by normalize_coeffs_8bpc, for
+// the box [0, inSize), restricted to outputs [lo, hi) (entry i describes
+// output lo+i).
+func precompute(inSize, outSize int, fl filterFunc, lo, hi int) coeffs {
+	scale := float64(inSize) / float64(outSize)
+	filterscale := scale
+	if filterscale < 1 {
+		filterscale = 1
+	}
+	support := float64(fl.support * filterscale)
+	ksize := int(math.Ceil(support))*2 + 1
+	n := hi - lo
+	c := coeffs{ksize: ksize, bounds: make([]int, 2*n), k: make([]int32, n*ksize)}
+	kk := make([]float64, ksize)
+	ss := 1.0 / filterscale
+	for xx := lo; xx < hi; xx++ {
+		i := xx - lo
+		center := float64(float64(xx)+0.5) * scale
+		center = float64(center) // in0 + … with in0 = 0
+		xmin := int(center - support + 0.5)
+		if xmin < 0 {
+			xmin = 0
+		}
+		xmax := int(center + support + 0.5)
+		if xmax > inSize {
+			xmax = inSize
+		}
+		xmax -= xmin
+		if xmax > ksize { // cannot happen; keeps the slices in range
+			xmax = ksize
+		}
+		ww := 0.0
+		for x := 0; x < xmax; x++ {
+			w := fl.f(float64(float64(float64(x+xmin)-center)+0.5) * ss)
+			kk[x] = w
+			ww += w
+		}
+		k := c.k[i*ksize : (i+1)*ksize]
+		for x := 0; x < xmax; x++ {
+			v := kk[x]
+			if ww != 0 {
+				v /= ww
+			}
+			if v < 0 {
+				k[x] = int32(-0.5 + float64(v*(1<<precisionBits)))
+			} else {
+				k[x] = int32(0.5 + float64(v*(1<<precisionBits)))
+			}
+		}
+		c.bounds[2*i] = xmin
+		c.bounds[2*i+1] = xmax
+	}
+	return c
+}
+
+// clip8 is PIL's clip8: the fixed-point sum shifted down and clamped.
+func clip8(v int32) uint8 {
+	v >>= precisionBits
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return uint8(v)
+}
+
+// resizeWindow returns columns [x0, x1) and rows [y0, y1) of src resized
+// to w×h with filter f, as PIL computes them: a horizontal pass over the
+// source rows the vertical pass needs, then a vertical pass, each skipped
+// when its size is unchanged.
+func resizeWindow(src *raster, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
+	if f == Nearest && (w != src.w || h != src.h) {
+		return resizeNearest(src, w, h, x0, x1, y0, y1)
+	}
+	fl := filterOf(f)
+	ow, oh := x1-x0, y1-y0
+	// Horizontal pass (or a column copy) over the rows the vertical pass
+	// reads.
+	var vert coeffs
+	first, last := y0, y1
+	if h != src.h {
+		vert = precompute(src.h, h, fl, y0, y1)
+		first, last = vert.bounds[0], vert.bounds[2*oh-2]+vert.bounds[2*oh-1]
+		for i := 0; i < oh; i++ {
+			vert.bounds[2*i] -= first
+		}
+	}
+	tmp := &raster{w: ow, h: last - first, c: src.c}
+	tmp.pix = make([]uint8, tmp.w*tmp.h*tmp.c)
+	if w != src.w {
+		resampleHorizontal(tmp, src, first, precompute(src.w, w, fl, x0, x1))
+	} else {
+		c := src.c
+		for y := 0; y < tmp.h; y++ {
+			copy(tmp.pix[y*ow*c:(y+1)*ow*c], src.pix[((first+y)*src.w+x0)*c:])
+		}
+	}
+	if h == src.h {
+		return tmp
+	}
+	out := &raster{w: ow, h: oh, c: src.c}
+	out.pix = make([]uint8, out.w*out.h*out.c)
+	resampleVertical(out, tmp, vert)
+	return out
+}
+
+// resampleHorizontal fills dst [dst.h, dst.w, C] from rows offset… of src.
+func resampleHorizontal(dst, src *raster, offset int, c coeffs) {
+	const half = 1 << (precisionBits - 1)
+	ch := src.c
+	for yy := 0; yy < dst.h; yy++ {
+		in := src.pix[(yy+offset)*src.w*ch : (yy+offset+1)*src.w*ch]
+		out := dst.pix[yy*dst.w*ch : (yy+1)*dst.w*ch]
+		switch ch {
+		case 3:
+			for xx := 0; xx < dst.w; xx++ {
+				xmin, n := c.bounds[2*xx], c.bounds[2*xx+1]
+				k := c.k[xx*c.ksize : xx*c.ksize+n]
+				p := in[xmin*3 : (xmin+n)*3]
+				s0, s1, s2 := int32(half), int32(half), int32(half)
+				for x, kv := range k {
+					q := p[x*3 : x*3+3 : x*3+3]
+					s0 += int32(q[0]) * kv
+					s1 += int32(q[1]) * kv
+					s2 += int32(q[2]) * kv
+				}
+				out[xx*3] = clip8(s0)
+				out[xx*3+1] = clip8(s1)
+				out[xx*3+2] = clip8(s2)
+			}
+		default:
+			for xx := 0; xx < dst.w; xx++ {
+				xmin, n := c.bounds[2*xx], c.bounds[2*xx+1]
+				k := c.k[xx*c.ksize : xx*c.ksize+n]
+				for b := 0; b < ch; b++ {
+					s := int32(half)
+					for x, kv := range k {
+						s += int32(in[(xmin+x)*ch+b]) * kv
+					}
+					out[xx*ch+b] = clip8(s)
+				}
+			}
+		}
+	}
+}
+
+// resampleVertical fills dst [dst.h, dst.w, C] from src rows.
+func resampleVertical(dst, src *raster, c coeffs) {
+	const half = 1 << (precisionBits - 1)
+	rowLen := src.w * src.c
+	acc := make([]int32, rowLen)
+	for yy := 0; yy < dst.h; yy++ {
+		ymin, n := c.bounds[2*yy], c.bounds[2*yy+1]
+		k := c.k[yy*c.ksize : yy*c.ksize+n]
+		for i := range acc {
+			acc[i] = half
+		}
+		for y, kv := range k {
+			row := src.pix[(ymin+y)*rowLen : (ymin+y+1)*rowLen]
+			a := acc[:len(row)]
+			for i, v := range row {
+				a[i] += int32(v) * kv
+			}
+		}
+		out := dst.pix[yy*rowLen : (yy+1)*rowLen]
+		for i, v := range acc {
+			out[i] = clip8(v)
+		}
+	}
+}
+
+// resizeNearest is ImagingScaleAffine with a = (in/out, 0, 0; 0, in/out, 0)
+// for outputs [x0, x1)×[y0, y1): positions accumulate in float64 from a/2,
+// as PIL's do; outputs mapping outside the source stay 0.
+func resizeNearest(src *raster, w, h, x0, x1, y0, y1 int) *raster {
+	ch := src.c
+	ow, oh := x1-x0, y1-y0
+	out := &raster{w: ow, h: oh, c: ch, pix: make([]uint8, ow*oh*ch)}
+	a0 := float64(src.w) / float64(w)
+	a4 := float64(src.h) / float64(h)
+	xin := make([]int, ow)
+	xo := float64(a0 * 0.5)
+	for x := 0; x < x1; x++ {
+		if x >= x0 {
+			xin[x-x0] = coord(xo)
+		}
+		xo += a0
+	}
+	yo := float64(a4 * 0.5)
+	for y := 0; y < y1; y++ {
+		if y >= y0 {
+			yi := coord(yo)
+			if yi >= 0 && yi < src.h {
+				in := src.pix[yi*src.w*ch:]
+				o := out.pix[(y-y0)*ow*ch:]
+				for x, xi := range xin {
+					if xi >= 0 && xi < src.w {
+						copy(o[x*ch:x*ch+ch], in[xi*ch:xi*ch+ch])
+					}
+				}
+			}
+		}
+		yo += a4
+	}
+	return out
+}
+
+// coord is Geometry.c's COORD: −1 below zero, else truncation.
+func coord(v float64) int {
+	if v < 0 {
+		return -1
+	}
+	return int(v)
+}
