@@ -15,11 +15,11 @@ import (
 
 // Config holds the dimensions and options that change the math.
 type Config struct {
-	Arch                                string // HF architectures[0] (or model_type), timm architecture, or a Random name
-	Layout                              string // LayoutHFViT, LayoutHFDeiT or LayoutTimm; "random" for Random
-	Hidden, Layers, Heads, Intermediate int    // D, depth, H, F
-	ImageSize, PatchSize, Channels      int    // native input size, P, C
-	NumClasses                          int    // L
+	Arch                                string   // HF architectures[0] (or model_type), timm architecture, or a Random name
+	Layout                              string   // LayoutHFViT, LayoutHFDeiT or LayoutTimm; "random" for Random
+	Hidden, Layers, Heads, Intermediate int      // D, depth, H, F
+	ImageSize, PatchSize, Channels      int      // native input size, P, C
+	NumClasses                          int      // L
 	Labels                              []string // [L]
 
 	HiddenAct    string      // activation as named by the config ("gelu", "gelu_new", …)
@@ -225,10 +225,15 @@ func imagenetLabels() []string {
 
 // timmModelArgs are the model_args keys that keep the plain ViT math; any
 // other key is refused.
-var timmModelArgs = map[string]bool{"img_size": true, "num_classes": true, "global_pool": true, "qkv_bias": true, "dynamic_img_size": true}
+var timmModelArgs = map[string]bool{
+	"img_size": true, "patch_size": true, "embed_dim": true, "depth": true, "num_heads": true,
+	"mlp_ratio": true, "num_classes": true, "global_pool": true, "qkv_bias": true, "dynamic_img_size": true,
+}
 
 // parseTimmConfig reads a timm config.json: the architecture name selects
-// the dimensions from timmSizes; pretrained_cfg gives the input size.
+// the dimensions from timmSizes, model_args (the keyword arguments timm's
+// create_model receives) may override them, and pretrained_cfg gives the
+// input size.
 func parseTimmConfig(j *configJSON) (Config, error) {
 	arch := j.Architecture
 	if i := strings.IndexByte(arch, '.'); i >= 0 {
@@ -255,6 +260,7 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	mlpRatio := 4.0
 	for _, k := range keys {
 		v := j.ModelArgs[k]
 		if !timmModelArgs[k] {
@@ -267,6 +273,16 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 				return c, err
 			}
 			c.ImageSize = n
+		case "patch_size", "embed_dim", "depth", "num_heads":
+			var n int
+			if err := json.Unmarshal(v, &n); err != nil {
+				return c, fmt.Errorf("timm model_args %s: %w", k, err)
+			}
+			*map[string]*int{"patch_size": &c.PatchSize, "embed_dim": &c.Hidden, "depth": &c.Layers, "num_heads": &c.Heads}[k] = n
+		case "mlp_ratio":
+			if err := json.Unmarshal(v, &mlpRatio); err != nil {
+				return c, fmt.Errorf("timm model_args mlp_ratio: %w", err)
+			}
 		case "qkv_bias":
 			if err := json.Unmarshal(v, &c.QKVBias); err != nil {
 				return c, fmt.Errorf("timm model_args qkv_bias: %w", err)
@@ -278,6 +294,7 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 			}
 		}
 	}
+	c.Intermediate = int(float64(c.Hidden) * mlpRatio) // timm: int(dim * mlp_ratio)
 	if len(j.PretrainedCfg) > 0 && !bytes.Equal(j.PretrainedCfg, []byte("null")) {
 		var pc struct {
 			InputSize []int `json:"input_size"`

@@ -1,0 +1,169 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The fixtures come from scripts/make_model_fixtures.py: torchvision ViTs
+// with random weights remapped to each layout, and PyTorch's residual
+// stream after every block and logits in float64.
+var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h"}
+
+const fixtures = "../../testdata/model"
+
+// tensor is a float32 array with its shape, read from a fixture.
+type tensor struct {
+	shape []int
+	data  []float32
+}
+
+// readTensors reads every tensor of a safetensors file as float32.
+func readTensors(t testing.TB, path string) map[string]tensor {
+	t.Helper()
+	f, err := openST(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.close()
+	out := map[string]tensor{}
+	for _, st := range f.hdr.tensors {
+		v := make([]float32, st.numel())
+		decode(v, f.bytes(st), st.dtype)
+		out[st.name] = tensor{shape: st.shape, data: v}
+	}
+	return out
+}
+
+// patchify turns pixels [B, C, H, W] into [B, (H/P)·(W/P), C·P·P].
+func patchify(px tensor, p int) ([]float32, int, int, int) {
+	b, c, h, w := px.shape[0], px.shape[1], px.shape[2], px.shape[3]
+	gh, gw := h/p, w/p
+	out := make([]float32, 0, b*c*h*w)
+	for bi := 0; bi < b; bi++ {
+		for gy := 0; gy < gh; gy++ {
+			for gx := 0; gx < gw; gx++ {
+				for ch := 0; ch < c; ch++ {
+					for y := 0; y < p; y++ {
+						row := ((bi*c+ch)*h+gy*p+y)*w + gx*p
+						out = append(out, px.data[row:row+p]...)
+					}
+				}
+			}
+		}
+	}
+	return out, b, gh, gw
+}
+
+// within reports the first index where |got−want| > tol·max(1, |want|).
+func within(got, want []float32, tol float64) (int, bool) {
+	if len(got) != len(want) {
+		return -1, false
+	}
+	for i := range want {
+		g, w := float64(got[i]), float64(want[i])
+		if !(math.Abs(g-w) <= tol*math.Max(1, math.Abs(w))) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func checkClose(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if i, ok := within(got, want, 1e-4); !ok {
+		if i < 0 {
+			t.Errorf("%s: %d values, want %d", what, len(got), len(want))
+			return
+		}
+		var worst float64
+		for j := range want {
+			worst = math.Max(worst, math.Abs(float64(got[j]-want[j]))/math.Max(1, math.Abs(float64(want[j]))))
+		}
+		t.Errorf("%s[%d] = %g, want %g (worst relative error %.3g)", what, i, got[i], want[i], worst)
+	}
+}
+
+func goldenFiles(t *testing.T, dir string) []string {
+	g, err := filepath.Glob(filepath.Join(fixtures, dir, "golden*.safetensors"))
+	if err != nil || len(g) == 0 {
+		t.Fatalf("no golden files in %s: %v", dir, err)
+	}
+	sort.Strings(g)
+	return g
+}
+
+func TestGolden(t *testing.T) {
+	for _, dir := range goldenDirs {
+		t.Run(dir, func(t *testing.T) {
+			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2}, loadOpts{keepRaw: true, skipRecipe: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			for _, gf := range goldenFiles(t, dir) {
+				name := strings.TrimSuffix(filepath.Base(gf), ".safetensors")
+				g := readTensors(t, gf)
+				patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+				want := g["logits"]
+				t.Run(name+"/reference", func(t *testing.T) {
+					hidden, logits, err := m.referenceForward(patches, b, gh, gw)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i, h := range hidden {
+						checkClose(t, "hidden."+strconv.Itoa(i), h, g["hidden."+strconv.Itoa(i)].data)
+					}
+					checkClose(t, "logits", logits, want.data)
+				})
+				t.Run(name+"/fast", func(t *testing.T) {
+					logits := make([]float32, b*m.Config.NumClasses)
+					err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+						checkClose(t, "hidden."+strconv.Itoa(i), x, g["hidden."+strconv.Itoa(i)].data)
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkClose(t, "logits", logits, want.data)
+				})
+			}
+		})
+	}
+}
+
+// TestLoadFixtures opens every fixture through the public API, recipe
+// included, and checks the config that reached the model.
+func TestLoadFixtures(t *testing.T) {
+	want := map[string]string{
+		"hf-vit-tiny":            "hf-vit ViTForImageClassification D64 L2 H4 F128 img32/8 C3 L10 gelu eps1e-12 qkvbias=true dist=false/false label0=class 0",
+		"timm-vit-tiny-f16":      "timm vit_tiny_patch16_224 D64 L2 H4 F128 img32/8 C3 L10 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0",
+		"hf-deit-distilled-bf16": "hf-deit DeiTForImageClassificationWithTeacher D48 L2 H3 F96 img48/16 C3 L7 gelu_pytorch_tanh eps1e-12 qkvbias=false dist=true/true label0=deit 0",
+		"hf-vit-224-12h":         "hf-vit ViTForImageClassification D96 L2 H12 F192 img224/16 C3 L5 gelu eps0.05 qkvbias=true dist=false/false label0=c0",
+	}
+	for _, dir := range goldenDirs {
+		m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 1})
+		if err != nil {
+			t.Errorf("%s: %v", dir, err)
+			continue
+		}
+		c := m.Config
+		got := fmt.Sprintf("%s %s D%d L%d H%d F%d img%d/%d C%d L%d %s eps%g qkvbias=%v dist=%v/%v label0=%s",
+			c.Layout, c.Arch, c.Hidden, c.Layers, c.Heads, c.Intermediate, c.ImageSize, c.PatchSize, c.Channels,
+			c.NumClasses, c.HiddenAct, c.LayerNormEps, c.QKVBias, c.Distilled, c.DistHead, c.Labels[0])
+		if got != want[dir] {
+			t.Errorf("%s: config\n got %s\nwant %s", dir, got, want[dir])
+		}
+		if h, w := m.Recipe.Size(); m.Recipe.Channels != 3 || h <= 0 || w <= 0 {
+			t.Errorf("%s: recipe %+v", dir, m.Recipe)
+		}
+		m.Close()
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }
