@@ -1,10 +1,6 @@
 package kernels
 
-import (
-	"math"
-	"runtime"
-	"sync"
-)
+import "math"
 
 // Act is an activation applied element-wise in a GEMM epilogue.
 type Act int
@@ -16,92 +12,6 @@ const (
 	ActQuickGELU     // x·σ(1.702x)
 	ActReLU
 )
-
-// Pool runs data-parallel work on a fixed number of goroutines.
-type Pool struct {
-	threads int
-}
-
-// NewPool returns a pool of threads workers (threads ≤ 0 means all CPUs).
-func NewPool(threads int) *Pool {
-	if threads <= 0 {
-		threads = runtime.NumCPU()
-	}
-	return &Pool{threads: threads}
-}
-
-// Threads reports the number of workers.
-func (p *Pool) Threads() int { return p.threads }
-
-// Close releases the workers.
-func (p *Pool) Close() {}
-
-// For calls fn over [0, n) split into contiguous ranges, one per worker,
-// and waits for all of them.
-func (p *Pool) For(n int, fn func(lo, hi int)) {
-	t := p.threads
-	if t > n {
-		t = n
-	}
-	if t <= 1 {
-		if n > 0 {
-			fn(0, n)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < t; i++ {
-		lo, hi := i*n/t, (i+1)*n/t
-		wg.Add(1)
-		go func() { defer wg.Done(); fn(lo, hi) }()
-	}
-	wg.Wait()
-}
-
-// PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
-// packed once into the micro-kernel's panel layout.
-type PackedB struct {
-	N, K int
-	w    []float32 // [N, K] row-major
-}
-
-// PackB packs b [n, k] with leading dimension ldb.
-func PackB(b []float32, n, k, ldb int) *PackedB {
-	w := make([]float32, n*k)
-	for i := 0; i < n; i++ {
-		copy(w[i*k:(i+1)*k], b[i*ldb:i*ldb+k])
-	}
-	return &PackedB{N: n, K: k, w: w}
-}
-
-// Linear computes, for each of the m rows of a [m, K] (leading dimension lda),
-//
-//	y = act(a·Wᵀ + bias)      // y [m, N]
-//	c = y        if !accumulate
-//	c = c + y    if accumulate (a fused residual add)
-//
-// into c (leading dimension ldc). bias may be nil.
-func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
-	p.For(m, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			for j := 0; j < w.N; j++ {
-				var s float32
-				for l := 0; l < w.K; l++ {
-					s += a[i*lda+l] * w.w[j*w.K+l]
-				}
-				if bias != nil {
-					s += bias[j]
-				}
-				s = applyAct(act, s)
-				if accumulate {
-					c[i*ldc+j] += s
-				} else {
-					c[i*ldc+j] = s
-				}
-			}
-		}
-	})
-}
 
 func applyAct(act Act, x float32) float32 {
 	switch act {

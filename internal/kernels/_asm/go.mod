@@ -1,0 +1,3 @@
+module github.com/vitgo/vit/internal/kernels/_asm
+
+go 1.26.0

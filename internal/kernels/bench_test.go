@@ -1,0 +1,70 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR.
+func init() {
+	for _, v := range []struct {
+		env string
+		p   *int
+	}{{"VIT_KC", &kcBlock}, {"VIT_MC", &mcBlock}, {"VIT_NC", &ncBlock}, {"VIT_MR", &mr512}} {
+		if x, err := strconv.Atoi(os.Getenv(v.env)); err == nil && x > 0 {
+			*v.p = x
+		}
+	}
+}
+
+// vitShapes are the Linear shapes of ViT-B/16 at batch 1 and 8:
+// M = 197·B rows, N×K = qkv 2304×768, out 768×768, fc1 3072×768, fc2 768×3072.
+var vitShapes = [][3]int{
+	{197, 768, 768}, {197, 2304, 768}, {197, 3072, 768}, {197, 768, 3072},
+	{1576, 768, 768}, {1576, 2304, 768}, {1576, 3072, 768}, {1576, 768, 3072},
+}
+
+// BenchmarkSgemm times Linear (no bias, no activation) on the ViT shapes
+// with every ISA the CPU has and reports GFLOP/s (2·M·N·K per op).
+func BenchmarkSgemm(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, s := range isas() {
+		if s == isaGeneric {
+			continue
+		}
+		for _, sh := range vitShapes {
+			m, n, k := sh[0], sh[1], sh[2]
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", s, m, n, k), func(b *testing.B) {
+				defer setISA(s)()
+				r := rand.New(rand.NewPCG(1, 1))
+				a := randSlice(r, m*k)
+				w := PackB(randSlice(r, n*k), n, k, k)
+				c := make([]float32, m*n)
+				Linear(p, m, a, k, w, nil, ActNone, false, c, n)
+				flop := 2 * float64(m) * float64(n) * float64(k)
+				best := time.Duration(1 << 62)
+				b.ResetTimer()
+				for b.Loop() {
+					t0 := time.Now()
+					Linear(p, m, a, k, w, nil, ActNone, false, c, n)
+					best = min(best, time.Since(t0))
+				}
+				reportFlops(b, flop, best)
+			})
+		}
+	}
+}
+
+// reportFlops reports GFLOP/s over the whole run and, as best-GFLOP/s, of
+// the fastest single op: the machine is shared, and the best op is the
+// one least disturbed by other processes.
+func reportFlops(b *testing.B, flopPerOp float64, best time.Duration) {
+	b.ReportMetric(flopPerOp*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric(flopPerOp/best.Seconds()/1e9, "best-GFLOP/s")
+}

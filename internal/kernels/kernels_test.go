@@ -1,0 +1,82 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// isas lists the micro-kernel families this CPU can run, best last.
+func isas() []isa {
+	s := []isa{isaGeneric}
+	if hasAVX2 {
+		s = append(s, isaAVX2)
+	}
+	if hasAVX512 {
+		s = append(s, isaAVX512)
+	}
+	return s
+}
+
+// setISA makes s the family currentISA returns and returns a func that
+// restores the CPU flags.
+func setISA(s isa) (restore func()) {
+	a2, a5 := hasAVX2, hasAVX512
+	hasAVX2, hasAVX512 = s >= isaAVX2, s >= isaAVX512
+	return func() { hasAVX2, hasAVX512 = a2, a5 }
+}
+
+// forEachISA runs fn once per family the CPU has, as a subtest named after
+// it, and restores the flags.
+func forEachISA(t *testing.T, fn func(t *testing.T)) {
+	for _, s := range isas() {
+		t.Run(s.String(), func(t *testing.T) {
+			defer setISA(s)()
+			fn(t)
+		})
+	}
+}
+
+// guarded returns a slice of n values with off NaN values before it and
+// guardLen after it, and a func that fails t if a guard was overwritten.
+const guardLen = 19
+
+func guarded(t *testing.T, n, off int, fill func(i int) float32) ([]float32, func(what string)) {
+	buf := make([]float32, off+n+guardLen)
+	for i := range buf {
+		buf[i] = float32(math.NaN())
+	}
+	x := buf[off : off+n : off+n]
+	for i := range x {
+		x[i] = fill(i)
+	}
+	return x, func(what string) {
+		t.Helper()
+		for i := 0; i < off; i++ {
+			if !math.IsNaN(float64(buf[i])) {
+				t.Fatalf("%s: guard before the output overwritten at %d", what, i-off)
+			}
+		}
+		for i := off + n; i < len(buf); i++ {
+			if !math.IsNaN(float64(buf[i])) {
+				t.Fatalf("%s: guard after the output overwritten at +%d", what, i-off-n)
+			}
+		}
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	return x
+}
+
+// close reports whether |got−want| ≤ atol + rtol·|want|.
+func closeTo(got, want, atol, rtol float64) bool {
+	return math.Abs(got-want) <= atol+rtol*math.Abs(want)
+}
+
+func name(args ...any) string { return fmt.Sprint(args...) }

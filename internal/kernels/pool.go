@@ -1,0 +1,164 @@
+package kernels
+
+import (
+	"runtime"
+	"sync"
+)
+
+// job is one data-parallel call handed to the workers of a Pool. run is
+// called once per worker w that has work, with its contiguous range
+// [lo, hi) of the call's n items. Jobs are pointers to structs kept in the
+// Pool or in the caller, so handing one out does not allocate.
+type job interface {
+	run(w, lo, hi int)
+}
+
+// funcJob adapts the fn of For to a job.
+type funcJob func(lo, hi int)
+
+func (f funcJob) run(_, lo, hi int) { f(lo, hi) }
+
+// Pool runs data-parallel work on a fixed number of goroutines started once
+// by NewPool. Worker 0 is the calling goroutine; workers 1..threads-1 wait
+// on their own channel for the next call. Calls on one Pool are serialized,
+// so a Pool may be shared, but two calls never overlap.
+//
+// A nil *Pool runs everything on the calling goroutine.
+type Pool struct {
+	threads int
+	mu      sync.Mutex      // held for a whole kernel call (For, Linear, Attention)
+	wake    []chan struct{} // [threads] wake[w] starts worker w (w ≥ 1)
+	done    chan struct{}   // one token per finished worker
+	cur     job             // the job being run
+	n       int             // its item count
+	active  int             // workers taking part in it
+	closed  bool
+
+	scratch []workerScratch // [threads] per-worker buffers, grown on demand
+	packA   []float32       // Linear's packed A, shared by the workers
+	gemm    gemmJob         // the Linear call in progress
+}
+
+// workerScratch holds the buffers one worker reuses from call to call.
+type workerScratch struct {
+	tile  [mrMax * nr]float32 // C tile for column tails and the accumulate+act case
+	biasT [nr]float32         // bias of a column tail, zero padded
+	att   []float32           // Attention: packed K, packed V, packed A, scores
+}
+
+// NewPool returns a pool of threads workers (threads ≤ 0 means all CPUs).
+func NewPool(threads int) *Pool {
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	p := &Pool{
+		threads: threads,
+		wake:    make([]chan struct{}, threads),
+		done:    make(chan struct{}, threads),
+		scratch: make([]workerScratch, threads),
+	}
+	for w := 1; w < threads; w++ {
+		p.wake[w] = make(chan struct{}, 1)
+		go p.worker(w)
+	}
+	return p
+}
+
+func (p *Pool) worker(w int) {
+	for range p.wake[w] {
+		lo, hi := split(p.n, p.active, w)
+		p.cur.run(w, lo, hi)
+		p.done <- struct{}{}
+	}
+}
+
+// split returns worker w's share of n items divided among t workers.
+func split(n, t, w int) (lo, hi int) {
+	return w * n / t, (w + 1) * n / t
+}
+
+// Threads reports the number of workers.
+func (p *Pool) Threads() int {
+	if p == nil {
+		return 1
+	}
+	return p.threads
+}
+
+// Close stops the workers. Later calls run on the calling goroutine.
+func (p *Pool) Close() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	for w := 1; w < p.threads; w++ {
+		close(p.wake[w])
+	}
+}
+
+// For calls fn over [0, n) split into contiguous ranges, one per worker,
+// and waits for all of them.
+func (p *Pool) For(n int, fn func(lo, hi int)) {
+	if p == nil {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.run(n, funcJob(fn))
+}
+
+// run is For for callers that already hold p.mu (or own a nil pool): it
+// splits [0, n) into min(threads, n) contiguous ranges and runs j on them,
+// worker 0 on the calling goroutine.
+func (p *Pool) run(n int, j job) {
+	if n <= 0 {
+		return
+	}
+	t := p.workers()
+	if t > n {
+		t = n
+	}
+	if t <= 1 {
+		j.run(0, 0, n)
+		return
+	}
+	p.cur, p.n, p.active = j, n, t
+	for w := 1; w < t; w++ {
+		p.wake[w] <- struct{}{}
+	}
+	lo, hi := split(n, t, 0)
+	j.run(0, lo, hi)
+	for w := 1; w < t; w++ {
+		<-p.done
+	}
+	p.cur = nil
+}
+
+// workers is the number of goroutines a call may use.
+func (p *Pool) workers() int {
+	if p == nil || p.closed {
+		return 1
+	}
+	return p.threads
+}
+
+// lock takes the pool for one kernel call; a nil pool needs no lock.
+func (p *Pool) lock() {
+	if p != nil {
+		p.mu.Lock()
+	}
+}
+
+func (p *Pool) unlock() {
+	if p != nil {
+		p.mu.Unlock()
+	}
+}

@@ -1,0 +1,376 @@
+package kernels
+
+// Packed, cache-blocked SGEMM behind Linear.
+//
+// C [M, N] = A [M, K] · Wᵀ with W [N, K] packed once by PackB into panels of
+// nr = 32 columns of C: panel jp holds W[jp·32 .. jp·32+31][0..K-1] stored
+// K-major ([K][32]), zero padded past N. Per call, A is packed into
+// micro-panels of Mr rows (Mr depends on the ISA), stored K-major inside
+// blocks of Kc columns, so the micro-kernel reads both operands linearly.
+//
+// Loop nest of one worker over its rectangle of C (Goto/BLIS order):
+//
+//	for jc in N panels, step ncBlock          // Kc×Nc of B stays in L2
+//	  for pc in K, step Kc                    // one K block
+//	    for ic in M micro-panels, step mcBlock // Mc×Kc of A stays in L2
+//	      for jr in jc block                  // Kc×32 of B in L1
+//	        for ir in ic block                // Mr×Kc of A streams
+//	          micro-kernel Mr×32, load C unless pc is the first block;
+//	          after the last K block: bias in the kernel, activation on the tile
+//
+// Workers split C into rectangles along N (preferred: A is then shared
+// read-only) or along M, whichever divides more evenly.
+
+const (
+	nr    = 32 // columns of a packed panel and of a micro-tile
+	mrMax = 14 // largest Mr of any micro-kernel
+)
+
+// Blocking sizes, variables so benchmarks can sweep them. Zen 4 (this
+// project's reference machine) has 32 KiB L1d and 1 MiB L2 per core:
+// a B micro-panel Kc×32 floats is 32 KiB at Kc = 256 but only its lines in
+// use stay hot; an A block Mc×Kc (≤ 160×256×4 = 160 KiB) and a B block
+// Kc×Nc (256×256×4 = 256 KiB) fit in L2 together.
+var (
+	kcBlock = 256 // Kc: K columns per block
+	mcBlock = 160 // Mc: rows of A per block (rounded down to Mr)
+	ncBlock = 256 // Nc: columns of C per block (multiple of nr)
+)
+
+// PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
+// packed once into the micro-kernel's panel layout.
+type PackedB struct {
+	N, K int
+	p    []float32 // [ceil(N/32)][K][32] panels, zero padded past N
+}
+
+// PackB packs b [n, k] with leading dimension ldb.
+func PackB(b []float32, n, k, ldb int) *PackedB {
+	np := (n + nr - 1) / nr
+	w := &PackedB{N: n, K: k, p: make([]float32, np*k*nr)}
+	packBT(w.p, b, n, k, ldb)
+	return w
+}
+
+// packBT packs b [n, k] (leading dimension ldb) into dst
+// [ceil(n/32)][k][32] panels, zero padding past n.
+func packBT(dst, b []float32, n, k, ldb int) {
+	for jp := 0; jp*nr < n; jp++ {
+		panel := dst[jp*k*nr : (jp+1)*k*nr]
+		cols := min(nr, n-jp*nr)
+		for j := 0; j < cols; j++ {
+			row := b[(jp*nr+j)*ldb : (jp*nr+j)*ldb+k]
+			for l, v := range row {
+				panel[l*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for l := 0; l < k; l++ {
+				panel[l*nr+j] = 0
+			}
+		}
+	}
+}
+
+// packBN packs b [k, n] (leading dimension ldb, i.e. not transposed) into
+// dst [ceil(n/32)][k][32] panels, zero padding past n.
+func packBN(dst, b []float32, k, n, ldb int) {
+	for jp := 0; jp*nr < n; jp++ {
+		panel := dst[jp*k*nr : (jp+1)*k*nr]
+		cols := min(nr, n-jp*nr)
+		for l := 0; l < k; l++ {
+			d := panel[l*nr : l*nr+nr]
+			copy(d, b[l*ldb+jp*nr:l*ldb+jp*nr+cols])
+			clear(d[cols:])
+		}
+	}
+}
+
+// packA packs rows [r0, r0+mr) and columns [k0, k0+kb) of a (leading
+// dimension lda) K-major into dst [kb][mr], scaled by s.
+func packA(dst, a []float32, lda, r0, mr, k0, kb int, s float32) {
+	dst = dst[:kb*mr]
+	for i := 0; i < mr; i++ {
+		row := a[(r0+i)*lda+k0 : (r0+i)*lda+k0+kb]
+		if s == 1 {
+			for l, v := range row {
+				dst[l*mr+i] = v
+			}
+		} else {
+			for l, v := range row {
+				dst[l*mr+i] = v * s
+			}
+		}
+	}
+}
+
+// Linear computes, for each of the m rows of a [m, K] (leading dimension lda),
+//
+//	y = act(a·Wᵀ + bias)      // y [m, N]
+//	c = y        if !accumulate
+//	c = c + y    if accumulate (a fused residual add)
+//
+// into c (leading dimension ldc). bias may be nil.
+func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
+	if m <= 0 || w.N == 0 {
+		return
+	}
+	p = orSerial(p)
+	p.lock()
+	defer p.unlock()
+	if w.K == 0 {
+		linearNoK(m, w.N, bias, act, accumulate, c, ldc)
+		return
+	}
+	g := &p.gemm
+	*g = gemmJob{
+		p: p, isa: currentISA(), m: m, n: w.N, k: w.K,
+		a: a, lda: lda, w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc,
+	}
+	g.mr = g.isa.mr()
+	g.accAct = accumulate && act != ActNone
+	kc := kcBlock
+	if g.accAct { // y must be formed whole before it is added to c
+		kc = g.k
+	}
+	nk := (g.k + kc - 1) / kc
+	g.kc = (g.k + nk - 1) / nk // equal blocks
+	g.mPanels = (m + g.mr - 1) / g.mr
+	g.nPanels = (g.n + nr - 1) / nr
+	g.mpad = g.mPanels * g.mr
+	if need := g.mpad * g.k; len(p.packA) < need {
+		p.packA = make([]float32, need)
+	}
+	g.pa = p.packA[:g.mpad*g.k]
+	g.mcPanels = max(1, mcBlock/g.mr)
+	g.ncPanels = max(1, ncBlock/nr)
+	g.tM, g.tN = grid(p.workers(), g.mPanels, g.nPanels)
+
+	g.phase = phasePackA
+	p.run(g.mPanels, g)
+	g.phase = phaseCompute
+	p.run(g.tM*g.tN, g)
+	g.a, g.c, g.bias, g.w, g.pa = nil, nil, nil, nil, nil
+}
+
+// grid splits t workers into tM × tN rectangles of an mp × np grid of
+// micro-panels: along N unless M divides much more evenly.
+func grid(t, mp, np int) (tM, tN int) {
+	if t <= 1 {
+		return 1, 1
+	}
+	waste := func(x int) float64 { // ceil(x/t)·t / x
+		return float64((x+t-1)/t*t) / float64(x)
+	}
+	if np >= t && waste(np) <= waste(mp)*1.05 {
+		return 1, t
+	}
+	if mp >= t {
+		return t, 1
+	}
+	return 1, min(t, np)
+}
+
+func linearNoK(m, n int, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var y float32
+			if bias != nil {
+				y = bias[j]
+			}
+			y = applyAct(act, y)
+			if accumulate {
+				c[i*ldc+j] += y
+			} else {
+				c[i*ldc+j] = y
+			}
+		}
+	}
+}
+
+const (
+	phasePackA = iota
+	phaseCompute
+)
+
+// gemmJob is one Linear call, kept in the Pool so handing it to the
+// workers does not allocate.
+type gemmJob struct {
+	p          *Pool
+	isa        isa
+	phase      int
+	m, n, k    int
+	mr, kc     int
+	mPanels    int
+	nPanels    int
+	mpad       int       // mPanels·mr
+	pa         []float32 // packed A: K block at column pc starts at pc·mpad, micro-panel ir at + ir·mr·kb
+	a          []float32 // [m, k] leading dimension lda
+	lda        int
+	w          *PackedB
+	bias       []float32 // [n] or nil
+	act        Act
+	accumulate bool
+	accAct     bool      // accumulate with an activation: form y in a tile, then add
+	c          []float32 // [m, n] leading dimension ldc
+	ldc        int
+	mcPanels   int // Mc in micro-panels
+	ncPanels   int // Nc in panels
+	tM, tN     int // worker grid
+}
+
+func (g *gemmJob) run(w, lo, hi int) {
+	if g.phase == phasePackA {
+		for ip := lo; ip < hi; ip++ {
+			r0 := ip * g.mr
+			mr := min(g.mr, g.m-r0)
+			for pc := 0; pc < g.k; pc += g.kc {
+				kb := min(g.kc, g.k-pc)
+				packA(g.pa[pc*g.mpad+r0*kb:], g.a, g.lda, r0, mr, pc, kb, 1)
+			}
+		}
+		return
+	}
+	ws := &g.p.scratch[w]
+	for r := lo; r < hi; r++ {
+		rm, rn := r/g.tN, r%g.tN
+		m0, m1 := split(g.mPanels, g.tM, rm)
+		n0, n1 := split(g.nPanels, g.tN, rn)
+		g.rect(ws, m0, m1, n0, n1)
+	}
+}
+
+// rect computes the C micro-tiles of micro-panels [m0, m1) × panels [n0, n1).
+func (g *gemmJob) rect(ws *workerScratch, m0, m1, n0, n1 int) {
+	for jc := n0; jc < n1; jc += g.ncPanels {
+		je := min(jc+g.ncPanels, n1)
+		for pc := 0; pc < g.k; pc += g.kc {
+			kb := min(g.kc, g.k-pc)
+			first, last := pc == 0, pc+kb == g.k
+			for ic := m0; ic < m1; ic += g.mcPanels {
+				ie := min(ic+g.mcPanels, m1)
+				for jr := jc; jr < je; jr++ {
+					for ir := ic; ir < ie; ir++ {
+						g.tile(ws, ir, jr, pc, kb, first, last)
+					}
+				}
+			}
+		}
+	}
+}
+
+// tile runs the micro-kernel for micro-panel ir, panel jr and the K block
+// [pc, pc+kb), and the epilogue after the last K block.
+func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) {
+	r0 := ir * g.mr
+	mr := min(g.mr, g.m-r0)
+	c0 := jr * nr
+	cols := min(nr, g.n-c0)
+	a := g.pa[pc*g.mpad+r0*kb:]
+	b := g.w.p[jr*g.k*nr+pc*nr:]
+	flags := 0
+	if !first || (g.accumulate && !g.accAct) {
+		flags |= kLoad
+	}
+	var bias []float32
+	if last && g.bias != nil {
+		flags |= kBias
+		bias = g.bias[c0:]
+	}
+	c := g.c[r0*g.ldc+c0:]
+	if cols == nr && !g.accAct {
+		microKernel(g.isa, mr, kb, a, b, c, g.ldc, bias, flags)
+		if last && g.act != ActNone {
+			for i := 0; i < mr; i++ {
+				Activate(g.act, c[i*g.ldc:i*g.ldc+nr])
+			}
+		}
+		return
+	}
+	t := ws.tile[:mr*nr] // [mr, 32]
+	if flags&kLoad != 0 {
+		for i := 0; i < mr; i++ {
+			copy(t[i*nr:i*nr+cols], c[i*g.ldc:i*g.ldc+cols])
+		}
+	}
+	if bias != nil {
+		copy(ws.biasT[:cols], bias[:cols])
+		clear(ws.biasT[cols:])
+		bias = ws.biasT[:]
+	}
+	microKernel(g.isa, mr, kb, a, b, t, nr, bias, flags)
+	for i := 0; i < mr; i++ {
+		ti := t[i*nr : i*nr+cols]
+		ci := c[i*g.ldc : i*g.ldc+cols]
+		if last && g.act != ActNone {
+			Activate(g.act, ti)
+		}
+		if g.accAct {
+			for j, v := range ti {
+				ci[j] += v
+			}
+		} else {
+			copy(ci, ti)
+		}
+	}
+}
+
+// Micro-kernel flags.
+const (
+	kLoad = 1 // add the existing C tile
+	kBias = 2 // add bias[0:32] to every row
+)
+
+// isa names a family of micro-kernels.
+type isa int
+
+const (
+	isaGeneric isa = iota
+	isaAVX2
+	isaAVX512
+)
+
+func (s isa) String() string {
+	switch s {
+	case isaAVX2:
+		return "avx2"
+	case isaAVX512:
+		return "avx512"
+	}
+	return "generic"
+}
+
+// mr is the row count of the family's micro-tile.
+func (s isa) mr() int {
+	switch s {
+	case isaAVX2:
+		return 6
+	case isaAVX512:
+		return mr512
+	}
+	return 4
+}
+
+// mr512 is Mr of the AVX-512 kernel (≤ mrMax), a variable for benchmarks.
+var mr512 = 14
+
+// currentISA picks the best family the CPU flags (set once in init) allow.
+func currentISA() isa {
+	switch {
+	case hasAVX512:
+		return isaAVX512
+	case hasAVX2:
+		return isaAVX2
+	}
+	return isaGeneric
+}
+
+// serial is the pool used when a nil *Pool is passed to a kernel.
+var serial = NewPool(1)
+
+func orSerial(p *Pool) *Pool {
+	if p == nil {
+		return serial
+	}
+	return p
+}

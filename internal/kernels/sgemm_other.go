@@ -1,0 +1,11 @@
+//go:build !amd64 || !gc || purego
+
+package kernels
+
+// Without assembly only the generic kernels exist.
+var hasAVX2, hasAVX512 bool
+
+// microKernel runs the micro-kernel of family s; see sgemmGeneric.
+func microKernel(s isa, mr, kc int, a, b, c []float32, ldc int, bias []float32, flags int) {
+	sgemmGeneric(mr, kc, a, b, c, ldc, bias, flags)
+}

@@ -1,0 +1,135 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// linearWant computes act(a·wᵀ + bias) (+ c0) with gonum's blas32 as the
+// oracle for the product, in float64 for the epilogue.
+func linearWant(m, n, k int, a []float32, lda int, w []float32, ldw int, bias []float32, act Act, accumulate bool, c0 []float32, ldc int) []float32 {
+	y := make([]float32, m*n)
+	if m > 0 && n > 0 && k > 0 {
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: m, Cols: k, Stride: lda, Data: a},
+			blas32.General{Rows: n, Cols: k, Stride: ldw, Data: w},
+			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: y})
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			v := y[i*n+j]
+			if bias != nil {
+				v += bias[j]
+			}
+			v = applyAct(act, v)
+			if accumulate {
+				v += c0[i*ldc+j]
+			}
+			y[i*n+j] = v
+		}
+	}
+	return y
+}
+
+type linCase struct {
+	m, n, k    int
+	act        Act
+	accumulate bool
+	bias       bool
+}
+
+func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
+	t.Helper()
+	m, n, k := tc.m, tc.n, tc.k
+	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
+	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
+	aAll := randSlice(r, offA+m*lda+1)
+	a := aAll[offA:]
+	wAll := randSlice(r, offW+n*ldw+1)
+	w := wAll[offW:]
+	var bias []float32
+	if tc.bias {
+		bias = randSlice(r, n)
+	}
+	cn := 0
+	if m > 0 {
+		cn = (m-1)*ldc + n
+	}
+	c0 := randSlice(r, cn)
+	want := linearWant(m, n, k, a, lda, w, ldw, bias, tc.act, tc.accumulate, c0, ldc)
+	c, check := guarded(t, cn, offC, func(i int) float32 { return c0[i] })
+	// gaps between rows are guards too
+	for i := 0; i < m-1; i++ {
+		for j := n; j < ldc; j++ {
+			c[i*ldc+j] = float32(math.NaN())
+		}
+	}
+	pw := PackB(w, n, k, ldw)
+	Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
+	check(name(tc))
+	rtol := 1e-6 * math.Sqrt(float64(k)+1) * 4
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			got := c[i*ldc+j]
+			wv := want[i*n+j]
+			// the product's rounding scales with the row norms, not |want|
+			if !closeTo(float64(got), float64(wv), 1e-5*math.Sqrt(float64(k)+1), rtol) {
+				t.Fatalf("%+v: c[%d,%d] = %v, want %v", tc, i, j, got, wv)
+			}
+		}
+		for j := n; j < ldc && i < m-1; j++ {
+			if !math.IsNaN(float64(c[i*ldc+j])) {
+				t.Fatalf("%+v: gap c[%d,%d] overwritten", tc, i, j)
+			}
+		}
+	}
+}
+
+func TestLinearSizes(t *testing.T) {
+	p := NewPool(3)
+	defer p.Close()
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		mr := currentISA().mr()
+		var ms []int
+		for m := 0; m <= 2*mr+1; m++ {
+			ms = append(ms, m)
+		}
+		ns := []int{0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65}
+		ks := []int{0, 1, 2, 3, 7, 16, 17}
+		for _, m := range ms {
+			for _, n := range ns {
+				for _, k := range ks {
+					act := Act(r.IntN(5))
+					checkLinear(t, r, p, linCase{m, n, k, act, r.IntN(2) == 0, r.IntN(2) == 0})
+				}
+			}
+		}
+	})
+}
+
+func TestLinearBlocks(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		mr := currentISA().mr()
+		cases := []linCase{
+			{mcBlock + 1, ncBlock + 1, kcBlock + 1, ActGELU, false, true},
+			{mcBlock + mr + 1, 2*ncBlock + 33, 2*kcBlock + 3, ActNone, true, true},
+			{2*mcBlock + 3, 97, kcBlock - 1, ActQuickGELU, true, true},
+			{197, 96, 2*kcBlock + 1, ActReLU, true, false},
+			{5, 3*ncBlock + 1, 2 * kcBlock, ActGELUTanh, false, true},
+		}
+		if testing.Short() {
+			cases = cases[:3]
+		}
+		for _, tc := range cases {
+			checkLinear(t, r, p, tc)
+		}
+	})
+}
