@@ -1,0 +1,11 @@
+//go:build !unix
+
+package main
+
+import "io/fs"
+
+// fileID names a directory. Without device and inode numbers directories are
+// not tracked; vit's supported platforms are all unix.
+type fileID struct{}
+
+func fileIDOf(fs.FileInfo) (fileID, bool) { return fileID{}, false }

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// inputKind says how a pipeline worker reads an input.
+type inputKind uint8
+
+const (
+	inFile   inputKind = iota // open path (a command-line file or a walked file)
+	inStdin                   // read one image from standard input
+	inListed                  // a --files-from entry: a directory there is skipped with a warning
+	inFailed                  // the walk failed here (err says why); becomes an error record
+)
+
+// input is one entry of the ordered input stream.
+type input struct {
+	path string
+	kind inputKind
+	err  error // inFailed only
+}
+
+// imageExts are the extensions a directory walk keeps (compared lower-cased).
+var imageExts = map[string]bool{
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true,
+	".tif": true, ".tiff": true, ".webp": true,
+}
+
+func isImageName(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
+
+// errStop ends a walk early (the consumer stopped).
+var errStop = errors.New("stop")
+
+// source enumerates the inputs of one classify run in order, streaming:
+// directories are read one at a time, never the whole tree first.
+type source struct {
+	args      []string
+	filesFrom string    // "" | path | "-"
+	null      bool      // --files-from entries end with NUL
+	stdin     io.Reader // for "-" and --files-from -
+	shard     shard
+	warn      func(msg string) // a warning for stderr (a skipped directory)
+
+	visited map[fileID]bool // directories entered, by device and inode
+	emit    func(input) bool
+}
+
+// run calls emit for each input in order; emit returns false to stop early.
+// A walk problem tied to one path becomes an inFailed input; only a problem
+// with --files-from itself is returned as an error.
+func (s *source) run(emit func(input) bool) error {
+	s.visited = make(map[fileID]bool)
+	s.emit = func(in input) bool {
+		if s.shard.Count > 0 && !s.shard.keeps(in.path) {
+			return true
+		}
+		return emit(in)
+	}
+	err := s.runArgs()
+	if err == nil && s.filesFrom != "" {
+		err = s.runFilesFrom()
+	}
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+func (s *source) runArgs() error {
+	for _, p := range s.args {
+		if p == "-" {
+			if !s.emit(input{path: "-", kind: inStdin}) {
+				return errStop
+			}
+			continue
+		}
+		if err := s.visit(p, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visit handles a path given by the user (explicit) or found in a walk.
+// Explicit files are classified whatever their name; walked ones only with
+// an image extension.
+func (s *source) visit(p string, explicit bool) error {
+	fi, err := os.Stat(p) // follows symbolic links
+	if err != nil {
+		// A dangling link, a link loop, a missing file: the worker's open
+		// fails with the same error and makes it the input's record.
+		if explicit || isImageName(p) {
+			return s.send(input{path: p, kind: inFile})
+		}
+		return nil
+	}
+	switch {
+	case fi.IsDir():
+		return s.walkDir(p, fi)
+	case explicit:
+		return s.send(input{path: p, kind: inFile})
+	case fi.Mode().IsRegular() && isImageName(p):
+		return s.send(input{path: p, kind: inFile})
+	}
+	return nil // devices, pipes and sockets are never walked into
+}
+
+func (s *source) send(in input) error {
+	if !s.emit(in) {
+		return errStop
+	}
+	return nil
+}
+
+// walkDir walks dir depth first, each directory's entries in byte order of
+// their names, entering each directory once (by device and inode) so
+// symbolic-link cycles and repeated links end.
+func (s *source) walkDir(dir string, fi fs.FileInfo) error {
+	if id, ok := fileIDOf(fi); ok {
+		if s.visited[id] {
+			s.warn(fmt.Sprintf("%s: directory already visited (symbolic link cycle or repeated link), skipped", dir))
+			return nil
+		}
+		s.visited[id] = true
+	}
+	entries, err := os.ReadDir(dir) // sorted by name
+	if err != nil {
+		if err := s.send(input{path: dir, kind: inFailed, err: err}); err != nil {
+			return err
+		}
+	}
+	for _, e := range entries {
+		p := joinPath(dir, e.Name())
+		t := e.Type()
+		switch {
+		case t&fs.ModeSymlink != 0:
+			if err := s.visit(p, false); err != nil {
+				return err
+			}
+		case t.IsDir():
+			sub, err := os.Stat(p)
+			if err != nil {
+				if err := s.send(input{path: p, kind: inFailed, err: err}); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.walkDir(p, sub); err != nil {
+				return err
+			}
+		case t.IsRegular() && isImageName(e.Name()):
+			if err := s.send(input{path: p, kind: inFile}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// joinPath appends name to dir keeping dir as the user spelled it
+// (filepath.Join would turn "./a" into "a").
+func joinPath(dir, name string) string {
+	if strings.HasSuffix(dir, string(os.PathSeparator)) {
+		return dir + name
+	}
+	return dir + string(os.PathSeparator) + name
+}
+
+// runFilesFrom streams the --files-from list. Entries are files; each is
+// classified whatever its name (directories in the list are skipped with a
+// warning, so `find DIR -print0` works as well as `find DIR -type f -print0`).
+func (s *source) runFilesFrom() error {
+	var r io.Reader
+	name := s.filesFrom
+	if name == "-" {
+		r = s.stdin
+		name = "standard input"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("--files-from: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	sep := byte('\n')
+	if s.null {
+		sep = 0
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := br.ReadString(sep)
+		if len(line) > 0 && line[len(line)-1] == sep {
+			line = line[:len(line)-1]
+		}
+		if !s.null {
+			line = strings.TrimSuffix(line, "\r")
+		}
+		if line != "" {
+			kind := inListed
+			if line == "-" {
+				kind = inStdin
+			}
+			if err := s.send(input{path: line, kind: kind}); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("--files-from %s: %w", name, err)
+		}
+	}
+}
+
+// keeps reports whether path falls in this shard: the first 8 bytes of
+// SHA-256(path), big-endian, modulo Count, equal Index-1. A hash (not the
+// position in the input order) keeps every file in one slice even when the
+// machines of one job list a changing directory at different times, and
+// anyone can recompute it:
+//
+//	python3 -c 'import hashlib,sys; print(int.from_bytes(hashlib.sha256(sys.argv[1].encode()).digest()[:8], "big") % N + 1)' PATH
+func (s shard) keeps(path string) bool {
+	if s.Count <= 1 {
+		return true
+	}
+	h := sha256.Sum256([]byte(path))
+	return binary.BigEndian.Uint64(h[:8])%uint64(s.Count) == uint64(s.Index-1)
+}

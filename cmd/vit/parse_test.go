@@ -1,0 +1,151 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestClassifyArgs maps command lines to parsed options, or to usage errors.
+func TestClassifyArgs(t *testing.T) {
+	def := func(edit func(o *classifyOptions)) classifyOptions {
+		o := classifyOptions{TopK: 5, Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", Inputs: []string{"a.png"}}
+		if edit != nil {
+			edit(&o)
+		}
+		return o
+	}
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want classifyOptions
+		err  string // substring of the usage error
+	}{
+		{args: []string{"a.png"}, want: def(nil)},
+		{args: []string{"-m", "google/vit-base-patch16-224", "-k", "3", "a.png"},
+			want: def(func(o *classifyOptions) { o.Model = "google/vit-base-patch16-224"; o.TopK = 3 })},
+		{args: []string{"--model=dir/m", "--top-k=0", "-f", "jsonl", "a.png"},
+			want: def(func(o *classifyOptions) { o.Model = "dir/m"; o.TopK = 0; o.Format = "jsonl" })},
+		{args: []string{"-fcsv", "--scores", "logit", "-b", "32", "-t", "1", "a.png"},
+			want: def(func(o *classifyOptions) { o.Format = "csv"; o.Logits = true; o.BatchSize = 32; o.Threads = 1 })},
+		{args: []string{"--progress=never", "--shard", "3/10", "--max-pixels", "1000000", "a.png"},
+			want: def(func(o *classifyOptions) { o.Progress = "never"; o.Shard = shard{3, 10}; o.MaxPixels = 1000000 })},
+		{args: []string{"--files-from", "-", "-0"},
+			want: def(func(o *classifyOptions) { o.FilesFrom = "-"; o.Null = true; o.Inputs = []string{} })},
+		{args: []string{"--files-from", "list.txt", "-", "dir/"},
+			want: def(func(o *classifyOptions) { o.FilesFrom = "list.txt"; o.Inputs = []string{"-", "dir/"} })},
+		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},
+		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "1"}, want: def(func(o *classifyOptions) { o.Offline = true })},
+		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
+		{args: []string{"--", "-k"}, want: def(func(o *classifyOptions) { o.Inputs = []string{"-k"} })},
+
+		{args: []string{}, err: "no inputs"},
+		{args: []string{"-f", "xml", "a.png"}, err: `--format "xml"`},
+		{args: []string{"--scores", "raw", "a.png"}, err: `--scores "raw"`},
+		{args: []string{"--progress", "yes", "a.png"}, err: `--progress "yes"`},
+		{args: []string{"-k", "-1", "a.png"}, err: "--top-k -1"},
+		{args: []string{"-k", "two", "a.png"}, err: `invalid argument "two"`},
+		{args: []string{"-b", "0", "a.png"}, err: "--batch-size 0"},
+		{args: []string{"-t", "-2", "a.png"}, err: "--threads -2"},
+		{args: []string{"--shard", "0/4", "a.png"}, err: "1 ≤ I ≤ N"},
+		{args: []string{"--shard", "5/4", "a.png"}, err: "1 ≤ I ≤ N"},
+		{args: []string{"--shard", "2", "a.png"}, err: "want I/N"},
+		{args: []string{"--shard", "a/b", "a.png"}, err: "integers"},
+		{args: []string{"-0", "a.png"}, err: "needs --files-from"},
+		{args: []string{"-", "-"}, err: "standard input can be read once"},
+		{args: []string{"--files-from", "-", "-"}, err: "standard input can be read once"},
+		{args: []string{"--max-pixels", "-1", "a.png"}, err: "--max-pixels -1"},
+		{args: []string{"--no-such-flag", "a.png"}, err: "unknown flag: --no-such-flag"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			ta := newTestApp("")
+			for k, v := range tt.env {
+				ta.env[k] = v
+			}
+			var got *classifyOptions
+			ta.inspect = func(o any) bool {
+				c := o.(classifyOptions)
+				got = &c
+				return true
+			}
+			code := ta.run(append([]string{"classify"}, tt.args...)...)
+			if tt.err != "" {
+				if code != exitUsage {
+					t.Errorf("exit %d, want %d (usage)", code, exitUsage)
+				}
+				if !strings.Contains(ta.err.String(), tt.err) {
+					t.Errorf("stderr %q, want it to contain %q", ta.err.String(), tt.err)
+				}
+				if !strings.HasPrefix(ta.err.String(), "vit: ") {
+					t.Errorf("stderr %q, want a vit: prefix", ta.err.String())
+				}
+				return
+			}
+			if code != exitOK || got == nil {
+				t.Fatalf("exit %d, stderr %q", code, ta.err.String())
+			}
+			if got.Inputs == nil {
+				got.Inputs = []string{}
+			}
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("options\n got %+v\nwant %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnknownCommandIsUsage(t *testing.T) {
+	ta := newTestApp("")
+	if code := ta.run("clasify", "x.png"); code != exitUsage {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, ta.err.String())
+	}
+	if !strings.Contains(ta.err.String(), "unknown command") {
+		t.Errorf("stderr %q", ta.err.String())
+	}
+}
+
+func TestShardKeeps(t *testing.T) {
+	// Every path lands in exactly one of N shards, and the split is even
+	// to within a few standard deviations.
+	const n, files = 7, 7000
+	counts := make([]int, n)
+	for i := range files {
+		p := "photos/img_" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ".jpg"
+		hits := 0
+		for s := 1; s <= n; s++ {
+			if (shard{s, n}).keeps(p) {
+				hits++
+				counts[s-1]++
+			}
+		}
+		if hits != 1 {
+			t.Fatalf("%s is in %d shards", p, hits)
+		}
+	}
+	for s, c := range counts {
+		if c < files/n-150 || c > files/n+150 {
+			t.Errorf("shard %d/%d has %d of %d files", s+1, n, c, files)
+		}
+	}
+	// The documented formula, as Python's hashlib computes it:
+	// int.from_bytes(sha256(path.encode()).digest()[:8], "big") % 10 + 1
+	for path, want := range map[string]int{"photos/cat.jpg": 8, "a.png": 3, "dir/b.jpeg": 4} {
+		for s := 1; s <= 10; s++ {
+			if got := (shard{s, 10}).keeps(path); got != (s == want) {
+				t.Errorf("shard %d/10 keeps %s: %v, want shard %d", s, path, got, want)
+			}
+		}
+	}
+	if !(shard{0, 0}).keeps("x") || !(shard{1, 1}).keeps("x") {
+		t.Error("no sharding must keep everything")
+	}
+}
+
+func itoa(i int) string {
+	const d = "0123456789"
+	if i < 10 {
+		return d[i : i+1]
+	}
+	return itoa(i/10) + d[i%10:i%10+1]
+}

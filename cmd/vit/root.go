@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes, documented in README.md.
+const (
+	exitOK        = 0   // every input succeeded
+	exitFailure   = 1   // some input failed, or a runtime error
+	exitUsage     = 2   // bad flags or arguments
+	exitInterrupt = 130 // SIGINT/SIGTERM: finished results were flushed
+)
+
+// usageError marks an error in the command line; it exits with exitUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// errInputsFailed reports that some inputs failed; each failure was already
+// reported in the output, so nothing more is printed.
+var errInputsFailed = errors.New("some inputs failed")
+
+// app is everything a command touches outside its flags: the standard
+// streams, the environment and the hooks tests replace.
+type app struct {
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+	stdoutTTY bool // stdout is a terminal
+	stderrTTY bool // stderr is a terminal (progress bars are drawn only then)
+	getenv    func(string) string
+	numCPU    int
+
+	// openClassifier resolves -m/--model; tests swap in a fake.
+	openClassifier func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error)
+
+	// inspect, when set, sees each command's parsed options before it runs
+	// and returns true to stop there (tests of argument parsing).
+	inspect func(opts any) bool
+
+	// ran is set when a command's RunE starts, so errors before it are
+	// classified as usage errors (unknown commands, bad arguments).
+	ran bool
+}
+
+// run is main's body: real streams, real environment, signals.
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// After the first signal, restore the default handling so a second
+		// Ctrl-C ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
+	a := &app{
+		stdin:          os.Stdin,
+		stdout:         os.Stdout,
+		stderr:         os.Stderr,
+		stdoutTTY:      term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY:      term.IsTerminal(int(os.Stderr.Fd())),
+		getenv:         os.Getenv,
+		numCPU:         runtime.NumCPU(),
+		openClassifier: openModelClassifier,
+	}
+	return a.main(ctx, os.Args[1:])
+}
+
+// main runs one command line and returns the process exit code.
+func (a *app) main(ctx context.Context, args []string) int {
+	root := a.newRootCmd()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	code := a.exitCode(ctx, err)
+	switch {
+	case err == nil, errors.Is(err, errInputsFailed):
+	case code == exitInterrupt && errors.Is(err, context.Canceled):
+		fmt.Fprintln(a.stderr, "vit: interrupted")
+	default:
+		fmt.Fprintf(a.stderr, "vit: %s\n", oneLine(err.Error()))
+		if code == exitUsage && cmd != nil {
+			fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+	}
+	return code
+}
+
+func (a *app) exitCode(ctx context.Context, err error) int {
+	var ue usageError
+	switch {
+	case ctx.Err() != nil:
+		return exitInterrupt
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue), !a.ran:
+		return exitUsage
+	default:
+		return exitFailure
+	}
+}
+
+// oneLine folds a multi-line error message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func (a *app) newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "vit",
+		Short: "Classify images with Vision Transformers on the CPU",
+		Long: `vit classifies images with Vision Transformers on the CPU, from one static
+binary. It reads Hugging Face (ViT, DeiT) and timm checkpoints from a directory
+or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		a.newClassifyCmd(),
+		a.newModelsCmd(),
+		a.newBenchCmd(),
+		a.newVersionCmd(),
+	)
+	return root
+}
+
+// runE wraps a command body so the app knows parsing is over.
+func (a *app) runE(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.ran = true
+		return fn(cmd, args)
+	}
+}
