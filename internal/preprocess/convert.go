@@ -203,13 +203,12 @@ func rgbaRaster(pix []uint8, stride, px, bytesPer int, out *raster) {
 	}
 }
 
-// yccRaster converts a YCbCr image with libjpeg's arithmetic. Chroma is
-// upsampled by replication, as Go's decoder stores it; libjpeg's "fancy"
-// triangular upsampling differs at chroma edges (see the JPEG tolerance in
-// the tests).
+// yccRaster converts a YCbCr image with libjpeg's arithmetic. 4:2:0 and
+// 4:2:2 chroma is upsampled with libjpeg's "fancy" triangular filter
+// (jdsample.c h2v2_fancy_upsample, h2v1_fancy_upsample; edge rows and
+// columns replicated), which is what PIL gets; other layouts replicate.
 func yccRaster(m *image.YCbCr, out *raster) {
-	w, h, c := out.w, out.h, out.c
-	o := out.pix
+	w, h := out.w, out.h
 	b := m.Rect
 	hs, vs := 1, 1
 	switch m.SubsampleRatio {
@@ -224,6 +223,12 @@ func yccRaster(m *image.YCbCr, out *raster) {
 	case image.YCbCrSubsampleRatio410:
 		hs, vs = 4, 2
 	}
+	if hs == 2 && b.Min.X == 0 && b.Min.Y == 0 {
+		yccFancy(m, out, vs)
+		return
+	}
+	c := out.c
+	o := out.pix
 	for y := 0; y < h; y++ {
 		yrow := m.Y[y*m.YStride : y*m.YStride+w]
 		crow := ((b.Min.Y+y)/vs - b.Min.Y/vs) * m.CStride
@@ -240,4 +245,86 @@ func yccRaster(m *image.YCbCr, out *raster) {
 			}
 		}
 	}
+}
+
+// yccFancy converts 4:2:2 (vs = 1) or 4:2:0 (vs = 2) with libjpeg's fancy
+// upsampling.
+func yccFancy(m *image.YCbCr, out *raster, vs int) {
+	w, h, c := out.w, out.h, out.c
+	cw := (w + 1) / 2
+	chh := (h + vs - 1) / vs
+	ucb := make([]uint8, 2*cw) // [2·cw] upsampled row
+	ucr := make([]uint8, 2*cw)
+	colCb := make([]int32, cw) // [cw] vertical sums (4:2:0)
+	colCr := make([]int32, cw)
+	for y := 0; y < h; y++ {
+		cy := y / vs
+		if vs == 2 {
+			far := cy - 1
+			if y%2 == 1 {
+				far = cy + 1
+			}
+			far = min(max(far, 0), chh-1)
+			n, f := cy*m.CStride, far*m.CStride
+			for i := 0; i < cw; i++ {
+				colCb[i] = int32(m.Cb[n+i])*3 + int32(m.Cb[f+i])
+				colCr[i] = int32(m.Cr[n+i])*3 + int32(m.Cr[f+i])
+			}
+			fancyH2V2(colCb, ucb)
+			fancyH2V2(colCr, ucr)
+		} else {
+			n := cy * m.CStride
+			fancyH2V1(m.Cb[n:n+cw], ucb)
+			fancyH2V1(m.Cr[n:n+cw], ucr)
+		}
+		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+		d := out.pix[y*w*c : (y+1)*w*c]
+		if c == 3 {
+			for x, yv := range yrow {
+				d[3*x], d[3*x+1], d[3*x+2] = yccToRGB(yv, ucb[x], ucr[x])
+			}
+			continue
+		}
+		for x, yv := range yrow {
+			r, g, bb := yccToRGB(yv, ucb[x], ucr[x])
+			d[x] = luma(r, g, bb)
+		}
+	}
+}
+
+// fancyH2V2 is the horizontal half of h2v2_fancy_upsample on column sums
+// (3·nearer row + further row): out [2·len(col)].
+func fancyH2V2(col []int32, out []uint8) {
+	n := len(col)
+	if n == 1 {
+		out[0] = uint8((col[0]*4 + 8) >> 4)
+		out[1] = uint8((col[0]*4 + 7) >> 4)
+		return
+	}
+	out[0] = uint8((col[0]*4 + 8) >> 4)
+	out[1] = uint8((col[0]*3 + col[1] + 7) >> 4)
+	for i := 1; i < n-1; i++ {
+		out[2*i] = uint8((col[i]*3 + col[i-1] + 8) >> 4)
+		out[2*i+1] = uint8((col[i]*3 + col[i+1] + 7) >> 4)
+	}
+	out[2*n-2] = uint8((col[n-1]*3 + col[n-2] + 8) >> 4)
+	out[2*n-1] = uint8((col[n-1]*4 + 7) >> 4)
+}
+
+// fancyH2V1 is h2v1_fancy_upsample: out [2·len(in)].
+func fancyH2V1(in []uint8, out []uint8) {
+	n := len(in)
+	if n == 1 {
+		out[0], out[1] = in[0], in[0]
+		return
+	}
+	out[0] = in[0]
+	out[1] = uint8((int32(in[0])*3 + int32(in[1]) + 2) >> 2)
+	for i := 1; i < n-1; i++ {
+		v := int32(in[i]) * 3
+		out[2*i] = uint8((v + int32(in[i-1]) + 1) >> 2)
+		out[2*i+1] = uint8((v + int32(in[i+1]) + 2) >> 2)
+	}
+	out[2*n-2] = uint8((int32(in[n-1])*3 + int32(in[n-2]) + 1) >> 2)
+	out[2*n-1] = in[n-1]
 }

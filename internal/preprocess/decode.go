@@ -227,6 +227,13 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 		return nil, fail(ErrCorrupt, errors.New("no pixels"))
 	}
 	d := &Decoded{Raw: img, Format: f.name, Orientation: orientation(f.name, data)}
+	if pm, ok := img.(*image.Paletted); ok && f.name == "gif" {
+		if idx, rgb, ok := gifTransparent(data); ok && idx < len(pm.Palette) {
+			pal := append(color.Palette(nil), pm.Palette...)
+			pal[idx] = color.NRGBA{rgb[0], rgb[1], rgb[2], 0}
+			pm.Palette = pal
+		}
+	}
 	if f.name == "png" && len(data) >= 26 {
 		// IHDR: bit depth at 24, color type at 25 (0: gray).
 		d.clipGray16 = data[24] == 16 && data[25] == 0

@@ -192,3 +192,63 @@ func orient(r *raster, o int) *raster {
 	}
 	return out
 }
+
+// gifTransparent returns the transparent index of the first frame and the
+// colour its palette stores there (Go's decoder zeroes that entry; PIL's
+// convert("RGB") keeps it).
+func gifTransparent(data []byte) (idx int, rgb [3]uint8, ok bool) {
+	if len(data) < 13 {
+		return 0, rgb, false
+	}
+	var pal []byte
+	i := 13
+	if data[10]&0x80 != 0 {
+		n := 3 << (data[10]&7 + 1)
+		if i+n > len(data) {
+			return 0, rgb, false
+		}
+		pal = data[i : i+n]
+		i += n
+	}
+	idx = -1
+	for i < len(data) {
+		switch data[i] {
+		case 0x21: // extension
+			if i+2 > len(data) {
+				return 0, rgb, false
+			}
+			label := data[i+1]
+			i += 2
+			if label == 0xf9 && i+5 <= len(data) && data[i] == 4 {
+				if data[i+1]&1 != 0 {
+					idx = int(data[i+4])
+				} else {
+					idx = -1
+				}
+			}
+			for i < len(data) && data[i] != 0 { // sub-blocks
+				i += 1 + int(data[i])
+			}
+			i++
+		case 0x2c: // image descriptor
+			if i+10 > len(data) || idx < 0 {
+				return 0, rgb, false
+			}
+			if flags := data[i+9]; flags&0x80 != 0 {
+				n := 3 << (flags&7 + 1)
+				if i+10+n > len(data) {
+					return 0, rgb, false
+				}
+				pal = data[i+10 : i+10+n]
+			}
+			if 3*idx+3 > len(pal) {
+				return 0, rgb, false
+			}
+			copy(rgb[:], pal[3*idx:])
+			return idx, rgb, true
+		default:
+			return 0, rgb, false
+		}
+	}
+	return 0, rgb, false
+}
