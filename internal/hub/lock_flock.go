@@ -1,0 +1,50 @@
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
+
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// lockFile takes an exclusive flock on path (created if needed), the same
+// kind of lock Python's filelock takes on the same file, so vit and
+// huggingface_hub exclude each other too. It polls so that ctx can cancel
+// the wait. The lock file is left in place on unlock, as filelock does:
+// removing it would let a third process lock a fresh inode.
+func lockFile(ctx context.Context, path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	fd := int(f.Fd())
+	wait := time.Millisecond
+	for {
+		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, ctx.Err())
+		case <-time.After(wait):
+		}
+		if wait < 100*time.Millisecond {
+			wait *= 2
+		}
+	}
+	return func() {
+		unix.Flock(fd, unix.LOCK_UN)
+		f.Close()
+	}, nil
+}
