@@ -279,7 +279,7 @@ func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) 
 	}
 	c := g.c[r0*g.ldc+c0:]
 	if cols == nr && !g.accAct {
-		microKernel(g.isa, mr, kb, a, b, c, g.ldc, bias, flags)
+		microKernel(g.isa, mr, kb, a, mr, b, c, g.ldc, bias, flags)
 		if last && g.act != ActNone {
 			for i := 0; i < mr; i++ {
 				Activate(g.act, c[i*g.ldc:i*g.ldc+nr])
@@ -298,7 +298,7 @@ func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) 
 		clear(ws.biasT[cols:])
 		bias = ws.biasT[:]
 	}
-	microKernel(g.isa, mr, kb, a, b, t, nr, bias, flags)
+	microKernel(g.isa, mr, kb, a, mr, b, t, nr, bias, flags)
 	for i := 0; i < mr; i++ {
 		ti := t[i*nr : i*nr+cols]
 		ci := c[i*g.ldc : i*g.ldc+cols]

@@ -16,12 +16,12 @@ func init() {
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
 }
 
-type kernelFunc func(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // microKernel runs the micro-kernel of family s; see sgemmGeneric. The
 // AVX2 kernels are 16 columns wide and run twice per 32-column panel.
-func microKernel(s isa, mr, kc int, a, b, c []float32, ldc int, bias []float32, flags int) {
-	_ = a[kc*mr-1]
+func microKernel(s isa, mr, kc int, a []float32, lda int, b, c []float32, ldc int, bias []float32, flags int) {
+	_ = a[(kc-1)*lda+mr-1]
 	_ = b[kc*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
 	bp := &zeroBias[0]
@@ -31,13 +31,13 @@ func microKernel(s isa, mr, kc int, a, b, c []float32, ldc int, bias []float32, 
 	}
 	switch s {
 	case isaAVX512:
-		kern512[mr](kc, &a[0], &b[0], &c[0], ldc, bp, flags)
+		kern512[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 	case isaAVX2:
 		k := kernAVX2[mr]
-		k(kc, &a[0], &b[0], &c[0], ldc, bp, flags)
-		k(kc, &a[0], &b[16], &c[16], ldc, (*float32)(unsafe.Add(unsafe.Pointer(bp), 64)), flags)
+		k(kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+		k(kc, &a[0], lda, &b[16], &c[16], ldc, (*float32)(unsafe.Add(unsafe.Pointer(bp), 64)), flags)
 	default:
-		sgemmGeneric(mr, kc, a, b, c, ldc, bias, flags)
+		sgemmGeneric(mr, kc, a, lda, b, c, ldc, bias, flags)
 	}
 }
 
@@ -71,200 +71,200 @@ var kernAVX2 = [...]kernelFunc{nil,
 
 // sgemmAVX512x1 is the 1×32 micro-kernel: for i < 1, j < 32,
 //
-//	acc := Σ_l a[l*1+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x1(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x2 is the 2×32 micro-kernel: for i < 2, j < 32,
 //
-//	acc := Σ_l a[l*2+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x2(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x3 is the 3×32 micro-kernel: for i < 3, j < 32,
 //
-//	acc := Σ_l a[l*3+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x3(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x4 is the 4×32 micro-kernel: for i < 4, j < 32,
 //
-//	acc := Σ_l a[l*4+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x4(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x5 is the 5×32 micro-kernel: for i < 5, j < 32,
 //
-//	acc := Σ_l a[l*5+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x5(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x6 is the 6×32 micro-kernel: for i < 6, j < 32,
 //
-//	acc := Σ_l a[l*6+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x6(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x7 is the 7×32 micro-kernel: for i < 7, j < 32,
 //
-//	acc := Σ_l a[l*7+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x7(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x8 is the 8×32 micro-kernel: for i < 8, j < 32,
 //
-//	acc := Σ_l a[l*8+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x8(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x9 is the 9×32 micro-kernel: for i < 9, j < 32,
 //
-//	acc := Σ_l a[l*9+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x9(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x10 is the 10×32 micro-kernel: for i < 10, j < 32,
 //
-//	acc := Σ_l a[l*10+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x10(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x11 is the 11×32 micro-kernel: for i < 11, j < 32,
 //
-//	acc := Σ_l a[l*11+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x11(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x12 is the 12×32 micro-kernel: for i < 12, j < 32,
 //
-//	acc := Σ_l a[l*12+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x12(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x13 is the 13×32 micro-kernel: for i < 13, j < 32,
 //
-//	acc := Σ_l a[l*13+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x13(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x14 is the 14×32 micro-kernel: for i < 14, j < 32,
 //
-//	acc := Σ_l a[l*14+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX512x14(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX512x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x1 is the 1×16 micro-kernel: for i < 1, j < 16,
 //
-//	acc := Σ_l a[l*1+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x1(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x2 is the 2×16 micro-kernel: for i < 2, j < 16,
 //
-//	acc := Σ_l a[l*2+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x2(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x3 is the 3×16 micro-kernel: for i < 3, j < 16,
 //
-//	acc := Σ_l a[l*3+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x3(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x4 is the 4×16 micro-kernel: for i < 4, j < 16,
 //
-//	acc := Σ_l a[l*4+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x4(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x5 is the 5×16 micro-kernel: for i < 5, j < 16,
 //
-//	acc := Σ_l a[l*5+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x5(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x6 is the 6×16 micro-kernel: for i < 6, j < 16,
 //
-//	acc := Σ_l a[l*6+i] · b[l*32+j]   (l < kc)
+//	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)
 //	if flags&kBias != 0 { acc += bias[j] }
 //	if flags&kLoad != 0 { acc += c[i*ldc+j] }
 //	c[i*ldc+j] = acc
 //
 //go:noescape
-func sgemmAVX2x6(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
+func sgemmAVX2x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)

@@ -8,7 +8,7 @@
 //   Z0..Z27   accumulators, row i in Z(2i) (columns 0-15) and Z(2i+1) (16-31)
 //   Z28, Z29  the 32 values of packed B at step l
 //   Z30, Z31  a[l*mr+i] broadcast, alternating between rows
-//   SI packed A, DI packed B, DX C, CX steps left, R8 ldc in bytes,
+//   SI packed A, DI packed B, DX C, CX steps left, R8 ldc and R9 lda in bytes,
 //   R10 current C row, BX bias, AX flags
 //
 // AVX2 register plan (mr ≤ 6 rows × 16 columns):
@@ -16,16 +16,18 @@
 //   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)
 //   Y14, Y15  a[l*mr+i] broadcast
 
-// func sgemmAVX512x1(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x1(SB), NOSPLIT, $0-56
+// func sgemmAVX512x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x1(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	TESTQ CX, CX
@@ -39,7 +41,7 @@ sgemmAVX512x1_loop:
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
 	ADDQ $128, DI
-	ADDQ $4, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x1_loop
 sgemmAVX512x1_store:
@@ -65,16 +67,18 @@ sgemmAVX512x1_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x2(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x2(SB), NOSPLIT, $0-56
+// func sgemmAVX512x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x2(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -93,7 +97,7 @@ sgemmAVX512x2_loop:
 	VFMADD231PS Z28, Z31, Z2
 	VFMADD231PS Z29, Z31, Z3
 	ADDQ $128, DI
-	ADDQ $8, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x2_loop
 sgemmAVX512x2_store:
@@ -129,16 +133,18 @@ sgemmAVX512x2_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x3(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x3(SB), NOSPLIT, $0-56
+// func sgemmAVX512x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x3(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -162,7 +168,7 @@ sgemmAVX512x3_loop:
 	VFMADD231PS Z28, Z30, Z4
 	VFMADD231PS Z29, Z30, Z5
 	ADDQ $128, DI
-	ADDQ $12, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x3_loop
 sgemmAVX512x3_store:
@@ -208,16 +214,18 @@ sgemmAVX512x3_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x4(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x4(SB), NOSPLIT, $0-56
+// func sgemmAVX512x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x4(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -246,7 +254,7 @@ sgemmAVX512x4_loop:
 	VFMADD231PS Z28, Z31, Z6
 	VFMADD231PS Z29, Z31, Z7
 	ADDQ $128, DI
-	ADDQ $16, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x4_loop
 sgemmAVX512x4_store:
@@ -302,16 +310,18 @@ sgemmAVX512x4_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x5(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x5(SB), NOSPLIT, $0-56
+// func sgemmAVX512x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x5(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -345,7 +355,7 @@ sgemmAVX512x5_loop:
 	VFMADD231PS Z28, Z30, Z8
 	VFMADD231PS Z29, Z30, Z9
 	ADDQ $128, DI
-	ADDQ $20, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x5_loop
 sgemmAVX512x5_store:
@@ -411,16 +421,18 @@ sgemmAVX512x5_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x6(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x6(SB), NOSPLIT, $0-56
+// func sgemmAVX512x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x6(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -459,7 +471,7 @@ sgemmAVX512x6_loop:
 	VFMADD231PS Z28, Z31, Z10
 	VFMADD231PS Z29, Z31, Z11
 	ADDQ $128, DI
-	ADDQ $24, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x6_loop
 sgemmAVX512x6_store:
@@ -535,16 +547,18 @@ sgemmAVX512x6_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x7(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x7(SB), NOSPLIT, $0-56
+// func sgemmAVX512x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x7(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -588,7 +602,7 @@ sgemmAVX512x7_loop:
 	VFMADD231PS Z28, Z30, Z12
 	VFMADD231PS Z29, Z30, Z13
 	ADDQ $128, DI
-	ADDQ $28, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x7_loop
 sgemmAVX512x7_store:
@@ -674,16 +688,18 @@ sgemmAVX512x7_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x8(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x8(SB), NOSPLIT, $0-56
+// func sgemmAVX512x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x8(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -732,7 +748,7 @@ sgemmAVX512x8_loop:
 	VFMADD231PS Z28, Z31, Z14
 	VFMADD231PS Z29, Z31, Z15
 	ADDQ $128, DI
-	ADDQ $32, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x8_loop
 sgemmAVX512x8_store:
@@ -828,16 +844,18 @@ sgemmAVX512x8_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x9(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x9(SB), NOSPLIT, $0-56
+// func sgemmAVX512x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x9(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -891,7 +909,7 @@ sgemmAVX512x9_loop:
 	VFMADD231PS Z28, Z30, Z16
 	VFMADD231PS Z29, Z30, Z17
 	ADDQ $128, DI
-	ADDQ $36, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x9_loop
 sgemmAVX512x9_store:
@@ -997,16 +1015,18 @@ sgemmAVX512x9_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x10(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x10(SB), NOSPLIT, $0-56
+// func sgemmAVX512x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x10(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1065,7 +1085,7 @@ sgemmAVX512x10_loop:
 	VFMADD231PS Z28, Z31, Z18
 	VFMADD231PS Z29, Z31, Z19
 	ADDQ $128, DI
-	ADDQ $40, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x10_loop
 sgemmAVX512x10_store:
@@ -1181,16 +1201,18 @@ sgemmAVX512x10_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x11(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x11(SB), NOSPLIT, $0-56
+// func sgemmAVX512x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x11(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1254,7 +1276,7 @@ sgemmAVX512x11_loop:
 	VFMADD231PS Z28, Z30, Z20
 	VFMADD231PS Z29, Z30, Z21
 	ADDQ $128, DI
-	ADDQ $44, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x11_loop
 sgemmAVX512x11_store:
@@ -1380,16 +1402,18 @@ sgemmAVX512x11_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x12(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x12(SB), NOSPLIT, $0-56
+// func sgemmAVX512x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x12(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1458,7 +1482,7 @@ sgemmAVX512x12_loop:
 	VFMADD231PS Z28, Z31, Z22
 	VFMADD231PS Z29, Z31, Z23
 	ADDQ $128, DI
-	ADDQ $48, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x12_loop
 sgemmAVX512x12_store:
@@ -1594,16 +1618,18 @@ sgemmAVX512x12_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x13(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x13(SB), NOSPLIT, $0-56
+// func sgemmAVX512x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x13(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1677,7 +1703,7 @@ sgemmAVX512x13_loop:
 	VFMADD231PS Z28, Z30, Z24
 	VFMADD231PS Z29, Z30, Z25
 	ADDQ $128, DI
-	ADDQ $52, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x13_loop
 sgemmAVX512x13_store:
@@ -1823,16 +1849,18 @@ sgemmAVX512x13_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512x14(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX512x14(SB), NOSPLIT, $0-56
+// func sgemmAVX512x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX512x14(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1911,7 +1939,7 @@ sgemmAVX512x14_loop:
 	VFMADD231PS Z28, Z31, Z26
 	VFMADD231PS Z29, Z31, Z27
 	ADDQ $128, DI
-	ADDQ $56, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX512x14_loop
 sgemmAVX512x14_store:
@@ -2067,16 +2095,18 @@ sgemmAVX512x14_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x1(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x1(SB), NOSPLIT, $0-56
+// func sgemmAVX2x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x1(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	TESTQ CX, CX
@@ -2089,7 +2119,7 @@ sgemmAVX2x1_loop:
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
 	ADDQ $128, DI
-	ADDQ $4, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x1_loop
 sgemmAVX2x1_store:
@@ -2115,16 +2145,18 @@ sgemmAVX2x1_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x2(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x2(SB), NOSPLIT, $0-56
+// func sgemmAVX2x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x2(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2142,7 +2174,7 @@ sgemmAVX2x2_loop:
 	VFMADD231PS Y12, Y15, Y2
 	VFMADD231PS Y13, Y15, Y3
 	ADDQ $128, DI
-	ADDQ $8, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x2_loop
 sgemmAVX2x2_store:
@@ -2178,16 +2210,18 @@ sgemmAVX2x2_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x3(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x3(SB), NOSPLIT, $0-56
+// func sgemmAVX2x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x3(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2210,7 +2244,7 @@ sgemmAVX2x3_loop:
 	VFMADD231PS Y12, Y14, Y4
 	VFMADD231PS Y13, Y14, Y5
 	ADDQ $128, DI
-	ADDQ $12, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x3_loop
 sgemmAVX2x3_store:
@@ -2256,16 +2290,18 @@ sgemmAVX2x3_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x4(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x4(SB), NOSPLIT, $0-56
+// func sgemmAVX2x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x4(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2293,7 +2329,7 @@ sgemmAVX2x4_loop:
 	VFMADD231PS Y12, Y15, Y6
 	VFMADD231PS Y13, Y15, Y7
 	ADDQ $128, DI
-	ADDQ $16, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x4_loop
 sgemmAVX2x4_store:
@@ -2349,16 +2385,18 @@ sgemmAVX2x4_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x5(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x5(SB), NOSPLIT, $0-56
+// func sgemmAVX2x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x5(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2391,7 +2429,7 @@ sgemmAVX2x5_loop:
 	VFMADD231PS Y12, Y14, Y8
 	VFMADD231PS Y13, Y14, Y9
 	ADDQ $128, DI
-	ADDQ $20, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x5_loop
 sgemmAVX2x5_store:
@@ -2457,16 +2495,18 @@ sgemmAVX2x5_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2x6(kc int, a, b, c *float32, ldc int, bias *float32, flags int)
-TEXT ·sgemmAVX2x6(SB), NOSPLIT, $0-56
+// func sgemmAVX2x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+TEXT ·sgemmAVX2x6(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	MOVQ bias+40(FP), BX
-	MOVQ flags+48(FP), AX
+	MOVQ bias+48(FP), BX
+	MOVQ flags+56(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2504,7 +2544,7 @@ sgemmAVX2x6_loop:
 	VFMADD231PS Y12, Y15, Y10
 	VFMADD231PS Y13, Y15, Y11
 	ADDQ $128, DI
-	ADDQ $24, SI
+	ADDQ R9, SI
 	DECQ CX
 	JNZ sgemmAVX2x6_loop
 sgemmAVX2x6_store:

@@ -1,20 +1,21 @@
 package kernels
 
 // sgemmGeneric is the reference micro-kernel that every assembly kernel
-// must match: for one micro-panel a [kc][mr] of packed A and one panel
+// must match: for one micro-panel a [kc][lda] (mr ≤ lda values used per
+// step) of packed A and one panel
 // b [kc][32] of packed B,
 //
-//	acc[i][j] = Σ_l a[l*mr+i] · b[l*32+j]      i < mr, j < 32, l < kc
+//	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     i < mr, j < 32, l < kc
 //	if flags&kBias != 0 { acc[i][j] += bias[j] }
 //	if flags&kLoad != 0 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
-func sgemmGeneric(mr, kc int, a, b, c []float32, ldc int, bias []float32, flags int) {
+func sgemmGeneric(mr, kc int, a []float32, lda int, b, c []float32, ldc int, bias []float32, flags int) {
 	var acc [mrMax * nr]float32
-	a = a[:kc*mr]
+	a = a[:(kc-1)*lda+mr]
 	b = b[:kc*nr]
 	for l := 0; l < kc; l++ {
 		bl := (*[nr]float32)(b[l*nr:])
-		for i, av := range a[l*mr : l*mr+mr] {
+		for i, av := range a[l*lda : l*lda+mr] {
 			row := (*[nr]float32)(acc[i*nr:])
 			for j := range row {
 				row[j] += av * bl[j]

@@ -7,7 +7,7 @@
 // Each kernel computes, for one mr-row micro-panel of packed A and one
 // packed panel of B,
 //
-//	acc[i][j] = Σ_l a[l*mr+i] · b[l*32+j]      l < kc, i < mr
+//	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     l < kc, i < mr
 //	if flags&2 { acc[i][j] += bias[j] }
 //	if flags&1 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
@@ -37,7 +37,7 @@ func main() {
 	p("//   Z0..Z27   accumulators, row i in Z(2i) (columns 0-15) and Z(2i+1) (16-31)")
 	p("//   Z28, Z29  the 32 values of packed B at step l")
 	p("//   Z30, Z31  a[l*mr+i] broadcast, alternating between rows")
-	p("//   SI packed A, DI packed B, DX C, CX steps left, R8 ldc in bytes,")
+	p("//   SI packed A, DI packed B, DX C, CX steps left, R8 ldc and R9 lda in bytes,")
 	p("//   R10 current C row, BX bias, AX flags")
 	p("//")
 	p("// AVX2 register plan (mr ≤ 6 rows × 16 columns):")
@@ -55,16 +55,18 @@ func main() {
 
 func header(name string) {
 	p("")
-	p("// func %s(kc int, a, b, c *float32, ldc int, bias *float32, flags int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
 	p("\tMOVQ kc+0(FP), CX")
 	p("\tMOVQ a+8(FP), SI")
-	p("\tMOVQ b+16(FP), DI")
-	p("\tMOVQ c+24(FP), DX")
-	p("\tMOVQ ldc+32(FP), R8")
+	p("\tMOVQ lda+16(FP), R9")
+	p("\tSHLQ $2, R9")
+	p("\tMOVQ b+24(FP), DI")
+	p("\tMOVQ c+32(FP), DX")
+	p("\tMOVQ ldc+40(FP), R8")
 	p("\tSHLQ $2, R8")
-	p("\tMOVQ bias+40(FP), BX")
-	p("\tMOVQ flags+48(FP), AX")
+	p("\tMOVQ bias+48(FP), BX")
+	p("\tMOVQ flags+56(FP), AX")
 }
 
 func gen512(mr int) {
@@ -87,7 +89,7 @@ func gen512(mr int) {
 		p("\tVFMADD231PS Z29, Z%d, Z%d", bc, 2*i+1)
 	}
 	p("\tADDQ $128, DI")
-	p("\tADDQ $%d, SI", 4*mr)
+	p("\tADDQ R9, SI")
 	p("\tDECQ CX")
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)
@@ -145,7 +147,7 @@ func genAVX2(mr int) {
 		p("\tVFMADD231PS Y13, Y%d, Y%d", bc, 2*i+1)
 	}
 	p("\tADDQ $128, DI")
-	p("\tADDQ $%d, SI", 4*mr)
+	p("\tADDQ R9, SI")
 	p("\tDECQ CX")
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)

@@ -1,0 +1,190 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestActivate(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for _, act := range []Act{ActNone, ActGELU, ActGELUTanh, ActQuickGELU, ActReLU} {
+			for n := 0; n <= 70; n++ {
+				for off := 0; off < 3; off++ {
+					src := make([]float32, n)
+					for i := range src {
+						switch i % 4 {
+						case 0:
+							src[i] = float32(r.NormFloat64() * 3)
+						case 1:
+							src[i] = float32(r.Float64()*30 - 15)
+						case 2:
+							src[i] = float32(r.NormFloat64() * 1e-3)
+						default:
+							src[i] = float32(r.Float64()*12 - 6)
+						}
+					}
+					x, check := guarded(t, n, off, func(i int) float32 { return src[i] })
+					Activate(act, x)
+					check(name("Activate ", act, n))
+					for i, v := range src {
+						want := float64(v)
+						switch act {
+						case ActGELU:
+							want = 0.5 * want * math.Erfc(-want/math.Sqrt2)
+						default:
+							want = float64(applyAct(act, v))
+						}
+						// relative 1e-6 (a few float32 ulps on top of the
+						// approximation), absolute 1e-10 where GELU underflows
+						if !closeTo(float64(x[i]), want, 1e-10, 1e-6) {
+							t.Fatalf("%v(%v) = %v, want %v (rel %.2g)", act, v, x[i], want, math.Abs(float64(x[i])-want)/math.Abs(want))
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestGELUEdges(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		x := []float32{0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 5, -5, 9, -9, 20, -20, 100, -100,
+			float32(math.NaN())}
+		Activate(ActGELU, x)
+		want := []float64{0, 0, 0.5e-30, -0.5e-30, 5, -5 * 0.5 * math.Erfc(5/math.Sqrt2), 9, 0, 20, 0, 100, 0}
+		for i, w := range want {
+			if !closeTo(float64(x[i]), w, 1e-10, 1e-6) {
+				t.Errorf("GELU edge %d = %v, want %v", i, x[i], w)
+			}
+		}
+		if !math.IsNaN(float64(x[len(x)-1])) {
+			t.Errorf("GELU(NaN) = %v", x[len(x)-1])
+		}
+	})
+}
+
+func TestSoftmaxRows(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range []int{1, 2, 15, 16, 17, 33, 197} {
+			rows, ld := 3, n+2
+			src := randSlice(r, (rows-1)*ld+n)
+			for i := range src {
+				src[i] *= 8
+			}
+			x, check := guarded(t, len(src), 1, func(i int) float32 { return src[i] })
+			for rr := 0; rr < rows-1; rr++ {
+				for j := n; j < ld; j++ {
+					x[rr*ld+j] = float32(math.NaN())
+				}
+			}
+			SoftmaxRows(x, rows, n, ld)
+			check(name("SoftmaxRows ", n))
+			for rr := 0; rr < rows; rr++ {
+				want := append([]float32(nil), src[rr*ld:rr*ld+n]...)
+				softmaxRowGeneric(want)
+				for j := 0; j < n; j++ {
+					if !closeTo(float64(x[rr*ld+j]), float64(want[j]), 1e-9, 2e-6) {
+						t.Fatalf("n %d row %d col %d: %v, want %v", n, rr, j, x[rr*ld+j], want[j])
+					}
+				}
+				for j := n; j < ld && rr < rows-1; j++ {
+					if !math.IsNaN(float64(x[rr*ld+j])) {
+						t.Fatalf("n %d: gap overwritten", n)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestSoftmaxCols32(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		for _, rows := range []int{1, 2, 7, 64, 197} {
+			src := randSlice(r, rows*nr)
+			for i := range src {
+				src[i] *= 6
+			}
+			x, check := guarded(t, len(src), 2, func(i int) float32 { return src[i] })
+			softmaxCols32(x, rows)
+			check(name("softmaxCols32 ", rows))
+			want := append([]float32(nil), src...)
+			softmaxCols32Generic(want, rows)
+			for i := range want {
+				if !closeTo(float64(x[i]), float64(want[i]), 1e-9, 2e-6) {
+					t.Fatalf("rows %d: s[%d] = %v, want %v", rows, i, x[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+func TestLayerNorm(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, d := range []int{1, 3, 16, 17, 31, 64, 192, 768, 1000} {
+			rows, ldx, ldy := 3, d+1, d+3
+			src := randSlice(r, (rows-1)*ldx+d)
+			for i := range src {
+				src[i] = src[i]*3 + 5
+			}
+			gamma, beta := randSlice(r, d), randSlice(r, d)
+			y, check := guarded(t, (rows-1)*ldy+d, 3, func(int) float32 { return float32(math.NaN()) })
+			LayerNorm(rows, d, src, ldx, gamma, beta, 1e-6, y, ldy)
+			check(name("LayerNorm ", d))
+			want := make([]float32, d)
+			for rr := 0; rr < rows; rr++ {
+				layerNormRowGeneric(src[rr*ldx:rr*ldx+d], want, gamma, beta, 1e-6)
+				for j := 0; j < d; j++ {
+					if !closeTo(float64(y[rr*ldy+j]), float64(want[j]), 1e-5, 1e-5) {
+						t.Fatalf("d %d row %d col %d: %v, want %v", d, rr, j, y[rr*ldy+j], want[j])
+					}
+				}
+			}
+			// in place
+			x := append([]float32(nil), src...)
+			LayerNorm(rows, d, x, ldx, gamma, beta, 1e-6, x, ldx)
+			for rr := 0; rr < rows; rr++ {
+				for j := 0; j < d; j++ {
+					if x[rr*ldx+j] != y[rr*ldy+j] {
+						t.Fatalf("d %d: in-place LayerNorm differs at %d,%d", d, rr, j)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestGELUAccuracy sweeps [-10, 10]: the exact-erf GELU must stay within
+// 1e-6 relative error of the float64 math.Erfc reference.
+func TestGELUAccuracy(t *testing.T) {
+	n := 1 << 20
+	if testing.Short() {
+		n = 1 << 17
+	}
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(-10 + 20*float64(i)/float64(n))
+	}
+	forEachISA(t, func(t *testing.T) {
+		y := append([]float32(nil), x...)
+		Activate(ActGELU, y)
+		worst, wx := 0.0, float32(0)
+		for i, v := range x {
+			w := 0.5 * float64(v) * math.Erfc(-float64(v)/math.Sqrt2)
+			if w == 0 {
+				continue
+			}
+			if e := math.Abs(float64(y[i])-w) / math.Abs(w); e > worst {
+				worst, wx = e, v
+			}
+		}
+		if worst > 1e-6 {
+			t.Errorf("GELU max relative error %.3g at x = %v, want ≤ 1e-6", worst, wx)
+		}
+		t.Logf("GELU max relative error %.3g at x = %v", worst, wx)
+	})
+}

@@ -1,0 +1,117 @@
+//go:build amd64 && gc && !purego
+
+package kernels
+
+import "math"
+
+// geluAVX512 replaces each x[i], i < n, by x·Φ(x) with Φ from the erfc
+// approximation t·exp(−z²+E(t)), t = 1/(1+z/2), z = |x|/√2:
+//
+//	for i := range x[:n] { x[i] = x[i] * 0.5 * erfc(-x[i]/√2) }
+//
+//go:noescape
+func geluAVX512(x *float32, n int)
+
+// sigmulAVX512 computes, for i < n,
+//
+//	x[i] = x[i] / (1 + exp(x[i]·(c1 + c3·x[i]²)))
+//
+//go:noescape
+func sigmulAVX512(x *float32, n int, c1, c3 float32)
+
+// softmaxCols32AVX512 replaces each of the 32 columns of s [rows][32]
+// (rows ≥ 1) by its softmax:
+//
+//	for j < 32 { m := max_i s[i][j]; s[i][j] = exp(s[i][j]−m) / Σ_i exp(s[i][j]−m) }
+//
+//go:noescape
+func softmaxCols32AVX512(s *float32, rows int)
+
+// maxAVX512 returns max(x[0:n]), n ≥ 1.
+//
+//go:noescape
+func maxAVX512(x *float32, n int) float32
+
+// expSubSumAVX512 sets x[i] = exp(x[i] − m) for i < n and returns Σ x[i].
+//
+//go:noescape
+func expSubSumAVX512(x *float32, n int, m float32) float32
+
+// scaleAVX512 sets x[i] *= s for i < n.
+//
+//go:noescape
+func scaleAVX512(x *float32, n int, s float32)
+
+// sumAVX512 returns Σ x[i], i < n.
+//
+//go:noescape
+func sumAVX512(x *float32, n int) float32
+
+// sumSqDevAVX512 returns Σ (x[i] − mean)², i < n.
+//
+//go:noescape
+func sumSqDevAVX512(x *float32, n int, mean float32) float32
+
+// normAffineAVX512 sets y[i] = (x[i] − mean)·inv·gamma[i] + beta[i], i < n.
+//
+//go:noescape
+func normAffineAVX512(x, y, gamma, beta *float32, n int, mean, inv float32)
+
+// activateFast applies act to x with the widest vector kernel the flags
+// allow and reports whether it did.
+func activateFast(act Act, x []float32) bool {
+	if !hasAVX512 || len(x) == 0 {
+		return false
+	}
+	switch act {
+	case ActGELU:
+		geluAVX512(&x[0], len(x))
+	case ActGELUTanh:
+		sigmulAVX512(&x[0], len(x), geluTanhC1, geluTanhC3)
+	case ActQuickGELU:
+		sigmulAVX512(&x[0], len(x), -1.702, 0)
+	default:
+		return false
+	}
+	return true
+}
+
+// softmaxRowFast replaces x (len ≥ 1) by its softmax if a vector kernel
+// is available.
+func softmaxRowFast(x []float32) bool {
+	if !hasAVX512 || len(x) == 0 {
+		return false
+	}
+	m := maxAVX512(&x[0], len(x))
+	s := expSubSumAVX512(&x[0], len(x), m)
+	scaleAVX512(&x[0], len(x), 1/s)
+	return true
+}
+
+// softmaxCols32 replaces each of the 32 columns of s [rows][32] by its
+// softmax over the rows.
+func softmaxCols32(s []float32, rows int) {
+	if rows <= 0 {
+		return
+	}
+	if hasAVX512 {
+		_ = s[rows*nr-1]
+		softmaxCols32AVX512(&s[0], rows)
+		return
+	}
+	softmaxCols32Generic(s, rows)
+}
+
+// layerNormRowFast normalizes one row if a vector kernel is available.
+func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool {
+	d := len(x)
+	if !hasAVX512 || d == 0 {
+		return false
+	}
+	_, _, _ = y[d-1], gamma[d-1], beta[d-1]
+	mean := sumAVX512(&x[0], d) / float32(d)
+	vs := sumSqDevAVX512(&x[0], d, mean) / float32(d)
+	inv := float32(1 / math.Sqrt(float64(vs)+float64(eps)))
+	normAffineAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, mean, inv)
+	return true
+}

@@ -1,0 +1,469 @@
+//go:build amd64 && gc && !purego
+
+#include "textflag.h"
+
+// Vector math for the elementwise kernels: exp, exact-erf GELU, x·σ(·),
+// column and row softmax, and the reductions of LayerNorm. AVX-512 only;
+// callers pass any n, tails run under the mask K2.
+//
+// Register plan shared by the routines:
+//   Z16..Z27  exp constants (clamps, log2 e, ln 2 split, Cephes expf
+//             polynomial c5..c0, 1.0), loaded once per call by EXPCONSTS
+//   Z28..Z31  per-routine constants
+//   Z0..Z15   data and temporaries; K2 the tail mask; R11 the constant table.
+//
+// exp(x): x clamped to [-87.34, 88.38], n = round(x·log2 e),
+// r = x − n·ln2 (two-part ln 2), p = 1 + r + r²·P5(r) (Cephes expf,
+// ≈1 ulp), result = p·2ⁿ by VSCALEFPS.
+
+DATA vmc<>+0(SB)/4, $0xc2aeac4f   // -87.33654  lower clamp
+DATA vmc<>+4(SB)/4, $0x42b0c0a5   // 88.37626   upper clamp
+DATA vmc<>+8(SB)/4, $0x3fb8aa3b   // log2 e
+DATA vmc<>+12(SB)/4, $0x3f318000  // ln 2 high part 0.693359375
+DATA vmc<>+16(SB)/4, $0xb95e8083  // ln 2 low part -2.12194440e-4
+DATA vmc<>+20(SB)/4, $0x39506967  // c5 1.9875691500e-4
+DATA vmc<>+24(SB)/4, $0x3ab743ce  // c4 1.3981999507e-3
+DATA vmc<>+28(SB)/4, $0x3c088908  // c3 8.3334519073e-3
+DATA vmc<>+32(SB)/4, $0x3d2aa9c1  // c2 4.1665795894e-2
+DATA vmc<>+36(SB)/4, $0x3e2aaaaa  // c1 1.6666665459e-1
+DATA vmc<>+40(SB)/4, $0x3f000000  // c0 5.0000001201e-1
+DATA vmc<>+44(SB)/4, $0x3f800000  // 1
+DATA vmc<>+48(SB)/4, $0x3f000000  // 0.5
+DATA vmc<>+52(SB)/4, $0x40000000  // 2
+DATA vmc<>+56(SB)/4, $0x3f3504f3  // 1/√2
+DATA vmc<>+60(SB)/4, $0x7fffffff  // |x| mask
+// erfc(z) ≈ t·exp(−z² + E(t)), t = 1/(1 + z/2), fractional error < 1.2e-7
+// (Numerical Recipes erfcc); E's coefficients from the highest power down.
+DATA vmc<>+64(SB)/4, $0x3e2ef945  // 0.17087277
+DATA vmc<>+68(SB)/4, $0xbf527892  // -0.82215223
+DATA vmc<>+72(SB)/4, $0x3fbe87b0  // 1.48851587
+DATA vmc<>+76(SB)/4, $0xbf914e5d  // -1.13520398
+DATA vmc<>+80(SB)/4, $0x3e8ec7cc  // 0.27886807
+DATA vmc<>+84(SB)/4, $0xbe3ec24c  // -0.18628806
+DATA vmc<>+88(SB)/4, $0x3dc636c9  // 0.09678418
+DATA vmc<>+92(SB)/4, $0x3ebf88fb  // 0.37409196
+DATA vmc<>+96(SB)/4, $0x3f8000c7  // 1.00002368
+DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223
+GLOBL vmc<>(SB), RODATA|NOPTR, $104
+
+#define EXPCONSTS \
+	LEAQ vmc<>(SB), R11; \
+	VBROADCASTSS 0(R11), Z16; \
+	VBROADCASTSS 4(R11), Z17; \
+	VBROADCASTSS 8(R11), Z18; \
+	VBROADCASTSS 12(R11), Z19; \
+	VBROADCASTSS 16(R11), Z20; \
+	VBROADCASTSS 20(R11), Z21; \
+	VBROADCASTSS 24(R11), Z22; \
+	VBROADCASTSS 28(R11), Z23; \
+	VBROADCASTSS 32(R11), Z24; \
+	VBROADCASTSS 36(R11), Z25; \
+	VBROADCASTSS 40(R11), Z26; \
+	VBROADCASTSS 44(R11), Z27
+
+// EXP replaces X by exp(X); N, P, R are clobbered. NaN stays NaN.
+#define EXP(X, N, P, R) \
+	VMAXPS X, Z16, X; \
+	VMINPS X, Z17, X; \
+	VMULPS Z18, X, N; \
+	VRNDSCALEPS $0, N, N; \
+	VFNMADD231PS Z19, N, X; \
+	VFNMADD231PS Z20, N, X; \
+	VMOVAPS Z21, P; \
+	VFMADD213PS Z22, X, P; \
+	VFMADD213PS Z23, X, P; \
+	VFMADD213PS Z24, X, P; \
+	VFMADD213PS Z25, X, P; \
+	VFMADD213PS Z26, X, P; \
+	VMULPS X, X, R; \
+	VFMADD213PS X, R, P; \
+	VADDPS Z27, P, P; \
+	VSCALEFPS N, P, X
+
+// TAILMASK sets K2 to the low CX bits.
+#define TAILMASK \
+	MOVL $1, AX; \
+	SHLL CX, AX; \
+	DECL AX; \
+	KMOVW AX, K2
+
+// HSUM reduces Z to its lane sum in the low lane of X (Y and X name the
+// same register as Z; T is a temporary register number's Y/X views).
+#define HSUM(Z, Y, X, TY, TX) \
+	VEXTRACTF64X4 $1, Z, TY; \
+	VADDPS TY, Y, Y; \
+	VEXTRACTF128 $1, Y, TX; \
+	VADDPS TX, X, X; \
+	VHADDPS X, X, X; \
+	VHADDPS X, X, X
+
+// EXPLO replaces X by exp(X + L) for a small L (the low part of an
+// argument split in two): L is added after the range reduction, where it
+// is not lost to rounding. N, P, R are clobbered.
+#define EXPLO(X, L, N, P, R) \
+	VMAXPS X, Z16, X; \
+	VMINPS X, Z17, X; \
+	VMULPS Z18, X, N; \
+	VRNDSCALEPS $0, N, N; \
+	VFNMADD231PS Z19, N, X; \
+	VFNMADD231PS Z20, N, X; \
+	VADDPS L, X, X; \
+	VMOVAPS Z21, P; \
+	VFMADD213PS Z22, X, P; \
+	VFMADD213PS Z23, X, P; \
+	VFMADD213PS Z24, X, P; \
+	VFMADD213PS Z25, X, P; \
+	VFMADD213PS Z26, X, P; \
+	VMULPS X, X, R; \
+	VFMADD213PS X, R, P; \
+	VADDPS Z27, P, P; \
+	VSCALEFPS N, P, X
+
+// GELU replaces X by X·Φ(X) with Φ(x) = erfc(−x/√2)/2; Z1..Z9 clobbered.
+// The exp argument −z² + E(t) = −x²/2 + E(t) is carried as hi + lo: x² is
+// split exactly by an FMA, −x²/2 + E(t) by TwoSum, and lo enters exp after
+// its range reduction, so the argument's rounding (up to 5e-7 relative to
+// the result at |x| ≈ 4) does not reach the result.
+// Needs Z28 = 0.5, Z29 = 1/√2, Z30 = |x| mask, Z31 = 2, Z15 = 0.
+#define GELU(X) \
+	VPANDD Z30, X, Z1; \
+	VMULPS Z29, Z1, Z1; \
+	VMOVAPS Z1, Z2; \
+	VFMADD213PS Z27, Z28, Z2; \
+	VRCP14PS Z2, Z3; \
+	VFNMADD213PS Z31, Z3, Z2; \
+	VMULPS Z2, Z3, Z3; \
+	VBROADCASTSS 64(R11), Z5; \
+	VFMADD213PS.BCST 68(R11), Z3, Z5; \
+	VFMADD213PS.BCST 72(R11), Z3, Z5; \
+	VFMADD213PS.BCST 76(R11), Z3, Z5; \
+	VFMADD213PS.BCST 80(R11), Z3, Z5; \
+	VFMADD213PS.BCST 84(R11), Z3, Z5; \
+	VFMADD213PS.BCST 88(R11), Z3, Z5; \
+	VFMADD213PS.BCST 92(R11), Z3, Z5; \
+	VFMADD213PS.BCST 96(R11), Z3, Z5; \
+	VFMADD213PS.BCST 100(R11), Z3, Z5; \
+	VMULPS X, X, Z1; \
+	VMOVAPS X, Z9; \
+	VFMSUB213PS Z1, X, Z9; \
+	VMULPS Z28, Z1, Z1; \
+	VMULPS Z28, Z9, Z9; \
+	VSUBPS Z1, Z15, Z1; \
+	VADDPS Z5, Z1, Z2; \
+	VSUBPS Z1, Z2, Z4; \
+	VSUBPS Z4, Z2, Z6; \
+	VSUBPS Z6, Z1, Z6; \
+	VSUBPS Z4, Z5, Z7; \
+	VADDPS Z7, Z6, Z6; \
+	VSUBPS Z9, Z6, Z6; \
+	EXPLO(Z2, Z6, Z7, Z8, Z4); \
+	VMULPS Z2, Z3, Z5; \
+	VMULPS Z28, Z5, Z5; \
+	VSUBPS Z5, Z27, Z6; \
+	VCMPPS $1, Z15, X, K1; \
+	VMOVAPS Z5, K1, Z6; \
+	VMULPS Z6, X, X
+
+// func geluAVX512(x *float32, n int)
+TEXT ·geluAVX512(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	EXPCONSTS
+	VBROADCASTSS 48(R11), Z28
+	VBROADCASTSS 56(R11), Z29
+	VBROADCASTSS 60(R11), Z30
+	VBROADCASTSS 52(R11), Z31
+	VPXORD Z15, Z15, Z15
+gelu_loop:
+	CMPQ CX, $16
+	JLT gelu_tail
+	VMOVUPS (SI), Z0
+	GELU(Z0)
+	VMOVUPS Z0, (SI)
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP gelu_loop
+gelu_tail:
+	TESTQ CX, CX
+	JEQ gelu_done
+	TAILMASK
+	VMOVUPS.Z (SI), K2, Z0
+	GELU(Z0)
+	VMOVUPS Z0, K2, (SI)
+gelu_done:
+	VZEROUPPER
+	RET
+
+// SIGMUL replaces X by X / (1 + exp(X·(Z28 + Z29·X²))); Z1..Z4 clobbered.
+#define SIGMUL(X) \
+	VMULPS X, X, Z1; \
+	VFMADD213PS Z28, Z29, Z1; \
+	VMULPS X, Z1, Z1; \
+	EXP(Z1, Z2, Z3, Z4); \
+	VADDPS Z27, Z1, Z1; \
+	VDIVPS Z1, X, X
+
+// func sigmulAVX512(x *float32, n int, c1, c3 float32)
+TEXT ·sigmulAVX512(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	EXPCONSTS
+	VBROADCASTSS c1+16(FP), Z28
+	VBROADCASTSS c3+20(FP), Z29
+sigmul_loop:
+	CMPQ CX, $16
+	JLT sigmul_tail
+	VMOVUPS (SI), Z0
+	SIGMUL(Z0)
+	VMOVUPS Z0, (SI)
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP sigmul_loop
+sigmul_tail:
+	TESTQ CX, CX
+	JEQ sigmul_done
+	TAILMASK
+	VMOVUPS.Z (SI), K2, Z0
+	SIGMUL(Z0)
+	VMOVUPS Z0, K2, (SI)
+sigmul_done:
+	VZEROUPPER
+	RET
+
+// func softmaxCols32AVX512(s *float32, rows int)
+// s [rows][32], rows ≥ 1: each of the 32 columns is replaced by its softmax.
+TEXT ·softmaxCols32AVX512(SB), NOSPLIT, $0-16
+	MOVQ s+0(FP), SI
+	MOVQ rows+8(FP), CX
+	EXPCONSTS
+	VMOVUPS (SI), Z10
+	VMOVUPS 64(SI), Z11
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc_max:
+	VMAXPS (DI), Z10, Z10
+	VMAXPS 64(DI), Z11, Z11
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc_max
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc_exp:
+	VMOVUPS (DI), Z0
+	VMOVUPS 64(DI), Z1
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z11, Z1, Z1
+	EXP(Z0, Z2, Z3, Z4)
+	EXP(Z1, Z5, Z6, Z7)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z0, Z12, Z12
+	VADDPS Z1, Z13, Z13
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc_exp
+	VDIVPS Z12, Z27, Z12
+	VDIVPS Z13, Z27, Z13
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc_scale:
+	VMULPS (DI), Z12, Z0
+	VMULPS 64(DI), Z13, Z1
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc_scale
+	VZEROUPPER
+	RET
+
+// func maxAVX512(x *float32, n int) float32   (n ≥ 1)
+TEXT ·maxAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS (SI), Z0
+max_loop:
+	CMPQ CX, $16
+	JLT max_tail
+	VMAXPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP max_loop
+max_tail:
+	TESTQ CX, CX
+	JEQ max_done
+	TAILMASK
+	VMAXPS (SI), Z0, K2, Z0
+max_done:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	MOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSubSumAVX512(x *float32, n int, m float32) float32
+// x[i] = exp(x[i] − m); returns the sum of the new values.
+TEXT ·expSubSumAVX512(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	EXPCONSTS
+	VBROADCASTSS m+16(FP), Z28
+	VPXORD Z10, Z10, Z10
+ess_loop:
+	CMPQ CX, $16
+	JLT ess_tail
+	VMOVUPS (SI), Z0
+	VSUBPS Z28, Z0, Z0
+	EXP(Z0, Z2, Z3, Z4)
+	VMOVUPS Z0, (SI)
+	VADDPS Z0, Z10, Z10
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP ess_loop
+ess_tail:
+	TESTQ CX, CX
+	JEQ ess_done
+	TAILMASK
+	VMOVUPS.Z (SI), K2, Z0
+	VSUBPS Z28, Z0, Z0
+	EXP(Z0, Z2, Z3, Z4)
+	VMOVUPS Z0, K2, (SI)
+	VADDPS Z0, Z10, K2, Z10
+ess_done:
+	HSUM(Z10, Y10, X10, Y11, X11)
+	MOVSS X10, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX512(x *float32, n int, s float32)   x[i] *= s
+TEXT ·scaleAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS s+16(FP), Z1
+scale_loop:
+	CMPQ CX, $16
+	JLT scale_tail
+	VMULPS (SI), Z1, Z0
+	VMOVUPS Z0, (SI)
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP scale_loop
+scale_tail:
+	TESTQ CX, CX
+	JEQ scale_done
+	TAILMASK
+	VMULPS.Z (SI), Z1, K2, Z0
+	VMOVUPS Z0, K2, (SI)
+scale_done:
+	VZEROUPPER
+	RET
+
+// func sumAVX512(x *float32, n int) float32
+TEXT ·sumAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+sum_loop2:
+	CMPQ CX, $32
+	JLT sum_loop
+	VADDPS (SI), Z0, Z0
+	VADDPS 64(SI), Z1, Z1
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP sum_loop2
+sum_loop:
+	CMPQ CX, $16
+	JLT sum_tail
+	VADDPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP sum_loop
+sum_tail:
+	TESTQ CX, CX
+	JEQ sum_done
+	TAILMASK
+	VADDPS (SI), Z1, K2, Z1
+sum_done:
+	VADDPS Z1, Z0, Z0
+	HSUM(Z0, Y0, X0, Y1, X1)
+	MOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func sumSqDevAVX512(x *float32, n int, mean float32) float32
+// Σ (x[i] − mean)².
+TEXT ·sumSqDevAVX512(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS mean+16(FP), Z2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+ssd_loop:
+	CMPQ CX, $16
+	JLT ssd_tail
+	VMOVUPS (SI), Z3
+	VSUBPS Z2, Z3, Z3
+	VFMADD231PS Z3, Z3, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP ssd_loop
+ssd_tail:
+	TESTQ CX, CX
+	JEQ ssd_done
+	TAILMASK
+	VMOVUPS.Z (SI), K2, Z3
+	VSUBPS.Z Z2, Z3, K2, Z3
+	VFMADD231PS Z3, Z3, Z1
+ssd_done:
+	VADDPS Z1, Z0, Z0
+	HSUM(Z0, Y0, X0, Y1, X1)
+	MOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func normAffineAVX512(x, y, gamma, beta *float32, n int, mean, inv float32)
+// y[i] = (x[i] − mean)·inv·gamma[i] + beta[i].
+TEXT ·normAffineAVX512(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ gamma+16(FP), R8
+	MOVQ beta+24(FP), R9
+	MOVQ n+32(FP), CX
+	VBROADCASTSS mean+40(FP), Z2
+	VBROADCASTSS inv+44(FP), Z3
+	XORQ BX, BX
+na_loop:
+	CMPQ CX, $16
+	JLT na_tail
+	VMOVUPS (SI)(BX*1), Z0
+	VSUBPS Z2, Z0, Z0
+	VMULPS Z3, Z0, Z0
+	VMOVUPS (R9)(BX*1), Z1
+	VFMADD231PS (R8)(BX*1), Z0, Z1
+	VMOVUPS Z1, (DI)(BX*1)
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP na_loop
+na_tail:
+	TESTQ CX, CX
+	JEQ na_done
+	TAILMASK
+	VMOVUPS.Z (SI)(BX*1), K2, Z0
+	VSUBPS Z2, Z0, Z0
+	VMULPS Z3, Z0, Z0
+	VMOVUPS.Z (R9)(BX*1), K2, Z1
+	VMOVUPS.Z (R8)(BX*1), K2, Z4
+	VFMADD231PS Z4, Z0, Z1
+	VMOVUPS Z1, K2, (DI)(BX*1)
+na_done:
+	VZEROUPPER
+	RET

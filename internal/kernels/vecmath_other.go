@@ -1,0 +1,11 @@
+//go:build !amd64 || !gc || purego
+
+package kernels
+
+func activateFast(act Act, x []float32) bool { return false }
+
+func softmaxRowFast(x []float32) bool { return false }
+
+func softmaxCols32(s []float32, rows int) { softmaxCols32Generic(s, rows) }
+
+func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool { return false }
