@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestBenchArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want benchOptions
+		err  string
+	}{
+		{args: nil, want: benchOptions{Model: "vit-b16", BatchSize: 1, Threads: 2, Iters: 10, Warmup: 2, Seed: 1, Format: "text"}},
+		{args: []string{"-m", "vit-s16", "-b", "8", "-t", "1", "--iters", "3", "--warmup", "0", "--peak-gflops", "488", "-f", "json"},
+			want: benchOptions{Model: "vit-s16", BatchSize: 8, Threads: 1, Iters: 3, Warmup: 0, Seed: 1, PeakGFLOPS: 488, Format: "json"}},
+		{args: []string{"-b", "0"}, err: "--batch-size 0"},
+		{args: []string{"--iters", "0"}, err: "--iters 0"},
+		{args: []string{"-f", "csv"}, err: `--format "csv"`},
+		{args: []string{"--peak-gflops", "-1"}, err: "--peak-gflops -1"},
+		{args: []string{"extra"}, err: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			ta := newTestApp("")
+			var got *benchOptions
+			ta.inspect = func(o any) bool { b := o.(benchOptions); got = &b; return true }
+			code := ta.run(append([]string{"bench"}, tt.args...)...)
+			if tt.err != "" {
+				if code != exitUsage || !strings.Contains(ta.err.String(), tt.err) {
+					t.Errorf("exit %d, stderr %q; want %d and %q", code, ta.err.String(), exitUsage, tt.err)
+				}
+				return
+			}
+			if code != exitOK || got == nil || *got != tt.want {
+				t.Errorf("exit %d, options %+v, want %+v; stderr %q", code, got, tt.want, ta.err.String())
+			}
+		})
+	}
+}
+
+func TestBenchRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs ViT-Ti/16")
+	}
+	ta := newTestApp("")
+	if code := ta.run("bench", "-m", "vit-ti16", "--iters", "1", "--warmup", "0", "-f", "json", "--peak-gflops", "100"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, ta.err.String())
+	}
+	var r map[string]any
+	if err := json.Unmarshal(ta.out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"model", "batch_size", "threads", "ms_per_image", "images_per_sec", "gflops", "fraction_of_peak"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("no %q in %s", k, ta.out.String())
+		}
+	}
+}

@@ -1,0 +1,14 @@
+package main
+
+import "testing"
+
+func TestMeasurePeak(t *testing.T) {
+	g, isa := measurePeak(1)
+	if isa == "" {
+		t.Skip("no FMA probe in this build")
+	}
+	t.Logf("%s FMA peak, 1 thread: %.1f GFLOP/s", isa, g)
+	if g < 1 {
+		t.Errorf("peak %g GFLOP/s", g)
+	}
+}
