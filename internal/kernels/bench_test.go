@@ -68,3 +68,29 @@ func reportFlops(b *testing.B, flopPerOp float64, best time.Duration) {
 	b.ReportMetric(flopPerOp*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	b.ReportMetric(flopPerOp/best.Seconds()/1e9, "best-GFLOP/s")
 }
+
+// BenchmarkAttention times Attention at ViT-B/16's shape (T = 197, 12
+// heads of 64) and reports GFLOP/s (4·B·T²·D: Q·Kᵀ and P·V).
+func BenchmarkAttention(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, s := range isas() {
+		for _, batch := range []int{1, 8} {
+			const t, h, dh = 197, 12, 64
+			b.Run(fmt.Sprintf("%s/b%d/T%dx%dx%d", s, batch, t, h, dh), func(b *testing.B) {
+				defer setISA(s)()
+				r := rand.New(rand.NewPCG(1, 1))
+				qkv := randSlice(r, batch*t*3*h*dh)
+				out := make([]float32, batch*t*h*dh)
+				flop := 4 * float64(batch) * t * t * h * dh
+				best := time.Duration(1 << 62)
+				for b.Loop() {
+					t0 := time.Now()
+					Attention(p, batch, t, h, dh, qkv, out)
+					best = min(best, time.Since(t0))
+				}
+				reportFlops(b, flop, best)
+			})
+		}
+	}
+}

@@ -37,6 +37,7 @@ type Pool struct {
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packA   []float32       // Linear's packed A, shared by the workers
 	gemm    gemmJob         // the Linear call in progress
+	att     attJob          // the Attention call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
