@@ -1,24 +1,17 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/vitgo/vit/internal/model"
+	"github.com/vitgo/vit/models"
 )
 
-// Until the models package lands: no built-in model.
+// builtinDefault is the model classify uses when -m is not given.
+func builtinDefault() string { return models.Default }
 
-func builtinDefault() string { return "fashion-vit" }
-
-func builtinNames() []string { return nil }
-
-func isBuiltin(name string) bool {
-	for _, n := range builtinNames() {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
+func isBuiltin(name string) bool { return slices.Contains(models.Names(), name) }
 
 func loadBuiltin(name string, opt model.Options) (*model.Model, error) {
-	return nil, errNoBuiltin
+	return model.LoadFS(models.FS, name, opt)
 }

@@ -3,11 +3,126 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/models"
 )
 
-var errNoBuiltin = errors.New("no built-in models in this build")
+// hubClient is a hub client configured from the environment (HF_ENDPOINT,
+// HF_TOKEN, HF_HUB_CACHE/HF_HOME/XDG_CACHE_HOME, HF_HUB_OFFLINE) with a
+// progress display on stderr.
+func (a *app) hubClient(offline bool) (*hub.Client, *pullProgress) {
+	c := hub.ClientFromEnv(a.getenv)
+	c.Offline = c.Offline || offline
+	p := &pullProgress{w: a.stderr, tty: a.stderrTTY}
+	c.Progress = p.update
+	return c, p
+}
 
-// resolveHub finds ORG/NAME[@REV] in the Hugging Face cache.
+// resolveHub finds ORG/NAME[@REV] in the Hugging Face cache, downloading it
+// when missing unless offline.
 func (a *app) resolveHub(ctx context.Context, spec string, offline bool) (string, error) {
-	return "", usagef("model %q: not a directory or a built-in model", spec)
+	if _, _, err := hub.ParseID(spec); err != nil {
+		return "", usagef("model %q: not a directory, a built-in model (%s) or a Hugging Face id ORG/NAME[@REVISION]",
+			spec, strings.Join(models.Names(), ", "))
+	}
+	c, prog := a.hubClient(offline)
+	dir, err := hub.Resolve(c.CacheDir, spec)
+	if err == nil {
+		return dir, nil
+	}
+	if !errors.Is(err, hub.ErrNotCached) {
+		return "", err
+	}
+	if c.Offline {
+		return "", fmt.Errorf("%w; offline (--offline or HF_HUB_OFFLINE), so not downloading: run `vit models pull %s` where the hub is reachable", err, spec)
+	}
+	fmt.Fprintf(a.stderr, "vit: %s is not in the cache %s; downloading from %s\n", spec, c.CacheDir, c.Endpoint)
+	dir, err = c.Pull(ctx, spec)
+	prog.finish()
+	if err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// pullProgress shows hub downloads on stderr: a byte progress bar per file
+// on a terminal, else one line per downloaded file.
+type pullProgress struct {
+	w   io.Writer
+	tty bool
+
+	mu    sync.Mutex
+	file  string
+	bar   *progressbar.ProgressBar
+	total int64
+	done  int64
+	files int // files fetched (not already cached)
+}
+
+func (p *pullProgress) update(file string, done, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if file != p.file {
+		p.endFile()
+		p.file, p.total, p.done = file, total, 0
+		if done == total && total >= 0 {
+			// Already in the cache: nothing to show.
+			p.file = ""
+			return
+		}
+		p.files++
+		if p.tty {
+			p.bar = progressbar.NewOptions64(total,
+				progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription(file),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100_000_000),
+				progressbar.OptionUseANSICodes(true),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
+			)
+		} else {
+			fmt.Fprintf(p.w, "vit: downloading %s (%s)\n", file, humanBytes(total))
+		}
+	}
+	if p.bar != nil && done > p.done {
+		p.bar.Set64(done)
+	}
+	p.done = done
+}
+
+func (p *pullProgress) endFile() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+}
+
+func (p *pullProgress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endFile()
+}
+
+// humanBytes formats a byte count as kB, MB or GB (powers of 1000, as
+// huggingface_hub shows sizes).
+func humanBytes(n int64) string {
+	switch {
+	case n < 0:
+		return "size unknown"
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1000_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }

@@ -1,5 +1,403 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
 
-func (a *app) newModelsCmd() *cobra.Command { return &cobra.Command{Use: "models"} }
+	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/models"
+)
+
+func (a *app) newModelsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "models",
+		Short: "List, describe and download models",
+		Long: `List, describe and download models.
+
+Models live in the Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else
+$XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub), shared with
+transformers, timm and huggingface_hub; vit also has built-in models.`,
+	}
+	cmd.AddCommand(a.newModelsListCmd(), a.newModelsInfoCmd(), a.newModelsPullCmd())
+	return cmd
+}
+
+// modelRow is one line of `vit models list`.
+type modelRow struct {
+	ID       string `json:"id"`
+	Revision string `json:"revision"`         // "built-in", the refs naming it, or the commit
+	Commit   string `json:"commit,omitempty"` // cached models
+	Size     int64  `json:"size"`             // bytes on disk (embedded, for built-in models)
+	Params   int64  `json:"parameters"`       // tensor elements in the weights files; -1 unknown
+	Classes  int    `json:"classes"`          // labels in config.json; -1 unknown
+	Complete bool   `json:"complete"`         // config and weights present
+	Dir      string `json:"dir,omitempty"`
+	Problem  string `json:"problem,omitempty"` // why parameters or classes are unknown
+}
+
+func (a *app) newModelsListCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the built-in models and the models in the Hugging Face cache",
+		Long: `List the built-in models and the models in the Hugging Face cache: id,
+revision, size on disk, parameters (tensor elements in the weights files) and
+classes. Incomplete snapshots are marked; vit models pull completes them.`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usagef("--format %q: want text or json", format)
+			}
+			rows, err := a.listModels()
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tREVISION\tSIZE\tPARAMETERS\tCLASSES\t")
+			for _, r := range rows {
+				params, classes := "?", "?"
+				if r.Params >= 0 {
+					params = humanCount(r.Params)
+				}
+				if r.Classes >= 0 {
+					classes = fmt.Sprint(r.Classes)
+				}
+				note := ""
+				if !r.Complete {
+					note = "(incomplete)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Revision, humanBytes(r.Size), params, classes, note)
+			}
+			return tw.Flush()
+		}),
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	return cmd
+}
+
+func (a *app) listModels() ([]modelRow, error) {
+	var rows []modelRow
+	for _, name := range models.Names() {
+		r := modelRow{ID: name, Revision: "built-in", Complete: true}
+		sub, err := fs.Sub(models.FS, name)
+		if err == nil {
+			r.Size = fsSize(sub)
+			r.Params, r.Classes, err = describeFiles(sub)
+		}
+		if err != nil {
+			r.Problem = err.Error()
+		}
+		rows = append(rows, r)
+	}
+	cached, err := hub.List(hub.CacheDirFromEnv(a.getenv))
+	if err != nil {
+		return rows, err
+	}
+	for _, c := range cached {
+		for _, rev := range c.Revisions {
+			r := modelRow{ID: c.ID, Commit: rev.Commit, Size: rev.Size, Complete: rev.Complete, Dir: rev.Dir}
+			r.Revision = strings.Join(rev.Refs, ",")
+			if r.Revision == "" {
+				r.Revision = rev.Commit[:min(len(rev.Commit), 12)]
+			}
+			var err error
+			r.Params, r.Classes, err = describeFiles(os.DirFS(rev.Dir))
+			if err != nil {
+				r.Problem = err.Error()
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+// fsSize is the total size of the regular files in fsys.
+func fsSize(fsys fs.FS) int64 {
+	var n int64
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := fs.Stat(fsys, p); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// describeFiles reads, without loading the weights, the number of classes
+// from config.json and the number of parameters from the safetensors
+// headers (model.safetensors or the shards of its index). Unknown values
+// are -1.
+func describeFiles(fsys fs.FS) (params int64, classes int, err error) {
+	params, classes = -1, -1
+	var errs []error
+	if b, err := fs.ReadFile(fsys, "config.json"); err != nil {
+		errs = append(errs, err)
+	} else {
+		var cj struct {
+			ID2Label  map[string]string `json:"id2label"`
+			NumLabels int               `json:"num_labels"`
+			NumClass  int               `json:"num_classes"` // timm
+		}
+		if err := json.Unmarshal(b, &cj); err != nil {
+			errs = append(errs, fmt.Errorf("config.json: %w", err))
+		} else {
+			classes = max(len(cj.ID2Label), cj.NumLabels, cj.NumClass)
+		}
+	}
+	files := []string{"model.safetensors"}
+	if b, err := fs.ReadFile(fsys, "model.safetensors.index.json"); err == nil {
+		var idx struct {
+			WeightMap map[string]string `json:"weight_map"`
+		}
+		if err := json.Unmarshal(b, &idx); err == nil {
+			seen := map[string]bool{}
+			files = files[:0]
+			for _, f := range idx.WeightMap {
+				if !seen[f] {
+					seen[f] = true
+					files = append(files, path.Clean(f))
+				}
+			}
+		}
+	}
+	var total int64
+	for _, f := range files {
+		n, err := safetensorsParams(fsys, f)
+		if err != nil {
+			errs = append(errs, err)
+			total = -1
+			break
+		}
+		total += n
+	}
+	params = total
+	return params, classes, errors.Join(errs...)
+}
+
+// safetensorsParams sums the elements of the tensors listed in a
+// safetensors header (8-byte little-endian length, then JSON).
+func safetensorsParams(fsys fs.FS, name string) (int64, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var n uint64
+	if err := binary.Read(f, binary.LittleEndian, &n); err != nil {
+		return 0, fmt.Errorf("%s: header length: %w", name, err)
+	}
+	if n > 100<<20 {
+		return 0, fmt.Errorf("%s: header of %d bytes", name, n)
+	}
+	hdr := make([]byte, n)
+	if _, err := io.ReadFull(f, hdr); err != nil {
+		return 0, fmt.Errorf("%s: header: %w", name, err)
+	}
+	var tensors map[string]json.RawMessage
+	if err := json.Unmarshal(hdr, &tensors); err != nil {
+		return 0, fmt.Errorf("%s: header: %w", name, err)
+	}
+	var total int64
+	for k, raw := range tensors {
+		if k == "__metadata__" {
+			continue
+		}
+		var t struct {
+			Shape []int64 `json:"shape"`
+		}
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return 0, fmt.Errorf("%s: tensor %s: %w", name, k, err)
+		}
+		n := int64(1)
+		for _, d := range t.Shape {
+			n *= d
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// humanCount formats a count as 1.23 M, 456 K.
+func humanCount(n int64) string {
+	switch {
+	case n < 10_000:
+		return fmt.Sprint(n)
+	case n < 1_000_000:
+		return fmt.Sprintf("%.0f K", float64(n)/1e3)
+	case n < 1_000_000_000:
+		return fmt.Sprintf("%.1f M", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f B", float64(n)/1e9)
+}
+
+// modelInfo is `vit models info`, also as JSON.
+type modelInfo struct {
+	ID            string   `json:"id"`
+	Source        string   `json:"source"` // built-in | directory | cache
+	Dir           string   `json:"dir,omitempty"`
+	Arch          string   `json:"architecture"`
+	Layout        string   `json:"layout"`
+	ImageSize     int      `json:"image_size"`
+	PatchSize     int      `json:"patch_size"`
+	Channels      int      `json:"channels"`
+	Hidden        int      `json:"hidden_size"`
+	Layers        int      `json:"layers"`
+	Heads         int      `json:"heads"`
+	Intermediate  int      `json:"intermediate_size"`
+	Activation    string   `json:"activation"`
+	LayerNormEps  float64  `json:"layer_norm_eps"`
+	Distilled     bool     `json:"distilled"`
+	Params        int64    `json:"parameters"`
+	GFLOPPerImage float64  `json:"gflop_per_image"`
+	Input         [3]int   `json:"input"` // [C, H, W] after preprocessing
+	Preprocess    string   `json:"preprocessing"`
+	NumClasses    int      `json:"num_classes"`
+	Labels        []string `json:"labels"`
+}
+
+func (a *app) newModelsInfoCmd() *cobra.Command {
+	var (
+		format  string
+		offline bool
+	)
+	cmd := &cobra.Command{
+		Use:   "info [MODEL]",
+		Short: "Describe a model: architecture, dimensions, parameters, GFLOPs, preprocessing, classes",
+		Long: `Describe a model: architecture, dimensions, parameters, GFLOPs per image,
+the preprocessing recipe read from its configuration, and its classes.
+MODEL is what classify -m takes (default: the built-in model); a Hugging Face
+id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usagef("--format %q: want text or json", format)
+			}
+			spec := ""
+			if len(args) == 1 {
+				spec = args[0]
+			}
+			return a.modelsInfo(cmd, spec, format, offline || envTrue(a.getenv("HF_HUB_OFFLINE")))
+		}),
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&offline, "offline", false, "never download (also: HF_HUB_OFFLINE=1)")
+	return cmd
+}
+
+func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) error {
+	m, name, err := a.openModel(cmd.Context(), spec, modelOptions{Threads: 1, Offline: offline})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	c := m.Config
+	info := modelInfo{
+		ID: name, Source: "cache",
+		Arch: c.Arch, Layout: c.Layout,
+		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
+		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
+		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
+		Params:     m.Params(),
+		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
+		Preprocess: m.Recipe.String(),
+		NumClasses: c.NumClasses, Labels: c.Labels,
+	}
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		info.Source, info.Dir = "directory", name
+		if abs, err := filepath.Abs(name); err == nil {
+			info.Dir = abs
+		}
+	} else if isBuiltin(name) {
+		info.Source = "built-in"
+	} else if dir, err := hub.Resolve(hub.CacheDirFromEnv(a.getenv), name); err == nil {
+		info.Dir = dir
+	}
+	p := c.PatchSize
+	gh, gw := m.Recipe.Height/p, m.Recipe.Width/p
+	if gh == 0 || gw == 0 {
+		gh, gw = c.ImageSize/p, c.ImageSize/p
+	}
+	info.GFLOPPerImage = m.FLOPs(gh, gw) / 1e9
+	if format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	src := info.Source
+	if info.Dir != "" {
+		src += " " + info.Dir
+	}
+	tokens := "1 class token"
+	if c.Distilled {
+		tokens = "class and distillation tokens"
+	}
+	fmt.Fprintf(tw, "model\t%s (%s)\n", info.ID, src)
+	fmt.Fprintf(tw, "architecture\t%s, %s layout\n", info.Arch, info.Layout)
+	fmt.Fprintf(tw, "input\t%d×%d×%d, patch %d: %d×%d patches + %s\n", info.Input[0], info.Input[1], info.Input[2], p, gh, gw, tokens)
+	fmt.Fprintf(tw, "dimensions\thidden %d, %d layers, %d heads, MLP %d (%s), LayerNorm ε %g\n",
+		c.Hidden, c.Layers, c.Heads, c.Intermediate, c.HiddenAct, c.LayerNormEps)
+	fmt.Fprintf(tw, "parameters\t%s (%d, %s as float32)\n", humanCount(info.Params), info.Params, humanBytes(4*info.Params))
+	fmt.Fprintf(tw, "compute\t%.3f GFLOP per image\n", info.GFLOPPerImage)
+	fmt.Fprintf(tw, "preprocessing\t%s\n", info.Preprocess)
+	fmt.Fprintf(tw, "classes\t%d: %s\n", c.NumClasses, labelSummary(c.Labels, 10))
+	return tw.Flush()
+}
+
+// labelSummary lists the first n labels.
+func labelSummary(labels []string, n int) string {
+	if len(labels) <= n {
+		return strings.Join(labels, ", ")
+	}
+	return strings.Join(labels[:n], ", ") + fmt.Sprintf(", … (%d more)", len(labels)-n)
+}
+
+func (a *app) newModelsPullCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "pull ORG/NAME[@REVISION]",
+		Short: "Download a model from the Hugging Face hub into the cache",
+		Long: `Download a model into the Hugging Face cache, in the layout huggingface_hub
+uses: config.json, preprocessor_config.json when present, and the safetensors
+weights (model.safetensors or its shards). Files already cached are not
+downloaded again; interrupted downloads resume.
+
+Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (for
+gated and private models), HF_HUB_CACHE / HF_HOME (cache location),
+HF_HUB_OFFLINE=1 (refuse to download).`,
+		Example: `  vit models pull google/vit-base-patch16-224
+  vit models pull facebook/deit-small-patch16-224@main
+  HF_TOKEN=hf_… vit models pull my-org/private-vit`,
+		Args: cobra.ExactArgs(1),
+		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			if _, _, err := hub.ParseID(id); err != nil {
+				return usageError{err}
+			}
+			c, prog := a.hubClient(false)
+			dir, err := c.Pull(cmd.Context(), id)
+			prog.finish()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.stdout, dir)
+			return err
+		}),
+	}
+}

@@ -3,6 +3,9 @@ package main
 import "testing"
 
 func TestMeasurePeak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spins every core for a while")
+	}
 	g, isa := measurePeak(1)
 	if isa == "" {
 		t.Skip("no FMA probe in this build")
