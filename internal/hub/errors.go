@@ -74,7 +74,7 @@ func (e *StatusError) Error() string {
 			s = fmt.Sprintf("no file %s in %s@%s", e.File, e.Repo, e.Rev)
 		}
 	default:
-		s = fmt.Sprintf("%s@%s: %s", e.Repo, e.Rev, e.File)
+		s = fmt.Sprintf("%s@%s: %s: the hub answered with an error", e.Repo, e.Rev, e.File)
 	}
 	s += fmt.Sprintf(" (HTTP %d", e.Status)
 	if e.Message != "" {
