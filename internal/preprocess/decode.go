@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"strings"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -144,8 +146,28 @@ func sniff(data []byte) (*format, bool) {
 	return nil, truncated
 }
 
-// classify maps a decoder error to one of the Err* kinds.
-func classify(err error) error {
+// truncated reports whether data lacks the end its format requires.
+func truncated(format string, data []byte) bool {
+	switch format {
+	case "png":
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte("IEND"))
+	case "jpeg":
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte{0xff, 0xd9})
+	case "gif":
+		return !bytes.Contains(data[max(0, len(data)-4):], []byte{0x3b})
+	case "webp":
+		return len(data) < 12 || int64(binary.LittleEndian.Uint32(data[4:]))+8 > int64(len(data))
+	case "bmp":
+		return len(data) < 6 || int64(binary.LittleEndian.Uint32(data[2:])) > int64(len(data))
+	}
+	return false
+}
+
+// classify maps a decoder error on data to one of the Err* kinds.
+func classify(err error, format string, data []byte) error {
+	if truncated(format, data) || strings.Contains(err.Error(), "unexpected EOF") {
+		return ErrTruncated
+	}
 	var (
 		pu png.UnsupportedError
 		ju jpeg.UnsupportedError
@@ -206,7 +228,7 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 
 	cfg, err := guarded(f.config, data)
 	if err != nil {
-		return nil, fail(classify(err), err)
+		return nil, fail(classify(err, f.name, data), err)
 	}
 	maxPix := lim.MaxPixels
 	if maxPix <= 0 {
@@ -221,7 +243,7 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 
 	img, err := guarded(f.decode, data)
 	if err != nil {
-		return nil, fail(classify(err), err)
+		return nil, fail(classify(err, f.name, data), err)
 	}
 	if img == nil || img.Bounds().Empty() {
 		return nil, fail(ErrCorrupt, errors.New("no pixels"))
