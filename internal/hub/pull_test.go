@@ -74,6 +74,29 @@ func TestPullTree(t *testing.T) {
 	if f.hubReqs != reqs {
 		t.Errorf("Pull of a cached commit made %d requests", f.hubReqs-reqs)
 	}
+
+	// main moves to a new commit with the same files: new links to the
+	// blobs already present, refs/main updated, nothing downloaded.
+	before = sumGets(f)
+	repo.commit = commitB
+	repo.refs["main"] = commitB
+	dirB, err := c.Pull(context.Background(), "acme/tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumGets(f) != before {
+		t.Errorf("pull of an unchanged blob downloaded it")
+	}
+	repoA := *repo
+	repoA.commit = commitA
+	want := append(wantTree("acme/tiny", &repoA, all, []string{"v1"}, nil), wantTree("acme/tiny", repo, all, []string{"main"}, nil)...)
+	diffTree(t, cacheTree(t, cache), want)
+	if got, err := Resolve(cache, "acme/tiny"); err != nil || got != dirB {
+		t.Errorf("Resolve after main moved = %s, %v; want %s", got, err, dirB)
+	}
+	if got, err := Resolve(cache, "acme/tiny@v1"); err != nil || got != dir {
+		t.Errorf("Resolve @v1 = %s, %v; want %s", got, err, dir)
+	}
 }
 
 func sumGets(f *fakeHub) int {
