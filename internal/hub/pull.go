@@ -570,7 +570,7 @@ func (p *puller) get(ctx context.Context, m fileMeta, f *os.File, off int64, h h
 
 	stall := time.AfterFunc(stallTimeout, func() { cancel(errStalled) })
 	defer stall.Stop()
-	buf := make([]byte, 256<<10)
+	buf := make([]byte, 256<<10) // [256 KiB] one read of the body
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
