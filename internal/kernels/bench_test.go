@@ -94,3 +94,32 @@ func BenchmarkAttention(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMicroKernel times the register tile alone on L1/L2-resident
+// operands (Kc = 256), the ceiling for Linear.
+func BenchmarkMicroKernel(b *testing.B) {
+	for _, s := range isas() {
+		if s == isaGeneric {
+			continue
+		}
+		b.Run(s.String(), func(b *testing.B) {
+			defer setISA(s)()
+			mr, kc := s.mr(), 256
+			r := rand.New(rand.NewPCG(1, 1))
+			const panels = 8
+			a := randSlice(r, mr*kc)
+			bp := randSlice(r, panels*kc*nr)
+			c := make([]float32, panels*mr*nr)
+			flop := 2 * float64(mr*nr*kc) * panels
+			best := time.Duration(1 << 62)
+			for b.Loop() {
+				t0 := time.Now()
+				for j := 0; j < panels; j++ {
+					microKernel(s, mr, kc, a, mr, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
+				}
+				best = min(best, time.Since(t0))
+			}
+			reportFlops(b, flop, best)
+		})
+	}
+}

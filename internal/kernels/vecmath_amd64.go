@@ -57,11 +57,47 @@ func sumSqDevAVX512(x *float32, n int, mean float32) float32
 //go:noescape
 func normAffineAVX512(x, y, gamma, beta *float32, n int, mean, inv float32)
 
+// geluAVX2 is geluAVX512 for n a multiple of 8.
+//
+//go:noescape
+func geluAVX2(x *float32, n int)
+
+// sigmulAVX2 is sigmulAVX512 for n a multiple of 8.
+//
+//go:noescape
+func sigmulAVX2(x *float32, n int, c1, c3 float32)
+
+// softmaxCols16AVX2 replaces each of the 16 columns starting at s of an
+// array [rows][32] (rows ≥ 1) by its softmax over the rows.
+//
+//go:noescape
+func softmaxCols16AVX2(s *float32, rows int)
+
 // activateFast applies act to x with the widest vector kernel the flags
 // allow and reports whether it did.
 func activateFast(act Act, x []float32) bool {
-	if !hasAVX512 || len(x) == 0 {
+	if len(x) == 0 {
 		return false
+	}
+	if !hasAVX512 {
+		if !hasAVX2 || act == ActReLU || act == ActNone {
+			return false
+		}
+		body := len(x) &^ 7
+		if body > 0 {
+			switch act {
+			case ActGELU:
+				geluAVX2(&x[0], body)
+			case ActGELUTanh:
+				sigmulAVX2(&x[0], body, geluTanhC1, geluTanhC3)
+			case ActQuickGELU:
+				sigmulAVX2(&x[0], body, -1.702, 0)
+			}
+		}
+		for i, v := range x[body:] {
+			x[body+i] = applyAct(act, v)
+		}
+		return true
 	}
 	switch act {
 	case ActGELU:
@@ -97,6 +133,12 @@ func softmaxCols32(s []float32, rows int) {
 	if hasAVX512 {
 		_ = s[rows*nr-1]
 		softmaxCols32AVX512(&s[0], rows)
+		return
+	}
+	if hasAVX2 {
+		_ = s[rows*nr-1]
+		softmaxCols16AVX2(&s[0], rows)
+		softmaxCols16AVX2(&s[16], rows)
 		return
 	}
 	softmaxCols32Generic(s, rows)

@@ -467,3 +467,395 @@ na_tail:
 na_done:
 	VZEROUPPER
 	RET
+
+// AVX2 versions: 8 lanes, constants replicated 8× in vmc8<> (32 bytes
+// each) because AVX2 has no embedded broadcast; n must be a multiple of
+// 8 (callers finish tails in Go), except softmaxCols16AVX2.
+
+DATA vmc8<>+0(SB)/4, $0xc2aeac4f   // lo
+DATA vmc8<>+4(SB)/4, $0xc2aeac4f
+DATA vmc8<>+8(SB)/4, $0xc2aeac4f
+DATA vmc8<>+12(SB)/4, $0xc2aeac4f
+DATA vmc8<>+16(SB)/4, $0xc2aeac4f
+DATA vmc8<>+20(SB)/4, $0xc2aeac4f
+DATA vmc8<>+24(SB)/4, $0xc2aeac4f
+DATA vmc8<>+28(SB)/4, $0xc2aeac4f
+DATA vmc8<>+32(SB)/4, $0x42b0c0a5   // hi
+DATA vmc8<>+36(SB)/4, $0x42b0c0a5
+DATA vmc8<>+40(SB)/4, $0x42b0c0a5
+DATA vmc8<>+44(SB)/4, $0x42b0c0a5
+DATA vmc8<>+48(SB)/4, $0x42b0c0a5
+DATA vmc8<>+52(SB)/4, $0x42b0c0a5
+DATA vmc8<>+56(SB)/4, $0x42b0c0a5
+DATA vmc8<>+60(SB)/4, $0x42b0c0a5
+DATA vmc8<>+64(SB)/4, $0x3fb8aa3b   // log2e
+DATA vmc8<>+68(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+72(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+76(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+80(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+84(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+88(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+92(SB)/4, $0x3fb8aa3b
+DATA vmc8<>+96(SB)/4, $0x3f318000   // ln2hi
+DATA vmc8<>+100(SB)/4, $0x3f318000
+DATA vmc8<>+104(SB)/4, $0x3f318000
+DATA vmc8<>+108(SB)/4, $0x3f318000
+DATA vmc8<>+112(SB)/4, $0x3f318000
+DATA vmc8<>+116(SB)/4, $0x3f318000
+DATA vmc8<>+120(SB)/4, $0x3f318000
+DATA vmc8<>+124(SB)/4, $0x3f318000
+DATA vmc8<>+128(SB)/4, $0xb95e8083   // ln2lo
+DATA vmc8<>+132(SB)/4, $0xb95e8083
+DATA vmc8<>+136(SB)/4, $0xb95e8083
+DATA vmc8<>+140(SB)/4, $0xb95e8083
+DATA vmc8<>+144(SB)/4, $0xb95e8083
+DATA vmc8<>+148(SB)/4, $0xb95e8083
+DATA vmc8<>+152(SB)/4, $0xb95e8083
+DATA vmc8<>+156(SB)/4, $0xb95e8083
+DATA vmc8<>+160(SB)/4, $0x39506967   // c5
+DATA vmc8<>+164(SB)/4, $0x39506967
+DATA vmc8<>+168(SB)/4, $0x39506967
+DATA vmc8<>+172(SB)/4, $0x39506967
+DATA vmc8<>+176(SB)/4, $0x39506967
+DATA vmc8<>+180(SB)/4, $0x39506967
+DATA vmc8<>+184(SB)/4, $0x39506967
+DATA vmc8<>+188(SB)/4, $0x39506967
+DATA vmc8<>+192(SB)/4, $0x3ab743ce   // c4
+DATA vmc8<>+196(SB)/4, $0x3ab743ce
+DATA vmc8<>+200(SB)/4, $0x3ab743ce
+DATA vmc8<>+204(SB)/4, $0x3ab743ce
+DATA vmc8<>+208(SB)/4, $0x3ab743ce
+DATA vmc8<>+212(SB)/4, $0x3ab743ce
+DATA vmc8<>+216(SB)/4, $0x3ab743ce
+DATA vmc8<>+220(SB)/4, $0x3ab743ce
+DATA vmc8<>+224(SB)/4, $0x3c088908   // c3
+DATA vmc8<>+228(SB)/4, $0x3c088908
+DATA vmc8<>+232(SB)/4, $0x3c088908
+DATA vmc8<>+236(SB)/4, $0x3c088908
+DATA vmc8<>+240(SB)/4, $0x3c088908
+DATA vmc8<>+244(SB)/4, $0x3c088908
+DATA vmc8<>+248(SB)/4, $0x3c088908
+DATA vmc8<>+252(SB)/4, $0x3c088908
+DATA vmc8<>+256(SB)/4, $0x3d2aa9c1   // c2
+DATA vmc8<>+260(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+264(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+268(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+272(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+276(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+280(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+284(SB)/4, $0x3d2aa9c1
+DATA vmc8<>+288(SB)/4, $0x3e2aaaaa   // c1
+DATA vmc8<>+292(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+296(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+300(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+304(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+308(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+312(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+316(SB)/4, $0x3e2aaaaa
+DATA vmc8<>+320(SB)/4, $0x3f000000   // c0
+DATA vmc8<>+324(SB)/4, $0x3f000000
+DATA vmc8<>+328(SB)/4, $0x3f000000
+DATA vmc8<>+332(SB)/4, $0x3f000000
+DATA vmc8<>+336(SB)/4, $0x3f000000
+DATA vmc8<>+340(SB)/4, $0x3f000000
+DATA vmc8<>+344(SB)/4, $0x3f000000
+DATA vmc8<>+348(SB)/4, $0x3f000000
+DATA vmc8<>+352(SB)/4, $0x3f800000   // one
+DATA vmc8<>+356(SB)/4, $0x3f800000
+DATA vmc8<>+360(SB)/4, $0x3f800000
+DATA vmc8<>+364(SB)/4, $0x3f800000
+DATA vmc8<>+368(SB)/4, $0x3f800000
+DATA vmc8<>+372(SB)/4, $0x3f800000
+DATA vmc8<>+376(SB)/4, $0x3f800000
+DATA vmc8<>+380(SB)/4, $0x3f800000
+DATA vmc8<>+384(SB)/4, $0x3f000000   // half
+DATA vmc8<>+388(SB)/4, $0x3f000000
+DATA vmc8<>+392(SB)/4, $0x3f000000
+DATA vmc8<>+396(SB)/4, $0x3f000000
+DATA vmc8<>+400(SB)/4, $0x3f000000
+DATA vmc8<>+404(SB)/4, $0x3f000000
+DATA vmc8<>+408(SB)/4, $0x3f000000
+DATA vmc8<>+412(SB)/4, $0x3f000000
+DATA vmc8<>+416(SB)/4, $0x3f3504f3   // rsqrt2
+DATA vmc8<>+420(SB)/4, $0x3f3504f3
+DATA vmc8<>+424(SB)/4, $0x3f3504f3
+DATA vmc8<>+428(SB)/4, $0x3f3504f3
+DATA vmc8<>+432(SB)/4, $0x3f3504f3
+DATA vmc8<>+436(SB)/4, $0x3f3504f3
+DATA vmc8<>+440(SB)/4, $0x3f3504f3
+DATA vmc8<>+444(SB)/4, $0x3f3504f3
+DATA vmc8<>+448(SB)/4, $0x3e2ef945   // e0
+DATA vmc8<>+452(SB)/4, $0x3e2ef945
+DATA vmc8<>+456(SB)/4, $0x3e2ef945
+DATA vmc8<>+460(SB)/4, $0x3e2ef945
+DATA vmc8<>+464(SB)/4, $0x3e2ef945
+DATA vmc8<>+468(SB)/4, $0x3e2ef945
+DATA vmc8<>+472(SB)/4, $0x3e2ef945
+DATA vmc8<>+476(SB)/4, $0x3e2ef945
+DATA vmc8<>+480(SB)/4, $0xbf527892   // e1
+DATA vmc8<>+484(SB)/4, $0xbf527892
+DATA vmc8<>+488(SB)/4, $0xbf527892
+DATA vmc8<>+492(SB)/4, $0xbf527892
+DATA vmc8<>+496(SB)/4, $0xbf527892
+DATA vmc8<>+500(SB)/4, $0xbf527892
+DATA vmc8<>+504(SB)/4, $0xbf527892
+DATA vmc8<>+508(SB)/4, $0xbf527892
+DATA vmc8<>+512(SB)/4, $0x3fbe87b0   // e2
+DATA vmc8<>+516(SB)/4, $0x3fbe87b0
+DATA vmc8<>+520(SB)/4, $0x3fbe87b0
+DATA vmc8<>+524(SB)/4, $0x3fbe87b0
+DATA vmc8<>+528(SB)/4, $0x3fbe87b0
+DATA vmc8<>+532(SB)/4, $0x3fbe87b0
+DATA vmc8<>+536(SB)/4, $0x3fbe87b0
+DATA vmc8<>+540(SB)/4, $0x3fbe87b0
+DATA vmc8<>+544(SB)/4, $0xbf914e5d   // e3
+DATA vmc8<>+548(SB)/4, $0xbf914e5d
+DATA vmc8<>+552(SB)/4, $0xbf914e5d
+DATA vmc8<>+556(SB)/4, $0xbf914e5d
+DATA vmc8<>+560(SB)/4, $0xbf914e5d
+DATA vmc8<>+564(SB)/4, $0xbf914e5d
+DATA vmc8<>+568(SB)/4, $0xbf914e5d
+DATA vmc8<>+572(SB)/4, $0xbf914e5d
+DATA vmc8<>+576(SB)/4, $0x3e8ec7cc   // e4
+DATA vmc8<>+580(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+584(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+588(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+592(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+596(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+600(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+604(SB)/4, $0x3e8ec7cc
+DATA vmc8<>+608(SB)/4, $0xbe3ec24c   // e5
+DATA vmc8<>+612(SB)/4, $0xbe3ec24c
+DATA vmc8<>+616(SB)/4, $0xbe3ec24c
+DATA vmc8<>+620(SB)/4, $0xbe3ec24c
+DATA vmc8<>+624(SB)/4, $0xbe3ec24c
+DATA vmc8<>+628(SB)/4, $0xbe3ec24c
+DATA vmc8<>+632(SB)/4, $0xbe3ec24c
+DATA vmc8<>+636(SB)/4, $0xbe3ec24c
+DATA vmc8<>+640(SB)/4, $0x3dc636c9   // e6
+DATA vmc8<>+644(SB)/4, $0x3dc636c9
+DATA vmc8<>+648(SB)/4, $0x3dc636c9
+DATA vmc8<>+652(SB)/4, $0x3dc636c9
+DATA vmc8<>+656(SB)/4, $0x3dc636c9
+DATA vmc8<>+660(SB)/4, $0x3dc636c9
+DATA vmc8<>+664(SB)/4, $0x3dc636c9
+DATA vmc8<>+668(SB)/4, $0x3dc636c9
+DATA vmc8<>+672(SB)/4, $0x3ebf88fb   // e7
+DATA vmc8<>+676(SB)/4, $0x3ebf88fb
+DATA vmc8<>+680(SB)/4, $0x3ebf88fb
+DATA vmc8<>+684(SB)/4, $0x3ebf88fb
+DATA vmc8<>+688(SB)/4, $0x3ebf88fb
+DATA vmc8<>+692(SB)/4, $0x3ebf88fb
+DATA vmc8<>+696(SB)/4, $0x3ebf88fb
+DATA vmc8<>+700(SB)/4, $0x3ebf88fb
+DATA vmc8<>+704(SB)/4, $0x3f8000c7   // e8
+DATA vmc8<>+708(SB)/4, $0x3f8000c7
+DATA vmc8<>+712(SB)/4, $0x3f8000c7
+DATA vmc8<>+716(SB)/4, $0x3f8000c7
+DATA vmc8<>+720(SB)/4, $0x3f8000c7
+DATA vmc8<>+724(SB)/4, $0x3f8000c7
+DATA vmc8<>+728(SB)/4, $0x3f8000c7
+DATA vmc8<>+732(SB)/4, $0x3f8000c7
+DATA vmc8<>+736(SB)/4, $0xbfa1fc4e   // e9
+DATA vmc8<>+740(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+744(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+748(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+752(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+756(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+760(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+764(SB)/4, $0xbfa1fc4e
+DATA vmc8<>+768(SB)/4, $0x7fffffff   // absmask
+DATA vmc8<>+772(SB)/4, $0x7fffffff
+DATA vmc8<>+776(SB)/4, $0x7fffffff
+DATA vmc8<>+780(SB)/4, $0x7fffffff
+DATA vmc8<>+784(SB)/4, $0x7fffffff
+DATA vmc8<>+788(SB)/4, $0x7fffffff
+DATA vmc8<>+792(SB)/4, $0x7fffffff
+DATA vmc8<>+796(SB)/4, $0x7fffffff
+DATA vmc8<>+800(SB)/4, $0x0000007f   // bias127
+DATA vmc8<>+804(SB)/4, $0x0000007f
+DATA vmc8<>+808(SB)/4, $0x0000007f
+DATA vmc8<>+812(SB)/4, $0x0000007f
+DATA vmc8<>+816(SB)/4, $0x0000007f
+DATA vmc8<>+820(SB)/4, $0x0000007f
+DATA vmc8<>+824(SB)/4, $0x0000007f
+DATA vmc8<>+828(SB)/4, $0x0000007f
+GLOBL vmc8<>(SB), RODATA|NOPTR, $832
+
+// Y10..Y15 hold lo clamp, hi clamp, log2 e, ln2 high, ln2 low, 1.
+#define EXPCONSTS8 \
+	LEAQ vmc8<>(SB), R12; \
+	VMOVUPS 0(R12), Y10; \
+	VMOVUPS 32(R12), Y11; \
+	VMOVUPS 64(R12), Y12; \
+	VMOVUPS 96(R12), Y13; \
+	VMOVUPS 128(R12), Y14; \
+	VMOVUPS 352(R12), Y15
+
+// EXPLO8 replaces X by exp(X + L) (L = Y15·0 for plain exp is not needed:
+// EXP8 below omits it); N, P, R clobbered. 2ⁿ is built in the exponent
+// field, valid because X is clamped to [−87.34, 88.38].
+#define EXPLO8(X, L, N, P, R) \
+	VMAXPS X, Y10, X; \
+	VMINPS X, Y11, X; \
+	VMULPS Y12, X, N; \
+	VROUNDPS $0, N, N; \
+	VFNMADD231PS Y13, N, X; \
+	VFNMADD231PS Y14, N, X; \
+	VADDPS L, X, X; \
+	EXPTAIL8(X, N, P, R)
+
+#define EXP8(X, N, P, R) \
+	VMAXPS X, Y10, X; \
+	VMINPS X, Y11, X; \
+	VMULPS Y12, X, N; \
+	VROUNDPS $0, N, N; \
+	VFNMADD231PS Y13, N, X; \
+	VFNMADD231PS Y14, N, X; \
+	EXPTAIL8(X, N, P, R)
+
+#define EXPTAIL8(X, N, P, R) \
+	VMOVUPS 160(R12), P; \
+	VFMADD213PS 192(R12), X, P; \
+	VFMADD213PS 224(R12), X, P; \
+	VFMADD213PS 256(R12), X, P; \
+	VFMADD213PS 288(R12), X, P; \
+	VFMADD213PS 320(R12), X, P; \
+	VMULPS X, X, R; \
+	VFMADD213PS X, R, P; \
+	VADDPS Y15, P, P; \
+	VCVTPS2DQ N, N; \
+	VPADDD 800(R12), N, N; \
+	VPSLLD $23, N, N; \
+	VMULPS N, P, X
+
+// GELU8 replaces Y0 by Y0·Φ(Y0), as GELU; Y1..Y9 clobbered.
+#define GELU8 \
+	VANDPS 768(R12), Y0, Y1; \
+	VMULPS 416(R12), Y1, Y1; \
+	VMULPS 384(R12), Y1, Y2; \
+	VADDPS Y15, Y2, Y2; \
+	VDIVPS Y2, Y15, Y3; \
+	VMOVUPS 448(R12), Y5; \
+	VFMADD213PS 480(R12), Y3, Y5; \
+	VFMADD213PS 512(R12), Y3, Y5; \
+	VFMADD213PS 544(R12), Y3, Y5; \
+	VFMADD213PS 576(R12), Y3, Y5; \
+	VFMADD213PS 608(R12), Y3, Y5; \
+	VFMADD213PS 640(R12), Y3, Y5; \
+	VFMADD213PS 672(R12), Y3, Y5; \
+	VFMADD213PS 704(R12), Y3, Y5; \
+	VFMADD213PS 736(R12), Y3, Y5; \
+	VMULPS Y0, Y0, Y1; \
+	VMOVAPS Y0, Y9; \
+	VFMSUB213PS Y1, Y0, Y9; \
+	VMULPS 384(R12), Y1, Y1; \
+	VMULPS 384(R12), Y9, Y9; \
+	VXORPS Y4, Y4, Y4; \
+	VSUBPS Y1, Y4, Y1; \
+	VADDPS Y5, Y1, Y2; \
+	VSUBPS Y1, Y2, Y4; \
+	VSUBPS Y4, Y2, Y6; \
+	VSUBPS Y6, Y1, Y6; \
+	VSUBPS Y4, Y5, Y7; \
+	VADDPS Y7, Y6, Y6; \
+	VSUBPS Y9, Y6, Y6; \
+	EXPLO8(Y2, Y6, Y7, Y8, Y4); \
+	VMULPS Y2, Y3, Y5; \
+	VMULPS 384(R12), Y5, Y5; \
+	VSUBPS Y5, Y15, Y6; \
+	VBLENDVPS Y0, Y5, Y6, Y6; \
+	VMULPS Y6, Y0, Y0
+
+// func geluAVX2(x *float32, n int)
+TEXT ·geluAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	JEQ gelu8_done
+	EXPCONSTS8
+gelu8_loop:
+	VMOVUPS (SI), Y0
+	GELU8
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ gelu8_loop
+gelu8_done:
+	VZEROUPPER
+	RET
+
+// func sigmulAVX2(x *float32, n int, c1, c3 float32)
+TEXT ·sigmulAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	JEQ sigmul8_done
+	EXPCONSTS8
+	VBROADCASTSS c1+16(FP), Y8
+	VBROADCASTSS c3+20(FP), Y9
+sigmul8_loop:
+	VMOVUPS (SI), Y0
+	VMULPS Y0, Y0, Y1
+	VFMADD213PS Y8, Y9, Y1
+	VMULPS Y0, Y1, Y1
+	EXP8(Y1, Y2, Y3, Y4)
+	VADDPS Y15, Y1, Y1
+	VDIVPS Y1, Y0, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ sigmul8_loop
+sigmul8_done:
+	VZEROUPPER
+	RET
+
+// func softmaxCols16AVX2(s *float32, rows int)
+// The 16 columns starting at s of a [rows][32] array (rows ≥ 1): softmax
+// down each column.
+TEXT ·softmaxCols16AVX2(SB), NOSPLIT, $0-16
+	MOVQ s+0(FP), SI
+	MOVQ rows+8(FP), CX
+	EXPCONSTS8
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc8_max:
+	VMAXPS (DI), Y0, Y0
+	VMAXPS 32(DI), Y1, Y1
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc8_max
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc8_exp:
+	VMOVUPS (DI), Y4
+	VSUBPS Y0, Y4, Y4
+	EXP8(Y4, Y5, Y6, Y7)
+	VMOVUPS Y4, (DI)
+	VADDPS Y4, Y2, Y2
+	VMOVUPS 32(DI), Y4
+	VSUBPS Y1, Y4, Y4
+	EXP8(Y4, Y5, Y6, Y7)
+	VMOVUPS Y4, 32(DI)
+	VADDPS Y4, Y3, Y3
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc8_exp
+	VDIVPS Y2, Y15, Y2
+	VDIVPS Y3, Y15, Y3
+	MOVQ SI, DI
+	MOVQ CX, DX
+smc8_scale:
+	VMULPS (DI), Y2, Y4
+	VMULPS 32(DI), Y3, Y5
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ $128, DI
+	DECQ DX
+	JNZ smc8_scale
+	VZEROUPPER
+	RET

@@ -1,0 +1,94 @@
+package kernels
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestPoolFor(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 8} {
+		p := NewPool(threads)
+		if p.Threads() != threads {
+			t.Fatalf("Threads() = %d, want %d", p.Threads(), threads)
+		}
+		for _, n := range []int{0, 1, 2, 3, 7, 100} {
+			hits := make([]int32, n)
+			var calls atomic.Int32
+			p.For(n, func(lo, hi int) {
+				calls.Add(1)
+				if lo >= hi {
+					t.Errorf("empty range [%d, %d)", lo, hi)
+				}
+				for i := lo; i < hi; i++ {
+					atomic.AddInt32(&hits[i], 1)
+				}
+			})
+			for i, h := range hits {
+				if h != 1 {
+					t.Fatalf("threads %d n %d: item %d run %d times", threads, n, i, h)
+				}
+			}
+			if want := int32(min(threads, n)); calls.Load() != want {
+				t.Fatalf("threads %d n %d: %d ranges, want %d", threads, n, calls.Load(), want)
+			}
+		}
+		p.Close()
+		p.Close() // idempotent
+		ran := 0
+		p.For(5, func(lo, hi int) { ran += hi - lo }) // after Close: serial
+		if ran != 5 {
+			t.Fatalf("For after Close ran %d items", ran)
+		}
+	}
+	var nilPool *Pool
+	ran := 0
+	nilPool.For(4, func(lo, hi int) { ran += hi - lo })
+	if ran != 4 || nilPool.Threads() != 1 {
+		t.Fatalf("nil pool: ran %d, threads %d", ran, nilPool.Threads())
+	}
+}
+
+// TestPoolConcurrentCallers checks that calls from several goroutines on
+// one Pool are serialized and all complete.
+func TestPoolConcurrentCallers(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := 0; it < 50; it++ {
+				p.For(10, func(lo, hi int) { total.Add(int64(hi - lo)) })
+			}
+		}()
+	}
+	wg.Wait()
+	if total.Load() != 4*50*10 {
+		t.Fatalf("total %d", total.Load())
+	}
+}
+
+func TestPoolNoAllocs(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	fn := func(lo, hi int) {}
+	if n := testing.AllocsPerRun(100, func() { p.For(8, fn) }); n != 0 {
+		t.Errorf("For allocates %v times per call", n)
+	}
+	w := PackB(make([]float32, 64*48), 64, 48, 48)
+	a := make([]float32, 20*48)
+	c := make([]float32, 20*64)
+	Linear(p, 20, a, 48, w, nil, ActGELU, false, c, 64)
+	if n := testing.AllocsPerRun(20, func() { Linear(p, 20, a, 48, w, nil, ActGELU, false, c, 64) }); n != 0 {
+		t.Errorf("Linear allocates %v times per call", n)
+	}
+	qkv := make([]float32, 2*20*3*64)
+	out := make([]float32, 2*20*64)
+	Attention(p, 2, 20, 2, 32, qkv, out)
+	if n := testing.AllocsPerRun(20, func() { Attention(p, 2, 20, 2, 32, qkv, out) }); n != 0 {
+		t.Errorf("Attention allocates %v times per call", n)
+	}
+}
