@@ -1,0 +1,181 @@
+package model
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// writeRandomHF writes a random-weight HF ViTForImageClassification
+// checkpoint of the named config (F32) to dir, streaming one tensor at a
+// time so the writer's memory stays small. It returns the file size.
+func writeRandomHF(tb testing.TB, dir, name string) int64 {
+	cfg, err := randomConfig(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d, f, l, c, p := cfg.Hidden, cfg.Intermediate, cfg.NumClasses, cfg.Channels, cfg.PatchSize
+	t0 := 1 + cfg.grid()*cfg.grid()
+	type ent struct {
+		name  string
+		shape []int
+	}
+	es := []ent{
+		{"vit.embeddings.cls_token", []int{1, 1, d}},
+		{"vit.embeddings.position_embeddings", []int{1, t0, d}},
+		{"vit.embeddings.patch_embeddings.projection.weight", []int{d, c, p, p}},
+		{"vit.embeddings.patch_embeddings.projection.bias", []int{d}},
+	}
+	for i := range cfg.Layers {
+		pre := fmt.Sprintf("vit.encoder.layer.%d.", i)
+		for _, s := range []string{"query", "key", "value"} {
+			es = append(es, ent{pre + "attention.attention." + s + ".weight", []int{d, d}}, ent{pre + "attention.attention." + s + ".bias", []int{d}})
+		}
+		es = append(es,
+			ent{pre + "attention.output.dense.weight", []int{d, d}}, ent{pre + "attention.output.dense.bias", []int{d}},
+			ent{pre + "intermediate.dense.weight", []int{f, d}}, ent{pre + "intermediate.dense.bias", []int{f}},
+			ent{pre + "output.dense.weight", []int{d, f}}, ent{pre + "output.dense.bias", []int{d}},
+			ent{pre + "layernorm_before.weight", []int{d}}, ent{pre + "layernorm_before.bias", []int{d}},
+			ent{pre + "layernorm_after.weight", []int{d}}, ent{pre + "layernorm_after.bias", []int{d}})
+	}
+	es = append(es, ent{"vit.layernorm.weight", []int{d}}, ent{"vit.layernorm.bias", []int{d}},
+		ent{"classifier.weight", []int{l, d}}, ent{"classifier.bias", []int{l}})
+	var hdr bytes.Buffer
+	hdr.WriteString(`{"__metadata__":{"format":"pt"}`)
+	var off int
+	for _, e := range es {
+		n := 4
+		for _, s := range e.shape {
+			n *= s
+		}
+		sh, _ := json.Marshal(e.shape)
+		fmt.Fprintf(&hdr, `,%q:{"dtype":"F32","shape":%s,"data_offsets":[%d,%d]}`, e.name, sh, off, off+n)
+		off += n
+	}
+	hdr.WriteByte('}')
+	for hdr.Len()%8 != 0 {
+		hdr.WriteByte(' ')
+	}
+	out, err := os.Create(filepath.Join(dir, "model.safetensors"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	binary.Write(w, binary.LittleEndian, uint64(hdr.Len()))
+	w.Write(hdr.Bytes())
+	rng := rand.New(rand.NewPCG(1, 2))
+	var buf [4]byte
+	for _, e := range es {
+		n := 1
+		for _, s := range e.shape {
+			n *= s
+		}
+		for range n {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(0.02*(2*rng.Float32()-1)))
+			w.Write(buf[:])
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	config := map[string]any{"model_type": "vit", "architectures": []string{"ViTForImageClassification"},
+		"hidden_size": d, "num_hidden_layers": cfg.Layers, "num_attention_heads": cfg.Heads,
+		"intermediate_size": f, "image_size": cfg.ImageSize, "patch_size": p, "num_labels": l}
+	cb, _ := json.Marshal(config)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), cb, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return int64(8 + hdr.Len() + off)
+}
+
+// BenchmarkOpen opens a random-weight ViT-B/16 checkpoint (F32, 330 MB,
+// in the page cache) and reports the time until Forward can run (ns/op),
+// the first batch-1 forward after it, and the process's peak resident set
+// against the file size.
+func BenchmarkOpen(b *testing.B) {
+	dir := b.TempDir()
+	size := writeRandomHF(b, dir, "vit-b16")
+	runtime.GC()
+	debug.FreeOSMemory()
+	base := peakRSS()
+	patches := make([]float32, 196*768)
+	logits := make([]float32, 1000)
+	var first time.Duration
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c0 := cpuTime()
+		m, err := Load(dir, Options{})
+		cpu += cpuTime() - c0
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if i == 0 {
+			t0 := time.Now()
+			if err := m.Forward(patches, 1, 14, 14, logits); err != nil {
+				b.Fatal(err)
+			}
+			first = time.Since(t0)
+		}
+		m.Close()
+		m = nil
+		runtime.GC()
+		debug.FreeOSMemory()
+		b.StartTimer()
+	}
+	b.StopTimer()
+	peak := peakRSS()
+	b.ReportMetric(float64(first.Microseconds())/1e3, "first-forward-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(size)/1e6, "file-MB")
+	b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
+	b.ReportMetric(float64(peak)/float64(size), "peakRSS/file")
+	b.ReportMetric(float64(base)/1e6, "RSS-before-MB")
+}
+
+// BenchmarkForward runs the named random models at 224×224 and reports
+// GFLOP/s by the FLOPs count of /work/shared/bench/vit_configs.py.
+func BenchmarkForward(b *testing.B) {
+	for _, name := range []string{"vit-ti16", "vit-s16", "vit-b16"} {
+		m, err := Random(name, 1, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		g := 224 / m.Config.PatchSize
+		for _, batch := range []int{1, 8} {
+			b.Run(fmt.Sprintf("%s/b%d", name, batch), func(b *testing.B) {
+				cpp := 3 * m.Config.PatchSize * m.Config.PatchSize
+				patches := make([]float32, batch*g*g*cpp)
+				for i := range patches {
+					patches[i] = float32(i%255)/127.5 - 1
+				}
+				logits := make([]float32, batch*1000)
+				if err := m.Forward(patches, batch, g, g, logits); err != nil { // warm the buffers
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					m.Forward(patches, batch, g, g, logits)
+				}
+				b.StopTimer()
+				b.ReportMetric(m.FLOPs(g, g)*float64(batch)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+			})
+		}
+		m.Close()
+	}
+}

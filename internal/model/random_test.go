@@ -1,0 +1,78 @@
+package model
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestFLOPsParams checks the analytic FLOP count against
+// /work/shared/bench/vit_configs.py flops_per_image and the parameter count
+// against torchvision's models, at 224×224.
+func TestFLOPsParams(t *testing.T) {
+	want := map[string]struct {
+		flops  float64
+		params int64
+	}{
+		"vit-ti16": {2507366400, 5717416},
+		"vit-s16":  {9197764608, 22050664},
+		"vit-b32":  {8818372608, 88224232},
+		"vit-b16":  {35127656448, 86567656},
+		"vit-l16":  {123109425152, 304326632},
+	}
+	for name, w := range want {
+		cfg, err := randomConfig(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &Model{Config: cfg}
+		g := 224 / cfg.PatchSize
+		if got := m.FLOPs(g, g); got != w.flops {
+			t.Errorf("%s: FLOPs = %.0f, want %.0f", name, got, w.flops)
+		}
+		var n int64
+		for _, p := range newWeights(&cfg).all() {
+			n += int64(p.numel())
+		}
+		if n != w.params {
+			t.Errorf("%s: %d parameters, want %d", name, n, w.params)
+		}
+	}
+	if _, err := Random("vit-h14", 1, Options{}); err == nil {
+		t.Error("Random(vit-h14): no error")
+	}
+}
+
+// TestRandomFastMatchesReference runs the smallest named model on a small
+// grid (resampled position embeddings) through both paths.
+func TestRandomFastMatchesReference(t *testing.T) {
+	m, err := random("vit-ti16", 7, Options{Threads: 2}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.Params() != 5717416 || len(m.Config.Labels) != 1000 || m.Config.Labels[1] != "goldfish" {
+		t.Fatalf("params %d, labels %d", m.Params(), len(m.Config.Labels))
+	}
+	const b, gh, gw = 2, 3, 2
+	rng := rand.New(rand.NewPCG(1, 2))
+	patches := make([]float32, b*gh*gw*3*16*16)
+	for i := range patches {
+		patches[i] = rng.Float32()*2 - 1
+	}
+	hidden, want, err := m.referenceForward(patches, b, gh, gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logits := make([]float32, b*1000)
+	for range 2 { // the second call reuses the buffers
+		err = m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+			checkClose(t, "hidden", x, hidden[i])
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkClose(t, "logits", logits, want)
+	}
+	allocs := testing.AllocsPerRun(2, func() { m.Forward(patches, b, gh, gw, logits) })
+	t.Logf("allocations per Forward: %v", allocs)
+}
