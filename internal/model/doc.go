@@ -1,7 +1,52 @@
 // Package model loads Vision Transformer checkpoints (Hugging Face ViT and
-// DeiT, timm ViT) and runs the encoder.
+// DeiT, timm ViT and distilled DeiT) and runs the encoder.
 //
-// Letters used in shapes: B batch, T tokens (patches + class/distillation
-// tokens), Np patches, D width, H heads, Dh = D/H head width, F MLP width,
-// C channels, P patch size, L classes.
+// Letters used in shapes: B batch, T tokens (prefix + patches), Np patches
+// = gh·gw, D width, H heads, Dh = D/H head width, F MLP width, C channels,
+// P patch size, L classes; the prefix is the class token, plus the
+// distillation token for DeiT.
+//
+// # Loading
+//
+// Load reads config.json, model.safetensors (or the shards named by
+// model.safetensors.index.json) and, when present,
+// preprocessor_config.json. The safetensors files are memory-mapped; the
+// header is validated before anything else is read (length within the
+// file and under 100 MB, known dtype F32/F16/BF16, shape × dtype size =
+// byte length, tensors tiling the data section with no gap or overlap).
+// The layout is detected from the keys (layout.go has one key table per
+// layout) and every tensor is bound to exactly one parameter with its exact
+// shape, or Load fails naming the key and both shapes. Each tensor is then
+// converted to float32 once: vectors into owned slices, matrices straight
+// into the kernels' packed panels (kernels.PackB), after which the
+// tensor's mapped pages are dropped from the resident set and, at the end,
+// the file is unmapped. The Model holds no reference to the file.
+//
+// Config carries every field that changes the math: dimensions, the MLP
+// activation (HF hidden_act: gelu is the exact erf GELU; gelu_new,
+// gelu_pytorch_tanh and gelu_fast the tanh form; quick_gelu; relu),
+// layer_norm_eps (HF default 1e-12, timm 1e-6), qkv_bias, channels and the
+// labels (HF id2label; timm label_names, else ImageNet-1k for 1000 classes).
+// timm configs name an architecture (vit_|deit_ + tiny..huge +
+// [distilled_]patch8|14|16|32 + _224|_384) whose dimensions come from a
+// table, overridable by model_args.
+//
+// # Forward
+//
+// Forward takes patches [B, gh·gw, C·P·P] (each row a patch in the conv
+// weight's [C, P, P] order, as preprocess.Patchify writes them) and
+// writes logits [B, L]:
+//
+//	x = [cls; dist; patches·Wpᵀ + bp] + pos            // [B·T, D]
+//	for each block: x += Attn(LN1(x)); x += MLP(LN2(x))
+//	logits = head(LN(x[:, 0]))                         // ViT, DeiT without teacher
+//	logits = (head(LN(x[:, 0])) + head_dist(LN(x[:, 1]))) / 2   // DeiT with teacher
+//
+// Grids other than the native one resample the patch position embeddings
+// bicubically like HF interpolate_pos_encoding (HF checkpoints: plain
+// bicubic, a = −0.75) or timm resample_abs_pos_embed (timm checkpoints:
+// antialiased bicubic, a = −0.5). Forward allocates nothing once its
+// buffers have grown to the largest batch seen; it is not safe for
+// concurrent use. reference.go is the plain float64 specification the tests
+// compare the fast path and PyTorch with.
 package model
