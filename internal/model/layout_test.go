@@ -82,10 +82,10 @@ func TestTimmDistilled(t *testing.T) {
 	}
 	simple := map[string]string{
 		"deit.embeddings.cls_token": "cls_token", "deit.embeddings.distillation_token": "dist_token",
-		"deit.embeddings.position_embeddings":               "pos_embed",
+		"deit.embeddings.position_embeddings":                "pos_embed",
 		"deit.embeddings.patch_embeddings.projection.weight": "patch_embed.proj.weight",
 		"deit.embeddings.patch_embeddings.projection.bias":   "patch_embed.proj.bias",
-		"deit.layernorm.weight": "norm.weight", "deit.layernorm.bias": "norm.bias",
+		"deit.layernorm.weight":                              "norm.weight", "deit.layernorm.bias": "norm.bias",
 		"cls_classifier.weight": "head.weight", "cls_classifier.bias": "head.bias",
 		"distillation_classifier.weight": "head_dist.weight", "distillation_classifier.bias": "head_dist.bias",
 	}
