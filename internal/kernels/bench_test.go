@@ -115,7 +115,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 			for b.Loop() {
 				t0 := time.Now()
 				for j := 0; j < panels; j++ {
-					microKernel(s, mr, kc, a, mr, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
+					microKernel(s, mr, kc, a, mr, false, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
 				}
 				best = min(best, time.Since(t0))
 			}

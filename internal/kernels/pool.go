@@ -35,7 +35,6 @@ type Pool struct {
 	closed  bool
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
-	packA   []float32       // Linear's packed A, shared by the workers
 	gemm    gemmJob         // the Linear call in progress
 	att     attJob          // the Attention call in progress
 }

@@ -20,8 +20,12 @@ type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *
 
 // microKernel runs the micro-kernel of family s; see sgemmGeneric. The
 // AVX2 kernels are 16 columns wide and run twice per 32-column panel.
-func microKernel(s isa, mr, kc int, a []float32, lda int, b, c []float32, ldc int, bias []float32, flags int) {
-	_ = a[(kc-1)*lda+mr-1]
+func microKernel(s isa, mr, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
+	if rows {
+		_ = a[(mr-1)*lda+kc-1]
+	} else {
+		_ = a[(kc-1)*lda+mr-1]
+	}
 	_ = b[kc*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
 	bp := &zeroBias[0]
@@ -31,13 +35,20 @@ func microKernel(s isa, mr, kc int, a []float32, lda int, b, c []float32, ldc in
 	}
 	switch s {
 	case isaAVX512:
-		kern512[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+		k := kern512[mr]
+		if rows {
+			k = kern512Rows[mr]
+		}
+		k(kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 	case isaAVX2:
 		k := kernAVX2[mr]
+		if rows {
+			k = kernAVX2Rows[mr]
+		}
 		k(kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 		k(kc, &a[0], lda, &b[16], &c[16], ldc, (*float32)(unsafe.Add(unsafe.Pointer(bp), 64)), flags)
 	default:
-		sgemmGeneric(mr, kc, a, lda, b, c, ldc, bias, flags)
+		sgemmGeneric(mr, kc, a, lda, rows, b, c, ldc, bias, flags)
 	}
 }
 
@@ -58,6 +69,32 @@ var kern512 = [...]kernelFunc{nil,
 	sgemmAVX512x12,
 	sgemmAVX512x13,
 	sgemmAVX512x14,
+}
+
+var kern512Rows = [...]kernelFunc{nil,
+	sgemmAVX512Rows1,
+	sgemmAVX512Rows2,
+	sgemmAVX512Rows3,
+	sgemmAVX512Rows4,
+	sgemmAVX512Rows5,
+	sgemmAVX512Rows6,
+	sgemmAVX512Rows7,
+	sgemmAVX512Rows8,
+	sgemmAVX512Rows9,
+	sgemmAVX512Rows10,
+	sgemmAVX512Rows11,
+	sgemmAVX512Rows12,
+	sgemmAVX512Rows13,
+	sgemmAVX512Rows14,
+}
+
+var kernAVX2Rows = [...]kernelFunc{nil,
+	sgemmAVX2Rows1,
+	sgemmAVX2Rows2,
+	sgemmAVX2Rows3,
+	sgemmAVX2Rows4,
+	sgemmAVX2Rows5,
+	sgemmAVX2Rows6,
 }
 
 var kernAVX2 = [...]kernelFunc{nil,
@@ -268,3 +305,103 @@ func sgemmAVX2x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *floa
 //
 //go:noescape
 func sgemmAVX2x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows1 is sgemmAVX512x1 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows2 is sgemmAVX512x2 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows3 is sgemmAVX512x3 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows4 is sgemmAVX512x4 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows5 is sgemmAVX512x5 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows6 is sgemmAVX512x6 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows7 is sgemmAVX512x7 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows8 is sgemmAVX512x8 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows9 is sgemmAVX512x9 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows10 is sgemmAVX512x10 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows11 is sgemmAVX512x11 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows12 is sgemmAVX512x12 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows13 is sgemmAVX512x13 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512Rows14 is sgemmAVX512x14 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX512Rows14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows1 is sgemmAVX2x1 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows2 is sgemmAVX2x2 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows3 is sgemmAVX2x3 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows4 is sgemmAVX2x4 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows5 is sgemmAVX2x5 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX2Rows6 is sgemmAVX2x6 with A in rows: a[i*lda+l].
+//
+//go:noescape
+func sgemmAVX2Rows6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)

@@ -9,13 +9,17 @@ package kernels
 //	if flags&kBias != 0 { acc[i][j] += bias[j] }
 //	if flags&kLoad != 0 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
-func sgemmGeneric(mr, kc int, a []float32, lda int, b, c []float32, ldc int, bias []float32, flags int) {
+func sgemmGeneric(mr, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
 	var acc [mrMax * nr]float32
-	a = a[:(kc-1)*lda+mr]
 	b = b[:kc*nr]
+	si, sl := 1, lda // strides of A between rows and between steps
+	if rows {
+		si, sl = lda, 1
+	}
 	for l := 0; l < kc; l++ {
 		bl := (*[nr]float32)(b[l*nr:])
-		for i, av := range a[l*lda : l*lda+mr] {
+		for i := 0; i < mr; i++ {
+			av := a[i*si+l*sl]
 			row := (*[nr]float32)(acc[i*nr:])
 			for j := range row {
 				row[j] += av * bl[j]

@@ -4,10 +4,11 @@
 //
 //	go run . > ../sgemm_amd64.s
 //
-// Each kernel computes, for one mr-row micro-panel of packed A and one
-// packed panel of B,
+// Each kernel computes, for one mr-row micro-panel of A and one packed
+// panel of B,
 //
-//	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     l < kc, i < mr
+//	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     l < kc, i < mr   (…x<mr>: packed A)
+//	acc[i][j] = Σ_l a[i*lda+l] · b[l*32+j]                      (…Rows<mr>: A in rows)
 //	if flags&2 { acc[i][j] += bias[j] }
 //	if flags&1 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
@@ -39,16 +40,20 @@ func main() {
 	p("//   Z30, Z31  a[l*mr+i] broadcast, alternating between rows")
 	p("//   SI packed A, DI packed B, DX C, CX steps left, R8 ldc and R9 lda in bytes,")
 	p("//   R10 current C row, BX bias, AX flags")
+	p("//   A in rows (…Rows kernels): R9 = lda, R10 = 3·lda in bytes; rows 0-3 at")
+	p("//   SI, 4-7 at R12, 8-11 at R13, 12-13 at R11, each plus 0, R9, 2·R9, R10")
 	p("//")
 	p("// AVX2 register plan (mr ≤ 6 rows × 16 columns):")
 	p("//   Y0..Y11   accumulators, row i in Y(2i) (columns 0-7) and Y(2i+1) (8-15)")
 	p("//   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)")
 	p("//   Y14, Y15  a[l*mr+i] broadcast")
 	for mr := 1; mr <= 14; mr++ {
-		gen512(mr)
+		gen512(mr, false)
+		gen512(mr, true)
 	}
 	for mr := 1; mr <= 6; mr++ {
-		genAVX2(mr)
+		genAVX2(mr, false)
+		genAVX2(mr, true)
 	}
 	os.Stdout.WriteString(out.String())
 }
@@ -69,9 +74,54 @@ func header(name string) {
 	p("\tMOVQ flags+56(FP), AX")
 }
 
-func gen512(mr int) {
-	name := fmt.Sprintf("sgemmAVX512x%d", mr)
+// aAddr returns the address of A's value for row i at the current step:
+// packed A (rows false) is a[i] with SI advanced by lda per step; A in rows
+// (rows true) is a[i*lda] with four rows per base register (SI, R12, R13,
+// R11 for rows 0-3, 4-7, 8-11, 12-13), each advanced by 4 bytes per step.
+func aAddr(i int, rows bool) string {
+	if !rows {
+		return fmt.Sprintf("%d(SI)", 4*i)
+	}
+	base := []string{"SI", "R12", "R13", "R11"}[i/4]
+	return fmt.Sprintf([]string{"(%s)", "(%s)(R9*1)", "(%s)(R9*2)", "(%s)(R10*1)"}[i%4], base)
+}
+
+// rowsSetup loads the extra base registers of A in rows.
+func rowsSetup(mr int) {
+	p("\tLEAQ (R9)(R9*2), R10")
+	if mr > 4 {
+		p("\tLEAQ (SI)(R9*4), R12")
+	}
+	if mr > 8 {
+		p("\tLEAQ (R12)(R9*4), R13")
+	}
+	if mr > 12 {
+		p("\tLEAQ (R13)(R9*4), R11")
+	}
+}
+
+// rowsStep advances the base registers of A in rows by one step.
+func rowsStep(mr int) {
+	for b, reg := range []string{"SI", "R12", "R13", "R11"} {
+		if mr > 4*b {
+			p("\tADDQ $4, %s", reg)
+		}
+	}
+}
+
+func kname(isa string, mr int, rows bool) string {
+	if rows {
+		return fmt.Sprintf("sgemm%sRows%d", isa, mr)
+	}
+	return fmt.Sprintf("sgemm%sx%d", isa, mr)
+}
+
+func gen512(mr int, rows bool) {
+	name := kname("AVX512", mr, rows)
 	header(name)
+	if rows {
+		rowsSetup(mr)
+	}
 	for i := 0; i < 2*mr; i++ {
 		p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
 	}
@@ -84,12 +134,16 @@ func gen512(mr int) {
 	p("\tPREFETCHT0 1088(DI)")
 	for i := 0; i < mr; i++ {
 		bc := 30 + i%2
-		p("\tVBROADCASTSS %d(SI), Z%d", 4*i, bc)
+		p("\tVBROADCASTSS %s, Z%d", aAddr(i, rows), bc)
 		p("\tVFMADD231PS Z28, Z%d, Z%d", bc, 2*i)
 		p("\tVFMADD231PS Z29, Z%d, Z%d", bc, 2*i+1)
 	}
 	p("\tADDQ $128, DI")
-	p("\tADDQ R9, SI")
+	if rows {
+		rowsStep(mr)
+	} else {
+		p("\tADDQ R9, SI")
+	}
 	p("\tDECQ CX")
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)
@@ -128,9 +182,12 @@ func gen512(mr int) {
 	p("\tRET")
 }
 
-func genAVX2(mr int) {
-	name := fmt.Sprintf("sgemmAVX2x%d", mr)
+func genAVX2(mr int, rows bool) {
+	name := kname("AVX2", mr, rows)
 	header(name)
+	if rows {
+		rowsSetup(mr)
+	}
 	for i := 0; i < 2*mr; i++ {
 		p("\tVXORPS Y%d, Y%d, Y%d", i, i, i)
 	}
@@ -142,12 +199,16 @@ func genAVX2(mr int) {
 	p("\tPREFETCHT0 1024(DI)")
 	for i := 0; i < mr; i++ {
 		bc := 14 + i%2
-		p("\tVBROADCASTSS %d(SI), Y%d", 4*i, bc)
+		p("\tVBROADCASTSS %s, Y%d", aAddr(i, rows), bc)
 		p("\tVFMADD231PS Y12, Y%d, Y%d", bc, 2*i)
 		p("\tVFMADD231PS Y13, Y%d, Y%d", bc, 2*i+1)
 	}
 	p("\tADDQ $128, DI")
-	p("\tADDQ R9, SI")
+	if rows {
+		rowsStep(mr)
+	} else {
+		p("\tADDQ R9, SI")
+	}
 	p("\tDECQ CX")
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)
