@@ -123,3 +123,13 @@ func BenchmarkMicroKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPackB times packing one ViT-B fc1 weight [3072, 768] at load.
+func BenchmarkPackB(b *testing.B) {
+	const n, k = 3072, 768
+	w := randSlice(rand.New(rand.NewPCG(1, 1)), n*k)
+	b.SetBytes(n * k * 4)
+	for b.Loop() {
+		PackB(w, n, k, k)
+	}
+}

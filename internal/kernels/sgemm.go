@@ -1,5 +1,10 @@
 package kernels
 
+import (
+	"runtime"
+	"sync"
+)
+
 // Packed, cache-blocked SGEMM behind Linear.
 //
 // C [M, N] = A [M, K] · Wᵀ with W [N, K] packed once by PackB into panels of
@@ -45,11 +50,26 @@ type PackedB struct {
 	p    []float32 // [ceil(N/32)][K][32] panels, zero padded past N
 }
 
-// PackB packs b [n, k] with leading dimension ldb.
+// PackB packs b [n, k] with leading dimension ldb. Large matrices are
+// packed by GOMAXPROCS goroutines, each taking a share of the panels.
 func PackB(b []float32, n, k, ldb int) *PackedB {
 	np := (n + nr - 1) / nr
 	w := &PackedB{N: n, K: k, p: make([]float32, np*k*nr)}
-	packBT(w.p, b, n, k, ldb)
+	t := min(runtime.GOMAXPROCS(0), np)
+	if t <= 1 || n*k < 1<<18 {
+		packBT(w.p, b, n, k, ldb)
+		return w
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < t; i++ {
+		p0, p1 := split(np, t, i)
+		wg.Go(func() {
+			if p0 < p1 {
+				packBT(w.p[p0*k*nr:], b[p0*nr*ldb:], min(n, p1*nr)-p0*nr, k, ldb)
+			}
+		})
+	}
+	wg.Wait()
 	return w
 }
 
@@ -59,15 +79,17 @@ func packBT(dst, b []float32, n, k, ldb int) {
 	for jp := 0; jp*nr < n; jp++ {
 		panel := dst[jp*k*nr : (jp+1)*k*nr]
 		cols := min(nr, n-jp*nr)
-		for j := 0; j < cols; j++ {
-			row := b[(jp*nr+j)*ldb : (jp*nr+j)*ldb+k]
-			for l, v := range row {
-				panel[l*nr+j] = v
-			}
+		if cols < nr {
+			clear(panel)
 		}
-		for j := cols; j < nr; j++ {
-			for l := 0; l < k; l++ {
-				panel[l*nr+j] = 0
+		var rows [nr][]float32 // the panel's rows of b, [k] each
+		for j := 0; j < cols; j++ {
+			rows[j] = b[(jp*nr+j)*ldb : (jp*nr+j)*ldb+k]
+		}
+		for l := 0; l < k; l++ {
+			d := (*[nr]float32)(panel[l*nr:])
+			for j := 0; j < cols; j++ {
+				d[j] = rows[j][l]
 			}
 		}
 	}

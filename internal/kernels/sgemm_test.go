@@ -133,3 +133,63 @@ func TestLinearBlocks(t *testing.T) {
 		}
 	})
 }
+
+// TestMicroKernels compares every register-tile kernel of every ISA, for
+// every row count it has, A packed and in rows, with and without bias and
+// load, against sgemmGeneric.
+func TestMicroKernels(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		s := currentISA()
+		maxMr := map[isa]int{isaGeneric: mrMax, isaAVX2: 6, isaAVX512: 14}[s]
+		r := rand.New(rand.NewPCG(15, 16))
+		for mr := 1; mr <= maxMr; mr++ {
+			for _, kc := range []int{1, 2, 5, 17, 64} {
+				for _, rows := range []bool{false, true} {
+					for flags := 0; flags < 4; flags++ {
+						lda := mr + r.IntN(3)
+						if rows {
+							lda = kc + r.IntN(3)
+						}
+						alen := (kc-1)*lda + mr
+						if rows {
+							alen = (mr-1)*lda + kc
+						}
+						a := randSlice(r, alen)
+						b := randSlice(r, kc*nr)
+						bias := randSlice(r, nr)
+						ldc := nr + r.IntN(5)
+						c0 := randSlice(r, (mr-1)*ldc+nr)
+						want := append([]float32(nil), c0...)
+						sgemmGeneric(mr, kc, a, lda, rows, b, want, ldc, bias, flags)
+						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
+						microKernel(s, mr, kc, a, lda, rows, b, c, ldc, bias, flags)
+						check(name("micro-kernel ", mr, kc, rows, flags))
+						for i := range c {
+							if !closeTo(float64(c[i]), float64(want[i]), 1e-5, 1e-5) {
+								t.Fatalf("mr %d kc %d rows %v flags %d: c[%d] = %v, want %v", mr, kc, rows, flags, i, c[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestPackBParallel checks the goroutine-split PackB against packBT.
+func TestPackBParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	n, k, ldb := 301, 900, 903
+	b := randSlice(r, (n-1)*ldb+k)
+	got := PackB(b, n, k, ldb)
+	want := make([]float32, len(got.p))
+	for i := range want {
+		want[i] = float32(math.NaN())
+	}
+	packBT(want, b, n, k, ldb)
+	for i := range want {
+		if got.p[i] != want[i] {
+			t.Fatalf("packed[%d] = %v, want %v", i, got.p[i], want[i])
+		}
+	}
+}
