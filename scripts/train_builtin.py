@@ -491,7 +491,7 @@ def train(args):
             sched["total"] = steps_per_epoch * n
             args.epochs = n
             print(f"PLAN epochs {n} (epoch 1 took {per:.0f}s, {left:.0f}s left)", flush=True)
-        if args.deadline and time.time() + (time.time() - te) > args.hard_deadline:
+        if args.hard_deadline and time.time() + (time.time() - te) > args.hard_deadline:
             print("STOP: the next epoch would pass the hard deadline", flush=True)
             break
     # Verify the written file: reload and compare logits.
@@ -521,6 +521,81 @@ def utc_today(hhmm):
     return day + h * 3600 + m * 60
 
 
+def slug(label):
+    return "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
+
+
+def pil_logits(model, paths):
+    """Logits for image files through the model's recipe (PIL, as vit does)."""
+    from PIL import Image
+    xs = []
+    for p in paths:
+        im = Image.open(p).convert("L").resize((28, 28), resample=Image.BILINEAR)
+        a = np.asarray(im, dtype=np.float32) * np.float32(1 / 255)
+        xs.append((a - np.float32(MEAN)) / np.float32(STD))
+    with torch.no_grad():
+        return model(torch.from_numpy(np.stack(xs)).unsqueeze(1))
+
+
+def render_photo(item, rng, size=360, obj=320):
+    """A 'real-style' photo of a test item: dark object on a lightly textured
+    light background (like a shoe on a white table), upscaled, soft, warm
+    tinted RGB. item: [28,28] uint8 (light object on black)."""
+    from PIL import Image, ImageFilter
+    a = Image.fromarray(item, mode="L").resize((obj, obj), Image.BICUBIC)
+    a = a.filter(ImageFilter.GaussianBlur(1.2))
+    a = np.asarray(a, dtype=np.float32) / 255  # [obj,obj] object coverage
+    cov = np.zeros((size, size), np.float32)
+    o = (size - obj) // 2
+    cov[o:o + obj, o:o + obj] = a
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    light = 0.93 - 0.08 * xx - 0.05 * yy  # uneven lighting
+    grain = rng.normal(0, 0.025, (size, size)).astype(np.float32)
+    grain = np.asarray(Image.fromarray(((grain + 0.5) * 255).clip(0, 255).astype(np.uint8))
+                       .filter(ImageFilter.GaussianBlur(1.5)), np.float32) / 255 - 0.5
+    bg = light + grain * 2
+    tone = bg * (1 - 0.88 * cov)  # the object darkens the table
+    tone = tone + rng.normal(0, 0.012, tone.shape).astype(np.float32)  # sensor noise
+    rgb = np.stack([tone * 1.0, tone * 0.97, tone * 0.91], axis=-1)
+    return Image.fromarray((rgb.clip(0, 1) * 255).round().astype(np.uint8), mode="RGB")
+
+
+def make_examples(d, png_classes=("Ankle boot", "Bag", "Dress", "Sneaker", "Trouser"),
+                  photo_classes=("Sneaker", "Ankle boot")):
+    """Writes d/examples: test images as PNG named by class, and real-style
+    JPEG photos made from test items; keeps items the model gets right."""
+    torch.set_num_threads(2)
+    x, y = load_split("test")
+    m = load_hf(d)
+    probs = predict(m, x).softmax(1)
+    ex = os.path.join(d, "examples")
+    os.makedirs(ex, exist_ok=True)
+    from PIL import Image
+    written = []
+    for name in png_classes:
+        c = LABELS.index(name)
+        i = next(i for i in range(len(y)) if y[i] == c and probs[i, c] > 0.9)
+        p = os.path.join(ex, slug(name) + ".png")
+        Image.fromarray(x[i, 0].numpy(), mode="L").save(p)
+        written.append((p, c, i))
+    rng = np.random.default_rng(0)
+    for name in photo_classes:
+        c = LABELS.index(name)
+        for i in range(len(y)):
+            if y[i] != c or probs[i, c] < 0.9:
+                continue
+            p = os.path.join(ex, slug(name) + "-photo.jpg")
+            render_photo(x[i, 0].numpy(), rng).save(p, quality=90)
+            pr = pil_logits(m, [p]).softmax(1)[0]
+            if int(pr.argmax()) == c and pr[c] > 0.8:
+                written.append((p, c, i))
+                break
+    lg = pil_logits(m, [p for p, _, _ in written]).softmax(1)
+    for (p, c, i), pr in zip(written, lg):
+        k = int(pr.argmax())
+        print(f"{p}: test #{i} {LABELS[c]} -> {LABELS[k]} {float(pr[k]):.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -544,6 +619,8 @@ def main():
     ap.add_argument("--ckpt", default="", help="torch checkpoint for --resume")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--verify", metavar="DIR")
+    ap.add_argument("--examples", metavar="DIR",
+                    help="write example images into DIR/examples for the model in DIR")
     ap.add_argument("--best-out", default="", help="also keep the best epoch here")
     ap.add_argument("--log", default="", help="write the per-epoch log (JSON) here")
     ap.add_argument("--deadline", default="", help="UTC HH:MM: choose --epochs after "
@@ -556,6 +633,9 @@ def main():
     args = ap.parse_args()
     if args.verify:
         verify(args.verify)
+        return
+    if args.examples:
+        make_examples(args.examples)
         return
     args.deadline = utc_today(args.deadline)
     args.hard_deadline = utc_today(args.hard_deadline) or args.deadline
