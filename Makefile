@@ -1,19 +1,34 @@
 GO ?= go
 BIN ?= vit
+# The version printed by `vit version`: git describe when available.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: build test test-purego bench lint fixtures fuzz
+.PHONY: build test test-purego bench bench-cli lint fixtures flatmem accuracy clean
 
+# A static binary (no cgo), reproducible paths.
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/vit
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-X main.version=$(VERSION)' -o $(BIN) ./cmd/vit
 
-# The default test run: every package, fast paths and the purego build.
+# The default test run: vet, every package's fast tests, and the same with
+# the pure-Go kernels (-tags purego).
 test:
 	$(GO) vet ./...
 	$(GO) test -short ./...
 	$(GO) test -short -tags purego ./...
 
+test-purego:
+	$(GO) test -short -tags purego ./...
+
+# Go benchmarks of the kernels and the model (GFLOP/s via b.ReportMetric).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/...
+
+# End-to-end speed of the binary on torchvision-shaped random-weight ViTs.
+bench-cli: build
+	./$(BIN) bench -m vit-ti16 -b 1 --iters 20
+	./$(BIN) bench -m vit-s16 -b 1 --iters 10
+	./$(BIN) bench -m vit-b16 -b 1 --iters 10
+	./$(BIN) bench -m vit-b16 -b 8 --iters 3
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
@@ -24,3 +39,16 @@ lint:
 fixtures:
 	/usr/bin/python3 scripts/make_model_fixtures.py
 	/usr/bin/python3 scripts/make_preprocess_fixtures.py
+	$(GO) test ./cmd/vit -run Golden -update
+
+# Classify 1 000 generated images and report the peak RSS (flat memory check).
+flatmem:
+	$(GO) test ./cmd/vit -run TestThousandImages -v
+
+# Top-1 accuracy of the built-in model on the 10 000 Fashion-MNIST test images,
+# end to end through `vit classify` (needs dataset-fashion-mnist and python3-torch).
+accuracy:
+	scripts/eval_builtin.sh
+
+clean:
+	rm -f $(BIN)
