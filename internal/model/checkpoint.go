@@ -135,8 +135,9 @@ type shardIndex struct {
 }
 
 // openCheckpoint opens model.safetensors, or the shards listed in
-// model.safetensors.index.json, from dir. readFile and open abstract the
-// OS file system and fs.FS.
+// model.safetensors.index.json, from dir: memory-mapped from the OS file
+// system when fsys is nil, else read from fsys. Every tensor name must be
+// unique across shards and the index must list exactly the stored tensors.
 func openCheckpoint(dir string, fsys fs.FS) (*checkpoint, error) {
 	c := &checkpoint{byName: map[string]*stTensor{}, used: map[string]bool{}}
 	join := func(name string) string {

@@ -180,10 +180,14 @@ func (m *Model) materialize(keepRaw bool) {
 			var scratch []float32 // [max numel] reused
 			for p := range jobs {
 				n := p.numel()
-				if !m.w.isMatrix(p) || keepRaw {
-					p.data = make([]float32, n)
+				switch {
+				case !m.w.isMatrix(p) || keepRaw:
+					p.data = make([]float32, n) // [numel]
 					p.fill(p.data)
-				} else {
+					if m.w.isMatrix(p) {
+						p.packed = kernels.PackB(p.data, p.shape[0], p.shape[1], p.shape[1])
+					}
+				default:
 					src := p.view()
 					if src == nil {
 						if cap(scratch) < n {
@@ -193,9 +197,6 @@ func (m *Model) materialize(keepRaw bool) {
 						p.fill(src)
 					}
 					p.packed = kernels.PackB(src, p.shape[0], p.shape[1], p.shape[1])
-				}
-				if p.packed == nil && m.w.isMatrix(p) {
-					p.packed = kernels.PackB(p.data, p.shape[0], p.shape[1], p.shape[1])
 				}
 				for _, t := range p.parts {
 					t.file.release(t)
@@ -262,4 +263,4 @@ func (m *Model) Close() error {
 	return nil
 }
 
-var errClosed = errors.New("model is closed")
+var errClosed = errors.New("forward: model is closed")
