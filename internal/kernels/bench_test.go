@@ -133,3 +133,14 @@ func BenchmarkPackB(b *testing.B) {
 		PackB(w, n, k, k)
 	}
 }
+
+// BenchmarkPoolFor times an empty For over all workers: the cost of handing
+// out and collecting one call.
+func BenchmarkPoolFor(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	fn := func(lo, hi int) {}
+	for b.Loop() {
+		p.For(p.Threads(), fn)
+	}
+}

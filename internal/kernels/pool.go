@@ -3,6 +3,7 @@ package kernels
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // job is one data-parallel call handed to the workers of a Pool. run is
@@ -19,20 +20,27 @@ type funcJob func(lo, hi int)
 func (f funcJob) run(_, lo, hi int) { f(lo, hi) }
 
 // Pool runs data-parallel work on a fixed number of goroutines started once
-// by NewPool. Worker 0 is the calling goroutine; workers 1..threads-1 wait
-// on their own channel for the next call. Calls on one Pool are serialized,
-// so a Pool may be shared, but two calls never overlap.
+// by NewPool. Worker 0 is the calling goroutine; workers 1..threads-1 spin
+// briefly on the call counter after each call (a forward pass issues the
+// next call within microseconds) and then sleep on their own channel.
+// Calls on one Pool are serialized, so a Pool may be shared, but two calls
+// never overlap.
 //
 // A nil *Pool runs everything on the calling goroutine.
 type Pool struct {
 	threads int
 	mu      sync.Mutex      // held for a whole kernel call (For, Linear, Attention)
-	wake    []chan struct{} // [threads] wake[w] starts worker w (w ≥ 1)
-	done    chan struct{}   // one token per finished worker
+	wake    []chan struct{} // [threads] wake[w] starts worker w (w ≥ 1) when it sleeps
+	done    chan struct{}   // wakes the caller when the last worker finishes
 	cur     job             // the job being run
 	n       int             // its item count
 	active  int             // workers taking part in it
 	closed  bool
+
+	call     atomic.Uint64 // call number << 16 | workers taking part (0: stop)
+	pending  atomic.Int32  // workers still running the current call
+	sleeping []atomic.Bool // [threads] worker w sleeps on wake[w]
+	waiting  atomic.Bool   // the caller sleeps on done
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	gemm    gemmJob         // the Linear call in progress
@@ -52,10 +60,11 @@ func NewPool(threads int) *Pool {
 		threads = runtime.NumCPU()
 	}
 	p := &Pool{
-		threads: threads,
-		wake:    make([]chan struct{}, threads),
-		done:    make(chan struct{}, threads),
-		scratch: make([]workerScratch, threads),
+		threads:  threads,
+		wake:     make([]chan struct{}, threads),
+		done:     make(chan struct{}, 1),
+		scratch:  make([]workerScratch, threads),
+		sleeping: make([]atomic.Bool, threads),
 	}
 	for w := 1; w < threads; w++ {
 		p.wake[w] = make(chan struct{}, 1)
@@ -64,11 +73,38 @@ func NewPool(threads int) *Pool {
 	return p
 }
 
+// spinLimit is how many times a waiting goroutine polls before sleeping
+// (each poll yields the processor; a few hundred microseconds in all).
+const spinLimit = 2000
+
 func (p *Pool) worker(w int) {
-	for range p.wake[w] {
-		lo, hi := split(p.n, p.active, w)
+	var last uint64 // call number of the last call seen
+	for {
+		c := p.call.Load()
+		for i := 0; c>>16 == last && i < spinLimit; i++ {
+			runtime.Gosched()
+			c = p.call.Load()
+		}
+		if c>>16 == last {
+			p.sleeping[w].Store(true)
+			if c = p.call.Load(); c>>16 == last || !p.sleeping[w].Swap(false) {
+				<-p.wake[w] // the caller saw us asleep and sends a token
+				c = p.call.Load()
+			}
+		}
+		last = c >> 16
+		active := int(c & 0xffff)
+		if active == 0 {
+			return // closed
+		}
+		if w >= active {
+			continue
+		}
+		lo, hi := split(p.n, active, w)
 		p.cur.run(w, lo, hi)
-		p.done <- struct{}{}
+		if p.pending.Add(-1) == 0 && p.waiting.Swap(false) {
+			p.done <- struct{}{}
+		}
 	}
 }
 
@@ -96,8 +132,11 @@ func (p *Pool) Close() {
 		return
 	}
 	p.closed = true
+	p.call.Store((p.call.Load()>>16 + 1) << 16) // zero workers: stop
 	for w := 1; w < p.threads; w++ {
-		close(p.wake[w])
+		if p.sleeping[w].Swap(false) {
+			p.wake[w] <- struct{}{}
+		}
 	}
 }
 
@@ -131,13 +170,23 @@ func (p *Pool) run(n int, j job) {
 		return
 	}
 	p.cur, p.n, p.active = j, n, t
+	p.pending.Store(int32(t - 1))
+	p.call.Store((p.call.Load()>>16+1)<<16 | uint64(t))
 	for w := 1; w < t; w++ {
-		p.wake[w] <- struct{}{}
+		if p.sleeping[w].Swap(false) {
+			p.wake[w] <- struct{}{}
+		}
 	}
 	lo, hi := split(n, t, 0)
 	j.run(0, lo, hi)
-	for w := 1; w < t; w++ {
-		<-p.done
+	for i := 0; p.pending.Load() != 0 && i < spinLimit; i++ {
+		runtime.Gosched()
+	}
+	if p.pending.Load() != 0 {
+		p.waiting.Store(true)
+		if p.pending.Load() != 0 || !p.waiting.Swap(false) {
+			<-p.done // the last worker saw us waiting and sends a token
+		}
 	}
 	p.cur = nil
 }
