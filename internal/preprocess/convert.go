@@ -74,70 +74,136 @@ func cmykToRGB(c, m, y, k uint8) (uint8, uint8, uint8) {
 	return f(c), f(m), f(y)
 }
 
+// rowSource produces the rows of a converted image one at a time, so that
+// large photos are converted and horizontally resampled row by row without
+// a full-size intermediate.
+type rowSource struct {
+	w, h, c int
+	row     func(y int, dst []uint8) // writes row y to dst [w·c]
+}
+
+// rasterSource serves the rows of r.
+func rasterSource(r *raster) *rowSource {
+	return &rowSource{w: r.w, h: r.h, c: r.c, row: func(y int, dst []uint8) {
+		copy(dst[:r.w*r.c], r.pix[y*r.w*r.c:])
+	}}
+}
+
+// materialize reads every row of s into a raster.
+func materialize(s *rowSource) *raster {
+	out := &raster{w: s.w, h: s.h, c: s.c, pix: make([]uint8, s.w*s.h*s.c)}
+	for y := 0; y < s.h; y++ {
+		s.row(y, out.pix[y*s.w*s.c:(y+1)*s.w*s.c])
+	}
+	return out
+}
+
 // toRaster converts img to c channels (1: L, 3: RGB). 16-bit gray (Gray16,
 // and NRGBA64 when clipGray16 says it came from 16-bit gray with tRNS)
 // clips at 255 as PIL's modes I and I;16 do.
 func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
+	s, err := convertRows(img, c, clipGray16)
+	if err != nil {
+		return nil, err
+	}
+	return materialize(s), nil
+}
+
+// newSource converts img to c channels with EXIF orientation o applied.
+// Orientations that keep rows as rows (1–4) stream; the transposing ones
+// (5–8) convert the whole image first.
+func newSource(img image.Image, c int, clipGray16 bool, o int) (*rowSource, error) {
+	s, err := convertRows(img, c, clipGray16)
+	if err != nil {
+		return nil, err
+	}
+	switch o {
+	case 2, 3, 4:
+		base := s.row
+		w, h := s.w, s.h
+		flip := o != 4
+		vflip := o != 2
+		return &rowSource{w: w, h: h, c: c, row: func(y int, dst []uint8) {
+			if vflip {
+				y = h - 1 - y
+			}
+			base(y, dst)
+			if flip {
+				for i, j := 0, w-1; i < j; i, j = i+1, j-1 {
+					for k := 0; k < c; k++ {
+						dst[i*c+k], dst[j*c+k] = dst[j*c+k], dst[i*c+k]
+					}
+				}
+			}
+		}}, nil
+	case 5, 6, 7, 8:
+		return rasterSource(orient(materialize(s), o)), nil
+	}
+	return s, nil
+}
+
+// convertRows returns a row source converting img to c channels, switching
+// on the concrete type once.
+func convertRows(img image.Image, c int, clipGray16 bool) (*rowSource, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("empty %d×%d image", w, h)
 	}
-	out := &raster{w: w, h: h, c: c, pix: make([]uint8, w*h*c)}
-	o := out.pix
+	s := &rowSource{w: w, h: h, c: c}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		yccRaster(m, out)
+		s.row = yccRows(m, c)
 	case *image.NYCbCrA:
-		yccRaster(&m.YCbCr, out)
+		s.row = yccRows(&m.YCbCr, c)
 	case *image.Gray:
-		for y := 0; y < h; y++ {
-			row := m.Pix[(y)*m.Stride : y*m.Stride+w]
+		s.row = func(y int, d []uint8) {
+			row := m.Pix[y*m.Stride : y*m.Stride+w]
 			if c == 1 {
-				copy(o[y*w:], row)
-				continue
+				copy(d, row)
+				return
 			}
-			d := o[y*w*3 : (y+1)*w*3]
+			d = d[:3*w]
 			for x, v := range row {
 				d[3*x], d[3*x+1], d[3*x+2] = v, v, v
 			}
 		}
 	case *image.Gray16:
-		for y := 0; y < h; y++ {
+		s.row = func(y int, d []uint8) {
 			row := m.Pix[y*m.Stride : y*m.Stride+2*w]
 			for x := 0; x < w; x++ {
 				v16 := uint16(row[2*x])<<8 | uint16(row[2*x+1])
 				v := uint8(min(v16, 255))
-				put(o, y*w+x, c, v, v, v)
+				put(d, x, c, v, v, v)
 			}
 		}
 	case *image.RGBA:
-		rgbaRaster(m.Pix, m.Stride, 4, 1, out)
+		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.NRGBA:
-		rgbaRaster(m.Pix, m.Stride, 4, 1, out)
+		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.RGBA64:
-		rgbaRaster(m.Pix, m.Stride, 8, 2, out)
+		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
 	case *image.NRGBA64:
 		if clipGray16 {
 			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
 			// keeps mode I.
-			for y := 0; y < h; y++ {
+			s.row = func(y int, d []uint8) {
 				row := m.Pix[y*m.Stride : y*m.Stride+8*w]
 				for x := 0; x < w; x++ {
 					v16 := uint16(row[8*x])<<8 | uint16(row[8*x+1])
 					v := uint8(min(v16, 255))
-					put(o, y*w+x, c, v, v, v)
+					put(d, x, c, v, v, v)
 				}
 			}
 			break
 		}
-		rgbaRaster(m.Pix, m.Stride, 8, 2, out)
+		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
 	case *image.CMYK:
-		for y := 0; y < h; y++ {
+		s.row = func(y int, d []uint8) {
 			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
 			for x := 0; x < w; x++ {
 				r, g, bb := cmykToRGB(row[4*x], row[4*x+1], row[4*x+2], row[4*x+3])
-				put(o, y*w+x, c, r, g, bb)
+				put(d, x, c, r, g, bb)
 			}
 		}
 	case *image.Paletted:
@@ -148,23 +214,23 @@ func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
 			}
 			lut[i] = paletteRGB(col)
 		}
-		for y := 0; y < h; y++ {
+		s.row = func(y int, d []uint8) {
 			row := m.Pix[y*m.Stride : y*m.Stride+w]
 			for x, idx := range row {
 				p := lut[idx]
-				put(o, y*w+x, c, p[0], p[1], p[2])
+				put(d, x, c, p[0], p[1], p[2])
 			}
 		}
 	default:
 		// Rare types (Alpha, Alpha16, custom): the slow generic path.
-		for y := 0; y < h; y++ {
+		s.row = func(y int, d []uint8) {
 			for x := 0; x < w; x++ {
 				n := color.NRGBA64Model.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA64)
-				put(o, y*w+x, c, uint8(n.R>>8), uint8(n.G>>8), uint8(n.B>>8))
+				put(d, x, c, uint8(n.R>>8), uint8(n.G>>8), uint8(n.B>>8))
 			}
 		}
 	}
-	return out, nil
+	return s, nil
 }
 
 // paletteRGB returns a palette entry's stored RGB, without premultiplying.
@@ -181,35 +247,33 @@ func paletteRGB(col color.Color) [3]uint8 {
 	return [3]uint8{n.R, n.G, n.B}
 }
 
-// rgbaRaster copies R, G, B (the high byte of each when bytesPer = 2) from
+// rgbaRows copies R, G, B (the high byte of each when bytesPer = 2) from
 // Pix rows with px bytes per pixel, dropping alpha.
-func rgbaRaster(pix []uint8, stride, px, bytesPer int, out *raster) {
-	w, h, c := out.w, out.h, out.c
-	o := out.pix
-	for y := 0; y < h; y++ {
+func rgbaRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
+	return func(y int, d []uint8) {
 		row := pix[y*stride : y*stride+px*w]
 		if c == 3 && bytesPer == 1 {
-			d := o[y*w*3 : (y+1)*w*3]
+			d = d[:3*w]
 			for x := 0; x < w; x++ {
 				s := row[4*x : 4*x+3 : 4*x+3]
 				d[3*x], d[3*x+1], d[3*x+2] = s[0], s[1], s[2]
 			}
-			continue
+			return
 		}
 		for x := 0; x < w; x++ {
 			s := row[px*x:]
-			put(o, y*w+x, c, s[0], s[bytesPer], s[2*bytesPer])
+			put(d, x, c, s[0], s[bytesPer], s[2*bytesPer])
 		}
 	}
 }
 
-// yccRaster converts a YCbCr image with libjpeg's arithmetic. 4:2:0 and
+// yccRows converts a YCbCr image with libjpeg's arithmetic. 4:2:0 and
 // 4:2:2 chroma is upsampled with libjpeg's "fancy" triangular filter
 // (jdsample.c h2v2_fancy_upsample, h2v1_fancy_upsample; edge rows and
 // columns replicated), which is what PIL gets; other layouts replicate.
-func yccRaster(m *image.YCbCr, out *raster) {
-	w, h := out.w, out.h
+func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
 	b := m.Rect
+	w := b.Dx()
 	hs, vs := 1, 1
 	switch m.SubsampleRatio {
 	case image.YCbCrSubsampleRatio422:
@@ -224,40 +288,33 @@ func yccRaster(m *image.YCbCr, out *raster) {
 		hs, vs = 4, 2
 	}
 	if hs == 2 && b.Min.X == 0 && b.Min.Y == 0 {
-		yccFancy(m, out, vs)
-		return
+		return yccFancyRows(m, c, vs)
 	}
-	c := out.c
-	o := out.pix
-	for y := 0; y < h; y++ {
-		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+	ucb := make([]uint8, w) // [w] replicated chroma
+	ucr := make([]uint8, w)
+	return func(y int, d []uint8) {
 		crow := ((b.Min.Y+y)/vs - b.Min.Y/vs) * m.CStride
 		c0 := b.Min.X / hs
 		cb, cr := m.Cb[crow:], m.Cr[crow:]
-		d := o[y*w*c : (y+1)*w*c]
-		for x, yv := range yrow {
+		for x := range ucb {
 			ci := (b.Min.X+x)/hs - c0
-			r, g, bb := yccToRGB(yv, cb[ci], cr[ci])
-			if c == 1 {
-				d[x] = luma(r, g, bb)
-			} else {
-				d[3*x], d[3*x+1], d[3*x+2] = r, g, bb
-			}
+			ucb[x], ucr[x] = cb[ci], cr[ci]
 		}
+		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
 	}
 }
 
-// yccFancy converts 4:2:2 (vs = 1) or 4:2:0 (vs = 2) with libjpeg's fancy
-// upsampling.
-func yccFancy(m *image.YCbCr, out *raster, vs int) {
-	w, h, c := out.w, out.h, out.c
+// yccFancyRows converts 4:2:2 (vs = 1) or 4:2:0 (vs = 2) with libjpeg's
+// fancy upsampling.
+func yccFancyRows(m *image.YCbCr, c, vs int) func(int, []uint8) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
 	cw := (w + 1) / 2
 	chh := (h + vs - 1) / vs
 	ucb := make([]uint8, 2*cw) // [2·cw] upsampled row
 	ucr := make([]uint8, 2*cw)
 	colCb := make([]int32, cw) // [cw] vertical sums (4:2:0)
 	colCr := make([]int32, cw)
-	for y := 0; y < h; y++ {
+	return func(y int, d []uint8) {
 		cy := y / vs
 		if vs == 2 {
 			far := cy - 1
@@ -266,9 +323,11 @@ func yccFancy(m *image.YCbCr, out *raster, vs int) {
 			}
 			far = min(max(far, 0), chh-1)
 			n, f := cy*m.CStride, far*m.CStride
-			for i := 0; i < cw; i++ {
-				colCb[i] = int32(m.Cb[n+i])*3 + int32(m.Cb[f+i])
-				colCr[i] = int32(m.Cr[n+i])*3 + int32(m.Cr[f+i])
+			nb, fb := m.Cb[n:n+cw], m.Cb[f:f+cw]
+			nr, fr := m.Cr[n:n+cw], m.Cr[f:f+cw]
+			for i := range colCb {
+				colCb[i] = int32(nb[i])*3 + int32(fb[i])
+				colCr[i] = int32(nr[i])*3 + int32(fr[i])
 			}
 			fancyH2V2(colCb, ucb)
 			fancyH2V2(colCr, ucr)
@@ -277,18 +336,39 @@ func yccFancy(m *image.YCbCr, out *raster, vs int) {
 			fancyH2V1(m.Cb[n:n+cw], ucb)
 			fancyH2V1(m.Cr[n:n+cw], ucr)
 		}
-		yrow := m.Y[y*m.YStride : y*m.YStride+w]
-		d := out.pix[y*w*c : (y+1)*w*c]
-		if c == 3 {
-			for x, yv := range yrow {
-				d[3*x], d[3*x+1], d[3*x+2] = yccToRGB(yv, ucb[x], ucr[x])
-			}
-			continue
-		}
+		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+	}
+}
+
+// clampTab maps v+clampOff to v clamped to [0, 255] for the YCbCr range.
+const clampOff = 512
+
+var clampTab = func() (t [1536]uint8) {
+	for i := range t {
+		t[i] = clampU8(int32(i - clampOff))
+	}
+	return t
+}()
+
+// yccRow converts one row of full-resolution Y, Cb, Cr to d [w·c].
+func yccRow(yrow, cb, cr, d []uint8, c int) {
+	cb, cr = cb[:len(yrow)], cr[:len(yrow)]
+	if c == 3 {
+		d = d[:3*len(yrow)]
 		for x, yv := range yrow {
-			r, g, bb := yccToRGB(yv, ucb[x], ucr[x])
-			d[x] = luma(r, g, bb)
+			yy := int32(yv) + clampOff
+			b, r := cb[x], cr[x]
+			o := d[3*x : 3*x+3 : 3*x+3]
+			o[0] = clampTab[yy+ycc.crR[r]]
+			o[1] = clampTab[yy+((ycc.cbG[b]+ycc.crG[r])>>16)]
+			o[2] = clampTab[yy+ycc.cbB[b]]
 		}
+		return
+	}
+	d = d[:len(yrow)]
+	for x, yv := range yrow {
+		r, g, bb := yccToRGB(yv, cb[x], cr[x])
+		d[x] = luma(r, g, bb)
 	}
 }
 

@@ -202,7 +202,7 @@ func TestResizeExact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := resizeWindow(ras, w, h, Filter(f), 0, w, 0, h)
+			got := resizeWindow(rasterSource(ras), w, h, Filter(f), 0, w, 0, h)
 			bad := 0
 			for i := range exp.data {
 				if got.pix[i] != exp.data[i] {
@@ -218,7 +218,7 @@ func TestResizeExact(t *testing.T) {
 			// A window must equal the same part of the full result.
 			x0, x1, y0, y1 := w/3, w-w/4, h/4, h-h/3
 			if x1 > x0 && y1 > y0 {
-				win := resizeWindow(ras, w, h, Filter(f), x0, x1, y0, y1)
+				win := resizeWindow(rasterSource(ras), w, h, Filter(f), x0, x1, y0, y1)
 				for y := y0; y < y1; y++ {
 					a := win.pix[(y-y0)*(x1-x0)*3 : (y-y0+1)*(x1-x0)*3]
 					b := got.pix[(y*w+x0)*3 : (y*w+x1)*3]

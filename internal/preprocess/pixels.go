@@ -21,12 +21,11 @@ func (r *Recipe) Pixels(img image.Image, dst []float32) error {
 	if d, ok := img.(*Decoded); ok {
 		src, o, clip = d.Raw, d.Orientation, d.clipGray16
 	}
-	ras, err := toRaster(src, r.Channels, clip)
+	rs, err := newSource(src, r.Channels, clip, o)
 	if err != nil {
 		return fmt.Errorf("preprocess: %w", err)
 	}
-	ras = orient(ras, o)
-	return r.fromRaster(ras, dst)
+	return r.fromSource(rs, dst)
 }
 
 // Load decodes one image file and runs the recipe on it, writing dst
@@ -91,8 +90,8 @@ func roundHalfEvenHalf(d int) int {
 	return q
 }
 
-// fromRaster resizes, crops, rescales and normalizes ras into dst [C, H, W].
-func (r *Recipe) fromRaster(ras *raster, dst []float32) error {
+// fromSource resizes, crops, rescales and normalizes ras into dst [C, H, W].
+func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
 	rw, rh := r.resizeSize(ras.w, ras.h)
 	if rw < 1 || rh < 1 || rw > 1<<20 || rh > 1<<20 {
 		return fmt.Errorf("preprocess: %d×%d image resizes to %d×%d", ras.w, ras.h, rw, rh)

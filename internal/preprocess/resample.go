@@ -181,15 +181,14 @@ func clip8(v int32) uint8 {
 // resizeWindow returns columns [x0, x1) and rows [y0, y1) of src resized
 // to w×h with filter f, as PIL computes them: a horizontal pass over the
 // source rows the vertical pass needs, then a vertical pass, each skipped
-// when its size is unchanged.
-func resizeWindow(src *raster, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
+// when its size is unchanged. Source rows are pulled one at a time.
+func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
 	if f == Nearest && (w != src.w || h != src.h) {
 		return resizeNearest(src, w, h, x0, x1, y0, y1)
 	}
 	fl := filterOf(f)
+	ch := src.c
 	ow, oh := x1-x0, y1-y0
-	// Horizontal pass (or a column copy) over the rows the vertical pass
-	// reads.
 	var vert coeffs
 	first, last := y0, y1
 	if h != src.h {
@@ -199,61 +198,63 @@ func resizeWindow(src *raster, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
 			vert.bounds[2*i] -= first
 		}
 	}
-	tmp := &raster{w: ow, h: last - first, c: src.c}
-	tmp.pix = make([]uint8, tmp.w*tmp.h*tmp.c)
+	tmp := &raster{w: ow, h: last - first, c: ch}
+	tmp.pix = make([]uint8, tmp.w*tmp.h*ch)
+	line := make([]uint8, src.w*ch) // [W, C] one source row
+	var horiz coeffs
 	if w != src.w {
-		resampleHorizontal(tmp, src, first, precompute(src.w, w, fl, x0, x1))
-	} else {
-		c := src.c
-		for y := 0; y < tmp.h; y++ {
-			copy(tmp.pix[y*ow*c:(y+1)*ow*c], src.pix[((first+y)*src.w+x0)*c:])
+		horiz = precompute(src.w, w, fl, x0, x1)
+	}
+	for y := 0; y < tmp.h; y++ {
+		src.row(first+y, line)
+		out := tmp.pix[y*ow*ch : (y+1)*ow*ch]
+		if w != src.w {
+			resampleRow(out, line, horiz, ch)
+		} else {
+			copy(out, line[x0*ch:x1*ch])
 		}
 	}
 	if h == src.h {
 		return tmp
 	}
-	out := &raster{w: ow, h: oh, c: src.c}
+	out := &raster{w: ow, h: oh, c: ch}
 	out.pix = make([]uint8, out.w*out.h*out.c)
 	resampleVertical(out, tmp, vert)
 	return out
 }
 
-// resampleHorizontal fills dst [dst.h, dst.w, C] from rows offset… of src.
-func resampleHorizontal(dst, src *raster, offset int, c coeffs) {
+// resampleRow is one row of ImagingResampleHorizontal_8bpc: out [n, C]
+// from in [W, C].
+func resampleRow(out, in []uint8, c coeffs, ch int) {
 	const half = 1 << (precisionBits - 1)
-	ch := src.c
-	for yy := 0; yy < dst.h; yy++ {
-		in := src.pix[(yy+offset)*src.w*ch : (yy+offset+1)*src.w*ch]
-		out := dst.pix[yy*dst.w*ch : (yy+1)*dst.w*ch]
-		switch ch {
-		case 3:
-			for xx := 0; xx < dst.w; xx++ {
-				xmin, n := c.bounds[2*xx], c.bounds[2*xx+1]
-				k := c.k[xx*c.ksize : xx*c.ksize+n]
-				p := in[xmin*3 : (xmin+n)*3]
-				s0, s1, s2 := int32(half), int32(half), int32(half)
-				for x, kv := range k {
-					q := p[x*3 : x*3+3 : x*3+3]
-					s0 += int32(q[0]) * kv
-					s1 += int32(q[1]) * kv
-					s2 += int32(q[2]) * kv
-				}
-				out[xx*3] = clip8(s0)
-				out[xx*3+1] = clip8(s1)
-				out[xx*3+2] = clip8(s2)
+	n := len(out) / ch
+	switch ch {
+	case 3:
+		for xx := 0; xx < n; xx++ {
+			xmin, cnt := c.bounds[2*xx], c.bounds[2*xx+1]
+			k := c.k[xx*c.ksize : xx*c.ksize+cnt]
+			p := in[xmin*3 : (xmin+cnt)*3]
+			s0, s1, s2 := int32(half), int32(half), int32(half)
+			for x, kv := range k {
+				q := p[x*3 : x*3+3 : x*3+3]
+				s0 += int32(q[0]) * kv
+				s1 += int32(q[1]) * kv
+				s2 += int32(q[2]) * kv
 			}
-		default:
-			for xx := 0; xx < dst.w; xx++ {
-				xmin, n := c.bounds[2*xx], c.bounds[2*xx+1]
-				k := c.k[xx*c.ksize : xx*c.ksize+n]
-				for b := 0; b < ch; b++ {
-					s := int32(half)
-					for x, kv := range k {
-						s += int32(in[(xmin+x)*ch+b]) * kv
-					}
-					out[xx*ch+b] = clip8(s)
-				}
+			out[xx*3] = clip8(s0)
+			out[xx*3+1] = clip8(s1)
+			out[xx*3+2] = clip8(s2)
+		}
+	case 1:
+		for xx := 0; xx < n; xx++ {
+			xmin, cnt := c.bounds[2*xx], c.bounds[2*xx+1]
+			k := c.k[xx*c.ksize : xx*c.ksize+cnt]
+			p := in[xmin : xmin+cnt]
+			s := int32(half)
+			for x, kv := range k {
+				s += int32(p[x]) * kv
 			}
+			out[xx] = clip8(s)
 		}
 	}
 }
@@ -286,7 +287,7 @@ func resampleVertical(dst, src *raster, c coeffs) {
 // resizeNearest is ImagingScaleAffine with a = (in/out, 0, 0; 0, in/out, 0)
 // for outputs [x0, x1)×[y0, y1): positions accumulate in float64 from a/2,
 // as PIL's do; outputs mapping outside the source stay 0.
-func resizeNearest(src *raster, w, h, x0, x1, y0, y1 int) *raster {
+func resizeNearest(src *rowSource, w, h, x0, x1, y0, y1 int) *raster {
 	ch := src.c
 	ow, oh := x1-x0, y1-y0
 	out := &raster{w: ow, h: oh, c: ch, pix: make([]uint8, ow*oh*ch)}
@@ -300,12 +301,18 @@ func resizeNearest(src *raster, w, h, x0, x1, y0, y1 int) *raster {
 		}
 		xo += a0
 	}
+	line := make([]uint8, src.w*ch) // [W, C] source row yi
+	have := -1
 	yo := float64(a4 * 0.5)
 	for y := 0; y < y1; y++ {
 		if y >= y0 {
 			yi := coord(yo)
 			if yi >= 0 && yi < src.h {
-				in := src.pix[yi*src.w*ch:]
+				if yi != have {
+					src.row(yi, line)
+					have = yi
+				}
+				in := line
 				o := out.pix[(y-y0)*ow*ch:]
 				for x, xi := range xin {
 					if xi >= 0 && xi < src.w {

@@ -1,0 +1,120 @@
+package preprocess
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime is the process's user+system CPU time, a steadier measure than
+// wall time on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds cpu-ms/op to a benchmark started at t0.
+func reportCPU(b *testing.B, t0 time.Duration) {
+	b.ReportMetric(float64(cpuTime()-t0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+var (
+	bigJPEGOnce sync.Once
+	bigJPEG     []byte
+)
+
+// photoJPEG is a 4000×3000 4:2:0 JPEG with photo-like content (smooth
+// gradients, edges and noise), made once per test binary.
+func photoJPEG(b *testing.B) []byte {
+	bigJPEGOnce.Do(func() {
+		const w, h = 4000, 3000
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		seed := uint32(1)
+		for y := 0; y < h; y++ {
+			row := img.Pix[y*img.Stride:]
+			for x := 0; x < w; x++ {
+				seed = seed*1664525 + 1013904223
+				n := uint8(seed>>28) * 2
+				r := uint8(x*255/w) + n
+				g := uint8(y*255/h) + n
+				bl := uint8((x/97+y/61)%2*160) + n
+				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = r, g, bl, 255
+			}
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			b.Fatal(err)
+		}
+		bigJPEG = buf.Bytes()
+	})
+	return bigJPEG
+}
+
+// BenchmarkPipeline is one 4000×3000 JPEG end to end: decode, convert,
+// resize to 224×224 (HF ViT recipe, bilinear), normalize and patchify.
+func BenchmarkPipeline(b *testing.B) {
+	data := photoJPEG(b)
+	for _, rc := range []struct {
+		name string
+		r    Recipe
+	}{
+		{"vit224", DefaultHF("vit", 224, 3)},
+		{"deit224", DefaultHF("deit", 224, 3)},
+	} {
+		r := rc.r
+		dst := make([]float32, 3*224*224)       // [C, H, W]
+		patches := make([]float32, 196*3*16*16) // [N, C·P·P]
+		b.Run(rc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			t0 := cpuTime()
+			defer reportCPU(b, t0)
+			for i := 0; i < b.N; i++ {
+				if err := r.Load("photo.jpg", bytes.NewReader(data), Limits{}, dst); err != nil {
+					b.Fatal(err)
+				}
+				Patchify(dst, 3, 224, 224, 16, patches)
+			}
+		})
+	}
+}
+
+// BenchmarkStages splits the pipeline to show where the time goes.
+func BenchmarkStages(b *testing.B) {
+	data := photoJPEG(b)
+	r := DefaultHF("vit", 224, 3)
+	img, err := DecodeBytes("photo.jpg", data, Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := img.(*Decoded).Raw
+	ras, _ := toRaster(raw, 3, false)
+	src := rasterSource(ras)
+	dst := make([]float32, 3*224*224)
+	b.Run("decode", func(b *testing.B) {
+		defer reportCPU(b, cpuTime())
+		for i := 0; i < b.N; i++ {
+			if _, err := DecodeBytes("photo.jpg", data, Limits{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("convert", func(b *testing.B) {
+		defer reportCPU(b, cpuTime())
+		for i := 0; i < b.N; i++ {
+			toRaster(raw, 3, false)
+		}
+	})
+	b.Run("resize+normalize", func(b *testing.B) {
+		defer reportCPU(b, cpuTime())
+		for i := 0; i < b.N; i++ {
+			if err := r.fromSource(src, dst); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
