@@ -38,6 +38,9 @@ const (
 	LayoutTimm   = "timm"    // timm VisionTransformer / distilled DeiT
 )
 
+// maxClasses bounds the label count a config may declare.
+const maxClasses = 1 << 20
+
 // prefix is the number of tokens before the patches (class, distillation).
 func (c *Config) prefix() int {
 	if c.Distilled {
@@ -63,8 +66,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%d classes: the checkpoint has no classifier head", c.NumClasses)
 	case !(c.LayerNormEps > 0):
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
-	case c.Hidden > 1<<16 || c.Intermediate > 1<<18 || c.Layers > 1024 || c.ImageSize > 1<<14 || c.NumClasses > 1<<24:
-		return fmt.Errorf("dimensions out of range (hidden %d, intermediate %d, layers %d, image %d, classes %d)", c.Hidden, c.Intermediate, c.Layers, c.ImageSize, c.NumClasses)
+	case c.Hidden > 1<<16 || c.Intermediate > 1<<18 || c.Layers > 1024 || c.ImageSize > 1<<14 || c.Channels > 64 || c.NumClasses > maxClasses:
+		return fmt.Errorf("dimensions out of range (hidden %d, intermediate %d, layers %d, image %d, channels %d, classes %d)", c.Hidden, c.Intermediate, c.Layers, c.ImageSize, c.Channels, c.NumClasses)
 	}
 	return nil
 }
@@ -181,7 +184,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	} else if j.NumLabels != nil {
 		n = *j.NumLabels
 	}
-	if n < 0 || n > 1<<24 {
+	if n < 0 || n > maxClasses {
 		return c, fmt.Errorf("num_labels %d out of range", n)
 	}
 	c.NumClasses = n
@@ -310,6 +313,9 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 		}
 	}
 	c.NumClasses = intOr(j.NumClasses, 1000)
+	if c.NumClasses < 0 || c.NumClasses > maxClasses {
+		return c, fmt.Errorf("num_classes %d out of range", c.NumClasses)
+	}
 	switch {
 	case len(j.LabelNames) > 0:
 		if len(j.LabelNames) != c.NumClasses {

@@ -250,3 +250,30 @@ func TestForwardErrors(t *testing.T) {
 		t.Error("Forward after Close: no error")
 	}
 }
+
+// FuzzConfig loads the tiny fixture's weights under arbitrary config.json
+// bytes: Load must return a model or an error, never panic or allocate
+// without bound.
+func FuzzConfig(f *testing.F) {
+	weights, err := os.ReadFile(filepath.Join(fixtures, "hf-vit-tiny", "model.safetensors"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, dir := range goldenDirs {
+		if b, err := os.ReadFile(filepath.Join(fixtures, dir, "config.json")); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"model_type":"vit","num_labels":1000000000}`))
+	f.Add([]byte(`{"architecture":"vit_tiny_patch16_224","model_args":{"img_size":[32,32]}}`))
+	f.Fuzz(func(t *testing.T, cfg []byte) {
+		fsys := fstest.MapFS{
+			"m/config.json":       &fstest.MapFile{Data: cfg},
+			"m/model.safetensors": &fstest.MapFile{Data: weights},
+		}
+		m, err := load("m", fsys, Options{Threads: 1}, loadOpts{skipRecipe: true})
+		if err == nil {
+			m.Close()
+		}
+	})
+}
