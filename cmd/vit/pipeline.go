@@ -89,7 +89,7 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 	go func() {
 		defer close(walkDone)
 		defer close(p.jobs)
-		defer p.prog.walked.Store(true)
+		defer func() { p.prog.setTotal(p.prog.found.Load()) }()
 		src := &source{
 			args:      o.Inputs,
 			filesFrom: o.FilesFrom,
@@ -111,6 +111,22 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 			return true
 		})
 	}()
+
+	// The progress bar's total, counted by a walk of its own that is not
+	// held back by the pipeline (a list on standard input can be read once).
+	if p.prog.enabled && o.FilesFrom != "-" {
+		go func() {
+			var n int64
+			src := &source{args: o.Inputs, filesFrom: o.FilesFrom, null: o.Null, shard: o.Shard, warn: func(string) {}}
+			err := src.run(func(input) bool {
+				n++
+				return ctx.Err() == nil
+			})
+			if err == nil && ctx.Err() == nil {
+				p.prog.setTotal(n)
+			}
+		}()
+	}
 
 	// Decode workers.
 	var wg sync.WaitGroup

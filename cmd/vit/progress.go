@@ -20,28 +20,33 @@ type console struct {
 func (c *console) println(msg string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	line := "vit: " + msg + "\n"
 	if c.prog != nil {
-		c.prog.clear()
+		c.prog.printAbove(c.w, line)
+		return
 	}
-	io.WriteString(c.w, "vit: "+msg+"\n")
+	io.WriteString(c.w, line)
 }
 
-// progress is the classify progress bar on stderr. Its total is the number
-// of inputs found so far, which grows while directories are walked.
+// progress is the classify progress bar on stderr. The walk that feeds the
+// pipeline runs only a bounded window ahead of the results, so the total
+// comes from a separate counting walk (or the end of the real one); until
+// it is known the bar shows the count and the rate only.
 type progress struct {
 	enabled   bool // the user asked for it (always) or stderr is a terminal (auto)
 	minInputs int  // show the bar only once this many inputs are found
 	w         io.Writer
-	found     atomic.Int64 // inputs found by the walk
-	walked    atomic.Bool  // the walk is over: found is the total
+	found     atomic.Int64 // inputs found by the pipeline's walk
+	total     atomic.Int64 // all inputs; -1 while unknown
 
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar
-	max int64
+	max int64 // the bar's current maximum
 }
 
 func newProgress(mode string, tty bool, w io.Writer) *progress {
 	p := &progress{w: w, minInputs: 2}
+	p.total.Store(-1)
 	switch mode {
 	case "always":
 		p.enabled, p.minInputs = true, 1
@@ -51,6 +56,9 @@ func newProgress(mode string, tty bool, w io.Writer) *progress {
 	return p
 }
 
+// setTotal records the number of inputs, once known.
+func (p *progress) setTotal(n int64) { p.total.CompareAndSwap(-1, n) }
+
 // step records one finished input.
 func (p *progress) step() {
 	if p == nil || !p.enabled {
@@ -58,16 +66,12 @@ func (p *progress) step() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	found := p.found.Load()
-	if p.bar == nil && found < int64(p.minInputs) {
-		return
-	}
-	n := found
-	if !p.walked.Load() {
-		n++ // more may come: never reach 100% (and finish) before the walk ends
-	}
 	if p.bar == nil {
-		p.bar = progressbar.NewOptions64(n,
+		if p.found.Load() < int64(p.minInputs) {
+			return
+		}
+		p.max = p.total.Load()
+		p.bar = progressbar.NewOptions64(p.max,
 			progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription("classify"),
 			progressbar.OptionShowCount(),
@@ -78,11 +82,10 @@ func (p *progress) step() {
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionUseANSICodes(true),
 		)
-		p.max = n
 	}
-	if n != p.max {
-		p.bar.ChangeMax64(n)
-		p.max = n
+	if t := p.total.Load(); t >= 0 && t != p.max {
+		p.bar.ChangeMax64(t)
+		p.max = t
 	}
 	p.bar.Add(1)
 }
@@ -96,6 +99,17 @@ func (p *progress) clear() {
 	if p.bar != nil {
 		p.bar.Clear()
 	}
+}
+
+// printAbove clears the bar, if shown, and writes line to w; the bar is
+// drawn again at the next step.
+func (p *progress) printAbove(w io.Writer, line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Clear()
+	}
+	io.WriteString(w, line)
 }
 
 func (p *progress) finish() {
