@@ -55,8 +55,8 @@ func (c *Config) checkInput(patches []float32, b, gh, gw int, logits []float32) 
 	switch {
 	case b <= 0 || gh <= 0 || gw <= 0:
 		return fmt.Errorf("forward: batch %d, grid %d×%d: want positive sizes", b, gh, gw)
-	case gh*gw > 1<<16:
-		return fmt.Errorf("forward: grid %d×%d has too many patches", gh, gw)
+	case b > 1<<16 || gh > 1<<16 || gw > 1<<16 || gh*gw > 1<<16:
+		return fmt.Errorf("forward: batch %d, grid %d×%d: too large", b, gh, gw)
 	case len(patches) < b*gh*gw*cpp:
 		return fmt.Errorf("forward: patches has %d values, want %d (B %d × %d patches × %d)", len(patches), b*gh*gw*cpp, b, gh*gw, cpp)
 	case len(logits) < b*c.NumClasses:
