@@ -207,11 +207,9 @@ func (s *source) runFilesFrom() error {
 			line = strings.TrimSuffix(line, "\r")
 		}
 		if line != "" {
-			kind := inListed
-			if line == "-" {
-				kind = inStdin
-			}
-			if err := s.send(input{path: line, kind: kind}); err != nil {
+			// Entries are file names, "-" included: standard input is
+			// named on the command line only.
+			if err := s.send(input{path: line, kind: inListed}); err != nil {
 				return err
 			}
 		}

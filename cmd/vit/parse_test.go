@@ -149,3 +149,14 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + d[i%10:i%10+1]
 }
+
+func TestCompletion(t *testing.T) {
+	ta := newTestApp("")
+	if code := ta.run("__complete", "classify", "--format", ""); code != exitOK || !strings.Contains(ta.out.String(), "jsonl\n") {
+		t.Errorf("exit %d, completions %q", code, ta.out.String())
+	}
+	ta = newTestApp("")
+	if code := ta.run("completion", "bash"); code != exitOK || !strings.Contains(ta.out.String(), "bash completion") {
+		t.Errorf("completion bash: exit %d", code)
+	}
+}

@@ -140,6 +140,7 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 		a.newBenchCmd(),
 		a.newVersionCmd(),
 	)
+	a.registerCompletions(root)
 	return root
 }
 
