@@ -43,6 +43,7 @@ type Pool struct {
 	waiting  atomic.Bool   // the caller sleeps on done
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
+	padA    []float32       // Linear's copy of an A whose stride aliases in L1
 	gemm    gemmJob         // the Linear call in progress
 	att     attJob          // the Attention call in progress
 }

@@ -160,13 +160,45 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.kc = (g.k + nk - 1) / nk // equal blocks
 	g.mPanels = (m + g.mr - 1) / g.mr
 	g.nPanels = (g.n + nr - 1) / nr
+	if aliased(g.lda, g.mr) {
+		// The Mr rows of A would share a few L1 sets (e.g. K = 3072: every
+		// row 12 KiB apart maps to one set); copy A with a padded stride.
+		g.lda = (g.k+15)&^15 + 16
+		if len(p.padA) < m*g.lda {
+			p.padA = make([]float32, m*g.lda)
+		}
+		g.a = p.padA[:m*g.lda]
+		g.src, g.srcLd = a, lda
+		g.phase = phaseCopyA
+		p.run(m, g)
+	}
+	g.phase = phaseCompute
 	g.mcPanels = max(1, mcBlock/g.mr)
 	g.ncPanels = max(1, ncBlock/nr)
 	g.tM, g.tN = grid(p.workers(), g.mPanels, g.nPanels)
 
 	p.run(g.tM*g.tN, g)
-	g.a, g.c, g.bias, g.w = nil, nil, nil, nil
+	g.a, g.src, g.c, g.bias, g.w = nil, nil, nil, nil, nil
 }
+
+// aliased reports whether mr rows lda floats apart crowd more than four
+// of them into one set of a 64-set, 64-byte-line L1 (32 KiB, 8 ways), where
+// with the B and C lines they would evict each other every step.
+func aliased(lda, mr int) bool {
+	var sets [64]uint8
+	for i := 0; i < mr; i++ {
+		s := (i * lda * 4 / 64) % 64
+		if sets[s]++; sets[s] > 4 {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	phaseCompute = iota
+	phaseCopyA
+)
 
 // grid splits t workers into tM × tN rectangles of an mp × np grid of
 // micro-panels: along N unless M divides much more evenly.
@@ -212,8 +244,11 @@ type gemmJob struct {
 	mr, kc     int
 	mPanels    int
 	nPanels    int
+	phase      int
 	a          []float32 // [m, k] leading dimension lda
 	lda        int
+	src        []float32 // phaseCopyA: the caller's A, leading dimension srcLd
+	srcLd      int
 	w          *PackedB
 	bias       []float32 // [n] or nil
 	act        Act
@@ -227,6 +262,12 @@ type gemmJob struct {
 }
 
 func (g *gemmJob) run(w, lo, hi int) {
+	if g.phase == phaseCopyA {
+		for i := lo; i < hi; i++ {
+			copy(g.a[i*g.lda:i*g.lda+g.k], g.src[i*g.srcLd:i*g.srcLd+g.k])
+		}
+		return
+	}
 	ws := &g.p.scratch[w]
 	for r := lo; r < hi; r++ {
 		rm, rn := r/g.tN, r%g.tN

@@ -47,6 +47,9 @@ func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 	m, n, k := tc.m, tc.n, tc.k
 	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
 	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
+	if k > 0 && k%1024 == 0 {
+		lda = k // rows 4 KiB apart: Linear copies A to a padded stride
+	}
 	aAll := randSlice(r, offA+m*lda+1)
 	a := aAll[offA:]
 	wAll := randSlice(r, offW+n*ldw+1)
@@ -124,9 +127,10 @@ func TestLinearBlocks(t *testing.T) {
 			{2*mcBlock + 3, 97, kcBlock - 1, ActQuickGELU, true, true},
 			{197, 96, 2*kcBlock + 1, ActReLU, true, false},
 			{5, 3*ncBlock + 1, 2 * kcBlock, ActGELUTanh, false, true},
+			{2*mr + 3, 70, 1024, ActGELU, true, true},
 		}
 		if testing.Short() {
-			cases = cases[:3]
+			cases = append(cases[:3], cases[len(cases)-1])
 		}
 		for _, tc := range cases {
 			checkLinear(t, r, p, tc)
@@ -190,6 +194,17 @@ func TestPackBParallel(t *testing.T) {
 	for i := range want {
 		if got.p[i] != want[i] {
 			t.Fatalf("packed[%d] = %v, want %v", i, got.p[i], want[i])
+		}
+	}
+}
+
+func TestAliased(t *testing.T) {
+	for _, c := range []struct {
+		lda  int
+		want bool
+	}{{768, false}, {3072, true}, {1024, true}, {3088, false}, {2304, false}, {4096, true}, {197, false}} {
+		if got := aliased(c.lda, 12); got != c.want {
+			t.Errorf("aliased(%d, 12) = %v, want %v", c.lda, got, c.want)
 		}
 	}
 }
