@@ -122,6 +122,12 @@ def make_images():
     save(Image.fromarray(pattern(64, 48, 12)).convert("CMYK"), "cmyk_64x48.jpg", quality=95)
     save(Image.fromarray(pattern(120, 90, 13)), "photo_120x90.jpg", quality=90)
     save(Image.fromarray(pattern(70, 50, 14)).convert("L"), "gray_70x50.jpg", quality=90)
+    save(Image.fromarray(pattern(101, 75, 20)), "odd420_101x75.jpg", quality=85, subsampling=2)
+    save(Image.fromarray(pattern(77, 53, 21)), "odd422_77x53.jpg", quality=85, subsampling=1)
+    save(Image.fromarray(pattern(64, 48, 22)), "full444_64x48.jpg", quality=85, subsampling=0)
+    save(Image.fromarray(pattern(90, 70, 23)), "progressive_90x70.jpg", quality=85, progressive=True)
+    save(Image.fromarray(pattern(1, 1, 24)), "pixel_1x1.png")
+    save(Image.fromarray(pattern(96, 64, 25)), "lossy_96x64.webp", quality=80)
     base = Image.fromarray(pattern(40, 24, 15))
     for o in range(1, 9):
         save(base, "orient%d_40x24.png" % o, exif=exif_bytes(o, big_endian=o % 2 == 0))
