@@ -102,7 +102,7 @@ func materialize(s *rowSource) *raster {
 // and NRGBA64 when clipGray16 says it came from 16-bit gray with tRNS)
 // clips at 255 as PIL's modes I and I;16 do.
 func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
-	s, err := convertRows(img, c, clipGray16)
+	s, err := convertRows(img, c, srcInfo{clipGray16: clipGray16})
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +112,8 @@ func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
 // newSource converts img to c channels with EXIF orientation o applied.
 // Orientations that keep rows as rows (1–4) stream; the transposing ones
 // (5–8) convert the whole image first.
-func newSource(img image.Image, c int, clipGray16 bool, o int) (*rowSource, error) {
-	s, err := convertRows(img, c, clipGray16)
+func newSource(img image.Image, c int, info srcInfo, o int) (*rowSource, error) {
+	s, err := convertRows(img, c, info)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +142,15 @@ func newSource(img image.Image, c int, clipGray16 bool, o int) (*rowSource, erro
 	return s, nil
 }
 
+// srcInfo is what the container told about the pixels.
+type srcInfo struct {
+	clipGray16 bool // NRGBA64 that PIL would read as 16-bit gray (mode I)
+	webp       bool // YCbCr from VP8: libwebp's conversion, not libjpeg's
+}
+
 // convertRows returns a row source converting img to c channels, switching
 // on the concrete type once.
-func convertRows(img image.Image, c int, clipGray16 bool) (*rowSource, error) {
+func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 {
@@ -153,9 +159,17 @@ func convertRows(img image.Image, c int, clipGray16 bool) (*rowSource, error) {
 	s := &rowSource{w: w, h: h, c: c}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		s.row = yccRows(m, c)
+		if info.webp {
+			s.row = webpRows(m, c)
+		} else {
+			s.row = yccRows(m, c)
+		}
 	case *image.NYCbCrA:
-		s.row = yccRows(&m.YCbCr, c)
+		if info.webp {
+			s.row = webpRows(&m.YCbCr, c)
+		} else {
+			s.row = yccRows(&m.YCbCr, c)
+		}
 	case *image.Gray:
 		s.row = func(y int, d []uint8) {
 			row := m.Pix[y*m.Stride : y*m.Stride+w]
@@ -184,7 +198,7 @@ func convertRows(img image.Image, c int, clipGray16 bool) (*rowSource, error) {
 	case *image.RGBA64:
 		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
 	case *image.NRGBA64:
-		if clipGray16 {
+		if info.clipGray16 {
 			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
 			// keeps mode I.
 			s.row = func(y int, d []uint8) {
@@ -407,4 +421,82 @@ func fancyH2V1(in []uint8, out []uint8) {
 	}
 	out[2*n-2] = uint8((int32(in[n-1])*3 + int32(in[n-2]) + 1) >> 2)
 	out[2*n-1] = in[n-1]
+}
+
+// webpRows converts VP8 (lossy WebP) 4:2:0 YCbCr as libwebp does for PIL:
+// BT.601 limited-range coefficients in 14-bit fixed point (dsp/yuv.h
+// VP8YUVToR/G/B) after its fancy upsampler (dsp/upsampling.c: 9-3-3-1
+// weights with its own rounding; the first row mirrors the chroma, then
+// row pairs share a pair of chroma rows).
+func webpRows(m *image.YCbCr, c int) func(int, []uint8) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	if m.SubsampleRatio != image.YCbCrSubsampleRatio420 || m.Rect.Min != (image.Point{}) {
+		return yccRows(m, c)
+	}
+	cw, chh := (w+1)/2, (h+1)/2
+	ucb := make([]uint8, w) // [W] upsampled row
+	ucr := make([]uint8, w)
+	return func(y int, d []uint8) {
+		near := y / 2
+		far := near - 1
+		if y%2 == 1 {
+			far = near + 1
+		}
+		far = min(max(far, 0), chh-1)
+		n, f := near*m.CStride, far*m.CStride
+		webpUpsample(m.Cb[n:n+cw], m.Cb[f:f+cw], ucb)
+		webpUpsample(m.Cr[n:n+cw], m.Cr[f:f+cw], ucr)
+		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+		if c == 3 {
+			d = d[:3*w]
+			for x, yv := range yrow {
+				d[3*x], d[3*x+1], d[3*x+2] = vp8ToRGB(int32(yv), int32(ucb[x]), int32(ucr[x]))
+			}
+			return
+		}
+		for x, yv := range yrow {
+			r, g, b := vp8ToRGB(int32(yv), int32(ucb[x]), int32(ucr[x]))
+			d[x] = luma(r, g, b)
+		}
+	}
+}
+
+// webpUpsample is one output row of libwebp's UPSAMPLE_FUNC for one chroma
+// plane: near is the chroma row weighted 3, far the one weighted 1;
+// out [W].
+func webpUpsample(near, far []uint8, out []uint8) {
+	n := len(out)
+	at := func(s []uint8, i int) uint32 { return uint32(s[i]) }
+	out[0] = uint8((3*at(near, 0) + at(far, 0) + 2) >> 2)
+	last := (n - 1) >> 1
+	for x := 1; x <= last; x++ {
+		tl, t := at(near, x-1), at(near, x)
+		l, u := at(far, x-1), at(far, x)
+		avg := tl + t + l + u + 8
+		d12 := (avg + 2*(t+l)) >> 3
+		d03 := (avg + 2*(tl+u)) >> 3
+		out[2*x-1] = uint8((d12 + tl) >> 1)
+		out[2*x] = uint8((d03 + t) >> 1)
+	}
+	if n&1 == 0 {
+		out[n-1] = uint8((3*at(near, last) + at(far, last) + 2) >> 2)
+	}
+}
+
+// vp8ToRGB is libwebp's VP8YuvToRgb.
+func vp8ToRGB(y, u, v int32) (uint8, uint8, uint8) {
+	mh := func(v, c int32) int32 { return (v * c) >> 8 }
+	clip := func(v int32) uint8 {
+		if v&^(256<<6-1) == 0 {
+			return uint8(v >> 6)
+		}
+		if v < 0 {
+			return 0
+		}
+		return 255
+	}
+	yy := mh(y, 19077)
+	return clip(yy + mh(v, 26149) - 14234),
+		clip(yy - mh(u, 6419) - mh(v, 13320) + 8708),
+		clip(yy + mh(u, 33050) - 17685)
 }

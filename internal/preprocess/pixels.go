@@ -17,11 +17,12 @@ func (r *Recipe) Pixels(img image.Image, dst []float32) error {
 	if n := r.Channels * r.Height * r.Width; len(dst) < n {
 		return fmt.Errorf("preprocess: dst has %d values, want %d (%d×%d×%d)", len(dst), n, r.Channels, r.Height, r.Width)
 	}
-	src, o, clip := img, 1, false
+	src, o, info := img, 1, srcInfo{}
 	if d, ok := img.(*Decoded); ok {
-		src, o, clip = d.Raw, d.Orientation, d.clipGray16
+		src, o = d.Raw, d.Orientation
+		info = srcInfo{clipGray16: d.clipGray16, webp: d.Format == "webp"}
 	}
-	rs, err := newSource(src, r.Channels, clip, o)
+	rs, err := newSource(src, r.Channels, info, o)
 	if err != nil {
 		return fmt.Errorf("preprocess: %w", err)
 	}
