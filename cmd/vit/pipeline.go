@@ -252,13 +252,10 @@ func (p *pipeline) infer(ctx context.Context) {
 	b := p.o.BatchSize
 	plen := p.geo.patchesLen()
 	nl := len(p.labels)
-	batch := make([]float32, b*plen) // [B, gh·gw, C·P·P]
-	logits := make([]float32, b*nl)  // [B, L]
+	var batch, logits []float32 // [B, gh·gw, C·P·P] and [B, L], grown to the largest batch seen
 	prob := make([]float64, nl)      // [L] one row's scores
 	order := make([]int, nl)         // [L] class indices by score
 	pending := make([]*sample, 0, b)
-	gh, gw := p.geo.grid()
-	_, _ = gh, gw
 	for {
 		s, ok := <-p.ready
 		if !ok {
@@ -278,6 +275,11 @@ func (p *pipeline) infer(ctx context.Context) {
 			}
 		}
 		n := len(pending)
+		if len(batch) < n*plen {
+			m := min(b, max(n, 2*len(batch)/plen))
+			batch = make([]float32, m*plen)
+			logits = make([]float32, m*nl)
+		}
 		seqs := make([]int, n)
 		paths := make([]string, n)
 		for i, s := range pending {
