@@ -110,6 +110,18 @@ def make_images():
     pal = Image.fromarray(pattern(45, 45, 10)).quantize(colors=37)
     save(pal, "palette_45x45.png", transparency=3)
     save(pal, "palette_45x45.gif", transparency=5)
+    # A first frame smaller than the logical screen: PIL fills the screen
+    # with the transparent index. PIL writes the 26x14 frame; the header is
+    # patched to a 40x30 screen with the frame at (9, 7).
+    b = io.BytesIO()
+    Image.fromarray(pattern(26, 14, 26)).quantize(colors=16).save(b, "GIF", transparency=4)
+    g = bytearray(b.getvalue())
+    struct.pack_into("<HH", g, 6, 40, 30)
+    d = g.index(b"\x2c", 13 + 3 * (2 << (g[10] & 7)))
+    struct.pack_into("<HH", g, d + 1, 9, 7)
+    with open(os.path.join(OUT, "offset_frame_40x30.gif"), "wb") as f:
+        f.write(bytes(g))
+    names.append("offset_frame_40x30.gif")
     g16 = (rng.rand(40, 30) * 700).astype(np.uint16)  # many values above 255
     g16[:, :10] = (g16[:, :10] // 4)  # and some below
     write_png16(os.path.join(OUT, "gray16_30x40.png"), g16, 0)
