@@ -250,15 +250,37 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 	}
 	d := &Decoded{Raw: img, Format: f.name, Orientation: orientation(f.name, data)}
 	if pm, ok := img.(*image.Paletted); ok && f.name == "gif" {
-		if idx, rgb, ok := gifTransparent(data); ok && idx < len(pm.Palette) {
-			pal := append(color.Palette(nil), pm.Palette...)
-			pal[idx] = color.NRGBA{rgb[0], rgb[1], rgb[2], 0}
-			pm.Palette = pal
-		}
+		d.Raw = gifFirstFrame(pm, data, cfg)
 	}
 	if f.name == "png" && len(data) >= 26 {
 		// IHDR: bit depth at 24, color type at 25 (0: gray).
 		d.clipGray16 = data[24] == 16 && data[25] == 0
 	}
 	return d, nil
+}
+
+// gifFirstFrame makes Go's first GIF frame look like PIL's: the palette
+// entry of the transparent index keeps its stored colour, and a frame
+// smaller than the logical screen sits on a screen filled with the
+// transparent index (or 0).
+func gifFirstFrame(pm *image.Paletted, data []byte, cfg image.Config) image.Image {
+	fill := uint8(0)
+	if idx, rgb, ok := gifTransparent(data); ok && idx < len(pm.Palette) {
+		pal := append(color.Palette(nil), pm.Palette...)
+		pal[idx] = color.NRGBA{rgb[0], rgb[1], rgb[2], 0}
+		pm.Palette = pal
+		fill = uint8(idx)
+	}
+	screen := image.Rect(0, 0, cfg.Width, cfg.Height)
+	if pm.Rect == screen || !pm.Rect.In(screen) {
+		return pm
+	}
+	out := image.NewPaletted(screen, pm.Palette)
+	for i := range out.Pix {
+		out.Pix[i] = fill
+	}
+	for y := pm.Rect.Min.Y; y < pm.Rect.Max.Y; y++ {
+		copy(out.Pix[out.PixOffset(pm.Rect.Min.X, y):], pm.Pix[pm.PixOffset(pm.Rect.Min.X, y):pm.PixOffset(pm.Rect.Max.X, y)])
+	}
+	return out
 }
