@@ -11,12 +11,12 @@ import "math"
 // It runs on the SGEMM micro-kernels, one panel of 32 queries at a time,
 // so the scores of a panel (t × 32) stay in L1:
 //
-//	Sᵀ [t keys][32 queries] = (K/√dh) · Qᵀ    K packed as A, the Q panel as B
+//	Sᵀ [t keys][32 queries] = K · (Q/√dh)ᵀ    K read in place as A, the Q panel packed as B
 //	softmax over the keys   (down the columns of Sᵀ, 32 lanes at a time)
 //	O [32 queries][dh]      = P · V           Sᵀ read as A with stride 32, V packed as B
 //
 // Work is split over (sequence, head, query panel); each worker keeps the
-// packed K and V of its current head.
+// packed V of its current head.
 func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 	if b <= 0 || t <= 0 || h <= 0 || dh <= 0 {
 		return
@@ -29,13 +29,12 @@ func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 	j.mr = j.isa.mr()
 	j.nqp = (t + nr - 1) / nr
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
-	// per-worker scratch: packed K [t·dh], packed V [ceil(dh/32)·t·32],
-	// Q panel [dh·32], scores Sᵀ [t·32]
-	j.kLen = t * dh
+	// per-worker scratch: packed V [ceil(dh/32)·t·32], Q panel [dh·32],
+	// scores Sᵀ [t·32]
 	j.vLen = (dh + nr - 1) / nr * t * nr
 	j.qLen = dh * nr
 	j.sLen = t * nr
-	need := j.kLen + j.vLen + j.qLen + j.sLen
+	need := j.vLen + j.qLen + j.sLen
 	for w := range p.scratch {
 		if len(p.scratch[w].att) < need {
 			p.scratch[w].att = make([]float32, need)
@@ -47,43 +46,39 @@ func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 
 // attJob is one Attention call, kept in the Pool.
 type attJob struct {
-	p                      *Pool
-	isa                    isa
-	b, t, h, dh            int
-	mr                     int
-	nqp                    int // query panels per sequence and head
-	scale                  float32
-	qkv, out               []float32
-	kLen, vLen, qLen, sLen int
+	p                *Pool
+	isa              isa
+	b, t, h, dh      int
+	mr               int
+	nqp              int // query panels per sequence and head
+	scale            float32
+	qkv, out         []float32
+	vLen, qLen, sLen int
 }
 
 func (j *attJob) run(w, lo, hi int) {
 	ws := &j.p.scratch[w]
 	t, dh, d := j.t, j.dh, j.h*j.dh
-	ld := 3 * d                                                      // row stride of qkv
-	kA := ws.att[:j.kLen]                                            // [ceil(t/mr)][dh][mr] keys as A, scaled by 1/√dh
-	vB := ws.att[j.kLen : j.kLen+j.vLen]                             // [ceil(dh/32)][t][32] V as B
-	qB := ws.att[j.kLen+j.vLen : j.kLen+j.vLen+j.qLen]               // [dh][32] one query panel as B
-	st := ws.att[j.kLen+j.vLen+j.qLen : j.kLen+j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
+	ld := 3 * d                                        // row stride of qkv
+	vB := ws.att[:j.vLen]                              // [ceil(dh/32)][t][32] V as B
+	qB := ws.att[j.vLen : j.vLen+j.qLen]               // [dh][32] one query panel as B, scaled by 1/√dh
+	st := ws.att[j.vLen+j.qLen : j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
 	cur := -1
 	for task := lo; task < hi; task++ {
 		bh, qp := task/j.nqp, task%j.nqp
 		bi, hd := bh/j.h, bh%j.h
-		seq := bi * t * ld // start of sequence bi in qkv
+		seq := bi * t * ld        // start of sequence bi in qkv
+		kb := j.qkv[seq+d+hd*dh:] // K [t, dh], leading dimension ld
 		if bh != cur {
-			kb := j.qkv[seq+d+hd*dh:]
-			for r0 := 0; r0 < t; r0 += j.mr {
-				packA(kA[r0*dh:], kb, ld, r0, min(j.mr, t-r0), 0, dh, j.scale)
-			}
 			packBN(vB, j.qkv[seq+2*d+hd*dh:], t, dh, ld)
 			cur = bh
 		}
 		q0 := qp * nr
 		nq := min(nr, t-q0)
-		packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld)
+		packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld, j.scale)
 		for r0 := 0; r0 < t; r0 += j.mr {
 			mr := min(j.mr, t-r0)
-			microKernel(j.isa, mr, dh, kA[r0*dh:], mr, false, qB, st[r0*nr:], nr, nil, 0)
+			microKernel(j.isa, mr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
 		}
 		softmaxCols32(st, t)
 		// O rows q0+qs .. q0+qs+qn in chunks of at most mr queries

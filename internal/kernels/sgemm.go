@@ -57,7 +57,7 @@ func PackB(b []float32, n, k, ldb int) *PackedB {
 	w := &PackedB{N: n, K: k, p: make([]float32, np*k*nr)}
 	t := min(runtime.GOMAXPROCS(0), np)
 	if t <= 1 || n*k < 1<<18 {
-		packBT(w.p, b, n, k, ldb)
+		packBT(w.p, b, n, k, ldb, 1)
 		return w
 	}
 	var wg sync.WaitGroup
@@ -65,7 +65,7 @@ func PackB(b []float32, n, k, ldb int) *PackedB {
 		p0, p1 := split(np, t, i)
 		wg.Go(func() {
 			if p0 < p1 {
-				packBT(w.p[p0*k*nr:], b[p0*nr*ldb:], min(n, p1*nr)-p0*nr, k, ldb)
+				packBT(w.p[p0*k*nr:], b[p0*nr*ldb:], min(n, p1*nr)-p0*nr, k, ldb, 1)
 			}
 		})
 	}
@@ -74,8 +74,8 @@ func PackB(b []float32, n, k, ldb int) *PackedB {
 }
 
 // packBT packs b [n, k] (leading dimension ldb) into dst
-// [ceil(n/32)][k][32] panels, zero padding past n.
-func packBT(dst, b []float32, n, k, ldb int) {
+// [ceil(n/32)][k][32] panels scaled by s, zero padding past n.
+func packBT(dst, b []float32, n, k, ldb int, s float32) {
 	for jp := 0; jp*nr < n; jp++ {
 		panel := dst[jp*k*nr : (jp+1)*k*nr]
 		cols := min(nr, n-jp*nr)
@@ -89,7 +89,7 @@ func packBT(dst, b []float32, n, k, ldb int) {
 		for l := 0; l < k; l++ {
 			d := (*[nr]float32)(panel[l*nr:])
 			for j := 0; j < cols; j++ {
-				d[j] = rows[j][l]
+				d[j] = rows[j][l] * s
 			}
 		}
 	}
@@ -101,27 +101,15 @@ func packBN(dst, b []float32, k, n, ldb int) {
 	for jp := 0; jp*nr < n; jp++ {
 		panel := dst[jp*k*nr : (jp+1)*k*nr]
 		cols := min(nr, n-jp*nr)
-		for l := 0; l < k; l++ {
-			d := panel[l*nr : l*nr+nr]
-			copy(d, b[l*ldb+jp*nr:l*ldb+jp*nr+cols])
-			clear(d[cols:])
+		if cols < nr {
+			clear(panel)
 		}
-	}
-}
-
-// packA packs rows [r0, r0+mr) and columns [k0, k0+kb) of a (leading
-// dimension lda) K-major into dst [kb][mr], scaled by s.
-func packA(dst, a []float32, lda, r0, mr, k0, kb int, s float32) {
-	dst = dst[:kb*mr]
-	for i := 0; i < mr; i++ {
-		row := a[(r0+i)*lda+k0 : (r0+i)*lda+k0+kb]
-		if s == 1 {
-			for l, v := range row {
-				dst[l*mr+i] = v
-			}
-		} else {
-			for l, v := range row {
-				dst[l*mr+i] = v * s
+		for l := 0; l < k; l++ {
+			src := b[l*ldb+jp*nr : l*ldb+jp*nr+cols]
+			if cols == nr { // a fixed-size copy compiles to inline moves
+				*(*[nr]float32)(panel[l*nr:]) = *(*[nr]float32)(src)
+			} else {
+				copy(panel[l*nr:], src)
 			}
 		}
 	}

@@ -190,7 +190,7 @@ func TestPackBParallel(t *testing.T) {
 	for i := range want {
 		want[i] = float32(math.NaN())
 	}
-	packBT(want, b, n, k, ldb)
+	packBT(want, b, n, k, ldb, 1)
 	for i := range want {
 		if got.p[i] != want[i] {
 			t.Fatalf("packed[%d] = %v, want %v", i, got.p[i], want[i])
