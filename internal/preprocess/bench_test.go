@@ -59,14 +59,20 @@ func photoJPEG(b *testing.B) []byte {
 // resize to 224×224 (HF ViT recipe, bilinear), normalize and patchify.
 func BenchmarkPipeline(b *testing.B) {
 	data := photoJPEG(b)
+	// The same photo as a phone would store it: EXIF orientation 6.
+	exif := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00")
+	app1 := append([]byte{0xff, 0xe1, 0, byte(2 + 6 + len(exif))}, "Exif\x00\x00"...)
+	rotated := append(append(append([]byte{}, data[:2]...), append(app1, exif...)...), data[2:]...)
 	for _, rc := range []struct {
 		name string
 		r    Recipe
+		data []byte
 	}{
-		{"vit224", DefaultHF("vit", 224, 3)},
-		{"deit224", DefaultHF("deit", 224, 3)},
+		{"vit224", DefaultHF("vit", 224, 3), data},
+		{"deit224", DefaultHF("deit", 224, 3), data},
+		{"vit224-exif6", DefaultHF("vit", 224, 3), rotated},
 	} {
-		r := rc.r
+		r, data := rc.r, rc.data
 		dst := make([]float32, 3*224*224)       // [C, H, W]
 		patches := make([]float32, 196*3*16*16) // [N, C·P·P]
 		b.Run(rc.name, func(b *testing.B) {
@@ -117,4 +123,18 @@ func BenchmarkStages(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestBenchExifOrientation(t *testing.T) {
+	exif := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00")
+	app1 := append([]byte{0xff, 0xe1, 0, byte(2 + 6 + len(exif))}, "Exif\x00\x00"...)
+	data := encodeJPEG(t, 16, 8)
+	rotated := append(append(append([]byte{}, data[:2]...), append(app1, exif...)...), data[2:]...)
+	img, err := DecodeBytes("r.jpg", rotated, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := img.(*Decoded); d.Orientation != 6 || d.Bounds().Dx() != 8 {
+		t.Fatalf("orientation %d, bounds %v", d.Orientation, d.Bounds())
+	}
 }
