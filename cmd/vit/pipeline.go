@@ -253,8 +253,8 @@ func (p *pipeline) infer(ctx context.Context) {
 	plen := p.geo.patchesLen()
 	nl := len(p.labels)
 	var batch, logits []float32 // [B, gh·gw, C·P·P] and [B, L], grown to the largest batch seen
-	prob := make([]float64, nl)      // [L] one row's scores
-	order := make([]int, nl)         // [L] class indices by score
+	prob := make([]float64, nl) // [L] one row's scores
+	order := make([]int, nl)    // [L] class indices by score
 	pending := make([]*sample, 0, b)
 	for {
 		s, ok := <-p.ready

@@ -55,7 +55,9 @@ func TestClassifyStreams(t *testing.T) {
 	var out syncBuffer
 	ta.stdout = &out
 	done := make(chan int)
-	go func() { done <- ta.main(context.Background(), []string{"classify", "-f", "jsonl", "--files-from", "-"}) }()
+	go func() {
+		done <- ta.main(context.Background(), []string{"classify", "-f", "jsonl", "--files-from", "-"})
+	}()
 	for i := range 3 {
 		fmt.Fprintf(pw, "%d.png\n", i)
 		waitFor(t, fmt.Sprintf("record %d", i), func() bool { return strings.Count(out.String(), "\n") == i+1 })
