@@ -73,6 +73,26 @@ func sigmulAVX2(x *float32, n int, c1, c3 float32)
 //go:noescape
 func softmaxCols16AVX2(s *float32, rows int)
 
+// The AVX2 row kernels handle n a multiple of 8; see their AVX-512 twins.
+//
+//go:noescape
+func sumAVX2(x *float32, n int) float32
+
+//go:noescape
+func sumSqDevAVX2(x *float32, n int, mean float32) float32
+
+//go:noescape
+func normAffineAVX2(x, y, gamma, beta *float32, n int, mean, inv float32)
+
+//go:noescape
+func maxAVX2(x *float32, n int) float32
+
+//go:noescape
+func expSubSumAVX2(x *float32, n int, m float32) float32
+
+//go:noescape
+func scaleAVX2(x *float32, n int, s float32)
+
 // activateFast applies act to x with the widest vector kernel the flags
 // allow and reports whether it did.
 func activateFast(act Act, x []float32) bool {
@@ -115,8 +135,30 @@ func activateFast(act Act, x []float32) bool {
 // softmaxRowFast replaces x (len ≥ 1) by its softmax if a vector kernel
 // is available.
 func softmaxRowFast(x []float32) bool {
-	if !hasAVX512 || len(x) == 0 {
+	if len(x) == 0 {
 		return false
+	}
+	if !hasAVX512 {
+		body := len(x) &^ 7
+		if !hasAVX2 || body == 0 {
+			return false
+		}
+		m := maxAVX2(&x[0], body)
+		for _, v := range x[body:] {
+			m = max(m, v)
+		}
+		s := float64(expSubSumAVX2(&x[0], body, m))
+		for i, v := range x[body:] {
+			e := math.Exp(float64(v - m))
+			x[body+i] = float32(e)
+			s += e
+		}
+		inv := float32(1 / s)
+		scaleAVX2(&x[0], body, inv)
+		for i := body; i < len(x); i++ {
+			x[i] *= inv
+		}
+		return true
 	}
 	m := maxAVX512(&x[0], len(x))
 	s := expSubSumAVX512(&x[0], len(x), m)
@@ -147,8 +189,30 @@ func softmaxCols32(s []float32, rows int) {
 // layerNormRowFast normalizes one row if a vector kernel is available.
 func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool {
 	d := len(x)
-	if !hasAVX512 || d == 0 {
+	if d == 0 {
 		return false
+	}
+	if !hasAVX512 {
+		body := d &^ 7
+		if !hasAVX2 || body == 0 {
+			return false
+		}
+		_, _, _ = y[d-1], gamma[d-1], beta[d-1]
+		sum := sumAVX2(&x[0], body)
+		for _, v := range x[body:] {
+			sum += v
+		}
+		mean := sum / float32(d)
+		vs := sumSqDevAVX2(&x[0], body, mean)
+		for _, v := range x[body:] {
+			vs += (v - mean) * (v - mean)
+		}
+		inv := float32(1 / math.Sqrt(float64(vs/float32(d))+float64(eps)))
+		normAffineAVX2(&x[0], &y[0], &gamma[0], &beta[0], body, mean, inv)
+		for i := body; i < d; i++ {
+			y[i] = (x[i]-mean)*inv*gamma[i] + beta[i]
+		}
+		return true
 	}
 	_, _, _ = y[d-1], gamma[d-1], beta[d-1]
 	mean := sumAVX512(&x[0], d) / float32(d)

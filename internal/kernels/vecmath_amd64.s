@@ -859,3 +859,142 @@ smc8_scale:
 	JNZ smc8_scale
 	VZEROUPPER
 	RET
+
+// HSUM8 reduces Y to its lane sum in the low lane of X (T a temporary).
+#define HSUM8(Y, X, TX) \
+	VEXTRACTF128 $1, Y, TX; \
+	VADDPS TX, X, X; \
+	VHADDPS X, X, X; \
+	VHADDPS X, X, X
+
+// func sumAVX2(x *float32, n int) float32   (n a multiple of 8)
+TEXT ·sumAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VXORPS Y0, Y0, Y0
+	TESTQ CX, CX
+	JEQ sum8_done
+sum8_loop:
+	VADDPS (SI), Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ sum8_loop
+sum8_done:
+	HSUM8(Y0, X0, X1)
+	MOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func sumSqDevAVX2(x *float32, n int, mean float32) float32   (n a multiple of 8)
+TEXT ·sumSqDevAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VBROADCASTSS mean+16(FP), Y2
+	VXORPS Y0, Y0, Y0
+	TESTQ CX, CX
+	JEQ ssd8_done
+ssd8_loop:
+	VMOVUPS (SI), Y3
+	VSUBPS Y2, Y3, Y3
+	VFMADD231PS Y3, Y3, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ ssd8_loop
+ssd8_done:
+	HSUM8(Y0, X0, X1)
+	MOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func normAffineAVX2(x, y, gamma, beta *float32, n int, mean, inv float32)   (n a multiple of 8)
+TEXT ·normAffineAVX2(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ gamma+16(FP), R8
+	MOVQ beta+24(FP), R9
+	MOVQ n+32(FP), CX
+	SHRQ $3, CX
+	VBROADCASTSS mean+40(FP), Y2
+	VBROADCASTSS inv+44(FP), Y3
+	XORQ BX, BX
+	TESTQ CX, CX
+	JEQ na8_done
+na8_loop:
+	VMOVUPS (SI)(BX*1), Y0
+	VSUBPS Y2, Y0, Y0
+	VMULPS Y3, Y0, Y0
+	VMOVUPS (R9)(BX*1), Y1
+	VFMADD231PS (R8)(BX*1), Y0, Y1
+	VMOVUPS Y1, (DI)(BX*1)
+	ADDQ $32, BX
+	DECQ CX
+	JNZ na8_loop
+na8_done:
+	VZEROUPPER
+	RET
+
+// func maxAVX2(x *float32, n int) float32   (n a positive multiple of 8)
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VMOVUPS (SI), Y0
+max8_loop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ max8_loop
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	MOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSubSumAVX2(x *float32, n int, m float32) float32   (n a multiple of 8)
+TEXT ·expSubSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VXORPS Y9, Y9, Y9
+	TESTQ CX, CX
+	JEQ ess8_done
+	EXPCONSTS8
+	VBROADCASTSS m+16(FP), Y8
+ess8_loop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y8, Y0, Y0
+	EXP8(Y0, Y1, Y2, Y3)
+	VMOVUPS Y0, (SI)
+	VADDPS Y0, Y9, Y9
+	ADDQ $32, SI
+	DECQ CX
+	JNZ ess8_loop
+ess8_done:
+	HSUM8(Y9, X9, X1)
+	MOVSS X9, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX2(x *float32, n int, s float32)   (n a multiple of 8)
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VBROADCASTSS s+16(FP), Y1
+	TESTQ CX, CX
+	JEQ scale8_done
+scale8_loop:
+	VMULPS (SI), Y1, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ scale8_loop
+scale8_done:
+	VZEROUPPER
+	RET
