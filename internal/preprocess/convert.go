@@ -80,6 +80,17 @@ func cmykToRGB(c, m, y, k uint8) (uint8, uint8, uint8) {
 type rowSource struct {
 	w, h, c int
 	row     func(y int, dst []uint8) // writes row y to dst [w·c]
+	// transposed: the image meant is the transpose of these rows
+	// (EXIF orientations 5–8), of size h×w.
+	transposed bool
+}
+
+// size returns the width and height of the image the source stands for.
+func (s *rowSource) size() (w, h int) {
+	if s.transposed {
+		return s.h, s.w
+	}
+	return s.w, s.h
 }
 
 // rasterSource serves the rows of r.
@@ -117,28 +128,42 @@ func newSource(img image.Image, c int, info srcInfo, o int) (*rowSource, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Each orientation is a flip of the source rows, then for 5–8 a
+	// transpose, which the resampler handles by swapping its passes.
+	var hflip, vflip bool
 	switch o {
-	case 2, 3, 4:
+	case 2: // FLIP_LEFT_RIGHT
+		hflip = true
+	case 3: // ROTATE_180
+		hflip, vflip = true, true
+	case 4: // FLIP_TOP_BOTTOM
+		vflip = true
+	case 5: // TRANSPOSE
+	case 6: // ROTATE_270: vertical flip, then transpose
+		vflip = true
+	case 7: // TRANSVERSE
+		hflip, vflip = true, true
+	case 8: // ROTATE_90: horizontal flip, then transpose
+		hflip = true
+	}
+	if hflip || vflip {
 		base := s.row
 		w, h := s.w, s.h
-		flip := o != 4
-		vflip := o != 2
-		return &rowSource{w: w, h: h, c: c, row: func(y int, dst []uint8) {
+		s = &rowSource{w: w, h: h, c: c, row: func(y int, dst []uint8) {
 			if vflip {
 				y = h - 1 - y
 			}
 			base(y, dst)
-			if flip {
+			if hflip {
 				for i, j := 0, w-1; i < j; i, j = i+1, j-1 {
 					for k := 0; k < c; k++ {
 						dst[i*c+k], dst[j*c+k] = dst[j*c+k], dst[i*c+k]
 					}
 				}
 			}
-		}}, nil
-	case 5, 6, 7, 8:
-		return rasterSource(orient(materialize(s), o)), nil
+		}}
 	}
+	s.transposed = o >= 5 && o <= 8
 	return s, nil
 }
 

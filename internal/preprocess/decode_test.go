@@ -293,3 +293,38 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestTransposedResize checks the swapped-pass resampler used for EXIF
+// orientations 5–8 against transposing first and resizing as usual.
+func TestTransposedResize(t *testing.T) {
+	seed := uint32(7)
+	for _, sz := range [][4]int{{37, 23, 11, 17}, {19, 31, 40, 25}, {30, 20, 20, 9}, {16, 16, 16, 16}, {9, 40, 9, 13}} {
+		sw, sh, w, h := sz[0], sz[1], sz[2], sz[3]
+		for _, c := range []int{1, 3} {
+			ras := &raster{w: sw, h: sh, c: c, pix: make([]uint8, sw*sh*c)}
+			for i := range ras.pix {
+				seed = seed*1664525 + 1013904223
+				ras.pix[i] = uint8(seed >> 24)
+			}
+			for f := Lanczos; f <= Hamming; f++ {
+				want := resizeWindow(rasterSource(orient(ras, 5)), w, h, f, 0, w, 0, h)
+				src := rasterSource(ras)
+				src.transposed = true
+				for _, win := range [][4]int{{0, w, 0, h}, {w / 3, w - w/4, h / 4, h - h/3}} {
+					x0, x1, y0, y1 := win[0], win[1], win[2], win[3]
+					if x1 <= x0 || y1 <= y0 {
+						continue
+					}
+					got := resizeWindowT(src, w, h, f, x0, x1, y0, y1)
+					for y := y0; y < y1; y++ {
+						a := got.pix[(y-y0)*(x1-x0)*c : (y-y0+1)*(x1-x0)*c]
+						b := want.pix[(y*w+x0)*c : (y*w+x1)*c]
+						if !bytes.Equal(a, b) {
+							t.Fatalf("%dx%d→%dx%d c=%d %v window %v row %d:\n got %v\nwant %v", sw, sh, w, h, c, f, win, y, a, b)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -93,9 +93,10 @@ func roundHalfEvenHalf(d int) int {
 
 // fromSource resizes, crops, rescales and normalizes ras into dst [C, H, W].
 func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
-	rw, rh := r.resizeSize(ras.w, ras.h)
+	iw, ih := ras.size()
+	rw, rh := r.resizeSize(iw, ih)
 	if rw < 1 || rh < 1 || rw > 1<<20 || rh > 1<<20 {
-		return fmt.Errorf("preprocess: %d×%d image resizes to %d×%d", ras.w, ras.h, rw, rh)
+		return fmt.Errorf("preprocess: %d×%d image resizes to %d×%d", iw, ih, rw, rh)
 	}
 	H, W, C := r.Height, r.Width, r.Channels
 	top, left := 0, 0

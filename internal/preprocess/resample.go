@@ -183,6 +183,14 @@ func clip8(v int32) uint8 {
 // source rows the vertical pass needs, then a vertical pass, each skipped
 // when its size is unchanged. Source rows are pulled one at a time.
 func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
+	if src.transposed {
+		if f == Nearest {
+			// Rare: transpose the whole image, then resize.
+			return resizeWindow(rasterSource(orient(materialize(&rowSource{w: src.w, h: src.h, c: src.c, row: src.row}), 5)),
+				w, h, f, x0, x1, y0, y1)
+		}
+		return resizeWindowT(src, w, h, f, x0, x1, y0, y1)
+	}
 	if f == Nearest && (w != src.w || h != src.h) {
 		return resizeNearest(src, w, h, x0, x1, y0, y1)
 	}
@@ -219,6 +227,89 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 	}
 	out := &raster{w: ow, h: oh, c: ch}
 	out.pix = make([]uint8, out.w*out.h*out.c)
+	resampleVertical(out, tmp, vert)
+	return out
+}
+
+// resizeWindowT is resizeWindow for the transpose O of src (O(x, y) =
+// src(y, x), src.h wide and src.w tall). PIL's first pass runs along O's
+// rows, that is down src's columns, so it is computed while src rows
+// stream past, accumulating each output column's fixed-point sum; then
+// the second pass runs along O's columns as usual.
+func resizeWindowT(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
+	fl := filterOf(f)
+	ch := src.c
+	ow, oh := x1-x0, y1-y0
+	Ow, Oh := src.h, src.w // O's size
+	var vert coeffs
+	first, last := y0, y1 // O rows = src columns needed by the second pass
+	if h != Oh {
+		vert = precompute(Oh, h, fl, y0, y1)
+		first, last = vert.bounds[0], vert.bounds[2*oh-2]+vert.bounds[2*oh-1]
+		for i := 0; i < oh; i++ {
+			vert.bounds[2*i] -= first
+		}
+	}
+	n := last - first
+	tmp := &raster{w: ow, h: n, c: ch, pix: make([]uint8, ow*n*ch)} // O intermediate [n, ow, C]
+	line := make([]uint8, src.w*ch)                                 // [src.w, C] one source row
+	seg := func() []uint8 { return line[first*ch : last*ch] }
+	if w == Ow {
+		// No first pass: O's column x is src row x.
+		for j := 0; j < ow; j++ {
+			src.row(x0+j, line)
+			sg := seg()
+			for r := 0; r < n; r++ {
+				copy(tmp.pix[(r*ow+j)*ch:(r*ow+j+1)*ch], sg[r*ch:(r+1)*ch])
+			}
+		}
+	} else {
+		horiz := precompute(Ow, w, fl, x0, x1)
+		const half = 1 << (precisionBits - 1)
+		acc := make([]int32, ow*n*ch) // [ow, n, C] sums per output column
+		for i := range acc {
+			acc[i] = half
+		}
+		lo, hi := horiz.bounds[0], 0
+		for j := 0; j < ow; j++ {
+			hi = max(hi, horiz.bounds[2*j]+horiz.bounds[2*j+1])
+			lo = min(lo, horiz.bounds[2*j])
+		}
+		jlo := 0 // first output whose window may still contain sy
+		for sy := lo; sy < hi; sy++ {
+			src.row(sy, line)
+			sg := seg()
+			for j := jlo; j < ow; j++ {
+				xmin, cnt := horiz.bounds[2*j], horiz.bounds[2*j+1]
+				if sy < xmin {
+					break // windows start in order
+				}
+				if sy >= xmin+cnt {
+					if j == jlo {
+						jlo++
+					}
+					continue
+				}
+				kv := horiz.k[j*horiz.ksize+sy-xmin]
+				a := acc[j*n*ch : (j+1)*n*ch]
+				for i, v := range sg {
+					a[i] += int32(v) * kv
+				}
+			}
+		}
+		for j := 0; j < ow; j++ {
+			a := acc[j*n*ch : (j+1)*n*ch]
+			for r := 0; r < n; r++ {
+				for k := 0; k < ch; k++ {
+					tmp.pix[(r*ow+j)*ch+k] = clip8(a[r*ch+k])
+				}
+			}
+		}
+	}
+	if h == Oh {
+		return tmp
+	}
+	out := &raster{w: ow, h: oh, c: ch, pix: make([]uint8, ow*oh*ch)}
 	resampleVertical(out, tmp, vert)
 	return out
 }
