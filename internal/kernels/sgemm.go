@@ -22,7 +22,8 @@ import (
 //	      for jr in jc block                  // Kc×32 of B in L1
 //	        for ir in ic block                // Mr×Kc of A from L2
 //	          micro-kernel Mr×32, load C unless pc is the first block;
-//	          after the last K block: bias in the kernel, activation on the tile
+//	          after the last K block: bias in the kernel
+//	      after the last K block: activation over the Mc×Nc block of C
 //
 // Workers split C into rectangles along N (preferred: each worker then
 // streams only its share of W) or along M, whichever divides more evenly.
@@ -282,6 +283,15 @@ func (g *gemmJob) rect(ws *workerScratch, m0, m1, n0, n1 int) {
 						g.tile(ws, ir, jr, pc, kb, first, last)
 					}
 				}
+				if last && g.act != ActNone && !g.accAct {
+					// the activation over the finished Mc×Nc block, still in
+					// L2, in rows of up to Nc values: long enough calls to
+					// hide the latency of the vector GELU
+					c0, c1 := jc*nr, min(je*nr, g.n)
+					for i := ic * g.mr; i < min(ie*g.mr, g.m); i++ {
+						Activate(g.act, g.c[i*g.ldc+c0:i*g.ldc+c1])
+					}
+				}
 			}
 		}
 	}
@@ -308,11 +318,6 @@ func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) 
 	c := g.c[r0*g.ldc+c0:]
 	if cols == nr && !g.accAct {
 		microKernel(g.isa, mr, kb, a, g.lda, true, b, c, g.ldc, bias, flags)
-		if last && g.act != ActNone {
-			for i := 0; i < mr; i++ {
-				Activate(g.act, c[i*g.ldc:i*g.ldc+nr])
-			}
-		}
 		return
 	}
 	t := ws.tile[:mr*nr] // [mr, 32]
@@ -330,10 +335,8 @@ func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) 
 	for i := 0; i < mr; i++ {
 		ti := t[i*nr : i*nr+cols]
 		ci := c[i*g.ldc : i*g.ldc+cols]
-		if last && g.act != ActNone {
-			Activate(g.act, ti)
-		}
 		if g.accAct {
+			Activate(g.act, ti)
 			for j, v := range ti {
 				ci[j] += v
 			}
