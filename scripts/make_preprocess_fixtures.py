@@ -352,6 +352,11 @@ def main():
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)
     write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
+    with open(os.path.join(OUT, "README.md"), "w") as f:
+        f.write("Preprocessing fixtures: source images, cases.json (recipe configs) and\n"
+                "expected.safetensors (reference tensors from PIL %s and torchvision %s).\n"
+                "Regenerate with:\n\n    /usr/bin/python3 scripts/make_preprocess_fixtures.py\n"
+                % (Image.__version__, __import__("torchvision").__version__))
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print("wrote %d images, %d tensors, %d bytes to %s" % (len(names), len(tensors), total, OUT), file=sys.stderr)
 

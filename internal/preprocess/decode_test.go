@@ -328,3 +328,29 @@ func TestTransposedResize(t *testing.T) {
 		}
 	}
 }
+
+// TestExtremeAspect runs every recipe kind on 1-pixel-wide and -tall
+// images: short-side resizing makes the other side huge, of which only
+// the crop window is computed.
+func TestExtremeAspect(t *testing.T) {
+	hf, err := ParseHF([]byte(`{"size": {"shortest_edge": 32}, "do_center_crop": true, "crop_size": 24, "resample": 3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := ParseTimm([]byte(`{"input_size": [3, 24, 24], "crop_pct": 0.9}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []Recipe{hf, tm, DefaultHF("vit", 24, 3), DefaultHF("deit", 24, 1)} {
+		for _, sz := range [][2]int{{1, 5000}, {5000, 1}, {1, 1}} {
+			img := image.NewGray(image.Rect(0, 0, sz[0], sz[1]))
+			for i := range img.Pix {
+				img.Pix[i] = uint8(i)
+			}
+			dst := make([]float32, r.Channels*24*24)
+			if err := r.Pixels(img, dst); err != nil {
+				t.Errorf("%s on %v: %v", r.Source, sz, err)
+			}
+		}
+	}
+}

@@ -95,7 +95,7 @@ func roundHalfEvenHalf(d int) int {
 func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
 	iw, ih := ras.size()
 	rw, rh := r.resizeSize(iw, ih)
-	if rw < 1 || rh < 1 || rw > 1<<20 || rh > 1<<20 {
+	if rw < 1 || rh < 1 || rw > 1<<26 || rh > 1<<26 {
 		return fmt.Errorf("preprocess: %d×%d image resizes to %d×%d", iw, ih, rw, rh)
 	}
 	H, W, C := r.Height, r.Width, r.Channels
