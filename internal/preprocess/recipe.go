@@ -253,9 +253,18 @@ func parseHFSize(raw json.RawMessage, field string) (hfSize, bool, error) {
 		}
 		return hfSize{h: l[0], w: l[1]}, true, nil
 	}
-	var m map[string]int
-	if err := json.Unmarshal(raw, &m); err != nil {
+	var mp map[string]*float64
+	if err := json.Unmarshal(raw, &mp); err != nil {
 		return hfSize{}, false, fmt.Errorf("%s %s: %v", field, raw, err)
+	}
+	m := map[string]int{} // keys with null values are absent
+	for k, v := range mp {
+		if v != nil {
+			if *v != math.Trunc(*v) || *v < -1<<20 || *v > 1<<20 {
+				return hfSize{}, false, fmt.Errorf("%s %s: %s is not an integer", field, raw, k)
+			}
+			m[k] = int(*v)
+		}
 	}
 	if _, ok := m["longest_edge"]; ok {
 		return hfSize{}, false, fmt.Errorf("%s %s: longest_edge is not supported", field, raw)
