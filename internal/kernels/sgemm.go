@@ -3,6 +3,7 @@ package kernels
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Packed, cache-blocked SGEMM behind Linear.
@@ -14,19 +15,17 @@ import (
 // which walks Mr sequential streams; a packed copy of A cost 4–7% of the
 // time at M = 197 and bought nothing measurable.
 //
-// Loop nest of one worker over its rectangle of C (Goto/BLIS order):
+// C is cut into tasks: balanced M blocks of at most Mc rows × N blocks of
+// at most Nc columns (narrowed until there are 4 tasks per worker). Workers
+// take tasks in order from an atomic counter, so one slowed by other
+// processes on its core takes fewer. One task (Goto/BLIS order inside):
 //
-//	for jc in N panels, step ncBlock          // Kc×Nc of B stays in L2
-//	  for pc in K, step Kc                    // one K block
-//	    for ic in M micro-panels, step mcBlock // Mc×Kc of A stays in L2
-//	      for jr in jc block                  // Kc×32 of B in L1
-//	        for ir in ic block                // Mr×Kc of A from L2
-//	          micro-kernel Mr×32, load C unless pc is the first block;
-//	          after the last K block: bias in the kernel
-//	      after the last K block: activation over the Mc×Nc block of C
-//
-// Workers split C into rectangles along N (preferred: each worker then
-// streams only its share of W) or along M, whichever divides more evenly.
+//	for pc in K, step Kc                  // Mc×Kc of A and Kc×Nc of B stay in L2
+//	  for jr in the task's panels         // Kc×32 of B
+//	    for ir in the task's micro-panels // Mr×Kc of A
+//	      micro-kernel Mr×32, load C unless pc is the first block;
+//	      after the last K block: bias in the kernel
+//	then the activation over the task's block of C, still in L2.
 
 const (
 	nr    = 32 // columns of a packed panel and of a micro-tile
@@ -37,13 +36,13 @@ const (
 // VIT_NC). Zen 4 (this project's reference machine) has 32 KiB L1d and
 // 1 MiB L2 per core. A Kc×32 B micro-panel (48 KiB at Kc = 384) streams
 // from L2 at 128 bytes per 24 FMA cycles, far below L2 bandwidth, so Kc is
-// sized for L2, not L1: an A block Mc×Kc (192×384×4 = 288 KiB) and a B block
+// sized for L2, not L1: an A block Mc×Kc (240×384×4 = 360 KiB) and a B block
 // Kc×Nc (384×256×4 = 384 KiB) fit in L2 together. A sweep (single thread,
 // best of 12–30 runs on the ViT shapes) put Kc 384–768 about 3% ahead of
 // 192–256, with Mc and Nc within noise.
 var (
 	kcBlock = 384 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
-	mcBlock = 192 // Mc: rows of A per block (rounded down to Mr)
+	mcBlock = 240 // Mc: rows of A per block (rounded down to Mr); 197 rows make one block
 	ncBlock = 256 // Nc: columns of C per block (multiple of nr)
 )
 
@@ -165,11 +164,19 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 		p.run(m, g)
 	}
 	g.phase = phaseCompute
-	g.mcPanels = max(1, mcBlock/g.mr)
-	g.ncPanels = max(1, ncBlock/nr)
-	g.tM, g.tN = grid(p.workers(), g.mPanels, g.nPanels)
-
-	p.run(g.tM*g.tN, g)
+	// Tasks: balanced M blocks of at most Mc rows × N blocks of at most Nc
+	// columns, narrowed until there are 4 tasks per worker, handed out in
+	// order through an atomic counter so a worker slowed by other
+	// processes simply takes fewer.
+	t := p.workers()
+	g.nMB = (g.mPanels + mcBlock/g.mr - 1) / max(1, mcBlock/g.mr)
+	g.ncT = max(1, ncBlock/nr)
+	for g.ncT > 1 && g.nMB*((g.nPanels+g.ncT-1)/g.ncT) < 4*t {
+		g.ncT /= 2
+	}
+	g.tasks = g.nMB * ((g.nPanels + g.ncT - 1) / g.ncT)
+	g.next.Store(0)
+	p.run(min(t, g.tasks), g)
 	g.a, g.src, g.c, g.bias, g.w = nil, nil, nil, nil, nil
 }
 
@@ -191,24 +198,6 @@ const (
 	phaseCompute = iota
 	phaseCopyA
 )
-
-// grid splits t workers into tM × tN rectangles of an mp × np grid of
-// micro-panels: along N unless M divides much more evenly.
-func grid(t, mp, np int) (tM, tN int) {
-	if t <= 1 {
-		return 1, 1
-	}
-	waste := func(x int) float64 { // ceil(x/t)·t / x
-		return float64((x+t-1)/t*t) / float64(x)
-	}
-	if np >= t && waste(np) <= waste(mp)*1.05 {
-		return 1, t
-	}
-	if mp >= t {
-		return t, 1
-	}
-	return 1, min(t, np)
-}
 
 func linearNoK(m, n int, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
@@ -248,9 +237,10 @@ type gemmJob struct {
 	accAct     bool      // accumulate with an activation: form y in a tile, then add
 	c          []float32 // [m, n] leading dimension ldc
 	ldc        int
-	mcPanels   int // Mc in micro-panels
-	ncPanels   int // Nc in panels
-	tM, tN     int // worker grid
+	nMB        int          // M blocks (balanced, each at most Mc rows)
+	ncT        int          // panels per N block
+	tasks      int          // nMB × N blocks
+	next       atomic.Int64 // next task to hand out
 }
 
 func (g *gemmJob) run(w, lo, hi int) {
@@ -261,38 +251,38 @@ func (g *gemmJob) run(w, lo, hi int) {
 		return
 	}
 	ws := &g.p.scratch[w]
-	for r := lo; r < hi; r++ {
-		rm, rn := r/g.tN, r%g.tN
-		m0, m1 := split(g.mPanels, g.tM, rm)
-		n0, n1 := split(g.nPanels, g.tN, rn)
-		g.rect(ws, m0, m1, n0, n1)
+	for {
+		t := int(g.next.Add(1) - 1)
+		if t >= g.tasks {
+			return
+		}
+		mb, nb := t%g.nMB, t/g.nMB
+		m0, m1 := split(g.mPanels, g.nMB, mb)
+		n0 := nb * g.ncT
+		g.block(ws, m0, m1, n0, min(n0+g.ncT, g.nPanels))
 	}
 }
 
-// rect computes the C micro-tiles of micro-panels [m0, m1) × panels [n0, n1).
-func (g *gemmJob) rect(ws *workerScratch, m0, m1, n0, n1 int) {
-	for jc := n0; jc < n1; jc += g.ncPanels {
-		je := min(jc+g.ncPanels, n1)
-		for pc := 0; pc < g.k; pc += g.kc {
-			kb := min(g.kc, g.k-pc)
-			first, last := pc == 0, pc+kb == g.k
-			for ic := m0; ic < m1; ic += g.mcPanels {
-				ie := min(ic+g.mcPanels, m1)
-				for jr := jc; jr < je; jr++ {
-					for ir := ic; ir < ie; ir++ {
-						g.tile(ws, ir, jr, pc, kb, first, last)
-					}
-				}
-				if last && g.act != ActNone && !g.accAct {
-					// the activation over the finished Mc×Nc block, still in
-					// L2, in rows of up to Nc values: long enough calls to
-					// hide the latency of the vector GELU
-					c0, c1 := jc*nr, min(je*nr, g.n)
-					for i := ic * g.mr; i < min(ie*g.mr, g.m); i++ {
-						Activate(g.act, g.c[i*g.ldc+c0:i*g.ldc+c1])
-					}
-				}
+// block computes the C micro-tiles of micro-panels [m0, m1) × panels
+// [n0, n1): A's block (≤ Mc×Kc) and B's (Kc × ≤ Nc) stay in L2 while the
+// micro-kernel runs over them.
+func (g *gemmJob) block(ws *workerScratch, m0, m1, n0, n1 int) {
+	for pc := 0; pc < g.k; pc += g.kc {
+		kb := min(g.kc, g.k-pc)
+		first, last := pc == 0, pc+kb == g.k
+		for jr := n0; jr < n1; jr++ {
+			for ir := m0; ir < m1; ir++ {
+				g.tile(ws, ir, jr, pc, kb, first, last)
 			}
+		}
+	}
+	if g.act != ActNone && !g.accAct {
+		// the activation over the finished block, still in L2, in rows of
+		// up to Nc values: long enough calls to hide the latency of the
+		// vector GELU
+		c0, c1 := n0*nr, min(n1*nr, g.n)
+		for i := m0 * g.mr; i < min(m1*g.mr, g.m); i++ {
+			Activate(g.act, g.c[i*g.ldc+c0:i*g.ldc+c1])
 		}
 	}
 }
