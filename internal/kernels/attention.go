@@ -1,6 +1,9 @@
 package kernels
 
-import "math"
+import (
+	"math"
+	"sync/atomic"
+)
 
 // Attention computes multi-head scaled dot-product self-attention for a
 // batch of b sequences of t tokens each:
@@ -15,8 +18,9 @@ import "math"
 //	softmax over the keys   (down the columns of Sᵀ, 32 lanes at a time)
 //	O [32 queries][dh]      = P · V           Sᵀ read as A with stride 32, V packed as B
 //
-// Work is split over (sequence, head, query panel); each worker keeps the
-// packed V of its current head.
+// Workers take tasks from an atomic counter: whole (sequence, head) pairs
+// when there are at least 4 per worker, else single query panels; each
+// worker keeps the packed V of its current head.
 func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 	if b <= 0 || t <= 0 || h <= 0 || dh <= 0 {
 		return
@@ -40,7 +44,16 @@ func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 			p.scratch[w].att = make([]float32, need)
 		}
 	}
-	p.run(b*h*j.nqp, j)
+	// Tasks are whole heads when there are enough of them (V is packed
+	// once per head), else single query panels; workers take runs of
+	// panels from an atomic counter.
+	j.per = j.nqp
+	if b*h < 4*p.workers() {
+		j.per = 1
+	}
+	j.tasks = b * h * j.nqp / j.per
+	j.next.Store(0)
+	p.run(min(p.workers(), j.tasks), j)
 	j.qkv, j.out = nil, nil
 }
 
@@ -50,7 +63,10 @@ type attJob struct {
 	isa              isa
 	b, t, h, dh      int
 	mr               int
-	nqp              int // query panels per sequence and head
+	nqp              int          // query panels per sequence and head
+	per              int          // query panels per task: 1 or nqp
+	tasks            int          // b·h·nqp / per
+	next             atomic.Int64 // next task to hand out
 	scale            float32
 	qkv, out         []float32
 	vLen, qLen, sLen int
@@ -58,47 +74,58 @@ type attJob struct {
 
 func (j *attJob) run(w, lo, hi int) {
 	ws := &j.p.scratch[w]
-	t, dh, d := j.t, j.dh, j.h*j.dh
-	ld := 3 * d                                        // row stride of qkv
 	vB := ws.att[:j.vLen]                              // [ceil(dh/32)][t][32] V as B
 	qB := ws.att[j.vLen : j.vLen+j.qLen]               // [dh][32] one query panel as B, scaled by 1/√dh
 	st := ws.att[j.vLen+j.qLen : j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
 	cur := -1
-	for task := lo; task < hi; task++ {
-		bh, qp := task/j.nqp, task%j.nqp
-		bi, hd := bh/j.h, bh%j.h
-		seq := bi * t * ld        // start of sequence bi in qkv
-		kb := j.qkv[seq+d+hd*dh:] // K [t, dh], leading dimension ld
-		if bh != cur {
-			packBN(vB, j.qkv[seq+2*d+hd*dh:], t, dh, ld)
-			cur = bh
+	for {
+		task := int(j.next.Add(1) - 1)
+		if task >= j.tasks {
+			return
 		}
-		q0 := qp * nr
-		nq := min(nr, t-q0)
-		packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld, j.scale)
-		for r0 := 0; r0 < t; r0 += j.mr {
-			mr := min(j.mr, t-r0)
-			microKernel(j.isa, mr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
+		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
+			j.panel(ws, task*j.per/j.nqp, qp, &cur, vB, qB, st)
 		}
-		softmaxCols32(st, t)
-		// O rows q0+qs .. q0+qs+qn in chunks of at most mr queries
-		chunks := (nq + j.mr - 1) / j.mr
-		for c := 0; c < chunks; c++ {
-			qs, qe := split(nq, chunks, c)
-			qn := qe - qs
-			o := j.out[(bi*t+q0+qs)*d+hd*dh:]
-			for c0 := 0; c0 < dh; c0 += nr {
-				cols := min(nr, dh-c0)
-				vb := vB[c0*t:]
-				if cols == nr {
-					microKernel(j.isa, qn, t, st[qs:], nr, false, vb, o[c0:], d, nil, 0)
-					continue
-				}
-				tile := ws.tile[:qn*nr]
-				microKernel(j.isa, qn, t, st[qs:], nr, false, vb, tile, nr, nil, 0)
-				for i := 0; i < qn; i++ {
-					copy(o[i*d+c0:i*d+c0+cols], tile[i*nr:i*nr+cols])
-				}
+	}
+}
+
+// panel computes the output rows of query panel qp of sequence·head bh,
+// packing V first unless *cur is already bh.
+func (j *attJob) panel(ws *workerScratch, bh, qp int, cur *int, vB, qB, st []float32) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	ld := 3 * d
+	bi, hd := bh/j.h, bh%j.h
+	seq := bi * t * ld        // start of sequence bi in qkv
+	kb := j.qkv[seq+d+hd*dh:] // K [t, dh], leading dimension ld
+	if bh != *cur {
+		packBN(vB, j.qkv[seq+2*d+hd*dh:], t, dh, ld)
+		*cur = bh
+	}
+	q0 := qp * nr
+	nq := min(nr, t-q0)
+	packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld, j.scale)
+	for r0 := 0; r0 < t; r0 += j.mr {
+		mr := min(j.mr, t-r0)
+		microKernel(j.isa, mr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
+	}
+	softmaxCols32(st, t)
+	// O rows q0+qs .. q0+qs+qn in chunks of at most mr queries
+	chunks := (nq + j.mr - 1) / j.mr
+	for c := 0; c < chunks; c++ {
+		qs, qe := split(nq, chunks, c)
+		qn := qe - qs
+		o := j.out[(bi*t+q0+qs)*d+hd*dh:]
+		for c0 := 0; c0 < dh; c0 += nr {
+			cols := min(nr, dh-c0)
+			vb := vB[c0*t:]
+			if cols == nr {
+				microKernel(j.isa, qn, t, st[qs:], nr, false, vb, o[c0:], d, nil, 0)
+				continue
+			}
+			tile := ws.tile[:qn*nr]
+			microKernel(j.isa, qn, t, st[qs:], nr, false, vb, tile, nr, nil, 0)
+			for i := 0; i < qn; i++ {
+				copy(o[i*d+c0:i*d+c0+cols], tile[i*nr:i*nr+cols])
 			}
 		}
 	}
