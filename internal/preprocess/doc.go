@@ -32,8 +32,9 @@
 // convert("RGB") / convert("L") (alpha dropped, PIL's integer luma, CMYK and
 // 16-bit rules), resampling is PIL's Resample.c in fixed point (bit-exact
 // for all six filters), crops use each library's rounding and padding, and
-// rescale/normalize repeat their float32 arithmetic. Lossless inputs match
-// the fixtures in testdata/preprocess exactly; JPEG differs only by the
-// IDCT of Go's decoder versus libjpeg (max 3 levels on the fixtures), as
-// libjpeg's YCbCr tables and fancy chroma upsampling are reproduced here.
+// rescale/normalize repeat their float32 arithmetic. Decoding matches the
+// C libraries PIL uses: JPEG goes through ./jpeg (Go's decoder with
+// libjpeg's IDCT) plus libjpeg's fancy chroma upsampling and YCbCr tables;
+// lossy WebP uses libwebp's upsampler and YUV constants. Every fixture in
+// testdata/preprocess, JPEG included, matches exactly.
 package preprocess
