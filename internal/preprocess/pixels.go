@@ -151,7 +151,7 @@ func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
 // rounds to float32; torchvision divides in float32; both then compute
 // (v − mean) / std in float32.
 func (r *Recipe) lut() [][256]float32 {
-	out := make([][256]float32, r.Channels)
+	out := make([][256]float32, r.Channels) // [C, 256]
 	for c := range out {
 		for i := 0; i < 256; i++ {
 			var v float32

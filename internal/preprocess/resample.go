@@ -124,7 +124,7 @@ func precompute(inSize, outSize int, fl filterFunc, lo, hi int) coeffs {
 	ksize := int(math.Ceil(support))*2 + 1
 	n := hi - lo
 	c := coeffs{ksize: ksize, bounds: make([]int, 2*n), k: make([]int32, n*ksize)}
-	kk := make([]float64, ksize)
+	kk := make([]float64, ksize) // [ksize] weights of one output before normalizing
 	ss := 1.0 / filterscale
 	for xx := lo; xx < hi; xx++ {
 		i := xx - lo
@@ -206,7 +206,7 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 			vert.bounds[2*i] -= first
 		}
 	}
-	tmp := &raster{w: ow, h: last - first, c: ch}
+	tmp := &raster{w: ow, h: last - first, c: ch} // horizontal pass output [last−first, ow, C]
 	tmp.pix = make([]uint8, tmp.w*tmp.h*ch)
 	line := make([]uint8, src.w*ch) // [W, C] one source row
 	var horiz coeffs
@@ -354,7 +354,7 @@ func resampleRow(out, in []uint8, c coeffs, ch int) {
 func resampleVertical(dst, src *raster, c coeffs) {
 	const half = 1 << (precisionBits - 1)
 	rowLen := src.w * src.c
-	acc := make([]int32, rowLen)
+	acc := make([]int32, rowLen) // [W·C] fixed-point sums of one output row
 	for yy := 0; yy < dst.h; yy++ {
 		ymin, n := c.bounds[2*yy], c.bounds[2*yy+1]
 		k := c.k[yy*c.ksize : yy*c.ksize+n]
@@ -384,7 +384,7 @@ func resizeNearest(src *rowSource, w, h, x0, x1, y0, y1 int) *raster {
 	out := &raster{w: ow, h: oh, c: ch, pix: make([]uint8, ow*oh*ch)}
 	a0 := float64(src.w) / float64(w)
 	a4 := float64(src.h) / float64(h)
-	xin := make([]int, ow)
+	xin := make([]int, ow) // [ow] source column of each output column
 	xo := float64(a0 * 0.5)
 	for x := 0; x < x1; x++ {
 		if x >= x0 {
