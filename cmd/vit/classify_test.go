@@ -384,6 +384,9 @@ func TestClassifyNoImages(t *testing.T) {
 	if ta.out.String() != "[]\n" {
 		t.Errorf("stdout %q, want an empty array", ta.out.String())
 	}
+	if !strings.Contains(ta.err.String(), "vit: no images found") {
+		t.Errorf("stderr %q", ta.err.String())
+	}
 }
 
 func TestClassifyMissingFile(t *testing.T) {

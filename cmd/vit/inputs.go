@@ -36,6 +36,9 @@ var imageExts = map[string]bool{
 	".tif": true, ".tiff": true, ".webp": true,
 }
 
+// imageExtList names imageExts for messages.
+const imageExtList = "jpg, jpeg, png, gif, bmp, tif, tiff, webp files"
+
 func isImageName(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
 
 // errStop ends a walk early (the consumer stopped).

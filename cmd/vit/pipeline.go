@@ -152,6 +152,13 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 
 	failed, writeErr := p.write(cancel)
 	<-walkDone
+	if p.prog.found.Load() == 0 && walkErr == nil && ctx.Err() == nil {
+		msg := "no images found (directories are searched for " + imageExtList + ")"
+		if o.Shard.Count > 1 {
+			msg = "no inputs fall in shard " + o.Shard.String()
+		}
+		p.con.println(msg)
+	}
 	switch {
 	case writeErr != nil:
 		return writeErr
