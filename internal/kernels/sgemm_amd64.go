@@ -2,6 +2,8 @@
 
 package kernels
 
+//go:generate sh -c "cd _asm && go run . > ../sgemm_amd64.s"
+
 import (
 	"unsafe"
 

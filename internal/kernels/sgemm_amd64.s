@@ -7,7 +7,7 @@
 // AVX-512 register plan (mr ≤ 14 rows × 32 columns):
 //   Z0..Z27   accumulators, row i in Z(2i) (columns 0-15) and Z(2i+1) (16-31)
 //   Z28, Z29  the 32 values of packed B at step l
-//   Z30, Z31  a[l*mr+i] broadcast, alternating between rows
+//   Z30, Z31  A(i, l) broadcast, alternating between rows
 //   SI packed A, DI packed B, DX C, CX steps left, R8 ldc and R9 lda in bytes,
 //   R10 current C row, BX bias, AX flags
 //   A in rows (…Rows kernels): R9 = lda, R10 = 3·lda in bytes; rows 0-3 at
@@ -16,7 +16,10 @@
 // AVX2 register plan (mr ≤ 6 rows × 16 columns):
 //   Y0..Y11   accumulators, row i in Y(2i) (columns 0-7) and Y(2i+1) (8-15)
 //   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)
-//   Y14, Y15  a[l*mr+i] broadcast
+//   Y14, Y15  A(i, l) broadcast
+//
+// Both prefetch packed B 8 steps (1 KiB) ahead; the loop is not unrolled
+// (3 integer ops against 2·mr FMAs per step).
 
 // func sgemmAVX512x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmAVX512x1(SB), NOSPLIT, $0-64
