@@ -104,6 +104,13 @@ func TestLinearSizes(t *testing.T) {
 		}
 		ns := []int{0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65}
 		ks := []int{0, 1, 2, 3, 7, 16, 17}
+		if !testing.Short() { // every n to 2·32+1, more k
+			ns = ns[:0]
+			for n := 0; n <= 2*nr+1; n++ {
+				ns = append(ns, n)
+			}
+			ks = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33}
+		}
 		for _, m := range ms {
 			for _, n := range ns {
 				for _, k := range ks {
