@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPoolFor(t *testing.T) {
@@ -91,4 +92,22 @@ func TestPoolNoAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { Attention(p, 2, 20, 2, 32, qkv, out) }); n != 0 {
 		t.Errorf("Attention allocates %v times per call", n)
 	}
+}
+
+func TestFMAPeak(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	forEachISA(t, func(t *testing.T) {
+		g := FMAPeak(p, 5*time.Millisecond)
+		if currentISA() == isaGeneric {
+			if g != 0 {
+				t.Errorf("generic FMAPeak = %v, want 0", g)
+			}
+			return
+		}
+		if g <= 0 || g > 1e5 {
+			t.Errorf("FMAPeak = %v GFLOP/s", g)
+		}
+		t.Logf("%s FMA peak on 2 workers: %.1f GFLOP/s", currentISA(), g)
+	})
 }

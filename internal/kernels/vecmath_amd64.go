@@ -221,3 +221,27 @@ func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool {
 	normAffineAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, mean, inv)
 	return true
 }
+
+// fmaLoopAVX512 runs n rounds of 16 independent zmm FMAs (512 flops).
+//
+//go:noescape
+func fmaLoopAVX512(n int)
+
+// fmaLoopAVX2 runs n rounds of 12 independent ymm FMAs (192 flops).
+//
+//go:noescape
+func fmaLoopAVX2(n int)
+
+// fmaRounds runs about n rounds of the widest FMA loop and returns the
+// flops done, 0 without a vector FMA.
+func fmaRounds(n int) float64 {
+	switch {
+	case hasAVX512:
+		fmaLoopAVX512(n)
+		return 512 * float64(n)
+	case hasAVX2:
+		fmaLoopAVX2(n * 8 / 3)
+		return 192 * float64(n*8/3)
+	}
+	return 0
+}
