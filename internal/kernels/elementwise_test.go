@@ -49,18 +49,28 @@ func TestActivate(t *testing.T) {
 }
 
 func TestGELUEdges(t *testing.T) {
+	edge := []float32{0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 5, -5, 9, -9, 20, -20, 100, -100,
+		float32(math.Inf(1)), float32(math.NaN())}
+	want := []float64{0, 0, 0.5e-30, -0.5e-30, 5, -5 * 0.5 * math.Erfc(5/math.Sqrt2), 9, 0, 20, 0, 100, 0,
+		math.Inf(1), math.NaN()}
 	forEachISA(t, func(t *testing.T) {
-		x := []float32{0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 5, -5, 9, -9, 20, -20, 100, -100,
-			float32(math.NaN())}
+		// twice, so that every value passes through the vector body and the tail
+		x := append(append([]float32(nil), edge...), edge...)
 		Activate(ActGELU, x)
-		want := []float64{0, 0, 0.5e-30, -0.5e-30, 5, -5 * 0.5 * math.Erfc(5/math.Sqrt2), 9, 0, 20, 0, 100, 0}
-		for i, w := range want {
-			if !closeTo(float64(x[i]), w, 1e-10, 1e-6) {
-				t.Errorf("GELU edge %d = %v, want %v", i, x[i], w)
+		for i, v := range x {
+			w := want[i%len(want)]
+			switch {
+			case math.IsNaN(w):
+				if !math.IsNaN(float64(v)) {
+					t.Errorf("GELU(NaN) = %v", v)
+				}
+			case math.IsInf(w, 1):
+				if !math.IsInf(float64(v), 1) {
+					t.Errorf("GELU(+Inf) = %v", v)
+				}
+			case !closeTo(float64(v), w, 1e-10, 1e-6):
+				t.Errorf("GELU(%v) = %v, want %v", edge[i%len(edge)], v, w)
 			}
-		}
-		if !math.IsNaN(float64(x[len(x)-1])) {
-			t.Errorf("GELU(NaN) = %v", x[len(x)-1])
 		}
 	})
 }

@@ -44,7 +44,9 @@ DATA vmc<>+88(SB)/4, $0x3dc636c9  // 0.09678418
 DATA vmc<>+92(SB)/4, $0x3ebf88fb  // 0.37409196
 DATA vmc<>+96(SB)/4, $0x3f8000c7  // 1.00002368
 DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223
-GLOBL vmc<>(SB), RODATA|NOPTR, $104
+DATA vmc<>+104(SB)/4, $0x41600000 // 14: |x| clamp of GELU (erfc(14/√2) < 1e-43)
+DATA vmc<>+108(SB)/4, $0xc1600000 // -14
+GLOBL vmc<>(SB), RODATA|NOPTR, $112
 
 #define EXPCONSTS \
 	LEAQ vmc<>(SB), R11; \
@@ -119,14 +121,17 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $104
 	VADDPS Z27, P, P; \
 	VSCALEFPS N, P, X
 
-// GELU replaces X by X·Φ(X) with Φ(x) = erfc(−x/√2)/2; Z1..Z9 clobbered.
+// GELU replaces X by X·Φ(X) with Φ(x) = erfc(−x/√2)/2; Z1..Z10 clobbered.
+// Φ is computed from x clamped to [−14, 14] (so +Inf gives +Inf).
 // The exp argument −z² + E(t) = −x²/2 + E(t) is carried as hi + lo: x² is
 // split exactly by an FMA, −x²/2 + E(t) by TwoSum, and lo enters exp after
 // its range reduction, so the argument's rounding (up to 5e-7 relative to
 // the result at |x| ≈ 4) does not reach the result.
 // Needs Z28 = 0.5, Z29 = 1/√2, Z30 = |x| mask, Z31 = 2, Z15 = 0.
 #define GELU(X) \
-	VPANDD Z30, X, Z1; \
+	VMINPS.BCST 104(R11), X, Z10; \
+	VMAXPS.BCST 108(R11), Z10, Z10; \
+	VPANDD Z30, Z10, Z1; \
 	VMULPS Z29, Z1, Z1; \
 	VMOVAPS Z1, Z2; \
 	VFMADD213PS Z27, Z28, Z2; \
@@ -143,9 +148,9 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $104
 	VFMADD213PS.BCST 92(R11), Z3, Z5; \
 	VFMADD213PS.BCST 96(R11), Z3, Z5; \
 	VFMADD213PS.BCST 100(R11), Z3, Z5; \
-	VMULPS X, X, Z1; \
-	VMOVAPS X, Z9; \
-	VFMSUB213PS Z1, X, Z9; \
+	VMULPS Z10, Z10, Z1; \
+	VMOVAPS Z10, Z9; \
+	VFMSUB213PS Z1, Z10, Z9; \
 	VMULPS Z28, Z1, Z1; \
 	VMULPS Z28, Z9, Z9; \
 	VSUBPS Z1, Z15, Z1; \
@@ -680,7 +685,23 @@ DATA vmc8<>+816(SB)/4, $0x0000007f
 DATA vmc8<>+820(SB)/4, $0x0000007f
 DATA vmc8<>+824(SB)/4, $0x0000007f
 DATA vmc8<>+828(SB)/4, $0x0000007f
-GLOBL vmc8<>(SB), RODATA|NOPTR, $832
+DATA vmc8<>+832(SB)/4, $0x41600000   // clamp14
+DATA vmc8<>+836(SB)/4, $0x41600000
+DATA vmc8<>+840(SB)/4, $0x41600000
+DATA vmc8<>+844(SB)/4, $0x41600000
+DATA vmc8<>+848(SB)/4, $0x41600000
+DATA vmc8<>+852(SB)/4, $0x41600000
+DATA vmc8<>+856(SB)/4, $0x41600000
+DATA vmc8<>+860(SB)/4, $0x41600000
+DATA vmc8<>+864(SB)/4, $0xc1600000   // clampm14
+DATA vmc8<>+868(SB)/4, $0xc1600000
+DATA vmc8<>+872(SB)/4, $0xc1600000
+DATA vmc8<>+876(SB)/4, $0xc1600000
+DATA vmc8<>+880(SB)/4, $0xc1600000
+DATA vmc8<>+884(SB)/4, $0xc1600000
+DATA vmc8<>+888(SB)/4, $0xc1600000
+DATA vmc8<>+892(SB)/4, $0xc1600000
+GLOBL vmc8<>(SB), RODATA|NOPTR, $896
 
 // Y10..Y15 hold lo clamp, hi clamp, log2 e, ln2 high, ln2 low, 1.
 #define EXPCONSTS8 \
@@ -729,9 +750,12 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $832
 	VPSLLD $23, N, N; \
 	VMULPS N, P, X
 
-// GELU8 replaces Y0 by Y0·Φ(Y0), as GELU; Y1..Y9 clobbered.
+// GELU8 replaces Y0 by Y0·Φ(Y0), as GELU (Φ from Y0 clamped to [−14, 14],
+// kept in Y9 until x² is split); Y1..Y9 clobbered.
 #define GELU8 \
-	VANDPS 768(R12), Y0, Y1; \
+	VMINPS 832(R12), Y0, Y9; \
+	VMAXPS 864(R12), Y9, Y9; \
+	VANDPS 768(R12), Y9, Y1; \
 	VMULPS 416(R12), Y1, Y1; \
 	VMULPS 384(R12), Y1, Y2; \
 	VADDPS Y15, Y2, Y2; \
@@ -746,9 +770,10 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $832
 	VFMADD213PS 672(R12), Y3, Y5; \
 	VFMADD213PS 704(R12), Y3, Y5; \
 	VFMADD213PS 736(R12), Y3, Y5; \
-	VMULPS Y0, Y0, Y1; \
-	VMOVAPS Y0, Y9; \
-	VFMSUB213PS Y1, Y0, Y9; \
+	VMULPS Y9, Y9, Y1; \
+	VMOVAPS Y9, Y4; \
+	VFMSUB213PS Y1, Y9, Y4; \
+	VMOVAPS Y4, Y9; \
 	VMULPS 384(R12), Y1, Y1; \
 	VMULPS 384(R12), Y9, Y9; \
 	VXORPS Y4, Y4, Y4; \
