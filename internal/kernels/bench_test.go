@@ -147,3 +147,15 @@ func BenchmarkPoolFor(b *testing.B) {
 		p.For(p.Threads(), fn)
 	}
 }
+
+// BenchmarkFMAPeak reports the FMA ceiling of the pool (FMAPeak over
+// 50 ms per op), to read the GFLOP/s of the other benchmarks against.
+func BenchmarkFMAPeak(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	var g float64
+	for b.Loop() {
+		g = max(g, FMAPeak(p, 50*time.Millisecond))
+	}
+	b.ReportMetric(g, "best-GFLOP/s")
+}
