@@ -77,23 +77,33 @@ func PackB(b []float32, n, k, ldb int) *PackedB {
 }
 
 // packBT packs b [n, k] (leading dimension ldb) into dst
-// [ceil(n/32)][k][32] panels scaled by s, zero padding past n.
+// [ceil(n/32)][k][32] panels scaled by s, zero padding past n; full
+// unscaled panels go to the vector gather kernel when there is one.
 func packBT(dst, b []float32, n, k, ldb int, s float32) {
 	for jp := 0; jp*nr < n; jp++ {
 		panel := dst[jp*k*nr : (jp+1)*k*nr]
 		cols := min(nr, n-jp*nr)
-		if cols < nr {
-			clear(panel)
+		if cols == nr && s == 1 && packPanelFast(panel, b[jp*nr*ldb:], k, ldb) {
+			continue
 		}
-		var rows [nr][]float32 // the panel's rows of b, [k] each
+		packBTGeneric(panel, b[jp*nr*ldb:], cols, k, ldb, s)
+	}
+}
+
+// packBTGeneric packs the cols ≤ 32 rows of b (leading dimension ldb)
+// into one panel [k][32], scaled by s, zero padded.
+func packBTGeneric(panel, b []float32, cols, k, ldb int, s float32) {
+	if cols < nr {
+		clear(panel[:k*nr])
+	}
+	var rows [nr][]float32 // the panel's rows of b, [k] each
+	for j := 0; j < cols; j++ {
+		rows[j] = b[j*ldb : j*ldb+k]
+	}
+	for l := 0; l < k; l++ {
+		d := (*[nr]float32)(panel[l*nr:])
 		for j := 0; j < cols; j++ {
-			rows[j] = b[(jp*nr+j)*ldb : (jp*nr+j)*ldb+k]
-		}
-		for l := 0; l < k; l++ {
-			d := (*[nr]float32)(panel[l*nr:])
-			for j := 0; j < cols; j++ {
-				d[j] = rows[j][l] * s
-			}
+			d[j] = rows[j][l] * s
 		}
 	}
 }

@@ -187,22 +187,26 @@ func TestMicroKernels(t *testing.T) {
 	})
 }
 
-// TestPackBParallel checks the goroutine-split PackB against packBT.
-func TestPackBParallel(t *testing.T) {
-	r := rand.New(rand.NewPCG(17, 18))
-	n, k, ldb := 301, 900, 903
-	b := randSlice(r, (n-1)*ldb+k)
-	got := PackB(b, n, k, ldb)
-	want := make([]float32, len(got.p))
-	for i := range want {
-		want[i] = float32(math.NaN())
-	}
-	packBT(want, b, n, k, ldb, 1)
-	for i := range want {
-		if got.p[i] != want[i] {
-			t.Fatalf("packed[%d] = %v, want %v", i, got.p[i], want[i])
+// TestPackB checks PackB (goroutine split, vector gathers) against the Go
+// packing loop.
+func TestPackB(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(17, 18))
+		for _, c := range [][3]int{{301, 900, 903}, {64, 1, 1}, {33, 5, 7}, {96, 17, 17}, {1, 3, 3}} {
+			n, k, ldb := c[0], c[1], c[2]
+			b := randSlice(r, (n-1)*ldb+k)
+			got := PackB(b, n, k, ldb)
+			want := make([]float32, len(got.p))
+			for jp := 0; jp*nr < n; jp++ {
+				packBTGeneric(want[jp*k*nr:], b[jp*nr*ldb:], min(nr, n-jp*nr), k, ldb, 1)
+			}
+			for i := range want {
+				if got.p[i] != want[i] {
+					t.Fatalf("n %d k %d ldb %d: packed[%d] = %v, want %v", n, k, ldb, i, got.p[i], want[i])
+				}
+			}
 		}
-	}
+	})
 }
 
 func TestAliased(t *testing.T) {

@@ -1110,3 +1110,52 @@ fma2_loop:
 fma2_done:
 	VZEROUPPER
 	RET
+
+DATA iota16<>+0(SB)/4, $0
+DATA iota16<>+4(SB)/4, $1
+DATA iota16<>+8(SB)/4, $2
+DATA iota16<>+12(SB)/4, $3
+DATA iota16<>+16(SB)/4, $4
+DATA iota16<>+20(SB)/4, $5
+DATA iota16<>+24(SB)/4, $6
+DATA iota16<>+28(SB)/4, $7
+DATA iota16<>+32(SB)/4, $8
+DATA iota16<>+36(SB)/4, $9
+DATA iota16<>+40(SB)/4, $10
+DATA iota16<>+44(SB)/4, $11
+DATA iota16<>+48(SB)/4, $12
+DATA iota16<>+52(SB)/4, $13
+DATA iota16<>+56(SB)/4, $14
+DATA iota16<>+60(SB)/4, $15
+GLOBL iota16<>(SB), RODATA|NOPTR, $64
+
+// func packPanelAVX512(dst, src *float32, k, ldb int)
+// One full 32-row panel: dst[l*32+j] = src[j*ldb+l] for j < 32, l < k,
+// two 16-lane gathers per step (Z0 holds the row offsets j·ldb).
+TEXT ·packPanelAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ k+16(FP), CX
+	MOVQ ldb+24(FP), AX
+	VPBROADCASTD AX, Z1
+	VMOVDQU32 iota16<>(SB), Z0
+	VPMULLD Z1, Z0, Z0
+	SHLQ $6, AX
+	LEAQ (SI)(AX*1), R8
+	TESTQ CX, CX
+	JEQ pp_done
+pp_loop:
+	KXNORW K1, K1, K1
+	VGATHERDPS (SI)(Z0*4), K1, Z2
+	KXNORW K2, K2, K2
+	VGATHERDPS (R8)(Z0*4), K2, Z3
+	VMOVUPS Z2, (DI)
+	VMOVUPS Z3, 64(DI)
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $128, DI
+	DECQ CX
+	JNZ pp_loop
+pp_done:
+	VZEROUPPER
+	RET
