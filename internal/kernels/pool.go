@@ -60,6 +60,7 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
+	threads = min(threads, 1<<16-1) // the worker count shares a word with the call number
 	p := &Pool{
 		threads:  threads,
 		wake:     make([]chan struct{}, threads),
