@@ -58,7 +58,7 @@ attention·v, the output projection, the MLP and the head, as
 /work/shared/bench/vit_configs.py counts them, so GFLOP/s compare with it.
 
 The FMA peak is measured (every thread runs a loop of independent FMAs of
-the widest vector unit the kernels use, best of five) unless --peak-gflops
+the widest vector unit the kernels use, best of three) unless --peak-gflops
 gives it; on a busy machine the measurement is low, so pass the known value
 (e.g. the one /work/shared/bench/fma_peak.c prints) when comparing.`
 
