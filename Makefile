@@ -19,9 +19,9 @@ test:
 test-purego:
 	$(GO) test -short -tags purego ./...
 
-# Go benchmarks of the kernels and the model (GFLOP/s via b.ReportMetric).
+# Go benchmarks: kernels and model (GFLOP/s), the classify pipeline (images/s).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/...
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/... ./cmd/vit
 
 # End-to-end speed of the binary on torchvision-shaped random-weight ViTs.
 bench-cli: build
