@@ -106,7 +106,7 @@ func (j *attJob) panel(ws *workerScratch, bh, qp int, cur *int, vB, qB, st []flo
 	packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld, j.scale)
 	for r0 := 0; r0 < t; r0 += j.mr {
 		mr := min(j.mr, t-r0)
-		microKernel(j.isa, mr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
+		microKernel(j.isa, mr, nr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
 	}
 	softmaxCols32(st, t)
 	// O rows q0+qs .. q0+qs+qn in chunks of at most mr queries
@@ -119,11 +119,11 @@ func (j *attJob) panel(ws *workerScratch, bh, qp int, cur *int, vB, qB, st []flo
 			cols := min(nr, dh-c0)
 			vb := vB[c0*t:]
 			if cols == nr {
-				microKernel(j.isa, qn, t, st[qs:], nr, false, vb, o[c0:], d, nil, 0)
+				microKernel(j.isa, qn, nr, t, st[qs:], nr, false, vb, o[c0:], d, nil, 0)
 				continue
 			}
 			tile := ws.tile[:qn*nr]
-			microKernel(j.isa, qn, t, st[qs:], nr, false, vb, tile, nr, nil, 0)
+			microKernel(j.isa, qn, nr, t, st[qs:], nr, false, vb, tile, nr, nil, 0)
 			for i := 0; i < qn; i++ {
 				copy(o[i*d+c0:i*d+c0+cols], tile[i*nr:i*nr+cols])
 			}

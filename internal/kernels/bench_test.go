@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR.
+// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR;
+// VIT_COPYW=0 reads aliased W micro-panels in place.
 func init() {
 	for _, v := range []struct {
 		env string
@@ -19,6 +20,9 @@ func init() {
 		if x, err := strconv.Atoi(os.Getenv(v.env)); err == nil && x > 0 {
 			*v.p = x
 		}
+	}
+	if os.Getenv("VIT_COPYW") == "0" {
+		copyAliasedW = false
 	}
 }
 
@@ -118,7 +122,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 			for b.Loop() {
 				t0 := time.Now()
 				for j := 0; j < panels; j++ {
-					microKernel(s, mr, kc, a, mr, false, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
+					microKernel(s, mr, nr, kc, a, mr, false, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
 				}
 				best = min(best, time.Since(t0))
 			}
@@ -127,13 +131,15 @@ func BenchmarkMicroKernel(b *testing.B) {
 	}
 }
 
-// BenchmarkPackB times packing one ViT-B fc1 weight [3072, 768] at load.
-func BenchmarkPackB(b *testing.B) {
-	const n, k = 3072, 768
-	w := randSlice(rand.New(rand.NewPCG(1, 1)), n*k)
-	b.SetBytes(n * k * 4)
+// BenchmarkPackX times packing the activations of one ViT-B/16 fc2 call
+// at batch 1 (x [197, 3072]) into token panels.
+func BenchmarkPackX(b *testing.B) {
+	const m, k = 197, 3072
+	x := randSlice(rand.New(rand.NewPCG(1, 1)), m*k)
+	dst := make([]float32, (m+nr-1)/nr*k*nr)
+	b.SetBytes(m * k * 4)
 	for b.Loop() {
-		PackB(w, n, k, k)
+		packBT(dst, x, m, k, k, 1)
 	}
 }
 

@@ -43,15 +43,16 @@ type Pool struct {
 	waiting  atomic.Bool   // the caller sleeps on done
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
-	padA    []float32       // Linear's copy of an A whose stride aliases in L1
+	packX   []float32       // Linear's activations packed into token panels
 	gemm    gemmJob         // the Linear call in progress
 	att     attJob          // the Attention call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
 type workerScratch struct {
-	tile  [mrMax * nr]float32 // C tile for column tails and the accumulate+act case
-	biasT [nr]float32         // bias of a column tail, zero padded
+	tile  [mrMax * nr]float32 // Attention: output tile of a column tail
+	yt    []float32           // Linear: a task's transposed output tiles
+	wcopy []float32           // Linear: a W micro-panel copied to a padded stride
 	att   []float32           // Attention: packed V, one Q panel, scores
 	_     [64]byte            // keeps neighbouring workers' tiles off a shared cache line
 }

@@ -1,79 +1,97 @@
 package kernels
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
+import "sync/atomic"
 
-// Packed, cache-blocked SGEMM behind Linear.
+// Cache-blocked SGEMM behind Linear, with the weights used in place.
 //
-// C [M, N] = A [M, K] · Wᵀ with W [N, K] packed once by PackB into panels of
-// nr = 32 columns of C: panel jp holds W[jp·32 .. jp·32+31][0..K-1] stored
-// K-major ([K][32]), zero padded past N. A is not packed: the micro-kernel
-// broadcasts A(i, l) straight from Mr rows of A (Mr depends on the ISA),
-// which walks Mr sequential streams; a packed copy of A cost 4–7% of the
-// time at M = 197 and bought nothing measurable.
+// y [M, N] = x [M, K] · Wᵀ with W [N, K] row-major as the checkpoint
+// stores it (nn.Linear [out, in]), never copied or packed: the kernel
+// computes the transposed tile yᵀ[j, i] = Σ_k W[j, k]·x[i, k] with W's rows
+// as the broadcast operand "A" (Mr rows read in place, stride K) and the
+// activations x as the streamed operand "B", packed once per call into
+// panels of nr = 32 tokens ([ceil(M/32)][K][32], zero padded past M; M×K
+// values, a 1/N share of the call's work). The micro-kernel writes its
+// Mr×32 tile of yᵀ to a per-worker buffer, bias (one value per W row)
+// added in registers; the epilogue applies the activation to the buffer
+// and transposes it into c, storing or adding (the fused residual).
 //
-// C is cut into tasks: balanced M blocks of at most Mc rows × N blocks of
-// at most Nc columns (narrowed until there are 4 tasks per worker). Workers
-// take tasks in order from an atomic counter, so one slowed by other
-// processes on its core takes fewer. One task (Goto/BLIS order inside):
+// The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
+// 8 or 16 columns wide, so padding costs at most 7 columns of work.
 //
-//	for pc in K, step Kc                  // Mc×Kc of A and Kc×Nc of B stay in L2
-//	  for jr in the task's panels         // Kc×32 of B
-//	    for ir in the task's micro-panels // Mr×Kc of A
-//	      micro-kernel Mr×32, load C unless pc is the first block;
+// yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
+// most Nc tokens (Mc narrowed until there are 4 tasks per worker), taken in
+// order from an atomic counter, so a worker slowed by other processes
+// takes fewer. At batch 1 all tokens form one block, so each W row streams
+// from memory once per call. One task:
+//
+//	for pc in K, step Kc                 // Kc×Nc of packed x stays in L2
+//	  for ir in the task's W micro-panels // Mr×Kc of W in L1 (copied, if its stride aliases)
+//	    for jr in the task's token panels  // Kc×32 of packed x
+//	      micro-kernel Mr×32 into the task's yᵀ buffer, loading it unless pc = 0;
 //	      after the last K block: bias in the kernel
-//	then the activation over the task's block of C, still in L2.
+//	then activation and transposed store of the task's yᵀ block into c.
 
 const (
-	nr    = 32 // columns of a packed panel and of a micro-tile
+	nr    = 32 // tokens in a packed panel of x and columns of a micro-tile
 	mrMax = 14 // largest Mr of any micro-kernel
 )
 
 // Blocking sizes, variables so benchmarks can sweep them (VIT_KC, VIT_MC,
 // VIT_NC). Zen 4 (this project's reference machine) has 32 KiB L1d and
-// 1 MiB L2 per core. A Kc×32 B micro-panel (48 KiB at Kc = 384) streams
-// from L2 at 128 bytes per 24 FMA cycles, far below L2 bandwidth, so Kc is
-// sized for L2, not L1: an A block Mc×Kc (240×384×4 = 360 KiB) and a B block
-// Kc×Nc (384×256×4 = 384 KiB) fit in L2 together. A sweep (single thread,
-// best of 12–30 runs on the ViT shapes) put Kc 384–768 about 3% ahead of
-// 192–256, with Mc and Nc within noise.
+// 1 MiB L2 per core. A Kc×32 panel of packed x (48 KiB at Kc = 384)
+// streams from L2 at 128 bytes per 24 FMA cycles, far below L2 bandwidth,
+// so Kc is sized for L2: the packed x block Kc×Nc (384×256×4 = 384 KiB),
+// the W block Mc×Kc (96×384×4 = 144 KiB) and the yᵀ block Mc×Nc (96 KiB)
+// fit in L2 together, and an Mr×Kc micro-panel of W (18 KiB) in L1.
 var (
 	kcBlock = 384 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
-	mcBlock = 240 // Mc: rows of A per block (rounded down to Mr); 197 rows make one block
-	ncBlock = 256 // Nc: columns of C per block (multiple of nr)
+	mcBlock = 96  // Mc: W rows per task (rounded down to Mr)
+	ncBlock = 256 // Nc: tokens per task (multiple of nr); 197 tokens make one block
 )
 
+// copyAliasedW copies each Mr×Kc micro-panel of W whose row stride
+// crowds an L1 set (see aliased) to a padded buffer before use; a
+// variable for benchmarks (VIT_COPYW=0 turns it off).
+var copyAliasedW = true
+
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
-// packed once into the micro-kernel's panel layout.
+// as Linear uses it: a view of the caller's row-major values, which must
+// stay alive and unchanged while the PackedB is used, possibly stacked
+// from several row blocks (StackB).
 type PackedB struct {
-	N, K int
-	p    []float32 // [ceil(N/32)][K][32] panels, zero padded past N
+	N, K  int
+	parts []wBlock // row blocks, in order
 }
 
-// PackB packs b [n, k] with leading dimension ldb. Large matrices are
-// packed by GOMAXPROCS goroutines, each taking a share of the panels.
+// wBlock is one row block of a PackedB.
+type wBlock struct {
+	w    []float32 // [rows, K] leading dimension ld, in place
+	ld   int
+	rows int
+}
+
+// PackB returns the Linear operand for b [n, k] with leading dimension
+// ldb. It copies nothing: Linear reads the rows of b in place (a memory-
+// mapped checkpoint stays mapped and untouched until the first call).
 func PackB(b []float32, n, k, ldb int) *PackedB {
-	np := (n + nr - 1) / nr
-	w := &PackedB{N: n, K: k, p: make([]float32, np*k*nr)}
-	t := min(runtime.GOMAXPROCS(0), np)
-	if t <= 1 || n*k < 1<<18 {
-		packBT(w.p, b, n, k, ldb, 1)
-		return w
+	if n > 0 && k > 0 {
+		_ = b[(n-1)*ldb+k-1]
 	}
-	var wg sync.WaitGroup
-	for i := 0; i < t; i++ {
-		p0, p1 := split(np, t, i)
-		wg.Go(func() {
-			if p0 < p1 {
-				packBT(w.p[p0*k*nr:], b[p0*nr*ldb:], min(n, p1*nr)-p0*nr, k, ldb, 1)
-			}
-		})
+	return &PackedB{N: n, K: k, parts: []wBlock{{w: b, ld: ldb, rows: n}}}
+}
+
+// StackB returns the operand whose rows are those of ws in order, all with
+// the same K: separate q, k and v weights used as one [3D, D] matrix.
+func StackB(ws ...*PackedB) *PackedB {
+	s := &PackedB{}
+	for i, w := range ws {
+		if i > 0 && w.K != s.K {
+			panic("kernels: StackB of matrices with different K")
+		}
+		s.N, s.K = s.N+w.N, w.K
+		s.parts = append(s.parts, w.parts...)
 	}
-	wg.Wait()
-	return w
+	return s
 }
 
 // packBT packs b [n, k] (leading dimension ldb) into dst
@@ -152,42 +170,50 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 		a: a, lda: lda, w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc,
 	}
 	g.mr = g.isa.mr()
-	g.accAct = accumulate && act != ActNone
-	kc := kcBlock
-	if g.accAct { // y must be formed whole before it is added to c
-		kc = g.k
-	}
-	nk := (g.k + kc - 1) / kc
+	nk := (g.k + kcBlock - 1) / kcBlock
 	g.kc = (g.k + nk - 1) / nk // equal blocks
-	g.mPanels = (m + g.mr - 1) / g.mr
-	g.nPanels = (g.n + nr - 1) / nr
-	if aliased(g.lda, g.mr) {
-		// The Mr rows of A would share a few L1 sets (e.g. K = 3072: every
-		// row 12 KiB apart maps to one set); copy A with a padded stride.
-		g.lda = (g.k+15)&^15 + 16
-		if len(p.padA) < m*g.lda {
-			p.padA = make([]float32, m*g.lda)
+	g.xPanels = (m + nr - 1) / nr
+	for _, b := range w.parts {
+		g.wPanels += (b.rows + g.mr - 1) / g.mr
+	}
+
+	// Pack x into token panels, split among the workers.
+	if need := g.xPanels * g.k * nr; len(p.packX) < need {
+		p.packX = make([]float32, need) // [ceil(m/32)][K][32]
+	}
+	g.x = p.packX
+	g.phase = phasePackX
+	p.run(g.xPanels, g)
+
+	// Tasks: balanced blocks of at most Nc tokens × blocks of at most Mc
+	// W rows, the latter narrowed until there are 4 tasks per worker.
+	t := p.workers()
+	g.nNB = (g.xPanels + ncBlock/nr - 1) / max(1, ncBlock/nr)
+	wpT := max(1, mcBlock/g.mr)
+	for wpT > 1 && g.nNB*((g.wPanels+wpT-1)/wpT) < 4*t {
+		wpT /= 2
+	}
+	g.nMB = (g.wPanels + wpT - 1) / wpT
+	g.tasks = g.nMB * g.nNB
+	g.copyW = false
+	for _, b := range w.parts {
+		g.copyW = g.copyW || copyAliasedW && aliased(b.ld, g.mr)
+	}
+	g.wld = (g.kc+15)&^15 + 16
+	tileLen := ((g.wPanels + g.nMB - 1) / g.nMB) * ((g.xPanels + g.nNB - 1) / g.nNB) * g.mr * nr
+	for i := range p.scratch[:min(t, g.tasks)] {
+		ws := &p.scratch[i]
+		if len(ws.yt) < tileLen {
+			ws.yt = make([]float32, tileLen) // [W micro-panels][token panels][Mr][32]
 		}
-		g.a = p.padA[:m*g.lda]
-		g.src, g.srcLd = a, lda
-		g.phase = phaseCopyA
-		p.run(m, g)
+		if g.copyW && len(ws.wcopy) < g.mr*g.wld {
+			ws.wcopy = make([]float32, g.mr*g.wld) // [Mr][wld]
+		}
 	}
 	g.phase = phaseCompute
-	// Tasks: balanced M blocks of at most Mc rows × N blocks of at most Nc
-	// columns, narrowed until there are 4 tasks per worker, handed out in
-	// order through an atomic counter so a worker slowed by other
-	// processes simply takes fewer.
-	t := p.workers()
-	g.nMB = (g.mPanels + mcBlock/g.mr - 1) / max(1, mcBlock/g.mr)
-	g.ncT = max(1, ncBlock/nr)
-	for g.ncT > 1 && g.nMB*((g.nPanels+g.ncT-1)/g.ncT) < 4*t {
-		g.ncT /= 2
-	}
-	g.tasks = g.nMB * ((g.nPanels + g.ncT - 1) / g.ncT)
 	g.next.Store(0)
 	p.run(min(t, g.tasks), g)
-	g.a, g.src, g.c, g.bias, g.w = nil, nil, nil, nil, nil
+	g.a, g.x, g.c, g.bias, g.w = nil, nil, nil, nil, nil
 }
 
 // aliased reports whether mr rows lda floats apart crowd more than four
@@ -206,7 +232,7 @@ func aliased(lda, mr int) bool {
 
 const (
 	phaseCompute = iota
-	phaseCopyA
+	phasePackX
 )
 
 func linearNoK(m, n int, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
@@ -233,31 +259,29 @@ type gemmJob struct {
 	isa        isa
 	m, n, k    int
 	mr, kc     int
-	mPanels    int
-	nPanels    int
+	xPanels    int // token panels of packed x: ceil(m/32)
+	wPanels    int // W micro-panels: ceil(rows/Mr) summed over W's row blocks
 	phase      int
-	a          []float32 // [m, k] leading dimension lda
+	a          []float32 // [m, k] leading dimension lda: the activations x
 	lda        int
-	src        []float32 // phaseCopyA: the caller's A, leading dimension srcLd
-	srcLd      int
+	x          []float32 // [xPanels][k][32] packed x
 	w          *PackedB
 	bias       []float32 // [n] or nil
 	act        Act
 	accumulate bool
-	accAct     bool      // accumulate with an activation: form y in a tile, then add
 	c          []float32 // [m, n] leading dimension ldc
 	ldc        int
-	nMB        int          // M blocks (balanced, each at most Mc rows)
-	ncT        int          // panels per N block
-	tasks      int          // nMB × N blocks
+	copyW      bool         // copy W micro-panels with an aliasing stride to a padded one
+	wld        int          // that copy's stride
+	nMB        int          // W row blocks (balanced, each at most Mc rows)
+	nNB        int          // token blocks (balanced, each at most Nc tokens)
+	tasks      int          // nMB × nNB
 	next       atomic.Int64 // next task to hand out
 }
 
 func (g *gemmJob) run(w, lo, hi int) {
-	if g.phase == phaseCopyA {
-		for i := lo; i < hi; i++ {
-			copy(g.a[i*g.lda:i*g.lda+g.k], g.src[i*g.srcLd:i*g.srcLd+g.k])
-		}
+	if g.phase == phasePackX {
+		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda, 1)
 		return
 	}
 	ws := &g.p.scratch[w]
@@ -266,82 +290,103 @@ func (g *gemmJob) run(w, lo, hi int) {
 		if t >= g.tasks {
 			return
 		}
-		mb, nb := t%g.nMB, t/g.nMB
-		m0, m1 := split(g.mPanels, g.nMB, mb)
-		n0 := nb * g.ncT
-		g.block(ws, m0, m1, n0, min(n0+g.ncT, g.nPanels))
+		nb, mb := t%g.nNB, t/g.nNB // consecutive tasks share W's block
+		w0, w1 := split(g.wPanels, g.nMB, mb)
+		x0, x1 := split(g.xPanels, g.nNB, nb)
+		g.block(ws, w0, w1, x0, x1)
 	}
 }
 
-// block computes the C micro-tiles of micro-panels [m0, m1) × panels
-// [n0, n1): A's block (≤ Mc×Kc) and B's (Kc × ≤ Nc) stay in L2 while the
-// micro-kernel runs over them.
-func (g *gemmJob) block(ws *workerScratch, m0, m1, n0, n1 int) {
+// width is the micro-kernel width for a panel of cols ≤ 32 tokens.
+func width(cols int) int {
+	switch {
+	case cols <= 8:
+		return 8
+	case cols <= 16:
+		return 16
+	}
+	return nr
+}
+
+// block computes yᵀ for W micro-panels [w0, w1) × token panels [x0, x1)
+// into the worker's buffer, then stores it into c.
+func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
+	nx := x1 - x0
+	tl := g.mr * nr
+	yt := ws.yt[:(w1-w0)*nx*tl] // [w1-w0][nx][Mr][32]
 	for pc := 0; pc < g.k; pc += g.kc {
 		kb := min(g.kc, g.k-pc)
-		first, last := pc == 0, pc+kb == g.k
-		for jr := n0; jr < n1; jr++ {
-			for ir := m0; ir < m1; ir++ {
-				g.tile(ws, ir, jr, pc, kb, first, last)
+		flags := 0
+		if pc > 0 {
+			flags |= kLoad
+		}
+		var bias []float32
+		if pc+kb == g.k && g.bias != nil {
+			flags |= kBias
+		}
+		for ir := w0; ir < w1; ir++ {
+			r0, mr, a, lda := g.panel(ir)
+			a = a[pc:]
+			if g.copyW && nx > 1 && aliased(lda, g.mr) {
+				for i := 0; i < mr; i++ {
+					copy(ws.wcopy[i*g.wld:i*g.wld+kb], a[i*lda:i*lda+kb])
+				}
+				a, lda = ws.wcopy, g.wld
+			}
+			if flags&kBias != 0 {
+				bias = g.bias[r0 : r0+mr]
+			}
+			for jr := x0; jr < x1; jr++ {
+				b := g.x[jr*g.k*nr+pc*nr:]
+				t := yt[((ir-w0)*nx+jr-x0)*tl:]
+				microKernel(g.isa, mr, width(g.m-jr*nr), kb, a, lda, true, b, t, nr, bias, flags)
 			}
 		}
 	}
-	if g.act != ActNone && !g.accAct {
-		// the activation over the finished block, still in L2, in rows of
-		// up to Nc values: long enough calls to hide the latency of the
-		// vector GELU
-		c0, c1 := n0*nr, min(n1*nr, g.n)
-		for i := m0 * g.mr; i < min(m1*g.mr, g.m); i++ {
-			Activate(g.act, g.c[i*g.ldc+c0:i*g.ldc+c1])
+	if g.act != ActNone {
+		// rows past m hold padding or stale values; they are never stored
+		Activate(g.act, yt)
+	}
+	for ir := w0; ir < w1; ir++ {
+		r0, mr, _, _ := g.panel(ir)
+		for jr := x0; jr < x1; jr++ {
+			t := yt[((ir-w0)*nx+jr-x0)*tl:]
+			i0 := jr * nr
+			storeT(t, mr, min(nr, g.m-i0), g.c[i0*g.ldc+r0:], g.ldc, g.accumulate)
 		}
 	}
 }
 
-// tile runs the micro-kernel for micro-panel ir, panel jr and the K block
-// [pc, pc+kb), and the epilogue after the last K block.
-func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) {
-	r0 := ir * g.mr
-	mr := min(g.mr, g.m-r0)
-	c0 := jr * nr
-	cols := min(nr, g.n-c0)
-	a := g.a[r0*g.lda+pc:]
-	b := g.w.p[jr*g.k*nr+pc*nr:]
-	flags := 0
-	if !first || (g.accumulate && !g.accAct) {
-		flags |= kLoad
-	}
-	var bias []float32
-	if last && g.bias != nil {
-		flags |= kBias
-		bias = g.bias[c0:]
-	}
-	c := g.c[r0*g.ldc+c0:]
-	if cols == nr && !g.accAct {
-		microKernel(g.isa, mr, kb, a, g.lda, true, b, c, g.ldc, bias, flags)
-		return
-	}
-	t := ws.tile[:mr*nr] // [mr, 32]
-	if flags&kLoad != 0 {
-		for i := 0; i < mr; i++ {
-			copy(t[i*nr:i*nr+cols], c[i*g.ldc:i*g.ldc+cols])
+// panel returns W micro-panel ir: its first row r0 in W, its row count
+// mr and its rows a (leading dimension lda). Micro-panels do not straddle
+// row blocks.
+func (g *gemmJob) panel(ir int) (r0, mr int, a []float32, lda int) {
+	for _, b := range g.w.parts {
+		np := (b.rows + g.mr - 1) / g.mr
+		if ir < np {
+			i0 := ir * g.mr
+			return r0 + i0, min(g.mr, b.rows-i0), b.w[i0*b.ld:], b.ld
 		}
+		ir -= np
+		r0 += b.rows
 	}
-	if bias != nil {
-		copy(ws.biasT[:cols], bias[:cols])
-		clear(ws.biasT[cols:])
-		bias = ws.biasT[:]
-	}
-	microKernel(g.isa, mr, kb, a, g.lda, true, b, t, nr, bias, flags)
-	for i := 0; i < mr; i++ {
-		ti := t[i*nr : i*nr+cols]
-		ci := c[i*g.ldc : i*g.ldc+cols]
-		if g.accAct {
-			Activate(g.act, ti)
-			for j, v := range ti {
-				ci[j] += v
+	panic("kernels: micro-panel out of range")
+}
+
+// storeT writes the transpose of the tile t [mr][32] (columns < cols) to
+// c [cols, mr] (leading dimension ldc), or adds it if accumulate.
+func storeT(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) {
+	_ = t[(mr-1)*nr+cols-1]
+	for i := 0; i < cols; i++ {
+		ci := c[i*ldc : i*ldc+mr]
+		if accumulate {
+			for j := range ci {
+				ci[j] += t[j*nr+i]
 			}
 		} else {
-			copy(ci, ti)
+			for j := range ci {
+				ci[j] = t[j*nr+i]
+			}
 		}
 	}
 }
@@ -349,7 +394,7 @@ func (g *gemmJob) tile(ws *workerScratch, ir, jr, pc, kb int, first, last bool) 
 // Micro-kernel flags.
 const (
 	kLoad = 1 // add the existing C tile
-	kBias = 2 // add bias[0:32] to every row
+	kBias = 2 // add bias[i] to row i
 )
 
 // isa names a family of micro-kernels.

@@ -1,46 +1,45 @@
 package kernels
 
 // sgemmGeneric is the reference micro-kernel that every assembly kernel
-// must match: for one micro-panel a [kc][lda] (mr ≤ lda values used per
-// step) of packed A and one panel
+// must match: for one micro-panel of A, either mr rows (rows: a[i*lda+l])
+// or packed steps (a[l*lda+i]), and the first w ≤ 32 columns of one panel
 // b [kc][32] of packed B,
 //
-//	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     i < mr, j < 32, l < kc
-//	if flags&kBias != 0 { acc[i][j] += bias[j] }
+//	acc[i][j] = Σ_l a[i*lda+l] · b[l*32+j]     i < mr, j < w, l < kc
+//	if flags&kBias != 0 { acc[i][j] += bias[i] }
 //	if flags&kLoad != 0 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
-func sgemmGeneric(mr, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
+func sgemmGeneric(mr, w, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
 	var acc [mrMax * nr]float32
-	b = b[:kc*nr]
+	b = b[:(kc-1)*nr+w]
 	si, sl := 1, lda // strides of A between rows and between steps
 	if rows {
 		si, sl = lda, 1
 	}
 	for l := 0; l < kc; l++ {
-		bl := (*[nr]float32)(b[l*nr:])
+		bl := b[l*nr : l*nr+w]
 		for i := 0; i < mr; i++ {
 			av := a[i*si+l*sl]
-			row := (*[nr]float32)(acc[i*nr:])
-			for j := range row {
-				row[j] += av * bl[j]
+			row := acc[i*nr : i*nr+w]
+			for j, bv := range bl {
+				row[j] += av * bv
 			}
 		}
 	}
 	for i := 0; i < mr; i++ {
-		row := (*[nr]float32)(acc[i*nr:])
+		row := acc[i*nr : i*nr+w]
 		if flags&kBias != 0 {
-			bb := (*[nr]float32)(bias)
 			for j := range row {
-				row[j] += bb[j]
+				row[j] += bias[i]
 			}
 		}
-		ci := (*[nr]float32)(c[i*ldc:])
+		ci := c[i*ldc : i*ldc+w]
 		if flags&kLoad != 0 {
 			for j := range row {
 				ci[j] += row[j]
 			}
 		} else {
-			*ci = *row
+			copy(ci, row)
 		}
 	}
 }

@@ -6,6 +6,6 @@ package kernels
 var hasAVX2, hasAVX512 bool
 
 // microKernel runs the micro-kernel of family s; see sgemmGeneric.
-func microKernel(s isa, mr, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
-	sgemmGeneric(mr, kc, a, lda, rows, b, c, ldc, bias, flags)
+func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
+	sgemmGeneric(mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
 }

@@ -48,7 +48,7 @@ func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
 	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
 	if k > 0 && k%1024 == 0 {
-		lda = k // rows 4 KiB apart: Linear copies A to a padded stride
+		ldw = k // W rows 4 KiB apart: Linear copies W's micro-panels to a padded stride
 	}
 	aAll := randSlice(r, offA+m*lda+1)
 	a := aAll[offA:]
@@ -72,6 +72,17 @@ func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 		}
 	}
 	pw := PackB(w, n, k, ldw)
+	if n >= 3 && r.IntN(2) == 0 {
+		// W as three separately stored row blocks (q, k, v)
+		n1 := 1 + r.IntN(n-2)
+		n2 := 1 + r.IntN(n-n1-1)
+		var parts []*PackedB
+		for _, rr := range [][2]int{{0, n1}, {n1, n1 + n2}, {n1 + n2, n}} {
+			blk := append([]float32(nil), w[rr[0]*ldw:(rr[1]-1)*ldw+k]...)
+			parts = append(parts, PackB(blk, rr[1]-rr[0], k, ldw))
+		}
+		pw = StackB(parts...)
+	}
 	Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
 	check(name(tc))
 	rtol := 1e-6 * math.Sqrt(float64(k)+1) * 4
@@ -134,10 +145,12 @@ func TestLinearBlocks(t *testing.T) {
 			{2*mcBlock + 3, 97, kcBlock - 1, ActQuickGELU, true, true},
 			{197, 96, 2*kcBlock + 1, ActReLU, true, false},
 			{5, 3*ncBlock + 1, 2 * kcBlock, ActGELUTanh, false, true},
+			{ncBlock + 2*nr + 5, mcBlock + mr + 1, kcBlock + 7, ActGELU, false, true},
 			{2*mr + 3, 70, 1024, ActGELU, true, true},
+			{197, 3*mcBlock + 5, 1024, ActNone, true, true},
 		}
 		if testing.Short() {
-			cases = append(cases[:3], cases[len(cases)-1])
+			cases = append(cases[:3], cases[len(cases)-3:]...)
 		}
 		for _, tc := range cases {
 			checkLinear(t, r, p, tc)
@@ -146,8 +159,10 @@ func TestLinearBlocks(t *testing.T) {
 }
 
 // TestMicroKernels compares every register-tile kernel of every ISA, for
-// every row count it has, A packed and in rows, with and without bias and
-// load, against sgemmGeneric.
+// every row count it has, A packed and in rows, every width (8, 16, 32
+// columns; below 32 only with A in rows), with and without bias and load,
+// against sgemmGeneric, and checks that columns past the width are not
+// written.
 func TestMicroKernels(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		s := currentISA()
@@ -156,28 +171,45 @@ func TestMicroKernels(t *testing.T) {
 		for mr := 1; mr <= maxMr; mr++ {
 			for _, kc := range []int{1, 2, 5, 17, 64} {
 				for _, rows := range []bool{false, true} {
-					for flags := 0; flags < 4; flags++ {
-						lda := mr + r.IntN(3)
-						if rows {
-							lda = kc + r.IntN(3)
+					for _, w := range []int{8, 16, nr} {
+						if w < nr && !rows {
+							continue
 						}
-						alen := (kc-1)*lda + mr
-						if rows {
-							alen = (mr-1)*lda + kc
-						}
-						a := randSlice(r, alen)
-						b := randSlice(r, kc*nr)
-						bias := randSlice(r, nr)
-						ldc := nr + r.IntN(5)
-						c0 := randSlice(r, (mr-1)*ldc+nr)
-						want := append([]float32(nil), c0...)
-						sgemmGeneric(mr, kc, a, lda, rows, b, want, ldc, bias, flags)
-						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
-						microKernel(s, mr, kc, a, lda, rows, b, c, ldc, bias, flags)
-						check(name("micro-kernel ", mr, kc, rows, flags))
-						for i := range c {
-							if !closeTo(float64(c[i]), float64(want[i]), 1e-5, 1e-5) {
-								t.Fatalf("mr %d kc %d rows %v flags %d: c[%d] = %v, want %v", mr, kc, rows, flags, i, c[i], want[i])
+						for flags := 0; flags < 4; flags++ {
+							lda := mr + r.IntN(3)
+							if rows {
+								lda = kc + r.IntN(3)
+							}
+							alen := (kc-1)*lda + mr
+							if rows {
+								alen = (mr-1)*lda + kc
+							}
+							a := randSlice(r, alen)
+							b := randSlice(r, (kc-1)*nr+w)
+							bias := randSlice(r, mr)
+							ldc := nr + r.IntN(5)
+							c0 := randSlice(r, (mr-1)*ldc+w)
+							want := append([]float32(nil), c0...)
+							sgemmGeneric(mr, w, kc, a, lda, rows, b, want, ldc, bias, flags)
+							c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
+							for i := 0; i < mr-1; i++ { // columns past w are guards too
+								for j := w; j < ldc; j++ {
+									c[i*ldc+j] = float32(math.NaN())
+								}
+							}
+							microKernel(s, mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
+							what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " rows ", rows, " flags ", flags)
+							check(what)
+							for i := range c {
+								if i%ldc >= w {
+									if !math.IsNaN(float64(c[i])) {
+										t.Fatalf("%s: c[%d] past the width overwritten", what, i)
+									}
+									continue
+								}
+								if !closeTo(float64(c[i]), float64(want[i]), 1e-5, 1e-5) {
+									t.Fatalf("%s: c[%d] = %v, want %v", what, i, c[i], want[i])
+								}
 							}
 						}
 					}
@@ -187,22 +219,24 @@ func TestMicroKernels(t *testing.T) {
 	})
 }
 
-// TestPackB checks PackB (goroutine split, vector gathers) against the Go
-// packing loop.
-func TestPackB(t *testing.T) {
+// TestPackX checks the packing of activations into token panels (vector
+// gathers for full panels) against the Go packing loop.
+func TestPackX(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(17, 18))
 		for _, c := range [][3]int{{301, 900, 903}, {64, 1, 1}, {33, 5, 7}, {96, 17, 17}, {1, 3, 3}} {
 			n, k, ldb := c[0], c[1], c[2]
 			b := randSlice(r, (n-1)*ldb+k)
-			got := PackB(b, n, k, ldb)
-			want := make([]float32, len(got.p))
+			np := (n + nr - 1) / nr
+			got := randSlice(r, np*k*nr) // stale values must be overwritten
+			packBT(got, b, n, k, ldb, 1)
+			want := make([]float32, np*k*nr)
 			for jp := 0; jp*nr < n; jp++ {
 				packBTGeneric(want[jp*k*nr:], b[jp*nr*ldb:], min(nr, n-jp*nr), k, ldb, 1)
 			}
 			for i := range want {
-				if got.p[i] != want[i] {
-					t.Fatalf("n %d k %d ldb %d: packed[%d] = %v, want %v", n, k, ldb, i, got.p[i], want[i])
+				if got[i] != want[i] {
+					t.Fatalf("n %d k %d ldb %d: packed[%d] = %v, want %v", n, k, ldb, i, got[i], want[i])
 				}
 			}
 		}

@@ -5,16 +5,17 @@
 //	go run . > ../sgemm_amd64.s
 //
 // Each kernel computes, for one mr-row micro-panel of A and one packed
-// panel of B,
+// panel of B (row stride 32 values, 128 bytes),
 //
 //	acc[i][j] = Σ_l a[l*lda+i] · b[l*32+j]     l < kc, i < mr   (…x<mr>: packed A)
 //	acc[i][j] = Σ_l a[i*lda+l] · b[l*32+j]                      (…Rows<mr>: A in rows)
-//	if flags&2 { acc[i][j] += bias[j] }
+//	if flags&2 { acc[i][j] += bias[i] }
 //	if flags&1 { acc[i][j] += c[i*ldc+j] }
 //	c[i*ldc+j] = acc[i][j]
 //
-// over j < 32 (AVX-512) or j < 16 (AVX2; called twice per 32-wide panel,
-// the panel's row stride stays 128 bytes).
+// over j < w, the kernel's width: 32 (AVX-512), 16 (AVX-512 …R16 and
+// AVX2; the AVX2 kernels run twice per 32-wide panel) or 8 (…Rows8,
+// AVX2+FMA, for the last few columns of a panel on either ISA).
 package main
 
 import (
@@ -42,21 +43,26 @@ func main() {
 	p("//   R10 current C row, BX bias, AX flags")
 	p("//   A in rows (…Rows kernels): R9 = lda, R10 = 3·lda in bytes; rows 0-3 at")
 	p("//   SI, 4-7 at R12, 8-11 at R13, 12-13 at R11, each plus 0, R9, 2·R9, R10")
+	p("// AVX-512 16 columns (…R16, A in rows): row i in Z(i), B in Z28.")
 	p("//")
 	p("// AVX2 register plan (mr ≤ 6 rows × 16 columns):")
 	p("//   Y0..Y11   accumulators, row i in Y(2i) (columns 0-7) and Y(2i+1) (8-15)")
 	p("//   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)")
 	p("//   Y14, Y15  A(i, l) broadcast")
+	p("// 8 columns (…Rows8, mr ≤ 14, A in rows): row i in Y(i), B in Y14, A(i, l) in Y15.")
 	p("//")
-	p("// Both prefetch packed B 8 steps (1 KiB) ahead; the loop is not unrolled")
-	p("// (3 integer ops against 2·mr FMAs per step).")
+	p("// The bias (flags&2) is one value per row, broadcast. All prefetch packed")
+	p("// B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops")
+	p("// against mr to 2·mr FMAs per step).")
 	for mr := 1; mr <= 14; mr++ {
-		gen512(mr, false)
-		gen512(mr, true)
+		gen(kspec{name: kname("AVX512", mr, false), reg: "Z", vb: 64, nv: 2, mr: mr, rows: false, b: []int{28, 29}, bc: [2]int{30, 31}})
+		gen(kspec{name: kname("AVX512", mr, true), reg: "Z", vb: 64, nv: 2, mr: mr, rows: true, b: []int{28, 29}, bc: [2]int{30, 31}})
+		gen(kspec{name: fmt.Sprintf("sgemmAVX512R16x%d", mr), reg: "Z", vb: 64, nv: 1, mr: mr, rows: true, b: []int{28}, bc: [2]int{30, 31}})
+		gen(kspec{name: fmt.Sprintf("sgemmRows8x%d", mr), reg: "Y", vb: 32, nv: 1, mr: mr, rows: true, b: []int{14}, bc: [2]int{15, 15}})
 	}
 	for mr := 1; mr <= 6; mr++ {
-		genAVX2(mr, false)
-		genAVX2(mr, true)
+		gen(kspec{name: kname("AVX2", mr, false), reg: "Y", vb: 32, nv: 2, mr: mr, rows: false, b: []int{12, 13}, bc: [2]int{14, 15}})
+		gen(kspec{name: kname("AVX2", mr, true), reg: "Y", vb: 32, nv: 2, mr: mr, rows: true, b: []int{12, 13}, bc: [2]int{14, 15}})
 	}
 	os.Stdout.WriteString(out.String())
 }
@@ -119,95 +125,54 @@ func kname(isa string, mr int, rows bool) string {
 	return fmt.Sprintf("sgemm%sx%d", isa, mr)
 }
 
-func gen512(mr int, rows bool) {
-	name := kname("AVX512", mr, rows)
-	header(name)
-	if rows {
-		rowsSetup(mr)
-	}
-	for i := 0; i < 2*mr; i++ {
-		p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
-	}
-	p("\tTESTQ CX, CX")
-	p("\tJEQ %s_store", name)
-	p("%s_loop:", name)
-	p("\tVMOVUPS (DI), Z28")
-	p("\tVMOVUPS 64(DI), Z29")
-	p("\tPREFETCHT0 1024(DI)")
-	p("\tPREFETCHT0 1088(DI)")
-	for i := 0; i < mr; i++ {
-		bc := 30 + i%2
-		p("\tVBROADCASTSS %s, Z%d", aAddr(i, rows), bc)
-		p("\tVFMADD231PS Z28, Z%d, Z%d", bc, 2*i)
-		p("\tVFMADD231PS Z29, Z%d, Z%d", bc, 2*i+1)
-	}
-	p("\tADDQ $128, DI")
-	if rows {
-		rowsStep(mr)
-	} else {
-		p("\tADDQ R9, SI")
-	}
-	p("\tDECQ CX")
-	p("\tJNZ %s_loop", name)
-	p("%s_store:", name)
-	p("\tTESTQ $2, AX")
-	p("\tJEQ %s_nobias", name)
-	p("\tVMOVUPS (BX), Z28")
-	p("\tVMOVUPS 64(BX), Z29")
-	for i := 0; i < mr; i++ {
-		p("\tVADDPS Z28, Z%d, Z%d", 2*i, 2*i)
-		p("\tVADDPS Z29, Z%d, Z%d", 2*i+1, 2*i+1)
-	}
-	p("%s_nobias:", name)
-	p("\tMOVQ DX, R10")
-	p("\tTESTQ $1, AX")
-	p("\tJEQ %s_noload", name)
-	for i := 0; i < mr; i++ {
-		p("\tVADDPS (R10), Z%d, Z%d", 2*i, 2*i)
-		p("\tVADDPS 64(R10), Z%d, Z%d", 2*i+1, 2*i+1)
-		p("\tVMOVUPS Z%d, (R10)", 2*i)
-		p("\tVMOVUPS Z%d, 64(R10)", 2*i+1)
-		if i < mr-1 {
-			p("\tADDQ R8, R10")
-		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
-	p("%s_noload:", name)
-	for i := 0; i < mr; i++ {
-		p("\tVMOVUPS Z%d, (R10)", 2*i)
-		p("\tVMOVUPS Z%d, 64(R10)", 2*i+1)
-		if i < mr-1 {
-			p("\tADDQ R8, R10")
-		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
+// kspec describes one kernel: mr rows of nv vector registers (reg "Z" or
+// "Y", vb bytes each) of accumulators, B loaded into registers b, A
+// broadcast into bc (alternating between rows).
+type kspec struct {
+	name string
+	reg  string
+	vb   int
+	nv   int
+	mr   int
+	rows bool
+	b    []int
+	bc   [2]int
 }
 
-func genAVX2(mr int, rows bool) {
-	name := kname("AVX2", mr, rows)
+func gen(k kspec) {
+	name, mr, nv := k.name, k.mr, k.nv
+	r := func(n int) string { return fmt.Sprintf("%s%d", k.reg, n) }
+	acc := func(i, v int) string { return r(nv*i + v) }
 	header(name)
-	if rows {
+	if k.rows {
 		rowsSetup(mr)
 	}
-	for i := 0; i < 2*mr; i++ {
-		p("\tVXORPS Y%d, Y%d, Y%d", i, i, i)
+	for i := 0; i < nv*mr; i++ {
+		if k.reg == "Z" {
+			p("\tVPXORD %s, %s, %s", r(i), r(i), r(i))
+		} else {
+			p("\tVXORPS %s, %s, %s", r(i), r(i), r(i))
+		}
 	}
 	p("\tTESTQ CX, CX")
 	p("\tJEQ %s_store", name)
 	p("%s_loop:", name)
-	p("\tVMOVUPS (DI), Y12")
-	p("\tVMOVUPS 32(DI), Y13")
+	for v := 0; v < nv; v++ {
+		p("\tVMOVUPS %d(DI), %s", v*k.vb, r(k.b[v]))
+	}
 	p("\tPREFETCHT0 1024(DI)")
+	if nv*k.vb > 64 {
+		p("\tPREFETCHT0 1088(DI)")
+	}
 	for i := 0; i < mr; i++ {
-		bc := 14 + i%2
-		p("\tVBROADCASTSS %s, Y%d", aAddr(i, rows), bc)
-		p("\tVFMADD231PS Y12, Y%d, Y%d", bc, 2*i)
-		p("\tVFMADD231PS Y13, Y%d, Y%d", bc, 2*i+1)
+		bc := r(k.bc[i%2])
+		p("\tVBROADCASTSS %s, %s", aAddr(i, k.rows), bc)
+		for v := 0; v < nv; v++ {
+			p("\tVFMADD231PS %s, %s, %s", r(k.b[v]), bc, acc(i, v))
+		}
 	}
 	p("\tADDQ $128, DI")
-	if rows {
+	if k.rows {
 		rowsStep(mr)
 	} else {
 		p("\tADDQ R9, SI")
@@ -217,21 +182,22 @@ func genAVX2(mr int, rows bool) {
 	p("%s_store:", name)
 	p("\tTESTQ $2, AX")
 	p("\tJEQ %s_nobias", name)
-	p("\tVMOVUPS (BX), Y12")
-	p("\tVMOVUPS 32(BX), Y13")
 	for i := 0; i < mr; i++ {
-		p("\tVADDPS Y12, Y%d, Y%d", 2*i, 2*i)
-		p("\tVADDPS Y13, Y%d, Y%d", 2*i+1, 2*i+1)
+		bb := r(k.b[0])
+		p("\tVBROADCASTSS %d(BX), %s", 4*i, bb)
+		for v := 0; v < nv; v++ {
+			p("\tVADDPS %s, %s, %s", bb, acc(i, v), acc(i, v))
+		}
 	}
 	p("%s_nobias:", name)
 	p("\tMOVQ DX, R10")
 	p("\tTESTQ $1, AX")
 	p("\tJEQ %s_noload", name)
 	for i := 0; i < mr; i++ {
-		p("\tVADDPS (R10), Y%d, Y%d", 2*i, 2*i)
-		p("\tVADDPS 32(R10), Y%d, Y%d", 2*i+1, 2*i+1)
-		p("\tVMOVUPS Y%d, (R10)", 2*i)
-		p("\tVMOVUPS Y%d, 32(R10)", 2*i+1)
+		for v := 0; v < nv; v++ {
+			p("\tVADDPS %d(R10), %s, %s", v*k.vb, acc(i, v), acc(i, v))
+			p("\tVMOVUPS %s, %d(R10)", acc(i, v), v*k.vb)
+		}
 		if i < mr-1 {
 			p("\tADDQ R8, R10")
 		}
@@ -240,8 +206,9 @@ func genAVX2(mr int, rows bool) {
 	p("\tRET")
 	p("%s_noload:", name)
 	for i := 0; i < mr; i++ {
-		p("\tVMOVUPS Y%d, (R10)", 2*i)
-		p("\tVMOVUPS Y%d, 32(R10)", 2*i+1)
+		for v := 0; v < nv; v++ {
+			p("\tVMOVUPS %s, %d(R10)", acc(i, v), v*k.vb)
+		}
 		if i < mr-1 {
 			p("\tADDQ R8, R10")
 		}
