@@ -16,11 +16,15 @@
 // byte length, tensors tiling the data section with no gap or overlap).
 // The layout is detected from the keys (layout.go has one key table per
 // layout) and every tensor is bound to exactly one parameter with its exact
-// shape, or Load fails naming the key and both shapes. Each tensor is then
-// converted to float32 once: vectors into owned slices, matrices straight
-// into the kernels' packed panels (kernels.PackB), after which the
-// tensor's mapped pages are dropped from the resident set and, at the end,
-// the file is unmapped. The Model holds no reference to the file.
+// shape, or Load fails naming the key and both shapes. Matrices stored as
+// aligned little-endian F32 are then used in place in the mapping
+// (kernels.PackB only wraps them; Hugging Face's separate q, k, v weights
+// become one operand with kernels.StackB), so opening reads the headers
+// and the small tensors and no other page of the file. F16, BF16 and
+// unaligned matrices are converted to float32 once, and vectors, tokens and
+// position embeddings copied; the pages of what was copied are dropped
+// from the resident set. The file stays mapped until Close, after which
+// Forward returns an error.
 //
 // Config carries every field that changes the math: dimensions, the MLP
 // activation (HF hidden_act: gelu is the exact erf GELU; gelu_new,

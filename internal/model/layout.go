@@ -13,11 +13,11 @@ import (
 // bound to the checkpoint tensors that hold it (several stacked along rows
 // for q|k|v) until it is materialized.
 type param struct {
-	name   string      // canonical name, for errors
-	shape  []int       // canonical shape: [rows, cols] for matrices, [n] for vectors
-	parts  []*stTensor // row blocks, in order; nil parts for Random
-	data   []float32   // materialized values (nil after packing unless kept)
-	packed *kernels.PackedB
+	name   string           // canonical name, for errors
+	shape  []int            // canonical shape: [rows, cols] for matrices, [n] for vectors
+	parts  []*stTensor      // row blocks, in order; nil parts for Random
+	data   []float32        // values [shape...]: in the mapped file or owned; nil for a matrix in parts unless kept
+	packed *kernels.PackedB // a matrix as the Linear operand (its rows in place)
 }
 
 func (p *param) numel() int {

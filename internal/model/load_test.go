@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unsafe"
 )
 
 // fixtureEntries reads a fixture checkpoint back as F32 entries, sorted.
@@ -276,4 +277,34 @@ func FuzzConfig(f *testing.F) {
 			m.Close()
 		}
 	})
+}
+
+// TestWeightsInPlace checks that aligned F32 matrices are read in place
+// from the mapped file (Load copies none of them) and that Close unmaps it.
+func TestWeightsInPlace(t *testing.T) {
+	m, err := load(filepath.Join(fixtures, "hf-vit-tiny"), nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.ck.files[0]
+	lo, hi := uintptrOf(f.data), uintptrOf(f.data)+uintptr(len(f.data))
+	inFile := func(p *param) bool {
+		a := uintptr(unsafe.Pointer(unsafe.SliceData(p.data)))
+		return a >= lo && a < hi
+	}
+	b := &m.w.Blocks[0]
+	for _, p := range []*param{m.w.Patch.W, b.Attn.ProjW, b.MLP.FC1W, b.MLP.FC2W, m.w.Head.W} {
+		if f.mapped && !inFile(p) {
+			t.Errorf("%s: copied, want it in place in the mapped file", p.name)
+		}
+	}
+	if b.Attn.QKVW.data != nil {
+		t.Errorf("q|k|v rows concatenated without keepRaw")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if m.ck != nil || f.data != nil {
+		t.Error("Close left the checkpoint mapped")
+	}
 }

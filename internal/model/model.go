@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/preprocess"
@@ -22,7 +20,7 @@ type Options struct {
 
 // loadOpts are the knobs tests use.
 type loadOpts struct {
-	keepRaw    bool // keep the float32 values of packed matrices (for the reference forward)
+	keepRaw    bool // also concatenate matrices stored in parts (for the reference forward)
 	skipRecipe bool // do not parse the preprocessing recipe
 }
 
@@ -32,6 +30,7 @@ type Model struct {
 	Recipe preprocess.Recipe
 
 	w      *weights
+	ck     *checkpoint // the mapped files the weights point into (nil for Random)
 	params int64
 	pool   *kernels.Pool
 	pos    map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
@@ -40,8 +39,9 @@ type Model struct {
 
 // Load opens a model directory: config.json, model.safetensors (or the
 // shards of model.safetensors.index.json) and, when present,
-// preprocessor_config.json. The safetensors files are memory-mapped while
-// their tensors are converted and packed, then unmapped.
+// preprocessor_config.json. The safetensors files are memory-mapped and
+// stay mapped until Close: F32 weights are used in place, so opening reads
+// only the headers and the small tensors.
 func Load(dir string, opt Options) (*Model, error) {
 	return load(dir, nil, opt, loadOpts{})
 }
@@ -78,7 +78,12 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer ck.close()
+	keep := false // set once the Model owns ck
+	defer func() {
+		if !keep {
+			ck.close()
+		}
+	}()
 	has := func(k string) bool { _, ok := ck.byName[k]; return ok }
 	layout := detectLayout(has)
 	if layout == "" {
@@ -116,7 +121,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	if err := bind(ck, &cfg, w); err != nil {
 		return nil, err
 	}
-	m := &Model{Config: cfg, w: w}
+	m := &Model{Config: cfg, w: w, ck: ck}
 	if !lo.skipRecipe {
 		if m.Recipe, err = loadRecipe(fsys, join, &cfg, &cj); err != nil {
 			return nil, err
@@ -124,6 +129,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	}
 	m.pool = kernels.NewPool(opt.Threads)
 	m.materialize(lo.keepRaw)
+	keep = true
 	return m, nil
 }
 
@@ -151,7 +157,7 @@ func loadRecipe(fsys fs.FS, join func(string) string, c *Config, cj *configJSON)
 	return preprocess.DefaultHF(cj.ModelType, c.ImageSize, c.Channels), nil
 }
 
-// isMatrix reports whether p is multiplied by activations (and so packed).
+// isMatrix reports whether p is multiplied by activations (a Linear weight).
 func (w *weights) isMatrix(p *param) bool {
 	if p == w.Pos {
 		return false
@@ -159,56 +165,46 @@ func (w *weights) isMatrix(p *param) bool {
 	return len(p.shape) == 2
 }
 
-// materialize converts every bound tensor to float32 once. Matrices are
-// packed for the GEMM kernel straight from the mapped file when it holds
-// aligned little-endian F32, else through a per-worker scratch buffer; the
-// float32 copy is kept only if keepRaw. Each tensor's mapped pages are
-// dropped from the resident set as soon as it is converted.
+// materialize binds every parameter to float32 values. A matrix stored as
+// aligned little-endian F32 is used in place in the mapped file (no page
+// is touched until Forward reads it); other matrices (F16, BF16,
+// unaligned) are converted once into owned memory. Matrices split over
+// several tensors (Hugging Face's q, k, v) stay separate row blocks of one
+// kernels operand; their rows are concatenated into p.data only if
+// keepRaw (the reference forward needs them). Vectors, tokens and
+// position embeddings (a small share of the file) are always copied.
 func (m *Model) materialize(keepRaw bool) {
-	ps := m.w.all()
-	for _, p := range ps {
+	for _, p := range m.w.all() {
 		m.params += int64(p.numel())
-	}
-	// Largest first, so the workers finish together.
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].numel() > ps[j].numel() })
-	jobs := make(chan *param)
-	var wg sync.WaitGroup
-	for range max(1, min(m.pool.Threads(), len(ps))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var scratch []float32 // [max numel] reused
-			for p := range jobs {
-				n := p.numel()
-				switch {
-				case !m.w.isMatrix(p) || keepRaw:
-					p.data = make([]float32, n) // [numel]
-					p.fill(p.data)
-					if m.w.isMatrix(p) {
-						p.packed = kernels.PackB(p.data, p.shape[0], p.shape[1], p.shape[1])
-					}
-				default:
-					src := p.view()
-					if src == nil {
-						if cap(scratch) < n {
-							scratch = make([]float32, n)
-						}
-						src = scratch[:n]
-						p.fill(src)
-					}
-					p.packed = kernels.PackB(src, p.shape[0], p.shape[1], p.shape[1])
-				}
-				for _, t := range p.parts {
-					t.file.release(t)
-				}
+		if !m.w.isMatrix(p) {
+			p.data = make([]float32, p.numel()) // [numel]
+			p.fill(p.data)
+			p.release()
+			continue
+		}
+		cols := p.shape[1]
+		blocks := make([]*kernels.PackedB, len(p.parts))
+		for i, t := range p.parts {
+			v := f32View(t.file.bytes(t))
+			if t.dtype != dtF32 || v == nil {
+				v = make([]float32, t.numel()) // [rows, cols]
+				decode(v, t.file.bytes(t), t.dtype)
+				t.file.release(t)
 			}
-		}()
+			blocks[i] = kernels.PackB(v, len(v)/cols, cols, cols)
+			if len(p.parts) == 1 {
+				p.data = v
+			}
+		}
+		p.packed = blocks[0]
+		if len(blocks) > 1 {
+			p.packed = kernels.StackB(blocks...)
+			if keepRaw {
+				p.data = make([]float32, p.numel()) // [rows, cols]
+				p.fill(p.data)
+			}
+		}
 	}
-	for _, p := range ps {
-		jobs <- p
-	}
-	close(jobs)
-	wg.Wait()
 }
 
 // fill decodes p's checkpoint tensors, stacked along rows, into dst [numel].
@@ -221,14 +217,12 @@ func (p *param) fill(dst []float32) {
 	}
 }
 
-// view returns p's values in place in the mapped file, when p is one
-// aligned F32 tensor on a little-endian host; else nil.
-func (p *param) view() []float32 {
-	if len(p.parts) != 1 || p.parts[0].dtype != dtF32 {
-		return nil
+// release drops the mapped pages of p's tensors from the resident set
+// once they have been copied.
+func (p *param) release() {
+	for _, t := range p.parts {
+		t.file.release(t)
 	}
-	t := p.parts[0]
-	return f32View(t.file.bytes(t))
 }
 
 // Params returns the number of parameters (as torch's sum of numel).
@@ -254,13 +248,19 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 	return 2 * macs
 }
 
-// Close releases the workers. The checkpoint was unmapped by Load.
+// Close releases the workers and unmaps the checkpoint; Forward then
+// returns an error.
 func (m *Model) Close() error {
 	if m.pool != nil {
 		m.pool.Close()
 		m.pool = nil
 	}
-	return nil
+	var err error
+	if m.ck != nil {
+		err = m.ck.close()
+		m.ck = nil
+	}
+	return err
 }
 
 var errClosed = errors.New("forward: model is closed")

@@ -51,10 +51,10 @@ func randomConfig(name string) (Config, error) {
 // weights drawn from seed: matrices, tokens and position embeddings with
 // standard deviation 0.02, LayerNorm gains near 1. For benchmarks and tests.
 func Random(name string, seed int64, opt Options) (*Model, error) {
-	return random(name, seed, opt, false)
+	return random(name, seed, opt)
 }
 
-func random(name string, seed int64, opt Options, keepRaw bool) (*Model, error) {
+func random(name string, seed int64, opt Options) (*Model, error) {
 	cfg, err := randomConfig(name)
 	if err != nil {
 		return nil, err
@@ -77,9 +77,6 @@ func random(name string, seed int64, opt Options, keepRaw bool) (*Model, error) 
 		}
 		if w.isMatrix(p) {
 			p.packed = kernels.PackB(v, p.shape[0], p.shape[1], p.shape[1])
-			if !keepRaw {
-				continue
-			}
 		}
 		p.data = v
 	}

@@ -45,7 +45,7 @@ func TestFLOPsParams(t *testing.T) {
 // TestRandomFastMatchesReference runs the smallest named model on a small
 // grid (resampled position embeddings) through both paths.
 func TestRandomFastMatchesReference(t *testing.T) {
-	m, err := random("vit-ti16", 7, Options{Threads: 2}, true)
+	m, err := random("vit-ti16", 7, Options{Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,16 +7,16 @@ import (
 
 // This file is the specification of the forward pass: plain loops,
 // float64 accumulation, one image at a time, no kernels. Tests compare the
-// fast path (forward.go) and PyTorch with it. It needs the raw weights
-// (load with keepRaw).
+// fast path (forward.go) and PyTorch with it. Matrices stored in parts
+// (Hugging Face q, k, v) need load with keepRaw.
 
 // referenceForward returns the residual stream after every block
 // ([layers][B·T·D]) and the logits [B, L].
 func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32, []float32, error) {
 	c := &m.Config
 	w := m.w
-	if w.Patch.W.data == nil {
-		return nil, nil, errors.New("reference forward needs the raw weights")
+	if len(w.Blocks) > 0 && w.Blocks[0].Attn.QKVW.data == nil {
+		return nil, nil, errors.New("reference forward needs the q|k|v rows concatenated (load with keepRaw)")
 	}
 	if err := c.checkInput(patches, b, gh, gw, make([]float32, b*c.NumClasses)); err != nil {
 		return nil, nil, err
