@@ -40,7 +40,7 @@ type Pool struct {
 	call     atomic.Uint64 // call number << 16 | workers taking part (0: stop)
 	pending  atomic.Int32  // workers still running the current call
 	sleeping []atomic.Bool // [threads] worker w sleeps on wake[w]
-	waiting  atomic.Bool   // the caller sleeps on done
+	waiting  atomic.Uint64 // number of the call whose caller sleeps on done, or 0
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packX   []float32       // Linear's activations packed into token panels
@@ -95,6 +95,11 @@ func (p *Pool) worker(w int) {
 				<-p.wake[w] // the caller saw us asleep and sends a token
 				c = p.call.Load()
 			}
+			if c>>16 == last {
+				// A token without a new call (left by an earlier call's
+				// wake-up race): never run a call twice, look again.
+				continue
+			}
 		}
 		last = c >> 16
 		active := int(c & 0xffff)
@@ -106,7 +111,10 @@ func (p *Pool) worker(w int) {
 		}
 		lo, hi := split(p.n, active, w)
 		p.cur.run(w, lo, hi)
-		if p.pending.Add(-1) == 0 && p.waiting.Swap(false) {
+		// Only the caller of this very call may be woken: a worker that
+		// finished the previous call may get here after its caller saw
+		// pending reach 0, returned and started waiting on the next one.
+		if p.pending.Add(-1) == 0 && p.waiting.CompareAndSwap(last, 0) {
 			p.done <- struct{}{}
 		}
 	}
@@ -175,7 +183,8 @@ func (p *Pool) run(n int, j job) {
 	}
 	p.cur, p.n, p.active = j, n, t
 	p.pending.Store(int32(t - 1))
-	p.call.Store((p.call.Load()>>16+1)<<16 | uint64(t))
+	call := p.call.Load()>>16 + 1
+	p.call.Store(call<<16 | uint64(t))
 	for w := 1; w < t; w++ {
 		if p.sleeping[w].Swap(false) {
 			p.wake[w] <- struct{}{}
@@ -187,8 +196,8 @@ func (p *Pool) run(n int, j job) {
 		runtime.Gosched()
 	}
 	if p.pending.Load() != 0 {
-		p.waiting.Store(true)
-		if p.pending.Load() != 0 || !p.waiting.Swap(false) {
+		p.waiting.Store(call)
+		if p.pending.Load() != 0 || !p.waiting.CompareAndSwap(call, 0) {
 			<-p.done // the last worker saw us waiting and sends a token
 		}
 	}
