@@ -219,8 +219,8 @@ func TestMicroKernels(t *testing.T) {
 	})
 }
 
-// TestPackX checks the packing of activations into token panels (vector
-// gathers for full panels) against the Go packing loop.
+// TestPackX checks the packing of activations into token panels against
+// the plain definition.
 func TestPackX(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(17, 18))
@@ -231,8 +231,10 @@ func TestPackX(t *testing.T) {
 			got := randSlice(r, np*k*nr) // stale values must be overwritten
 			packBT(got, b, n, k, ldb, 1)
 			want := make([]float32, np*k*nr)
-			for jp := 0; jp*nr < n; jp++ {
-				packBTGeneric(want[jp*k*nr:], b[jp*nr*ldb:], min(nr, n-jp*nr), k, ldb, 1)
+			for j := 0; j < n; j++ {
+				for l := 0; l < k; l++ {
+					want[j/nr*k*nr+l*nr+j%nr] = b[j*ldb+l]
+				}
 			}
 			for i := range want {
 				if got[i] != want[i] {

@@ -245,21 +245,3 @@ func fmaRounds(n int) float64 {
 	}
 	return 0
 }
-
-// packPanelAVX512 packs one full panel of 32 rows of b (leading dimension
-// ldb, starting at src) K-major:
-//
-//	for l < k { for j < 32 { dst[l*32+j] = src[j*ldb+l] } }
-//
-//go:noescape
-func packPanelAVX512(dst, src *float32, k, ldb int)
-
-// packPanelFast packs a full 32-row panel with gathers if it can.
-func packPanelFast(dst, src []float32, k, ldb int) bool {
-	if !hasAVX512 || k == 0 || 31*ldb >= 1<<31/4-k {
-		return false
-	}
-	_, _ = dst[k*nr-1], src[31*ldb+k-1]
-	packPanelAVX512(&dst[0], &src[0], k, ldb)
-	return true
-}

@@ -11,5 +11,3 @@ func softmaxCols32(s []float32, rows int) { softmaxCols32Generic(s, rows) }
 func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool { return false }
 
 func fmaRounds(n int) float64 { return 0 }
-
-func packPanelFast(dst, src []float32, k, ldb int) bool { return false }
