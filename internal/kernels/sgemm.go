@@ -348,12 +348,15 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 		// rows past m hold padding or stale values; they are never stored
 		Activate(g.act, yt)
 	}
-	for ir := w0; ir < w1; ir++ {
-		r0, mr, _, _ := g.panel(ir)
-		for jr := x0; jr < x1; jr++ {
+	// Transposed store, one token row at a time: each row of c gets the
+	// task's W rows as one contiguous run (whole cache lines).
+	for jr := x0; jr < x1; jr++ {
+		i0 := jr * nr
+		cols := min(nr, g.m-i0)
+		for ir := w0; ir < w1; ir++ {
+			r0, mr, _, _ := g.panel(ir)
 			t := yt[((ir-w0)*nx+jr-x0)*tl:]
-			i0 := jr * nr
-			storeT(t, mr, min(nr, g.m-i0), g.c[i0*g.ldc+r0:], g.ldc, g.accumulate)
+			storeT(t, mr, cols, g.c[i0*g.ldc+r0:], g.ldc, g.accumulate)
 		}
 	}
 }
@@ -377,6 +380,9 @@ func (g *gemmJob) panel(ir int) (r0, mr int, a []float32, lda int) {
 // storeT writes the transpose of the tile t [mr][32] (columns < cols) to
 // c [cols, mr] (leading dimension ldc), or adds it if accumulate.
 func storeT(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) {
+	if storeTFast(t, mr, cols, c, ldc, accumulate) {
+		return
+	}
 	_ = t[(mr-1)*nr+cols-1]
 	for i := 0; i < cols; i++ {
 		ci := c[i*ldc : i*ldc+mr]

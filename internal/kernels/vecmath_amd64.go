@@ -245,3 +245,34 @@ func fmaRounds(n int) float64 {
 	}
 	return 0
 }
+
+// storeTAVX512 writes the transpose of a tile t [mr][32] (mr ≤ 16) to
+// c [cols, mr] (leading dimension ldc), adding if acc != 0:
+//
+//	for i < cols { for j < mr { c[i*ldc+j] (+)= t[j*32+i] } }
+//
+// idx holds the gather offsets j·32 (j < 16).
+//
+//go:noescape
+func storeTAVX512(t *float32, idx *int32, mr, cols int, c *float32, ldc int, acc int)
+
+var storeIdx = func() (x [16]int32) {
+	for j := range x {
+		x[j] = int32(j * nr)
+	}
+	return
+}()
+
+// storeTFast runs storeTAVX512 when the CPU has AVX-512.
+func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) bool {
+	if !hasAVX512 || cols == 0 {
+		return false
+	}
+	_, _ = t[(mr-1)*nr+cols-1], c[(cols-1)*ldc+mr-1]
+	acc := 0
+	if accumulate {
+		acc = 1
+	}
+	storeTAVX512(&t[0], &storeIdx[0], mr, cols, &c[0], ldc, acc)
+	return true
+}

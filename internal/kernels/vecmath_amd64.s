@@ -1110,3 +1110,49 @@ fma2_loop:
 fma2_done:
 	VZEROUPPER
 	RET
+
+// func storeTAVX512(t *float32, idx *int32, mr, cols int, c *float32, ldc int, acc int)
+// The transposed store of Linear's epilogue: for i < cols, j < mr (≤ 16),
+// c[i*ldc+j] = t[j*32+i] (or += if acc != 0). One gather per token i of
+// the tile column (Z0 = idx, the offsets j·32), one masked store (K1 =
+// the mr low lanes) to row i of c.
+TEXT ·storeTAVX512(SB), NOSPLIT, $0-56
+	MOVQ t+0(FP), SI
+	MOVQ idx+8(FP), AX
+	MOVQ mr+16(FP), CX
+	MOVQ cols+24(FP), BX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+48(FP), R9
+	VMOVDQU32 (AX), Z0
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1
+	TESTQ BX, BX
+	JEQ st_done
+	TESTQ R9, R9
+	JNE st_acc
+st_loop:
+	KMOVW K1, K2
+	VGATHERDPS (SI)(Z0*4), K2, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ BX
+	JNZ st_loop
+	JMP st_done
+st_acc:
+	KMOVW K1, K2
+	VGATHERDPS (SI)(Z0*4), K2, Z1
+	VMOVUPS.Z (DI), K1, Z2
+	VADDPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ BX
+	JNZ st_acc
+st_done:
+	VZEROUPPER
+	RET

@@ -11,3 +11,7 @@ func softmaxCols32(s []float32, rows int) { softmaxCols32Generic(s, rows) }
 func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool { return false }
 
 func fmaRounds(n int) float64 { return 0 }
+
+func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) bool {
+	return false
+}
