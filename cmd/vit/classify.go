@@ -70,7 +70,9 @@ Inputs are image files, directories (walked recursively, keeping files with an
 image extension: jpg jpeg png gif bmp tif tiff webp, any case; each directory's
 entries in byte order of their names; symbolic links followed, each directory
 visited once so link cycles end), "-" for one image read from standard input,
-and the paths listed by --files-from. Results come out in input order.
+and the files listed by --files-from (any name; directories there are skipped
+with a warning, so plain "find DIR -print0" output works). Results come out in
+input order.
 
 Scores are softmax probabilities (--scores prob) or raw logits (--scores logit).
 
