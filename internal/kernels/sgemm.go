@@ -24,8 +24,8 @@ import "sync/atomic"
 // takes fewer. At batch 1 all tokens form one block, so each W row streams
 // from memory once per call. One task:
 //
-//	for pc in K, step Kc                 // Kc×Nc of packed x stays in L2
-//	  for ir in the task's W micro-panels // Mr×Kc of W in L1 (copied, if its stride aliases)
+//	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
+//	  for ir in the task's W micro-panels // Mr×Kc of W (copied, if its stride aliases)
 //	    for jr in the task's token panels  // Kc×32 of packed x
 //	      micro-kernel Mr×32 into the task's yᵀ buffer, loading it unless pc = 0;
 //	      after the last K block: bias in the kernel
@@ -38,15 +38,16 @@ const (
 
 // Blocking sizes, variables so benchmarks can sweep them (VIT_KC, VIT_MC,
 // VIT_NC). Zen 4 (this project's reference machine) has 32 KiB L1d and
-// 1 MiB L2 per core. A Kc×32 panel of packed x (48 KiB at Kc = 384)
-// streams from L2 at 128 bytes per 24 FMA cycles, far below L2 bandwidth,
-// so Kc is sized for L2: the packed x block Kc×Nc (384×256×4 = 384 KiB),
-// the W block Mc×Kc (96×384×4 = 144 KiB) and the yᵀ block Mc×Nc (96 KiB)
-// fit in L2 together, and an Mr×Kc micro-panel of W (18 KiB) in L1.
+// 1 MiB L2 per core. A Kc×32 panel of packed x streams from L2 at 128
+// bytes per 24 FMA cycles, far below L2 bandwidth, and so does an Mr×Kc
+// micro-panel of W (48 KiB at Kc = 1024). A single-thread sweep on the
+// ViT shapes (Kc 384–1024 × Mc 48–192) put Kc = 1024, Mc = 192 ahead on
+// K = 3072 (fc2: 6% over Kc = 384, fewer passes over the yᵀ block) and
+// within noise elsewhere; K = 768 is then a single block.
 var (
-	kcBlock = 384 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
-	mcBlock = 96  // Mc: W rows per task (rounded down to Mr)
-	ncBlock = 256 // Nc: tokens per task (multiple of nr); 197 tokens make one block
+	kcBlock = 1024 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
+	mcBlock = 192  // Mc: W rows per task (rounded down to Mr)
+	ncBlock = 256  // Nc: tokens per task (multiple of nr); 197 tokens make one block
 )
 
 // copyAliasedW copies each Mr×Kc micro-panel of W whose row stride
