@@ -276,3 +276,24 @@ func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool
 	storeTAVX512(&t[0], &storeIdx[0], mr, cols, &c[0], ldc, acc)
 	return true
 }
+
+// packPanelAVX512 packs one full panel of 32 rows of b (leading dimension
+// ldb, starting at src) for kb blocks of 16 columns, K-major:
+//
+//	for l < 16·kb { for j < 32 { dst[l*32+j] = src[j*ldb+l] } }
+//
+//go:noescape
+func packPanelAVX512(dst, src *float32, kb, ldb int)
+
+// packPanelFast packs the first k &^ 15 columns of a full 32-row panel
+// with 16×16 register transposes when the CPU has AVX-512, and returns
+// how many columns it packed.
+func packPanelFast(dst, src []float32, k, ldb int) int {
+	kb := k / 16
+	if !hasAVX512 || kb == 0 {
+		return 0
+	}
+	_, _ = dst[kb*16*nr-1], src[31*ldb+kb*16-1]
+	packPanelAVX512(&dst[0], &src[0], kb, ldb)
+	return kb * 16
+}

@@ -15,3 +15,5 @@ func fmaRounds(n int) float64 { return 0 }
 func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) bool {
 	return false
 }
+
+func packPanelFast(dst, src []float32, k, ldb int) int { return 0 }
