@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -277,6 +278,32 @@ func FuzzConfig(f *testing.F) {
 			m.Close()
 		}
 	})
+}
+
+// TestUnalignedF32 loads F32 tensors that start at odd byte offsets (a
+// header whose length is not a multiple of 4): they cannot be read in
+// place and are converted, with the same logits.
+func TestUnalignedF32(t *testing.T) {
+	es := fixtureEntries(t, "hf-vit-tiny")
+	st := encodeST(es)
+	n := binary.LittleEndian.Uint64(st)
+	hdr := append(append([]byte(nil), st[8:8+n]...), ' ')
+	m, err := load(writeModel(t, fixtureConfig(t, "hf-vit-tiny"), map[string][]byte{"model.safetensors": rawST(hdr, st[8+n:])}), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	f := m.ck.files[0]
+	if a := uintptrOf(f.data) + uintptr(f.dataStart); a%4 == 0 {
+		t.Fatalf("data section at %#x is aligned", a)
+	}
+	g := readTensors(t, filepath.Join(fixtures, "hf-vit-tiny", "golden.safetensors"))
+	patches, b, gh, gw := patchify(g["pixels"], 8)
+	logits := make([]float32, b*10)
+	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+		t.Fatal(err)
+	}
+	checkClose(t, "logits", logits, g["logits"].data)
 }
 
 // TestWeightsInPlace checks that aligned F32 matrices are read in place
