@@ -246,34 +246,17 @@ func fmaRounds(n int) float64 {
 	return 0
 }
 
-// storeTAVX512 writes the transpose of a tile t [mr][32] (mr ≤ 16) to
-// c [cols, mr] (leading dimension ldc), adding if acc != 0:
-//
-//	for i < cols { for j < mr { c[i*ldc+j] (+)= t[j*32+i] } }
-//
-// idx holds the gather offsets j·32 (j < 16).
-//
-//go:noescape
-func storeTAVX512(t *float32, idx *int32, mr, cols int, c *float32, ldc int, acc int)
-
-var storeIdx = func() (x [16]int32) {
-	for j := range x {
-		x[j] = int32(j * nr)
-	}
-	return
-}()
-
-// storeTFast runs storeTAVX512 when the CPU has AVX-512.
+// storeTFast runs storeTTransAVX512 when the CPU has AVX-512.
 func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) bool {
-	if !hasAVX512 || cols == 0 {
+	if !hasAVX512 || cols == 0 || mr > 14 {
 		return false
 	}
-	_, _ = t[(mr-1)*nr+cols-1], c[(cols-1)*ldc+mr-1]
+	_, _ = t[mr*nr-1], c[(cols-1)*ldc+mr-1] // whole rows of t are read
 	acc := 0
 	if accumulate {
 		acc = 1
 	}
-	storeTAVX512(&t[0], &storeIdx[0], mr, cols, &c[0], ldc, acc)
+	storeTTransAVX512(&t[0], mr, cols, &c[0], ldc, acc)
 	return true
 }
 
@@ -297,3 +280,12 @@ func packPanelFast(dst, src []float32, k, ldb int) int {
 	packPanelAVX512(&dst[0], &src[0], kb, ldb)
 	return kb * 16
 }
+
+// storeTTransAVX512 writes the transpose of a tile t [mr][32] (mr ≤ 14)
+// to c [cols, mr] (leading dimension ldc), adding if acc != 0, through
+// 16×16 register transposes:
+//
+//	for i < cols { for j < mr { c[i*ldc+j] (+)= t[j*32+i] } }
+//
+//go:noescape
+func storeTTransAVX512(t *float32, mr, cols int, c *float32, ldc int, acc int)

@@ -1111,52 +1111,6 @@ fma2_done:
 	VZEROUPPER
 	RET
 
-// func storeTAVX512(t *float32, idx *int32, mr, cols int, c *float32, ldc int, acc int)
-// The transposed store of Linear's epilogue: for i < cols, j < mr (≤ 16),
-// c[i*ldc+j] = t[j*32+i] (or += if acc != 0). One gather per token i of
-// the tile column (Z0 = idx, the offsets j·32), one masked store (K1 =
-// the mr low lanes) to row i of c.
-TEXT ·storeTAVX512(SB), NOSPLIT, $0-56
-	MOVQ t+0(FP), SI
-	MOVQ idx+8(FP), AX
-	MOVQ mr+16(FP), CX
-	MOVQ cols+24(FP), BX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
-	MOVQ acc+48(FP), R9
-	VMOVDQU32 (AX), Z0
-	MOVL $1, DX
-	SHLL CX, DX
-	DECL DX
-	KMOVW DX, K1
-	TESTQ BX, BX
-	JEQ st_done
-	TESTQ R9, R9
-	JNE st_acc
-st_loop:
-	KMOVW K1, K2
-	VGATHERDPS (SI)(Z0*4), K2, Z1
-	VMOVUPS Z1, K1, (DI)
-	ADDQ $4, SI
-	ADDQ R8, DI
-	DECQ BX
-	JNZ st_loop
-	JMP st_done
-st_acc:
-	KMOVW K1, K2
-	VGATHERDPS (SI)(Z0*4), K2, Z1
-	VMOVUPS.Z (DI), K1, Z2
-	VADDPS Z2, Z1, Z1
-	VMOVUPS Z1, K1, (DI)
-	ADDQ $4, SI
-	ADDQ R8, DI
-	DECQ BX
-	JNZ st_acc
-st_done:
-	VZEROUPPER
-	RET
-
 // func packPanelAVX512(dst, src *float32, kb, ldb int)
 // Packs one full 32-row panel of b (rows src + j·ldb) for kb blocks of 16
 // columns: dst[l*32+j] = src[j*ldb+l], l < 16·kb, j < 32. Per block and
@@ -1406,5 +1360,568 @@ pk_loop:
 	DECQ CX
 	JNZ pk_loop
 pk_done:
+	VZEROUPPER
+	RET
+
+// func storeTTransAVX512(t *float32, mr, cols int, c *float32, ldc int, acc int)
+// The transposed store of Linear's epilogue: for i < cols, j < mr (≤ 14),
+// c[i*ldc+j] = t[j*32+i] (or += if acc != 0). Per half h of the tile (tokens
+// 16h..16h+15), Z0..Z(mr-1) load the 16 values of each row (the rest
+// zeroed), the 16×16 transpose of packPanelAVX512 leaves token i in Z(i),
+// and one masked store (K1 = the mr low lanes; after a masked load-add if
+// acc) writes it to row 16h+i of c. SI tile, DI c row, R8 ldc in bytes,
+// BX tokens left, R9 acc, R10 mr.
+TEXT ·storeTTransAVX512(SB), NOSPLIT, $0-48
+	MOVQ t+0(FP), SI
+	MOVQ mr+8(FP), R10
+	MOVQ cols+16(FP), BX
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+40(FP), R9
+	MOVL $1, DX
+	MOVQ R10, CX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1
+	TESTQ BX, BX
+	JLE stt_done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	CMPQ R10, $0
+	JLE stt_loaded0
+	VMOVUPS 0(SI), Z0
+	CMPQ R10, $1
+	JLE stt_loaded0
+	VMOVUPS 128(SI), Z1
+	CMPQ R10, $2
+	JLE stt_loaded0
+	VMOVUPS 256(SI), Z2
+	CMPQ R10, $3
+	JLE stt_loaded0
+	VMOVUPS 384(SI), Z3
+	CMPQ R10, $4
+	JLE stt_loaded0
+	VMOVUPS 512(SI), Z4
+	CMPQ R10, $5
+	JLE stt_loaded0
+	VMOVUPS 640(SI), Z5
+	CMPQ R10, $6
+	JLE stt_loaded0
+	VMOVUPS 768(SI), Z6
+	CMPQ R10, $7
+	JLE stt_loaded0
+	VMOVUPS 896(SI), Z7
+	CMPQ R10, $8
+	JLE stt_loaded0
+	VMOVUPS 1024(SI), Z8
+	CMPQ R10, $9
+	JLE stt_loaded0
+	VMOVUPS 1152(SI), Z9
+	CMPQ R10, $10
+	JLE stt_loaded0
+	VMOVUPS 1280(SI), Z10
+	CMPQ R10, $11
+	JLE stt_loaded0
+	VMOVUPS 1408(SI), Z11
+	CMPQ R10, $12
+	JLE stt_loaded0
+	VMOVUPS 1536(SI), Z12
+	CMPQ R10, $13
+	JLE stt_loaded0
+	VMOVUPS 1664(SI), Z13
+stt_loaded0:
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VSHUFPS $0x44, Z18, Z16, Z0
+	VSHUFPS $0xee, Z18, Z16, Z1
+	VSHUFPS $0x44, Z19, Z17, Z2
+	VSHUFPS $0xee, Z19, Z17, Z3
+	VSHUFPS $0x44, Z22, Z20, Z4
+	VSHUFPS $0xee, Z22, Z20, Z5
+	VSHUFPS $0x44, Z23, Z21, Z6
+	VSHUFPS $0xee, Z23, Z21, Z7
+	VSHUFPS $0x44, Z26, Z24, Z8
+	VSHUFPS $0xee, Z26, Z24, Z9
+	VSHUFPS $0x44, Z27, Z25, Z10
+	VSHUFPS $0xee, Z27, Z25, Z11
+	VSHUFPS $0x44, Z30, Z28, Z12
+	VSHUFPS $0xee, Z30, Z28, Z13
+	VSHUFPS $0x44, Z31, Z29, Z14
+	VSHUFPS $0xee, Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+	TESTQ R9, R9
+	JEQ stt_st0_0
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z0, Z0
+stt_st0_0:
+	VMOVUPS Z0, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_1
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z1, Z1
+stt_st0_1:
+	VMOVUPS Z1, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_2
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z2, Z2
+stt_st0_2:
+	VMOVUPS Z2, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_3
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z3, Z3
+stt_st0_3:
+	VMOVUPS Z3, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_4
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z4, Z4
+stt_st0_4:
+	VMOVUPS Z4, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_5
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z5, Z5
+stt_st0_5:
+	VMOVUPS Z5, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_6
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z6, Z6
+stt_st0_6:
+	VMOVUPS Z6, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_7
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z7, Z7
+stt_st0_7:
+	VMOVUPS Z7, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_8
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z8, Z8
+stt_st0_8:
+	VMOVUPS Z8, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_9
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z9, Z9
+stt_st0_9:
+	VMOVUPS Z9, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_10
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z10, Z10
+stt_st0_10:
+	VMOVUPS Z10, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_11
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z11, Z11
+stt_st0_11:
+	VMOVUPS Z11, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_12
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z12, Z12
+stt_st0_12:
+	VMOVUPS Z12, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_13
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z13, Z13
+stt_st0_13:
+	VMOVUPS Z13, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_14
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z14, Z14
+stt_st0_14:
+	VMOVUPS Z14, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st0_15
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z15, Z15
+stt_st0_15:
+	VMOVUPS Z15, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ BX, BX
+	JLE stt_done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	CMPQ R10, $0
+	JLE stt_loaded1
+	VMOVUPS 64(SI), Z0
+	CMPQ R10, $1
+	JLE stt_loaded1
+	VMOVUPS 192(SI), Z1
+	CMPQ R10, $2
+	JLE stt_loaded1
+	VMOVUPS 320(SI), Z2
+	CMPQ R10, $3
+	JLE stt_loaded1
+	VMOVUPS 448(SI), Z3
+	CMPQ R10, $4
+	JLE stt_loaded1
+	VMOVUPS 576(SI), Z4
+	CMPQ R10, $5
+	JLE stt_loaded1
+	VMOVUPS 704(SI), Z5
+	CMPQ R10, $6
+	JLE stt_loaded1
+	VMOVUPS 832(SI), Z6
+	CMPQ R10, $7
+	JLE stt_loaded1
+	VMOVUPS 960(SI), Z7
+	CMPQ R10, $8
+	JLE stt_loaded1
+	VMOVUPS 1088(SI), Z8
+	CMPQ R10, $9
+	JLE stt_loaded1
+	VMOVUPS 1216(SI), Z9
+	CMPQ R10, $10
+	JLE stt_loaded1
+	VMOVUPS 1344(SI), Z10
+	CMPQ R10, $11
+	JLE stt_loaded1
+	VMOVUPS 1472(SI), Z11
+	CMPQ R10, $12
+	JLE stt_loaded1
+	VMOVUPS 1600(SI), Z12
+	CMPQ R10, $13
+	JLE stt_loaded1
+	VMOVUPS 1728(SI), Z13
+stt_loaded1:
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VSHUFPS $0x44, Z18, Z16, Z0
+	VSHUFPS $0xee, Z18, Z16, Z1
+	VSHUFPS $0x44, Z19, Z17, Z2
+	VSHUFPS $0xee, Z19, Z17, Z3
+	VSHUFPS $0x44, Z22, Z20, Z4
+	VSHUFPS $0xee, Z22, Z20, Z5
+	VSHUFPS $0x44, Z23, Z21, Z6
+	VSHUFPS $0xee, Z23, Z21, Z7
+	VSHUFPS $0x44, Z26, Z24, Z8
+	VSHUFPS $0xee, Z26, Z24, Z9
+	VSHUFPS $0x44, Z27, Z25, Z10
+	VSHUFPS $0xee, Z27, Z25, Z11
+	VSHUFPS $0x44, Z30, Z28, Z12
+	VSHUFPS $0xee, Z30, Z28, Z13
+	VSHUFPS $0x44, Z31, Z29, Z14
+	VSHUFPS $0xee, Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+	TESTQ R9, R9
+	JEQ stt_st1_0
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z0, Z0
+stt_st1_0:
+	VMOVUPS Z0, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_1
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z1, Z1
+stt_st1_1:
+	VMOVUPS Z1, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_2
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z2, Z2
+stt_st1_2:
+	VMOVUPS Z2, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_3
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z3, Z3
+stt_st1_3:
+	VMOVUPS Z3, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_4
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z4, Z4
+stt_st1_4:
+	VMOVUPS Z4, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_5
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z5, Z5
+stt_st1_5:
+	VMOVUPS Z5, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_6
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z6, Z6
+stt_st1_6:
+	VMOVUPS Z6, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_7
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z7, Z7
+stt_st1_7:
+	VMOVUPS Z7, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_8
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z8, Z8
+stt_st1_8:
+	VMOVUPS Z8, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_9
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z9, Z9
+stt_st1_9:
+	VMOVUPS Z9, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_10
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z10, Z10
+stt_st1_10:
+	VMOVUPS Z10, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_11
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z11, Z11
+stt_st1_11:
+	VMOVUPS Z11, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_12
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z12, Z12
+stt_st1_12:
+	VMOVUPS Z12, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_13
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z13, Z13
+stt_st1_13:
+	VMOVUPS Z13, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_14
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z14, Z14
+stt_st1_14:
+	VMOVUPS Z14, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+	TESTQ R9, R9
+	JEQ stt_st1_15
+	VMOVUPS.Z (DI), K1, Z16
+	VADDPS Z16, Z15, Z15
+stt_st1_15:
+	VMOVUPS Z15, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JEQ stt_done
+stt_done:
 	VZEROUPPER
 	RET
