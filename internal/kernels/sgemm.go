@@ -344,8 +344,12 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				bias = g.bias[r0 : r0+mr]
 			}
 			for jr := x0; jr < x1; jr++ {
-				b := g.x[jr*g.k*nr+pc*nr:]
 				t := yt[((ir-w0)*nx+jr-x0)*tl:]
+				if cols := g.m - jr*nr; cols <= 8 && g.isa == isaAVX512 &&
+					dotTailFast(mr, cols, kb, a, lda, g.a[jr*nr*g.lda+pc:], g.lda, t, bias, flags) {
+					continue // the last few tokens: dot products along K, x in place
+				}
+				b := g.x[jr*g.k*nr+pc*nr:]
 				microKernel(g.isa, mr, width(g.m-jr*nr), kb, a, lda, true, b, t, nr, bias, flags)
 			}
 		}

@@ -289,3 +289,121 @@ func packPanelFast(dst, src []float32, k, ldb int) int {
 //
 //go:noescape
 func storeTTransAVX512(t *float32, mr, cols int, c *float32, ldc int, acc int)
+
+type dotFunc func(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotKern[r-1][t-1] is dotAVX512R<r>T<t>.
+var dotKern = [2][8]dotFunc{
+	{dotAVX512R1T1, dotAVX512R1T2, dotAVX512R1T3, dotAVX512R1T4, dotAVX512R1T5, dotAVX512R1T6, dotAVX512R1T7, dotAVX512R1T8},
+	{dotAVX512R2T1, dotAVX512R2T2, dotAVX512R2T3, dotAVX512R2T4, dotAVX512R2T5, dotAVX512R2T6, dotAVX512R2T7, dotAVX512R2T8},
+}
+
+// dotTailFast computes the tile t [mr][32] of Linear for cols ≤ 8 tokens
+// from W rows w (leading dimension ldw) and x rows x (leading dimension
+// ldx) in place, as the micro-kernel would (flags kLoad, kBias), when the
+// CPU has AVX-512.
+func dotTailFast(mr, cols, kc int, w []float32, ldw int, x []float32, ldx int, t, bias []float32, flags int) bool {
+	if !hasAVX512 || cols > 8 || cols == 0 || kc == 0 {
+		return false
+	}
+	_, _ = w[(mr-1)*ldw+kc-1], x[(cols-1)*ldx+kc-1]
+	var out [16]float32 // [cols][2]
+	for j := 0; j < mr; j += 2 {
+		r := min(2, mr-j)
+		dotKern[r-1][cols-1](kc, &w[j*ldw], ldw, &x[0], ldx, &out[0])
+		for jj := 0; jj < r; jj++ {
+			row := t[(j+jj)*nr : (j+jj)*nr+cols]
+			for i := range row {
+				v := out[i*r+jj]
+				if flags&kBias != 0 {
+					v += bias[j+jj]
+				}
+				if flags&kLoad != 0 {
+					v += row[i]
+				}
+				row[i] = v
+			}
+		}
+	}
+	return true
+}
+
+// dotAVX512R1T1: for i < 1, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T1(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T2: for i < 2, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T2(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T3: for i < 3, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T3(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T4: for i < 4, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T4(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T5: for i < 5, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T5(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T6: for i < 6, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T6(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T7: for i < 7, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T7(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R1T8: for i < 8, j < 1, out[i*1+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R1T8(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T1: for i < 1, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T1(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T2: for i < 2, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T2(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T3: for i < 3, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T3(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T4: for i < 4, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T4(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T5: for i < 5, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T5(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T6: for i < 6, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T6(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T7: for i < 7, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T7(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// dotAVX512R2T8: for i < 8, j < 2, out[i*2+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] (l < kc).
+//
+//go:noescape
+func dotAVX512R2T8(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
