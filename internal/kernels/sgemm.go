@@ -16,7 +16,9 @@ import "sync/atomic"
 // and transposes it into c, storing or adding (the fused residual).
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
-// 8 or 16 columns wide, so padding costs at most 7 columns of work.
+// 8 or 16 columns wide, so padding costs at most 7 columns of work; on
+// AVX-512 a tail of at most 8 tokens instead takes dot products along K of
+// W rows and x rows in place (dotTailFast), at the full per-lane rate.
 //
 // yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
 // most Nc tokens (Mc narrowed until there are 4 tasks per worker), taken in
