@@ -402,6 +402,9 @@ def train(args):
     xte, yte = load_split("test")
     model = ViT(d=args.width, depth=args.depth, heads=args.heads, mlp=args.mlp,
                 drop_path=args.drop_path)
+    if args.init:
+        # Continue from a written model (a second, clean fine-tuning stage).
+        from_hf_state(model, read_safetensors(os.path.join(args.init, "model.safetensors")))
     nparams = sum(p.numel() for p in model.parameters())
     print(f"params {nparams}", flush=True)
 
@@ -497,6 +500,9 @@ def train(args):
             sched["total"] = steps_per_epoch * n
             args.epochs = n
             print(f"PLAN epochs {n} (epoch 1 took {per:.0f}s, {left:.0f}s left)", flush=True)
+        if args.stop_after and epoch + 1 >= args.stop_after:
+            print(f"STOP: --stop-after {args.stop_after}", flush=True)
+            break
         if args.hard_deadline and time.time() + (time.time() - te) > args.hard_deadline:
             print("STOP: the next epoch would pass the hard deadline", flush=True)
             break
@@ -645,6 +651,11 @@ def main():
     ap.add_argument("--hard-deadline", default="", help="UTC HH:MM: stop after the "
                     "epoch that would otherwise pass it")
     ap.add_argument("--margin", type=float, default=1.3)
+    ap.add_argument("--init", metavar="DIR", default="",
+                    help="start from the model in DIR instead of random weights")
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="end after this epoch, keeping the --epochs schedule "
+                    "(reproduces a run that a deadline stopped)")
     ap.add_argument("--init-only", action="store_true",
                     help="write the untrained model and exit")
     args = ap.parse_args()
