@@ -12,10 +12,9 @@ multi-head self-attention -> residual, LN -> MLP with exact erf GELU ->
 residual, final LN, linear head on the class token). Parameter names are
 mapped 1:1 onto HF's keys when written.
 
-Reproduce the shipped model (2 CPU cores):
-
-    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/train_builtin.py \
-        --epochs E --out models/fashion-vit
+Reproduce the shipped model (2 CPU cores): a 23-epoch run, then two clean
+fine-tuning epochs with --init; models/fashion-vit/README.md lists the exact
+commands.
 
 Other modes:
     --verify DIR       reload DIR/model.safetensors and report test accuracy
