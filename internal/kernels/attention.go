@@ -104,11 +104,15 @@ func (j *attJob) panel(ws *workerScratch, bh, qp int, cur *int, vB, qB, st []flo
 	q0 := qp * nr
 	nq := min(nr, t-q0)
 	packBT(qB, j.qkv[seq+q0*ld+hd*dh:], nq, dh, ld, j.scale)
+	// A short last panel (5 queries at t = 197) runs the 8- or 16-wide
+	// kernel; the columns of Sᵀ past w keep stale finite values that the
+	// softmax may touch but P·V never reads.
+	w := width(nq)
 	for r0 := 0; r0 < t; r0 += j.mr {
 		mr := min(j.mr, t-r0)
-		microKernel(j.isa, mr, nr, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
+		microKernel(j.isa, mr, w, dh, kb[r0*ld:], ld, true, qB, st[r0*nr:], nr, nil, 0)
 	}
-	softmaxCols32(st, t)
+	softmaxColsN(st, t, w)
 	// O rows q0+qs .. q0+qs+qn in chunks of at most mr queries
 	chunks := (nq + j.mr - 1) / j.mr
 	for c := 0; c < chunks; c++ {

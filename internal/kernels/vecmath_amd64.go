@@ -186,6 +186,20 @@ func softmaxCols32(s []float32, rows int) {
 	softmaxCols32Generic(s, rows)
 }
 
+// softmaxColsN replaces at least the first w ≤ 32 columns of s [rows][32]
+// by their softmax over the rows; the other columns may be replaced too.
+func softmaxColsN(s []float32, rows, w int) {
+	if rows <= 0 {
+		return
+	}
+	if !hasAVX512 && hasAVX2 && w <= 16 {
+		_ = s[rows*nr-1]
+		softmaxCols16AVX2(&s[0], rows)
+		return
+	}
+	softmaxCols32(s, rows)
+}
+
 // layerNormRowFast normalizes one row if a vector kernel is available.
 func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool {
 	d := len(x)
