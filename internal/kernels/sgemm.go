@@ -109,14 +109,18 @@ func packBT(dst, b []float32, n, k, ldb int, s float32) {
 // into one panel [k][32], scaled by s, zero padded. It walks 16 columns
 // of b (one cache line per row) at a time, so the 2 KiB of the panel
 // they fill stay in L1; 2.5× the speed of AVX-512 gathers on Zen 4. Full
-// unscaled panels go to the AVX-512 transposes when the CPU has them.
+// panels go to the AVX-512 transposes when the CPU has them, then are
+// scaled in place.
 func packBTGeneric(panel, b []float32, cols, k, ldb int, s float32) {
 	if cols < nr {
 		clear(panel[:k*nr])
 	}
 	l0 := 0
-	if cols == nr && s == 1 {
+	if cols == nr {
 		l0 = packPanelFast(panel, b, k, ldb) // 16×16 register transposes
+		if s != 1 && l0 > 0 {
+			scaleFast(panel[:l0*nr], s) // the same products as below
+		}
 	}
 	for ; l0 < k; l0 += 16 {
 		n := min(16, k-l0)

@@ -186,6 +186,17 @@ func softmaxCols32(s []float32, rows int) {
 	softmaxCols32Generic(s, rows)
 }
 
+// scaleFast sets x[i] *= s.
+func scaleFast(x []float32, s float32) {
+	if hasAVX512 && len(x) > 0 {
+		scaleAVX512(&x[0], len(x), s)
+		return
+	}
+	for i := range x {
+		x[i] *= s
+	}
+}
+
 // softmaxColsN replaces at least the first w ≤ 32 columns of s [rows][32]
 // by their softmax over the rows; the other columns may be replaced too.
 func softmaxColsN(s []float32, rows, w int) {

@@ -8,6 +8,12 @@ func softmaxRowFast(x []float32) bool { return false }
 
 func softmaxCols32(s []float32, rows int) { softmaxCols32Generic(s, rows) }
 
+func scaleFast(x []float32, s float32) {
+	for i := range x {
+		x[i] *= s
+	}
+}
+
 func softmaxColsN(s []float32, rows, w int) { softmaxCols32Generic(s, rows) }
 
 func layerNormRowFast(x, y, gamma, beta []float32, eps float32) bool { return false }
