@@ -473,3 +473,7 @@ func orSerial(p *Pool) *Pool {
 	}
 	return p
 }
+
+// ISA names the micro-kernel family this process runs: "avx512", "avx2" or
+// "generic" (pure Go: no AVX2+FMA, a non-amd64 CPU, or -tags purego).
+func ISA() string { return currentISA().String() }
