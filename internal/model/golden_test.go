@@ -112,10 +112,22 @@ func TestGolden(t *testing.T) {
 				g := readTensors(t, gf)
 				patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
 				want := g["logits"]
+				nh := 0
+				for k := range g {
+					if strings.HasPrefix(k, "hidden.") {
+						nh++
+					}
+				}
+				if nh != m.Config.Layers {
+					t.Fatalf("%s: %d hidden.* tensors, want one per block (%d)", gf, nh, m.Config.Layers)
+				}
 				t.Run(name+"/reference", func(t *testing.T) {
 					hidden, logits, err := m.referenceForward(patches, b, gh, gw)
 					if err != nil {
 						t.Fatal(err)
+					}
+					if len(hidden) != m.Config.Layers {
+						t.Errorf("reference returned %d hidden states, want %d", len(hidden), m.Config.Layers)
 					}
 					for i, h := range hidden {
 						checkClose(t, "hidden."+strconv.Itoa(i), h, g["hidden."+strconv.Itoa(i)].data)
@@ -124,11 +136,19 @@ func TestGolden(t *testing.T) {
 				})
 				t.Run(name+"/fast", func(t *testing.T) {
 					logits := make([]float32, b*m.Config.NumClasses)
+					next := 0 // the block whose hidden state is due
 					err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+						if i != next {
+							t.Errorf("hidden called for block %d, want %d", i, next)
+						}
+						next = i + 1
 						checkClose(t, "hidden."+strconv.Itoa(i), x, g["hidden."+strconv.Itoa(i)].data)
 					})
 					if err != nil {
 						t.Fatal(err)
+					}
+					if next != m.Config.Layers {
+						t.Errorf("hidden called up to block %d, want every one of %d blocks", next, m.Config.Layers)
 					}
 					checkClose(t, "logits", logits, want.data)
 				})
