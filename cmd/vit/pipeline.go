@@ -114,13 +114,14 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 
 	// The progress bar's total, counted by a walk of its own that is not
 	// held back by the pipeline (a list on standard input can be read once).
+	// It stops early once the pipeline's walk has ended and set the total.
 	if p.prog.enabled && o.FilesFrom != "-" {
 		go func() {
 			var n int64
 			src := &source{args: o.Inputs, filesFrom: o.FilesFrom, null: o.Null, shard: o.Shard, warn: func(string) {}}
 			err := src.run(func(input) bool {
 				n++
-				return ctx.Err() == nil
+				return ctx.Err() == nil && p.prog.total.Load() < 0
 			})
 			if err == nil && ctx.Err() == nil {
 				p.prog.setTotal(n)
