@@ -95,7 +95,6 @@ func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceDat
 type checkpoint struct {
 	files  []*stFile
 	byName map[string]*stTensor
-	used   map[string]bool
 }
 
 func (c *checkpoint) close() error {
@@ -139,7 +138,7 @@ type shardIndex struct {
 // system when fsys is nil, else read from fsys. Every tensor name must be
 // unique across shards and the index must list exactly the stored tensors.
 func openCheckpoint(dir string, fsys fs.FS) (*checkpoint, error) {
-	c := &checkpoint{byName: map[string]*stTensor{}, used: map[string]bool{}}
+	c := &checkpoint{byName: map[string]*stTensor{}}
 	join := func(name string) string {
 		if fsys != nil {
 			return path.Join(dir, name)
