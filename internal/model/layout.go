@@ -20,13 +20,7 @@ type param struct {
 	packed *kernels.PackedB // a matrix as the Linear operand (its rows in place)
 }
 
-func (p *param) numel() int {
-	n := 1
-	for _, d := range p.shape {
-		n *= d
-	}
-	return n
-}
+func (p *param) numel() int { return numel(p.shape) }
 
 // PatchEmbed is the patch projection: a conv with stride P viewed as a
 // linear map of flattened [C, P, P] patches.

@@ -43,9 +43,12 @@ type stTensor struct {
 }
 
 // numel is the number of elements.
-func (t *stTensor) numel() int {
+func (t *stTensor) numel() int { return numel(t.shape) }
+
+// numel is the number of elements of a tensor of the given shape.
+func numel(shape []int) int {
 	n := 1
-	for _, d := range t.shape {
+	for _, d := range shape {
 		n *= d
 	}
 	return n
