@@ -264,6 +264,8 @@ func (p *pipeline) infer(ctx context.Context) {
 	prob := make([]float64, nl) // [L] one row's scores
 	order := make([]int, nl)    // [L] class indices by score
 	pending := make([]*sample, 0, b)
+	seqs := make([]int, b)     // [B] the pending samples' positions,
+	paths := make([]string, b) // [B] and names, kept once the samples go back to the pool
 	for {
 		s, ok := <-p.ready
 		if !ok {
@@ -288,8 +290,6 @@ func (p *pipeline) infer(ctx context.Context) {
 			batch = make([]float32, m*plen)
 			logits = make([]float32, m*nl)
 		}
-		seqs := make([]int, n)
-		paths := make([]string, n)
 		for i, s := range pending {
 			copy(batch[i*plen:(i+1)*plen], s.patches)
 			seqs[i], paths[i] = s.seq, s.path
