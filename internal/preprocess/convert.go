@@ -208,14 +208,7 @@ func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 			}
 		}
 	case *image.Gray16:
-		s.row = func(y int, d []uint8) {
-			row := m.Pix[y*m.Stride : y*m.Stride+2*w]
-			for x := 0; x < w; x++ {
-				v16 := uint16(row[2*x])<<8 | uint16(row[2*x+1])
-				v := uint8(min(v16, 255))
-				put(d, x, c, v, v, v)
-			}
-		}
+		s.row = gray16Rows(m.Pix, m.Stride, 2, w, c)
 	case *image.RGBA:
 		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.NRGBA:
@@ -226,14 +219,7 @@ func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 		if info.clipGray16 {
 			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
 			// keeps mode I.
-			s.row = func(y int, d []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+8*w]
-				for x := 0; x < w; x++ {
-					v16 := uint16(row[8*x])<<8 | uint16(row[8*x+1])
-					v := uint8(min(v16, 255))
-					put(d, x, c, v, v, v)
-				}
-			}
+			s.row = gray16Rows(m.Pix, m.Stride, 8, w, c)
 			break
 		}
 		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
@@ -302,6 +288,19 @@ func rgbaRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
 		for x := 0; x < w; x++ {
 			s := row[px*x:]
 			put(d, x, c, s[0], s[bytesPer], s[2*bytesPer])
+		}
+	}
+}
+
+// gray16Rows reads the first big-endian 16-bit sample of each px-byte
+// pixel as gray clipped at 255, as PIL's modes I and I;16 convert.
+func gray16Rows(pix []uint8, stride, px, w, c int) func(int, []uint8) {
+	return func(y int, d []uint8) {
+		row := pix[y*stride : y*stride+px*w]
+		for x := 0; x < w; x++ {
+			v16 := uint16(row[px*x])<<8 | uint16(row[px*x+1])
+			v := uint8(min(v16, 255))
+			put(d, x, c, v, v, v)
 		}
 	}
 }
