@@ -90,6 +90,19 @@ func checkClose(t *testing.T, what string, got, want []float32) {
 	}
 }
 
+// checkGoldenLogits runs m on the native-grid golden input of fixture dir
+// and compares its logits with PyTorch's.
+func checkGoldenLogits(t *testing.T, m *Model, dir string) {
+	t.Helper()
+	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
+	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+	logits := make([]float32, b*m.Config.NumClasses)
+	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+		t.Fatal(err)
+	}
+	checkClose(t, "logits", logits, g["logits"].data)
+}
+
 func goldenFiles(t *testing.T, dir string) []string {
 	g, err := filepath.Glob(filepath.Join(fixtures, dir, "golden*.safetensors"))
 	if err != nil || len(g) == 0 {

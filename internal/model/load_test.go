@@ -161,13 +161,7 @@ func TestSharded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	g := readTensors(t, filepath.Join(fixtures, "hf-vit-tiny", "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], 8)
-	logits := make([]float32, b*10)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
-		t.Fatal(err)
-	}
-	checkClose(t, "logits", logits, g["logits"].data)
+	checkGoldenLogits(t, m, "hf-vit-tiny")
 
 	bad := func(mut func(wm map[string]string), want string) {
 		t.Helper()
@@ -215,13 +209,7 @@ func TestLoadFS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	g := readTensors(t, filepath.Join(dir, "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], 16)
-	logits := make([]float32, b*7)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
-		t.Fatal(err)
-	}
-	checkClose(t, "logits", logits, g["logits"].data)
+	checkGoldenLogits(t, m, "hf-deit-distilled-bf16")
 	if _, err := LoadFS(fsys, "nope", Options{}); err == nil || !strings.Contains(err.Error(), "load nope: ") {
 		t.Errorf("LoadFS of a missing dir: %v", err)
 	}
@@ -297,13 +285,7 @@ func TestUnalignedF32(t *testing.T) {
 	if a := uintptrOf(f.data) + uintptr(f.dataStart); a%4 == 0 {
 		t.Fatalf("data section at %#x is aligned", a)
 	}
-	g := readTensors(t, filepath.Join(fixtures, "hf-vit-tiny", "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], 8)
-	logits := make([]float32, b*10)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
-		t.Fatal(err)
-	}
-	checkClose(t, "logits", logits, g["logits"].data)
+	checkGoldenLogits(t, m, "hf-vit-tiny")
 }
 
 // TestWeightsInPlace checks that aligned F32 matrices are read in place
