@@ -167,16 +167,7 @@ func precompute(inSize, outSize int, fl filterFunc, lo, hi int) coeffs {
 }
 
 // clip8 is PIL's clip8: the fixed-point sum shifted down and clamped.
-func clip8(v int32) uint8 {
-	v >>= precisionBits
-	if v < 0 {
-		return 0
-	}
-	if v > 255 {
-		return 255
-	}
-	return uint8(v)
-}
+func clip8(v int32) uint8 { return clampU8(v >> precisionBits) }
 
 // resizeWindow returns columns [x0, x1) and rows [y0, y1) of src resized
 // to w×h with filter f, as PIL computes them: a horizontal pass over the
