@@ -1,13 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -340,13 +341,9 @@ func topK(logits []float32, labels []string, k int, softmax bool, prob []float64
 			prob[i] /= sum
 		}
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		pa, pb := prob[order[a]], prob[order[b]]
-		if math.IsNaN(pb) {
-			return !math.IsNaN(pa)
-		}
-		return pa > pb
-	})
+	// Descending, NaN last (cmp.Compare orders NaN first); stable keeps ties
+	// by lower index. Unlike sort.SliceStable it allocates nothing per image.
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(prob[b], prob[a]) })
 	preds := make([]prediction, k)
 	for r := range k {
 		i := order[r]
