@@ -129,6 +129,30 @@ func TestTimmDistilled(t *testing.T) {
 		t.Fatalf("config %+v", c)
 	}
 	checkFastVsReference(t, m, dir, false)
+
+	// Both paths above share the timm binding, so also hold it to the HF
+	// binding (checked against PyTorch by TestGolden) run with timm's
+	// activation and LayerNorm eps: the two references must agree.
+	hf, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 1}, loadOpts{keepRaw: true, skipRecipe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hf.Close()
+	hf.Config.HiddenAct, hf.Config.LayerNormEps = "gelu", m.Config.LayerNormEps
+	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
+	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+	gotH, got, err := m.referenceForward(patches, b, gh, gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantH, want, err := hf.referenceForward(patches, b, gh, gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range wantH {
+		checkClose(t, "hidden."+strconv.Itoa(i), gotH[i], wantH[i])
+	}
+	checkClose(t, "logits", got, want)
 }
 
 func TestTimmConfig(t *testing.T) {
