@@ -98,7 +98,7 @@ func BenchmarkStages(b *testing.B) {
 		b.Fatal(err)
 	}
 	raw := img.(*Decoded).Raw
-	ras, _ := toRaster(raw, 3, false)
+	ras, _ := toRaster(raw, 3)
 	src := rasterSource(ras)
 	dst := make([]float32, 3*224*224)
 	b.Run("decode", func(b *testing.B) {
@@ -112,7 +112,7 @@ func BenchmarkStages(b *testing.B) {
 	b.Run("convert", func(b *testing.B) {
 		defer reportCPU(b, cpuTime())
 		for i := 0; i < b.N; i++ {
-			toRaster(raw, 3, false)
+			toRaster(raw, 3)
 		}
 	})
 	b.Run("resize+normalize", func(b *testing.B) {

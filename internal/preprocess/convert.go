@@ -109,17 +109,6 @@ func materialize(s *rowSource) *raster {
 	return out
 }
 
-// toRaster converts img to c channels (1: L, 3: RGB). 16-bit gray (Gray16,
-// and NRGBA64 when clipGray16 says it came from 16-bit gray with tRNS)
-// clips at 255 as PIL's modes I and I;16 do.
-func toRaster(img image.Image, c int, clipGray16 bool) (*raster, error) {
-	s, err := convertRows(img, c, srcInfo{clipGray16: clipGray16})
-	if err != nil {
-		return nil, err
-	}
-	return materialize(s), nil
-}
-
 // newSource converts img to c channels with EXIF orientation o applied.
 // Orientations that keep rows as rows (1–4) stream; the transposing ones
 // (5–8) convert the whole image first.

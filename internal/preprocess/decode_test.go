@@ -167,7 +167,7 @@ func TestGenericImages(t *testing.T) {
 		rgba.Pix[i] = uint8(i*37 + 11)
 	}
 	for _, c := range []int{1, 3} {
-		ras, err := toRaster(rgba, c, false)
+		ras, err := toRaster(rgba, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,13 +185,13 @@ func TestGenericImages(t *testing.T) {
 	// CMYK: PIL's cmyk2rgb.
 	cm := image.NewCMYK(image.Rect(0, 0, 2, 1))
 	copy(cm.Pix, []uint8{0, 0, 0, 0, 10, 128, 255, 77})
-	ras, _ := toRaster(cm, 3, false)
+	ras, _ := toRaster(cm, 3)
 	if want := []uint8{255, 255, 255, 171, 89, 0}; !bytes.Equal(ras.pix, want) {
 		t.Errorf("CMYK → %v, want %v", ras.pix, want)
 	}
 	// Paletted with a non-opaque entry keeps the stored colour.
 	pal := image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.NRGBA{200, 100, 50, 0}})
-	ras, _ = toRaster(pal, 3, false)
+	ras, _ = toRaster(pal, 3)
 	if want := []uint8{200, 100, 50}; !bytes.Equal(ras.pix, want) {
 		t.Errorf("palette → %v, want %v", ras.pix, want)
 	}
@@ -206,7 +206,7 @@ func TestGenericImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ras, _ = toRaster(d.(*Decoded).Raw, 1, false)
+	ras, _ = toRaster(d.(*Decoded).Raw, 1)
 	if want := []uint8{7, 255, 255}; !bytes.Equal(ras.pix, want) {
 		t.Errorf("gray16 → %v, want %v", ras.pix, want)
 	}
@@ -224,7 +224,7 @@ func TestOrientedAt(t *testing.T) {
 		if d.Orientation != o {
 			t.Fatalf("%s: orientation %d", name, d.Orientation)
 		}
-		ras, _ := toRaster(d.Raw, 3, false)
+		ras, _ := toRaster(d.Raw, 3)
 		ras = orient(ras, o)
 		b := d.Bounds()
 		if b.Dx() != ras.w || b.Dy() != ras.h {
@@ -353,4 +353,13 @@ func TestExtremeAspect(t *testing.T) {
 			}
 		}
 	}
+}
+
+// toRaster converts img to c channels (1: L, 3: RGB) in one piece.
+func toRaster(img image.Image, c int) (*raster, error) {
+	s, err := convertRows(img, c, srcInfo{})
+	if err != nil {
+		return nil, err
+	}
+	return materialize(s), nil
 }

@@ -191,7 +191,7 @@ func TestResizeExact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ras, err := toRaster(d.(*Decoded).Raw, 3, false)
+			ras, err := toRaster(d.(*Decoded).Raw, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
