@@ -198,3 +198,63 @@ func TestGELUAccuracy(t *testing.T) {
 		t.Logf("GELU max relative error %.3g at x = %v", worst, wx)
 	})
 }
+
+// TestKnownValues checks Activate, SoftmaxRows, the column softmax and
+// LayerNorm on every ISA against values from PyTorch (float64: F.gelu,
+// F.gelu(approximate="tanh"), x·sigmoid(1.702x), F.relu, torch.softmax,
+// F.layer_norm with eps 1e-5). The other tests compare the vector paths
+// with the generic ones; this one pins the generic ones too.
+func TestKnownValues(t *testing.T) {
+	x := []float32{-3, -1, -0.25, 0.5, 1, 2.5}
+	acts := map[Act][]float64{
+		ActNone:      {-3, -1, -0.25, 0.5, 1, 2.5},
+		ActGELU:      {-0.004049694095, -0.1586552539, -0.1003234186, 0.3457312306, 0.8413447461, 2.484475837},
+		ActGELUTanh:  {-0.003637392082, -0.1588080094, -0.1003246493, 0.3457140098, 0.8411919906, 2.484915734},
+		ActQuickGELU: {-0.01807130971, -0.1542042341, -0.0988003501, 0.3503884366, 0.8457957659, 2.465013835},
+		ActReLU:      {0, 0, 0, 0.5, 1, 2.5},
+	}
+	softmax := []float64{0.00280554313, 0.02073031557, 0.04388607841, 0.09290682873, 0.1531774647, 0.6864937694}
+	gamma := []float32{1, 2, 0.5, -1, 1.5, 0.25}
+	beta := []float32{0, 0.5, -1, 2, 0, 0.125}
+	layerNorm := []float64{-1.729647701, -0.6206168201, -1.060903088, 1.683303942, 0.9135463207, 0.4965088371}
+	expect := func(what string, got []float32, want []float64) {
+		t.Helper()
+		for i, w := range want {
+			if !closeTo(float64(got[i]), w, 1e-7, 1e-6) {
+				t.Errorf("%s: [%d] = %v, want %v", what, i, got[i], w)
+			}
+		}
+	}
+	forEachISA(t, func(t *testing.T) {
+		for act, want := range acts {
+			// 24 values: a full vector body and a tail on every ISA
+			y := make([]float32, 4*len(x))
+			for i := range y {
+				y[i] = x[i%len(x)]
+			}
+			Activate(act, y)
+			for i := 0; i < len(y); i += len(x) {
+				expect(name("Activate ", act), y[i:], want)
+			}
+		}
+		s := append([]float32(nil), x...)
+		SoftmaxRows(s, 1, len(s), len(s))
+		expect("SoftmaxRows", s, softmax)
+		// column j holds x + j/8: the same softmax in every column
+		cols := make([]float32, len(x)*nr)
+		for i := range cols {
+			cols[i] = x[i/nr] + float32(i%nr)/8
+		}
+		softmaxCols32(cols, len(x))
+		for j := 0; j < nr; j++ {
+			col := make([]float32, len(x))
+			for i := range col {
+				col[i] = cols[i*nr+j]
+			}
+			expect(name("softmaxCols32 column ", j), col, softmax)
+		}
+		y := make([]float32, len(x))
+		LayerNorm(1, len(x), x, len(x), gamma, beta, 1e-5, y, len(x))
+		expect("LayerNorm", y, layerNorm)
+	})
+}
