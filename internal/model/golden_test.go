@@ -115,7 +115,7 @@ func goldenFiles(t *testing.T, dir string) []string {
 func TestGolden(t *testing.T) {
 	for _, dir := range goldenDirs {
 		t.Run(dir, func(t *testing.T) {
-			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2}, loadOpts{keepRaw: true, skipRecipe: true})
+			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
 			if err != nil {
 				t.Fatal(err)
 			}

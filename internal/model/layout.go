@@ -16,7 +16,7 @@ type param struct {
 	name   string           // canonical name, for errors
 	shape  []int            // canonical shape: [rows, cols] for matrices, [n] for vectors
 	parts  []*stTensor      // row blocks, in order; nil parts for Random
-	data   []float32        // values [shape...]: in the mapped file or owned; nil for a matrix in parts unless kept
+	data   []float32        // values [shape...]: in the mapped file or owned; nil for a matrix in several parts (see rows)
 	packed *kernels.PackedB // a matrix as the Linear operand (its rows in place)
 }
 

@@ -59,7 +59,7 @@ func TestDeiTWithoutTeacher(t *testing.T) {
 	})
 	cfg := fixtureConfig(t, dir)
 	cfg["architectures"] = []string{"DeiTForImageClassification"}
-	m, err := load(writeModel(t, cfg, map[string][]byte{"model.safetensors": encodeST(es)}), nil, Options{Threads: 1}, loadOpts{keepRaw: true, skipRecipe: true})
+	m, err := load(writeModel(t, cfg, map[string][]byte{"model.safetensors": encodeST(es)}), nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestTimmDistilled(t *testing.T) {
 		"architecture": "deit_tiny_distilled_patch16_224", "num_classes": 7,
 		"model_args": map[string]any{"img_size": 48, "patch_size": 16, "embed_dim": 48, "depth": 2, "num_heads": 3, "mlp_ratio": 2.0, "qkv_bias": false},
 	}
-	m, err := load(writeModel(t, cfg, map[string][]byte{"model.safetensors": encodeST(out)}), nil, Options{Threads: 1}, loadOpts{keepRaw: true, skipRecipe: true})
+	m, err := load(writeModel(t, cfg, map[string][]byte{"model.safetensors": encodeST(out)}), nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestTimmDistilled(t *testing.T) {
 	// Both paths above share the timm binding, so also hold it to the HF
 	// binding (checked against PyTorch by TestGolden) run with timm's
 	// activation and LayerNorm eps: the two references must agree.
-	hf, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 1}, loadOpts{keepRaw: true, skipRecipe: true})
+	hf, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -308,7 +308,7 @@ func TestWeightsInPlace(t *testing.T) {
 		}
 	}
 	if b.Attn.QKVW.data != nil {
-		t.Errorf("q|k|v rows concatenated without keepRaw")
+		t.Errorf("q|k|v rows concatenated at load, want them read in place")
 	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ type Options struct {
 
 // loadOpts are the knobs tests use.
 type loadOpts struct {
-	keepRaw    bool // also concatenate matrices stored in parts (for the reference forward)
 	skipRecipe bool // do not parse the preprocessing recipe
 }
 
@@ -128,7 +127,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 		}
 	}
 	m.pool = kernels.NewPool(opt.Threads)
-	m.materialize(lo.keepRaw)
+	m.materialize()
 	keep = true
 	return m, nil
 }
@@ -170,10 +169,9 @@ func (w *weights) isMatrix(p *param) bool {
 // is touched until Forward reads it); other matrices (F16, BF16,
 // unaligned) are converted once into owned memory. Matrices split over
 // several tensors (Hugging Face's q, k, v) stay separate row blocks of one
-// kernels operand; their rows are concatenated into p.data only if
-// keepRaw (the reference forward needs them). Vectors, tokens and
-// position embeddings (a small share of the file) are always copied.
-func (m *Model) materialize(keepRaw bool) {
+// kernels operand, with p.data nil. Vectors, tokens and position
+// embeddings (a small share of the file) are always copied.
+func (m *Model) materialize() {
 	for _, p := range m.w.all() {
 		m.params += int64(p.numel())
 		if !m.w.isMatrix(p) {
@@ -199,10 +197,6 @@ func (m *Model) materialize(keepRaw bool) {
 		p.packed = blocks[0]
 		if len(blocks) > 1 {
 			p.packed = kernels.StackB(blocks...)
-			if keepRaw {
-				p.data = make([]float32, p.numel()) // [rows, cols]
-				p.fill(p.data)
-			}
 		}
 	}
 }

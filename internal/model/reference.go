@@ -1,23 +1,16 @@
 package model
 
-import (
-	"errors"
-	"math"
-)
+import "math"
 
 // This file is the specification of the forward pass: plain loops,
 // float64 accumulation, one image at a time, no kernels. Tests compare the
-// fast path (forward.go) and PyTorch with it. Matrices stored in parts
-// (Hugging Face q, k, v) need load with keepRaw.
+// fast path (forward.go) and PyTorch with it.
 
 // referenceForward returns the residual stream after every block
 // ([layers][B·T·D]) and the logits [B, L].
 func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32, []float32, error) {
 	c := &m.Config
 	w := m.w
-	if len(w.Blocks) > 0 && w.Blocks[0].Attn.QKVW.data == nil {
-		return nil, nil, errors.New("reference forward needs the q|k|v rows concatenated (load with keepRaw)")
-	}
 	if err := c.checkInput(patches, b, gh, gw, make([]float32, b*c.NumClasses)); err != nil {
 		return nil, nil, err
 	}
@@ -65,6 +58,18 @@ func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32,
 	return hidden, logits, nil
 }
 
+// rows returns the values of p [shape...]: p.data, or for a matrix that
+// load keeps as separate row blocks (Hugging Face q, k, v), the blocks
+// decoded one after another into a new slice.
+func (p *param) rows() []float32 {
+	if p.data != nil {
+		return p.data
+	}
+	v := make([]float32, p.numel()) // [rows, cols]
+	p.fill(v)
+	return v
+}
+
 // blockRef applies one pre-norm block to x [T, D] in place:
 // x += Attn(LN1(x)); x += MLP(LN2(x)).
 func blockRef(c *Config, blk *Block, x []float32, t int) {
@@ -79,7 +84,7 @@ func blockRef(c *Config, blk *Block, x []float32, t int) {
 		qkvB = blk.Attn.QKVB.data
 	}
 	qkv := make([]float32, t*3*d) // [T, 3D]: q | k | v, each [H, Dh]
-	linearRef(h, t, d, blk.Attn.QKVW.data, qkvB, 3*d, qkv)
+	linearRef(h, t, d, blk.Attn.QKVW.rows(), qkvB, 3*d, qkv)
 	att := make([]float32, t*d) // [T, D]
 	s := make([]float64, t)     // scores of one query
 	scale := 1 / math.Sqrt(float64(dh))
