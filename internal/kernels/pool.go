@@ -34,7 +34,6 @@ type Pool struct {
 	done    chan struct{}   // wakes the caller when the last worker finishes
 	cur     job             // the job being run
 	n       int             // its item count
-	active  int             // workers taking part in it
 	closed  bool
 
 	call     atomic.Uint64 // call number << 16 | workers taking part (0: stop)
@@ -181,7 +180,7 @@ func (p *Pool) run(n int, j job) {
 		j.run(0, 0, n)
 		return
 	}
-	p.cur, p.n, p.active = j, n, t
+	p.cur, p.n = j, n
 	p.pending.Store(int32(t - 1))
 	call := p.call.Load()>>16 + 1
 	p.call.Store(call<<16 | uint64(t))
