@@ -74,7 +74,7 @@ func randSlice(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-// close reports whether |got−want| ≤ atol + rtol·|want|.
+// closeTo reports whether |got−want| ≤ atol + rtol·|want|.
 func closeTo(got, want, atol, rtol float64) bool {
 	return math.Abs(got-want) <= atol+rtol*math.Abs(want)
 }
