@@ -103,6 +103,26 @@ func checkGoldenLogits(t *testing.T, m *Model, dir string) {
 	checkClose(t, "logits", logits, g["logits"].data)
 }
 
+// forwardEveryBlock runs m.ForwardHidden and fails unless hidden was
+// called once for every block, in order.
+func forwardEveryBlock(t *testing.T, m *Model, patches []float32, b, gh, gw int, logits []float32, hidden func(i int, x []float32)) {
+	t.Helper()
+	next := 0 // the block whose hidden state is due
+	err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+		if i != next {
+			t.Errorf("hidden called for block %d, want %d", i, next)
+		}
+		next = i + 1
+		hidden(i, x)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != m.Config.Layers {
+		t.Errorf("hidden called up to block %d, want every one of %d blocks", next, m.Config.Layers)
+	}
+}
+
 func goldenFiles(t *testing.T, dir string) []string {
 	g, err := filepath.Glob(filepath.Join(fixtures, dir, "golden*.safetensors"))
 	if err != nil || len(g) == 0 {
@@ -149,20 +169,9 @@ func TestGolden(t *testing.T) {
 				})
 				t.Run(name+"/fast", func(t *testing.T) {
 					logits := make([]float32, b*m.Config.NumClasses)
-					next := 0 // the block whose hidden state is due
-					err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
-						if i != next {
-							t.Errorf("hidden called for block %d, want %d", i, next)
-						}
-						next = i + 1
+					forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
 						checkClose(t, "hidden."+strconv.Itoa(i), x, g["hidden."+strconv.Itoa(i)].data)
 					})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if next != m.Config.Layers {
-						t.Errorf("hidden called up to block %d, want every one of %d blocks", next, m.Config.Layers)
-					}
 					checkClose(t, "logits", logits, want.data)
 				})
 			}

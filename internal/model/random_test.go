@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -65,12 +66,9 @@ func TestRandomFastMatchesReference(t *testing.T) {
 	}
 	logits := make([]float32, b*1000)
 	for range 2 { // the second call reuses the buffers
-		err = m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
-			checkClose(t, "hidden", x, hidden[i])
+		forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
+			checkClose(t, "hidden."+strconv.Itoa(i), x, hidden[i])
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		checkClose(t, "logits", logits, want)
 	}
 	allocs := testing.AllocsPerRun(2, func() { m.Forward(patches, b, gh, gw, logits) })
