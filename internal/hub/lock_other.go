@@ -5,7 +5,6 @@ package hub
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"time"
@@ -20,40 +19,35 @@ const staleLock = 2 * time.Minute
 // while another holder has it; unlock removes the file. Used where neither
 // flock nor LockFileEx is available.
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
-	wait := time.Millisecond
-	for {
+	err = pollLock(ctx, path, func() (bool, error) {
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
 			f.Close()
-			done := make(chan struct{})
-			go func() {
-				t := time.NewTicker(staleLock / 4)
-				defer t.Stop()
-				for {
-					select {
-					case <-done:
-						return
-					case now := <-t.C:
-						os.Chtimes(path, now, now)
-					}
-				}
-			}()
-			return func() { close(done); os.Remove(path) }, nil
+			return true, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+			return false, err
 		}
 		if st, err := os.Stat(path); err == nil && time.Since(st.ModTime()) > staleLock {
-			os.Remove(path)
-			continue
+			os.Remove(path) // taken at the next try
 		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("lock %s: %w", path, ctx.Err())
-		case <-time.After(wait):
-		}
-		if wait < 100*time.Millisecond {
-			wait *= 2
-		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(staleLock / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				os.Chtimes(path, now, now)
+			}
+		}
+	}()
+	return func() { close(done); os.Remove(path) }, nil
 }
