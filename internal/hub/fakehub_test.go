@@ -413,6 +413,18 @@ func randomBytes(n int, seed uint32) []byte {
 }
 
 // tinyRepo is a one-file model: config, preprocessor config, LFS weights.
+// tinyFiles are the files of tinyRepo.
+var tinyFiles = []string{ConfigFile, PreprocessorFile, WeightsFile}
+
+// checkShardedCache checks that cache holds shardedRepo as pulled at main:
+// the index and its shards, and neither preprocessor_config.json nor
+// model.safetensors.
+func checkShardedCache(t *testing.T, cache string, repo *fakeRepo) {
+	t.Helper()
+	files := []string{ConfigFile, WeightsIndexFile, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}
+	diffTree(t, cacheTree(t, cache), wantTree("acme/big", repo, files, []string{"main"}, []string{PreprocessorFile, WeightsFile}))
+}
+
 func tinyRepo(commit string) *fakeRepo {
 	return &fakeRepo{
 		commit: commit,

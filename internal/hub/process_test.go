@@ -38,8 +38,7 @@ func TestPullProcesses(t *testing.T) {
 			t.Errorf("blob %s downloaded %d times", etag, k)
 		}
 	}
-	files := []string{ConfigFile, WeightsIndexFile, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/big", repo, files, []string{"main"}, []string{PreprocessorFile, WeightsFile}))
+	checkShardedCache(t, cache, repo)
 }
 
 // TestPullHelperProcess is the child of TestPullProcesses.

@@ -28,9 +28,8 @@ func TestPullTree(t *testing.T) {
 	if want := filepath.Join(cache, "models--acme--tiny", "snapshots", commitA); dir != want {
 		t.Errorf("dir %s, want %s", dir, want)
 	}
-	all := []string{ConfigFile, PreprocessorFile, WeightsFile}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"main"}, nil))
-	for _, name := range all {
+	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"main"}, nil))
+	for _, name := range tinyFiles {
 		n := int64(len(repo.files[name].data))
 		if last[name] != [2]int64{n, n} {
 			t.Errorf("last progress of %s: %v, want [%d %d]", name, last[name], n, n)
@@ -65,7 +64,7 @@ func TestPullTree(t *testing.T) {
 	if _, err := c.Pull(context.Background(), "acme/tiny@v1"); err != nil {
 		t.Fatal(err)
 	}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"main", "v1"}, nil))
+	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"main", "v1"}, nil))
 	// A cached commit needs no request at all.
 	reqs := f.hubReqs
 	if got, err := c.Pull(context.Background(), "acme/tiny@"+commitA); err != nil || got != dir {
@@ -89,7 +88,7 @@ func TestPullTree(t *testing.T) {
 	}
 	repoA := *repo
 	repoA.commit = commitA
-	want := append(wantTree("acme/tiny", &repoA, all, []string{"v1"}, nil), wantTree("acme/tiny", repo, all, []string{"main"}, nil)...)
+	want := append(wantTree("acme/tiny", &repoA, tinyFiles, []string{"v1"}, nil), wantTree("acme/tiny", repo, tinyFiles, []string{"main"}, nil)...)
 	diffTree(t, cacheTree(t, cache), want)
 	if got, err := Resolve(cache, "acme/tiny"); err != nil || got != dirB {
 		t.Errorf("Resolve after main moved = %s, %v; want %s", got, err, dirB)
@@ -118,8 +117,7 @@ func TestPullRelativeRedirect(t *testing.T) {
 	if _, err := f.client(cache).Pull(context.Background(), "acme/tiny"); err != nil {
 		t.Fatal(err)
 	}
-	all := []string{ConfigFile, PreprocessorFile, WeightsFile}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"main"}, nil))
+	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"main"}, nil))
 }
 
 func TestPullPRRevision(t *testing.T) {
@@ -132,8 +130,7 @@ func TestPullPRRevision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := []string{ConfigFile, PreprocessorFile, WeightsFile}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"refs/pr/1"}, nil))
+	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"refs/pr/1"}, nil))
 	if got, err := Resolve(cache, "acme/tiny@refs/pr/1"); err != nil || got != dir {
 		t.Errorf("Resolve = %s, %v; want %s", got, err, dir)
 	}
@@ -171,8 +168,7 @@ func TestPullSharded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := []string{ConfigFile, WeightsIndexFile, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/big", repo, files, []string{"main"}, []string{PreprocessorFile, WeightsFile}))
+	checkShardedCache(t, cache, repo)
 	if got, err := Resolve(cache, "acme/big"); err != nil || got != dir {
 		t.Errorf("Resolve = %s, %v; want %s", got, err, dir)
 	}
@@ -330,8 +326,7 @@ func TestPullResume(t *testing.T) {
 		if len(f.ranges) != 1 || f.ranges[0] != "bytes=350000-" {
 			t.Errorf("resume asked %q, want one Range bytes=350000-", f.ranges)
 		}
-		all := []string{ConfigFile, PreprocessorFile, WeightsFile}
-		diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"main"}, nil))
+		diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"main"}, nil))
 	}
 }
 
@@ -368,8 +363,7 @@ func TestPullCancel(t *testing.T) {
 	if _, err := c.Pull(context.Background(), "acme/tiny"); err != nil {
 		t.Fatal(err)
 	}
-	all := []string{ConfigFile, PreprocessorFile, WeightsFile}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, all, []string{"main"}, nil))
+	diffTree(t, cacheTree(t, cache), wantTree("acme/tiny", repo, tinyFiles, []string{"main"}, nil))
 }
 
 func TestPullConcurrent(t *testing.T) {
@@ -401,6 +395,5 @@ func TestPullConcurrent(t *testing.T) {
 			t.Errorf("blob %s downloaded %d times", etag, k)
 		}
 	}
-	files := []string{ConfigFile, WeightsIndexFile, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}
-	diffTree(t, cacheTree(t, cache), wantTree("acme/big", repo, files, []string{"main"}, []string{PreprocessorFile, WeightsFile}))
+	checkShardedCache(t, cache, repo)
 }
