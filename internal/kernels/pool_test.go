@@ -80,11 +80,14 @@ func TestPoolNoAllocs(t *testing.T) {
 		t.Errorf("For allocates %v times per call", n)
 	}
 	w := PackB(make([]float32, 64*48), 64, 48, 48)
-	a := make([]float32, 20*48)
-	c := make([]float32, 20*64)
-	Linear(p, 20, a, 48, w, nil, ActGELU, false, c, 64)
-	if n := testing.AllocsPerRun(20, func() { Linear(p, 20, a, 48, w, nil, ActGELU, false, c, 64) }); n != 0 {
-		t.Errorf("Linear allocates %v times per call", n)
+	a := make([]float32, 37*48) // [m, 48]
+	c := make([]float32, 37*64) // [m, 64]
+	// m = 37 ends in a 5-token tail, which AVX-512 runs as dot products.
+	for _, m := range []int{20, 37} {
+		Linear(p, m, a, 48, w, nil, ActGELU, false, c, 64)
+		if n := testing.AllocsPerRun(20, func() { Linear(p, m, a, 48, w, nil, ActGELU, false, c, 64) }); n != 0 {
+			t.Errorf("Linear (m=%d) allocates %v times per call", m, n)
+		}
 	}
 	qkv := make([]float32, 2*20*3*64)
 	out := make([]float32, 2*20*64)

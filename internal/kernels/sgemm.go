@@ -352,7 +352,7 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			for jr := x0; jr < x1; jr++ {
 				t := yt[((ir-w0)*nx+jr-x0)*tl:]
 				if cols := g.m - jr*nr; cols <= 8 && g.isa == isaAVX512 &&
-					dotTailFast(mr, cols, kb, a, lda, g.a[jr*nr*g.lda+pc:], g.lda, t, bias, flags) {
+					dotTailFast(mr, cols, kb, a, lda, g.a[jr*nr*g.lda+pc:], g.lda, t, bias, flags, &ws.dot) {
 					continue // the last few tokens: dot products along K, x in place
 				}
 				b := g.x[jr*g.k*nr+pc*nr:]

@@ -326,13 +326,13 @@ var dotKern = [2][8]dotFunc{
 // dotTailFast computes the tile t [mr][32] of Linear for cols ≤ 8 tokens
 // from W rows w (leading dimension ldw) and x rows x (leading dimension
 // ldx) in place, as the micro-kernel would (flags kLoad, kBias), when the
-// CPU has AVX-512.
-func dotTailFast(mr, cols, kc int, w []float32, ldw int, x []float32, ldx int, t, bias []float32, flags int) bool {
+// CPU has AVX-512. out [cols][2] is the caller's scratch: a local array
+// would escape through the kernel table and allocate on every call.
+func dotTailFast(mr, cols, kc int, w []float32, ldw int, x []float32, ldx int, t, bias []float32, flags int, out *[16]float32) bool {
 	if !hasAVX512 || cols > 8 || cols == 0 || kc == 0 {
 		return false
 	}
 	_, _ = w[(mr-1)*ldw+kc-1], x[(cols-1)*ldx+kc-1]
-	var out [16]float32 // [cols][2]
 	for j := 0; j < mr; j += 2 {
 		r := min(2, mr-j)
 		dotKern[r-1][cols-1](kc, &w[j*ldw], ldw, &x[0], ldx, &out[0])
