@@ -147,7 +147,7 @@ func BenchmarkOpen(b *testing.B) {
 }
 
 // BenchmarkForward runs the named random models at 224×224 and reports
-// GFLOP/s by the FLOPs count of /work/shared/bench/vit_configs.py.
+// GFLOP/s by the FLOPs count of the peer benchmarks' vit_configs.py.
 func BenchmarkForward(b *testing.B) {
 	for _, name := range []string{"vit-ti16", "vit-s16", "vit-b16"} {
 		m, err := Random(name, 1, Options{})

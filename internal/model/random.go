@@ -12,7 +12,7 @@ import (
 )
 
 // randomConfigs are torchvision's ViT shapes (vit_b_16 etc.; the tiny and
-// small ones as /work/shared/bench builds them): patch, layers, heads,
+// small ones as the peer benchmarks build them): patch, layers, heads,
 // hidden, MLP.
 var randomConfigs = map[string][5]int{
 	"vit-ti16": {16, 12, 3, 192, 768},

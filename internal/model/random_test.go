@@ -7,7 +7,7 @@ import (
 )
 
 // TestFLOPsParams checks the analytic FLOP count against
-// /work/shared/bench/vit_configs.py flops_per_image and the parameter count
+// the peer benchmarks' vit_configs.py flops_per_image and the parameter count
 // against torchvision's models, at 224×224.
 func TestFLOPsParams(t *testing.T) {
 	want := map[string]struct {
