@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/hub"
 	"github.com/vitgo/vit/internal/model"
 )
 
@@ -90,7 +91,7 @@ func (a *app) newBenchCmd() *cobra.Command {
 			if o.Threads == 0 {
 				o.Threads = a.numCPU
 			}
-			if envTrue(a.getenv("HF_HUB_OFFLINE")) {
+			if hub.OfflineFromEnv(a.getenv) {
 				o.Offline = true
 			}
 			if a.inspect != nil && a.inspect(o) {

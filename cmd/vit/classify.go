@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/hub"
 )
 
 // classifyOptions is a parsed and validated `vit classify` command line.
@@ -52,16 +53,6 @@ func parseShard(s string) (shard, error) {
 		return shard{}, fmt.Errorf("--shard %q: want 1 ≤ I ≤ N", s)
 	}
 	return shard{Index: idx, Count: cnt}, nil
-}
-
-// envTrue reports whether an environment value means "on", as
-// huggingface_hub reads HF_HUB_OFFLINE.
-func envTrue(v string) bool {
-	switch strings.ToUpper(strings.TrimSpace(v)) {
-	case "1", "ON", "YES", "TRUE":
-		return true
-	}
-	return false
 }
 
 const classifyLong = `Classify images and print the top-k classes of each.
@@ -203,7 +194,7 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if len(o.Inputs) == 0 && o.FilesFrom == "" {
 		return usagef("no inputs: give image files, directories, - (standard input) or --files-from FILE")
 	}
-	if envTrue(a.getenv("HF_HUB_OFFLINE")) {
+	if hub.OfflineFromEnv(a.getenv) {
 		o.Offline = true
 	}
 	return nil

@@ -293,7 +293,7 @@ id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
 			if len(args) == 1 {
 				spec = args[0]
 			}
-			return a.modelsInfo(cmd, spec, format, offline || envTrue(a.getenv("HF_HUB_OFFLINE")))
+			return a.modelsInfo(cmd, spec, format, offline || hub.OfflineFromEnv(a.getenv))
 		}),
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
