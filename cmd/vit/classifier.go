@@ -1,11 +1,10 @@
 package main
 
-import "io"
+import (
+	"io"
 
-// decodeLimits bounds what an image decoder accepts.
-type decodeLimits struct {
-	MaxPixels int64 // refuse images with more pixels than this (0: the decoder's default)
-}
+	"github.com/vitgo/vit/internal/preprocess"
+)
 
 // geometry is a model's input: C channels of H×W pixels cut into P×P patches.
 type geometry struct{ C, H, W, P int }
@@ -26,7 +25,7 @@ type classifier interface {
 	// Prepare decodes one image from r and writes its patches
 	// [gh·gw, C·P·P] to patches, using pix [C, H, W] as scratch. It is safe
 	// for concurrent use with distinct buffers.
-	Prepare(name string, r io.Reader, lim decodeLimits, pix, patches []float32) error
+	Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error
 	// Forward maps b images' patches [B, gh·gw, C·P·P] to logits [B, L].
 	// Not safe for concurrent use.
 	Forward(patches []float32, b int, logits []float32) error

@@ -45,7 +45,7 @@ func (f *fakeClassifier) Geometry() geometry { return geometry{C: 1, H: 4, W: 4,
 func (f *fakeClassifier) Labels() []string   { return fakeLabels }
 func (f *fakeClassifier) Close() error       { f.closed = true; return nil }
 
-func (f *fakeClassifier) Prepare(name string, r io.Reader, lim decodeLimits, pix, patches []float32) error {
+func (f *fakeClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
 	rec := preprocess.DefaultHF("vit", 4, 1)
 	return prepareImage(&rec, f.Geometry(), name, r, lim, pix, patches)
 }

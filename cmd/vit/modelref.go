@@ -34,14 +34,14 @@ func (c *modelClassifier) Geometry() geometry { return c.geo }
 func (c *modelClassifier) Labels() []string   { return c.m.Config.Labels }
 func (c *modelClassifier) Close() error       { return c.m.Close() }
 
-func (c *modelClassifier) Prepare(name string, r io.Reader, lim decodeLimits, pix, patches []float32) error {
+func (c *modelClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
 	return prepareImage(&c.m.Recipe, c.geo, name, r, lim, pix, patches)
 }
 
 // prepareImage decodes one image and runs rec on it into pix [C, H, W], then
 // cuts that into patches [gh·gw, C·P·P].
-func prepareImage(rec *preprocess.Recipe, g geometry, name string, r io.Reader, lim decodeLimits, pix, patches []float32) error {
-	img, err := preprocess.Decode(name, r, preprocess.Limits{MaxPixels: lim.MaxPixels})
+func prepareImage(rec *preprocess.Recipe, g geometry, name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
+	img, err := preprocess.Decode(name, r, lim)
 	if err != nil {
 		return err
 	}

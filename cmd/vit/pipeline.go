@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/vitgo/vit/internal/preprocess"
 )
 
 // The classify pipeline, bounded at every stage so memory stays flat
@@ -200,7 +202,7 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 func (p *pipeline) worker(ctx context.Context) {
 	g := p.geo
 	pix := make([]float32, g.C*g.H*g.W) // [C, H, W] scratch
-	lim := decodeLimits{MaxPixels: p.o.MaxPixels}
+	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels}
 	for j := range p.jobs {
 		r := &result{seq: j.seq, path: j.path}
 		if ctx.Err() != nil {
@@ -233,7 +235,7 @@ func (p *pipeline) worker(ctx context.Context) {
 
 // prepare opens one input and runs the model's preprocessing on it. skip
 // is true for a directory listed by --files-from.
-func (p *pipeline) prepare(in input, lim decodeLimits, pix, patches []float32) (skip bool, err error) {
+func (p *pipeline) prepare(in input, lim preprocess.Limits, pix, patches []float32) (skip bool, err error) {
 	var r io.Reader
 	switch in.kind {
 	case inStdin:

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vitgo/vit/internal/preprocess"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a polling reader.
@@ -72,7 +74,7 @@ func TestClassifyStreams(t *testing.T) {
 // later inputs finish first and the writer must hold them back.
 type slowClassifier struct{ fakeClassifier }
 
-func (s *slowClassifier) Prepare(name string, r io.Reader, lim decodeLimits, pix, patches []float32) error {
+func (s *slowClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
 	if strings.Contains(name, "slow") {
 		time.Sleep(100 * time.Millisecond)
 	}
