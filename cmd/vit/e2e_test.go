@@ -297,3 +297,31 @@ func TestModelsPull(t *testing.T) {
 		t.Errorf("classify with pull: stderr %q", ta.err.String())
 	}
 }
+
+// TestModelsInfoSource: models info names where a model came from, the
+// same place classify would load it from.
+func TestModelsInfoSource(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "hub")
+	writeCachedModel(t, cache, "acme/tiny-vit", testCommit)
+	snap := filepath.Join(cache, "models--acme--tiny-vit", "snapshots", testCommit)
+	env := map[string]string{"HF_HUB_CACHE": cache, "HF_HUB_OFFLINE": "1"}
+	for _, tt := range []struct{ spec, source, dir string }{
+		{models.Default, "built-in", ""},
+		{snap, "directory", snap},
+		{"acme/tiny-vit", "cache", snap},
+	} {
+		ta := newRealApp("")
+		ta.env = env
+		if code := ta.run("models", "info", "-f", "json", tt.spec); code != exitOK {
+			t.Fatalf("info %s: exit %d: %s", tt.spec, code, ta.err.String())
+		}
+		var info modelInfo
+		if err := json.Unmarshal(ta.out.Bytes(), &info); err != nil {
+			t.Fatal(err)
+		}
+		if info.ID != tt.spec || info.Source != tt.source || info.Dir != tt.dir {
+			t.Errorf("info %s: id %q, source %q, dir %q; want %q, %q, %q", tt.spec, info.ID, info.Source, info.Dir, tt.spec, tt.source, tt.dir)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/vitgo/vit/internal/model"
 	"github.com/vitgo/vit/internal/preprocess"
@@ -66,11 +67,18 @@ func openModelClassifier(ctx context.Context, a *app, spec string, opt modelOpti
 	return newModelClassifier(m)
 }
 
+// modelSource says where openModel found a model.
+type modelSource struct {
+	Name string // the spec, or the built-in default's name
+	Kind string // "directory", "built-in" or "cache"
+	Dir  string // the directory read (absolute when Kind is "directory"); "" for built-in
+}
+
 // openModel resolves a model spec, in this order: "" (the built-in
 // default), an existing directory, a built-in name, a Hugging Face id
 // ORG/NAME[@REV] (from the cache, downloaded when missing unless offline).
-// It returns the model and a display name.
-func (a *app) openModel(ctx context.Context, spec string, opt modelOptions) (*model.Model, string, error) {
+// It returns the model and where it was found.
+func (a *app) openModel(ctx context.Context, spec string, opt modelOptions) (*model.Model, modelSource, error) {
 	mo := model.Options{Threads: opt.Threads}
 	if spec == "" {
 		spec = builtinDefault()
@@ -78,24 +86,28 @@ func (a *app) openModel(ctx context.Context, spec string, opt modelOptions) (*mo
 	if fi, err := os.Stat(spec); err == nil && fi.IsDir() {
 		m, err := model.Load(spec, mo)
 		if err != nil {
-			return nil, "", fmt.Errorf("model %s: %w", spec, err)
+			return nil, modelSource{}, fmt.Errorf("model %s: %w", spec, err)
 		}
-		return m, spec, nil
+		src := modelSource{Name: spec, Kind: "directory", Dir: spec}
+		if abs, err := filepath.Abs(spec); err == nil {
+			src.Dir = abs
+		}
+		return m, src, nil
 	}
 	if isBuiltin(spec) {
 		m, err := loadBuiltin(spec, mo)
 		if err != nil {
-			return nil, "", fmt.Errorf("built-in model %s: %w", spec, err)
+			return nil, modelSource{}, fmt.Errorf("built-in model %s: %w", spec, err)
 		}
-		return m, spec, nil
+		return m, modelSource{Name: spec, Kind: "built-in"}, nil
 	}
 	dir, err := a.resolveHub(ctx, spec, opt.Offline)
 	if err != nil {
-		return nil, "", err
+		return nil, modelSource{}, err
 	}
 	m, err := model.Load(dir, mo)
 	if err != nil {
-		return nil, "", fmt.Errorf("model %s (%s): %w", spec, dir, err)
+		return nil, modelSource{}, fmt.Errorf("model %s (%s): %w", spec, dir, err)
 	}
-	return m, spec, nil
+	return m, modelSource{Name: spec, Kind: "cache", Dir: dir}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -302,14 +301,14 @@ id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
 }
 
 func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) error {
-	m, name, err := a.openModel(cmd.Context(), spec, modelOptions{Threads: 1, Offline: offline})
+	m, src, err := a.openModel(cmd.Context(), spec, modelOptions{Threads: 1, Offline: offline})
 	if err != nil {
 		return err
 	}
 	defer m.Close()
 	c := m.Config
 	info := modelInfo{
-		ID: name, Source: "cache",
+		ID: src.Name, Source: src.Kind, Dir: src.Dir,
 		Arch: c.Arch, Layout: c.Layout,
 		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
 		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
@@ -318,16 +317,6 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
 		Preprocess: m.Recipe.String(),
 		NumClasses: c.NumClasses, Labels: c.Labels,
-	}
-	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
-		info.Source, info.Dir = "directory", name
-		if abs, err := filepath.Abs(name); err == nil {
-			info.Dir = abs
-		}
-	} else if isBuiltin(name) {
-		info.Source = "built-in"
-	} else if dir, err := hub.Resolve(hub.CacheDirFromEnv(a.getenv), name); err == nil {
-		info.Dir = dir
 	}
 	p := c.PatchSize
 	gh, gw := m.Recipe.Height/p, m.Recipe.Width/p
@@ -341,15 +330,15 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		return enc.Encode(info)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	src := info.Source
+	where := info.Source
 	if info.Dir != "" {
-		src += " " + info.Dir
+		where += " " + info.Dir
 	}
 	tokens := "1 class token"
 	if c.Distilled {
 		tokens = "class and distillation tokens"
 	}
-	fmt.Fprintf(tw, "model\t%s (%s)\n", info.ID, src)
+	fmt.Fprintf(tw, "model\t%s (%s)\n", info.ID, where)
 	fmt.Fprintf(tw, "architecture\t%s, %s layout\n", info.Arch, info.Layout)
 	fmt.Fprintf(tw, "input\t%d×%d×%d, patch %d: %d×%d patches + %s\n", info.Input[0], info.Input[1], info.Input[2], p, gh, gw, tokens)
 	fmt.Fprintf(tw, "dimensions\thidden %d, %d layers, %d heads, MLP %d (%s), LayerNorm ε %g\n",
