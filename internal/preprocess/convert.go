@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+
+	"github.com/vitgo/vit/internal/preprocess/jpeg"
 )
 
 // This file converts decoded images to flat 8-bit rasters the way PIL 9.4's
@@ -27,25 +29,6 @@ func put(out []uint8, i, c int, r, g, b uint8) {
 	out[3*i], out[3*i+1], out[3*i+2] = r, g, b
 }
 
-// libjpeg's YCbCr→RGB tables (jdcolor.c, SCALEBITS 16), built once.
-var ycc struct {
-	crR, cbB [256]int32
-	crG, cbG [256]int32
-}
-
-func init() {
-	const scale = 16
-	const half = 1 << (scale - 1)
-	fix := func(x float64) int32 { return int32(x*(1<<scale) + 0.5) }
-	for i := 0; i < 256; i++ {
-		x := int32(i) - 128
-		ycc.crR[i] = (fix(1.40200)*x + half) >> scale
-		ycc.cbB[i] = (fix(1.77200)*x + half) >> scale
-		ycc.crG[i] = -fix(0.71414) * x
-		ycc.cbG[i] = -fix(0.34414)*x + half
-	}
-}
-
 func clampU8(v int32) uint8 {
 	if v < 0 {
 		return 0
@@ -59,9 +42,9 @@ func clampU8(v int32) uint8 {
 // yccToRGB is libjpeg's ycc_rgb_convert for one pixel.
 func yccToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
 	yy := int32(y)
-	return clampU8(yy + ycc.crR[cr]),
-		clampU8(yy + ((ycc.cbG[cb] + ycc.crG[cr]) >> 16)),
-		clampU8(yy + ycc.cbB[cb])
+	return clampU8(yy + jpeg.YCC.CrR[cr]),
+		clampU8(yy + ((jpeg.YCC.CbG[cb] + jpeg.YCC.CrG[cr]) >> 16)),
+		clampU8(yy + jpeg.YCC.CbB[cb])
 }
 
 // cmykToRGB is PIL's cmyk2rgb.
@@ -386,9 +369,9 @@ func yccRow(yrow, cb, cr, d []uint8, c int) {
 			yy := int32(yv) + clampOff
 			b, r := cb[x], cr[x]
 			o := d[3*x : 3*x+3 : 3*x+3]
-			o[0] = clampTab[yy+ycc.crR[r]]
-			o[1] = clampTab[yy+((ycc.cbG[b]+ycc.crG[r])>>16)]
-			o[2] = clampTab[yy+ycc.cbB[b]]
+			o[0] = clampTab[yy+jpeg.YCC.CrR[r]]
+			o[1] = clampTab[yy+((jpeg.YCC.CbG[b]+jpeg.YCC.CrG[r])>>16)]
+			o[2] = clampTab[yy+jpeg.YCC.CbB[b]]
 		}
 		return
 	}

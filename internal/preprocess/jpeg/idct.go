@@ -144,9 +144,17 @@ func odd(tmp0, tmp1, tmp2, tmp3 int32) (int32, int32, int32, int32) {
 	return tmp0, tmp1, tmp2, tmp3
 }
 
-// libjpeg's YCbCr→RGB tables (jdcolor.c), for YCCK images.
-var yccTab struct {
-	crR, cbB, crG, cbG [256]int32
+// YCC holds libjpeg's YCbCr→RGB tables (jdcolor.c build_ycc_rgb_table,
+// SCALEBITS 16), indexed by the chroma sample; read-only. With Y as int32:
+//
+//	R = Y + CrR[cr]
+//	G = Y + (CbG[cb] + CrG[cr]) >> 16
+//	B = Y + CbB[cb]
+//
+// each clamped to [0, 255]. Used here for YCCK images and by package
+// preprocess for every YCbCr JPEG.
+var YCC struct {
+	CrR, CbB, CrG, CbG [256]int32
 }
 
 func init() {
@@ -154,10 +162,10 @@ func init() {
 	fix := func(x float64) int32 { return int32(x*(1<<16) + 0.5) }
 	for i := 0; i < 256; i++ {
 		x := int32(i) - 128
-		yccTab.crR[i] = (fix(1.40200)*x + half) >> 16
-		yccTab.cbB[i] = (fix(1.77200)*x + half) >> 16
-		yccTab.crG[i] = -fix(0.71414) * x
-		yccTab.cbG[i] = -fix(0.34414)*x + half
+		YCC.CrR[i] = (fix(1.40200)*x + half) >> 16
+		YCC.CbB[i] = (fix(1.77200)*x + half) >> 16
+		YCC.CrG[i] = -fix(0.71414) * x
+		YCC.CbG[i] = -fix(0.34414)*x + half
 	}
 }
 
@@ -183,9 +191,9 @@ func drawYCbCr(dst *image.RGBA, src *image.YCbCr) {
 			ci := src.COffset(x, y)
 			cb, cr := src.Cb[ci], src.Cr[ci]
 			p := row[4*(x-b.Min.X) : 4*(x-b.Min.X)+4]
-			p[0] = clamp8(yy + yccTab.crR[cr])
-			p[1] = clamp8(yy + (yccTab.cbG[cb]+yccTab.crG[cr])>>16)
-			p[2] = clamp8(yy + yccTab.cbB[cb])
+			p[0] = clamp8(yy + YCC.CrR[cr])
+			p[1] = clamp8(yy + (YCC.CbG[cb]+YCC.CrG[cr])>>16)
+			p[2] = clamp8(yy + YCC.CbB[cb])
 			p[3] = 255
 		}
 	}
