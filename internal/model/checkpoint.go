@@ -163,60 +163,75 @@ func openCheckpoint(dir string, fsys fs.FS) (*checkpoint, error) {
 		}
 		return c.add(f)
 	}
-	idxPath := join("model.safetensors.index.json")
-	idx, err := readFileFS(fsys, idxPath)
-	switch {
-	case err == nil:
-		var si shardIndex
-		if err := json.Unmarshal(idx, &si); err != nil {
-			return nil, fmt.Errorf("%s: %w", idxPath, err)
-		}
-		if len(si.WeightMap) == 0 {
-			return nil, fmt.Errorf("%s: empty weight_map", idxPath)
-		}
-		shards := map[string]bool{}
-		for _, s := range si.WeightMap {
-			if s == "" || strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
-				return nil, fmt.Errorf("%s: shard name %q is not a plain file name", idxPath, s)
-			}
-			shards[s] = true
-		}
-		names := make([]string, 0, len(shards))
-		for s := range shards {
-			names = append(names, s)
-		}
-		sort.Strings(names)
-		for _, s := range names {
-			if err := openOne(s); err != nil {
-				c.close()
-				return nil, err
-			}
-		}
-		for k, s := range si.WeightMap {
-			t, ok := c.byName[k]
-			if !ok {
-				c.close()
-				return nil, fmt.Errorf("%s: tensor %q is listed for %s but not stored there", idxPath, k, s)
-			}
-			if path.Base(t.file.name) != s && filepath.Base(t.file.name) != s {
-				c.close()
-				return nil, fmt.Errorf("%s: tensor %q is listed for %s but stored in %s", idxPath, k, s, t.file.name)
-			}
-		}
-		for k, t := range c.byName {
-			if _, ok := si.WeightMap[k]; !ok {
-				c.close()
-				return nil, fmt.Errorf("%s: tensor %q of %s is not in weight_map", idxPath, k, t.file.name)
-			}
-		}
-	case isNotExist(err):
-		if err := openOne("model.safetensors"); err != nil {
-			return nil, err
-		}
-	default:
+	names, si, err := checkpointFiles(fsys, join)
+	if err != nil {
 		return nil, err
 	}
+	for _, s := range names {
+		if err := openOne(s); err != nil {
+			c.close()
+			return nil, err
+		}
+	}
+	if si == nil {
+		return c, nil
+	}
+	idxPath := join(indexFile)
+	for k, s := range si.WeightMap {
+		t, ok := c.byName[k]
+		if !ok {
+			c.close()
+			return nil, fmt.Errorf("%s: tensor %q is listed for %s but not stored there", idxPath, k, s)
+		}
+		if path.Base(t.file.name) != s && filepath.Base(t.file.name) != s {
+			c.close()
+			return nil, fmt.Errorf("%s: tensor %q is listed for %s but stored in %s", idxPath, k, s, t.file.name)
+		}
+	}
+	for k, t := range c.byName {
+		if _, ok := si.WeightMap[k]; !ok {
+			c.close()
+			return nil, fmt.Errorf("%s: tensor %q of %s is not in weight_map", idxPath, k, t.file.name)
+		}
+	}
 	return c, nil
+}
+
+const indexFile = "model.safetensors.index.json"
+
+// checkpointFiles lists the safetensors files of a model directory (join
+// turns a file name into its path): model.safetensors, or the shards named
+// by model.safetensors.index.json, sorted, each a plain file name, with the
+// parsed index.
+func checkpointFiles(fsys fs.FS, join func(string) string) ([]string, *shardIndex, error) {
+	idxPath := join(indexFile)
+	idx, err := readFileFS(fsys, idxPath)
+	switch {
+	case isNotExist(err):
+		return []string{"model.safetensors"}, nil, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	var si shardIndex
+	if err := json.Unmarshal(idx, &si); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", idxPath, err)
+	}
+	if len(si.WeightMap) == 0 {
+		return nil, nil, fmt.Errorf("%s: empty weight_map", idxPath)
+	}
+	shards := map[string]bool{}
+	for _, s := range si.WeightMap {
+		if s == "" || strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
+			return nil, nil, fmt.Errorf("%s: shard name %q is not a plain file name", idxPath, s)
+		}
+		shards[s] = true
+	}
+	names := make([]string, 0, len(shards))
+	for s := range shards {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	return names, &si, nil
 }
 
 func readFileFS(fsys fs.FS, p string) ([]byte, error) {

@@ -156,12 +156,16 @@ func TestSharded(t *testing.T) {
 	es := fixtureEntries(t, "hf-vit-tiny")
 	cfg := fixtureConfig(t, "hf-vit-tiny")
 	files := shards(es)
-	m, err := load(writeModel(t, cfg, files), nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
+	dir := writeModel(t, cfg, files)
+	m, err := load(dir, nil, Options{Threads: 1}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
 	checkGoldenLogits(t, m, "hf-vit-tiny")
+	if params, _, err := Inspect(os.DirFS(dir), "."); err != nil || params != m.Params() {
+		t.Errorf("Inspect of the shards: %d params, %v; want %d", params, err, m.Params())
+	}
 
 	bad := func(mut func(wm map[string]string), want string) {
 		t.Helper()
