@@ -1,19 +1,16 @@
 package main
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/internal/model"
 	"github.com/vitgo/vit/models"
 )
 
@@ -96,7 +93,7 @@ func (a *app) listModels() ([]modelRow, error) {
 		sub, err := fs.Sub(models.FS, name)
 		if err == nil {
 			r.Size = fsSize(sub)
-			r.Params, r.Classes, err = describeFiles(sub)
+			r.Params, r.Classes, err = model.Inspect(sub, ".")
 		}
 		if err != nil {
 			r.Problem = err.Error()
@@ -115,7 +112,7 @@ func (a *app) listModels() ([]modelRow, error) {
 				r.Revision = rev.Commit[:min(len(rev.Commit), 12)]
 			}
 			var err error
-			r.Params, r.Classes, err = describeFiles(os.DirFS(rev.Dir))
+			r.Params, r.Classes, err = model.Inspect(os.DirFS(rev.Dir), ".")
 			if err != nil {
 				r.Problem = err.Error()
 			}
@@ -137,100 +134,6 @@ func fsSize(fsys fs.FS) int64 {
 		return nil
 	})
 	return n
-}
-
-// describeFiles reads, without loading the weights, the number of classes
-// from config.json and the number of parameters from the safetensors
-// headers (model.safetensors or the shards of its index). Unknown values
-// are -1.
-func describeFiles(fsys fs.FS) (params int64, classes int, err error) {
-	params, classes = -1, -1
-	var errs []error
-	if b, err := fs.ReadFile(fsys, "config.json"); err != nil {
-		errs = append(errs, err)
-	} else {
-		var cj struct {
-			ID2Label  map[string]string `json:"id2label"`
-			NumLabels int               `json:"num_labels"`
-			NumClass  int               `json:"num_classes"` // timm
-		}
-		if err := json.Unmarshal(b, &cj); err != nil {
-			errs = append(errs, fmt.Errorf("config.json: %w", err))
-		} else {
-			classes = max(len(cj.ID2Label), cj.NumLabels, cj.NumClass)
-		}
-	}
-	files := []string{"model.safetensors"}
-	if b, err := fs.ReadFile(fsys, "model.safetensors.index.json"); err == nil {
-		var idx struct {
-			WeightMap map[string]string `json:"weight_map"`
-		}
-		if err := json.Unmarshal(b, &idx); err == nil {
-			seen := map[string]bool{}
-			files = files[:0]
-			for _, f := range idx.WeightMap {
-				if !seen[f] {
-					seen[f] = true
-					files = append(files, path.Clean(f))
-				}
-			}
-		}
-	}
-	var total int64
-	for _, f := range files {
-		n, err := safetensorsParams(fsys, f)
-		if err != nil {
-			errs = append(errs, err)
-			total = -1
-			break
-		}
-		total += n
-	}
-	params = total
-	return params, classes, errors.Join(errs...)
-}
-
-// safetensorsParams sums the elements of the tensors listed in a
-// safetensors header (8-byte little-endian length, then JSON).
-func safetensorsParams(fsys fs.FS, name string) (int64, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	var n uint64
-	if err := binary.Read(f, binary.LittleEndian, &n); err != nil {
-		return 0, fmt.Errorf("%s: header length: %w", name, err)
-	}
-	if n > 100<<20 {
-		return 0, fmt.Errorf("%s: header of %d bytes", name, n)
-	}
-	hdr := make([]byte, n)
-	if _, err := io.ReadFull(f, hdr); err != nil {
-		return 0, fmt.Errorf("%s: header: %w", name, err)
-	}
-	var tensors map[string]json.RawMessage
-	if err := json.Unmarshal(hdr, &tensors); err != nil {
-		return 0, fmt.Errorf("%s: header: %w", name, err)
-	}
-	var total int64
-	for k, raw := range tensors {
-		if k == "__metadata__" {
-			continue
-		}
-		var t struct {
-			Shape []int64 `json:"shape"`
-		}
-		if err := json.Unmarshal(raw, &t); err != nil {
-			return 0, fmt.Errorf("%s: tensor %s: %w", name, k, err)
-		}
-		n := int64(1)
-		for _, d := range t.Shape {
-			n *= d
-		}
-		total += n
-	}
-	return total, nil
 }
 
 // humanCount formats a count as 1.23 M, 456 K.
