@@ -55,13 +55,13 @@ images per second, GFLOP/s and the fraction of the machine's FMA peak.
 (vit-ti16, vit-s16, vit-b16, vit-b32, vit-l16; 224×224, 1000 classes) or any
 model classify takes (a directory, ORG/NAME[@REV], a built-in name).
 FLOPs count twice the multiply-adds of the patch embedding, q|k|v, q·kᵀ,
-attention·v, the output projection, the MLP and the head, as
-/work/shared/bench/vit_configs.py counts them, so GFLOP/s compare with it.
+attention·v, the output projection, the MLP and the head, the count ONNX
+Runtime and PyTorch benchmarks of ViT commonly use, so GFLOP/s compare.
 
 The FMA peak is measured (every thread runs a loop of independent FMAs of
 the widest vector unit the kernels use, best of three) unless --peak-gflops
 gives it; on a busy machine the measurement is low, so pass the known value
-(e.g. the one /work/shared/bench/fma_peak.c prints) when comparing.`
+(from an FMA-peak benchmark run on an idle machine) when comparing.`
 
 func (a *app) newBenchCmd() *cobra.Command {
 	var o benchOptions
