@@ -258,3 +258,44 @@ func TestKnownValues(t *testing.T) {
 		expect("LayerNorm", y, layerNorm)
 	})
 }
+
+// TestLayerNormPanels checks that LayerNormPanels writes exactly the rows
+// of LayerNorm into token panels, zero padded, with the tail rows.
+func TestLayerNormPanels(t *testing.T) {
+	p := NewPool(3)
+	defer p.Close()
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(21, 22))
+		for _, c := range [][3]int{{197, 64, 70}, {1, 768, 768}, {33, 17, 17}, {64, 40, 41}, {100, 3, 5}, {0, 8, 8}} {
+			m, d, ldx := c[0], c[1], c[2]
+			x := randSlice(r, max(0, (m-1)*ldx+d))
+			gamma, beta := randSlice(r, d), randSlice(r, d)
+			want := make([]float32, m*d)
+			LayerNorm(m, d, x, ldx, gamma, beta, 1e-6, want, d)
+			var y Panels
+			y.Reset(m, d)
+			for i := range y.P { // stale values
+				y.P[i] = float32(math.NaN())
+			}
+			LayerNormPanels(p, m, d, x, ldx, gamma, beta, 1e-6, &y)
+			for i := 0; i < (m+nr-1)/nr*nr; i++ {
+				for j := 0; j < d; j++ {
+					var w float32
+					if i < m {
+						w = want[i*d+j]
+					}
+					if got := y.At(i, j); got != w {
+						t.Fatalf("m %d d %d: y[%d,%d] = %v, want %v", m, d, i, j, got, w)
+					}
+				}
+			}
+			for i := 0; i < len(y.Tail)/d; i++ {
+				for j := 0; j < d; j++ {
+					if got, w := y.Tail[i*d+j], want[(m/nr*nr+i)*d+j]; got != w {
+						t.Fatalf("m %d d %d: tail[%d,%d] = %v, want %v", m, d, i, j, got, w)
+					}
+				}
+			}
+		}
+	})
+}

@@ -45,6 +45,7 @@ type Pool struct {
 	packX   []float32       // Linear's activations packed into token panels
 	gemm    gemmJob         // the Linear call in progress
 	att     attJob          // the Attention call in progress
+	ln      lnJob           // the LayerNormPanels call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
@@ -53,6 +54,7 @@ type workerScratch struct {
 	yt    []float32           // Linear: a task's transposed output tiles
 	wcopy []float32           // Linear: a W micro-panel copied to a padded stride
 	att   []float32           // Attention: packed V, one Q panel, scores
+	ln    []float32           // LayerNormPanels: 32 normalized rows [32][d]
 	dot   [16]float32         // Linear: dot-product tail results [cols][2]
 	_     [64]byte            // keeps neighbouring workers' tiles off a shared cache line
 }

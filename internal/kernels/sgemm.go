@@ -1,6 +1,9 @@
 package kernels
 
-import "sync/atomic"
+import (
+	"strconv"
+	"sync/atomic"
+)
 
 // Cache-blocked SGEMM behind Linear, with the weights used in place.
 //
@@ -8,12 +11,16 @@ import "sync/atomic"
 // stores it (nn.Linear [out, in]), never copied or packed: the kernel
 // computes the transposed tile yᵀ[j, i] = Σ_k W[j, k]·x[i, k] with W's rows
 // as the broadcast operand "A" (Mr rows read in place, stride K) and the
-// activations x as the streamed operand "B", packed once per call into
-// panels of nr = 32 tokens ([ceil(M/32)][K][32], zero padded past M; M×K
-// values, a 1/N share of the call's work). The micro-kernel writes its
-// Mr×32 tile of yᵀ to a per-worker buffer, bias (one value per W row)
-// added in registers; the epilogue applies the activation to the buffer
-// and transposes it into c, storing or adding (the fused residual).
+// activations x as the streamed operand "B", in panels of nr = 32 tokens
+// ([ceil(M/32)][K][32], see Panels): packed once per call by Linear (M×K
+// values, a 1/N share of the call's work) or handed over already packed
+// to LinearPanels. The micro-kernel writes its Mr×32 tile of yᵀ, bias
+// (one value per W row) added in registers, to a per-worker buffer; when
+// the tile's last K block is done, while it is in L1, the activation is
+// applied and the tile is transposed into c, stored or added (the fused
+// residual). LinearToPanels instead points the micro-kernel at its output
+// panels: a tile of yᵀ is a piece of a token panel of y, so there is no
+// transpose at all.
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work; on
@@ -30,8 +37,8 @@ import "sync/atomic"
 //	  for ir in the task's W micro-panels // Mr×Kc of W (copied, if its stride aliases)
 //	    for jr in the task's token panels  // Kc×32 of packed x
 //	      micro-kernel Mr×32 into the task's yᵀ buffer, loading it unless pc = 0;
-//	      after the last K block: bias in the kernel
-//	then activation and transposed store of the task's yᵀ block into c.
+//	      after the last K block: bias in the kernel, then activation and
+//	      transposed store of the tile into c
 
 const (
 	nr    = 32 // tokens in a packed panel of x and columns of a micro-tile
@@ -165,7 +172,8 @@ func packBN(dst, b []float32, k, n, ldb int) {
 //	c = y        if !accumulate
 //	c = c + y    if accumulate (a fused residual add)
 //
-// into c (leading dimension ldc). bias may be nil.
+// into c (leading dimension ldc). bias may be nil. a is packed into token
+// panels first; LinearPanels takes activations already in that layout.
 func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
 	if m <= 0 || w.N == 0 {
 		return
@@ -182,21 +190,76 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 		p: p, isa: currentISA(), m: m, n: w.N, k: w.K,
 		a: a, lda: lda, w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc,
 	}
-	g.mr = g.isa.mr()
-	nk := (g.k + kcBlock - 1) / kcBlock
-	g.kc = (g.k + nk - 1) / nk // equal blocks
-	g.xPanels = (m + nr - 1) / nr
-	for _, b := range w.parts {
-		g.wPanels += (b.rows + g.mr - 1) / g.mr
-	}
-
-	// Pack x into token panels, split among the workers.
-	if need := g.xPanels * g.k * nr; len(p.packX) < need {
+	// Pack a into token panels, split among the workers.
+	xPanels := (m + nr - 1) / nr
+	if need := xPanels * g.k * nr; len(p.packX) < need {
 		p.packX = make([]float32, need) // [ceil(m/32)][K][32]
 	}
 	g.x = p.packX
 	g.phase = phasePackX
-	p.run(g.xPanels, g)
+	p.run(xPanels, g)
+	if tc := m % nr; tc > 0 && tc <= 8 {
+		g.tail, g.tailLd = a[(m-tc)*lda:], lda
+	}
+	g.compute()
+}
+
+// LinearPanels is Linear on activations x [M, K] already in token panels
+// (the output of LayerNormPanels or LinearToPanels), so nothing is packed.
+func LinearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
+	linearPanels(p, x, w, bias, act, accumulate, c, ldc, nil)
+}
+
+// LinearToPanels computes y [M, N] = act(x·Wᵀ + bias) for x [M, K] in
+// token panels and writes y in token panels too: the micro-kernel's
+// transposed tiles are exactly that layout, so y is stored without a
+// transpose and feeds the next LinearPanels without packing. y must not
+// share memory with x.
+func LinearToPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, y *Panels) {
+	y.Reset(x.M, w.N)
+	linearPanels(p, x, w, bias, act, false, nil, 0, y)
+}
+
+func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels) {
+	if w.K != x.K {
+		panic("kernels: LinearPanels with x of K " + strconv.Itoa(x.K) + " and W of K " + strconv.Itoa(w.K))
+	}
+	if x.M <= 0 || w.N == 0 {
+		return
+	}
+	p = orSerial(p)
+	p.lock()
+	defer p.unlock()
+	if w.K == 0 {
+		if y != nil {
+			clear(y.P)
+			linearNoKPanels(y, bias, act)
+		} else {
+			linearNoK(x.M, w.N, bias, act, accumulate, c, ldc)
+		}
+		return
+	}
+	g := &p.gemm
+	*g = gemmJob{
+		p: p, isa: currentISA(), m: x.M, n: w.N, k: w.K, x: x.P,
+		w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
+	}
+	if len(x.Tail) > 0 {
+		g.tail, g.tailLd = x.Tail, x.K
+	}
+	g.compute()
+}
+
+// compute runs the product of a gemmJob whose x is packed.
+func (g *gemmJob) compute() {
+	p := g.p
+	g.mr = g.isa.mr()
+	nk := (g.k + kcBlock - 1) / kcBlock
+	g.kc = (g.k + nk - 1) / nk // equal blocks
+	g.xPanels = (g.m + nr - 1) / nr
+	for _, b := range g.w.parts {
+		g.wPanels += (b.rows + g.mr - 1) / g.mr
+	}
 
 	// Tasks: balanced blocks of at most Nc tokens × blocks of at most Mc
 	// W rows, the latter narrowed until there are 4 tasks per worker.
@@ -209,14 +272,14 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.nMB = (g.wPanels + wpT - 1) / wpT
 	g.tasks = g.nMB * g.nNB
 	g.copyW = false
-	for _, b := range w.parts {
+	for _, b := range g.w.parts {
 		g.copyW = g.copyW || copyAliasedW && aliased(b.ld, g.mr)
 	}
 	g.wld = (g.kc+15)&^15 + 16
 	tileLen := ((g.wPanels + g.nMB - 1) / g.nMB) * ((g.xPanels + g.nNB - 1) / g.nNB) * g.mr * nr
 	for i := range p.scratch[:min(t, g.tasks)] {
 		ws := &p.scratch[i]
-		if len(ws.yt) < tileLen {
+		if g.y == nil && len(ws.yt) < tileLen {
 			ws.yt = make([]float32, tileLen) // [W micro-panels][token panels][Mr][32]
 		}
 		if g.copyW && len(ws.wcopy) < g.mr*g.wld {
@@ -226,7 +289,7 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.phase = phaseCompute
 	g.next.Store(0)
 	p.run(min(t, g.tasks), g)
-	g.a, g.x, g.c, g.bias, g.w = nil, nil, nil, nil, nil
+	g.a, g.x, g.c, g.bias, g.w, g.y, g.tail = nil, nil, nil, nil, nil, nil, nil
 }
 
 // aliased reports whether mr rows lda floats apart crowd more than four
@@ -265,6 +328,27 @@ func linearNoK(m, n int, bias []float32, act Act, accumulate bool, c []float32, 
 	}
 }
 
+// linearNoKPanels is linearNoK into token panels (y.P already zero).
+func linearNoKPanels(y *Panels, bias []float32, act Act) {
+	for jp := 0; jp*nr < y.M; jp++ {
+		for j := 0; j < y.K; j++ {
+			var v float32
+			if bias != nil {
+				v = bias[j]
+			}
+			v = applyAct(act, v)
+			for i := range min(nr, y.M-jp*nr) {
+				y.P[(jp*y.K+j)*nr+i] = v
+			}
+		}
+	}
+	for i := 0; i < len(y.Tail)/max(1, y.K); i++ {
+		for j := 0; j < y.K; j++ {
+			y.Tail[i*y.K+j] = y.P[((y.M/nr)*y.K+j)*nr+i]
+		}
+	}
+}
+
 // gemmJob is one Linear call, kept in the Pool so handing it to the
 // workers does not allocate.
 type gemmJob struct {
@@ -278,6 +362,9 @@ type gemmJob struct {
 	a          []float32 // [m, k] leading dimension lda: the activations x
 	lda        int
 	x          []float32 // [xPanels][k][32] packed x
+	tail       []float32 // the last token panel's tokens as rows (leading dimension tailLd) when it has ≤ 8, else nil
+	tailLd     int
+	y          *Panels // output in token panels, or nil to store into c
 	w          *PackedB
 	bias       []float32 // [n] or nil
 	act        Act
@@ -321,20 +408,27 @@ func width(cols int) int {
 	return nr
 }
 
-// block computes yᵀ for W micro-panels [w0, w1) × token panels [x0, x1)
-// into the worker's buffer, then stores it into c.
+// block computes yᵀ for W micro-panels [w0, w1) × token panels [x0, x1),
+// into the worker's buffer (or straight into y's panels), and finishes
+// each tile as its last K block completes, while it is in L1: the
+// activation, then the transposed store into c (or, for y, a copy of the
+// last panel's few tokens into y's tail rows).
 func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 	nx := x1 - x0
 	tl := g.mr * nr
-	yt := ws.yt[:(w1-w0)*nx*tl] // [w1-w0][nx][Mr][32]
+	var yt []float32 // [w1-w0][nx][Mr][32]
+	if g.y == nil {
+		yt = ws.yt[:(w1-w0)*nx*tl]
+	}
 	for pc := 0; pc < g.k; pc += g.kc {
 		kb := min(g.kc, g.k-pc)
+		last := pc+kb == g.k
 		flags := 0
 		if pc > 0 {
 			flags |= kLoad
 		}
 		var bias []float32
-		if pc+kb == g.k && g.bias != nil {
+		if last && g.bias != nil {
 			flags |= kBias
 		}
 		for ir := w0; ir < w1; ir++ {
@@ -350,30 +444,39 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				bias = g.bias[r0 : r0+mr]
 			}
 			for jr := x0; jr < x1; jr++ {
-				t := yt[((ir-w0)*nx+jr-x0)*tl:]
-				if cols := g.m - jr*nr; cols <= 8 && g.isa == isaAVX512 &&
-					dotTailFast(mr, cols, kb, a, lda, g.a[jr*nr*g.lda+pc:], g.lda, t, bias, flags, &ws.dot) {
-					continue // the last few tokens: dot products along K, x in place
+				var t []float32 // [Mr][32]
+				if g.y != nil {
+					t = g.y.P[(jr*g.n+r0)*nr:]
+				} else {
+					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
-				b := g.x[jr*g.k*nr+pc*nr:]
-				microKernel(g.isa, mr, width(g.m-jr*nr), kb, a, lda, true, b, t, nr, bias, flags)
+				cols := min(nr, g.m-jr*nr)
+				if !(cols <= 8 && g.isa == isaAVX512 && g.tail != nil &&
+					dotTailFast(mr, cols, kb, a, lda, g.tail[pc:], g.tailLd, t, bias, flags, &ws.dot)) {
+					// (else the last few tokens took dot products along K, x in rows)
+					b := g.x[jr*g.k*nr+pc*nr:]
+					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
+				}
+				if last {
+					g.finish(t[:mr*nr], r0, mr, jr, cols)
+				}
 			}
 		}
 	}
+}
+
+// finish applies the activation to the tile t [mr][32] of W rows r0.. and
+// token panel jr (cols tokens), then stores it.
+func (g *gemmJob) finish(t []float32, r0, mr, jr, cols int) {
 	if g.act != ActNone {
-		// rows past m hold padding or stale values; they are never stored
-		Activate(g.act, yt)
+		// columns past cols hold padding or stale values; never stored
+		Activate(g.act, t)
 	}
-	// Transposed store, one token row at a time: each row of c gets the
-	// task's W rows as one contiguous run (whole cache lines).
-	for jr := x0; jr < x1; jr++ {
-		i0 := jr * nr
-		cols := min(nr, g.m-i0)
-		for ir := w0; ir < w1; ir++ {
-			r0, mr, _, _ := g.panel(ir)
-			t := yt[((ir-w0)*nx+jr-x0)*tl:]
-			storeT(t, mr, cols, g.c[i0*g.ldc+r0:], g.ldc, g.accumulate)
-		}
+	switch {
+	case g.y == nil:
+		storeT(t, mr, cols, g.c[jr*nr*g.ldc+r0:], g.ldc, g.accumulate)
+	case len(g.y.Tail) > 0 && jr == g.xPanels-1:
+		storeT(t, mr, cols, g.y.Tail[r0:], g.n, false)
 	}
 }
 

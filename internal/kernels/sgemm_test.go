@@ -42,8 +42,30 @@ type linCase struct {
 	bias       bool
 }
 
+// How checkLinear feeds Linear: x in rows, x in token panels (LinearPanels)
+// or both x and y in token panels (LinearToPanels).
+type via int
+
+const (
+	viaRows via = iota
+	viaPanels
+	viaToPanels
+)
+
+func (v via) String() string { return [...]string{"rows", "panels", "to-panels"}[v] }
+
 func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 	t.Helper()
+	for v := range via(3) {
+		checkLinearVia(t, r, p, tc, v)
+	}
+}
+
+func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
+	t.Helper()
+	if v == viaToPanels {
+		tc.accumulate = false
+	}
 	m, n, k := tc.m, tc.n, tc.k
 	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
 	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
@@ -83,8 +105,40 @@ func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 		}
 		pw = StackB(parts...)
 	}
-	Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
-	check(name(tc))
+	var xp, yp Panels
+	switch v {
+	case viaRows:
+		Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
+	case viaPanels:
+		xp.Pack(m, k, a, lda)
+		LinearPanels(p, &xp, pw, bias, tc.act, tc.accumulate, c, ldc)
+	case viaToPanels:
+		xp.Pack(m, k, a, lda)
+		yp.Reset(m, n)
+		for i := range yp.P { // stale values
+			yp.P[i] = float32(r.NormFloat64())
+		}
+		for i := range yp.Tail {
+			yp.Tail[i] = float32(math.NaN())
+		}
+		LinearToPanels(p, &xp, pw, bias, tc.act, &yp)
+		if yp.M != m || yp.K != n {
+			t.Fatalf("%+v: y is %d×%d, want %d×%d", tc, yp.M, yp.K, m, n)
+		}
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				c[i*ldc+j] = yp.At(i, j)
+			}
+		}
+		for i := 0; i < len(yp.Tail)/max(1, n); i++ {
+			for j := 0; j < n; j++ {
+				if got, want := yp.Tail[i*n+j], yp.At(m/nr*nr+i, j); got != want {
+					t.Fatalf("%+v: tail row %d col %d = %v, want %v as in the panel", tc, i, j, got, want)
+				}
+			}
+		}
+	}
+	check(name(tc, " via ", v))
 	// The product's rounding scales with the row norms, not |want|: atol
 	// grows with √k too. The worst case of the tests uses half of it.
 	atol := 5e-6 * math.Sqrt(float64(k)+1)
@@ -94,12 +148,12 @@ func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 			got := c[i*ldc+j]
 			wv := want[i*n+j]
 			if !closeTo(float64(got), float64(wv), atol, rtol) {
-				t.Fatalf("%+v: c[%d,%d] = %v, want %v", tc, i, j, got, wv)
+				t.Fatalf("%+v via %v: c[%d,%d] = %v, want %v", tc, v, i, j, got, wv)
 			}
 		}
 		for j := n; j < ldc && i < m-1; j++ {
 			if !math.IsNaN(float64(c[i*ldc+j])) {
-				t.Fatalf("%+v: gap c[%d,%d] overwritten", tc, i, j)
+				t.Fatalf("%+v via %v: gap c[%d,%d] overwritten", tc, v, i, j)
 			}
 		}
 	}
@@ -256,4 +310,46 @@ func TestAliased(t *testing.T) {
 			t.Errorf("aliased(%d, 12) = %v, want %v", c.lda, got, c.want)
 		}
 	}
+}
+
+// TestPanelsPack checks Panels.Pack, its tail rows and At against the
+// definition of the layout.
+func TestPanelsPack(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(19, 20))
+		for _, c := range [][3]int{{197, 70, 73}, {32, 16, 16}, {40, 33, 35}, {8, 5, 5}, {9, 3, 4}, {1, 1, 1}, {0, 4, 4}} {
+			m, k, lda := c[0], c[1], c[2]
+			a := randSlice(r, max(0, (m-1)*lda+k))
+			var x Panels
+			x.Pack(m, k, a, lda)
+			if len(x.P) != (m+nr-1)/nr*k*nr {
+				t.Fatalf("m %d k %d: %d packed values, want %d", m, k, len(x.P), (m+nr-1)/nr*k*nr)
+			}
+			for i := 0; i < (m+nr-1)/nr*nr; i++ {
+				for l := 0; l < k; l++ {
+					var want float32
+					if i < m {
+						want = a[i*lda+l]
+					}
+					if got := x.At(i, l); got != want {
+						t.Fatalf("m %d k %d: x[%d,%d] = %v, want %v", m, k, i, l, got, want)
+					}
+				}
+			}
+			tc := m % nr
+			if tc == 0 || tc > 8 {
+				tc = 0
+			}
+			if len(x.Tail) != tc*k {
+				t.Fatalf("m %d k %d: tail has %d values, want %d", m, k, len(x.Tail), tc*k)
+			}
+			for i := 0; i < tc; i++ {
+				for l := 0; l < k; l++ {
+					if got, want := x.Tail[i*k+l], a[(m-tc+i)*lda+l]; got != want {
+						t.Fatalf("m %d k %d: tail[%d,%d] = %v, want %v", m, k, i, l, got, want)
+					}
+				}
+			}
+		}
+	})
 }

@@ -9,13 +9,13 @@ import (
 // workspace holds the activations of one Forward call; buffers only grow,
 // so calls with the same or smaller batch allocate nothing.
 type workspace struct {
-	x    []float32 // [B·T, D] residual stream
-	h    []float32 // [B·T, D] LayerNorm output
-	qkv  []float32 // [B·T, 3D] q | k | v per token
-	att  []float32 // [B·T, D] attention output, heads concatenated
-	mlp  []float32 // [B·T, F] MLP hidden
-	cls  []float32 // [B, D] final-normed class tokens
-	dist []float32 // [B, D] final-normed distillation tokens
+	x    []float32      // [B·T, D] residual stream
+	h    kernels.Panels // [B·T, D] LayerNorm output, in token panels
+	qkv  []float32      // [B·T, 3D] q | k | v per token
+	att  []float32      // [B·T, D] attention output, heads concatenated
+	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
+	cls  []float32      // [B, D] final-normed class tokens
+	dist []float32      // [B, D] final-normed distillation tokens
 }
 
 func grow(s []float32, n int) []float32 {
@@ -28,10 +28,8 @@ func grow(s []float32, n int) []float32 {
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
 	ws.x = grow(ws.x, bt*d)
-	ws.h = grow(ws.h, bt*d)
 	ws.qkv = grow(ws.qkv, bt*3*d)
 	ws.att = grow(ws.att, bt*d)
-	ws.mlp = grow(ws.mlp, bt*c.Intermediate)
 	ws.cls = grow(ws.cls, b*d)
 	ws.dist = grow(ws.dist, b*d)
 }
@@ -74,7 +72,7 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		return err
 	}
 	w, p := m.w, m.pool
-	d, f, l := c.Hidden, c.Intermediate, c.NumClasses
+	d, l := c.Hidden, c.NumClasses
 	np, pre := gh*gw, c.prefix()
 	t := pre + np
 	bt := b * t
@@ -102,13 +100,13 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
-		kernels.LayerNorm(bt, d, x, d, blk.Norm1W.data, blk.Norm1B.data, eps, ws.h, d)
-		kernels.Linear(p, bt, ws.h, d, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, false, ws.qkv, 3*d)
+		kernels.LayerNormPanels(p, bt, d, x, d, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
+		kernels.LinearPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, false, ws.qkv, 3*d)
 		kernels.Attention(p, b, t, c.Heads, d/c.Heads, ws.qkv, ws.att)
 		kernels.Linear(p, bt, ws.att, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, x, d)
-		kernels.LayerNorm(bt, d, x, d, blk.Norm2W.data, blk.Norm2B.data, eps, ws.h, d)
-		kernels.Linear(p, bt, ws.h, d, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, false, ws.mlp, f)
-		kernels.Linear(p, bt, ws.mlp, f, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, x, d)
+		kernels.LayerNormPanels(p, bt, d, x, d, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
+		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+		kernels.LinearPanels(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, x, d)
 		if hidden != nil {
 			hidden(li, x[:bt*d])
 		}
