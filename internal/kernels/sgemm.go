@@ -443,7 +443,20 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			if flags&kBias != 0 {
 				bias = g.bias[r0 : r0+mr]
 			}
+			// The next micro-panel's W comes from memory (each W row is
+			// used once per call at batch 1): prefetch it into L2 a
+			// slice per token panel, so its first kernel (or its copy)
+			// does not wait on DRAM.
+			var na []float32
+			var nmr, nlda int
+			if ir+1 < w1 {
+				_, nmr, na, nlda = g.panel(ir + 1)
+				na = na[pc:]
+			}
 			for jr := x0; jr < x1; jr++ {
+				if na != nil {
+					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
+				}
 				var t []float32 // [Mr][32]
 				if g.y != nil {
 					t = g.y.P[(jr*g.n+r0)*nr:]

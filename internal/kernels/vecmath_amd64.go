@@ -432,3 +432,21 @@ func dotAVX512R2T7(kc int, w *float32, ldw int, x *float32, ldx int, out *float3
 //
 //go:noescape
 func dotAVX512R2T8(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
+
+// prefetchRows asks for the first lines cache lines of rows rows of floats
+// ld apart, from p, to be brought into L2 (PREFETCHT1).
+//
+//go:noescape
+func prefetchRows(p *float32, rows, ld, lines int)
+
+// prefetchPanel prefetches part i of n of the mr×kb micro-panel a (rows
+// lda apart) into L2: the columns [i·kb/n, (i+1)·kb/n) rounded out to
+// cache lines.
+func prefetchPanel(a []float32, mr, lda, kb, i, n int) {
+	c0, c1 := i*kb/n&^15, min(kb, ((i+1)*kb/n+15)&^15)
+	if c1 <= c0 {
+		return
+	}
+	_ = a[(mr-1)*lda+c1-1]
+	prefetchRows(&a[c0], mr, lda, (c1-c0+15)/16)
+}
