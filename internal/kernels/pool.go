@@ -46,6 +46,7 @@ type Pool struct {
 	gemm    gemmJob         // the Linear call in progress
 	att     attJob          // the Attention call in progress
 	ln      lnJob           // the LayerNormPanels call in progress
+	attp    attPanelsJob    // the AttentionPanels call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
@@ -55,6 +56,7 @@ type workerScratch struct {
 	wcopy []float32           // Linear: a W micro-panel copied to a padded stride
 	att   []float32           // Attention: packed V, one Q panel, scores
 	ln    []float32           // LayerNormPanels: 32 normalized rows [32][d]
+	attp  []float32           // AttentionPanels: Vᵀ, one Q panel, scores, an output tile
 	dot   [16]float32         // Linear: dot-product tail results [cols][2]
 	_     [64]byte            // keeps neighbouring workers' tiles off a shared cache line
 }

@@ -1,0 +1,148 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// TestAttentionPanels compares AttentionPanels with Attention on the same
+// qkv, packed into panels whose padding columns hold NaN, writing into out
+// panels full of stale NaN.
+func TestAttentionPanels(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	type tc struct{ b, t, h, dh int }
+	var cases []tc
+	for _, hd := range [][2]int{{2, 17}, {1, 40}, {3, 64}, {12, 64}} {
+		for _, b := range []int{1, 2, 3, 8} {
+			for _, tt := range []int{1, 5, 31, 32, 33, 64, 197} {
+				c := tc{b, tt, hd[0], hd[1]}
+				// -short keeps every shape but the 12-head ones
+				// past two cases (ViT-B's own: b2 T197, and a
+				// mid-panel start with a tail at b3 T33).
+				if testing.Short() && c.h == 12 && c != (tc{2, 197, 12, 64}) && c != (tc{3, 33, 12, 64}) {
+					continue
+				}
+				cases = append(cases, c)
+			}
+		}
+	}
+	nan := float32(math.NaN())
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(15, 16))
+		var qkv, out, out2 Panels
+		for _, c := range cases {
+			d := c.h * c.dh
+			m := c.b * c.t
+			rows := randSlice(r, m*3*d) // [b·t, 3D]
+			for i := range rows {
+				rows[i] *= 2
+			}
+			want := make([]float32, m*d) // [b·t, D]
+			Attention(p, c.b, c.t, c.h, c.dh, rows, want)
+
+			qkv.Pack(m, 3*d, rows, 3*d)
+			if r := m % nr; r > 0 {
+				lp := m / nr
+				for k := 0; k < 3*d; k++ {
+					for l := r; l < nr; l++ {
+						qkv.P[(lp*3*d+k)*nr+l] = nan
+					}
+				}
+			}
+			out.Reset(m, d)
+			for i := range out.P {
+				out.P[i] = nan
+			}
+			for i := range out.Tail {
+				out.Tail[i] = nan
+			}
+			AttentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, &out)
+			checkOutPanels(t, name("AttentionPanels ", c), &out, m, d, want)
+
+			// a nil pool runs serially and gives the same result
+			AttentionPanels(nil, c.b, c.t, c.h, c.dh, &qkv, &out2)
+			for i := range out.P {
+				if math.Float32bits(out2.P[i]) != math.Float32bits(out.P[i]) {
+					t.Fatalf("%+v: nil pool differs at P[%d]", c, i)
+				}
+			}
+		}
+	})
+}
+
+// checkOutPanels checks that out holds want [m, d] with finite padding and
+// the Tail rows Panels requires.
+func checkOutPanels(t *testing.T, what string, out *Panels, m, d int, want []float32) {
+	t.Helper()
+	if out.M != m || out.K != d || len(out.P) != (m+nr-1)/nr*d*nr {
+		t.Fatalf("%s: out is %d×%d with %d panel values", what, out.M, out.K, len(out.P))
+	}
+	for i := 0; i < m; i++ {
+		for k := 0; k < d; k++ {
+			if got := out.At(i, k); !closeTo(float64(got), float64(want[i*d+k]), 1e-5, 1e-4) {
+				t.Fatalf("%s: out[%d, %d] = %v, want %v", what, i, k, got, want[i*d+k])
+			}
+		}
+	}
+	if r := m % nr; r > 0 {
+		lp := m / nr
+		for k := 0; k < d; k++ {
+			for l := r; l < nr; l++ {
+				if v := out.P[(lp*d+k)*nr+l]; math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					t.Fatalf("%s: padding lane %d of feature %d is %v", what, l, k, v)
+				}
+			}
+		}
+	}
+	tail := 0
+	if r := m % nr; r > 0 && r <= 8 {
+		tail = r
+	}
+	if len(out.Tail) != tail*d {
+		t.Fatalf("%s: Tail has %d values, want %d", what, len(out.Tail), tail*d)
+	}
+	for i := 0; i < tail; i++ {
+		for k := 0; k < d; k++ {
+			if got, w := out.Tail[i*d+k], out.At(m/nr*nr+i, k); got != w {
+				t.Fatalf("%s: Tail[%d, %d] = %v, want %v", what, i, k, got, w)
+			}
+		}
+	}
+}
+
+func TestAttentionPanelsNoAlloc(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	var qkv, out Panels
+	for _, c := range [][2]int{{2, 20}, {1, 5}} { // b, t
+		qkv.Pack(c[0]*c[1], 3*64, make([]float32, c[0]*c[1]*3*64), 3*64)
+		AttentionPanels(p, c[0], c[1], 2, 32, &qkv, &out)
+		if n := testing.AllocsPerRun(20, func() { AttentionPanels(p, c[0], c[1], 2, 32, &qkv, &out) }); n != 0 {
+			t.Errorf("AttentionPanels (b=%d, t=%d) allocates %v times per call", c[0], c[1], n)
+		}
+	}
+}
+
+// BenchmarkAttentionPanels is BenchmarkAttention on token panels.
+func BenchmarkAttentionPanels(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, s := range vectorISAs() {
+		for _, batch := range []int{1, 8} {
+			const t, h, dh = 197, 12, 64
+			b.Run(fmt.Sprintf("%s/b%d/T%dx%dx%d", s, batch, t, h, dh), func(b *testing.B) {
+				defer setISA(s)()
+				r := rand.New(rand.NewPCG(1, 1))
+				var qkv, out Panels
+				qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+				loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
+					AttentionPanels(p, batch, t, h, dh, &qkv, &out)
+				})
+			})
+		}
+	}
+}
