@@ -155,20 +155,12 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		}
 	}
 	scaleFast(qB, j.scale)
-	// Sᵀ: key micro-panels of at most Mr keys within one token panel,
-	// balanced (32 keys at Mr = 12 run as 11 + 11 + 10).
-	for k := 0; k < t; {
-		g := s0 + k
-		l0, n := g%nr, min(nr-g%nr, t-k)
-		kb := src[(g/nr*d3+d+hd*dh)*nr+l0:]
-		chunks := (n + j.mr - 1) / j.mr
-		for c := 0; c < chunks; c++ {
-			a, e := split(n, chunks, c)
-			microKernel(j.isa, e-a, nr, dh, kb[a:], nr, false, qB, st[(k+a)*nr:], nr, nil, 0)
-		}
-		k += n
-	}
 	w := width(nq)
+	if w < nr {
+		j.scoresNarrow(s0, hd, nq, qB, st, tile)
+	} else {
+		j.scores(s0, hd, qB, st)
+	}
 	softmaxColsN(st, t, w)
 	// Oᵀ in tiles of at most Mr features.
 	o := j.out.P
@@ -212,5 +204,48 @@ func (j *attPanelsJob) scatter(tile []float32, mr, g0, nq, c0 int) {
 			}
 		}
 		k += n
+	}
+}
+
+// scores computes Sᵀ [t][32] = K·qBᵀ for head hd of the sequence starting
+// at token s0: K is read in place as packed A, in key micro-panels of at
+// most Mr keys within one token panel, balanced (32 keys at Mr = 12 run
+// as 11 + 11 + 10).
+func (j *attPanelsJob) scores(s0, hd int, qB, st []float32) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	for k := 0; k < t; {
+		g := s0 + k
+		l0, n := g%nr, min(nr-g%nr, t-k)
+		kb := j.qkv.P[(g/nr*3*d+d+hd*dh)*nr+l0:]
+		chunks := (n + j.mr - 1) / j.mr
+		for c := 0; c < chunks; c++ {
+			a, e := split(n, chunks, c)
+			microKernel(j.isa, e-a, nr, dh, kb[a:], nr, false, qB, st[(k+a)*nr:], nr, nil, 0)
+		}
+		k += n
+	}
+}
+
+// scoresNarrow is scores for a panel of nq ≤ 16 queries, which the
+// 32-wide packed-A kernels would compute mostly for nothing: it runs
+// S [nq][32 keys] = qB·Kᵀ per key panel instead (the Q panel as packed A,
+// the key panel as B, both in place) and stores the tile transposed into
+// the first nq columns of Sᵀ, keeping only the sequence's keys.
+func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	chunks := (nq + j.mr - 1) / j.mr
+	for kp := s0 / nr; kp*nr < s0+t; kp++ {
+		kb := j.qkv.P[(kp*3*d+d+hd*dh)*nr:]
+		l0, l1 := max(s0-kp*nr, 0), min(s0+t-kp*nr, nr) // the sequence's lanes
+		for c := 0; c < chunks; c++ {
+			q0, q1 := split(nq, chunks, c)
+			microKernel(j.isa, q1-q0, nr, dh, qB[q0:], nr, false, kb, tile, nr, nil, 0)
+			for l := l0; l < l1; l++ {
+				s := st[(kp*nr+l-s0)*nr+q0 : (kp*nr+l-s0)*nr+q1]
+				for i := range s {
+					s[i] = tile[i*nr+l]
+				}
+			}
+		}
 	}
 }
