@@ -44,9 +44,23 @@ DATA vmc<>+88(SB)/4, $0x3dc636c9  // 0.09678418
 DATA vmc<>+92(SB)/4, $0x3ebf88fb  // 0.37409196
 DATA vmc<>+96(SB)/4, $0x3f8000c7  // 1.00002368
 DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223
-DATA vmc<>+104(SB)/4, $0x41600000 // 14: |x| clamp of GELU (erfc(14/√2) < 1e-43)
-DATA vmc<>+108(SB)/4, $0xc1600000 // -14
-GLOBL vmc<>(SB), RODATA|NOPTR, $112
+DATA vmc<>+104(SB)/4, $0x41800000 // 16: |x| clamp of GELU (erfc(16/√2) < 1e-56)
+DATA vmc<>+108(SB)/4, $0xc1800000 // -16
+// E's coefficients scaled by 2^k (k the power of t), exactly, for E as a
+// polynomial in u = t/2: E(t) = Σ e_k·2^k·u^k, and each Horner step in u
+// is the step in t scaled by a power of 2, so the two round alike.
+DATA vmc<>+112(SB)/4, $0x42aef945 // 87.4868546 = e9·2^9
+DATA vmc<>+116(SB)/4, $0xc3527892 // -210.470978 = e8·2^8
+DATA vmc<>+120(SB)/4, $0x433e87b0 // 190.530029 = e7·2^7
+DATA vmc<>+124(SB)/4, $0xc2914e5d // -72.6530533 = e6·2^6
+DATA vmc<>+128(SB)/4, $0x410ec7cc // 8.92377853 = e5·2^5
+DATA vmc<>+132(SB)/4, $0xc03ec24c // -2.98060894 = e4·2^4
+DATA vmc<>+136(SB)/4, $0x3f4636c9 // 0.774273455 = e3·2^3
+DATA vmc<>+140(SB)/4, $0x3fbf88fb // 1.49636781 = e2·2^2
+DATA vmc<>+144(SB)/4, $0x400000c7 // 2.00004745 = e1·2^1
+DATA vmc<>+148(SB)/4, $0xbfa1fc4e // -1.26551223 = e0·2^0
+DATA vmc<>+152(SB)/4, $0xbf000000 // -0.5
+GLOBL vmc<>(SB), RODATA|NOPTR, $156
 
 #define EXPCONSTS \
 	LEAQ vmc<>(SB), R11; \
@@ -99,102 +113,171 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $112
 	VHADDPS X, X, X; \
 	VHADDPS X, X, X
 
-// EXPLO replaces X by exp(X + L) for a small L (the low part of an
-// argument split in two): L is added after the range reduction, where it
-// is not lost to rounding. N, P, R are clobbered.
-#define EXPLO(X, L, N, P, R) \
-	VMAXPS X, Z16, X; \
-	VMINPS X, Z17, X; \
-	VMULPS Z18, X, N; \
-	VRNDSCALEPS $0, N, N; \
-	VFNMADD231PS Z19, N, X; \
-	VFNMADD231PS Z20, N, X; \
-	VADDPS L, X, X; \
-	VMOVAPS Z21, P; \
-	VFMADD213PS Z22, X, P; \
-	VFMADD213PS Z23, X, P; \
-	VFMADD213PS Z24, X, P; \
-	VFMADD213PS Z25, X, P; \
-	VFMADD213PS Z26, X, P; \
-	VMULPS X, X, R; \
-	VFMADD213PS X, R, P; \
-	VADDPS Z27, P, P; \
-	VSCALEFPS N, P, X
-
-// GELU replaces X by X·Φ(X) with Φ(x) = erfc(−x/√2)/2; Z1..Z10 clobbered.
-// Φ is computed from x clamped to [−14, 14] (so +Inf gives +Inf).
-// The exp argument −z² + E(t) = −x²/2 + E(t) is carried as hi + lo: x² is
-// split exactly by an FMA, −x²/2 + E(t) by TwoSum, and lo enters exp after
-// its range reduction, so the argument's rounding (up to 5e-7 relative to
-// the result at |x| ≈ 4) does not reach the result.
-// Needs Z28 = 0.5, Z29 = 1/√2, Z30 = |x| mask, Z31 = 2, Z15 = 0.
-#define GELU(X) \
-	VMINPS.BCST 104(R11), X, Z10; \
-	VMAXPS.BCST 108(R11), Z10, Z10; \
-	VPANDD Z30, Z10, Z1; \
-	VMULPS Z29, Z1, Z1; \
-	VMOVAPS Z1, Z2; \
-	VFMADD213PS Z27, Z28, Z2; \
+// GELU2 replaces Z0 and Z8 by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as two
+// independent chains interleaved instruction by instruction, so that one
+// fills the other's latency: chain A works in Z1..Z7 with mask K1, chain B
+// in Z9..Z15 with K3 (Zb+i plays the role of Z0+i below). Per chain:
+//   Z1 = c = x clamped to [−16, 16]: +Inf gives +Inf, Φ underflows to 0
+//        for x < −14.5 so that x·Φ is −0 there (and NaN at −Inf), as in
+//        PyTorch
+//   Z2 = 2 + |c|/√2 = 2(1 + z/2),  Z3 = u = 1/Z2 = t/2 (VRCP14PS and one
+//        Newton step; exactly half the t of 1/(1 + z/2))
+//   Z4 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
+//   Z5 = h = −c²/2 rounded, Z2 = its rounding error (exact, by an FMA)
+//   Z1 = s = h + E, Z7 = its TwoSum error plus h's error (Z6 scratch)
+//   Z1 = exp(s + Z7) with Z7 entering after the range reduction, so the
+//        argument's rounding (up to 5e-7 relative to the result at
+//        |x| ≈ 4) does not reach the result (Z2 = n, Z4 = p, Z5 = r²)
+//   Z1 = u·exp(·) = Φ(−|x|), replaced by 1 − Z1 where x ≥ 0 (K1 = x ≮ 0)
+// exp is EXP without the clamps: s ≤ max E(t) ≈ 3e-8, and from s ≥ −129.3
+// VSCALEFPS returns the correctly rounded subnormal or 0 (n·ln2 high stays
+// exact for |n| < 512). Needs GELUCONSTS.
+#define GELU2 \
+	VMINPS Z26, Z0, Z1; \
+	VMINPS Z26, Z8, Z9; \
+	VMAXPS Z27, Z1, Z1; \
+	VMAXPS Z27, Z9, Z9; \
+	VPANDD Z25, Z1, Z2; \
+	VPANDD Z25, Z9, Z10; \
+	VMULPS Z24, Z2, Z2; \
+	VMULPS Z24, Z10, Z10; \
+	VADDPS Z22, Z2, Z2; \
+	VADDPS Z22, Z10, Z10; \
 	VRCP14PS Z2, Z3; \
-	VFNMADD213PS Z31, Z3, Z2; \
+	VRCP14PS Z10, Z11; \
+	VFNMADD213PS Z22, Z3, Z2; \
+	VFNMADD213PS Z22, Z11, Z10; \
 	VMULPS Z2, Z3, Z3; \
-	VBROADCASTSS 64(R11), Z5; \
-	VFMADD213PS.BCST 68(R11), Z3, Z5; \
-	VFMADD213PS.BCST 72(R11), Z3, Z5; \
-	VFMADD213PS.BCST 76(R11), Z3, Z5; \
-	VFMADD213PS.BCST 80(R11), Z3, Z5; \
-	VFMADD213PS.BCST 84(R11), Z3, Z5; \
-	VFMADD213PS.BCST 88(R11), Z3, Z5; \
-	VFMADD213PS.BCST 92(R11), Z3, Z5; \
-	VFMADD213PS.BCST 96(R11), Z3, Z5; \
-	VFMADD213PS.BCST 100(R11), Z3, Z5; \
-	VMULPS Z10, Z10, Z1; \
-	VMOVAPS Z10, Z9; \
-	VFMSUB213PS Z1, Z10, Z9; \
-	VMULPS Z28, Z1, Z1; \
-	VMULPS Z28, Z9, Z9; \
-	VSUBPS Z1, Z15, Z1; \
-	VADDPS Z5, Z1, Z2; \
-	VSUBPS Z1, Z2, Z4; \
-	VSUBPS Z4, Z2, Z6; \
-	VSUBPS Z6, Z1, Z6; \
-	VSUBPS Z4, Z5, Z7; \
-	VADDPS Z7, Z6, Z6; \
-	VSUBPS Z9, Z6, Z6; \
-	EXPLO(Z2, Z6, Z7, Z8, Z4); \
-	VMULPS Z2, Z3, Z5; \
-	VMULPS Z28, Z5, Z5; \
-	VSUBPS Z5, Z27, Z6; \
-	VCMPPS $1, Z15, X, K1; \
-	VMOVAPS Z5, K1, Z6; \
-	VMULPS Z6, X, X
+	VMULPS Z10, Z11, Z11; \
+	VBROADCASTSS 112(R11), Z4; \
+	VBROADCASTSS 112(R11), Z12; \
+	VFMADD213PS.BCST 116(R11), Z3, Z4; \
+	VFMADD213PS.BCST 116(R11), Z11, Z12; \
+	VFMADD213PS.BCST 120(R11), Z3, Z4; \
+	VFMADD213PS.BCST 120(R11), Z11, Z12; \
+	VFMADD213PS.BCST 124(R11), Z3, Z4; \
+	VFMADD213PS.BCST 124(R11), Z11, Z12; \
+	VFMADD213PS.BCST 128(R11), Z3, Z4; \
+	VFMADD213PS.BCST 128(R11), Z11, Z12; \
+	VFMADD213PS.BCST 132(R11), Z3, Z4; \
+	VFMADD213PS.BCST 132(R11), Z11, Z12; \
+	VFMADD213PS.BCST 136(R11), Z3, Z4; \
+	VFMADD213PS.BCST 136(R11), Z11, Z12; \
+	VFMADD213PS.BCST 140(R11), Z3, Z4; \
+	VFMADD213PS.BCST 140(R11), Z11, Z12; \
+	VFMADD213PS.BCST 144(R11), Z3, Z4; \
+	VFMADD213PS.BCST 144(R11), Z11, Z12; \
+	VFMADD213PS.BCST 148(R11), Z3, Z4; \
+	VFMADD213PS.BCST 148(R11), Z11, Z12; \
+	VMULPS Z23, Z1, Z2; \
+	VMULPS Z23, Z9, Z10; \
+	VMULPS Z1, Z2, Z5; \
+	VMULPS Z9, Z10, Z13; \
+	VFMSUB213PS Z5, Z1, Z2; \
+	VFMSUB213PS Z13, Z9, Z10; \
+	VADDPS Z4, Z5, Z1; \
+	VADDPS Z12, Z13, Z9; \
+	VSUBPS Z5, Z1, Z6; \
+	VSUBPS Z13, Z9, Z14; \
+	VSUBPS Z6, Z1, Z7; \
+	VSUBPS Z14, Z9, Z15; \
+	VSUBPS Z7, Z5, Z7; \
+	VSUBPS Z15, Z13, Z15; \
+	VSUBPS Z6, Z4, Z6; \
+	VSUBPS Z14, Z12, Z14; \
+	VADDPS Z6, Z7, Z7; \
+	VADDPS Z14, Z15, Z15; \
+	VADDPS Z2, Z7, Z7; \
+	VADDPS Z10, Z15, Z15; \
+	VMULPS Z18, Z1, Z2; \
+	VMULPS Z18, Z9, Z10; \
+	VRNDSCALEPS $0, Z2, Z2; \
+	VRNDSCALEPS $0, Z10, Z10; \
+	VFNMADD231PS Z19, Z2, Z1; \
+	VFNMADD231PS Z19, Z10, Z9; \
+	VFNMADD231PS Z20, Z2, Z1; \
+	VFNMADD231PS Z20, Z10, Z9; \
+	VADDPS Z7, Z1, Z1; \
+	VADDPS Z15, Z9, Z9; \
+	VBROADCASTSS 20(R11), Z4; \
+	VBROADCASTSS 20(R11), Z12; \
+	VFMADD213PS.BCST 24(R11), Z1, Z4; \
+	VFMADD213PS.BCST 24(R11), Z9, Z12; \
+	VFMADD213PS.BCST 28(R11), Z1, Z4; \
+	VFMADD213PS.BCST 28(R11), Z9, Z12; \
+	VFMADD213PS.BCST 32(R11), Z1, Z4; \
+	VFMADD213PS.BCST 32(R11), Z9, Z12; \
+	VFMADD213PS.BCST 36(R11), Z1, Z4; \
+	VFMADD213PS.BCST 36(R11), Z9, Z12; \
+	VFMADD213PS.BCST 40(R11), Z1, Z4; \
+	VFMADD213PS.BCST 40(R11), Z9, Z12; \
+	VMULPS Z1, Z1, Z5; \
+	VMULPS Z9, Z9, Z13; \
+	VFMADD213PS Z1, Z5, Z4; \
+	VFMADD213PS Z9, Z13, Z12; \
+	VADDPS Z21, Z4, Z4; \
+	VADDPS Z21, Z12, Z12; \
+	VSCALEFPS Z2, Z4, Z1; \
+	VSCALEFPS Z10, Z12, Z9; \
+	VMULPS Z3, Z1, Z1; \
+	VMULPS Z11, Z9, Z9; \
+	VCMPPS $5, Z28, Z0, K1; \
+	VCMPPS $5, Z28, Z8, K3; \
+	VSUBPS Z1, Z21, K1, Z1; \
+	VSUBPS Z9, Z21, K3, Z9; \
+	VMULPS Z1, Z0, Z0; \
+	VMULPS Z9, Z8, Z8
+
+// GELUCONSTS loads GELU2's constants: Z18 log2 e,
+// Z19/Z20 ln 2 high/low, Z21 1, Z22 2, Z23 −0.5, Z24 1/√2, Z25 |x| mask,
+// Z26/Z27 ±16, Z28 0; R11 the table (the polynomial coefficients are
+// embedded broadcasts from it).
+#define GELUCONSTS \
+	LEAQ vmc<>(SB), R11; \
+	VBROADCASTSS 8(R11), Z18; \
+	VBROADCASTSS 12(R11), Z19; \
+	VBROADCASTSS 16(R11), Z20; \
+	VBROADCASTSS 44(R11), Z21; \
+	VBROADCASTSS 52(R11), Z22; \
+	VBROADCASTSS 152(R11), Z23; \
+	VBROADCASTSS 56(R11), Z24; \
+	VBROADCASTSS 60(R11), Z25; \
+	VBROADCASTSS 104(R11), Z26; \
+	VBROADCASTSS 108(R11), Z27; \
+	VPXORD Z28, Z28, Z28
 
 // func geluAVX512(x *float32, n int)
+// Two vectors (32 values) per iteration; the last 1..31 values run through
+// the same code under the masks K2 (first vector) and K4 (second).
 TEXT ·geluAVX512(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	EXPCONSTS
-	VBROADCASTSS 48(R11), Z28
-	VBROADCASTSS 56(R11), Z29
-	VBROADCASTSS 60(R11), Z30
-	VBROADCASTSS 52(R11), Z31
-	VPXORD Z15, Z15, Z15
+	GELUCONSTS
 gelu_loop:
-	CMPQ CX, $16
+	CMPQ CX, $32
 	JLT gelu_tail
 	VMOVUPS (SI), Z0
-	GELU(Z0)
+	VMOVUPS 64(SI), Z8
+	GELU2
 	VMOVUPS Z0, (SI)
-	ADDQ $64, SI
-	SUBQ $16, CX
+	VMOVUPS Z8, 64(SI)
+	ADDQ $128, SI
+	SUBQ $32, CX
 	JMP gelu_loop
 gelu_tail:
 	TESTQ CX, CX
 	JEQ gelu_done
-	TAILMASK
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K2
+	SHRL $16, AX
+	KMOVW AX, K4
 	VMOVUPS.Z (SI), K2, Z0
-	GELU(Z0)
+	VMOVUPS.Z 64(SI), K4, Z8
+	GELU2
 	VMOVUPS Z0, K2, (SI)
+	VMOVUPS Z8, K4, 64(SI)
 gelu_done:
 	VZEROUPPER
 	RET
