@@ -259,40 +259,56 @@ func TestKnownValues(t *testing.T) {
 	})
 }
 
-// TestLayerNormPanels checks that LayerNormPanels writes exactly the rows
-// of LayerNorm into token panels, zero padded, with the tail rows.
+// TestLayerNormPanels checks LayerNormPanels, in and out of place, against
+// LayerNorm on the same rows: every token of every panel, the tail rows,
+// and padding that must not reach real tokens.
 func TestLayerNormPanels(t *testing.T) {
 	p := NewPool(3)
 	defer p.Close()
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(21, 22))
-		for _, c := range [][3]int{{197, 64, 70}, {1, 768, 768}, {33, 17, 17}, {64, 40, 41}, {100, 3, 5}, {0, 8, 8}} {
-			m, d, ldx := c[0], c[1], c[2]
-			x := randSlice(r, max(0, (m-1)*ldx+d))
+		for _, c := range [][2]int{{197, 64}, {1, 768}, {33, 17}, {64, 40}, {100, 3}, {40, 1}, {0, 8}} {
+			m, d := c[0], c[1]
+			x := randSlice(r, m*d)
+			for i := range x { // an offset, as in a residual stream
+				x[i] += 3
+			}
 			gamma, beta := randSlice(r, d), randSlice(r, d)
 			want := make([]float32, m*d)
-			LayerNorm(m, d, x, ldx, gamma, beta, 1e-6, want, d)
-			var y Panels
-			y.Reset(m, d)
-			for i := range y.P { // stale values
-				y.P[i] = float32(math.NaN())
-			}
-			LayerNormPanels(p, m, d, x, ldx, gamma, beta, 1e-6, &y)
-			for i := 0; i < (m+nr-1)/nr*nr; i++ {
-				for j := 0; j < d; j++ {
-					var w float32
-					if i < m {
-						w = want[i*d+j]
-					}
-					if got := y.At(i, j); got != w {
-						t.Fatalf("m %d d %d: y[%d,%d] = %v, want %v", m, d, i, j, got, w)
+			LayerNorm(m, d, x, d, gamma, beta, 1e-6, want, d)
+			for _, inPlace := range []bool{false, true} {
+				var xp, y Panels
+				xp.Pack(m, d, x, d)
+				for i := m; i < (m+nr-1)/nr*nr; i++ { // padding: huge but finite
+					for l := 0; l < d; l++ {
+						xp.P[(i/nr*d+l)*nr+i%nr] = 1e30
 					}
 				}
-			}
-			for i := 0; i < len(y.Tail)/d; i++ {
-				for j := 0; j < d; j++ {
-					if got, w := y.Tail[i*d+j], want[(m/nr*nr+i)*d+j]; got != w {
-						t.Fatalf("m %d d %d: tail[%d,%d] = %v, want %v", m, d, i, j, got, w)
+				dst := &y
+				if inPlace {
+					dst = &xp
+				} else {
+					y.Reset(m, d)
+					for i := range y.P { // stale values
+						y.P[i] = float32(math.NaN())
+					}
+				}
+				LayerNormPanels(p, &xp, gamma, beta, 1e-6, dst)
+				if dst.M != m || dst.K != d {
+					t.Fatalf("m %d d %d: y is %d×%d", m, d, dst.M, dst.K)
+				}
+				for i := 0; i < m; i++ {
+					for j := 0; j < d; j++ {
+						if got, w := dst.At(i, j), want[i*d+j]; !closeTo(float64(got), float64(w), 1e-5, 1e-5) {
+							t.Fatalf("m %d d %d in place %v: y[%d,%d] = %v, want %v", m, d, inPlace, i, j, got, w)
+						}
+					}
+				}
+				for i := 0; i < len(dst.Tail)/d; i++ {
+					for j := 0; j < d; j++ {
+						if got, w := dst.Tail[i*d+j], dst.At(m/nr*nr+i, j); got != w {
+							t.Fatalf("m %d d %d: tail[%d,%d] = %v, want %v as in the panel", m, d, i, j, got, w)
+						}
 					}
 				}
 			}

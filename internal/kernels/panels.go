@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // Panels holds activations x [M, K] in the layout the Linear micro-kernels
 // stream, so that one step's output feeds the next without a round trip
 // through rows:
@@ -42,6 +44,24 @@ func (x *Panels) Pack(m, k int, a []float32, lda int) {
 	}
 }
 
+// Unpack writes x to c [M, K] (leading dimension ldc).
+func (x *Panels) Unpack(c []float32, ldc int) {
+	x.Rows(c, ldc, 0, 1, x.M)
+}
+
+// Rows writes the n tokens first, first+step, first+2·step, … of x to the
+// rows of c [n, K] (leading dimension ldc).
+func (x *Panels) Rows(c []float32, ldc, first, step, n int) {
+	for r := 0; r < n; r++ {
+		i := first + r*step
+		src := x.P[i/nr*x.K*nr+i%nr:]
+		row := c[r*ldc : r*ldc+x.K]
+		for l := range row {
+			row[l] = src[l*nr]
+		}
+	}
+}
+
 func growF32(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
@@ -49,57 +69,72 @@ func growF32(s []float32, n int) []float32 {
 	return s[:n]
 }
 
-// LayerNormPanels is LayerNorm of the m rows of x [m, d] (leading dimension
-// ldx) written to y in token panels, zero padded: each worker normalizes 32
-// rows into its scratch and packs them while they are in L1/L2, so the
-// normalized rows are never stored.
-func LayerNormPanels(p *Pool, m, d int, x []float32, ldx int, gamma, beta []float32, eps float32, y *Panels) {
-	y.Reset(m, d)
-	if m <= 0 || d <= 0 {
+// LayerNormPanels normalizes each of the M tokens of x [M, d] (in token
+// panels) over its d features and writes gamma·x̂ + beta to y [M, d] in
+// token panels (y may be x): 32 tokens at a time, one vector lane per
+// token, so nothing is transposed. The means and variances of the padding
+// columns are computed too and stay finite for finite padding.
+func LayerNormPanels(p *Pool, x *Panels, gamma, beta []float32, eps float32, y *Panels) {
+	if y != x {
+		y.Reset(x.M, x.K)
+	}
+	if x.M <= 0 || x.K <= 0 {
 		return
 	}
 	p = orSerial(p)
 	p.lock()
 	defer p.unlock()
 	j := &p.ln
-	*j = lnJob{p: p, m: m, d: d, x: x, ldx: ldx, gamma: gamma[:d], beta: beta[:d], eps: eps, y: y}
-	for w := range p.scratch[:min(p.workers(), (m+nr-1)/nr)] {
-		if ws := &p.scratch[w]; len(ws.ln) < nr*d {
-			ws.ln = make([]float32, nr*d) // [32][d]
-		}
-	}
-	p.run((m+nr-1)/nr, j)
+	*j = lnJob{x: x, gamma: gamma[:x.K], beta: beta[:x.K], eps: eps, y: y}
+	p.run((x.M+nr-1)/nr, j)
 	j.x, j.gamma, j.beta, j.y = nil, nil, nil, nil
 }
 
 // lnJob is one LayerNormPanels call, kept in the Pool.
 type lnJob struct {
-	p           *Pool
-	m, d        int
-	x           []float32 // [m, d] leading dimension ldx
-	ldx         int
+	x, y        *Panels
 	gamma, beta []float32 // [d]
 	eps         float32
-	y           *Panels
 }
 
-// run normalizes and packs token panels [lo, hi).
-func (j *lnJob) run(w, lo, hi int) {
-	d := j.d
-	rows := j.p.scratch[w].ln[:nr*d] // [32][d]
+// run normalizes token panels [lo, hi).
+func (j *lnJob) run(_, lo, hi int) {
+	d := j.x.K
 	for jp := lo; jp < hi; jp++ {
-		n := min(nr, j.m-jp*nr)
-		for i := 0; i < n; i++ {
-			xr := j.x[(jp*nr+i)*j.ldx : (jp*nr+i)*j.ldx+d]
-			yr := rows[i*d : (i+1)*d]
-			if !layerNormRowFast(xr, yr, j.gamma, j.beta, j.eps) {
-				layerNormRowGeneric(xr, yr, j.gamma, j.beta, j.eps)
+		src := j.x.P[jp*d*nr : (jp+1)*d*nr] // [d][32]
+		dst := j.y.P[jp*d*nr : (jp+1)*d*nr] // [d][32]
+		if !lnPanelFast(src, dst, j.gamma, j.beta, j.eps) {
+			lnPanelGeneric(src, dst, j.gamma, j.beta, j.eps)
+		}
+		if n := j.y.M - jp*nr; n < nr && len(j.y.Tail) > 0 {
+			for i := 0; i < n; i++ {
+				row := j.y.Tail[i*d : (i+1)*d]
+				for l := range row {
+					row[l] = dst[l*nr+i]
+				}
 			}
 		}
-		clear(rows[n*d:]) // zero padding makes every panel a full one
-		packBTGeneric(j.y.P[jp*d*nr:(jp+1)*d*nr], rows, nr, d, d, 1)
-		if n < nr && len(j.y.Tail) > 0 {
-			copy(j.y.Tail, rows[:n*d])
+	}
+}
+
+// lnPanelGeneric is the reference LayerNorm of the 32 tokens of a panel
+// x [d][32] into y [d][32] (may be x), in float64 per token.
+func lnPanelGeneric(x, y, gamma, beta []float32, eps float32) {
+	d := len(gamma)
+	for j := 0; j < nr; j++ {
+		var mean float64
+		for l := 0; l < d; l++ {
+			mean += float64(x[l*nr+j])
+		}
+		mean /= float64(d)
+		var vs float64
+		for l := 0; l < d; l++ {
+			dv := float64(x[l*nr+j]) - mean
+			vs += dv * dv
+		}
+		inv := 1 / math.Sqrt(vs/float64(d)+float64(eps))
+		for l := 0; l < d; l++ {
+			y[l*nr+j] = float32((float64(x[l*nr+j])-mean)*inv)*gamma[l] + beta[l]
 		}
 	}
 }

@@ -220,6 +220,18 @@ func LinearToPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, y *
 	linearPanels(p, x, w, bias, act, false, nil, 0, y)
 }
 
+// LinearPanelsAdd adds x·Wᵀ + bias to y [M, N] for x [M, K], both in token
+// panels: a residual stream kept in panels, added to inside the
+// micro-kernel (its C load) with no separate pass. y must not share
+// memory with x.
+func LinearPanelsAdd(p *Pool, x *Panels, w *PackedB, bias []float32, y *Panels) {
+	if y.M != x.M || y.K != w.N {
+		panic("kernels: LinearPanelsAdd into y of " + strconv.Itoa(y.M) + "×" + strconv.Itoa(y.K) +
+			", want " + strconv.Itoa(x.M) + "×" + strconv.Itoa(w.N))
+	}
+	linearPanels(p, x, w, bias, ActNone, true, nil, 0, y)
+}
+
 func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels) {
 	if w.K != x.K {
 		panic("kernels: LinearPanels with x of K " + strconv.Itoa(x.K) + " and W of K " + strconv.Itoa(w.K))
@@ -232,8 +244,7 @@ func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accum
 	defer p.unlock()
 	if w.K == 0 {
 		if y != nil {
-			clear(y.P)
-			linearNoKPanels(y, bias, act)
+			linearNoKPanels(y, bias, act, accumulate)
 		} else {
 			linearNoK(x.M, w.N, bias, act, accumulate, c, ldc)
 		}
@@ -328,8 +339,11 @@ func linearNoK(m, n int, bias []float32, act Act, accumulate bool, c []float32, 
 	}
 }
 
-// linearNoKPanels is linearNoK into token panels (y.P already zero).
-func linearNoKPanels(y *Panels, bias []float32, act Act) {
+// linearNoKPanels is linearNoK into token panels.
+func linearNoKPanels(y *Panels, bias []float32, act Act, accumulate bool) {
+	if !accumulate {
+		clear(y.P)
+	}
 	for jp := 0; jp*nr < y.M; jp++ {
 		for j := 0; j < y.K; j++ {
 			var v float32
@@ -338,7 +352,7 @@ func linearNoKPanels(y *Panels, bias []float32, act Act) {
 			}
 			v = applyAct(act, v)
 			for i := range min(nr, y.M-jp*nr) {
-				y.P[(jp*y.K+j)*nr+i] = v
+				y.P[(jp*y.K+j)*nr+i] += v
 			}
 		}
 	}
@@ -424,7 +438,7 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 		kb := min(g.kc, g.k-pc)
 		last := pc+kb == g.k
 		flags := 0
-		if pc > 0 {
+		if pc > 0 || g.y != nil && g.accumulate {
 			flags |= kLoad
 		}
 		var bias []float32

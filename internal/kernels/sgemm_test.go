@@ -50,21 +50,25 @@ const (
 	viaRows via = iota
 	viaPanels
 	viaToPanels
+	viaAddPanels
 )
 
-func (v via) String() string { return [...]string{"rows", "panels", "to-panels"}[v] }
+func (v via) String() string { return [...]string{"rows", "panels", "to-panels", "add-panels"}[v] }
 
 func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
 	t.Helper()
-	for v := range via(3) {
+	for v := range via(4) {
 		checkLinearVia(t, r, p, tc, v)
 	}
 }
 
 func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 	t.Helper()
-	if v == viaToPanels {
+	switch v {
+	case viaToPanels:
 		tc.accumulate = false
+	case viaAddPanels:
+		tc.accumulate, tc.act = true, ActNone
 	}
 	m, n, k := tc.m, tc.n, tc.k
 	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
@@ -125,20 +129,18 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		if yp.M != m || yp.K != n {
 			t.Fatalf("%+v: y is %d×%d, want %d×%d", tc, yp.M, yp.K, m, n)
 		}
-		for i := 0; i < m; i++ {
-			for j := 0; j < n; j++ {
-				c[i*ldc+j] = yp.At(i, j)
-			}
+		unpanel(t, tc, v, &yp, c, ldc)
+	case viaAddPanels:
+		xp.Pack(m, k, a, lda)
+		yp.Pack(m, n, c0, ldc)
+		for i := range yp.Tail {
+			yp.Tail[i] = float32(math.NaN())
 		}
-		for i := 0; i < len(yp.Tail)/max(1, n); i++ {
-			for j := 0; j < n; j++ {
-				if got, want := yp.Tail[i*n+j], yp.At(m/nr*nr+i, j); got != want {
-					t.Fatalf("%+v: tail row %d col %d = %v, want %v as in the panel", tc, i, j, got, want)
-				}
-			}
-		}
+		LinearPanelsAdd(p, &xp, pw, bias, &yp)
+		unpanel(t, tc, v, &yp, c, ldc)
 	}
 	check(name(tc, " via ", v))
+
 	// The product's rounding scales with the row norms, not |want|: atol
 	// grows with √k too. The worst case of the tests uses half of it.
 	atol := 5e-6 * math.Sqrt(float64(k)+1)
@@ -352,4 +354,26 @@ func TestPanelsPack(t *testing.T) {
 			}
 		}
 	})
+}
+
+// unpanel copies y (m×n in token panels) into c (leading dimension ldc)
+// and checks that y's tail rows match its last panel.
+func unpanel(t *testing.T, tc linCase, v via, y *Panels, c []float32, ldc int) {
+	t.Helper()
+	m, n := tc.m, tc.n
+	if y.M != m || y.K != n {
+		t.Fatalf("%+v via %v: y is %d×%d, want %d×%d", tc, v, y.M, y.K, m, n)
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			c[i*ldc+j] = y.At(i, j)
+		}
+	}
+	for i := 0; i < len(y.Tail)/max(1, n); i++ {
+		for j := 0; j < n; j++ {
+			if got, want := y.Tail[i*n+j], y.At(m/nr*nr+i, j); got != want {
+				t.Fatalf("%+v via %v: tail row %d col %d = %v, want %v as in the panel", tc, v, i, j, got, want)
+			}
+		}
+	}
 }

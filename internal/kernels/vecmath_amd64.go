@@ -450,3 +450,19 @@ func prefetchPanel(a []float32, mr, lda, kb, i, n int) {
 	_ = a[(mr-1)*lda+c1-1]
 	prefetchRows(&a[c0], mr, lda, (c1-c0+15)/16)
 }
+
+// lnPanelAVX512 is lnPanelGeneric in float32 (lnpanel_amd64.s).
+//
+//go:noescape
+func lnPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32)
+
+// lnPanelFast runs lnPanelAVX512 when the CPU has AVX-512.
+func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool {
+	d := len(gamma)
+	if !hasAVX512 || d == 0 {
+		return false
+	}
+	_, _, _, _ = x[d*nr-1], y[d*nr-1], beta[d-1], gamma[d-1]
+	lnPanelAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, 1/float32(d), eps)
+	return true
+}

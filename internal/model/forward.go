@@ -9,11 +9,14 @@ import (
 // workspace holds the activations of one Forward call; buffers only grow,
 // so calls with the same or smaller batch allocate nothing.
 type workspace struct {
-	x    []float32      // [B·T, D] residual stream
+	emb  []float32      // [B·T, D] embeddings, then the residual stream as rows for ForwardHidden
+	x    kernels.Panels // [B·T, D] residual stream, in token panels
 	h    kernels.Panels // [B·T, D] LayerNorm output, in token panels
 	qkv  []float32      // [B·T, 3D] q | k | v per token
 	att  []float32      // [B·T, D] attention output, heads concatenated
+	attP kernels.Panels // [B·T, D] the same in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
+	tok  []float32      // [B, D] class (or distillation) tokens before the final LayerNorm
 	cls  []float32      // [B, D] final-normed class tokens
 	dist []float32      // [B, D] final-normed distillation tokens
 }
@@ -27,9 +30,10 @@ func grow(s []float32, n int) []float32 {
 
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
-	ws.x = grow(ws.x, bt*d)
+	ws.emb = grow(ws.emb, bt*d)
 	ws.qkv = grow(ws.qkv, bt*3*d)
 	ws.att = grow(ws.att, bt*d)
+	ws.tok = grow(ws.tok, b*d)
 	ws.cls = grow(ws.cls, b*d)
 	ws.dist = grow(ws.dist, b*d)
 }
@@ -81,11 +85,12 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 	pos := m.posEmbed(gh, gw) // [T, D]
 	ws := &m.ws
 	ws.ensure(c, b, t)
-	x := ws.x // [B·T, D]
+	emb := ws.emb // [B·T, D]
 
-	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos.
+	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos, then into
+	// token panels, where the residual stream stays for the whole encoder.
 	for i := 0; i < b; i++ {
-		xi := x[i*t*d : (i+1)*t*d] // [T, D]
+		xi := emb[i*t*d : (i+1)*t*d] // [T, D]
 		copy(xi, pos)
 		add(xi[:d], w.Cls.data)
 		if c.Distilled {
@@ -93,6 +98,8 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		}
 		kernels.Linear(p, np, patches[i*np*cpp:], cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
 	}
+	x := &ws.x
+	x.Pack(bt, d, emb, d)
 
 	var qkvB []float32
 	for li := range w.Blocks {
@@ -100,24 +107,28 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
-		kernels.LayerNormPanels(p, bt, d, x, d, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
+		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 		kernels.LinearPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, false, ws.qkv, 3*d)
 		kernels.Attention(p, b, t, c.Heads, d/c.Heads, ws.qkv, ws.att)
-		kernels.Linear(p, bt, ws.att, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, x, d)
-		kernels.LayerNormPanels(p, bt, d, x, d, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
+		ws.attP.Pack(bt, d, ws.att, d)
+		kernels.LinearPanelsAdd(p, &ws.attP, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
+		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
-		kernels.LinearPanels(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, x, d)
+		kernels.LinearPanelsAdd(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
 		if hidden != nil {
-			hidden(li, x[:bt*d])
+			x.Unpack(emb, d)
+			hidden(li, emb[:bt*d])
 		}
 	}
 
-	// Final LayerNorm on the class (and distillation) token of each image
-	// (rows T·D apart), then the head(s).
-	kernels.LayerNorm(b, d, x, t*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
+	// Final LayerNorm on the class (and distillation) token of each image,
+	// then the head(s).
+	x.Rows(ws.tok, d, 0, t, b)
+	kernels.LayerNorm(b, d, ws.tok, d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
 	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
-		kernels.LayerNorm(b, d, x[d:], t*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+		x.Rows(ws.tok, d, 1, t, b)
+		kernels.LayerNorm(b, d, ws.tok, d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
 		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
 		for i := range logits[:b*l] {
 			logits[i] *= 0.5

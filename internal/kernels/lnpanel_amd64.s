@@ -1,0 +1,113 @@
+//go:build amd64 && gc && !purego
+
+#include "textflag.h"
+
+// func lnPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32)
+// LayerNorm of the 32 tokens of one panel x [d][32] over their d features,
+// into y [d][32] (may be x): per lane j,
+//
+//	mean = Σ x[l][j] / d,  var = Σ (x[l][j] − mean)² / d
+//	y[l][j] = (x[l][j] − mean) · 1/√(var + eps) · gamma[l] + beta[l]
+//
+// Sums run in two partial accumulators per 16 lanes (even and odd l).
+// Z0..Z3 partial sums, Z4/Z5 mean, Z6/Z7 1/√(var+eps), Z8 eps, Z9 1/d.
+TEXT ·lnPanelAVX512(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ gamma+16(FP), R8
+	MOVQ beta+24(FP), R9
+	MOVQ d+32(FP), CX
+	VBROADCASTSS invD+40(FP), Z9
+	VBROADCASTSS eps+44(FP), Z8
+
+	// pass 1: mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   mean_odd
+mean_loop:
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS 128(AX), Z2, Z2
+	VADDPS 192(AX), Z3, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  mean_loop
+mean_odd:
+	TESTQ $1, CX
+	JZ   mean_done
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+mean_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VMULPS Z9, Z0, Z4
+	VMULPS Z9, Z1, Z5
+
+	// pass 2: variance about the mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   var_odd
+var_loop:
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VSUBPS 128(AX), Z4, Z12
+	VSUBPS 192(AX), Z5, Z13
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+	VFMADD231PS Z12, Z12, Z2
+	VFMADD231PS Z13, Z13, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  var_loop
+var_odd:
+	TESTQ $1, CX
+	JZ   var_done
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+var_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VFMADD213PS Z8, Z9, Z0 // var + eps
+	VFMADD213PS Z8, Z9, Z1
+	VSQRTPS Z0, Z0
+	VSQRTPS Z1, Z1
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z2
+	VDIVPS Z0, Z2, Z6
+	VDIVPS Z1, Z2, Z7
+
+	// pass 3: normalize and scale
+	MOVQ SI, AX
+norm_loop:
+	VMOVUPS 0(AX), Z10
+	VMOVUPS 64(AX), Z11
+	VSUBPS Z4, Z10, Z10
+	VSUBPS Z5, Z11, Z11
+	VMULPS Z6, Z10, Z10
+	VMULPS Z7, Z11, Z11
+	VBROADCASTSS (R8), Z12
+	VBROADCASTSS (R9), Z13
+	VFMADD213PS Z13, Z12, Z10
+	VFMADD213PS Z13, Z12, Z11
+	VMOVUPS Z10, 0(DI)
+	VMOVUPS Z11, 64(DI)
+	ADDQ $128, AX
+	ADDQ $128, DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ  norm_loop
+	VZEROUPPER
+	RET
