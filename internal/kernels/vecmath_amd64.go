@@ -456,13 +456,22 @@ func prefetchPanel(a []float32, mr, lda, kb, i, n int) {
 //go:noescape
 func lnPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32)
 
-// lnPanelFast runs lnPanelAVX512 when the CPU has AVX-512.
+// lnPanelAVX2 is lnPanelAVX512 with AVX2+FMA.
+//
+//go:noescape
+func lnPanelAVX2(x, y, gamma, beta *float32, d int, invD, eps float32)
+
+// lnPanelFast runs lnPanelAVX512 or lnPanelAVX2 when the CPU has them.
 func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool {
 	d := len(gamma)
-	if !hasAVX512 || d == 0 {
+	if !hasAVX2 || d == 0 {
 		return false
 	}
 	_, _, _, _ = x[d*nr-1], y[d*nr-1], beta[d-1], gamma[d-1]
-	lnPanelAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, 1/float32(d), eps)
+	if hasAVX512 {
+		lnPanelAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, 1/float32(d), eps)
+	} else {
+		lnPanelAVX2(&x[0], &y[0], &gamma[0], &beta[0], d, 1/float32(d), eps)
+	}
 	return true
 }
