@@ -20,11 +20,13 @@
 //     residual): W's rows are read in place, A is packed per call into
 //     32-token panels, the bias is added in the micro-kernel and the
 //     activation applied to each output tile while it is in L1.
-//   - Panels holds activations in that 32-token panel layout.
-//     LayerNormPanels writes it (normalize and pack in one pass),
-//     LinearPanels reads it, and LinearToPanels writes its output in it:
-//     the micro-kernel's transposed tiles are already panels, so an MLP's
-//     hidden layer goes from fc1 to fc2 with no transpose and no packing.
+//   - Panels holds activations in that 32-token panel layout, so a ViT
+//     block never goes back to rows: LayerNormPanels normalizes 32 tokens
+//     at a time (a vector lane per token), LinearPanels reads panels,
+//     LinearToPanels writes its output as panels (the micro-kernel's
+//     transposed tiles already are: fc1 feeds fc2 with no transpose) and
+//     LinearPanelsAdd adds into a residual stream in panels through the
+//     micro-kernel's C load.
 //   - Attention works on the fused qkv [B, T, 3, H, Dh] buffer of a block.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
