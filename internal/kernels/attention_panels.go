@@ -11,23 +11,27 @@ import (
 // sequence starts mid-panel unless t is a multiple of 32.
 //
 // Every step reads or writes the panels as they lie, with no transpose,
-// one panel of 32 queries of one head at a time:
+// one token panel of queries of one head at a time:
 //
 //	Sᵀ [t keys][32 queries]  = K · (Q/√dh)ᵀ   K read in place as packed A
 //	                                          (each feature of a key panel is
 //	                                          32 contiguous floats), the Q
-//	                                          panel gathered and scaled as B
+//	                                          panel copied and scaled as B
 //	softmax over the keys    (down the columns of Sᵀ)
 //	Oᵀ [dh][32 queries]      = Vᵀ · Pᵀ        Vᵀ [dh][t] copied from the key
 //	                                          panels as A in rows, Sᵀ as B
 //
-// The scale 1/√dh is applied to Q while it is gathered, as Attention does.
-// Key micro-panels never straddle a 32-token panel, so a sequence that
-// starts mid-panel runs a few shorter ones. An Oᵀ tile is stored straight
-// into out when its 32 queries are one whole output panel, else through a
-// tile buffer into the one or two panels (and the Tail rows) its queries
-// occupy. Only the tokens of a sequence enter its scores: the padding
-// columns of qkv (past b·t) are never read, and those of out are zeroed.
+// The scale 1/√dh is applied to Q while it is copied, as Attention does.
+// The query panels of a sequence are the token panels it touches, so a
+// sequence that starts mid-panel has a partial first and last one; key
+// micro-panels never straddle a token panel either. A query panel of at
+// most 16 of the sequence's queries computes its scores as S = Q·Kᵀ tiles
+// stored transposed, and its Oᵀ with the 8- or 16-wide kernel, instead of
+// paying for 32 queries. An Oᵀ tile is stored straight into out when all
+// 32 tokens of its panel belong to the sequence, else through a tile
+// buffer into the sequence's lanes (and the Tail rows). Lanes of other
+// sequences and of the padding past b·t only ever reach lanes of Sᵀ and
+// Oᵀ that are not stored, and the padding columns of out are zeroed.
 func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
@@ -50,14 +54,14 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	j := &p.attp
 	*j = attPanelsJob{p: p, isa: currentISA(), b: b, t: t, h: h, dh: dh, qkv: qkv, out: out}
 	j.mr = j.isa.mr()
-	j.nqp = (t + nr - 1) / nr
+	j.nqp = (t + 2*nr - 2) / nr // token panels a sequence may touch
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
 	// per-worker scratch: Vᵀ [dh][tPad], Q panel [dh][32], scores Sᵀ
-	// [t][32], output tile [Mr][32]
+	// [t][32] and a row of slack, output tile [Mr][32]
 	j.tPad = (t + 15) &^ 15
 	j.vLen = dh * j.tPad
 	j.qLen = dh * nr
-	j.sLen = t * nr
+	j.sLen = (t + 1) * nr
 	need := j.vLen + j.qLen + j.sLen + mrMax*nr
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
 		if len(p.scratch[w].attp) < need {
@@ -82,7 +86,7 @@ type attPanelsJob struct {
 	isa              isa
 	b, t, h, dh      int
 	mr               int
-	nqp              int          // query panels per sequence and head
+	nqp              int          // token panels a sequence may touch: query panels per task
 	per              int          // query panels per task: 1 or nqp
 	tasks            int          // b·h·nqp / per
 	next             atomic.Int64 // next task to hand out
@@ -110,13 +114,23 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	}
 }
 
-// panel computes the outputs of query panel qp of sequence·head bh,
-// copying Vᵀ first unless *cur is already bh.
+// panel computes the outputs of the queries of sequence·head bh in token
+// panel qp of the sequence (counted from the one holding its first
+// token), copying Vᵀ first unless *cur is already bh. Query panels are
+// the token panels themselves, so Q is one contiguous [dh][32] block and
+// a panel whose 32 tokens all belong to the sequence is stored straight
+// into out; the lanes [lo, hi) of the sequence's queries in a panel it
+// shares are stored through a tile.
 func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	d3 := 3 * d
 	bi, hd := bh/j.h, bh%j.h
 	s0 := bi * t // the sequence's first token
+	tp := s0/nr + qp
+	lo, hi := max(s0-tp*nr, 0), min(s0+t-tp*nr, nr)
+	if hi <= lo {
+		return // the sequence ends before this panel
+	}
 	src := j.qkv.P
 	if bh != *cur {
 		// Vᵀ: each feature of a key panel is a run of 32 keys.
@@ -131,79 +145,55 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		}
 		*cur = bh
 	}
-	q0 := qp * nr
-	nq := min(nr, t-q0)
-	g0 := s0 + q0
-	// Q panel: lanes of one or two token panels; lanes past the
-	// sequence's queries are zero, so every score stays finite.
-	for k := 0; k < nq; {
-		g := g0 + k
-		l0, n := g%nr, min(nr-g%nr, nq-k)
-		q := src[(g/nr*d3+hd*dh)*nr:]
-		if n == nr {
-			copy(qB, q[:dh*nr])
-			break
-		}
-		for f := 0; f < dh; f++ {
-			copy(qB[f*nr+k:f*nr+k+n], q[f*nr+l0:f*nr+l0+n])
-		}
-		k += n
-	}
-	if nq < nr {
-		for f := 0; f < dh; f++ {
-			clear(qB[f*nr+nq : (f+1)*nr])
-		}
-	}
+	// The Q panel with all its lanes: those of other sequences or past
+	// b·t only reach lanes of Sᵀ and Oᵀ that are never stored.
+	copy(qB, src[(tp*d3+hd*dh)*nr:][:dh*nr])
 	scaleFast(qB, j.scale)
-	w := width(nq)
-	if w < nr {
-		j.scoresNarrow(s0, hd, nq, qB, st, tile)
+	nq := hi - lo
+	if nq <= 16 {
+		j.scoresNarrow(s0, hd, lo, nq, qB, st, tile)
 	} else {
 		j.scores(s0, hd, qB, st)
 	}
-	softmaxColsN(st, t, w)
-	// Oᵀ in tiles of at most Mr features.
+	softmaxColsN(st, t, width(hi))
+	// Oᵀ in tiles of at most Mr features. A narrow panel runs the 8- or
+	// 16-wide kernel on Sᵀ's lanes from lo (reading into the next row,
+	// or the slack row, past hi).
 	o := j.out.P
-	direct := nq == nr && g0%nr == 0
+	off, w := 0, nr
+	if nq <= 16 {
+		off, w = lo, width(nq)
+	}
 	chunks := (dh + j.mr - 1) / j.mr
 	for c := 0; c < chunks; c++ {
 		d0, d1 := split(dh, chunks, c)
 		mr := d1 - d0
 		a := vT[d0*j.tPad:]
-		if direct {
-			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(g0/nr*d+hd*dh+d0)*nr:], nr, nil, 0)
+		if nq == nr {
+			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(tp*d+hd*dh+d0)*nr:], nr, nil, 0)
 			continue
 		}
-		microKernel(j.isa, mr, w, t, a, j.tPad, true, st, tile, nr, nil, 0)
-		j.scatter(tile, mr, g0, nq, hd*dh+d0)
+		microKernel(j.isa, mr, w, t, a, j.tPad, true, st[off:], tile, nr, nil, 0)
+		j.store(tile[lo-off:], mr, tp, lo, nq, hd*dh+d0)
 	}
 }
 
-// scatter stores the first nq lanes of an Oᵀ tile [mr][32] (queries g0 …
-// g0+nq−1, features c0 … c0+mr−1 of out) into the token panels they lie
-// in, and into out.Tail for tokens of a short last panel.
-func (j *attPanelsJob) scatter(tile []float32, mr, g0, nq, c0 int) {
+// store copies lanes [0, nq) of an Oᵀ tile [mr][32] to lanes [lo, lo+nq)
+// of features c0 … c0+mr−1 of out's token panel tp, and to out.Tail when
+// tp is a short last panel.
+func (j *attPanelsJob) store(tile []float32, mr, tp, lo, nq, c0 int) {
 	d := j.out.K
-	o := j.out.P
-	tailPanel := -1
-	if len(j.out.Tail) > 0 {
-		tailPanel = (j.out.M - 1) / nr
+	o := j.out.P[(tp*d+c0)*nr+lo:]
+	for i := 0; i < mr; i++ {
+		copy(o[i*nr:i*nr+nq], tile[i*nr:i*nr+nq])
 	}
-	for k := 0; k < nq; {
-		g := g0 + k
-		op, l0, n := g/nr, g%nr, min(nr-g%nr, nq-k)
-		for i := 0; i < mr; i++ {
-			copy(o[(op*d+c0+i)*nr+l0:(op*d+c0+i)*nr+l0+n], tile[i*nr+k:i*nr+k+n])
-		}
-		if op == tailPanel {
-			for q := 0; q < n; q++ {
-				row := j.out.Tail[(l0+q)*d+c0 : (l0+q)*d+c0+mr]
-				for i := range row {
-					row[i] = tile[i*nr+k+q]
-				}
+	if len(j.out.Tail) > 0 && tp == (j.out.M-1)/nr {
+		for q := 0; q < nq; q++ {
+			row := j.out.Tail[(lo+q)*d+c0 : (lo+q)*d+c0+mr]
+			for i := range row {
+				row[i] = tile[i*nr+q]
 			}
 		}
-		k += n
 	}
 }
 
@@ -226,12 +216,12 @@ func (j *attPanelsJob) scores(s0, hd int, qB, st []float32) {
 	}
 }
 
-// scoresNarrow is scores for a panel of nq ≤ 16 queries, which the
-// 32-wide packed-A kernels would compute mostly for nothing: it runs
-// S [nq][32 keys] = qB·Kᵀ per key panel instead (the Q panel as packed A,
-// the key panel as B, both in place) and stores the tile transposed into
-// the first nq columns of Sᵀ, keeping only the sequence's keys.
-func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
+// scoresNarrow is scores for the nq ≤ 16 queries in lanes [lo, lo+nq) of
+// a Q panel, which the 32-wide packed-A kernels would compute mostly for
+// nothing: it runs S [nq][32 keys] = Q·Kᵀ per key panel instead (the Q
+// lanes as packed A, the key panel as B, both in place) and stores the
+// tile transposed into those lanes of Sᵀ, keeping only the sequence's keys.
+func (j *attPanelsJob) scoresNarrow(s0, hd, lo, nq int, qB, st, tile []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	chunks := (nq + j.mr - 1) / j.mr
 	for kp := s0 / nr; kp*nr < s0+t; kp++ {
@@ -239,6 +229,7 @@ func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
 		l0, l1 := max(s0-kp*nr, 0), min(s0+t-kp*nr, nr) // the sequence's lanes
 		for c := 0; c < chunks; c++ {
 			q0, q1 := split(nq, chunks, c)
+			q0, q1 = q0+lo, q1+lo
 			microKernel(j.isa, q1-q0, nr, dh, qB[q0:], nr, false, kb, tile, nr, nil, 0)
 			for l := l0; l < l1; l++ {
 				s := st[(kp*nr+l-s0)*nr+q0 : (kp*nr+l-s0)*nr+q1]
