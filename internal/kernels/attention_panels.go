@@ -132,18 +132,15 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		return // the sequence ends before this panel
 	}
 	src := j.qkv.P
-	if bh != *cur {
-		// Vᵀ: each feature of a key panel is a run of 32 keys.
-		for k := 0; k < t; {
-			g := s0 + k
-			l0, n := g%nr, min(nr-g%nr, t-k)
-			v := src[(g/nr*d3+2*d+hd*dh)*nr+l0:]
-			for f := 0; f < dh; f++ {
-				copy(vT[f*j.tPad+k:f*j.tPad+k+n], v[f*nr:f*nr+n])
-			}
-			k += n
+	newHead := bh != *cur
+	if newHead {
+		// V is first needed after the scores: ask for it now.
+		for kp := s0 / nr; kp*nr < s0+t; kp++ {
+			prefetchPanel(src[(kp*d3+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 		}
-		*cur = bh
+	}
+	if (tp+1)*nr < s0+t {
+		prefetchPanel(src[((tp+1)*d3+hd*dh)*nr:], 1, 0, dh*nr, 0, 1) // the next Q panel
 	}
 	// The Q panel with all its lanes: those of other sequences or past
 	// b·t only reach lanes of Sᵀ and Oᵀ that are never stored.
@@ -156,6 +153,19 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		j.scores(s0, hd, qB, st)
 	}
 	softmaxColsN(st, t, width(hi))
+	if newHead {
+		// Vᵀ: each feature of a key panel is a run of 32 keys.
+		for k := 0; k < t; {
+			g := s0 + k
+			l0, n := g%nr, min(nr-g%nr, t-k)
+			v := src[(g/nr*d3+2*d+hd*dh)*nr+l0:]
+			for f := 0; f < dh; f++ {
+				copy(vT[f*j.tPad+k:f*j.tPad+k+n], v[f*nr:f*nr+n])
+			}
+			k += n
+		}
+		*cur = bh
+	}
 	// Oᵀ in tiles of at most Mr features. A narrow panel runs the 8- or
 	// 16-wide kernel on Sᵀ's lanes from lo (reading into the next row,
 	// or the slack row, past hi).
