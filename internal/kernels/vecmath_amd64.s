@@ -113,171 +113,218 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 	VHADDPS X, X, X; \
 	VHADDPS X, X, X
 
-// GELU2 replaces Z0 and Z8 by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as two
-// independent chains interleaved instruction by instruction, so that one
-// fills the other's latency: chain A works in Z1..Z7 with mask K1, chain B
-// in Z9..Z15 with K3 (Zb+i plays the role of Z0+i below). Per chain:
-//   Z1 = c = x clamped to [−16, 16]: +Inf gives +Inf, Φ underflows to 0
-//        for x < −14.5 so that x·Φ is −0 there (and NaN at −Inf), as in
-//        PyTorch
-//   Z2 = 2 + |c|/√2 = 2(1 + z/2),  Z3 = u = 1/Z2 = t/2 (VRCP14PS and one
-//        Newton step; exactly half the t of 1/(1 + z/2))
-//   Z4 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
-//   Z5 = h = −c²/2 rounded, Z2 = its rounding error (exact, by an FMA)
-//   Z1 = s = h + E, Z7 = its TwoSum error plus h's error (Z6 scratch)
-//   Z1 = exp(s + Z7) with Z7 entering after the range reduction, so the
-//        argument's rounding (up to 5e-7 relative to the result at
-//        |x| ≈ 4) does not reach the result (Z2 = n, Z4 = p, Z5 = r²)
-//   Z1 = u·exp(·) = Φ(−|x|), replaced by 1 − Z1 where x ≥ 0 (K1 = x ≮ 0)
-// exp is EXP without the clamps: s ≤ max E(t) ≈ 3e-8, and from s ≥ −129.3
-// VSCALEFPS returns the correctly rounded subnormal or 0 (n·ln2 high stays
-// exact for |n| < 512). Needs GELUCONSTS.
-#define GELU2 \
-	VMINPS Z26, Z0, Z1; \
-	VMINPS Z26, Z8, Z9; \
-	VMAXPS Z27, Z1, Z1; \
-	VMAXPS Z27, Z9, Z9; \
-	VPANDD Z25, Z1, Z2; \
-	VPANDD Z25, Z9, Z10; \
-	VMULPS Z24, Z2, Z2; \
-	VMULPS Z24, Z10, Z10; \
-	VADDPS Z22, Z2, Z2; \
-	VADDPS Z22, Z10, Z10; \
+// GELU3 replaces Z0, Z8, Z16 by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as 3 independent
+// chains interleaved instruction by instruction so that they fill each
+// other's latency: chain i works in Z(8i+1)..Z(8i+7) with its sign mask
+// (K1, K3, K6). Per chain, with Zb = Z(8i):
+//   Zb+1 = a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
+//          x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
+//   Zb+2 = 2 + a/√2 = 2(1 + z/2),  Zb+3 = u = 1/Zb+2 = t/2 (VRCP14PS and one
+//          Newton step; exactly half the t of 1/(1 + z/2))
+//   Zb+4 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
+//   Zb+5 = h = −a²/2 rounded, Zb+2 = its rounding error (exact, by an FMA)
+//   Zb+1 = s = h + E, Zb+7 = its TwoSum error plus h's error (Zb+6 scratch)
+//   Zb+1 = exp(s + Zb+7), Zb+7 entering after the range reduction, so the
+//          argument's rounding (up to 5e-7 relative to the result at
+//          |x| ≈ 4) does not reach the result (Zb+2 = n, Zb+4 = p,
+//          Zb+5 = r²); EXP without its clamps: s ≤ max E(t) ≈ 3e-8, and
+//          from s ≥ −129.3 VSCALEFPS returns the correctly rounded
+//          subnormal or 0 (n·ln2 high stays exact for |n| < 512)
+//   Zb+1 = u·exp(·) = Φ(−|x|), replaced by 1 − Zb+1 where x ≮ 0 (the mask)
+// Needs GELUCONSTS.
+#define GELU3 \
+	VPANDD Z28, Z0, Z1; \
+	VPANDD Z28, Z8, Z9; \
+	VPANDD Z28, Z16, Z17; \
+	VCMPPS $5, Z25, Z0, K1; \
+	VCMPPS $5, Z25, Z8, K3; \
+	VCMPPS $5, Z25, Z16, K6; \
+	VMINPS Z27, Z1, Z1; \
+	VMINPS Z27, Z9, Z9; \
+	VMINPS Z27, Z17, Z17; \
+	VMULPS Z29, Z1, Z2; \
+	VMULPS Z29, Z9, Z10; \
+	VMULPS Z29, Z17, Z18; \
+	VADDPS Z26, Z2, Z2; \
+	VADDPS Z26, Z10, Z10; \
+	VADDPS Z26, Z18, Z18; \
 	VRCP14PS Z2, Z3; \
 	VRCP14PS Z10, Z11; \
-	VFNMADD213PS Z22, Z3, Z2; \
-	VFNMADD213PS Z22, Z11, Z10; \
+	VRCP14PS Z18, Z19; \
+	VFNMADD213PS Z26, Z3, Z2; \
+	VFNMADD213PS Z26, Z11, Z10; \
+	VFNMADD213PS Z26, Z19, Z18; \
 	VMULPS Z2, Z3, Z3; \
 	VMULPS Z10, Z11, Z11; \
+	VMULPS Z18, Z19, Z19; \
 	VBROADCASTSS 112(R11), Z4; \
 	VBROADCASTSS 112(R11), Z12; \
+	VBROADCASTSS 112(R11), Z20; \
 	VFMADD213PS.BCST 116(R11), Z3, Z4; \
 	VFMADD213PS.BCST 116(R11), Z11, Z12; \
+	VFMADD213PS.BCST 116(R11), Z19, Z20; \
 	VFMADD213PS.BCST 120(R11), Z3, Z4; \
 	VFMADD213PS.BCST 120(R11), Z11, Z12; \
+	VFMADD213PS.BCST 120(R11), Z19, Z20; \
 	VFMADD213PS.BCST 124(R11), Z3, Z4; \
 	VFMADD213PS.BCST 124(R11), Z11, Z12; \
+	VFMADD213PS.BCST 124(R11), Z19, Z20; \
 	VFMADD213PS.BCST 128(R11), Z3, Z4; \
 	VFMADD213PS.BCST 128(R11), Z11, Z12; \
+	VFMADD213PS.BCST 128(R11), Z19, Z20; \
 	VFMADD213PS.BCST 132(R11), Z3, Z4; \
 	VFMADD213PS.BCST 132(R11), Z11, Z12; \
+	VFMADD213PS.BCST 132(R11), Z19, Z20; \
 	VFMADD213PS.BCST 136(R11), Z3, Z4; \
 	VFMADD213PS.BCST 136(R11), Z11, Z12; \
+	VFMADD213PS.BCST 136(R11), Z19, Z20; \
 	VFMADD213PS.BCST 140(R11), Z3, Z4; \
 	VFMADD213PS.BCST 140(R11), Z11, Z12; \
+	VFMADD213PS.BCST 140(R11), Z19, Z20; \
 	VFMADD213PS.BCST 144(R11), Z3, Z4; \
 	VFMADD213PS.BCST 144(R11), Z11, Z12; \
+	VFMADD213PS.BCST 144(R11), Z19, Z20; \
 	VFMADD213PS.BCST 148(R11), Z3, Z4; \
 	VFMADD213PS.BCST 148(R11), Z11, Z12; \
-	VMULPS Z23, Z1, Z2; \
-	VMULPS Z23, Z9, Z10; \
+	VFMADD213PS.BCST 148(R11), Z19, Z20; \
+	VMULPS Z30, Z1, Z2; \
+	VMULPS Z30, Z9, Z10; \
+	VMULPS Z30, Z17, Z18; \
 	VMULPS Z1, Z2, Z5; \
 	VMULPS Z9, Z10, Z13; \
+	VMULPS Z17, Z18, Z21; \
 	VFMSUB213PS Z5, Z1, Z2; \
 	VFMSUB213PS Z13, Z9, Z10; \
+	VFMSUB213PS Z21, Z17, Z18; \
 	VADDPS Z4, Z5, Z1; \
 	VADDPS Z12, Z13, Z9; \
+	VADDPS Z20, Z21, Z17; \
 	VSUBPS Z5, Z1, Z6; \
 	VSUBPS Z13, Z9, Z14; \
+	VSUBPS Z21, Z17, Z22; \
 	VSUBPS Z6, Z1, Z7; \
 	VSUBPS Z14, Z9, Z15; \
+	VSUBPS Z22, Z17, Z23; \
 	VSUBPS Z7, Z5, Z7; \
 	VSUBPS Z15, Z13, Z15; \
+	VSUBPS Z23, Z21, Z23; \
 	VSUBPS Z6, Z4, Z6; \
 	VSUBPS Z14, Z12, Z14; \
+	VSUBPS Z22, Z20, Z22; \
 	VADDPS Z6, Z7, Z7; \
 	VADDPS Z14, Z15, Z15; \
+	VADDPS Z22, Z23, Z23; \
 	VADDPS Z2, Z7, Z7; \
 	VADDPS Z10, Z15, Z15; \
-	VMULPS Z18, Z1, Z2; \
-	VMULPS Z18, Z9, Z10; \
+	VADDPS Z18, Z23, Z23; \
+	VMULPS Z31, Z1, Z2; \
+	VMULPS Z31, Z9, Z10; \
+	VMULPS Z31, Z17, Z18; \
 	VRNDSCALEPS $0, Z2, Z2; \
 	VRNDSCALEPS $0, Z10, Z10; \
-	VFNMADD231PS Z19, Z2, Z1; \
-	VFNMADD231PS Z19, Z10, Z9; \
-	VFNMADD231PS Z20, Z2, Z1; \
-	VFNMADD231PS Z20, Z10, Z9; \
+	VRNDSCALEPS $0, Z18, Z18; \
+	VFNMADD231PS.BCST 12(R11), Z2, Z1; \
+	VFNMADD231PS.BCST 12(R11), Z10, Z9; \
+	VFNMADD231PS.BCST 12(R11), Z18, Z17; \
+	VFNMADD231PS.BCST 16(R11), Z2, Z1; \
+	VFNMADD231PS.BCST 16(R11), Z10, Z9; \
+	VFNMADD231PS.BCST 16(R11), Z18, Z17; \
 	VADDPS Z7, Z1, Z1; \
 	VADDPS Z15, Z9, Z9; \
+	VADDPS Z23, Z17, Z17; \
 	VBROADCASTSS 20(R11), Z4; \
 	VBROADCASTSS 20(R11), Z12; \
+	VBROADCASTSS 20(R11), Z20; \
 	VFMADD213PS.BCST 24(R11), Z1, Z4; \
 	VFMADD213PS.BCST 24(R11), Z9, Z12; \
+	VFMADD213PS.BCST 24(R11), Z17, Z20; \
 	VFMADD213PS.BCST 28(R11), Z1, Z4; \
 	VFMADD213PS.BCST 28(R11), Z9, Z12; \
+	VFMADD213PS.BCST 28(R11), Z17, Z20; \
 	VFMADD213PS.BCST 32(R11), Z1, Z4; \
 	VFMADD213PS.BCST 32(R11), Z9, Z12; \
+	VFMADD213PS.BCST 32(R11), Z17, Z20; \
 	VFMADD213PS.BCST 36(R11), Z1, Z4; \
 	VFMADD213PS.BCST 36(R11), Z9, Z12; \
+	VFMADD213PS.BCST 36(R11), Z17, Z20; \
 	VFMADD213PS.BCST 40(R11), Z1, Z4; \
 	VFMADD213PS.BCST 40(R11), Z9, Z12; \
+	VFMADD213PS.BCST 40(R11), Z17, Z20; \
 	VMULPS Z1, Z1, Z5; \
 	VMULPS Z9, Z9, Z13; \
+	VMULPS Z17, Z17, Z21; \
 	VFMADD213PS Z1, Z5, Z4; \
 	VFMADD213PS Z9, Z13, Z12; \
-	VADDPS Z21, Z4, Z4; \
-	VADDPS Z21, Z12, Z12; \
+	VFMADD213PS Z17, Z21, Z20; \
+	VADDPS Z24, Z4, Z4; \
+	VADDPS Z24, Z12, Z12; \
+	VADDPS Z24, Z20, Z20; \
 	VSCALEFPS Z2, Z4, Z1; \
 	VSCALEFPS Z10, Z12, Z9; \
+	VSCALEFPS Z18, Z20, Z17; \
 	VMULPS Z3, Z1, Z1; \
 	VMULPS Z11, Z9, Z9; \
-	VCMPPS $5, Z28, Z0, K1; \
-	VCMPPS $5, Z28, Z8, K3; \
-	VSUBPS Z1, Z21, K1, Z1; \
-	VSUBPS Z9, Z21, K3, Z9; \
+	VMULPS Z19, Z17, Z17; \
+	VSUBPS Z1, Z24, K1, Z1; \
+	VSUBPS Z9, Z24, K3, Z9; \
+	VSUBPS Z17, Z24, K6, Z17; \
 	VMULPS Z1, Z0, Z0; \
-	VMULPS Z9, Z8, Z8
+	VMULPS Z9, Z8, Z8; \
+	VMULPS Z17, Z16, Z16
 
-// GELUCONSTS loads GELU2's constants: Z18 log2 e,
-// Z19/Z20 ln 2 high/low, Z21 1, Z22 2, Z23 −0.5, Z24 1/√2, Z25 |x| mask,
-// Z26/Z27 ±16, Z28 0; R11 the table (the polynomial coefficients are
-// embedded broadcasts from it).
+// GELUCONSTS loads the GELU constants: Z24 1, Z25 0, Z26 2, Z27 16 (the
+// |x| clamp), Z28 the |x| mask, Z29 1/√2, Z30 −0.5, Z31 log2 e; R11 the
+// table, whose other constants (ln 2 split, both polynomials) enter as
+// embedded broadcasts.
 #define GELUCONSTS \
 	LEAQ vmc<>(SB), R11; \
-	VBROADCASTSS 8(R11), Z18; \
-	VBROADCASTSS 12(R11), Z19; \
-	VBROADCASTSS 16(R11), Z20; \
-	VBROADCASTSS 44(R11), Z21; \
-	VBROADCASTSS 52(R11), Z22; \
-	VBROADCASTSS 152(R11), Z23; \
-	VBROADCASTSS 56(R11), Z24; \
-	VBROADCASTSS 60(R11), Z25; \
-	VBROADCASTSS 104(R11), Z26; \
-	VBROADCASTSS 108(R11), Z27; \
-	VPXORD Z28, Z28, Z28
+	VBROADCASTSS 44(R11), Z24; \
+	VPXORD Z25, Z25, Z25; \
+	VBROADCASTSS 52(R11), Z26; \
+	VBROADCASTSS 104(R11), Z27; \
+	VBROADCASTSS 60(R11), Z28; \
+	VBROADCASTSS 56(R11), Z29; \
+	VBROADCASTSS 152(R11), Z30; \
+	VBROADCASTSS 8(R11), Z31
 
 // func geluAVX512(x *float32, n int)
-// Two vectors (32 values) per iteration; the last 1..31 values run through
-// the same code under the masks K2 (first vector) and K4 (second).
+// 3 vectors (48 values) per iteration; the last 1..47 values run
+// through the same code under the masks K2, K4, K5 (one per vector).
 TEXT ·geluAVX512(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	GELUCONSTS
 gelu_loop:
-	CMPQ CX, $32
+	CMPQ CX, $48
 	JLT gelu_tail
-	VMOVUPS (SI), Z0
+	VMOVUPS 0(SI), Z0
 	VMOVUPS 64(SI), Z8
-	GELU2
-	VMOVUPS Z0, (SI)
+	VMOVUPS 128(SI), Z16
+	GELU3
+	VMOVUPS Z0, 0(SI)
 	VMOVUPS Z8, 64(SI)
-	ADDQ $128, SI
-	SUBQ $32, CX
+	VMOVUPS Z16, 128(SI)
+	ADDQ $192, SI
+	SUBQ $48, CX
 	JMP gelu_loop
 gelu_tail:
 	TESTQ CX, CX
 	JEQ gelu_done
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
 	KMOVW AX, K2
-	SHRL $16, AX
+	SHRQ $16, AX
 	KMOVW AX, K4
-	VMOVUPS.Z (SI), K2, Z0
+	SHRQ $16, AX
+	KMOVW AX, K5
+	VMOVUPS.Z 0(SI), K2, Z0
 	VMOVUPS.Z 64(SI), K4, Z8
-	GELU2
-	VMOVUPS Z0, K2, (SI)
+	VMOVUPS.Z 128(SI), K5, Z16
+	GELU3
+	VMOVUPS Z0, K2, 0(SI)
 	VMOVUPS Z8, K4, 64(SI)
+	VMOVUPS Z16, K5, 128(SI)
 gelu_done:
 	VZEROUPPER
 	RET
