@@ -116,11 +116,11 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 
 // panel computes the outputs of the queries of sequence·head bh in token
 // panel qp of the sequence (counted from the one holding its first
-// token), copying Vᵀ first unless *cur is already bh. Query panels are
-// the token panels themselves, so Q is one contiguous [dh][32] block and
-// a panel whose 32 tokens all belong to the sequence is stored straight
-// into out; the lanes [lo, hi) of the sequence's queries in a panel it
-// shares are stored through a tile.
+// token), copying Vᵀ after the scores unless *cur is already bh. Query
+// panels are the token panels themselves, so Q is one contiguous
+// [dh][32] block and a panel whose 32 tokens all belong to the sequence
+// is stored straight into out; the lanes [lo, hi) of the sequence's
+// queries in a panel it shares are stored through a tile.
 func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	d3 := 3 * d
