@@ -815,23 +815,31 @@ DATA vmc8<>+816(SB)/4, $0x0000007f
 DATA vmc8<>+820(SB)/4, $0x0000007f
 DATA vmc8<>+824(SB)/4, $0x0000007f
 DATA vmc8<>+828(SB)/4, $0x0000007f
-DATA vmc8<>+832(SB)/4, $0x41600000   // clamp14
-DATA vmc8<>+836(SB)/4, $0x41600000
-DATA vmc8<>+840(SB)/4, $0x41600000
-DATA vmc8<>+844(SB)/4, $0x41600000
-DATA vmc8<>+848(SB)/4, $0x41600000
-DATA vmc8<>+852(SB)/4, $0x41600000
-DATA vmc8<>+856(SB)/4, $0x41600000
-DATA vmc8<>+860(SB)/4, $0x41600000
-DATA vmc8<>+864(SB)/4, $0xc1600000   // clampm14
-DATA vmc8<>+868(SB)/4, $0xc1600000
-DATA vmc8<>+872(SB)/4, $0xc1600000
-DATA vmc8<>+876(SB)/4, $0xc1600000
-DATA vmc8<>+880(SB)/4, $0xc1600000
-DATA vmc8<>+884(SB)/4, $0xc1600000
-DATA vmc8<>+888(SB)/4, $0xc1600000
-DATA vmc8<>+892(SB)/4, $0xc1600000
-GLOBL vmc8<>(SB), RODATA|NOPTR, $896
+DATA vmc8<>+832(SB)/4, $0x41800000   // clamp16
+DATA vmc8<>+836(SB)/4, $0x41800000
+DATA vmc8<>+840(SB)/4, $0x41800000
+DATA vmc8<>+844(SB)/4, $0x41800000
+DATA vmc8<>+848(SB)/4, $0x41800000
+DATA vmc8<>+852(SB)/4, $0x41800000
+DATA vmc8<>+856(SB)/4, $0x41800000
+DATA vmc8<>+860(SB)/4, $0x41800000
+DATA vmc8<>+864(SB)/4, $0xbf000000   // mhalf
+DATA vmc8<>+868(SB)/4, $0xbf000000
+DATA vmc8<>+872(SB)/4, $0xbf000000
+DATA vmc8<>+876(SB)/4, $0xbf000000
+DATA vmc8<>+880(SB)/4, $0xbf000000
+DATA vmc8<>+884(SB)/4, $0xbf000000
+DATA vmc8<>+888(SB)/4, $0xbf000000
+DATA vmc8<>+892(SB)/4, $0xbf000000
+DATA vmc8<>+896(SB)/4, $0x00000000   // zero
+DATA vmc8<>+900(SB)/4, $0x00000000
+DATA vmc8<>+904(SB)/4, $0x00000000
+DATA vmc8<>+908(SB)/4, $0x00000000
+DATA vmc8<>+912(SB)/4, $0x00000000
+DATA vmc8<>+916(SB)/4, $0x00000000
+DATA vmc8<>+920(SB)/4, $0x00000000
+DATA vmc8<>+924(SB)/4, $0x00000000
+GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 
 // Y10..Y15 hold lo clamp, hi clamp, log2 e, ln2 high, ln2 low, 1.
 #define EXPCONSTS8 \
@@ -880,62 +888,204 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $896
 	VPSLLD $23, N, N; \
 	VMULPS N, P, X
 
-// GELU8 replaces Y0 by Y0·Φ(Y0), as GELU (Φ from Y0 clamped to [−14, 14],
-// kept in Y9 until x² is split); Y1..Y9 clobbered.
-#define GELU8 \
-	VMINPS 832(R12), Y0, Y9; \
-	VMAXPS 864(R12), Y9, Y9; \
-	VANDPS 768(R12), Y9, Y1; \
-	VMULPS 416(R12), Y1, Y1; \
-	VMULPS 384(R12), Y1, Y2; \
-	VADDPS Y15, Y2, Y2; \
-	VDIVPS Y2, Y15, Y3; \
-	VMOVUPS 448(R12), Y5; \
-	VFMADD213PS 480(R12), Y3, Y5; \
-	VFMADD213PS 512(R12), Y3, Y5; \
-	VFMADD213PS 544(R12), Y3, Y5; \
-	VFMADD213PS 576(R12), Y3, Y5; \
-	VFMADD213PS 608(R12), Y3, Y5; \
-	VFMADD213PS 640(R12), Y3, Y5; \
-	VFMADD213PS 672(R12), Y3, Y5; \
-	VFMADD213PS 704(R12), Y3, Y5; \
-	VFMADD213PS 736(R12), Y3, Y5; \
-	VMULPS Y9, Y9, Y1; \
-	VMOVAPS Y9, Y4; \
-	VFMSUB213PS Y1, Y9, Y4; \
-	VMOVAPS Y4, Y9; \
+// GELU8X2 replaces the 16 values at SI by x·Φ(x) as GELU3 does, as two
+// chains interleaved instruction by instruction (chain i on the 8 values
+// at 32i(SI), in Y(7i)..Y(7i+6)); GELU8X1 is one chain. x is read from
+// memory where needed so that two chains fit beside the constants Y14 = 1
+// and Y15 = the |x| mask. Per chain, with Yb = Y(7i):
+//   Yb = a = min(|x|, 16),  Yb+2 = t = 1/(1 + a/√2·0.5) (VDIVPS, exact)
+//   Yb+3 = E(t) (Horner, highest power first)
+//   Yb+4 = h = −a²/2 rounded, Yb+1 = its rounding error (exact, by an FMA)
+//   Yb = s = h + E, Yb+6 = its TwoSum error plus h's error (Yb+5 scratch)
+//   Yb = exp(s + Yb+6), Yb+6 entering after the range reduction (Yb+1 =
+//        n, Yb+3 = p, Yb+4 = r²); 2ⁿ is built in the exponent field, the
+//        biased exponent raised to at least 0, so that 2ⁿ = 0 for n < −126
+//        and Φ underflows to 0 for x < −13.2: x·Φ(x) is −0 there (NaN at
+//        −Inf), as in PyTorch; s ≤ max E(t) ≈ 3e-8 needs no upper clamp
+//   Yb = t·exp(·)/2 = Φ(−|x|), Yb+3 = 1 − Yb, selected by the sign of x
+//        (reloaded into Yb+1), times x, stored back.
+// Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
+#define GELU8X2 \
+	VANDPS 0(SI), Y15, Y0; \
+	VANDPS 32(SI), Y15, Y7; \
+	VMINPS 832(R12), Y0, Y0; \
+	VMINPS 832(R12), Y7, Y7; \
+	VMULPS 416(R12), Y0, Y1; \
+	VMULPS 416(R12), Y7, Y8; \
 	VMULPS 384(R12), Y1, Y1; \
-	VMULPS 384(R12), Y9, Y9; \
-	VXORPS Y4, Y4, Y4; \
-	VSUBPS Y1, Y4, Y1; \
-	VADDPS Y5, Y1, Y2; \
-	VSUBPS Y1, Y2, Y4; \
-	VSUBPS Y4, Y2, Y6; \
-	VSUBPS Y6, Y1, Y6; \
-	VSUBPS Y4, Y5, Y7; \
-	VADDPS Y7, Y6, Y6; \
-	VSUBPS Y9, Y6, Y6; \
-	EXPLO8(Y2, Y6, Y7, Y8, Y4); \
-	VMULPS Y2, Y3, Y5; \
-	VMULPS 384(R12), Y5, Y5; \
-	VSUBPS Y5, Y15, Y6; \
-	VBLENDVPS Y0, Y5, Y6, Y6; \
-	VMULPS Y6, Y0, Y0
+	VMULPS 384(R12), Y8, Y8; \
+	VADDPS Y14, Y1, Y1; \
+	VADDPS Y14, Y8, Y8; \
+	VDIVPS Y1, Y14, Y2; \
+	VDIVPS Y8, Y14, Y9; \
+	VMOVUPS 448(R12), Y3; \
+	VMOVUPS 448(R12), Y10; \
+	VFMADD213PS 480(R12), Y2, Y3; \
+	VFMADD213PS 480(R12), Y9, Y10; \
+	VFMADD213PS 512(R12), Y2, Y3; \
+	VFMADD213PS 512(R12), Y9, Y10; \
+	VFMADD213PS 544(R12), Y2, Y3; \
+	VFMADD213PS 544(R12), Y9, Y10; \
+	VFMADD213PS 576(R12), Y2, Y3; \
+	VFMADD213PS 576(R12), Y9, Y10; \
+	VFMADD213PS 608(R12), Y2, Y3; \
+	VFMADD213PS 608(R12), Y9, Y10; \
+	VFMADD213PS 640(R12), Y2, Y3; \
+	VFMADD213PS 640(R12), Y9, Y10; \
+	VFMADD213PS 672(R12), Y2, Y3; \
+	VFMADD213PS 672(R12), Y9, Y10; \
+	VFMADD213PS 704(R12), Y2, Y3; \
+	VFMADD213PS 704(R12), Y9, Y10; \
+	VFMADD213PS 736(R12), Y2, Y3; \
+	VFMADD213PS 736(R12), Y9, Y10; \
+	VMULPS 864(R12), Y0, Y1; \
+	VMULPS 864(R12), Y7, Y8; \
+	VMULPS Y0, Y1, Y4; \
+	VMULPS Y7, Y8, Y11; \
+	VFMSUB213PS Y4, Y0, Y1; \
+	VFMSUB213PS Y11, Y7, Y8; \
+	VADDPS Y3, Y4, Y0; \
+	VADDPS Y10, Y11, Y7; \
+	VSUBPS Y4, Y0, Y5; \
+	VSUBPS Y11, Y7, Y12; \
+	VSUBPS Y5, Y0, Y6; \
+	VSUBPS Y12, Y7, Y13; \
+	VSUBPS Y6, Y4, Y6; \
+	VSUBPS Y13, Y11, Y13; \
+	VSUBPS Y5, Y3, Y5; \
+	VSUBPS Y12, Y10, Y12; \
+	VADDPS Y5, Y6, Y6; \
+	VADDPS Y12, Y13, Y13; \
+	VADDPS Y1, Y6, Y6; \
+	VADDPS Y8, Y13, Y13; \
+	VMULPS 64(R12), Y0, Y1; \
+	VMULPS 64(R12), Y7, Y8; \
+	VROUNDPS $0, Y1, Y1; \
+	VROUNDPS $0, Y8, Y8; \
+	VFNMADD231PS 96(R12), Y1, Y0; \
+	VFNMADD231PS 96(R12), Y8, Y7; \
+	VFNMADD231PS 128(R12), Y1, Y0; \
+	VFNMADD231PS 128(R12), Y8, Y7; \
+	VADDPS Y6, Y0, Y0; \
+	VADDPS Y13, Y7, Y7; \
+	VMOVUPS 160(R12), Y3; \
+	VMOVUPS 160(R12), Y10; \
+	VFMADD213PS 192(R12), Y0, Y3; \
+	VFMADD213PS 192(R12), Y7, Y10; \
+	VFMADD213PS 224(R12), Y0, Y3; \
+	VFMADD213PS 224(R12), Y7, Y10; \
+	VFMADD213PS 256(R12), Y0, Y3; \
+	VFMADD213PS 256(R12), Y7, Y10; \
+	VFMADD213PS 288(R12), Y0, Y3; \
+	VFMADD213PS 288(R12), Y7, Y10; \
+	VFMADD213PS 320(R12), Y0, Y3; \
+	VFMADD213PS 320(R12), Y7, Y10; \
+	VMULPS Y0, Y0, Y4; \
+	VMULPS Y7, Y7, Y11; \
+	VFMADD213PS Y0, Y4, Y3; \
+	VFMADD213PS Y7, Y11, Y10; \
+	VADDPS Y14, Y3, Y3; \
+	VADDPS Y14, Y10, Y10; \
+	VCVTPS2DQ Y1, Y1; \
+	VCVTPS2DQ Y8, Y8; \
+	VPADDD 800(R12), Y1, Y1; \
+	VPADDD 800(R12), Y8, Y8; \
+	VPMAXSD 896(R12), Y1, Y1; \
+	VPMAXSD 896(R12), Y8, Y8; \
+	VPSLLD $23, Y1, Y1; \
+	VPSLLD $23, Y8, Y8; \
+	VMULPS Y1, Y3, Y0; \
+	VMULPS Y8, Y10, Y7; \
+	VMULPS Y2, Y0, Y0; \
+	VMULPS Y9, Y7, Y7; \
+	VMULPS 384(R12), Y0, Y0; \
+	VMULPS 384(R12), Y7, Y7; \
+	VSUBPS Y0, Y14, Y3; \
+	VSUBPS Y7, Y14, Y10; \
+	VMOVUPS 0(SI), Y1; \
+	VMOVUPS 32(SI), Y8; \
+	VBLENDVPS Y1, Y0, Y3, Y3; \
+	VBLENDVPS Y8, Y7, Y10, Y10; \
+	VMULPS Y3, Y1, Y1; \
+	VMULPS Y10, Y8, Y8; \
+	VMOVUPS Y1, 0(SI); \
+	VMOVUPS Y8, 32(SI)
+
+#define GELU8X1 \
+	VANDPS 0(SI), Y15, Y0; \
+	VMINPS 832(R12), Y0, Y0; \
+	VMULPS 416(R12), Y0, Y1; \
+	VMULPS 384(R12), Y1, Y1; \
+	VADDPS Y14, Y1, Y1; \
+	VDIVPS Y1, Y14, Y2; \
+	VMOVUPS 448(R12), Y3; \
+	VFMADD213PS 480(R12), Y2, Y3; \
+	VFMADD213PS 512(R12), Y2, Y3; \
+	VFMADD213PS 544(R12), Y2, Y3; \
+	VFMADD213PS 576(R12), Y2, Y3; \
+	VFMADD213PS 608(R12), Y2, Y3; \
+	VFMADD213PS 640(R12), Y2, Y3; \
+	VFMADD213PS 672(R12), Y2, Y3; \
+	VFMADD213PS 704(R12), Y2, Y3; \
+	VFMADD213PS 736(R12), Y2, Y3; \
+	VMULPS 864(R12), Y0, Y1; \
+	VMULPS Y0, Y1, Y4; \
+	VFMSUB213PS Y4, Y0, Y1; \
+	VADDPS Y3, Y4, Y0; \
+	VSUBPS Y4, Y0, Y5; \
+	VSUBPS Y5, Y0, Y6; \
+	VSUBPS Y6, Y4, Y6; \
+	VSUBPS Y5, Y3, Y5; \
+	VADDPS Y5, Y6, Y6; \
+	VADDPS Y1, Y6, Y6; \
+	VMULPS 64(R12), Y0, Y1; \
+	VROUNDPS $0, Y1, Y1; \
+	VFNMADD231PS 96(R12), Y1, Y0; \
+	VFNMADD231PS 128(R12), Y1, Y0; \
+	VADDPS Y6, Y0, Y0; \
+	VMOVUPS 160(R12), Y3; \
+	VFMADD213PS 192(R12), Y0, Y3; \
+	VFMADD213PS 224(R12), Y0, Y3; \
+	VFMADD213PS 256(R12), Y0, Y3; \
+	VFMADD213PS 288(R12), Y0, Y3; \
+	VFMADD213PS 320(R12), Y0, Y3; \
+	VMULPS Y0, Y0, Y4; \
+	VFMADD213PS Y0, Y4, Y3; \
+	VADDPS Y14, Y3, Y3; \
+	VCVTPS2DQ Y1, Y1; \
+	VPADDD 800(R12), Y1, Y1; \
+	VPMAXSD 896(R12), Y1, Y1; \
+	VPSLLD $23, Y1, Y1; \
+	VMULPS Y1, Y3, Y0; \
+	VMULPS Y2, Y0, Y0; \
+	VMULPS 384(R12), Y0, Y0; \
+	VSUBPS Y0, Y14, Y3; \
+	VMOVUPS 0(SI), Y1; \
+	VBLENDVPS Y1, Y0, Y3, Y3; \
+	VMULPS Y3, Y1, Y1; \
+	VMOVUPS Y1, 0(SI)
 
 // func geluAVX2(x *float32, n int)
+// Two vectors (16 values) per iteration, then one if n/8 is odd.
 TEXT ·geluAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX
 	JEQ gelu8_done
-	EXPCONSTS8
+	LEAQ vmc8<>(SB), R12
+	VMOVUPS 352(R12), Y14
+	VMOVUPS 768(R12), Y15
 gelu8_loop:
-	VMOVUPS (SI), Y0
-	GELU8
-	VMOVUPS Y0, (SI)
-	ADDQ $32, SI
-	DECQ CX
-	JNZ gelu8_loop
+	CMPQ CX, $2
+	JLT gelu8_last
+	GELU8X2
+	ADDQ $64, SI
+	SUBQ $2, CX
+	JMP gelu8_loop
+gelu8_last:
+	TESTQ CX, CX
+	JEQ gelu8_done
+	GELU8X1
 gelu8_done:
 	VZEROUPPER
 	RET
