@@ -22,16 +22,17 @@ import (
 //	                                          panels as A in rows, Sᵀ as B
 //
 // The scale 1/√dh is applied to Q while it is copied, as Attention does.
-// The query panels of a sequence are the token panels it touches, so a
-// sequence that starts mid-panel has a partial first and last one; key
-// micro-panels never straddle a token panel either. A query panel of at
-// most 16 of the sequence's queries computes its scores as S = Q·Kᵀ tiles
-// stored transposed, and its Oᵀ with the 8- or 16-wide kernel, instead of
-// paying for 32 queries. An Oᵀ tile is stored straight into out when all
-// 32 tokens of its panel belong to the sequence, else through a tile
-// buffer into the sequence's lanes (and the Tail rows). Lanes of other
-// sequences and of the padding past b·t only ever reach lanes of Sᵀ and
-// Oᵀ that are not stored, and the padding columns of out are zeroed.
+// The query panels of a sequence are the token panels wholly inside it,
+// read and written in place, plus the queries left over at its two ends
+// gathered into one or two panels (see queries), so a sequence starting
+// mid-panel costs what an aligned one does. Key micro-panels never
+// straddle a token panel. A query panel of at most 16 queries computes
+// its scores as S = Q·Kᵀ tiles stored transposed, and its Oᵀ with the 8-
+// or 16-wide kernel, instead of paying for 32 queries. An Oᵀ tile of a
+// full token panel is stored straight into out, a gathered one through a
+// tile buffer into the sequence's lanes (and the Tail rows). Only the
+// sequence's own tokens enter its scores, and the padding columns of out
+// (past b·t) are zeroed.
 func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
@@ -54,14 +55,14 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	j := &p.attp
 	*j = attPanelsJob{p: p, isa: currentISA(), b: b, t: t, h: h, dh: dh, qkv: qkv, out: out}
 	j.mr = j.isa.mr()
-	j.nqp = (t + 2*nr - 2) / nr // token panels a sequence may touch
+	j.nqp = (t+nr-1)/nr + 1 // query panels a sequence may need
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
 	// per-worker scratch: Vᵀ [dh][tPad], Q panel [dh][32], scores Sᵀ
-	// [t][32] and a row of slack, output tile [Mr][32]
+	// [t][32], output tile [Mr][32]
 	j.tPad = (t + 15) &^ 15
 	j.vLen = dh * j.tPad
 	j.qLen = dh * nr
-	j.sLen = (t + 1) * nr
+	j.sLen = t * nr
 	need := j.vLen + j.qLen + j.sLen + mrMax*nr
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
 		if len(p.scratch[w].attp) < need {
@@ -86,7 +87,7 @@ type attPanelsJob struct {
 	isa              isa
 	b, t, h, dh      int
 	mr               int
-	nqp              int          // token panels a sequence may touch: query panels per task
+	nqp              int          // query panels a sequence may need: ceil(t/32) + 1
 	per              int          // query panels per task: 1 or nqp
 	tasks            int          // b·h·nqp / per
 	next             atomic.Int64 // next task to hand out
@@ -114,22 +115,58 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	}
 }
 
-// panel computes the outputs of the queries of sequence·head bh in token
-// panel qp of the sequence (counted from the one holding its first
-// token), copying Vᵀ after the scores unless *cur is already bh. Query
-// panels are the token panels themselves, so Q is one contiguous
-// [dh][32] block and a panel whose 32 tokens all belong to the sequence
-// is stored straight into out; the lanes [lo, hi) of the sequence's
-// queries in a panel it shares are stored through a tile.
+// lanes are the lanes [lo, lo+n) of token panel tp.
+type lanes struct{ tp, lo, n int }
+
+// queries returns the tokens of query panel qp of the sequence starting at
+// token s0, as lanes a followed by lanes b (nq = a.n + b.n ≤ 32 queries,
+// b.n = 0 unless both are needed; none past the last query panel). The token panels wholly inside the sequence
+// come first, each one query panel; the queries left over at either end
+// (p1 in the first token panel, p2 in the last) are packed into as few
+// panels as they fill: one of p1 + p2 queries, or when that exceeds 32 a
+// full one and one of the last p1 + p2 − 32. So a sequence costs
+// floor(t/32) full panels and one of t mod 32 queries wherever it starts.
+func (j *attPanelsJob) queries(s0, qp int) (a, b lanes) {
+	t := j.t
+	f, l0 := s0/nr, s0%nr
+	p1 := 0
+	if l0 > 0 {
+		p1 = min(nr-l0, t)
+	}
+	nfull := (t - p1) / nr
+	p2 := t - p1 - nfull*nr
+	first := f + min(p1, 1) // the first full token panel
+	last := first + nfull   // the token panel holding the p2 queries
+	switch {
+	case qp < nfull:
+		return lanes{first + qp, 0, nr}, lanes{}
+	case qp == nfull && p1 == 0:
+		return lanes{last, 0, p2}, lanes{}
+	case qp == nfull && p2 == 0:
+		return lanes{f, l0, p1}, lanes{}
+	case qp == nfull:
+		return lanes{f, l0, p1}, lanes{last, 0, min(p2, nr-p1)}
+	case qp == nfull+1 && p1+p2 > nr:
+		return lanes{last, nr - p1, p1 + p2 - nr}, lanes{}
+	}
+	return lanes{}, lanes{}
+}
+
+// panel computes the outputs of query panel qp (see queries) of
+// sequence·head bh, copying Vᵀ after the scores unless *cur is already
+// bh. A full token panel's Q is one contiguous [dh][32] block and its
+// Oᵀ tiles are stored straight into out; the queries left over at the
+// ends of the sequence are gathered into lanes [0, nq) and their tiles
+// stored back through a tile buffer.
 func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	d3 := 3 * d
 	bi, hd := bh/j.h, bh%j.h
 	s0 := bi * t // the sequence's first token
-	tp := s0/nr + qp
-	lo, hi := max(s0-tp*nr, 0), min(s0+t-tp*nr, nr)
-	if hi <= lo {
-		return // the sequence ends before this panel
+	pa, pb := j.queries(s0, qp)
+	nq := pa.n + pb.n
+	if nq == 0 {
+		return
 	}
 	src := j.qkv.P
 	newHead := bh != *cur
@@ -139,20 +176,35 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 			prefetchPanel(src[(kp*d3+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 		}
 	}
-	if (tp+1)*nr < s0+t {
-		prefetchPanel(src[((tp+1)*d3+hd*dh)*nr:], 1, 0, dh*nr, 0, 1) // the next Q panel
+	if pa.n == nr && (pa.tp+2)*nr <= s0+t {
+		prefetchPanel(src[((pa.tp+1)*d3+hd*dh)*nr:], 1, 0, dh*nr, 0, 1) // the next Q panel
 	}
-	// The Q panel with all its lanes: those of other sequences or past
-	// b·t only reach lanes of Sᵀ and Oᵀ that are never stored.
-	copy(qB, src[(tp*d3+hd*dh)*nr:][:dh*nr])
+	if pa.n == nr {
+		copy(qB, src[(pa.tp*d3+hd*dh)*nr:][:dh*nr])
+	} else {
+		// Lanes past nq are zero: scaled again and again, stale values
+		// would end as denormals.
+		qa := src[(pa.tp*d3+hd*dh)*nr+pa.lo:]
+		for f := 0; f < dh; f++ {
+			r := qB[f*nr : (f+1)*nr]
+			copy(r[:pa.n], qa[f*nr:f*nr+pa.n])
+			clear(r[nq:])
+		}
+		if pb.n > 0 {
+			qb := src[(pb.tp*d3+hd*dh)*nr+pb.lo:]
+			for f := 0; f < dh; f++ {
+				copy(qB[f*nr+pa.n:f*nr+nq], qb[f*nr:f*nr+pb.n])
+			}
+		}
+	}
 	scaleFast(qB, j.scale)
-	nq := hi - lo
 	if nq <= 16 {
-		j.scoresNarrow(s0, hd, lo, nq, qB, st, tile)
+		j.scoresNarrow(s0, hd, nq, qB, st, tile)
 	} else {
 		j.scores(s0, hd, qB, st)
 	}
-	softmaxColsN(st, t, width(hi))
+	w := width(nq)
+	softmaxColsN(st, t, w)
 	if newHead {
 		// Vᵀ: each feature of a key panel is a run of 32 keys.
 		for k := 0; k < t; {
@@ -166,40 +218,38 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		}
 		*cur = bh
 	}
-	// Oᵀ in tiles of at most Mr features. A narrow panel runs the 8- or
-	// 16-wide kernel on Sᵀ's lanes from lo (reading into the next row,
-	// or the slack row, past hi).
+	// Oᵀ in tiles of at most Mr features.
 	o := j.out.P
-	off, w := 0, nr
-	if nq <= 16 {
-		off, w = lo, width(nq)
-	}
 	chunks := (dh + j.mr - 1) / j.mr
 	for c := 0; c < chunks; c++ {
 		d0, d1 := split(dh, chunks, c)
 		mr := d1 - d0
 		a := vT[d0*j.tPad:]
-		if nq == nr {
-			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(tp*d+hd*dh+d0)*nr:], nr, nil, 0)
+		if pa.n == nr {
+			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
 			continue
 		}
-		microKernel(j.isa, mr, w, t, a, j.tPad, true, st[off:], tile, nr, nil, 0)
-		j.store(tile[lo-off:], mr, tp, lo, nq, hd*dh+d0)
+		microKernel(j.isa, mr, w, t, a, j.tPad, true, st, tile, nr, nil, 0)
+		j.store(tile, mr, pa, hd*dh+d0)
+		j.store(tile[pa.n:], mr, pb, hd*dh+d0)
 	}
 }
 
-// store copies lanes [0, nq) of an Oᵀ tile [mr][32] to lanes [lo, lo+nq)
-// of features c0 … c0+mr−1 of out's token panel tp, and to out.Tail when
-// tp is a short last panel.
-func (j *attPanelsJob) store(tile []float32, mr, tp, lo, nq, c0 int) {
-	d := j.out.K
-	o := j.out.P[(tp*d+c0)*nr+lo:]
-	for i := 0; i < mr; i++ {
-		copy(o[i*nr:i*nr+nq], tile[i*nr:i*nr+nq])
+// store copies lanes [0, ln.n) of an Oᵀ tile [mr][32] to lanes ln of
+// features c0 … c0+mr−1 of out, and to out.Tail when ln.tp is a short
+// last panel.
+func (j *attPanelsJob) store(tile []float32, mr int, ln lanes, c0 int) {
+	if ln.n == 0 {
+		return
 	}
-	if len(j.out.Tail) > 0 && tp == (j.out.M-1)/nr {
-		for q := 0; q < nq; q++ {
-			row := j.out.Tail[(lo+q)*d+c0 : (lo+q)*d+c0+mr]
+	d := j.out.K
+	o := j.out.P[(ln.tp*d+c0)*nr+ln.lo:]
+	for i := 0; i < mr; i++ {
+		copy(o[i*nr:i*nr+ln.n], tile[i*nr:i*nr+ln.n])
+	}
+	if len(j.out.Tail) > 0 && ln.tp == (j.out.M-1)/nr {
+		for q := 0; q < ln.n; q++ {
+			row := j.out.Tail[(ln.lo+q)*d+c0 : (ln.lo+q)*d+c0+mr]
 			for i := range row {
 				row[i] = tile[i*nr+q]
 			}
@@ -226,12 +276,12 @@ func (j *attPanelsJob) scores(s0, hd int, qB, st []float32) {
 	}
 }
 
-// scoresNarrow is scores for the nq ≤ 16 queries in lanes [lo, lo+nq) of
-// a Q panel, which the 32-wide packed-A kernels would compute mostly for
-// nothing: it runs S [nq][32 keys] = Q·Kᵀ per key panel instead (the Q
-// lanes as packed A, the key panel as B, both in place) and stores the
-// tile transposed into those lanes of Sᵀ, keeping only the sequence's keys.
-func (j *attPanelsJob) scoresNarrow(s0, hd, lo, nq int, qB, st, tile []float32) {
+// scoresNarrow is scores for a Q panel of nq ≤ 16 queries, which the
+// 32-wide packed-A kernels would compute mostly for nothing: it runs
+// S [nq][32 keys] = Q·Kᵀ per key panel instead (the Q panel as packed A,
+// the key panel as B, both in place) and stores the tile transposed into
+// the first nq columns of Sᵀ, keeping only the sequence's keys.
+func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	chunks := (nq + j.mr - 1) / j.mr
 	for kp := s0 / nr; kp*nr < s0+t; kp++ {
@@ -239,7 +289,6 @@ func (j *attPanelsJob) scoresNarrow(s0, hd, lo, nq int, qB, st, tile []float32) 
 		l0, l1 := max(s0-kp*nr, 0), min(s0+t-kp*nr, nr) // the sequence's lanes
 		for c := 0; c < chunks; c++ {
 			q0, q1 := split(nq, chunks, c)
-			q0, q1 = q0+lo, q1+lo
 			microKernel(j.isa, q1-q0, nr, dh, qB[q0:], nr, false, kb, tile, nr, nil, 0)
 			for l := l0; l < l1; l++ {
 				s := st[(kp*nr+l-s0)*nr+q0 : (kp*nr+l-s0)*nr+q1]
