@@ -114,6 +114,56 @@ func checkOutPanels(t *testing.T, what string, out *Panels, m, d int, want []flo
 	}
 }
 
+// TestAttentionPanelsQueries checks that the query panels of a sequence
+// hold each of its tokens once, in floor(t/32) full panels and
+// one of t mod 32 queries.
+func TestAttentionPanelsQueries(t *testing.T) {
+	for tt := 1; tt <= 3*nr+1; tt++ {
+		j := attPanelsJob{t: tt}
+		nqp := (tt+nr-1)/nr + 1
+		for s0 := 0; s0 < 3*nr; s0++ {
+			seen := make([]bool, tt) // [t] token s0+i is in a panel
+			full, part := 0, 0
+			for qp := 0; qp < nqp+2; qp++ {
+				a, b := j.queries(s0, qp)
+				nq := a.n + b.n
+				if nq > 0 && qp >= nqp {
+					t.Fatalf("t=%d s0=%d: query panel %d past the %d a task runs", tt, s0, qp, nqp)
+				}
+				if nq > nr || a.lo < 0 || a.lo+a.n > nr || b.lo < 0 || b.lo+b.n > nr || (a.n == 0 && b.n > 0) {
+					t.Fatalf("t=%d s0=%d qp=%d: bad lanes %+v %+v", tt, s0, qp, a, b)
+				}
+				switch {
+				case nq == nr:
+					full++
+				case nq > 0:
+					part++
+					if nq != tt%nr {
+						t.Fatalf("t=%d s0=%d qp=%d: %d queries in a partial panel", tt, s0, qp, nq)
+					}
+				}
+				for _, ln := range []lanes{a, b} {
+					for l := ln.lo; l < ln.lo+ln.n; l++ {
+						g := ln.tp*nr + l
+						if g < s0 || g >= s0+tt || seen[g-s0] {
+							t.Fatalf("t=%d s0=%d qp=%d: token %d is not the sequence's or seen twice", tt, s0, qp, g)
+						}
+						seen[g-s0] = true
+					}
+				}
+			}
+			for i, ok := range seen {
+				if !ok {
+					t.Fatalf("t=%d s0=%d: token %d in no query panel", tt, s0, s0+i)
+				}
+			}
+			if full != tt/nr || part != min(tt%nr, 1) {
+				t.Fatalf("t=%d s0=%d: %d full and %d partial panels", tt, s0, full, part)
+			}
+		}
+	}
+}
+
 func TestAttentionPanelsNoAlloc(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
