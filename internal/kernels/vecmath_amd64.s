@@ -113,218 +113,286 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 	VHADDPS X, X, X; \
 	VHADDPS X, X, X
 
-// GELU3 replaces Z0, Z8, Z16 by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as 3 independent
-// chains interleaved instruction by instruction so that they fill each
-// other's latency: chain i works in Z(8i+1)..Z(8i+7) with its sign mask
-// (K1, K3, K6). Per chain, with Zb = Z(8i):
-//   Zb+1 = a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
-//          x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
-//   Zb+2 = 2 + a/√2 = 2(1 + z/2),  Zb+3 = u = 1/Zb+2 = t/2 (VRCP14PS and one
-//          Newton step; exactly half the t of 1/(1 + z/2))
-//   Zb+4 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
-//   Zb+5 = h = −a²/2 rounded, Zb+2 = its rounding error (exact, by an FMA)
-//   Zb+1 = s = h + E, Zb+7 = its TwoSum error plus h's error (Zb+6 scratch)
-//   Zb+1 = exp(s + Zb+7), Zb+7 entering after the range reduction, so the
-//          argument's rounding (up to 5e-7 relative to the result at
-//          |x| ≈ 4) does not reach the result (Zb+2 = n, Zb+4 = p,
-//          Zb+5 = r²); EXP without its clamps: s ≤ max E(t) ≈ 3e-8, and
-//          from s ≥ −129.3 VSCALEFPS returns the correctly rounded
-//          subnormal or 0 (n·ln2 high stays exact for |n| < 512)
-//   Zb+1 = u·exp(·) = Φ(−|x|), replaced by 1 − Zb+1 where x ≮ 0 (the mask)
-// Needs GELUCONSTS.
-#define GELU3 \
-	VPANDD Z28, Z0, Z1; \
-	VPANDD Z28, Z8, Z9; \
-	VPANDD Z28, Z16, Z17; \
-	VCMPPS $5, Z25, Z0, K1; \
-	VCMPPS $5, Z25, Z8, K3; \
-	VCMPPS $5, Z25, Z16, K6; \
-	VMINPS Z27, Z1, Z1; \
-	VMINPS Z27, Z9, Z9; \
-	VMINPS Z27, Z17, Z17; \
-	VMULPS Z29, Z1, Z2; \
-	VMULPS Z29, Z9, Z10; \
-	VMULPS Z29, Z17, Z18; \
-	VADDPS Z26, Z2, Z2; \
-	VADDPS Z26, Z10, Z10; \
-	VADDPS Z26, Z18, Z18; \
-	VRCP14PS Z2, Z3; \
-	VRCP14PS Z10, Z11; \
-	VRCP14PS Z18, Z19; \
-	VFNMADD213PS Z26, Z3, Z2; \
-	VFNMADD213PS Z26, Z11, Z10; \
-	VFNMADD213PS Z26, Z19, Z18; \
-	VMULPS Z2, Z3, Z3; \
-	VMULPS Z10, Z11, Z11; \
-	VMULPS Z18, Z19, Z19; \
-	VBROADCASTSS 112(R11), Z4; \
-	VBROADCASTSS 112(R11), Z12; \
-	VBROADCASTSS 112(R11), Z20; \
-	VFMADD213PS.BCST 116(R11), Z3, Z4; \
-	VFMADD213PS.BCST 116(R11), Z11, Z12; \
-	VFMADD213PS.BCST 116(R11), Z19, Z20; \
-	VFMADD213PS.BCST 120(R11), Z3, Z4; \
-	VFMADD213PS.BCST 120(R11), Z11, Z12; \
-	VFMADD213PS.BCST 120(R11), Z19, Z20; \
-	VFMADD213PS.BCST 124(R11), Z3, Z4; \
-	VFMADD213PS.BCST 124(R11), Z11, Z12; \
-	VFMADD213PS.BCST 124(R11), Z19, Z20; \
-	VFMADD213PS.BCST 128(R11), Z3, Z4; \
-	VFMADD213PS.BCST 128(R11), Z11, Z12; \
-	VFMADD213PS.BCST 128(R11), Z19, Z20; \
-	VFMADD213PS.BCST 132(R11), Z3, Z4; \
-	VFMADD213PS.BCST 132(R11), Z11, Z12; \
-	VFMADD213PS.BCST 132(R11), Z19, Z20; \
-	VFMADD213PS.BCST 136(R11), Z3, Z4; \
-	VFMADD213PS.BCST 136(R11), Z11, Z12; \
-	VFMADD213PS.BCST 136(R11), Z19, Z20; \
-	VFMADD213PS.BCST 140(R11), Z3, Z4; \
-	VFMADD213PS.BCST 140(R11), Z11, Z12; \
-	VFMADD213PS.BCST 140(R11), Z19, Z20; \
-	VFMADD213PS.BCST 144(R11), Z3, Z4; \
-	VFMADD213PS.BCST 144(R11), Z11, Z12; \
-	VFMADD213PS.BCST 144(R11), Z19, Z20; \
-	VFMADD213PS.BCST 148(R11), Z3, Z4; \
-	VFMADD213PS.BCST 148(R11), Z11, Z12; \
-	VFMADD213PS.BCST 148(R11), Z19, Z20; \
-	VMULPS Z30, Z1, Z2; \
-	VMULPS Z30, Z9, Z10; \
-	VMULPS Z30, Z17, Z18; \
-	VMULPS Z1, Z2, Z5; \
-	VMULPS Z9, Z10, Z13; \
-	VMULPS Z17, Z18, Z21; \
-	VFMSUB213PS Z5, Z1, Z2; \
-	VFMSUB213PS Z13, Z9, Z10; \
-	VFMSUB213PS Z21, Z17, Z18; \
-	VADDPS Z4, Z5, Z1; \
-	VADDPS Z12, Z13, Z9; \
-	VADDPS Z20, Z21, Z17; \
-	VSUBPS Z5, Z1, Z6; \
-	VSUBPS Z13, Z9, Z14; \
-	VSUBPS Z21, Z17, Z22; \
-	VSUBPS Z6, Z1, Z7; \
-	VSUBPS Z14, Z9, Z15; \
-	VSUBPS Z22, Z17, Z23; \
-	VSUBPS Z7, Z5, Z7; \
-	VSUBPS Z15, Z13, Z15; \
-	VSUBPS Z23, Z21, Z23; \
-	VSUBPS Z6, Z4, Z6; \
-	VSUBPS Z14, Z12, Z14; \
-	VSUBPS Z22, Z20, Z22; \
-	VADDPS Z6, Z7, Z7; \
-	VADDPS Z14, Z15, Z15; \
-	VADDPS Z22, Z23, Z23; \
-	VADDPS Z2, Z7, Z7; \
-	VADDPS Z10, Z15, Z15; \
-	VADDPS Z18, Z23, Z23; \
-	VMULPS Z31, Z1, Z2; \
-	VMULPS Z31, Z9, Z10; \
-	VMULPS Z31, Z17, Z18; \
-	VRNDSCALEPS $0, Z2, Z2; \
-	VRNDSCALEPS $0, Z10, Z10; \
-	VRNDSCALEPS $0, Z18, Z18; \
-	VFNMADD231PS.BCST 12(R11), Z2, Z1; \
-	VFNMADD231PS.BCST 12(R11), Z10, Z9; \
-	VFNMADD231PS.BCST 12(R11), Z18, Z17; \
-	VFNMADD231PS.BCST 16(R11), Z2, Z1; \
-	VFNMADD231PS.BCST 16(R11), Z10, Z9; \
-	VFNMADD231PS.BCST 16(R11), Z18, Z17; \
-	VADDPS Z7, Z1, Z1; \
-	VADDPS Z15, Z9, Z9; \
-	VADDPS Z23, Z17, Z17; \
-	VBROADCASTSS 20(R11), Z4; \
-	VBROADCASTSS 20(R11), Z12; \
-	VBROADCASTSS 20(R11), Z20; \
-	VFMADD213PS.BCST 24(R11), Z1, Z4; \
-	VFMADD213PS.BCST 24(R11), Z9, Z12; \
-	VFMADD213PS.BCST 24(R11), Z17, Z20; \
-	VFMADD213PS.BCST 28(R11), Z1, Z4; \
-	VFMADD213PS.BCST 28(R11), Z9, Z12; \
-	VFMADD213PS.BCST 28(R11), Z17, Z20; \
-	VFMADD213PS.BCST 32(R11), Z1, Z4; \
-	VFMADD213PS.BCST 32(R11), Z9, Z12; \
-	VFMADD213PS.BCST 32(R11), Z17, Z20; \
-	VFMADD213PS.BCST 36(R11), Z1, Z4; \
-	VFMADD213PS.BCST 36(R11), Z9, Z12; \
-	VFMADD213PS.BCST 36(R11), Z17, Z20; \
-	VFMADD213PS.BCST 40(R11), Z1, Z4; \
-	VFMADD213PS.BCST 40(R11), Z9, Z12; \
-	VFMADD213PS.BCST 40(R11), Z17, Z20; \
-	VMULPS Z1, Z1, Z5; \
-	VMULPS Z9, Z9, Z13; \
-	VMULPS Z17, Z17, Z21; \
-	VFMADD213PS Z1, Z5, Z4; \
-	VFMADD213PS Z9, Z13, Z12; \
-	VFMADD213PS Z17, Z21, Z20; \
-	VADDPS Z24, Z4, Z4; \
-	VADDPS Z24, Z12, Z12; \
-	VADDPS Z24, Z20, Z20; \
-	VSCALEFPS Z2, Z4, Z1; \
-	VSCALEFPS Z10, Z12, Z9; \
-	VSCALEFPS Z18, Z20, Z17; \
-	VMULPS Z3, Z1, Z1; \
-	VMULPS Z11, Z9, Z9; \
-	VMULPS Z19, Z17, Z17; \
-	VSUBPS Z1, Z24, K1, Z1; \
-	VSUBPS Z9, Z24, K3, Z9; \
-	VSUBPS Z17, Z24, K6, Z17; \
-	VMULPS Z1, Z0, Z0; \
-	VMULPS Z9, Z8, Z8; \
-	VMULPS Z17, Z16, Z16
+// GELU4 replaces the 64 values at SI by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as
+// four independent chains interleaved instruction by instruction so that
+// they fill each other's latency: chain i works on the 16 values at
+// 64i(SI) in Z(7i)..Z(7i+6) with its sign mask (K1, K3, K6, K7); x is read
+// from memory again for the last product. Per chain, with Zb = Z(7i):
+//   Zb = a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
+//        x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
+//   Zb+1 = 2 + a/√2 = 2(1 + z/2),  Zb+2 = u = 1/Zb+1 = t/2 (VRCP14PS and
+//        one Newton step; exactly half the t of 1/(1 + z/2))
+//   Zb+3 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
+//   Zb+4 = h = −a²/2 rounded, Zb+1 = its rounding error (exact, by an FMA)
+//   Zb = s = h + E, Zb+6 = its TwoSum error plus h's error (Zb+5 scratch)
+//   Zb = exp(s + Zb+6), Zb+6 entering after the range reduction, so the
+//        argument's rounding (up to 5e-7 relative to the result at
+//        |x| ≈ 4) does not reach the result (Zb+1 = n, Zb+3 = p,
+//        Zb+4 = r²); EXP without its clamps: s ≤ max E(t) ≈ 3e-8, and
+//        from s ≥ −129.3 VSCALEFPS returns the correctly rounded
+//        subnormal or 0 (n·ln2 high stays exact for |n| < 512)
+//   Zb = u·exp(·) = Φ(−|x|), replaced by 1 − Zb where x ≮ 0 (the mask)
+// Needs GELUCONSTS; the other constants are embedded broadcasts.
 
-// GELUCONSTS loads the GELU constants: Z24 1, Z25 0, Z26 2, Z27 16 (the
-// |x| clamp), Z28 the |x| mask, Z29 1/√2, Z30 −0.5, Z31 log2 e; R11 the
-// table, whose other constants (ln 2 split, both polynomials) enter as
-// embedded broadcasts.
+// GELUCONSTS loads Z28 = 1, Z29 = 0, Z30 = 2, Z31 = the |x| mask and R11 =
+// the table.
 #define GELUCONSTS \
 	LEAQ vmc<>(SB), R11; \
-	VBROADCASTSS 44(R11), Z24; \
-	VPXORD Z25, Z25, Z25; \
-	VBROADCASTSS 52(R11), Z26; \
-	VBROADCASTSS 104(R11), Z27; \
-	VBROADCASTSS 60(R11), Z28; \
-	VBROADCASTSS 56(R11), Z29; \
-	VBROADCASTSS 152(R11), Z30; \
-	VBROADCASTSS 8(R11), Z31
+	VBROADCASTSS 44(R11), Z28; \
+	VPXORD Z29, Z29, Z29; \
+	VBROADCASTSS 52(R11), Z30; \
+	VBROADCASTSS 60(R11), Z31
+
+#define GELU4 \
+	VMOVUPS 0(SI), Z0; \
+	VMOVUPS 64(SI), Z7; \
+	VMOVUPS 128(SI), Z14; \
+	VMOVUPS 192(SI), Z21; \
+	VCMPPS $5, Z29, Z0, K1; \
+	VCMPPS $5, Z29, Z7, K3; \
+	VCMPPS $5, Z29, Z14, K6; \
+	VCMPPS $5, Z29, Z21, K7; \
+	VPANDD Z31, Z0, Z0; \
+	VPANDD Z31, Z7, Z7; \
+	VPANDD Z31, Z14, Z14; \
+	VPANDD Z31, Z21, Z21; \
+	VMINPS.BCST 104(R11), Z0, Z0; \
+	VMINPS.BCST 104(R11), Z7, Z7; \
+	VMINPS.BCST 104(R11), Z14, Z14; \
+	VMINPS.BCST 104(R11), Z21, Z21; \
+	VMULPS.BCST 56(R11), Z0, Z1; \
+	VMULPS.BCST 56(R11), Z7, Z8; \
+	VMULPS.BCST 56(R11), Z14, Z15; \
+	VMULPS.BCST 56(R11), Z21, Z22; \
+	VADDPS Z30, Z1, Z1; \
+	VADDPS Z30, Z8, Z8; \
+	VADDPS Z30, Z15, Z15; \
+	VADDPS Z30, Z22, Z22; \
+	VRCP14PS Z1, Z2; \
+	VRCP14PS Z8, Z9; \
+	VRCP14PS Z15, Z16; \
+	VRCP14PS Z22, Z23; \
+	VFNMADD213PS Z30, Z2, Z1; \
+	VFNMADD213PS Z30, Z9, Z8; \
+	VFNMADD213PS Z30, Z16, Z15; \
+	VFNMADD213PS Z30, Z23, Z22; \
+	VMULPS Z1, Z2, Z2; \
+	VMULPS Z8, Z9, Z9; \
+	VMULPS Z15, Z16, Z16; \
+	VMULPS Z22, Z23, Z23; \
+	VBROADCASTSS 112(R11), Z3; \
+	VBROADCASTSS 112(R11), Z10; \
+	VBROADCASTSS 112(R11), Z17; \
+	VBROADCASTSS 112(R11), Z24; \
+	VFMADD213PS.BCST 116(R11), Z2, Z3; \
+	VFMADD213PS.BCST 116(R11), Z9, Z10; \
+	VFMADD213PS.BCST 116(R11), Z16, Z17; \
+	VFMADD213PS.BCST 116(R11), Z23, Z24; \
+	VFMADD213PS.BCST 120(R11), Z2, Z3; \
+	VFMADD213PS.BCST 120(R11), Z9, Z10; \
+	VFMADD213PS.BCST 120(R11), Z16, Z17; \
+	VFMADD213PS.BCST 120(R11), Z23, Z24; \
+	VFMADD213PS.BCST 124(R11), Z2, Z3; \
+	VFMADD213PS.BCST 124(R11), Z9, Z10; \
+	VFMADD213PS.BCST 124(R11), Z16, Z17; \
+	VFMADD213PS.BCST 124(R11), Z23, Z24; \
+	VFMADD213PS.BCST 128(R11), Z2, Z3; \
+	VFMADD213PS.BCST 128(R11), Z9, Z10; \
+	VFMADD213PS.BCST 128(R11), Z16, Z17; \
+	VFMADD213PS.BCST 128(R11), Z23, Z24; \
+	VFMADD213PS.BCST 132(R11), Z2, Z3; \
+	VFMADD213PS.BCST 132(R11), Z9, Z10; \
+	VFMADD213PS.BCST 132(R11), Z16, Z17; \
+	VFMADD213PS.BCST 132(R11), Z23, Z24; \
+	VFMADD213PS.BCST 136(R11), Z2, Z3; \
+	VFMADD213PS.BCST 136(R11), Z9, Z10; \
+	VFMADD213PS.BCST 136(R11), Z16, Z17; \
+	VFMADD213PS.BCST 136(R11), Z23, Z24; \
+	VFMADD213PS.BCST 140(R11), Z2, Z3; \
+	VFMADD213PS.BCST 140(R11), Z9, Z10; \
+	VFMADD213PS.BCST 140(R11), Z16, Z17; \
+	VFMADD213PS.BCST 140(R11), Z23, Z24; \
+	VFMADD213PS.BCST 144(R11), Z2, Z3; \
+	VFMADD213PS.BCST 144(R11), Z9, Z10; \
+	VFMADD213PS.BCST 144(R11), Z16, Z17; \
+	VFMADD213PS.BCST 144(R11), Z23, Z24; \
+	VFMADD213PS.BCST 148(R11), Z2, Z3; \
+	VFMADD213PS.BCST 148(R11), Z9, Z10; \
+	VFMADD213PS.BCST 148(R11), Z16, Z17; \
+	VFMADD213PS.BCST 148(R11), Z23, Z24; \
+	VMULPS.BCST 152(R11), Z0, Z1; \
+	VMULPS.BCST 152(R11), Z7, Z8; \
+	VMULPS.BCST 152(R11), Z14, Z15; \
+	VMULPS.BCST 152(R11), Z21, Z22; \
+	VMULPS Z0, Z1, Z4; \
+	VMULPS Z7, Z8, Z11; \
+	VMULPS Z14, Z15, Z18; \
+	VMULPS Z21, Z22, Z25; \
+	VFMSUB213PS Z4, Z0, Z1; \
+	VFMSUB213PS Z11, Z7, Z8; \
+	VFMSUB213PS Z18, Z14, Z15; \
+	VFMSUB213PS Z25, Z21, Z22; \
+	VADDPS Z3, Z4, Z0; \
+	VADDPS Z10, Z11, Z7; \
+	VADDPS Z17, Z18, Z14; \
+	VADDPS Z24, Z25, Z21; \
+	VSUBPS Z4, Z0, Z5; \
+	VSUBPS Z11, Z7, Z12; \
+	VSUBPS Z18, Z14, Z19; \
+	VSUBPS Z25, Z21, Z26; \
+	VSUBPS Z5, Z0, Z6; \
+	VSUBPS Z12, Z7, Z13; \
+	VSUBPS Z19, Z14, Z20; \
+	VSUBPS Z26, Z21, Z27; \
+	VSUBPS Z6, Z4, Z6; \
+	VSUBPS Z13, Z11, Z13; \
+	VSUBPS Z20, Z18, Z20; \
+	VSUBPS Z27, Z25, Z27; \
+	VSUBPS Z5, Z3, Z5; \
+	VSUBPS Z12, Z10, Z12; \
+	VSUBPS Z19, Z17, Z19; \
+	VSUBPS Z26, Z24, Z26; \
+	VADDPS Z5, Z6, Z6; \
+	VADDPS Z12, Z13, Z13; \
+	VADDPS Z19, Z20, Z20; \
+	VADDPS Z26, Z27, Z27; \
+	VADDPS Z1, Z6, Z6; \
+	VADDPS Z8, Z13, Z13; \
+	VADDPS Z15, Z20, Z20; \
+	VADDPS Z22, Z27, Z27; \
+	VMULPS.BCST 8(R11), Z0, Z1; \
+	VMULPS.BCST 8(R11), Z7, Z8; \
+	VMULPS.BCST 8(R11), Z14, Z15; \
+	VMULPS.BCST 8(R11), Z21, Z22; \
+	VRNDSCALEPS $0, Z1, Z1; \
+	VRNDSCALEPS $0, Z8, Z8; \
+	VRNDSCALEPS $0, Z15, Z15; \
+	VRNDSCALEPS $0, Z22, Z22; \
+	VFNMADD231PS.BCST 12(R11), Z1, Z0; \
+	VFNMADD231PS.BCST 12(R11), Z8, Z7; \
+	VFNMADD231PS.BCST 12(R11), Z15, Z14; \
+	VFNMADD231PS.BCST 12(R11), Z22, Z21; \
+	VFNMADD231PS.BCST 16(R11), Z1, Z0; \
+	VFNMADD231PS.BCST 16(R11), Z8, Z7; \
+	VFNMADD231PS.BCST 16(R11), Z15, Z14; \
+	VFNMADD231PS.BCST 16(R11), Z22, Z21; \
+	VADDPS Z6, Z0, Z0; \
+	VADDPS Z13, Z7, Z7; \
+	VADDPS Z20, Z14, Z14; \
+	VADDPS Z27, Z21, Z21; \
+	VBROADCASTSS 20(R11), Z3; \
+	VBROADCASTSS 20(R11), Z10; \
+	VBROADCASTSS 20(R11), Z17; \
+	VBROADCASTSS 20(R11), Z24; \
+	VFMADD213PS.BCST 24(R11), Z0, Z3; \
+	VFMADD213PS.BCST 24(R11), Z7, Z10; \
+	VFMADD213PS.BCST 24(R11), Z14, Z17; \
+	VFMADD213PS.BCST 24(R11), Z21, Z24; \
+	VFMADD213PS.BCST 28(R11), Z0, Z3; \
+	VFMADD213PS.BCST 28(R11), Z7, Z10; \
+	VFMADD213PS.BCST 28(R11), Z14, Z17; \
+	VFMADD213PS.BCST 28(R11), Z21, Z24; \
+	VFMADD213PS.BCST 32(R11), Z0, Z3; \
+	VFMADD213PS.BCST 32(R11), Z7, Z10; \
+	VFMADD213PS.BCST 32(R11), Z14, Z17; \
+	VFMADD213PS.BCST 32(R11), Z21, Z24; \
+	VFMADD213PS.BCST 36(R11), Z0, Z3; \
+	VFMADD213PS.BCST 36(R11), Z7, Z10; \
+	VFMADD213PS.BCST 36(R11), Z14, Z17; \
+	VFMADD213PS.BCST 36(R11), Z21, Z24; \
+	VFMADD213PS.BCST 40(R11), Z0, Z3; \
+	VFMADD213PS.BCST 40(R11), Z7, Z10; \
+	VFMADD213PS.BCST 40(R11), Z14, Z17; \
+	VFMADD213PS.BCST 40(R11), Z21, Z24; \
+	VMULPS Z0, Z0, Z4; \
+	VMULPS Z7, Z7, Z11; \
+	VMULPS Z14, Z14, Z18; \
+	VMULPS Z21, Z21, Z25; \
+	VFMADD213PS Z0, Z4, Z3; \
+	VFMADD213PS Z7, Z11, Z10; \
+	VFMADD213PS Z14, Z18, Z17; \
+	VFMADD213PS Z21, Z25, Z24; \
+	VADDPS Z28, Z3, Z3; \
+	VADDPS Z28, Z10, Z10; \
+	VADDPS Z28, Z17, Z17; \
+	VADDPS Z28, Z24, Z24; \
+	VSCALEFPS Z1, Z3, Z0; \
+	VSCALEFPS Z8, Z10, Z7; \
+	VSCALEFPS Z15, Z17, Z14; \
+	VSCALEFPS Z22, Z24, Z21; \
+	VMULPS Z2, Z0, Z0; \
+	VMULPS Z9, Z7, Z7; \
+	VMULPS Z16, Z14, Z14; \
+	VMULPS Z23, Z21, Z21; \
+	VSUBPS Z0, Z28, K1, Z0; \
+	VSUBPS Z7, Z28, K3, Z7; \
+	VSUBPS Z14, Z28, K6, Z14; \
+	VSUBPS Z21, Z28, K7, Z21; \
+	VMULPS 0(SI), Z0, Z0; \
+	VMULPS 64(SI), Z7, Z7; \
+	VMULPS 128(SI), Z14, Z14; \
+	VMULPS 192(SI), Z21, Z21; \
+	VMOVUPS Z0, 0(SI); \
+	VMOVUPS Z7, 64(SI); \
+	VMOVUPS Z14, 128(SI); \
+	VMOVUPS Z21, 192(SI)
 
 // func geluAVX512(x *float32, n int)
-// 3 vectors (48 values) per iteration; the last 1..47 values run
-// through the same code under the masks K2, K4, K5 (one per vector).
-TEXT ·geluAVX512(SB), NOSPLIT, $0-16
+// Four vectors (64 values) per iteration in place; the last 1..63 values
+// are copied (masked, zero filled) to a 256-byte frame buffer, run there
+// and copied back under the same masks (K2).
+TEXT ·geluAVX512(SB), NOSPLIT, $256-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	GELUCONSTS
 gelu_loop:
-	CMPQ CX, $48
+	CMPQ CX, $64
 	JLT gelu_tail
-	VMOVUPS 0(SI), Z0
-	VMOVUPS 64(SI), Z8
-	VMOVUPS 128(SI), Z16
-	GELU3
-	VMOVUPS Z0, 0(SI)
-	VMOVUPS Z8, 64(SI)
-	VMOVUPS Z16, 128(SI)
-	ADDQ $192, SI
-	SUBQ $48, CX
+	GELU4
+	ADDQ $256, SI
+	SUBQ $64, CX
 	JMP gelu_loop
 gelu_tail:
 	TESTQ CX, CX
 	JEQ gelu_done
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
+	MOVQ $1, DX
+	SHLQ CX, DX
+	DECQ DX
+	MOVQ DX, AX
 	KMOVW AX, K2
-	SHRQ $16, AX
-	KMOVW AX, K4
-	SHRQ $16, AX
-	KMOVW AX, K5
 	VMOVUPS.Z 0(SI), K2, Z0
-	VMOVUPS.Z 64(SI), K4, Z8
-	VMOVUPS.Z 128(SI), K5, Z16
-	GELU3
-	VMOVUPS Z0, K2, 0(SI)
-	VMOVUPS Z8, K4, 64(SI)
-	VMOVUPS Z16, K5, 128(SI)
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS.Z 64(SI), K2, Z1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS.Z 128(SI), K2, Z2
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS.Z 192(SI), K2, Z3
+	VMOVUPS Z0, 0(SP)
+	VMOVUPS Z1, 64(SP)
+	VMOVUPS Z2, 128(SP)
+	VMOVUPS Z3, 192(SP)
+	MOVQ SI, DI
+	MOVQ SP, SI
+	GELU4
+	VMOVUPS 0(SP), Z0
+	VMOVUPS 64(SP), Z1
+	VMOVUPS 128(SP), Z2
+	VMOVUPS 192(SP), Z3
+	MOVQ DX, AX
+	KMOVW AX, K2
+	VMOVUPS Z0, K2, 0(DI)
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS Z1, K2, 64(DI)
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS Z2, K2, 128(DI)
+	SHRQ $16, AX
+	KMOVW AX, K2
+	VMOVUPS Z3, K2, 192(DI)
 gelu_done:
 	VZEROUPPER
 	RET
