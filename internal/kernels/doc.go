@@ -27,7 +27,10 @@
 //     transposed tiles already are: fc1 feeds fc2 with no transpose) and
 //     LinearPanelsAdd adds into a residual stream in panels through the
 //     micro-kernel's C load.
-//   - Attention works on the fused qkv [B, T, 3, H, Dh] buffer of a block.
+//   - Attention works on the fused qkv [B, T, 3, H, Dh] buffer of a block;
+//     AttentionPanels does the same on qkv and output in token panels
+//     (K read in place as the packed A operand, Vᵀ copied from 32-token
+//     runs, no transposes), for a block kept in panels end to end.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //

@@ -47,9 +47,10 @@
 //	logits = (head(LN(x[:, 0])) + head_dist(LN(x[:, 1]))) / 2   // DeiT with teacher
 //
 // The residual stream x lives in token panels (kernels.Panels) from the
-// embeddings to the final LayerNorm: LayerNorm, the MLP's hidden layer and
-// the residual adds of the projections all read and write that layout, so
-// no activation is transposed back to rows inside a block.
+// embeddings to the final LayerNorm: LayerNorm, q|k|v, attention, the
+// MLP's hidden layer and the residual adds of the projections all read and
+// write that layout, so no activation is transposed back to rows inside a
+// block.
 //
 // Grids other than the native one resample the patch position embeddings
 // bicubically like HF interpolate_pos_encoding (HF checkpoints: plain

@@ -12,9 +12,8 @@ type workspace struct {
 	emb  []float32      // [B·T, D] embeddings, then the residual stream as rows for ForwardHidden
 	x    kernels.Panels // [B·T, D] residual stream, in token panels
 	h    kernels.Panels // [B·T, D] LayerNorm output, in token panels
-	qkv  []float32      // [B·T, 3D] q | k | v per token
-	att  []float32      // [B·T, D] attention output, heads concatenated
-	attP kernels.Panels // [B·T, D] the same in token panels
+	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
+	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
 	tok  []float32      // [B, D] class (or distillation) tokens before the final LayerNorm
 	cls  []float32      // [B, D] final-normed class tokens
@@ -31,8 +30,6 @@ func grow(s []float32, n int) []float32 {
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
 	ws.emb = grow(ws.emb, bt*d)
-	ws.qkv = grow(ws.qkv, bt*3*d)
-	ws.att = grow(ws.att, bt*d)
 	ws.tok = grow(ws.tok, b*d)
 	ws.cls = grow(ws.cls, b*d)
 	ws.dist = grow(ws.dist, b*d)
@@ -108,10 +105,9 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 			qkvB = blk.Attn.QKVB.data
 		}
 		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
-		kernels.LinearPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, false, ws.qkv, 3*d)
-		kernels.Attention(p, b, t, c.Heads, d/c.Heads, ws.qkv, ws.att)
-		ws.attP.Pack(bt, d, ws.att, d)
-		kernels.LinearPanelsAdd(p, &ws.attP, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
+		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+		kernels.LinearPanelsAdd(p, &ws.att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
 		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
 		kernels.LinearPanelsAdd(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
