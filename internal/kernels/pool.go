@@ -55,7 +55,6 @@ type workerScratch struct {
 	yt    []float32           // Linear: a task's transposed output tiles
 	wcopy []float32           // Linear: a W micro-panel copied to a padded stride
 	att   []float32           // Attention: packed V, one Q panel, scores
-	ln    []float32           // LayerNormPanels: 32 normalized rows [32][d]
 	attp  []float32           // AttentionPanels: Vᵀ, one Q panel, scores, an output tile
 	dot   [16]float32         // Linear: dot-product tail results [cols][2]
 	_     [64]byte            // keeps neighbouring workers' tiles off a shared cache line
