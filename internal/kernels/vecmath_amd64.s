@@ -847,14 +847,14 @@ DATA vmc8<>+368(SB)/4, $0x3f800000
 DATA vmc8<>+372(SB)/4, $0x3f800000
 DATA vmc8<>+376(SB)/4, $0x3f800000
 DATA vmc8<>+380(SB)/4, $0x3f800000
-DATA vmc8<>+384(SB)/4, $0x3f000000   // half
-DATA vmc8<>+388(SB)/4, $0x3f000000
-DATA vmc8<>+392(SB)/4, $0x3f000000
-DATA vmc8<>+396(SB)/4, $0x3f000000
-DATA vmc8<>+400(SB)/4, $0x3f000000
-DATA vmc8<>+404(SB)/4, $0x3f000000
-DATA vmc8<>+408(SB)/4, $0x3f000000
-DATA vmc8<>+412(SB)/4, $0x3f000000
+DATA vmc8<>+384(SB)/4, $0x40000000   // two
+DATA vmc8<>+388(SB)/4, $0x40000000
+DATA vmc8<>+392(SB)/4, $0x40000000
+DATA vmc8<>+396(SB)/4, $0x40000000
+DATA vmc8<>+400(SB)/4, $0x40000000
+DATA vmc8<>+404(SB)/4, $0x40000000
+DATA vmc8<>+408(SB)/4, $0x40000000
+DATA vmc8<>+412(SB)/4, $0x40000000
 DATA vmc8<>+416(SB)/4, $0x3f3504f3   // rsqrt2
 DATA vmc8<>+420(SB)/4, $0x3f3504f3
 DATA vmc8<>+424(SB)/4, $0x3f3504f3
@@ -863,79 +863,79 @@ DATA vmc8<>+432(SB)/4, $0x3f3504f3
 DATA vmc8<>+436(SB)/4, $0x3f3504f3
 DATA vmc8<>+440(SB)/4, $0x3f3504f3
 DATA vmc8<>+444(SB)/4, $0x3f3504f3
-DATA vmc8<>+448(SB)/4, $0x3e2ef945   // e0
-DATA vmc8<>+452(SB)/4, $0x3e2ef945
-DATA vmc8<>+456(SB)/4, $0x3e2ef945
-DATA vmc8<>+460(SB)/4, $0x3e2ef945
-DATA vmc8<>+464(SB)/4, $0x3e2ef945
-DATA vmc8<>+468(SB)/4, $0x3e2ef945
-DATA vmc8<>+472(SB)/4, $0x3e2ef945
-DATA vmc8<>+476(SB)/4, $0x3e2ef945
-DATA vmc8<>+480(SB)/4, $0xbf527892   // e1
-DATA vmc8<>+484(SB)/4, $0xbf527892
-DATA vmc8<>+488(SB)/4, $0xbf527892
-DATA vmc8<>+492(SB)/4, $0xbf527892
-DATA vmc8<>+496(SB)/4, $0xbf527892
-DATA vmc8<>+500(SB)/4, $0xbf527892
-DATA vmc8<>+504(SB)/4, $0xbf527892
-DATA vmc8<>+508(SB)/4, $0xbf527892
-DATA vmc8<>+512(SB)/4, $0x3fbe87b0   // e2
-DATA vmc8<>+516(SB)/4, $0x3fbe87b0
-DATA vmc8<>+520(SB)/4, $0x3fbe87b0
-DATA vmc8<>+524(SB)/4, $0x3fbe87b0
-DATA vmc8<>+528(SB)/4, $0x3fbe87b0
-DATA vmc8<>+532(SB)/4, $0x3fbe87b0
-DATA vmc8<>+536(SB)/4, $0x3fbe87b0
-DATA vmc8<>+540(SB)/4, $0x3fbe87b0
-DATA vmc8<>+544(SB)/4, $0xbf914e5d   // e3
-DATA vmc8<>+548(SB)/4, $0xbf914e5d
-DATA vmc8<>+552(SB)/4, $0xbf914e5d
-DATA vmc8<>+556(SB)/4, $0xbf914e5d
-DATA vmc8<>+560(SB)/4, $0xbf914e5d
-DATA vmc8<>+564(SB)/4, $0xbf914e5d
-DATA vmc8<>+568(SB)/4, $0xbf914e5d
-DATA vmc8<>+572(SB)/4, $0xbf914e5d
-DATA vmc8<>+576(SB)/4, $0x3e8ec7cc   // e4
-DATA vmc8<>+580(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+584(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+588(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+592(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+596(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+600(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+604(SB)/4, $0x3e8ec7cc
-DATA vmc8<>+608(SB)/4, $0xbe3ec24c   // e5
-DATA vmc8<>+612(SB)/4, $0xbe3ec24c
-DATA vmc8<>+616(SB)/4, $0xbe3ec24c
-DATA vmc8<>+620(SB)/4, $0xbe3ec24c
-DATA vmc8<>+624(SB)/4, $0xbe3ec24c
-DATA vmc8<>+628(SB)/4, $0xbe3ec24c
-DATA vmc8<>+632(SB)/4, $0xbe3ec24c
-DATA vmc8<>+636(SB)/4, $0xbe3ec24c
-DATA vmc8<>+640(SB)/4, $0x3dc636c9   // e6
-DATA vmc8<>+644(SB)/4, $0x3dc636c9
-DATA vmc8<>+648(SB)/4, $0x3dc636c9
-DATA vmc8<>+652(SB)/4, $0x3dc636c9
-DATA vmc8<>+656(SB)/4, $0x3dc636c9
-DATA vmc8<>+660(SB)/4, $0x3dc636c9
-DATA vmc8<>+664(SB)/4, $0x3dc636c9
-DATA vmc8<>+668(SB)/4, $0x3dc636c9
-DATA vmc8<>+672(SB)/4, $0x3ebf88fb   // e7
-DATA vmc8<>+676(SB)/4, $0x3ebf88fb
-DATA vmc8<>+680(SB)/4, $0x3ebf88fb
-DATA vmc8<>+684(SB)/4, $0x3ebf88fb
-DATA vmc8<>+688(SB)/4, $0x3ebf88fb
-DATA vmc8<>+692(SB)/4, $0x3ebf88fb
-DATA vmc8<>+696(SB)/4, $0x3ebf88fb
-DATA vmc8<>+700(SB)/4, $0x3ebf88fb
-DATA vmc8<>+704(SB)/4, $0x3f8000c7   // e8
-DATA vmc8<>+708(SB)/4, $0x3f8000c7
-DATA vmc8<>+712(SB)/4, $0x3f8000c7
-DATA vmc8<>+716(SB)/4, $0x3f8000c7
-DATA vmc8<>+720(SB)/4, $0x3f8000c7
-DATA vmc8<>+724(SB)/4, $0x3f8000c7
-DATA vmc8<>+728(SB)/4, $0x3f8000c7
-DATA vmc8<>+732(SB)/4, $0x3f8000c7
-DATA vmc8<>+736(SB)/4, $0xbfa1fc4e   // e9
+DATA vmc8<>+448(SB)/4, $0x42aef945   // e9·2^9
+DATA vmc8<>+452(SB)/4, $0x42aef945
+DATA vmc8<>+456(SB)/4, $0x42aef945
+DATA vmc8<>+460(SB)/4, $0x42aef945
+DATA vmc8<>+464(SB)/4, $0x42aef945
+DATA vmc8<>+468(SB)/4, $0x42aef945
+DATA vmc8<>+472(SB)/4, $0x42aef945
+DATA vmc8<>+476(SB)/4, $0x42aef945
+DATA vmc8<>+480(SB)/4, $0xc3527892   // e8·2^8
+DATA vmc8<>+484(SB)/4, $0xc3527892
+DATA vmc8<>+488(SB)/4, $0xc3527892
+DATA vmc8<>+492(SB)/4, $0xc3527892
+DATA vmc8<>+496(SB)/4, $0xc3527892
+DATA vmc8<>+500(SB)/4, $0xc3527892
+DATA vmc8<>+504(SB)/4, $0xc3527892
+DATA vmc8<>+508(SB)/4, $0xc3527892
+DATA vmc8<>+512(SB)/4, $0x433e87b0   // e7·2^7
+DATA vmc8<>+516(SB)/4, $0x433e87b0
+DATA vmc8<>+520(SB)/4, $0x433e87b0
+DATA vmc8<>+524(SB)/4, $0x433e87b0
+DATA vmc8<>+528(SB)/4, $0x433e87b0
+DATA vmc8<>+532(SB)/4, $0x433e87b0
+DATA vmc8<>+536(SB)/4, $0x433e87b0
+DATA vmc8<>+540(SB)/4, $0x433e87b0
+DATA vmc8<>+544(SB)/4, $0xc2914e5d   // e6·2^6
+DATA vmc8<>+548(SB)/4, $0xc2914e5d
+DATA vmc8<>+552(SB)/4, $0xc2914e5d
+DATA vmc8<>+556(SB)/4, $0xc2914e5d
+DATA vmc8<>+560(SB)/4, $0xc2914e5d
+DATA vmc8<>+564(SB)/4, $0xc2914e5d
+DATA vmc8<>+568(SB)/4, $0xc2914e5d
+DATA vmc8<>+572(SB)/4, $0xc2914e5d
+DATA vmc8<>+576(SB)/4, $0x410ec7cc   // e5·2^5
+DATA vmc8<>+580(SB)/4, $0x410ec7cc
+DATA vmc8<>+584(SB)/4, $0x410ec7cc
+DATA vmc8<>+588(SB)/4, $0x410ec7cc
+DATA vmc8<>+592(SB)/4, $0x410ec7cc
+DATA vmc8<>+596(SB)/4, $0x410ec7cc
+DATA vmc8<>+600(SB)/4, $0x410ec7cc
+DATA vmc8<>+604(SB)/4, $0x410ec7cc
+DATA vmc8<>+608(SB)/4, $0xc03ec24c   // e4·2^4
+DATA vmc8<>+612(SB)/4, $0xc03ec24c
+DATA vmc8<>+616(SB)/4, $0xc03ec24c
+DATA vmc8<>+620(SB)/4, $0xc03ec24c
+DATA vmc8<>+624(SB)/4, $0xc03ec24c
+DATA vmc8<>+628(SB)/4, $0xc03ec24c
+DATA vmc8<>+632(SB)/4, $0xc03ec24c
+DATA vmc8<>+636(SB)/4, $0xc03ec24c
+DATA vmc8<>+640(SB)/4, $0x3f4636c9   // e3·2^3
+DATA vmc8<>+644(SB)/4, $0x3f4636c9
+DATA vmc8<>+648(SB)/4, $0x3f4636c9
+DATA vmc8<>+652(SB)/4, $0x3f4636c9
+DATA vmc8<>+656(SB)/4, $0x3f4636c9
+DATA vmc8<>+660(SB)/4, $0x3f4636c9
+DATA vmc8<>+664(SB)/4, $0x3f4636c9
+DATA vmc8<>+668(SB)/4, $0x3f4636c9
+DATA vmc8<>+672(SB)/4, $0x3fbf88fb   // e2·2^2
+DATA vmc8<>+676(SB)/4, $0x3fbf88fb
+DATA vmc8<>+680(SB)/4, $0x3fbf88fb
+DATA vmc8<>+684(SB)/4, $0x3fbf88fb
+DATA vmc8<>+688(SB)/4, $0x3fbf88fb
+DATA vmc8<>+692(SB)/4, $0x3fbf88fb
+DATA vmc8<>+696(SB)/4, $0x3fbf88fb
+DATA vmc8<>+700(SB)/4, $0x3fbf88fb
+DATA vmc8<>+704(SB)/4, $0x400000c7   // e1·2^1
+DATA vmc8<>+708(SB)/4, $0x400000c7
+DATA vmc8<>+712(SB)/4, $0x400000c7
+DATA vmc8<>+716(SB)/4, $0x400000c7
+DATA vmc8<>+720(SB)/4, $0x400000c7
+DATA vmc8<>+724(SB)/4, $0x400000c7
+DATA vmc8<>+728(SB)/4, $0x400000c7
+DATA vmc8<>+732(SB)/4, $0x400000c7
+DATA vmc8<>+736(SB)/4, $0xbfa1fc4e   // e0
 DATA vmc8<>+740(SB)/4, $0xbfa1fc4e
 DATA vmc8<>+744(SB)/4, $0xbfa1fc4e
 DATA vmc8<>+748(SB)/4, $0xbfa1fc4e
@@ -1037,8 +1037,10 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 // at 32i(SI), in Y(7i)..Y(7i+6)); GELU8X1 is one chain. x is read from
 // memory where needed so that two chains fit beside the constants Y14 = 1
 // and Y15 = the |x| mask. Per chain, with Yb = Y(7i):
-//   Yb = a = min(|x|, 16),  Yb+2 = t = 1/(1 + a/√2·0.5) (VDIVPS, exact)
-//   Yb+3 = E(t) (Horner, highest power first)
+//   Yb = a = min(|x|, 16),  Yb+2 = u = 1/(2 + a/√2) = t/2 (VDIVPS: exactly
+//        half the correctly rounded t)
+//   Yb+3 = E(t) = Σ e_k·2^k·u^k (Horner, highest power first, coefficients
+//        scaled as in vmc<>)
 //   Yb+4 = h = −a²/2 rounded, Yb+1 = its rounding error (exact, by an FMA)
 //   Yb = s = h + E, Yb+6 = its TwoSum error plus h's error (Yb+5 scratch)
 //   Yb = exp(s + Yb+6), Yb+6 entering after the range reduction (Yb+1 =
@@ -1046,7 +1048,7 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 //        biased exponent raised to at least 0, so that 2ⁿ = 0 for n < −126
 //        and Φ underflows to 0 for x < −13.2: x·Φ(x) is −0 there (NaN at
 //        −Inf), as in PyTorch; s ≤ max E(t) ≈ 3e-8 needs no upper clamp
-//   Yb = t·exp(·)/2 = Φ(−|x|), Yb+3 = 1 − Yb, selected by the sign of x
+//   Yb = u·exp(·) = Φ(−|x|), Yb+3 = 1 − Yb, selected by the sign of x
 //        (reloaded into Yb+1), times x, stored back.
 // Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
 #define GELU8X2 \
@@ -1056,10 +1058,8 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VMINPS 832(R12), Y7, Y7; \
 	VMULPS 416(R12), Y0, Y1; \
 	VMULPS 416(R12), Y7, Y8; \
-	VMULPS 384(R12), Y1, Y1; \
-	VMULPS 384(R12), Y8, Y8; \
-	VADDPS Y14, Y1, Y1; \
-	VADDPS Y14, Y8, Y8; \
+	VADDPS 384(R12), Y1, Y1; \
+	VADDPS 384(R12), Y8, Y8; \
 	VDIVPS Y1, Y14, Y2; \
 	VDIVPS Y8, Y14, Y9; \
 	VMOVUPS 448(R12), Y3; \
@@ -1142,8 +1142,6 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VMULPS Y8, Y10, Y7; \
 	VMULPS Y2, Y0, Y0; \
 	VMULPS Y9, Y7, Y7; \
-	VMULPS 384(R12), Y0, Y0; \
-	VMULPS 384(R12), Y7, Y7; \
 	VSUBPS Y0, Y14, Y3; \
 	VSUBPS Y7, Y14, Y10; \
 	VMOVUPS 0(SI), Y1; \
@@ -1159,8 +1157,7 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VANDPS 0(SI), Y15, Y0; \
 	VMINPS 832(R12), Y0, Y0; \
 	VMULPS 416(R12), Y0, Y1; \
-	VMULPS 384(R12), Y1, Y1; \
-	VADDPS Y14, Y1, Y1; \
+	VADDPS 384(R12), Y1, Y1; \
 	VDIVPS Y1, Y14, Y2; \
 	VMOVUPS 448(R12), Y3; \
 	VFMADD213PS 480(R12), Y2, Y3; \
@@ -1202,7 +1199,6 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VPSLLD $23, Y1, Y1; \
 	VMULPS Y1, Y3, Y0; \
 	VMULPS Y2, Y0, Y0; \
-	VMULPS 384(R12), Y0, Y0; \
 	VSUBPS Y0, Y14, Y3; \
 	VMOVUPS 0(SI), Y1; \
 	VBLENDVPS Y1, Y0, Y3, Y3; \
