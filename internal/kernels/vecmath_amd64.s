@@ -120,8 +120,8 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 // from memory again for the last product. Per chain, with Zb = Z(7i):
 //   Zb = a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
 //        x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
-//   Zb+1 = 2 + a/√2 = 2(1 + z/2),  Zb+2 = u = 1/Zb+1 = t/2 (VRCP14PS and
-//        one Newton step; exactly half the t of 1/(1 + z/2))
+//   Zb+1 = 2 + a/√2 = 2(1 + z/2),  Zb+2 = u = 1/Zb+1 = t/2 (VDIVPS:
+//        exactly half the correctly rounded t = 1/(1 + z/2))
 //   Zb+3 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
 //   Zb+4 = h = −a²/2 rounded, Zb+1 = its rounding error (exact, by an FMA)
 //   Zb = s = h + E, Zb+6 = its TwoSum error plus h's error (Zb+5 scratch)
@@ -168,18 +168,10 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 	VADDPS Z30, Z8, Z8; \
 	VADDPS Z30, Z15, Z15; \
 	VADDPS Z30, Z22, Z22; \
-	VRCP14PS Z1, Z2; \
-	VRCP14PS Z8, Z9; \
-	VRCP14PS Z15, Z16; \
-	VRCP14PS Z22, Z23; \
-	VFNMADD213PS Z30, Z2, Z1; \
-	VFNMADD213PS Z30, Z9, Z8; \
-	VFNMADD213PS Z30, Z16, Z15; \
-	VFNMADD213PS Z30, Z23, Z22; \
-	VMULPS Z1, Z2, Z2; \
-	VMULPS Z8, Z9, Z9; \
-	VMULPS Z15, Z16, Z16; \
-	VMULPS Z22, Z23, Z23; \
+	VDIVPS Z1, Z28, Z2; \
+	VDIVPS Z8, Z28, Z9; \
+	VDIVPS Z15, Z28, Z16; \
+	VDIVPS Z22, Z28, Z23; \
 	VBROADCASTSS 112(R11), Z3; \
 	VBROADCASTSS 112(R11), Z10; \
 	VBROADCASTSS 112(R11), Z17; \
