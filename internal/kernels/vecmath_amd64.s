@@ -11,6 +11,8 @@
 //             polynomial c5..c0, 1.0), loaded once per call by EXPCONSTS
 //   Z28..Z31  per-routine constants
 //   Z0..Z15   data and temporaries; K2 the tail mask; R11 the constant table.
+// geluAVX512 has its own plan (four interleaved chains in Z0..Z27, see
+// GELU4).
 //
 // exp(x): x clamped to [-87.34, 88.38], n = round(x·log2 e),
 // r = x − n·ln2 (two-part ln 2), p = 1 + r + r²·P5(r) (Cephes expf,
@@ -28,39 +30,27 @@ DATA vmc<>+32(SB)/4, $0x3d2aa9c1  // c2 4.1665795894e-2
 DATA vmc<>+36(SB)/4, $0x3e2aaaaa  // c1 1.6666665459e-1
 DATA vmc<>+40(SB)/4, $0x3f000000  // c0 5.0000001201e-1
 DATA vmc<>+44(SB)/4, $0x3f800000  // 1
-DATA vmc<>+48(SB)/4, $0x3f000000  // 0.5
+DATA vmc<>+48(SB)/4, $0xbf000000  // -0.5
 DATA vmc<>+52(SB)/4, $0x40000000  // 2
 DATA vmc<>+56(SB)/4, $0x3f3504f3  // 1/√2
 DATA vmc<>+60(SB)/4, $0x7fffffff  // |x| mask
 // erfc(z) ≈ t·exp(−z² + E(t)), t = 1/(1 + z/2), fractional error < 1.2e-7
-// (Numerical Recipes erfcc); E's coefficients from the highest power down.
-DATA vmc<>+64(SB)/4, $0x3e2ef945  // 0.17087277
-DATA vmc<>+68(SB)/4, $0xbf527892  // -0.82215223
-DATA vmc<>+72(SB)/4, $0x3fbe87b0  // 1.48851587
-DATA vmc<>+76(SB)/4, $0xbf914e5d  // -1.13520398
-DATA vmc<>+80(SB)/4, $0x3e8ec7cc  // 0.27886807
-DATA vmc<>+84(SB)/4, $0xbe3ec24c  // -0.18628806
-DATA vmc<>+88(SB)/4, $0x3dc636c9  // 0.09678418
-DATA vmc<>+92(SB)/4, $0x3ebf88fb  // 0.37409196
-DATA vmc<>+96(SB)/4, $0x3f8000c7  // 1.00002368
-DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223
+// (Numerical Recipes erfcc). The GELU kernels evaluate E in u = t/2: the
+// coefficient e_k of t^k is stored as e_k·2^k (exact), highest power first,
+// so that each Horner step in u is the step in t scaled by a power of 2
+// and rounds alike.
+DATA vmc<>+64(SB)/4, $0x42aef945 // 87.4868546 = e9·2^9 (the coefficient of t^9 in E, times 2^9)
+DATA vmc<>+68(SB)/4, $0xc3527892 // -210.470978 = e8·2^8
+DATA vmc<>+72(SB)/4, $0x433e87b0 // 190.530029 = e7·2^7
+DATA vmc<>+76(SB)/4, $0xc2914e5d // -72.6530533 = e6·2^6
+DATA vmc<>+80(SB)/4, $0x410ec7cc // 8.92377853 = e5·2^5
+DATA vmc<>+84(SB)/4, $0xc03ec24c // -2.98060894 = e4·2^4
+DATA vmc<>+88(SB)/4, $0x3f4636c9 // 0.774273455 = e3·2^3
+DATA vmc<>+92(SB)/4, $0x3fbf88fb // 1.49636781 = e2·2^2
+DATA vmc<>+96(SB)/4, $0x400000c7 // 2.00004745 = e1·2^1
+DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223 = e0
 DATA vmc<>+104(SB)/4, $0x41800000 // 16: |x| clamp of GELU (erfc(16/√2) < 1e-56)
-DATA vmc<>+108(SB)/4, $0xc1800000 // -16
-// E's coefficients scaled by 2^k (k the power of t), exactly, for E as a
-// polynomial in u = t/2: E(t) = Σ e_k·2^k·u^k, and each Horner step in u
-// is the step in t scaled by a power of 2, so the two round alike.
-DATA vmc<>+112(SB)/4, $0x42aef945 // 87.4868546 = e9·2^9
-DATA vmc<>+116(SB)/4, $0xc3527892 // -210.470978 = e8·2^8
-DATA vmc<>+120(SB)/4, $0x433e87b0 // 190.530029 = e7·2^7
-DATA vmc<>+124(SB)/4, $0xc2914e5d // -72.6530533 = e6·2^6
-DATA vmc<>+128(SB)/4, $0x410ec7cc // 8.92377853 = e5·2^5
-DATA vmc<>+132(SB)/4, $0xc03ec24c // -2.98060894 = e4·2^4
-DATA vmc<>+136(SB)/4, $0x3f4636c9 // 0.774273455 = e3·2^3
-DATA vmc<>+140(SB)/4, $0x3fbf88fb // 1.49636781 = e2·2^2
-DATA vmc<>+144(SB)/4, $0x400000c7 // 2.00004745 = e1·2^1
-DATA vmc<>+148(SB)/4, $0xbfa1fc4e // -1.26551223 = e0·2^0
-DATA vmc<>+152(SB)/4, $0xbf000000 // -0.5
-GLOBL vmc<>(SB), RODATA|NOPTR, $156
+GLOBL vmc<>(SB), RODATA|NOPTR, $108
 
 #define EXPCONSTS \
 	LEAQ vmc<>(SB), R11; \
@@ -113,6 +103,15 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 	VHADDPS X, X, X; \
 	VHADDPS X, X, X
 
+// GELUCONSTS loads Z28 = 1, Z29 = 0, Z30 = 2, Z31 = the |x| mask and R11 =
+// the table.
+#define GELUCONSTS \
+	LEAQ vmc<>(SB), R11; \
+	VBROADCASTSS 44(R11), Z28; \
+	VPXORD Z29, Z29, Z29; \
+	VBROADCASTSS 52(R11), Z30; \
+	VBROADCASTSS 60(R11), Z31
+
 // GELU4 replaces the 64 values at SI by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as
 // four independent chains interleaved instruction by instruction so that
 // they fill each other's latency: chain i works on the 16 values at
@@ -133,15 +132,6 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 //        subnormal or 0 (n·ln2 high stays exact for |n| < 512)
 //   Zb = u·exp(·) = Φ(−|x|), replaced by 1 − Zb where x ≮ 0 (the mask)
 // Needs GELUCONSTS; the other constants are embedded broadcasts.
-
-// GELUCONSTS loads Z28 = 1, Z29 = 0, Z30 = 2, Z31 = the |x| mask and R11 =
-// the table.
-#define GELUCONSTS \
-	LEAQ vmc<>(SB), R11; \
-	VBROADCASTSS 44(R11), Z28; \
-	VPXORD Z29, Z29, Z29; \
-	VBROADCASTSS 52(R11), Z30; \
-	VBROADCASTSS 60(R11), Z31
 
 #define GELU4 \
 	VMOVUPS 0(SI), Z0; \
@@ -172,50 +162,50 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $156
 	VDIVPS Z8, Z28, Z9; \
 	VDIVPS Z15, Z28, Z16; \
 	VDIVPS Z22, Z28, Z23; \
-	VBROADCASTSS 112(R11), Z3; \
-	VBROADCASTSS 112(R11), Z10; \
-	VBROADCASTSS 112(R11), Z17; \
-	VBROADCASTSS 112(R11), Z24; \
-	VFMADD213PS.BCST 116(R11), Z2, Z3; \
-	VFMADD213PS.BCST 116(R11), Z9, Z10; \
-	VFMADD213PS.BCST 116(R11), Z16, Z17; \
-	VFMADD213PS.BCST 116(R11), Z23, Z24; \
-	VFMADD213PS.BCST 120(R11), Z2, Z3; \
-	VFMADD213PS.BCST 120(R11), Z9, Z10; \
-	VFMADD213PS.BCST 120(R11), Z16, Z17; \
-	VFMADD213PS.BCST 120(R11), Z23, Z24; \
-	VFMADD213PS.BCST 124(R11), Z2, Z3; \
-	VFMADD213PS.BCST 124(R11), Z9, Z10; \
-	VFMADD213PS.BCST 124(R11), Z16, Z17; \
-	VFMADD213PS.BCST 124(R11), Z23, Z24; \
-	VFMADD213PS.BCST 128(R11), Z2, Z3; \
-	VFMADD213PS.BCST 128(R11), Z9, Z10; \
-	VFMADD213PS.BCST 128(R11), Z16, Z17; \
-	VFMADD213PS.BCST 128(R11), Z23, Z24; \
-	VFMADD213PS.BCST 132(R11), Z2, Z3; \
-	VFMADD213PS.BCST 132(R11), Z9, Z10; \
-	VFMADD213PS.BCST 132(R11), Z16, Z17; \
-	VFMADD213PS.BCST 132(R11), Z23, Z24; \
-	VFMADD213PS.BCST 136(R11), Z2, Z3; \
-	VFMADD213PS.BCST 136(R11), Z9, Z10; \
-	VFMADD213PS.BCST 136(R11), Z16, Z17; \
-	VFMADD213PS.BCST 136(R11), Z23, Z24; \
-	VFMADD213PS.BCST 140(R11), Z2, Z3; \
-	VFMADD213PS.BCST 140(R11), Z9, Z10; \
-	VFMADD213PS.BCST 140(R11), Z16, Z17; \
-	VFMADD213PS.BCST 140(R11), Z23, Z24; \
-	VFMADD213PS.BCST 144(R11), Z2, Z3; \
-	VFMADD213PS.BCST 144(R11), Z9, Z10; \
-	VFMADD213PS.BCST 144(R11), Z16, Z17; \
-	VFMADD213PS.BCST 144(R11), Z23, Z24; \
-	VFMADD213PS.BCST 148(R11), Z2, Z3; \
-	VFMADD213PS.BCST 148(R11), Z9, Z10; \
-	VFMADD213PS.BCST 148(R11), Z16, Z17; \
-	VFMADD213PS.BCST 148(R11), Z23, Z24; \
-	VMULPS.BCST 152(R11), Z0, Z1; \
-	VMULPS.BCST 152(R11), Z7, Z8; \
-	VMULPS.BCST 152(R11), Z14, Z15; \
-	VMULPS.BCST 152(R11), Z21, Z22; \
+	VBROADCASTSS 64(R11), Z3; \
+	VBROADCASTSS 64(R11), Z10; \
+	VBROADCASTSS 64(R11), Z17; \
+	VBROADCASTSS 64(R11), Z24; \
+	VFMADD213PS.BCST 68(R11), Z2, Z3; \
+	VFMADD213PS.BCST 68(R11), Z9, Z10; \
+	VFMADD213PS.BCST 68(R11), Z16, Z17; \
+	VFMADD213PS.BCST 68(R11), Z23, Z24; \
+	VFMADD213PS.BCST 72(R11), Z2, Z3; \
+	VFMADD213PS.BCST 72(R11), Z9, Z10; \
+	VFMADD213PS.BCST 72(R11), Z16, Z17; \
+	VFMADD213PS.BCST 72(R11), Z23, Z24; \
+	VFMADD213PS.BCST 76(R11), Z2, Z3; \
+	VFMADD213PS.BCST 76(R11), Z9, Z10; \
+	VFMADD213PS.BCST 76(R11), Z16, Z17; \
+	VFMADD213PS.BCST 76(R11), Z23, Z24; \
+	VFMADD213PS.BCST 80(R11), Z2, Z3; \
+	VFMADD213PS.BCST 80(R11), Z9, Z10; \
+	VFMADD213PS.BCST 80(R11), Z16, Z17; \
+	VFMADD213PS.BCST 80(R11), Z23, Z24; \
+	VFMADD213PS.BCST 84(R11), Z2, Z3; \
+	VFMADD213PS.BCST 84(R11), Z9, Z10; \
+	VFMADD213PS.BCST 84(R11), Z16, Z17; \
+	VFMADD213PS.BCST 84(R11), Z23, Z24; \
+	VFMADD213PS.BCST 88(R11), Z2, Z3; \
+	VFMADD213PS.BCST 88(R11), Z9, Z10; \
+	VFMADD213PS.BCST 88(R11), Z16, Z17; \
+	VFMADD213PS.BCST 88(R11), Z23, Z24; \
+	VFMADD213PS.BCST 92(R11), Z2, Z3; \
+	VFMADD213PS.BCST 92(R11), Z9, Z10; \
+	VFMADD213PS.BCST 92(R11), Z16, Z17; \
+	VFMADD213PS.BCST 92(R11), Z23, Z24; \
+	VFMADD213PS.BCST 96(R11), Z2, Z3; \
+	VFMADD213PS.BCST 96(R11), Z9, Z10; \
+	VFMADD213PS.BCST 96(R11), Z16, Z17; \
+	VFMADD213PS.BCST 96(R11), Z23, Z24; \
+	VFMADD213PS.BCST 100(R11), Z2, Z3; \
+	VFMADD213PS.BCST 100(R11), Z9, Z10; \
+	VFMADD213PS.BCST 100(R11), Z16, Z17; \
+	VFMADD213PS.BCST 100(R11), Z23, Z24; \
+	VMULPS.BCST 48(R11), Z0, Z1; \
+	VMULPS.BCST 48(R11), Z7, Z8; \
+	VMULPS.BCST 48(R11), Z14, Z15; \
+	VMULPS.BCST 48(R11), Z21, Z22; \
 	VMULPS Z0, Z1, Z4; \
 	VMULPS Z7, Z8, Z11; \
 	VMULPS Z14, Z15, Z18; \
