@@ -20,7 +20,10 @@ import (
 // applied and the tile is transposed into c, stored or added (the fused
 // residual). LinearToPanels instead points the micro-kernel at its output
 // panels: a tile of yᵀ is a piece of a token panel of y, so there is no
-// transpose at all.
+// transpose at all; LinearPanelsAdd does the same with the micro-kernel's
+// C load on, adding to a residual stream kept in panels. The micro-panel
+// of W after the current one is prefetched into L2 a slice per token panel
+// (at batch 1 each W row comes from memory once per call).
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work; on
@@ -36,9 +39,10 @@ import (
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
 //	  for ir in the task's W micro-panels // Mr×Kc of W (copied, if its stride aliases)
 //	    for jr in the task's token panels  // Kc×32 of packed x
-//	      micro-kernel Mr×32 into the task's yᵀ buffer, loading it unless pc = 0;
+//	      micro-kernel Mr×32 into the task's yᵀ buffer (or y's panel),
+//	      loading it unless pc = 0 (always, for LinearPanelsAdd);
 //	      after the last K block: bias in the kernel, then activation and
-//	      transposed store of the tile into c
+//	      transposed store of the tile into c (none for panels)
 
 const (
 	nr    = 32 // tokens in a packed panel of x and columns of a micro-tile
