@@ -15,7 +15,6 @@ type workspace struct {
 	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
-	tok  []float32      // [B, D] class (or distillation) tokens before the final LayerNorm
 	cls  []float32      // [B, D] final-normed class tokens
 	dist []float32      // [B, D] final-normed distillation tokens
 }
@@ -30,7 +29,6 @@ func grow(s []float32, n int) []float32 {
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
 	ws.emb = grow(ws.emb, bt*d)
-	ws.tok = grow(ws.tok, b*d)
 	ws.cls = grow(ws.cls, b*d)
 	ws.dist = grow(ws.dist, b*d)
 }
@@ -117,14 +115,14 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		}
 	}
 
-	// Final LayerNorm on the class (and distillation) token of each image,
-	// then the head(s).
-	x.Rows(ws.tok, d, 0, t, b)
-	kernels.LayerNorm(b, d, ws.tok, d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
+	// Final LayerNorm, in place, on the class (and distillation) token of
+	// each image taken out of the panels as rows, then the head(s).
+	x.Rows(ws.cls, d, 0, t, b)
+	kernels.LayerNorm(b, d, ws.cls, d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
 	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
-		x.Rows(ws.tok, d, 1, t, b)
-		kernels.LayerNorm(b, d, ws.tok, d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+		x.Rows(ws.dist, d, 1, t, b)
+		kernels.LayerNorm(b, d, ws.dist, d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
 		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
 		for i := range logits[:b*l] {
 			logits[i] *= 0.5
