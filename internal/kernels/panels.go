@@ -107,12 +107,7 @@ func (j *lnJob) run(_, lo, hi int) {
 			lnPanelGeneric(src, dst, j.gamma, j.beta, j.eps)
 		}
 		if n := j.y.M - jp*nr; n < nr && len(j.y.Tail) > 0 {
-			for i := 0; i < n; i++ {
-				row := j.y.Tail[i*d : (i+1)*d]
-				for l := range row {
-					row[l] = dst[l*nr+i]
-				}
-			}
+			j.y.Rows(j.y.Tail, d, jp*nr, 1, n) // the short last panel's tokens
 		}
 	}
 }
