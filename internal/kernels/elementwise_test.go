@@ -292,6 +292,9 @@ func TestLayerNormPanels(t *testing.T) {
 					for i := range y.P { // stale values
 						y.P[i] = float32(math.NaN())
 					}
+					for i := range y.Tail {
+						y.Tail[i] = float32(math.NaN())
+					}
 				}
 				LayerNormPanels(p, &xp, gamma, beta, 1e-6, dst)
 				if dst.M != m || dst.K != d {
@@ -304,7 +307,14 @@ func TestLayerNormPanels(t *testing.T) {
 						}
 					}
 				}
-				for i := 0; i < len(dst.Tail)/d; i++ {
+				tail := m % nr
+				if tail > 8 {
+					tail = 0
+				}
+				if len(dst.Tail) != tail*d {
+					t.Fatalf("m %d d %d in place %v: tail has %d values, want %d", m, d, inPlace, len(dst.Tail), tail*d)
+				}
+				for i := 0; i < tail; i++ {
 					for j := 0; j < d; j++ {
 						if got, w := dst.Tail[i*d+j], dst.At(m/nr*nr+i, j); got != w {
 							t.Fatalf("m %d d %d: tail[%d,%d] = %v, want %v as in the panel", m, d, i, j, got, w)
