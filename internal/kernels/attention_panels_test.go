@@ -70,6 +70,14 @@ func TestAttentionPanels(t *testing.T) {
 					t.Fatalf("%+v: nil pool differs at P[%d]", c, i)
 				}
 			}
+			if len(out2.Tail) != len(out.Tail) {
+				t.Fatalf("%+v: nil pool gives %d tail values, want %d", c, len(out2.Tail), len(out.Tail))
+			}
+			for i := range out.Tail {
+				if math.Float32bits(out2.Tail[i]) != math.Float32bits(out.Tail[i]) {
+					t.Fatalf("%+v: nil pool differs at Tail[%d]", c, i)
+				}
+			}
 		}
 	})
 }
