@@ -25,7 +25,7 @@ func (x *Panels) Reset(m, k int) {
 	x.M, x.K = m, k
 	x.P = growF32(x.P, (m+nr-1)/nr*k*nr)
 	x.Tail = x.Tail[:0]
-	if tc := m % nr; tc > 0 && tc <= 8 {
+	if tc := m % nr; tc > 0 && tc <= maxDotTail {
 		x.Tail = growF32(x.Tail, tc*k)
 	}
 }

@@ -45,8 +45,9 @@ import (
 //	      transposed store of the tile into c (none for panels)
 
 const (
-	nr    = 32 // tokens in a packed panel of x and columns of a micro-tile
-	mrMax = 14 // largest Mr of any micro-kernel
+	nr         = 32 // tokens in a packed panel of x and columns of a micro-tile
+	mrMax      = 14 // largest Mr of any micro-kernel
+	maxDotTail = 8  // most tokens of a last panel that take dot products (dotTailFast)
 )
 
 // Blocking sizes, variables so benchmarks can sweep them (VIT_KC, VIT_MC,
@@ -202,7 +203,7 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.x = p.packX
 	g.phase = phasePackX
 	p.run(xPanels, g)
-	if tc := m % nr; tc > 0 && tc <= 8 {
+	if tc := m % nr; tc > 0 && tc <= maxDotTail {
 		g.tail, g.tailLd = a[(m-tc)*lda:], lda
 	}
 	g.compute()
@@ -360,10 +361,8 @@ func linearNoKPanels(y *Panels, bias []float32, act Act, accumulate bool) {
 			}
 		}
 	}
-	for i := 0; i < len(y.Tail)/max(1, y.K); i++ {
-		for j := 0; j < y.K; j++ {
-			y.Tail[i*y.K+j] = y.P[((y.M/nr)*y.K+j)*nr+i]
-		}
+	if len(y.Tail) > 0 {
+		y.Rows(y.Tail, y.K, y.M/nr*nr, 1, len(y.Tail)/y.K)
 	}
 }
 
@@ -482,7 +481,7 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
 				cols := min(nr, g.m-jr*nr)
-				if !(cols <= 8 && g.isa == isaAVX512 && g.tail != nil &&
+				if !(cols <= maxDotTail && g.tail != nil &&
 					dotTailFast(mr, cols, kb, a, lda, g.tail[pc:], g.tailLd, t, bias, flags, &ws.dot)) {
 					// (else the last few tokens took dot products along K, x in rows)
 					b := g.x[jr*g.k*nr+pc*nr:]

@@ -329,7 +329,7 @@ var dotKern = [2][8]dotFunc{
 // CPU has AVX-512. out [cols][2] is the caller's scratch: a local array
 // would escape through the kernel table and allocate on every call.
 func dotTailFast(mr, cols, kc int, w []float32, ldw int, x []float32, ldx int, t, bias []float32, flags int, out *[16]float32) bool {
-	if !hasAVX512 || cols > 8 || cols == 0 || kc == 0 {
+	if !hasAVX512 || cols > maxDotTail || cols == 0 || kc == 0 {
 		return false
 	}
 	_, _ = w[(mr-1)*ldw+kc-1], x[(cols-1)*ldx+kc-1]
