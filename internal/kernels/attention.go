@@ -21,6 +21,9 @@ import (
 // Workers take tasks from an atomic counter: whole (sequence, head) pairs
 // when there are at least 4 per worker, else single query panels; each
 // worker keeps the packed V of its current head.
+//
+// The encoder runs AttentionPanels, which keeps q|k|v and the output in
+// token panels; Attention on rows is the reference its tests compare with.
 func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 	if b <= 0 || t <= 0 || h <= 0 || dh <= 0 {
 		return
