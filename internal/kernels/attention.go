@@ -43,18 +43,9 @@ func Attention(p *Pool, b, t, h, dh int, qkv, out []float32) {
 	j.sLen = t * nr
 	need := j.vLen + j.qLen + j.sLen
 	for w := range p.scratch {
-		if len(p.scratch[w].att) < need {
-			p.scratch[w].att = make([]float32, need)
-		}
+		p.scratch[w].att = growF32(p.scratch[w].att, need)
 	}
-	// Tasks are whole heads when there are enough of them (V is packed
-	// once per head), else single query panels; workers take runs of
-	// panels from an atomic counter.
-	j.per = j.nqp
-	if b*h < 4*p.workers() {
-		j.per = 1
-	}
-	j.tasks = b * h * j.nqp / j.per
+	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers())
 	j.next.Store(0)
 	p.run(min(p.workers(), j.tasks), j)
 	j.qkv, j.out = nil, nil
@@ -136,4 +127,16 @@ func (j *attJob) panel(ws *workerScratch, bh, qp int, cur *int, vB, qB, st []flo
 			}
 		}
 	}
+}
+
+// attTasks splits b·h heads of nqp query panels each into tasks for
+// workers to take from an atomic counter: whole heads (per = nqp, K and V
+// prepared once per head) when there are at least 4 per worker, else
+// single query panels (per = 1).
+func attTasks(b, h, nqp, workers int) (per, tasks int) {
+	per = nqp
+	if b*h < 4*workers {
+		per = 1
+	}
+	return per, b * h * nqp / per
 }

@@ -65,17 +65,9 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	j.sLen = t * nr
 	need := j.vLen + j.qLen + j.sLen + mrMax*nr
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
-		if len(p.scratch[w].attp) < need {
-			p.scratch[w].attp = make([]float32, need)
-		}
+		p.scratch[w].attp = growF32(p.scratch[w].attp, need)
 	}
-	// Whole heads when there are enough of them (Vᵀ is copied once per
-	// head), else single query panels.
-	j.per = j.nqp
-	if b*h < 4*p.workers() {
-		j.per = 1
-	}
-	j.tasks = b * h * j.nqp / j.per
+	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)
 	p.run(min(p.workers(), j.tasks), j)
 	j.qkv, j.out = nil, nil
