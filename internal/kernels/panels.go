@@ -13,7 +13,9 @@ import "math"
 //	                          tokens again as rows (Linear's dot-product
 //	                          tail reads them in place); else empty
 //
-// LayerNormPanels and LinearToPanels write Panels; LinearPanels reads them.
+// Pack, LayerNormPanels, LinearToPanels and AttentionPanels write Panels;
+// LinearPanels, LinearToPanels, LinearPanelsAdd (which also adds into one),
+// LayerNormPanels and AttentionPanels read them.
 type Panels struct {
 	M, K int
 	P    []float32
