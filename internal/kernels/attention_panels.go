@@ -291,3 +291,15 @@ func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
 		}
 	}
 }
+
+// attTasks splits b·h heads of nqp query panels each into tasks for
+// workers to take from an atomic counter: whole heads (per = nqp, K and V
+// prepared once per head) when there are at least 4 per worker, else
+// single query panels (per = 1).
+func attTasks(b, h, nqp, workers int) (per, tasks int) {
+	per = nqp
+	if b*h < 4*workers {
+		per = 1
+	}
+	return per, b * h * nqp / per
+}

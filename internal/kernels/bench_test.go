@@ -76,27 +76,6 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
-// BenchmarkAttention times Attention at ViT-B/16's shape (T = 197, 12
-// heads of 64) and reports GFLOP/s (4·B·T²·D: Q·Kᵀ and P·V).
-func BenchmarkAttention(b *testing.B) {
-	p := NewPool(runtime.GOMAXPROCS(0))
-	defer p.Close()
-	for _, s := range vectorISAs() {
-		for _, batch := range []int{1, 8} {
-			const t, h, dh = 197, 12, 64
-			b.Run(fmt.Sprintf("%s/b%d/T%dx%dx%d", s, batch, t, h, dh), func(b *testing.B) {
-				defer setISA(s)()
-				r := rand.New(rand.NewPCG(1, 1))
-				qkv := randSlice(r, batch*t*3*h*dh)
-				out := make([]float32, batch*t*h*dh)
-				loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
-					Attention(p, batch, t, h, dh, qkv, out)
-				})
-			})
-		}
-	}
-}
-
 // BenchmarkMicroKernel times the register tile alone on L1/L2-resident
 // operands (Kc = 256), the ceiling for Linear.
 func BenchmarkMicroKernel(b *testing.B) {
@@ -126,7 +105,7 @@ func BenchmarkPackX(b *testing.B) {
 	dst := make([]float32, (m+nr-1)/nr*k*nr)
 	b.SetBytes(m * k * 4)
 	for b.Loop() {
-		packBT(dst, x, m, k, k, 1)
+		packBT(dst, x, m, k, k)
 	}
 }
 

@@ -30,9 +30,7 @@
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end
-//     to end. Attention does the same on the fused qkv [B, T, 3, H, Dh]
-//     rows; the encoder no longer calls it: it is the reference that
-//     AttentionPanels is tested against.
+//     to end.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //

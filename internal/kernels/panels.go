@@ -40,7 +40,7 @@ func (x *Panels) At(i, k int) float32 {
 // Pack sets x to a [m, k] (leading dimension lda), zero padded.
 func (x *Panels) Pack(m, k int, a []float32, lda int) {
 	x.Reset(m, k)
-	packBT(x.P, a, m, k, lda, 1)
+	packBT(x.P, a, m, k, lda)
 	for i := 0; i < len(x.Tail)/max(1, k); i++ {
 		copy(x.Tail[i*k:(i+1)*k], a[(m/nr*nr+i)*lda:])
 	}

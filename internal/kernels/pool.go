@@ -44,20 +44,17 @@ type Pool struct {
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packX   []float32       // Linear's activations packed into token panels
 	gemm    gemmJob         // the Linear call in progress
-	att     attJob          // the Attention call in progress
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
 type workerScratch struct {
-	tile  [mrMax * nr]float32 // Attention: output tile of a column tail
-	yt    []float32           // Linear: a task's transposed output tiles
-	wcopy []float32           // Linear: a W micro-panel copied to a padded stride
-	att   []float32           // Attention: packed V, one Q panel, scores
-	attp  []float32           // AttentionPanels: Vᵀ, one Q panel, scores, an output tile
-	dot   [16]float32         // Linear: dot-product tail results [cols][2]
-	_     [64]byte            // keeps neighbouring workers' tiles off a shared cache line
+	yt    []float32   // Linear: a task's transposed output tiles
+	wcopy []float32   // Linear: a W micro-panel copied to a padded stride
+	attp  []float32   // AttentionPanels: Vᵀ, one Q panel, scores, an output tile
+	dot   [16]float32 // Linear: dot-product tail results [cols][2]
+	_     [64]byte    // keeps neighbouring workers' tiles off a shared cache line
 }
 
 // NewPool returns a pool of threads workers (threads ≤ 0 means all CPUs).

@@ -110,62 +110,31 @@ func StackB(ws ...*PackedB) *PackedB {
 }
 
 // packBT packs b [n, k] (leading dimension ldb) into dst
-// [ceil(n/32)][k][32] panels scaled by s, zero padding past n.
-func packBT(dst, b []float32, n, k, ldb int, s float32) {
+// [ceil(n/32)][k][32] panels, zero padding past n.
+func packBT(dst, b []float32, n, k, ldb int) {
 	for jp := 0; jp*nr < n; jp++ {
-		packBTGeneric(dst[jp*k*nr:(jp+1)*k*nr], b[jp*nr*ldb:], min(nr, n-jp*nr), k, ldb, s)
+		packBTGeneric(dst[jp*k*nr:(jp+1)*k*nr], b[jp*nr*ldb:], min(nr, n-jp*nr), k, ldb)
 	}
 }
 
 // packBTGeneric packs the cols ≤ 32 rows of b (leading dimension ldb)
-// into one panel [k][32], scaled by s, zero padded. It walks 16 columns
-// of b (one cache line per row) at a time, so the 2 KiB of the panel
-// they fill stay in L1; 2.5× the speed of AVX-512 gathers on Zen 4. Full
-// panels go to the AVX-512 transposes when the CPU has them, then are
-// scaled in place.
-func packBTGeneric(panel, b []float32, cols, k, ldb int, s float32) {
+// into one panel [k][32], zero padded. It walks 16 columns of b (one
+// cache line per row) at a time, so the 2 KiB of the panel they fill stay
+// in L1; 2.5× the speed of AVX-512 gathers on Zen 4. Full panels go to the
+// AVX-512 transposes when the CPU has them.
+func packBTGeneric(panel, b []float32, cols, k, ldb int) {
 	if cols < nr {
 		clear(panel[:k*nr])
 	}
 	l0 := 0
 	if cols == nr {
 		l0 = packPanelFast(panel, b, k, ldb) // 16×16 register transposes
-		if s != 1 && l0 > 0 {
-			scaleFast(panel[:l0*nr], s) // the same products as below
-		}
 	}
 	for ; l0 < k; l0 += 16 {
 		n := min(16, k-l0)
 		for j := 0; j < cols; j++ {
-			src := b[j*ldb+l0 : j*ldb+l0+n]
-			if s == 1 {
-				for t, v := range src {
-					panel[(l0+t)*nr+j] = v
-				}
-			} else {
-				for t, v := range src {
-					panel[(l0+t)*nr+j] = v * s
-				}
-			}
-		}
-	}
-}
-
-// packBN packs b [k, n] (leading dimension ldb, i.e. not transposed) into
-// dst [ceil(n/32)][k][32] panels, zero padding past n.
-func packBN(dst, b []float32, k, n, ldb int) {
-	for jp := 0; jp*nr < n; jp++ {
-		panel := dst[jp*k*nr : (jp+1)*k*nr]
-		cols := min(nr, n-jp*nr)
-		if cols < nr {
-			clear(panel)
-		}
-		for l := 0; l < k; l++ {
-			src := b[l*ldb+jp*nr : l*ldb+jp*nr+cols]
-			if cols == nr { // a fixed-size copy compiles to inline moves
-				*(*[nr]float32)(panel[l*nr:]) = *(*[nr]float32)(src)
-			} else {
-				copy(panel[l*nr:], src)
+			for t, v := range b[j*ldb+l0 : j*ldb+l0+n] {
+				panel[(l0+t)*nr+j] = v
 			}
 		}
 	}
@@ -398,7 +367,7 @@ type gemmJob struct {
 
 func (g *gemmJob) run(w, lo, hi int) {
 	if g.phase == phasePackX {
-		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda, 1)
+		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda)
 		return
 	}
 	ws := &g.p.scratch[w]

@@ -291,7 +291,7 @@ func TestPackX(t *testing.T) {
 			b := randSlice(r, (n-1)*ldb+k)
 			np := (n + nr - 1) / nr
 			got := randSlice(r, np*k*nr) // stale values must be overwritten
-			packBT(got, b, n, k, ldb, 1)
+			packBT(got, b, n, k, ldb)
 			want := make([]float32, np*k*nr)
 			for j := 0; j < n; j++ {
 				for l := 0; l < k; l++ {
