@@ -77,20 +77,27 @@ func LayerNorm(rows, d int, x []float32, ldx int, gamma, beta []float32, eps flo
 
 // layerNormRowGeneric is the reference LayerNorm of one row, in float64.
 func layerNormRowGeneric(x, y, gamma, beta []float32, eps float32) {
-	d := len(x)
+	layerNormGeneric(x, y, 1, gamma, beta, eps)
+}
+
+// layerNormGeneric normalizes the len(gamma) values x[l·stride] and writes
+// gamma·x̂ + beta to y[l·stride] (y may be x), in float64: one row
+// (stride 1) or one token of a panel (stride 32).
+func layerNormGeneric(x, y []float32, stride int, gamma, beta []float32, eps float32) {
+	d := len(gamma)
 	var mean float64
-	for _, v := range x {
-		mean += float64(v)
+	for l := 0; l < d; l++ {
+		mean += float64(x[l*stride])
 	}
 	mean /= float64(d)
 	var vs float64
-	for _, v := range x {
-		dv := float64(v) - mean
+	for l := 0; l < d; l++ {
+		dv := float64(x[l*stride]) - mean
 		vs += dv * dv
 	}
 	inv := 1 / math.Sqrt(vs/float64(d)+float64(eps))
-	for i, v := range x {
-		y[i] = float32((float64(v)-mean)*inv)*gamma[i] + beta[i]
+	for l := 0; l < d; l++ {
+		y[l*stride] = float32((float64(x[l*stride])-mean)*inv)*gamma[l] + beta[l]
 	}
 }
 

@@ -1,7 +1,5 @@
 package kernels
 
-import "math"
-
 // Panels holds activations x [M, K] in the layout the Linear micro-kernels
 // stream, so that one step's output feeds the next without a round trip
 // through rows:
@@ -117,21 +115,7 @@ func (j *lnJob) run(_, lo, hi int) {
 // lnPanelGeneric is the reference LayerNorm of the 32 tokens of a panel
 // x [d][32] into y [d][32] (may be x), in float64 per token.
 func lnPanelGeneric(x, y, gamma, beta []float32, eps float32) {
-	d := len(gamma)
 	for j := 0; j < nr; j++ {
-		var mean float64
-		for l := 0; l < d; l++ {
-			mean += float64(x[l*nr+j])
-		}
-		mean /= float64(d)
-		var vs float64
-		for l := 0; l < d; l++ {
-			dv := float64(x[l*nr+j]) - mean
-			vs += dv * dv
-		}
-		inv := 1 / math.Sqrt(vs/float64(d)+float64(eps))
-		for l := 0; l < d; l++ {
-			y[l*nr+j] = float32((float64(x[l*nr+j])-mean)*inv)*gamma[l] + beta[l]
-		}
+		layerNormGeneric(x[j:], y[j:], nr, gamma, beta, eps)
 	}
 }
