@@ -46,13 +46,14 @@ type Pool struct {
 	gemm    gemmJob         // the Linear call in progress
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
+	attq    attPrefixJob    // the AttentionPrefix call in progress
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
 type workerScratch struct {
 	yt    []float32   // Linear: a task's transposed output tiles
 	wcopy []float32   // Linear: a W micro-panel copied to a padded stride
-	attp  []float32   // AttentionPanels: Vᵀ, one Q panel, scores, an output tile
+	attp  []float32   // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
 	dot   [16]float32 // Linear: dot-product tail results [cols][2]
 	_     [64]byte    // keeps neighbouring workers' tiles off a shared cache line
 }

@@ -109,6 +109,23 @@ func StackB(ws ...*PackedB) *PackedB {
 	return s
 }
 
+// RowRange returns the operand of rows [lo, hi) of w, a view like w.
+func (w *PackedB) RowRange(lo, hi int) *PackedB {
+	if lo < 0 || hi > w.N || lo > hi {
+		panic("kernels: RowRange [" + strconv.Itoa(lo) + ", " + strconv.Itoa(hi) + ") of " + strconv.Itoa(w.N) + " rows")
+	}
+	s := &PackedB{N: hi - lo, K: w.K}
+	off := 0 // first row of part
+	for _, b := range w.parts {
+		r0, r1 := max(lo-off, 0), min(hi-off, b.rows)
+		if r0 < r1 {
+			s.parts = append(s.parts, wBlock{w: b.w[r0*b.ld:], ld: b.ld, rows: r1 - r0})
+		}
+		off += b.rows
+	}
+	return s
+}
+
 // packBT packs b [n, k] (leading dimension ldb) into dst
 // [ceil(n/32)][k][32] panels, zero padding past n.
 func packBT(dst, b []float32, n, k, ldb int) {

@@ -17,6 +17,17 @@ type workspace struct {
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
 	cls  []float32      // [B, D] final-normed class tokens
 	dist []float32      // [B, D] final-normed distillation tokens
+
+	// The last block, for the prefix tokens only (see lastBlock).
+	kv       kernels.Panels   // [B·T, 2D] k | v of every token, in token panels
+	xr       []float32        // [B·pre, D] residual stream of the prefix tokens
+	hr       []float32        // [B·pre, D] LayerNorm output
+	q        []float32        // [B·pre, D] queries
+	ar       []float32        // [B·pre, D] attention output
+	mr       []float32        // [B·pre, F] MLP hidden
+	qW, kvW  *kernels.PackedB // the q rows and the k | v rows of the last block's QKVW
+	qB, kvB  []float32        // their biases (nil without a qkv bias)
+	lastInit bool
 }
 
 func grow(s []float32, n int) []float32 {
@@ -31,6 +42,12 @@ func (ws *workspace) ensure(c *Config, b, t int) {
 	ws.emb = grow(ws.emb, bt*d)
 	ws.cls = grow(ws.cls, b*d)
 	ws.dist = grow(ws.dist, b*d)
+	bp := b * c.prefix()
+	ws.xr = grow(ws.xr, bp*d)
+	ws.hr = grow(ws.hr, bp*d)
+	ws.q = grow(ws.q, bp*d)
+	ws.ar = grow(ws.ar, bp*d)
+	ws.mr = grow(ws.mr, bp*c.Intermediate)
 }
 
 // Forward runs b images given as patches [B, gh·gw, C·P·P] and writes
@@ -96,9 +113,15 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 	x := &ws.x
 	x.Pack(bt, d, emb, d)
 
-	var qkvB []float32
-	for li := range w.Blocks {
+	// Only the prefix tokens' outputs of the last block reach the head, so
+	// unless every block's output is wanted, that block runs for them alone.
+	full := len(w.Blocks)
+	if hidden == nil && full > 0 {
+		full--
+	}
+	for li := range w.Blocks[:full] {
 		blk := &w.Blocks[li]
+		var qkvB []float32
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
@@ -115,20 +138,63 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		}
 	}
 
-	// Final LayerNorm, in place, on the class (and distillation) token of
-	// each image taken out of the panels as rows, then the head(s).
-	x.Rows(ws.cls, d, 0, t, b)
-	kernels.LayerNorm(b, d, ws.cls, d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
+	// The prefix tokens of each image as rows [B·pre, D]: after the last
+	// block, or taken out of the panels when every block ran in full.
+	xr := ws.xr
+	if full < len(w.Blocks) {
+		m.lastBlock(&w.Blocks[full], b, t)
+	} else {
+		for i := 0; i < b; i++ {
+			x.Rows(xr[i*pre*d:], d, i*t, 1, pre)
+		}
+	}
+
+	// Final LayerNorm on the class (and distillation) token of each image,
+	// then the head(s).
+	kernels.LayerNorm(b, d, xr, pre*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
 	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
-		x.Rows(ws.dist, d, 1, t, b)
-		kernels.LayerNorm(b, d, ws.dist, d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+		kernels.LayerNorm(b, d, xr[d:], pre*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
 		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
 		for i := range logits[:b*l] {
 			logits[i] *= 0.5
 		}
 	}
 	return nil
+}
+
+// lastBlock runs block blk on the residual stream ws.x [B·T, D] for the
+// outputs of the pre prefix tokens of each image only, into ws.xr
+// [B·pre, D]: k and v for every token, everything else for the prefix
+// tokens, which attend to all tokens. The same values as the full block
+// at those rows; at 197 tokens it is 1/197 of the projection and MLP work.
+func (m *Model) lastBlock(blk *Block, b, t int) {
+	c, p, ws := &m.Config, m.pool, &m.ws
+	d, pre := c.Hidden, c.prefix()
+	bp := b * pre
+	eps := float32(c.LayerNormEps)
+	if !ws.lastInit {
+		ws.qW, ws.kvW = blk.Attn.QKVW.packed.RowRange(0, d), blk.Attn.QKVW.packed.RowRange(d, 3*d)
+		if blk.Attn.QKVB != nil {
+			ws.qB, ws.kvB = blk.Attn.QKVB.data[:d], blk.Attn.QKVB.data[d:]
+		}
+		ws.lastInit = true
+	}
+	x, xr := &ws.x, ws.xr
+	for i := 0; i < b; i++ {
+		x.Rows(xr[i*pre*d:], d, i*t, 1, pre)
+	}
+	kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
+	kernels.LinearToPanels(p, &ws.h, ws.kvW, ws.kvB, kernels.ActNone, &ws.kv)
+	for i := 0; i < b; i++ {
+		ws.h.Rows(ws.hr[i*pre*d:], d, i*t, 1, pre)
+	}
+	kernels.Linear(p, bp, ws.hr, d, ws.qW, ws.qB, kernels.ActNone, false, ws.q, d)
+	kernels.AttentionPrefix(p, b, t, pre, c.Heads, d/c.Heads, ws.q, &ws.kv, ws.ar)
+	kernels.Linear(p, bp, ws.ar, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, xr, d)
+	kernels.LayerNorm(bp, d, xr, d, blk.Norm2W.data, blk.Norm2B.data, eps, ws.hr, d)
+	kernels.Linear(p, bp, ws.hr, d, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, false, ws.mr, c.Intermediate)
+	kernels.Linear(p, bp, ws.mr, c.Intermediate, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, xr, d)
 }
 
 // add does dst += src.

@@ -174,6 +174,14 @@ func TestGolden(t *testing.T) {
 					})
 					checkClose(t, "logits", logits, want.data)
 				})
+				t.Run(name+"/prefix-last-block", func(t *testing.T) {
+					// Forward runs the last block for the prefix tokens only.
+					logits := make([]float32, b*m.Config.NumClasses)
+					if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+						t.Fatal(err)
+					}
+					checkClose(t, "logits", logits, want.data)
+				})
 			}
 		})
 	}

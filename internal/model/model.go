@@ -242,6 +242,23 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 	return 2 * macs
 }
 
+// ForwardFLOPs returns the floating-point operations Forward performs for
+// one image on a gh×gw patch grid, counted as FLOPs counts them: fewer,
+// because the last block runs only for the prefix tokens (their k and v
+// still for every token).
+func (m *Model) ForwardFLOPs(gh, gw int) float64 {
+	c := &m.Config
+	if c.Layers == 0 {
+		return m.FLOPs(gh, gw)
+	}
+	n := float64(gh*gw + c.prefix())
+	pre := float64(c.prefix())
+	d, f := float64(c.Hidden), float64(c.Intermediate)
+	full := n*d*3*d + 2*n*n*d + n*d*d + 2*n*d*f
+	last := n*d*2*d + pre*d*d + 2*pre*n*d + pre*d*d + 2*pre*d*f
+	return m.FLOPs(gh, gw) - 2*(full-last)
+}
+
 // Close releases the workers and unmaps the checkpoint; Forward then
 // returns an error.
 func (m *Model) Close() error {

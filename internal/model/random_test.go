@@ -30,6 +30,16 @@ func TestFLOPsParams(t *testing.T) {
 		if got := m.FLOPs(g, g); got != w.flops {
 			t.Errorf("%s: FLOPs = %.0f, want %.0f", name, got, w.flops)
 		}
+		if name == "vit-b16" {
+			// The last block for the class token only saves, in
+			// multiply-adds, q for 196 tokens (196·768²), q·kᵀ and
+			// attention·v for 196 queries (2·196·197·768), the output
+			// projection (196·768²) and the MLP (2·196·768·3072):
+			// 1215363072, twice that in FLOPs.
+			if got, want := m.ForwardFLOPs(g, g), w.flops-2*1215363072; got != want {
+				t.Errorf("%s: ForwardFLOPs = %.0f, want %.0f", name, got, want)
+			}
+		}
 		var n int64
 		for _, p := range newWeights(&cfg).all() {
 			n += int64(p.numel())
@@ -69,6 +79,11 @@ func TestRandomFastMatchesReference(t *testing.T) {
 		forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
 			checkClose(t, "hidden."+strconv.Itoa(i), x, hidden[i])
 		})
+		checkClose(t, "logits", logits, want)
+		clear(logits)
+		if err := m.Forward(patches, b, gh, gw, logits); err != nil { // last block for the class tokens only
+			t.Fatal(err)
+		}
 		checkClose(t, "logits", logits, want)
 	}
 	if allocs := testing.AllocsPerRun(2, func() { m.Forward(patches, b, gh, gw, logits) }); allocs != 0 {
