@@ -10,19 +10,23 @@ import (
 	"time"
 )
 
-// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR;
+// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR,
+// VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
 // VIT_COPYW=0 reads aliased W micro-panels in place.
 func init() {
 	for _, v := range []struct {
 		env string
 		p   *int
-	}{{"VIT_KC", &kcBlock}, {"VIT_MC", &mcBlock}, {"VIT_NC", &ncBlock}, {"VIT_MR", &mr512}} {
+	}{{"VIT_KC", &kcBlock}, {"VIT_MC", &mcBlock}, {"VIT_NC", &ncBlock}, {"VIT_MR", &mr512}, {"VIT_ALIASMR", &aliasedMr512}} {
 		if x, err := strconv.Atoi(os.Getenv(v.env)); err == nil && x > 0 {
 			*v.p = x
 		}
 	}
 	if os.Getenv("VIT_COPYW") == "0" {
 		copyAliasedW = false
+	}
+	if os.Getenv("VIT_ALIASMR") == "0" {
+		aliasedMr512 = 0 // the usual Mr, copying aliased W
 	}
 }
 

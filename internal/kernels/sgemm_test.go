@@ -74,7 +74,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
 	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
 	if k > 0 && k%1024 == 0 {
-		ldw = k // W rows 4 KiB apart: Linear copies W's micro-panels to a padded stride
+		ldw = k // W rows 4 KiB apart: AVX-512 reads 8-row micro-panels in place, AVX2 copies them to a padded stride
 	}
 	aAll := randSlice(r, offA+m*lda+1)
 	a := aAll[offA:]
