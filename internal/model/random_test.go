@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -88,5 +89,55 @@ func TestRandomFastMatchesReference(t *testing.T) {
 	}
 	if allocs := testing.AllocsPerRun(2, func() { m.Forward(patches, b, gh, gw, logits) }); allocs != 0 {
 		t.Errorf("Forward allocates %v times per call after warm-up", allocs)
+	}
+}
+
+// TestSingleBlockForward runs models cut to their first block, where the
+// last block (run for the prefix tokens only) is also the first and reads
+// the embeddings: ViT-Ti on two images of a non-native grid, and the
+// distilled DeiT fixture (two prefix tokens, both heads), against the
+// float64 reference.
+func TestSingleBlockForward(t *testing.T) {
+	vit, err := random("vit-ti16", 7, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vit.Close()
+	rng := rand.New(rand.NewPCG(3, 4))
+	patches := make([]float32, 2*3*2*3*16*16) // [B 2, 3·2 patches, C·P·P]
+	for i := range patches {
+		patches[i] = rng.Float32()*2 - 1
+	}
+	deit, err := load(filepath.Join(fixtures, "hf-deit-distilled-bf16"), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deit.Close()
+	if c := deit.Config; !c.Distilled || !c.DistHead {
+		t.Fatalf("deit config %+v: want a distillation token and head", c)
+	}
+	g := readTensors(t, filepath.Join(fixtures, "hf-deit-distilled-bf16", "golden.safetensors"))
+	dp, db, dgh, dgw := patchify(g["pixels"], deit.Config.PatchSize)
+	for _, c := range []struct {
+		name      string
+		m         *Model
+		patches   []float32
+		b, gh, gw int
+	}{
+		{"vit-ti16", vit, patches, 2, 3, 2},
+		{"deit", deit, dp, db, dgh, dgw},
+	} {
+		m := c.m
+		m.w.Blocks = m.w.Blocks[:1]
+		m.Config.Layers = 1
+		_, want, err := m.referenceForward(c.patches, c.b, c.gh, c.gw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logits := make([]float32, c.b*m.Config.NumClasses)
+		if err := m.Forward(c.patches, c.b, c.gh, c.gw, logits); err != nil {
+			t.Fatal(err)
+		}
+		checkClose(t, c.name+" logits", logits, want)
 	}
 }
