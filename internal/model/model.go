@@ -230,15 +230,13 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 	c := &m.Config
 	np := float64(gh * gw)
 	n := np + float64(c.prefix())
-	d, f := float64(c.Hidden), float64(c.Intermediate)
-	macs := np * d * float64(c.Channels*c.PatchSize*c.PatchSize)
-	perLayer := n*d*3*d + 2*n*n*d + n*d*d + 2*n*d*f
-	macs += float64(c.Layers) * perLayer
+	macs := np * float64(c.Hidden) * float64(c.Channels*c.PatchSize*c.PatchSize)
+	macs += float64(c.Layers) * c.blockMACs(n, n)
 	heads := 1.0
 	if c.DistHead {
 		heads = 2
 	}
-	macs += heads * d * float64(c.NumClasses)
+	macs += heads * float64(c.Hidden) * float64(c.NumClasses)
 	return 2 * macs
 }
 
@@ -251,12 +249,17 @@ func (m *Model) ForwardFLOPs(gh, gw int) float64 {
 	if c.Layers == 0 {
 		return m.FLOPs(gh, gw)
 	}
-	n := float64(gh*gw + c.prefix())
-	pre := float64(c.prefix())
+	n, pre := float64(gh*gw+c.prefix()), float64(c.prefix())
+	return m.FLOPs(gh, gw) - 2*(c.blockMACs(n, n)-c.blockMACs(pre, n))
+}
+
+// blockMACs returns the multiply-accumulates of one encoder block over n
+// tokens that computes the outputs of q of them: k and v for all n, then
+// q, q·kᵀ, attention·v, the output projection and the MLP for the q rows
+// (q = n is the whole block).
+func (c *Config) blockMACs(q, n float64) float64 {
 	d, f := float64(c.Hidden), float64(c.Intermediate)
-	full := n*d*3*d + 2*n*n*d + n*d*d + 2*n*d*f
-	last := n*d*2*d + pre*d*d + 2*pre*n*d + pre*d*d + 2*pre*d*f
-	return m.FLOPs(gh, gw) - 2*(full-last)
+	return n*d*2*d + q*d*d + 2*q*n*d + q*d*d + 2*q*d*f
 }
 
 // Close releases the workers and unmaps the checkpoint; Forward then
