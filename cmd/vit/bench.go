@@ -28,27 +28,27 @@ type benchOptions struct {
 
 // benchReport is the result; its JSON form is `vit bench --format json`.
 type benchReport struct {
-	Model          string  `json:"model"`
-	Arch           string  `json:"arch"`
-	RandomWeights  bool    `json:"random_weights"`
-	ImageSize      [2]int  `json:"image_size"` // [H, W]
-	BatchSize      int     `json:"batch_size"`
-	Threads        int     `json:"threads"`
-	Iters          int     `json:"iters"`
-	Warmup         int     `json:"warmup"`
-	GFLOPPerImage  float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
-	ExecGFLOP      float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
-	MsPerImage     float64 `json:"ms_per_image"`             // median pass
-	MsPerImageMean float64 `json:"ms_per_image_mean"`
-	MsPerImageBest float64 `json:"ms_per_image_best"` // fastest pass
-	ImagesPerSec   float64 `json:"images_per_sec"`    // at the median pass
-	GFLOPS         float64 `json:"gflops"`            // model FLOPs at the median pass
-	ExecGFLOPS     float64 `json:"executed_gflops"`   // executed FLOPs at the median pass
-	PeakGFLOPS     float64 `json:"peak_gflops,omitempty"`
-	PeakSource     string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
-	FractionOfPeak float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
-	ISA            string  `json:"isa"`
-	GoVersion      string  `json:"go"`
+	Model             string  `json:"model"`
+	Arch              string  `json:"arch"`
+	RandomWeights     bool    `json:"random_weights"`
+	ImageSize         [2]int  `json:"image_size"` // [H, W]
+	BatchSize         int     `json:"batch_size"`
+	Threads           int     `json:"threads"`
+	Iters             int     `json:"iters"`
+	Warmup            int     `json:"warmup"`
+	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
+	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
+	MsPerImage        float64 `json:"ms_per_image"`             // median pass
+	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
+	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
+	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
+	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
+	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
+	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
+	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
+	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
+	ISA               string  `json:"isa"`
+	GoVersion         string  `json:"go"`
 }
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
@@ -180,24 +180,24 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 	bs := float64(o.BatchSize)
 	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
 	r := benchReport{
-		Model:          o.Model,
-		Arch:           c.Arch,
-		RandomWeights:  random,
-		ImageSize:      [2]int{h, w},
-		BatchSize:      o.BatchSize,
-		Threads:        o.Threads,
-		Iters:          o.Iters,
-		Warmup:         o.Warmup,
-		GFLOPPerImage:  flops / 1e9,
-		ExecGFLOP:      exec / 1e9,
-		MsPerImage:     med.Seconds() * 1e3 / bs,
-		MsPerImageMean: total.Seconds() * 1e3 / (bs * float64(o.Iters)),
-		MsPerImageBest: best.Seconds() * 1e3 / bs,
-		ImagesPerSec:   bs / med.Seconds(),
-		GFLOPS:         flops * bs / med.Seconds() / 1e9,
-		ExecGFLOPS:     exec * bs / med.Seconds() / 1e9,
-		ISA:            kernelISA(),
-		GoVersion:      runtime.Version(),
+		Model:             o.Model,
+		Arch:              c.Arch,
+		RandomWeights:     random,
+		ImageSize:         [2]int{h, w},
+		BatchSize:         o.BatchSize,
+		Threads:           o.Threads,
+		Iters:             o.Iters,
+		Warmup:            o.Warmup,
+		GFLOPPerImage:     flops / 1e9,
+		ExecGFLOPPerImage: exec / 1e9,
+		MsPerImage:        med.Seconds() * 1e3 / bs,
+		MsPerImageMean:    total.Seconds() * 1e3 / (bs * float64(o.Iters)),
+		MsPerImageBest:    best.Seconds() * 1e3 / bs,
+		ImagesPerSec:      bs / med.Seconds(),
+		GFLOPS:            flops * bs / med.Seconds() / 1e9,
+		ExecGFLOPS:        exec * bs / med.Seconds() / 1e9,
+		ISA:               kernelISA(),
+		GoVersion:         runtime.Version(),
 	}
 	if o.PeakGFLOPS > 0 {
 		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
@@ -233,7 +233,7 @@ ms/image     %.2f median (mean %.2f, best pass %.2f)
 images/s     %.2f
 GFLOP/s      %.1f of the model's FLOPs, %.1f performed
 FMA peak     %s
-`, desc, r.ImageSize[0], r.ImageSize[1], r.GFLOPPerImage, r.ExecGFLOP,
+`, desc, r.ImageSize[0], r.ImageSize[1], r.GFLOPPerImage, r.ExecGFLOPPerImage,
 		r.BatchSize, r.Threads, r.Iters, r.Warmup, r.ISA,
 		r.MsPerImage, r.MsPerImageMean, r.MsPerImageBest, r.ImagesPerSec, r.GFLOPS, r.ExecGFLOPS, peak)
 	return err
