@@ -144,9 +144,7 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 	if full < len(w.Blocks) {
 		m.lastBlock(&w.Blocks[full], b, t)
 	} else {
-		for i := 0; i < b; i++ {
-			x.Rows(xr[i*pre*d:], d, i*t, 1, pre)
-		}
+		prefixRows(x, xr, b, t, pre)
 	}
 
 	// Final LayerNorm on the class (and distillation) token of each image,
@@ -181,20 +179,26 @@ func (m *Model) lastBlock(blk *Block, b, t int) {
 		ws.lastInit = true
 	}
 	x, xr := &ws.x, ws.xr
-	for i := 0; i < b; i++ {
-		x.Rows(xr[i*pre*d:], d, i*t, 1, pre)
-	}
+	prefixRows(x, xr, b, t, pre)
 	kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 	kernels.LinearToPanels(p, &ws.h, ws.kvW, ws.kvB, kernels.ActNone, &ws.kv)
-	for i := 0; i < b; i++ {
-		ws.h.Rows(ws.hr[i*pre*d:], d, i*t, 1, pre)
-	}
+	prefixRows(&ws.h, ws.hr, b, t, pre)
 	kernels.Linear(p, bp, ws.hr, d, ws.qW, ws.qB, kernels.ActNone, false, ws.q, d)
 	kernels.AttentionPrefix(p, b, t, pre, c.Heads, d/c.Heads, ws.q, &ws.kv, ws.ar)
 	kernels.Linear(p, bp, ws.ar, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, xr, d)
 	kernels.LayerNorm(bp, d, xr, d, blk.Norm2W.data, blk.Norm2B.data, eps, ws.hr, d)
 	kernels.Linear(p, bp, ws.hr, d, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, false, ws.mr, c.Intermediate)
 	kernels.Linear(p, bp, ws.mr, c.Intermediate, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, true, xr, d)
+}
+
+// prefixRows writes the pre prefix tokens of each of the b sequences of
+// t tokens in x [B·T, D] (token panels) to dst [B·pre, D] as rows, in
+// order.
+func prefixRows(x *kernels.Panels, dst []float32, b, t, pre int) {
+	d := x.K
+	for r := 0; r < pre; r++ {
+		x.Rows(dst[r*d:], pre*d, r, t, b)
+	}
 }
 
 // add does dst += src.
