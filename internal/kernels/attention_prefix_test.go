@@ -8,7 +8,7 @@ import (
 
 // TestAttentionPrefix compares AttentionPrefix with the float64 reference
 // at the rows of the first pre tokens of each sequence, with k | v packed
-// into panels whose padding columns hold NaN.
+// into panels whose padding columns hold NaN, on two workers and serially.
 func TestAttentionPrefix(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
@@ -30,6 +30,7 @@ func TestAttentionPrefix(t *testing.T) {
 		}
 	}
 	nan := float32(math.NaN())
+	pools := []*Pool{p, nil} // half the shapes, both prefixes of each, run serially
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(17, 18))
 		var kv Panels
@@ -61,7 +62,7 @@ func TestAttentionPrefix(t *testing.T) {
 			for i := range out {
 				out[i] = nan
 			}
-			AttentionPrefix(p, c.b, c.t, c.pre, c.h, c.dh, q, &kv, out)
+			AttentionPrefix(pools[(c.b+c.t)%2], c.b, c.t, c.pre, c.h, c.dh, q, &kv, out)
 			for bi := 0; bi < c.b; bi++ {
 				for i := 0; i < c.pre; i++ {
 					for k := 0; k < d; k++ {
