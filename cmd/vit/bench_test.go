@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -52,9 +53,25 @@ func TestBenchRuns(t *testing.T) {
 	if err := json.Unmarshal(ta.out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"model", "batch_size", "threads", "ms_per_image", "images_per_sec", "gflops", "fraction_of_peak"} {
+	for _, k := range []string{"model", "batch_size", "threads", "ms_per_image", "images_per_sec", "gflops", "fraction_of_peak",
+		"gflop_per_image", "executed_gflop_per_image", "executed_gflops", "ms_per_image_mean", "ms_per_image_best"} {
 		if _, ok := r[k]; !ok {
 			t.Errorf("no %q in %s", k, ta.out.String())
 		}
+	}
+	// ViT-Ti/16 performs 2.3332 of its 2.5074 GFLOP (the last block for
+	// the class token only); the rates and the peak fraction follow.
+	num := func(k string) float64 { v, _ := r[k].(float64); return v }
+	if g, e := num("gflop_per_image"), num("executed_gflop_per_image"); math.Abs(g-2.5073664) > 1e-9 || math.Abs(e-2.333205504) > 1e-9 {
+		t.Errorf("gflop_per_image %v, executed %v: want 2.5073664, 2.333205504", g, e)
+	}
+	if g, e := num("gflops"), num("executed_gflops"); math.Abs(e/g-2.333205504/2.5073664) > 1e-9 {
+		t.Errorf("executed_gflops/gflops = %v, want the FLOP ratio", e/g)
+	}
+	if f, e := num("fraction_of_peak"), num("executed_gflops"); math.Abs(f-e/100) > 1e-9 {
+		t.Errorf("fraction_of_peak %v, want executed_gflops/100 = %v", f, e/100)
+	}
+	if ms, ips := num("ms_per_image"), num("images_per_sec"); math.Abs(ms*ips-1000) > 1e-6*ms*ips {
+		t.Errorf("ms_per_image %v × images_per_sec %v ≠ 1000", ms, ips)
 	}
 }

@@ -30,7 +30,10 @@
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end
-//     to end.
+//     to end. AttentionPrefix is attention for the first tokens of each
+//     sequence only (queries in rows, k|v in panels), for a last block
+//     whose other tokens' outputs are not used; PackedB.RowRange gives it
+//     the q rows and the k|v rows of a fused q|k|v weight.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //
