@@ -19,15 +19,12 @@ type workspace struct {
 	dist []float32      // [B, D] final-normed distillation tokens
 
 	// The last block, for the prefix tokens only (see lastBlock).
-	kv       kernels.Panels   // [B·T, 2D] k | v of every token, in token panels
-	xr       []float32        // [B·pre, D] residual stream of the prefix tokens
-	hr       []float32        // [B·pre, D] LayerNorm output
-	q        []float32        // [B·pre, D] queries
-	ar       []float32        // [B·pre, D] attention output
-	mr       []float32        // [B·pre, F] MLP hidden
-	qW, kvW  *kernels.PackedB // the q rows and the k | v rows of the last block's QKVW
-	qB, kvB  []float32        // their biases (nil without a qkv bias)
-	lastInit bool
+	kv kernels.Panels // [B·T, 2D] k | v of every token, in token panels
+	xr []float32      // [B·pre, D] residual stream of the prefix tokens
+	hr []float32      // [B·pre, D] LayerNorm output
+	q  []float32      // [B·pre, D] queries
+	ar []float32      // [B·pre, D] attention output
+	mr []float32      // [B·pre, F] MLP hidden
 }
 
 func grow(s []float32, n int) []float32 {
@@ -171,19 +168,16 @@ func (m *Model) lastBlock(blk *Block, b, t int) {
 	d, pre := c.Hidden, c.prefix()
 	bp := b * pre
 	eps := float32(c.LayerNormEps)
-	if !ws.lastInit {
-		ws.qW, ws.kvW = blk.Attn.QKVW.packed.RowRange(0, d), blk.Attn.QKVW.packed.RowRange(d, 3*d)
-		if blk.Attn.QKVB != nil {
-			ws.qB, ws.kvB = blk.Attn.QKVB.data[:d], blk.Attn.QKVB.data[d:]
-		}
-		ws.lastInit = true
+	var qB, kvB []float32 // [D], [2D] (nil without a qkv bias)
+	if blk.Attn.QKVB != nil {
+		qB, kvB = blk.Attn.QKVB.data[:d], blk.Attn.QKVB.data[d:]
 	}
 	x, xr := &ws.x, ws.xr
 	prefixRows(x, xr, b, t, pre)
 	kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
-	kernels.LinearToPanels(p, &ws.h, ws.kvW, ws.kvB, kernels.ActNone, &ws.kv)
+	kernels.LinearToPanels(p, &ws.h, blk.Attn.kvW, kvB, kernels.ActNone, &ws.kv)
 	prefixRows(&ws.h, ws.hr, b, t, pre)
-	kernels.Linear(p, bp, ws.hr, d, ws.qW, ws.qB, kernels.ActNone, false, ws.q, d)
+	kernels.Linear(p, bp, ws.hr, d, blk.Attn.qW, qB, kernels.ActNone, false, ws.q, d)
 	kernels.AttentionPrefix(p, b, t, pre, c.Heads, d/c.Heads, ws.q, &ws.kv, ws.ar)
 	kernels.Linear(p, bp, ws.ar, d, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, true, xr, d)
 	kernels.LayerNorm(bp, d, xr, d, blk.Norm2W.data, blk.Norm2B.data, eps, ws.hr, d)

@@ -35,6 +35,10 @@ type Attention struct {
 	QKVB  *param // [3D] (nil when the config has no qkv bias)
 	ProjW *param // [D, D]
 	ProjB *param // [D]
+
+	// QKVW's q rows [D, D] and k | v rows [2D, D] as separate operands,
+	// views set by splitQKV once QKVW is bound (for lastBlock).
+	qW, kvW *kernels.PackedB
 }
 
 // MLP is fc1 → activation → fc2.
@@ -103,6 +107,15 @@ func newWeights(c *Config) *weights {
 		b.MLP = MLP{FC1W: np(s+"fc1.w", f, d), FC1B: np(s+"fc1.b", f), FC2W: np(s+"fc2.w", d, f), FC2B: np(s+"fc2.b", d)}
 	}
 	return w
+}
+
+// splitQKV sets each block's qW and kvW from its bound QKVW.
+func (w *weights) splitQKV() {
+	for i := range w.Blocks {
+		a := &w.Blocks[i].Attn
+		d := a.QKVW.shape[1]
+		a.qW, a.kvW = a.QKVW.packed.RowRange(0, d), a.QKVW.packed.RowRange(d, 3*d)
+	}
 }
 
 // all lists every parameter once, in checkpoint order.

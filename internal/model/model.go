@@ -128,6 +128,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	}
 	m.pool = kernels.NewPool(opt.Threads)
 	m.materialize()
+	w.splitQKV()
 	keep = true
 	return m, nil
 }
