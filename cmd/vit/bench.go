@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/model"
 )
 
@@ -196,7 +197,7 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		ImagesPerSec:      bs / med.Seconds(),
 		GFLOPS:            flops * bs / med.Seconds() / 1e9,
 		ExecGFLOPS:        exec * bs / med.Seconds() / 1e9,
-		ISA:               kernelISA(),
+		ISA:               kernels.ISA(),
 		GoVersion:         runtime.Version(),
 	}
 	if o.PeakGFLOPS > 0 {

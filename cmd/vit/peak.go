@@ -20,5 +20,5 @@ func measurePeak(threads int) (gflops float64, isa string) {
 	if best == 0 {
 		return 0, ""
 	}
-	return best, kernelISA()
+	return best, kernels.ISA()
 }

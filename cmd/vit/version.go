@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/kernels"
 	"golang.org/x/sys/cpu"
 )
 
@@ -68,7 +69,7 @@ func versionText() string {
 	}
 	fmt.Fprintf(&b, "go       %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "cpu      %d cores; %s\n", runtime.NumCPU(), cpuFeatures())
-	fmt.Fprintf(&b, "kernels  %s\n", kernelISA())
+	fmt.Fprintf(&b, "kernels  %s\n", kernels.ISA())
 	return b.String()
 }
 
