@@ -315,9 +315,11 @@ func packPanelFast(dst, src []float32, k, ldb int) int {
 //go:noescape
 func storeTTransAVX512(t *float32, mr, cols int, c *float32, ldc int, acc int)
 
+//go:generate sh -c "cd _asm && go run . dot > ../dot_amd64.s"
+
 type dotFunc func(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)
 
-// dotKern[r-1][t-1] is dotAVX512R<r>T<t>.
+// dotKern[r-1][t-1] is dotAVX512R<r>T<t> (dot_amd64.s, from _asm/gen.go).
 var dotKern = [2][8]dotFunc{
 	{dotAVX512R1T1, dotAVX512R1T2, dotAVX512R1T3, dotAVX512R1T4, dotAVX512R1T5, dotAVX512R1T6, dotAVX512R1T7, dotAVX512R1T8},
 	{dotAVX512R2T1, dotAVX512R2T2, dotAVX512R2T3, dotAVX512R2T4, dotAVX512R2T5, dotAVX512R2T6, dotAVX512R2T7, dotAVX512R2T8},
