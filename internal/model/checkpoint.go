@@ -139,12 +139,7 @@ type shardIndex struct {
 // unique across shards and the index must list exactly the stored tensors.
 func openCheckpoint(dir string, fsys fs.FS) (*checkpoint, error) {
 	c := &checkpoint{byName: map[string]*stTensor{}}
-	join := func(name string) string {
-		if fsys != nil {
-			return path.Join(dir, name)
-		}
-		return filepath.Join(dir, name)
-	}
+	join := joiner(dir, fsys)
 	openOne := func(name string) error {
 		p := join(name)
 		var f *stFile
@@ -234,6 +229,18 @@ func checkpointFiles(fsys fs.FS, join func(string) string) ([]string, *shardInde
 	return names, &si, nil
 }
 
+// joiner returns the function that turns a file name in the model
+// directory dir into its path: in fsys when fsys is not nil, else on the
+// operating system.
+func joiner(dir string, fsys fs.FS) func(string) string {
+	if fsys != nil {
+		return func(name string) string { return path.Join(dir, name) }
+	}
+	return func(name string) string { return filepath.Join(dir, name) }
+}
+
+// readFileFS reads p from fsys, or from the operating system when fsys is
+// nil.
 func readFileFS(fsys fs.FS, p string) ([]byte, error) {
 	if fsys != nil {
 		return fs.ReadFile(fsys, p)

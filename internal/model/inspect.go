@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 )
 
 // Inspect reads, without loading the weights, what a listing of models
@@ -16,7 +15,7 @@ import (
 // joins what could not be read.
 func Inspect(fsys fs.FS, dir string) (params int64, classes int, err error) {
 	params, classes = -1, -1
-	join := func(name string) string { return path.Join(dir, name) }
+	join := joiner(dir, fsys)
 	var errs []error
 	if cfg, err := readConfig(fsys, join("config.json")); err != nil {
 		errs = append(errs, err)

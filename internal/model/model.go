@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/vitgo/vit/internal/kernels"
@@ -59,12 +57,7 @@ func load(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 }
 
 func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
-	join := func(name string) string {
-		if fsys != nil {
-			return path.Join(dir, name)
-		}
-		return filepath.Join(dir, name)
-	}
+	join := joiner(dir, fsys)
 	raw, err := readFileFS(fsys, join("config.json"))
 	if err != nil {
 		return nil, err
