@@ -142,10 +142,7 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 	defer m.Close()
 
 	c := m.Config
-	h, w := c.ImageSize, c.ImageSize
-	if m.Recipe.Height > 0 {
-		h, w = m.Recipe.Height, m.Recipe.Width
-	}
+	h, w := inputSize(m)
 	gh, gw := h/c.PatchSize, w/c.PatchSize
 	n := gh * gw * c.Channels * c.PatchSize * c.PatchSize
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x76697462656e6368))

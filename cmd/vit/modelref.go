@@ -31,6 +31,15 @@ func newModelClassifier(m *model.Model) (*modelClassifier, error) {
 	return &modelClassifier{m: m, geo: geo}, nil
 }
 
+// inputSize returns the image size H×W that m's preprocessing produces,
+// or the config's square image_size when the recipe gives none.
+func inputSize(m *model.Model) (h, w int) {
+	if m.Recipe.Height > 0 && m.Recipe.Width > 0 {
+		return m.Recipe.Height, m.Recipe.Width
+	}
+	return m.Config.ImageSize, m.Config.ImageSize
+}
+
 func (c *modelClassifier) Geometry() geometry { return c.geo }
 func (c *modelClassifier) Labels() []string   { return c.m.Config.Labels }
 func (c *modelClassifier) Close() error       { return c.m.Close() }

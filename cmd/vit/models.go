@@ -222,10 +222,8 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		NumClasses: c.NumClasses, Labels: c.Labels,
 	}
 	p := c.PatchSize
-	gh, gw := m.Recipe.Height/p, m.Recipe.Width/p
-	if gh == 0 || gw == 0 {
-		gh, gw = c.ImageSize/p, c.ImageSize/p
-	}
+	h, w := inputSize(m)
+	gh, gw := h/p, w/p
 	info.GFLOPPerImage = m.FLOPs(gh, gw) / 1e9
 	if format == "json" {
 		enc := json.NewEncoder(a.stdout)
