@@ -167,17 +167,20 @@ func TestLinearSizes(t *testing.T) {
 	defer p.Close()
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
-		mr := currentISA().mr()
-		var ms []int
-		for m := 0; m <= 2*mr+1; m++ {
-			ms = append(ms, m)
+		// m counts tokens, whose tile is a 32-token panel: every kernel
+		// width of the last panel (8, 16, 32) and, after a full panel, the
+		// dot-product tail of 1 to 8 tokens. n counts W rows, whose tile
+		// is Mr: every row count of the last micro-panel.
+		ms := []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 41, 63, 64, 65}
+		var ns []int
+		for n := 0; n <= 2*currentISA().mr()+1; n++ {
+			ns = append(ns, n)
 		}
-		ns := []int{0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65}
 		ks := []int{0, 1, 2, 3, 7, 16, 17}
-		if !testing.Short() { // every n to 2·32+1, more k
-			ns = ns[:0]
-			for n := 0; n <= 2*nr+1; n++ {
-				ns = append(ns, n)
+		if !testing.Short() { // every m to 2·32+1, more k
+			ms = ms[:0]
+			for m := 0; m <= 2*nr+1; m++ {
+				ms = append(ms, m)
 			}
 			ks = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33}
 		}
