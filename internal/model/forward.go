@@ -135,13 +135,12 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		}
 	}
 
-	// The prefix tokens of each image as rows [B·pre, D]: after the last
-	// block, or taken out of the panels when every block ran in full.
+	// The prefix tokens of each image as rows [B·pre, D], then through the
+	// last block unless every block ran in full.
 	xr := ws.xr
+	prefixRows(x, xr, b, t, pre)
 	if full < len(w.Blocks) {
 		m.lastBlock(&w.Blocks[full], b, t)
-	} else {
-		prefixRows(x, xr, b, t, pre)
 	}
 
 	// Final LayerNorm on the class (and distillation) token of each image,
@@ -159,9 +158,9 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 }
 
 // lastBlock runs block blk on the residual stream ws.x [B·T, D] for the
-// outputs of the pre prefix tokens of each image only, into ws.xr
-// [B·pre, D]: k and v for every token, everything else for the prefix
-// tokens, which attend to all tokens. The same values as the full block
+// outputs of the pre prefix tokens of each image only, updating ws.xr
+// [B·pre, D] (those tokens' rows of ws.x) in place: k and v for every
+// token, everything else for the prefix tokens, which attend to all tokens. The same values as the full block
 // at those rows; at 197 tokens it is 1/197 of the projection and MLP work.
 func (m *Model) lastBlock(blk *Block, b, t int) {
 	c, p, ws := &m.Config, m.pool, &m.ws
@@ -173,7 +172,6 @@ func (m *Model) lastBlock(blk *Block, b, t int) {
 		qB, kvB = blk.Attn.QKVB.data[:d], blk.Attn.QKVB.data[d:]
 	}
 	x, xr := &ws.x, ws.xr
-	prefixRows(x, xr, b, t, pre)
 	kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 	kernels.LinearToPanels(p, &ws.h, blk.Attn.kvW, kvB, kernels.ActNone, &ws.kv)
 	prefixRows(&ws.h, ws.hr, b, t, pre)
