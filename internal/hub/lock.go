@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 )
 
@@ -28,4 +29,22 @@ func pollLock(ctx context.Context, path string, try func() (bool, error)) error 
 			wait *= 2
 		}
 	}
+}
+
+// lockOpenFile opens path (created if needed) and polls try on it until
+// it holds the lock, as pollLock does; unlock calls release and closes the
+// file, which is left in place. The flock and LockFileEx lockFiles share it.
+func lockOpenFile(ctx context.Context, path string, try func(*os.File) (bool, error), release func(*os.File)) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := pollLock(ctx, path, func() (bool, error) { return try(f) }); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		release(f)
+		f.Close()
+	}, nil
 }

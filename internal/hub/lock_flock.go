@@ -5,7 +5,6 @@ package hub
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -17,24 +16,11 @@ import (
 // the wait. The lock file is left in place on unlock, as filelock does:
 // removing it would let a third process lock a fresh inode.
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	fd := int(f.Fd())
-	err = pollLock(ctx, path, func() (bool, error) {
-		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+	return lockOpenFile(ctx, path, func(f *os.File) (bool, error) {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		if errors.Is(err, unix.EWOULDBLOCK) || errors.Is(err, unix.EINTR) {
 			return false, nil
 		}
 		return err == nil, err
-	})
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		unix.Flock(fd, unix.LOCK_UN)
-		f.Close()
-	}, nil
+	}, func(f *os.File) { unix.Flock(int(f.Fd()), unix.LOCK_UN) })
 }
