@@ -12,7 +12,7 @@ package kernels
 //	                          tail reads them in place); else empty
 //
 // Pack, LayerNormPanels, LinearToPanels and AttentionPanels write Panels;
-// LinearPanels, LinearToPanels, LinearPanelsAdd (which also adds into one),
+// LinearToPanels, LinearPanelsAdd (which also adds into one),
 // LayerNormPanels and AttentionPanels read them.
 type Panels struct {
 	M, K int

@@ -14,16 +14,17 @@ import (
 // activations x as the streamed operand "B", in panels of nr = 32 tokens
 // ([ceil(M/32)][K][32], see Panels): packed once per call by Linear (M×K
 // values, a 1/N share of the call's work) or handed over already packed
-// to LinearPanels. The micro-kernel writes its Mr×32 tile of yᵀ, bias
-// (one value per W row) added in registers, to a per-worker buffer; when
-// the tile's last K block is done, while it is in L1, the activation is
-// applied and the tile is transposed into c, stored or added (the fused
-// residual). LinearToPanels instead points the micro-kernel at its output
-// panels: a tile of yᵀ is a piece of a token panel of y, so there is no
-// transpose at all; LinearPanelsAdd does the same with the micro-kernel's
-// C load on, adding to a residual stream kept in panels. The micro-panel
-// of W after the current one is prefetched into L2 a slice per token panel
-// (at batch 1 each W row comes from memory once per call).
+// to LinearToPanels and LinearPanelsAdd. The micro-kernel writes its
+// Mr×32 tile of yᵀ, bias (one value per W row) added in registers, to a
+// per-worker buffer; when the tile's last K block is done, while it is in
+// L1, the activation is applied and the tile is transposed into c, stored
+// or added (the fused residual). LinearToPanels instead points the
+// micro-kernel at its output panels: a tile of yᵀ is a piece of a token
+// panel of y, so there is no transpose at all; LinearPanelsAdd does the
+// same with the micro-kernel's C load on, adding to a residual stream
+// kept in panels. The micro-panel of W after the current one is
+// prefetched into L2 a slice per token panel (at batch 1 each W row comes
+// from memory once per call).
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work; on
@@ -170,7 +171,8 @@ func packBTGeneric(panel, b []float32, cols, k, ldb int) {
 //	c = c + y    if accumulate (a fused residual add)
 //
 // into c (leading dimension ldc). bias may be nil. a is packed into token
-// panels first; LinearPanels takes activations already in that layout.
+// panels first; LinearToPanels and LinearPanelsAdd take activations
+// already in that layout.
 func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
 	if m <= 0 || w.N == 0 {
 		return
@@ -201,17 +203,11 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.compute()
 }
 
-// LinearPanels is Linear on activations x [M, K] already in token panels
-// (the output of LayerNormPanels or LinearToPanels), so nothing is packed.
-func LinearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int) {
-	linearPanels(p, x, w, bias, act, accumulate, c, ldc, nil)
-}
-
 // LinearToPanels computes y [M, N] = act(x·Wᵀ + bias) for x [M, K] in
 // token panels and writes y in token panels too: the micro-kernel's
 // transposed tiles are exactly that layout, so y is stored without a
-// transpose and feeds the next LinearPanels without packing. y must not
-// share memory with x.
+// transpose and feeds the next LinearToPanels or LinearPanelsAdd without
+// packing. y must not share memory with x.
 func LinearToPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, y *Panels) {
 	y.Reset(x.M, w.N)
 	linearPanels(p, x, w, bias, act, false, nil, 0, y)
@@ -229,9 +225,12 @@ func LinearPanelsAdd(p *Pool, x *Panels, w *PackedB, bias []float32, y *Panels) 
 	linearPanels(p, x, w, bias, ActNone, true, nil, 0, y)
 }
 
+// linearPanels is Linear on activations x [M, K] already in token panels
+// (the output of LayerNormPanels, LinearToPanels or AttentionPanels), so
+// nothing is packed; y in token panels, or nil to store into c.
 func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels) {
 	if w.K != x.K {
-		panic("kernels: LinearPanels with x of K " + strconv.Itoa(x.K) + " and W of K " + strconv.Itoa(w.K))
+		panic("kernels: Linear on panels with x of K " + strconv.Itoa(x.K) + " and W of K " + strconv.Itoa(w.K))
 	}
 	if x.M <= 0 || w.N == 0 {
 		return

@@ -42,8 +42,9 @@ type linCase struct {
 	bias       bool
 }
 
-// How checkLinear feeds Linear: x in rows, x in token panels (LinearPanels)
-// or both x and y in token panels (LinearToPanels).
+// How checkLinear feeds Linear: x in rows, x in token panels (linearPanels
+// into rows), or both x and y in token panels (LinearToPanels, or
+// LinearPanelsAdd adding into y).
 type via int
 
 const (
@@ -116,7 +117,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 	case viaPanels:
 		xp.Pack(m, k, a, lda)
 		junkPadding(r, &xp)
-		LinearPanels(p, &xp, pw, bias, tc.act, tc.accumulate, c, ldc)
+		linearPanels(p, &xp, pw, bias, tc.act, tc.accumulate, c, ldc, nil)
 	case viaToPanels:
 		xp.Pack(m, k, a, lda)
 		junkPadding(r, &xp)
