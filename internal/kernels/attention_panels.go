@@ -5,10 +5,12 @@ import (
 	"sync/atomic"
 )
 
-// AttentionPanels is Attention on token panels: qkv [B·T, 3D] (D = h·dh) in
-// panels, out [B·T, D] in panels (out.Reset(b·t, D) by the call, Tail rows
-// filled as Panels requires). The b sequences are consecutive tokens, so a
-// sequence starts mid-panel unless t is a multiple of 32.
+// AttentionPanels computes multi-head scaled dot-product self-attention,
+// softmax(q·kᵀ/√dh)·v per sequence and head, on token panels: qkv
+// [B·T, 3D] (q | k | v, each [h, dh] per token, D = h·dh) in panels, out
+// [B·T, D] in panels (out.Reset(b·t, D) by the call, Tail rows filled as
+// Panels requires). The b sequences are consecutive tokens, so a sequence
+// starts mid-panel unless t is a multiple of 32.
 //
 // Every step reads or writes the panels as they lie, with no transpose,
 // one token panel of queries of one head at a time:
@@ -21,7 +23,7 @@ import (
 //	Oᵀ [dh][32 queries]      = Vᵀ · Pᵀ        Vᵀ [dh][t] copied from the key
 //	                                          panels as A in rows, Sᵀ as B
 //
-// The scale 1/√dh is applied to Q while it is copied, as Attention does.
+// The scale 1/√dh is applied to Q once it is copied.
 // The query panels of a sequence are the token panels wholly inside it,
 // read and written in place, plus the queries left over at its two ends
 // gathered into one or two panels (see queries), so a sequence starting

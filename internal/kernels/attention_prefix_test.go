@@ -68,7 +68,7 @@ func TestAttentionPrefix(t *testing.T) {
 					for k := 0; k < d; k++ {
 						got, w := out[(bi*c.pre+i)*d+k], want[(bi*c.t+i)*d+k]
 						// atol as in checkOutPanels: outputs are weighted
-						// means of values up to 2.
+						// means of values of standard deviation 2.
 						if !closeTo(float64(got), float64(w), 2e-5, 1e-4) {
 							t.Fatalf("%+v: out[%d, %d, %d] = %v, want %v", c, bi, i, k, got, w)
 						}
