@@ -412,7 +412,6 @@ func randomBytes(n int, seed uint32) []byte {
 	return b
 }
 
-// tinyRepo is a one-file model: config, preprocessor config, LFS weights.
 // tinyFiles are the files of tinyRepo.
 var tinyFiles = []string{ConfigFile, PreprocessorFile, WeightsFile}
 
@@ -425,6 +424,7 @@ func checkShardedCache(t *testing.T, cache string, repo *fakeRepo) {
 	diffTree(t, cacheTree(t, cache), wantTree("acme/big", repo, files, []string{"main"}, []string{PreprocessorFile, WeightsFile}))
 }
 
+// tinyRepo is a one-file model: config, preprocessor config, LFS weights.
 func tinyRepo(commit string) *fakeRepo {
 	return &fakeRepo{
 		commit: commit,
