@@ -112,16 +112,24 @@ func checkOutPanels(t *testing.T, what string, out *Panels, m, d int, want []flo
 			}
 		}
 	}
+	checkTail(t, what, out)
+}
+
+// checkTail checks that x.Tail holds the tokens of a last panel of 1 to
+// maxDotTail tokens, as in the panel, and is empty otherwise.
+func checkTail(t *testing.T, what string, x *Panels) {
+	t.Helper()
+	m, d := x.M, x.K
 	tail := 0
 	if r := m % nr; r > 0 && r <= maxDotTail {
 		tail = r
 	}
-	if len(out.Tail) != tail*d {
-		t.Fatalf("%s: Tail has %d values, want %d", what, len(out.Tail), tail*d)
+	if len(x.Tail) != tail*d {
+		t.Fatalf("%s: Tail has %d values, want %d", what, len(x.Tail), tail*d)
 	}
 	for i := 0; i < tail; i++ {
 		for k := 0; k < d; k++ {
-			if got, w := out.Tail[i*d+k], out.At(m/nr*nr+i, k); got != w {
+			if got, w := x.Tail[i*d+k], x.At(m/nr*nr+i, k); got != w {
 				t.Fatalf("%s: Tail[%d, %d] = %v, want %v", what, i, k, got, w)
 			}
 		}

@@ -307,20 +307,7 @@ func TestLayerNormPanels(t *testing.T) {
 						}
 					}
 				}
-				tail := m % nr
-				if tail > 8 {
-					tail = 0
-				}
-				if len(dst.Tail) != tail*d {
-					t.Fatalf("m %d d %d in place %v: tail has %d values, want %d", m, d, inPlace, len(dst.Tail), tail*d)
-				}
-				for i := 0; i < tail; i++ {
-					for j := 0; j < d; j++ {
-						if got, w := dst.Tail[i*d+j], dst.At(m/nr*nr+i, j); got != w {
-							t.Fatalf("m %d d %d: tail[%d,%d] = %v, want %v as in the panel", m, d, i, j, got, w)
-						}
-					}
-				}
+				checkTail(t, name("m ", m, " d ", d, " in place ", inPlace), dst)
 			}
 		}
 	})
