@@ -55,7 +55,7 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	p.lock()
 	defer p.unlock()
 	j := &p.attp
-	*j = attPanelsJob{p: p, isa: currentISA(), b: b, t: t, h: h, dh: dh, qkv: qkv, out: out}
+	*j = attPanelsJob{p: p, isa: currentISA(), t: t, h: h, dh: dh, qkv: qkv, out: out}
 	j.mr = j.isa.mr()
 	j.nqp = (t+nr-1)/nr + 1 // query panels a sequence may need
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
@@ -79,7 +79,7 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 type attPanelsJob struct {
 	p                *Pool
 	isa              isa
-	b, t, h, dh      int
+	t, h, dh         int
 	mr               int
 	nqp              int          // query panels a sequence may need: ceil(t/32) + 1
 	per              int          // query panels per task: 1 or nqp

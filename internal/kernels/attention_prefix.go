@@ -29,7 +29,7 @@ func AttentionPrefix(p *Pool, b, t, pre, h, dh int, q []float32, kv *Panels, out
 		p.scratch[w].attp = growF32(p.scratch[w].attp, t) // scores [t]
 	}
 	j := &p.attq
-	*j = attPrefixJob{p: p, b: b, t: t, pre: pre, h: h, dh: dh, q: q, kv: kv, out: out}
+	*j = attPrefixJob{p: p, t: t, pre: pre, h: h, dh: dh, q: q, kv: kv, out: out}
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
 	p.run(b*h, j)
 	j.q, j.kv, j.out = nil, nil, nil
@@ -37,11 +37,11 @@ func AttentionPrefix(p *Pool, b, t, pre, h, dh int, q []float32, kv *Panels, out
 
 // attPrefixJob is one AttentionPrefix call, kept in the Pool.
 type attPrefixJob struct {
-	p                *Pool
-	b, t, pre, h, dh int
-	scale            float32
-	q, out           []float32 // [B·pre, D]
-	kv               *Panels   // [B·T, 2D]
+	p             *Pool
+	t, pre, h, dh int
+	scale         float32
+	q, out        []float32 // [B·pre, D]
+	kv            *Panels   // [B·T, 2D]
 }
 
 // run computes the (sequence, head) pairs [lo, hi), sequence-major.
