@@ -121,24 +121,21 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 	case viaToPanels:
 		xp.Pack(m, k, a, lda)
 		junkPadding(r, &xp)
-		yp.Reset(m, n)
-		for i := range yp.P { // stale values
-			yp.P[i] = float32(r.NormFloat64())
-		}
-		for i := range yp.Tail {
-			yp.Tail[i] = float32(math.NaN())
-		}
+		checkY := guardPanels(t, r, &yp, m, n)
 		LinearToPanels(p, &xp, pw, bias, tc.act, &yp)
+		checkY(name(tc, " via ", v))
 		unpanel(t, tc, v, &yp, c, ldc)
 	case viaAddPanels:
 		xp.Pack(m, k, a, lda)
 		junkPadding(r, &xp)
+		checkY := guardPanels(t, r, &yp, m, n)
 		yp.Pack(m, n, c0, ldc)
 		junkPadding(r, &yp)
 		for i := range yp.Tail {
 			yp.Tail[i] = float32(math.NaN())
 		}
 		LinearPanelsAdd(p, &xp, pw, bias, &yp)
+		checkY(name(tc, " via ", v))
 		unpanel(t, tc, v, &yp, c, ldc)
 	}
 	check(name(tc, " via ", v))
@@ -359,6 +356,38 @@ func TestPanelsPack(t *testing.T) {
 			}
 		}
 	})
+}
+
+// guardPanels gives y the buffers of m×k values, stale P (finite) and NaN
+// Tail rows, each between NaN guards, which y.Reset keeps (it reuses
+// buffers that are large enough), and returns a func that fails t if a
+// kernel wrote past either buffer.
+func guardPanels(t *testing.T, r *rand.Rand, y *Panels, m, k int) func(what string) {
+	tail := m % nr
+	if tail > maxDotTail {
+		tail = 0
+	}
+	var checkP, checkTail func(string)
+	y.P, checkP = guarded(t, (m+nr-1)/nr*k*nr, 1+r.IntN(3), func(int) float32 { return float32(r.NormFloat64()) })
+	y.Tail, checkTail = guarded(t, tail*k, 1+r.IntN(3), func(int) float32 { return float32(math.NaN()) })
+	p0, tail0 := y.P, y.Tail
+	return func(what string) {
+		t.Helper()
+		if !sameBuffer(y.P, p0) || !sameBuffer(y.Tail, tail0) {
+			t.Fatalf("%s: y's buffers were reallocated, the guards are not checked", what)
+		}
+		checkP(what + ": panels")
+		checkTail(what + ": tail rows")
+	}
+}
+
+// sameBuffer reports whether a and b start at the same element (or are
+// both empty), as the same buffer sliced twice does.
+func sameBuffer(a, b []float32) bool {
+	if cap(a) == 0 || cap(b) == 0 {
+		return cap(a) == cap(b)
+	}
+	return &a[:1][0] == &b[:1][0]
 }
 
 // unpanel copies y (m×n in token panels) into c (leading dimension ldc)
