@@ -39,21 +39,31 @@ func Inspect(fsys fs.FS, dir string) (params int64, classes int, err error) {
 	return total, classes, errors.Join(errs...)
 }
 
-// readConfig parses config.json as Load does (HF or timm).
-func readConfig(fsys fs.FS, p string) (Config, error) {
-	raw, err := fs.ReadFile(fsys, p)
+// readConfigJSON reads and decodes the config.json at p (in fsys, or on
+// the operating system when fsys is nil).
+func readConfigJSON(fsys fs.FS, p string) (*configJSON, error) {
+	raw, err := readFileFS(fsys, p)
 	if err != nil {
-		return Config{}, err
+		return nil, err
 	}
 	var cj configJSON
 	if err := json.Unmarshal(raw, &cj); err != nil {
-		return Config{}, fmt.Errorf("config.json: %w", err)
+		return nil, fmt.Errorf("config.json: %w", err)
+	}
+	return &cj, nil
+}
+
+// readConfig parses config.json as Load does (HF or timm).
+func readConfig(fsys fs.FS, p string) (Config, error) {
+	cj, err := readConfigJSON(fsys, p)
+	if err != nil {
+		return Config{}, err
 	}
 	var cfg Config
 	if cj.isTimm() {
-		cfg, err = parseTimmConfig(&cj)
+		cfg, err = parseTimmConfig(cj)
 	} else {
-		cfg, err = parseHFConfig(&cj)
+		cfg, err = parseHFConfig(cj)
 	}
 	if err != nil {
 		return Config{}, fmt.Errorf("config.json: %w", err)

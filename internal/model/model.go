@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,13 +57,9 @@ func load(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 
 func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	join := joiner(dir, fsys)
-	raw, err := readFileFS(fsys, join("config.json"))
+	cj, err := readConfigJSON(fsys, join("config.json"))
 	if err != nil {
 		return nil, err
-	}
-	var cj configJSON
-	if err := json.Unmarshal(raw, &cj); err != nil {
-		return nil, fmt.Errorf("config.json: %w", err)
 	}
 	ck, err := openCheckpoint(dir, fsys)
 	if err != nil {
@@ -86,7 +81,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 		if layout != LayoutTimm {
 			return nil, fmt.Errorf("config.json names the timm architecture %q but the tensors are in the %s layout", cj.Architecture, layout)
 		}
-		if cfg, err = parseTimmConfig(&cj); err != nil {
+		if cfg, err = parseTimmConfig(cj); err != nil {
 			return nil, fmt.Errorf("config.json: %w", err)
 		}
 	} else {
@@ -97,7 +92,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 		if want != layout {
 			return nil, fmt.Errorf("config.json has model_type %q but the tensors are in the %s layout", cj.ModelType, layout)
 		}
-		if cfg, err = parseHFConfig(&cj); err != nil {
+		if cfg, err = parseHFConfig(cj); err != nil {
 			return nil, fmt.Errorf("config.json: %w", err)
 		}
 		cfg.Layout = layout
@@ -115,7 +110,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	}
 	m := &Model{Config: cfg, w: w, ck: ck}
 	if !lo.skipRecipe {
-		if m.Recipe, err = loadRecipe(fsys, join, &cfg, &cj); err != nil {
+		if m.Recipe, err = loadRecipe(fsys, join, &cfg, cj); err != nil {
 			return nil, err
 		}
 	}
