@@ -81,7 +81,8 @@ func BenchmarkSgemm(b *testing.B) {
 }
 
 // BenchmarkMicroKernel times the register tile alone on L1/L2-resident
-// operands (Kc = 256), the ceiling for Linear.
+// operands (Kc = 256), with A in rows as Linear reads W: the ceiling for
+// Linear.
 func BenchmarkMicroKernel(b *testing.B) {
 	for _, s := range vectorISAs() {
 		b.Run(s.String(), func(b *testing.B) {
@@ -89,12 +90,12 @@ func BenchmarkMicroKernel(b *testing.B) {
 			mr, kc := s.mr(), 256
 			r := rand.New(rand.NewPCG(1, 1))
 			const panels = 8
-			a := randSlice(r, mr*kc)
+			a := randSlice(r, mr*kc) // [Mr][Kc]
 			bp := randSlice(r, panels*kc*nr)
 			c := make([]float32, panels*mr*nr)
 			loopFlops(b, 2*float64(mr*nr*kc)*panels, func() {
 				for j := 0; j < panels; j++ {
-					microKernel(s, mr, nr, kc, a, mr, false, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
+					microKernel(s, mr, nr, kc, a, kc, true, bp[j*kc*nr:], c[j*mr*nr:], nr, nil, kLoad)
 				}
 			})
 		})
