@@ -733,238 +733,47 @@ na_done:
 // each) because AVX2 has no embedded broadcast; n must be a multiple of
 // 8 (callers finish tails in Go), except softmaxCols16AVX2.
 
-DATA vmc8<>+0(SB)/4, $0xc2aeac4f   // lo
-DATA vmc8<>+4(SB)/4, $0xc2aeac4f
-DATA vmc8<>+8(SB)/4, $0xc2aeac4f
-DATA vmc8<>+12(SB)/4, $0xc2aeac4f
-DATA vmc8<>+16(SB)/4, $0xc2aeac4f
-DATA vmc8<>+20(SB)/4, $0xc2aeac4f
-DATA vmc8<>+24(SB)/4, $0xc2aeac4f
-DATA vmc8<>+28(SB)/4, $0xc2aeac4f
-DATA vmc8<>+32(SB)/4, $0x42b0c0a5   // hi
-DATA vmc8<>+36(SB)/4, $0x42b0c0a5
-DATA vmc8<>+40(SB)/4, $0x42b0c0a5
-DATA vmc8<>+44(SB)/4, $0x42b0c0a5
-DATA vmc8<>+48(SB)/4, $0x42b0c0a5
-DATA vmc8<>+52(SB)/4, $0x42b0c0a5
-DATA vmc8<>+56(SB)/4, $0x42b0c0a5
-DATA vmc8<>+60(SB)/4, $0x42b0c0a5
-DATA vmc8<>+64(SB)/4, $0x3fb8aa3b   // log2e
-DATA vmc8<>+68(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+72(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+76(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+80(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+84(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+88(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+92(SB)/4, $0x3fb8aa3b
-DATA vmc8<>+96(SB)/4, $0x3f318000   // ln2hi
-DATA vmc8<>+100(SB)/4, $0x3f318000
-DATA vmc8<>+104(SB)/4, $0x3f318000
-DATA vmc8<>+108(SB)/4, $0x3f318000
-DATA vmc8<>+112(SB)/4, $0x3f318000
-DATA vmc8<>+116(SB)/4, $0x3f318000
-DATA vmc8<>+120(SB)/4, $0x3f318000
-DATA vmc8<>+124(SB)/4, $0x3f318000
-DATA vmc8<>+128(SB)/4, $0xb95e8083   // ln2lo
-DATA vmc8<>+132(SB)/4, $0xb95e8083
-DATA vmc8<>+136(SB)/4, $0xb95e8083
-DATA vmc8<>+140(SB)/4, $0xb95e8083
-DATA vmc8<>+144(SB)/4, $0xb95e8083
-DATA vmc8<>+148(SB)/4, $0xb95e8083
-DATA vmc8<>+152(SB)/4, $0xb95e8083
-DATA vmc8<>+156(SB)/4, $0xb95e8083
-DATA vmc8<>+160(SB)/4, $0x39506967   // c5
-DATA vmc8<>+164(SB)/4, $0x39506967
-DATA vmc8<>+168(SB)/4, $0x39506967
-DATA vmc8<>+172(SB)/4, $0x39506967
-DATA vmc8<>+176(SB)/4, $0x39506967
-DATA vmc8<>+180(SB)/4, $0x39506967
-DATA vmc8<>+184(SB)/4, $0x39506967
-DATA vmc8<>+188(SB)/4, $0x39506967
-DATA vmc8<>+192(SB)/4, $0x3ab743ce   // c4
-DATA vmc8<>+196(SB)/4, $0x3ab743ce
-DATA vmc8<>+200(SB)/4, $0x3ab743ce
-DATA vmc8<>+204(SB)/4, $0x3ab743ce
-DATA vmc8<>+208(SB)/4, $0x3ab743ce
-DATA vmc8<>+212(SB)/4, $0x3ab743ce
-DATA vmc8<>+216(SB)/4, $0x3ab743ce
-DATA vmc8<>+220(SB)/4, $0x3ab743ce
-DATA vmc8<>+224(SB)/4, $0x3c088908   // c3
-DATA vmc8<>+228(SB)/4, $0x3c088908
-DATA vmc8<>+232(SB)/4, $0x3c088908
-DATA vmc8<>+236(SB)/4, $0x3c088908
-DATA vmc8<>+240(SB)/4, $0x3c088908
-DATA vmc8<>+244(SB)/4, $0x3c088908
-DATA vmc8<>+248(SB)/4, $0x3c088908
-DATA vmc8<>+252(SB)/4, $0x3c088908
-DATA vmc8<>+256(SB)/4, $0x3d2aa9c1   // c2
-DATA vmc8<>+260(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+264(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+268(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+272(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+276(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+280(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+284(SB)/4, $0x3d2aa9c1
-DATA vmc8<>+288(SB)/4, $0x3e2aaaaa   // c1
-DATA vmc8<>+292(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+296(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+300(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+304(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+308(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+312(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+316(SB)/4, $0x3e2aaaaa
-DATA vmc8<>+320(SB)/4, $0x3f000000   // c0
-DATA vmc8<>+324(SB)/4, $0x3f000000
-DATA vmc8<>+328(SB)/4, $0x3f000000
-DATA vmc8<>+332(SB)/4, $0x3f000000
-DATA vmc8<>+336(SB)/4, $0x3f000000
-DATA vmc8<>+340(SB)/4, $0x3f000000
-DATA vmc8<>+344(SB)/4, $0x3f000000
-DATA vmc8<>+348(SB)/4, $0x3f000000
-DATA vmc8<>+352(SB)/4, $0x3f800000   // one
-DATA vmc8<>+356(SB)/4, $0x3f800000
-DATA vmc8<>+360(SB)/4, $0x3f800000
-DATA vmc8<>+364(SB)/4, $0x3f800000
-DATA vmc8<>+368(SB)/4, $0x3f800000
-DATA vmc8<>+372(SB)/4, $0x3f800000
-DATA vmc8<>+376(SB)/4, $0x3f800000
-DATA vmc8<>+380(SB)/4, $0x3f800000
-DATA vmc8<>+384(SB)/4, $0x40000000   // two
-DATA vmc8<>+388(SB)/4, $0x40000000
-DATA vmc8<>+392(SB)/4, $0x40000000
-DATA vmc8<>+396(SB)/4, $0x40000000
-DATA vmc8<>+400(SB)/4, $0x40000000
-DATA vmc8<>+404(SB)/4, $0x40000000
-DATA vmc8<>+408(SB)/4, $0x40000000
-DATA vmc8<>+412(SB)/4, $0x40000000
-DATA vmc8<>+416(SB)/4, $0x3f3504f3   // rsqrt2
-DATA vmc8<>+420(SB)/4, $0x3f3504f3
-DATA vmc8<>+424(SB)/4, $0x3f3504f3
-DATA vmc8<>+428(SB)/4, $0x3f3504f3
-DATA vmc8<>+432(SB)/4, $0x3f3504f3
-DATA vmc8<>+436(SB)/4, $0x3f3504f3
-DATA vmc8<>+440(SB)/4, $0x3f3504f3
-DATA vmc8<>+444(SB)/4, $0x3f3504f3
-DATA vmc8<>+448(SB)/4, $0x42aef945   // e9·2^9
-DATA vmc8<>+452(SB)/4, $0x42aef945
-DATA vmc8<>+456(SB)/4, $0x42aef945
-DATA vmc8<>+460(SB)/4, $0x42aef945
-DATA vmc8<>+464(SB)/4, $0x42aef945
-DATA vmc8<>+468(SB)/4, $0x42aef945
-DATA vmc8<>+472(SB)/4, $0x42aef945
-DATA vmc8<>+476(SB)/4, $0x42aef945
-DATA vmc8<>+480(SB)/4, $0xc3527892   // e8·2^8
-DATA vmc8<>+484(SB)/4, $0xc3527892
-DATA vmc8<>+488(SB)/4, $0xc3527892
-DATA vmc8<>+492(SB)/4, $0xc3527892
-DATA vmc8<>+496(SB)/4, $0xc3527892
-DATA vmc8<>+500(SB)/4, $0xc3527892
-DATA vmc8<>+504(SB)/4, $0xc3527892
-DATA vmc8<>+508(SB)/4, $0xc3527892
-DATA vmc8<>+512(SB)/4, $0x433e87b0   // e7·2^7
-DATA vmc8<>+516(SB)/4, $0x433e87b0
-DATA vmc8<>+520(SB)/4, $0x433e87b0
-DATA vmc8<>+524(SB)/4, $0x433e87b0
-DATA vmc8<>+528(SB)/4, $0x433e87b0
-DATA vmc8<>+532(SB)/4, $0x433e87b0
-DATA vmc8<>+536(SB)/4, $0x433e87b0
-DATA vmc8<>+540(SB)/4, $0x433e87b0
-DATA vmc8<>+544(SB)/4, $0xc2914e5d   // e6·2^6
-DATA vmc8<>+548(SB)/4, $0xc2914e5d
-DATA vmc8<>+552(SB)/4, $0xc2914e5d
-DATA vmc8<>+556(SB)/4, $0xc2914e5d
-DATA vmc8<>+560(SB)/4, $0xc2914e5d
-DATA vmc8<>+564(SB)/4, $0xc2914e5d
-DATA vmc8<>+568(SB)/4, $0xc2914e5d
-DATA vmc8<>+572(SB)/4, $0xc2914e5d
-DATA vmc8<>+576(SB)/4, $0x410ec7cc   // e5·2^5
-DATA vmc8<>+580(SB)/4, $0x410ec7cc
-DATA vmc8<>+584(SB)/4, $0x410ec7cc
-DATA vmc8<>+588(SB)/4, $0x410ec7cc
-DATA vmc8<>+592(SB)/4, $0x410ec7cc
-DATA vmc8<>+596(SB)/4, $0x410ec7cc
-DATA vmc8<>+600(SB)/4, $0x410ec7cc
-DATA vmc8<>+604(SB)/4, $0x410ec7cc
-DATA vmc8<>+608(SB)/4, $0xc03ec24c   // e4·2^4
-DATA vmc8<>+612(SB)/4, $0xc03ec24c
-DATA vmc8<>+616(SB)/4, $0xc03ec24c
-DATA vmc8<>+620(SB)/4, $0xc03ec24c
-DATA vmc8<>+624(SB)/4, $0xc03ec24c
-DATA vmc8<>+628(SB)/4, $0xc03ec24c
-DATA vmc8<>+632(SB)/4, $0xc03ec24c
-DATA vmc8<>+636(SB)/4, $0xc03ec24c
-DATA vmc8<>+640(SB)/4, $0x3f4636c9   // e3·2^3
-DATA vmc8<>+644(SB)/4, $0x3f4636c9
-DATA vmc8<>+648(SB)/4, $0x3f4636c9
-DATA vmc8<>+652(SB)/4, $0x3f4636c9
-DATA vmc8<>+656(SB)/4, $0x3f4636c9
-DATA vmc8<>+660(SB)/4, $0x3f4636c9
-DATA vmc8<>+664(SB)/4, $0x3f4636c9
-DATA vmc8<>+668(SB)/4, $0x3f4636c9
-DATA vmc8<>+672(SB)/4, $0x3fbf88fb   // e2·2^2
-DATA vmc8<>+676(SB)/4, $0x3fbf88fb
-DATA vmc8<>+680(SB)/4, $0x3fbf88fb
-DATA vmc8<>+684(SB)/4, $0x3fbf88fb
-DATA vmc8<>+688(SB)/4, $0x3fbf88fb
-DATA vmc8<>+692(SB)/4, $0x3fbf88fb
-DATA vmc8<>+696(SB)/4, $0x3fbf88fb
-DATA vmc8<>+700(SB)/4, $0x3fbf88fb
-DATA vmc8<>+704(SB)/4, $0x400000c7   // e1·2^1
-DATA vmc8<>+708(SB)/4, $0x400000c7
-DATA vmc8<>+712(SB)/4, $0x400000c7
-DATA vmc8<>+716(SB)/4, $0x400000c7
-DATA vmc8<>+720(SB)/4, $0x400000c7
-DATA vmc8<>+724(SB)/4, $0x400000c7
-DATA vmc8<>+728(SB)/4, $0x400000c7
-DATA vmc8<>+732(SB)/4, $0x400000c7
-DATA vmc8<>+736(SB)/4, $0xbfa1fc4e   // e0
-DATA vmc8<>+740(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+744(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+748(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+752(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+756(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+760(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+764(SB)/4, $0xbfa1fc4e
-DATA vmc8<>+768(SB)/4, $0x7fffffff   // absmask
-DATA vmc8<>+772(SB)/4, $0x7fffffff
-DATA vmc8<>+776(SB)/4, $0x7fffffff
-DATA vmc8<>+780(SB)/4, $0x7fffffff
-DATA vmc8<>+784(SB)/4, $0x7fffffff
-DATA vmc8<>+788(SB)/4, $0x7fffffff
-DATA vmc8<>+792(SB)/4, $0x7fffffff
-DATA vmc8<>+796(SB)/4, $0x7fffffff
-DATA vmc8<>+800(SB)/4, $0x0000007f   // bias127
-DATA vmc8<>+804(SB)/4, $0x0000007f
-DATA vmc8<>+808(SB)/4, $0x0000007f
-DATA vmc8<>+812(SB)/4, $0x0000007f
-DATA vmc8<>+816(SB)/4, $0x0000007f
-DATA vmc8<>+820(SB)/4, $0x0000007f
-DATA vmc8<>+824(SB)/4, $0x0000007f
-DATA vmc8<>+828(SB)/4, $0x0000007f
-DATA vmc8<>+832(SB)/4, $0x41800000   // clamp16
-DATA vmc8<>+836(SB)/4, $0x41800000
-DATA vmc8<>+840(SB)/4, $0x41800000
-DATA vmc8<>+844(SB)/4, $0x41800000
-DATA vmc8<>+848(SB)/4, $0x41800000
-DATA vmc8<>+852(SB)/4, $0x41800000
-DATA vmc8<>+856(SB)/4, $0x41800000
-DATA vmc8<>+860(SB)/4, $0x41800000
-DATA vmc8<>+864(SB)/4, $0xbf000000   // mhalf
-DATA vmc8<>+868(SB)/4, $0xbf000000
-DATA vmc8<>+872(SB)/4, $0xbf000000
-DATA vmc8<>+876(SB)/4, $0xbf000000
-DATA vmc8<>+880(SB)/4, $0xbf000000
-DATA vmc8<>+884(SB)/4, $0xbf000000
-DATA vmc8<>+888(SB)/4, $0xbf000000
-DATA vmc8<>+892(SB)/4, $0xbf000000
-DATA vmc8<>+896(SB)/4, $0x00000000   // zero
-DATA vmc8<>+900(SB)/4, $0x00000000
-DATA vmc8<>+904(SB)/4, $0x00000000
-DATA vmc8<>+908(SB)/4, $0x00000000
-DATA vmc8<>+912(SB)/4, $0x00000000
-DATA vmc8<>+916(SB)/4, $0x00000000
-DATA vmc8<>+920(SB)/4, $0x00000000
-DATA vmc8<>+924(SB)/4, $0x00000000
+// DATA8 fills the 32 bytes of vmc8<> at off with eight copies of the
+// 4-byte value v.
+#define DATA8(off, v) \
+	DATA vmc8<>+(off+0)(SB)/4, v; \
+	DATA vmc8<>+(off+4)(SB)/4, v; \
+	DATA vmc8<>+(off+8)(SB)/4, v; \
+	DATA vmc8<>+(off+12)(SB)/4, v; \
+	DATA vmc8<>+(off+16)(SB)/4, v; \
+	DATA vmc8<>+(off+20)(SB)/4, v; \
+	DATA vmc8<>+(off+24)(SB)/4, v; \
+	DATA vmc8<>+(off+28)(SB)/4, v
+
+DATA8(0, $0xc2aeac4f)     // lo
+DATA8(32, $0x42b0c0a5)    // hi
+DATA8(64, $0x3fb8aa3b)    // log2e
+DATA8(96, $0x3f318000)    // ln2hi
+DATA8(128, $0xb95e8083)   // ln2lo
+DATA8(160, $0x39506967)   // c5
+DATA8(192, $0x3ab743ce)   // c4
+DATA8(224, $0x3c088908)   // c3
+DATA8(256, $0x3d2aa9c1)   // c2
+DATA8(288, $0x3e2aaaaa)   // c1
+DATA8(320, $0x3f000000)   // c0
+DATA8(352, $0x3f800000)   // one
+DATA8(384, $0x40000000)   // two
+DATA8(416, $0x3f3504f3)   // rsqrt2
+DATA8(448, $0x42aef945)   // e9·2^9
+DATA8(480, $0xc3527892)   // e8·2^8
+DATA8(512, $0x433e87b0)   // e7·2^7
+DATA8(544, $0xc2914e5d)   // e6·2^6
+DATA8(576, $0x410ec7cc)   // e5·2^5
+DATA8(608, $0xc03ec24c)   // e4·2^4
+DATA8(640, $0x3f4636c9)   // e3·2^3
+DATA8(672, $0x3fbf88fb)   // e2·2^2
+DATA8(704, $0x400000c7)   // e1·2^1
+DATA8(736, $0xbfa1fc4e)   // e0
+DATA8(768, $0x7fffffff)   // absmask
+DATA8(800, $0x0000007f)   // bias127
+DATA8(832, $0x41800000)   // clamp16
+DATA8(864, $0xbf000000)   // mhalf
+DATA8(896, $0x00000000)   // zero
 GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 
 // Y10..Y15 hold lo clamp, hi clamp, log2 e, ln2 high, ln2 low, 1.
