@@ -62,6 +62,8 @@ func (x *Panels) Rows(c []float32, ldc, first, step, n int) {
 	}
 }
 
+// growF32 returns s resized to n values, allocating only when its
+// capacity is short; the values are stale.
 func growF32(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)

@@ -191,9 +191,7 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	}
 	// Pack a into token panels, split among the workers.
 	xPanels := (m + nr - 1) / nr
-	if need := xPanels * g.k * nr; len(p.packX) < need {
-		p.packX = make([]float32, need) // [ceil(m/32)][K][32]
-	}
+	p.packX = growF32(p.packX, xPanels*g.k*nr) // [ceil(m/32)][K][32]
 	g.x = p.packX
 	g.phase = phasePackX
 	p.run(xPanels, g)
@@ -293,11 +291,11 @@ func (g *gemmJob) compute() {
 	tileLen := ((g.wPanels + g.nMB - 1) / g.nMB) * ((g.xPanels + g.nNB - 1) / g.nNB) * g.mr * nr
 	for i := range p.scratch[:min(t, g.tasks)] {
 		ws := &p.scratch[i]
-		if g.y == nil && len(ws.yt) < tileLen {
-			ws.yt = make([]float32, tileLen) // [W micro-panels][token panels][Mr][32]
+		if g.y == nil {
+			ws.yt = growF32(ws.yt, tileLen) // [W micro-panels][token panels][Mr][32]
 		}
-		if g.copyW && len(ws.wcopy) < g.mr*g.wld {
-			ws.wcopy = make([]float32, g.mr*g.wld) // [Mr][wld]
+		if g.copyW {
+			ws.wcopy = growF32(ws.wcopy, g.mr*g.wld) // [Mr][wld]
 		}
 	}
 	g.phase = phaseCompute
