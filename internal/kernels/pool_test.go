@@ -89,6 +89,35 @@ func TestPoolNoAllocs(t *testing.T) {
 			t.Errorf("Linear (m=%d) allocates %v times per call", m, n)
 		}
 	}
+
+	// The kernels of an encoder block on token panels, on 37 tokens (a
+	// 5-token last panel) of width 64 (2 heads of 32).
+	const m, d = 37, 64
+	var x, h, qkv, att, kv Panels // [m, d], [m, d], [m, 3d], [m, d], [m, 2d]
+	x.Pack(m, d, make([]float32, m*d), d)
+	gamma, beta := make([]float32, d), make([]float32, d) // [d]
+	wQKV := PackB(make([]float32, 3*d*d), 3*d, d, d)      // [3d, d]
+	wKV := wQKV.RowRange(d, 3*d)                          // [2d, d]
+	wOut := PackB(make([]float32, d*d), d, d, d)          // [d, d]
+	q, out := make([]float32, d), make([]float32, d)      // [1, d]
+	for _, k := range []struct {
+		name string
+		fn   func()
+	}{
+		{"LayerNormPanels", func() { LayerNormPanels(p, &x, gamma, beta, 1e-6, &h) }},
+		{"LinearToPanels", func() { LinearToPanels(p, &h, wQKV, nil, ActNone, &qkv) }},
+		{"AttentionPanels", func() { AttentionPanels(p, 1, m, 2, d/2, &qkv, &att) }},
+		{"LinearPanelsAdd", func() { LinearPanelsAdd(p, &att, wOut, nil, &x) }},
+		{"AttentionPrefix", func() {
+			LinearToPanels(p, &h, wKV, nil, ActNone, &kv)
+			AttentionPrefix(p, 1, m, 1, 2, d/2, q, &kv, out)
+		}},
+	} {
+		k.fn() // sizes the buffers
+		if n := testing.AllocsPerRun(20, k.fn); n != 0 {
+			t.Errorf("%s allocates %v times per call", k.name, n)
+		}
+	}
 }
 
 func TestFMAPeak(t *testing.T) {
