@@ -285,6 +285,8 @@ func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool
 	return true
 }
 
+//go:generate sh -c "cd _asm && go run . transpose > ../transpose_amd64.s"
+
 // packPanelAVX512 packs one full panel of 32 rows of b (leading dimension
 // ldb, starting at src) for kb blocks of 16 columns, K-major:
 //
