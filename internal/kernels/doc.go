@@ -22,11 +22,11 @@
 //     activation applied to each output tile while it is in L1.
 //   - Panels holds activations in that 32-token panel layout, so a ViT
 //     block never goes back to rows: LayerNormPanels normalizes 32 tokens
-//     at a time (a vector lane per token), LinearPanels reads panels,
-//     LinearToPanels writes its output as panels (the micro-kernel's
-//     transposed tiles already are: fc1 feeds fc2 with no transpose) and
-//     LinearPanelsAdd adds into a residual stream in panels through the
-//     micro-kernel's C load.
+//     at a time (a vector lane per token), LinearToPanels reads panels and
+//     writes its output as panels (the micro-kernel's transposed tiles
+//     already are: fc1 feeds fc2 with no transpose) and LinearPanelsAdd
+//     adds into a residual stream in panels through the micro-kernel's C
+//     load.
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end
