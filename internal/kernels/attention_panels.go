@@ -8,8 +8,7 @@ import (
 // AttentionPanels computes multi-head scaled dot-product self-attention,
 // softmax(q·kᵀ/√dh)·v per sequence and head, on token panels: qkv
 // [B·T, 3D] (q | k | v, each [h, dh] per token, D = h·dh) in panels, out
-// [B·T, D] in panels (out.Reset(b·t, D) by the call, Tail rows filled as
-// Panels requires). The b sequences are consecutive tokens, so a sequence
+// [B·T, D] in panels (out.Reset(b·t, D) by the call). The b sequences are consecutive tokens, so a sequence
 // starts mid-panel unless t is a multiple of 32.
 //
 // Every step reads or writes the panels as they lie, with no transpose,
@@ -32,7 +31,7 @@ import (
 // its scores as S = Q·Kᵀ tiles stored transposed, and its Oᵀ with the 8-
 // or 16-wide kernel, instead of paying for 32 queries. An Oᵀ tile of a
 // full token panel is stored straight into out, a gathered one through a
-// tile buffer into the sequence's lanes (and the Tail rows). Only the
+// tile buffer into the sequence's lanes. Only the
 // sequence's own tokens enter its scores, and the padding columns of out
 // (past b·t) are zeroed.
 func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
@@ -230,8 +229,7 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 }
 
 // store copies lanes [0, ln.n) of an Oᵀ tile [mr][32] to lanes ln of
-// features c0 … c0+mr−1 of out, and to out.Tail when ln.tp is a short
-// last panel.
+// features c0 … c0+mr−1 of out.
 func (j *attPanelsJob) store(tile []float32, mr int, ln lanes, c0 int) {
 	if ln.n == 0 {
 		return
@@ -240,14 +238,6 @@ func (j *attPanelsJob) store(tile []float32, mr int, ln lanes, c0 int) {
 	o := j.out.P[(ln.tp*d+c0)*nr+ln.lo:]
 	for i := 0; i < mr; i++ {
 		copy(o[i*nr:i*nr+ln.n], tile[i*nr:i*nr+ln.n])
-	}
-	if len(j.out.Tail) > 0 && ln.tp == (j.out.M-1)/nr {
-		for q := 0; q < ln.n; q++ {
-			row := j.out.Tail[(ln.lo+q)*d+c0 : (ln.lo+q)*d+c0+mr]
-			for i := range row {
-				row[i] = tile[i*nr+q]
-			}
-		}
 	}
 }
 

@@ -56,9 +56,6 @@ func TestAttentionPanels(t *testing.T) {
 			for i := range out.P {
 				out.P[i] = nan
 			}
-			for i := range out.Tail {
-				out.Tail[i] = nan
-			}
 			AttentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, &out)
 			checkOutPanels(t, name("AttentionPanels ", c), &out, m, d, want)
 
@@ -69,20 +66,11 @@ func TestAttentionPanels(t *testing.T) {
 					t.Fatalf("%+v: nil pool differs at P[%d]", c, i)
 				}
 			}
-			if len(out2.Tail) != len(out.Tail) {
-				t.Fatalf("%+v: nil pool gives %d tail values, want %d", c, len(out2.Tail), len(out.Tail))
-			}
-			for i := range out.Tail {
-				if math.Float32bits(out2.Tail[i]) != math.Float32bits(out.Tail[i]) {
-					t.Fatalf("%+v: nil pool differs at Tail[%d]", c, i)
-				}
-			}
 		}
 	})
 }
 
-// checkOutPanels checks that out holds want [m, d] with finite padding and
-// the Tail rows Panels requires.
+// checkOutPanels checks that out holds want [m, d] with finite padding.
 func checkOutPanels(t *testing.T, what string, out *Panels, m, d int, want []float32) {
 	t.Helper()
 	if out.M != m || out.K != d || len(out.P) != (m+nr-1)/nr*d*nr {
@@ -109,28 +97,6 @@ func checkOutPanels(t *testing.T, what string, out *Panels, m, d int, want []flo
 				if v := out.P[(lp*d+k)*nr+l]; math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 					t.Fatalf("%s: padding lane %d of feature %d is %v", what, l, k, v)
 				}
-			}
-		}
-	}
-	checkTail(t, what, out)
-}
-
-// checkTail checks that x.Tail holds the tokens of a last panel of 1 to
-// maxDotTail tokens, as in the panel, and is empty otherwise.
-func checkTail(t *testing.T, what string, x *Panels) {
-	t.Helper()
-	m, d := x.M, x.K
-	tail := 0
-	if r := m % nr; r > 0 && r <= maxDotTail {
-		tail = r
-	}
-	if len(x.Tail) != tail*d {
-		t.Fatalf("%s: Tail has %d values, want %d", what, len(x.Tail), tail*d)
-	}
-	for i := 0; i < tail; i++ {
-		for k := 0; k < d; k++ {
-			if got, w := x.Tail[i*d+k], x.At(m/nr*nr+i, k); got != w {
-				t.Fatalf("%s: Tail[%d, %d] = %v, want %v", what, i, k, got, w)
 			}
 		}
 	}

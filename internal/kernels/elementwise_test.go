@@ -260,8 +260,8 @@ func TestKnownValues(t *testing.T) {
 }
 
 // TestLayerNormPanels checks LayerNormPanels, in and out of place, against
-// LayerNorm on the same rows: every token of every panel, the tail rows,
-// and padding that must not reach real tokens.
+// LayerNorm on the same rows: every token of every panel, and padding
+// that must not reach real tokens.
 func TestLayerNormPanels(t *testing.T) {
 	p := NewPool(3)
 	defer p.Close()
@@ -292,9 +292,6 @@ func TestLayerNormPanels(t *testing.T) {
 					for i := range y.P { // stale values
 						y.P[i] = float32(math.NaN())
 					}
-					for i := range y.Tail {
-						y.Tail[i] = float32(math.NaN())
-					}
 				}
 				LayerNormPanels(p, &xp, gamma, beta, 1e-6, dst)
 				if dst.M != m || dst.K != d {
@@ -307,7 +304,6 @@ func TestLayerNormPanels(t *testing.T) {
 						}
 					}
 				}
-				checkTail(t, name("m ", m, " d ", d, " in place ", inPlace), dst)
 			}
 		}
 	})

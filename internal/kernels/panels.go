@@ -4,12 +4,9 @@ package kernels
 // stream, so that one step's output feeds the next without a round trip
 // through rows:
 //
-//	P    [ceil(M/32)][K][32]  token panels: P[(i/32·K + k)·32 + i%32] = x[i, k];
-//	                          columns past M hold finite values that never
-//	                          reach a row below M
-//	Tail [M mod 32][K]        when the last panel has 1 to 8 tokens, those
-//	                          tokens again as rows (Linear's dot-product
-//	                          tail reads them in place); else empty
+//	P [ceil(M/32)][K][32]  token panels: P[(i/32·K + k)·32 + i%32] = x[i, k];
+//	                       columns past M hold finite values that never
+//	                       reach a row below M
 //
 // Pack, LayerNormPanels, LinearToPanels and AttentionPanels write Panels;
 // LinearToPanels, LinearPanelsAdd (which also adds into one),
@@ -17,17 +14,12 @@ package kernels
 type Panels struct {
 	M, K int
 	P    []float32
-	Tail []float32
 }
 
 // Reset sizes x for m×k values, growing its buffers; the values are stale.
 func (x *Panels) Reset(m, k int) {
 	x.M, x.K = m, k
 	x.P = growF32(x.P, (m+nr-1)/nr*k*nr)
-	x.Tail = x.Tail[:0]
-	if tc := m % nr; tc > 0 && tc <= maxDotTail {
-		x.Tail = growF32(x.Tail, tc*k)
-	}
 }
 
 // At returns x[i, k].
@@ -39,9 +31,6 @@ func (x *Panels) At(i, k int) float32 {
 func (x *Panels) Pack(m, k int, a []float32, lda int) {
 	x.Reset(m, k)
 	packBT(x.P, a, m, k, lda)
-	for i := 0; i < len(x.Tail)/max(1, k); i++ {
-		copy(x.Tail[i*k:(i+1)*k], a[(m/nr*nr+i)*lda:])
-	}
 }
 
 // Unpack writes x to c [M, K] (leading dimension ldc).
@@ -58,6 +47,20 @@ func (x *Panels) Rows(c []float32, ldc, first, step, n int) {
 		row := c[r*ldc : r*ldc+x.K]
 		for l := range row {
 			row[l] = src[l*nr]
+		}
+	}
+}
+
+// tailRows writes the last tc tokens of x (all in its last panel) to the
+// rows of dst [tc, K], a feature (one 128-byte line of the panel) at a
+// time.
+func tailRows(x *Panels, dst []float32, tc int) {
+	k := x.K
+	lp := x.P[(x.M-1)/nr*k*nr:] // [K][32] the last panel
+	l0 := (x.M - tc) % nr       // lane of the first of those tokens
+	for f := 0; f < k; f++ {
+		for i, v := range lp[f*nr+l0 : f*nr+l0+tc] {
+			dst[i*k+f] = v
 		}
 	}
 }
@@ -107,9 +110,6 @@ func (j *lnJob) run(_, lo, hi int) {
 		dst := j.y.P[jp*d*nr : (jp+1)*d*nr] // [d][32]
 		if !lnPanelFast(src, dst, j.gamma, j.beta, j.eps) {
 			lnPanelGeneric(src, dst, j.gamma, j.beta, j.eps)
-		}
-		if n := j.y.M - jp*nr; n < nr && len(j.y.Tail) > 0 {
-			j.y.Rows(j.y.Tail, d, jp*nr, 1, n) // the short last panel's tokens
 		}
 	}
 }

@@ -43,6 +43,7 @@ type Pool struct {
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packX   []float32       // Linear's activations packed into token panels
+	tailX   []float32       // the panel Linears' last few tokens as rows, for the dot-product tail
 	gemm    gemmJob         // the Linear call in progress
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress

@@ -249,8 +249,11 @@ func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accum
 		p: p, isa: currentISA(), m: x.M, n: w.N, k: w.K, x: x.P,
 		w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
 	}
-	if len(x.Tail) > 0 {
-		g.tail, g.tailLd = x.Tail, x.K
+	if tc := x.M % nr; tc > 0 && tc <= maxDotTail && g.isa == isaAVX512 {
+		// The dot-product tail reads the last few tokens as rows.
+		p.tailX = growF32(p.tailX, tc*x.K) // [tc, K]
+		tailRows(x, p.tailX, tc)
+		g.tail, g.tailLd = p.tailX, x.K
 	}
 	g.compute()
 }
@@ -357,9 +360,6 @@ func linearNoKPanels(y *Panels, bias []float32, act Act, accumulate bool) {
 			}
 		}
 	}
-	if len(y.Tail) > 0 {
-		y.Rows(y.Tail, y.K, y.M/nr*nr, 1, len(y.Tail)/y.K)
-	}
 }
 
 // gemmJob is one Linear call, kept in the Pool so handing it to the
@@ -424,8 +424,8 @@ func width(cols int) int {
 // block computes yᵀ for W micro-panels [w0, w1) × token panels [x0, x1),
 // into the worker's buffer (or straight into y's panels), and finishes
 // each tile as its last K block completes, while it is in L1: the
-// activation, then the transposed store into c (or, for y, a copy of the
-// last panel's few tokens into y's tail rows).
+// activation, then the transposed store into c (none for y: the tile is
+// already in its panel).
 func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 	nx := x1 - x0
 	tl := g.mr * nr
@@ -498,11 +498,8 @@ func (g *gemmJob) finish(t []float32, r0, mr, jr, cols int) {
 		// columns past cols hold padding or stale values; never stored
 		Activate(g.act, t)
 	}
-	switch {
-	case g.y == nil:
+	if g.y == nil {
 		storeT(t, mr, cols, g.c[jr*nr*g.ldc+r0:], g.ldc, g.accumulate)
-	case len(g.y.Tail) > 0 && jr == g.xPanels-1:
-		storeT(t, mr, cols, g.y.Tail[r0:], g.n, false)
 	}
 }
 

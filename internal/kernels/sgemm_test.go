@@ -131,9 +131,6 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		checkY := guardPanels(t, r, &yp, m, n)
 		yp.Pack(m, n, c0, ldc)
 		junkPadding(r, &yp)
-		for i := range yp.Tail {
-			yp.Tail[i] = float32(math.NaN())
-		}
 		LinearPanelsAdd(p, &xp, pw, bias, &yp)
 		checkY(name(tc, " via ", v))
 		unpanel(t, tc, v, &yp, c, ldc)
@@ -316,7 +313,7 @@ func TestAliased(t *testing.T) {
 	}
 }
 
-// TestPanelsPack checks Panels.Pack, its tail rows and At against the
+// TestPanelsPack checks Panels.Pack, At and tailRows against the
 // definition of the layout.
 func TestPanelsPack(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
@@ -340,44 +337,40 @@ func TestPanelsPack(t *testing.T) {
 					}
 				}
 			}
-			tc := m % nr
-			if tc == 0 || tc > 8 {
-				tc = 0
-			}
-			if len(x.Tail) != tc*k {
-				t.Fatalf("m %d k %d: tail has %d values, want %d", m, k, len(x.Tail), tc*k)
-			}
-			for i := 0; i < tc; i++ {
-				for l := 0; l < k; l++ {
-					if got, want := x.Tail[i*k+l], a[(m-tc+i)*lda+l]; got != want {
-						t.Fatalf("m %d k %d: tail[%d,%d] = %v, want %v", m, k, i, l, got, want)
+			// tailRows: the last tc tokens as rows, for every tc the last
+			// panel holds.
+			for tc := 1; m > 0 && tc <= (m-1)%nr+1; tc++ {
+				rows := make([]float32, tc*k+1) // [tc, k] and a guard
+				rows[tc*k] = 7
+				tailRows(&x, rows, tc)
+				for i := 0; i < tc; i++ {
+					for l := 0; l < k; l++ {
+						if got, want := rows[i*k+l], a[(m-tc+i)*lda+l]; got != want {
+							t.Fatalf("m %d k %d: tailRows(%d)[%d,%d] = %v, want %v", m, k, tc, i, l, got, want)
+						}
 					}
+				}
+				if rows[tc*k] != 7 {
+					t.Fatalf("m %d k %d: tailRows(%d) wrote past its rows", m, k, tc)
 				}
 			}
 		}
 	})
 }
 
-// guardPanels gives y the buffers of m×k values, stale P (finite) and NaN
-// Tail rows, each between NaN guards, which y.Reset keeps (it reuses
-// buffers that are large enough), and returns a func that fails t if a
-// kernel wrote past either buffer.
+// guardPanels gives y the buffer of m×k values, stale (finite), between
+// NaN guards, which y.Reset keeps (it reuses a buffer that is large
+// enough), and returns a func that fails t if a kernel wrote past it.
 func guardPanels(t *testing.T, r *rand.Rand, y *Panels, m, k int) func(what string) {
-	tail := m % nr
-	if tail > maxDotTail {
-		tail = 0
-	}
-	var checkP, checkTail func(string)
+	var checkP func(string)
 	y.P, checkP = guarded(t, (m+nr-1)/nr*k*nr, 1+r.IntN(3), func(int) float32 { return float32(r.NormFloat64()) })
-	y.Tail, checkTail = guarded(t, tail*k, 1+r.IntN(3), func(int) float32 { return float32(math.NaN()) })
-	p0, tail0 := y.P, y.Tail
+	p0 := y.P
 	return func(what string) {
 		t.Helper()
-		if !sameBuffer(y.P, p0) || !sameBuffer(y.Tail, tail0) {
-			t.Fatalf("%s: y's buffers were reallocated, the guards are not checked", what)
+		if !sameBuffer(y.P, p0) {
+			t.Fatalf("%s: y's buffer was reallocated, the guards are not checked", what)
 		}
 		checkP(what + ": panels")
-		checkTail(what + ": tail rows")
 	}
 }
 
@@ -390,8 +383,7 @@ func sameBuffer(a, b []float32) bool {
 	return &a[:1][0] == &b[:1][0]
 }
 
-// unpanel copies y (m×n in token panels) into c (leading dimension ldc)
-// and checks that y's tail rows match its last panel.
+// unpanel copies y (m×n in token panels) into c (leading dimension ldc).
 func unpanel(t *testing.T, tc linCase, v via, y *Panels, c []float32, ldc int) {
 	t.Helper()
 	m, n := tc.m, tc.n
@@ -401,20 +393,6 @@ func unpanel(t *testing.T, tc linCase, v via, y *Panels, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			c[i*ldc+j] = y.At(i, j)
-		}
-	}
-	tail := m % nr
-	if tail > 8 {
-		tail = 0
-	}
-	if len(y.Tail) != tail*n {
-		t.Fatalf("%+v via %v: tail has %d values, want %d", tc, v, len(y.Tail), tail*n)
-	}
-	for i := 0; i < tail; i++ {
-		for j := 0; j < n; j++ {
-			if got, want := y.Tail[i*n+j], y.At(m/nr*nr+i, j); got != want {
-				t.Fatalf("%+v via %v: tail row %d col %d = %v, want %v as in the panel", tc, v, i, j, got, want)
-			}
 		}
 	}
 }
