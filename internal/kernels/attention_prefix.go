@@ -67,9 +67,7 @@ func (j *attPrefixJob) run(w, lo, hi int) {
 					}
 				}
 			})
-			if !softmaxRowFast(s) {
-				softmaxRowGeneric(s)
-			}
+			SoftmaxRows(s, 1, t, t)
 			o := j.out[(bi*j.pre+r)*d+hd*dh : (bi*j.pre+r)*d+hd*dh+dh] // [dh]
 			clear(o)
 			j.keys(bi, func(k0, n int, panel []float32) {

@@ -29,7 +29,7 @@ func (f funcJob) run(_, lo, hi int) { f(lo, hi) }
 // A nil *Pool runs everything on the calling goroutine.
 type Pool struct {
 	threads int
-	mu      sync.Mutex      // held for a whole kernel call (For, Linear, Attention)
+	mu      sync.Mutex      // held for a whole kernel call (For, Linear, the attention and LayerNorm kernels)
 	wake    []chan struct{} // [threads] wake[w] starts worker w (w ≥ 1) when it sleeps
 	done    chan struct{}   // wakes the caller when the last worker finishes
 	cur     job             // the job being run
