@@ -160,8 +160,9 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 // lastBlock runs block blk on the residual stream ws.x [B·T, D] for the
 // outputs of the pre prefix tokens of each image only, updating ws.xr
 // [B·pre, D] (those tokens' rows of ws.x) in place: k and v for every
-// token, everything else for the prefix tokens, which attend to all tokens. The same values as the full block
-// at those rows; at 197 tokens it is 1/197 of the projection and MLP work.
+// token, everything else for the prefix tokens, which attend to all
+// tokens. The same values as the full block at those rows; at 197 tokens
+// it is 1/197 of the projection and MLP work.
 func (m *Model) lastBlock(blk *Block, b, t int) {
 	c, p, ws := &m.Config, m.pool, &m.ws
 	d, pre := c.Hidden, c.prefix()
