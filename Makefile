@@ -63,7 +63,10 @@ cross:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vit
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vit
 
-# Regenerate the test fixtures (needs Debian's python3-torch, python3-torchvision, python3-pil).
+# Regenerate the test fixtures. The Python is Debian's, run as /usr/bin/python3
+# (another python3 on PATH does not see these packages):
+#   apt-get install -y python3-torch python3-torchvision python3-pil python3-numpy
+# then, once, `go test ./cmd/vit -run Golden -update` rewrites the CLI golden files.
 fixtures:
 	/usr/bin/python3 scripts/make_model_fixtures.py
 	/usr/bin/python3 scripts/make_preprocess_fixtures.py

@@ -73,7 +73,8 @@ func versionText() string {
 	return b.String()
 }
 
-// cpuFeatures lists the SIMD features the kernels can use on this CPU.
+// cpuFeatures lists the SIMD features of this CPU that the kernels can use:
+// x86-64's only; elsewhere the kernels are portable Go.
 func cpuFeatures() string {
 	var f []string
 	switch runtime.GOARCH {
@@ -88,13 +89,9 @@ func cpuFeatures() string {
 				f = append(f, x.name)
 			}
 		}
-	case "arm64":
-		if cpu.ARM64.HasASIMD {
-			f = append(f, "asimd")
-		}
 	}
 	if len(f) == 0 {
-		return "no SIMD features in use"
+		return "no SIMD features in use (portable Go kernels)"
 	}
 	return strings.Join(f, " ")
 }

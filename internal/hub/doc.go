@@ -33,8 +33,10 @@
 // refs/<rev> is written last. An interrupted pull never leaves a partial file
 // in snapshots/.
 //
-// Errors are wrapped with the model id and file name; cmd/vit matches the
-// sentinels (ErrNotCached, ErrUnauthorized, ErrNotFound, ErrOffline,
-// ErrOfflineMode, ErrNoSafetensors, ErrSizeMismatch, ErrChecksum, ErrBadID)
-// with errors.Is. The package never prints: progress goes to Client.Progress.
+// Errors are wrapped with the model id and file name and carry a sentinel
+// (ErrNotCached, ErrUnauthorized, ErrNotFound, ErrOffline, ErrOfflineMode,
+// ErrNoSafetensors, ErrSizeMismatch, ErrChecksum, ErrBadID) for errors.Is;
+// cmd/vit matches ErrNotCached (to fall back to a download) and prints the
+// rest as they are. The package never prints: progress goes to
+// Client.Progress.
 package hub

@@ -1,5 +1,5 @@
-// Package jpeg is Go's image/jpeg decoder (Go 1.26) with libjpeg's
-// arithmetic where the two differ, so that decoded pixels equal what
+// Package jpeg is a fork of Go's image/jpeg decoder (Go 1.26) that uses
+// libjpeg's arithmetic where the two differ, so that decoded pixels equal what
 // libjpeg-turbo (and so PIL) produces: the inverse DCT is libjpeg's
 // jpeg_idct_islow (idct.go) with its range-limit table, and YCCK images are
 // converted with libjpeg's YCbCr tables. Chroma upsampling and YCbCr→RGB of
