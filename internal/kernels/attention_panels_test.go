@@ -56,11 +56,14 @@ func TestAttentionPanels(t *testing.T) {
 			for i := range out.P {
 				out.P[i] = nan
 			}
+			unchanged := readOnly(t, map[string][]float32{"qkv panels": qkv.P})
 			AttentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, &out)
 			checkOutPanels(t, name("AttentionPanels ", c), &out, m, d, want)
+			unchanged(name("AttentionPanels ", c))
 
 			// a nil pool runs serially and gives the same result
 			AttentionPanels(nil, c.b, c.t, c.h, c.dh, &qkv, &out2)
+			unchanged(name("AttentionPanels on a nil pool ", c))
 			for i := range out.P {
 				if math.Float32bits(out2.P[i]) != math.Float32bits(out.P[i]) {
 					t.Fatalf("%+v: nil pool differs at P[%d]", c, i)

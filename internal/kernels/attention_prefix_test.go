@@ -62,7 +62,9 @@ func TestAttentionPrefix(t *testing.T) {
 			for i := range out {
 				out[i] = nan
 			}
+			unchanged := readOnly(t, map[string][]float32{"q": q, "kv panels": kv.P})
 			AttentionPrefix(pools[(c.b+c.t)%2], c.b, c.t, c.pre, c.h, c.dh, q, &kv, out)
+			unchanged(name("AttentionPrefix ", c))
 			for bi := 0; bi < c.b; bi++ {
 				for i := 0; i < c.pre; i++ {
 					for k := 0; k < d; k++ {
@@ -105,7 +107,9 @@ func TestRowRange(t *testing.T) {
 		}
 		got := make([]float32, m*(hi-lo))
 		want := make([]float32, m*(hi-lo))
+		unchanged := readOnly(t, map[string][]float32{"a": a, "q": q, "k": kk, "v": v})
 		Linear(nil, m, a, k, view, nil, ActNone, false, got, hi-lo)
+		unchanged(name("Linear through RowRange(", lo, ", ", hi, ")"))
 		Linear(nil, m, a, k, PackB(all[lo*k:], hi-lo, k, k), nil, ActNone, false, want, hi-lo)
 		for i := range want {
 			if got[i] != want[i] {

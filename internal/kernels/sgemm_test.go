@@ -98,6 +98,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 			c[i*ldc+j] = float32(math.NaN())
 		}
 	}
+	in := map[string][]float32{"a": aAll, "W": wAll, "bias": bias} // inputs Linear must not write
 	pw := PackB(w, n, k, ldw)
 	if n >= 3 && r.IntN(2) == 0 {
 		// W as three separately stored row blocks (q, k, v)
@@ -106,28 +107,29 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		var parts []*PackedB
 		for _, rr := range [][2]int{{0, n1}, {n1, n1 + n2}, {n1 + n2, n}} {
 			blk := append([]float32(nil), w[rr[0]*ldw:(rr[1]-1)*ldw+k]...)
+			in[name("W rows ", rr[0], "-", rr[1])] = blk
 			parts = append(parts, PackB(blk, rr[1]-rr[0], k, ldw))
 		}
 		pw = StackB(parts...)
 	}
 	var xp, yp Panels
+	if v != viaRows {
+		xp.Pack(m, k, a, lda)
+		junkPadding(r, &xp)
+		in["x panels"] = xp.P
+	}
+	unchanged := readOnly(t, in)
 	switch v {
 	case viaRows:
 		Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
 	case viaPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		linearPanels(p, &xp, pw, bias, tc.act, tc.accumulate, c, ldc, nil)
 	case viaToPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		checkY := guardPanels(t, r, &yp, m, n)
 		LinearToPanels(p, &xp, pw, bias, tc.act, &yp)
 		checkY(name(tc, " via ", v))
 		unpanel(t, tc, v, &yp, c, ldc)
 	case viaAddPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		checkY := guardPanels(t, r, &yp, m, n)
 		yp.Pack(m, n, c0, ldc)
 		junkPadding(r, &yp)
@@ -136,6 +138,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		unpanel(t, tc, v, &yp, c, ldc)
 	}
 	check(name(tc, " via ", v))
+	unchanged(name(tc, " via ", v))
 
 	// The product's rounding scales with the row norms, not |want|: atol
 	// grows with √k too. The worst case of the tests uses half of it.
@@ -254,9 +257,11 @@ func TestMicroKernels(t *testing.T) {
 									c[i*ldc+j] = float32(math.NaN())
 								}
 							}
+							unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
 							microKernel(s, mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
 							what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " rows ", rows, " flags ", flags)
 							check(what)
+							unchanged(what)
 							for i := range c {
 								if i%ldc >= w {
 									if !math.IsNaN(float64(c[i])) {
@@ -286,7 +291,9 @@ func TestPackX(t *testing.T) {
 			b := randSlice(r, (n-1)*ldb+k)
 			np := (n + nr - 1) / nr
 			got := randSlice(r, np*k*nr) // stale values must be overwritten
+			unchanged := readOnly(t, map[string][]float32{"b": b})
 			packBT(got, b, n, k, ldb)
+			unchanged(name("packBT n ", n, " k ", k, " ldb ", ldb))
 			want := make([]float32, np*k*nr)
 			for j := 0; j < n; j++ {
 				for l := 0; l < k; l++ {
@@ -322,7 +329,9 @@ func TestPanelsPack(t *testing.T) {
 			m, k, lda := c[0], c[1], c[2]
 			a := randSlice(r, max(0, (m-1)*lda+k))
 			var x Panels
+			unchanged := readOnly(t, map[string][]float32{"a": a})
 			x.Pack(m, k, a, lda)
+			unchanged(name("Pack m ", m, " k ", k))
 			if len(x.P) != (m+nr-1)/nr*k*nr {
 				t.Fatalf("m %d k %d: %d packed values, want %d", m, k, len(x.P), (m+nr-1)/nr*k*nr)
 			}
@@ -342,7 +351,9 @@ func TestPanelsPack(t *testing.T) {
 			for tc := 1; m > 0 && tc <= (m-1)%nr+1; tc++ {
 				rows := make([]float32, tc*k+1) // [tc, k] and a guard
 				rows[tc*k] = 7
+				unchanged := readOnly(t, map[string][]float32{"x panels": x.P})
 				tailRows(&x, rows, tc)
+				unchanged(name("tailRows m ", m, " k ", k, " tc ", tc))
 				for i := 0; i < tc; i++ {
 					for l := 0; l < k; l++ {
 						if got, want := rows[i*k+l], a[(m-tc+i)*lda+l]; got != want {
