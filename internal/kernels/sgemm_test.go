@@ -9,16 +9,44 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// linearWant computes act(a·wᵀ + bias) (+ c0) with gonum's blas32 as the
-// oracle for the product, in float64 for the epilogue.
-func linearWant(m, n, k int, a []float32, lda int, w []float32, ldw int, bias []float32, act Act, accumulate bool, c0 []float32, ldc int) []float32 {
-	y := make([]float32, m*n)
+// linOperands are the operands of one Linear case and the oracle's
+// product, made once per case and shared by every way of feeding Linear
+// (and, in TestLinearBlocks, by every ISA).
+type linOperands struct {
+	offA, offW, lda, ldw int
+	aAll, wAll           []float32 // a [m, lda] at aAll[offA:], w [n, ldw] at wAll[offW:]
+	bias                 []float32 // [n], nil without bias
+	prod                 []float32 // a·wᵀ [m, n], from gonum's blas32
+}
+
+// linearOperands makes the operands of tc from a seed of its own, so that
+// a case has the same operands on every ISA, and their product.
+func linearOperands(tc linCase) *linOperands {
+	m, n, k := tc.m, tc.n, tc.k
+	r := rand.New(rand.NewPCG(uint64(m)<<32|uint64(n), uint64(k)))
+	o := &linOperands{offA: r.IntN(4), offW: r.IntN(4), lda: k + r.IntN(3), ldw: k + r.IntN(3)}
+	if k > 0 && k%1024 == 0 {
+		o.ldw = k // W rows 4 KiB apart: AVX-512 reads 8-row micro-panels in place, AVX2 copies them to a padded stride
+	}
+	o.aAll = randSlice(r, o.offA+m*o.lda+1)
+	o.wAll = randSlice(r, o.offW+n*o.ldw+1)
+	if tc.bias {
+		o.bias = randSlice(r, n)
+	}
+	o.prod = make([]float32, m*n)
 	if m > 0 && n > 0 && k > 0 {
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: m, Cols: k, Stride: lda, Data: a},
-			blas32.General{Rows: n, Cols: k, Stride: ldw, Data: w},
-			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: y})
+			blas32.General{Rows: m, Cols: k, Stride: o.lda, Data: o.aAll[o.offA:]},
+			blas32.General{Rows: n, Cols: k, Stride: o.ldw, Data: o.wAll[o.offW:]},
+			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: o.prod})
 	}
+	return o
+}
+
+// linearWant computes act(prod + bias) (+ c0) from the product prod
+// [m, n], in float64 for the epilogue.
+func linearWant(m, n int, prod, bias []float32, act Act, accumulate bool, c0 []float32, ldc int) []float32 {
+	y := append([]float32(nil), prod...)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			v := y[i*n+j]
@@ -56,14 +84,19 @@ const (
 
 func (v via) String() string { return [...]string{"rows", "panels", "to-panels", "add-panels"}[v] }
 
-func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
+// checkLinear checks tc every way Linear can be fed, on the operands o
+// (nil: make them).
+func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase, o *linOperands) {
 	t.Helper()
+	if o == nil {
+		o = linearOperands(tc)
+	}
 	for v := range via(4) {
-		checkLinearVia(t, r, p, tc, v)
+		checkLinearVia(t, r, p, tc, o, v)
 	}
 }
 
-func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
+func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, o *linOperands, v via) {
 	t.Helper()
 	switch v {
 	case viaToPanels:
@@ -72,25 +105,16 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		tc.accumulate, tc.act = true, ActNone
 	}
 	m, n, k := tc.m, tc.n, tc.k
-	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
-	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
-	if k > 0 && k%1024 == 0 {
-		ldw = k // W rows 4 KiB apart: AVX-512 reads 8-row micro-panels in place, AVX2 copies them to a padded stride
-	}
-	aAll := randSlice(r, offA+m*lda+1)
-	a := aAll[offA:]
-	wAll := randSlice(r, offW+n*ldw+1)
-	w := wAll[offW:]
-	var bias []float32
-	if tc.bias {
-		bias = randSlice(r, n)
-	}
+	aAll, wAll, bias := o.aAll, o.wAll, o.bias
+	a, lda := aAll[o.offA:], o.lda
+	w, ldw := wAll[o.offW:], o.ldw
+	offC, ldc := r.IntN(4), n+r.IntN(3)
 	cn := 0
 	if m > 0 {
 		cn = (m-1)*ldc + n
 	}
 	c0 := randSlice(r, cn)
-	want := linearWant(m, n, k, a, lda, w, ldw, bias, tc.act, tc.accumulate, c0, ldc)
+	want := linearWant(m, n, o.prod, bias, tc.act, tc.accumulate, c0, ldc)
 	c, check := guarded(t, cn, offC, func(i int) float32 { return c0[i] })
 	// gaps between rows are guards too
 	for i := 0; i < m-1; i++ {
@@ -186,7 +210,7 @@ func TestLinearSizes(t *testing.T) {
 			for _, n := range ns {
 				for _, k := range ks {
 					act := Act(r.IntN(5))
-					checkLinear(t, r, p, linCase{m, n, k, act, r.IntN(2) == 0, r.IntN(2) == 0})
+					checkLinear(t, r, p, linCase{m, n, k, act, r.IntN(2) == 0, r.IntN(2) == 0}, nil)
 				}
 			}
 		}
@@ -196,6 +220,7 @@ func TestLinearSizes(t *testing.T) {
 func TestLinearBlocks(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
+	ops := map[linCase]*linOperands{} // the same case on every ISA: one product
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		mr := currentISA().mr()
@@ -213,7 +238,10 @@ func TestLinearBlocks(t *testing.T) {
 			cases = append(cases[:3], cases[len(cases)-3:]...)
 		}
 		for _, tc := range cases {
-			checkLinear(t, r, p, tc)
+			if ops[tc] == nil {
+				ops[tc] = linearOperands(tc)
+			}
+			checkLinear(t, r, p, tc, ops[tc])
 		}
 	})
 }
