@@ -31,17 +31,17 @@ func TestAttentionPanels(t *testing.T) {
 		}
 	}
 	nan := float32(math.NaN())
+	wants := make([][]float32, len(cases)) // [b·t, D] per case, for every ISA
+	for i, c := range cases {
+		wants[i] = attentionRef(c.b, c.t, c.t, c.h, c.dh, attentionInput(uint64(i), c.b*c.t, c.h*c.dh))
+	}
 	forEachISA(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(15, 16))
 		var qkv, out, out2 Panels
-		for _, c := range cases {
+		for ci, c := range cases {
 			d := c.h * c.dh
 			m := c.b * c.t
-			rows := randSlice(r, m*3*d) // [b·t, 3D]
-			for i := range rows {
-				rows[i] *= 2
-			}
-			want := attentionRef(c.b, c.t, c.h, c.dh, rows) // [b·t, D]
+			rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
+			want := wants[ci]
 
 			qkv.Pack(m, 3*d, rows, 3*d)
 			if r := m % nr; r > 0 {
@@ -56,11 +56,14 @@ func TestAttentionPanels(t *testing.T) {
 			for i := range out.P {
 				out.P[i] = nan
 			}
+			unchanged := readOnly(t, map[string][]float32{"qkv panels": qkv.P})
 			AttentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, &out)
 			checkOutPanels(t, name("AttentionPanels ", c), &out, m, d, want)
+			unchanged(name("AttentionPanels ", c))
 
 			// a nil pool runs serially and gives the same result
 			AttentionPanels(nil, c.b, c.t, c.h, c.dh, &qkv, &out2)
+			unchanged(name("AttentionPanels on a nil pool ", c))
 			for i := range out.P {
 				if math.Float32bits(out2.P[i]) != math.Float32bits(out.P[i]) {
 					t.Fatalf("%+v: nil pool differs at P[%d]", c, i)
@@ -186,16 +189,29 @@ func BenchmarkAttentionPanels(b *testing.B) {
 	}
 }
 
-// attentionRef is the reference attention, in float64.
-func attentionRef(b, t, h, dh int, qkv []float32) []float32 {
+// attentionInput returns the rows qkv [m, 3D] of the attention tests,
+// standard normal values times 2, the same for the same seed: the tests
+// compute their float64 references once per case and remake the input
+// for each ISA.
+func attentionInput(seed uint64, m, d int) []float32 {
+	rows := randSlice(rand.New(rand.NewPCG(seed, uint64(m*d))), m*3*d)
+	for i := range rows {
+		rows[i] *= 2
+	}
+	return rows
+}
+
+// attentionRef is the reference attention, in float64, of the first nq
+// queries of each sequence of qkv [b·t, 3D] (q | k | v): out [b·nq, D].
+func attentionRef(b, t, nq, h, dh int, qkv []float32) []float32 {
 	d := h * dh
-	out := make([]float32, b*t*d)
+	out := make([]float32, b*nq*d)
 	s := make([]float64, t)
 	scale := 1 / math.Sqrt(float64(dh))
 	for bi := 0; bi < b; bi++ {
 		for hd := 0; hd < h; hd++ {
 			base := bi * t * 3 * d
-			for i := 0; i < t; i++ {
+			for i := 0; i < nq; i++ {
 				m := math.Inf(-1)
 				for j := 0; j < t; j++ {
 					var acc float64
@@ -215,7 +231,7 @@ func attentionRef(b, t, h, dh int, qkv []float32) []float32 {
 					for j := 0; j < t; j++ {
 						acc += s[j] * float64(qkv[base+j*3*d+2*d+hd*dh+e])
 					}
-					out[(bi*t+i)*d+hd*dh+e] = float32(acc / sum)
+					out[(bi*nq+i)*d+hd*dh+e] = float32(acc / sum)
 				}
 			}
 		}

@@ -47,7 +47,9 @@
 // _asm/gen.go generates the micro-kernels (sgemm_amd64.s), the
 // dot-product kernels for a Linear call's last few tokens (dot_amd64.s)
 // and the 16×16 transposes that pack its activations and store its output
-// tiles (transpose_amd64.s); the vector math (vecmath_amd64.s), LayerNorm
+// tiles (transpose_amd64.s), each with its Go stubs and dispatch tables
+// (*_stubs_amd64.go); go generate ./internal/kernels, run on amd64,
+// rewrites them. The vector math (vecmath_amd64.s), LayerNorm
 // on panels (lnpanel_amd64.s) and the prefetch loop (prefetch_amd64.s) are
 // written by hand. The CPU is probed once in init
 // (golang.org/x/sys/cpu); tests flip the flags to run every path.

@@ -143,8 +143,10 @@ func TestLayerNorm(t *testing.T) {
 			}
 			gamma, beta := randSlice(r, d), randSlice(r, d)
 			y, check := guarded(t, (rows-1)*ldy+d, 3, func(int) float32 { return float32(math.NaN()) })
+			unchanged := readOnly(t, map[string][]float32{"x": src, "gamma": gamma, "beta": beta})
 			LayerNorm(rows, d, src, ldx, gamma, beta, 1e-6, y, ldy)
 			check(name("LayerNorm ", d))
+			unchanged(name("LayerNorm ", d))
 			want := make([]float32, d)
 			for rr := 0; rr < rows; rr++ {
 				layerNormRowGeneric(src[rr*ldx:rr*ldx+d], want, gamma, beta, 1e-6)
@@ -157,6 +159,7 @@ func TestLayerNorm(t *testing.T) {
 			// in place
 			x := append([]float32(nil), src...)
 			LayerNorm(rows, d, x, ldx, gamma, beta, 1e-6, x, ldx)
+			unchanged(name("in-place LayerNorm ", d)) // gamma and beta
 			for rr := 0; rr < rows; rr++ {
 				for j := 0; j < d; j++ {
 					if x[rr*ldx+j] != y[rr*ldy+j] {
@@ -254,7 +257,9 @@ func TestKnownValues(t *testing.T) {
 			expect(name("softmaxCols32 column ", j), col, softmax)
 		}
 		y := make([]float32, len(x))
+		unchanged := readOnly(t, map[string][]float32{"x": x, "gamma": gamma, "beta": beta})
 		LayerNorm(1, len(x), x, len(x), gamma, beta, 1e-5, y, len(x))
+		unchanged("LayerNorm")
 		expect("LayerNorm", y, layerNorm)
 	})
 }
@@ -293,7 +298,13 @@ func TestLayerNormPanels(t *testing.T) {
 						y.P[i] = float32(math.NaN())
 					}
 				}
+				in := map[string][]float32{"gamma": gamma, "beta": beta}
+				if !inPlace {
+					in["x panels"] = xp.P
+				}
+				unchanged := readOnly(t, in)
 				LayerNormPanels(p, &xp, gamma, beta, 1e-6, dst)
+				unchanged(name("LayerNormPanels m ", m, " d ", d, " in place ", inPlace))
 				if dst.M != m || dst.K != d {
 					t.Fatalf("m %d d %d: y is %d×%d", m, d, dst.M, dst.K)
 				}

@@ -2,8 +2,10 @@ package kernels
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -61,6 +63,29 @@ func guarded(t *testing.T, n, off int, fill func(i int) float32) ([]float32, fun
 		for i := off + n; i < len(buf); i++ {
 			if !math.IsNaN(float64(buf[i])) {
 				t.Fatalf("%s: guard after the output overwritten at +%d", what, i-off-n)
+			}
+		}
+	}
+}
+
+// readOnly keeps a copy of each input (by name) that a kernel must not
+// write and returns a func that fails t if one was changed, as gonum's
+// tests do (msgReadOnly). Values are compared bit for bit, so NaN guards
+// compare equal, over the whole capacity of each slice.
+func readOnly(t *testing.T, in map[string][]float32) (unchanged func(what string)) {
+	names := slices.Sorted(maps.Keys(in))
+	orig := make(map[string][]float32, len(in))
+	for n, x := range in {
+		orig[n] = slices.Clone(x[:cap(x)])
+	}
+	return func(what string) {
+		t.Helper()
+		for _, n := range names {
+			x, o := in[n][:len(orig[n])], orig[n]
+			for i := range o {
+				if math.Float32bits(x[i]) != math.Float32bits(o[i]) {
+					t.Fatalf("%s: input %s modified at [%d]: %v, was %v", what, n, i, x[i], o[i])
+				}
 			}
 		}
 	}

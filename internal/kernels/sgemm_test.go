@@ -9,16 +9,44 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// linearWant computes act(a·wᵀ + bias) (+ c0) with gonum's blas32 as the
-// oracle for the product, in float64 for the epilogue.
-func linearWant(m, n, k int, a []float32, lda int, w []float32, ldw int, bias []float32, act Act, accumulate bool, c0 []float32, ldc int) []float32 {
-	y := make([]float32, m*n)
+// linOperands are the operands of one Linear case and the oracle's
+// product, made once per case and shared by every way of feeding Linear
+// (and, in TestLinearBlocks, by every ISA).
+type linOperands struct {
+	offA, offW, lda, ldw int
+	aAll, wAll           []float32 // a [m, lda] at aAll[offA:], w [n, ldw] at wAll[offW:]
+	bias                 []float32 // [n], nil without bias
+	prod                 []float32 // a·wᵀ [m, n], from gonum's blas32
+}
+
+// linearOperands makes the operands of tc from a seed of its own, so that
+// a case has the same operands on every ISA, and their product.
+func linearOperands(tc linCase) *linOperands {
+	m, n, k := tc.m, tc.n, tc.k
+	r := rand.New(rand.NewPCG(uint64(m)<<32|uint64(n), uint64(k)))
+	o := &linOperands{offA: r.IntN(4), offW: r.IntN(4), lda: k + r.IntN(3), ldw: k + r.IntN(3)}
+	if k > 0 && k%1024 == 0 {
+		o.ldw = k // W rows 4 KiB apart: AVX-512 reads 8-row micro-panels in place, AVX2 copies them to a padded stride
+	}
+	o.aAll = randSlice(r, o.offA+m*o.lda+1)
+	o.wAll = randSlice(r, o.offW+n*o.ldw+1)
+	if tc.bias {
+		o.bias = randSlice(r, n)
+	}
+	o.prod = make([]float32, m*n)
 	if m > 0 && n > 0 && k > 0 {
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: m, Cols: k, Stride: lda, Data: a},
-			blas32.General{Rows: n, Cols: k, Stride: ldw, Data: w},
-			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: y})
+			blas32.General{Rows: m, Cols: k, Stride: o.lda, Data: o.aAll[o.offA:]},
+			blas32.General{Rows: n, Cols: k, Stride: o.ldw, Data: o.wAll[o.offW:]},
+			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: o.prod})
 	}
+	return o
+}
+
+// linearWant computes act(prod + bias) (+ c0) from the product prod
+// [m, n], in float64 for the epilogue.
+func linearWant(m, n int, prod, bias []float32, act Act, accumulate bool, c0 []float32, ldc int) []float32 {
+	y := append([]float32(nil), prod...)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			v := y[i*n+j]
@@ -56,14 +84,19 @@ const (
 
 func (v via) String() string { return [...]string{"rows", "panels", "to-panels", "add-panels"}[v] }
 
-func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase) {
+// checkLinear checks tc every way Linear can be fed, on the operands o
+// (nil: make them).
+func checkLinear(t *testing.T, r *rand.Rand, p *Pool, tc linCase, o *linOperands) {
 	t.Helper()
+	if o == nil {
+		o = linearOperands(tc)
+	}
 	for v := range via(4) {
-		checkLinearVia(t, r, p, tc, v)
+		checkLinearVia(t, r, p, tc, o, v)
 	}
 }
 
-func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
+func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, o *linOperands, v via) {
 	t.Helper()
 	switch v {
 	case viaToPanels:
@@ -72,25 +105,16 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		tc.accumulate, tc.act = true, ActNone
 	}
 	m, n, k := tc.m, tc.n, tc.k
-	offA, offC, offW := r.IntN(4), r.IntN(4), r.IntN(4)
-	lda, ldc, ldw := k+r.IntN(3), n+r.IntN(3), k+r.IntN(3)
-	if k > 0 && k%1024 == 0 {
-		ldw = k // W rows 4 KiB apart: AVX-512 reads 8-row micro-panels in place, AVX2 copies them to a padded stride
-	}
-	aAll := randSlice(r, offA+m*lda+1)
-	a := aAll[offA:]
-	wAll := randSlice(r, offW+n*ldw+1)
-	w := wAll[offW:]
-	var bias []float32
-	if tc.bias {
-		bias = randSlice(r, n)
-	}
+	aAll, wAll, bias := o.aAll, o.wAll, o.bias
+	a, lda := aAll[o.offA:], o.lda
+	w, ldw := wAll[o.offW:], o.ldw
+	offC, ldc := r.IntN(4), n+r.IntN(3)
 	cn := 0
 	if m > 0 {
 		cn = (m-1)*ldc + n
 	}
 	c0 := randSlice(r, cn)
-	want := linearWant(m, n, k, a, lda, w, ldw, bias, tc.act, tc.accumulate, c0, ldc)
+	want := linearWant(m, n, o.prod, bias, tc.act, tc.accumulate, c0, ldc)
 	c, check := guarded(t, cn, offC, func(i int) float32 { return c0[i] })
 	// gaps between rows are guards too
 	for i := 0; i < m-1; i++ {
@@ -98,6 +122,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 			c[i*ldc+j] = float32(math.NaN())
 		}
 	}
+	in := map[string][]float32{"a": aAll, "W": wAll, "bias": bias} // inputs Linear must not write
 	pw := PackB(w, n, k, ldw)
 	if n >= 3 && r.IntN(2) == 0 {
 		// W as three separately stored row blocks (q, k, v)
@@ -106,28 +131,29 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		var parts []*PackedB
 		for _, rr := range [][2]int{{0, n1}, {n1, n1 + n2}, {n1 + n2, n}} {
 			blk := append([]float32(nil), w[rr[0]*ldw:(rr[1]-1)*ldw+k]...)
+			in[name("W rows ", rr[0], "-", rr[1])] = blk
 			parts = append(parts, PackB(blk, rr[1]-rr[0], k, ldw))
 		}
 		pw = StackB(parts...)
 	}
 	var xp, yp Panels
+	if v != viaRows {
+		xp.Pack(m, k, a, lda)
+		junkPadding(r, &xp)
+		in["x panels"] = xp.P
+	}
+	unchanged := readOnly(t, in)
 	switch v {
 	case viaRows:
 		Linear(p, m, a, lda, pw, bias, tc.act, tc.accumulate, c, ldc)
 	case viaPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		linearPanels(p, &xp, pw, bias, tc.act, tc.accumulate, c, ldc, nil)
 	case viaToPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		checkY := guardPanels(t, r, &yp, m, n)
 		LinearToPanels(p, &xp, pw, bias, tc.act, &yp)
 		checkY(name(tc, " via ", v))
 		unpanel(t, tc, v, &yp, c, ldc)
 	case viaAddPanels:
-		xp.Pack(m, k, a, lda)
-		junkPadding(r, &xp)
 		checkY := guardPanels(t, r, &yp, m, n)
 		yp.Pack(m, n, c0, ldc)
 		junkPadding(r, &yp)
@@ -136,6 +162,7 @@ func checkLinearVia(t *testing.T, r *rand.Rand, p *Pool, tc linCase, v via) {
 		unpanel(t, tc, v, &yp, c, ldc)
 	}
 	check(name(tc, " via ", v))
+	unchanged(name(tc, " via ", v))
 
 	// The product's rounding scales with the row norms, not |want|: atol
 	// grows with √k too. The worst case of the tests uses half of it.
@@ -183,7 +210,7 @@ func TestLinearSizes(t *testing.T) {
 			for _, n := range ns {
 				for _, k := range ks {
 					act := Act(r.IntN(5))
-					checkLinear(t, r, p, linCase{m, n, k, act, r.IntN(2) == 0, r.IntN(2) == 0})
+					checkLinear(t, r, p, linCase{m, n, k, act, r.IntN(2) == 0, r.IntN(2) == 0}, nil)
 				}
 			}
 		}
@@ -193,6 +220,7 @@ func TestLinearSizes(t *testing.T) {
 func TestLinearBlocks(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
+	ops := map[linCase]*linOperands{} // the same case on every ISA: one product
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		mr := currentISA().mr()
@@ -210,7 +238,10 @@ func TestLinearBlocks(t *testing.T) {
 			cases = append(cases[:3], cases[len(cases)-3:]...)
 		}
 		for _, tc := range cases {
-			checkLinear(t, r, p, tc)
+			if ops[tc] == nil {
+				ops[tc] = linearOperands(tc)
+			}
+			checkLinear(t, r, p, tc, ops[tc])
 		}
 	})
 }
@@ -254,9 +285,11 @@ func TestMicroKernels(t *testing.T) {
 									c[i*ldc+j] = float32(math.NaN())
 								}
 							}
+							unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
 							microKernel(s, mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
 							what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " rows ", rows, " flags ", flags)
 							check(what)
+							unchanged(what)
 							for i := range c {
 								if i%ldc >= w {
 									if !math.IsNaN(float64(c[i])) {
@@ -286,7 +319,9 @@ func TestPackX(t *testing.T) {
 			b := randSlice(r, (n-1)*ldb+k)
 			np := (n + nr - 1) / nr
 			got := randSlice(r, np*k*nr) // stale values must be overwritten
+			unchanged := readOnly(t, map[string][]float32{"b": b})
 			packBT(got, b, n, k, ldb)
+			unchanged(name("packBT n ", n, " k ", k, " ldb ", ldb))
 			want := make([]float32, np*k*nr)
 			for j := 0; j < n; j++ {
 				for l := 0; l < k; l++ {
@@ -322,7 +357,9 @@ func TestPanelsPack(t *testing.T) {
 			m, k, lda := c[0], c[1], c[2]
 			a := randSlice(r, max(0, (m-1)*lda+k))
 			var x Panels
+			unchanged := readOnly(t, map[string][]float32{"a": a})
 			x.Pack(m, k, a, lda)
+			unchanged(name("Pack m ", m, " k ", k))
 			if len(x.P) != (m+nr-1)/nr*k*nr {
 				t.Fatalf("m %d k %d: %d packed values, want %d", m, k, len(x.P), (m+nr-1)/nr*k*nr)
 			}
@@ -342,7 +379,9 @@ func TestPanelsPack(t *testing.T) {
 			for tc := 1; m > 0 && tc <= (m-1)%nr+1; tc++ {
 				rows := make([]float32, tc*k+1) // [tc, k] and a guard
 				rows[tc*k] = 7
+				unchanged := readOnly(t, map[string][]float32{"x panels": x.P})
 				tailRows(&x, rows, tc)
+				unchanged(name("tailRows m ", m, " k ", k, " tc ", tc))
 				for i := 0; i < tc; i++ {
 					for l := 0; l < k; l++ {
 						if got, want := rows[i*k+l], a[(m-tc+i)*lda+l]; got != want {
