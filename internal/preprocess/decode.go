@@ -177,8 +177,9 @@ func truncated(format string, data []byte) bool {
 }
 
 // classify maps a decoder error on data to one of the Err* kinds.
+// data is the whole file, or nil when it is not read.
 func classify(err error, format string, data []byte) error {
-	if truncated(format, data) || strings.Contains(err.Error(), "unexpected EOF") {
+	if (data != nil && truncated(format, data)) || strings.Contains(err.Error(), "unexpected EOF") {
 		return ErrTruncated
 	}
 	var (
@@ -265,11 +266,18 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 		if h.err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, h.err)
 		}
-		data, rerr := rest()
-		if rerr != nil {
-			return nil, rerr
+		if !h.eof {
+			// The header itself is bad: the rest of the file, perhaps
+			// endless, is not needed to say so.
+			if errors.Is(err, errHeaderLimit) && int64(len(h.buf)) > l.maxBytes {
+				return nil, fail(ErrTooLarge, fmt.Errorf("file longer than %d bytes", l.maxBytes))
+			}
+			if errors.Is(err, errHeaderLimit) {
+				return nil, fail(ErrOverBudget, &BudgetError{What: "reading the header", Need: int64(len(h.buf)), Limit: l.maxMemory})
+			}
+			return nil, fail(classify(err, f.name, nil), err)
 		}
-		return nil, fail(classify(err, f.name, data), err)
+		return nil, fail(classify(err, f.name, h.buf), err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fail(ErrCorrupt, fmt.Errorf("size %d×%d", cfg.Width, cfg.Height))
