@@ -343,11 +343,23 @@ func jpegMinBytes(w, h int64, data []byte) int64 {
 	return mul((w+7)/8, (h+7)/8) * int64(s.n) / 4
 }
 
-// webpNeed: lossy VP8 is YCbCr 4:2:0 padded to macroblocks plus an alpha
-// plane; lossless VP8L holds ARGB pixels, a transformed copy and NRGBA.
+// webpNeed: lossy VP8 is YCbCr 4:2:0 padded to macroblocks plus, in an
+// extended file, an alpha plane; lossless VP8L holds ARGB pixels, a
+// transformed copy and NRGBA. The image chunk is found by walking the
+// RIFF chunks; without one, the lossless need is assumed.
 func webpNeed(px int64, data []byte) int64 {
-	if len(data) >= 16 && string(data[12:16]) == "VP8 " {
-		return 2*px + 1<<20
+	for i := 12; i+8 <= len(data); {
+		switch string(data[i : i+4]) {
+		case "VP8 ":
+			return 3*px + 1<<20
+		case "VP8L":
+			return 12*px + 1<<20
+		}
+		n := int(binary.LittleEndian.Uint32(data[i+4:]))
+		if n < 0 || n > len(data) {
+			break
+		}
+		i += 8 + n + n&1
 	}
 	return 12*px + 1<<20
 }
@@ -441,6 +453,11 @@ func minBytes(format string, w, h int, data []byte) int64 {
 	case "gif":
 		// An LZW code of at most 12 bits stands for at most 4096 pixels.
 		return mul(W, H) / (4096 * 8 / 12)
+	case "tiff":
+		// Uncompressed strips hold every row, each a whole number of bytes.
+		if t := readTIFFTags(data); t.ok && t.compression <= 1 {
+			return mul((mul(W, t.bits, max(t.spp, 1))+7)/8, H)
+		}
 	case "bmp":
 		// Uncompressed (BI_RGB, BI_BITFIELDS): rows of ⌈w·bits/32⌉ words.
 		if len(data) >= 34 {

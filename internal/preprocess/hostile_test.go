@@ -102,15 +102,18 @@ func scanBombJPEG(n int) []byte {
 
 // deflateTIFF is a w×h 8-bit gray TIFF whose single deflate strip
 // inflates to inflated bytes (w·h are needed).
-func deflateTIFF(w, h, inflated int) []byte {
-	strip := zlibZeros(inflated)
+func deflateTIFF(w, h, inflated int) []byte { return grayTIFF(w, h, 8, zlibZeros(inflated)) }
+
+// grayTIFF is a w×h 8-bit gray TIFF with one strip of the given
+// compression.
+func grayTIFF(w, h, compression int, strip []byte) []byte {
 	var b bytes.Buffer
 	le := binary.LittleEndian
 	b.WriteString("II*\x00")
 	binary.Write(&b, le, uint32(8+len(strip)))
 	b.Write(strip)
 	entries := [][3]uint32{
-		{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, 8}, {259, 3, 8},
+		{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, 8}, {259, 3, uint32(compression)},
 		{262, 3, 1}, {273, 4, 8}, {277, 3, 1}, {278, 4, uint32(h)}, {279, 4, uint32(len(strip))},
 	}
 	binary.Write(&b, le, uint16(len(entries)))
@@ -187,6 +190,7 @@ func TestHostileInputs(t *testing.T) {
 		{"scan bomb", bytesOf(scanBombJPEG(jpeg.MaxScans + 1)), Limits{}, nil, ErrCorrupt, 4 * mib},
 		// A 2000² gray TIFF whose strip inflates to 8 bytes a pixel.
 		{"tiff deflate bomb", bytesOf(deflateTIFF(2000, 2000, 2000*2000*8)), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, 2 * mib},
+		{"thin uncompressed tiff", bytesOf(grayTIFF(8000, 8000, 1, make([]byte, 100))), Limits{}, nil, ErrTruncated, mib},
 		{"huge gif header", bytesOf(gifHeader(20000, 20000)), Limits{MaxPixels: 1 << 40}, nil, ErrOverBudget, mib},
 		{"endless zeros", func() io.Reader { return &zeros{} }, Limits{MaxBytes: 64 * mib}, nil, ErrUnknownFormat, mib},
 		{"png magic then zeros", func() io.Reader {
