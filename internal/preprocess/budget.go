@@ -186,7 +186,8 @@ func minNeed(w, h int) int64 { return mul(int64(w), int64(h)) }
 // decodeNeed estimates the memory the decoder of format needs for the
 // w×h image in data (the whole file), counting its output image and its
 // own buffers; data itself is counted by the caller. It errs high.
-func decodeNeed(format string, w, h int, data []byte) int64 {
+// budget bounds the work spent measuring (TIFF strips are inflated).
+func decodeNeed(format string, w, h int, data []byte, budget int64) int64 {
 	W, H := int64(w), int64(h)
 	px := mul(W, H)
 	switch format {
@@ -205,7 +206,7 @@ func decodeNeed(format string, w, h int, data []byte) int64 {
 	case "webp":
 		return webpNeed(px, data)
 	case "tiff":
-		return tiffNeed(W, H, data)
+		return tiffNeed(W, H, data, budget)
 	}
 	return 8 * px
 }
@@ -368,7 +369,7 @@ func webpNeed(px int64, data []byte) int64 {
 // buffer: x/image/tiff lets a compressed strip inflate to 8 bytes a
 // pixel of the strip, and deflate, LZW and PackBits expand their input at
 // most about 1032 times, so a strip costs the smaller of the two.
-func tiffNeed(w, h int64, data []byte) int64 {
+func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	t := readTIFFTags(data)
 	bpp := int64(8)
 	if t.ok {
@@ -384,9 +385,18 @@ func tiffNeed(w, h int64, data []byte) int64 {
 	}
 	img := mul(w, h, bpp)
 	strip := mul(w, h, 8)
-	if t.ok && t.compression <= 1 {
+	switch {
+	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
-	} else {
+	case t.ok:
+		// Inflate each strip to count its bytes, reading no more than
+		// the bound already assumed.
+		if n, ok := tiffStripMax(data, t.compression, min(strip, budget), 2*budget); ok {
+			strip = n
+			break
+		}
+		fallthrough
+	default:
 		strip = min(strip, mul(int64(len(data)), 1032))
 	}
 	// bytes.Buffer doubles as it grows: the strip may briefly take twice.

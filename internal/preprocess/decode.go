@@ -293,13 +293,14 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	if need := decodeNeed(f.name, cfg.Width, cfg.Height, data) + int64(len(data)); need > l.maxMemory {
+	need := decodeNeed(f.name, cfg.Width, cfg.Height, data, l.maxMemory) + int64(len(data))
+	if need > l.maxMemory {
 		return nil, fail(ErrOverBudget, &BudgetError{What: what, Need: need, Limit: l.maxMemory})
 	}
 	if least := minBytes(f.name, cfg.Width, cfg.Height, data); int64(len(data)) < least {
 		return nil, fail(ErrTruncated, fmt.Errorf("%d×%d pixels need at least %d bytes, file has %d", cfg.Width, cfg.Height, least, len(data)))
 	}
-	return decodeData(name, f, cfg, data, &l)
+	return decodeData(name, f, cfg, data, need, &l)
 }
 
 // writerFunc is a function that is an io.Writer.
@@ -312,8 +313,9 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 	return Decode(name, bytes.NewReader(data), lim)
 }
 
-// decodeData decodes a file whose header passed the checks.
-func decodeData(name string, f *format, cfg image.Config, data []byte, l *limits) (image.Image, error) {
+// decodeData decodes a file whose header passed the checks; need is the
+// memory the decode holds, file included.
+func decodeData(name string, f *format, cfg image.Config, data []byte, need int64, l *limits) (image.Image, error) {
 	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
 	dec := f.decode
 	if f.name == "jpeg" {
@@ -330,7 +332,7 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, l *limits
 		return nil, fail(ErrCorrupt, errors.New("no pixels"))
 	}
 	d := &Decoded{Raw: img, Format: f.name, Orientation: orientation(f.name, data),
-		name: name, lim: *l, used: int64(len(data)) + decodeNeed(f.name, cfg.Width, cfg.Height, data)}
+		name: name, lim: *l, used: need}
 	if pm, ok := img.(*image.Paletted); ok && f.name == "gif" {
 		d.Raw = gifFirstFrame(pm, data, cfg)
 	}

@@ -33,6 +33,21 @@ func zlibZeros(n int) []byte {
 	return b.Bytes()
 }
 
+// zlibNoise is zlib data inflating to n pseudo-random bytes.
+func zlibNoise(n int) []byte {
+	raw := make([]byte, n)
+	x := uint32(1)
+	for i := range raw {
+		x = x*1664525 + 1013904223
+		raw[i] = byte(x >> 24)
+	}
+	var b bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&b, zlib.BestSpeed)
+	w.Write(raw)
+	w.Close()
+	return b.Bytes()
+}
+
 func pngChunk(b *bytes.Buffer, typ string, data []byte) {
 	binary.Write(b, binary.BigEndian, uint32(len(data)))
 	crc := crc32.NewIEEE()
@@ -190,6 +205,9 @@ func TestHostileInputs(t *testing.T) {
 		{"scan bomb", bytesOf(scanBombJPEG(jpeg.MaxScans + 1)), Limits{}, nil, ErrCorrupt, 4 * mib},
 		// A 2000² gray TIFF whose strip inflates to 8 bytes a pixel.
 		{"tiff deflate bomb", bytesOf(deflateTIFF(2000, 2000, 2000*2000*8)), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, 2 * mib},
+		// An honest deflate TIFF of noise: its strip is measured, not
+		// assumed to inflate to 8 bytes a pixel.
+		{"honest deflate tiff", bytesOf(grayTIFF(2000, 2000, 8, zlibNoise(2000*2000))), Limits{MaxMemory: 64 * mib}, nil, nil, 64 * mib},
 		{"thin uncompressed tiff", bytesOf(grayTIFF(8000, 8000, 1, make([]byte, 100))), Limits{}, nil, ErrTruncated, mib},
 		{"huge gif header", bytesOf(gifHeader(20000, 20000)), Limits{MaxPixels: 1 << 40}, nil, ErrOverBudget, mib},
 		{"endless zeros", func() io.Reader { return &zeros{} }, Limits{MaxBytes: 64 * mib}, nil, ErrUnknownFormat, mib},
