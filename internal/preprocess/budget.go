@@ -133,6 +133,19 @@ type headReader struct {
 
 var errHeaderLimit = errors.New("header limit")
 
+// grow makes room for n more bytes, doubling the capacity (append grows
+// large slices by a quarter, allocating five times the final size in all).
+func (h *headReader) grow(n int) {
+	if len(h.buf)+n <= cap(h.buf) {
+		return
+	}
+	c := int64(max(2*cap(h.buf), len(h.buf)+n, 4096))
+	c = max(min(c, h.max), int64(len(h.buf)+n)) // never past what may be read
+	b := make([]byte, len(h.buf), c)
+	copy(b, h.buf)
+	h.buf = b
+}
+
 func (h *headReader) Read(p []byte) (int, error) {
 	if h.over {
 		return 0, errHeaderLimit
@@ -145,6 +158,7 @@ func (h *headReader) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := h.r.Read(p)
+	h.grow(n)
 	h.buf = append(h.buf, p[:n]...)
 	if err == io.EOF {
 		h.eof = true

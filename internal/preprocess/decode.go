@@ -243,9 +243,11 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 			if _, err := io.Copy(writerFunc(func(p []byte) (int, error) {
 				if int64(len(h.buf)+len(p)) > hold+1 {
 					p = p[:hold+1-int64(len(h.buf))]
+					h.grow(len(p))
 					h.buf = append(h.buf, p...)
 					return 0, errHeaderLimit
 				}
+				h.grow(len(p))
 				h.buf = append(h.buf, p...)
 				return len(p), nil
 			}), r); err != nil && err != errHeaderLimit {
@@ -261,7 +263,13 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 		return h.buf, nil
 	}
 
+	// Only TIFF may put its header (the IFD) anywhere in the file; the
+	// others' come first, and past maxHeader bytes are not an image.
+	if f.name != "tiff" {
+		h.max = min(hold, maxHeader) + 1
+	}
 	cfg, err := guarded(f.config, io.Reader(&replay{h: h}))
+	h.max, h.over = hold+1, false
 	if err != nil {
 		if h.err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, h.err)
@@ -271,6 +279,9 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 			// endless, is not needed to say so.
 			if errors.Is(err, errHeaderLimit) && int64(len(h.buf)) > l.maxBytes {
 				return nil, fail(ErrTooLarge, fmt.Errorf("file longer than %d bytes", l.maxBytes))
+			}
+			if errors.Is(err, errHeaderLimit) && f.name != "tiff" && int64(len(h.buf)) > maxHeader {
+				return nil, fail(ErrCorrupt, fmt.Errorf("no image header in the first %d bytes", maxHeader))
 			}
 			if errors.Is(err, errHeaderLimit) {
 				return nil, fail(ErrOverBudget, &BudgetError{What: "reading the header", Need: int64(len(h.buf)), Limit: l.maxMemory})
@@ -302,6 +313,11 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 	}
 	return decodeData(name, f, cfg, data, need, &l)
 }
+
+// maxHeader is the most bytes read looking for the image size in formats
+// whose header comes first (JPEG's APPn segments: ICC profiles, XMP,
+// thumbnails, rarely past a few MiB).
+const maxHeader = 16 << 20
 
 // writerFunc is a function that is an io.Writer.
 type writerFunc func([]byte) (int, error)

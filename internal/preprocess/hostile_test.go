@@ -214,6 +214,11 @@ func TestHostileInputs(t *testing.T) {
 		{"png magic then zeros", func() io.Reader {
 			return io.MultiReader(bytes.NewReader([]byte("\x89PNG\r\n\x1a\n")), &zeros{})
 		}, Limits{MaxBytes: 64 * mib}, nil, ErrCorrupt, mib},
+		// A JPEG decoder skips junk between markers: the header search
+		// stops after maxHeader bytes (its buffer, doubling, allocates 3×).
+		{"jpeg magic then zeros", func() io.Reader {
+			return io.MultiReader(bytes.NewReader([]byte{0xff, 0xd8}), &zeros{})
+		}, Limits{MaxBytes: 64 * mib}, nil, ErrCorrupt, 3*maxHeader + mib}, // the header buffer doubles to maxHeader
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
