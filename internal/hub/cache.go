@@ -124,6 +124,10 @@ func parseShardIndex(b []byte) ([]string, error) {
 		if !validRepoFile(f) {
 			return nil, fmt.Errorf("tensor %s: bad shard name %q", tensor, f)
 		}
+		if strings.Contains(f, "/") {
+			// The loader reads shards beside the index only.
+			return nil, fmt.Errorf("tensor %s: shard %q is in a subdirectory; vit reads shards beside the index only", tensor, f)
+		}
 		if !seen[f] {
 			seen[f] = true
 			shards = append(shards, f)

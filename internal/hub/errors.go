@@ -21,8 +21,12 @@ var (
 	// ErrNotFound: HTTP 404; no such repository, revision or file.
 	ErrNotFound = errors.New("not found")
 	// ErrOffline: the hub could not be reached (DNS, connection refused,
-	// unreachable network, timeout).
+	// unreachable network, connection timeout).
 	ErrOffline = errors.New("network unreachable; set HF_HUB_OFFLINE=1 to use only the cache")
+	// ErrTimeout: the hub was reached but did not answer in time: no
+	// answer to a HEAD, no response headers to a GET, or a download
+	// slower than the minimum rate.
+	ErrTimeout = errors.New("the hub did not answer in time")
 	// ErrOfflineMode: a pull was asked for while Client.Offline is set and
 	// the model is not cached.
 	ErrOfflineMode = errors.New("offline mode is on (HF_HUB_OFFLINE=1)")

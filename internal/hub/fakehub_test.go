@@ -55,7 +55,9 @@ type fakeHub struct {
 	corrupt   map[string]bool
 	block     map[string]bool // send half the body, then wait for the client to go away
 	noRange   bool            // ignore Range: always answer 200 with the whole body
-	blobDelay time.Duration
+	blobDelay time.Duration   // wait this long before a blob's headers
+	headDelay time.Duration   // wait this long before answering a HEAD
+	trickle   time.Duration   // send a blob's body one byte per trickle
 }
 
 func newFakeHub(t *testing.T) *fakeHub {
@@ -119,6 +121,13 @@ func (f *fakeHub) serveHub(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id, rev, file := parts[0]+"/"+parts[1], parts[3], parts[4]
+	if r.Method == http.MethodHead && f.headDelay > 0 {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(f.headDelay):
+		}
+	}
 	f.mu.Lock()
 	f.hubReqs++
 	f.hubAuth = append(f.hubAuth, r.Header.Get("Authorization"))
@@ -210,10 +219,27 @@ func (f *fakeHub) serveBlob(w http.ResponseWriter, r *http.Request, sha string) 
 		f.gets[sha]++
 		f.ranges = append(f.ranges, r.Header.Get("Range"))
 	}
-	truncate, corrupt, block, noRange, delay := f.truncate[sha], f.corrupt[sha], f.block[sha], f.noRange, f.blobDelay
+	truncate, corrupt, block, noRange, delay, trickle := f.truncate[sha], f.corrupt[sha], f.block[sha], f.noRange, f.blobDelay, f.trickle
 	f.mu.Unlock()
-	time.Sleep(delay)
+	select {
+	case <-r.Context().Done():
+		return
+	case <-time.After(delay):
+	}
 	switch {
+	case trickle > 0 && r.Method == http.MethodGet:
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(http.StatusOK)
+		for i := 0; i < len(data); i++ {
+			w.Write(data[i : i+1])
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(trickle):
+			}
+		}
+		return
 	case corrupt:
 		data = bytes.Clone(data)
 		data[len(data)/3] ^= 0x40

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,8 +25,12 @@ const (
 	// metaTimeout bounds each metadata (HEAD) request, like
 	// huggingface_hub's HF_HUB_ETAG_TIMEOUT.
 	metaTimeout = 10 * time.Second
-	// stallTimeout aborts a download that receives no byte for this long.
-	stallTimeout = 60 * time.Second
+	// headerTimeout bounds the wait for a GET's response headers.
+	headerTimeout = 30 * time.Second
+	// rateWindow and minRate: a download must receive minRate bytes a
+	// second on average over every rateWindow, or it is stopped.
+	rateWindow = 30 * time.Second
+	minRate    = 1 << 10
 	// maxRedirects bounds the relative redirects a HEAD follows.
 	maxRedirects = 10
 	userAgent    = "vit"
@@ -49,6 +54,13 @@ type Client struct {
 	// for files already in the cache. It runs on the goroutine that called
 	// Pull and must be quick.
 	Progress func(file string, done, total int64)
+	// Timeouts; zero means the default. MetaTimeout bounds each HEAD
+	// (10 s), HeaderTimeout the wait for a GET's response headers (30 s);
+	// a download that averages less than MinRate bytes a second over any
+	// RateWindow (1 KiB/s over 30 s) is stopped. Each ends the pull with
+	// an error matching ErrTimeout; a partial download is kept to resume.
+	MetaTimeout, HeaderTimeout, RateWindow time.Duration
+	MinRate                                int64
 	// Offline makes Pull answer from the cache only (HF_HUB_OFFLINE=1):
 	// the snapshot directory if the model is cached, else an error that
 	// wraps both ErrNotCached and ErrOfflineMode.
@@ -65,7 +77,7 @@ type Client struct {
 // last. A revision that is a cached commit hash returns without any request.
 //
 // Errors match ErrBadID, ErrOfflineMode, ErrUnauthorized, ErrNotFound,
-// ErrOffline, ErrNoSafetensors, ErrSizeMismatch, ErrChecksum or ctx.Err()
+// ErrOffline, ErrTimeout, ErrNoSafetensors, ErrSizeMismatch, ErrChecksum or ctx.Err()
 // with errors.Is.
 func (c *Client) Pull(ctx context.Context, id string) (dir string, err error) {
 	repo, rev, err := ParseID(id)
@@ -273,7 +285,8 @@ func (p *puller) setHeaders(req *http.Request, auth bool) {
 // hosts (relative ones are followed, as for a renamed repository).
 func (p *puller) head(ctx context.Context, rev, file string) (fileMeta, error) {
 	m := fileMeta{file: file}
-	hctx, cancel := context.WithTimeout(ctx, metaTimeout)
+	timeout := orDefault(p.c.MetaTimeout, metaTimeout)
+	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	u := p.fileURL(rev, file)
 	var linkedEtag, linkedSize string
@@ -289,6 +302,9 @@ func (p *puller) head(ctx context.Context, rev, file string) (fileMeta, error) {
 		p.setHeaders(req, true)
 		resp, err = p.headClient.Do(req)
 		if err != nil {
+			if ctx.Err() == nil && hctx.Err() != nil {
+				return m, fmt.Errorf("%s: %w: no answer to HEAD %s within %v", file, ErrTimeout, u, timeout)
+			}
 			return m, p.netError(ctx, file, u, err)
 		}
 		resp.Body.Close()
@@ -398,11 +414,19 @@ func isNetDown(err error) bool {
 	case errors.As(err, &op) && op.Op == "dial":
 		return true
 	case errors.Is(err, context.DeadlineExceeded):
-		return true
+		return false // a request's own deadline: the host was reached
 	case errors.As(err, &ne) && ne.Timeout():
 		return true
 	}
 	return false
+}
+
+// orDefault is d, or def when d is not positive.
+func orDefault[T time.Duration | int64](d, def T) T {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func (p *puller) progress(file string, done, total int64) {
@@ -471,7 +495,15 @@ func pointerOK(pointer, blob string, size int64) bool {
 // kept; one that cannot be right is removed.
 func (p *puller) download(ctx context.Context, m fileMeta, blob string) error {
 	inc := blob + ".incomplete"
-	f, err := os.OpenFile(inc, os.O_RDWR|os.O_CREATE, 0o644)
+	// Only a regular file is resumed; anything else in its place (a
+	// symlink planted to redirect the write) is removed, and the open
+	// does not follow a link made in between.
+	if st, err := os.Lstat(inc); err == nil && !st.Mode().IsRegular() {
+		if err := os.Remove(inc); err != nil {
+			return fmt.Errorf("%s: %s is not a regular file: %w", m.file, inc, err)
+		}
+	}
+	f, err := os.OpenFile(inc, os.O_RDWR|os.O_CREATE|oNoFollow, 0o644)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.file, err)
 	}
@@ -523,7 +555,18 @@ func (p *puller) download(ctx context.Context, m fileMeta, blob string) error {
 	return nil
 }
 
-var errStalled = fmt.Errorf("no data for %v", stallTimeout)
+var (
+	errSlow      = errors.New("download too slow")
+	errNoHeaders = errors.New("no response headers")
+)
+
+// hostOf is the host of u, or u.
+func hostOf(u string) string {
+	if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+		return pu.Host
+	}
+	return u
+}
 
 // get streams the body of m into f from offset off (asking for a Range when
 // off > 0) and returns the new length of f.
@@ -539,8 +582,14 @@ func (p *puller) get(ctx context.Context, m fileMeta, f *os.File, off int64, h h
 	if off > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
 	}
+	htimeout := orDefault(p.c.HeaderTimeout, headerTimeout)
+	noHeaders := time.AfterFunc(htimeout, func() { cancel(errNoHeaders) })
 	resp, err := p.hc.Do(req)
+	noHeaders.Stop()
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(context.Cause(dctx), errNoHeaders) {
+			return off, fmt.Errorf("%s: %w: no response headers from %s within %v", m.file, ErrTimeout, hostOf(m.location), htimeout)
+		}
 		return off, p.netError(ctx, m.file, m.location, err)
 	}
 	defer resp.Body.Close()
@@ -568,13 +617,30 @@ func (p *puller) get(ctx context.Context, m fileMeta, f *os.File, off int64, h h
 	}
 	p.progress(m.file, off, m.size)
 
-	stall := time.AfterFunc(stallTimeout, func() { cancel(errStalled) })
-	defer stall.Stop()
+	// Every window, the bytes received in it must reach rate·window.
+	window, rate := orDefault(p.c.RateWindow, rateWindow), orDefault(p.c.MinRate, minRate)
+	want := max(int64(float64(rate)*window.Seconds()), 1)
+	var got atomic.Int64 // bytes received in the current window
+	slow := time.NewTicker(window)
+	defer slow.Stop()
+	go func() {
+		for {
+			select {
+			case <-dctx.Done():
+				return
+			case <-slow.C:
+				if got.Swap(0) < want {
+					cancel(errSlow)
+					return
+				}
+			}
+		}
+	}()
 	buf := make([]byte, 256<<10) // [256 KiB] one read of the body
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
-			stall.Reset(stallTimeout)
+			got.Add(int64(n))
 			if off+int64(n) > m.size {
 				f.Close()
 				os.Remove(f.Name())
@@ -596,8 +662,9 @@ func (p *puller) get(ctx context.Context, m fileMeta, f *os.File, off int64, h h
 			switch {
 			case ctx.Err() != nil:
 				return off, fmt.Errorf("%s: %w", m.file, ctx.Err())
-			case errors.Is(context.Cause(dctx), errStalled):
-				return off, fmt.Errorf("%s: download stalled after %d of %d bytes: %w; pull again to resume", m.file, off, m.size, errStalled)
+			case errors.Is(context.Cause(dctx), errSlow):
+				return off, fmt.Errorf("%s: %w: download from %s slower than %d bytes/s over %v, after %d of %d bytes; pull again to resume",
+					m.file, ErrTimeout, hostOf(m.location), rate, window, off, m.size)
 			}
 			return off, fmt.Errorf("%s: %w: got %d of %d bytes (%v); pull again to resume", m.file, ErrSizeMismatch, off, m.size, rerr)
 		}

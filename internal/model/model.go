@@ -113,6 +113,9 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 		if m.Recipe, err = loadRecipe(fsys, join, &cfg, cj); err != nil {
 			return nil, err
 		}
+		if err := checkRecipe(&m.Recipe, &cfg); err != nil {
+			return nil, err
+		}
 	}
 	m.pool = kernels.NewPool(opt.Threads)
 	m.materialize()

@@ -112,7 +112,7 @@ func BenchmarkStages(b *testing.B) {
 	b.Run("resize+normalize", func(b *testing.B) {
 		defer reportCPU(b, cpuTime())
 		for i := 0; i < b.N; i++ {
-			if err := r.fromSource(src, dst); err != nil {
+			if err := r.fromSource(src, dst, &pixelJob{lim: Limits{}.resolve()}); err != nil {
 				b.Fatal(err)
 			}
 		}

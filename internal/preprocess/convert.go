@@ -66,7 +66,11 @@ type rowSource struct {
 	// transposed: the image meant is the transpose of these rows
 	// (EXIF orientations 5–8), of size h×w.
 	transposed bool
+	stop       func() bool // reports cancellation; nil: never
 }
+
+// stopped reports whether the work on s should stop.
+func (s *rowSource) stopped() bool { return s.stop != nil && s.stop() }
 
 // size returns the width and height of the image the source stands for.
 func (s *rowSource) size() (w, h int) {
@@ -87,6 +91,9 @@ func rasterSource(r *raster) *rowSource {
 func materialize(s *rowSource) *raster {
 	out := &raster{w: s.w, h: s.h, c: s.c, pix: make([]uint8, s.w*s.h*s.c)}
 	for y := 0; y < s.h; y++ {
+		if y%64 == 0 && s.stopped() {
+			return nil
+		}
 		s.row(y, out.pix[y*s.w*s.c:(y+1)*s.w*s.c])
 	}
 	return out

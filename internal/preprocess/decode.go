@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -57,10 +58,19 @@ func (e *DecodeError) Unwrap() []error {
 	return []error{e.Kind, e.Err}
 }
 
-// Limits bounds what Decode accepts.
+// Limits bounds what Decode and Pixels accept, and lets them be stopped.
 type Limits struct {
 	MaxPixels int64 // refuse images with more pixels than this (0: default 100 MP)
 	MaxBytes  int64 // refuse files longer than this (0: default 1 GiB)
+	// MaxMemory is the memory budget of one image (0: DefaultMaxMemory):
+	// the file's bytes, the decoder's buffers and image, and the colour
+	// conversion and resize scratch of Pixels. Each is checked, from the
+	// header's facts, before it is allocated; over budget, the error's
+	// kind is ErrOverBudget.
+	MaxMemory int64
+	// Context, when done, stops a decode or resize within one buffer fill
+	// or a few rows; the error's kind is then ErrCanceled. nil: never.
+	Context context.Context
 }
 
 // DefaultMaxPixels is the pixel limit when Limits.MaxPixels is 0.
@@ -77,6 +87,9 @@ type Decoded struct {
 	Format      string      // "jpeg", "png", "gif", "bmp", "tiff", "webp"
 	Orientation int         // EXIF orientation 1–8 (1: none)
 	clipGray16  bool        // 16-bit gray PNG widened by Go to NRGBA64
+	name        string      // file name, for Pixels' errors
+	used        int64       // bytes the decode left held (file + image)
+	lim         limits      // Decode's limits, for Pixels
 }
 
 // ColorModel implements image.Image.
@@ -112,7 +125,7 @@ type format struct {
 }
 
 var formats = []format{
-	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, jpeg.Decode},
+	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, nil}, // jpeg.DecodeCheck
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
 	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
@@ -164,8 +177,9 @@ func truncated(format string, data []byte) bool {
 }
 
 // classify maps a decoder error on data to one of the Err* kinds.
+// data is the whole file, or nil when it is not read.
 func classify(err error, format string, data []byte) error {
-	if truncated(format, data) || strings.Contains(err.Error(), "unexpected EOF") {
+	if (data != nil && truncated(format, data)) || strings.Contains(err.Error(), "unexpected EOF") {
 		return ErrTruncated
 	}
 	var (
@@ -183,72 +197,158 @@ func classify(err error, format string, data []byte) error {
 }
 
 // guarded runs a third-party decoder, turning a panic into an error.
-func guarded[T any](f func(io.Reader) (T, error), data []byte) (v T, err error) {
+func guarded[T any](f func(io.Reader) (T, error), r io.Reader) (v T, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("decoder panic: %v", p)
 		}
 	}()
-	return f(bytes.NewReader(data))
+	return f(r)
 }
 
-// Decode reads one image, checking its header against lim before decoding.
+// Decode reads one image. It sniffs the format from the first bytes,
+// reads only the header, checks its size against lim (pixels, then the
+// memory budget), and only then reads the rest of the file and decodes.
 // name is used in errors only. Errors are *DecodeError values matching one
-// of ErrEmpty, ErrTruncated, ErrUnknownFormat, ErrTooLarge, ErrCorrupt or
-// ErrUnsupported with errors.Is; a read error is returned wrapped as is.
-// The result is a *Decoded carrying the EXIF orientation.
+// of ErrEmpty, ErrTruncated, ErrUnknownFormat, ErrTooLarge, ErrOverBudget,
+// ErrCanceled, ErrCorrupt or ErrUnsupported with errors.Is; a read error is
+// returned wrapped as is. The result is a *Decoded carrying the EXIF
+// orientation and lim, for Pixels.
 func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
-	maxBytes := lim.MaxBytes
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
+	l := lim.resolve()
+	if err := l.check(); err != nil {
+		return nil, &DecodeError{File: name, Kind: ErrCanceled, Err: err}
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+	// The file's bytes count against the budget: never hold more of it
+	// than the budget or MaxBytes allow.
+	hold := min(l.maxBytes, l.maxMemory)
+	h := &headReader{r: r, max: hold + 1}
+	h.fill(16)
+	if h.err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, h.err)
 	}
-	if int64(len(data)) > maxBytes {
-		return nil, &DecodeError{File: name, Kind: ErrTooLarge, Err: fmt.Errorf("file longer than %d bytes", maxBytes)}
-	}
-	return DecodeBytes(name, data, lim)
-}
-
-// DecodeBytes is Decode on a file already in memory.
-func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
-	if len(data) == 0 {
+	if len(h.buf) == 0 {
 		return nil, &DecodeError{File: name, Kind: ErrEmpty}
 	}
-	f, trunc := sniff(data)
+	f, trunc := sniff(h.buf)
 	if f == nil {
-		if trunc {
-			return nil, &DecodeError{File: name, Kind: ErrTruncated, Err: fmt.Errorf("%d bytes", len(data))}
+		if trunc && h.eof {
+			return nil, &DecodeError{File: name, Kind: ErrTruncated, Err: fmt.Errorf("%d bytes", len(h.buf))}
 		}
 		return nil, &DecodeError{File: name, Kind: ErrUnknownFormat}
 	}
 	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
-
-	cfg, err := guarded(f.config, data)
-	if err != nil {
-		return nil, fail(classify(err, f.name, data), err)
+	rest := func() ([]byte, error) {
+		if !h.eof && !h.over {
+			if _, err := io.Copy(writerFunc(func(p []byte) (int, error) {
+				if int64(len(h.buf)+len(p)) > hold+1 {
+					p = p[:hold+1-int64(len(h.buf))]
+					h.grow(len(p))
+					h.buf = append(h.buf, p...)
+					return 0, errHeaderLimit
+				}
+				h.grow(len(p))
+				h.buf = append(h.buf, p...)
+				return len(p), nil
+			}), r); err != nil && err != errHeaderLimit {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+		}
+		if n := int64(len(h.buf)); n > hold {
+			if n > l.maxBytes {
+				return nil, fail(ErrTooLarge, fmt.Errorf("file longer than %d bytes", l.maxBytes))
+			}
+			return nil, fail(ErrOverBudget, &BudgetError{What: "reading the file", Need: n, Limit: l.maxMemory})
+		}
+		return h.buf, nil
 	}
-	maxPix := lim.MaxPixels
-	if maxPix <= 0 {
-		maxPix = DefaultMaxPixels
+
+	// Only TIFF may put its header (the IFD) anywhere in the file; the
+	// others' come first, and past maxHeader bytes are not an image.
+	if f.name != "tiff" {
+		h.max = min(hold, maxHeader) + 1
+	}
+	cfg, err := guarded(f.config, io.Reader(&replay{h: h}))
+	h.max, h.over = hold+1, false
+	if err != nil {
+		if h.err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, h.err)
+		}
+		if !h.eof {
+			// The header itself is bad: the rest of the file, perhaps
+			// endless, is not needed to say so.
+			if errors.Is(err, errHeaderLimit) && int64(len(h.buf)) > l.maxBytes {
+				return nil, fail(ErrTooLarge, fmt.Errorf("file longer than %d bytes", l.maxBytes))
+			}
+			if errors.Is(err, errHeaderLimit) && f.name != "tiff" && int64(len(h.buf)) > maxHeader {
+				return nil, fail(ErrCorrupt, fmt.Errorf("no image header in the first %d bytes", maxHeader))
+			}
+			if errors.Is(err, errHeaderLimit) {
+				return nil, fail(ErrOverBudget, &BudgetError{What: "reading the header", Need: int64(len(h.buf)), Limit: l.maxMemory})
+			}
+			return nil, fail(classify(err, f.name, nil), err)
+		}
+		return nil, fail(classify(err, f.name, h.buf), err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fail(ErrCorrupt, fmt.Errorf("size %d×%d", cfg.Width, cfg.Height))
 	}
-	if px := int64(cfg.Width) * int64(cfg.Height); px > maxPix {
-		return nil, fail(ErrTooLarge, fmt.Errorf("%d×%d is %d pixels, limit %d", cfg.Width, cfg.Height, px, maxPix))
+	if px := int64(cfg.Width) * int64(cfg.Height); px > l.maxPixels {
+		return nil, fail(ErrTooLarge, fmt.Errorf("%d×%d is %d pixels, limit %d", cfg.Width, cfg.Height, px, l.maxPixels))
 	}
-
-	img, err := guarded(f.decode, data)
+	what := fmt.Sprintf("decoding %d×%d %s", cfg.Width, cfg.Height, f.name)
+	if need := minNeed(cfg.Width, cfg.Height) + int64(len(h.buf)); need > l.maxMemory {
+		return nil, fail(ErrOverBudget, &BudgetError{What: what, Need: need, Limit: l.maxMemory})
+	}
+	data, err := rest()
 	if err != nil {
+		return nil, err
+	}
+	need := decodeNeed(f.name, cfg.Width, cfg.Height, data, l.maxMemory) + int64(len(data))
+	if need > l.maxMemory {
+		return nil, fail(ErrOverBudget, &BudgetError{What: what, Need: need, Limit: l.maxMemory})
+	}
+	if least := minBytes(f.name, cfg.Width, cfg.Height, data); int64(len(data)) < least {
+		return nil, fail(ErrTruncated, fmt.Errorf("%d×%d pixels need at least %d bytes, file has %d", cfg.Width, cfg.Height, least, len(data)))
+	}
+	return decodeData(name, f, cfg, data, need, &l)
+}
+
+// maxHeader is the most bytes read looking for the image size in formats
+// whose header comes first (JPEG's APPn segments: ICC profiles, XMP,
+// thumbnails, rarely past a few MiB).
+const maxHeader = 16 << 20
+
+// writerFunc is a function that is an io.Writer.
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
+// DecodeBytes is Decode on a file already in memory.
+func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
+	return Decode(name, bytes.NewReader(data), lim)
+}
+
+// decodeData decodes a file whose header passed the checks; need is the
+// memory the decode holds, file included.
+func decodeData(name string, f *format, cfg image.Config, data []byte, need int64, l *limits) (image.Image, error) {
+	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
+	dec := f.decode
+	if f.name == "jpeg" {
+		dec = func(r io.Reader) (image.Image, error) { return jpeg.DecodeCheck(r, l.check) }
+	}
+	img, err := guarded(dec, io.Reader(&checkReader{r: bytes.NewReader(data), lim: l}))
+	if err != nil {
+		if cerr := l.check(); cerr != nil {
+			return nil, fail(ErrCanceled, cerr)
+		}
 		return nil, fail(classify(err, f.name, data), err)
 	}
 	if img == nil || img.Bounds().Empty() {
 		return nil, fail(ErrCorrupt, errors.New("no pixels"))
 	}
-	d := &Decoded{Raw: img, Format: f.name, Orientation: orientation(f.name, data)}
+	d := &Decoded{Raw: img, Format: f.name, Orientation: orientation(f.name, data),
+		name: name, lim: *l, used: need}
 	if pm, ok := img.(*image.Paletted); ok && f.name == "gif" {
 		d.Raw = gifFirstFrame(pm, data, cfg)
 	}

@@ -18,15 +18,29 @@ func (r *Recipe) Pixels(img image.Image, dst []float32) error {
 		return fmt.Errorf("preprocess: dst has %d values, want %d (%d×%d×%d)", len(dst), n, r.Channels, r.Height, r.Width)
 	}
 	src, o, info := img, 1, srcInfo{}
+	job := pixelJob{lim: Limits{}.resolve()}
 	if d, ok := img.(*Decoded); ok {
 		src, o = d.Raw, d.Orientation
 		info = srcInfo{clipGray16: d.clipGray16, webp: d.Format == "webp"}
+		job = pixelJob{name: d.name, format: d.Format, used: d.used, lim: d.lim}
 	}
 	rs, err := newSource(src, r.Channels, info, o)
 	if err != nil {
 		return fmt.Errorf("preprocess: %w", err)
 	}
-	return r.fromSource(rs, dst)
+	rs.stop = func() bool { return job.lim.check() != nil }
+	return r.fromSource(rs, dst, &job)
+}
+
+// pixelJob is what Pixels knows of the image's budget.
+type pixelJob struct {
+	name, format string
+	used         int64 // bytes the decoded image holds
+	lim          limits
+}
+
+func (j *pixelJob) fail(kind, err error) error {
+	return &DecodeError{File: j.name, Format: j.format, Kind: kind, Err: err}
 }
 
 // Load decodes one image file and runs the recipe on it, writing dst
@@ -92,7 +106,7 @@ func roundHalfEvenHalf(d int) int {
 }
 
 // fromSource resizes, crops, rescales and normalizes ras into dst [C, H, W].
-func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
+func (r *Recipe) fromSource(ras *rowSource, dst []float32, job *pixelJob) error {
 	iw, ih := ras.size()
 	rw, rh := r.resizeSize(iw, ih)
 	if rw < 1 || rh < 1 || rw > 1<<26 || rh > 1<<26 {
@@ -111,7 +125,15 @@ func (r *Recipe) fromSource(ras *rowSource, dst []float32) error {
 	x0, x1 := max(left, 0), min(left+W, rw)
 	var part *raster
 	if y1 > y0 && x1 > x0 {
+		need := resizeNeed(ras, rw, rh, r.Filter, x0, x1, y0, y1)
+		if job.used+need > job.lim.maxMemory {
+			return job.fail(ErrOverBudget, &BudgetError{
+				What: fmt.Sprintf("resizing %d×%d to %d×%d", iw, ih, rw, rh), Need: job.used + need, Limit: job.lim.maxMemory})
+		}
 		part = resizeWindow(ras, rw, rh, r.Filter, x0, x1, y0, y1)
+		if part == nil {
+			return job.fail(ErrCanceled, job.lim.check())
+		}
 	}
 
 	lut := r.lut()

@@ -120,9 +120,15 @@ func (r *Recipe) String() string {
 	return b.String()
 }
 
-// Validate checks that the recipe is complete and self-consistent.
+// MaxSide is the largest input or resize side a recipe may ask for.
+const MaxSide = 1 << 16
+
+// Validate checks that the recipe is complete and self-consistent, and
+// that its sizes are at most MaxSide.
 func (r *Recipe) Validate() error {
 	switch {
+	case r.Height > MaxSide || r.Width > MaxSide || r.ResizeHeight > MaxSide || r.ResizeWidth > MaxSide:
+		return fmt.Errorf("recipe %s: input %d×%d, resize %d×%d: a side exceeds %d", r.Source, r.Height, r.Width, r.ResizeHeight, r.ResizeWidth, MaxSide)
 	case r.Channels != 1 && r.Channels != 3:
 		return fmt.Errorf("recipe %s: %d channels, want 1 or 3", r.Source, r.Channels)
 	case r.Height <= 0 || r.Width <= 0:
@@ -248,7 +254,7 @@ func parseHFSize(raw json.RawMessage, field string) (hfSize, bool, error) {
 	}
 	var l []int
 	if err := json.Unmarshal(raw, &l); err == nil {
-		if len(l) != 2 || l[0] <= 0 || l[1] <= 0 {
+		if len(l) != 2 || l[0] <= 0 || l[1] <= 0 || l[0] > MaxSide || l[1] > MaxSide {
 			return hfSize{}, false, fmt.Errorf("%s %v: want [height, width]", field, l)
 		}
 		return hfSize{h: l[0], w: l[1]}, true, nil

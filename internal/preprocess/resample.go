@@ -150,20 +150,65 @@ func precompute(inSize, outSize int, fl filterFunc, lo, hi int) coeffs {
 		}
 		k := c.k[i*ksize : (i+1)*ksize]
 		for x := 0; x < xmax; x++ {
-			v := kk[x]
-			if ww != 0 {
-				v /= ww
-			}
-			if v < 0 {
-				k[x] = int32(-0.5 + float64(v*(1<<precisionBits)))
-			} else {
-				k[x] = int32(0.5 + float64(v*(1<<precisionBits)))
-			}
+			k[x] = toFixed(kk[x], ww)
 		}
 		c.bounds[2*i] = xmin
 		c.bounds[2*i+1] = xmax
 	}
 	return c
+}
+
+// toFixed is normalize_coeffs_8bpc on one weight v of a window summing
+// to ww.
+func toFixed(v, ww float64) int32 {
+	if ww != 0 {
+		v /= ww
+	}
+	if v < 0 {
+		return int32(-0.5 + float64(v*(1<<precisionBits)))
+	}
+	return int32(0.5 + float64(v*(1<<precisionBits)))
+}
+
+// lazyCoeffs are precompute's coefficients for a pass along a long axis,
+// kept as each output's window and weight sum only: weights are computed
+// when used, so the table never grows with the input length.
+type lazyCoeffs struct {
+	fl        filterFunc
+	scale, ss float64
+	win       []lazyWindow // [out]
+}
+
+type lazyWindow struct {
+	min, n     int
+	center, ww float64
+}
+
+// newLazy is precompute(inSize, outSize, fl, lo, hi) without the table.
+func newLazy(inSize, outSize int, fl filterFunc, lo, hi int) *lazyCoeffs {
+	scale := float64(inSize) / float64(outSize)
+	filterscale := max(scale, 1)
+	support := float64(fl.support * filterscale)
+	ksize := int(math.Ceil(support))*2 + 1
+	c := &lazyCoeffs{fl: fl, scale: scale, ss: 1.0 / filterscale, win: make([]lazyWindow, hi-lo)}
+	for xx := lo; xx < hi; xx++ {
+		center := float64(float64(xx)+0.5) * scale
+		xmin := max(int(center-support+0.5), 0)
+		xmax := min(int(center+support+0.5), inSize) - xmin
+		xmax = min(xmax, ksize)
+		ww := 0.0
+		for x := 0; x < xmax; x++ {
+			ww += fl.f(float64(float64(float64(x+xmin)-center)+0.5) * c.ss)
+		}
+		c.win[xx-lo] = lazyWindow{xmin, xmax, center, ww}
+	}
+	return c
+}
+
+// weight is the fixed-point weight of input s in output i's window.
+func (c *lazyCoeffs) weight(i, s int) int32 {
+	w := &c.win[i]
+	return toFixed(c.fl.f(float64(float64(float64(s)-w.center)+0.5)*c.ss), w.ww)
 }
 
 // clip8 is PIL's clip8: the fixed-point sum shifted down and clamped.
@@ -175,10 +220,16 @@ func clip8(v int32) uint8 { return clampU8(v >> precisionBits) }
 // when its size is unchanged. Source rows are pulled one at a time.
 func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raster {
 	if src.transposed {
-		if f == Nearest {
-			// Rare: transpose the whole image, then resize.
-			return resizeWindow(rasterSource(orient(materialize(&rowSource{w: src.w, h: src.h, c: src.c, row: src.row}), 5)),
-				w, h, f, x0, x1, y0, y1)
+		if f == Nearest || transposeCost(src, w, h, f, x0, x1, y0, y1) < streamTCost(src, w, h, f, x0, x1, y0, y1) {
+			// Transpose the whole image, then resize: for NEAREST, and
+			// when the image is smaller than resizeWindowT's sums.
+			m := materialize(&rowSource{w: src.w, h: src.h, c: src.c, row: src.row, stop: src.stop})
+			if m == nil {
+				return nil
+			}
+			t := rasterSource(orient(m, 5))
+			t.stop = src.stop
+			return resizeWindow(t, w, h, f, x0, x1, y0, y1)
 		}
 		return resizeWindowT(src, w, h, f, x0, x1, y0, y1)
 	}
@@ -188,37 +239,69 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 	fl := filterOf(f)
 	ch := src.c
 	ow, oh := x1-x0, y1-y0
-	var vert coeffs
-	first, last := y0, y1
-	if h != src.h {
-		vert = precompute(src.h, h, fl, y0, y1)
-		first, last = vert.bounds[0], vert.bounds[2*oh-2]+vert.bounds[2*oh-1]
-		for i := 0; i < oh; i++ {
-			vert.bounds[2*i] -= first
-		}
-	}
-	tmp := &raster{w: ow, h: last - first, c: ch} // horizontal pass output [last−first, ow, C]
-	tmp.pix = make([]uint8, tmp.w*tmp.h*ch)
 	line := make([]uint8, src.w*ch) // [W, C] one source row
 	var horiz coeffs
 	if w != src.w {
 		horiz = precompute(src.w, w, fl, x0, x1)
 	}
-	for y := 0; y < tmp.h; y++ {
-		src.row(first+y, line)
-		out := tmp.pix[y*ow*ch : (y+1)*ow*ch]
+	// hpass writes the horizontal pass of source row y to dst [ow, C].
+	hpass := func(y int, dst []uint8) {
+		src.row(y, line)
 		if w != src.w {
-			resampleRow(out, line, horiz, ch)
+			resampleRow(dst, line, horiz, ch)
 		} else {
-			copy(out, line[x0*ch:x1*ch])
+			copy(dst, line[x0*ch:x1*ch])
 		}
 	}
+	out := &raster{w: ow, h: oh, c: ch, pix: make([]uint8, ow*oh*ch)} // [oh, ow, C]
 	if h == src.h {
-		return tmp
+		for y := 0; y < oh; y++ {
+			if y%64 == 0 && src.stopped() {
+				return nil
+			}
+			hpass(y0+y, out.pix[y*ow*ch:(y+1)*ow*ch])
+		}
+		return out
 	}
-	out := &raster{w: ow, h: oh, c: ch}
-	out.pix = make([]uint8, out.w*out.h*out.c)
-	resampleVertical(out, tmp, vert)
+	// The vertical pass streams: each horizontally resampled source row is
+	// added, with its weight, to the fixed-point sums of the output rows
+	// whose windows hold it, so no more than one source row is kept.
+	// Integer sums do not depend on the order, so this is PIL's result.
+	vert := newLazy(src.h, h, fl, y0, y1)
+	const half = 1 << (precisionBits - 1)
+	acc := make([]int32, ow*oh*ch) // [oh, ow, C] sums per output row
+	for i := range acc {
+		acc[i] = half
+	}
+	hrow := make([]uint8, ow*ch) // [ow, C] one source row after the horizontal pass
+	first, last := vert.win[0].min, vert.win[oh-1].min+vert.win[oh-1].n
+	lo := 0 // first output whose window may still hold sy
+	for sy := first; sy < last; sy++ {
+		if (sy-first)%64 == 0 && src.stopped() {
+			return nil
+		}
+		hpass(sy, hrow)
+		for yy := lo; yy < oh; yy++ {
+			wn := &vert.win[yy]
+			if sy < wn.min {
+				break // windows start in order
+			}
+			if sy >= wn.min+wn.n {
+				if yy == lo {
+					lo++
+				}
+				continue
+			}
+			kv := vert.weight(yy, sy)
+			a := acc[yy*ow*ch : (yy+1)*ow*ch]
+			for i, v := range hrow {
+				a[i] += int32(v) * kv
+			}
+		}
+	}
+	for i, v := range acc {
+		out.pix[i] = clip8(v)
+	}
 	return out
 }
 
@@ -268,6 +351,9 @@ func resizeWindowT(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *rast
 		}
 		jlo := 0 // first output whose window may still contain sy
 		for sy := lo; sy < hi; sy++ {
+			if (sy-lo)%64 == 0 && src.stopped() {
+				return nil
+			}
 			src.row(sy, line)
 			sg := seg()
 			for j := jlo; j < ow; j++ {
@@ -387,6 +473,9 @@ func resizeNearest(src *rowSource, w, h, x0, x1, y0, y1 int) *raster {
 	have := -1
 	yo := float64(a4 * 0.5)
 	for y := 0; y < y1; y++ {
+		if y%64 == 0 && src.stopped() {
+			return nil
+		}
 		if y >= y0 {
 			yi := coord(yo)
 			if yi >= 0 && yi < src.h {

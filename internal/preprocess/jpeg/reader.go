@@ -141,7 +141,14 @@ type decoder struct {
 	huff       [maxTc + 1][maxTh + 1]huffman
 	quant      [maxTq + 1]block // Quantization tables, in zig-zag order.
 	tmp        [2 * blockSize]byte
+
+	nScans int          // SOS markers seen so far
+	check  func() error // polled once per MCU row; nil: never
 }
+
+// MaxScans is the most scans a JPEG may have: libjpeg-turbo's scan limit,
+// which stops progressive files whose many scans each walk every block.
+const MaxScans = 1000
 
 // fill fills up the d.bytes.buf buffer from the underlying io.Reader. It
 // should only be called when there are no unread bytes in d.bytes.
@@ -766,6 +773,13 @@ func (d *decoder) convertToRGB() (image.Image, error) {
 // Decode reads a JPEG image from r and returns it as an [image.Image].
 func Decode(r io.Reader) (image.Image, error) {
 	var d decoder
+	return d.decode(r, false)
+}
+
+// DecodeCheck is Decode calling check once per MCU row of each scan and
+// stopping with its error when it returns one (cancellation).
+func DecodeCheck(r io.Reader, check func() error) (image.Image, error) {
+	d := decoder{check: check}
 	return d.decode(r, false)
 }
 

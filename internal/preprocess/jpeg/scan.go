@@ -5,6 +5,7 @@
 package jpeg
 
 import (
+	"fmt"
 	"image"
 )
 
@@ -54,6 +55,9 @@ func (d *decoder) processSOS(n int) error {
 	}
 	if n < 6 || 4+2*d.nComp < n || n%2 != 0 {
 		return FormatError("SOS has wrong length")
+	}
+	if d.nScans++; d.nScans > MaxScans {
+		return FormatError(fmt.Sprintf("more than %d scans", MaxScans))
 	}
 	if err := d.readFull(d.tmp[:n]); err != nil {
 		return err
@@ -170,6 +174,11 @@ func (d *decoder) processSOS(n int) error {
 		blockCount int
 	)
 	for my := 0; my < myy; my++ {
+		if d.check != nil {
+			if err := d.check(); err != nil {
+				return err
+			}
+		}
 		for mx := 0; mx < mxx; mx++ {
 			for i := 0; i < nComp; i++ {
 				compIndex := scan[i].compIndex
