@@ -1,0 +1,75 @@
+package preprocess
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Decoder fixtures come from scripts/make_decode_fixtures.py (PIL 9.4):
+//
+//	/usr/bin/python3 scripts/make_decode_fixtures.py
+//
+// Each image is a decoder case PIL reads in its own way; its "full" recipe
+// keeps the whole oriented image, so every decoded pixel is compared.
+const decodeFixtureDir = "../../testdata/preprocess/decode"
+
+func TestDecodeFixtures(t *testing.T) {
+	var cases struct {
+		Cases []struct {
+			Image  string          `json:"image"`
+			Recipe string          `json:"recipe"`
+			Kind   string          `json:"kind"`
+			Config json.RawMessage `json:"config"`
+		} `json:"cases"`
+	}
+	b, err := os.ReadFile(filepath.Join(decodeFixtureDir, "cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	want := readSafetensors(t, filepath.Join(decodeFixtureDir, "expected.safetensors"))
+	if len(cases.Cases) == 0 || len(cases.Cases) != len(want) {
+		t.Fatalf("%d cases, %d expected tensors", len(cases.Cases), len(want))
+	}
+	for _, c := range cases.Cases {
+		t.Run(c.Image+"/"+c.Recipe, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(decodeFixtureDir, c.Image))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := parseRecipe(t, c.Kind, c.Config)
+			exp, ok := want[c.Image+"/"+c.Recipe]
+			if !ok {
+				t.Fatal("no expected tensor")
+			}
+			if len(exp.shape) != 3 || exp.shape[0] != r.Channels || exp.shape[1] != r.Height || exp.shape[2] != r.Width {
+				t.Fatalf("expected shape %v, recipe gives %d×%d×%d", exp.shape, r.Channels, r.Height, r.Width)
+			}
+			dst := make([]float32, r.Channels*r.Height*r.Width)
+			if err := r.Load(c.Image, bytes.NewReader(data), Limits{}, dst); err != nil {
+				t.Fatal(err)
+			}
+			ref := exp.f32()
+			bad := 0
+			for i := range ref {
+				d := math.Abs(float64(dst[i]) - float64(ref[i]))
+				if !(d <= 1e-6) { // NaN fails too
+					if bad < 3 {
+						hw := r.Height * r.Width
+						t.Errorf("c%d y%d x%d: got %v want %v", i/hw, i%hw/r.Width, i%r.Width, dst[i], ref[i])
+					}
+					bad++
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d values differ by more than 1e-6", bad, len(ref))
+			}
+		})
+	}
+}

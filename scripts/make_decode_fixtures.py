@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Make the decoder fixtures in testdata/preprocess/decode/.
+
+Run with Debian's interpreter (python3-pil 9.4, numpy):
+
+    /usr/bin/python3 scripts/make_decode_fixtures.py
+
+Each source image is a decoder case PIL reads in its own way (narrow and
+4:4:0 JPEG chroma, PNG orientation outside eXIf, planar and premultiplied
+TIFF, ...). For each, cases.json holds a recipe and expected.safetensors
+the float32 tensor [C, H, W] the reference pipeline of
+make_preprocess_fixtures.py produces with it: "full" keeps the whole
+oriented image unresized (a center crop to its own size), so every decoded
+pixel is compared.
+"""
+
+import io
+import json
+import os
+import struct
+import sys
+import zlib
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_preprocess_fixtures import (exif_bytes, pattern, png_chunk, run_hf,  # noqa: E402
+                                      write_safetensors)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "preprocess", "decode")
+
+
+def jpeg_bytes(im, **kw):
+    b = io.BytesIO()
+    im.save(b, "JPEG", **kw)
+    return bytearray(b.getvalue())
+
+
+def sof(data):
+    """Offset of the SOF0 marker segment."""
+    return data.index(b"\xff\xc0")
+
+
+def jpeg_440(w, h, seed):
+    """A 4:4:0 JPEG (luma sampled 1x2). PIL writes only 4:4:4, 4:2:2 and
+    4:2:0, so a 4:2:2 file is relabelled: its MCUs hold the same blocks (two
+    luma, one Cb, one Cr), so the entropy-coded data is a valid 4:4:0 scan
+    of an image with the same number of MCUs across and down."""
+    mw, mh = (w + 7) // 8, (h + 15) // 16
+    d = jpeg_bytes(Image.fromarray(pattern(16 * mw, 8 * mh, seed)), quality=85, subsampling=1)
+    s = sof(d)
+    struct.pack_into(">HH", d, s + 5, h, w)
+    assert d[s + 11] == 0x21, d[s + 11]
+    d[s + 11] = 0x12
+    return bytes(d)
+
+
+def png_with(im, chunks):
+    """PNG bytes of im with extra chunks inserted before the first IDAT."""
+    b = io.BytesIO()
+    im.save(b, "PNG")
+    d = b.getvalue()
+    i = d.index(b"IDAT") - 4
+    return d[:i] + b"".join(png_chunk(t, v) for t, v in chunks) + d[i:]
+
+
+def raw_profile(exif):
+    """ImageMagick's "Raw profile type exif" text: name, length, hex lines."""
+    h = exif.hex()
+    return ("\nexif\n%8d\n" % len(exif) + "\n".join(h[i:i + 72] for i in range(0, len(h), 72)) + "\n").encode()
+
+
+def xmp(o, attr=True):
+    inner = ('<rdf:Description tiff:Orientation="%d"/>' % o if attr
+             else "<rdf:Description><tiff:Orientation>%d</tiff:Orientation></rdf:Description>" % o)
+    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>' + inner + "</rdf:RDF></x:xmpmeta>").encode()
+
+
+def itxt(key, text, compress):
+    body = key + b"\0" + (b"\1\0" if compress else b"\0\0") + b"\0\0"
+    return body + (zlib.compress(text) if compress else text)
+
+
+def make_images():
+    """Writes the source images; returns their file names."""
+    files = {}
+    # JPEG chroma planes at most 2 samples wide: libjpeg-turbo replicates
+    # (h2v1_upsample, h2v2_upsample) instead of its fancy upsampling; 3
+    # wide is the first fancy one.
+    for w, h, ss in [(1, 9, 2), (3, 11, 2), (4, 8, 2), (5, 7, 2), (2, 7, 1), (4, 6, 1), (6, 5, 1)]:
+        name = "narrow%s_%dx%d.jpg" % ({1: "422", 2: "420"}[ss], w, h)
+        files[name] = bytes(jpeg_bytes(Image.fromarray(pattern(w, h, 100 + w * h)), quality=90, subsampling=ss))
+    files["h1v2_23x61.jpg"] = jpeg_440(23, 61, 110)
+    files["h1v2_40x32.jpg"] = jpeg_440(40, 32, 111)
+    # PNG orientation outside eXIf.
+    base = Image.fromarray(pattern(40, 24, 120))
+    mm = b"Exif\x00\x00" + exif_bytes(6, True)
+    files["rawexif_text_40x24.png"] = png_with(base, [(b"tEXt", b"Raw profile type exif\0" + raw_profile(mm))])
+    files["rawexif_ztxt_40x24.png"] = png_with(base, [(b"zTXt", b"Raw profile type exif\0\0" + zlib.compress(raw_profile(exif_bytes(3, False))))])
+    files["xmp_attr_40x24.png"] = png_with(base, [(b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(8), False))])
+    files["xmp_elem_40x24.png"] = png_with(base, [(b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(5, False), True))])
+    # eXIf without an orientation: XMP is consulted; eXIf with one wins.
+    files["exif_noorient_xmp_40x24.png"] = png_with(base, [
+        (b"eXIf", exif_bytes(1, False).replace(b"\x12\x01", b"\x13\x01")),
+        (b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(7), False))])
+    files["exif_wins_xmp_40x24.png"] = png_with(base, [
+        (b"eXIf", exif_bytes(2, True)), (b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(6), False))])
+    for name, data in files.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+    return list(files)
+
+
+def recipes(path):
+    from PIL import ImageOps
+    w, h = ImageOps.exif_transpose(Image.open(path)).size
+    full = {"image_processor_type": "ViTImageProcessor", "do_resize": False, "do_center_crop": True,
+            "crop_size": {"height": h, "width": w}, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
+    return {"full": full}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        os.remove(os.path.join(OUT, f))
+    names = make_images()
+    tensors, cases = {}, []
+    for name in names:
+        path = os.path.join(OUT, name)
+        for rname, cfg in recipes(path).items():
+            tensors["%s/%s" % (name, rname)] = run_hf(path, cfg)
+            cases.append({"image": name, "recipe": rname, "kind": "hf", "config": cfg})
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump({"cases": cases, "pil": Image.__version__}, f, indent=1)
+    write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
+    with open(os.path.join(OUT, "README.md"), "w") as f:
+        f.write("Decoder fixtures: source images, cases.json (recipe configs) and\n"
+                "expected.safetensors (reference tensors from PIL %s).\n"
+                "Regenerate with:\n\n    /usr/bin/python3 scripts/make_decode_fixtures.py\n" % Image.__version__)
+    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
+    print("wrote %d images, %d tensors, %d bytes to %s" % (len(names), len(tensors), total, OUT), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
