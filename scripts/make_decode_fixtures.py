@@ -82,6 +82,81 @@ def itxt(key, text, compress):
     return body + (zlib.compress(text) if compress else text)
 
 
+def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1):
+    """A TIFF of the samples arr [H, W, S] (uint8 or uint16), written by
+    hand: PIL writes neither planar nor premultiplied TIFFs. compression 1
+    is none, 8 deflate; predictor 2 is horizontal differencing."""
+    e = ">" if be else "<"
+    h, w, s = arr.shape
+    bps = arr.dtype.itemsize * 8
+    dt = np.dtype(e + ("u1" if bps == 8 else "u2"))
+
+    def enc(a):
+        if predictor == 2:
+            a = a.astype(np.int64)
+            a[:, 1:] = a[:, 1:] - a[:, :-1]
+            a %= 1 << bps
+        raw = np.ascontiguousarray(a).astype(dt).tobytes()
+        return zlib.compress(raw) if compression == 8 else raw
+
+    blocks = []
+    for pl in ([arr[:, :, p:p + 1] for p in range(s)] if planar == 2 else [arr]):
+        if tile:
+            tw, th = tile
+            for ty in range(0, h, th):
+                for tx in range(0, w, tw):
+                    t = np.zeros((th, tw, pl.shape[2]), arr.dtype)
+                    sub = pl[ty:ty + th, tx:tx + tw]
+                    t[:sub.shape[0], :sub.shape[1]] = sub
+                    blocks.append(enc(t))
+        else:
+            for y in range(0, h, rows or h):
+                blocks.append(enc(pl[y:y + (rows or h)]))
+    data, offs = b"", []
+    for b in blocks:
+        offs.append(8 + len(data))
+        data += b + b"\0" * (len(b) % 2)
+    tags = [(256, 3, [w]), (257, 3, [h]), (258, 3, [bps] * s), (259, 3, [compression]),
+            (262, 3, [2 if s >= 3 else 1]), (277, 3, [s]), (284, 3, [planar])]
+    if tile:
+        tags += [(322, 3, [tile[0]]), (323, 3, [tile[1]]), (324, 4, offs), (325, 4, [len(b) for b in blocks])]
+    else:
+        tags += [(273, 4, offs), (278, 3, [rows or h]), (279, 4, [len(b) for b in blocks])]
+    if predictor != 1:
+        tags.append((317, 3, [predictor]))
+    if extra is not None:
+        tags.append((338, 3, extra))
+    tags.sort()
+    ifd_off = 8 + len(data)
+    ext_off = ifd_off + 2 + 12 * len(tags) + 4
+    ifd, ext = struct.pack(e + "H", len(tags)), b""
+    for tag, typ, vals in tags:
+        payload = b"".join(struct.pack(e + ("H" if typ == 3 else "I"), v) for v in vals)
+        if len(payload) <= 4:
+            ifd += struct.pack(e + "HHI", tag, typ, len(vals)) + payload.ljust(4, b"\0")
+        else:
+            ifd += struct.pack(e + "HHII", tag, typ, len(vals), ext_off + len(ext))
+            ext += payload
+    ifd += struct.pack(e + "I", 0)
+    return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
+
+
+def premultiplied(w, h, seed, bits):
+    """[H, W, 4] associated-alpha samples: colour scaled by alpha, with
+    a = 0 over non-zero colour, opaque pixels, and some colour > alpha."""
+    r = np.random.RandomState(seed)
+    rgb = pattern(w, h, seed).astype(np.int64)
+    a = r.randint(0, 256, (h, w, 1))
+    a[0, :4] = 0
+    a[1, :4] = 255
+    c = rgb * a // 255
+    c[2, :4] = np.minimum(a[2, :4] + 40, 255)
+    out = np.concatenate([c, a], axis=2)
+    if bits == 16:
+        return (out * 257 + r.randint(0, 257, out.shape)).clip(0, 65535).astype(np.uint16)
+    return out.astype(np.uint8)
+
+
 def make_images():
     """Writes the source images; returns their file names."""
     files = {}
@@ -106,6 +181,22 @@ def make_images():
         (b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(7), False))])
     files["exif_wins_xmp_40x24.png"] = png_with(base, [
         (b"eXIf", exif_bytes(2, True)), (b"iTXt", itxt(b"XML:com.adobe.xmp", xmp(6), False))])
+    # TIFF with separate planes (PlanarConfiguration 2), strips and tiles,
+    # 8 and 16 bits. PIL 9.4 reads uncompressed 16-bit planes with an 8-bit
+    # unpacker (garbage), so 16-bit cases are compressed (libtiff's path).
+    rgb8 = pattern(21, 13, 130)
+    rgb16 = rgb8.astype(np.uint16) * 257 + np.random.RandomState(131).randint(0, 257, rgb8.shape).astype(np.uint16)
+    files["planar8_strips_21x13.tif"] = tiff_bytes(rgb8, planar=2, rows=5)
+    files["planar8_tiles_21x13.tif"] = tiff_bytes(rgb8, planar=2, tile=(16, 16), be=True)
+    files["planar8_strips_deflate_pred_21x13.tif"] = tiff_bytes(rgb8, planar=2, rows=4, compression=8, predictor=2)
+    files["planar8_tiles_deflate_21x13.tif"] = tiff_bytes(rgb8, planar=2, tile=(16, 8), compression=8)
+    files["planar16_strips_deflate_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, compression=8, be=True)
+    files["planar16_tiles_deflate_21x13.tif"] = tiff_bytes(rgb16, planar=2, tile=(16, 16), compression=8)
+    # Associated (premultiplied) alpha, ExtraSamples = 1.
+    files["premul8_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 140, 8), extra=[1])
+    files["premul8_planar_deflate_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, compression=8, extra=[1])
+    files["premul16_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 142, 16), extra=[1])
+    files["premul16_tiles_be_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 143, 16), tile=(16, 16), extra=[1], be=True)
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)

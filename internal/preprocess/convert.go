@@ -182,11 +182,11 @@ func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 	case *image.Gray16:
 		s.row = gray16Rows(m.Pix, m.Stride, 2, w, c)
 	case *image.RGBA:
-		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
+		s.row = premulRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.NRGBA:
 		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.RGBA64:
-		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
+		s.row = premulRows(m.Pix, m.Stride, 8, 2, w, c)
 	case *image.NRGBA64:
 		if info.clipGray16 {
 			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
@@ -260,6 +260,38 @@ func rgbaRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
 		for x := 0; x < w; x++ {
 			s := row[px*x:]
 			put(d, x, c, s[0], s[bytesPer], s[2*bytesPer])
+		}
+	}
+}
+
+// premulRows reads premultiplied R, G, B, A (the high byte of each when
+// bytesPer = 2) from Pix rows with px bytes per pixel and un-premultiplies
+// them as PIL's RGBa unpackers do (Unpack.c unpackRGBa, unpackRGBa16B):
+// c·255/a truncated and clipped at 255, 0 where a = 0. Only TIFFs with
+// associated alpha decode to translucent RGBA; opaque rows are copied.
+func premulRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
+	opaque := rgbaRows(pix, stride, px, bytesPer, w, c)
+	return func(y int, d []uint8) {
+		row := pix[y*stride : y*stride+px*w]
+		translucent := false
+		for x := 0; x < w && !translucent; x++ {
+			translucent = row[px*x+3*bytesPer] != 255
+		}
+		if !translucent {
+			opaque(y, d)
+			return
+		}
+		for x := 0; x < w; x++ {
+			s := row[px*x:]
+			r, g, b, a := uint32(s[0]), uint32(s[bytesPer]), uint32(s[2*bytesPer]), uint32(s[3*bytesPer])
+			switch a {
+			case 0:
+				r, g, b = 0, 0, 0
+			case 255:
+			default:
+				r, g, b = min(r*255/a, 255), min(g*255/a, 255), min(b*255/a, 255)
+			}
+			put(d, x, c, uint8(r), uint8(g), uint8(b))
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
+	"github.com/vitgo/vit/internal/preprocess/tiff"
 	"golang.org/x/image/bmp"
-	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 )
 

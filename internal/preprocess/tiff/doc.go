@@ -1,0 +1,14 @@
+// Package tiff is golang.org/x/image/tiff at module version v0.48.0
+// (go.sum h1:1AvuPcuoOTJpA7s4VZ5umrb90T3So0rkB/bSGmxkxik=) with support for
+// PlanarConfiguration 2 (each sample in its own strips or tiles), which
+// upstream ignores, decoding such files to garbage without an error.
+// Planes are read block by block and interleaved before the unchanged
+// per-block decoding, so predictors, compressions and bit depths work as
+// for contiguous samples. The image.RegisterFormat calls are omitted, and
+// x/image's internal safemath is copied to ./internal/safemath.
+//
+// reader.go, buffer.go, compress.go, consts.go and internal/safemath are
+// copied from x/image and keep its BSD license (LICENSE in this
+// directory). TestUpstreamDiff checks that they differ from that release
+// only by the hunks recorded in testdata/upstream.diff.
+package tiff
