@@ -37,4 +37,23 @@
 // libjpeg's IDCT) plus libjpeg's fancy chroma upsampling and YCbCr tables;
 // lossy WebP uses libwebp's upsampler and YUV constants. Every fixture in
 // testdata/preprocess, JPEG included, matches exactly.
+//
+// # Where vit departs from PIL 9.4
+//
+// vit follows PIL 9.4 even where its result is arguably wrong, except where
+// that PIL misreads a file outright; there vit decodes what the file says:
+//
+//   - TIFF orientation. PIL 9.4 applies a TIFF's Orientation tag twice:
+//     TiffImagePlugin.load_end transposes the pixels when the image loads,
+//     and ImageOps.exif_transpose, still seeing the tag, transposes them
+//     again (so 6 ends up rotated 180° instead of 90°, 2 not flipped at
+//     all). Later Pillow releases fixed this. vit applies it once.
+//   - Uncompressed 16-bit TIFF with separate planes (PlanarConfiguration
+//     2): PIL 9.4 reads each plane with an 8-bit unpacker (a band's raw
+//     mode is one letter of "RGB;16L"), so it returns garbage. vit decodes
+//     the samples (their high byte, as PIL does for the compressed ones,
+//     which libtiff reads).
+//   - Uncompressed TIFF with separate planes and associated alpha: PIL 9.4
+//     refuses it ("unknown raw mode"); vit decodes it as it does the
+//     compressed ones.
 package preprocess
