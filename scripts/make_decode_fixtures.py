@@ -157,6 +157,84 @@ def premultiplied(w, h, seed, bits):
     return out.astype(np.uint8)
 
 
+def bmp_file(w, h, bits, pixels, header=40, compression=0, masks=None, palette=None,
+             top_down=False, offset=None, colors=0):
+    """A bitmap written by hand (PIL writes only a few kinds): pixels is
+    the pixel data as stored; palette a list of (r, g, b); masks the
+    BITFIELDS masks (3 after a 40-byte header, 4 inside a longer one)."""
+    if header == 12:
+        info = struct.pack("<IHHHH", 12, w, h, 1, bits)
+        pal = b"".join(bytes((b, g, r)) for r, g, b in palette or [])
+    else:
+        info = struct.pack("<IiiHHIIiiII", header, w, -h if top_down else h, 1, bits, compression,
+                           len(pixels), 2835, 2835, colors, 0)
+        if masks and header > 40:
+            info += struct.pack("<4I", *(list(masks) + [0] * (4 - len(masks))))
+        info = info.ljust(header, b"\0")
+        if masks and header == 40:
+            info += struct.pack("<3I", *masks[:3])
+        pal = b"".join(bytes((b, g, r, 0)) for r, g, b in palette or [])
+    off = 14 + len(info) + len(pal) if offset is None else offset
+    body = info + pal
+    body += b"\0" * max(0, off - 14 - len(body))
+    return b"BM" + struct.pack("<IHHI", 14 + len(body) + len(pixels), 0, 0, off) + body + pixels
+
+
+def bmp_rows(rows, top_down=False):
+    """Pixel data from rows of bytes (top first), each padded to 4 bytes."""
+    order = rows if top_down else rows[::-1]
+    return b"".join(r + b"\0" * (-len(r) % 4) for r in order)
+
+
+def pack_bits(idx, bits):
+    """A row of palette indices packed MSB first."""
+    out = bytearray((len(idx) * bits + 7) // 8)
+    for x, v in enumerate(idx):
+        out[x * bits // 8] |= int(v) << (8 - bits - x * bits % 8)
+    return bytes(out)
+
+
+def rle_encode(idx, rle4):
+    """RLE8/RLE4 data of index rows (top first): encoded runs for repeats,
+    absolute runs (word-aligned) for the rest, end of line, end of bitmap."""
+    out = bytearray()
+    for row in idx[::-1]:
+        x, w = 0, len(row)
+        while x < w:
+            if rle4:
+                n = 2
+                while x + n < w and n < 255 and row[x + n] == row[x + n % 2]:
+                    n += 1
+                n = min(n, w - x)
+                if n >= 4 or x + n == w:
+                    hi, lo = row[x], row[x + 1] if x + 1 < w else 0
+                    out += bytes((n, hi << 4 | lo))
+                    x += n
+                    continue
+                n = min(w - x, 6) & ~1  # PIL 9.4 drops the last pixel of odd absolute runs
+                if n < 3:
+                    out += bytes((n, row[x] << 4 | (row[x + 1] if n > 1 else 0)))
+                    x += n
+                    continue
+                vals = list(row[x:x + n]) + [0]
+                data = bytes(vals[i] << 4 | vals[i + 1] for i in range(0, n, 2))
+                out += bytes((0, n)) + data + b"\0" * (len(data) % 2)
+                x += n
+            else:
+                n = 1
+                while x + n < w and n < 255 and row[x + n] == row[x]:
+                    n += 1
+                if n >= 2 or w - x < 3:
+                    out += bytes((n, row[x]))
+                    x += n
+                    continue
+                n = min(w - x, 5)
+                out += bytes((0, n)) + bytes(row[x:x + n]) + b"\0" * (n % 2)
+                x += n
+        out += b"\0\0"
+    return bytes(out + b"\0\1")
+
+
 def make_images():
     """Writes the source images; returns their file names."""
     files = {}
@@ -197,6 +275,47 @@ def make_images():
     files["premul8_planar_deflate_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, compression=8, extra=[1])
     files["premul16_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 142, 16), extra=[1])
     files["premul16_tiles_be_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 143, 16), tile=(16, 16), extra=[1], be=True)
+    # BMP variants PIL reads and x/image/bmp does not.
+    q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
+    idx = np.array(q)
+    pal = [tuple(q.getpalette()[3 * i:3 * i + 3]) for i in range(12)]
+    files["rle8_23x9.bmp"] = bmp_file(23, 9, 8, rle_encode(idx, False), compression=1, palette=pal)
+    files["rle4_23x9.bmp"] = bmp_file(23, 9, 4, rle_encode(idx, True), compression=2, palette=pal, colors=12)
+    rgb = pattern(13, 7, 151).astype(np.int64)
+    p555 = (rgb[..., 0] >> 3) << 10 | (rgb[..., 1] >> 3) << 5 | rgb[..., 2] >> 3
+    p565 = (rgb[..., 0] >> 3) << 11 | (rgb[..., 1] >> 2) << 5 | rgb[..., 2] >> 3
+    rows16 = lambda p: [p[y].astype("<u2").tobytes() for y in range(p.shape[0])]
+    files["rgb555_13x7.bmp"] = bmp_file(13, 7, 16, bmp_rows(rows16(p555)))
+    files["rgb555_bitfields_13x7.bmp"] = bmp_file(13, 7, 16, bmp_rows(rows16(p555)), compression=3,
+                                                  masks=(0x7C00, 0x3E0, 0x1F))
+    files["rgb565_13x7.bmp"] = bmp_file(13, 7, 16, bmp_rows(rows16(p565), True), compression=3,
+                                        masks=(0xF800, 0x7E0, 0x1F), header=108, top_down=True)
+    a = np.random.RandomState(152).randint(0, 256, (7, 13))
+    r8, g8, b8 = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    for name, masks, order in [("xbgr", (0xFF000000, 0xFF0000, 0xFF00, 0), (a, b8, g8, r8)),
+                               ("abgr", (0xFF000000, 0xFF0000, 0xFF00, 0xFF), (a, b8, g8, r8)),
+                               ("rgba", (0xFF, 0xFF00, 0xFF0000, 0xFF000000), (r8, g8, b8, a)),
+                               ("bgra", (0xFF0000, 0xFF00, 0xFF, 0xFF000000), (b8, g8, r8, a))]:
+        px = np.stack(order, axis=2).astype(np.uint8)
+        files["%s_13x7.bmp" % name] = bmp_file(13, 7, 32, bmp_rows([px[y].tobytes() for y in range(7)]),
+                                                compression=3, masks=masks, header=124)
+    bgr = pattern(11, 6, 153)[..., ::-1]
+    files["os2v1_24_11x6.bmp"] = bmp_file(11, 6, 24, bmp_rows([bgr[y].tobytes() for y in range(6)]), header=12)
+    idx4 = (np.arange(11 * 6).reshape(6, 11) * 7) % 16
+    pal16 = [tuple(int(v) for v in pattern(16, 1, 154)[0, i]) for i in range(16)]
+    files["os2v1_pal4_11x6.bmp"] = bmp_file(11, 6, 4, bmp_rows([pack_bits(r, 4) for r in idx4]), header=12, palette=pal16)
+    files["os2v2_pal8_11x6.bmp"] = bmp_file(11, 6, 8, bmp_rows([bytes(r) for r in idx4 * 3]), header=64, palette=pal16,
+                                            colors=16)
+    files["pal24_11x6.bmp"] = bmp_file(11, 6, 24, bmp_rows([bgr[y].tobytes() for y in range(6)]), palette=pal16, colors=16)
+    # Pixel-offset quirks: an offset that points at the palette (PIL skips
+    # it), and an offset past a gap after the palette.
+    files["offset_at_palette_11x6.bmp"] = bmp_file(11, 6, 4, bmp_rows([pack_bits(r, 4) for r in idx4]), palette=pal16,
+                                                   colors=16, offset=54)
+    files["offset_gap_11x6.bmp"] = bmp_file(11, 6, 4, bmp_rows([pack_bits(r, 4) for r in idx4]), palette=pal16,
+                                            colors=16, offset=54 + 64 + 10)
+    # Indices past a short palette read PIL's grey ramp.
+    files["short_palette_11x6.bmp"] = bmp_file(11, 6, 8, bmp_rows([bytes(r) for r in idx4 * 3]), palette=pal16[:5],
+                                               colors=5)
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)

@@ -12,9 +12,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vitgo/vit/internal/preprocess/bmp"
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
 	"github.com/vitgo/vit/internal/preprocess/tiff"
-	"golang.org/x/image/bmp"
 	"golang.org/x/image/webp"
 )
 
@@ -172,11 +172,12 @@ func classify(err error, format string, data []byte) error {
 		pu png.UnsupportedError
 		ju jpeg.UnsupportedError
 		tu tiff.UnsupportedError
+		bu bmp.UnsupportedError
 	)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return ErrTruncated
-	case errors.As(err, &pu), errors.As(err, &ju), errors.As(err, &tu), errors.Is(err, bmp.ErrUnsupported):
+	case errors.As(err, &pu), errors.As(err, &ju), errors.As(err, &tu), errors.As(err, &bu):
 		return ErrUnsupported
 	}
 	return ErrCorrupt
