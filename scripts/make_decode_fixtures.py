@@ -82,16 +82,21 @@ def itxt(key, text, compress):
     return body + (zlib.compress(text) if compress else text)
 
 
-def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1):
+def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1,
+               bits=None, photometric=None, colormap=None):
     """A TIFF of the samples arr [H, W, S] (uint8 or uint16), written by
     hand: PIL writes neither planar nor premultiplied TIFFs. compression 1
-    is none, 8 deflate; predictor 2 is horizontal differencing."""
+    is none, 8 deflate; predictor 2 is horizontal differencing; bits < 8
+    packs one-sample rows MSB first; colormap is [3·2^bits] SHORTs."""
     e = ">" if be else "<"
     h, w, s = arr.shape
-    bps = arr.dtype.itemsize * 8
-    dt = np.dtype(e + ("u1" if bps == 8 else "u2"))
+    bps = bits or arr.dtype.itemsize * 8
+    dt = np.dtype(e + ("u1" if bps <= 8 else "u2"))
 
     def enc(a):
+        if bps < 8:
+            raw = b"".join(pack_bits(r, bps) for r in a[:, :, 0])
+            return zlib.compress(raw) if compression == 8 else raw
         if predictor == 2:
             a = a.astype(np.int64)
             a[:, 1:] = a[:, 1:] - a[:, :-1]
@@ -117,7 +122,10 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
         offs.append(8 + len(data))
         data += b + b"\0" * (len(b) % 2)
     tags = [(256, 3, [w]), (257, 3, [h]), (258, 3, [bps] * s), (259, 3, [compression]),
-            (262, 3, [2 if s >= 3 else 1]), (277, 3, [s]), (284, 3, [planar])]
+            (262, 3, [photometric if photometric is not None else 2 if s >= 3 else 1]), (277, 3, [s]),
+            (284, 3, [planar])]
+    if colormap is not None:
+        tags.append((320, 3, colormap))
     if tile:
         tags += [(322, 3, [tile[0]]), (323, 3, [tile[1]]), (324, 4, offs), (325, 4, [len(b) for b in blocks])]
     else:
@@ -275,6 +283,14 @@ def make_images():
     files["premul8_planar_deflate_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, compression=8, extra=[1])
     files["premul16_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 142, 16), extra=[1])
     files["premul16_tiles_be_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 143, 16), tile=(16, 16), extra=[1], be=True)
+    # 2- and 4-bit grey (BlackIsZero and WhiteIsZero) and palette TIFFs.
+    g = (pattern(19, 9, 160)[..., 1:2].astype(np.int64) * 16 // 256).astype(np.uint8)
+    files["gray4_19x9.tif"] = tiff_bytes(g, bits=4, rows=4)
+    files["gray4_white0_19x9.tif"] = tiff_bytes(g, bits=4, photometric=0, be=True)
+    files["gray2_19x9.tif"] = tiff_bytes(g >> 2, bits=2, compression=8)
+    cmap = [int(v) * 257 for v in pattern(16, 3, 161)[..., 0].reshape(-1)]  # R, then G, then B
+    files["palette4_19x9.tif"] = tiff_bytes(g, bits=4, photometric=3, colormap=cmap)
+    files["palette2_19x9.tif"] = tiff_bytes(g >> 2, bits=2, photometric=3, colormap=cmap[0:4] + cmap[16:20] + cmap[32:36])
     # BMP variants PIL reads and x/image/bmp does not.
     q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
     idx = np.array(q)

@@ -4,7 +4,9 @@
 // upstream ignores, decoding such files to garbage without an error.
 // Planes are read block by block and interleaved before the unchanged
 // per-block decoding, so predictors, compressions and bit depths work as
-// for contiguous samples. The image.RegisterFormat calls are omitted, and
+// for contiguous samples. 2- and 4-bit grey and palette images, which the
+// generic sub-byte path already reads, are accepted (upstream allows only
+// 1, 8 and 16 bits). The image.RegisterFormat calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.
 //
 // reader.go, buffer.go, compress.go, consts.go and internal/safemath are

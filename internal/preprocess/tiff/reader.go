@@ -341,8 +341,8 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 					off++
 				}
 			}
-		case 1:
-			return UnsupportedError("horizontal predictor with 1 BitsPerSample")
+		case 1, 2, 4:
+			return UnsupportedError(fmt.Sprintf("horizontal predictor with %d BitsPerSample", d.bpp))
 		}
 	}
 
@@ -594,7 +594,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	switch d.bpp {
 	case 0:
 		return nil, FormatError("BitsPerSample must not be 0")
-	case 1, 8, 16:
+	case 1, 2, 4, 8, 16:
 		// Nothing to do, these are accepted by this implementation.
 	default:
 		return nil, UnsupportedError(fmt.Sprintf("BitsPerSample of %v", d.bpp))
