@@ -291,6 +291,17 @@ def make_images():
     cmap = [int(v) * 257 for v in pattern(16, 3, 161)[..., 0].reshape(-1)]  # R, then G, then B
     files["palette4_19x9.tif"] = tiff_bytes(g, bits=4, photometric=3, colormap=cmap)
     files["palette2_19x9.tif"] = tiff_bytes(g >> 2, bits=2, photometric=3, colormap=cmap[0:4] + cmap[16:20] + cmap[32:36])
+    # Grey and palette with alpha (PIL writes LA and PA itself).
+    la = Image.merge("LA", [Image.fromarray(pattern(17, 10, 162)).convert("L"),
+                            Image.fromarray(pattern(17, 10, 163)[..., 0])])
+    b = io.BytesIO()
+    la.save(b, "TIFF")
+    files["gray_alpha_17x10.tif"] = b.getvalue()
+    pa = Image.fromarray(pattern(17, 10, 164)).quantize(colors=20).convert("PA")
+    pa.putalpha(Image.fromarray(pattern(17, 10, 165)[..., 2]))
+    b = io.BytesIO()
+    pa.save(b, "TIFF", compression="tiff_deflate")
+    files["palette_alpha_17x10.tif"] = b.getvalue()
     # BMP variants PIL reads and x/image/bmp does not.
     q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
     idx = np.array(q)

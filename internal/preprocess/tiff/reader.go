@@ -103,6 +103,7 @@ type decoder struct {
 	v     uint32 // Buffer value for reading with arbitrary bit depths.
 	nbits uint   // Remaining number of bits in v.
 
+	extra       int      // alpha samples after each grey or palette sample (0 or 1)
 	planeBufs   [][]byte // [planes][block bytes] one block's planes (PlanarConfiguration 2)
 	interleaved []byte   // [block samples·planes·bytes per sample] planeBufs interleaved
 }
@@ -360,7 +361,7 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 	rMaxY := minInt(ymax, dst.Bounds().Max.Y)
 	switch d.mode {
 	case mGray, mGrayInvert:
-		rowBytes := calcRowBytes(xmin, xmax, 1, d.bpp)
+		rowBytes := calcRowBytes(xmin, xmax, 1+d.extra, d.bpp)
 		if d.bpp == 16 {
 			img := dst.(*image.Gray16)
 			for y := ymin; y < rMaxY; y++ {
@@ -392,6 +393,7 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 					if d.mode == mGrayInvert {
 						v = 0xff - v
 					}
+					d.readBits(d.bpp * uint(d.extra))
 					img.SetGray(x, y, color.Gray{uint8(v)})
 				}
 			}
@@ -399,7 +401,7 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 	case mPaletted:
 		img := dst.(*image.Paletted)
 		pLen := len(d.palette)
-		rowBytes := calcRowBytes(xmin, xmax, 1, d.bpp)
+		rowBytes := calcRowBytes(xmin, xmax, 1+d.extra, d.bpp)
 		for y := ymin; y < rMaxY; y++ {
 			d.off = calcRowOff(y, ymin, rowBytes)
 			d.flushBits()
@@ -409,6 +411,7 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 					return errNoPixels
 				}
 				idx := uint8(v)
+				d.readBits(d.bpp * uint(d.extra))
 				if int(idx) >= pLen {
 					return errInvalidColorIndex
 				}
@@ -673,7 +676,11 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		return nil, UnsupportedError("color model")
 	}
 	if d.firstVal(tPhotometricInterpretation) != pRGB {
-		if len(d.features[tBitsPerSample]) != 1 {
+		// Grey or palette with unassociated alpha (PIL's LA and PA):
+		// the alpha sample is read and dropped.
+		if len(d.features[tBitsPerSample]) == 2 && d.bpp == 8 && d.firstVal(tExtraSamples) == 2 {
+			d.extra = 1
+		} else if len(d.features[tBitsPerSample]) != 1 {
 			return nil, UnsupportedError("extra samples")
 		}
 	}
