@@ -302,6 +302,29 @@ def make_images():
     b = io.BytesIO()
     pa.save(b, "TIFF", compression="tiff_deflate")
     files["palette_alpha_17x10.tif"] = b.getvalue()
+    # Animated WebP: PIL's convert gives the first frame. Saved by PIL
+    # (lossy and lossless), and one hand-made file whose first frame is a
+    # 20x14 lossless image at (6, 4) on a 40x30 canvas.
+    frames = [Image.fromarray(pattern(36, 28, 170 + i)) for i in range(3)]
+    for name, kw in [("anim_lossy_36x28.webp", dict(quality=80)), ("anim_lossless_36x28.webp", dict(lossless=True))]:
+        b = io.BytesIO()
+        frames[0].save(b, "WEBP", save_all=True, append_images=frames[1:], duration=100, **kw)
+        files[name] = b.getvalue()
+    rgba = [Image.fromarray(np.dstack([pattern(36, 28, 174 + i), pattern(36, 28, 177 + i)[..., 0]]), "RGBA")
+            for i in range(2)]
+    b = io.BytesIO()
+    rgba[0].save(b, "WEBP", save_all=True, append_images=rgba[1:], duration=100, quality=80)
+    files["anim_lossy_alpha_36x28.webp"] = b.getvalue()
+    b = io.BytesIO()
+    Image.fromarray(pattern(20, 14, 173)).save(b, "WEBP", lossless=True)
+    still = b.getvalue()
+    vp8l = still[12:]  # the VP8L chunk, header included
+    u24 = lambda v: struct.pack("<I", v)[:3]
+    anmf = u24(3) + u24(2) + u24(19) + u24(13) + u24(100) + b"\0" + vp8l
+    chunks = (b"VP8X" + struct.pack("<I", 10) + b"\x12\0\0\0" + u24(39) + u24(29)
+              + b"ANIM" + struct.pack("<I", 6) + b"\0\0\0\0\0\0"
+              + b"ANMF" + struct.pack("<I", len(anmf)) + anmf + b"\0" * (len(anmf) % 2))
+    files["anim_offset_40x30.webp"] = b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WEBP" + chunks
     # BMP variants PIL reads and x/image/bmp does not.
     q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
     idx = np.array(q)

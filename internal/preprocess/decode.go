@@ -117,7 +117,7 @@ var formats = []format{
 	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
 	{"tiff", []string{"II*\x00", "MM\x00*"}, tiff.DecodeConfig, tiff.Decode},
-	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, webp.Decode},
+	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, decodeWebP},
 }
 
 func matchMagic(data []byte, magic string) (full, prefix bool) {
