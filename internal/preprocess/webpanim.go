@@ -25,9 +25,17 @@ func decodeWebP(r io.Reader) (image.Image, error) {
 	}
 	cw := 1 + (int(data[24]) | int(data[25])<<8 | int(data[26])<<16)
 	ch := 1 + (int(data[27]) | int(data[28])<<8 | int(data[29])<<16)
-	frame, x0, y0, err := firstANMF(data)
+	frame, x0, y0, err := firstANMF(data, cw, ch)
 	if err != nil {
 		return nil, err
+	}
+	// The frame's bitstream must have the size its ANMF header gave.
+	fc, err := webp.DecodeConfig(bytes.NewReader(frame))
+	if err != nil {
+		return nil, err
+	}
+	if x0+fc.Width > cw || y0+fc.Height > ch {
+		return nil, errors.New("webp: frame larger than the canvas")
 	}
 	img, err := webp.Decode(bytes.NewReader(frame))
 	if err != nil {
@@ -56,8 +64,9 @@ func decodeWebP(r io.Reader) (image.Image, error) {
 }
 
 // firstANMF returns the first ANMF frame of an animated WebP as a still
-// WebP file, and the frame's offset on the canvas.
-func firstANMF(data []byte) (still []byte, x0, y0 int, err error) {
+// WebP file, and the frame's offset on the cw×ch canvas, which the frame
+// must fit (so the canvas size, checked against the limits, bounds it).
+func firstANMF(data []byte, cw, ch int) (still []byte, x0, y0 int, err error) {
 	for i := 12; i+8 <= len(data); {
 		n := int(binary.LittleEndian.Uint32(data[i+4:]))
 		if n < 0 || n > len(data)-i-8 {
@@ -74,6 +83,9 @@ func firstANMF(data []byte) (still []byte, x0, y0 int, err error) {
 		u24 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 | int(b[2])<<16 }
 		x0, y0 = 2*u24(p[0:]), 2*u24(p[3:])
 		fw, fh := 1+u24(p[6:]), 1+u24(p[9:])
+		if x0+fw > cw || y0+fh > ch {
+			return nil, 0, 0, errors.New("webp: ANMF frame outside the canvas")
+		}
 		var alph, bits []byte // whole chunks, header included
 		for j := 16; j+8 <= len(p); {
 			m := int(binary.LittleEndian.Uint32(p[j+4:]))
