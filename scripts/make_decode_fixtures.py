@@ -372,6 +372,46 @@ def make_images():
     return list(files)
 
 
+def make_unsupported():
+    """Writes valid files of variants vit does not read; returns
+    {file name: the error cause vit must give}, which README's table of
+    unsupported variants lists."""
+    files, want = {}, {}
+    base = Image.fromarray(pattern(16, 8, 180))
+
+    def add(name, data, what):
+        files[name], want[name] = data, what
+
+    b = io.BytesIO()
+    base.save(b, "TIFF", compression="jpeg")
+    add("unsupported_jpeg.tif", b.getvalue(), "TIFF compression value 7")
+    b = io.BytesIO()
+    Image.fromarray(pattern(16, 8, 181)[..., 0].astype(np.float32) / 255, "F").save(b, "TIFF")
+    add("unsupported_float.tif", b.getvalue(), "TIFF sample format")
+    b = io.BytesIO()
+    base.convert("L").save(b, "TIFF")
+    d = bytearray(b.getvalue())
+    d[:4] = b"II+\0"  # a BigTIFF header (the rest need not parse)
+    add("unsupported_bigtiff.tif", bytes(d), "BigTIFF")
+    d = jpeg_bytes(base, quality=90)
+    s = sof(d)
+    d[s + 1] = 0xc9  # arithmetic coding (the entropy-coded data is not)
+    add("unsupported_arith.jpg", bytes(d), "arithmetic-coded JPEG")
+    d = jpeg_bytes(base, quality=90)
+    d[sof(d) + 4] = 12
+    add("unsupported_12bit.jpg", bytes(d), "12-bit JPEG")
+    d = jpeg_bytes(base, quality=90)
+    d[sof(d) + 1] = 0xc3
+    add("unsupported_lossless.jpg", bytes(d), "lossless JPEG")
+    b = io.BytesIO()
+    base.save(b, "PNG")
+    add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")
+    for name, data in files.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+    return want
+
+
 def recipes(path):
     from PIL import ImageOps
     w, h = ImageOps.exif_transpose(Image.open(path)).size
@@ -385,6 +425,7 @@ def main():
     for f in os.listdir(OUT):
         os.remove(os.path.join(OUT, f))
     names = make_images()
+    unsupported = make_unsupported()
     tensors, cases = {}, []
     for name in names:
         path = os.path.join(OUT, name)
@@ -392,7 +433,7 @@ def main():
             tensors["%s/%s" % (name, rname)] = run_hf(path, cfg)
             cases.append({"image": name, "recipe": rname, "kind": "hf", "config": cfg})
     with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"cases": cases, "pil": Image.__version__}, f, indent=1)
+        json.dump({"cases": cases, "unsupported": unsupported, "pil": Image.__version__}, f, indent=1)
     write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Decoder fixtures: source images, cases.json (recipe configs) and\n"

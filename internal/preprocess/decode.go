@@ -25,7 +25,7 @@ var (
 	ErrUnknownFormat = errors.New("not an image (unknown format)")
 	ErrTooLarge      = errors.New("image too large")
 	ErrCorrupt       = errors.New("corrupt image")
-	ErrUnsupported   = errors.New("unsupported image variant")
+	ErrUnsupported   = errors.New("unsupported")
 )
 
 // DecodeError names the file, the kind of failure (one of the Err*
@@ -116,7 +116,7 @@ var formats = []format{
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
 	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
-	{"tiff", []string{"II*\x00", "MM\x00*"}, tiff.DecodeConfig, tiff.Decode},
+	{"tiff", []string{"II*\x00", "MM\x00*", "II+\x00", "MM\x00+"}, tiff.DecodeConfig, tiff.Decode},
 	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, decodeWebP},
 }
 
@@ -225,7 +225,12 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 		}
 		return nil, &DecodeError{File: name, Kind: ErrUnknownFormat}
 	}
-	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
+	fail := func(kind, err error) error {
+		if kind == ErrUnsupported {
+			err = unsupported(f.name, data, err) // names the variant
+		}
+		return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err}
+	}
 
 	cfg, err := guarded(f.config, data)
 	if err != nil {

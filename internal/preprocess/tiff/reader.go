@@ -542,6 +542,8 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		d.byteOrder = binary.LittleEndian
 	case beHeader:
 		d.byteOrder = binary.BigEndian
+	case "II+\x00", "MM\x00+":
+		return nil, UnsupportedError("BigTIFF")
 	default:
 		return nil, FormatError("malformed header")
 	}
