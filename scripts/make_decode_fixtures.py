@@ -243,6 +243,71 @@ def rle_encode(idx, rle4):
     return bytes(out + b"\0\1")
 
 
+def gif_lzw(idx, bits, literal=False):
+    """GIF image data (minimum code size, sub-blocks, terminator) for the
+    index sequence idx, LZW-coded with any code size PIL accepts; a clear
+    code restarts the table when it is full. literal emits only literal
+    codes, widening as GifDecode.c does (never, for code size 1)."""
+    clear, end = 1 << bits, (1 << bits) + 1
+    out, acc, nacc = bytearray(), 0, 0
+    width, nxt, table = bits + 1, clear + 2, {}
+
+    def emit(c):
+        nonlocal acc, nacc
+        acc |= c << nacc
+        nacc += width
+        while nacc >= 8:
+            out.append(acc & 255)
+            acc >>= 8
+            nacc -= 8
+
+    emit(clear)
+    if literal:
+        for n, k in enumerate(int(v) for v in idx):
+            emit(k)
+            if n > 0 and nxt < 4096:  # the decoder's table update
+                if nxt == (1 << width) - 1 and width < 12:
+                    width += 1
+                nxt += 1
+        emit(end)
+        if nacc:
+            out.append(acc & 255)
+        return bytes([bits]) + b"".join(bytes([len(out[i:i + 255])]) + bytes(out[i:i + 255])
+                                        for i in range(0, len(out), 255)) + b"\0"
+    w = None
+    for k in (int(v) for v in idx):
+        if w is None:
+            w = k
+            continue
+        if (w, k) in table:
+            w = table[(w, k)]
+            continue
+        emit(w)
+        if nxt < 4096:
+            table[(w, k)] = nxt
+            nxt += 1
+            if nxt == (1 << width) + 1 and width < 12:  # the decoder grows one code later
+                width += 1
+        else:
+            emit(clear)
+            width, nxt, table = bits + 1, clear + 2, {}
+        w = k
+    emit(w)
+    emit(end)
+    if nacc:
+        out.append(acc & 255)
+    blocks = b"".join(bytes([len(out[i:i + 255])]) + bytes(out[i:i + 255]) for i in range(0, len(out), 255))
+    return bytes([bits]) + blocks + b"\0"
+
+
+def gif_file(w, h, idx, bits, palette, literal=False):
+    """A one-frame GIF of the index array idx [H, W] with a global palette."""
+    gct_bits = max(1, (len(palette) - 1).bit_length())
+    pal = b"".join(bytes(c) for c in palette) + b"\0" * (3 * (1 << gct_bits) - 3 * len(palette))
+    hdr = b"GIF89a" + struct.pack("<HHBBB", w, h, 0x80 | (gct_bits - 1), 0, 0) + pal
+    return hdr + b"\x2c" + struct.pack("<HHHHB", 0, 0, w, h, 0) + gif_lzw(idx.reshape(-1), bits, literal) + b"\x3b"
+
+
 def make_images():
     """Writes the source images; returns their file names."""
     files = {}
@@ -325,6 +390,15 @@ def make_images():
               + b"ANIM" + struct.pack("<I", 6) + b"\0\0\0\0\0\0"
               + b"ANMF" + struct.pack("<I", len(anmf)) + anmf + b"\0" * (len(anmf) % 2))
     files["anim_offset_40x30.webp"] = b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WEBP" + chunks
+    # GIF LZW code sizes image/gif refuses (PIL takes 0-12), literal codes
+    # above 255 (PIL keeps the low byte), indices past a short palette.
+    r = np.random.RandomState(185)
+    gidx = (r.randint(0, 4, (20, 30)) * (r.rand(20, 30) > 0.3)).astype(np.int64)
+    gpal = [(i * 60, 255 - i * 60, i * 97 % 256) for i in range(4)]
+    files["gif_codesize11_30x20.gif"] = gif_file(30, 20, gidx, 11, gpal)
+    files["gif_codesize11_wide_30x20.gif"] = gif_file(30, 20, gidx + 256 * r.randint(0, 8, gidx.shape), 11, gpal)
+    files["gif_codesize1_30x20.gif"] = gif_file(30, 20, gidx % 2, 1, gpal[:2], literal=True)
+    files["gif_past_palette_30x20.gif"] = gif_file(30, 20, gidx * 3, 4, gpal)
     # BMP variants PIL reads and x/image/bmp does not.
     q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
     idx = np.array(q)

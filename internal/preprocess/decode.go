@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/gif"
 	"image/png"
 	"io"
 	"strings"
@@ -114,7 +113,7 @@ type format struct {
 var formats = []format{
 	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, jpeg.Decode},
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
-	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
+	{"gif", []string{"GIF87a", "GIF89a"}, decodeGIFConfig, decodeGIF},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
 	{"tiff", []string{"II*\x00", "MM\x00*", "II+\x00", "MM\x00+"}, tiff.DecodeConfig, tiff.Decode},
 	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, decodeWebP},
