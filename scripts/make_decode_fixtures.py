@@ -83,17 +83,20 @@ def itxt(key, text, compress):
 
 
 def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1,
-               bits=None, photometric=None, colormap=None):
+               bits=None, photometric=None, colormap=None, encode=None, more_tags=()):
     """A TIFF of the samples arr [H, W, S] (uint8 or uint16), written by
     hand: PIL writes neither planar nor premultiplied TIFFs. compression 1
     is none, 8 deflate; predictor 2 is horizontal differencing; bits < 8
-    packs one-sample rows MSB first; colormap is [3·2^bits] SHORTs."""
+    packs one-sample rows MSB first; colormap is [3·2^bits] SHORTs;
+    encode, when given, turns each block's samples into its stored bytes."""
     e = ">" if be else "<"
     h, w, s = arr.shape
     bps = bits or arr.dtype.itemsize * 8
     dt = np.dtype(e + ("u1" if bps <= 8 else "u2"))
 
     def enc(a):
+        if encode:
+            return encode(a)
         if bps < 8:
             raw = b"".join(pack_bits(r, bps) for r in a[:, :, 0])
             return zlib.compress(raw) if compression == 8 else raw
@@ -126,6 +129,7 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             (284, 3, [planar])]
     if colormap is not None:
         tags.append((320, 3, colormap))
+    tags += list(more_tags)
     if tile:
         tags += [(322, 3, [tile[0]]), (323, 3, [tile[1]]), (324, 4, offs), (325, 4, [len(b) for b in blocks])]
     else:
@@ -399,6 +403,21 @@ def make_images():
     files["gif_codesize11_wide_30x20.gif"] = gif_file(30, 20, gidx + 256 * r.randint(0, 8, gidx.shape), 11, gpal)
     files["gif_codesize1_30x20.gif"] = gif_file(30, 20, gidx % 2, 1, gpal[:2], literal=True)
     files["gif_past_palette_30x20.gif"] = gif_file(30, 20, gidx * 3, 4, gpal)
+    # JPEG-compressed TIFF (Compression 7): RGB and grey with JPEGTables,
+    # saved by PIL; YCbCr 4:2:0 strips and tiles, each a whole JPEG.
+    for mode, name in [("RGB", "jpeg_rgb_33x21.tif"), ("L", "jpeg_gray_33x21.tif")]:
+        b = io.BytesIO()
+        Image.fromarray(pattern(33, 21, 190)).convert(mode).save(b, "TIFF", compression="jpeg", quality=85)
+        files[name] = b.getvalue()
+
+    def jpeg_block(a):
+        return bytes(jpeg_bytes(Image.fromarray(np.ascontiguousarray(a)), quality=85, subsampling=2))
+
+    ycc = [(530, 3, [2, 2])]
+    files["jpeg_ycbcr_strips_33x21.tif"] = tiff_bytes(pattern(33, 21, 191), rows=16, compression=7, photometric=6,
+                                                      encode=jpeg_block, more_tags=ycc)
+    files["jpeg_ycbcr_tiles_33x21.tif"] = tiff_bytes(pattern(33, 21, 192), tile=(16, 16), compression=7,
+                                                     photometric=6, encode=jpeg_block, more_tags=ycc)
     # BMP variants PIL reads and x/image/bmp does not.
     q = Image.fromarray(pattern(23, 9, 150)).quantize(colors=12)
     idx = np.array(q)
@@ -458,7 +477,10 @@ def make_unsupported():
 
     b = io.BytesIO()
     base.save(b, "TIFF", compression="jpeg")
-    add("unsupported_jpeg.tif", b.getvalue(), "TIFF compression value 7")
+    d = bytearray(b.getvalue())  # relabelled old-style: vit refuses it by the tag alone
+    add("unsupported_oldjpeg.tif", bytes(d).replace(b"\x03\x01\x03\x00\x01\x00\x00\x00\x07\x00",
+                                                     b"\x03\x01\x03\x00\x01\x00\x00\x00\x06\x00"),
+        "TIFF compression value 6")
     b = io.BytesIO()
     Image.fromarray(pattern(16, 8, 181)[..., 0].astype(np.float32) / 255, "F").save(b, "TIFF")
     add("unsupported_float.tif", b.getvalue(), "TIFF sample format")

@@ -50,6 +50,7 @@ const (
 	tStripByteCounts = 279
 
 	tPlanarConfiguration = 284
+	tJPEGTables          = 347
 
 	tT4Options = 292 // CCITT Group 3 options, a set of 32 flag bits.
 	tT6Options = 293 // CCITT Group 4 options, a set of 32 flag bits.

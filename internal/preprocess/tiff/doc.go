@@ -8,7 +8,9 @@
 // generic sub-byte path already reads, are accepted (upstream allows only
 // 1, 8 and 16 bits), and so are 8-bit grey and palette images with an
 // unassociated alpha sample (PIL's LA and PA), whose alpha is skipped as
-// convert("RGB") drops it. A BigTIFF header is reported as
+// convert("RGB") drops it. JPEG compression (7, RGB, grey or YCbCr)
+// goes through the JPEG hook that package preprocess sets, with the
+// JPEGTables tag. A BigTIFF header is reported as
 // UnsupportedError("BigTIFF") rather than a malformed header. The
 // image.RegisterFormat calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

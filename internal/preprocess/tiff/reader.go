@@ -104,6 +104,7 @@ type decoder struct {
 	nbits uint   // Remaining number of bits in v.
 
 	extra       int      // alpha samples after each grey or palette sample (0 or 1)
+	jpegTables  []byte   // JPEGTables tag (Compression 7)
 	planeBufs   [][]byte // [planes][block bytes] one block's planes (PlanarConfiguration 2)
 	interleaved []byte   // [block samples·planes·bytes per sample] planeBufs interleaved
 }
@@ -235,6 +236,19 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 		var v [ifdLen]byte
 		copy(v[:], p)
 		d.ifd[int(tag)] = v
+	case tJPEGTables:
+		// UNDEFINED bytes: the JPEG tables (SOI, DQT/DHT, EOI) that
+		// each strip's or tile's abbreviated JPEG stream relies on.
+		count := d.byteOrder.Uint32(p[4:8])
+		if count > 1<<20 {
+			return 0, FormatError("JPEGTables too large")
+		}
+		var err error
+		if count <= 4 {
+			d.jpegTables = append([]byte(nil), p[8:8+count]...)
+		} else if d.jpegTables, err = safeReadAt(d.r, uint64(count), int64(d.byteOrder.Uint32(p[8:12]))); err != nil {
+			return 0, err
+		}
 	case tColorMap:
 		const maxColors = 256
 		val, err := d.ifdUint(p, (3*maxColors)+1)
@@ -607,7 +621,10 @@ func newDecoder(r io.Reader) (*decoder, error) {
 
 	// Determine the image mode.
 	switch d.firstVal(tPhotometricInterpretation) {
-	case pRGB:
+	case pRGB, pYCbCr:
+		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG {
+			return nil, UnsupportedError("YCbCr without JPEG compression")
+		}
 		if d.bpp == 16 {
 			for _, b := range d.features[tBitsPerSample] {
 				if b != 16 {
@@ -677,7 +694,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	default:
 		return nil, UnsupportedError("color model")
 	}
-	if d.firstVal(tPhotometricInterpretation) != pRGB {
+	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr {
 		// Grey or palette with unassociated alpha (PIL's LA and PA):
 		// the alpha sample is read and dropped.
 		if len(d.features[tBitsPerSample]) == 2 && d.bpp == 8 && d.firstVal(tExtraSamples) == 2 {
@@ -902,6 +919,15 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				r.Close()
 			case cPackBits:
 				d.buf, err = unpackBits(io.NewSectionReader(d.r, offset, n), blockMaxDataSize)
+			case cJPEG:
+				if JPEG == nil || n > blockMaxDataSize {
+					err = UnsupportedError("JPEG compression")
+					break
+				}
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
+				}
 			default:
 				err = UnsupportedError(fmt.Sprintf("compression value %d", d.firstVal(tCompression)))
 			}
