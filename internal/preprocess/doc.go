@@ -56,4 +56,9 @@
 //   - Uncompressed TIFF with separate planes and associated alpha: PIL 9.4
 //     refuses it ("unknown raw mode"); vit decodes it as it does the
 //     compressed ones.
+//   - Big-endian BigTIFF: PIL 9.4 checks only the little-endian BigTIFF
+//     signature and then fails to open it; vit reads both byte orders.
+//   - BMP files PIL 9.4 misreads (RLE deltas, odd RLE4 absolute runs, RLE
+//     data ending early, 4/8-bit files whose palette is black and white or
+//     a grey ramp): see package bmp.
 package preprocess

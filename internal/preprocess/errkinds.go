@@ -38,9 +38,6 @@ func unsupported(format string, data []byte, err error) error {
 	)
 	switch {
 	case errors.As(err, &tu):
-		if string(tu) == "BigTIFF" {
-			return &variantError{"BigTIFF", err}
-		}
 		return &variantError{"TIFF " + string(tu), err}
 	case errors.As(err, &ju):
 		return &variantError{"JPEG " + string(ju), err}

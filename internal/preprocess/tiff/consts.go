@@ -22,6 +22,9 @@ const (
 	ifdLen = 12 // Length of an IFD entry in bytes.
 )
 
+// bigIFDLen is the length of a BigTIFF IFD entry in bytes.
+const bigIFDLen = 20
+
 // Data types (p. 14-16 of the spec).
 const (
 	dtByte     = 1
@@ -31,8 +34,14 @@ const (
 	dtRational = 5
 )
 
+// BigTIFF's 8-byte data types.
+const (
+	dtLong8 = 16
+	dtIFD8  = 18
+)
+
 // The length of one instance of each data type in bytes.
-var lengths = [...]uint32{0, 1, 1, 2, 4, 8}
+var lengths = [...]uint32{0, 1, 1, 2, 4, 8, 16: 8, 18: 8}
 
 // Tags (see p. 28-41 of the spec).
 const (

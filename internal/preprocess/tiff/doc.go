@@ -10,9 +10,9 @@
 // unassociated alpha sample (PIL's LA and PA), whose alpha is skipped as
 // convert("RGB") drops it. JPEG compression (7, RGB, grey or YCbCr)
 // goes through the JPEG hook that package preprocess sets, with the
-// JPEGTables tag. A BigTIFF header is reported as
-// UnsupportedError("BigTIFF") rather than a malformed header. The
-// image.RegisterFormat calls are omitted, and
+// JPEGTables tag. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// LONG8 values) are read in both byte orders. The image.RegisterFormat
+// calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.
 //
 // reader.go, buffer.go, compress.go, consts.go and internal/safemath are

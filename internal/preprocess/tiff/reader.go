@@ -95,7 +95,7 @@ type decoder struct {
 	mode      imageMode
 	bpp       uint
 	features  map[int][]uint
-	ifd       map[int][ifdLen]byte
+	ifd       map[int][bigIFDLen]byte
 	palette   []color.Color
 
 	buf   []byte
@@ -105,6 +105,7 @@ type decoder struct {
 
 	extra       int      // alpha samples after each grey or palette sample (0 or 1)
 	jpegTables  []byte   // JPEGTables tag (Compression 7)
+	big         bool     // BigTIFF: 20-byte IFD entries, 8-byte counts and offsets
 	planeBufs   [][]byte // [planes][block bytes] one block's planes (PlanarConfiguration 2)
 	interleaved []byte   // [block samples·planes·bytes per sample] planeBufs interleaved
 }
@@ -146,17 +147,17 @@ func (d *decoder) ifdUint(p []byte, maxCount int) (u []uint, err error) {
 		return nil, UnsupportedError("IFD entry datatype")
 	}
 
-	count := d.byteOrder.Uint32(p[4:8])
-	if count > math.MaxInt32/lengths[datatype] {
+	count, inline, offset := d.entry(p)
+	if lengths[datatype] == 0 || count > math.MaxInt32/uint64(lengths[datatype]) {
 		return nil, FormatError("IFD data too large")
 	}
 	truncatedCount := min(int(count), maxCount)
-	if datalen := lengths[datatype] * count; datalen > 4 {
+	if datalen := uint64(lengths[datatype]) * count; datalen > uint64(len(inline)) {
 		truncatedLen := uint64(lengths[datatype]) * uint64(truncatedCount)
 		// The IFD contains a pointer to the real value.
-		raw, err = safeReadAt(d.r, truncatedLen, int64(d.byteOrder.Uint32(p[8:12])))
+		raw, err = safeReadAt(d.r, truncatedLen, offset)
 	} else {
-		raw = p[8 : 8+datalen]
+		raw = inline[:datalen]
 	}
 	if err != nil {
 		return nil, err
@@ -175,6 +176,10 @@ func (d *decoder) ifdUint(p []byte, maxCount int) (u []uint, err error) {
 	case dtLong:
 		for i := range u {
 			u[i] = uint(d.byteOrder.Uint32(raw[4*i : 4*(i+1)]))
+		}
+	case dtLong8, dtIFD8:
+		for i := range u {
+			u[i] = uint(d.byteOrder.Uint64(raw[8*i : 8*(i+1)]))
 		}
 	default:
 		return nil, UnsupportedError("data type")
@@ -233,20 +238,20 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 		tTileByteCounts:
 		// These keys may contain many values.
 		// Stash the IFD entry for later parsing.
-		var v [ifdLen]byte
+		var v [bigIFDLen]byte
 		copy(v[:], p)
 		d.ifd[int(tag)] = v
 	case tJPEGTables:
 		// UNDEFINED bytes: the JPEG tables (SOI, DQT/DHT, EOI) that
 		// each strip's or tile's abbreviated JPEG stream relies on.
-		count := d.byteOrder.Uint32(p[4:8])
+		count, inline, offset := d.entry(p)
 		if count > 1<<20 {
 			return 0, FormatError("JPEGTables too large")
 		}
 		var err error
-		if count <= 4 {
-			d.jpegTables = append([]byte(nil), p[8:8+count]...)
-		} else if d.jpegTables, err = safeReadAt(d.r, uint64(count), int64(d.byteOrder.Uint32(p[8:12]))); err != nil {
+		if count <= uint64(len(inline)) {
+			d.jpegTables = append([]byte(nil), inline[:count]...)
+		} else if d.jpegTables, err = safeReadAt(d.r, count, offset); err != nil {
 			return 0, err
 		}
 	case tColorMap:
@@ -541,7 +546,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	d := &decoder{
 		r:        newReaderAt(r),
 		features: make(map[int][]uint),
-		ifd:      make(map[int][ifdLen]byte),
+		ifd:      make(map[int][bigIFDLen]byte),
 	}
 
 	p := make([]byte, 8)
@@ -557,29 +562,54 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	case beHeader:
 		d.byteOrder = binary.BigEndian
 	case "II+\x00", "MM\x00+":
-		return nil, UnsupportedError("BigTIFF")
+		d.big = true
+		d.byteOrder = binary.LittleEndian
+		if p[0] == 'M' {
+			d.byteOrder = binary.BigEndian
+		}
 	default:
 		return nil, FormatError("malformed header")
 	}
 
 	ifdOffset := int64(d.byteOrder.Uint32(p[4:8]))
+	entryLen, countLen := ifdLen, 2
+	if d.big {
+		// BigTIFF: 8-byte offsets, an 8-byte entry count, 20-byte
+		// entries with 8-byte counts and values.
+		q := make([]byte, 8)
+		if _, err := d.r.ReadAt(q, 8); err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if d.byteOrder.Uint16(p[4:6]) != 8 || d.byteOrder.Uint64(q) > math.MaxInt64 {
+			return nil, FormatError("malformed BigTIFF header")
+		}
+		ifdOffset = int64(d.byteOrder.Uint64(q))
+		entryLen, countLen = bigIFDLen, 8
+	}
 
-	// The first two bytes contain the number of entries (12 bytes each).
-	if _, err := d.r.ReadAt(p[0:2], ifdOffset); err != nil {
+	// The first bytes contain the number of entries.
+	if _, err := d.r.ReadAt(p[0:countLen], ifdOffset); err != nil {
 		return nil, err
 	}
 	numItems := int(d.byteOrder.Uint16(p[0:2]))
+	if d.big {
+		n := d.byteOrder.Uint64(p[0:8])
+		if n > 1<<16 {
+			return nil, FormatError("too many IFD entries")
+		}
+		numItems = int(n)
+	}
 
 	// All IFD entries are read in one chunk.
 	var err error
-	p, err = safeReadAt(d.r, uint64(ifdLen*numItems), ifdOffset+2)
+	p, err = safeReadAt(d.r, uint64(entryLen*numItems), ifdOffset+int64(countLen))
 	if err != nil {
 		return nil, err
 	}
 
 	prevTag := -1
-	for i := 0; i < len(p); i += ifdLen {
-		tag, err := d.parseIFD(p[i : i+ifdLen])
+	for i := 0; i < len(p); i += entryLen {
+		tag, err := d.parseIFD(p[i : i+entryLen])
 		if err != nil {
 			return nil, err
 		}
@@ -951,6 +981,16 @@ func Decode(r io.Reader) (img image.Image, err error) {
 		}
 	}
 	return
+}
+
+// entry returns an IFD entry's count, its inline value field and that
+// field read as an offset, for classic (12-byte) or BigTIFF (20-byte)
+// entries.
+func (d *decoder) entry(p []byte) (count uint64, inline []byte, offset int64) {
+	if d.big {
+		return d.byteOrder.Uint64(p[4:12]), p[12:20], int64(d.byteOrder.Uint64(p[12:20]) & math.MaxInt64)
+	}
+	return uint64(d.byteOrder.Uint32(p[4:8])), p[8:12], int64(d.byteOrder.Uint32(p[8:12]))
 }
 
 // interleave stores plane p of a block, read into d.buf, and once the
