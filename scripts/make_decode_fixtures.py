@@ -94,6 +94,8 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
     h, w, s = arr.shape
     bps = bits or arr.dtype.itemsize * 8
     dt = np.dtype(e + ("u1" if bps <= 8 else "u2"))
+    if arr.dtype.kind in "if" or arr.dtype.itemsize == 4:
+        dt = arr.dtype.newbyteorder(e)
 
     def enc(a):
         if encode:
@@ -366,6 +368,12 @@ def make_images():
     # which PIL 9.4 cannot open, is in SAME_AS.)
     files["bigtiff_strips_21x13.tif"] = tiff_bytes(rgb8, rows=5, big=True)
     files["bigtiff_tiles_21x13.tif"] = tiff_bytes(rgb16, planar=2, tile=(16, 16), compression=8, big=True)
+    # Signed, float and 32-bit grey (PIL modes I and F, clipped by convert).
+    num = pattern(19, 9, 195)[..., 0].astype(np.float64) * 1.37 - 40.25
+    for name, arr, sf, be in [("float32", num.astype(np.float32), 3, False), ("float32_be", num.astype(np.float32), 3, True),
+                              ("int16", (num * 3).astype(np.int16), 2, False), ("int32", (num * 5).astype(np.int32), 2, False),
+                              ("uint32", np.abs(num * 2).astype(np.uint32), 1, False)]:
+        files["%s_19x9.tif" % name] = tiff_bytes(arr[..., None], be=be, rows=4, more_tags=[(339, 3, [sf])])
     # Associated (premultiplied) alpha, ExtraSamples = 1.
     files["premul8_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 140, 8), extra=[1])
     files["premul8_planar_deflate_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, compression=8, extra=[1])
@@ -510,9 +518,8 @@ def make_unsupported():
     add("unsupported_oldjpeg.tif", bytes(d).replace(b"\x03\x01\x03\x00\x01\x00\x00\x00\x07\x00",
                                                      b"\x03\x01\x03\x00\x01\x00\x00\x00\x06\x00"),
         "TIFF compression value 6")
-    b = io.BytesIO()
-    Image.fromarray(pattern(16, 8, 181)[..., 0].astype(np.float32) / 255, "F").save(b, "TIFF")
-    add("unsupported_float.tif", b.getvalue(), "TIFF sample format")
+    add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
+        "TIFF BitsPerSample of 64")
     d = jpeg_bytes(base, quality=90)
     s = sof(d)
     d[s + 1] = 0xc9  # arithmetic coding (the entropy-coded data is not)

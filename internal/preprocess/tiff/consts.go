@@ -126,6 +126,7 @@ const (
 	mPaletted
 	mGray
 	mGrayInvert
+	mGrayNumeric // signed, float or 32-bit grey, converted to 8 bits
 	mRGB
 	mRGBA
 	mNRGBA

@@ -283,10 +283,11 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 			return 0, err
 		}
 		for _, v := range val {
-			if v != 1 {
+			if v < 1 || v > 3 { // unsigned, signed, IEEE float
 				return 0, UnsupportedError("sample format")
 			}
 		}
+		d.features[int(tag)] = val
 	}
 	return int(tag), nil
 }
@@ -415,6 +416,37 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 					d.readBits(d.bpp * uint(d.extra))
 					img.SetGray(x, y, color.Gray{uint8(v)})
 				}
+			}
+		}
+	case mGrayNumeric:
+		img := dst.(*image.Gray)
+		bps := int(d.bpp) / 8
+		signed, float := d.firstVal(tSampleFormat) == 2, d.firstVal(tSampleFormat) == 3
+		rowBytes := calcRowBytes(xmin, xmax, 1, d.bpp)
+		for y := ymin; y < rMaxY; y++ {
+			d.off = calcRowOff(y, ymin, rowBytes)
+			for x := xmin; x < rMaxX; x++ {
+				if d.off+bps > len(d.buf) {
+					return errNoPixels
+				}
+				var v float64
+				switch b := d.buf[d.off : d.off+bps]; {
+				case float:
+					v = math.Trunc(float64(math.Float32frombits(d.byteOrder.Uint32(b))))
+				case bps == 2 && signed:
+					v = float64(int16(d.byteOrder.Uint16(b)))
+				case bps == 2:
+					v = float64(d.byteOrder.Uint16(b))
+				case signed:
+					v = float64(int32(d.byteOrder.Uint32(b)))
+				default:
+					v = float64(d.byteOrder.Uint32(b))
+				}
+				d.off += bps
+				if v != v { // NaN
+					v = 0
+				}
+				img.Pix[img.PixOffset(x, y)] = uint8(max(0, min(255, v)))
 			}
 		}
 	case mPaletted:
@@ -643,7 +675,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	switch d.bpp {
 	case 0:
 		return nil, FormatError("BitsPerSample must not be 0")
-	case 1, 2, 4, 8, 16:
+	case 1, 2, 4, 8, 16, 32:
 		// Nothing to do, these are accepted by this implementation.
 	default:
 		return nil, UnsupportedError(fmt.Sprintf("BitsPerSample of %v", d.bpp))
@@ -732,6 +764,16 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		} else if len(d.features[tBitsPerSample]) != 1 {
 			return nil, UnsupportedError("extra samples")
 		}
+	}
+	// Signed, float or 32-bit grey: PIL's modes I and F, which
+	// convert("L") and ("RGB") clip to 0–255 (floats truncated).
+	if sf := d.firstVal(tSampleFormat); sf > 1 || d.bpp == 32 {
+		grey := len(d.features[tBitsPerSample]) == 1 && (d.mode == mGray || sf == 3 && d.mode == mGrayInvert)
+		if !grey || d.bpp < 16 || sf == 3 && d.bpp != 32 || d.firstVal(tPredictor) > prNone {
+			return nil, UnsupportedError(fmt.Sprintf("SampleFormat %d with %d bits", max(sf, 1), d.bpp))
+		}
+		d.mode = mGrayNumeric
+		d.config.ColorModel = color.GrayModel
 	}
 	if pc := d.firstVal(tPlanarConfiguration); pc > 2 {
 		return nil, UnsupportedError(fmt.Sprintf("PlanarConfiguration of %d", pc))
@@ -871,6 +913,8 @@ func Decode(r io.Reader) (img image.Image, err error) {
 
 	imgRect := image.Rect(0, 0, d.config.Width, d.config.Height)
 	switch d.mode {
+	case mGrayNumeric:
+		img = image.NewGray(imgRect)
 	case mGray, mGrayInvert:
 		if d.bpp == 16 {
 			img = image.NewGray16(imgRect)
