@@ -216,11 +216,13 @@ def bmp_rows(rows, top_down=False):
 
 
 def pack_bits(idx, bits):
-    """A row of palette indices packed MSB first."""
-    out = bytearray((len(idx) * bits + 7) // 8)
-    for x, v in enumerate(idx):
-        out[x * bits // 8] |= int(v) << (8 - bits - x * bits % 8)
-    return bytes(out)
+    """A row of samples packed MSB first, padded to a byte."""
+    n = len(idx) * bits
+    acc = 0
+    for v in idx:
+        acc = acc << bits | int(v)
+    acc <<= -n % 8
+    return acc.to_bytes((n + 7) // 8, "big")
 
 
 def rle_encode(idx, rle4):
@@ -374,6 +376,12 @@ def make_images():
                               ("int16", (num * 3).astype(np.int16), 2, False), ("int32", (num * 5).astype(np.int32), 2, False),
                               ("uint32", np.abs(num * 2).astype(np.uint32), 1, False)]:
         files["%s_19x9.tif" % name] = tiff_bytes(arr[..., None], be=be, rows=4, more_tags=[(339, 3, [sf])])
+    g16 = (np.abs(num) * 150).astype(np.uint16)
+    files["gray16_19x9.tif"] = tiff_bytes(g16[..., None], rows=4)
+    files["gray16_be_19x9.tif"] = tiff_bytes(g16[..., None], be=True)
+    g12 = (np.abs(num) * 9).astype(np.int64) % 4096
+    files["gray12_19x9.tif"] = tiff_bytes(g12.astype(np.uint16)[..., None], rows=4, bits=12,
+                                          encode=lambda a: b"".join(pack_bits(r, 12) for r in a[..., 0]))
     # Associated (premultiplied) alpha, ExtraSamples = 1.
     files["premul8_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 140, 8), extra=[1])
     files["premul8_planar_deflate_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, compression=8, extra=[1])

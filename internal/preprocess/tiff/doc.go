@@ -10,9 +10,9 @@
 // unassociated alpha sample (PIL's LA and PA), whose alpha is skipped as
 // convert("RGB") drops it. JPEG compression (7, RGB, grey or YCbCr)
 // goes through the JPEG hook that package preprocess sets, with the
-// JPEGTables tag. Signed, 32-bit and float grey samples (PIL's modes I
-// and F) decode to 8-bit grey as PIL's convert clips them (floats
-// truncated, NaN 0). BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// JPEGTables tag. Signed, 12-bit, 32-bit and float grey samples (PIL's
+// modes I;16 and I, and F) decode to 8-bit grey as PIL's convert clips
+// them (floats truncated, NaN 0). BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

@@ -425,7 +425,16 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 		rowBytes := calcRowBytes(xmin, xmax, 1, d.bpp)
 		for y := ymin; y < rMaxY; y++ {
 			d.off = calcRowOff(y, ymin, rowBytes)
+			d.flushBits()
 			for x := xmin; x < rMaxX; x++ {
+				if d.bpp == 12 { // PIL's I;12: packed, MSB first, clipped
+					v, ok := d.readBits(12)
+					if !ok {
+						return errNoPixels
+					}
+					img.Pix[img.PixOffset(x, y)] = uint8(min(v, 255))
+					continue
+				}
 				if d.off+bps > len(d.buf) {
 					return errNoPixels
 				}
@@ -675,7 +684,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	switch d.bpp {
 	case 0:
 		return nil, FormatError("BitsPerSample must not be 0")
-	case 1, 2, 4, 8, 16, 32:
+	case 1, 2, 4, 8, 12, 16, 32:
 		// Nothing to do, these are accepted by this implementation.
 	default:
 		return nil, UnsupportedError(fmt.Sprintf("BitsPerSample of %v", d.bpp))
@@ -767,9 +776,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	}
 	// Signed, float or 32-bit grey: PIL's modes I and F, which
 	// convert("L") and ("RGB") clip to 0–255 (floats truncated).
-	if sf := d.firstVal(tSampleFormat); sf > 1 || d.bpp == 32 {
+	if sf := d.firstVal(tSampleFormat); sf > 1 || d.bpp == 12 || d.bpp == 32 {
 		grey := len(d.features[tBitsPerSample]) == 1 && (d.mode == mGray || sf == 3 && d.mode == mGrayInvert)
-		if !grey || d.bpp < 16 || sf == 3 && d.bpp != 32 || d.firstVal(tPredictor) > prNone {
+		if !grey || d.bpp < 12 || sf > 1 && d.bpp == 12 || sf == 3 && d.bpp != 32 || d.firstVal(tPredictor) > prNone {
 			return nil, UnsupportedError(fmt.Sprintf("SampleFormat %d with %d bits", max(sf, 1), d.bpp))
 		}
 		d.mode = mGrayNumeric
