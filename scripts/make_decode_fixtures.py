@@ -370,6 +370,15 @@ def make_images():
     # which PIL 9.4 cannot open, is in SAME_AS.)
     files["bigtiff_strips_21x13.tif"] = tiff_bytes(rgb8, rows=5, big=True)
     files["bigtiff_tiles_21x13.tif"] = tiff_bytes(rgb16, planar=2, tile=(16, 16), compression=8, big=True)
+    # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
+    bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
+    for c in ("group3", "group4"):
+        b = io.BytesIO()
+        bilevel.save(b, "TIFF", compression=c)
+        files["ccitt_%s_37x21.tif" % c] = b.getvalue()
+        b = io.BytesIO()
+        bilevel.save(b, "TIFF", compression=c, tiffinfo={262: 0})  # WhiteIsZero, as faxes are
+        files["ccitt_%s_white0_37x21.tif" % c] = b.getvalue()
     # Signed, float and 32-bit grey (PIL modes I and F, clipped by convert).
     num = pattern(19, 9, 195)[..., 0].astype(np.float64) * 1.37 - 40.25
     for name, arr, sf, be in [("float32", num.astype(np.float32), 3, False), ("float32_be", num.astype(np.float32), 3, True),
@@ -538,6 +547,13 @@ def make_unsupported():
     d = jpeg_bytes(base, quality=90)
     d[sof(d) + 1] = 0xc3
     add("unsupported_lossless.jpg", bytes(d), "lossless JPEG")
+    bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
+    for c, info, what in [("group3", {292: 1}, "TIFF CCITT Group 3 2-D coding"),
+                          ("tiff_ccitt", {}, "TIFF compression value 2"),
+                          ("tiff_raw_16", {}, "TIFF compression value 32771")]:
+        b = io.BytesIO()
+        bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
+        add("unsupported_%s%s.tif" % (c, "_2d" if info else ""), b.getvalue(), what)
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")

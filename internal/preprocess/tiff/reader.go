@@ -979,12 +979,16 @@ func Decode(r io.Reader) (img image.Image, err error) {
 					d.buf, err = safeReadAt(d.r, uint64(n), offset)
 				}
 			case cG3:
-				inv := d.firstVal(tPhotometricInterpretation) == pWhiteIsZero
+				if d.firstVal(tT4Options)&1 != 0 {
+					err = UnsupportedError("CCITT Group 3 2-D coding")
+					break
+				}
+				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
 				order := ccittFillOrder(d.firstVal(tFillOrder))
 				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group3, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
 				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
 			case cG4:
-				inv := d.firstVal(tPhotometricInterpretation) == pWhiteIsZero
+				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
 				order := ccittFillOrder(d.firstVal(tFillOrder))
 				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group4, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
 				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
