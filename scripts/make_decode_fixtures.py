@@ -554,6 +554,8 @@ def make_unsupported():
         b = io.BytesIO()
         bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
         add("unsupported_%s%s.tif" % (c, "_2d" if info else ""), b.getvalue(), what)
+    add("unsupported_ycbcr_raw.tif", tiff_bytes(pattern(16, 8, 182), photometric=6, more_tags=[(530, 3, [1, 1])]),
+        "TIFF YCbCr without JPEG compression")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")

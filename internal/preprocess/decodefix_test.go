@@ -3,9 +3,11 @@ package preprocess
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -83,4 +85,50 @@ func TestDecodeFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDecodeFixturesDamaged truncates and corrupts every decoder fixture:
+// each result is an image or a *DecodeError, and no decoder panics (Decode
+// would report a recovered panic as "decoder panic").
+func TestDecodeFixturesDamaged(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join(decodeFixtureDir, "*.*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, path := range names {
+		if ext := filepath.Ext(path); ext == ".json" || ext == ".safetensors" || ext == ".md" {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var variants [][]byte
+		for _, cut := range []int{len(data) / 5, len(data) / 2, len(data) - 3} {
+			variants = append(variants, data[:max(cut, 0)])
+		}
+		for k := 0; k < 8; k++ {
+			v := append([]byte(nil), data...)
+			for i := 8 + k; i < len(v); i += 7 + k {
+				v[i] ^= byte(0x5a + 17*k)
+			}
+			variants = append(variants, v)
+		}
+		for i, v := range variants {
+			_, err := DecodeBytes(filepath.Base(path), v, Limits{})
+			var de *DecodeError
+			if err != nil && !errors.As(err, &de) {
+				t.Errorf("%s variant %d: error %v is not a *DecodeError", path, i, err)
+			}
+			if err != nil && strings.Contains(err.Error(), "decoder panic") {
+				t.Errorf("%s variant %d: %v", path, i, err)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no fixtures")
+	}
+	t.Logf("%d damaged files", n)
 }
