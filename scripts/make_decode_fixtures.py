@@ -447,6 +447,11 @@ def make_images():
     files["gif_codesize11_wide_30x20.gif"] = gif_file(30, 20, gidx + 256 * r.randint(0, 8, gidx.shape), 11, gpal)
     files["gif_codesize1_30x20.gif"] = gif_file(30, 20, gidx % 2, 1, gpal[:2], literal=True)
     files["gif_past_palette_30x20.gif"] = gif_file(30, 20, gidx * 3, 4, gpal)
+    # A first frame reaching past the logical screen: PIL grows the image.
+    g = bytearray(gif_file(30, 20, gidx, 2, gpal))
+    struct.pack_into("<HH", g, 6, 24, 14)  # screen 24x14
+    struct.pack_into("<HH", g, g.index(b"\x2c", 13 + 12) + 1, 3, 2)  # frame at (3, 2)
+    files["gif_frame_past_screen_33x22.gif"] = bytes(g)
     # JPEG-compressed TIFF (Compression 7): RGB and grey with JPEGTables,
     # saved by PIL; YCbCr 4:2:0 strips and tiles, each a whole JPEG.
     for mode, name in [("RGB", "jpeg_rgb_33x21.tif"), ("L", "jpeg_gray_33x21.tif")]:

@@ -13,12 +13,17 @@
 //     builds timm's eval transform; DefaultHF gives the processor defaults
 //     when a checkpoint has neither. Recipe.Size and Recipe.Channels give the
 //     model input.
-//   - Decode reads JPEG, PNG, GIF (first frame), BMP, TIFF and WebP. It
-//     checks the header against Limits before decoding and returns a
-//     *DecodeError naming the file, whose kind matches ErrEmpty,
-//     ErrTruncated, ErrUnknownFormat, ErrTooLarge, ErrCorrupt or
-//     ErrUnsupported with errors.Is. It never panics. The *Decoded result
-//     carries the EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF, TIFF).
+//   - Decode reads JPEG, PNG, GIF (first frame), BMP (./bmp: every
+//     variant PIL reads), TIFF (./tiff: x/image's reader with planar,
+//     JPEG, BigTIFF, CCITT, sub-byte, numeric and alpha variants) and WebP
+//     (first frame of an animation). It checks the header against Limits
+//     before decoding and returns a *DecodeError naming the file, whose
+//     kind matches ErrEmpty, ErrTruncated, ErrUnknownFormat, ErrTooLarge,
+//     ErrCorrupt or ErrUnsupported with errors.Is; an unsupported valid
+//     file reads "unsupported: <what>" (README lists them). It never
+//     panics. The *Decoded result carries the orientation PIL's getexif()
+//     finds (JPEG APP1, PNG eXIf or ImageMagick raw-profile text or XMP
+//     tiff:Orientation, WebP EXIF, TIFF).
 //   - Recipe.Pixels (and Recipe.Load = Decode + Pixels) writes [C, H, W]
 //     float32. It is safe for concurrent use; each call allocates its own
 //     scratch.
@@ -34,9 +39,13 @@
 // for all six filters), crops use each library's rounding and padding, and
 // rescale/normalize repeat their float32 arithmetic. Decoding matches the
 // C libraries PIL uses: JPEG goes through ./jpeg (Go's decoder with
-// libjpeg's IDCT) plus libjpeg's fancy chroma upsampling and YCbCr tables;
-// lossy WebP uses libwebp's upsampler and YUV constants. Every fixture in
-// testdata/preprocess, JPEG included, matches exactly.
+// libjpeg's IDCT) plus the chroma upsampler libjpeg-turbo picks (fancy
+// h2v1/h2v2 when the chroma plane is over 2 samples wide, else
+// replication; h1v2 fancy for 4:4:0) and its YCbCr tables; lossy WebP
+// uses libwebp's upsampler and YUV constants; TIFF associated alpha is
+// un-premultiplied as PIL's RGBa unpacker does; GIF LZW follows
+// GifDecode.c. Every fixture in testdata/preprocess (and its decode/
+// directory of decoder cases), JPEG included, matches exactly.
 //
 // # Where vit departs from PIL 9.4
 //
