@@ -442,18 +442,26 @@ func readTIFFTags(data []byte) (t tiffTags) {
 		if e+12 > int64(len(data)) {
 			return t
 		}
-		tag, typ := bo.Uint16(data[e:]), bo.Uint16(data[e+2:])
-		val := int64(bo.Uint32(data[e+8:]))
-		if typ == 3 { // SHORT, left-justified in the value field
-			val = int64(bo.Uint16(data[e+8:]))
+		tag, typ, cnt := bo.Uint16(data[e:]), bo.Uint16(data[e+2:]), int64(bo.Uint32(data[e+4:]))
+		// The first value: inline (left-justified) when the array fits in
+		// the 4-byte value field, else at the offset that field holds.
+		at := e + 8
+		if size := map[uint16]int64{3: 2, 4: 4}[typ]; size == 0 {
+			continue
+		} else if cnt*size > 4 {
+			at = int64(bo.Uint32(data[e+8:]))
+			if at < 0 || at+size > int64(len(data)) {
+				return t
+			}
+		}
+		var val int64
+		if typ == 3 { // SHORT
+			val = int64(bo.Uint16(data[at:]))
+		} else {
+			val = int64(bo.Uint32(data[at:]))
 		}
 		switch tag {
-		case 258: // BitsPerSample (first value when inline)
-			if bo.Uint32(data[e+4:]) > 2 && typ == 3 {
-				if val+2 <= int64(len(data)) {
-					val = int64(bo.Uint16(data[val:]))
-				}
-			}
+		case 258: // BitsPerSample
 			t.bits = val
 		case 259:
 			t.compression = val

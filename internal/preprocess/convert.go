@@ -189,11 +189,11 @@ func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 	case *image.Gray16:
 		s.row = gray16Rows(m.Pix, m.Stride, 2, w, c)
 	case *image.RGBA:
-		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
+		s.row = premulRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.NRGBA:
 		s.row = rgbaRows(m.Pix, m.Stride, 4, 1, w, c)
 	case *image.RGBA64:
-		s.row = rgbaRows(m.Pix, m.Stride, 8, 2, w, c)
+		s.row = premulRows(m.Pix, m.Stride, 8, 2, w, c)
 	case *image.NRGBA64:
 		if info.clipGray16 {
 			// 16-bit gray with a tRNS chunk: Go widens to NRGBA64, PIL
@@ -271,6 +271,38 @@ func rgbaRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
 	}
 }
 
+// premulRows reads premultiplied R, G, B, A (the high byte of each when
+// bytesPer = 2) from Pix rows with px bytes per pixel and un-premultiplies
+// them as PIL's RGBa unpackers do (Unpack.c unpackRGBa, unpackRGBa16B):
+// c·255/a truncated and clipped at 255, 0 where a = 0. Only TIFFs with
+// associated alpha decode to translucent RGBA; opaque rows are copied.
+func premulRows(pix []uint8, stride, px, bytesPer, w, c int) func(int, []uint8) {
+	opaque := rgbaRows(pix, stride, px, bytesPer, w, c)
+	return func(y int, d []uint8) {
+		row := pix[y*stride : y*stride+px*w]
+		translucent := false
+		for x := 0; x < w && !translucent; x++ {
+			translucent = row[px*x+3*bytesPer] != 255
+		}
+		if !translucent {
+			opaque(y, d)
+			return
+		}
+		for x := 0; x < w; x++ {
+			s := row[px*x:]
+			r, g, b, a := uint32(s[0]), uint32(s[bytesPer]), uint32(s[2*bytesPer]), uint32(s[3*bytesPer])
+			switch a {
+			case 0:
+				r, g, b = 0, 0, 0
+			case 255:
+			default:
+				r, g, b = min(r*255/a, 255), min(g*255/a, 255), min(b*255/a, 255)
+			}
+			put(d, x, c, uint8(r), uint8(g), uint8(b))
+		}
+	}
+}
+
 // gray16Rows reads the first big-endian 16-bit sample of each px-byte
 // pixel as gray clipped at 255, as PIL's modes I and I;16 convert.
 func gray16Rows(pix []uint8, stride, px, w, c int) func(int, []uint8) {
@@ -284,10 +316,13 @@ func gray16Rows(pix []uint8, stride, px, w, c int) func(int, []uint8) {
 	}
 }
 
-// yccRows converts a YCbCr image with libjpeg's arithmetic. 4:2:0 and
-// 4:2:2 chroma is upsampled with libjpeg's "fancy" triangular filter
-// (jdsample.c h2v2_fancy_upsample, h2v1_fancy_upsample; edge rows and
-// columns replicated), which is what PIL gets; other layouts replicate.
+// yccRows converts a YCbCr image with libjpeg's arithmetic, choosing the
+// chroma upsampler as libjpeg-turbo's jinit_upsampler does for PIL (whose
+// do_fancy_upsampling is on): 4:2:0 and 4:2:2 use the "fancy" triangular
+// filter (jdsample.c h2v2_fancy_upsample, h2v1_fancy_upsample; edge rows
+// and columns replicated) only when the chroma plane is more than 2
+// samples wide, and replicate otherwise; 4:4:0 uses h1v2_fancy_upsample;
+// other layouts replicate.
 func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
 	b := m.Rect
 	w := b.Dx()
@@ -304,8 +339,13 @@ func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
 	case image.YCbCrSubsampleRatio410:
 		hs, vs = 4, 2
 	}
-	if hs == 2 && b.Min.X == 0 && b.Min.Y == 0 {
-		return yccFancyRows(m, c, vs)
+	if b.Min.X == 0 && b.Min.Y == 0 {
+		switch {
+		case hs == 2 && (w+1)/2 > 2:
+			return yccFancyRows(m, c, vs)
+		case hs == 1 && vs == 2:
+			return yccH1V2Rows(m, c)
+		}
 	}
 	ucb := make([]uint8, w) // [w] replicated chroma
 	ucr := make([]uint8, w)
@@ -357,6 +397,37 @@ func yccFancyRows(m *image.YCbCr, c, vs int) func(int, []uint8) {
 	}
 }
 
+// yccH1V2Rows converts 4:4:0 with libjpeg's h1v2_fancy_upsample: each
+// output row is (3·nearer chroma row + further row + bias) >> 2, bias 1
+// towards the row above and 2 towards the row below; the rows beyond the
+// top and bottom edges repeat the edge row.
+func yccH1V2Rows(m *image.YCbCr, c int) func(int, []uint8) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	chh := (h + 1) / 2
+	ucb := make([]uint8, w) // [w] upsampled row
+	ucr := make([]uint8, w)
+	return func(y int, d []uint8) {
+		cy := y / 2
+		far, bias := cy-1, int32(1)
+		if y%2 == 1 {
+			far, bias = cy+1, 2
+		}
+		far = min(max(far, 0), chh-1)
+		n, f := cy*m.CStride, far*m.CStride
+		h1v2(m.Cb[n:n+w], m.Cb[f:f+w], bias, ucb)
+		h1v2(m.Cr[n:n+w], m.Cr[f:f+w], bias, ucr)
+		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+	}
+}
+
+// h1v2 is one output row of h1v2_fancy_upsample: out [len(near)].
+func h1v2(near, far []uint8, bias int32, out []uint8) {
+	far, out = far[:len(near)], out[:len(near)]
+	for i, v := range near {
+		out[i] = uint8((int32(v)*3 + int32(far[i]) + bias) >> 2)
+	}
+}
+
 // clampTab maps v+clampOff to v clamped to [0, 255] for the YCbCr range.
 const clampOff = 512
 
@@ -390,14 +461,9 @@ func yccRow(yrow, cb, cr, d []uint8, c int) {
 }
 
 // fancyH2V2 is the horizontal half of h2v2_fancy_upsample on column sums
-// (3·nearer row + further row): out [2·len(col)].
+// (3·nearer row + further row), len(col) > 2: out [2·len(col)].
 func fancyH2V2(col []int32, out []uint8) {
 	n := len(col)
-	if n == 1 {
-		out[0] = uint8((col[0]*4 + 8) >> 4)
-		out[1] = uint8((col[0]*4 + 7) >> 4)
-		return
-	}
 	out[0] = uint8((col[0]*4 + 8) >> 4)
 	out[1] = uint8((col[0]*3 + col[1] + 7) >> 4)
 	for i := 1; i < n-1; i++ {
@@ -408,13 +474,9 @@ func fancyH2V2(col []int32, out []uint8) {
 	out[2*n-1] = uint8((col[n-1]*4 + 7) >> 4)
 }
 
-// fancyH2V1 is h2v1_fancy_upsample: out [2·len(in)].
+// fancyH2V1 is h2v1_fancy_upsample, len(in) > 2: out [2·len(in)].
 func fancyH2V1(in []uint8, out []uint8) {
 	n := len(in)
-	if n == 1 {
-		out[0], out[1] = in[0], in[0]
-		return
-	}
 	out[0] = in[0]
 	out[1] = uint8((int32(in[0])*3 + int32(in[1]) + 2) >> 2)
 	for i := 1; i < n-1; i++ {

@@ -8,14 +8,13 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/gif"
 	"image/png"
 	"io"
 	"strings"
 
+	"github.com/vitgo/vit/internal/preprocess/bmp"
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
-	"golang.org/x/image/bmp"
-	"golang.org/x/image/tiff"
+	"github.com/vitgo/vit/internal/preprocess/tiff"
 	"golang.org/x/image/webp"
 )
 
@@ -26,7 +25,7 @@ var (
 	ErrUnknownFormat = errors.New("not an image (unknown format)")
 	ErrTooLarge      = errors.New("image too large")
 	ErrCorrupt       = errors.New("corrupt image")
-	ErrUnsupported   = errors.New("unsupported image variant")
+	ErrUnsupported   = errors.New("unsupported")
 )
 
 // DecodeError names the file, the kind of failure (one of the Err*
@@ -127,10 +126,10 @@ type format struct {
 var formats = []format{
 	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, nil}, // jpeg.DecodeCheck
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
-	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
+	{"gif", []string{"GIF87a", "GIF89a"}, decodeGIFConfig, decodeGIF},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
-	{"tiff", []string{"II*\x00", "MM\x00*"}, tiff.DecodeConfig, tiff.Decode},
-	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, webp.Decode},
+	{"tiff", []string{"II*\x00", "MM\x00*", "II+\x00", "MM\x00+"}, tiff.DecodeConfig, tiff.Decode},
+	{"webp", []string{"RIFF????WEBP"}, webp.DecodeConfig, decodeWebP},
 }
 
 func matchMagic(data []byte, magic string) (full, prefix bool) {
@@ -186,11 +185,12 @@ func classify(err error, format string, data []byte) error {
 		pu png.UnsupportedError
 		ju jpeg.UnsupportedError
 		tu tiff.UnsupportedError
+		bu bmp.UnsupportedError
 	)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return ErrTruncated
-	case errors.As(err, &pu), errors.As(err, &ju), errors.As(err, &tu), errors.Is(err, bmp.ErrUnsupported):
+	case errors.As(err, &pu), errors.As(err, &ju), errors.As(err, &tu), errors.As(err, &bu):
 		return ErrUnsupported
 	}
 	return ErrCorrupt
@@ -237,7 +237,12 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 		}
 		return nil, &DecodeError{File: name, Kind: ErrUnknownFormat}
 	}
-	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
+	fail := func(kind, err error) error {
+		if kind == ErrUnsupported {
+			err = unsupported(f.name, h.buf, err) // names the variant
+		}
+		return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err}
+	}
 	rest := func() ([]byte, error) {
 		if !h.eof && !h.over {
 			if _, err := io.Copy(writerFunc(func(p []byte) (int, error) {
@@ -332,7 +337,12 @@ func DecodeBytes(name string, data []byte, lim Limits) (image.Image, error) {
 // decodeData decodes a file whose header passed the checks; need is the
 // memory the decode holds, file included.
 func decodeData(name string, f *format, cfg image.Config, data []byte, need int64, l *limits) (image.Image, error) {
-	fail := func(kind, err error) error { return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err} }
+	fail := func(kind, err error) error {
+		if kind == ErrUnsupported {
+			err = unsupported(f.name, data, err) // names the variant
+		}
+		return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err}
+	}
 	dec := f.decode
 	if f.name == "jpeg" {
 		dec = func(r io.Reader) (image.Image, error) { return jpeg.DecodeCheck(r, l.check) }

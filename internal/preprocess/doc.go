@@ -13,14 +13,19 @@
 //     builds timm's eval transform; DefaultHF gives the processor defaults
 //     when a checkpoint has neither. Recipe.Size and Recipe.Channels give the
 //     model input.
-//   - Decode reads JPEG, PNG, GIF (first frame), BMP, TIFF and WebP. It
-//     sniffs the format from the first 16 bytes and reads only the header
-//     before checking it against Limits; it never panics. Errors are
-//     *DecodeError values naming the file, whose kind matches ErrEmpty,
-//     ErrTruncated, ErrUnknownFormat, ErrTooLarge, ErrOverBudget,
-//     ErrCanceled, ErrCorrupt or ErrUnsupported with errors.Is. The
-//     *Decoded result carries the EXIF orientation (JPEG APP1, PNG eXIf,
-//     WebP EXIF, TIFF) and the limits, for Pixels.
+//   - Decode reads JPEG, PNG, GIF (first frame), BMP (./bmp: every
+//     variant PIL reads), TIFF (./tiff: x/image's reader with planar,
+//     JPEG, BigTIFF, CCITT, sub-byte, numeric and alpha variants) and WebP
+//     (first frame of an animation). It sniffs the format from the first
+//     16 bytes and reads only the header before checking it against
+//     Limits; it never panics. Errors are *DecodeError values naming the
+//     file, whose kind matches ErrEmpty, ErrTruncated, ErrUnknownFormat,
+//     ErrTooLarge, ErrOverBudget, ErrCanceled, ErrCorrupt or ErrUnsupported
+//     with errors.Is; an unsupported valid file reads "unsupported: <what>"
+//     (README lists them). The *Decoded result carries the orientation
+//     PIL's getexif() finds (JPEG APP1, PNG eXIf or ImageMagick raw-profile
+//     text or XMP tiff:Orientation, WebP EXIF, TIFF) and the limits, for
+//     Pixels.
 //   - Memory budget: each image may use Limits.MaxMemory bytes
 //     (DefaultMaxMemory, 256 MiB, when 0): the file's bytes, the decoder's
 //     buffers and output image, and Pixels' colour conversion and resize
@@ -50,7 +55,35 @@
 // for all six filters), crops use each library's rounding and padding, and
 // rescale/normalize repeat their float32 arithmetic. Decoding matches the
 // C libraries PIL uses: JPEG goes through ./jpeg (Go's decoder with
-// libjpeg's IDCT) plus libjpeg's fancy chroma upsampling and YCbCr tables;
-// lossy WebP uses libwebp's upsampler and YUV constants. Every fixture in
-// testdata/preprocess, JPEG included, matches exactly.
+// libjpeg's IDCT) plus the chroma upsampler libjpeg-turbo picks (fancy
+// h2v1/h2v2 when the chroma plane is over 2 samples wide, else
+// replication; h1v2 fancy for 4:4:0) and its YCbCr tables; lossy WebP
+// uses libwebp's upsampler and YUV constants; TIFF associated alpha is
+// un-premultiplied as PIL's RGBa unpacker does; GIF LZW follows
+// GifDecode.c. Every fixture in testdata/preprocess (and its decode/
+// directory of decoder cases), JPEG included, matches exactly.
+//
+// # Where vit departs from PIL 9.4
+//
+// vit follows PIL 9.4 even where its result is arguably wrong, except where
+// that PIL misreads a file outright; there vit decodes what the file says:
+//
+//   - TIFF orientation. PIL 9.4 applies a TIFF's Orientation tag twice:
+//     TiffImagePlugin.load_end transposes the pixels when the image loads,
+//     and ImageOps.exif_transpose, still seeing the tag, transposes them
+//     again (so 6 ends up rotated 180° instead of 90°, 2 not flipped at
+//     all). Later Pillow releases fixed this. vit applies it once.
+//   - Uncompressed 16-bit TIFF with separate planes (PlanarConfiguration
+//     2): PIL 9.4 reads each plane with an 8-bit unpacker (a band's raw
+//     mode is one letter of "RGB;16L"), so it returns garbage. vit decodes
+//     the samples (their high byte, as PIL does for the compressed ones,
+//     which libtiff reads).
+//   - Uncompressed TIFF with separate planes and associated alpha: PIL 9.4
+//     refuses it ("unknown raw mode"); vit decodes it as it does the
+//     compressed ones.
+//   - Big-endian BigTIFF: PIL 9.4 checks only the little-endian BigTIFF
+//     signature and then fails to open it; vit reads both byte orders.
+//   - BMP files PIL 9.4 misreads (RLE deltas, odd RLE4 absolute runs, RLE
+//     data ending early, 4/8-bit files whose palette is black and white or
+//     a grey ramp): see package bmp.
 package preprocess

@@ -14,7 +14,7 @@ func orientation(format string, data []byte) int {
 	case "jpeg":
 		tiffData = jpegExif(data)
 	case "png":
-		tiffData = pngExif(data)
+		return pngOrientation(data)
 	case "webp":
 		tiffData = webpExif(data)
 	case "tiff":
@@ -58,26 +58,6 @@ func jpegExif(data []byte) []byte {
 	return nil
 }
 
-// pngExif returns the payload of the eXIf chunk.
-func pngExif(data []byte) []byte {
-	i := 8
-	for i+8 <= len(data) {
-		n := int(binary.BigEndian.Uint32(data[i:]))
-		typ := string(data[i+4 : i+8])
-		if n < 0 || n > len(data)-i-12 {
-			return nil
-		}
-		if typ == "eXIf" {
-			return data[i+8 : i+8+n]
-		}
-		if typ == "IEND" {
-			return nil
-		}
-		i += 12 + n
-	}
-	return nil
-}
-
 // webpExif returns the payload of the RIFF EXIF chunk.
 func webpExif(data []byte) []byte {
 	i := 12
@@ -98,8 +78,18 @@ func webpExif(data []byte) []byte {
 // exifOrientation reads tag 0x0112 from IFD0 of a TIFF structure in either
 // byte order; 1 when absent or invalid.
 func exifOrientation(t []byte) int {
-	if len(t) < 8 {
+	v, _ := exifOrientationTag(t)
+	if v < 1 || v > 8 {
 		return 1
+	}
+	return v
+}
+
+// exifOrientationTag reads tag 0x0112 from IFD0 of a TIFF structure:
+// its value (0 when not a SHORT or LONG) and whether the tag is there.
+func exifOrientationTag(t []byte) (v int, present bool) {
+	if len(t) < 8 {
+		return 0, false
 	}
 	var bo binary.ByteOrder
 	switch string(t[:2]) {
@@ -108,40 +98,34 @@ func exifOrientation(t []byte) int {
 	case "MM":
 		bo = binary.BigEndian
 	default:
-		return 1
+		return 0, false
 	}
 	if bo.Uint16(t[2:]) != 42 {
-		return 1
+		return 0, false
 	}
 	off := int64(bo.Uint32(t[4:]))
 	if off < 8 || off+2 > int64(len(t)) {
-		return 1
+		return 0, false
 	}
 	n := int64(bo.Uint16(t[off:]))
 	for e := int64(0); e < n; e++ {
 		p := off + 2 + 12*e
 		if p+12 > int64(len(t)) {
-			return 1
+			return 0, false
 		}
 		if bo.Uint16(t[p:]) != 0x0112 {
 			continue
 		}
 		typ, count := bo.Uint16(t[p+2:]), bo.Uint32(t[p+4:])
-		var v int
 		switch {
 		case typ == 3 && count >= 1: // SHORT
-			v = int(bo.Uint16(t[p+8:]))
+			return int(bo.Uint16(t[p+8:])), true
 		case typ == 4 && count >= 1: // LONG
-			v = int(bo.Uint32(t[p+8:]))
-		default:
-			return 1
+			return int(min(bo.Uint32(t[p+8:]), 1<<16)), true
 		}
-		if v >= 1 && v <= 8 {
-			return v
-		}
-		return 1
+		return 0, true
 	}
-	return 1
+	return 0, false
 }
 
 // orientSteps describes ImageOps.exif_transpose for a w×h source: output

@@ -1,0 +1,27 @@
+// Package tiff is golang.org/x/image/tiff at module version v0.48.0
+// (go.sum h1:1AvuPcuoOTJpA7s4VZ5umrb90T3So0rkB/bSGmxkxik=) with support for
+// PlanarConfiguration 2 (each sample in its own strips or tiles), which
+// upstream ignores, decoding such files to garbage without an error.
+// Planes are read block by block and interleaved before the unchanged
+// per-block decoding, so predictors, compressions and bit depths work as
+// for contiguous samples. 2- and 4-bit grey and palette images, which the
+// generic sub-byte path already reads, are accepted (upstream allows only
+// 1, 8 and 16 bits), and so are 8-bit grey and palette images with an
+// unassociated alpha sample (PIL's LA and PA), whose alpha is skipped as
+// convert("RGB") drops it. JPEG compression (7, RGB, grey or YCbCr)
+// goes through the JPEG hook that package preprocess sets, with the
+// JPEGTables tag. Signed, 12-bit, 32-bit and float grey samples (PIL's
+// modes I;16 and I, and F) decode to 8-bit grey as PIL's convert clips
+// them (floats truncated, NaN 0). CCITT Group 3/4 bits follow libtiff
+// (black runs are 1 bits, then Photometric applies; upstream inverts
+// BlackIsZero files), and Group 3 2-D coding, which x/image/ccitt does
+// not decode, is reported unsupported instead of corrupt. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// LONG8 values) are read in both byte orders. The image.RegisterFormat
+// calls are omitted, and
+// x/image's internal safemath is copied to ./internal/safemath.
+//
+// reader.go, buffer.go, compress.go, consts.go and internal/safemath are
+// copied from x/image and keep its BSD license (LICENSE in this
+// directory). TestUpstreamDiff checks that they differ from that release
+// only by the hunks recorded in testdata/upstream.diff.
+package tiff
