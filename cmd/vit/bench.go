@@ -1,15 +1,13 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/model"
 )
@@ -95,19 +93,15 @@ func (a *app) newBenchCmd() *cobra.Command {
 				return usagef("--threads %d: want ≥ 0 (0: all cores)", o.Threads)
 			case o.PeakGFLOPS < 0:
 				return usagef("--peak-gflops %g: want ≥ 0 (0: measure)", o.PeakGFLOPS)
-			case o.Format != "text" && o.Format != "json":
-				return usagef("--format %q: want text or json", o.Format)
+			}
+			if err := oneOf("--format", o.Format, textOrJSON...); err != nil {
+				return err
 			}
 			if o.Threads == 0 {
 				o.Threads = a.numCPU
 			}
-			if hub.OfflineFromEnv(a.getenv) {
-				o.Offline = true
-			}
-			if a.inspect != nil && a.inspect(o) {
-				return nil
-			}
-			return a.bench(cmd, o)
+			o.Offline = a.offline(o.Offline)
+			return a.runBench(cmd.Context(), o)
 		}),
 	}
 	f := cmd.Flags()
@@ -123,8 +117,8 @@ func (a *app) newBenchCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
-	ctx := cmd.Context()
+// bench runs `vit bench`.
+func (a *app) bench(ctx context.Context, o benchOptions) error {
 	var (
 		m      *model.Model
 		random bool
@@ -140,42 +134,20 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		return err
 	}
 	defer m.Close()
+	clf, err := classify.NewModel(m)
+	if err != nil {
+		return err
+	}
+	t, err := classify.Bench(ctx, clf, o.BatchSize, o.Warmup, o.Iters, o.Seed)
+	if err != nil {
+		return err
+	}
 
 	c := m.Config
-	h, w := inputSize(m)
+	h, w := classify.InputSize(m)
 	gh, gw := h/c.PatchSize, w/c.PatchSize
-	n := gh * gw * c.Channels * c.PatchSize * c.PatchSize
-	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x76697462656e6368))
-	patches := make([]float32, o.BatchSize*n) // [B, gh·gw, C·P·P]
-	for i := range patches {
-		patches[i] = float32(rng.NormFloat64())
-	}
-	logits := make([]float32, o.BatchSize*c.NumClasses) // [B, L]
-
-	for range o.Warmup {
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
-			return fmt.Errorf("forward: %w", err)
-		}
-	}
-	times := make([]time.Duration, o.Iters) // [iters] per forward pass
-	var total time.Duration
-	for i := range times {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		t0 := time.Now()
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
-			return fmt.Errorf("forward: %w", err)
-		}
-		times[i] = time.Since(t0)
-		total += times[i]
-	}
-	slices.Sort(times)
-	best, med := times[0], times[len(times)/2]
-	if len(times)%2 == 0 {
-		med = (times[len(times)/2-1] + med) / 2
-	}
 	bs := float64(o.BatchSize)
+	med := t.Median.Seconds()
 	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
 	r := benchReport{
 		Model:             o.Model,
@@ -188,12 +160,12 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		Warmup:            o.Warmup,
 		GFLOPPerImage:     flops / 1e9,
 		ExecGFLOPPerImage: exec / 1e9,
-		MsPerImage:        med.Seconds() * 1e3 / bs,
-		MsPerImageMean:    total.Seconds() * 1e3 / (bs * float64(o.Iters)),
-		MsPerImageBest:    best.Seconds() * 1e3 / bs,
-		ImagesPerSec:      bs / med.Seconds(),
-		GFLOPS:            flops * bs / med.Seconds() / 1e9,
-		ExecGFLOPS:        exec * bs / med.Seconds() / 1e9,
+		MsPerImage:        med * 1e3 / bs,
+		MsPerImageMean:    t.Total.Seconds() * 1e3 / (bs * float64(o.Iters)),
+		MsPerImageBest:    t.Best.Seconds() * 1e3 / bs,
+		ImagesPerSec:      bs / med,
+		GFLOPS:            flops * bs / med / 1e9,
+		ExecGFLOPS:        exec * bs / med / 1e9,
 		ISA:               kernels.ISA(),
 		GoVersion:         runtime.Version(),
 	}
@@ -206,9 +178,7 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
 	}
 	if o.Format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return a.writeJSON(r)
 	}
 	return writeBenchText(a, r)
 }

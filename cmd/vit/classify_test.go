@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/classify"
 	"time"
 )
 
@@ -51,7 +53,7 @@ func TestClassifyGolden(t *testing.T) {
 				t.Errorf("stderr %q, want nothing (errors are records)", ta.err.String())
 			}
 			checkGolden(t, tt.golden, []byte(got))
-			if !ta.fake.closed {
+			if !ta.fake.Closed() {
 				t.Error("model not closed")
 			}
 		})
@@ -75,16 +77,16 @@ func TestClassifyFormatsAgree(t *testing.T) {
 
 	ta := newTestApp("")
 	ta.run(append(args, "-f", "json")...)
-	var arr []jsonRecord
+	var arr []classify.JSONRecord
 	if err := json.Unmarshal(ta.out.Bytes(), &arr); err != nil {
 		t.Fatalf("json: %v\n%s", err, ta.out.String())
 	}
 
 	ta = newTestApp("")
 	ta.run(append(args, "-f", "jsonl")...)
-	var lines []jsonRecord
+	var lines []classify.JSONRecord
 	for _, l := range strings.Split(strings.TrimSuffix(ta.out.String(), "\n"), "\n") {
-		var r jsonRecord
+		var r classify.JSONRecord
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("jsonl line %q: %v", l, err)
 		}
@@ -100,20 +102,20 @@ func TestClassifyFormatsAgree(t *testing.T) {
 	if strings.Join(rows[0], ",") != "path,rank,index,label,score,error" {
 		t.Errorf("csv header %q", rows[0])
 	}
-	var fromCSV []jsonRecord
+	var fromCSV []classify.JSONRecord
 	for _, row := range rows[1:] {
 		if len(fromCSV) == 0 || fromCSV[len(fromCSV)-1].Path != row[0] {
-			fromCSV = append(fromCSV, jsonRecord{Path: row[0], Error: row[5]})
+			fromCSV = append(fromCSV, classify.JSONRecord{Path: row[0], Error: row[5]})
 		}
 		if row[5] == "" {
 			r := &fromCSV[len(fromCSV)-1]
-			var p jsonPrediction
+			var p classify.JSONPrediction
 			json.Unmarshal([]byte(`{"index":`+row[2]+`,"label":`+strconvQuote(row[3])+`,"score":`+row[4]+`}`), &p)
 			r.Predictions = append(r.Predictions, p)
 		}
 	}
 	want := []string{"imgs/B.PNG", "imgs/a.png", "imgs/sub/c.png", "bad.jpg"}
-	for name, recs := range map[string][]jsonRecord{"json": arr, "jsonl": lines, "csv": fromCSV} {
+	for name, recs := range map[string][]classify.JSONRecord{"json": arr, "jsonl": lines, "csv": fromCSV} {
 		if len(recs) != len(want) {
 			t.Errorf("%s: %d records, want %d", name, len(recs), len(want))
 			continue
@@ -137,7 +139,7 @@ func TestClassifyFormatsAgree(t *testing.T) {
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-func equalRecords(a, b jsonRecord) bool {
+func equalRecords(a, b classify.JSONRecord) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
@@ -197,7 +199,7 @@ func TestClassifyBadInputs(t *testing.T) {
 	}
 	var order []string
 	for _, l := range strings.Split(strings.TrimSuffix(ta.out.String(), "\n"), "\n") {
-		var r jsonRecord
+		var r classify.JSONRecord
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("line %q: %v", l, err)
 		}
@@ -338,40 +340,6 @@ func TestClassifyShards(t *testing.T) {
 			t.Errorf("%s in %d shards", p, n)
 		}
 	}
-}
-
-// TestClassifyBatching: results keep input order whatever the batch size,
-// and batches never exceed it.
-func TestClassifyBatching(t *testing.T) {
-	t.Chdir(t.TempDir())
-	for i := range 50 {
-		writePNG(t, filepath.Join("many", "img"+itoa(100+i)+".png"), 6, 6, i)
-	}
-	var ref string
-	for _, b := range []string{"1", "3", "8", "64"} {
-		for _, threads := range []string{"1", "4"} {
-			ta := newTestApp("")
-			if code := ta.run("classify", "-f", "jsonl", "-b", b, "-t", threads, "many"); code != exitOK {
-				t.Fatalf("-b %s: exit %d: %s", b, code, ta.err.String())
-			}
-			if ref == "" {
-				ref = ta.out.String()
-			} else if ta.out.String() != ref {
-				t.Errorf("-b %s -t %s: output differs from -b 1", b, threads)
-			}
-			if bs := atoi(b); ta.fake.maxBatch > bs {
-				t.Errorf("-b %s: a batch of %d", b, ta.fake.maxBatch)
-			}
-		}
-	}
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 func TestClassifyNoImages(t *testing.T) {

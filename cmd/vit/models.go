@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/hub"
 	"github.com/vitgo/vit/internal/model"
 	"github.com/vitgo/vit/models"
@@ -51,17 +51,15 @@ revision, size on disk, parameters (tensor elements in the weights files) and
 classes. Incomplete snapshots are marked; vit models pull completes them.`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef("--format %q: want text or json", format)
+			if err := oneOf("--format", format, textOrJSON...); err != nil {
+				return err
 			}
 			rows, err := a.listModels()
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+				return a.writeJSON(rows)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tREVISION\tSIZE\tPARAMETERS\tCLASSES\t")
@@ -188,14 +186,14 @@ MODEL is what classify -m takes (default: the built-in model); a Hugging Face
 id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef("--format %q: want text or json", format)
+			if err := oneOf("--format", format, textOrJSON...); err != nil {
+				return err
 			}
 			spec := ""
 			if len(args) == 1 {
 				spec = args[0]
 			}
-			return a.modelsInfo(cmd, spec, format, offline || hub.OfflineFromEnv(a.getenv))
+			return a.modelsInfo(cmd, spec, format, a.offline(offline))
 		}),
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
@@ -222,13 +220,11 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		NumClasses: c.NumClasses, Labels: c.Labels,
 	}
 	p := c.PatchSize
-	h, w := inputSize(m)
+	h, w := classify.InputSize(m)
 	gh, gw := h/p, w/p
 	info.GFLOPPerImage = m.FLOPs(gh, gw) / 1e9
 	if format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
+		return a.writeJSON(info)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	where := info.Source
