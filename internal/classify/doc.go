@@ -7,7 +7,7 @@
 //   - Run: the bounded pipeline (walk → decode workers → batched Forward →
 //     ordered writer); memory stays flat whatever the number of inputs.
 //   - RecordWriter: the text, json, jsonl and csv formats.
-//   - Softmax and the top-k: the scores of one row of logits.
+//   - the top-k of one row of logits, as softmax probabilities or logits.
 //   - Model: what Run needs from a classifier; NewModel adapts a loaded
 //     *model.Model, OpenModel finds one by name, Bench times one.
 //

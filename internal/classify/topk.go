@@ -2,8 +2,9 @@ package classify
 
 import (
 	"cmp"
-	"math"
 	"slices"
+
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 // topK returns the k best classes of one row of logits [L] (all when k is 0
@@ -19,7 +20,7 @@ func topK(logits []float32, labels []string, k int, softmax bool, prob []float64
 		order[i] = i
 	}
 	if softmax {
-		Softmax(prob)
+		kernels.Softmax64(prob)
 	}
 	// Descending, NaN last (cmp.Compare orders NaN first); stable keeps ties
 	// by lower index. Unlike sort.SliceStable it allocates nothing per image.
@@ -34,21 +35,4 @@ func topK(logits []float32, labels []string, k int, softmax bool, prob []float64
 		preds[r] = Prediction{Index: i, Label: label, Score: float32(prob[i])}
 	}
 	return preds
-}
-
-// Softmax replaces x [L] with its softmax, exp(x[i] − max x) / Σ_j exp(x[j] −
-// max x), in float64 so that scores near 1 keep their float32 digits.
-func Softmax(x []float64) {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var sum float64
-	for i, v := range x {
-		x[i] = math.Exp(v - m)
-		sum += x[i]
-	}
-	for i := range x {
-		x[i] /= sum
-	}
 }
