@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
-	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/model"
 )
 
@@ -23,31 +21,6 @@ type benchOptions struct {
 	PeakGFLOPS float64 // 0: measure
 	Format     string  // text | json
 	Offline    bool
-}
-
-// benchReport is the result; its JSON form is `vit bench --format json`.
-type benchReport struct {
-	Model             string  `json:"model"`
-	Arch              string  `json:"arch"`
-	RandomWeights     bool    `json:"random_weights"`
-	ImageSize         [2]int  `json:"image_size"` // [H, W]
-	BatchSize         int     `json:"batch_size"`
-	Threads           int     `json:"threads"`
-	Iters             int     `json:"iters"`
-	Warmup            int     `json:"warmup"`
-	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
-	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
-	MsPerImage        float64 `json:"ms_per_image"`             // median pass
-	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
-	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
-	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
-	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
-	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
-	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
-	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
-	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
-	ISA               string  `json:"isa"`
-	GoVersion         string  `json:"go"`
 }
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
@@ -134,40 +107,12 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 		return err
 	}
 	defer m.Close()
-	clf, err := classify.NewModel(m)
+	r, err := classify.BenchModel(ctx, m, classify.BenchOptions{
+		Name: o.Model, Random: random, Batch: o.BatchSize, Threads: o.Threads,
+		Warmup: o.Warmup, Iters: o.Iters, Seed: o.Seed,
+	})
 	if err != nil {
 		return err
-	}
-	t, err := classify.Bench(ctx, clf, o.BatchSize, o.Warmup, o.Iters, o.Seed)
-	if err != nil {
-		return err
-	}
-
-	c := m.Config
-	h, w := classify.InputSize(m)
-	gh, gw := h/c.PatchSize, w/c.PatchSize
-	bs := float64(o.BatchSize)
-	med := t.Median.Seconds()
-	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
-	r := benchReport{
-		Model:             o.Model,
-		Arch:              c.Arch,
-		RandomWeights:     random,
-		ImageSize:         [2]int{h, w},
-		BatchSize:         o.BatchSize,
-		Threads:           o.Threads,
-		Iters:             o.Iters,
-		Warmup:            o.Warmup,
-		GFLOPPerImage:     flops / 1e9,
-		ExecGFLOPPerImage: exec / 1e9,
-		MsPerImage:        med * 1e3 / bs,
-		MsPerImageMean:    t.Total.Seconds() * 1e3 / (bs * float64(o.Iters)),
-		MsPerImageBest:    t.Best.Seconds() * 1e3 / bs,
-		ImagesPerSec:      bs / med,
-		GFLOPS:            flops * bs / med / 1e9,
-		ExecGFLOPS:        exec * bs / med / 1e9,
-		ISA:               kernels.ISA(),
-		GoVersion:         runtime.Version(),
 	}
 	if o.PeakGFLOPS > 0 {
 		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
@@ -183,7 +128,7 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 	return writeBenchText(a, r)
 }
 
-func writeBenchText(a *app, r benchReport) error {
+func writeBenchText(a *app, r classify.BenchReport) error {
 	desc := r.Model
 	if r.Arch != "" && r.Arch != r.Model {
 		desc += " (" + r.Arch + ")"

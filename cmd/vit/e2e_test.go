@@ -163,7 +163,7 @@ func TestCachedModels(t *testing.T) {
 	if code := ta.run("models", "list", "-f", "json"); code != exitOK {
 		t.Fatalf("list: exit %d: %s", code, ta.err.String())
 	}
-	var rows []modelRow
+	var rows []classify.ModelRow
 	if err := json.Unmarshal(ta.out.Bytes(), &rows); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestCachedModels(t *testing.T) {
 	if code := ta.run("models", "info", "-f", "json", "acme/tiny-vit"); code != exitOK {
 		t.Fatalf("info: exit %d: %s", code, ta.err.String())
 	}
-	var info modelInfo
+	var info classify.ModelInfo
 	if err := json.Unmarshal(ta.out.Bytes(), &info); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestModelsInfoSource(t *testing.T) {
 		if code := ta.run("models", "info", "-f", "json", tt.spec); code != exitOK {
 			t.Fatalf("info %s: exit %d: %s", tt.spec, code, ta.err.String())
 		}
-		var info modelInfo
+		var info classify.ModelInfo
 		if err := json.Unmarshal(ta.out.Bytes(), &info); err != nil {
 			t.Fatal(err)
 		}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"time"
+
+	"github.com/vitgo/vit/internal/kernels"
+	"github.com/vitgo/vit/internal/model"
 )
 
 // BenchResult is the timing of Bench's forward passes of one batch.
@@ -53,4 +57,82 @@ func Bench(ctx context.Context, m Model, batch, warmup, iters int, seed int64) (
 		r.Median = (times[len(times)/2-1] + r.Median) / 2
 	}
 	return r, nil
+}
+
+// BenchReport is what BenchModel measured; its JSON form is `vit bench
+// --format json`. The caller fills in the peak fields.
+type BenchReport struct {
+	Model             string  `json:"model"`
+	Arch              string  `json:"arch"`
+	RandomWeights     bool    `json:"random_weights"`
+	ImageSize         [2]int  `json:"image_size"` // [H, W]
+	BatchSize         int     `json:"batch_size"`
+	Threads           int     `json:"threads"`
+	Iters             int     `json:"iters"`
+	Warmup            int     `json:"warmup"`
+	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
+	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
+	MsPerImage        float64 `json:"ms_per_image"`             // median pass
+	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
+	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
+	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
+	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
+	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
+	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
+	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
+	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
+	ISA               string  `json:"isa"`
+	GoVersion         string  `json:"go"`
+}
+
+// BenchOptions says what BenchModel runs.
+type BenchOptions struct {
+	Name    string // reported as the model
+	Random  bool   // the model has random weights
+	Batch   int    // images per forward pass (≥ 1)
+	Threads int    // the threads m was loaded with
+	Warmup  int    // untimed passes first
+	Iters   int    // timed passes (≥ 1)
+	Seed    int64  // of the random inputs
+}
+
+// BenchModel times m's forward pass (see Bench) and reports the time per
+// image of the median, mean and fastest pass, and the throughput in images
+// and GFLOP/s at the median, of the model's FLOPs (Model.FLOPs) and of
+// those performed (Model.ForwardFLOPs).
+func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchReport, error) {
+	clf, err := NewModel(m)
+	if err != nil {
+		return BenchReport{}, err
+	}
+	t, err := Bench(ctx, clf, o.Batch, o.Warmup, o.Iters, o.Seed)
+	if err != nil {
+		return BenchReport{}, err
+	}
+	c := m.Config
+	h, w := InputSize(m)
+	gh, gw := h/c.PatchSize, w/c.PatchSize
+	bs := float64(o.Batch)
+	med := t.Median.Seconds()
+	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
+	return BenchReport{
+		Model:             o.Name,
+		Arch:              c.Arch,
+		RandomWeights:     o.Random,
+		ImageSize:         [2]int{h, w},
+		BatchSize:         o.Batch,
+		Threads:           o.Threads,
+		Iters:             o.Iters,
+		Warmup:            o.Warmup,
+		GFLOPPerImage:     flops / 1e9,
+		ExecGFLOPPerImage: exec / 1e9,
+		MsPerImage:        med * 1e3 / bs,
+		MsPerImageMean:    t.Total.Seconds() * 1e3 / (bs * float64(o.Iters)),
+		MsPerImageBest:    t.Best.Seconds() * 1e3 / bs,
+		ImagesPerSec:      bs / med,
+		GFLOPS:            flops * bs / med / 1e9,
+		ExecGFLOPS:        exec * bs / med / 1e9,
+		ISA:               kernels.ISA(),
+		GoVersion:         runtime.Version(),
+	}, nil
 }

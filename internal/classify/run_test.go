@@ -252,3 +252,22 @@ func TestExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestBench: warm-up and timed passes of the asked batch, the fastest no
+// slower than the median, the median no slower than the total.
+func TestBench(t *testing.T) {
+	f := &classifytest.Fake{}
+	r, err := classify.Bench(context.Background(), f, 3, 2, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Batches(); !slices.Equal(got, []int{3, 3, 3, 3, 3, 3, 3}) {
+		t.Errorf("forward passes %v, want 2 warm-up and 5 timed of 3 images", got)
+	}
+	if !(0 < r.Best && r.Best <= r.Median && r.Median <= r.Total) {
+		t.Errorf("best %v, median %v, total %v", r.Best, r.Median, r.Total)
+	}
+	if _, err := classify.Bench(context.Background(), f, 0, 0, 1, 1); err == nil {
+		t.Error("batch 0: no error")
+	}
+}
