@@ -9,7 +9,6 @@ import (
 
 	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/classify/classifytest"
-	"github.com/vitgo/vit/internal/model"
 )
 
 // BenchmarkClassify runs the whole pipeline (walk, decode, preprocess,
@@ -21,15 +20,7 @@ func BenchmarkClassify(b *testing.B) {
 	for i := range n {
 		classifytest.WritePNG(b, filepath.Join(dir, fmt.Sprintf("img%03d.png", i)), 28+i%40, 28+i%23, i)
 	}
-	m, _, err := classify.OpenModel(context.Background(), "", model.Options{Threads: 2}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	clf, err := classify.NewModel(m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	clf := builtinModel(b)
 	for _, batch := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
 			for b.Loop() {

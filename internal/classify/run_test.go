@@ -188,6 +188,21 @@ func TestClassifyWarnings(t *testing.T) {
 	}
 }
 
+// builtinModel opens the built-in default model, closed when tb ends.
+func builtinModel(tb testing.TB) classify.Model {
+	tb.Helper()
+	m, _, err := classify.OpenModel(context.Background(), "", model.Options{Threads: 2}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	clf, err := classify.NewModel(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return clf
+}
+
 // TestExamples classifies each models/<default>/examples file with the
 // built-in model: its top-1 class is the one its name starts with
 // ("ankle-boot-photo.jpg": Ankle boot).
@@ -197,15 +212,7 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := classify.OpenModel(context.Background(), "", model.Options{Threads: 2}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	clf, err := classify.NewModel(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clf := builtinModel(t)
 	// The class a file name names: the longest label, lower-cased with
 	// its other characters runs of "-", that the name's stem starts with.
 	slug := regexp.MustCompile(`[^a-z0-9]+`)
