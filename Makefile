@@ -3,14 +3,19 @@ BIN ?= vit
 # The version printed by `vit version`: git describe when available.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: build test test-purego bench bench-cli lint fixtures flatmem accuracy clean
+.PHONY: build check test test-purego bench bench-cli lint tidy generate staticcheck cross fixtures flatmem accuracy clean
 
 # A static binary (no cgo), reproducible paths.
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-X main.version=$(VERSION)' -o $(BIN) ./cmd/vit
 
-# The default test run: vet, every package's fast tests, and the same with
-# the pure-Go kernels (-tags purego).
+# Everything CI holds the tree to (.ci/run calls this): formatting and vet for
+# both tag sets, a tidy go.mod, generated code that matches its generator,
+# staticcheck, the cross-builds the README advertises, and the tests.
+check: lint tidy generate staticcheck cross test
+
+# The tests: vet, every package's fast tests, and the same with the pure-Go
+# kernels (-tags purego).
 test:
 	$(GO) vet ./...
 	$(GO) test -short ./...
@@ -34,6 +39,29 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags purego ./...
+
+# go.mod and go.sum list exactly what the code imports.
+tidy:
+	$(GO) mod tidy -diff
+
+# The kernels' generated assembly and Go stubs match their generator.
+GENERATED = internal/kernels/*_amd64.s internal/kernels/*_amd64.go
+generate:
+	@before=$$(cat $(GENERATED) | cksum); $(GO) generate ./internal/kernels; \
+	if [ "$$before" != "$$(cat $(GENERATED) | cksum)" ]; then \
+		echo "go generate ./internal/kernels changed its output: review and commit it"; exit 1; fi
+
+# staticcheck at a pinned version, fetched through the Go module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags purego ./...
+
+# The targets the README advertises build (pure Go off amd64).
+cross:
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vit
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vit
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vit
 
 # Regenerate the test fixtures (needs Debian's python3-torch, python3-torchvision, python3-pil).
 fixtures:

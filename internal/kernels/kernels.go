@@ -13,13 +13,6 @@ const (
 	ActReLU
 )
 
-// The tanh GELU as x·σ(2u): 0.5·x·(1 + tanh(u)) = x / (1 + exp(−2u)),
-// u = √(2/π)·(x + 0.044715·x³), so −2u = x·(c1 + c3·x²).
-const (
-	geluTanhC1 = -2 * 0.7978845608028654
-	geluTanhC3 = -2 * 0.7978845608028654 * 0.044715
-)
-
 // applyAct is the reference activation, in float64.
 func applyAct(act Act, x float32) float32 {
 	switch act {

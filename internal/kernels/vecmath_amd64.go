@@ -93,6 +93,13 @@ func expSubSumAVX2(x *float32, n int, m float32) float32
 //go:noescape
 func scaleAVX2(x *float32, n int, s float32)
 
+// The tanh GELU as x·σ(2u): 0.5·x·(1 + tanh(u)) = x / (1 + exp(−2u)),
+// u = √(2/π)·(x + 0.044715·x³), so −2u = x·(c1 + c3·x²).
+const (
+	geluTanhC1 = -2 * 0.7978845608028654
+	geluTanhC3 = -2 * 0.7978845608028654 * 0.044715
+)
+
 // activateFast applies act to x with the widest vector kernel the flags
 // allow and reports whether it did.
 func activateFast(act Act, x []float32) bool {
