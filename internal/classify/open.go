@@ -36,7 +36,8 @@ type HubDir func(ctx context.Context, id string) (dir string, err error)
 // OpenModel resolves a model spec, in this order: "" (the built-in
 // default), an existing directory, a built-in name, a Hugging Face id
 // ORG/NAME[@REV] given to hubDir. It returns the model, loaded with opt,
-// and where it was found. A spec that is none of these is a *SpecError.
+// and where it was found. A spec that is none of these is a *SpecError;
+// with hubDir nil, Hugging Face ids are not looked up.
 func OpenModel(ctx context.Context, spec string, opt model.Options, hubDir HubDir) (*model.Model, ModelSource, error) {
 	if spec == "" {
 		spec = models.Default
@@ -61,6 +62,9 @@ func OpenModel(ctx context.Context, spec string, opt model.Options, hubDir HubDi
 	}
 	if _, _, err := hub.ParseID(spec); err != nil {
 		return nil, ModelSource{}, &SpecError{Spec: spec}
+	}
+	if hubDir == nil {
+		return nil, ModelSource{}, fmt.Errorf("model %s: no Hugging Face cache to look it up in", spec)
 	}
 	dir, err := hubDir(ctx, spec)
 	if err != nil {

@@ -51,7 +51,7 @@ var Formats = []string{"text", "json", "jsonl", "csv"}
 //
 //   - text: for people; the path, then a line per prediction with the
 //     score (a percentage, or the logit when logits) and the label. Error
-//     records go to errlog, not out.
+//     records go to errlog (nil: dropped), not out.
 //   - json: one array, one object per line inside it; jsonl: one object a
 //     line. {"path", "predictions": [{"index", "label", "score"}], "error"}.
 //   - csv: path,rank,index,label,score,error; a row per prediction, or one
@@ -61,6 +61,9 @@ var Formats = []string{"text", "json", "jsonl", "csv"}
 // float32, and as null (json) when not finite.
 func NewRecordWriter(format string, out io.Writer, errlog func(string), logits bool) RecordWriter {
 	bw := bufio.NewWriterSize(out, 32<<10)
+	if errlog == nil {
+		errlog = func(string) {}
+	}
 	switch format {
 	case "json":
 		return &jsonWriter{w: bw, array: true}
