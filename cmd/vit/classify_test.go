@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -375,5 +378,26 @@ func TestClassifyUnknownModel(t *testing.T) {
 	}
 	if got := ta.err.String(); got != "vit: no such model\n" {
 		t.Errorf("stderr %q", got)
+	}
+}
+
+// TestRunClassify calls the command's run function with options and
+// buffers, without a command line: one record, and a failed input is
+// errInputsFailed.
+func TestRunClassify(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writePNG(t, "a.png", 4, 4, 1)
+	o := classifyOptions{TopK: 1, Format: "csv", BatchSize: 2, Threads: 1, Progress: "never", Inputs: []string{"a.png"}}
+	ta := newTestApp("")
+	if err := ta.classify(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := csvPaths(t, ta.out.String()); !slices.Equal(got, []string{"a.png"}) {
+		t.Errorf("paths %q", got)
+	}
+	o.Inputs = append(o.Inputs, "missing.png")
+	ta = newTestApp("")
+	if err := ta.classify(context.Background(), o); !errors.Is(err, errInputsFailed) {
+		t.Errorf("with a missing input: %v, want errInputsFailed", err)
 	}
 }
