@@ -6,15 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
-	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vitgo/vit/internal/classify"
-	"time"
 )
 
 // makeGoodDir writes a small tree of images (and non-images) in the current
@@ -148,114 +144,6 @@ func equalRecords(a, b classify.JSONRecord) bool {
 	return string(x) == string(y)
 }
 
-// TestClassifyBadInputs: every kind of broken input gives one record with
-// the right error, the rest goes on, the exit code is 1, quickly and
-// without large allocations.
-func TestClassifyBadInputs(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := "bad"
-	writePNG(t, d+"/good.png", 16, 16, 1)
-	os.WriteFile(d+"/empty.jpg", nil, 0o644)
-	full, _ := os.ReadFile(d + "/good.png")
-	os.WriteFile(d+"/truncated.png", full[:len(full)/2], 0o644)
-	os.WriteFile(d+"/text.png", []byte("this is not a PNG\n"), 0o644)
-	os.WriteFile(d+"/huge.png", hugePNGHeader(100000, 100000), 0o644)
-	os.Symlink("nowhere.png", d+"/dangling.png") // unreadable: the target is missing
-	os.Symlink("self.png", d+"/self.png")        // a link to itself
-	os.Symlink(".", d+"/loop")                   // a directory cycle
-	os.Symlink("../"+d, d+"/sub-loop")           // a cycle through the parent
-	os.WriteFile(d+"/locked.png", full, 0o000)   // unreadable unless root
-	os.MkdirAll(d+"/dir.png", 0o755)             // a directory with an image name: walked
-	writePNG(t, d+"/dir.png/inner.png", 8, 8, 2)
-
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	ta := newTestApp("")
-	code := ta.run("classify", "-f", "jsonl", "-k", "1", d)
-	elapsed := time.Since(start)
-	runtime.ReadMemStats(&after)
-
-	if code != exitFailure {
-		t.Errorf("exit %d, want %d", code, exitFailure)
-	}
-	if elapsed > 5*time.Second {
-		t.Errorf("took %v", elapsed)
-	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
-		t.Errorf("allocated %d MB", alloc>>20)
-	}
-	root := os.Geteuid() == 0
-	want := map[string]string{ // path → error substring ("" = success)
-		d + "/dangling.png":      "^open: no such file or directory$",
-		d + "/dir.png/inner.png": "",
-		d + "/empty.jpg":         "^empty file$",
-		d + "/good.png":          "",
-		d + "/huge.png":          "^png: image too large: 100000×100000 ",
-		d + "/locked.png":        "^open: permission denied$",
-		d + "/self.png":          "^open: too many levels of symbolic links$",
-		d + "/text.png":          `^not an image \(unknown format\)$`,
-		d + "/truncated.png":     "^png: (truncated image|corrupt image)",
-	}
-	if root {
-		want[d+"/locked.png"] = "" // root reads it anyway
-	}
-	var order []string
-	for _, l := range strings.Split(strings.TrimSuffix(ta.out.String(), "\n"), "\n") {
-		var r classify.JSONRecord
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("line %q: %v", l, err)
-		}
-		order = append(order, r.Path)
-		w, ok := want[r.Path]
-		switch {
-		case !ok:
-			t.Errorf("unexpected record %+v", r)
-		case w == "" && r.Error != "":
-			t.Errorf("%s: error %q, want success", r.Path, r.Error)
-		case w != "" && !regexp.MustCompile(w).MatchString(r.Error):
-			t.Errorf("%s: error %q, want it to contain %q", r.Path, r.Error, w)
-		case w == "" && len(r.Predictions) != 1:
-			t.Errorf("%s: %d predictions", r.Path, len(r.Predictions))
-		}
-	}
-	if len(order) != len(want) {
-		t.Errorf("%d records, want %d:\n%s", len(order), len(want), ta.out.String())
-	}
-	if !sortedStrings(order) {
-		t.Errorf("records out of order: %q", order)
-	}
-	if !strings.Contains(ta.err.String(), "already visited") {
-		t.Errorf("stderr %q: want a note on the skipped link cycle", ta.err.String())
-	}
-}
-
-func sortedStrings(s []string) bool {
-	for i := 1; i < len(s); i++ {
-		if s[i-1] > s[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// hugePNGHeader is a valid PNG signature and IHDR claiming w×h RGBA pixels,
-// followed by nothing: a decoder must refuse it from the header alone.
-func hugePNGHeader(w, h uint32) []byte {
-	ihdr := []byte{
-		byte(w >> 24), byte(w >> 16), byte(w >> 8), byte(w),
-		byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h),
-		8, 6, 0, 0, 0, // 8-bit RGBA, deflate, no filter, no interlace
-	}
-	chunk := append([]byte("IHDR"), ihdr...)
-	crc := crc32IEEE(chunk)
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, 0, 0, 0, 13)
-	out = append(out, chunk...)
-	out = append(out, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
-	return out
-}
-
 // TestClassifyStdinAndFilesFrom reads an image from standard input, and
 // paths from --files-from with both separators.
 func TestClassifyStdinAndFilesFrom(t *testing.T) {
@@ -313,36 +201,6 @@ func csvPaths(t *testing.T, s string) []string {
 		paths = append(paths, r[0])
 	}
 	return paths
-}
-
-// TestClassifyShards: the shards of one input list are disjoint and cover it.
-func TestClassifyShards(t *testing.T) {
-	t.Chdir(t.TempDir())
-	for i := range 40 {
-		writePNG(t, filepath.Join("many", "img"+itoa(i)+".png"), 4, 4, i)
-	}
-	seen := map[string]int{}
-	for s := 1; s <= 3; s++ {
-		ta := newTestApp("")
-		if code := ta.run("classify", "-f", "csv", "-k", "1", "--shard", itoa(s)+"/3", "many"); code != exitOK {
-			t.Fatalf("shard %d: exit %d: %s", s, code, ta.err.String())
-		}
-		paths := csvPaths(t, ta.out.String())
-		if len(paths) == 0 || len(paths) == 40 {
-			t.Errorf("shard %d/3 has %d of 40 inputs", s, len(paths))
-		}
-		for _, p := range paths {
-			seen[p]++
-		}
-	}
-	if len(seen) != 40 {
-		t.Errorf("shards cover %d of 40 inputs", len(seen))
-	}
-	for p, n := range seen {
-		if n != 1 {
-			t.Errorf("%s in %d shards", p, n)
-		}
-	}
 }
 
 func TestClassifyNoImages(t *testing.T) {

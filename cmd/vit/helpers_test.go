@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,8 +67,6 @@ func checkGolden(t *testing.T, name string, got []byte) {
 }
 
 func writePNG(t testing.TB, path string, w, h, seed int) { classifytest.WritePNG(t, path, w, h, seed) }
-
-func crc32IEEE(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
 
 func readFile(t *testing.T, name string) string {
 	t.Helper()
