@@ -212,7 +212,7 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 		TopK: o.TopK, Logits: o.Logits, BatchSize: o.BatchSize, Workers: o.Threads, MaxPixels: o.MaxPixels,
 		Warn:     con.println,
 		Found:    func() { prog.found.Add(1) },
-		WalkDone: func(int64) { prog.setTotal(prog.found.Load()) },
+		WalkDone: prog.setTotal,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
