@@ -17,7 +17,6 @@ ImageNet-1k category names.
 """
 import json
 import os
-import struct
 from functools import partial
 
 import torch
@@ -26,35 +25,10 @@ from torch import nn
 from torchvision.models._meta import _IMAGENET_CATEGORIES
 from torchvision.models.vision_transformer import VisionTransformer
 
+from safetensors_io import write_safetensors
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "testdata", "model")
-
-DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16"}
-
-
-def write_safetensors(path, tensors, metadata=None):
-    """tensors: dict name -> torch tensor (F32/F16/BF16), written in order."""
-    header, blobs, off = {}, [], 0
-    if metadata:
-        header["__metadata__"] = metadata
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        if t.dtype == torch.bfloat16:
-            raw = t.view(torch.int16).numpy().tobytes()
-        else:
-            raw = t.numpy().tobytes()
-        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [off, off + len(raw)]}
-        blobs.append(raw)
-        off += len(raw)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * (-len(h) % 8)  # align the data section to 8 bytes, as HF does
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
 
 def build(image, patch, layers, heads, dim, mlp, classes, eps, act, seed, distilled):
     """A torchvision ViT with every parameter re-drawn so that biases,

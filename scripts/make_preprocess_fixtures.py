@@ -41,6 +41,8 @@ import torchvision.transforms as T
 import torchvision.transforms.functional as TF
 from PIL import Image, ImageOps
 
+from safetensors_io import write_safetensors
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "preprocess")
 rng = np.random.RandomState(20261126)
 
@@ -315,21 +317,6 @@ RESIZE_CHECKS = {
 }
 
 
-def write_safetensors(path, tensors):
-    header, blobs, off = {}, [], 0
-    for k in sorted(tensors):
-        a = np.ascontiguousarray(tensors[k])
-        dt = {np.dtype("float32"): "F32", np.dtype("uint8"): "U8"}[a.dtype]
-        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-        header[k] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
-
-
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -351,7 +338,7 @@ def main():
              "pil": Image.__version__, "torchvision": __import__("torchvision").__version__}
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)
-    write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
+    write_safetensors(os.path.join(OUT, "expected.safetensors"), {k: tensors[k] for k in sorted(tensors)})
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Preprocessing fixtures: source images, cases.json (recipe configs) and\n"
                 "expected.safetensors (reference tensors from PIL %s and torchvision %s).\n"

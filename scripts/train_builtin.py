@@ -35,6 +35,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from safetensors_io import read_safetensors, write_safetensors
+
 DATA = "/usr/share/datasets/fashion-mnist"
 LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -283,42 +285,8 @@ def from_hf_state(model, sd):
 
 # ---------------------------------------------------------------- safetensors
 
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for k in sorted(tensors):
-        a = tensors[k].numpy().astype("<f4", copy=False)
-        raw = a.tobytes(order="C")
-        header[k] = {"dtype": "F32", "shape": list(a.shape),
-                     "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    header["__metadata__"] = {"format": "pt"}
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for raw in blobs:
-            f.write(raw)
-    os.replace(tmp, path)
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    base = 8 + n
-    out = {}
-    for k, v in header.items():
-        if k == "__metadata__":
-            continue
-        assert v["dtype"] == "F32", k
-        s, e = v["data_offsets"]
-        a = np.frombuffer(data[base + s:base + e], dtype="<f4").reshape(v["shape"])
-        out[k] = torch.from_numpy(a.copy())
-    return out
+def torch_tensors(arrays):
+    return {k: torch.from_numpy(v) for k, v in arrays.items()}
 
 
 def write_hf(model, out_dir):
@@ -362,7 +330,8 @@ def write_hf(model, out_dir):
     with open(os.path.join(out_dir, "preprocessor_config.json"), "w") as f:
         json.dump(prep, f, indent=2)
         f.write("\n")
-    write_safetensors(os.path.join(out_dir, "model.safetensors"), hf_state(model))
+    st = hf_state(model)
+    write_safetensors(os.path.join(out_dir, "model.safetensors"), {k: st[k].float() for k in sorted(st)}, {"format": "pt"})
 
 
 def load_hf(out_dir):
@@ -372,7 +341,7 @@ def load_hf(out_dir):
             d=c["hidden_size"], depth=c["num_hidden_layers"],
             heads=c["num_attention_heads"], mlp=c["intermediate_size"],
             classes=len(c["id2label"]))
-    from_hf_state(m, read_safetensors(os.path.join(out_dir, "model.safetensors")))
+    from_hf_state(m, torch_tensors(read_safetensors(os.path.join(out_dir, "model.safetensors"))))
     m.eval()
     return m
 
@@ -403,7 +372,7 @@ def train(args):
                 drop_path=args.drop_path)
     if args.init:
         # Continue from a written model (a second, clean fine-tuning stage).
-        from_hf_state(model, read_safetensors(os.path.join(args.init, "model.safetensors")))
+        from_hf_state(model, torch_tensors(read_safetensors(os.path.join(args.init, "model.safetensors"))))
     nparams = sum(p.numel() for p in model.parameters())
     print(f"params {nparams}", flush=True)
 

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
-	"math/rand/v2"
-	"runtime"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vitgo/vit/internal/hub"
-	"github.com/vitgo/vit/internal/kernels"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/model"
 )
 
@@ -25,31 +21,6 @@ type benchOptions struct {
 	PeakGFLOPS float64 // 0: measure
 	Format     string  // text | json
 	Offline    bool
-}
-
-// benchReport is the result; its JSON form is `vit bench --format json`.
-type benchReport struct {
-	Model             string  `json:"model"`
-	Arch              string  `json:"arch"`
-	RandomWeights     bool    `json:"random_weights"`
-	ImageSize         [2]int  `json:"image_size"` // [H, W]
-	BatchSize         int     `json:"batch_size"`
-	Threads           int     `json:"threads"`
-	Iters             int     `json:"iters"`
-	Warmup            int     `json:"warmup"`
-	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
-	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
-	MsPerImage        float64 `json:"ms_per_image"`             // median pass
-	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
-	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
-	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
-	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
-	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
-	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
-	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
-	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
-	ISA               string  `json:"isa"`
-	GoVersion         string  `json:"go"`
 }
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
@@ -95,19 +66,15 @@ func (a *app) newBenchCmd() *cobra.Command {
 				return usagef("--threads %d: want ≥ 0 (0: all cores)", o.Threads)
 			case o.PeakGFLOPS < 0:
 				return usagef("--peak-gflops %g: want ≥ 0 (0: measure)", o.PeakGFLOPS)
-			case o.Format != "text" && o.Format != "json":
-				return usagef("--format %q: want text or json", o.Format)
+			}
+			if err := oneOf("--format", o.Format, textOrJSON...); err != nil {
+				return err
 			}
 			if o.Threads == 0 {
 				o.Threads = a.numCPU
 			}
-			if hub.OfflineFromEnv(a.getenv) {
-				o.Offline = true
-			}
-			if a.inspect != nil && a.inspect(o) {
-				return nil
-			}
-			return a.bench(cmd, o)
+			o.Offline = a.offline(o.Offline)
+			return a.runBench(cmd.Context(), o)
 		}),
 	}
 	f := cmd.Flags()
@@ -123,8 +90,8 @@ func (a *app) newBenchCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
-	ctx := cmd.Context()
+// bench runs `vit bench`.
+func (a *app) bench(ctx context.Context, o benchOptions) error {
 	var (
 		m      *model.Model
 		random bool
@@ -140,62 +107,12 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		return err
 	}
 	defer m.Close()
-
-	c := m.Config
-	h, w := inputSize(m)
-	gh, gw := h/c.PatchSize, w/c.PatchSize
-	n := gh * gw * c.Channels * c.PatchSize * c.PatchSize
-	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x76697462656e6368))
-	patches := make([]float32, o.BatchSize*n) // [B, gh·gw, C·P·P]
-	for i := range patches {
-		patches[i] = float32(rng.NormFloat64())
-	}
-	logits := make([]float32, o.BatchSize*c.NumClasses) // [B, L]
-
-	for range o.Warmup {
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
-			return fmt.Errorf("forward: %w", err)
-		}
-	}
-	times := make([]time.Duration, o.Iters) // [iters] per forward pass
-	var total time.Duration
-	for i := range times {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		t0 := time.Now()
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
-			return fmt.Errorf("forward: %w", err)
-		}
-		times[i] = time.Since(t0)
-		total += times[i]
-	}
-	slices.Sort(times)
-	best, med := times[0], times[len(times)/2]
-	if len(times)%2 == 0 {
-		med = (times[len(times)/2-1] + med) / 2
-	}
-	bs := float64(o.BatchSize)
-	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
-	r := benchReport{
-		Model:             o.Model,
-		Arch:              c.Arch,
-		RandomWeights:     random,
-		ImageSize:         [2]int{h, w},
-		BatchSize:         o.BatchSize,
-		Threads:           o.Threads,
-		Iters:             o.Iters,
-		Warmup:            o.Warmup,
-		GFLOPPerImage:     flops / 1e9,
-		ExecGFLOPPerImage: exec / 1e9,
-		MsPerImage:        med.Seconds() * 1e3 / bs,
-		MsPerImageMean:    total.Seconds() * 1e3 / (bs * float64(o.Iters)),
-		MsPerImageBest:    best.Seconds() * 1e3 / bs,
-		ImagesPerSec:      bs / med.Seconds(),
-		GFLOPS:            flops * bs / med.Seconds() / 1e9,
-		ExecGFLOPS:        exec * bs / med.Seconds() / 1e9,
-		ISA:               kernels.ISA(),
-		GoVersion:         runtime.Version(),
+	r, err := classify.BenchModel(ctx, m, classify.BenchOptions{
+		Name: o.Model, Random: random, Batch: o.BatchSize, Threads: o.Threads,
+		Warmup: o.Warmup, Iters: o.Iters, Seed: o.Seed,
+	})
+	if err != nil {
+		return err
 	}
 	if o.PeakGFLOPS > 0 {
 		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
@@ -206,14 +123,12 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
 	}
 	if o.Format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return a.writeJSON(r)
 	}
 	return writeBenchText(a, r)
 }
 
-func writeBenchText(a *app, r benchReport) error {
+func writeBenchText(a *app, r classify.BenchReport) error {
 	desc := r.Model
 	if r.Arch != "" && r.Arch != r.Model {
 		desc += " (" + r.Arch + ")"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"strings"
@@ -26,7 +27,7 @@ func TestBenchArgs(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			ta := newTestApp("")
 			var got *benchOptions
-			ta.inspect = func(o any) bool { b := o.(benchOptions); got = &b; return true }
+			ta.runBench = func(_ context.Context, o benchOptions) error { got = &o; return nil }
 			code := ta.run(append([]string{"bench"}, tt.args...)...)
 			if tt.err != "" {
 				if code != exitUsage || !strings.Contains(ta.err.String(), tt.err) {

@@ -3,56 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/internal/classify"
 )
 
 // classifyOptions is a parsed and validated `vit classify` command line.
 type classifyOptions struct {
-	Model     string // -m: directory, ORG/NAME[@REV], or built-in name ("" = built-in default)
-	Offline   bool   // --offline or HF_HUB_OFFLINE: never download
-	TopK      int    // predictions per image; 0 = all classes
-	Format    string // text | json | jsonl | csv
-	Logits    bool   // --scores logit (default: softmax probabilities)
-	BatchSize int    // images per forward pass, at most
-	Threads   int    // inference threads and decode workers (resolved: ≥ 1)
-	Progress  string // auto | always | never
-	Shard     shard  // Count 0: no sharding
-	MaxPixels int64  // decode limit; 0 = the decoder's default
-	FilesFrom string // "" | path | "-" (stdin)
-	Null      bool   // -0: --files-from entries end with NUL, not newline
+	Model     string         // -m: directory, ORG/NAME[@REV], or built-in name ("" = built-in default)
+	Offline   bool           // --offline or HF_HUB_OFFLINE: never download
+	TopK      int            // predictions per image; 0 = all classes
+	Format    string         // text | json | jsonl | csv
+	Output    string         // -o: write results to this file ("" = standard output)
+	Logits    bool           // --scores logit (default: softmax probabilities)
+	BatchSize int            // images per forward pass, at most
+	Threads   int            // inference threads and decode workers (resolved: ≥ 1)
+	Progress  string         // auto | always | never
+	Shard     classify.Shard // Count 0: no sharding
+	MaxPixels int64          // decode limit; 0 = the decoder's default
+	FilesFrom string         // "" | path | "-" (stdin)
+	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Inputs    []string
-}
-
-// shard selects the Index-th (1-based) of Count deterministic slices of the
-// inputs.
-type shard struct{ Index, Count int }
-
-func (s shard) String() string {
-	if s.Count == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d/%d", s.Index, s.Count)
-}
-
-func parseShard(s string) (shard, error) {
-	i, n, ok := strings.Cut(s, "/")
-	if !ok {
-		return shard{}, fmt.Errorf("--shard %q: want I/N, e.g. 3/10", s)
-	}
-	idx, err1 := strconv.Atoi(strings.TrimSpace(i))
-	cnt, err2 := strconv.Atoi(strings.TrimSpace(n))
-	if err1 != nil || err2 != nil {
-		return shard{}, fmt.Errorf("--shard %q: want I/N with integers, e.g. 3/10", s)
-	}
-	if cnt < 1 || idx < 1 || idx > cnt {
-		return shard{}, fmt.Errorf("--shard %q: want 1 ≤ I ≤ N", s)
-	}
-	return shard{Index: idx, Count: cnt}, nil
 }
 
 const classifyLong = `Classify images and print the top-k classes of each.
@@ -93,7 +66,6 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		o        classifyOptions
 		shardStr string
 		scores   string
-		output   string
 	)
 	cmd := &cobra.Command{
 		Use:     "classify [PATH|-]...",
@@ -105,13 +77,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 			if err := a.finishClassifyOptions(&o, shardStr, scores); err != nil {
 				return err
 			}
-			if a.inspect != nil && a.inspect(o) {
-				return nil
-			}
-			if output != "" {
-				return a.withOutputFile(output, func() error { return a.classify(cmd.Context(), o) })
-			}
-			return a.classify(cmd.Context(), o)
+			return a.runClassify(cmd.Context(), o)
 		}),
 	}
 	f := cmd.Flags()
@@ -119,7 +85,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 	f.BoolVar(&o.Offline, "offline", false, "never download models (also: HF_HUB_OFFLINE=1)")
 	f.IntVarP(&o.TopK, "top-k", "k", 5, "classes to print per image (0: all)")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, jsonl or csv")
-	f.StringVarP(&output, "output", "o", "", "write results to this file instead of standard output")
+	f.StringVarP(&o.Output, "output", "o", "", "write results to this file instead of standard output")
 	f.StringVar(&scores, "scores", "prob", "scores to print: prob (softmax) or logit")
 	f.IntVarP(&o.BatchSize, "batch-size", "b", 8, "images per forward pass, at most")
 	f.IntVarP(&o.Threads, "threads", "t", 0, "threads for inference and decoding (0: all cores)")
@@ -133,10 +99,8 @@ func (a *app) newClassifyCmd() *cobra.Command {
 
 // finishClassifyOptions validates o and fills defaults from the environment.
 func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string) error {
-	switch o.Format {
-	case "text", "json", "jsonl", "csv":
-	default:
-		return usagef("--format %q: want text, json, jsonl or csv", o.Format)
+	if err := oneOf("--format", o.Format, classify.Formats...); err != nil {
+		return err
 	}
 	switch scores {
 	case "prob", "probs", "probability":
@@ -146,10 +110,8 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	default:
 		return usagef("--scores %q: want prob or logit", scores)
 	}
-	switch o.Progress {
-	case "auto", "always", "never":
-	default:
-		return usagef("--progress %q: want auto, always or never", o.Progress)
+	if err := oneOf("--progress", o.Progress, progressModes...); err != nil {
+		return err
 	}
 	if o.TopK < 0 {
 		return usagef("--top-k %d: want ≥ 0 (0: all classes)", o.TopK)
@@ -167,9 +129,9 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 		return usagef("--max-pixels %d: want ≥ 0", o.MaxPixels)
 	}
 	if shardStr != "" {
-		s, err := parseShard(shardStr)
+		s, err := classify.ParseShard(shardStr)
 		if err != nil {
-			return usageError{err}
+			return usagef("--shard %q: %w", shardStr, err)
 		}
 		o.Shard = s
 	}
@@ -194,21 +156,114 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if len(o.Inputs) == 0 && o.FilesFrom == "" {
 		return usagef("no inputs: give image files, directories, - (standard input) or --files-from FILE")
 	}
-	if hub.OfflineFromEnv(a.getenv) {
-		o.Offline = true
-	}
+	o.Offline = a.offline(o.Offline)
 	return nil
 }
 
-// classify runs the pipeline with the options' model and reports errInputsFailed
-// when any input failed.
+// classifier is a classify.Model the command closes after the run.
+type classifier interface {
+	classify.Model
+	Close() error
+}
+
+// modelOptions is how the command opens a model.
+type modelOptions struct {
+	Threads int  // inference threads (≥ 1)
+	Offline bool // never download
+}
+
+// openModelClassifier opens -m/--model for classify.
+func openModelClassifier(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error) {
+	m, _, err := a.openModel(ctx, spec, opt)
+	if err != nil {
+		return nil, err
+	}
+	c, err := classify.NewModel(m)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return struct {
+		classify.Model
+		io.Closer
+	}{c, m}, nil
+}
+
+// classify runs `vit classify`: the model on the inputs, records to
+// standard output or o.Output, warnings and the progress bar to stderr. It
+// reports errInputsFailed when any input failed.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
+	if o.Output != "" {
+		return a.withOutputFile(o.Output, func() error {
+			o.Output = ""
+			return a.classify(ctx, o)
+		})
+	}
 	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
 	if err != nil {
 		return err
 	}
 	defer clf.Close()
-	return a.runPipeline(ctx, clf, o)
+
+	prog := newProgress(o.Progress, a.stderrTTY, a.stderr)
+	con := &console{w: a.stderr, prog: prog}
+	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard}
+	opt := classify.Options{
+		TopK: o.TopK, Logits: o.Logits, BatchSize: o.BatchSize, Workers: o.Threads, MaxPixels: o.MaxPixels,
+		Warn:     con.println,
+		Found:    func() { prog.found.Add(1) },
+		WalkDone: prog.setTotal,
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The progress bar's total, counted by a walk of its own that is not
+	// held back by the pipeline (a list on standard input can be read once).
+	// It stops early once the pipeline's walk has ended and set the total.
+	if prog.enabled && o.FilesFrom != "-" {
+		go func() {
+			n, err := classify.Count(in, func() bool { return ctx.Err() == nil && prog.total.Load() < 0 })
+			if err == nil && ctx.Err() == nil {
+				prog.setTotal(n)
+			}
+		}()
+	}
+	out := &progressWriter{
+		RecordWriter: classify.NewRecordWriter(o.Format, a.stdout, con.println, o.Logits),
+		prog:         prog,
+		clear:        a.stdoutTTY,
+	}
+	sum, err := classify.Run(ctx, clf, in, opt, out)
+	switch {
+	case err != nil:
+		return err
+	case sum.Failed > 0:
+		return errInputsFailed
+	}
+	return nil
+}
+
+// progressWriter advances the progress bar with each record written,
+// clearing it first when the records go to the same terminal.
+type progressWriter struct {
+	classify.RecordWriter
+	prog  *progress
+	clear bool // stdout is a terminal
+}
+
+func (w *progressWriter) Write(r *classify.Result) error {
+	if w.clear {
+		w.prog.clear()
+	}
+	if err := w.RecordWriter.Write(r); err != nil {
+		return err
+	}
+	w.prog.step()
+	return nil
+}
+
+func (w *progressWriter) End() error {
+	w.prog.finish()
+	return w.RecordWriter.End()
 }
 
 // withOutputFile runs fn with standard output redirected to a new file.

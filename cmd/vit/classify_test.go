@@ -1,15 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
-	"path/filepath"
-	"regexp"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/vitgo/vit/internal/classify"
 )
 
 // makeGoodDir writes a small tree of images (and non-images) in the current
@@ -51,7 +52,7 @@ func TestClassifyGolden(t *testing.T) {
 				t.Errorf("stderr %q, want nothing (errors are records)", ta.err.String())
 			}
 			checkGolden(t, tt.golden, []byte(got))
-			if !ta.fake.closed {
+			if !ta.fake.Closed() {
 				t.Error("model not closed")
 			}
 		})
@@ -75,16 +76,16 @@ func TestClassifyFormatsAgree(t *testing.T) {
 
 	ta := newTestApp("")
 	ta.run(append(args, "-f", "json")...)
-	var arr []jsonRecord
+	var arr []classify.JSONRecord
 	if err := json.Unmarshal(ta.out.Bytes(), &arr); err != nil {
 		t.Fatalf("json: %v\n%s", err, ta.out.String())
 	}
 
 	ta = newTestApp("")
 	ta.run(append(args, "-f", "jsonl")...)
-	var lines []jsonRecord
+	var lines []classify.JSONRecord
 	for _, l := range strings.Split(strings.TrimSuffix(ta.out.String(), "\n"), "\n") {
-		var r jsonRecord
+		var r classify.JSONRecord
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("jsonl line %q: %v", l, err)
 		}
@@ -100,20 +101,20 @@ func TestClassifyFormatsAgree(t *testing.T) {
 	if strings.Join(rows[0], ",") != "path,rank,index,label,score,error" {
 		t.Errorf("csv header %q", rows[0])
 	}
-	var fromCSV []jsonRecord
+	var fromCSV []classify.JSONRecord
 	for _, row := range rows[1:] {
 		if len(fromCSV) == 0 || fromCSV[len(fromCSV)-1].Path != row[0] {
-			fromCSV = append(fromCSV, jsonRecord{Path: row[0], Error: row[5]})
+			fromCSV = append(fromCSV, classify.JSONRecord{Path: row[0], Error: row[5]})
 		}
 		if row[5] == "" {
 			r := &fromCSV[len(fromCSV)-1]
-			var p jsonPrediction
+			var p classify.JSONPrediction
 			json.Unmarshal([]byte(`{"index":`+row[2]+`,"label":`+strconvQuote(row[3])+`,"score":`+row[4]+`}`), &p)
 			r.Predictions = append(r.Predictions, p)
 		}
 	}
 	want := []string{"imgs/B.PNG", "imgs/a.png", "imgs/sub/c.png", "bad.jpg"}
-	for name, recs := range map[string][]jsonRecord{"json": arr, "jsonl": lines, "csv": fromCSV} {
+	for name, recs := range map[string][]classify.JSONRecord{"json": arr, "jsonl": lines, "csv": fromCSV} {
 		if len(recs) != len(want) {
 			t.Errorf("%s: %d records, want %d", name, len(recs), len(want))
 			continue
@@ -137,118 +138,10 @@ func TestClassifyFormatsAgree(t *testing.T) {
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-func equalRecords(a, b jsonRecord) bool {
+func equalRecords(a, b classify.JSONRecord) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
-}
-
-// TestClassifyBadInputs: every kind of broken input gives one record with
-// the right error, the rest goes on, the exit code is 1, quickly and
-// without large allocations.
-func TestClassifyBadInputs(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := "bad"
-	writePNG(t, d+"/good.png", 16, 16, 1)
-	os.WriteFile(d+"/empty.jpg", nil, 0o644)
-	full, _ := os.ReadFile(d + "/good.png")
-	os.WriteFile(d+"/truncated.png", full[:len(full)/2], 0o644)
-	os.WriteFile(d+"/text.png", []byte("this is not a PNG\n"), 0o644)
-	os.WriteFile(d+"/huge.png", hugePNGHeader(100000, 100000), 0o644)
-	os.Symlink("nowhere.png", d+"/dangling.png") // unreadable: the target is missing
-	os.Symlink("self.png", d+"/self.png")        // a link to itself
-	os.Symlink(".", d+"/loop")                   // a directory cycle
-	os.Symlink("../"+d, d+"/sub-loop")           // a cycle through the parent
-	os.WriteFile(d+"/locked.png", full, 0o000)   // unreadable unless root
-	os.MkdirAll(d+"/dir.png", 0o755)             // a directory with an image name: walked
-	writePNG(t, d+"/dir.png/inner.png", 8, 8, 2)
-
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	ta := newTestApp("")
-	code := ta.run("classify", "-f", "jsonl", "-k", "1", d)
-	elapsed := time.Since(start)
-	runtime.ReadMemStats(&after)
-
-	if code != exitFailure {
-		t.Errorf("exit %d, want %d", code, exitFailure)
-	}
-	if elapsed > 5*time.Second {
-		t.Errorf("took %v", elapsed)
-	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
-		t.Errorf("allocated %d MB", alloc>>20)
-	}
-	root := os.Geteuid() == 0
-	want := map[string]string{ // path → error substring ("" = success)
-		d + "/dangling.png":      "^open: no such file or directory$",
-		d + "/dir.png/inner.png": "",
-		d + "/empty.jpg":         "^empty file$",
-		d + "/good.png":          "",
-		d + "/huge.png":          "^png: image too large: 100000×100000 ",
-		d + "/locked.png":        "^open: permission denied$",
-		d + "/self.png":          "^open: too many levels of symbolic links$",
-		d + "/text.png":          `^not an image \(unknown format\)$`,
-		d + "/truncated.png":     "^png: (truncated image|corrupt image)",
-	}
-	if root {
-		want[d+"/locked.png"] = "" // root reads it anyway
-	}
-	var order []string
-	for _, l := range strings.Split(strings.TrimSuffix(ta.out.String(), "\n"), "\n") {
-		var r jsonRecord
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("line %q: %v", l, err)
-		}
-		order = append(order, r.Path)
-		w, ok := want[r.Path]
-		switch {
-		case !ok:
-			t.Errorf("unexpected record %+v", r)
-		case w == "" && r.Error != "":
-			t.Errorf("%s: error %q, want success", r.Path, r.Error)
-		case w != "" && !regexp.MustCompile(w).MatchString(r.Error):
-			t.Errorf("%s: error %q, want it to contain %q", r.Path, r.Error, w)
-		case w == "" && len(r.Predictions) != 1:
-			t.Errorf("%s: %d predictions", r.Path, len(r.Predictions))
-		}
-	}
-	if len(order) != len(want) {
-		t.Errorf("%d records, want %d:\n%s", len(order), len(want), ta.out.String())
-	}
-	if !sortedStrings(order) {
-		t.Errorf("records out of order: %q", order)
-	}
-	if !strings.Contains(ta.err.String(), "already visited") {
-		t.Errorf("stderr %q: want a note on the skipped link cycle", ta.err.String())
-	}
-}
-
-func sortedStrings(s []string) bool {
-	for i := 1; i < len(s); i++ {
-		if s[i-1] > s[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// hugePNGHeader is a valid PNG signature and IHDR claiming w×h RGBA pixels,
-// followed by nothing: a decoder must refuse it from the header alone.
-func hugePNGHeader(w, h uint32) []byte {
-	ihdr := []byte{
-		byte(w >> 24), byte(w >> 16), byte(w >> 8), byte(w),
-		byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h),
-		8, 6, 0, 0, 0, // 8-bit RGBA, deflate, no filter, no interlace
-	}
-	chunk := append([]byte("IHDR"), ihdr...)
-	crc := crc32IEEE(chunk)
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, 0, 0, 0, 13)
-	out = append(out, chunk...)
-	out = append(out, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
-	return out
 }
 
 // TestClassifyStdinAndFilesFrom reads an image from standard input, and
@@ -310,70 +203,6 @@ func csvPaths(t *testing.T, s string) []string {
 	return paths
 }
 
-// TestClassifyShards: the shards of one input list are disjoint and cover it.
-func TestClassifyShards(t *testing.T) {
-	t.Chdir(t.TempDir())
-	for i := range 40 {
-		writePNG(t, filepath.Join("many", "img"+itoa(i)+".png"), 4, 4, i)
-	}
-	seen := map[string]int{}
-	for s := 1; s <= 3; s++ {
-		ta := newTestApp("")
-		if code := ta.run("classify", "-f", "csv", "-k", "1", "--shard", itoa(s)+"/3", "many"); code != exitOK {
-			t.Fatalf("shard %d: exit %d: %s", s, code, ta.err.String())
-		}
-		paths := csvPaths(t, ta.out.String())
-		if len(paths) == 0 || len(paths) == 40 {
-			t.Errorf("shard %d/3 has %d of 40 inputs", s, len(paths))
-		}
-		for _, p := range paths {
-			seen[p]++
-		}
-	}
-	if len(seen) != 40 {
-		t.Errorf("shards cover %d of 40 inputs", len(seen))
-	}
-	for p, n := range seen {
-		if n != 1 {
-			t.Errorf("%s in %d shards", p, n)
-		}
-	}
-}
-
-// TestClassifyBatching: results keep input order whatever the batch size,
-// and batches never exceed it.
-func TestClassifyBatching(t *testing.T) {
-	t.Chdir(t.TempDir())
-	for i := range 50 {
-		writePNG(t, filepath.Join("many", "img"+itoa(100+i)+".png"), 6, 6, i)
-	}
-	var ref string
-	for _, b := range []string{"1", "3", "8", "64"} {
-		for _, threads := range []string{"1", "4"} {
-			ta := newTestApp("")
-			if code := ta.run("classify", "-f", "jsonl", "-b", b, "-t", threads, "many"); code != exitOK {
-				t.Fatalf("-b %s: exit %d: %s", b, code, ta.err.String())
-			}
-			if ref == "" {
-				ref = ta.out.String()
-			} else if ta.out.String() != ref {
-				t.Errorf("-b %s -t %s: output differs from -b 1", b, threads)
-			}
-			if bs := atoi(b); ta.fake.maxBatch > bs {
-				t.Errorf("-b %s: a batch of %d", b, ta.fake.maxBatch)
-			}
-		}
-	}
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
-}
-
 func TestClassifyNoImages(t *testing.T) {
 	t.Chdir(t.TempDir())
 	os.MkdirAll("empty", 0o755)
@@ -407,5 +236,26 @@ func TestClassifyUnknownModel(t *testing.T) {
 	}
 	if got := ta.err.String(); got != "vit: no such model\n" {
 		t.Errorf("stderr %q", got)
+	}
+}
+
+// TestRunClassify calls the command's run function with options and
+// buffers, without a command line: one record, and a failed input is
+// errInputsFailed.
+func TestRunClassify(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writePNG(t, "a.png", 4, 4, 1)
+	o := classifyOptions{TopK: 1, Format: "csv", BatchSize: 2, Threads: 1, Progress: "never", Inputs: []string{"a.png"}}
+	ta := newTestApp("")
+	if err := ta.classify(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := csvPaths(t, ta.out.String()); !slices.Equal(got, []string{"a.png"}) {
+		t.Errorf("paths %q", got)
+	}
+	o.Inputs = append(o.Inputs, "missing.png")
+	ta = newTestApp("")
+	if err := ta.classify(context.Background(), o); !errors.Is(err, errInputsFailed) {
+		t.Errorf("with a missing input: %v, want errInputsFailed", err)
 	}
 }

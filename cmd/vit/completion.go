@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/hub"
 	"github.com/vitgo/vit/internal/model"
 	"github.com/vitgo/vit/models"
@@ -38,12 +39,12 @@ func (a *app) registerCompletions(root *cobra.Command) {
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "classify":
-			c.RegisterFlagCompletionFunc("format", fixedValues("text", "json", "jsonl", "csv"))
+			c.RegisterFlagCompletionFunc("format", fixedValues(classify.Formats...))
 			c.RegisterFlagCompletionFunc("scores", fixedValues("prob", "logit"))
-			c.RegisterFlagCompletionFunc("progress", fixedValues("auto", "always", "never"))
+			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
 		case "bench":
-			c.RegisterFlagCompletionFunc("format", fixedValues("text", "json"))
+			c.RegisterFlagCompletionFunc("format", fixedValues(textOrJSON...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(true))
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vitgo/vit/internal/classify"
+
 	"github.com/vitgo/vit/models"
 )
 
@@ -30,14 +32,14 @@ func newRealApp(stdin string) *testApp {
 
 var fashionLabels = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
 
-func parseJSONL(t *testing.T, s string) []jsonRecord {
+func parseJSONL(t *testing.T, s string) []classify.JSONRecord {
 	t.Helper()
-	var recs []jsonRecord
+	var recs []classify.JSONRecord
 	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
 		if l == "" {
 			continue
 		}
-		var r jsonRecord
+		var r classify.JSONRecord
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("line %q: %v", l, err)
 		}
@@ -46,7 +48,7 @@ func parseJSONL(t *testing.T, s string) []jsonRecord {
 	return recs
 }
 
-func checkFashionRecords(t *testing.T, recs []jsonRecord, k int) {
+func checkFashionRecords(t *testing.T, recs []classify.JSONRecord, k int) {
 	t.Helper()
 	for _, r := range recs {
 		if r.Error != "" {
@@ -82,7 +84,7 @@ func TestBuiltinModelClassify(t *testing.T) {
 	if ents, err := os.ReadDir(examples); err == nil {
 		args = append(args, examples)
 		for _, e := range ents {
-			if isImageName(e.Name()) {
+			if classify.IsImageName(e.Name()) {
 				n++
 			}
 		}
@@ -161,7 +163,7 @@ func TestCachedModels(t *testing.T) {
 	if code := ta.run("models", "list", "-f", "json"); code != exitOK {
 		t.Fatalf("list: exit %d: %s", code, ta.err.String())
 	}
-	var rows []modelRow
+	var rows []classify.ModelRow
 	if err := json.Unmarshal(ta.out.Bytes(), &rows); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +189,7 @@ func TestCachedModels(t *testing.T) {
 	if code := ta.run("models", "info", "-f", "json", "acme/tiny-vit"); code != exitOK {
 		t.Fatalf("info: exit %d: %s", code, ta.err.String())
 	}
-	var info modelInfo
+	var info classify.ModelInfo
 	if err := json.Unmarshal(ta.out.Bytes(), &info); err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +318,7 @@ func TestModelsInfoSource(t *testing.T) {
 		if code := ta.run("models", "info", "-f", "json", tt.spec); code != exitOK {
 			t.Fatalf("info %s: exit %d: %s", tt.spec, code, ta.err.String())
 		}
-		var info modelInfo
+		var info classify.ModelInfo
 		if err := json.Unmarshal(ta.out.Bytes(), &info); err != nil {
 			t.Fatal(err)
 		}

@@ -5,18 +5,12 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
-	"hash/crc32"
-	"image"
-	"image/color"
-	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/vitgo/vit/internal/preprocess"
+	"github.com/vitgo/vit/internal/classify/classifytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/cli")
@@ -30,66 +24,23 @@ var goldenDir = func() string {
 	return p
 }()
 
-// fakeClassifier stands in for a model: 1 channel of 4×4 pixels in 2×2
-// patches, four classes, logits a fixed linear function of the pixels; the
-// real decoder and HF's default preprocessing.
-type fakeClassifier struct {
-	closed   bool
-	forwards int // Forward calls
-	maxBatch int
-}
-
-var fakeLabels = []string{"cat", "dog", "bird, small", `red "fox"`}
-
-func (f *fakeClassifier) Geometry() geometry { return geometry{C: 1, H: 4, W: 4, P: 2} }
-func (f *fakeClassifier) Labels() []string   { return fakeLabels }
-func (f *fakeClassifier) Close() error       { f.closed = true; return nil }
-
-func (f *fakeClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
-	rec := preprocess.DefaultHF("vit", 4, 1)
-	return prepareImage(&rec, f.Geometry(), name, r, lim, pix, patches)
-}
-
-func (f *fakeClassifier) Forward(patches []float32, b int, logits []float32) error {
-	f.forwards++
-	f.maxBatch = max(f.maxBatch, b)
-	if len(patches) != b*16 || len(logits) != b*4 {
-		return fmt.Errorf("fake forward: %d patches and %d logits for %d images", len(patches), len(logits), b)
-	}
-	for i := range b {
-		for j := range 4 {
-			var s float32
-			for k, v := range patches[i*16 : (i+1)*16] {
-				s += v * float32((k+3*j)%5-2)
-			}
-			logits[i*4+j] = s
-		}
-	}
-	return nil
-}
-
 // testApp is an app with buffers for its streams and a fake model.
 type testApp struct {
 	*app
 	out, err bytes.Buffer
 	env      map[string]string
-	fake     *fakeClassifier
+	fake     *classifytest.Fake
 }
 
 func newTestApp(stdin string) *testApp {
-	t := &testApp{env: map[string]string{}, fake: &fakeClassifier{}}
-	t.app = &app{
-		stdin:  strings.NewReader(stdin),
-		stdout: &t.out,
-		stderr: &t.err,
-		getenv: func(k string) string { return t.env[k] },
-		numCPU: 2,
-		openClassifier: func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error) {
-			if spec != "" && spec != "fake" {
-				return nil, errors.New("no such model")
-			}
-			return t.fake, nil
-		},
+	t := &testApp{env: map[string]string{}, fake: &classifytest.Fake{}}
+	t.app = newApp(strings.NewReader(stdin), &t.out, &t.err, func(k string) string { return t.env[k] })
+	t.numCPU = 2
+	t.openClassifier = func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error) {
+		if spec != "" && spec != "fake" {
+			return nil, errors.New("no such model")
+		}
+		return t.fake, nil
 	}
 	return t
 }
@@ -115,29 +66,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// writePNG writes a w×h PNG whose pixels are a function of seed.
-func writePNG(t testing.TB, path string, w, h, seed int) {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			v := uint8((x*37 + y*91 + seed*53) % 256)
-			img.Set(x, y, color.RGBA{v, uint8(seed * 40), 255 - v, 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func crc32IEEE(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
+func writePNG(t testing.TB, path string, w, h, seed int) { classifytest.WritePNG(t, path, w, h, seed) }
 
 func readFile(t *testing.T, name string) string {
 	t.Helper()

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/hub"
-	"github.com/vitgo/vit/models"
+	"github.com/vitgo/vit/internal/model"
 )
 
 // hubClient is a hub client configured from the environment (HF_ENDPOINT,
@@ -24,13 +24,20 @@ func (a *app) hubClient(offline bool) (*hub.Client, *pullProgress) {
 	return c, p
 }
 
+// openModel opens a model spec as classify.OpenModel resolves it, with
+// Hugging Face ids found by resolveHub; a malformed spec is a usage error.
+func (a *app) openModel(ctx context.Context, spec string, opt modelOptions) (*model.Model, classify.ModelSource, error) {
+	hubDir := func(ctx context.Context, id string) (string, error) { return a.resolveHub(ctx, id, opt.Offline) }
+	m, src, err := classify.OpenModel(ctx, spec, model.Options{Threads: opt.Threads}, hubDir)
+	if se := (*classify.SpecError)(nil); errors.As(err, &se) {
+		err = usageError{err}
+	}
+	return m, src, err
+}
+
 // resolveHub finds ORG/NAME[@REV] in the Hugging Face cache, downloading it
 // when missing unless offline.
 func (a *app) resolveHub(ctx context.Context, spec string, offline bool) (string, error) {
-	if _, _, err := hub.ParseID(spec); err != nil {
-		return "", usagef("model %q: not a directory, a built-in model (%s) or a Hugging Face id ORG/NAME[@REVISION]",
-			spec, strings.Join(models.Names(), ", "))
-	}
 	c, prog := a.hubClient(offline)
 	dir, err := hub.Resolve(c.CacheDir, spec)
 	if err == nil {

@@ -7,21 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/classify"
 )
-
-// cancelingClassifier cancels the run (as SIGINT does) during its third
-// forward pass.
-type cancelingClassifier struct {
-	fakeClassifier
-	cancel context.CancelFunc
-}
-
-func (c *cancelingClassifier) Forward(patches []float32, b int, logits []float32) error {
-	if c.forwards == 2 {
-		c.cancel()
-	}
-	return c.fakeClassifier.Forward(patches, b, logits)
-}
 
 // TestClassifyInterrupt: on interrupt the finished results are printed in
 // order (an unbroken prefix of the input), the JSON array is closed, and
@@ -34,8 +22,13 @@ func TestClassifyInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ta := newTestApp("")
-	clf := &cancelingClassifier{cancel: cancel}
-	ta.openClassifier = func(context.Context, *app, string, modelOptions) (classifier, error) { return clf, nil }
+	// The run is canceled (as SIGINT does) during the third forward pass.
+	clf := ta.fake
+	clf.BeforeForward = func(call, _ int) {
+		if call == 2 {
+			cancel()
+		}
+	}
 	code := ta.main(ctx, []string{"classify", "-f", "json", "-b", "2", "-t", "1", "many"})
 	if code != exitInterrupt {
 		t.Errorf("exit %d, want %d", code, exitInterrupt)
@@ -43,7 +36,7 @@ func TestClassifyInterrupt(t *testing.T) {
 	if ta.err.String() != "vit: interrupted\n" {
 		t.Errorf("stderr %q", ta.err.String())
 	}
-	var recs []jsonRecord
+	var recs []classify.JSONRecord
 	if err := json.Unmarshal(ta.out.Bytes(), &recs); err != nil {
 		t.Fatalf("output is not a closed JSON array: %v\n%s", err, ta.out.String())
 	}
@@ -56,8 +49,8 @@ func TestClassifyInterrupt(t *testing.T) {
 			t.Errorf("record %d: %+v, want %s", i, r, want)
 		}
 	}
-	if clf.forwards != 3 {
-		t.Errorf("%d forward passes, want 3: none after the interrupt in the third", clf.forwards)
+	if n := len(clf.Batches()); n != 3 {
+		t.Errorf("%d forward passes, want 3: none after the interrupt in the third", n)
 	}
 }
 

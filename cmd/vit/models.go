@@ -1,17 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/hub"
-	"github.com/vitgo/vit/internal/model"
-	"github.com/vitgo/vit/models"
 )
 
 func (a *app) newModelsCmd() *cobra.Command {
@@ -28,19 +24,6 @@ transformers, timm and huggingface_hub; vit also has built-in models.`,
 	return cmd
 }
 
-// modelRow is one line of `vit models list`.
-type modelRow struct {
-	ID       string `json:"id"`
-	Revision string `json:"revision"`         // "built-in", the refs naming it, or the commit
-	Commit   string `json:"commit,omitempty"` // cached models
-	Size     int64  `json:"size"`             // bytes on disk (embedded, for built-in models)
-	Params   int64  `json:"parameters"`       // tensor elements in the weights files; -1 unknown
-	Classes  int    `json:"classes"`          // labels in config.json; -1 unknown
-	Complete bool   `json:"complete"`         // config and weights present
-	Dir      string `json:"dir,omitempty"`
-	Problem  string `json:"problem,omitempty"` // why parameters or classes are unknown
-}
-
 func (a *app) newModelsListCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -51,17 +34,15 @@ revision, size on disk, parameters (tensor elements in the weights files) and
 classes. Incomplete snapshots are marked; vit models pull completes them.`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef("--format %q: want text or json", format)
+			if err := oneOf("--format", format, textOrJSON...); err != nil {
+				return err
 			}
-			rows, err := a.listModels()
+			rows, err := classify.ListModels(hub.CacheDirFromEnv(a.getenv))
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+				return a.writeJSON(rows)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tREVISION\tSIZE\tPARAMETERS\tCLASSES\t")
@@ -86,56 +67,6 @@ classes. Incomplete snapshots are marked; vit models pull completes them.`,
 	return cmd
 }
 
-func (a *app) listModels() ([]modelRow, error) {
-	var rows []modelRow
-	for _, name := range models.Names() {
-		r := modelRow{ID: name, Revision: "built-in", Complete: true}
-		sub, err := fs.Sub(models.FS, name)
-		if err == nil {
-			r.Size = fsSize(sub)
-			r.Params, r.Classes, err = model.Inspect(sub, ".")
-		}
-		if err != nil {
-			r.Problem = err.Error()
-		}
-		rows = append(rows, r)
-	}
-	cached, err := hub.List(hub.CacheDirFromEnv(a.getenv))
-	if err != nil {
-		return rows, err
-	}
-	for _, c := range cached {
-		for _, rev := range c.Revisions {
-			r := modelRow{ID: c.ID, Commit: rev.Commit, Size: rev.Size, Complete: rev.Complete, Dir: rev.Dir}
-			r.Revision = strings.Join(rev.Refs, ",")
-			if r.Revision == "" {
-				r.Revision = rev.Commit[:min(len(rev.Commit), 12)]
-			}
-			var err error
-			r.Params, r.Classes, err = model.Inspect(os.DirFS(rev.Dir), ".")
-			if err != nil {
-				r.Problem = err.Error()
-			}
-			rows = append(rows, r)
-		}
-	}
-	return rows, nil
-}
-
-// fsSize is the total size of the regular files in fsys.
-func fsSize(fsys fs.FS) int64 {
-	var n int64
-	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if fi, err := fs.Stat(fsys, p); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
-
 // humanCount formats a count as 1.23 M, 456 K.
 func humanCount(n int64) string {
 	switch {
@@ -147,31 +78,6 @@ func humanCount(n int64) string {
 		return fmt.Sprintf("%.1f M", float64(n)/1e6)
 	}
 	return fmt.Sprintf("%.2f B", float64(n)/1e9)
-}
-
-// modelInfo is `vit models info`, also as JSON.
-type modelInfo struct {
-	ID            string   `json:"id"`
-	Source        string   `json:"source"` // built-in | directory | cache
-	Dir           string   `json:"dir,omitempty"`
-	Arch          string   `json:"architecture"`
-	Layout        string   `json:"layout"`
-	ImageSize     int      `json:"image_size"`
-	PatchSize     int      `json:"patch_size"`
-	Channels      int      `json:"channels"`
-	Hidden        int      `json:"hidden_size"`
-	Layers        int      `json:"layers"`
-	Heads         int      `json:"heads"`
-	Intermediate  int      `json:"intermediate_size"`
-	Activation    string   `json:"activation"`
-	LayerNormEps  float64  `json:"layer_norm_eps"`
-	Distilled     bool     `json:"distilled"`
-	Params        int64    `json:"parameters"`
-	GFLOPPerImage float64  `json:"gflop_per_image"`
-	Input         [3]int   `json:"input"` // [C, H, W] after preprocessing
-	Preprocess    string   `json:"preprocessing"`
-	NumClasses    int      `json:"num_classes"`
-	Labels        []string `json:"labels"`
 }
 
 func (a *app) newModelsInfoCmd() *cobra.Command {
@@ -188,14 +94,14 @@ MODEL is what classify -m takes (default: the built-in model); a Hugging Face
 id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef("--format %q: want text or json", format)
+			if err := oneOf("--format", format, textOrJSON...); err != nil {
+				return err
 			}
 			spec := ""
 			if len(args) == 1 {
 				spec = args[0]
 			}
-			return a.modelsInfo(cmd, spec, format, offline || hub.OfflineFromEnv(a.getenv))
+			return a.modelsInfo(cmd, spec, format, a.offline(offline))
 		}),
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
@@ -209,26 +115,13 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		return err
 	}
 	defer m.Close()
+	info := classify.Describe(m, src)
 	c := m.Config
-	info := modelInfo{
-		ID: src.Name, Source: src.Kind, Dir: src.Dir,
-		Arch: c.Arch, Layout: c.Layout,
-		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
-		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
-		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
-		Params:     m.Params(),
-		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
-		Preprocess: m.Recipe.String(),
-		NumClasses: c.NumClasses, Labels: c.Labels,
-	}
 	p := c.PatchSize
-	h, w := inputSize(m)
+	h, w := classify.InputSize(m)
 	gh, gw := h/p, w/p
-	info.GFLOPPerImage = m.FLOPs(gh, gw) / 1e9
 	if format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
+		return a.writeJSON(info)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	where := info.Source

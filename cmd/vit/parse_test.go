@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/classify"
 )
 
 // TestClassifyArgs maps command lines to parsed options, or to usage errors.
@@ -29,11 +32,16 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"-fcsv", "--scores", "logit", "-b", "32", "-t", "1", "a.png"},
 			want: def(func(o *classifyOptions) { o.Format = "csv"; o.Logits = true; o.BatchSize = 32; o.Threads = 1 })},
 		{args: []string{"--progress=never", "--shard", "3/10", "--max-pixels", "1000000", "a.png"},
-			want: def(func(o *classifyOptions) { o.Progress = "never"; o.Shard = shard{3, 10}; o.MaxPixels = 1000000 })},
+			want: def(func(o *classifyOptions) {
+				o.Progress = "never"
+				o.Shard = classify.Shard{Index: 3, Count: 10}
+				o.MaxPixels = 1000000
+			})},
 		{args: []string{"--files-from", "-", "-0"},
 			want: def(func(o *classifyOptions) { o.FilesFrom = "-"; o.Null = true; o.Inputs = []string{} })},
 		{args: []string{"--files-from", "list.txt", "-", "dir/"},
 			want: def(func(o *classifyOptions) { o.FilesFrom = "list.txt"; o.Inputs = []string{"-", "dir/"} })},
+		{args: []string{"-o", "out.csv", "a.png"}, want: def(func(o *classifyOptions) { o.Output = "out.csv" })},
 		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "1"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
@@ -65,11 +73,7 @@ func TestClassifyArgs(t *testing.T) {
 				ta.env[k] = v
 			}
 			var got *classifyOptions
-			ta.inspect = func(o any) bool {
-				c := o.(classifyOptions)
-				got = &c
-				return true
-			}
+			ta.runClassify = func(_ context.Context, o classifyOptions) error { got = &o; return nil }
 			code := ta.run(append([]string{"classify"}, tt.args...)...)
 			if tt.err != "" {
 				if code != exitUsage {
@@ -103,43 +107,6 @@ func TestUnknownCommandIsUsage(t *testing.T) {
 	}
 	if !strings.Contains(ta.err.String(), "unknown command") {
 		t.Errorf("stderr %q", ta.err.String())
-	}
-}
-
-func TestShardKeeps(t *testing.T) {
-	// Every path lands in exactly one of N shards, and the split is even
-	// to within a few standard deviations.
-	const n, files = 7, 7000
-	counts := make([]int, n)
-	for i := range files {
-		p := "photos/img_" + strings.Repeat("0", 5-len(itoa(i))) + itoa(i) + ".jpg"
-		hits := 0
-		for s := 1; s <= n; s++ {
-			if (shard{s, n}).keeps(p) {
-				hits++
-				counts[s-1]++
-			}
-		}
-		if hits != 1 {
-			t.Fatalf("%s is in %d shards", p, hits)
-		}
-	}
-	for s, c := range counts {
-		if c < files/n-150 || c > files/n+150 {
-			t.Errorf("shard %d/%d has %d of %d files", s+1, n, c, files)
-		}
-	}
-	// The documented formula, as Python's hashlib computes it:
-	// int.from_bytes(sha256(path.encode()).digest()[:8], "big") % 10 + 1
-	for path, want := range map[string]int{"photos/cat.jpg": 8, "a.png": 3, "dir/b.jpeg": 4} {
-		for s := 1; s <= 10; s++ {
-			if got := (shard{s, 10}).keeps(path); got != (s == want) {
-				t.Errorf("shard %d/10 keeps %s: %v, want shard %d", s, path, got, want)
-			}
-		}
-	}
-	if !(shard{0, 0}).keeps("x") || !(shard{1, 1}).keeps("x") {
-		t.Error("no sharding must keep everything")
 	}
 }
 

@@ -44,6 +44,9 @@ type progress struct {
 	max int64 // the bar's current maximum
 }
 
+// progressModes are the values of --progress.
+var progressModes = []string{"auto", "always", "never"}
+
 func newProgress(mode string, tty bool, w io.Writer) *progress {
 	p := &progress{w: w, minInputs: 2}
 	p.total.Store(-1)

@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/vitgo/vit/internal/hub"
 	"golang.org/x/term"
 )
 
@@ -46,12 +49,13 @@ type app struct {
 	getenv    func(string) string
 	numCPU    int
 
-	// openClassifier resolves -m/--model; tests swap in a fake.
+	// openClassifier resolves -m/--model for classify; tests swap in a fake.
 	openClassifier func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error)
 
-	// inspect, when set, sees each command's parsed options before it runs
-	// and returns true to stop there (tests of argument parsing).
-	inspect func(opts any) bool
+	// The commands' run functions, called with the parsed and validated
+	// options; tests replace them to see those options.
+	runClassify func(ctx context.Context, o classifyOptions) error
+	runBench    func(ctx context.Context, o benchOptions) error
 
 	// ran is set when a command's RunE starts, so errors before it are
 	// classified as usage errors (unknown commands, bad arguments).
@@ -68,17 +72,26 @@ func run() int {
 		<-ctx.Done()
 		stop()
 	}()
+	a := newApp(os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	a.stdoutTTY = term.IsTerminal(int(os.Stdout.Fd()))
+	a.stderrTTY = term.IsTerminal(int(os.Stderr.Fd()))
+	return a.main(ctx, os.Args[1:])
+}
+
+// newApp returns an app on these streams and environment, with the real
+// model loader and run functions.
+func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
 	a := &app{
-		stdin:          os.Stdin,
-		stdout:         os.Stdout,
-		stderr:         os.Stderr,
-		stdoutTTY:      term.IsTerminal(int(os.Stdout.Fd())),
-		stderrTTY:      term.IsTerminal(int(os.Stderr.Fd())),
-		getenv:         os.Getenv,
+		stdin:          stdin,
+		stdout:         stdout,
+		stderr:         stderr,
+		getenv:         getenv,
 		numCPU:         runtime.NumCPU(),
 		openClassifier: openModelClassifier,
 	}
-	return a.main(ctx, os.Args[1:])
+	a.runClassify = a.classify
+	a.runBench = a.bench
+	return a
 }
 
 // main runs one command line and returns the process exit code.
@@ -142,6 +155,33 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 	)
 	a.registerCompletions(root)
 	return root
+}
+
+// offline reports whether a command may not download: its --offline flag
+// or HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE) in the environment.
+func (a *app) offline(flag bool) bool { return flag || hub.OfflineFromEnv(a.getenv) }
+
+// oneOf checks that a flag's value is one of allowed, else returns a usage
+// error that lists them.
+func oneOf(flag, val string, allowed ...string) error {
+	if slices.Contains(allowed, val) {
+		return nil
+	}
+	want := allowed[len(allowed)-1]
+	if n := len(allowed); n > 1 {
+		want = strings.Join(allowed[:n-1], ", ") + " or " + want
+	}
+	return usagef("%s %q: want %s", flag, val, want)
+}
+
+// textOrJSON are the values of --format of the commands other than classify.
+var textOrJSON = []string{"text", "json"}
+
+// writeJSON prints v to standard output as indented JSON.
+func (a *app) writeJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // runE wraps a command body so the app knows parsing is over.

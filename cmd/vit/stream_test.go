@@ -5,13 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/vitgo/vit/internal/preprocess"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a polling reader.
@@ -67,37 +64,5 @@ func TestClassifyStreams(t *testing.T) {
 	pw.Close()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit %d: %s", code, ta.err.String())
-	}
-}
-
-// slowClassifier delays preparing inputs whose name contains "slow", so
-// later inputs finish first and the writer must hold them back.
-type slowClassifier struct{ fakeClassifier }
-
-func (s *slowClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
-	if strings.Contains(name, "slow") {
-		time.Sleep(100 * time.Millisecond)
-	}
-	return s.fakeClassifier.Prepare(name, r, lim, pix, patches)
-}
-
-func TestClassifyKeepsOrder(t *testing.T) {
-	t.Chdir(t.TempDir())
-	var paths []string
-	for i := range 30 {
-		name := fmt.Sprintf("img%02d.png", i)
-		if i%10 == 0 {
-			name = fmt.Sprintf("img%02d-slow.png", i)
-		}
-		writePNG(t, filepath.Join("d", name), 4, 4, i)
-		paths = append(paths, filepath.Join("d", name))
-	}
-	ta := newTestApp("")
-	ta.openClassifier = func(context.Context, *app, string, modelOptions) (classifier, error) { return &slowClassifier{}, nil }
-	if code := ta.run("classify", "-f", "csv", "-k", "1", "-t", "4", "-b", "4", "d"); code != exitOK {
-		t.Fatalf("exit %d: %s", code, ta.err.String())
-	}
-	if got := csvPaths(t, ta.out.String()); strings.Join(got, " ") != strings.Join(paths, " ") {
-		t.Errorf("order\n got %q\nwant %q", got, paths)
 	}
 }

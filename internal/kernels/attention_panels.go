@@ -66,7 +66,7 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	j.sLen = t * nr
 	need := j.vLen + j.qLen + j.sLen + mrMax*nr
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
-		p.scratch[w].attp = growF32(p.scratch[w].attp, need)
+		p.scratch[w].attp = Grow(p.scratch[w].attp, need)
 	}
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)

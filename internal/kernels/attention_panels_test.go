@@ -212,26 +212,20 @@ func attentionRef(b, t, nq, h, dh int, qkv []float32) []float32 {
 		for hd := 0; hd < h; hd++ {
 			base := bi * t * 3 * d
 			for i := 0; i < nq; i++ {
-				m := math.Inf(-1)
 				for j := 0; j < t; j++ {
 					var acc float64
 					for e := 0; e < dh; e++ {
 						acc += float64(qkv[base+i*3*d+hd*dh+e]) * float64(qkv[base+j*3*d+d+hd*dh+e])
 					}
 					s[j] = acc * scale
-					m = max(m, s[j])
 				}
-				var sum float64
-				for j := range s {
-					s[j] = math.Exp(s[j] - m)
-					sum += s[j]
-				}
+				Softmax64(s)
 				for e := 0; e < dh; e++ {
 					var acc float64
 					for j := 0; j < t; j++ {
 						acc += s[j] * float64(qkv[base+j*3*d+2*d+hd*dh+e])
 					}
-					out[(bi*nq+i)*d+hd*dh+e] = float32(acc / sum)
+					out[(bi*nq+i)*d+hd*dh+e] = float32(acc)
 				}
 			}
 		}

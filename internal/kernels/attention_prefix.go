@@ -26,7 +26,7 @@ func AttentionPrefix(p *Pool, b, t, pre, h, dh int, q []float32, kv *Panels, out
 	p.lock()
 	defer p.unlock()
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
-		p.scratch[w].attp = growF32(p.scratch[w].attp, t) // scores [t]
+		p.scratch[w].attp = Grow(p.scratch[w].attp, t) // scores [t]
 	}
 	j := &p.attq
 	*j = attPrefixJob{p: p, t: t, pre: pre, h: h, dh: dh, q: q, kv: kv, out: out}

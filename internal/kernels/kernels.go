@@ -108,6 +108,24 @@ func SoftmaxRows(x []float32, rows, n, ld int) {
 	}
 }
 
+// Softmax64 replaces x [n] with its softmax, exp(x[i] − m) / Σ_j exp(x[j] − m)
+// with m = max x, in float64: the precision of the reference computations
+// and of the scores vit reports.
+func Softmax64(x []float64) {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range x {
+		x[i] = math.Exp(v - m)
+		sum += x[i]
+	}
+	for i := range x {
+		x[i] /= sum
+	}
+}
+
 // softmaxRowGeneric is the reference softmax of one row.
 func softmaxRowGeneric(x []float32) {
 	m := float32(math.Inf(-1))

@@ -19,7 +19,7 @@ type Panels struct {
 // Reset sizes x for m×k values, growing its buffers; the values are stale.
 func (x *Panels) Reset(m, k int) {
 	x.M, x.K = m, k
-	x.P = growF32(x.P, (m+nr-1)/nr*k*nr)
+	x.P = Grow(x.P, (m+nr-1)/nr*k*nr)
 }
 
 // At returns x[i, k].
@@ -65,9 +65,10 @@ func tailRows(x *Panels, dst []float32, tc int) {
 	}
 }
 
-// growF32 returns s resized to n values, allocating only when its
-// capacity is short; the values are stale.
-func growF32(s []float32, n int) []float32 {
+// Grow returns s resized to n values, allocating only when its capacity
+// is short; the values are stale. Workspaces here and in the model grow
+// their buffers with it.
+func Grow(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
 	}

@@ -191,7 +191,7 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	}
 	// Pack a into token panels, split among the workers.
 	xPanels := (m + nr - 1) / nr
-	p.packX = growF32(p.packX, xPanels*g.k*nr) // [ceil(m/32)][K][32]
+	p.packX = Grow(p.packX, xPanels*g.k*nr) // [ceil(m/32)][K][32]
 	g.x = p.packX
 	g.phase = phasePackX
 	p.run(xPanels, g)
@@ -251,7 +251,7 @@ func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accum
 	}
 	if tc := x.M % nr; tc > 0 && tc <= maxDotTail && g.isa == isaAVX512 {
 		// The dot-product tail reads the last few tokens as rows.
-		p.tailX = growF32(p.tailX, tc*x.K) // [tc, K]
+		p.tailX = Grow(p.tailX, tc*x.K) // [tc, K]
 		tailRows(x, p.tailX, tc)
 		g.tail, g.tailLd = p.tailX, x.K
 	}
@@ -295,10 +295,10 @@ func (g *gemmJob) compute() {
 	for i := range p.scratch[:min(t, g.tasks)] {
 		ws := &p.scratch[i]
 		if g.y == nil {
-			ws.yt = growF32(ws.yt, tileLen) // [W micro-panels][token panels][Mr][32]
+			ws.yt = Grow(ws.yt, tileLen) // [W micro-panels][token panels][Mr][32]
 		}
 		if g.copyW {
-			ws.wcopy = growF32(ws.wcopy, g.mr*g.wld) // [Mr][wld]
+			ws.wcopy = Grow(ws.wcopy, g.mr*g.wld) // [Mr][wld]
 		}
 	}
 	g.phase = phaseCompute

@@ -188,10 +188,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 		return c, fmt.Errorf("num_labels %d out of range", n)
 	}
 	c.NumClasses = n
-	c.Labels = make([]string, n)
-	for i := range c.Labels {
-		c.Labels[i] = "LABEL_" + strconv.Itoa(i)
-	}
+	c.Labels = defaultLabels(n)
 	for k, v := range j.ID2Label {
 		i, err := strconv.Atoi(k)
 		if err != nil || i < 0 || i >= n {
@@ -325,10 +322,17 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 	case c.NumClasses == 1000:
 		c.Labels = imagenetLabels()
 	default:
-		c.Labels = make([]string, c.NumClasses)
-		for i := range c.Labels {
-			c.Labels[i] = "LABEL_" + strconv.Itoa(i)
-		}
+		c.Labels = defaultLabels(c.NumClasses)
 	}
 	return c, nil
+}
+
+// defaultLabels are the names transformers' PretrainedConfig gives n
+// classes without id2label: LABEL_0 … LABEL_{n-1}.
+func defaultLabels(n int) []string {
+	labels := make([]string, n)
+	for i := range labels {
+		labels[i] = "LABEL_" + strconv.Itoa(i)
+	}
+	return labels
 }

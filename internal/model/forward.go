@@ -27,24 +27,17 @@ type workspace struct {
 	mr []float32      // [B·pre, F] MLP hidden
 }
 
-func grow(s []float32, n int) []float32 {
-	if cap(s) < n {
-		return make([]float32, n)
-	}
-	return s[:n]
-}
-
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
-	ws.emb = grow(ws.emb, bt*d)
-	ws.cls = grow(ws.cls, b*d)
-	ws.dist = grow(ws.dist, b*d)
+	ws.emb = kernels.Grow(ws.emb, bt*d)
+	ws.cls = kernels.Grow(ws.cls, b*d)
+	ws.dist = kernels.Grow(ws.dist, b*d)
 	bp := b * c.prefix()
-	ws.xr = grow(ws.xr, bp*d)
-	ws.hr = grow(ws.hr, bp*d)
-	ws.q = grow(ws.q, bp*d)
-	ws.ar = grow(ws.ar, bp*d)
-	ws.mr = grow(ws.mr, bp*c.Intermediate)
+	ws.xr = kernels.Grow(ws.xr, bp*d)
+	ws.hr = kernels.Grow(ws.hr, bp*d)
+	ws.q = kernels.Grow(ws.q, bp*d)
+	ws.ar = kernels.Grow(ws.ar, bp*d)
+	ws.mr = kernels.Grow(ws.mr, bp*c.Intermediate)
 }
 
 // Forward runs b images given as patches [B, gh·gw, C·P·P] and writes

@@ -1,4 +1,4 @@
-package main
+package classify
 
 import (
 	"bufio"
@@ -10,8 +10,66 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
+
+// Inputs names the images of one run, in the order their records come out.
+type Inputs struct {
+	// Paths are image files (classified whatever their name), directories
+	// (walked recursively, keeping files with an image extension, each
+	// directory's entries in byte order of their names, symbolic links
+	// followed, each directory entered once), and "-" for one image read
+	// from Stdin.
+	Paths []string
+	// FilesFrom names a list of files, one a line, after Paths: "" none,
+	// "-" Stdin, else a file. Entries are classified whatever their
+	// name; a directory there is skipped with a warning.
+	FilesFrom string
+	Null      bool      // FilesFrom entries end with NUL, not newline
+	Stdin     io.Reader // for "-" and FilesFrom "-"; read at most once
+	Shard     Shard     // Count 0: every input
+}
+
+// Count walks in as Run would, without Stdin, and returns the number of
+// inputs; more is asked after each and returns false to stop early.
+func Count(in Inputs, more func() bool) (int64, error) {
+	var n int64
+	src := &source{Inputs: in, warn: func(string) {}}
+	err := src.run(func(input) bool {
+		n++
+		return more()
+	})
+	return n, err
+}
+
+// Shard selects the Index-th (1-based) of Count deterministic slices of
+// the inputs.
+type Shard struct{ Index, Count int }
+
+func (s Shard) String() string {
+	if s.Count == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
+
+// ParseShard reads "I/N" with 1 ≤ I ≤ N.
+func ParseShard(s string) (Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	if !ok {
+		return Shard{}, errors.New("want I/N, e.g. 3/10")
+	}
+	idx, err1 := strconv.Atoi(strings.TrimSpace(i))
+	cnt, err2 := strconv.Atoi(strings.TrimSpace(n))
+	if err1 != nil || err2 != nil {
+		return Shard{}, errors.New("want I/N with integers, e.g. 3/10")
+	}
+	if cnt < 1 || idx < 1 || idx > cnt {
+		return Shard{}, errors.New("want 1 ≤ I ≤ N")
+	}
+	return Shard{Index: idx, Count: cnt}, nil
+}
 
 // inputKind says how a pipeline worker reads an input.
 type inputKind uint8
@@ -39,7 +97,8 @@ var imageExts = map[string]bool{
 // imageExtList names imageExts for messages.
 const imageExtList = "jpg, jpeg, png, gif, bmp, tif, tiff, webp files"
 
-func isImageName(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
+// IsImageName reports whether a directory walk keeps a file of this name.
+func IsImageName(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
 
 // errStop ends a walk early (the consumer stopped).
 var errStop = errors.New("stop")
@@ -47,12 +106,8 @@ var errStop = errors.New("stop")
 // source enumerates the inputs of one classify run in order, streaming:
 // directories are read one at a time, never the whole tree first.
 type source struct {
-	args      []string
-	filesFrom string    // "" | path | "-"
-	null      bool      // --files-from entries end with NUL
-	stdin     io.Reader // for "-" and --files-from -
-	shard     shard
-	warn      func(msg string) // a warning for stderr (a skipped directory)
+	Inputs
+	warn func(msg string) // a warning for the user (a skipped directory)
 
 	visited map[fileID]bool // directories entered, by device and inode
 	emit    func(input) bool
@@ -64,13 +119,13 @@ type source struct {
 func (s *source) run(emit func(input) bool) error {
 	s.visited = make(map[fileID]bool)
 	s.emit = func(in input) bool {
-		if s.shard.Count > 0 && !s.shard.keeps(in.path) {
+		if s.Shard.Count > 0 && !s.Shard.keeps(in.path) {
 			return true
 		}
 		return emit(in)
 	}
 	err := s.runArgs()
-	if err == nil && s.filesFrom != "" {
+	if err == nil && s.FilesFrom != "" {
 		err = s.runFilesFrom()
 	}
 	if errors.Is(err, errStop) {
@@ -80,7 +135,7 @@ func (s *source) run(emit func(input) bool) error {
 }
 
 func (s *source) runArgs() error {
-	for _, p := range s.args {
+	for _, p := range s.Paths {
 		if p == "-" {
 			if !s.emit(input{path: "-", kind: inStdin}) {
 				return errStop
@@ -102,7 +157,7 @@ func (s *source) visit(p string, explicit bool) error {
 	if err != nil {
 		// A dangling link, a link loop, a missing file: the worker's open
 		// fails with the same error and makes it the input's record.
-		if explicit || isImageName(p) {
+		if explicit || IsImageName(p) {
 			return s.send(input{path: p, kind: inFile})
 		}
 		return nil
@@ -112,7 +167,7 @@ func (s *source) visit(p string, explicit bool) error {
 		return s.walkDir(p, fi)
 	case explicit:
 		return s.send(input{path: p, kind: inFile})
-	case fi.Mode().IsRegular() && isImageName(p):
+	case fi.Mode().IsRegular() && IsImageName(p):
 		return s.send(input{path: p, kind: inFile})
 	}
 	return nil // devices, pipes and sockets are never walked into
@@ -161,7 +216,7 @@ func (s *source) walkDir(dir string, fi fs.FileInfo) error {
 			if err := s.walkDir(p, sub); err != nil {
 				return err
 			}
-		case t.IsRegular() && isImageName(e.Name()):
+		case t.IsRegular() && IsImageName(e.Name()):
 			if err := s.send(input{path: p, kind: inFile}); err != nil {
 				return err
 			}
@@ -184,9 +239,9 @@ func joinPath(dir, name string) string {
 // warning, so `find DIR -print0` works as well as `find DIR -type f -print0`).
 func (s *source) runFilesFrom() error {
 	var r io.Reader
-	name := s.filesFrom
+	name := s.FilesFrom
 	if name == "-" {
-		r = s.stdin
+		r = s.Stdin
 		name = "standard input"
 	} else {
 		f, err := os.Open(name)
@@ -197,7 +252,7 @@ func (s *source) runFilesFrom() error {
 		r = f
 	}
 	sep := byte('\n')
-	if s.null {
+	if s.Null {
 		sep = 0
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -206,7 +261,7 @@ func (s *source) runFilesFrom() error {
 		if len(line) > 0 && line[len(line)-1] == sep {
 			line = line[:len(line)-1]
 		}
-		if !s.null {
+		if !s.Null {
 			line = strings.TrimSuffix(line, "\r")
 		}
 		if line != "" {
@@ -232,7 +287,7 @@ func (s *source) runFilesFrom() error {
 // anyone can recompute it:
 //
 //	python3 -c 'import hashlib,sys; print(int.from_bytes(hashlib.sha256(sys.argv[1].encode()).digest()[:8], "big") % N + 1)' PATH
-func (s shard) keeps(path string) bool {
+func (s Shard) keeps(path string) bool {
 	if s.Count <= 1 {
 		return true
 	}

@@ -1,4 +1,4 @@
-package main
+package classify
 
 import (
 	"bufio"
@@ -16,34 +16,54 @@ import (
 	"github.com/vitgo/vit/internal/preprocess"
 )
 
-// prediction is one of an image's top-k classes.
-type prediction struct {
+// Prediction is one of an image's top-k classes.
+type Prediction struct {
 	Index int     // class index into the model's labels
 	Label string  // the model's name for the class
 	Score float32 // probability or logit
 }
 
-// result is the outcome for one input.
-type result struct {
-	seq      int
-	path     string
-	preds    []prediction // best first; nil when err != nil
-	err      error
-	skip     bool // print nothing (a directory listed by --files-from)
+// Result is the outcome for one input: its record.
+type Result struct {
+	Path        string       // as given, walked or listed; "-" for standard input
+	Predictions []Prediction // best first; nil when Err != nil
+	Err         error        // why the input failed; see ErrorText
+
+	seq      int  // position in the input order
+	skip     bool // no record (a directory listed by FilesFrom)
 	canceled bool // never ran: the run was interrupted
 }
 
-// recordWriter prints results in one output format. Write is called in
-// input order; each record is flushed before Write returns, so a reader of
-// a pipe sees it at once.
-type recordWriter interface {
+// RecordWriter writes results in one output format. Run calls Begin, then
+// Write for each record in input order, then End, from one goroutine.
+type RecordWriter interface {
 	Begin() error
-	Write(r *result) error
+	Write(r *Result) error
 	End() error
 }
 
-func newRecordWriter(format string, out io.Writer, errlog func(string), logits bool) recordWriter {
+// Formats are the names NewRecordWriter takes.
+var Formats = []string{"text", "json", "jsonl", "csv"}
+
+// NewRecordWriter returns a writer of format (one of Formats; anything
+// else is text) on out. Each record is flushed before Write returns, so a
+// reader of a pipe sees it at once.
+//
+//   - text: for people; the path, then a line per prediction with the
+//     score (a percentage, or the logit when logits) and the label. Error
+//     records go to errlog (nil: dropped), not out.
+//   - json: one array, one object per line inside it; jsonl: one object a
+//     line. {"path", "predictions": [{"index", "label", "score"}], "error"}.
+//   - csv: path,rank,index,label,score,error; a row per prediction, or one
+//     with the error.
+//
+// Scores print as the shortest decimal that reads back to the same
+// float32, and as null (json) when not finite.
+func NewRecordWriter(format string, out io.Writer, errlog func(string), logits bool) RecordWriter {
 	bw := bufio.NewWriterSize(out, 32<<10)
+	if errlog == nil {
+		errlog = func(string) {}
+	}
 	switch format {
 	case "json":
 		return &jsonWriter{w: bw, array: true}
@@ -56,9 +76,9 @@ func newRecordWriter(format string, out io.Writer, errlog func(string), logits b
 	}
 }
 
-// errorText is the message of an input's error record: the cause without
-// the path, which the record carries already.
-func errorText(path string, err error) string {
+// ErrorText is the message of an input's error record: the cause without
+// the path, which the record carries already, on one line.
+func ErrorText(path string, err error) string {
 	var de *preprocess.DecodeError
 	if errors.As(err, &de) {
 		msg := de.Kind.Error()
@@ -81,11 +101,11 @@ func errorText(path string, err error) string {
 	return oneLine(msg)
 }
 
-// score is a float32 that prints as the shortest decimal that reads back
+// Score is a float32 that prints as the shortest decimal that reads back
 // to the same float32, and as null when it is not finite.
-type score float32
+type Score float32
 
-func (s score) MarshalJSON() ([]byte, error) {
+func (s Score) MarshalJSON() ([]byte, error) {
 	f := float64(s)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
@@ -93,30 +113,31 @@ func (s score) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, f, 'g', -1, 32), nil
 }
 
-func (s score) String() string { return strconv.FormatFloat(float64(s), 'g', -1, 32) }
+func (s Score) String() string { return strconv.FormatFloat(float64(s), 'g', -1, 32) }
 
-type jsonPrediction struct {
+// JSONPrediction is one prediction of a JSONRecord.
+type JSONPrediction struct {
 	Index int    `json:"index"`
 	Label string `json:"label"`
-	Score score  `json:"score"`
+	Score Score  `json:"score"`
 }
 
-// jsonRecord is the object of the json and jsonl formats.
-type jsonRecord struct {
+// JSONRecord is the object of the json and jsonl formats.
+type JSONRecord struct {
 	Path        string           `json:"path"`
-	Predictions []jsonPrediction `json:"predictions,omitempty"`
+	Predictions []JSONPrediction `json:"predictions,omitempty"`
 	Error       string           `json:"error,omitempty"`
 }
 
-func toJSONRecord(r *result) jsonRecord {
-	rec := jsonRecord{Path: r.path}
-	if r.err != nil {
-		rec.Error = errorText(r.path, r.err)
+func toJSONRecord(r *Result) JSONRecord {
+	rec := JSONRecord{Path: r.Path}
+	if r.Err != nil {
+		rec.Error = ErrorText(r.Path, r.Err)
 		return rec
 	}
-	rec.Predictions = make([]jsonPrediction, len(r.preds))
-	for i, p := range r.preds {
-		rec.Predictions[i] = jsonPrediction{Index: p.Index, Label: p.Label, Score: score(p.Score)}
+	rec.Predictions = make([]JSONPrediction, len(r.Predictions))
+	for i, p := range r.Predictions {
+		rec.Predictions[i] = JSONPrediction{Index: p.Index, Label: p.Label, Score: Score(p.Score)}
 	}
 	return rec
 }
@@ -138,7 +159,7 @@ func (j *jsonWriter) Begin() error {
 	return nil
 }
 
-func (j *jsonWriter) Write(r *result) error {
+func (j *jsonWriter) Write(r *Result) error {
 	j.buf.Reset()
 	enc := json.NewEncoder(&j.buf)
 	enc.SetEscapeHTML(false)
@@ -180,13 +201,13 @@ func (c *csvWriter) Begin() error {
 	return c.flush()
 }
 
-func (c *csvWriter) Write(r *result) error {
-	if r.err != nil {
-		c.c.Write([]string{r.path, "", "", "", "", errorText(r.path, r.err)})
+func (c *csvWriter) Write(r *Result) error {
+	if r.Err != nil {
+		c.c.Write([]string{r.Path, "", "", "", "", ErrorText(r.Path, r.Err)})
 		return c.flush()
 	}
-	for i, p := range r.preds {
-		c.c.Write([]string{r.path, strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, score(p.Score).String(), ""})
+	for i, p := range r.Predictions {
+		c.c.Write([]string{r.Path, strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, Score(p.Score).String(), ""})
 	}
 	return c.flush()
 }
@@ -212,14 +233,14 @@ type textWriter struct {
 
 func (t *textWriter) Begin() error { return nil }
 
-func (t *textWriter) Write(r *result) error {
-	if r.err != nil {
-		t.errlog(fmt.Sprintf("%s: %s", r.path, errorText(r.path, r.err)))
+func (t *textWriter) Write(r *Result) error {
+	if r.Err != nil {
+		t.errlog(fmt.Sprintf("%s: %s", r.Path, ErrorText(r.Path, r.Err)))
 		return nil
 	}
-	t.w.WriteString(r.path)
+	t.w.WriteString(r.Path)
 	t.w.WriteString("\n")
-	for _, p := range r.preds {
+	for _, p := range r.Predictions {
 		if t.logits {
 			fmt.Fprintf(t.w, "  %9.4f  %s\n", p.Score, p.Label)
 		} else {
@@ -230,3 +251,9 @@ func (t *textWriter) Write(r *result) error {
 }
 
 func (t *textWriter) End() error { return t.w.Flush() }
+
+// oneLine folds a multi-line message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

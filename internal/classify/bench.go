@@ -1,0 +1,138 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/vitgo/vit/internal/kernels"
+	"github.com/vitgo/vit/internal/model"
+)
+
+// BenchResult is the timing of Bench's forward passes of one batch.
+type BenchResult struct {
+	Median time.Duration // the median pass (of an even count, the mean of the middle two)
+	Best   time.Duration // the fastest pass
+	Total  time.Duration // all timed passes
+}
+
+// Bench times m.Forward on batch images of random inputs (standard normal
+// values from seed): warmup untimed passes, then iters ≥ 1 timed ones. It
+// stops with ctx's error between passes.
+func Bench(ctx context.Context, m Model, batch, warmup, iters int, seed int64) (BenchResult, error) {
+	if batch < 1 || iters < 1 {
+		return BenchResult{}, fmt.Errorf("bench: batch %d and iters %d: want ≥ 1", batch, iters)
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x76697462656e6368))
+	inputs := make([]float32, batch*m.InputLen()) // [B, InputLen]
+	for i := range inputs {
+		inputs[i] = float32(rng.NormFloat64())
+	}
+	logits := make([]float32, batch*len(m.Labels())) // [B, L]
+
+	for range warmup {
+		if err := m.Forward(inputs, batch, logits); err != nil {
+			return BenchResult{}, fmt.Errorf("forward: %w", err)
+		}
+	}
+	times := make([]time.Duration, iters) // [iters] per forward pass
+	var total time.Duration
+	for i := range times {
+		if ctx.Err() != nil {
+			return BenchResult{}, ctx.Err()
+		}
+		t0 := time.Now()
+		if err := m.Forward(inputs, batch, logits); err != nil {
+			return BenchResult{}, fmt.Errorf("forward: %w", err)
+		}
+		times[i] = time.Since(t0)
+		total += times[i]
+	}
+	slices.Sort(times)
+	r := BenchResult{Best: times[0], Median: times[len(times)/2], Total: total}
+	if len(times)%2 == 0 {
+		r.Median = (times[len(times)/2-1] + r.Median) / 2
+	}
+	return r, nil
+}
+
+// BenchReport is what BenchModel measured; its JSON form is `vit bench
+// --format json`. The caller fills in the peak fields.
+type BenchReport struct {
+	Model             string  `json:"model"`
+	Arch              string  `json:"arch"`
+	RandomWeights     bool    `json:"random_weights"`
+	ImageSize         [2]int  `json:"image_size"` // [H, W]
+	BatchSize         int     `json:"batch_size"`
+	Threads           int     `json:"threads"`
+	Iters             int     `json:"iters"`
+	Warmup            int     `json:"warmup"`
+	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
+	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
+	MsPerImage        float64 `json:"ms_per_image"`             // median pass
+	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
+	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
+	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
+	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
+	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
+	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
+	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
+	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
+	ISA               string  `json:"isa"`
+	GoVersion         string  `json:"go"`
+}
+
+// BenchOptions says what BenchModel runs.
+type BenchOptions struct {
+	Name    string // reported as the model
+	Random  bool   // the model has random weights
+	Batch   int    // images per forward pass (≥ 1)
+	Threads int    // the threads m was loaded with
+	Warmup  int    // untimed passes first
+	Iters   int    // timed passes (≥ 1)
+	Seed    int64  // of the random inputs
+}
+
+// BenchModel times m's forward pass (see Bench) and reports the time per
+// image of the median, mean and fastest pass, and the throughput in images
+// and GFLOP/s at the median, of the model's FLOPs (Model.FLOPs) and of
+// those performed (Model.ForwardFLOPs).
+func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchReport, error) {
+	clf, err := NewModel(m)
+	if err != nil {
+		return BenchReport{}, err
+	}
+	t, err := Bench(ctx, clf, o.Batch, o.Warmup, o.Iters, o.Seed)
+	if err != nil {
+		return BenchReport{}, err
+	}
+	c := m.Config
+	h, w := InputSize(m)
+	gh, gw := h/c.PatchSize, w/c.PatchSize
+	bs := float64(o.Batch)
+	med := t.Median.Seconds()
+	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
+	return BenchReport{
+		Model:             o.Name,
+		Arch:              c.Arch,
+		RandomWeights:     o.Random,
+		ImageSize:         [2]int{h, w},
+		BatchSize:         o.Batch,
+		Threads:           o.Threads,
+		Iters:             o.Iters,
+		Warmup:            o.Warmup,
+		GFLOPPerImage:     flops / 1e9,
+		ExecGFLOPPerImage: exec / 1e9,
+		MsPerImage:        med * 1e3 / bs,
+		MsPerImageMean:    t.Total.Seconds() * 1e3 / (bs * float64(o.Iters)),
+		MsPerImageBest:    t.Best.Seconds() * 1e3 / bs,
+		ImagesPerSec:      bs / med,
+		GFLOPS:            flops * bs / med / 1e9,
+		ExecGFLOPS:        exec * bs / med / 1e9,
+		ISA:               kernels.ISA(),
+		GoVersion:         runtime.Version(),
+	}, nil
+}

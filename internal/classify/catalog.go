@@ -1,0 +1,123 @@
+package classify
+
+import (
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/vitgo/vit/internal/hub"
+	"github.com/vitgo/vit/internal/model"
+	"github.com/vitgo/vit/models"
+)
+
+// ModelRow describes one model vit can open without downloading: a
+// built-in model or a snapshot in the Hugging Face cache (`vit models list`).
+type ModelRow struct {
+	ID       string `json:"id"`
+	Revision string `json:"revision"`         // "built-in", the refs naming it, or the commit
+	Commit   string `json:"commit,omitempty"` // cached models
+	Size     int64  `json:"size"`             // bytes on disk (embedded, for built-in models)
+	Params   int64  `json:"parameters"`       // tensor elements in the weights files; -1 unknown
+	Classes  int    `json:"classes"`          // labels in config.json; -1 unknown
+	Complete bool   `json:"complete"`         // config and weights present
+	Dir      string `json:"dir,omitempty"`
+	Problem  string `json:"problem,omitempty"` // why parameters or classes are unknown
+}
+
+// ListModels lists the built-in models, then the snapshots in the Hugging
+// Face cache at cacheDir. A model whose files cannot be inspected is listed
+// with the reason in Problem; the error is for the cache as a whole (with
+// the rows found so far).
+func ListModels(cacheDir string) ([]ModelRow, error) {
+	var rows []ModelRow
+	for _, name := range models.Names() {
+		r := ModelRow{ID: name, Revision: "built-in", Complete: true}
+		sub, err := fs.Sub(models.FS, name)
+		if err == nil {
+			r.Size = fsSize(sub)
+			r.Params, r.Classes, err = model.Inspect(sub, ".")
+		}
+		if err != nil {
+			r.Problem = err.Error()
+		}
+		rows = append(rows, r)
+	}
+	cached, err := hub.List(cacheDir)
+	if err != nil {
+		return rows, err
+	}
+	for _, c := range cached {
+		for _, rev := range c.Revisions {
+			r := ModelRow{ID: c.ID, Commit: rev.Commit, Size: rev.Size, Complete: rev.Complete, Dir: rev.Dir}
+			r.Revision = strings.Join(rev.Refs, ",")
+			if r.Revision == "" {
+				r.Revision = rev.Commit[:min(len(rev.Commit), 12)]
+			}
+			var err error
+			r.Params, r.Classes, err = model.Inspect(os.DirFS(rev.Dir), ".")
+			if err != nil {
+				r.Problem = err.Error()
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+// fsSize is the total size of the regular files in fsys.
+func fsSize(fsys fs.FS) int64 {
+	var n int64
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := fs.Stat(fsys, p); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// ModelInfo describes a loaded model (`vit models info`, also as JSON).
+type ModelInfo struct {
+	ID            string   `json:"id"`
+	Source        string   `json:"source"` // built-in | directory | cache
+	Dir           string   `json:"dir,omitempty"`
+	Arch          string   `json:"architecture"`
+	Layout        string   `json:"layout"`
+	ImageSize     int      `json:"image_size"`
+	PatchSize     int      `json:"patch_size"`
+	Channels      int      `json:"channels"`
+	Hidden        int      `json:"hidden_size"`
+	Layers        int      `json:"layers"`
+	Heads         int      `json:"heads"`
+	Intermediate  int      `json:"intermediate_size"`
+	Activation    string   `json:"activation"`
+	LayerNormEps  float64  `json:"layer_norm_eps"`
+	Distilled     bool     `json:"distilled"`
+	Params        int64    `json:"parameters"`
+	GFLOPPerImage float64  `json:"gflop_per_image"`
+	Input         [3]int   `json:"input"` // [C, H, W] after preprocessing
+	Preprocess    string   `json:"preprocessing"`
+	NumClasses    int      `json:"num_classes"`
+	Labels        []string `json:"labels"`
+}
+
+// Describe returns what ModelInfo says of m, found at src.
+func Describe(m *model.Model, src ModelSource) ModelInfo {
+	c := m.Config
+	info := ModelInfo{
+		ID: src.Name, Source: src.Kind, Dir: src.Dir,
+		Arch: c.Arch, Layout: c.Layout,
+		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
+		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
+		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
+		Params:     m.Params(),
+		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
+		Preprocess: m.Recipe.String(),
+		NumClasses: c.NumClasses, Labels: c.Labels,
+	}
+	h, w := InputSize(m)
+	info.GFLOPPerImage = m.FLOPs(h/c.PatchSize, w/c.PatchSize) / 1e9
+	return info
+}
