@@ -142,18 +142,20 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 	defer m.Close()
 
 	c := m.Config
-	h, w := inputSize(m)
+	ch, h, w := m.InputShape()
+	if err := c.CheckImage(ch, h, w); err != nil {
+		return fmt.Errorf("model %s: %w", o.Model, err)
+	}
 	gh, gw := h/c.PatchSize, w/c.PatchSize
-	n := gh * gw * c.Channels * c.PatchSize * c.PatchSize
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x76697462656e6368))
-	patches := make([]float32, o.BatchSize*n) // [B, gh·gw, C·P·P]
-	for i := range patches {
-		patches[i] = float32(rng.NormFloat64())
+	pix := make([]float32, o.BatchSize*ch*h*w) // [B, C, H, W]
+	for i := range pix {
+		pix[i] = float32(rng.NormFloat64())
 	}
 	logits := make([]float32, o.BatchSize*c.NumClasses) // [B, L]
 
 	for range o.Warmup {
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
+		if err := m.Forward(pix, o.BatchSize, h, w, logits); err != nil {
 			return fmt.Errorf("forward: %w", err)
 		}
 	}
@@ -164,7 +166,7 @@ func (a *app) bench(cmd *cobra.Command, o benchOptions) error {
 			return ctx.Err()
 		}
 		t0 := time.Now()
-		if err := m.Forward(patches, o.BatchSize, gh, gw, logits); err != nil {
+		if err := m.Forward(pix, o.BatchSize, h, w, logits); err != nil {
 			return fmt.Errorf("forward: %w", err)
 		}
 		times[i] = time.Since(t0)

@@ -30,8 +30,8 @@ var goldenDir = func() string {
 	return p
 }()
 
-// fakeClassifier stands in for a model: 1 channel of 4×4 pixels in 2×2
-// patches, four classes, logits a fixed linear function of the pixels; the
+// fakeClassifier stands in for a model: 1 channel of 4×4 pixels, four
+// classes, logits a fixed linear function of the pixels; the
 // real decoder and HF's default preprocessing.
 type fakeClassifier struct {
 	closed   bool
@@ -41,26 +41,29 @@ type fakeClassifier struct {
 
 var fakeLabels = []string{"cat", "dog", "bird, small", `red "fox"`}
 
-func (f *fakeClassifier) Geometry() geometry { return geometry{C: 1, H: 4, W: 4, P: 2} }
-func (f *fakeClassifier) Labels() []string   { return fakeLabels }
-func (f *fakeClassifier) Close() error       { f.closed = true; return nil }
+func (f *fakeClassifier) InputShape() (c, h, w int) { return 1, 4, 4 }
+func (f *fakeClassifier) Labels() []string          { return fakeLabels }
+func (f *fakeClassifier) Close() error              { f.closed = true; return nil }
 
-func (f *fakeClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
+func (f *fakeClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix []float32) error {
 	rec := preprocess.DefaultHF("vit", 4, 1)
-	return prepareImage(&rec, f.Geometry(), name, r, lim, pix, patches)
+	return rec.Load(name, r, lim, pix)
 }
 
-func (f *fakeClassifier) Forward(patches []float32, b int, logits []float32) error {
+// Forward gives class j of each image the score Σₖ v[k]·((k+3j)%5 − 2),
+// v the image's pixels read as 2×2 patches in row-major order.
+func (f *fakeClassifier) Forward(pix []float32, b int, logits []float32) error {
 	f.forwards++
 	f.maxBatch = max(f.maxBatch, b)
-	if len(patches) != b*16 || len(logits) != b*4 {
-		return fmt.Errorf("fake forward: %d patches and %d logits for %d images", len(patches), len(logits), b)
+	if len(pix) != b*16 || len(logits) != b*4 {
+		return fmt.Errorf("fake forward: %d pixels and %d logits for %d images", len(pix), len(logits), b)
 	}
 	for i := range b {
 		for j := range 4 {
 			var s float32
-			for k, v := range patches[i*16 : (i+1)*16] {
-				s += v * float32((k+3*j)%5-2)
+			for k := range 16 { // patch k/4, its pixel k%4
+				y, x := (k/8)*2+(k%4)/2, (k/4%2)*2+k%2
+				s += pix[i*16+y*4+x] * float32((k+3*j)%5-2)
 			}
 			logits[i*4+j] = s
 		}

@@ -16,11 +16,11 @@ type cancelingClassifier struct {
 	cancel context.CancelFunc
 }
 
-func (c *cancelingClassifier) Forward(patches []float32, b int, logits []float32) error {
+func (c *cancelingClassifier) Forward(pix []float32, b int, logits []float32) error {
 	if c.forwards == 2 {
 		c.cancel()
 	}
-	return c.fakeClassifier.Forward(patches, b, logits)
+	return c.fakeClassifier.Forward(pix, b, logits)
 }
 
 // TestClassifyInterrupt: on interrupt the finished results are printed in

@@ -13,58 +13,29 @@ import (
 
 // modelClassifier runs a loaded model with its own preprocessing recipe.
 type modelClassifier struct {
-	m   *model.Model
-	geo geometry
+	m       *model.Model
+	c, h, w int // the input shape
 }
 
 func newModelClassifier(m *model.Model) (*modelClassifier, error) {
-	c := m.Config
-	geo := geometry{C: m.Recipe.Channels, H: m.Recipe.Height, W: m.Recipe.Width, P: c.PatchSize}
-	if geo.C <= 0 || geo.H <= 0 || geo.W <= 0 || geo.P <= 0 || geo.H%geo.P != 0 || geo.W%geo.P != 0 {
+	c, h, w := m.InputShape()
+	if err := m.Config.CheckImage(c, h, w); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("model input %d×%d×%d with patch %d: not a whole number of patches", geo.C, geo.H, geo.W, geo.P)
+		return nil, fmt.Errorf("model input from its preprocessing: %w", err)
 	}
-	if geo.C != c.Channels {
-		m.Close()
-		return nil, fmt.Errorf("preprocessing gives %d channels, the model wants %d", geo.C, c.Channels)
-	}
-	return &modelClassifier{m: m, geo: geo}, nil
+	return &modelClassifier{m: m, c: c, h: h, w: w}, nil
 }
 
-// inputSize returns the image size H×W that m's preprocessing produces,
-// or the config's square image_size when the recipe gives none.
-func inputSize(m *model.Model) (h, w int) {
-	if m.Recipe.Height > 0 && m.Recipe.Width > 0 {
-		return m.Recipe.Height, m.Recipe.Width
-	}
-	return m.Config.ImageSize, m.Config.ImageSize
+func (c *modelClassifier) InputShape() (ch, h, w int) { return c.c, c.h, c.w }
+func (c *modelClassifier) Labels() []string           { return c.m.Config.Labels }
+func (c *modelClassifier) Close() error               { return c.m.Close() }
+
+func (c *modelClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix []float32) error {
+	return c.m.Recipe.Load(name, r, lim, pix)
 }
 
-func (c *modelClassifier) Geometry() geometry { return c.geo }
-func (c *modelClassifier) Labels() []string   { return c.m.Config.Labels }
-func (c *modelClassifier) Close() error       { return c.m.Close() }
-
-func (c *modelClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
-	return prepareImage(&c.m.Recipe, c.geo, name, r, lim, pix, patches)
-}
-
-// prepareImage decodes one image and runs rec on it into pix [C, H, W], then
-// cuts that into patches [gh·gw, C·P·P].
-func prepareImage(rec *preprocess.Recipe, g geometry, name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
-	img, err := preprocess.Decode(name, r, lim)
-	if err != nil {
-		return err
-	}
-	if err := rec.Pixels(img, pix); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	preprocess.Patchify(pix, g.C, g.H, g.W, g.P, patches)
-	return nil
-}
-
-func (c *modelClassifier) Forward(patches []float32, b int, logits []float32) error {
-	gh, gw := c.geo.grid()
-	return c.m.Forward(patches, b, gh, gw, logits)
+func (c *modelClassifier) Forward(pix []float32, b int, logits []float32) error {
+	return c.m.Forward(pix, b, c.h, c.w, logits)
 }
 
 // openModelClassifier opens -m/--model for classify.

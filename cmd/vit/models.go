@@ -210,6 +210,7 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 	}
 	defer m.Close()
 	c := m.Config
+	ic, ih, iw := m.InputShape()
 	info := modelInfo{
 		ID: src.Name, Source: src.Kind, Dir: src.Dir,
 		Arch: c.Arch, Layout: c.Layout,
@@ -217,13 +218,12 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
 		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
 		Params:     m.Params(),
-		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
+		Input:      [3]int{ic, ih, iw},
 		Preprocess: m.Recipe.String(),
 		NumClasses: c.NumClasses, Labels: c.Labels,
 	}
 	p := c.PatchSize
-	h, w := inputSize(m)
-	gh, gw := h/p, w/p
+	gh, gw := ih/p, iw/p
 	info.GFLOPPerImage = m.FLOPs(gh, gw) / 1e9
 	if format == "json" {
 		enc := json.NewEncoder(a.stdout)

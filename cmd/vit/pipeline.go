@@ -20,9 +20,8 @@ import (
 //
 //	walker ──jobs──▶ decode workers ──ready──▶ inference ──results──▶ ordered writer
 //	   (streams paths)   (Threads of them:        (one goroutine: Forward   (input order,
-//	                      decode, preprocess,      on up to BatchSize        reorder window
-//	                      patchify into a          images at a time)         of `window`)
-//	                      pooled sample)
+//	                      decode, preprocess       on up to BatchSize        reorder window
+//	                      into a pooled sample)    images at a time)         of `window`)
 //
 // The walker takes a token from `tokens` (capacity `window`) for each input
 // and the writer returns it once that input's record is written, so at most
@@ -38,11 +37,11 @@ type job struct {
 	input
 }
 
-// sample is one decoded image's patches, pooled and reused.
+// sample is one decoded image's pixels, pooled and reused.
 type sample struct {
-	seq     int
-	path    string
-	patches []float32 // [gh·gw, C·P·P]
+	seq  int
+	path string
+	pix  []float32 // [C, H, W]
 }
 
 type pipeline struct {
@@ -51,7 +50,7 @@ type pipeline struct {
 	a      *app
 	con    *console
 	prog   *progress
-	geo    geometry
+	imgLen int      // values of one image [C, H, W]
 	labels []string // [L]
 	window int
 
@@ -74,7 +73,7 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 		clf:    clf,
 		o:      o,
 		a:      a,
-		geo:    clf.Geometry(),
+		imgLen: imageLen(clf),
 		labels: clf.Labels(),
 		window: 4*b + 2*workers + 16,
 	}
@@ -176,6 +175,12 @@ func (a *app) runPipeline(ctx context.Context, clf classifier, o classifyOptions
 	return nil
 }
 
+// imageLen is the number of values of one of clf's input images [C, H, W].
+func imageLen(clf classifier) int {
+	c, h, w := clf.InputShape()
+	return c * h * w
+}
+
 // getSample takes a pooled sample, making a new one while the pool is not
 // full. It returns nil when ctx ends first.
 func (p *pipeline) getSample(ctx context.Context) *sample {
@@ -185,7 +190,7 @@ func (p *pipeline) getSample(ctx context.Context) *sample {
 	default:
 	}
 	if n := p.allocated.Add(1); int(n) <= cap(p.free) {
-		return &sample{patches: make([]float32, p.geo.patchesLen())}
+		return &sample{pix: make([]float32, p.imgLen)}
 	}
 	select {
 	case s := <-p.free:
@@ -200,8 +205,6 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 // worker decodes and preprocesses jobs into samples for inference; failed
 // jobs become error results.
 func (p *pipeline) worker(ctx context.Context) {
-	g := p.geo
-	pix := make([]float32, g.C*g.H*g.W) // [C, H, W] scratch
 	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels}
 	for j := range p.jobs {
 		r := &result{seq: j.seq, path: j.path}
@@ -221,7 +224,7 @@ func (p *pipeline) worker(ctx context.Context) {
 			p.results <- r
 			continue
 		}
-		skip, err := p.prepare(j.input, lim, pix, s.patches)
+		skip, err := p.prepare(j.input, lim, s.pix)
 		if skip || err != nil {
 			p.putSample(s)
 			r.err, r.skip = err, skip
@@ -235,7 +238,7 @@ func (p *pipeline) worker(ctx context.Context) {
 
 // prepare opens one input and runs the model's preprocessing on it. skip
 // is true for a directory listed by --files-from.
-func (p *pipeline) prepare(in input, lim preprocess.Limits, pix, patches []float32) (skip bool, err error) {
+func (p *pipeline) prepare(in input, lim preprocess.Limits, pix []float32) (skip bool, err error) {
 	var r io.Reader
 	switch in.kind {
 	case inStdin:
@@ -254,16 +257,16 @@ func (p *pipeline) prepare(in input, lim preprocess.Limits, pix, patches []float
 		}
 		r = f
 	}
-	return false, p.clf.Prepare(in.path, r, lim, pix, patches)
+	return false, p.clf.Prepare(in.path, r, lim, pix)
 }
 
 // infer runs Forward on whatever samples are ready, up to BatchSize at a
 // time, and sends each image's top-k.
 func (p *pipeline) infer(ctx context.Context) {
 	b := p.o.BatchSize
-	plen := p.geo.patchesLen()
+	plen := p.imgLen
 	nl := len(p.labels)
-	var batch, logits []float32 // [B, gh·gw, C·P·P] and [B, L], grown to the largest batch seen
+	var batch, logits []float32 // [B, C, H, W] and [B, L], grown to the largest batch seen
 	prob := make([]float64, nl) // [L] one row's scores
 	order := make([]int, nl)    // [L] class indices by score
 	pending := make([]*sample, 0, b)
@@ -294,7 +297,7 @@ func (p *pipeline) infer(ctx context.Context) {
 			logits = make([]float32, m*nl)
 		}
 		for i, s := range pending {
-			copy(batch[i*plen:(i+1)*plen], s.patches)
+			copy(batch[i*plen:(i+1)*plen], s.pix)
 			seqs[i], paths[i] = s.seq, s.path
 			p.putSample(s)
 		}

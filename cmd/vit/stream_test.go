@@ -74,11 +74,11 @@ func TestClassifyStreams(t *testing.T) {
 // later inputs finish first and the writer must hold them back.
 type slowClassifier struct{ fakeClassifier }
 
-func (s *slowClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix, patches []float32) error {
+func (s *slowClassifier) Prepare(name string, r io.Reader, lim preprocess.Limits, pix []float32) error {
 	if strings.Contains(name, "slow") {
 		time.Sleep(100 * time.Millisecond)
 	}
-	return s.fakeClassifier.Prepare(name, r, lim, pix, patches)
+	return s.fakeClassifier.Prepare(name, r, lim, pix)
 }
 
 func TestClassifyKeepsOrder(t *testing.T) {

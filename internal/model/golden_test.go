@@ -41,24 +41,14 @@ func readTensors(t testing.TB, path string) map[string]tensor {
 	return out
 }
 
-// patchify turns pixels [B, C, H, W] into [B, (H/P)·(W/P), C·P·P].
-func patchify(px tensor, p int) ([]float32, int, int, int) {
-	b, c, h, w := px.shape[0], px.shape[1], px.shape[2], px.shape[3]
-	gh, gw := h/p, w/p
-	out := make([]float32, 0, b*c*h*w)
-	for bi := 0; bi < b; bi++ {
-		for gy := 0; gy < gh; gy++ {
-			for gx := 0; gx < gw; gx++ {
-				for ch := 0; ch < c; ch++ {
-					for y := 0; y < p; y++ {
-						row := ((bi*c+ch)*h+gy*p+y)*w + gx*p
-						out = append(out, px.data[row:row+p]...)
-					}
-				}
-			}
-		}
+// images returns a fixture's pixels [B, C, H, W] as Forward takes them,
+// with B, H and W.
+func images(t testing.TB, px tensor) ([]float32, int, int, int) {
+	t.Helper()
+	if len(px.shape) != 4 {
+		t.Fatalf("pixels of shape %v, want [B, C, H, W]", px.shape)
 	}
-	return out, b, gh, gw
+	return px.data, px.shape[0], px.shape[2], px.shape[3]
 }
 
 // within reports the first index where |got−want| > tol·max(1, |want|).
@@ -95,9 +85,9 @@ func checkClose(t *testing.T, what string, got, want []float32) {
 func checkGoldenLogits(t *testing.T, m *Model, dir string) {
 	t.Helper()
 	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+	pix, b, h, w := images(t, g["pixels"])
 	logits := make([]float32, b*m.Config.NumClasses)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+	if err := m.Forward(pix, b, h, w, logits); err != nil {
 		t.Fatal(err)
 	}
 	checkClose(t, "logits", logits, g["logits"].data)
@@ -105,10 +95,10 @@ func checkGoldenLogits(t *testing.T, m *Model, dir string) {
 
 // forwardEveryBlock runs m.ForwardHidden and fails unless hidden was
 // called once for every block, in order.
-func forwardEveryBlock(t *testing.T, m *Model, patches []float32, b, gh, gw int, logits []float32, hidden func(i int, x []float32)) {
+func forwardEveryBlock(t *testing.T, m *Model, pix []float32, b, h, w int, logits []float32, hidden func(i int, x []float32)) {
 	t.Helper()
 	next := 0 // the block whose hidden state is due
-	err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+	err := m.ForwardHidden(pix, b, h, w, logits, func(i int, x []float32) {
 		if i != next {
 			t.Errorf("hidden called for block %d, want %d", i, next)
 		}
@@ -143,7 +133,7 @@ func TestGolden(t *testing.T) {
 			for _, gf := range goldenFiles(t, dir) {
 				name := strings.TrimSuffix(filepath.Base(gf), ".safetensors")
 				g := readTensors(t, gf)
-				patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+				pix, b, h, w := images(t, g["pixels"])
 				want := g["logits"]
 				nh := 0
 				for k := range g {
@@ -155,7 +145,7 @@ func TestGolden(t *testing.T) {
 					t.Fatalf("%s: %d hidden.* tensors, want one per block (%d)", gf, nh, m.Config.Layers)
 				}
 				t.Run(name+"/reference", func(t *testing.T) {
-					hidden, logits, err := m.referenceForward(patches, b, gh, gw)
+					hidden, logits, err := m.referenceForward(pix, b, h, w)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -169,7 +159,7 @@ func TestGolden(t *testing.T) {
 				})
 				t.Run(name+"/fast", func(t *testing.T) {
 					logits := make([]float32, b*m.Config.NumClasses)
-					forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
+					forwardEveryBlock(t, m, pix, b, h, w, logits, func(i int, x []float32) {
 						checkClose(t, "hidden."+strconv.Itoa(i), x, g["hidden."+strconv.Itoa(i)].data)
 					})
 					checkClose(t, "logits", logits, want.data)
@@ -177,7 +167,7 @@ func TestGolden(t *testing.T) {
 				t.Run(name+"/prefix-last-block", func(t *testing.T) {
 					// Forward runs the last block for the prefix tokens only.
 					logits := make([]float32, b*m.Config.NumClasses)
-					if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+					if err := m.Forward(pix, b, h, w, logits); err != nil {
 						t.Fatal(err)
 					}
 					checkClose(t, "logits", logits, want.data)
