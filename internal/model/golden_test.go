@@ -9,12 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/preprocess"
 )
 
 // The fixtures come from scripts/make_model_fixtures.py: torchvision ViTs
 // with random weights remapped to each layout, and PyTorch's residual
 // stream after every block and logits in float64.
-var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h"}
+var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h", "hf-vit-12blocks-f16"}
 
 const fixtures = "../../testdata/model"
 
@@ -185,6 +187,7 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-vit-tiny-f16":      "timm vit_tiny_patch16_224 D64 L2 H4 F128 img32/8 C3 L10 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0",
 		"hf-deit-distilled-bf16": "hf-deit DeiTForImageClassificationWithTeacher D48 L2 H3 F96 img48/16 C3 L7 gelu_pytorch_tanh eps1e-12 qkvbias=false dist=true/true label0=deit 0",
 		"hf-vit-224-12h":         "hf-vit ViTForImageClassification D96 L2 H12 F192 img224/16 C3 L5 gelu eps0.05 qkvbias=true dist=false/false label0=c0",
+		"hf-vit-12blocks-f16":    "hf-vit ViTForImageClassification D32 L12 H4 F128 img32/8 C3 L10 gelu eps1e-12 qkvbias=true dist=false/false label0=b0",
 	}
 	for _, dir := range goldenDirs {
 		m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 1})
@@ -203,6 +206,48 @@ func TestLoadFixtures(t *testing.T) {
 			t.Errorf("%s: recipe %+v", dir, m.Recipe)
 		}
 		m.Close()
+	}
+}
+
+// TestImageToLogits runs the production path on a real 3-channel image
+// file: Decode, the model's own Recipe.Pixels, Forward. The fixtures hold
+// what PIL/torchvision preprocessing and PyTorch make of the same file
+// (HF processor defaults for hf-vit-tiny, timm's eval transform with a
+// bicubic resize and center crop for timm-vit-tiny-f16).
+func TestImageToLogits(t *testing.T) {
+	const image = "../../testdata/preprocess/odd420_101x75.jpg"
+	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16"} {
+		t.Run(dir, func(t *testing.T) {
+			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			g := readTensors(t, filepath.Join(fixtures, dir, "image.safetensors"))
+			c, h, w := m.InputShape()
+			if want := g["pixels"].shape; len(want) != 4 || want[1] != c || want[2] != h || want[3] != w {
+				t.Fatalf("InputShape %d×%d×%d, the fixture's pixels %v", c, h, w, want)
+			}
+			f, err := os.Open(image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			pix := make([]float32, c*h*w) // [C, H, W]
+			if err := m.Recipe.Load(image, f, preprocess.Limits{}, pix); err != nil {
+				t.Fatal(err)
+			}
+			// The preprocessing matches PIL/torchvision exactly; a float32
+			// rounding of slack.
+			if i, ok := within(pix, g["pixels"].data, 1e-6); !ok {
+				t.Errorf("pixels[%d] = %g, PIL/torchvision %g (%s)", i, pix[i], g["pixels"].data[i], m.Recipe.String())
+			}
+			logits := make([]float32, m.Config.NumClasses)
+			if err := m.Forward(pix, 1, h, w, logits); err != nil {
+				t.Fatal(err)
+			}
+			checkClose(t, "logits", logits, g["logits"].data)
+		})
 	}
 }
 
