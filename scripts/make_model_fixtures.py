@@ -12,11 +12,18 @@ Next to it, golden*.safetensors holds the input pixels [B, C, H, W], the
 residual stream after every block hidden.N [B, T, D] and the logits [B, L],
 computed by PyTorch in float64 from the stored (rounded) weights.
 
+For the models given an image, image.safetensors holds the logits [1, L]
+of testdata/preprocess/odd420_101x75.jpg preprocessed as the model's own
+recipe says (HF processor defaults, or timm's eval transform from
+pretrained_cfg) by make_preprocess_fixtures.py's PIL/torchvision reference,
+and those pixels [1, C, H, W].
+
 It also regenerates internal/model/imagenet_labels.txt from torchvision's
 ImageNet-1k category names.
 """
 import json
 import os
+import sys
 from functools import partial
 
 import torch
@@ -25,10 +32,13 @@ from torch import nn
 from torchvision.models._meta import _IMAGENET_CATEGORIES
 from torchvision.models.vision_transformer import VisionTransformer
 
-from safetensors_io import write_safetensors
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_preprocess_fixtures import run_hf, run_timm  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "testdata", "model")
+IMAGE = os.path.join(ROOT, "testdata", "preprocess", "odd420_101x75.jpg")
 
 def build(image, patch, layers, heads, dim, mlp, classes, eps, act, seed, distilled):
     """A torchvision ViT with every parameter re-drawn so that biases,
@@ -246,8 +256,16 @@ def golden(path, m, c, pixels, antialias, dist_head):
     write_safetensors(path, t)
 
 
+def image_golden(path, m, c, pixels, antialias, dist_head):
+    """Logits of one preprocessed image file, with its pixels."""
+    pixels = torch.from_numpy(pixels)[None]
+    _, logits = forward(m, c, pixels.double(), antialias, dist_head)
+    write_safetensors(path, {"pixels": pixels.float(), "logits": logits.float()})
+
+
 def case(name, *, layout, dtype, image, patch, layers, heads, dim, mlp, classes, eps,
-         act, seed, qkv_bias=True, distilled=False, dist_head=False, config, grids):
+         act, seed, qkv_bias=True, distilled=False, dist_head=False, config, grids,
+         preprocess=None):
     d = os.path.join(OUT, name)
     os.makedirs(d, exist_ok=True)
     m, extra = build(image, patch, layers, heads, dim, mlp, classes, eps, act, seed, distilled)
@@ -266,6 +284,9 @@ def case(name, *, layout, dtype, image, patch, layers, heads, dim, mlp, classes,
         pixels = torch.randn(b, 3, gh * patch, gw * patch, generator=g)
         golden(os.path.join(d, "golden%s.safetensors" % suffix), m, ref, pixels,
                layout == "timm", dist_head)
+    if preprocess is not None:
+        image_golden(os.path.join(d, "image.safetensors"), m, ref, preprocess(IMAGE),
+                     layout == "timm", dist_head)
 
 
 def main():
@@ -279,7 +300,10 @@ def main():
                  "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
                  "intermediate_size": 128, "image_size": 32, "patch_size": 8,
                  "id2label": labels, "label2id": {v: int(k) for k, v in labels.items()}},
-         grids={"": (2, 4, 4), "_6x5": (1, 6, 5), "_3x3": (1, 3, 3)})
+         grids={"": (2, 4, 4), "_6x5": (1, 6, 5), "_3x3": (1, 3, 3)},
+         preprocess=lambda path: run_hf(path, {
+             "image_processor_type": "ViTImageProcessor", "size": {"height": 32, "width": 32},
+             "resample": 2, "rescale_factor": 1 / 255}))
     # The same model in timm layout, stored as F16 (eps 1e-6, antialiased
     # position-embedding resampling).
     case("timm-vit-tiny-f16", layout="timm", dtype=torch.float16, eps=1e-6, act="erf", **tiny,
@@ -290,7 +314,10 @@ def main():
                  "pretrained_cfg": {"input_size": [3, 32, 32], "interpolation": "bicubic",
                                     "crop_pct": 0.9, "mean": [0.5, 0.5, 0.5],
                                     "std": [0.5, 0.5, 0.5], "num_classes": 10}},
-         grids={"": (2, 4, 4), "_6x5": (1, 6, 5), "_3x3": (1, 3, 3)})
+         grids={"": (2, 4, 4), "_6x5": (1, 6, 5), "_3x3": (1, 3, 3)},
+         preprocess=lambda path: run_timm(path, {
+             "input_size": [3, 32, 32], "interpolation": "bicubic", "crop_pct": 0.9,
+             "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}))
     # HF DeiT with teacher, BF16, tanh GELU, no qkv bias.
     case("hf-deit-distilled-bf16", layout="deit", dtype=torch.bfloat16, image=48, patch=16,
          layers=2, heads=3, dim=48, mlp=96, classes=7, eps=1e-12, act="tanh", seed=2,
@@ -311,6 +338,15 @@ def main():
                  "layer_norm_eps": 0.05, "hidden_act": "gelu",
                  "id2label": {str(i): "c%d" % i for i in range(5)}},
          grids={"": (1, 14, 14)})
+    # 12 blocks (narrow, F16) so that error growing with depth shows, on
+    # the native grid and a resampled 5×3 one.
+    case("hf-vit-12blocks-f16", layout="vit", dtype=torch.float16, image=32, patch=8,
+         layers=12, heads=4, dim=32, mlp=128, classes=10, eps=1e-12, act="erf", seed=4,
+         config={"model_type": "vit", "architectures": ["ViTForImageClassification"],
+                 "hidden_size": 32, "num_hidden_layers": 12, "num_attention_heads": 4,
+                 "intermediate_size": 128, "image_size": 32, "patch_size": 8,
+                 "id2label": {str(i): "b%d" % i for i in range(10)}},
+         grids={"": (2, 4, 4), "_5x3": (1, 5, 3)})
     with open(os.path.join(ROOT, "internal", "model", "imagenet_labels.txt"), "w") as f:
         f.write("\n".join(_IMAGENET_CATEGORIES) + "\n")
 

@@ -118,7 +118,7 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 	info := classify.Describe(m, src)
 	c := m.Config
 	p := c.PatchSize
-	h, w := classify.InputSize(m)
+	h, w := info.Input[1], info.Input[2]
 	gh, gw := h/p, w/p
 	if format == "json" {
 		return a.writeJSON(info)

@@ -110,7 +110,7 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 		return BenchReport{}, err
 	}
 	c := m.Config
-	h, w := InputSize(m)
+	_, h, w := m.InputShape()
 	gh, gw := h/c.PatchSize, w/c.PatchSize
 	bs := float64(o.Batch)
 	med := t.Median.Seconds()

@@ -113,11 +113,11 @@ func Describe(m *model.Model, src ModelSource) ModelInfo {
 		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
 		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
 		Params:     m.Params(),
-		Input:      [3]int{m.Recipe.Channels, m.Recipe.Height, m.Recipe.Width},
 		Preprocess: m.Recipe.String(),
 		NumClasses: c.NumClasses, Labels: c.Labels,
 	}
-	h, w := InputSize(m)
+	ch, h, w := m.InputShape()
+	info.Input = [3]int{ch, h, w}
 	info.GFLOPPerImage = m.FLOPs(h/c.PatchSize, w/c.PatchSize) / 1e9
 	return info
 }

@@ -111,7 +111,7 @@ func BenchmarkOpen(b *testing.B) {
 	size := writeRandomHF(b, dir, "vit-b16")
 	runtime.GC()
 	debug.FreeOSMemory()
-	patches := make([]float32, 196*768)
+	pix := make([]float32, 3*224*224) // [C, H, W]
 	logits := make([]float32, 1000)
 	var first time.Duration
 	var cpu time.Duration
@@ -126,7 +126,7 @@ func BenchmarkOpen(b *testing.B) {
 		b.StopTimer()
 		if i == 0 {
 			t0 := time.Now()
-			if err := m.Forward(patches, 1, 14, 14, logits); err != nil {
+			if err := m.Forward(pix, 1, 224, 224, logits); err != nil {
 				b.Fatal(err)
 			}
 			first = time.Since(t0)
@@ -157,18 +157,17 @@ func BenchmarkForward(b *testing.B) {
 		g := 224 / m.Config.PatchSize
 		for _, batch := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/b%d", name, batch), func(b *testing.B) {
-				cpp := 3 * m.Config.PatchSize * m.Config.PatchSize
-				patches := make([]float32, batch*g*g*cpp)
-				for i := range patches {
-					patches[i] = float32(i%255)/127.5 - 1
+				pix := make([]float32, batch*3*224*224) // [B, C, H, W]
+				for i := range pix {
+					pix[i] = float32(i%255)/127.5 - 1
 				}
 				logits := make([]float32, batch*1000)
-				if err := m.Forward(patches, batch, g, g, logits); err != nil { // warm the buffers
+				if err := m.Forward(pix, batch, 224, 224, logits); err != nil { // warm the buffers
 					b.Fatal(err)
 				}
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					m.Forward(patches, batch, g, g, logits)
+					m.Forward(pix, batch, 224, 224, logits)
 				}
 				b.StopTimer()
 				b.ReportMetric(m.FLOPs(g, g)*float64(batch)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -176,5 +175,17 @@ func BenchmarkForward(b *testing.B) {
 			})
 		}
 		m.Close()
+	}
+}
+
+// BenchmarkPatchify cuts a 3×224×224 image into 196 patches of 16×16 (the
+// first step of ViT-B/16's patch embedding).
+func BenchmarkPatchify(b *testing.B) {
+	const c, h, w, p = 3, 224, 224, 16
+	src := make([]float32, c*h*w)             // [C, H, W]
+	dst := make([]float32, (h/p)*(w/p)*c*p*p) // [Np, C·P·P]
+	b.SetBytes(int64(4 * len(src)))
+	for b.Loop() {
+		patchify(src, c, h, w, p, dst)
 	}
 }

@@ -4,7 +4,8 @@
 // Letters used in shapes: B batch, T tokens (prefix + patches), Np patches
 // = gh·gw, D width, H heads, Dh = D/H head width, F MLP width, C channels,
 // P patch size, L classes; the prefix is the class token, plus the
-// distillation token for DeiT.
+// distillation token for DeiT. In pixels [B, C, H, W], H and W are the
+// image's height and width (gh = H/P, gw = W/P).
 //
 // # Loading
 //
@@ -37,9 +38,12 @@
 //
 // # Forward
 //
-// Forward takes patches [B, gh·gw, C·P·P] (each row a patch in the conv
-// weight's [C, P, P] order, as preprocess.Patchify writes them) and
-// writes logits [B, L]:
+// Forward takes normalized pixels [B, C, H, W] (Recipe.Pixels of each
+// image, H and W whole numbers of patches; InputShape gives the size the
+// recipe produces) and writes logits [B, L]. The patch embedding, a
+// Conv2d(C, D, kernel P, stride P), is a GEMM: each image is cut into its
+// patches [Np, C·P·P] (patch.go; rows in the conv weight's [C, P, P]
+// order, patches in row-major grid order), which multiply Wp [D, C·P·P]:
 //
 //	x = [cls; dist; patches·Wpᵀ + bp] + pos            // [B·T, D]
 //	for each block: x += Attn(LN1(x)); x += MLP(LN2(x))

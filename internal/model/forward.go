@@ -9,6 +9,7 @@ import (
 // workspace holds the activations of one Forward call; buffers only grow,
 // so calls with the same or smaller batch allocate nothing.
 type workspace struct {
+	pat  []float32      // [Np, C·P·P] one image's patches
 	emb  []float32      // [B·T, D] embeddings, then the residual stream as rows for ForwardHidden
 	x    kernels.Panels // [B·T, D] residual stream, in token panels
 	h    kernels.Panels // [B·T, D] LayerNorm output, in token panels
@@ -29,6 +30,7 @@ type workspace struct {
 
 func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
+	ws.pat = kernels.Grow(ws.pat, (t-c.prefix())*c.Channels*c.PatchSize*c.PatchSize)
 	ws.emb = kernels.Grow(ws.emb, bt*d)
 	ws.cls = kernels.Grow(ws.cls, b*d)
 	ws.dist = kernels.Grow(ws.dist, b*d)
@@ -40,45 +42,49 @@ func (ws *workspace) ensure(c *Config, b, t int) {
 	ws.mr = kernels.Grow(ws.mr, bp*c.Intermediate)
 }
 
-// Forward runs b images given as patches [B, gh·gw, C·P·P] and writes
-// logits [B, L]. Grids other than the native one use bicubically resampled
-// position embeddings. Not safe for concurrent use: buffers are reused.
-func (m *Model) Forward(patches []float32, b, gh, gw int, logits []float32) error {
-	return m.forward(patches, b, gh, gw, logits, nil)
+// Forward runs b images given as normalized pixels [B, C, H, W] (what
+// Recipe.Pixels writes, one image after another) and writes logits
+// [B, L]. H and W are whole numbers of patches; sizes other than the
+// native one (InputShape) use bicubically resampled position embeddings.
+// Not safe for concurrent use: buffers are reused.
+func (m *Model) Forward(pix []float32, b, h, w int, logits []float32) error {
+	return m.forward(pix, b, h, w, logits, nil)
 }
 
 // ForwardHidden is Forward that also calls hidden after every block with
-// the residual stream x [B·T, D] (T = prefix tokens + gh·gw), valid only
-// during the call.
-func (m *Model) ForwardHidden(patches []float32, b, gh, gw int, logits []float32, hidden func(layer int, x []float32)) error {
-	return m.forward(patches, b, gh, gw, logits, hidden)
+// the residual stream x [B·T, D] (T = prefix tokens + (H/P)·(W/P)), valid
+// only during the call.
+func (m *Model) ForwardHidden(pix []float32, b, h, w int, logits []float32, hidden func(layer int, x []float32)) error {
+	return m.forward(pix, b, h, w, logits, hidden)
 }
 
-func (c *Config) checkInput(patches []float32, b, gh, gw int, logits []float32) error {
-	cpp := c.Channels * c.PatchSize * c.PatchSize
+func (c *Config) checkInput(pix []float32, b, h, w int, logits []float32) error {
+	if err := c.CheckImage(c.Channels, h, w); err != nil {
+		return fmt.Errorf("forward: %w", err)
+	}
+	n := c.Channels * h * w
 	switch {
-	case b <= 0 || gh <= 0 || gw <= 0:
-		return fmt.Errorf("forward: batch %d, grid %d×%d: want positive sizes", b, gh, gw)
-	case b > 1<<16 || gh > 1<<16 || gw > 1<<16 || gh*gw > 1<<16:
-		return fmt.Errorf("forward: batch %d, grid %d×%d: too large", b, gh, gw)
-	case len(patches) < b*gh*gw*cpp:
-		return fmt.Errorf("forward: patches has %d values, want %d (B %d × %d patches × %d)", len(patches), b*gh*gw*cpp, b, gh*gw, cpp)
+	case b <= 0 || b > 1<<16:
+		return fmt.Errorf("forward: batch %d: want 1 to 65536", b)
+	case len(pix) < b*n:
+		return fmt.Errorf("forward: pixels has %d values, want %d (B %d × %d×%d×%d)", len(pix), b*n, b, c.Channels, h, w)
 	case len(logits) < b*c.NumClasses:
 		return fmt.Errorf("forward: logits has %d values, want %d (B %d × %d classes)", len(logits), b*c.NumClasses, b, c.NumClasses)
 	}
 	return nil
 }
 
-func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidden func(int, []float32)) error {
+func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden func(int, []float32)) error {
 	c := &m.Config
 	if m.pool == nil {
 		return errClosed
 	}
-	if err := c.checkInput(patches, b, gh, gw, logits); err != nil {
+	if err := c.checkInput(pix, b, h, wd, logits); err != nil {
 		return err
 	}
 	w, p := m.w, m.pool
 	d, l := c.Hidden, c.NumClasses
+	gh, gw := h/c.PatchSize, wd/c.PatchSize
 	np, pre := gh*gw, c.prefix()
 	t := pre + np
 	bt := b * t
@@ -91,6 +97,7 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 
 	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos, then into
 	// token panels, where the residual stream stays for the whole encoder.
+	chw := c.Channels * h * wd
 	for i := 0; i < b; i++ {
 		xi := emb[i*t*d : (i+1)*t*d] // [T, D]
 		copy(xi, pos)
@@ -98,7 +105,8 @@ func (m *Model) forward(patches []float32, b, gh, gw int, logits []float32, hidd
 		if c.Distilled {
 			add(xi[d:2*d], w.Dist.data)
 		}
-		kernels.Linear(p, np, patches[i*np*cpp:], cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
+		patchify(pix[i*chw:(i+1)*chw], c.Channels, h, wd, c.PatchSize, ws.pat)
+		kernels.Linear(p, np, ws.pat, cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
 	}
 	x := &ws.x
 	x.Pack(bt, d, emb, d)

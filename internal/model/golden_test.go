@@ -9,12 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/preprocess"
 )
 
 // The fixtures come from scripts/make_model_fixtures.py: torchvision ViTs
 // with random weights remapped to each layout, and PyTorch's residual
 // stream after every block and logits in float64.
-var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h"}
+var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h", "hf-vit-12blocks-f16"}
 
 const fixtures = "../../testdata/model"
 
@@ -41,24 +43,14 @@ func readTensors(t testing.TB, path string) map[string]tensor {
 	return out
 }
 
-// patchify turns pixels [B, C, H, W] into [B, (H/P)·(W/P), C·P·P].
-func patchify(px tensor, p int) ([]float32, int, int, int) {
-	b, c, h, w := px.shape[0], px.shape[1], px.shape[2], px.shape[3]
-	gh, gw := h/p, w/p
-	out := make([]float32, 0, b*c*h*w)
-	for bi := 0; bi < b; bi++ {
-		for gy := 0; gy < gh; gy++ {
-			for gx := 0; gx < gw; gx++ {
-				for ch := 0; ch < c; ch++ {
-					for y := 0; y < p; y++ {
-						row := ((bi*c+ch)*h+gy*p+y)*w + gx*p
-						out = append(out, px.data[row:row+p]...)
-					}
-				}
-			}
-		}
+// images returns a fixture's pixels [B, C, H, W] as Forward takes them,
+// with B, H and W.
+func images(t testing.TB, px tensor) ([]float32, int, int, int) {
+	t.Helper()
+	if len(px.shape) != 4 {
+		t.Fatalf("pixels of shape %v, want [B, C, H, W]", px.shape)
 	}
-	return out, b, gh, gw
+	return px.data, px.shape[0], px.shape[2], px.shape[3]
 }
 
 // within reports the first index where |got−want| > tol·max(1, |want|).
@@ -95,9 +87,9 @@ func checkClose(t *testing.T, what string, got, want []float32) {
 func checkGoldenLogits(t *testing.T, m *Model, dir string) {
 	t.Helper()
 	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+	pix, b, h, w := images(t, g["pixels"])
 	logits := make([]float32, b*m.Config.NumClasses)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+	if err := m.Forward(pix, b, h, w, logits); err != nil {
 		t.Fatal(err)
 	}
 	checkClose(t, "logits", logits, g["logits"].data)
@@ -105,10 +97,10 @@ func checkGoldenLogits(t *testing.T, m *Model, dir string) {
 
 // forwardEveryBlock runs m.ForwardHidden and fails unless hidden was
 // called once for every block, in order.
-func forwardEveryBlock(t *testing.T, m *Model, patches []float32, b, gh, gw int, logits []float32, hidden func(i int, x []float32)) {
+func forwardEveryBlock(t *testing.T, m *Model, pix []float32, b, h, w int, logits []float32, hidden func(i int, x []float32)) {
 	t.Helper()
 	next := 0 // the block whose hidden state is due
-	err := m.ForwardHidden(patches, b, gh, gw, logits, func(i int, x []float32) {
+	err := m.ForwardHidden(pix, b, h, w, logits, func(i int, x []float32) {
 		if i != next {
 			t.Errorf("hidden called for block %d, want %d", i, next)
 		}
@@ -143,7 +135,7 @@ func TestGolden(t *testing.T) {
 			for _, gf := range goldenFiles(t, dir) {
 				name := strings.TrimSuffix(filepath.Base(gf), ".safetensors")
 				g := readTensors(t, gf)
-				patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
+				pix, b, h, w := images(t, g["pixels"])
 				want := g["logits"]
 				nh := 0
 				for k := range g {
@@ -155,7 +147,7 @@ func TestGolden(t *testing.T) {
 					t.Fatalf("%s: %d hidden.* tensors, want one per block (%d)", gf, nh, m.Config.Layers)
 				}
 				t.Run(name+"/reference", func(t *testing.T) {
-					hidden, logits, err := m.referenceForward(patches, b, gh, gw)
+					hidden, logits, err := m.referenceForward(pix, b, h, w)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -169,7 +161,7 @@ func TestGolden(t *testing.T) {
 				})
 				t.Run(name+"/fast", func(t *testing.T) {
 					logits := make([]float32, b*m.Config.NumClasses)
-					forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
+					forwardEveryBlock(t, m, pix, b, h, w, logits, func(i int, x []float32) {
 						checkClose(t, "hidden."+strconv.Itoa(i), x, g["hidden."+strconv.Itoa(i)].data)
 					})
 					checkClose(t, "logits", logits, want.data)
@@ -177,7 +169,7 @@ func TestGolden(t *testing.T) {
 				t.Run(name+"/prefix-last-block", func(t *testing.T) {
 					// Forward runs the last block for the prefix tokens only.
 					logits := make([]float32, b*m.Config.NumClasses)
-					if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+					if err := m.Forward(pix, b, h, w, logits); err != nil {
 						t.Fatal(err)
 					}
 					checkClose(t, "logits", logits, want.data)
@@ -195,6 +187,7 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-vit-tiny-f16":      "timm vit_tiny_patch16_224 D64 L2 H4 F128 img32/8 C3 L10 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0",
 		"hf-deit-distilled-bf16": "hf-deit DeiTForImageClassificationWithTeacher D48 L2 H3 F96 img48/16 C3 L7 gelu_pytorch_tanh eps1e-12 qkvbias=false dist=true/true label0=deit 0",
 		"hf-vit-224-12h":         "hf-vit ViTForImageClassification D96 L2 H12 F192 img224/16 C3 L5 gelu eps0.05 qkvbias=true dist=false/false label0=c0",
+		"hf-vit-12blocks-f16":    "hf-vit ViTForImageClassification D32 L12 H4 F128 img32/8 C3 L10 gelu eps1e-12 qkvbias=true dist=false/false label0=b0",
 	}
 	for _, dir := range goldenDirs {
 		m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 1})
@@ -213,6 +206,48 @@ func TestLoadFixtures(t *testing.T) {
 			t.Errorf("%s: recipe %+v", dir, m.Recipe)
 		}
 		m.Close()
+	}
+}
+
+// TestImageToLogits runs the production path on a real 3-channel image
+// file: Decode, the model's own Recipe.Pixels, Forward. The fixtures hold
+// what PIL/torchvision preprocessing and PyTorch make of the same file
+// (HF processor defaults for hf-vit-tiny, timm's eval transform with a
+// bicubic resize and center crop for timm-vit-tiny-f16).
+func TestImageToLogits(t *testing.T) {
+	const image = "../../testdata/preprocess/odd420_101x75.jpg"
+	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16"} {
+		t.Run(dir, func(t *testing.T) {
+			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			g := readTensors(t, filepath.Join(fixtures, dir, "image.safetensors"))
+			c, h, w := m.InputShape()
+			if want := g["pixels"].shape; len(want) != 4 || want[1] != c || want[2] != h || want[3] != w {
+				t.Fatalf("InputShape %d×%d×%d, the fixture's pixels %v", c, h, w, want)
+			}
+			f, err := os.Open(image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			pix := make([]float32, c*h*w) // [C, H, W]
+			if err := m.Recipe.Load(image, f, preprocess.Limits{}, pix); err != nil {
+				t.Fatal(err)
+			}
+			// The preprocessing matches PIL/torchvision exactly; a float32
+			// rounding of slack.
+			if i, ok := within(pix, g["pixels"].data, 1e-6); !ok {
+				t.Errorf("pixels[%d] = %g, PIL/torchvision %g (%s)", i, pix[i], g["pixels"].data[i], m.Recipe.String())
+			}
+			logits := make([]float32, m.Config.NumClasses)
+			if err := m.Forward(pix, 1, h, w, logits); err != nil {
+				t.Fatal(err)
+			}
+			checkClose(t, "logits", logits, g["logits"].data)
+		})
 	}
 }
 

@@ -26,8 +26,8 @@ func renameEntries(es []stEntry, f func(string) string) []stEntry {
 func checkFastVsReference(t *testing.T, m *Model, dir string, hidden bool) {
 	t.Helper()
 	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
-	hs, want, err := m.referenceForward(patches, b, gh, gw)
+	pix, b, ih, iw := images(t, g["pixels"])
+	hs, want, err := m.referenceForward(pix, b, ih, iw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func checkFastVsReference(t *testing.T, m *Model, dir string, hidden bool) {
 		}
 	}
 	logits := make([]float32, b*m.Config.NumClasses)
-	if err := m.Forward(patches, b, gh, gw, logits); err != nil {
+	if err := m.Forward(pix, b, ih, iw, logits); err != nil {
 		t.Fatal(err)
 	}
 	checkClose(t, "logits", logits, want)
@@ -140,12 +140,12 @@ func TestTimmDistilled(t *testing.T) {
 	defer hf.Close()
 	hf.Config.HiddenAct, hf.Config.LayerNormEps = "gelu", m.Config.LayerNormEps
 	g := readTensors(t, filepath.Join(fixtures, dir, "golden.safetensors"))
-	patches, b, gh, gw := patchify(g["pixels"], m.Config.PatchSize)
-	gotH, got, err := m.referenceForward(patches, b, gh, gw)
+	pix, b, ih, iw := images(t, g["pixels"])
+	gotH, got, err := m.referenceForward(pix, b, ih, iw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantH, want, err := hf.referenceForward(patches, b, gh, gw)
+	wantH, want, err := hf.referenceForward(pix, b, ih, iw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -224,23 +224,29 @@ func TestForwardErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := make([]float32, 2*16*192)
+	p := make([]float32, 2*3*32*32) // [B 2, C 3, H 32, W 32]
 	l := make([]float32, 20)
 	for _, c := range []struct {
-		b, gh, gw int
-		p, l      []float32
-		want      string
+		b, h, w int
+		p, l    []float32
+		want    string
 	}{
-		{0, 4, 4, p, l, "batch 0, grid 4×4: want positive sizes"},
-		{3, 4, 4, p, l, "patches has 6144 values, want 9216 (B 3 × 16 patches × 192)"},
-		{2, 4, 4, p, l[:19], "logits has 19 values, want 20 (B 2 × 10 classes)"},
+		{0, 32, 32, p, l, "batch 0: want 1 to 65536"},
+		{1, 0, 32, p, l, "input 0×32: not a whole number of 8×8 patches"},
+		{1, 32, 36, p, l, "input 32×36: not a whole number of 8×8 patches"},
+		{1, 8, 8 << 17, p, l, "more than 65536 patches"},
+		{3, 32, 32, p, l, "pixels has 6144 values, want 9216 (B 3 × 3×32×32)"},
+		{2, 32, 32, p, l[:19], "logits has 19 values, want 20 (B 2 × 10 classes)"},
 	} {
-		if err := m.Forward(c.p, c.b, c.gh, c.gw, c.l); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Forward(b=%d): %v, want %q", c.b, err, c.want)
+		if err := m.Forward(c.p, c.b, c.h, c.w, c.l); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Forward(b=%d, %d×%d): %v, want %q", c.b, c.h, c.w, err, c.want)
 		}
 	}
+	if err := m.Config.CheckImage(1, 32, 32); err == nil || !strings.Contains(err.Error(), "input has 1 channels, the model wants 3") {
+		t.Errorf("CheckImage(1 channel): %v", err)
+	}
 	m.Close()
-	if err := m.Forward(p, 2, 4, 4, l); err == nil {
+	if err := m.Forward(p, 2, 32, 32, l); err == nil {
 		t.Error("Forward after Close: no error")
 	}
 }

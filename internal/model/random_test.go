@@ -65,29 +65,29 @@ func TestRandomFastMatchesReference(t *testing.T) {
 	if m.Params() != 5717416 || len(m.Config.Labels) != 1000 || m.Config.Labels[1] != "goldfish" {
 		t.Fatalf("params %d, labels %d", m.Params(), len(m.Config.Labels))
 	}
-	const b, gh, gw = 2, 3, 2
+	const b, h, w = 2, 3 * 16, 2 * 16 // a 3×2 grid
 	rng := rand.New(rand.NewPCG(1, 2))
-	patches := make([]float32, b*gh*gw*3*16*16)
-	for i := range patches {
-		patches[i] = rng.Float32()*2 - 1
+	pix := make([]float32, b*3*h*w) // [B, C, H, W]
+	for i := range pix {
+		pix[i] = rng.Float32()*2 - 1
 	}
-	hidden, want, err := m.referenceForward(patches, b, gh, gw)
+	hidden, want, err := m.referenceForward(pix, b, h, w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logits := make([]float32, b*1000)
 	for range 2 { // the second call reuses the buffers
-		forwardEveryBlock(t, m, patches, b, gh, gw, logits, func(i int, x []float32) {
+		forwardEveryBlock(t, m, pix, b, h, w, logits, func(i int, x []float32) {
 			checkClose(t, "hidden."+strconv.Itoa(i), x, hidden[i])
 		})
 		checkClose(t, "logits", logits, want)
 		clear(logits)
-		if err := m.Forward(patches, b, gh, gw, logits); err != nil { // last block for the class tokens only
+		if err := m.Forward(pix, b, h, w, logits); err != nil { // last block for the class tokens only
 			t.Fatal(err)
 		}
 		checkClose(t, "logits", logits, want)
 	}
-	if allocs := testing.AllocsPerRun(2, func() { m.Forward(patches, b, gh, gw, logits) }); allocs != 0 {
+	if allocs := testing.AllocsPerRun(2, func() { m.Forward(pix, b, h, w, logits) }); allocs != 0 {
 		t.Errorf("Forward allocates %v times per call after warm-up", allocs)
 	}
 }
@@ -104,9 +104,9 @@ func TestSingleBlockForward(t *testing.T) {
 	}
 	defer vit.Close()
 	rng := rand.New(rand.NewPCG(3, 4))
-	patches := make([]float32, 2*3*2*3*16*16) // [B 2, 3·2 patches, C·P·P]
-	for i := range patches {
-		patches[i] = rng.Float32()*2 - 1
+	pix := make([]float32, 2*3*48*32) // [B 2, C 3, H 48, W 32]: a 3×2 grid
+	for i := range pix {
+		pix[i] = rng.Float32()*2 - 1
 	}
 	deit, err := load(filepath.Join(fixtures, "hf-deit-distilled-bf16"), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
 	if err != nil {
@@ -117,25 +117,25 @@ func TestSingleBlockForward(t *testing.T) {
 		t.Fatalf("deit config %+v: want a distillation token and head", c)
 	}
 	g := readTensors(t, filepath.Join(fixtures, "hf-deit-distilled-bf16", "golden.safetensors"))
-	dp, db, dgh, dgw := patchify(g["pixels"], deit.Config.PatchSize)
+	dp, db, dh, dw := images(t, g["pixels"])
 	for _, c := range []struct {
-		name      string
-		m         *Model
-		patches   []float32
-		b, gh, gw int
+		name    string
+		m       *Model
+		pix     []float32
+		b, h, w int
 	}{
-		{"vit-ti16", vit, patches, 2, 3, 2},
-		{"deit", deit, dp, db, dgh, dgw},
+		{"vit-ti16", vit, pix, 2, 48, 32},
+		{"deit", deit, dp, db, dh, dw},
 	} {
 		m := c.m
 		m.w.Blocks = m.w.Blocks[:1]
 		m.Config.Layers = 1
-		_, want, err := m.referenceForward(c.patches, c.b, c.gh, c.gw)
+		_, want, err := m.referenceForward(c.pix, c.b, c.h, c.w)
 		if err != nil {
 			t.Fatal(err)
 		}
 		logits := make([]float32, c.b*m.Config.NumClasses)
-		if err := m.Forward(c.patches, c.b, c.gh, c.gw, logits); err != nil {
+		if err := m.Forward(c.pix, c.b, c.h, c.w, logits); err != nil {
 			t.Fatal(err)
 		}
 		checkClose(t, c.name+" logits", logits, want)

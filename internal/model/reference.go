@@ -6,18 +6,19 @@ import "math"
 // float64 accumulation, one image at a time, no kernels. Tests compare the
 // fast path (forward.go) and PyTorch with it.
 
-// referenceForward returns the residual stream after every block
-// ([layers][B·T·D]) and the logits [B, L].
-func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32, []float32, error) {
+// referenceForward returns, for b images pix [B, C, H, W], the residual
+// stream after every block ([layers][B·T·D]) and the logits [B, L].
+func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []float32, error) {
 	c := &m.Config
 	w := m.w
-	if err := c.checkInput(patches, b, gh, gw, make([]float32, b*c.NumClasses)); err != nil {
+	if err := c.checkInput(pix, b, h, wd, make([]float32, b*c.NumClasses)); err != nil {
 		return nil, nil, err
 	}
 	d, l := c.Hidden, c.NumClasses
+	gh, gw := h/c.PatchSize, wd/c.PatchSize
 	np, pre := gh*gw, c.prefix()
 	t := pre + np
-	cpp := c.Channels * c.PatchSize * c.PatchSize
+	chw := c.Channels * h * wd
 	pos := m.posEmbed(gh, gw)
 	hidden := make([][]float32, c.Layers)
 	for i := range hidden {
@@ -31,8 +32,7 @@ func (m *Model) referenceForward(patches []float32, b, gh, gw int) ([][]float32,
 		if c.Distilled {
 			copy(x[d:2*d], w.Dist.data)
 		}
-		img := patches[bi*np*cpp : (bi+1)*np*cpp] // [Np, C·P·P]
-		linearRef(img, np, cpp, w.Patch.W.data, w.Patch.B.data, d, x[pre*d:])
+		convRef(pix[bi*chw:(bi+1)*chw], c.Channels, h, wd, c.PatchSize, w.Patch.W.data, w.Patch.B.data, d, x[pre*d:])
 		for i := range x {
 			x[i] += pos[i]
 		}
@@ -132,6 +132,29 @@ func blockRef(c *Config, blk *Block, x []float32, t int) {
 	linearRef(mid, t, f, blk.MLP.FC2W.data, blk.MLP.FC2B.data, d, out)
 	for i := range x {
 		x[i] += out[i]
+	}
+}
+
+// convRef is the patch embedding as torch's Conv2d(C, D, kernel P,
+// stride P) on one image img [C, H, W] with weight wt [D, C, P, P] and
+// bias [D], flattened to tokens: y [(H/P)·(W/P), D], patches in row-major
+// grid order.
+func convRef(img []float32, c, h, w, p int, wt, bias []float32, d int, y []float32) {
+	gh, gw := h/p, w/p
+	for gy := 0; gy < gh; gy++ {
+		for gx := 0; gx < gw; gx++ {
+			for o := 0; o < d; o++ {
+				acc := float64(bias[o])
+				for ch := 0; ch < c; ch++ {
+					for ky := 0; ky < p; ky++ {
+						for kx := 0; kx < p; kx++ {
+							acc += float64(wt[((o*c+ch)*p+ky)*p+kx]) * float64(img[(ch*h+gy*p+ky)*w+gx*p+kx])
+						}
+					}
+				}
+				y[(gy*gw+gx)*d+o] = float32(acc)
+			}
+		}
 	}
 }
 

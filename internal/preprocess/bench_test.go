@@ -50,7 +50,7 @@ func photoJPEG(b *testing.B) []byte {
 }
 
 // BenchmarkPipeline is one 4000×3000 JPEG end to end: decode, convert,
-// resize to 224×224 (HF ViT recipe, bilinear), normalize and patchify.
+// resize to 224×224 (HF ViT recipe, bilinear), normalize.
 func BenchmarkPipeline(b *testing.B) {
 	data := photoJPEG(b)
 	// The same photo as a phone would store it: EXIF orientation 6.
@@ -67,8 +67,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"vit224-exif6", DefaultHF("vit", 224, 3), rotated},
 	} {
 		r, data := rc.r, rc.data
-		dst := make([]float32, 3*224*224)       // [C, H, W]
-		patches := make([]float32, 196*3*16*16) // [N, C·P·P]
+		dst := make([]float32, 3*224*224) // [C, H, W]
 		b.Run(rc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			t0 := cpuTime()
@@ -77,7 +76,6 @@ func BenchmarkPipeline(b *testing.B) {
 				if err := r.Load("photo.jpg", bytes.NewReader(data), Limits{}, dst); err != nil {
 					b.Fatal(err)
 				}
-				Patchify(dst, 3, 224, 224, 16, patches)
 			}
 		})
 	}

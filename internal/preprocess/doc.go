@@ -1,9 +1,9 @@
 // Package preprocess turns image files into the tensors a model wants:
-// Decode → Resize → Crop → Normalize → Patchify, driven by a Recipe read
-// from the model's own configuration, never from constants.
+// Decode → Resize → Crop → Normalize, driven by a Recipe read from the
+// model's own configuration, never from constants. The model cuts the
+// normalized pixels into patches itself.
 //
-// Letters used in shapes: C channels, H height, W width, P patch size,
-// N patches ((H/P)·(W/P)).
+// Letters used in shapes: C channels, H height, W width.
 //
 // # Contract
 //
@@ -42,9 +42,8 @@
 //   - Recipe.Pixels (and Recipe.Load = Decode + Pixels) writes [C, H, W]
 //     float32. It is safe for concurrent use; each call allocates its own
 //     scratch, bounded by the crop window and one source row: the
-//     vertical resize pass streams rows into fixed-point sums.
-//   - Patchify writes [N, C·P·P], each row in the conv weight's [C, P, P]
-//     order.
+//     vertical resize pass streams rows into fixed-point sums. The model
+//     cuts these pixels into patches itself (internal/model).
 //
 // # Fidelity
 //

@@ -193,22 +193,3 @@ func (r *Recipe) lut() [][256]float32 {
 	}
 	return out
 }
-
-// Patchify rearranges src [C, H, W] into dst [(H/P)·(W/P), C·P·P], each row
-// one patch in the conv weight's [C, P, P] order, patches in row-major grid
-// order.
-func Patchify(src []float32, c, h, w, p int, dst []float32) {
-	gh, gw := h/p, w/p
-	for gy := 0; gy < gh; gy++ {
-		for gx := 0; gx < gw; gx++ {
-			row := dst[(gy*gw+gx)*c*p*p:]
-			i := 0
-			for ch := 0; ch < c; ch++ {
-				for y := 0; y < p; y++ {
-					copy(row[i:i+p], src[ch*h*w+(gy*p+y)*w+gx*p:])
-					i += p
-				}
-			}
-		}
-	}
-}

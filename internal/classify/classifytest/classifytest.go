@@ -35,7 +35,7 @@ type Fake struct {
 	closed   bool
 }
 
-// InputLen is 16: patches [4, 4] of one channel.
+// InputLen is 16: one channel of 4×4 pixels [1, 4, 4].
 func (f *Fake) InputLen() int    { return 16 }
 func (f *Fake) Labels() []string { return Labels }
 
@@ -47,27 +47,26 @@ func (f *Fake) Close() error {
 	return nil
 }
 
-// Prepare decodes r, resizes it to 4×4 gray pixels [1, 4, 4] with HF's
-// default recipe and cuts those into 2×2 patches [4, 4].
+// Prepare decodes r and resizes it to 4×4 gray pixels [1, 4, 4] with HF's
+// default recipe.
 func (f *Fake) Prepare(name string, r io.Reader, lim preprocess.Limits, input []float32) error {
 	img, err := preprocess.Decode(name, r, lim)
 	if err != nil {
 		return err
 	}
 	rec := preprocess.DefaultHF("vit", 4, 1)
-	pix := make([]float32, 16) // [1, 4, 4]
-	if err := rec.Pixels(img, pix); err != nil {
+	if err := rec.Pixels(img, input); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	preprocess.Patchify(pix, 1, 4, 4, 2, input)
 	f.mu.Lock()
 	f.prepared++
 	f.mu.Unlock()
 	return nil
 }
 
-// Forward maps inputs [B, 16] to logits [B, 4]: logit j of an image is
-// Σ_k input[k]·((k+3j) mod 5 − 2).
+// Forward maps pixels [B, 1, 4, 4] to logits [B, 4]: logit j of an image
+// is Σ_k v[k]·((k+3j) mod 5 − 2), v the image's pixels read as 2×2 patches
+// [4, 4] in row-major order, as a patch embedding reads them.
 func (f *Fake) Forward(inputs []float32, b int, logits []float32) error {
 	f.mu.Lock()
 	call := len(f.batches)
@@ -82,8 +81,9 @@ func (f *Fake) Forward(inputs []float32, b int, logits []float32) error {
 	for i := range b {
 		for j := range 4 {
 			var s float32
-			for k, v := range inputs[i*16 : (i+1)*16] {
-				s += v * float32((k+3*j)%5-2)
+			for k := range 16 { // patch k/4, its pixel k%4
+				y, x := (k/8)*2+(k%4)/2, (k/4%2)*2+k%2
+				s += inputs[i*16+y*4+x] * float32((k+3*j)%5-2)
 			}
 			logits[i*4+j] = s
 		}
