@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -109,45 +108,13 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 	defer m.Close()
 	r, err := classify.BenchModel(ctx, m, classify.BenchOptions{
 		Name: o.Model, Random: random, Batch: o.BatchSize, Threads: o.Threads,
-		Warmup: o.Warmup, Iters: o.Iters, Seed: o.Seed,
+		Warmup: o.Warmup, Iters: o.Iters, Seed: o.Seed, PeakGFLOPS: o.PeakGFLOPS,
 	})
 	if err != nil {
 		return err
 	}
-	if o.PeakGFLOPS > 0 {
-		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
-	} else if g, isa := measurePeak(o.Threads); g > 0 {
-		r.PeakGFLOPS, r.PeakSource = g, "measured "+isa+" FMA loop"
-	}
-	if r.PeakGFLOPS > 0 {
-		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
-	}
 	if o.Format == "json" {
 		return a.writeJSON(r)
 	}
-	return writeBenchText(a, r)
-}
-
-func writeBenchText(a *app, r classify.BenchReport) error {
-	desc := r.Model
-	if r.Arch != "" && r.Arch != r.Model {
-		desc += " (" + r.Arch + ")"
-	}
-	if r.RandomWeights {
-		desc += ", random weights"
-	}
-	peak := "n/a (no FMA probe in this build; pass --peak-gflops)"
-	if r.PeakGFLOPS > 0 {
-		peak = fmt.Sprintf("%.0f GFLOP/s (%s, %d threads); the FLOPs performed reach %.1f%% of it", r.PeakGFLOPS, r.PeakSource, r.Threads, 100*r.FractionOfPeak)
-	}
-	_, err := fmt.Fprintf(a.stdout, `model        %s, %d×%d, %.2f GFLOP/image (%.2f performed)
-setup        batch %d, %d threads, %d timed passes after %d warm-up, kernels %s
-ms/image     %.2f median (mean %.2f, best pass %.2f)
-images/s     %.2f
-GFLOP/s      %.1f of the model's FLOPs, %.1f performed
-FMA peak     %s
-`, desc, r.ImageSize[0], r.ImageSize[1], r.GFLOPPerImage, r.ExecGFLOPPerImage,
-		r.BatchSize, r.Threads, r.Iters, r.Warmup, r.ISA,
-		r.MsPerImage, r.MsPerImageMean, r.MsPerImageBest, r.ImagesPerSec, r.GFLOPS, r.ExecGFLOPS, peak)
-	return err
+	return r.WriteText(a.stdout)
 }

@@ -96,7 +96,7 @@ func (p *pullProgress) update(file string, done, total int64) {
 				progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
 			)
 		} else {
-			fmt.Fprintf(p.w, "vit: downloading %s (%s)\n", file, humanBytes(total))
+			fmt.Fprintf(p.w, "vit: downloading %s (%s)\n", file, classify.HumanBytes(total))
 		}
 	}
 	if p.bar != nil && done > p.done {
@@ -116,20 +116,4 @@ func (p *pullProgress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.endFile()
-}
-
-// humanBytes formats a byte count as kB, MB or GB (powers of 1000, as
-// huggingface_hub shows sizes).
-func humanBytes(n int64) string {
-	switch {
-	case n < 0:
-		return "size unknown"
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000_000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1000_000_000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
@@ -44,40 +42,11 @@ classes. Incomplete snapshots are marked; vit models pull completes them.`,
 			if format == "json" {
 				return a.writeJSON(rows)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tREVISION\tSIZE\tPARAMETERS\tCLASSES\t")
-			for _, r := range rows {
-				params, classes := "?", "?"
-				if r.Params >= 0 {
-					params = humanCount(r.Params)
-				}
-				if r.Classes >= 0 {
-					classes = fmt.Sprint(r.Classes)
-				}
-				note := ""
-				if !r.Complete {
-					note = "(incomplete)"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Revision, humanBytes(r.Size), params, classes, note)
-			}
-			return tw.Flush()
+			return classify.WriteModelList(a.stdout, rows)
 		}),
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	return cmd
-}
-
-// humanCount formats a count as 1.23 M, 456 K.
-func humanCount(n int64) string {
-	switch {
-	case n < 10_000:
-		return fmt.Sprint(n)
-	case n < 1_000_000:
-		return fmt.Sprintf("%.0f K", float64(n)/1e3)
-	case n < 1_000_000_000:
-		return fmt.Sprintf("%.1f M", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.2f B", float64(n)/1e9)
 }
 
 func (a *app) newModelsInfoCmd() *cobra.Command {
@@ -116,40 +85,10 @@ func (a *app) modelsInfo(cmd *cobra.Command, spec, format string, offline bool) 
 	}
 	defer m.Close()
 	info := classify.Describe(m, src)
-	c := m.Config
-	p := c.PatchSize
-	h, w := info.Input[1], info.Input[2]
-	gh, gw := h/p, w/p
 	if format == "json" {
 		return a.writeJSON(info)
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	where := info.Source
-	if info.Dir != "" {
-		where += " " + info.Dir
-	}
-	tokens := "1 class token"
-	if c.Distilled {
-		tokens = "class and distillation tokens"
-	}
-	fmt.Fprintf(tw, "model\t%s (%s)\n", info.ID, where)
-	fmt.Fprintf(tw, "architecture\t%s, %s layout\n", info.Arch, info.Layout)
-	fmt.Fprintf(tw, "input\t%d×%d×%d, patch %d: %d×%d patches + %s\n", info.Input[0], info.Input[1], info.Input[2], p, gh, gw, tokens)
-	fmt.Fprintf(tw, "dimensions\thidden %d, %d layers, %d heads, MLP %d (%s), LayerNorm ε %g\n",
-		c.Hidden, c.Layers, c.Heads, c.Intermediate, c.HiddenAct, c.LayerNormEps)
-	fmt.Fprintf(tw, "parameters\t%s (%d, %s as float32)\n", humanCount(info.Params), info.Params, humanBytes(4*info.Params))
-	fmt.Fprintf(tw, "compute\t%.3f GFLOP per image\n", info.GFLOPPerImage)
-	fmt.Fprintf(tw, "preprocessing\t%s\n", info.Preprocess)
-	fmt.Fprintf(tw, "classes\t%d: %s\n", c.NumClasses, labelSummary(c.Labels, 10))
-	return tw.Flush()
-}
-
-// labelSummary lists the first n labels.
-func labelSummary(labels []string, n int) string {
-	if len(labels) <= n {
-		return strings.Join(labels, ", ")
-	}
-	return strings.Join(labels[:n], ", ") + fmt.Sprintf(", … (%d more)", len(labels)-n)
+	return info.WriteText(a.stdout)
 }
 
 func (a *app) newModelsPullCmd() *cobra.Command {

@@ -94,6 +94,10 @@ type BenchOptions struct {
 	Warmup  int    // untimed passes first
 	Iters   int    // timed passes (≥ 1)
 	Seed    int64  // of the random inputs
+
+	// PeakGFLOPS is the machine's FMA peak for Threads cores; 0 measures
+	// it (MeasurePeak) after the timed passes.
+	PeakGFLOPS float64
 }
 
 // BenchModel times m's forward pass (see Bench) and reports the time per
@@ -115,7 +119,7 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 	bs := float64(o.Batch)
 	med := t.Median.Seconds()
 	flops, exec := m.FLOPs(gh, gw), m.ForwardFLOPs(gh, gw)
-	return BenchReport{
+	r := BenchReport{
 		Model:             o.Name,
 		Arch:              c.Arch,
 		RandomWeights:     o.Random,
@@ -134,5 +138,31 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 		ExecGFLOPS:        exec * bs / med / 1e9,
 		ISA:               kernels.ISA(),
 		GoVersion:         runtime.Version(),
-	}, nil
+	}
+	if o.PeakGFLOPS > 0 {
+		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
+	} else if g, isa := MeasurePeak(o.Threads); g > 0 {
+		r.PeakGFLOPS, r.PeakSource = g, "measured "+isa+" FMA loop"
+	}
+	if r.PeakGFLOPS > 0 {
+		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
+	}
+	return r, nil
+}
+
+// MeasurePeak measures the attainable fp32 FMA throughput of threads
+// cores in GFLOP/s with the kernels' register-only FMA loop on the vector
+// unit they use (kernels.FMAPeak), best of three runs of about 100 ms. It
+// returns 0 when only the generic kernels are available.
+func MeasurePeak(threads int) (gflops float64, isa string) {
+	p := kernels.NewPool(threads)
+	defer p.Close()
+	best := 0.0
+	for range 3 {
+		best = max(best, kernels.FMAPeak(p, 100*time.Millisecond))
+	}
+	if best == 0 {
+		return 0, ""
+	}
+	return best, kernels.ISA()
 }

@@ -1,4 +1,4 @@
-package main
+package classify
 
 import "testing"
 
@@ -6,7 +6,7 @@ func TestMeasurePeak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spins every core for a while")
 	}
-	g, isa := measurePeak(1)
+	g, isa := MeasurePeak(1)
 	if isa == "" {
 		t.Skip("no FMA probe in this build")
 	}
