@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unsafe"
+
+	"github.com/vitgo/vit/internal/safetensors"
 )
 
 // fixtureEntries reads a fixture checkpoint back as F32 entries, sorted.
@@ -108,7 +109,8 @@ func TestLoadErrors(t *testing.T) {
 		{"heads", with("num_attention_heads", 5), map[string][]byte{"model.safetensors": good}, "hidden_size 64 is not a multiple of num_attention_heads 5"},
 		{"id2label key", with("id2label", map[string]string{"0": "a", "7": "b"}), map[string][]byte{"model.safetensors": good}, `id2label key "7": want an integer in [0, 2)`},
 		{"bad config", "[", map[string][]byte{"model.safetensors": good}, "config.json: json: cannot unmarshal string"},
-		{"bad dtype", cfg, map[string][]byte{"model.safetensors": encodeST([]stEntry{{name: "a", dtype: "I64", shape: []int{1}, raw: make([]byte, 8)}})}, `model.safetensors: header: tensor "a": unsupported dtype "I64"`},
+		{"bad dtype", cfg, map[string][]byte{"model.safetensors": encodeST([]stEntry{{name: "a", dtype: "I64", shape: []int{1}, raw: make([]byte, 8)}})}, `model.safetensors: header: tensor "a": unsupported dtype "I64" (want F32, F16 or BF16)`},
+		{"U8 tensor", cfg, map[string][]byte{"model.safetensors": encodeST([]stEntry{{name: "a", dtype: "U8", shape: []int{1}, raw: make([]byte, 1)}})}, `model.safetensors: header: tensor "a": unsupported dtype "U8" (want F32, F16 or BF16)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -284,9 +286,12 @@ func FuzzConfig(f *testing.F) {
 func TestUnalignedF32(t *testing.T) {
 	es := fixtureEntries(t, "hf-vit-tiny")
 	st := encodeST(es)
-	n := binary.LittleEndian.Uint64(st)
-	hdr := append(append([]byte(nil), st[8:8+n]...), ' ')
-	m, err := load(writeModel(t, fixtureConfig(t, "hf-vit-tiny"), map[string][]byte{"model.safetensors": rawST(hdr, st[8+n:])}), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
+	sf, err := safetensors.Parse(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := append(append([]byte(nil), st[8:sf.DataStart]...), ' ')
+	m, err := load(writeModel(t, fixtureConfig(t, "hf-vit-tiny"), map[string][]byte{"model.safetensors": rawST(hdr, st[sf.DataStart:])}), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}

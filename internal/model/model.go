@@ -8,6 +8,7 @@ import (
 
 	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/preprocess"
+	"github.com/vitgo/vit/internal/safetensors"
 )
 
 // Options tune loading.
@@ -176,7 +177,7 @@ func (m *Model) materialize() {
 		blocks := make([]*kernels.PackedB, len(p.parts))
 		for i, t := range p.parts {
 			v := f32View(t.file.bytes(t))
-			if t.dtype != dtF32 || v == nil {
+			if t.dtype != safetensors.F32 || v == nil {
 				v = make([]float32, t.numel()) // [rows, cols]
 				decode(v, t.file.bytes(t), t.dtype)
 				t.file.release(t)

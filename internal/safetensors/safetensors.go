@@ -79,6 +79,17 @@ func (t *Tensor) Float32s() ([]float32, error) {
 	return v, nil
 }
 
+// DTypeError is the error, wrapped with the header's context, for a tensor
+// whose dtype the package does not read.
+type DTypeError struct {
+	Tensor string // its name
+	DType  string // as written in the header
+}
+
+func (e *DTypeError) Error() string {
+	return fmt.Sprintf("unsupported dtype %q (want F32, F16, BF16 or U8)", e.DType)
+}
+
 // File is a parsed and validated safetensors file.
 type File struct {
 	Metadata  map[string]string // "__metadata__", nil when absent
@@ -274,7 +285,7 @@ func checkTensor(name string, rt *rawTensor, dataLen int64) (*Tensor, error) {
 	case "":
 		return nil, errors.New("missing dtype")
 	default:
-		return nil, fmt.Errorf("unsupported dtype %q (want F32, F16, BF16 or U8)", rt.DType)
+		return nil, &DTypeError{Tensor: name, DType: rt.DType}
 	}
 	if rt.Shape == nil {
 		return nil, errors.New("missing shape")

@@ -3,6 +3,7 @@ package safetensors
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -68,6 +69,14 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("ReadHeader: error %v, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestDTypeError(t *testing.T) {
+	_, err := Parse(file(`{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, make([]byte, 8)))
+	var de *DTypeError
+	if !errors.As(err, &de) || de.Tensor != "w" || de.DType != "I64" {
+		t.Fatalf("error %v, want a DTypeError for tensor w, I64", err)
 	}
 }
 
