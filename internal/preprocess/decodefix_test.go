@@ -36,7 +36,7 @@ func TestDecodeFixtures(t *testing.T) {
 	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatal(err)
 	}
-	want := readSafetensors(t, filepath.Join(decodeFixtureDir, "expected.safetensors"))
+	want := readFixture(t, filepath.Join(decodeFixtureDir, "expected.safetensors"))
 	n := 0
 	for _, c := range cases.Cases {
 		if c.Expect == "" {
@@ -61,14 +61,14 @@ func TestDecodeFixtures(t *testing.T) {
 			if !ok {
 				t.Fatal("no expected tensor")
 			}
-			if len(exp.shape) != 3 || exp.shape[0] != r.Channels || exp.shape[1] != r.Height || exp.shape[2] != r.Width {
-				t.Fatalf("expected shape %v, recipe gives %d×%d×%d", exp.shape, r.Channels, r.Height, r.Width)
+			if len(exp.Shape) != 3 || exp.Shape[0] != r.Channels || exp.Shape[1] != r.Height || exp.Shape[2] != r.Width {
+				t.Fatalf("expected shape %v, recipe gives %d×%d×%d", exp.Shape, r.Channels, r.Height, r.Width)
 			}
 			dst := make([]float32, r.Channels*r.Height*r.Width)
 			if err := r.Load(c.Image, bytes.NewReader(data), Limits{}, dst); err != nil {
 				t.Fatal(err)
 			}
-			ref := exp.f32()
+			ref := fixtureF32(t, exp)
 			bad := 0
 			for i := range ref {
 				d := math.Abs(float64(dst[i]) - float64(ref[i]))

@@ -2,7 +2,6 @@ package preprocess
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -11,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/safetensors"
 )
 
 // Fixtures come from scripts/make_preprocess_fixtures.py (PIL 9.4,
@@ -25,41 +26,28 @@ const fixtureDir = "../../testdata/preprocess"
 // fixture; before, with Go's IDCT, up to 3 levels, 0.052 after
 // normalization, and 1.48 without libjpeg's chroma upsampling).
 
-type tensor struct {
-	dtype string
-	shape []int
-	data  []byte
-}
-
-func (t tensor) f32() []float32 {
-	out := make([]float32, len(t.data)/4)
-	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.data[4*i:]))
-	}
-	return out
-}
-
-func readSafetensors(t testing.TB, path string) map[string]tensor {
+// readFixture reads every tensor of a safetensors fixture by name.
+func readFixture(t testing.TB, path string) map[string]*safetensors.Tensor {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	f, err := safetensors.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := binary.LittleEndian.Uint64(b)
-	var hdr map[string]struct {
-		Dtype   string `json:"dtype"`
-		Shape   []int  `json:"shape"`
-		Offsets [2]int `json:"data_offsets"`
-	}
-	if err := json.Unmarshal(b[8:8+n], &hdr); err != nil {
-		t.Fatal(err)
-	}
-	data := b[8+n:]
-	out := map[string]tensor{}
-	for k, v := range hdr {
-		out[k] = tensor{v.Dtype, v.Shape, data[v.Offsets[0]:v.Offsets[1]]}
+	out := map[string]*safetensors.Tensor{}
+	for _, st := range f.Tensors() {
+		out[st.Name] = st
 	}
 	return out
+}
+
+// fixtureF32 converts a float fixture tensor.
+func fixtureF32(t testing.TB, st *safetensors.Tensor) []float32 {
+	t.Helper()
+	v, err := st.Float32s()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 type fixtureCases struct {
@@ -70,7 +58,7 @@ type fixtureCases struct {
 	} `json:"recipes"`
 }
 
-func loadCases(t testing.TB) (fixtureCases, map[string]tensor) {
+func loadCases(t testing.TB) (fixtureCases, map[string]*safetensors.Tensor) {
 	t.Helper()
 	var c fixtureCases
 	b, err := os.ReadFile(filepath.Join(fixtureDir, "cases.json"))
@@ -80,7 +68,7 @@ func loadCases(t testing.TB) (fixtureCases, map[string]tensor) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
 	}
-	return c, readSafetensors(t, filepath.Join(fixtureDir, "expected.safetensors"))
+	return c, readFixture(t, filepath.Join(fixtureDir, "expected.safetensors"))
 }
 
 func parseRecipe(t testing.TB, kind string, cfg []byte) Recipe {
@@ -119,14 +107,14 @@ func TestFixtures(t *testing.T) {
 				if !ok {
 					t.Fatalf("no expected tensor")
 				}
-				if fmt.Sprint(exp.shape) != fmt.Sprint([]int{r.Channels, r.Height, r.Width}) {
-					t.Fatalf("expected shape %v, recipe gives %d×%d×%d", exp.shape, r.Channels, r.Height, r.Width)
+				if fmt.Sprint(exp.Shape) != fmt.Sprint([]int{r.Channels, r.Height, r.Width}) {
+					t.Fatalf("expected shape %v, recipe gives %d×%d×%d", exp.Shape, r.Channels, r.Height, r.Width)
 				}
 				dst := make([]float32, r.Channels*r.Height*r.Width)
 				if err := r.Load(img, bytes.NewReader(data), Limits{}, dst); err != nil {
 					t.Fatal(err)
 				}
-				ref := exp.f32()
+				ref := fixtureF32(t, exp)
 				maxd, sum := 0.0, 0.0
 				worst := 0
 				for i := range ref {
@@ -158,7 +146,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func countResize(want map[string]tensor) int {
+func countResize(want map[string]*safetensors.Tensor) int {
 	n := 0
 	for key := range want {
 		if strings.HasPrefix(key, "resize/") {
@@ -199,17 +187,20 @@ func TestResizeExact(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := resizeWindow(rasterSource(ras), w, h, Filter(f), 0, w, 0, h)
+			if exp.DType != safetensors.U8 || len(exp.Data) != len(got.pix) {
+				t.Fatalf("expected %s %v, %d bytes; resize gives %d bytes", exp.DType, exp.Shape, len(exp.Data), len(got.pix))
+			}
 			bad := 0
-			for i := range exp.data {
-				if got.pix[i] != exp.data[i] {
+			for i := range exp.Data {
+				if got.pix[i] != exp.Data[i] {
 					if bad < 3 {
-						t.Errorf("byte %d (x=%d y=%d c=%d): got %d want %d", i, i/3%w, i/3/w, i%3, got.pix[i], exp.data[i])
+						t.Errorf("byte %d (x=%d y=%d c=%d): got %d want %d", i, i/3%w, i/3/w, i%3, got.pix[i], exp.Data[i])
 					}
 					bad++
 				}
 			}
 			if bad > 0 {
-				t.Errorf("%d of %d bytes differ", bad, len(exp.data))
+				t.Errorf("%d of %d bytes differ", bad, len(exp.Data))
 			}
 			// A window must equal the same part of the full result.
 			x0, x1, y0, y1 := w/3, w-w/4, h/4, h-h/3
