@@ -23,6 +23,7 @@ type classifyOptions struct {
 	Progress  string         // auto | always | never
 	Shard     classify.Shard // Count 0: no sharding
 	MaxPixels int64          // decode limit; 0 = the decoder's default
+	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Inputs    []string
@@ -66,6 +67,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		o        classifyOptions
 		shardStr string
 		scores   string
+		memStr   string
 	)
 	cmd := &cobra.Command{
 		Use:     "classify [PATH|-]...",
@@ -74,6 +76,11 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		Example: classifyExample,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args
+			mem, err := parseSize(memStr)
+			if err != nil {
+				return usagef("--max-image-memory %q: %w", memStr, err)
+			}
+			o.MaxMemory = mem
 			if err := a.finishClassifyOptions(&o, shardStr, scores); err != nil {
 				return err
 			}
@@ -92,6 +99,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&shardStr, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
 	f.Int64Var(&o.MaxPixels, "max-pixels", 0, "refuse images with more pixels than this (0: decoder default, 100 M)")
+	f.StringVar(&memStr, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
 	return cmd
@@ -116,17 +124,20 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if o.TopK < 0 {
 		return usagef("--top-k %d: want ≥ 0 (0: all classes)", o.TopK)
 	}
-	if o.BatchSize < 1 {
-		return usagef("--batch-size %d: want ≥ 1", o.BatchSize)
+	if o.BatchSize < 1 || o.BatchSize > maxBatchSize {
+		return usagef("--batch-size %d: want 1 to %d", o.BatchSize, maxBatchSize)
 	}
-	if o.Threads < 0 {
-		return usagef("--threads %d: want ≥ 0 (0: all cores)", o.Threads)
+	if o.Threads < 0 || o.Threads > maxThreads {
+		return usagef("--threads %d: want 0 to %d (0: all cores)", o.Threads, maxThreads)
 	}
 	if o.Threads == 0 {
-		o.Threads = a.numCPU
+		o.Threads = min(a.numCPU, maxThreads)
 	}
 	if o.MaxPixels < 0 {
 		return usagef("--max-pixels %d: want ≥ 0", o.MaxPixels)
+	}
+	if o.MaxMemory < minImageMemory {
+		return usagef("--max-image-memory %d: want at least %d (1 MiB)", o.MaxMemory, minImageMemory)
 	}
 	if shardStr != "" {
 		s, err := classify.ParseShard(shardStr)
@@ -159,6 +170,18 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	o.Offline = a.offline(o.Offline)
 	return nil
 }
+
+// Bounds of -b and -t: each image of a batch holds its model input and
+// activations, and each thread decodes one image within its memory
+// budget, so both multiply memory; beyond these nothing gets faster.
+const (
+	maxBatchSize = 512
+	maxThreads   = 256
+)
+
+// minImageMemory is the smallest --max-image-memory: below it no image
+// of a useful size decodes.
+const minImageMemory = 1 << 20
 
 // classifier is a classify.Model the command closes after the run.
 type classifier interface {
@@ -210,9 +233,10 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard}
 	opt := classify.Options{
 		TopK: o.TopK, Logits: o.Logits, BatchSize: o.BatchSize, Workers: o.Threads, MaxPixels: o.MaxPixels,
-		Warn:     con.println,
-		Found:    func() { prog.found.Add(1) },
-		WalkDone: prog.setTotal,
+		MaxMemory: o.MaxMemory,
+		Warn:      con.println,
+		Found:     func() { prog.found.Add(1) },
+		WalkDone:  prog.setTotal,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

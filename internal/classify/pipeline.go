@@ -19,6 +19,7 @@ type Options struct {
 	BatchSize int   // images per Forward, at most (< 1: 1)
 	Workers   int   // decode workers, each preparing one image at a time (< 1: 1)
 	MaxPixels int64 // decode limit; 0 = the decoder's default
+	MaxMemory int64 // memory budget of one image in bytes; 0 = preprocess.DefaultMaxMemory
 
 	// Warn, when set, receives warnings for the user: a directory skipped
 	// (listed by FilesFrom, or entered twice), no inputs found. It is
@@ -214,7 +215,7 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 // worker decodes and preprocesses jobs into samples for inference; failed
 // jobs become error results.
 func (p *pipeline) worker(ctx context.Context) {
-	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels}
+	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx}
 	for j := range p.jobs {
 		r := &Result{seq: j.seq, Path: j.path}
 		if ctx.Err() != nil {
@@ -237,6 +238,9 @@ func (p *pipeline) worker(ctx context.Context) {
 		if skip || err != nil {
 			p.putSample(s)
 			r.Err, r.skip = err, skip
+			// A decode stopped by the interrupt is not a failed input: it
+			// never ran, like the inputs after it.
+			r.canceled = errors.Is(err, preprocess.ErrCanceled) && ctx.Err() != nil
 			p.results <- r
 			continue
 		}

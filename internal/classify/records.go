@@ -76,6 +76,10 @@ func NewRecordWriter(format string, out io.Writer, errlog func(string), logits b
 	}
 }
 
+// BudgetFlag is the option that raises the memory budget of one image,
+// named at the end of an over-budget record.
+const BudgetFlag = "--max-image-memory"
+
 // ErrorText is the message of an input's error record: the cause without
 // the path, which the record carries already, on one line.
 func ErrorText(path string, err error) string {
@@ -87,6 +91,9 @@ func ErrorText(path string, err error) string {
 		}
 		if de.Err != nil {
 			msg += ": " + de.Err.Error()
+		}
+		if errors.Is(de.Kind, preprocess.ErrOverBudget) {
+			msg += "; raise " + BudgetFlag
 		}
 		return oneLine(msg)
 	}

@@ -1,0 +1,94 @@
+package classify_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/classify/classifytest"
+	"github.com/vitgo/vit/internal/preprocess"
+)
+
+// cancelFake cancels the run while preparing an input named "*stop*" and
+// then waits, as a long decode would, for the limits' context to stop it.
+type cancelFake struct {
+	*classifytest.Fake
+	cancel context.CancelFunc
+}
+
+func (f cancelFake) Prepare(name string, r io.Reader, lim preprocess.Limits, input []float32) error {
+	if !strings.Contains(name, "stop") {
+		return f.Fake.Prepare(name, r, lim, input)
+	}
+	f.cancel()
+	if lim.Context == nil {
+		return errors.New("no context in the limits: the decode cannot be stopped")
+	}
+	select {
+	case <-lim.Context.Done():
+	case <-time.After(5 * time.Second):
+		return errors.New("the limits' context was not canceled with the run")
+	}
+	_, err := preprocess.Decode(name, r, lim) // fails with ErrCanceled
+	return err
+}
+
+// TestRunCanceledDecode: a decode stopped by the interrupt is not an
+// error record; the run ends with the context's error and the records
+// before it.
+func TestRunCanceledDecode(t *testing.T) {
+	d := t.TempDir()
+	paths := writeImages(t, d, 3)
+	stop := filepath.Join(d, "stop.png")
+	classifytest.WritePNG(t, stop, 4, 4, 9)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out collect
+	_, err := classify.Run(ctx, cancelFake{&classifytest.Fake{}, cancel},
+		classify.Inputs{Paths: append(paths, stop)}, classify.Options{TopK: 1, Workers: 1, BatchSize: 1}, &out)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run: %v, want context.Canceled", err)
+	}
+	for _, r := range out.recs {
+		if r.Err != nil || r.Path == stop {
+			t.Errorf("record %s (%v): the interrupted input must have no record", r.Path, r.Err)
+		}
+	}
+}
+
+// TestRunOverBudget: an image over Options.MaxMemory fails alone, with a
+// record naming the need, the limit and the option that raises it; the
+// other inputs are classified.
+func TestRunOverBudget(t *testing.T) {
+	d := t.TempDir()
+	big := filepath.Join(d, "big.png")
+	classifytest.WritePNG(t, big, 2000, 2000, 1)
+	small := filepath.Join(d, "small.png")
+	classifytest.WritePNG(t, small, 6, 6, 2)
+	var out collect
+	sum, err := classify.Run(context.Background(), &classifytest.Fake{},
+		classify.Inputs{Paths: []string{big, small}},
+		classify.Options{TopK: 1, MaxMemory: 1 << 20}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Inputs != 2 || sum.Failed != 1 || len(out.recs) != 2 {
+		t.Fatalf("summary %+v, %d records: want 2 records, 1 failed", sum, len(out.recs))
+	}
+	r := out.recs[0]
+	if !errors.Is(r.Err, preprocess.ErrOverBudget) {
+		t.Fatalf("%s: %v, want an over-budget error", r.Path, r.Err)
+	}
+	msg := classify.ErrorText(r.Path, r.Err)
+	if !strings.Contains(msg, "limit 1 MiB") || !strings.HasSuffix(msg, "; raise --max-image-memory") {
+		t.Errorf("record error %q: want the limit and a closing \"; raise --max-image-memory\"", msg)
+	}
+	if out.recs[1].Err != nil || out.recs[1].Path != small {
+		t.Errorf("second record %s: %v, want %s classified", out.recs[1].Path, out.recs[1].Err, small)
+	}
+}
