@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
@@ -167,6 +165,9 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if len(o.Inputs) == 0 && o.FilesFrom == "" {
 		return usagef("no inputs: give image files, directories, - (standard input) or --files-from FILE")
 	}
+	if err := checkOutputNotInput(o); err != nil {
+		return err
+	}
 	o.Offline = a.offline(o.Offline)
 	return nil
 }
@@ -214,19 +215,25 @@ func openModelClassifier(ctx context.Context, a *app, spec string, opt modelOpti
 
 // classify runs `vit classify`: the model on the inputs, records to
 // standard output or o.Output, warnings and the progress bar to stderr. It
-// reports errInputsFailed when any input failed.
+// reports errInputsFailed when any input failed. o.Output is replaced only
+// once the run has started and its records were written without error,
+// interrupted or not; a model that fails to load leaves it untouched.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
-	if o.Output != "" {
-		return a.withOutputFile(o.Output, func() error {
-			o.Output = ""
-			return a.classify(ctx, o)
-		})
-	}
 	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
 	if err != nil {
 		return err
 	}
 	defer clf.Close()
+
+	stdout, stdoutTTY := a.stdout, a.stdoutTTY
+	var outFile *outputFile
+	if o.Output != "" {
+		if outFile, err = createOutput(o.Output); err != nil {
+			return err
+		}
+		defer outFile.abort()
+		stdout, stdoutTTY = outFile, false
+	}
 
 	prog := newProgress(o.Progress, a.stderrTTY, a.stderr)
 	con := &console{w: a.stderr, prog: prog}
@@ -252,11 +259,16 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 		}()
 	}
 	out := &progressWriter{
-		RecordWriter: classify.NewRecordWriter(o.Format, a.stdout, con.println, o.Logits),
+		RecordWriter: classify.NewRecordWriter(o.Format, stdout, con.println, o.Logits),
 		prog:         prog,
-		clear:        a.stdoutTTY,
+		clear:        stdoutTTY,
 	}
 	sum, err := classify.Run(ctx, clf, in, opt, out)
+	if outFile != nil && !out.failed {
+		if cerr := outFile.commit(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	switch {
 	case err != nil:
 		return err
@@ -270,8 +282,15 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 // clearing it first when the records go to the same terminal.
 type progressWriter struct {
 	classify.RecordWriter
-	prog  *progress
-	clear bool // stdout is a terminal
+	prog   *progress
+	clear  bool // stdout is a terminal
+	failed bool // a write failed: the output is incomplete
+}
+
+func (w *progressWriter) Begin() error {
+	err := w.RecordWriter.Begin()
+	w.failed = w.failed || err != nil
+	return err
 }
 
 func (w *progressWriter) Write(r *classify.Result) error {
@@ -279,6 +298,7 @@ func (w *progressWriter) Write(r *classify.Result) error {
 		w.prog.clear()
 	}
 	if err := w.RecordWriter.Write(r); err != nil {
+		w.failed = true
 		return err
 	}
 	w.prog.step()
@@ -287,21 +307,7 @@ func (w *progressWriter) Write(r *classify.Result) error {
 
 func (w *progressWriter) End() error {
 	w.prog.finish()
-	return w.RecordWriter.End()
-}
-
-// withOutputFile runs fn with standard output redirected to a new file.
-func (a *app) withOutputFile(name string, fn func() error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	stdout, tty := a.stdout, a.stdoutTTY
-	a.stdout, a.stdoutTTY = f, false
-	defer func() { a.stdout, a.stdoutTTY = stdout, tty }()
-	err = fn()
-	if cerr := f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("write %s: %w", name, cerr)
-	}
+	err := w.RecordWriter.End()
+	w.failed = w.failed || err != nil
 	return err
 }
