@@ -248,9 +248,12 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The progress bar's total, counted by a walk of its own that is not
-	// held back by the pipeline (a list on standard input can be read once).
-	// It stops early once the pipeline's walk has ended and set the total.
-	if prog.enabled && o.FilesFrom != "-" {
+	// held back by the pipeline. Only a regular --files-from file reads the
+	// same twice; for a pipe, a FIFO or standard input the two readers
+	// would split its lines, so the total stays unknown until the run's
+	// walk ends (the bar shows the count). The count stops early once the
+	// pipeline's walk has ended and set the total.
+	if prog.enabled && in.Recountable() {
 		go func() {
 			n, err := classify.Count(in, func() bool { return ctx.Err() == nil && prog.total.Load() < 0 })
 			if err == nil && ctx.Err() == nil {

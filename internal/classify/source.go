@@ -31,9 +31,31 @@ type Inputs struct {
 	Shard     Shard     // Count 0: every input
 }
 
+// ErrNotRecountable is Count's error for inputs whose FilesFrom list can
+// be read only once (standard input, a FIFO, a device, a process
+// substitution): a second reader would take entries from the run's.
+var ErrNotRecountable = errors.New("the --files-from list can be read only once")
+
+// Recountable reports whether Count may walk in beside Run: FilesFrom is
+// unset or names a regular file, the only kind that reads the same twice.
+func (in Inputs) Recountable() bool {
+	if in.FilesFrom == "" {
+		return true
+	}
+	if in.FilesFrom == "-" {
+		return false
+	}
+	fi, err := os.Stat(in.FilesFrom)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // Count walks in as Run would, without Stdin, and returns the number of
-// inputs; more is asked after each and returns false to stop early.
+// inputs; more is asked after each and returns false to stop early. It
+// reads nothing and returns ErrNotRecountable unless in.Recountable().
 func Count(in Inputs, more func() bool) (int64, error) {
+	if !in.Recountable() {
+		return 0, ErrNotRecountable
+	}
 	var n int64
 	src := &source{Inputs: in, warn: func(string) {}}
 	err := src.run(func(input) bool {
