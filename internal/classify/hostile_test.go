@@ -92,3 +92,70 @@ func TestRunOverBudget(t *testing.T) {
 		t.Errorf("second record %s: %v, want %s classified", out.recs[1].Path, out.recs[1].Err, small)
 	}
 }
+
+// zeros is an endless stream of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestFilesFromLongEntry: a --files-from entry longer than any path the
+// system opens is an error record of its own, held to a bounded size,
+// and the entries after it go on.
+func TestFilesFromLongEntry(t *testing.T) {
+	d := t.TempDir()
+	good := writeImages(t, d, 1)[0]
+	list := strings.Repeat("x", 100000) + "\n" + good + "\n"
+	in := classify.Inputs{FilesFrom: "-", Stdin: io.MultiReader(strings.NewReader(list))}
+	var out collect
+	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, in, classify.Options{TopK: 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.recs) != 2 {
+		t.Fatalf("%d records, want 2", len(out.recs))
+	}
+	r := out.recs[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "longer than 4096 bytes") || len(r.Path) > 100 {
+		t.Errorf("long entry: path of %d bytes, error %v; want a short path and the limit", len(r.Path), r.Err)
+	}
+	if out.recs[1].Path != good || out.recs[1].Err != nil {
+		t.Errorf("second record %s: %v, want %s classified", out.recs[1].Path, out.recs[1].Err, good)
+	}
+	// An endless entry (/dev/zero without -0): one record, then the rest of
+	// it is skipped without holding it, up to a bounded end.
+	out = collect{}
+	in = classify.Inputs{FilesFrom: "-", Stdin: io.LimitReader(zeros{}, 16<<20)}
+	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, in, classify.Options{TopK: 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.recs) != 1 || out.recs[0].Err == nil || len(out.recs[0].Path) > 100 {
+		t.Errorf("16 MiB of zeros: %d records, want 1 short error record", len(out.recs))
+	}
+}
+
+// TestFilesFromCanceled: a list of endless empty entries (/dev/zero with
+// -0) or one endless entry (without) ends when the run is canceled.
+func TestFilesFromCanceled(t *testing.T) {
+	for _, null := range []bool{true, false} {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			var out collect
+			_, err := classify.Run(ctx, &classifytest.Fake{}, classify.Inputs{FilesFrom: "-", Null: null, Stdin: zeros{}},
+				classify.Options{TopK: 1}, &out)
+			done <- err
+		}()
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("-0 %v: Run %v, want context.Canceled", null, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("-0 %v: Run did not stop within 10 s of the cancel", null)
+		}
+	}
+}

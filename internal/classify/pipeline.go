@@ -120,7 +120,7 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 	go func() {
 		defer close(walkDone)
 		defer close(p.jobs)
-		src := &source{Inputs: in, warn: p.warn}
+		src := &source{Inputs: in, warn: p.warn, stop: func() bool { return ctx.Err() != nil }}
 		walkErr = src.run(func(in input) bool {
 			select {
 			case p.tokens <- struct{}{}:

@@ -57,7 +57,7 @@ func Count(in Inputs, more func() bool) (int64, error) {
 		return 0, ErrNotRecountable
 	}
 	var n int64
-	src := &source{Inputs: in, warn: func(string) {}}
+	src := &source{Inputs: in, warn: func(string) {}, stop: func() bool { return !more() }}
 	err := src.run(func(input) bool {
 		n++
 		return more()
@@ -133,7 +133,11 @@ type source struct {
 
 	visited map[fileID]bool // directories entered, by device and inode
 	emit    func(input) bool
+	stop    func() bool // when set and true, the walk ends (the run was canceled)
 }
+
+// stopped reports whether the walk should end.
+func (s *source) stopped() bool { return s.stop != nil && s.stop() }
 
 // run calls emit for each input in order; emit returns false to stop early.
 // A walk problem tied to one path becomes an inFailed input; only a problem
@@ -220,6 +224,9 @@ func (s *source) walkDir(dir string, fi fs.FileInfo) error {
 		}
 	}
 	for _, e := range entries {
+		if s.stopped() {
+			return errStop
+		}
 		p := joinPath(dir, e.Name())
 		t := e.Type()
 		switch {
@@ -278,15 +285,40 @@ func (s *source) runFilesFrom() error {
 		sep = 0
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte // an entry longer than bufio's buffer, up to maxPathBytes+1 bytes
 	for {
-		line, err := br.ReadString(sep)
-		if len(line) > 0 && line[len(line)-1] == sep {
+		if s.stopped() {
+			return errStop
+		}
+		chunk, err := br.ReadSlice(sep)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// No separator in the buffer: the entry goes on. Keep at most
+			// one byte past the limit, to know it was passed.
+			long = append(long, chunk[:min(len(chunk), maxPathBytes+1-len(long))]...)
+			continue
+		}
+		var line string
+		if len(long) > 0 {
+			long = append(long, chunk[:min(len(chunk), maxPathBytes+1-len(long))]...)
+			line = string(long)
+			long = long[:0]
+		} else {
+			line = string(chunk)
+		}
+		if strings.HasSuffix(line, string(sep)) {
 			line = line[:len(line)-1]
 		}
 		if !s.Null {
 			line = strings.TrimSuffix(line, "\r")
 		}
-		if line != "" {
+		if len(line) > maxPathBytes {
+			// Not a path any system opens: an error record, with the
+			// entry's start to find it by.
+			if err := s.send(input{path: line[:64] + "…", kind: inFailed,
+				err: fmt.Errorf("--files-from entry longer than %d bytes, the longest path the system opens", maxPathBytes)}); err != nil {
+				return err
+			}
+		} else if line != "" {
 			// Entries are file names, "-" included: standard input is
 			// named on the command line only.
 			if err := s.send(input{path: line, kind: inListed}); err != nil {
@@ -301,6 +333,10 @@ func (s *source) runFilesFrom() error {
 		}
 	}
 }
+
+// maxPathBytes is the longest --files-from entry: Linux's PATH_MAX (4096
+// with its NUL; macOS allows 1024), so any path the system can open fits.
+const maxPathBytes = 4096
 
 // keeps reports whether path falls in this shard: the first 8 bytes of
 // SHA-256(path), big-endian, modulo Count, equal Index-1. A hash (not the
