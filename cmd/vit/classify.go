@@ -50,7 +50,9 @@ so N machines given the same arguments split the work with no overlap, and a
 file keeps its slice when others are added or removed.
 
 Exit codes: 0 every input succeeded, 1 some input failed (or a runtime error),
-2 usage error, 130 interrupted (finished results were printed).`
+2 usage error, 3 internal error (a bug; a crash inside one input is that
+input's error record instead), 130 interrupted (finished results were
+printed).`
 
 const classifyExample = `  vit classify photo.jpg
   vit classify -k 3 photos/

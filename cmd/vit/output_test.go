@@ -135,3 +135,16 @@ func assertNoTemp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestPanicExitCode: a panic outside any input exits with exitInternal,
+// not 2 (usage).
+func TestPanicExitCode(t *testing.T) {
+	ta := newTestApp("")
+	ta.runClassify = func(context.Context, classifyOptions) error { panic("bug") }
+	if code := ta.run("classify", "a.png"); code != exitInternal {
+		t.Errorf("exit %d, want %d", code, exitInternal)
+	}
+	if !strings.HasPrefix(ta.err.String(), "vit: internal error: bug\n") {
+		t.Errorf("stderr %.200q", ta.err.String())
+	}
+}

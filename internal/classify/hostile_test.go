@@ -159,3 +159,63 @@ func TestFilesFromCanceled(t *testing.T) {
 		}
 	}
 }
+
+// panicFake panics preparing inputs named "*boom*" and in a forward pass
+// of a batch holding one named "*fwdpanic*" (it marks those by a first
+// input value of -1).
+type panicFake struct{ *classifytest.Fake }
+
+func (f panicFake) Prepare(name string, r io.Reader, lim preprocess.Limits, input []float32) error {
+	if strings.Contains(name, "boom") {
+		var m map[string]int
+		m["x"] = 1 // a nil map write: a runtime panic
+	}
+	if err := f.Fake.Prepare(name, r, lim, input); err != nil {
+		return err
+	}
+	if strings.Contains(name, "fwdpanic") {
+		input[0] = -1
+	}
+	return nil
+}
+
+func (f panicFake) Forward(inputs []float32, b int, logits []float32) error {
+	for i := range b {
+		if inputs[i*16] == -1 {
+			panic("forward went wrong")
+		}
+	}
+	return f.Fake.Forward(inputs, b, logits)
+}
+
+// TestRunPanicIsRecord: a panic while preparing one input becomes that
+// input's error record, one in a forward pass the records of that batch;
+// the other inputs are classified.
+func TestRunPanicIsRecord(t *testing.T) {
+	d := t.TempDir()
+	var paths []string
+	for _, n := range []string{"a.png", "boom.png", "c.png", "fwdpanic.png", "e.png"} {
+		p := filepath.Join(d, n)
+		classifytest.WritePNG(t, p, 4, 4, len(paths))
+		paths = append(paths, p)
+	}
+	var out collect
+	sum, err := classify.Run(context.Background(), panicFake{&classifytest.Fake{}}, classify.Inputs{Paths: paths},
+		classify.Options{TopK: 1, BatchSize: 1, Workers: 2}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.recs) != 5 || sum.Failed != 2 {
+		t.Fatalf("%d records, %d failed; want 5 and 2", len(out.recs), sum.Failed)
+	}
+	for i, r := range out.recs {
+		bad := strings.Contains(r.Path, "boom") || strings.Contains(r.Path, "fwdpanic")
+		var pe *classify.PanicError
+		if bad != errors.As(r.Err, &pe) {
+			t.Errorf("record %d %s: %v", i, r.Path, r.Err)
+		}
+		if bad && !strings.Contains(classify.ErrorText(r.Path, r.Err), "internal error while") {
+			t.Errorf("%s: %q", r.Path, classify.ErrorText(r.Path, r.Err))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -270,7 +271,30 @@ func (p *pipeline) prepare(in input, lim preprocess.Limits, dst []float32) (skip
 		}
 		r = f
 	}
-	return false, p.m.Prepare(in.path, r, lim, dst)
+	return false, guard("preparing the image", func() error { return p.m.Prepare(in.path, r, lim, dst) })
+}
+
+// PanicError is a panic inside the model's Prepare or Forward, caught and
+// made the error of the inputs it concerned so the rest of the run goes
+// on.
+type PanicError struct {
+	During string // what was running: "preparing the image", "forward pass"
+	Value  any    // what panicked
+	Stack  []byte // the goroutine's stack at the panic
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error while %s: %v", e.During, e.Value)
+}
+
+// guard runs f, turning a panic into a *PanicError.
+func guard(during string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{During: during, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
 }
 
 // infer runs Forward on whatever samples are ready, up to BatchSize at a
@@ -320,7 +344,7 @@ func (p *pipeline) infer(ctx context.Context) {
 			}
 			continue
 		}
-		err := p.m.Forward(batch[:n*plen], n, logits[:n*nl])
+		err := guard("forward pass", func() error { return p.m.Forward(batch[:n*plen], n, logits[:n*nl]) })
 		for i := range n {
 			r := &Result{seq: seqs[i], Path: paths[i]}
 			if err != nil {
