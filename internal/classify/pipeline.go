@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -121,7 +120,7 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 	go func() {
 		defer close(walkDone)
 		defer close(p.jobs)
-		src := &source{Inputs: in, warn: p.warn, stop: func() bool { return ctx.Err() != nil }}
+		src := &source{Inputs: in, warn: p.warn, stop: func() bool { return ctx.Err() != nil }, ctx: ctx}
 		walkErr = src.run(func(in input) bool {
 			select {
 			case p.tokens <- struct{}{}:
@@ -235,13 +234,13 @@ func (p *pipeline) worker(ctx context.Context) {
 			p.results <- r
 			continue
 		}
-		skip, err := p.prepare(j.input, lim, s.input)
+		skip, err := p.prepare(ctx, j.input, lim, s.input)
 		if skip || err != nil {
 			p.putSample(s)
 			r.Err, r.skip = err, skip
 			// A decode stopped by the interrupt is not a failed input: it
 			// never ran, like the inputs after it.
-			r.canceled = errors.Is(err, preprocess.ErrCanceled) && ctx.Err() != nil
+			r.canceled = ctx.Err() != nil && (errors.Is(err, preprocess.ErrCanceled) || errors.Is(err, ctx.Err()))
 			p.results <- r
 			continue
 		}
@@ -252,14 +251,19 @@ func (p *pipeline) worker(ctx context.Context) {
 
 // prepare opens one input and runs the model's preprocessing on it into
 // dst [InputLen]. skip is true for a directory listed by FilesFrom.
-func (p *pipeline) prepare(in input, lim preprocess.Limits, dst []float32) (skip bool, err error) {
+// Reads that may wait on another process (standard input, a FIFO) and
+// the open of a FIFO end when ctx does.
+func (p *pipeline) prepare(ctx context.Context, in input, lim preprocess.Limits, dst []float32) (skip bool, err error) {
 	var r io.Reader
 	switch in.kind {
 	case inStdin:
-		r = p.in.Stdin
+		r = newCtxReader(ctx, p.in.Stdin)
 	default:
-		f, err := os.Open(in.path)
+		f, err := openCtx(ctx, in.path)
 		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
 			return false, err
 		}
 		defer f.Close()
@@ -270,6 +274,9 @@ func (p *pipeline) prepare(in input, lim preprocess.Limits, dst []float32) (skip
 			}
 		}
 		r = f
+		if mayBlock(f) {
+			r = newCtxReader(ctx, f)
+		}
 	}
 	return false, guard("preparing the image", func() error { return p.m.Prepare(in.path, r, lim, dst) })
 }

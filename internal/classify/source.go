@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -133,7 +134,8 @@ type source struct {
 
 	visited map[fileID]bool // directories entered, by device and inode
 	emit    func(input) bool
-	stop    func() bool // when set and true, the walk ends (the run was canceled)
+	stop    func() bool     // when set and true, the walk ends (the run was canceled)
+	ctx     context.Context // when set, ends blocked reads of the list (nil: none)
 }
 
 // stopped reports whether the walk should end.
@@ -270,15 +272,21 @@ func (s *source) runFilesFrom() error {
 	var r io.Reader
 	name := s.FilesFrom
 	if name == "-" {
-		r = s.Stdin
+		r = newCtxReader(s.ctx, s.Stdin)
 		name = "standard input"
 	} else {
-		f, err := os.Open(name)
+		f, err := openCtx(s.ctx, name) // a FIFO's open waits for its writer
 		if err != nil {
+			if s.stopped() {
+				return errStop
+			}
 			return fmt.Errorf("--files-from: %w", err)
 		}
 		defer f.Close()
 		r = f
+		if mayBlock(f) {
+			r = newCtxReader(s.ctx, f)
+		}
 	}
 	sep := byte('\n')
 	if s.Null {
@@ -329,6 +337,9 @@ func (s *source) runFilesFrom() error {
 			return nil
 		}
 		if err != nil {
+			if s.stopped() {
+				return errStop
+			}
 			return fmt.Errorf("--files-from %s: %w", name, err)
 		}
 	}
