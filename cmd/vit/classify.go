@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
@@ -23,6 +21,7 @@ type classifyOptions struct {
 	Progress  string         // auto | always | never
 	Shard     classify.Shard // Count 0: no sharding
 	MaxPixels int64          // decode limit; 0 = the decoder's default
+	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Inputs    []string
@@ -51,7 +50,9 @@ so N machines given the same arguments split the work with no overlap, and a
 file keeps its slice when others are added or removed.
 
 Exit codes: 0 every input succeeded, 1 some input failed (or a runtime error),
-2 usage error, 130 interrupted (finished results were printed).`
+2 usage error, 3 internal error (a bug; a crash inside one input is that
+input's error record instead), 130 interrupted (finished results were
+printed).`
 
 const classifyExample = `  vit classify photo.jpg
   vit classify -k 3 photos/
@@ -66,6 +67,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		o        classifyOptions
 		shardStr string
 		scores   string
+		memStr   string
 	)
 	cmd := &cobra.Command{
 		Use:     "classify [PATH|-]...",
@@ -74,6 +76,11 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		Example: classifyExample,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args
+			mem, err := parseSize(memStr)
+			if err != nil {
+				return usagef("--max-image-memory %q: %w", memStr, err)
+			}
+			o.MaxMemory = mem
 			if err := a.finishClassifyOptions(&o, shardStr, scores); err != nil {
 				return err
 			}
@@ -92,6 +99,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&shardStr, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
 	f.Int64Var(&o.MaxPixels, "max-pixels", 0, "refuse images with more pixels than this (0: decoder default, 100 M)")
+	f.StringVar(&memStr, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
 	return cmd
@@ -116,17 +124,20 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if o.TopK < 0 {
 		return usagef("--top-k %d: want ≥ 0 (0: all classes)", o.TopK)
 	}
-	if o.BatchSize < 1 {
-		return usagef("--batch-size %d: want ≥ 1", o.BatchSize)
+	if o.BatchSize < 1 || o.BatchSize > maxBatchSize {
+		return usagef("--batch-size %d: want 1 to %d", o.BatchSize, maxBatchSize)
 	}
-	if o.Threads < 0 {
-		return usagef("--threads %d: want ≥ 0 (0: all cores)", o.Threads)
+	if o.Threads < 0 || o.Threads > maxThreads {
+		return usagef("--threads %d: want 0 to %d (0: all cores)", o.Threads, maxThreads)
 	}
 	if o.Threads == 0 {
-		o.Threads = a.numCPU
+		o.Threads = min(a.numCPU, maxThreads)
 	}
 	if o.MaxPixels < 0 {
 		return usagef("--max-pixels %d: want ≥ 0", o.MaxPixels)
+	}
+	if o.MaxMemory < minImageMemory {
+		return usagef("--max-image-memory %d: want at least %d (1 MiB)", o.MaxMemory, minImageMemory)
 	}
 	if shardStr != "" {
 		s, err := classify.ParseShard(shardStr)
@@ -156,9 +167,24 @@ func (a *app) finishClassifyOptions(o *classifyOptions, shardStr, scores string)
 	if len(o.Inputs) == 0 && o.FilesFrom == "" {
 		return usagef("no inputs: give image files, directories, - (standard input) or --files-from FILE")
 	}
+	if err := checkOutputNotInput(o); err != nil {
+		return err
+	}
 	o.Offline = a.offline(o.Offline)
 	return nil
 }
+
+// Bounds of -b and -t: each image of a batch holds its model input and
+// activations, and each thread decodes one image within its memory
+// budget, so both multiply memory; beyond these nothing gets faster.
+const (
+	maxBatchSize = 512
+	maxThreads   = 256
+)
+
+// minImageMemory is the smallest --max-image-memory: below it no image
+// of a useful size decodes.
+const minImageMemory = 1 << 20
 
 // classifier is a classify.Model the command closes after the run.
 type classifier interface {
@@ -191,35 +217,45 @@ func openModelClassifier(ctx context.Context, a *app, spec string, opt modelOpti
 
 // classify runs `vit classify`: the model on the inputs, records to
 // standard output or o.Output, warnings and the progress bar to stderr. It
-// reports errInputsFailed when any input failed.
+// reports errInputsFailed when any input failed. o.Output is replaced only
+// once the run has started and its records were written without error,
+// interrupted or not; a model that fails to load leaves it untouched.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
-	if o.Output != "" {
-		return a.withOutputFile(o.Output, func() error {
-			o.Output = ""
-			return a.classify(ctx, o)
-		})
-	}
 	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
 	if err != nil {
 		return err
 	}
 	defer clf.Close()
 
+	stdout, stdoutTTY := a.stdout, a.stdoutTTY
+	var outFile *outputFile
+	if o.Output != "" {
+		if outFile, err = createOutput(o.Output); err != nil {
+			return err
+		}
+		defer outFile.abort()
+		stdout, stdoutTTY = outFile, false
+	}
+
 	prog := newProgress(o.Progress, a.stderrTTY, a.stderr)
 	con := &console{w: a.stderr, prog: prog}
 	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard}
 	opt := classify.Options{
 		TopK: o.TopK, Logits: o.Logits, BatchSize: o.BatchSize, Workers: o.Threads, MaxPixels: o.MaxPixels,
-		Warn:     con.println,
-		Found:    func() { prog.found.Add(1) },
-		WalkDone: prog.setTotal,
+		MaxMemory: o.MaxMemory,
+		Warn:      con.println,
+		Found:     func() { prog.found.Add(1) },
+		WalkDone:  prog.setTotal,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The progress bar's total, counted by a walk of its own that is not
-	// held back by the pipeline (a list on standard input can be read once).
-	// It stops early once the pipeline's walk has ended and set the total.
-	if prog.enabled && o.FilesFrom != "-" {
+	// held back by the pipeline. Only a regular --files-from file reads the
+	// same twice; for a pipe, a FIFO or standard input the two readers
+	// would split its lines, so the total stays unknown until the run's
+	// walk ends (the bar shows the count). The count stops early once the
+	// pipeline's walk has ended and set the total.
+	if prog.enabled && in.Recountable() {
 		go func() {
 			n, err := classify.Count(in, func() bool { return ctx.Err() == nil && prog.total.Load() < 0 })
 			if err == nil && ctx.Err() == nil {
@@ -228,11 +264,16 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 		}()
 	}
 	out := &progressWriter{
-		RecordWriter: classify.NewRecordWriter(o.Format, a.stdout, con.println, o.Logits),
+		RecordWriter: classify.NewRecordWriter(o.Format, stdout, con.println, o.Logits),
 		prog:         prog,
-		clear:        a.stdoutTTY,
+		clear:        stdoutTTY,
 	}
 	sum, err := classify.Run(ctx, clf, in, opt, out)
+	if outFile != nil && !out.failed {
+		if cerr := outFile.commit(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	switch {
 	case err != nil:
 		return err
@@ -246,8 +287,15 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 // clearing it first when the records go to the same terminal.
 type progressWriter struct {
 	classify.RecordWriter
-	prog  *progress
-	clear bool // stdout is a terminal
+	prog   *progress
+	clear  bool // stdout is a terminal
+	failed bool // a write failed: the output is incomplete
+}
+
+func (w *progressWriter) Begin() error {
+	err := w.RecordWriter.Begin()
+	w.failed = w.failed || err != nil
+	return err
 }
 
 func (w *progressWriter) Write(r *classify.Result) error {
@@ -255,6 +303,7 @@ func (w *progressWriter) Write(r *classify.Result) error {
 		w.prog.clear()
 	}
 	if err := w.RecordWriter.Write(r); err != nil {
+		w.failed = true
 		return err
 	}
 	w.prog.step()
@@ -263,21 +312,7 @@ func (w *progressWriter) Write(r *classify.Result) error {
 
 func (w *progressWriter) End() error {
 	w.prog.finish()
-	return w.RecordWriter.End()
-}
-
-// withOutputFile runs fn with standard output redirected to a new file.
-func (a *app) withOutputFile(name string, fn func() error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	stdout, tty := a.stdout, a.stdoutTTY
-	a.stdout, a.stdoutTTY = f, false
-	defer func() { a.stdout, a.stdoutTTY = stdout, tty }()
-	err = fn()
-	if cerr := f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("write %s: %w", name, cerr)
-	}
+	err := w.RecordWriter.End()
+	w.failed = w.failed || err != nil
 	return err
 }

@@ -12,7 +12,7 @@ import (
 // TestClassifyArgs maps command lines to parsed options, or to usage errors.
 func TestClassifyArgs(t *testing.T) {
 	def := func(edit func(o *classifyOptions)) classifyOptions {
-		o := classifyOptions{TopK: 5, Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", Inputs: []string{"a.png"}}
+		o := classifyOptions{TopK: 5, Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", MaxMemory: 256 << 20, Inputs: []string{"a.png"}}
 		if edit != nil {
 			edit(&o)
 		}
@@ -42,6 +42,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--files-from", "list.txt", "-", "dir/"},
 			want: def(func(o *classifyOptions) { o.FilesFrom = "list.txt"; o.Inputs = []string{"-", "dir/"} })},
 		{args: []string{"-o", "out.csv", "a.png"}, want: def(func(o *classifyOptions) { o.Output = "out.csv" })},
+		{args: []string{"--max-image-memory", "1GiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 1 << 30 })},
+		{args: []string{"--max-image-memory=64MiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 64 << 20 })},
+		{args: []string{"--max-image-memory", "512M", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 512 << 20 })},
+		{args: []string{"--max-image-memory", "1.5GiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 3 << 29 })},
+		{args: []string{"--max-image-memory", "2097152", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 2 << 20 })},
+		{args: []string{"-b", "512", "-t", "256", "a.png"}, want: def(func(o *classifyOptions) { o.BatchSize = 512; o.Threads = 256 })},
 		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "1"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
@@ -56,6 +62,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"-k", "two", "a.png"}, err: `invalid argument "two"`},
 		{args: []string{"-b", "0", "a.png"}, err: "--batch-size 0"},
 		{args: []string{"-t", "-2", "a.png"}, err: "--threads -2"},
+		{args: []string{"-b", "100000", "a.png"}, err: "--batch-size 100000: want 1 to 512"},
+		{args: []string{"-t", "100000", "a.png"}, err: "--threads 100000: want 0 to 256"},
+		{args: []string{"--max-image-memory", "lots", "a.png"}, err: `--max-image-memory "lots"`},
+		{args: []string{"--max-image-memory", "-5MiB", "a.png"}, err: `--max-image-memory "-5MiB"`},
+		{args: []string{"--max-image-memory", "99999999TiB", "a.png"}, err: "out of range"},
+		{args: []string{"--max-image-memory", "1KiB", "a.png"}, err: "--max-image-memory 1024: want at least"},
 		{args: []string{"--shard", "0/4", "a.png"}, err: "1 ≤ I ≤ N"},
 		{args: []string{"--shard", "5/4", "a.png"}, err: "1 ≤ I ≤ N"},
 		{args: []string{"--shard", "2", "a.png"}, err: "want I/N"},

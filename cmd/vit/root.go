@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ const (
 	exitOK        = 0   // every input succeeded
 	exitFailure   = 1   // some input failed, or a runtime error
 	exitUsage     = 2   // bad flags or arguments
+	exitInternal  = 3   // an internal error (a bug): a panic outside any one input
 	exitInterrupt = 130 // SIGINT/SIGTERM: finished results were flushed
 )
 
@@ -94,12 +96,20 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	return a
 }
 
-// main runs one command line and returns the process exit code.
-func (a *app) main(ctx context.Context, args []string) int {
+// main runs one command line and returns the process exit code. A panic
+// (a bug, since one inside an input becomes that input's record) exits
+// with exitInternal, not the Go runtime's 2, which means a usage error.
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(a.stderr, "vit: internal error: %v\n%s", v, debug.Stack())
+			code = exitInternal
+		}
+	}()
 	root := a.newRootCmd()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
-	code := a.exitCode(ctx, err)
+	code = a.exitCode(ctx, err)
 	switch {
 	case err == nil, errors.Is(err, errInputsFailed):
 	case code == exitInterrupt && errors.Is(err, context.Canceled):

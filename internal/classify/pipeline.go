@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -19,6 +19,7 @@ type Options struct {
 	BatchSize int   // images per Forward, at most (< 1: 1)
 	Workers   int   // decode workers, each preparing one image at a time (< 1: 1)
 	MaxPixels int64 // decode limit; 0 = the decoder's default
+	MaxMemory int64 // memory budget of one image in bytes; 0 = preprocess.DefaultMaxMemory
 
 	// Warn, when set, receives warnings for the user: a directory skipped
 	// (listed by FilesFrom, or entered twice), no inputs found. It is
@@ -119,7 +120,7 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 	go func() {
 		defer close(walkDone)
 		defer close(p.jobs)
-		src := &source{Inputs: in, warn: p.warn}
+		src := &source{Inputs: in, warn: p.warn, stop: func() bool { return ctx.Err() != nil }, ctx: ctx}
 		walkErr = src.run(func(in input) bool {
 			select {
 			case p.tokens <- struct{}{}:
@@ -214,7 +215,7 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 // worker decodes and preprocesses jobs into samples for inference; failed
 // jobs become error results.
 func (p *pipeline) worker(ctx context.Context) {
-	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels}
+	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx}
 	for j := range p.jobs {
 		r := &Result{seq: j.seq, Path: j.path}
 		if ctx.Err() != nil {
@@ -233,10 +234,13 @@ func (p *pipeline) worker(ctx context.Context) {
 			p.results <- r
 			continue
 		}
-		skip, err := p.prepare(j.input, lim, s.input)
+		skip, err := p.prepare(ctx, j.input, lim, s.input)
 		if skip || err != nil {
 			p.putSample(s)
 			r.Err, r.skip = err, skip
+			// A decode stopped by the interrupt is not a failed input: it
+			// never ran, like the inputs after it.
+			r.canceled = ctx.Err() != nil && (errors.Is(err, preprocess.ErrCanceled) || errors.Is(err, ctx.Err()))
 			p.results <- r
 			continue
 		}
@@ -247,14 +251,19 @@ func (p *pipeline) worker(ctx context.Context) {
 
 // prepare opens one input and runs the model's preprocessing on it into
 // dst [InputLen]. skip is true for a directory listed by FilesFrom.
-func (p *pipeline) prepare(in input, lim preprocess.Limits, dst []float32) (skip bool, err error) {
+// Reads that may wait on another process (standard input, a FIFO) and
+// the open of a FIFO end when ctx does.
+func (p *pipeline) prepare(ctx context.Context, in input, lim preprocess.Limits, dst []float32) (skip bool, err error) {
 	var r io.Reader
 	switch in.kind {
 	case inStdin:
-		r = p.in.Stdin
+		r = newCtxReader(ctx, p.in.Stdin)
 	default:
-		f, err := os.Open(in.path)
+		f, err := openCtx(ctx, in.path)
 		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
 			return false, err
 		}
 		defer f.Close()
@@ -265,8 +274,34 @@ func (p *pipeline) prepare(in input, lim preprocess.Limits, dst []float32) (skip
 			}
 		}
 		r = f
+		if mayBlock(f) {
+			r = newCtxReader(ctx, f)
+		}
 	}
-	return false, p.m.Prepare(in.path, r, lim, dst)
+	return false, guard("preparing the image", func() error { return p.m.Prepare(in.path, r, lim, dst) })
+}
+
+// PanicError is a panic inside the model's Prepare or Forward, caught and
+// made the error of the inputs it concerned so the rest of the run goes
+// on.
+type PanicError struct {
+	During string // what was running: "preparing the image", "forward pass"
+	Value  any    // what panicked
+	Stack  []byte // the goroutine's stack at the panic
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error while %s: %v", e.During, e.Value)
+}
+
+// guard runs f, turning a panic into a *PanicError.
+func guard(during string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{During: during, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
 }
 
 // infer runs Forward on whatever samples are ready, up to BatchSize at a
@@ -316,7 +351,7 @@ func (p *pipeline) infer(ctx context.Context) {
 			}
 			continue
 		}
-		err := p.m.Forward(batch[:n*plen], n, logits[:n*nl])
+		err := guard("forward pass", func() error { return p.m.Forward(batch[:n*plen], n, logits[:n*nl]) })
 		for i := range n {
 			r := &Result{seq: seqs[i], Path: paths[i]}
 			if err != nil {

@@ -12,6 +12,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vitgo/vit/internal/preprocess"
 )
@@ -76,6 +78,10 @@ func NewRecordWriter(format string, out io.Writer, errlog func(string), logits b
 	}
 }
 
+// BudgetFlag is the option that raises the memory budget of one image,
+// named at the end of an over-budget record.
+const BudgetFlag = "--max-image-memory"
+
 // ErrorText is the message of an input's error record: the cause without
 // the path, which the record carries already, on one line.
 func ErrorText(path string, err error) string {
@@ -87,6 +93,9 @@ func ErrorText(path string, err error) string {
 		}
 		if de.Err != nil {
 			msg += ": " + de.Err.Error()
+		}
+		if errors.Is(de.Kind, preprocess.ErrOverBudget) {
+			msg += "; raise " + BudgetFlag
 		}
 		return oneLine(msg)
 	}
@@ -124,13 +133,20 @@ type JSONPrediction struct {
 
 // JSONRecord is the object of the json and jsonl formats.
 type JSONRecord struct {
-	Path        string           `json:"path"`
+	Path string `json:"path"`
+	// PathBytes is the path's raw bytes (base64 in JSON), only when the
+	// path is not valid UTF-8: JSON strings then replace the invalid
+	// bytes with U+FFFD, and two such paths could read the same.
+	PathBytes   []byte           `json:"path_bytes,omitempty"`
 	Predictions []JSONPrediction `json:"predictions,omitempty"`
 	Error       string           `json:"error,omitempty"`
 }
 
 func toJSONRecord(r *Result) JSONRecord {
 	rec := JSONRecord{Path: r.Path}
+	if !utf8.ValidString(r.Path) {
+		rec.PathBytes = []byte(r.Path)
+	}
 	if r.Err != nil {
 		rec.Error = ErrorText(r.Path, r.Err)
 		return rec
@@ -235,16 +251,16 @@ func (t *textWriter) Begin() error { return nil }
 
 func (t *textWriter) Write(r *Result) error {
 	if r.Err != nil {
-		t.errlog(fmt.Sprintf("%s: %s", r.Path, ErrorText(r.Path, r.Err)))
+		t.errlog(fmt.Sprintf("%s: %s", EscapeText(r.Path), EscapeText(ErrorText(r.Path, r.Err))))
 		return nil
 	}
-	t.w.WriteString(r.Path)
+	t.w.WriteString(EscapeText(r.Path))
 	t.w.WriteString("\n")
 	for _, p := range r.Predictions {
 		if t.logits {
-			fmt.Fprintf(t.w, "  %9.4f  %s\n", p.Score, p.Label)
+			fmt.Fprintf(t.w, "  %9.4f  %s\n", p.Score, EscapeText(p.Label))
 		} else {
-			fmt.Fprintf(t.w, "  %6.2f%%  %s\n", 100*p.Score, p.Label)
+			fmt.Fprintf(t.w, "  %6.2f%%  %s\n", 100*p.Score, EscapeText(p.Label))
 		}
 	}
 	return t.w.Flush()
@@ -256,4 +272,47 @@ func (t *textWriter) End() error { return t.w.Flush() }
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// EscapeText makes s safe to print as one line of text output: control
+// characters (newlines, carriage returns, terminal escapes) become \n,
+// \r, \t or \xNN / \u{N}, bytes that are not UTF-8 become \xNN, and a
+// backslash becomes \\ so the escapes read back unambiguously. A crafted
+// file name or label can then not forge result lines or drive the
+// terminal. Anything else is kept as is.
+func EscapeText(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == '\\' || r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, "\\u{%x}", r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -31,11 +32,33 @@ type Inputs struct {
 	Shard     Shard     // Count 0: every input
 }
 
+// ErrNotRecountable is Count's error for inputs whose FilesFrom list can
+// be read only once (standard input, a FIFO, a device, a process
+// substitution): a second reader would take entries from the run's.
+var ErrNotRecountable = errors.New("the --files-from list can be read only once")
+
+// Recountable reports whether Count may walk in beside Run: FilesFrom is
+// unset or names a regular file, the only kind that reads the same twice.
+func (in Inputs) Recountable() bool {
+	if in.FilesFrom == "" {
+		return true
+	}
+	if in.FilesFrom == "-" {
+		return false
+	}
+	fi, err := os.Stat(in.FilesFrom)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // Count walks in as Run would, without Stdin, and returns the number of
-// inputs; more is asked after each and returns false to stop early.
+// inputs; more is asked after each and returns false to stop early. It
+// reads nothing and returns ErrNotRecountable unless in.Recountable().
 func Count(in Inputs, more func() bool) (int64, error) {
+	if !in.Recountable() {
+		return 0, ErrNotRecountable
+	}
 	var n int64
-	src := &source{Inputs: in, warn: func(string) {}}
+	src := &source{Inputs: in, warn: func(string) {}, stop: func() bool { return !more() }}
 	err := src.run(func(input) bool {
 		n++
 		return more()
@@ -111,7 +134,12 @@ type source struct {
 
 	visited map[fileID]bool // directories entered, by device and inode
 	emit    func(input) bool
+	stop    func() bool     // when set and true, the walk ends (the run was canceled)
+	ctx     context.Context // when set, ends blocked reads of the list (nil: none)
 }
+
+// stopped reports whether the walk should end.
+func (s *source) stopped() bool { return s.stop != nil && s.stop() }
 
 // run calls emit for each input in order; emit returns false to stop early.
 // A walk problem tied to one path becomes an inFailed input; only a problem
@@ -198,6 +226,9 @@ func (s *source) walkDir(dir string, fi fs.FileInfo) error {
 		}
 	}
 	for _, e := range entries {
+		if s.stopped() {
+			return errStop
+		}
 		p := joinPath(dir, e.Name())
 		t := e.Type()
 		switch {
@@ -241,30 +272,61 @@ func (s *source) runFilesFrom() error {
 	var r io.Reader
 	name := s.FilesFrom
 	if name == "-" {
-		r = s.Stdin
+		r = newCtxReader(s.ctx, s.Stdin)
 		name = "standard input"
 	} else {
-		f, err := os.Open(name)
+		f, err := openCtx(s.ctx, name) // a FIFO's open waits for its writer
 		if err != nil {
+			if s.stopped() {
+				return errStop
+			}
 			return fmt.Errorf("--files-from: %w", err)
 		}
 		defer f.Close()
 		r = f
+		if mayBlock(f) {
+			r = newCtxReader(s.ctx, f)
+		}
 	}
 	sep := byte('\n')
 	if s.Null {
 		sep = 0
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte // an entry longer than bufio's buffer, up to maxPathBytes+1 bytes
 	for {
-		line, err := br.ReadString(sep)
-		if len(line) > 0 && line[len(line)-1] == sep {
+		if s.stopped() {
+			return errStop
+		}
+		chunk, err := br.ReadSlice(sep)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// No separator in the buffer: the entry goes on. Keep at most
+			// one byte past the limit, to know it was passed.
+			long = append(long, chunk[:min(len(chunk), maxPathBytes+1-len(long))]...)
+			continue
+		}
+		var line string
+		if len(long) > 0 {
+			long = append(long, chunk[:min(len(chunk), maxPathBytes+1-len(long))]...)
+			line = string(long)
+			long = long[:0]
+		} else {
+			line = string(chunk)
+		}
+		if strings.HasSuffix(line, string(sep)) {
 			line = line[:len(line)-1]
 		}
 		if !s.Null {
 			line = strings.TrimSuffix(line, "\r")
 		}
-		if line != "" {
+		if len(line) > maxPathBytes {
+			// Not a path any system opens: an error record, with the
+			// entry's start to find it by.
+			if err := s.send(input{path: line[:64] + "…", kind: inFailed,
+				err: fmt.Errorf("--files-from entry longer than %d bytes, the longest path the system opens", maxPathBytes)}); err != nil {
+				return err
+			}
+		} else if line != "" {
 			// Entries are file names, "-" included: standard input is
 			// named on the command line only.
 			if err := s.send(input{path: line, kind: inListed}); err != nil {
@@ -275,10 +337,17 @@ func (s *source) runFilesFrom() error {
 			return nil
 		}
 		if err != nil {
+			if s.stopped() {
+				return errStop
+			}
 			return fmt.Errorf("--files-from %s: %w", name, err)
 		}
 	}
 }
+
+// maxPathBytes is the longest --files-from entry: Linux's PATH_MAX (4096
+// with its NUL; macOS allows 1024), so any path the system can open fits.
+const maxPathBytes = 4096
 
 // keeps reports whether path falls in this shard: the first 8 bytes of
 // SHA-256(path), big-endian, modulo Count, equal Index-1. A hash (not the
