@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/vitgo/vit/internal/preprocess/hostile"
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
 )
 
@@ -16,9 +17,9 @@ import (
 // the file's own bytes held twice.
 func FuzzDecodeBudget(f *testing.F) {
 	for _, b := range [][]byte{
-		tallPNG(5000), pngFile(100000, 100000, 2, zlibZeros(100)), pngFile(300, 300, 2, zlibZeros(100)),
-		progressiveJPEG(10000, 10000, 4), progressiveJPEG(600, 600, 3), scanBombJPEG(jpeg.MaxScans + 1),
-		deflateTIFF(500, 500, 500*500*8), gifHeader(20000, 20000), gifHeader(300, 300),
+		hostile.TallPNG(5000), hostile.PNG(100000, 100000, 2, hostile.ZlibZeros(100)), hostile.PNG(300, 300, 2, hostile.ZlibZeros(100)),
+		hostile.ProgressiveJPEG(10000, 10000, 4), hostile.ProgressiveJPEG(600, 600, 3), hostile.ScanBombJPEG(jpeg.MaxScans + 1),
+		hostile.DeflateTIFF(500, 500, 500*500*8), hostile.GIFHeader(20000, 20000), hostile.GIFHeader(300, 300),
 	} {
 		f.Add(b)
 	}
