@@ -77,3 +77,28 @@ func TestNonUTF8Paths(t *testing.T) {
 		t.Errorf("text output of one image with top-1 has %d lines, want 2:\n%s", got, buf.String())
 	}
 }
+
+// TestWarningsEscaped: a warning that names a path (here a directory in a
+// --files-from list) is escaped like text output, so a crafted directory
+// name cannot forge lines on stderr.
+func TestWarningsEscaped(t *testing.T) {
+	d := t.TempDir()
+	dir := filepath.Join(d, "evil\nvit: ok.png: fine")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Skipf("file system refuses the name: %v", err)
+	}
+	var warnings []string
+	in := classify.Inputs{FilesFrom: "-", Null: true, Stdin: strings.NewReader(dir + "\x00")}
+	o := classify.Options{TopK: 1, Warn: func(s string) { warnings = append(warnings, s) }}
+	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, in, o, classify.NewRecordWriter("jsonl", &bytes.Buffer{}, nil, false)); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) == 0 {
+		t.Fatal("no warning for a directory in the list")
+	}
+	for _, w := range warnings {
+		if strings.ContainsAny(w, "\n\r") || !strings.Contains(w, `evil\nvit`) {
+			t.Errorf("warning %q: want the path escaped", w)
+		}
+	}
+}

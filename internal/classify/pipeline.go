@@ -181,14 +181,15 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 	return sum, nil
 }
 
-// warn passes msg to Options.Warn, one call at a time.
+// warn passes msg to Options.Warn, one call at a time, escaped as text
+// output is (a warning names paths, which may hold control characters).
 func (p *pipeline) warn(msg string) {
 	if p.o.Warn == nil {
 		return
 	}
 	p.warnMu.Lock()
 	defer p.warnMu.Unlock()
-	p.o.Warn(msg)
+	p.o.Warn(EscapeText(msg))
 }
 
 // getSample takes a pooled sample, making a new one while the pool is not
