@@ -40,6 +40,12 @@ func createOutput(name string) (*outputFile, error) {
 		if t, lerr := filepath.EvalSymlinks(name); lerr == nil {
 			target = t
 		}
+	} else if t, lerr := os.Readlink(name); lerr == nil {
+		// A dangling link: create the file it names, keep the link.
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(name), t)
+		}
+		target = t
 	}
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {

@@ -148,3 +148,28 @@ func TestPanicExitCode(t *testing.T) {
 		t.Errorf("stderr %.200q", ta.err.String())
 	}
 }
+
+// TestOutputThroughSymlink: an -o that is a symbolic link, to a file or
+// dangling, writes the file it names and keeps the link.
+func TestOutputThroughSymlink(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writePNG(t, "a.png", 4, 4, 1)
+	os.Mkdir("real", 0o755)
+	os.WriteFile(filepath.Join("real", "old.jsonl"), []byte("old\n"), 0o644)
+	for link, dest := range map[string]string{"to-file.jsonl": "real/old.jsonl", "dangling.jsonl": "real/new.jsonl"} {
+		if err := os.Symlink(dest, link); err != nil {
+			t.Skip(err)
+		}
+		ta := newTestApp("")
+		if code := ta.run("classify", "-f", "jsonl", "-o", link, "a.png"); code != exitOK {
+			t.Fatalf("%s: exit %d: %s", link, code, ta.err.String())
+		}
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s: no longer a symbolic link (%v)", link, err)
+		}
+		if got := readFile(t, dest); !strings.Contains(got, `"a.png"`) {
+			t.Errorf("%s → %s: %q, want the record", link, dest, got)
+		}
+		assertNoTemp(t, "real")
+	}
+}
