@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -97,5 +99,63 @@ func TestInterruptWhileBlocked(t *testing.T) {
 			t.Errorf("%q: still running 1 s after the interrupt", args)
 		}
 		pw.Close()
+	}
+}
+
+// TestSignalWhileBlocked sends real SIGINT and SIGTERM to vit (this test
+// binary as the command) while it waits on a FIFO nobody writes to, or
+// on a silent standard input: it exits 130 within a second with the JSON
+// array closed.
+func TestSignalWhileBlocked(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	for _, c := range []struct {
+		args []string
+		sig  syscall.Signal
+	}{
+		{[]string{"--files-from", fifo}, syscall.SIGINT},
+		{[]string{"--files-from", "-"}, syscall.SIGTERM},
+		{[]string{"-"}, syscall.SIGINT},
+	} {
+		cmd := exec.Command(exe, append([]string{"classify", "-f", "json", "--progress", "always"}, c.args...)...)
+		cmd.Env = append(os.Environ(), "VIT_TEST_MAIN=1")
+		stdin, err := cmd.StdinPipe() // open, never written
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		cmd.Stdout = &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		sent := time.Now()
+		cmd.Process.Signal(c.sig)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupt {
+				t.Errorf("%v %q: %v, want exit %d", c.sig, c.args, err, exitInterrupt)
+			}
+			var recs []map[string]any
+			if err := json.Unmarshal([]byte(out.String()), &recs); err != nil {
+				t.Errorf("%v %q: output is not a closed JSON array: %v: %q", c.sig, c.args, err, out.String())
+			}
+			t.Logf("%v %q: exited %v after the signal", c.sig, c.args, time.Since(sent).Round(time.Millisecond))
+		case <-time.After(time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Errorf("%v %q: still running 1 s after the signal", c.sig, c.args)
+		}
+		stdin.Close()
 	}
 }
