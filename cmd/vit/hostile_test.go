@@ -60,6 +60,7 @@ func TestHostileCorpus(t *testing.T) {
 	want["zeros.png"] = "not an image"
 	sparse("zeros.jpg", []byte{0xff, 0xd8}, 900<<20)
 	want["zeros.jpg"] = "corrupt image"
+	want["zero"] = "not an image" // /dev/zero: endless, never read whole
 	for _, name := range []string{"bag.png", "trouser.png"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "models", "fashion-vit", "examples", name))
 		if err != nil {
@@ -73,7 +74,7 @@ func TestHostileCorpus(t *testing.T) {
 	}
 
 	cmd := exec.Command(exe, "classify", "-t", "2", "-f", "json", "--progress", "never",
-		"--max-image-memory", "64MiB", "--max-pixels", "1000000000000", dir)
+		"--max-image-memory", "64MiB", "--max-pixels", "1000000000000", dir, "/dev/zero")
 	cmd.Env = append(os.Environ(), "VIT_TEST_MAIN=1")
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
