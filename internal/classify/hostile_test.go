@@ -167,8 +167,8 @@ type panicFake struct{ *classifytest.Fake }
 
 func (f panicFake) Prepare(name string, r io.Reader, lim preprocess.Limits, input []float32) error {
 	if strings.Contains(name, "boom") {
-		var m map[string]int
-		m["x"] = 1 // a nil map write: a runtime panic
+		xs := []int{}
+		xs[len(name)] = 1 // index out of range: a runtime panic
 	}
 	if err := f.Fake.Prepare(name, r, lim, input); err != nil {
 		return err
