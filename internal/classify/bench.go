@@ -31,7 +31,7 @@ func Bench(ctx context.Context, m Model, batch, warmup, iters int, seed int64) (
 	for i := range inputs {
 		inputs[i] = float32(rng.NormFloat64())
 	}
-	logits := make([]float32, batch*len(m.Labels())) // [B, L]
+	logits := make([]float32, batch*m.OutLen()) // [B, O]
 
 	for range warmup {
 		if err := m.Forward(inputs, batch, logits); err != nil {

@@ -29,6 +29,17 @@ type Options struct {
 	// it emits it; WalkDone with the total when the walk ends.
 	Found    func()
 	WalkDone func(total int64)
+
+	// Record, when set, makes each image's record from its row of model
+	// output out [OutLen] instead of the top-k predictions (TopK and
+	// Logits are then unused): it sets r.Value, or returns an error that
+	// becomes the input's error record. out is valid only during the
+	// call; r.Path is set. It is called from one goroutine, one image at a
+	// time, in the order images finish (not input order). This is how a
+	// run computes something other than labels (EmbedRecord: a vector per
+	// image) with the same inputs, walking, batching, error records and
+	// ordered output. nil: the model must have Labels.
+	Record func(r *Result, out []float32) error
 }
 
 // Summary counts what one Run wrote.
@@ -54,8 +65,9 @@ type pipeline struct {
 	m      Model
 	o      Options
 	in     Inputs
-	inLen  int      // values per image
-	labels []string // [L]
+	inLen  int      // input values per image
+	outLen int      // output values per image (O)
+	labels []string // [L] (L = O), or nil with Options.Record
 	window int
 
 	tokens  chan struct{}
@@ -91,8 +103,12 @@ type pipeline struct {
 // a whole: the first write error (after which Run stops), a FilesFrom list
 // that cannot be read, or ctx's error when it ends first (the records
 // finished before it, an unbroken prefix of the inputs, are written). out
-// is begun and ended in every case.
+// is begun and ended in every case but one: a model without Labels and no
+// Options.Record is refused before anything runs.
 func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (Summary, error) {
+	if o.Record == nil && len(m.Labels()) != m.OutLen() {
+		return Summary{}, fmt.Errorf("model has %d outputs and %d labels; a run without Options.Record needs one label per output", m.OutLen(), len(m.Labels()))
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -104,6 +120,7 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 		o:      o,
 		in:     in,
 		inLen:  m.InputLen(),
+		outLen: m.OutLen(),
 		labels: m.Labels(),
 		window: 4*b + 2*workers + 16,
 	}
@@ -306,14 +323,15 @@ func guard(during string, f func() error) (err error) {
 }
 
 // infer runs Forward on whatever samples are ready, up to BatchSize at a
-// time, and sends each image's top-k.
+// time, and sends each image's record: its top-k, or what Options.Record
+// makes of its output row.
 func (p *pipeline) infer(ctx context.Context) {
 	b := p.o.BatchSize
 	plen := p.inLen
-	nl := len(p.labels)
-	var batch, logits []float32 // [B, InputLen] and [B, L], grown to the largest batch seen
-	prob := make([]float64, nl) // [L] one row's scores
-	order := make([]int, nl)    // [L] class indices by score
+	nl := p.outLen
+	var batch, logits []float32 // [B, InputLen] and [B, O], grown to the largest batch seen
+	prob := make([]float64, nl) // [O] one row's scores
+	order := make([]int, nl)    // [O] class indices by score
 	pending := make([]*sample, 0, b)
 	seqs := make([]int, b)     // [B] the pending samples' positions,
 	paths := make([]string, b) // [B] and names, kept once the samples go back to the pool
@@ -355,10 +373,14 @@ func (p *pipeline) infer(ctx context.Context) {
 		err := guard("forward pass", func() error { return p.m.Forward(batch[:n*plen], n, logits[:n*nl]) })
 		for i := range n {
 			r := &Result{seq: seqs[i], Path: paths[i]}
-			if err != nil {
+			row := logits[i*nl : (i+1)*nl]
+			switch {
+			case err != nil:
 				r.Err = fmt.Errorf("forward: %w", err)
-			} else {
-				r.Predictions = topK(logits[i*nl:(i+1)*nl], p.labels, p.o.TopK, !p.o.Logits, prob, order)
+			case p.o.Record != nil:
+				r.Err = guard("making the record", func() error { return p.o.Record(r, row) })
+			default:
+				r.Predictions = topK(row, p.labels, p.o.TopK, !p.o.Logits, prob, order)
 			}
 			p.results <- r
 		}

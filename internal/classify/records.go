@@ -29,6 +29,7 @@ type Prediction struct {
 type Result struct {
 	Path        string       // as given, walked or listed; "-" for standard input
 	Predictions []Prediction // best first; nil when Err != nil
+	Value       any          // what Options.Record made (e.g. an Embedding); nil when Err != nil
 	Err         error        // why the input failed; see ErrorText
 
 	seq      int  // position in the input order
@@ -138,8 +139,37 @@ type JSONRecord struct {
 	// path is not valid UTF-8: JSON strings then replace the invalid
 	// bytes with U+FFFD, and two such paths could read the same.
 	PathBytes   []byte           `json:"path_bytes,omitempty"`
-	Predictions []JSONPrediction `json:"predictions,omitempty"`
+	Predictions []JSONPrediction `json:"predictions,omitempty"` // [] (not left out) when --min-score left none
+	Embedding   []Score          `json:"embedding,omitempty"`   // an embedding run's vector
 	Error       string           `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the fields in the order above, leaving out the empty
+// ones, except that a classification record without an error always has
+// its predictions, [] when none are left, and without HTML escapes.
+func (r JSONRecord) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Path        string            `json:"path"`
+		PathBytes   []byte            `json:"path_bytes,omitempty"`
+		Predictions *[]JSONPrediction `json:"predictions,omitempty"`
+		Embedding   []Score           `json:"embedding,omitempty"`
+		Error       string            `json:"error,omitempty"`
+	}
+	w := wire{Path: r.Path, PathBytes: r.PathBytes, Embedding: r.Embedding, Error: r.Error}
+	if r.Predictions != nil || (r.Error == "" && r.Embedding == nil) {
+		p := r.Predictions
+		if p == nil {
+			p = []JSONPrediction{}
+		}
+		w.Predictions = &p
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func toJSONRecord(r *Result) JSONRecord {
@@ -149,6 +179,13 @@ func toJSONRecord(r *Result) JSONRecord {
 	}
 	if r.Err != nil {
 		rec.Error = ErrorText(r.Path, r.Err)
+		return rec
+	}
+	if e, ok := r.Value.(Embedding); ok {
+		rec.Embedding = make([]Score, len(e))
+		for i, v := range e {
+			rec.Embedding[i] = Score(v)
+		}
 		return rec
 	}
 	rec.Predictions = make([]JSONPrediction, len(r.Predictions))

@@ -82,8 +82,27 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 	if err := c.checkInput(pix, b, h, wd, logits); err != nil {
 		return err
 	}
-	w, p := m.w, m.pool
+	m.headInput(pix, b, h, wd, hidden)
+	w, p, ws := m.w, m.pool, &m.ws
 	d, l := c.Hidden, c.NumClasses
+	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
+	if c.DistHead {
+		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
+		for i := range logits[:b*l] {
+			logits[i] *= 0.5
+		}
+	}
+	return nil
+}
+
+// headInput runs the encoder on b images of normalized pixels [B, C, H, W]
+// (checked by the caller) up to what the head reads: the final-normed
+// class tokens in ws.cls [B, D], and with a distillation head the
+// final-normed distillation tokens in ws.dist [B, D].
+func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float32)) {
+	c := &m.Config
+	w, p := m.w, m.pool
+	d := c.Hidden
 	gh, gw := h/c.PatchSize, wd/c.PatchSize
 	np, pre := gh*gw, c.prefix()
 	t := pre + np
@@ -144,18 +163,11 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 		m.lastBlock(&w.Blocks[full], b, t)
 	}
 
-	// Final LayerNorm on the class (and distillation) token of each image,
-	// then the head(s).
+	// Final LayerNorm on the class (and distillation) token of each image.
 	kernels.LayerNorm(b, d, xr, pre*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
-	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
 		kernels.LayerNorm(b, d, xr[d:], pre*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
-		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
-		for i := range logits[:b*l] {
-			logits[i] *= 0.5
-		}
 	}
-	return nil
 }
 
 // lastBlock runs block blk on the residual stream ws.x [B·T, D] for the

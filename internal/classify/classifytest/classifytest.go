@@ -39,6 +39,9 @@ type Fake struct {
 func (f *Fake) InputLen() int    { return 16 }
 func (f *Fake) Labels() []string { return Labels }
 
+// OutLen is 4: one logit per label.
+func (f *Fake) OutLen() int { return 4 }
+
 // Close records that the fake was closed.
 func (f *Fake) Close() error {
 	f.mu.Lock()

@@ -1,0 +1,42 @@
+package model
+
+import "fmt"
+
+// EmbedDim is the width of the vectors Embed writes: D, the width the
+// classifier head reads.
+func (m *Model) EmbedDim() int { return m.Config.Hidden }
+
+// Embed runs b images given as normalized pixels [B, C, H, W], like
+// Forward, and writes the pooled representation the classifier head reads,
+// out [B, D] (D = EmbedDim): the class token after the final LayerNorm,
+// or, for a model with a distillation head (DeiT distilled), the mean of
+// the final-normed class and distillation tokens, as timm's
+// forward_head(pre_logits=True) returns. Not safe for concurrent use.
+func (m *Model) Embed(pix []float32, b, h, w int, out []float32) error {
+	c := &m.Config
+	if m.pool == nil {
+		return errClosed
+	}
+	if err := c.CheckImage(c.Channels, h, w); err != nil {
+		return fmt.Errorf("embed: %w", err)
+	}
+	d, n := c.Hidden, c.Channels*h*w
+	switch {
+	case b <= 0 || b > 1<<16:
+		return fmt.Errorf("embed: batch %d: want 1 to 65536", b)
+	case len(pix) < b*n:
+		return fmt.Errorf("embed: pixels has %d values, want %d (B %d × %d×%d×%d)", len(pix), b*n, b, c.Channels, h, w)
+	case len(out) < b*d:
+		return fmt.Errorf("embed: out has %d values, want %d (B %d × %d)", len(out), b*d, b, d)
+	}
+	m.headInput(pix, b, h, w, nil)
+	cls, dist := m.ws.cls[:b*d], m.ws.dist[:b*d] // [B, D] each
+	if !c.DistHead {
+		copy(out, cls)
+		return nil
+	}
+	for i := range cls {
+		out[i] = (cls[i] + dist[i]) / 2
+	}
+	return nil
+}
