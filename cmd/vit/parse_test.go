@@ -12,7 +12,7 @@ import (
 // TestClassifyArgs maps command lines to parsed options, or to usage errors.
 func TestClassifyArgs(t *testing.T) {
 	def := func(edit func(o *classifyOptions)) classifyOptions {
-		o := classifyOptions{TopK: 5, Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", MaxMemory: 256 << 20, Inputs: []string{"a.png"}}
+		o := classifyOptions{TopK: 5, runOptions: runOptions{Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", MaxMemory: 256 << 20, Inputs: []string{"a.png"}}}
 		if edit != nil {
 			edit(&o)
 		}
