@@ -18,13 +18,19 @@ type classifyOptions struct {
 
 const classifyLong = `Classify images and print the top-k classes of each.
 
-Inputs are image files, directories (walked recursively, keeping files with an
-image extension: jpg jpeg png gif bmp tif tiff webp, any case; each directory's
-entries in byte order of their names; symbolic links followed, each directory
-visited once so link cycles end), "-" for one image read from standard input,
-and the files listed by --files-from (any name; directories there are skipped
-with a warning, so plain "find DIR -print0" output works). Results come out in
-input order.
+Inputs are image files, directories, "-" for one image read from standard
+input, and the files listed by --files-from (any name; directories there are
+skipped, with one warning, so plain "find DIR -print0" output works). Results
+come out in input order; an argument given twice is taken once.
+
+Directories are walked as fd and ripgrep walk them: recursively, keeping files
+with an image extension (jpg jpeg jpe jfif png gif bmp tif tiff webp, any
+case), each directory's entries in byte order of their names. Names starting
+with "." are skipped (--hidden takes them; .git is never entered), symbolic
+links inside directories are not followed (-L follows them, ending link
+cycles), --max-depth N limits the levels, and -g/--glob GLOB (repeatable,
+!GLOB excludes, the last match wins; --iglob ignores case) filters the paths
+below each directory argument, as ripgrep's -g.
 
 Scores are softmax probabilities (--scores prob) or raw logits (--scores logit).
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"github.com/vitgo/vit/internal/classify"
@@ -26,12 +27,14 @@ type runOptions struct {
 	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
+	Walk      classify.Walk  // --hidden, -L, -g/--iglob, --max-depth
 	Inputs    []string
 }
 
 // runFlags holds the raw values of the run flags that finish parses.
 type runFlags struct {
 	o       *runOptions
+	flags   *pflag.FlagSet
 	formats []string
 	shard   string
 	mem     string
@@ -53,7 +56,41 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.StringVar(&rf.mem, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
+	f.BoolVar(&o.Walk.Hidden, "hidden", false, "walk into and take names that start with \".\" (.git is never entered)")
+	f.BoolVarP(&o.Walk.Follow, "follow", "L", false, "follow symbolic links inside directories (arguments that are links are always followed)")
+	f.VarP(globFlag{&o.Walk.Globs, false}, "glob", "g", "walk only paths matching `GLOB` (relative to the directory argument; !GLOB excludes; repeatable, the last match wins)")
+	f.Var(globFlag{&o.Walk.Globs, true}, "iglob", "as --glob, case-insensitively")
+	f.IntVar(&o.Walk.MaxDepth, "max-depth", 0, "descend at most `N` directory levels (1: the files directly in each directory argument)")
+	rf.flags = f
 	return rf
+}
+
+// globFlag is -g/--glob and --iglob: each value, parsed, appended to one
+// list in command-line order, so the last match wins across both flags.
+type globFlag struct {
+	globs      *[]classify.Glob
+	ignoreCase bool
+}
+
+func (g globFlag) Set(s string) error {
+	gl, err := classify.ParseGlob(s, g.ignoreCase)
+	if err != nil {
+		return err
+	}
+	*g.globs = append(*g.globs, gl)
+	return nil
+}
+
+func (g globFlag) Type() string { return "glob" }
+
+func (g globFlag) String() string {
+	var s []string
+	for _, gl := range *g.globs {
+		if gl.IgnoreCase == g.ignoreCase {
+			s = append(s, gl.String())
+		}
+	}
+	return strings.Join(s, ",")
 }
 
 // finish validates the run options after parsing, with the command's
@@ -80,6 +117,9 @@ func (rf *runFlags) finish(a *app, args []string) error {
 	}
 	if o.Threads == 0 {
 		o.Threads = min(a.numCPU, maxThreads)
+	}
+	if o.Walk.MaxDepth < 0 || (o.Walk.MaxDepth == 0 && rf.flags.Changed("max-depth")) {
+		return usagef("--max-depth %d: want ≥ 1 (1: the files directly in each directory argument)", o.Walk.MaxDepth)
 	}
 	if o.MaxPixels < 0 {
 		return usagef("--max-pixels %d: want ≥ 0", o.MaxPixels)
@@ -180,7 +220,7 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 
 	prog := newProgress(name, o.Progress, a.stderrTTY, a.stderr)
 	con := &console{w: a.stderr, prog: prog}
-	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard}
+	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard, Walk: o.Walk}
 	opt.BatchSize, opt.Workers = o.BatchSize, o.Threads
 	opt.MaxPixels, opt.MaxMemory = o.MaxPixels, o.MaxMemory
 	opt.Warn = con.println
