@@ -122,7 +122,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 		}
 	} else {
 		sink.newWriter = func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
-			return classify.NewRecordWriter(o.Format, out, errlog, false), nil
+			return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{ErrLog: errlog}), nil
 		}
 	}
 	return a.runImages(ctx, "embed", &o.runOptions, m, opt, sink)

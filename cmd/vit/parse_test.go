@@ -30,7 +30,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--model=dir/m", "--top-k=0", "-f", "jsonl", "a.png"},
 			want: def(func(o *classifyOptions) { o.Model = "dir/m"; o.TopK = 0; o.Format = "jsonl" })},
 		{args: []string{"-fcsv", "--scores", "logit", "-b", "32", "-t", "1", "a.png"},
-			want: def(func(o *classifyOptions) { o.Format = "csv"; o.Logits = true; o.BatchSize = 32; o.Threads = 1 })},
+			want: def(func(o *classifyOptions) {
+				o.Format = "csv"
+				o.Scores = classify.ScoreLogit
+				o.BatchSize = 32
+				o.Threads = 1
+			})},
 		{args: []string{"--progress=never", "--shard", "3/10", "--max-pixels", "1000000", "a.png"},
 			want: def(func(o *classifyOptions) {
 				o.Progress = "never"
@@ -53,6 +58,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
 		{args: []string{"a.png"}, env: map[string]string{"TRANSFORMERS_OFFLINE": "yes"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"--", "-k"}, want: def(func(o *classifyOptions) { o.Inputs = []string{"-k"} })},
+		{args: []string{"--scores", "sigmoid", "-f", "tsv", "--no-header", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreSigmoid; o.Format = "tsv"; o.NoHeader = true })},
+		{args: []string{"--scores=softmax", "--min-score", "0.25", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreSoftmax; o.MinScore = ptr(float32(0.25)) })},
+		{args: []string{"--scores", "logits", "--min-score=-3", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreLogit; o.MinScore = ptr(float32(-3)) })},
 		{args: []string{"--hidden", "-L", "--max-depth", "2", "a.png"},
 			want: def(func(o *classifyOptions) { o.Walk = classify.Walk{Hidden: true, Follow: true, MaxDepth: 2} })},
 		{args: []string{"-g", "*.png", "--iglob", "!RAW", "--glob=!x/**", "a.png"},
@@ -62,7 +73,8 @@ func TestClassifyArgs(t *testing.T) {
 
 		{args: []string{}, err: "no inputs"},
 		{args: []string{"-f", "xml", "a.png"}, err: `--format "xml"`},
-		{args: []string{"--scores", "raw", "a.png"}, err: `--scores "raw"`},
+		{args: []string{"--scores", "raw", "a.png"}, err: `--scores "raw": want prob, softmax, sigmoid or logit`},
+		{args: []string{"--min-score", "NaN", "a.png"}, err: "--min-score NaN"},
 		{args: []string{"--progress", "yes", "a.png"}, err: `--progress "yes"`},
 		{args: []string{"-k", "-1", "a.png"}, err: "--top-k -1"},
 		{args: []string{"-k", "two", "a.png"}, err: `invalid argument "two"`},
@@ -121,6 +133,8 @@ func TestClassifyArgs(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func mustGlob(s string, ignoreCase bool) classify.Glob {
 	g, err := classify.ParseGlob(s, ignoreCase)
