@@ -161,10 +161,13 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 	if n := clf.OutLen(); cols <= 0 || cols > n {
 		cols = n
 	}
-	sink := recordSink{newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+	sink := recordSink{newWriter: func(out io.Writer, errlog func(string), appending bool) (classify.RecordWriter, error) {
 		return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{
-			ErrLog: errlog, Logits: !o.Scores.Probabilities(), NoHeader: o.NoHeader, Columns: cols,
+			ErrLog: errlog, Logits: !o.Scores.Probabilities(), NoHeader: o.NoHeader || appending, Columns: cols,
 		}), nil
 	}}
+	if !o.NoHeader {
+		sink.resumeHeader = classify.CSVHeader
+	}
 	return a.runImages(ctx, "classify", &o.runOptions, clf, opt, sink)
 }

@@ -110,7 +110,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			return err
 		}
 		sink = recordSink{
-			newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+			newWriter: func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
 				ws, ok := out.(io.WriteSeeker)
 				if !ok {
 					return nil, errors.New("-f npy: the output cannot seek")
@@ -121,7 +121,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			abort:  paths.abort,
 		}
 	} else {
-		sink.newWriter = func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+		sink.newWriter = func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
 			return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{ErrLog: errlog}), nil
 		}
 	}
