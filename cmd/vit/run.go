@@ -59,7 +59,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.IntVarP(&o.Threads, "threads", "t", 0, "threads for inference and decoding (0: all cores)")
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&rf.shard, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
-	f.Int64Var(&o.MaxPixels, "max-pixels", 0, "refuse images with more pixels than this (0: decoder default, 100 M)")
+	f.Var(countFlag{&o.MaxPixels}, "max-pixels", "refuse images with more pixels than `N`, e.g. 1e6 or 50M (0: decoder default, 100M)")
 	f.StringVar(&rf.mem, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
