@@ -72,7 +72,7 @@ func (a *app) newBenchCmd() *cobra.Command {
 			if o.Threads == 0 {
 				o.Threads = a.numCPU
 			}
-			o.Offline = a.offline(o.Offline)
+			o.Offline = a.offline(cmd.Flags())
 			return a.runBench(cmd.Context(), o)
 		}),
 	}

@@ -14,11 +14,12 @@ import (
 )
 
 // hubClient is a hub client configured from the environment (HF_ENDPOINT,
-// HF_TOKEN, HF_HUB_CACHE/HF_HOME/XDG_CACHE_HOME, HF_HUB_OFFLINE) with a
-// progress display on stderr.
+// HF_TOKEN, HF_HUB_CACHE/HF_HOME/XDG_CACHE_HOME) with a progress display
+// on stderr; offline is the command's resolved choice (a.offline), which
+// has the last word over HF_HUB_OFFLINE.
 func (a *app) hubClient(offline bool) (*hub.Client, *pullProgress) {
 	c := hub.ClientFromEnv(a.getenv)
-	c.Offline = c.Offline || offline
+	c.Offline = offline
 	p := &pullProgress{w: a.stderr, tty: a.stderrTTY}
 	c.Progress = p.update
 	return c, p

@@ -71,7 +71,7 @@ id not in the cache is downloaded unless --offline or HF_HUB_OFFLINE=1.`,
 			if len(args) == 1 {
 				spec = args[0]
 			}
-			return a.modelsInfo(cmd, spec, format, a.offline(offline))
+			return a.modelsInfo(cmd, spec, format, a.offline(cmd.Flags()))
 		}),
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
@@ -113,7 +113,7 @@ HF_HUB_OFFLINE=1 (refuse to download).`,
 			if _, _, err := hub.ParseID(id); err != nil {
 				return usageError{err}
 			}
-			c, prog := a.hubClient(false)
+			c, prog := a.hubClient(hub.OfflineFromEnv(a.getenv))
 			dir, err := c.Pull(cmd.Context(), id)
 			prog.finish()
 			if err != nil {

@@ -56,6 +56,8 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "1"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
+		{args: []string{"--offline=false", "a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "1"}, want: def(nil)},
+		{args: []string{"--offline", "a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"a.png"}, env: map[string]string{"TRANSFORMERS_OFFLINE": "yes"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"--", "-k"}, want: def(func(o *classifyOptions) { o.Inputs = []string{"-k"} })},
 		{args: []string{"--scores", "sigmoid", "-f", "tsv", "--no-header", "a.png"},

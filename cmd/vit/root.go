@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/vitgo/vit/internal/hub"
 	"golang.org/x/term"
 )
@@ -187,8 +188,14 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 }
 
 // offline reports whether a command may not download: its --offline flag
-// or HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE) in the environment.
-func (a *app) offline(flag bool) bool { return flag || hub.OfflineFromEnv(a.getenv) }
+// when given (--offline=false overrides the environment), else
+// HF_HUB_OFFLINE (TRANSFORMERS_OFFLINE) in the environment.
+func (a *app) offline(fs *pflag.FlagSet) bool {
+	if f := fs.Lookup("offline"); f != nil && f.Changed {
+		return f.Value.String() == "true"
+	}
+	return hub.OfflineFromEnv(a.getenv)
+}
 
 // oneOf checks that a flag's value is one of allowed, else returns a usage
 // error that lists them.

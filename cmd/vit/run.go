@@ -179,7 +179,7 @@ func (rf *runFlags) finish(a *app, args []string) error {
 	if err := checkOutputNotInput(o); err != nil {
 		return err
 	}
-	o.Offline = a.offline(o.Offline)
+	o.Offline = a.offline(rf.flags)
 	return nil
 }
 

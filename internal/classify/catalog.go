@@ -20,14 +20,16 @@ type ModelRow struct {
 	Params   int64  `json:"parameters"`       // tensor elements in the weights files; -1 unknown
 	Classes  int    `json:"classes"`          // labels in config.json; -1 unknown
 	Complete bool   `json:"complete"`         // config and weights present
+	Runnable bool   `json:"runnable"`         // vit can run it (once complete): a ViT config it reads and safetensors weights
 	Dir      string `json:"dir,omitempty"`
-	Problem  string `json:"problem,omitempty"` // why parameters or classes are unknown
+	Problem  string `json:"problem,omitempty"` // why it cannot run, or why parameters or classes are unknown
 }
 
 // ListModels lists the built-in models, then the snapshots in the Hugging
-// Face cache at cacheDir. A model whose files cannot be inspected is listed
-// with the reason in Problem; the error is for the cache as a whole (with
-// the rows found so far).
+// Face cache at cacheDir. A model vit cannot run (another architecture,
+// PyTorch pickle weights only, files it cannot read) is listed with
+// Runnable false and the reason in Problem; the error is for the cache as
+// a whole (with the rows found so far).
 func ListModels(cacheDir string) ([]ModelRow, error) {
 	var rows []ModelRow
 	for _, name := range models.Names() {
@@ -40,6 +42,7 @@ func ListModels(cacheDir string) ([]ModelRow, error) {
 		if err != nil {
 			r.Problem = err.Error()
 		}
+		r.Runnable = err == nil
 		rows = append(rows, r)
 	}
 	cached, err := hub.List(cacheDir)
@@ -55,9 +58,16 @@ func ListModels(cacheDir string) ([]ModelRow, error) {
 			}
 			var err error
 			r.Params, r.Classes, err = model.Inspect(os.DirFS(rev.Dir), ".")
-			if err != nil {
+			switch {
+			case rev.PickleOnly:
+				r.Problem = "PyTorch pickle weights only (" + hub.PickleFile + "); vit reads safetensors"
+			case err != nil:
 				r.Problem = err.Error()
 			}
+			// An incomplete snapshot of a ViT runs once pulled (Inspect
+			// fails on its missing weights); a pickle or another
+			// architecture (no classes: its config was refused) never does.
+			r.Runnable = !rev.PickleOnly && (err == nil || !rev.Complete && r.Classes >= 0)
 			rows = append(rows, r)
 		}
 	}

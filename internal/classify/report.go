@@ -10,8 +10,16 @@ import (
 // The text forms of the reports behind `vit models list`, `vit models info`
 // and `vit bench`, for people; scripts take the JSON of the same values.
 
+// firstLine is s up to its first newline (errors.Join puts one between
+// causes).
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
 // WriteModelList writes rows as an aligned table: id, revision, size on
-// disk, parameters and classes, incomplete snapshots marked.
+// disk, parameters and classes; incomplete snapshots and those vit cannot
+// run are marked, the latter with the reason.
 func WriteModelList(w io.Writer, rows []ModelRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tREVISION\tSIZE\tPARAMETERS\tCLASSES\t")
@@ -24,7 +32,10 @@ func WriteModelList(w io.Writer, rows []ModelRow) error {
 			classes = fmt.Sprint(r.Classes)
 		}
 		note := ""
-		if !r.Complete {
+		switch {
+		case !r.Runnable && r.Problem != "":
+			note = "cannot run: " + oneLine(firstLine(r.Problem))
+		case !r.Complete:
 			note = "(incomplete)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Revision, HumanBytes(r.Size), params, classes, note)

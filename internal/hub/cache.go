@@ -40,6 +40,12 @@ func Resolve(cacheDir, id string) (dir string, err error) {
 		return "", fmt.Errorf("%s: %w", id, err)
 	}
 	dir = filepath.Join(cacheDir, RepoFolderName(repo), "snapshots", commit)
+	if pickleOnly(dir) {
+		return "", &kindError{kind: ErrNoSafetensors, msg: fmt.Sprintf(
+			"%s: the cached snapshot %s has only %s (a PyTorch pickle) and no %s; vit reads safetensors only: "+
+				"convert the checkpoint, or use a revision with %s (the hub's conversion bot opens a refs/pr/N one)",
+			id, commit[:min(len(commit), 12)], PickleFile, WeightsFile, WeightsFile)}
+	}
 	if missing := checkSnapshot(dir); missing != "" {
 		return "", fmt.Errorf("%s: %w %s: snapshot %s %s", id, ErrNotCached, cacheDir, commit, missing)
 	}
@@ -71,6 +77,18 @@ func resolveCommit(cacheDir, repo, rev string) (string, error) {
 	return commit, nil
 }
 
+// pickleOnly reports whether the snapshot dir has PyTorch pickle weights
+// (pytorch_model.bin or its index) and no safetensors weights: what
+// transformers downloads for a repository without safetensors. vit cannot
+// read it, and pulling again does not help.
+func pickleOnly(dir string) bool {
+	has := func(name string) bool {
+		st, err := os.Stat(filepath.Join(dir, name))
+		return err == nil && st.Mode().IsRegular()
+	}
+	return (has(PickleFile) || has(PickleIndexFile)) && !has(WeightsFile) && !has(WeightsIndexFile)
+}
+
 // checkSnapshot returns "" when dir holds config.json and the safetensors
 // weights, else a phrase naming what is missing.
 func checkSnapshot(dir string) string {
@@ -100,7 +118,7 @@ func checkSnapshot(dir string) string {
 		}
 		return ""
 	}
-	if has(PickleFile) || has(PickleIndexFile) {
+	if pickleOnly(dir) {
 		return "has " + PickleFile + " but no " + WeightsFile + " (vit reads safetensors only)"
 	}
 	return "has no " + WeightsFile
@@ -161,12 +179,13 @@ type Cached struct {
 
 // Revision is one snapshot of a cached repository.
 type Revision struct {
-	Commit   string    // 40-hex snapshot name
-	Refs     []string  // branches and tags pointing to it, sorted ("main", "v1.0", "refs/pr/1")
-	Dir      string    // <cache>/models--ORG--NAME/snapshots/<commit>
-	Size     int64     // bytes of the files it holds, each blob counted once
-	Modified time.Time // modification time of the snapshot directory
-	Complete bool      // config.json and all safetensors weights present
+	Commit     string    // 40-hex snapshot name
+	Refs       []string  // branches and tags pointing to it, sorted ("main", "v1.0", "refs/pr/1")
+	Dir        string    // <cache>/models--ORG--NAME/snapshots/<commit>
+	Size       int64     // bytes of the files it holds, each blob counted once
+	Modified   time.Time // modification time of the snapshot directory
+	Complete   bool      // config.json and all safetensors weights present
+	PickleOnly bool      // PyTorch pickle weights and no safetensors: vit cannot read it
 }
 
 // Default returns the revision that Resolve uses for the bare id (the one
@@ -294,6 +313,7 @@ func scanRepo(storage, repo string) (Cached, error) {
 			return c, fmt.Errorf("%s: snapshot %s: %w", repo, r.Commit, err)
 		}
 		r.Complete = checkSnapshot(r.Dir) == ""
+		r.PickleOnly = pickleOnly(r.Dir)
 		c.Revisions = append(c.Revisions, r)
 	}
 	sort.SliceStable(c.Revisions, func(i, j int) bool {

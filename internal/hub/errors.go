@@ -21,8 +21,9 @@ var (
 	// ErrNotFound: HTTP 404; no such repository, revision or file.
 	ErrNotFound = errors.New("not found")
 	// ErrOffline: the hub could not be reached (DNS, connection refused,
-	// unreachable network, connection timeout).
-	ErrOffline = errors.New("network unreachable; set HF_HUB_OFFLINE=1 to use only the cache")
+	// unreachable network, no connection within the dial timeout). The
+	// cause (in the error) says which; the message claims no more.
+	ErrOffline = errors.New("the hub cannot be reached; set HF_HUB_OFFLINE=1 to use only the cache")
 	// ErrTimeout: the hub was reached but did not answer in time: no
 	// answer to a HEAD, no response headers to a GET, or a download
 	// slower than the minimum rate.

@@ -401,24 +401,20 @@ func (p *puller) netError(ctx context.Context, file, u string, err error) error 
 	if isNetDown(err) {
 		return fmt.Errorf("%s: %w", file, &offlineError{url: u, cause: cause})
 	}
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() && !errors.Is(err, context.DeadlineExceeded) {
+		// Connected, then no answer in time: slow, not unreachable.
+		return fmt.Errorf("%s: %w: %s (%v)", file, ErrTimeout, hostOf(u), cause)
+	}
 	return fmt.Errorf("%s: %w", file, err)
 }
 
+// isNetDown reports a failure to connect at all: name resolution or the
+// dial (refused, unreachable, no connection within the dial timeout). A
+// timeout once connected is not one (netError: ErrTimeout).
 func isNetDown(err error) bool {
 	var dns *net.DNSError
 	var op *net.OpError
-	var ne net.Error
-	switch {
-	case errors.As(err, &dns):
-		return true
-	case errors.As(err, &op) && op.Op == "dial":
-		return true
-	case errors.Is(err, context.DeadlineExceeded):
-		return false // a request's own deadline: the host was reached
-	case errors.As(err, &ne) && ne.Timeout():
-		return true
-	}
-	return false
+	return errors.As(err, &dns) || errors.As(err, &op) && op.Op == "dial"
 }
 
 // orDefault is d, or def when d is not positive.

@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"errors"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,5 +84,30 @@ func TestPullShardSubdir(t *testing.T) {
 	_, err := f.client(t.TempDir()).Pull(context.Background(), "acme/tiny")
 	if err == nil || !strings.Contains(err.Error(), `shard "sub/x.safetensors" is in a subdirectory`) {
 		t.Fatalf("err %v, want the subdirectory shard refused", err)
+	}
+}
+
+// timeoutErr is a net.Error that timed out after connecting.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "read tcp 10.0.0.1:443: i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// TestNetErrorKinds: a read timeout is ErrTimeout, never "cannot be
+// reached"; a failed dial or lookup is ErrOffline, and no message claims
+// the network is unreachable unless the cause says so.
+func TestNetErrorKinds(t *testing.T) {
+	p := &puller{}
+	ctx := context.Background()
+	u := "https://huggingface.co/x/y/resolve/main/config.json"
+	err := p.netError(ctx, "config.json", u, &url.Error{Op: "Get", URL: u, Err: timeoutErr{}})
+	if !errors.Is(err, ErrTimeout) || errors.Is(err, ErrOffline) || strings.Contains(err.Error(), "unreachable") || strings.Contains(err.Error(), "cannot be reached") {
+		t.Errorf("read timeout: %v; want ErrTimeout", err)
+	}
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	err = p.netError(ctx, "config.json", u, &url.Error{Op: "Get", URL: u, Err: dial})
+	if !errors.Is(err, ErrOffline) || strings.Contains(err.Error(), "unreachable") || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("refused dial: %v; want ErrOffline with the cause", err)
 	}
 }

@@ -241,11 +241,20 @@ func joiner(dir string, fsys fs.FS) func(string) string {
 
 // readFileFS reads p from fsys, or from the operating system when fsys is
 // nil.
+// An error names the file by its base name: the caller's "load DIR"
+// says where it is.
 func readFileFS(fsys fs.FS, p string) ([]byte, error) {
+	var b []byte
+	var err error
 	if fsys != nil {
-		return fs.ReadFile(fsys, p)
+		b, err = fs.ReadFile(fsys, p)
+	} else {
+		b, err = os.ReadFile(p)
 	}
-	return os.ReadFile(p)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		pe.Path = path.Base(filepath.ToSlash(pe.Path))
+	}
+	return b, err
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -53,6 +53,16 @@ func readConfigJSON(fsys fs.FS, p string) (*configJSON, error) {
 	return &cj, nil
 }
 
+// hfModelTypes maps the Hugging Face config.json model_type values Load
+// reads to their checkpoint layout.
+var hfModelTypes = map[string]string{"vit": LayoutHFViT, "deit": LayoutHFDeiT}
+
+// unsupportedModelType is the error for a Hugging Face config of another
+// architecture (a BERT, a ResNet).
+func unsupportedModelType(t string) error {
+	return fmt.Errorf("config.json: model_type %q is not supported (want \"vit\" or \"deit\", or a timm config with \"architecture\")", t)
+}
+
 // readConfig parses config.json as Load does (HF or timm).
 func readConfig(fsys fs.FS, p string) (Config, error) {
 	cj, err := readConfigJSON(fsys, p)
@@ -60,9 +70,12 @@ func readConfig(fsys fs.FS, p string) (Config, error) {
 		return Config{}, err
 	}
 	var cfg Config
-	if cj.isTimm() {
+	switch {
+	case cj.isTimm():
 		cfg, err = parseTimmConfig(cj)
-	} else {
+	case hfModelTypes[cj.ModelType] == "":
+		return Config{}, unsupportedModelType(cj.ModelType)
+	default:
 		cfg, err = parseHFConfig(cj)
 	}
 	if err != nil {

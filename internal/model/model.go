@@ -86,9 +86,9 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 			return nil, fmt.Errorf("config.json: %w", err)
 		}
 	} else {
-		want := map[string]string{"vit": LayoutHFViT, "deit": LayoutHFDeiT}[cj.ModelType]
+		want := hfModelTypes[cj.ModelType]
 		if want == "" {
-			return nil, fmt.Errorf("config.json: model_type %q is not supported (want \"vit\" or \"deit\", or a timm config with \"architecture\")", cj.ModelType)
+			return nil, unsupportedModelType(cj.ModelType)
 		}
 		if want != layout {
 			return nil, fmt.Errorf("config.json has model_type %q but the tensors are in the %s layout", cj.ModelType, layout)
@@ -132,11 +132,7 @@ func loadRecipe(fsys fs.FS, join func(string) string, c *Config, cj *configJSON)
 	b, err := readFileFS(fsys, p)
 	switch {
 	case err == nil:
-		r, err := preprocess.ParseHF(b)
-		if err != nil {
-			return r, fmt.Errorf("preprocessor_config.json: %w", err)
-		}
-		return r, nil
+		return preprocess.ParseHF(b) // its errors name the file
 	case !isNotExist(err):
 		return preprocess.Recipe{}, err
 	case c.Layout == LayoutTimm:
