@@ -104,7 +104,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 	opt := classify.Options{Record: classify.EmbedRecord(o.Normalize)}
 	var sink recordSink
 	if o.Format == "npy" {
-		paths, err := createOutput(o.Paths)
+		paths, err := createOutput("--paths", o.Paths)
 		if err != nil {
 			m.Close()
 			return err

@@ -194,3 +194,25 @@ func TestModelRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputErrors: -o and --paths errors name the flag and the file
+// once, and the directory when the temporary file cannot be made.
+func TestOutputErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writePNG(t, "a.png", 4, 4, 1)
+	os.Mkdir("adir", 0o755)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"classify", "-o", "nodir/out.csv", "a.png"}, "vit: -o nodir/out.csv: cannot create a file in nodir: no such file or directory\n"},
+		{[]string{"classify", "-o", "adir", "a.png"}, "vit: -o adir: is a directory\n"},
+		{[]string{"classify", "--resume", "-f", "jsonl", "-o", "nodir/x.jsonl", "a.png"}, "vit: -o nodir/x.jsonl: no such file or directory\n"},
+		{[]string{"embed", "-f", "npy", "-o", "e.npy", "--paths", "nodir/p.txt", "a.png"}, "vit: --paths nodir/p.txt: cannot create a file in nodir: no such file or directory\n"},
+	} {
+		ta := newTestApp("")
+		if code := ta.run(tt.args...); code != exitFailure || ta.err.String() != tt.want {
+			t.Errorf("%q: exit %d, %q; want 1, %q", tt.args, code, ta.err.String(), tt.want)
+		}
+	}
+}

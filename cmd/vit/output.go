@@ -19,22 +19,23 @@ type outputFile struct {
 	done   bool
 }
 
-// createOutput opens -o name for writing.
-func createOutput(name string) (*outputFile, error) {
+// createOutput opens name, the value of flag (-o, --paths), for writing.
+// Its errors name the flag and the file once.
+func createOutput(flag, name string) (*outputFile, error) {
 	target := name
 	fi, err := os.Stat(name) // follows a symbolic link: its target is replaced
 	switch {
 	case err == nil && !fi.Mode().IsRegular():
 		if fi.IsDir() {
-			return nil, fmt.Errorf("-o %s: is a directory", name)
+			return nil, fmt.Errorf("%s %s: is a directory", flag, name)
 		}
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, fmt.Errorf("-o: %w", err)
+			return nil, fmt.Errorf("%s %s: %w", flag, name, bareErr(err))
 		}
 		return &outputFile{File: f}, nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("-o: %w", err)
+		return nil, fmt.Errorf("%s %s: %w", flag, name, bareErr(err))
 	}
 	if err == nil {
 		if t, lerr := filepath.EvalSymlinks(name); lerr == nil {
@@ -49,7 +50,9 @@ func createOutput(name string) (*outputFile, error) {
 	}
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("-o %s: %w", name, err)
+		// The file is written beside the target, then renamed: the
+		// directory is what failed.
+		return nil, fmt.Errorf("%s %s: cannot create a file in %s: %w", flag, name, filepath.Dir(target), bareErr(err))
 	}
 	mode := fs.FileMode(0o644)
 	if fi != nil {
@@ -58,9 +61,18 @@ func createOutput(name string) (*outputFile, error) {
 	if err := f.Chmod(mode); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("-o %s: %w", name, err)
+		return nil, fmt.Errorf("%s %s: %w", flag, name, bareErr(err))
 	}
 	return &outputFile{File: f, target: target}, nil
+}
+
+// bareErr is err without the path a *fs.PathError adds, for messages
+// that name the file already.
+func bareErr(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // commit closes the file and renames it over the target.

@@ -258,7 +258,7 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 	case o.Resume:
 		f, err := os.OpenFile(o.Output, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
-			return fmt.Errorf("-o: %w", err)
+			return fmt.Errorf("-o %s: %w", o.Output, bareErr(err))
 		}
 		defer f.Close()
 		if resumed, err = classify.Resume(f, o.Format, sink.resumeHeader); err != nil {
@@ -270,7 +270,7 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 		appending = resumed.Records > 0 || resumed.Header
 		stdout, stdoutTTY = f, false
 	case o.Output != "":
-		if outFile, err = createOutput(o.Output); err != nil {
+		if outFile, err = createOutput("-o", o.Output); err != nil {
 			return err
 		}
 		defer outFile.abort()
