@@ -50,6 +50,11 @@ Hugging Face id ORG/NAME[@REVISION] looked up in the Hugging Face cache and
 downloaded when missing (unless --offline or HF_HUB_OFFLINE=1), or a built-in
 model name. Default: the built-in model.
 
+--resume with -o FILE (jsonl or csv) keeps the records FILE holds, skips
+their paths and appends the rest, written in place so a killed run keeps
+what it finished. A summary goes to stderr at the end when it is a terminal
+(or with -v; -q silences it and the warnings).
+
 --shard I/N keeps the inputs whose path hashes into slice I of N (SHA-256 of
 the path as given or walked, first 8 bytes big-endian, modulo N, equal to I-1),
 so N machines given the same arguments split the work with no overlap, and a
