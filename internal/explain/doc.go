@@ -14,6 +14,13 @@
 //     and Logit is then plain rollout.
 //   - Explainer (explainer.go): a batch of images in, logits and the
 //     relevance grids out.
+//   - Drawing (render.go): the grid normalized to [0, 1], resized smoothly
+//     to the image (imaging, bilinear), coloured with viridis (the
+//     published table), blended over the image; a caption strip of the
+//     top-k labels in Go Regular (x/image/font/gofont); a contact sheet.
+//   - Run (run.go) and Writer (writer.go): an explain run on classify's
+//     engine (same inputs, walking, batching and error records), one
+//     overlay file and one record per image.
 //
 // Letters in shape comments: B images, L classes, T tokens (prefix +
 // patches), H heads, Q query rows, Np = gh·gw patches of the gh×gw grid.
