@@ -159,6 +159,7 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		a.newClassifyCmd(),
+		a.newExplainCmd(),
 		a.newModelsCmd(),
 		a.newBenchCmd(),
 		a.newVersionCmd(),
