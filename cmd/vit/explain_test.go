@@ -72,6 +72,7 @@ func TestExplainUsage(t *testing.T) {
 		{"explain", "-f", "csv", "x.png"},
 		{"explain", "--size", "8", "x.png"},
 		{"explain", "--ext", "gif", "x.png"},
+		{"explain", "--sheet", "sheet.gif", "x.png"},
 		{"explain", "-k", "0", "x.png"},
 		{"explain"},
 	} {

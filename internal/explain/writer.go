@@ -64,17 +64,11 @@ type Writer struct {
 // NewWriter returns the writer of format ("text", "json" or "jsonl") on
 // out. warn receives one warning when the sheet leaves images off.
 func NewWriter(format string, out io.Writer, errlog, warn func(string), o WriterOptions) (*Writer, error) {
-	switch o.Ext = strings.ToLower(strings.TrimPrefix(o.Ext, ".")); o.Ext {
-	case "":
-		o.Ext = "png"
-	case "png", "jpg", "jpeg":
-	default:
-		return nil, fmt.Errorf("image format %q: want png, jpg or jpeg", o.Ext)
+	if err := o.Check(); err != nil {
+		return nil, err
 	}
-	if o.Sheet != "" {
-		if _, err := imaging.FormatFromFilename(o.Sheet); err != nil {
-			return nil, fmt.Errorf("--sheet %s: %w (want .png or .jpg)", o.Sheet, err)
-		}
+	if o.Ext = strings.ToLower(strings.TrimPrefix(o.Ext, ".")); o.Ext == "" {
+		o.Ext = "png"
 	}
 	if o.SheetMax < 1 {
 		o.SheetMax = DefaultSheetMax
@@ -86,6 +80,28 @@ func NewWriter(format string, out io.Writer, errlog, warn func(string), o Writer
 		warn = func(string) {}
 	}
 	return &Writer{o: o, format: format, out: bufio.NewWriter(out), errlog: errlog, warn: warn, used: map[string]bool{}}, nil
+}
+
+// Check reports an unknown picture format (Ext) or contact sheet
+// extension.
+func (o WriterOptions) Check() error {
+	switch strings.ToLower(strings.TrimPrefix(o.Ext, ".")) {
+	case "", "png", "jpg", "jpeg":
+	default:
+		return fmt.Errorf("picture format %q: want png, jpg or jpeg", o.Ext)
+	}
+	if o.Sheet != "" && !sheetExt(o.Sheet) {
+		return fmt.Errorf("contact sheet %s: want a .png, .jpg or .jpeg file name", o.Sheet)
+	}
+	return nil
+}
+
+func sheetExt(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".png", ".jpg", ".jpeg":
+		return true
+	}
+	return false
 }
 
 // Begin makes the output directory.
