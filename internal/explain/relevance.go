@@ -34,6 +34,15 @@ const (
 // Methods lists the methods, the default first.
 var Methods = []Method{Rollout, Last, Logit}
 
+// MethodNames returns the names of Methods, in order.
+func MethodNames() []string {
+	names := make([]string, len(Methods))
+	for i, m := range Methods {
+		names[i] = string(m)
+	}
+	return names
+}
+
 // ParseMethod returns the method named s.
 func ParseMethod(s string) (Method, error) {
 	for _, m := range Methods {
@@ -41,11 +50,7 @@ func ParseMethod(s string) (Method, error) {
 			return m, nil
 		}
 	}
-	names := make([]string, len(Methods))
-	for i, m := range Methods {
-		names[i] = string(m)
-	}
-	return "", fmt.Errorf("method %q: want one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("method %q: want one of %s", s, strings.Join(MethodNames(), ", "))
 }
 
 // Attention is what the methods read of one image's attention, gathered
