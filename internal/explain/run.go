@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"math"
 
@@ -105,7 +106,7 @@ func (r *Run) Prepare(name string, rd io.Reader, lim preprocess.Limits, input []
 	if o >= 5 {
 		rw, rh = dh, dw
 	}
-	disp := imaging.Clone(Orient(imaging.Resize(src, rw, rh, imaging.CatmullRom), o)) // [dh, dw] NRGBA
+	disp := imaging.Clone(Orient(shrink(src, rw, rh), o)) // [dh, dw] NRGBA
 	out := input[r.chw():]
 	out[0], out[1] = float32(dw), float32(dh)
 	px := out[2:]
@@ -118,6 +119,29 @@ func (r *Run) Prepare(name string, rd io.Reader, lim preprocess.Limits, input []
 		}
 	}
 	return nil
+}
+
+// shrink resizes img to w×h with a smooth filter (Catmull-Rom). imaging's
+// two passes hold an intermediate of w × img's height (and its nearest-
+// neighbour resize converts the whole image when one side stays), so an
+// image more than 4 times larger than w×h on a side is first sampled down
+// to at most 4w×4h by nearest neighbour here, which allocates only its
+// output: the memory beside the decoded image stays within 16·w·h·4
+// bytes (and 2 passes over it) whatever its shape.
+func shrink(img image.Image, w, h int) *image.NRGBA {
+	b := img.Bounds()
+	if sw, sh := min(b.Dx(), 4*w), min(b.Dy(), 4*h); sw < b.Dx() || sh < b.Dy() {
+		small := image.NewNRGBA(image.Rect(0, 0, sw, sh)) // [sh, sw] NRGBA
+		for y := range sh {
+			sy := b.Min.Y + (2*y+1)*b.Dy()/(2*sh)
+			for x := range sw {
+				sx := b.Min.X + (2*x+1)*b.Dx()/(2*sw)
+				small.SetNRGBA(x, y, color.NRGBAModel.Convert(img.At(sx, sy)).(color.NRGBA))
+			}
+		}
+		img = small
+	}
+	return imaging.Resize(img, w, h, imaging.CatmullRom)
 }
 
 // fitLong scales w×h so that its long side is s, keeping the aspect

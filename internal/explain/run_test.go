@@ -8,12 +8,15 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/disintegration/imaging"
 	"github.com/vitgo/vit/internal/classify"
 	"github.com/vitgo/vit/internal/model"
+	"github.com/vitgo/vit/internal/preprocess"
+	"github.com/vitgo/vit/internal/preprocess/hostile"
 	"github.com/vitgo/vit/models"
 )
 
@@ -157,5 +160,41 @@ func TestRunExamples(t *testing.T) {
 		if _, err := imaging.Open(sheet); err != nil {
 			t.Errorf("contact sheet: %v", err)
 		}
+	}
+}
+
+// TestPrepareTall: the overlay's copy of a 1×10⁷ PNG costs little beside
+// what classify's preparation of it allocates (the decoded image and the
+// streamed resize): at most 16·S² pixels of NRGBA, twice, and 1 MiB.
+func TestPrepareTall(t *testing.T) {
+	m := builtin(t)
+	r, err := NewRun(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	data := hostile.TallPNG(10_000_000)
+	lim := preprocess.Limits{MaxMemory: 64 << 20}
+	in := make([]float32, r.InputLen())
+	alloc := func(f func() error) uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.TotalAlloc
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&ms)
+		return ms.TotalAlloc - before
+	}
+	load := alloc(func() error { return m.Recipe.Load("tall.png", bytes.NewReader(data), lim, in) })
+	prep := alloc(func() error { return r.Prepare("tall.png", bytes.NewReader(data), lim, in) })
+	s := uint64(DefaultSize)
+	t.Logf("Recipe.Load %d KiB, Prepare %d KiB", load>>10, prep>>10)
+	if prep > load+2*16*s*s*4+1<<20 {
+		t.Errorf("Prepare allocated %d bytes, Recipe.Load %d: want at most %d more", prep, load, 2*16*s*s*4+1<<20)
+	}
+	if w, h := in[r.chw()], in[r.chw()+1]; w != 1 || h != DefaultSize {
+		t.Errorf("overlay copy %v×%v, want 1×%d", w, h, DefaultSize)
 	}
 }
