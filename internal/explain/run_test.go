@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,5 +197,46 @@ func TestPrepareTall(t *testing.T) {
 	}
 	if w, h := in[r.chw()], in[r.chw()+1]; w != 1 || h != DefaultSize {
 		t.Errorf("overlay copy %v×%v, want 1×%d", w, h, DefaultSize)
+	}
+}
+
+// TestPrepareOrientation: the overlay's copy is the image upright, as
+// preprocess.Decoded reads it in oriented coordinates, for the 8 EXIF
+// orientations (at the file's own size, so no resampling enters).
+func TestPrepareOrientation(t *testing.T) {
+	m := builtin(t)
+	r, err := NewRun(m, Options{Size: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := make([]float32, r.InputLen())
+	for o := 1; o <= 8; o++ {
+		path := filepath.Join("..", "..", "testdata", "preprocess", "orient"+strconv.Itoa(o)+"_40x24.png")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Prepare(path, bytes.NewReader(data), preprocess.Limits{}, in); err != nil {
+			t.Fatal(err)
+		}
+		img, err := preprocess.Decode(path, bytes.NewReader(data), preprocess.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := imaging.Clone(img) // through Decoded.At: oriented
+		disp := in[r.chw():]
+		w, h := int(disp[0]), int(disp[1])
+		if w != want.Bounds().Dx() || h != want.Bounds().Dy() {
+			t.Errorf("orientation %d: copy %d×%d, want %v", o, w, h, want.Bounds().Size())
+			continue
+		}
+		for i := range w * h {
+			for k := range 3 {
+				if got, wv := disp[2+i*3+k], float32(want.Pix[i*4+k]); got != wv {
+					t.Fatalf("orientation %d: pixel %d channel %d = %v, want %v", o, i, k, got, wv)
+				}
+			}
+		}
 	}
 }
