@@ -94,3 +94,35 @@ func bf16ExpandFast(dst []float32, src []uint16) int {
 	bf16ExpandAVX512(&dst[0], &src[0], n16)
 	return 16 * n16
 }
+
+// hasBF16: the CPU has AVX512_BF16 (VDPBF16PS), only measured (DotPeak).
+var hasBF16 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BF16
+
+// dpbf16AVX512 runs one VDPBF16PS (dpbf16Generic), encoded by hand.
+//
+//go:noescape
+func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16)
+
+// dotLoopBF16 runs n rounds of 16 independent VDPBF16PS (1024 FLOP).
+//
+//go:noescape
+func dotLoopBF16(n int)
+
+// dotLoopVNNI runs n rounds of 16 independent VPDPBUSD (2048 OP).
+//
+//go:noescape
+func dotLoopVNNI(n int)
+
+// dotRounds runs about n rounds of the VDPBF16PS or VPDPBUSD loop and
+// returns the operations done, 0 when the CPU lacks the instruction.
+func dotRounds(p Precision, n int) float64 {
+	switch {
+	case p == BF16 && hasBF16:
+		dotLoopBF16(n)
+		return 1024 * float64(n)
+	case p == Int8 && hasAVX512 && hasVNNI:
+		dotLoopVNNI(n)
+		return 2048 * float64(n)
+	}
+	return 0
+}

@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // q8Generic is the int8 micro-kernel every assembly version must match:
 // for W rows i < 12 (wq [12][ldw] s8) and the first w ∈ {16, 32} tokens
 // j of the panel x [kq4][32][4] u8,
@@ -52,5 +54,19 @@ func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32
 	}
 	if kq4 == 0 || !q8Fast(w, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags) {
 		q8Generic(w, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags)
+	}
+}
+
+// dpbf16Generic is VDPBF16PS on one register: for each float32 lane i,
+// the products of the bf16 pairs, exact, added odd element first, each
+// addition rounded (ties to even); VDPBF16PS also flushes subnormal
+// inputs and results to zero, which this does not model.
+//
+//	acc[i] = (acc[i] + a[2i+1]·b[2i+1]) + a[2i]·b[2i]
+func dpbf16Generic(acc *[16]float32, a, b *[32]uint16) {
+	f := func(u uint16) float32 { return math.Float32frombits(uint32(u) << 16) }
+	for i := range acc {
+		acc[i] += float32(f(a[2*i+1]) * f(b[2*i+1]))
+		acc[i] += float32(f(a[2*i]) * f(b[2*i]))
 	}
 }

@@ -15,3 +15,9 @@ func minMaxPanelFast(src []float32, k int, lo, hi *[nr]float32) int { return 0 }
 func bf16PanelFast(dst, src []float32, pairs int) int { return 0 }
 
 func bf16ExpandFast(dst []float32, src []uint16) int { return 0 }
+
+var hasBF16 bool
+
+func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16) { panic("kernels: no VDPBF16PS") }
+
+func dotRounds(p Precision, n int) float64 { return 0 }

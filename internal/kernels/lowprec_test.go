@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // lowPath is one way the low-precision Linear can run on this CPU.
@@ -273,4 +274,64 @@ func BenchmarkQ8Kernel(b *testing.B) {
 			q8Kernel(true, kq4, wq, kq4*4, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
 		}
 	})
+}
+
+// TestDPBF16 checks the hand-encoded VDPBF16PS against its definition
+// (dpbf16Generic) on normal values, and that the bf16 Linear's pair order
+// is VDPBF16PS's: a Linear over one pair of K equals one VDPBF16PS.
+func TestDPBF16(t *testing.T) {
+	if !hasBF16 {
+		t.Skip("no AVX512_BF16")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		var acc, want [16]float32
+		var a, b [32]uint16
+		for i := range acc {
+			acc[i] = (r.Float32()*2 - 1) * 1e3
+		}
+		for i := range a {
+			a[i] = bf16Bits((r.Float32()*2 - 1) * float32(r.IntN(200)))
+			b[i] = bf16Bits((r.Float32()*2 - 1) * float32(r.IntN(200)))
+		}
+		want = acc
+		dpbf16Generic(&want, &a, &b)
+		dpbf16AVX512(&acc, &a, &b)
+		if i := firstDiff(acc[:], want[:]); i >= 0 {
+			t.Fatalf("VDPBF16PS lane %d = %g, want %g", i, acc[i], want[i])
+		}
+	}
+	// 16 tokens × K = 6 against one W row: three VDPBF16PS in K order.
+	const k = 6
+	x, w := randVals(r, 16*k, 10, 0), randVals(r, k, 10, 0)
+	var acc [16]float32
+	for q := 0; q < k/2; q++ {
+		var a, b [32]uint16
+		for i := range 16 {
+			a[2*i], a[2*i+1] = bf16Bits(x[i*k+2*q]), bf16Bits(x[i*k+2*q+1])
+			b[2*i], b[2*i+1] = bf16Bits(w[2*q]), bf16Bits(w[2*q+1])
+		}
+		dpbf16AVX512(&acc, &a, &b)
+	}
+	forEachLowPath(t, func(t *testing.T) {
+		y := make([]float32, 16)
+		Linear(nil, 16, x, k, PackB(w, 1, k, k).Convert(BF16), nil, ActNone, false, y, 1)
+		if i := firstDiff(y, acc[:]); i >= 0 {
+			t.Fatalf("bf16 Linear token %d = %g, VDPBF16PS gives %g", i, y[i], acc[i])
+		}
+	})
+}
+
+// TestDotPeak checks that the VDPBF16PS and VPDPBUSD loops run where the
+// CPU has them.
+func TestDotPeak(t *testing.T) {
+	for _, c := range []struct {
+		p   Precision
+		has bool
+	}{{BF16, hasBF16}, {Int8, hasAVX512 && hasVNNI}} {
+		g := DotPeak(nil, c.p, 5*time.Millisecond)
+		if (g > 0) != c.has {
+			t.Errorf("DotPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
+		}
+	}
 }
