@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 // classifyOptions is a parsed and validated `vit classify` command line.
@@ -24,6 +25,7 @@ type classifyOptions struct {
 	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
+	Precision kernels.Precision
 	Inputs    []string
 }
 
@@ -68,6 +70,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 		shardStr string
 		scores   string
 		memStr   string
+		prec     string
 	)
 	cmd := &cobra.Command{
 		Use:     "classify [PATH|-]...",
@@ -81,6 +84,9 @@ func (a *app) newClassifyCmd() *cobra.Command {
 				return usagef("--max-image-memory %q: %w", memStr, err)
 			}
 			o.MaxMemory = mem
+			if o.Precision, err = parsePrecision(prec); err != nil {
+				return err
+			}
 			if err := a.finishClassifyOptions(&o, shardStr, scores); err != nil {
 				return err
 			}
@@ -102,6 +108,7 @@ func (a *app) newClassifyCmd() *cobra.Command {
 	f.StringVar(&memStr, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
+	precisionFlag(cmd, &prec)
 	return cmd
 }
 
@@ -194,8 +201,9 @@ type classifier interface {
 
 // modelOptions is how the command opens a model.
 type modelOptions struct {
-	Threads int  // inference threads (≥ 1)
-	Offline bool // never download
+	Threads   int  // inference threads (≥ 1)
+	Offline   bool // never download
+	Precision kernels.Precision
 }
 
 // openModelClassifier opens -m/--model for classify.
@@ -221,7 +229,7 @@ func openModelClassifier(ctx context.Context, a *app, spec string, opt modelOpti
 // once the run has started and its records were written without error,
 // interrupted or not; a model that fails to load leaves it untouched.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
-	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}
