@@ -168,15 +168,6 @@ func TestLinearLowPrecision(t *testing.T) {
 	}
 }
 
-func firstDiff(a, b []float32) int {
-	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return i
-		}
-	}
-	return -1
-}
-
 // checkLowVariants checks that the other entry points (panels in and
 // out, the fused residual, the activation) and other batch compositions
 // give the same bits as the plain row call y.
