@@ -22,6 +22,7 @@ type benchOptions struct {
 	Format     string  // text | json
 	Offline    bool
 	Precision  kernels.Precision
+	Agreement  string // a directory of images: compare Precision with fp32 on them instead of timing
 }
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
@@ -98,11 +99,15 @@ func (a *app) newBenchCmd() *cobra.Command {
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
 	f.BoolVar(&o.Offline, "offline", false, "never download models (also: HF_HUB_OFFLINE=1)")
 	precisionFlag(cmd, &prec)
+	f.StringVar(&o.Agreement, "agreement", "", "instead of timing, run the model over the images in `DIR` in fp32 and in --precision and print top-1 agreement, top-5 overlap and the largest logit difference")
 	return cmd
 }
 
 // bench runs `vit bench`.
 func (a *app) bench(ctx context.Context, o benchOptions) error {
+	if o.Agreement != "" {
+		return a.agreement(ctx, o)
+	}
 	var (
 		m      *model.Model
 		random bool
@@ -125,6 +130,40 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.Format == "json" {
+		return a.writeJSON(r)
+	}
+	return r.WriteText(a.stdout)
+}
+
+// agreement runs `vit bench --agreement DIR`: the model in fp32 and in
+// o.Precision over the images in DIR, compared.
+func (a *app) agreement(ctx context.Context, o benchOptions) error {
+	open := func(p kernels.Precision) (*model.Model, error) {
+		if slices.Contains(model.RandomNames(), o.Model) {
+			return model.Random(o.Model, o.Seed, model.Options{Threads: o.Threads, Precision: p})
+		}
+		m, _, err := a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: p})
+		return m, err
+	}
+	var clf [2]classify.Model
+	for i, p := range []kernels.Precision{kernels.FP32, o.Precision} {
+		m, err := open(p)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		if clf[i], err = classify.NewModel(m); err != nil {
+			return err
+		}
+	}
+	con := &console{w: a.stderr}
+	r, err := classify.Agreement(ctx, clf[0], clf[1], classify.Inputs{Paths: []string{o.Agreement}},
+		classify.Options{BatchSize: o.BatchSize, Workers: o.Threads, Warn: con.println})
+	if err != nil {
+		return err
+	}
+	r.Model, r.Precision = o.Model, o.Precision.String()
 	if o.Format == "json" {
 		return a.writeJSON(r)
 	}
