@@ -166,25 +166,28 @@ func (w *PackedB) row(j int, dst []float32) {
 	panic("kernels: row out of range")
 }
 
-// quantizeRow sets q to w/s rounded to the nearest integer (ties to even),
-// s = max|w|/127, and returns s and Σ q.
+// quantizeRow sets q to w·(127/m) rounded to the nearest integer (ties
+// to even), m = max|w|, and returns the scale m/127 and Σ q.
 func quantizeRow(q []int8, w []float32) (float32, int32) {
-	var amax float64
+	var amax float32
 	for _, v := range w {
-		amax = max(amax, math.Abs(float64(v)))
+		amax = max(amax, math.Float32frombits(math.Float32bits(v)&^(1<<31)))
 	}
-	if amax == 0 || math.IsNaN(amax) || math.IsInf(amax, 0) {
+	if amax == 0 || amax != amax || amax > math.MaxFloat32 {
 		clear(q)
 		return 0, 0
 	}
-	s := float32(amax / 127)
+	inv := 127 / amax
+	// Adding 1.5·2²³ leaves the rounded integer (|r| ≤ 127) in the low
+	// mantissa bits: float32 addition rounds to nearest, ties to even.
+	const magic = 1.5 * (1 << 23)
 	var sum int32
 	for l, v := range w {
-		r := math.RoundToEven(float64(v) / float64(s))
+		r := int32(math.Float32bits(float32(v*inv)+magic)) - int32(math.Float32bits(magic))
 		q[l] = int8(max(-127, min(127, r)))
 		sum += int32(q[l])
 	}
-	return s, sum
+	return amax / 127, sum
 }
 
 // lowRows returns the lowForm of rows [lo, hi) of f, a view.
