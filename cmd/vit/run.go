@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 // runOptions are the options shared by the commands that run a model over
@@ -35,6 +36,7 @@ type runOptions struct {
 	Resume    bool           // --resume: append to -o, skipping the paths it has
 	Verbose   bool           // -v: the end-of-run summary even when stderr is no terminal
 	Quiet     bool           // -q: no warnings, no summary
+	Precision kernels.Precision
 	Inputs    []string
 }
 
@@ -45,6 +47,7 @@ type runFlags struct {
 	formats []string
 	shard   string
 	mem     string
+	prec    string
 }
 
 // addRunFlags registers the shared run flags on f, storing into o;
@@ -71,6 +74,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.BoolVar(&o.Resume, "resume", false, "with -o FILE: keep the records already in FILE, skip their paths and append the rest")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print the end-of-run summary on stderr (the default when stderr is a terminal)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no warnings and no summary on stderr (errors are still reported)")
+	f.StringVar(&rf.prec, "precision", "fp32", precisionUsage)
 	rf.flags = f
 	return rf
 }
@@ -113,6 +117,9 @@ func (rf *runFlags) finish(a *app, args []string) error {
 		return usagef("--max-image-memory %q: %w", rf.mem, err)
 	}
 	o.MaxMemory = mem
+	if o.Precision, err = parsePrecision(rf.prec); err != nil {
+		return err
+	}
 	if err := oneOf("--format", o.Format, rf.formats...); err != nil {
 		return err
 	}
@@ -214,8 +221,9 @@ type runModel interface {
 
 // modelOptions is how the command opens a model.
 type modelOptions struct {
-	Threads int  // inference threads (≥ 1)
-	Offline bool // never download
+	Threads   int  // inference threads (≥ 1)
+	Offline   bool // never download
+	Precision kernels.Precision
 }
 
 // recordSink makes a run's record writer once the output is open: out is
