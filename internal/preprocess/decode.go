@@ -124,7 +124,7 @@ type format struct {
 }
 
 var formats = []format{
-	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, nil}, // jpeg.DecodeCheck
+	{"jpeg", []string{"\xff\xd8"}, jpeg.DecodeConfig, nil}, // jpeg.DecodeOptions
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
 	{"gif", []string{"GIF87a", "GIF89a"}, decodeGIFConfig, decodeGIF},
 	{"bmp", []string{"BM"}, bmp.DecodeConfig, bmp.Decode},
@@ -345,7 +345,7 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, need int6
 	}
 	dec := f.decode
 	if f.name == "jpeg" {
-		dec = func(r io.Reader) (image.Image, error) { return jpeg.DecodeCheck(r, l.check) }
+		dec = func(io.Reader) (image.Image, error) { return jpeg.DecodeOptions(data, jpeg.Options{Check: l.check}) }
 	}
 	img, err := guarded(dec, io.Reader(&checkReader{r: bytes.NewReader(data), lim: l}))
 	if err != nil {

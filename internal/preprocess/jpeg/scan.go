@@ -162,6 +162,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	if ok, err := d.fastScan(scan[:nComp], mxx, myy); ok {
+		return err
+	}
 	d.bits = bits{}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (

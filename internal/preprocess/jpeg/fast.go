@@ -1,0 +1,345 @@
+package jpeg
+
+import (
+	"encoding/binary"
+	"errors"
+	"image"
+	"io"
+)
+
+// This file is the fast path for sequential Huffman scans of a file held
+// in memory: a 64-bit bit reader over the byte slice, 9-bit Huffman
+// look-up tables, and dequantization fused with decoding. It is an
+// optimistic path: on anything irregular (a marker inside the data, bits
+// read past the end of a segment, a missing or misplaced restart marker,
+// EOB runs, DC sizes over 16) it rewinds to the start of the scan and the
+// upstream decoder (scan.go) decodes it instead, so the output and the
+// errors are the upstream decoder's in every case.
+
+// Options are DecodeOptions' settings.
+type Options struct {
+	// Check is polled once per MCU row of each scan; the decode stops
+	// with its error. nil: never.
+	Check func() error
+	// Scale, when 2, 4 or 8, decodes at 1/Scale of the size in the DCT
+	// domain, as libjpeg does with scale_denom (draft.go). 0 or 1: full
+	// size.
+	Scale int
+}
+
+// DecodeOptions decodes the JPEG file data with o's settings. The result
+// is what Decode returns on the same bytes, or with o.Scale > 1 the
+// scaled image (see Options).
+func DecodeOptions(data []byte, o Options) (image.Image, error) {
+	mr := &memReader{data: data, check: o.Check}
+	d := decoder{check: o.Check, mem: mr}
+	switch o.Scale {
+	case 0, 1:
+	case 2, 4, 8:
+		d.scale = o.Scale
+	default:
+		return nil, errors.New("jpeg: scale must be 1, 2, 4 or 8")
+	}
+	return d.decode(mr, false)
+}
+
+// memReader is the io.Reader the decoder reads a file in memory through,
+// so the fast path can find its place in the bytes.
+type memReader struct {
+	data  []byte
+	off   int          // next byte Read returns
+	check func() error // polled once per Read; nil: never
+}
+
+func (m *memReader) Read(p []byte) (int, error) {
+	if m.check != nil {
+		if err := m.check(); err != nil {
+			return 0, err
+		}
+	}
+	if m.off >= len(m.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.data[m.off:])
+	m.off += n
+	return n, nil
+}
+
+// pos is the offset in d.mem.data of the next byte the upstream reader
+// would take.
+func (d *decoder) pos() int { return d.mem.off - (d.bytes.j - d.bytes.i) }
+
+// seek makes the upstream reader continue at offset p.
+func (d *decoder) seek(p int) {
+	d.mem.off = p
+	d.bytes.i, d.bytes.j, d.bytes.nUnreadable = 0, 0, 0
+	d.bits = bits{}
+}
+
+// errFallback stops the fast path: the upstream decoder takes the scan.
+var errFallback = errors.New("jpeg: irregular scan")
+
+// fastLUTBits is the look-up width of fastHuff.
+const fastLUTBits = 9
+
+// fastHuff is a Huffman table for the fast path: lut maps the next
+// fastLUTBits bits to value<<8 | code length (0: a longer code).
+type fastHuff struct {
+	lut [1 << fastLUTBits]uint16
+	h   *huffman // for codes longer than fastLUTBits
+}
+
+func (f *fastHuff) build(h *huffman) {
+	f.h = h
+	f.lut = [1 << fastLUTBits]uint16{}
+	for i := 0; i < fastLUTBits; i++ {
+		if h.maxCodes[i] < 0 {
+			continue
+		}
+		l := uint(i + 1)
+		for code := h.minCodes[i]; code <= h.maxCodes[i]; code++ {
+			v := uint16(h.vals[h.valsIndices[i]+code-h.minCodes[i]])<<8 | uint16(l)
+			base := int(code) << (fastLUTBits - l)
+			for k := 0; k < 1<<(fastLUTBits-l); k++ {
+				f.lut[base+k] = v
+			}
+		}
+	}
+}
+
+// bitReader reads entropy-coded bits of data MSB first. acc holds n valid
+// bits left-aligned. Past a marker or the end of data it feeds zero bytes,
+// counting them in zeros, so that decoding never stops mid-block; whether
+// those bits were used is checked at the end of each segment.
+type bitReader struct {
+	data   []byte
+	p      int // next byte of data to load
+	acc    uint64
+	n      uint
+	zeros  int  // zero bytes fed
+	marker bool // p is at a marker (0xff not followed by 0x00)
+}
+
+// refill loads bytes until acc holds at least 57 bits.
+func (r *bitReader) refill() {
+	if r.p+8 <= len(r.data) && !r.marker {
+		x := binary.BigEndian.Uint64(r.data[r.p:])
+		if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 == 0 {
+			// No 0xff among the next 8 bytes: take as many as fit.
+			k := (63 - r.n) >> 3
+			low := 64 - r.n - 8*k
+			r.acc |= (x >> r.n) >> low << low
+			r.p += int(k)
+			r.n += 8 * k
+			return
+		}
+	}
+	for r.n <= 56 {
+		var b byte
+		switch {
+		case r.marker || r.p >= len(r.data):
+			r.zeros++
+		case r.data[r.p] != 0xff:
+			b = r.data[r.p]
+			r.p++
+		case r.p+1 < len(r.data) && r.data[r.p+1] == 0:
+			b = 0xff
+			r.p += 2
+		default:
+			r.marker = true
+			r.zeros++
+		}
+		r.acc |= uint64(b) << (56 - r.n)
+		r.n += 8
+	}
+}
+
+// decode reads one Huffman-coded value; acc must hold 16 bits or more.
+func (r *bitReader) decode(f *fastHuff) (uint8, error) {
+	if v := f.lut[r.acc>>(64-fastLUTBits)]; v != 0 {
+		l := uint(v & 0xff)
+		r.acc <<= l
+		r.n -= l
+		return uint8(v >> 8), nil
+	}
+	h := f.h
+	code := int32(r.acc >> (64 - fastLUTBits))
+	for i := fastLUTBits; i < maxCodeLength; i++ {
+		code = code<<1 | int32(r.acc>>(63-uint(i))&1)
+		if code <= h.maxCodes[i] {
+			r.acc <<= uint(i + 1)
+			r.n -= uint(i + 1)
+			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
+		}
+	}
+	return 0, errFallback
+}
+
+// receiveExtend reads t ≤ 16 bits as a signed value (F.2.2.1).
+func (r *bitReader) receiveExtend(t uint8) int32 {
+	if t == 0 {
+		return 0
+	}
+	x := int32(r.acc >> (64 - uint(t)))
+	r.acc <<= t
+	r.n -= uint(t)
+	if x < 1<<(t-1) {
+		x += -1<<t + 1
+	}
+	return x
+}
+
+// overrun reports whether bits fed past the segment's end were used.
+func (r *bitReader) overrun() bool { return r.n < 8*uint(r.zeros) }
+
+// nextMarker returns the offset of the marker that ends the segment
+// whose bits r has read, or -1 if whole bytes of data remain before it.
+func (r *bitReader) nextMarker() int {
+	if r.overrun() || r.n-8*uint(r.zeros) >= 8 {
+		return -1
+	}
+	if r.p+1 < len(r.data) && r.data[r.p] == 0xff && r.data[r.p+1] != 0 {
+		return r.p
+	}
+	return -1
+}
+
+// scanComp is one component of a scan, as processSOS reads it.
+type scanComp = struct {
+	compIndex uint8
+	td        uint8 // DC table selector.
+	ta        uint8 // AC table selector.
+}
+
+// fastScan decodes a sequential scan of the MCUs mxx×myy with the fast
+// path, if the file is in memory and the scan is interleaved (or the
+// frame has one component). ok false: the upstream decoder must decode it
+// from where it is (nothing was consumed).
+func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
+	if d.mem == nil || d.progressive || (len(scan) == 1 && d.nComp != 1) {
+		return false, nil
+	}
+	start := d.pos()
+	err = d.fastDecode(scan, mxx, myy, start)
+	if err == errFallback {
+		d.seek(start)
+		return false, nil
+	}
+	return true, err
+}
+
+func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
+	var (
+		dcH, acH [maxComponents]fastHuff
+		qt       [maxComponents]*block
+		dc       [maxComponents]int32
+		b        block // coefficients, natural order, dequantized
+	)
+	for i, s := range scan {
+		dcH[i].build(&d.huff[dcTable][s.td])
+		acH[i].build(&d.huff[acTable][s.ta])
+		qt[i] = &d.quant[d.comp[s.compIndex].tq]
+	}
+	r := bitReader{data: d.mem.data, p: start}
+	mcu, expectedRST := 0, uint8(rst0Marker)
+	for my := 0; my < myy; my++ {
+		if d.check != nil {
+			if err := d.check(); err != nil {
+				return err
+			}
+		}
+		for mx := 0; mx < mxx; mx++ {
+			for i, s := range scan {
+				ci := int(s.compIndex)
+				hi, vi := d.comp[ci].h, d.comp[ci].v
+				q := qt[i]
+				for j := 0; j < hi*vi; j++ {
+					if r.n < 32 {
+						r.refill()
+					}
+					t, err := r.decode(&dcH[i])
+					if err != nil || t > 16 {
+						return errFallback
+					}
+					if r.n < 32 {
+						r.refill()
+					}
+					dc[i] += r.receiveExtend(t)
+					b = block{}
+					b[0] = dc[i] * q[0]
+					for k := 1; k < blockSize; {
+						if r.n < 32 {
+							r.refill()
+						}
+						rs, err := r.decode(&acH[i])
+						if err != nil {
+							return err
+						}
+						run, size := int(rs>>4), rs&15
+						if size == 0 {
+							if run != 15 {
+								if run != 0 {
+									return errFallback // an EOB run
+								}
+								break
+							}
+							k += 16
+							continue
+						}
+						if k += run; k >= blockSize {
+							return errFallback
+						}
+						b[unzig[k]] = r.receiveExtend(size) * q[k]
+						k++
+					}
+					bx, by := hi*mx+j%hi, vi*my+j/hi
+					d.putBlock(&b, bx, by, ci)
+				}
+			}
+			mcu++
+			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
+				m := r.nextMarker()
+				if m < 0 || d.mem.data[m+1] != expectedRST {
+					return errFallback
+				}
+				r = bitReader{data: d.mem.data, p: m + 2}
+				if expectedRST++; expectedRST == rst7Marker+1 {
+					expectedRST = rst0Marker
+				}
+				dc = [maxComponents]int32{}
+			}
+		}
+	}
+	if r.overrun() {
+		return errFallback
+	}
+	// Continue at the marker after the scan: the bytes before it are
+	// entropy-coded data, which the upstream decoder would skip.
+	p := r.p
+	for r.zeros == 0 && p < len(d.mem.data) && !(d.mem.data[p] == 0xff && p+1 < len(d.mem.data) && d.mem.data[p+1] != 0) {
+		p++
+	}
+	d.seek(p)
+	return nil
+}
+
+// putBlock writes the inverse DCT of the dequantized block b at block
+// (bx, by) of component compIndex.
+func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
+	dst, stride := []byte(nil), 0
+	if d.nComp == 1 {
+		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride
+	} else {
+		switch compIndex {
+		case 0:
+			dst, stride = d.img3.Y[8*(by*d.img3.YStride+bx):], d.img3.YStride
+		case 1:
+			dst, stride = d.img3.Cb[8*(by*d.img3.CStride+bx):], d.img3.CStride
+		case 2:
+			dst, stride = d.img3.Cr[8*(by*d.img3.CStride+bx):], d.img3.CStride
+		default:
+			dst, stride = d.blackPix[8*(by*d.blackStride+bx):], d.blackStride
+		}
+	}
+	idctIslow(b, dst, stride)
+}
