@@ -16,7 +16,8 @@
 // upstream in any other way:
 //
 //   - scan limit (MaxScans) and a cancellation check per MCU row;
-//   - the IDCT of reconstructBlock is idctIslow;
+//   - the IDCT of reconstructBlock is idct: idctIslow, or its AVX2
+//     assembly (idct_amd64.s, bit for bit the same);
 //   - processSOS hands sequential scans of a file in memory to the fast
 //     path (fast.go: DecodeOptions), which falls back to the upstream scan
 //     decoder on anything irregular, so results and errors are the same.

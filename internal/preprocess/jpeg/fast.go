@@ -341,5 +341,5 @@ func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
 			dst, stride = d.blackPix[8*(by*d.blackStride+bx):], d.blackStride
 		}
 	}
-	idctIslow(b, dst, stride)
+	idct(b, dst, stride)
 }

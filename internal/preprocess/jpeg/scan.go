@@ -498,7 +498,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		}
 	}
 	// libjpeg's IDCT, level shift and range limit, written to dst.
-	idctIslow(b, dst, stride)
+	idct(b, dst, stride)
 	return nil
 }
 
