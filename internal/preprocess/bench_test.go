@@ -145,7 +145,7 @@ func BenchmarkFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := DefaultHF("vit", 224, 3)
-	lim := Limits{}
+	lim := Limits{Draft: os.Getenv("VIT_BENCH_DRAFT") == "1"}
 	dst := make([]float32, 3*224*224) // [C, H, W]
 	b.SetBytes(int64(len(data)))
 	defer reportCPU(b, cpuTime())

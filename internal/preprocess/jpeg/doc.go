@@ -6,6 +6,14 @@
 // ordinary images are left to the caller (package preprocess). The encoder
 // and the image.RegisterFormat call are omitted.
 //
+// DecodeOptions decodes a file in memory, with a fast path for sequential
+// scans (fast.go) and, with Options.Scale, libjpeg's scaled decode
+// (draft.go: 1/2, 1/4 or 1/8 in the DCT domain, what PIL's Image.draft
+// asks for; equal to djpeg -scale 1/s on the tested files).
+//
+// The inverse DCTs translate libjpeg's jidctint.c and jidctred.c; their
+// notice is in LICENSE.ijg.
+//
 // # Upstream
 //
 // reader.go, scan.go and huffman.go are copied from src/image/jpeg of Go
@@ -20,7 +28,8 @@
 //     assembly (idct_amd64.s, bit for bit the same);
 //   - processSOS hands sequential scans of a file in memory to the fast
 //     path (fast.go: DecodeOptions), which falls back to the upstream scan
-//     decoder on anything irregular, so results and errors are the same.
+//     decoder on anything irregular, so results and errors are the same;
+//   - makeImg and reconstructBlock defer to draft.go when decoding scaled.
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
 package jpeg

@@ -189,6 +189,104 @@ func (r *bitReader) receiveExtend(t uint8) int32 {
 	return x
 }
 
+// skipAC reads past the AC terms of a block without decoding their
+// values. The bit buffer lives in locals in this loop and decodeAC's, so
+// that it stays in registers.
+func (r *bitReader) skipAC(f *fastHuff) error {
+	acc, n := r.acc, r.n
+	for k := 1; k < blockSize; {
+		if n < 32 {
+			r.acc, r.n = acc, n
+			r.refill()
+			acc, n = r.acc, r.n
+		}
+		var rs uint8
+		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+			rs = uint8(v >> 8)
+			l := uint(v&0xff) + uint(rs&15)
+			acc <<= l
+			n -= l
+		} else {
+			r.acc, r.n = acc, n
+			var err error
+			if rs, err = r.decode(f); err != nil {
+				return err
+			}
+			acc, n = r.acc<<(rs&15), r.n-uint(rs&15)
+		}
+		run := int(rs >> 4)
+		if rs&15 == 0 {
+			if run != 15 {
+				r.acc, r.n = acc, n
+				if run != 0 {
+					return errFallback // an EOB run
+				}
+				return nil
+			}
+			k += 16
+			continue
+		}
+		if k += run; k >= blockSize {
+			return errFallback
+		}
+		k++
+	}
+	r.acc, r.n = acc, n
+	return nil
+}
+
+// decodeAC decodes the AC terms of a block into b, dequantized by q, in
+// natural order (b's other terms are left as they are).
+func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
+	acc, n := r.acc, r.n
+	for k := 1; k < blockSize; {
+		if n < 32 {
+			r.acc, r.n = acc, n
+			r.refill()
+			acc, n = r.acc, r.n
+		}
+		var rs uint8
+		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+			l := uint(v & 0xff)
+			acc <<= l
+			n -= l
+			rs = uint8(v >> 8)
+		} else {
+			r.acc, r.n = acc, n
+			var err error
+			if rs, err = r.decode(f); err != nil {
+				return err
+			}
+			acc, n = r.acc, r.n
+		}
+		run, size := int(rs>>4), uint(rs&15)
+		if size == 0 {
+			if run != 15 {
+				r.acc, r.n = acc, n
+				if run != 0 {
+					return errFallback // an EOB run
+				}
+				return nil
+			}
+			k += 16
+			continue
+		}
+		if k += run; k >= blockSize {
+			return errFallback
+		}
+		x := int32(acc >> (64 - size))
+		acc <<= size
+		n -= size
+		if x < 1<<(size-1) {
+			x += -1<<size + 1
+		}
+		b[unzig[k]] = x * q[k]
+		k++
+	}
+	r.acc, r.n = acc, n
+	return nil
+}
+
 // overrun reports whether bits fed past the segment's end were used.
 func (r *bitReader) overrun() bool { return r.n < 8*uint(r.zeros) }
 
@@ -235,10 +333,12 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		dc       [maxComponents]int32
 		b        block // coefficients, natural order, dequantized
 	)
+	var dcOnly [maxComponents]bool // a 1×1 scaled output: AC terms unused
 	for i, s := range scan {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
 		qt[i] = &d.quant[d.comp[s.compIndex].tq]
+		dcOnly[i] = d.scale > 1 && d.scaledSize(int(s.compIndex)) == 1
 	}
 	r := bitReader{data: d.mem.data, p: start}
 	mcu, expectedRST := 0, uint8(rst0Marker)
@@ -265,34 +365,29 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 						r.refill()
 					}
 					dc[i] += r.receiveExtend(t)
-					b = block{}
-					b[0] = dc[i] * q[0]
-					for k := 1; k < blockSize; {
-						if r.n < 32 {
-							r.refill()
-						}
-						rs, err := r.decode(&acH[i])
-						if err != nil {
+					bx, by := hi*mx+j%hi, vi*my+j/hi
+					if dcOnly[i] {
+						if err := r.skipAC(&acH[i]); err != nil {
 							return err
 						}
-						run, size := int(rs>>4), rs&15
-						if size == 0 {
-							if run != 15 {
-								if run != 0 {
-									return errFallback // an EOB run
-								}
-								break
-							}
-							k += 16
-							continue
+						v := limit(descale(dc[i]*q[0], 3)) // idct1x1
+						switch {
+						case d.nComp == 1:
+							d.img1.Pix[by*d.img1.Stride+bx] = v
+						case ci == 0:
+							d.img3.Y[by*d.img3.YStride+bx] = v
+						case ci == 1:
+							d.img3.Cb[by*d.img3.CStride+bx] = v
+						default:
+							d.img3.Cr[by*d.img3.CStride+bx] = v
 						}
-						if k += run; k >= blockSize {
-							return errFallback
-						}
-						b[unzig[k]] = r.receiveExtend(size) * q[k]
-						k++
+						continue
 					}
-					bx, by := hi*mx+j%hi, vi*my+j/hi
+					b = block{}
+					b[0] = dc[i] * q[0]
+					if err := r.decodeAC(&acH[i], &b, q); err != nil {
+						return err
+					}
 					d.putBlock(&b, bx, by, ci)
 				}
 			}
@@ -326,6 +421,10 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 // putBlock writes the inverse DCT of the dequantized block b at block
 // (bx, by) of component compIndex.
 func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
+	if d.scale > 1 {
+		d.putScaled(b, bx, by, compIndex)
+		return
+	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride

@@ -88,12 +88,22 @@ func pixels(t testing.TB, img image.Image) []uint8 {
 	return nil
 }
 
-// same checks that DecodeOptions and the upstream path (Decode, reading
-// through an io.Reader) agree on data: the same error, or the same image.
+// same checks that DecodeOptions and the upstream path (the decoder
+// reading through an io.Reader) agree on data at every scale: the same
+// error, or the same image.
 func same(t *testing.T, name string, data []byte) {
 	t.Helper()
-	want, werr := Decode(bytes.NewReader(data))
-	got, gerr := DecodeOptions(data, Options{})
+	for _, s := range []int{1, 2, 4, 8} {
+		sameScaled(t, fmt.Sprintf("%s 1/%d", name, s), data, s)
+	}
+}
+
+// sameScaled is same for the decode at 1/s.
+func sameScaled(t *testing.T, name string, data []byte, s int) {
+	t.Helper()
+	d := decoder{scale: s}
+	want, werr := d.decode(bytes.NewReader(data), false)
+	got, gerr := DecodeOptions(data, Options{Scale: s})
 	if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
 		t.Fatalf("%s: error %v, upstream %v", name, gerr, werr)
 	}

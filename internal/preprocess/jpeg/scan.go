@@ -11,6 +11,10 @@ import (
 
 // makeImg allocates and initializes the destination image.
 func (d *decoder) makeImg(mxx, myy int) {
+	if d.scale > 1 && d.makeScaledImg(mxx, myy) {
+		return
+	}
+	d.scale = 1
 	if d.nComp == 1 {
 		m := image.NewGray(image.Rect(0, 0, 8*mxx, 8*myy))
 		d.img1 = m.SubImage(image.Rect(0, 0, d.width, d.height)).(*image.Gray)
@@ -479,6 +483,10 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	qt := &d.quant[d.comp[compIndex].tq]
 	for zig := 0; zig < blockSize; zig++ {
 		b[unzig[zig]] *= qt[zig]
+	}
+	if d.scale > 1 {
+		d.putScaled(b, bx, by, compIndex)
+		return nil
 	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
