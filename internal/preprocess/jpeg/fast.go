@@ -107,6 +107,49 @@ func (f *fastHuff) build(h *huffman) {
 	}
 }
 
+// skipLUTBits is the look-up width of skipTable.
+const skipLUTBits = 12
+
+// skipTable reads past several AC terms per look-up, for blocks whose AC
+// values are not needed: entry i describes the whole terms (code and
+// extra bits) at the start of the skipLUTBits bits i, up to and including
+// an end of block: bits used (low 8 bits; 0: none fits), zig-zag
+// positions advanced before any end of block (bits 8–14), whether the
+// terms end with an end of block (bit 15).
+type skipTable [1 << skipLUTBits]uint16
+
+const skipEOB = 1 << 15
+
+func (t *skipTable) build(f *fastHuff) {
+	for i := range t {
+		bits, adv, eob := uint(0), 0, uint16(0)
+		for {
+			rest := uint64(i) << (64 - skipLUTBits) << bits
+			v := f.lut[rest>>(64-fastLUTBits)]
+			l := uint(v & 0xff)
+			rs := v >> 8
+			size := uint(rs & 15)
+			if v == 0 || bits+l+size > skipLUTBits {
+				break
+			}
+			bits += l + size
+			if size == 0 && rs>>4 != 15 {
+				if rs>>4 == 0 {
+					eob = skipEOB
+				} else {
+					bits -= l // an EOB run: leave it to skipAC
+				}
+				break
+			}
+			adv += int(rs>>4) + 1
+			if adv >= 64 {
+				break
+			}
+		}
+		t[i] = eob | uint16(min(adv, 127))<<8 | uint16(bits)
+	}
+}
+
 // bitReader reads entropy-coded bits of data MSB first. acc holds n valid
 // bits left-aligned. Past a marker or the end of data it feeds zero bytes,
 // counting them in zeros, so that decoding never stops mid-block; whether
@@ -192,7 +235,7 @@ func (r *bitReader) receiveExtend(t uint8) int32 {
 // skipAC reads past the AC terms of a block without decoding their
 // values. The bit buffer lives in locals in this loop and decodeAC's, so
 // that it stays in registers.
-func (r *bitReader) skipAC(f *fastHuff) error {
+func (r *bitReader) skipAC(f *fastHuff, t *skipTable) error {
 	acc, n := r.acc, r.n
 	for k := 1; k < blockSize; {
 		if n < 32 {
@@ -200,11 +243,26 @@ func (r *bitReader) skipAC(f *fastHuff) error {
 			r.refill()
 			acc, n = r.acc, r.n
 		}
+		if e := t[acc>>(64-skipLUTBits)]; e&0xff != 0 {
+			adv := int(e>>8) & 127
+			if e&skipEOB != 0 && k+adv < blockSize {
+				l := uint(e & 0xff)
+				r.acc, r.n = acc<<(l&63), n-l
+				return nil
+			}
+			if e&skipEOB == 0 && k+adv <= blockSize {
+				l := uint(e & 0xff)
+				acc <<= l & 63
+				n -= l
+				k += adv
+				continue
+			}
+		}
 		var rs uint8
 		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			rs = uint8(v >> 8)
 			l := uint(v&0xff) + uint(rs&15)
-			acc <<= l
+			acc <<= l & 63
 			n -= l
 		} else {
 			r.acc, r.n = acc, n
@@ -248,7 +306,7 @@ func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
 		var rs uint8
 		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			l := uint(v & 0xff)
-			acc <<= l
+			acc <<= l & 63
 			n -= l
 			rs = uint8(v >> 8)
 		} else {
@@ -274,8 +332,8 @@ func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
 		if k += run; k >= blockSize {
 			return errFallback
 		}
-		x := int32(acc >> (64 - size))
-		acc <<= size
+		x := int32(acc >> ((64 - size) & 63))
+		acc <<= size & 63
 		n -= size
 		if x < 1<<(size-1) {
 			x += -1<<size + 1
@@ -329,6 +387,7 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	var (
 		dcH, acH [maxComponents]fastHuff
+		skips    [maxComponents]*skipTable
 		qt       [maxComponents]*block
 		dc       [maxComponents]int32
 		b        block // coefficients, natural order, dequantized
@@ -339,6 +398,10 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		acH[i].build(&d.huff[acTable][s.ta])
 		qt[i] = &d.quant[d.comp[s.compIndex].tq]
 		dcOnly[i] = d.scale > 1 && d.scaledSize(int(s.compIndex)) == 1
+		if dcOnly[i] {
+			skips[i] = new(skipTable)
+			skips[i].build(&acH[i])
+		}
 	}
 	r := bitReader{data: d.mem.data, p: start}
 	mcu, expectedRST := 0, uint8(rst0Marker)
@@ -367,7 +430,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					dc[i] += r.receiveExtend(t)
 					bx, by := hi*mx+j%hi, vi*my+j/hi
 					if dcOnly[i] {
-						if err := r.skipAC(&acH[i]); err != nil {
+						if err := r.skipAC(&acH[i], skips[i]); err != nil {
 							return err
 						}
 						v := limit(descale(dc[i]*q[0], 3)) // idct1x1
