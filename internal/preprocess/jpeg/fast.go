@@ -293,6 +293,45 @@ func (r *bitReader) skipAC(f *fastHuff, t *skipTable) error {
 	return nil
 }
 
+// decodeDC decodes a DC difference (F.2.2.1); sizes over 16 fall back.
+func (r *bitReader) decodeDC(f *fastHuff) (int32, error) {
+	if r.n < 32 {
+		r.refill()
+	}
+	acc, n := r.acc, r.n
+	var t uint8
+	if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		l := uint(v & 0xff)
+		acc <<= l & 63
+		n -= l
+		t = uint8(v >> 8)
+	} else {
+		var err error
+		if t, err = r.decode(f); err != nil {
+			return 0, err
+		}
+		acc, n = r.acc, r.n
+	}
+	if t > 16 {
+		return 0, errFallback
+	}
+	if n < 16 {
+		r.acc, r.n = acc, n
+		r.refill()
+		acc, n = r.acc, r.n
+	}
+	size := uint(t)
+	x := int32(acc >> ((64 - size) & 63))
+	if size == 0 {
+		x = 0
+	}
+	r.acc, r.n = acc<<(size&63), n-size
+	if x < 1<<size>>1 {
+		x += -1<<size + 1
+	}
+	return x, nil
+}
+
 // decodeAC decodes the AC terms of a block into b, dequantized by q, in
 // natural order (b's other terms are left as they are).
 func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
@@ -387,20 +426,38 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	var (
 		dcH, acH [maxComponents]fastHuff
-		skips    [maxComponents]*skipTable
-		qt       [maxComponents]*block
 		dc       [maxComponents]int32
 		b        block // coefficients, natural order, dequantized
 	)
-	var dcOnly [maxComponents]bool // a 1×1 scaled output: AC terms unused
+	// plan: per scan component, its sampling, table and, for blocks
+	// scaled to 1×1 (AC terms unused), the skip table and output plane.
+	var plan [maxComponents]struct {
+		ci, hi, vi int
+		q          *block
+		skip       *skipTable
+		pix        []byte
+		stride     int
+	}
 	for i, s := range scan {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
-		qt[i] = &d.quant[d.comp[s.compIndex].tq]
-		dcOnly[i] = d.scale > 1 && d.scaledSize(int(s.compIndex)) == 1
-		if dcOnly[i] {
-			skips[i] = new(skipTable)
-			skips[i].build(&acH[i])
+		c := &plan[i]
+		c.ci = int(s.compIndex)
+		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
+		c.q = &d.quant[d.comp[c.ci].tq]
+		if d.scale > 1 && d.scaledSize(c.ci) == 1 {
+			c.skip = new(skipTable)
+			c.skip.build(&acH[i])
+			switch {
+			case d.nComp == 1:
+				c.pix, c.stride = d.img1.Pix, d.img1.Stride
+			case c.ci == 0:
+				c.pix, c.stride = d.img3.Y, d.img3.YStride
+			case c.ci == 1:
+				c.pix, c.stride = d.img3.Cb, d.img3.CStride
+			default:
+				c.pix, c.stride = d.img3.Cr, d.img3.CStride
+			}
 		}
 	}
 	r := bitReader{data: d.mem.data, p: start}
@@ -412,46 +469,31 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			}
 		}
 		for mx := 0; mx < mxx; mx++ {
-			for i, s := range scan {
-				ci := int(s.compIndex)
-				hi, vi := d.comp[ci].h, d.comp[ci].v
-				q := qt[i]
-				for j := 0; j < hi*vi; j++ {
-					if r.n < 32 {
-						r.refill()
-					}
-					t, err := r.decode(&dcH[i])
-					if err != nil || t > 16 {
-						return errFallback
-					}
-					if r.n < 32 {
-						r.refill()
-					}
-					dc[i] += r.receiveExtend(t)
-					bx, by := hi*mx+j%hi, vi*my+j/hi
-					if dcOnly[i] {
-						if err := r.skipAC(&acH[i], skips[i]); err != nil {
+			for i := range scan {
+				c := &plan[i]
+				for yv := 0; yv < c.vi; yv++ {
+					by := c.vi*my + yv
+					for xh := 0; xh < c.hi; xh++ {
+						bx := c.hi*mx + xh
+						delta, err := r.decodeDC(&dcH[i])
+						if err != nil {
 							return err
 						}
-						v := limit(descale(dc[i]*q[0], 3)) // idct1x1
-						switch {
-						case d.nComp == 1:
-							d.img1.Pix[by*d.img1.Stride+bx] = v
-						case ci == 0:
-							d.img3.Y[by*d.img3.YStride+bx] = v
-						case ci == 1:
-							d.img3.Cb[by*d.img3.CStride+bx] = v
-						default:
-							d.img3.Cr[by*d.img3.CStride+bx] = v
+						dc[i] += delta
+						if c.skip != nil {
+							if err := r.skipAC(&acH[i], c.skip); err != nil {
+								return err
+							}
+							c.pix[by*c.stride+bx] = limit(descale(dc[i]*c.q[0], 3)) // idct1x1
+							continue
 						}
-						continue
+						b = block{}
+						b[0] = dc[i] * c.q[0]
+						if err := r.decodeAC(&acH[i], &b, c.q); err != nil {
+							return err
+						}
+						d.putBlock(&b, bx, by, c.ci)
 					}
-					b = block{}
-					b[0] = dc[i] * q[0]
-					if err := r.decodeAC(&acH[i], &b, q); err != nil {
-						return err
-					}
-					d.putBlock(&b, bx, by, ci)
 				}
 			}
 			mcu++

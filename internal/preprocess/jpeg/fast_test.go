@@ -148,3 +148,26 @@ func TestFastScan(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeFile decodes $VIT_BENCH_JPEG (scripts/bench_decode.py
+// writes one) at every scale.
+func BenchmarkDecodeFile(b *testing.B) {
+	path := os.Getenv("VIT_BENCH_JPEG")
+	if path == "" {
+		b.Skip("VIT_BENCH_JPEG not set")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("1/%d", s), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				if _, err := DecodeOptions(data, Options{Scale: s}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
