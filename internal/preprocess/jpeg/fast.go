@@ -1,10 +1,13 @@
 package jpeg
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"image"
 	"io"
+	"runtime"
+	"sync"
 )
 
 // This file is the fast path for sequential Huffman scans of a file held
@@ -19,7 +22,8 @@ import (
 // Options are DecodeOptions' settings.
 type Options struct {
 	// Check is polled once per MCU row of each scan; the decode stops
-	// with its error. nil: never.
+	// with its error. nil: never. Restart intervals decode in parallel,
+	// so it may be called from several goroutines at once.
 	Check func() error
 	// Scale, when 2, 4 or 8, decodes at 1/Scale of the size in the DCT
 	// domain, as libjpeg does with scale_denom (draft.go). 0 or 1: full
@@ -424,11 +428,7 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 }
 
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
-	var (
-		dcH, acH [maxComponents]fastHuff
-		dc       [maxComponents]int32
-		b        block // coefficients, natural order, dequantized
-	)
+	var dcH, acH [maxComponents]fastHuff
 	// plan: per scan component, its sampling, table and, for blocks
 	// scaled to 1×1 (AC terms unused), the skip table and output plane.
 	var plan [maxComponents]struct {
@@ -460,15 +460,21 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			}
 		}
 	}
-	r := bitReader{data: d.mem.data, p: start}
-	mcu, expectedRST := 0, uint8(rst0Marker)
-	for my := 0; my < myy; my++ {
-		if d.check != nil {
-			if err := d.check(); err != nil {
-				return err
+	total := mxx * myy
+	// mcus decodes MCUs [m0, m1) from r, one restart interval or the
+	// whole scan, polling d.check at each MCU row's start.
+	mcus := func(r *bitReader, m0, m1 int) error {
+		var (
+			dc [maxComponents]int32
+			b  block // coefficients, natural order, dequantized
+		)
+		for m := m0; m < m1; m++ {
+			mx, my := m%mxx, m/mxx
+			if d.check != nil && (mx == 0 || m == m0) {
+				if err := d.check(); err != nil {
+					return err
+				}
 			}
-		}
-		for mx := 0; mx < mxx; mx++ {
 			for i := range scan {
 				c := &plan[i]
 				for yv := 0; yv < c.vi; yv++ {
@@ -496,31 +502,131 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					}
 				}
 			}
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
-				m := r.nextMarker()
-				if m < 0 || d.mem.data[m+1] != expectedRST {
-					return errFallback
-				}
-				r = bitReader{data: d.mem.data, p: m + 2}
-				if expectedRST++; expectedRST == rst7Marker+1 {
-					expectedRST = rst0Marker
-				}
-				dc = [maxComponents]int32{}
-			}
+		}
+		return nil
+	}
+	end := 0 // where the scan's entropy-coded data ends
+	if d.ri == 0 || d.ri >= total {
+		r := bitReader{data: d.mem.data, p: start}
+		if err := mcus(&r, 0, total); err != nil {
+			return err
+		}
+		if r.overrun() {
+			return errFallback
+		}
+		end = r.p
+		if r.zeros == 0 {
+			end = nextMarkerAt(d.mem.data, end)
+		}
+	} else {
+		// Restart intervals: find their markers first, then decode the
+		// intervals in parallel, each from its own marker.
+		n := (total + d.ri - 1) / d.ri
+		at := restartMarkers(d.mem.data, start, n-1)
+		if at == nil {
+			return errFallback
+		}
+		var err error
+		if end, err = d.intervals(mcus, at, start, n, total); err != nil {
+			return err
 		}
 	}
-	if r.overrun() {
-		return errFallback
-	}
-	// Continue at the marker after the scan: the bytes before it are
-	// entropy-coded data, which the upstream decoder would skip.
-	p := r.p
-	for r.zeros == 0 && p < len(d.mem.data) && !(d.mem.data[p] == 0xff && p+1 < len(d.mem.data) && d.mem.data[p+1] != 0) {
-		p++
-	}
-	d.seek(p)
+	d.seek(end)
 	return nil
+}
+
+// intervals decodes the n restart intervals of a scan of total MCUs
+// whose data starts at start, with its markers at at [n−1], on up to
+// GOMAXPROCS goroutines, each a run of whole intervals. It returns where
+// the last interval's data ends.
+func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int, start, n, total int) (int, error) {
+	workers := min(runtime.GOMAXPROCS(0), n, maxIntervalWorkers)
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, workers)
+		end  int
+	)
+	for w := 0; w < workers; w++ {
+		i0, i1 := w*n/workers, (w+1)*n/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := i0; i < i1; i++ {
+				p := start
+				if i > 0 {
+					p = at[i-1] + 2
+				}
+				r := bitReader{data: d.mem.data, p: p}
+				if err := mcus(&r, i*d.ri, min((i+1)*d.ri, total)); err != nil {
+					errs[w] = err
+					return
+				}
+				if i < n-1 {
+					// Only padding may be left before the next marker.
+					if r.nextMarker() != at[i] {
+						errs[w] = errFallback
+						return
+					}
+					continue
+				}
+				if r.overrun() {
+					errs[w] = errFallback
+					return
+				}
+				end = r.p
+				if r.zeros == 0 {
+					end = nextMarkerAt(d.mem.data, end)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// A fallback anywhere wins over other errors: the upstream decoder
+	// then says what is wrong, in order.
+	var first error
+	for _, err := range errs {
+		if err == errFallback {
+			return 0, errFallback
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return end, first
+}
+
+// maxIntervalWorkers bounds the goroutines decoding restart intervals.
+const maxIntervalWorkers = 8
+
+// restartMarkers returns the offsets of the next n markers after start
+// in data, if they are RST0, RST1, … in turn; nil otherwise.
+func restartMarkers(data []byte, start, n int) []int {
+	at := make([]int, 0, n)
+	p := start
+	for len(at) < n {
+		m := nextMarkerAt(data, p)
+		if m+1 >= len(data) || data[m+1] != rst0Marker+uint8(len(at)%8) {
+			return nil
+		}
+		at = append(at, m)
+		p = m + 2
+	}
+	return at
+}
+
+// nextMarkerAt is the offset of the first marker (0xff followed by a byte
+// other than 0x00) at or after p in data, or len(data).
+func nextMarkerAt(data []byte, p int) int {
+	for {
+		i := bytes.IndexByte(data[p:], 0xff)
+		if i < 0 || p+i+1 >= len(data) {
+			return len(data)
+		}
+		if p += i; data[p+1] != 0 {
+			return p
+		}
+		p += 2
+	}
 }
 
 // putBlock writes the inverse DCT of the dequantized block b at block
