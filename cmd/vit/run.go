@@ -30,6 +30,7 @@ type runOptions struct {
 	Shard     classify.Shard // Count 0: no sharding
 	MaxPixels int64          // decode limit; 0 = the decoder's default
 	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
+	Draft     bool           // --draft: JPEGs may decode scaled in the DCT domain (faster, not exact)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Walk      classify.Walk  // --hidden, -L, -g/--iglob, --max-depth
@@ -63,6 +64,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&rf.shard, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
 	f.Var(countFlag{&o.MaxPixels}, "max-pixels", "refuse images with more pixels than `N`, e.g. 1e6 or 50M (0: decoder default, 100M)")
+	f.BoolVar(&o.Draft, "draft", false, "decode large JPEGs at 1/2, 1/4 or 1/8 scale when the model's input is that much smaller, as PIL's Image.draft does (much faster; pixels differ from the reference pipeline)")
 	f.StringVar(&rf.mem, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
@@ -292,7 +294,7 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 		in.Skip = func(p string) bool { return resumed.Done[p] }
 	}
 	opt.BatchSize, opt.Workers = o.BatchSize, o.Threads
-	opt.MaxPixels, opt.MaxMemory = o.MaxPixels, o.MaxMemory
+	opt.MaxPixels, opt.MaxMemory, opt.Draft = o.MaxPixels, o.MaxMemory, o.Draft
 	if !o.Quiet {
 		opt.Warn = con.println
 	}
