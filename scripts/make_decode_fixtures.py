@@ -83,13 +83,14 @@ def itxt(key, text, compress):
 
 
 def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1,
-               bits=None, photometric=None, colormap=None, encode=None, more_tags=(), big=False):
+               bits=None, photometric=None, colormap=None, encode=None, more_tags=(), big=False, lead=0):
     """A TIFF of the samples arr [H, W, S] (uint8 or uint16), written by
     hand: PIL writes neither planar nor premultiplied TIFFs. compression 1
     is none, 8 deflate; predictor 2 is horizontal differencing; bits < 8
     packs one-sample rows MSB first; colormap is [3·2^bits] SHORTs;
     encode, when given, turns each block's samples into its stored bytes;
-    big writes BigTIFF (8-byte offsets, LONG8 strip/tile offsets)."""
+    big writes BigTIFF (8-byte offsets, LONG8 strip/tile offsets); lead
+    bytes before the first block make the block offsets odd when odd."""
     e = ">" if be else "<"
     h, w, s = arr.shape
     bps = bits or arr.dtype.itemsize * 8
@@ -124,7 +125,7 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             for y in range(0, h, rows or h):
                 blocks.append(enc(pl[y:y + (rows or h)]))
     head = 16 if big else 8
-    data, offs = b"", []
+    data, offs = b"\0" * lead, []
     for b in blocks:
         offs.append(head + len(data))
         data += b + b"\0" * (len(b) % 2)
@@ -168,6 +169,16 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             ext += payload
     ifd += struct.pack(e + "I", 0)
     return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
+
+
+def ccitt_block(a, compression, info):
+    """The strip libtiff (through PIL) writes for the bilevel samples a
+    [H, W, 1] (0 or 255) with a TIFF compression name and tags."""
+    b = io.BytesIO()
+    Image.fromarray(a[:, :, 0]).convert("1").save(b, "TIFF", compression=compression, tiffinfo=info)
+    im = Image.open(io.BytesIO(b.getvalue()))
+    (off,), (n,) = im.tag_v2[273], im.tag_v2[279]
+    return b.getvalue()[off:off + n]
 
 
 def premultiplied(w, h, seed, bits):
@@ -379,6 +390,28 @@ def make_images():
         b = io.BytesIO()
         bilevel.save(b, "TIFF", compression=c, tiffinfo={262: 0})  # WhiteIsZero, as faxes are
         files["ccitt_%s_white0_37x21.tif" % c] = b.getvalue()
+    # The other CCITT codings libtiff reads: Group 3 2-D (with and without
+    # fill bits before EOLs), modified Huffman (2, rows byte-aligned),
+    # RLEW (32771, rows 16-bit aligned; libtiff reads back its own
+    # RLEW with a bad code word at line 11), and FillOrder 2.
+    for name, c, info in [("group3_2d", "group3", {292: 1}), ("group3_2d_fill", "group3", {292: 5}),
+                          ("group3_lsb", "group3", {266: 2}), ("group4_lsb", "group4", {266: 2}),
+                          ("mh", "tiff_ccitt", {}), ("rlew", "tiff_raw_16", {})]:
+        b = io.BytesIO()
+        bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
+        files["ccitt_%s_37x21.tif" % name] = b.getvalue()
+    # Strips and tiles written by hand around strips libtiff coded, one
+    # RLEW file with odd strip offsets (its 16-bit alignment is by address).
+    bl = (np.asarray(bilevel, np.uint8) * 255)[:, :, None]
+    for name, c, code, info, kw in [
+            ("mh_strips", 2, "tiff_ccitt", {}, dict(rows=8)),
+            ("rlew_odd_strips", 32771, "tiff_raw_16", {}, dict(rows=8, lead=1)),
+            ("group3_2d_tiles", 3, "group3", {292: 1}, dict(tile=(16, 16))),
+            ("group4_tiles_white0", 4, "group4", {262: 0}, dict(tile=(16, 16), photometric=0))]:
+        tags = [(t, 3 if v < 65536 else 4, [v]) for t, v in info.items() if t != 262]
+        files["ccitt_%s_37x21.tif" % name] = tiff_bytes(bl, compression=c, bits=1, more_tags=tags,
+                                                        encode=lambda a, code=code, info=info: ccitt_block(a, code, info),
+                                                        **kw)
     # Signed, float and 32-bit grey (PIL modes I and F, clipped by convert).
     num = pattern(19, 9, 195)[..., 0].astype(np.float64) * 1.37 - 40.25
     for name, arr, sf, be in [("float32", num.astype(np.float32), 3, False), ("float32_be", num.astype(np.float32), 3, True),
@@ -552,13 +585,6 @@ def make_unsupported():
     d = jpeg_bytes(base, quality=90)
     d[sof(d) + 1] = 0xc3
     add("unsupported_lossless.jpg", bytes(d), "lossless JPEG")
-    bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
-    for c, info, what in [("group3", {292: 1}, "TIFF CCITT Group 3 2-D coding"),
-                          ("tiff_ccitt", {}, "TIFF compression value 2"),
-                          ("tiff_raw_16", {}, "TIFF compression value 32771")]:
-        b = io.BytesIO()
-        bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
-        add("unsupported_%s%s.tif" % (c, "_2d" if info else ""), b.getvalue(), what)
     add("unsupported_ycbcr_raw.tif", tiff_bytes(pattern(16, 8, 182), photometric=6, more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr without JPEG compression")
     b = io.BytesIO()

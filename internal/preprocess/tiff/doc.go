@@ -12,10 +12,11 @@
 // goes through the JPEG hook that package preprocess sets, with the
 // JPEGTables tag. Signed, 12-bit, 32-bit and float grey samples (PIL's
 // modes I;16 and I, and F) decode to 8-bit grey as PIL's convert clips
-// them (floats truncated, NaN 0). CCITT Group 3/4 bits follow libtiff
-// (black runs are 1 bits, then Photometric applies; upstream inverts
-// BlackIsZero files), and Group 3 2-D coding, which x/image/ccitt does
-// not decode, is reported unsupported instead of corrupt. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// them (floats truncated, NaN 0). CCITT data (modified Huffman,
+// RLEW, Group 3 1-D and 2-D, Group 4) goes through fax.go, a port of
+// libtiff's decoder, instead of x/image/ccitt, which lacks all but
+// Group 3 1-D and Group 4, inverts BlackIsZero files and gives up where
+// libtiff recovers. BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

@@ -18,7 +18,6 @@ import (
 	"math"
 
 	"github.com/vitgo/vit/internal/preprocess/tiff/internal/safemath"
-	"golang.org/x/image/ccitt"
 	"golang.org/x/image/tiff/lzw"
 )
 
@@ -801,13 +800,6 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	return d.config, nil
 }
 
-func ccittFillOrder(tiffFillOrder uint) ccitt.Order {
-	if tiffFillOrder == 2 {
-		return ccitt.LSB
-	}
-	return ccitt.MSB
-}
-
 // Decode reads a TIFF image from r and returns it as an image.Image.
 // The type of Image returned depends on the contents of the TIFF.
 func Decode(r io.Reader) (img image.Image, err error) {
@@ -978,20 +970,14 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				} else {
 					d.buf, err = safeReadAt(d.r, uint64(n), offset)
 				}
-			case cG3:
-				if d.firstVal(tT4Options)&1 != 0 {
-					err = UnsupportedError("CCITT Group 3 2-D coding")
-					break
+			case cG3, cG4, cCCITTRLE, cCCITTRLEW:
+				if n > blockMaxDataSize {
+					return nil, FormatError("block data size too large")
 				}
-				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
-				order := ccittFillOrder(d.firstVal(tFillOrder))
-				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group3, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
-				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
-			case cG4:
-				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
-				order := ccittFillOrder(d.firstVal(tFillOrder))
-				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group4, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
-				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = faxDecode(b, offset, d.firstVal(tCompression), d.firstVal(tT4Options), d.firstVal(tFillOrder), blkW, blkH)
+				}
 			case cLZW:
 				r := lzw.NewReader(io.NewSectionReader(d.r, offset, n), lzw.MSB, 8)
 				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
