@@ -382,7 +382,8 @@ func webpNeed(px int64, data []byte) int64 {
 // tiffNeed: the image (up to 8 bytes a pixel) plus one strip or tile
 // buffer: x/image/tiff lets a compressed strip inflate to 8 bytes a
 // pixel of the strip, and deflate, LZW and PackBits expand their input at
-// most about 1032 times, so a strip costs the smaller of the two.
+// most about 1032 times, so a strip costs the smaller of the two. CCITT
+// strips decode to 1 bit a pixel, at up to 8 pixels a compressed bit.
 func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	t := readTIFFTags(data)
 	bpp := int64(8)
@@ -402,6 +403,11 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	switch {
 	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
+	case t.ok && (t.compression >= 2 && t.compression <= 4 || t.compression == 32771):
+		// CCITT: a row may take one bit, so the strip is measured by
+		// its decoded rows (⌈w/8⌉ bytes), plus the compressed bytes and
+		// the decoder's two run arrays (16 bytes a pixel of one row).
+		return img + mul((w+7)/8, h) + int64(len(data)) + mul(w, 16) + 64<<10
 	case t.ok:
 		// Inflate each strip to count its bytes, reading no more than
 		// the bound already assumed.
