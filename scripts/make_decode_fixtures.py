@@ -161,7 +161,10 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
     ext_off = ifd_off + 2 + 12 * len(tags) + 4
     ifd, ext = struct.pack(e + "H", len(tags)), b""
     for tag, typ, vals in tags:
-        payload = b"".join(struct.pack(e + ("H" if typ == 3 else "I"), v) for v in vals)
+        if typ == 5:  # RATIONAL: (numerator, denominator) pairs
+            payload = b"".join(struct.pack(e + "II", *v) for v in vals)
+        else:
+            payload = b"".join(struct.pack(e + ("H" if typ == 3 else "I"), v) for v in vals)
         if len(payload) <= 4:
             ifd += struct.pack(e + "HHI", tag, typ, len(vals)) + payload.ljust(4, b"\0")
         else:
@@ -169,6 +172,22 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             ext += payload
     ifd += struct.pack(e + "I", 0)
     return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
+
+
+def ycbcr_units(a, hs, vs):
+    """The data units of YCbCr samples a [H, W, 3]: for each hs×vs block,
+    row by row, its luma samples (edge pixels repeated past the block
+    edge) then the block's mean Cb and Cr."""
+    h, w, _ = a.shape
+    H, W = -(-h // vs) * vs, -(-w // hs) * hs
+    p = np.pad(a, ((0, H - h), (0, W - w), (0, 0)), mode="edge").astype(np.int64)
+    out = bytearray()
+    for by in range(0, H, vs):
+        for bx in range(0, W, hs):
+            blk = p[by:by + vs, bx:bx + hs]
+            out += bytes(blk[:, :, 0].ravel().tolist())
+            out += bytes(int(round(blk[:, :, c].mean())) for c in (1, 2))
+    return bytes(out)
 
 
 def ccitt_block(a, compression, info):
@@ -381,6 +400,29 @@ def make_images():
     # which PIL 9.4 cannot open, is in SAME_AS.)
     files["bigtiff_strips_21x13.tif"] = tiff_bytes(rgb8, rows=5, big=True)
     files["bigtiff_tiles_21x13.tif"] = tiff_bytes(rgb16, planar=2, tile=(16, 16), compression=8, big=True)
+    # YCbCr without JPEG compression, which PIL reads through libtiff's
+    # TIFFRGBAImage: every subsampling it knows, tiles, separate planes,
+    # the default subsampling (2×2, no tag), and ReferenceBlackWhite and
+    # YCbCrCoefficients other than the defaults. Deflate: PIL 9.4 misreads
+    # uncompressed YCbCr (see SAME_AS).
+    ycc = np.asarray(Image.fromarray(pattern(21, 13, 210)).convert("YCbCr"))
+    for hs, vs in [(1, 1), (2, 1), (2, 2), (4, 2), (4, 4), (1, 2), (4, 1)]:
+        files["ycbcr%d%d_deflate_21x13.tif" % (hs, vs)] = tiff_bytes(
+            ycc, rows=8, compression=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
+            encode=lambda a, hs=hs, vs=vs: zlib.compress(ycbcr_units(a, hs, vs)))
+    ycc37 = np.asarray(Image.fromarray(pattern(37, 21, 211)).convert("YCbCr"))
+    files["ycbcr22_tiles_deflate_37x21.tif"] = tiff_bytes(
+        ycc37, tile=(16, 16), compression=8, photometric=6, more_tags=[(530, 3, [2, 2])],
+        encode=lambda a: zlib.compress(ycbcr_units(a, 2, 2)))
+    files["ycbcr_default_deflate_21x13.tif"] = tiff_bytes(
+        ycc, rows=4, compression=8, photometric=6, encode=lambda a: zlib.compress(ycbcr_units(a, 2, 2)))
+    files["ycbcr11_planar_deflate_21x13.tif"] = tiff_bytes(ycc, planar=2, rows=5, compression=8, photometric=6,
+                                                          more_tags=[(530, 3, [1, 1])])
+    files["ycbcr21_refbw_coef_deflate_21x13.tif"] = tiff_bytes(
+        ycc, rows=8, compression=8, photometric=6,
+        more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
+                   (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
+        encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -548,13 +590,24 @@ def make_images():
 
 
 # Files PIL 9.4 cannot open, expected to decode like another fixture.
-SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif"}
+# Uncompressed YCbCr: PIL 9.4 unpacks it as RGBX (garbage); vit decodes
+# it as libtiff does the compressed ones.
+SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
+           "ycbcr22_raw_21x13.tif": "ycbcr22_deflate_21x13.tif",
+           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif"}
 
 
 def make_same_as():
     rgb8 = pattern(21, 13, 130)
-    with open(os.path.join(OUT, "bigtiff_be_strips_21x13.tif"), "wb") as f:
-        f.write(tiff_bytes(rgb8, rows=5, big=True, be=True))
+    ycc = np.asarray(Image.fromarray(pattern(21, 13, 210)).convert("YCbCr"))
+    files = {"bigtiff_be_strips_21x13.tif": tiff_bytes(rgb8, rows=5, big=True, be=True)}
+    for hs, vs in [(1, 1), (2, 2)]:
+        files["ycbcr%d%d_raw_21x13.tif" % (hs, vs)] = tiff_bytes(
+            ycc, rows=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
+            encode=lambda a, hs=hs, vs=vs: ycbcr_units(a, hs, vs))
+    for name, data in files.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
 
 
 def make_unsupported():
@@ -585,8 +638,9 @@ def make_unsupported():
     d = jpeg_bytes(base, quality=90)
     d[sof(d) + 1] = 0xc3
     add("unsupported_lossless.jpg", bytes(d), "lossless JPEG")
-    add("unsupported_ycbcr_raw.tif", tiff_bytes(pattern(16, 8, 182), photometric=6, more_tags=[(530, 3, [1, 1])]),
-        "TIFF YCbCr without JPEG compression")
+    add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
+                                              more_tags=[(530, 3, [1, 1])]),
+        "TIFF YCbCr with 3 samples of 16 bits")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")

@@ -427,6 +427,8 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 type tiffTags struct {
 	ok                     bool
 	bits, spp, compression int64
+	photometric            int64
+	hs, vs                 int64 // YCbCrSubSampling (libtiff's default 2×2)
 }
 
 func readTIFFTags(data []byte) (t tiffTags) {
@@ -442,7 +444,7 @@ func readTIFFTags(data []byte) (t tiffTags) {
 		return t
 	}
 	n := int64(bo.Uint16(data[off:]))
-	t.spp, t.bits, t.compression = 1, 1, 1
+	t.spp, t.bits, t.compression, t.hs, t.vs = 1, 1, 1, 2, 2
 	for i := int64(0); i < n; i++ {
 		e := off + 2 + 12*i
 		if e+12 > int64(len(data)) {
@@ -471,8 +473,14 @@ func readTIFFTags(data []byte) (t tiffTags) {
 			t.bits = val
 		case 259:
 			t.compression = val
+		case 262:
+			t.photometric = val
 		case 277:
 			t.spp = val
+		case 530: // YCbCrSubSampling: two SHORTs, inline
+			if typ == 3 && cnt == 2 {
+				t.hs, t.vs = val, int64(bo.Uint16(data[at+2:]))
+			}
 		}
 	}
 	t.ok = true
@@ -492,8 +500,14 @@ func minBytes(format string, w, h int, data []byte) int64 {
 		// An LZW code of at most 12 bits stands for at most 4096 pixels.
 		return mul(W, H) / (4096 * 8 / 12)
 	case "tiff":
-		// Uncompressed strips hold every row, each a whole number of bytes.
-		if t := readTIFFTags(data); t.ok && t.compression <= 1 {
+		// Uncompressed strips hold every row, each a whole number of
+		// bytes; subsampled YCbCr holds a unit of hs·vs luma and two
+		// chroma samples for each hs×vs block.
+		t := readTIFFTags(data)
+		if t.ok && t.compression <= 1 && t.photometric == 6 && t.bits == 8 && t.hs > 0 && t.vs > 0 {
+			return mul(W/t.hs, H/t.vs, t.hs*t.vs+2)
+		}
+		if t.ok && t.compression <= 1 {
 			return mul((mul(W, t.bits, max(t.spp, 1))+7)/8, H)
 		}
 	case "bmp":

@@ -16,7 +16,9 @@
 // RLEW, Group 3 1-D and 2-D, Group 4) goes through fax.go, a port of
 // libtiff's decoder, instead of x/image/ccitt, which lacks all but
 // Group 3 1-D and Group 4, inverts BlackIsZero files and gives up where
-// libtiff recovers. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// libtiff recovers. YCbCr samples not JPEG-compressed (8-bit, any
+// subsampling TIFFRGBAImage knows) become RGB in ycbcr.go as libtiff's
+// TIFFRGBAImage converts them for PIL. BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

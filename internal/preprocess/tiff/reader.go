@@ -102,11 +102,12 @@ type decoder struct {
 	v     uint32 // Buffer value for reading with arbitrary bit depths.
 	nbits uint   // Remaining number of bits in v.
 
-	extra       int      // alpha samples after each grey or palette sample (0 or 1)
-	jpegTables  []byte   // JPEGTables tag (Compression 7)
-	big         bool     // BigTIFF: 20-byte IFD entries, 8-byte counts and offsets
-	planeBufs   [][]byte // [planes][block bytes] one block's planes (PlanarConfiguration 2)
-	interleaved []byte   // [block samples·planes·bytes per sample] planeBufs interleaved
+	extra       int        // alpha samples after each grey or palette sample (0 or 1)
+	jpegTables  []byte     // JPEGTables tag (Compression 7)
+	big         bool       // BigTIFF: 20-byte IFD entries, 8-byte counts and offsets
+	planeBufs   [][]byte   // [planes][block bytes] one block's planes (PlanarConfiguration 2)
+	interleaved []byte     // [block samples·planes·bytes per sample] planeBufs interleaved
+	ycbcr       *ycbcrConv // YCbCr not JPEG-compressed: converts each block to RGB
 }
 
 // firstVal returns the first uint of the features entry with the given tag,
@@ -234,7 +235,8 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 	case tStripOffsets,
 		tStripByteCounts,
 		tTileOffsets,
-		tTileByteCounts:
+		tTileByteCounts,
+		tYCbCrSubSampling, tYCbCrCoefficients, tReferenceBlackWhite:
 		// These keys may contain many values.
 		// Stash the IFD entry for later parsing.
 		var v [bigIFDLen]byte
@@ -693,7 +695,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	switch d.firstVal(tPhotometricInterpretation) {
 	case pRGB, pYCbCr:
 		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG {
-			return nil, UnsupportedError("YCbCr without JPEG compression")
+			if err := d.initYCbCr(); err != nil {
+				return nil, err
+			}
 		}
 		if d.bpp == 16 {
 			for _, b := range d.features[tBitsPerSample] {
@@ -1010,6 +1014,11 @@ func Decode(r io.Reader) (img image.Image, err error) {
 			if planes > 1 {
 				if d.interleave(p, planes); p < planes-1 {
 					continue
+				}
+			}
+			if d.ycbcr != nil {
+				if d.buf, err = d.ycbcr.rgb(d.buf, blkW, blkH); err != nil {
+					return nil, err
 				}
 			}
 
