@@ -18,6 +18,7 @@ import io
 import json
 import os
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -188,6 +189,95 @@ def ycbcr_units(a, hs, vs):
             out += bytes(blk[:, :, 0].ravel().tolist())
             out += bytes(int(round(blk[:, :, c].mean())) for c in (1, 2))
     return bytes(out)
+
+
+def ojpeg_tiff(rgb, subsampling, split):
+    """An old-style JPEG (Compression 6) TIFF of rgb [H, W, 3] in one strip:
+    the strip is PIL's whole JPEG stream and JPEGInterchangeFormat points
+    at it, or (split) the strip is the entropy-coded data and
+    JPEGInterchangeFormat points at the headers, stored after the IFD."""
+    jb = bytes(jpeg_bytes(Image.fromarray(rgb), quality=90, subsampling=subsampling))
+    hs, vs = {0: (1, 1), 1: (2, 1), 2: (2, 2)}[subsampling]
+    i = jb.index(b"\xff\xda")
+    sos = i + 2 + (jb[i + 2] << 8 | jb[i + 3])
+    strip, head = (jb[sos:], jb[:sos]) if split else (jb, b"")
+
+    def build(jif):
+        return tiff_bytes(rgb, compression=6, photometric=6, encode=lambda a: strip,
+                          more_tags=[(512, 3, [1]), (513, 4, [jif]), (514, 4, [len(head or jb)]),
+                                     (530, 3, [hs, vs])])
+    if not split:
+        return build(8)
+    return build(len(build(0))) + head
+
+
+def jpeg_parts(jb):
+    """The quantization tables {id: 64 bytes}, Huffman tables {class<<4|id:
+    counts and values} and entropy-coded data (after SOS) of a baseline
+    JPEG."""
+    i, q, huff = 2, {}, {}
+    while True:
+        m, n = jb[i + 1], jb[i + 2] << 8 | jb[i + 3]
+        seg = jb[i + 4:i + 2 + n]
+        k = 0
+        while m == 0xdb and k < len(seg):
+            q[seg[k] & 15] = seg[k + 1:k + 65]
+            k += 65
+        while m == 0xc4 and k < len(seg):
+            nv = sum(seg[k + 1:k + 17])
+            huff[seg[k]] = seg[k + 1:k + 17 + nv]
+            k += 17 + nv
+        if m == 0xda:
+            return q, huff, jb[i + 2 + n:]
+        i += 2 + n
+
+
+def ojpeg_tables_tiff(rgb, restart_rows=0):
+    """An old-style JPEG TIFF without JPEGInterchangeFormat: the tables in
+    JPEGQTables, JPEGDCTables and JPEGACTables (stored after the IFD), the
+    entropy-coded data of a 4:2:0 JPEG in the strip. With restart_rows the
+    JPEG (made by cjpeg, as PIL cannot write restart markers) restarts every
+    MCU row, and each interval is its own strip of 16·restart_rows rows
+    without its RST marker, which libtiff puts back."""
+    h, w, _ = rgb.shape
+    if restart_rows:
+        ppm = b"P6 %d %d 255\n" % (w, h) + rgb.astype(np.uint8).tobytes()
+        jb = subprocess.run(["cjpeg", "-quality", "90", "-sample", "2x2", "-restart", str(restart_rows)],
+                            input=ppm, capture_output=True, check=True).stdout
+    else:
+        jb = bytes(jpeg_bytes(Image.fromarray(rgb), quality=90, subsampling=2))
+    q, huff, ent = jpeg_parts(jb)
+    ent = ent[:ent.rindex(b"\xff\xd9")]
+    strips = [ent]
+    if restart_rows:
+        strips, cur = [], b""
+        i = 0
+        while i < len(ent):
+            if ent[i] == 0xff and 0xd0 <= ent[i + 1] <= 0xd7:
+                strips.append(cur)
+                cur, i = b"", i + 2
+                continue
+            cur += ent[i:i + 1]
+            i += 1
+        strips.append(cur)
+
+    def build(base):
+        blob, offs = b"", {}
+        for name, data in [("q0", q[0]), ("q1", q[1]), ("dc0", huff[0x00]), ("dc1", huff[0x01]),
+                           ("ac0", huff[0x10]), ("ac1", huff[0x11])]:
+            offs[name] = base + len(blob)
+            blob += data + b"\0" * (len(data) % 2)
+        it = iter(strips)
+        tags = [(512, 3, [1]), (519, 4, [offs["q0"], offs["q1"], offs["q1"]]),
+                (520, 4, [offs["dc0"], offs["dc1"], offs["dc1"]]),
+                (521, 4, [offs["ac0"], offs["ac1"], offs["ac1"]]), (530, 3, [2, 2])]
+        if restart_rows:
+            tags.append((515, 3, [-(-w // 16) * restart_rows]))
+        return tiff_bytes(rgb, compression=6, photometric=6, rows=16 * restart_rows or None,
+                          encode=lambda a: next(it), more_tags=tags), blob
+    d, _ = build(0)
+    d, blob = build(len(d))
+    return d + blob
 
 
 def ccitt_block(a, compression, info):
@@ -423,6 +513,14 @@ def make_images():
         more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
                    (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
         encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
+    # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
+    # converts as uncompressed YCbCr (chroma replicated, not smoothed).
+    ojp = pattern(37, 21, 220)
+    for sub, name in [(2, "420"), (1, "422"), (0, "444")]:
+        for split in (False, True):
+            files["ojpeg%s_%s_37x21.tif" % (name, "split" if split else "whole")] = ojpeg_tiff(ojp, sub, split)
+    files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
+    files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -620,12 +718,12 @@ def make_unsupported():
     def add(name, data, what):
         files[name], want[name] = data, what
 
-    b = io.BytesIO()
-    base.save(b, "TIFF", compression="jpeg")
-    d = bytearray(b.getvalue())  # relabelled old-style: vit refuses it by the tag alone
-    add("unsupported_oldjpeg.tif", bytes(d).replace(b"\x03\x01\x03\x00\x01\x00\x00\x00\x07\x00",
-                                                     b"\x03\x01\x03\x00\x01\x00\x00\x00\x06\x00"),
-        "TIFF compression value 6")
+    # Grey old-style JPEG: PIL 9.4 takes every old-style JPEG for YCbCr
+    # and refuses it ("unknown pixel mode").
+    jb = bytes(jpeg_bytes(base.convert("L"), quality=90))
+    add("unsupported_oldjpeg_grey.tif", tiff_bytes(pattern(16, 8, 183)[..., :1], compression=6, encode=lambda a: jb,
+                                                   more_tags=[(513, 4, [8]), (514, 4, [len(jb)])]),
+        "TIFF old-style JPEG with Photometric 1")
     add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
         "TIFF BitsPerSample of 64")
     d = jpeg_bytes(base, quality=90)

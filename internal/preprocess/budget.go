@@ -403,6 +403,16 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	switch {
 	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
+	case t.ok && t.compression == 6:
+		// Old-style JPEG: the JPEG decoder's planes (and coefficients,
+		// when progressive) for the whole image, and the stream it reads:
+		// the JPEGInterchangeFormat stream, or headers from table tags
+		// for sequential data (planes padded to 16 pixels at most).
+		planes := mul(w+16, h+16, 3) + 64<<10
+		if t.jif > 0 && t.jif < int64(len(data)) {
+			planes = jpegNeed(w, h, data[t.jif:])
+		}
+		return img + planes + int64(len(data))
 	case t.ok && (t.compression >= 2 && t.compression <= 4 || t.compression == 32771):
 		// CCITT: a row may take one bit, so the strip is measured by
 		// its decoded rows (⌈w/8⌉ bytes), plus the compressed bytes and
@@ -428,6 +438,7 @@ type tiffTags struct {
 	ok                     bool
 	bits, spp, compression int64
 	photometric            int64
+	jif                    int64 // JPEGInterchangeFormat (old-style JPEG)
 	hs, vs                 int64 // YCbCrSubSampling (libtiff's default 2×2)
 }
 
@@ -475,6 +486,8 @@ func readTIFFTags(data []byte) (t tiffTags) {
 			t.compression = val
 		case 262:
 			t.photometric = val
+		case 513:
+			t.jif = val
 		case 277:
 			t.spp = val
 		case 530: // YCbCrSubSampling: two SHORTs, inline

@@ -15,7 +15,8 @@
 //     model input.
 //   - Decode reads JPEG, PNG, GIF (first frame), BMP (./bmp: every
 //     variant PIL reads), TIFF (./tiff: x/image's reader with planar,
-//     JPEG, YCbCr, BigTIFF, CCITT, sub-byte, numeric and alpha variants) and WebP
+//     new- and old-style JPEG, YCbCr, BigTIFF, CCITT, sub-byte, numeric
+//     and alpha variants) and WebP
 //     (first frame of an animation). It sniffs the format from the first
 //     16 bytes and reads only the header before checking it against
 //     Limits; it never panics. Errors are *DecodeError values naming the

@@ -18,7 +18,11 @@
 // Group 3 1-D and Group 4, inverts BlackIsZero files and gives up where
 // libtiff recovers. YCbCr samples not JPEG-compressed (8-bit, any
 // subsampling TIFFRGBAImage knows) become RGB in ycbcr.go as libtiff's
-// TIFFRGBAImage converts them for PIL. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// TIFFRGBAImage converts them for PIL. Old-style JPEG (Compression 6)
+// follows libtiff's tif_ojpeg.c in ojpeg.go: the JPEGInterchangeFormat
+// stream, or headers built from the table tags, then the strips, decoded
+// through the OldJPEG hook to raw planes and converted as YCbCr is.
+// BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

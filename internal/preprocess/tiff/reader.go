@@ -236,7 +236,9 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 		tStripByteCounts,
 		tTileOffsets,
 		tTileByteCounts,
-		tYCbCrSubSampling, tYCbCrCoefficients, tReferenceBlackWhite:
+		tYCbCrSubSampling, tYCbCrCoefficients, tReferenceBlackWhite,
+		tJPEGInterchangeFormat, tJPEGInterchangeFormatLength,
+		tJPEGRestartInterval, tJPEGQTables, tJPEGDCTables, tJPEGACTables:
 		// These keys may contain many values.
 		// Stash the IFD entry for later parsing.
 		var v [bigIFDLen]byte
@@ -944,6 +946,9 @@ func Decode(r io.Reader) (img image.Image, err error) {
 
 	if blocksAcross == 0 || blocksDown == 0 {
 		return
+	}
+	if d.firstVal(tCompression) == cJPEGOld {
+		return img, d.decodeOldJPEG(img, blockOffsets, blockCounts)
 	}
 	// Maximum data per pixel is 8 bytes (RGBA64).
 	blockMaxDataSize := int64(blockWidth) * int64(blockHeight) * 8

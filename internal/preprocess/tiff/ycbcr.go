@@ -163,18 +163,22 @@ func (c *ycbcrConv) rgb(src []byte, w, h int) ([]byte, error) {
 	if need := across * ((h + c.vs - 1) / c.vs) * unit; len(src) < need {
 		return nil, FormatError(fmt.Sprintf("YCbCr block has %d bytes, needs %d", len(src), need))
 	}
-	clamp := func(v int32) byte { return byte(min(max(v, 0), 255)) }
 	out := make([]byte, w*h*3) // [h][w][RGB]
 	for py := 0; py < h; py++ {
 		for px := 0; px < w; px++ {
 			u := src[((py/c.vs)*across+px/c.hs)*unit:]
-			Y := c.y[u[(py%c.vs)*c.hs+px%c.hs]]
-			cb, cr := u[c.hs*c.vs], u[c.hs*c.vs+1]
-			o := out[(py*w+px)*3:]
-			o[0] = clamp(Y + c.crR[cr])
-			o[1] = clamp(Y + (c.cbG[cb]+c.crG[cr])>>16)
-			o[2] = clamp(Y + c.cbB[cb])
+			c.pixel(out[(py*w+px)*3:], u[(py%c.vs)*c.hs+px%c.hs], u[c.hs*c.vs], u[c.hs*c.vs+1])
 		}
 	}
 	return out, nil
+}
+
+// pixel writes the RGB of one YCbCr sample triple to o[:3]:
+// TIFFYCbCrtoRGB.
+func (c *ycbcrConv) pixel(o []byte, y, cb, cr byte) {
+	clamp := func(v int32) byte { return byte(min(max(v, 0), 255)) }
+	Y := c.y[y]
+	o[0] = clamp(Y + c.crR[cr])
+	o[1] = clamp(Y + (c.cbG[cb]+c.crG[cr])>>16)
+	o[2] = clamp(Y + c.cbB[cb])
 }
