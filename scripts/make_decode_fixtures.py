@@ -521,6 +521,17 @@ def make_images():
             files["ojpeg%s_%s_37x21.tif" % (name, "split" if split else "whole")] = ojpeg_tiff(ojp, sub, split)
     files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
     files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
+    # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by
+    # hand with an unspecified extra sample (CMYKX) and in separate planes.
+    cmyk = np.asarray(Image.fromarray(pattern(23, 11, 230)).convert("CMYK")).copy()
+    cmyk[..., 3] = pattern(23, 11, 231)[..., 0] // 2  # some black ink
+    for c in ("raw", "tiff_lzw"):
+        b = io.BytesIO()
+        Image.fromarray(cmyk, "CMYK").save(b, "TIFF", compression=c)
+        files["cmyk_%s_23x11.tif" % c] = b.getvalue()
+    cmykx = np.concatenate([cmyk, pattern(23, 11, 232)[..., :1]], axis=2)
+    files["cmykx_23x11.tif"] = tiff_bytes(cmykx, rows=4, photometric=5, extra=[0])
+    files["cmyk_planar_deflate_23x11.tif"] = tiff_bytes(cmyk, planar=2, rows=4, compression=8, photometric=5)
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -739,6 +750,9 @@ def make_unsupported():
     add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
                                               more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr with 3 samples of 16 bits")
+    b = io.BytesIO()
+    base.convert("LAB").save(b, "TIFF")
+    add("unsupported_lab.tif", b.getvalue(), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")

@@ -22,7 +22,9 @@
 // follows libtiff's tif_ojpeg.c in ojpeg.go: the JPEGInterchangeFormat
 // stream, or headers built from the table tags, then the strips, decoded
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
-// BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// 8-bit CMYK, with up to two unspecified extra samples, decodes to
+// image.CMYK (cmyk.go); other unknown Photometric values are named in
+// the unsupported error. BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

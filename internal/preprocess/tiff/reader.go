@@ -383,6 +383,8 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 	rMaxX := minInt(xmax, dst.Bounds().Max.X)
 	rMaxY := minInt(ymax, dst.Bounds().Max.Y)
 	switch d.mode {
+	case mCMYK:
+		return d.decodeCMYK(dst.(*image.CMYK), xmin, ymin, xmax, ymax)
 	case mGray, mGrayInvert:
 		rowBytes := calcRowBytes(xmin, xmax, 1+d.extra, d.bpp)
 		if d.bpp == 16 {
@@ -750,6 +752,11 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		default:
 			return nil, FormatError("wrong number of samples for RGB")
 		}
+	case pCMYK:
+		if err := d.initCMYK(); err != nil {
+			return nil, err
+		}
+		d.config.ColorModel = color.CMYKModel
 	case pPaletted:
 		d.mode = mPaletted
 		d.config.ColorModel = color.Palette(d.palette)
@@ -768,9 +775,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 			d.config.ColorModel = color.GrayModel
 		}
 	default:
-		return nil, UnsupportedError("color model")
+		return nil, UnsupportedError(fmt.Sprintf("Photometric %d", d.firstVal(tPhotometricInterpretation)))
 	}
-	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr {
+	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr && p != pCMYK {
 		// Grey or palette with unassociated alpha (PIL's LA and PA):
 		// the alpha sample is read and dropped.
 		if len(d.features[tBitsPerSample]) == 2 && d.bpp == 8 && d.firstVal(tExtraSamples) == 2 {
@@ -930,6 +937,8 @@ func Decode(r io.Reader) (img image.Image, err error) {
 		}
 	case mPaletted:
 		img = image.NewPaletted(imgRect, d.palette)
+	case mCMYK:
+		img = image.NewCMYK(imgRect)
 	case mNRGBA:
 		if d.bpp == 16 {
 			img = image.NewNRGBA64(imgRect)
