@@ -157,7 +157,7 @@ func (m openedModel) MultiLabel() bool { return classify.IsMultiLabel(m.Model) }
 // errInputsFailed when any input failed; a model that fails to load
 // leaves o.Output untouched.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
-	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func openModelEmbedder(ctx context.Context, a *app, spec string, opt modelOption
 
 // embed runs `vit embed`, as classify runs `vit classify`.
 func (a *app) embed(ctx context.Context, o embedOptions) error {
-	m, err := a.openEmbedder(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	m, err := a.openEmbedder(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}

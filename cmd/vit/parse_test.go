@@ -51,6 +51,7 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--max-image-memory=64MiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 64 << 20 })},
 		{args: []string{"--max-image-memory", "512M", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 512 << 20 })},
 		{args: []string{"--max-image-memory", "1.5GiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 3 << 29 })},
+		{args: []string{"--draft", "a.png"}, want: def(func(o *classifyOptions) { o.Draft = true })},
 		{args: []string{"--max-image-memory", "2097152", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 2 << 20 })},
 		{args: []string{"-b", "512", "-t", "256", "a.png"}, want: def(func(o *classifyOptions) { o.BatchSize = 512; o.Threads = 256 })},
 		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 // runOptions are the options shared by the commands that run a model over
@@ -29,12 +30,14 @@ type runOptions struct {
 	Shard     classify.Shard // Count 0: no sharding
 	MaxPixels int64          // decode limit; 0 = the decoder's default
 	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
+	Draft     bool           // --draft: JPEGs may decode scaled in the DCT domain (faster, not exact)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Walk      classify.Walk  // --hidden, -L, -g/--iglob, --max-depth
 	Resume    bool           // --resume: append to -o, skipping the paths it has
 	Verbose   bool           // -v: the end-of-run summary even when stderr is no terminal
 	Quiet     bool           // -q: no warnings, no summary
+	Precision kernels.Precision
 	Inputs    []string
 }
 
@@ -45,6 +48,7 @@ type runFlags struct {
 	formats []string
 	shard   string
 	mem     string
+	prec    string
 }
 
 // addRunFlags registers the shared run flags on f, storing into o;
@@ -60,6 +64,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&rf.shard, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
 	f.Var(countFlag{&o.MaxPixels}, "max-pixels", "refuse images with more pixels than `N`, e.g. 1e6 or 50M (0: decoder default, 100M)")
+	f.BoolVar(&o.Draft, "draft", false, "decode large JPEGs at 1/2, 1/4 or 1/8 scale when the model's input is that much smaller, as PIL's Image.draft does (much faster; pixels differ from the reference pipeline)")
 	f.StringVar(&rf.mem, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
@@ -71,6 +76,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.BoolVar(&o.Resume, "resume", false, "with -o FILE: keep the records already in FILE, skip their paths and append the rest")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print the end-of-run summary on stderr (the default when stderr is a terminal)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no warnings and no summary on stderr (errors are still reported)")
+	f.StringVar(&rf.prec, "precision", "fp32", precisionUsage)
 	rf.flags = f
 	return rf
 }
@@ -113,6 +119,9 @@ func (rf *runFlags) finish(a *app, args []string) error {
 		return usagef("--max-image-memory %q: %w", rf.mem, err)
 	}
 	o.MaxMemory = mem
+	if o.Precision, err = parsePrecision(rf.prec); err != nil {
+		return err
+	}
 	if err := oneOf("--format", o.Format, rf.formats...); err != nil {
 		return err
 	}
@@ -214,8 +223,9 @@ type runModel interface {
 
 // modelOptions is how the command opens a model.
 type modelOptions struct {
-	Threads int  // inference threads (≥ 1)
-	Offline bool // never download
+	Threads   int  // inference threads (≥ 1)
+	Offline   bool // never download
+	Precision kernels.Precision
 }
 
 // recordSink makes a run's record writer once the output is open: out is
@@ -284,7 +294,7 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 		in.Skip = func(p string) bool { return resumed.Done[p] }
 	}
 	opt.BatchSize, opt.Workers = o.BatchSize, o.Threads
-	opt.MaxPixels, opt.MaxMemory = o.MaxPixels, o.MaxMemory
+	opt.MaxPixels, opt.MaxMemory, opt.Draft = o.MaxPixels, o.MaxMemory, o.Draft
 	if !o.Quiet {
 		opt.Warn = con.println
 	}

@@ -21,6 +21,7 @@ type Options struct {
 	Workers   int       // decode workers, each preparing one image at a time (< 1: 1)
 	MaxPixels int64     // decode limit; 0 = the decoder's default
 	MaxMemory int64     // memory budget of one image in bytes; 0 = preprocess.DefaultMaxMemory
+	Draft     bool      // JPEGs may decode at 1/2–1/8 scale (preprocess.Limits.Draft): faster, not the reference pixels
 
 	// Warn, when set, receives warnings for the user: a directory skipped
 	// (listed by FilesFrom, or entered twice), no inputs found. It is
@@ -239,7 +240,7 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 // worker decodes and preprocesses jobs into samples for inference; failed
 // jobs become error results.
 func (p *pipeline) worker(ctx context.Context) {
-	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx}
+	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx, Draft: p.o.Draft}
 	for j := range p.jobs {
 		r := &Result{seq: j.seq, Path: j.path}
 		if ctx.Err() != nil {

@@ -98,3 +98,10 @@ func topK(logits []float32, labels []string, k int, fn ScoreFunc, minScore *floa
 	}
 	return preds
 }
+
+// TopK returns the k best classes of one row of logits [L], scored as a
+// classification record's are: by fn, ScoreAuto meaning the model's own
+// (sigmoid when multiLabel, else softmax); k as topK's.
+func TopK(logits []float32, labels []string, k int, fn ScoreFunc, multiLabel bool) []Prediction {
+	return topK(logits, labels, k, fn.resolve(multiLabel), nil, make([]float64, len(logits)), make([]int, len(logits)))
+}
