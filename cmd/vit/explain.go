@@ -98,6 +98,9 @@ func finishExplainOptions(o *explainOptions, method string) error {
 		return usagef("--method: %w", err)
 	}
 	o.Method = m
+	if o.Resume {
+		return usagef("--resume is for classify and embed (explain's -o is a directory of pictures)")
+	}
 	if o.TopK < 1 {
 		return usagef("--top-k %d: want ≥ 1", o.TopK)
 	}

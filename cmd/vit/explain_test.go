@@ -74,6 +74,7 @@ func TestExplainUsage(t *testing.T) {
 		{"explain", "--ext", "gif", "x.png"},
 		{"explain", "--sheet", "sheet.gif", "x.png"},
 		{"explain", "-k", "0", "x.png"},
+		{"explain", "--resume", "-f", "jsonl", "-o", "pictures", "x.png"},
 		{"explain"},
 	} {
 		ta := newTestApp("")
