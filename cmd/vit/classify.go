@@ -50,7 +50,7 @@ Hugging Face id ORG/NAME[@REVISION] looked up in the Hugging Face cache and
 downloaded when missing (unless --offline or HF_HUB_OFFLINE=1), or a built-in
 model name. Default: the built-in model.
 
---resume with -o FILE (jsonl or csv) keeps the records FILE holds, skips
+--resume with -o FILE (jsonl, csv or tsv) keeps the records FILE holds, skips
 their paths and appends the rest, written in place so a killed run keeps
 what it finished. A summary goes to stderr at the end when it is a terminal
 (or with -v; -q silences it and the warnings).
@@ -171,8 +171,12 @@ func (a *app) classify(ctx context.Context, o classifyOptions) error {
 			ErrLog: errlog, Logits: !o.Scores.Probabilities(), NoHeader: o.NoHeader || appending, Columns: cols,
 		}), nil
 	}}
-	if !o.NoHeader {
+	switch {
+	case o.NoHeader:
+	case o.Format == "csv":
 		sink.resumeHeader = classify.CSVHeader
+	case o.Format == "tsv":
+		sink.resumeHeader = classify.TSVHeader(cols)
 	}
 	return a.runImages(ctx, "classify", &o.runOptions, clf, opt, sink)
 }

@@ -136,6 +136,9 @@ func TestResume(t *testing.T) {
 		{"classify", "csv", func(s string) string { return cutAfterLines(s, 5) + `imgs/2.png,1,` }},
 		{"classify", "csv", func(s string) string { return cutAfterLines(s, 5) }},
 		{"classify", "csv", func(s string) string { return cutAfterLines(s, 1) }},
+		// One line per image: a torn line alone is redone.
+		{"classify", "tsv", func(s string) string { return cutAfterLines(s, 3) + "imgs/2.png\tca" }},
+		{"classify", "tsv", func(s string) string { return cutAfterLines(s, 1) }},
 	} {
 		args := []string{tt.cmd, "-f", tt.format, "imgs"}
 		if tt.cmd == "classify" {
@@ -196,8 +199,10 @@ func TestResumeRefuses(t *testing.T) {
 		{"path,rank,index,label,score,error\n", []string{"-f", "csv", "--no-header"}, exitFailure, "it starts with a header, and this run writes none"},
 		{"a,b,c\n", []string{"-f", "csv"}, exitFailure, "vit: out: line 1: wrong number of fields; not resuming into it"},
 		{"a,b,c,d,e,f\n", []string{"-f", "csv"}, exitFailure, `its first line is "a,b,c,d,e,f", not the header`},
-		{"", []string{"-f", "json"}, exitUsage, "--resume works with -f jsonl or csv, not json"},
-		{"", []string{"-f", "tsv"}, exitUsage, "--resume works with -f jsonl or csv, not tsv"},
+		{"", []string{"-f", "json"}, exitUsage, "--resume works with -f jsonl, csv or tsv, not json"},
+		{"", []string{"-f", "text"}, exitUsage, "--resume works with -f jsonl, csv or tsv, not text"},
+		{"path\tlabel\tscore\terror\n", []string{"-f", "tsv", "-k", "2"}, exitFailure, `not the header "path\tlabel\tscore\tlabel_2\tscore_2\terror" (the same -k?)`},
+		{"a.png\tcat\t0.5\t\n", []string{"-f", "tsv", "-k", "1", "--no-header"}, exitOK, ""},
 	} {
 		os.WriteFile("out", []byte(tt.content), 0o644)
 		ta := newTestApp("")

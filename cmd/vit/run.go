@@ -236,7 +236,7 @@ type modelOptions struct {
 // called only when the run's records were all written.
 type recordSink struct {
 	newWriter    func(out io.Writer, errlog func(string), appending bool) (classify.RecordWriter, error)
-	resumeHeader []string     // the csv header the run writes (nil: none), for --resume to check
+	resumeHeader []string     // the csv or tsv header the run writes (nil: none), for --resume to check
 	commit       func() error // nil: nothing to commit
 	abort        func()       // nil: nothing to remove
 }

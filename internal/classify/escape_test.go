@@ -102,3 +102,20 @@ func TestWarningsEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestUnescapeText: UnescapeText reads back what EscapeText wrote, for
+// every kind of character it escapes, and refuses broken escapes.
+func TestUnescapeText(t *testing.T) {
+	for _, s := range []string{"", "plain.png", `back\slash`, "new\nline\rcr\ttab", "esc\x1b[31m", "bad\xff\xfeutf8",
+		"line\u2028sep\u2029", "del\x7f", "c1\u0085x", `\x41 literal`, "日本語.jpg", "\\\\"} {
+		got, err := classify.UnescapeText(classify.EscapeText(s))
+		if err != nil || got != s {
+			t.Errorf("round trip of %q: %q, %v", s, got, err)
+		}
+	}
+	for _, bad := range []string{`a\`, `\q`, `\x4`, `\xzz`, `\u{110000}`, `\u{41`, `\u41`} {
+		if _, err := classify.UnescapeText(bad); err == nil {
+			t.Errorf("UnescapeText(%q): no error", bad)
+		}
+	}
+}

@@ -457,3 +457,60 @@ func EscapeText(s string) string {
 	}
 	return b.String()
 }
+
+// UnescapeText reverses EscapeText: \\, \n, \r, \t, \xNN (a byte) and
+// \u{N} (a code point) become what they stand for. A backslash that
+// starts none of these is an error.
+func UnescapeText(s string) (string, error) {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
+		return s, nil
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", errors.New("a lone backslash at the end")
+		}
+		i++
+		switch s[i] {
+		case '\\':
+			b.WriteByte('\\')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'x':
+			if i+2 >= len(s) {
+				return "", errors.New(`a short \x escape`)
+			}
+			v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return "", fmt.Errorf(`bad escape \x%s`, s[i+1:i+3])
+			}
+			b.WriteByte(byte(v))
+			i += 2
+		case 'u':
+			end := strings.IndexByte(s[i:], '}')
+			if !strings.HasPrefix(s[i:], "u{") || end < 0 {
+				return "", errors.New(`a bad \u{…} escape`)
+			}
+			v, err := strconv.ParseUint(s[i+2:i+end], 16, 32)
+			if err != nil || v > unicode.MaxRune {
+				return "", fmt.Errorf(`bad escape \%s`, s[i:i+end+1])
+			}
+			b.WriteRune(rune(v))
+			i += end
+		default:
+			return "", fmt.Errorf(`unknown escape \%c`, s[i])
+		}
+	}
+	return b.String(), nil
+}

@@ -15,13 +15,13 @@ import (
 
 // ResumeFormats are the formats Resume reads: those whose records are
 // whole lines (rows) that a run appends.
-var ResumeFormats = []string{"jsonl", "csv"}
+var ResumeFormats = []string{"jsonl", "csv", "tsv"}
 
 // Resumed is what a previous run left in an output file.
 type Resumed struct {
 	Done    map[string]bool // the paths of its records, successes and failures
 	Records int             // how many records (csv: paths) those are
-	Header  bool            // the file starts with the csv header
+	Header  bool            // the file starts with the csv or tsv header
 	Dropped bool            // a torn last record was cut off, to be done again
 }
 
@@ -30,9 +30,10 @@ type Resumed struct {
 // a run can skip their paths (Inputs.Skip) and append the rest. A last
 // line without its newline, from a run killed while writing it, is
 // dropped, and in csv the rows of the last path before it too (a path's
-// rows may have been cut short with it), so those inputs are done again. header is the csv header row the run writes (nil: none,
-// --no-header); a file that holds something else, or starts with another
-// header, is refused rather than appended to. An empty file is fine.
+// rows may have been cut short with it), so those inputs are done again.
+// header is the csv or tsv header the run writes (nil: none, --no-header);
+// a file that holds something else, or starts with another header, is
+// refused rather than appended to. An empty file is fine.
 func Resume(f *os.File, format string, header []string) (Resumed, error) {
 	res := Resumed{Done: map[string]bool{}}
 	size, err := f.Seek(0, io.SeekEnd)
@@ -54,6 +55,8 @@ func Resume(f *os.File, format string, header []string) (Resumed, error) {
 		err = resumeJSONL(r, &res)
 	case "csv":
 		end, err = resumeCSV(r, header, &res)
+	case "tsv":
+		err = resumeTSV(r, header, &res)
 	default:
 		return res, fmt.Errorf("%s output cannot be resumed (want %s)", format, strings.Join(ResumeFormats, " or "))
 	}
@@ -102,6 +105,44 @@ func resumeJSONL(r io.Reader, res *Resumed) error {
 			}
 			res.Done[p] = true
 			res.Records++
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// resumeTSV reads tsv lines of len(header) fields (the run's -k), the
+// first one the header unless header is nil (then the lines are not
+// counted), each the record of the path in its first field, escaped as
+// text output escapes it.
+func resumeTSV(r io.Reader, header []string, res *Resumed) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for line := 1; ; line++ {
+		b, err := br.ReadString('\n')
+		if b != "" {
+			f := strings.Split(strings.TrimSuffix(b, "\n"), "\t")
+			switch {
+			case line == 1 && header != nil:
+				if !slices.Equal(f, header) {
+					return fmt.Errorf("its first line is %q, not the header %q (the same -k?)", strings.Join(f, "\t"), strings.Join(header, "\t"))
+				}
+				res.Header = true
+			case line == 1 && f[0] == "path":
+				return errors.New("it starts with a header, and this run writes none (--no-header)")
+			case header != nil && len(f) != len(header):
+				return fmt.Errorf("line %d has %d fields, want %d (the same -k?)", line, len(f), len(header))
+			default:
+				p, perr := UnescapeText(f[0])
+				if perr != nil {
+					return fmt.Errorf("line %d: path: %w", line, perr)
+				}
+				res.Done[p] = true
+				res.Records++
+			}
 		}
 		if err == io.EOF {
 			return nil
