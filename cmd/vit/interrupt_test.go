@@ -67,7 +67,7 @@ func TestProgressBar(t *testing.T) {
 	if code := ta.run("classify", "--progress", "always", "-f", "csv", "imgs"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, ta.err.String())
 	}
-	if got := ta.err.String(); !strings.HasPrefix(got, "classify: 1/5 images\n") && !strings.HasPrefix(got, "classify: 1 images\n") ||
+	if got := ta.err.String(); !strings.HasPrefix(got, "classify: 1/5 images\n") && !strings.HasPrefix(got, "classify: 1 image\n") ||
 		!strings.HasSuffix(got, "classify: 5/5 images\n") || strings.Contains(got, "\r") {
 		t.Errorf("stderr %q: want plain progress lines", got)
 	}

@@ -34,7 +34,7 @@ func TestProgressLines(t *testing.T) {
 	step(100*time.Millisecond, 60) // 11 s
 	now = now.Add(time.Second)
 	p.finish()
-	want := "classify: 1 images\n" +
+	want := "classify: 1 image\n" +
 		"classify: 51 images, 10.2 img/s\n" +
 		"classify: 101/1200 images, 10.1 img/s, ETA 2m\n" +
 		"classify: 111/1200 images, 9.2 img/s, ETA 2m\n"

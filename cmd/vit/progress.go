@@ -113,9 +113,16 @@ func (p *progress) step() {
 // line is the progress at time t.
 func (p *progress) line(t time.Time) string {
 	total := p.total.Load()
-	s := fmt.Sprintf("%s: %d images", p.name, p.done)
+	n, unit := p.done, "images"
 	if total >= 0 {
-		s = fmt.Sprintf("%s: %d/%d images", p.name, p.done, total)
+		n = total
+	}
+	if n == 1 {
+		unit = "image"
+	}
+	s := fmt.Sprintf("%s: %d %s", p.name, p.done, unit)
+	if total >= 0 {
+		s = fmt.Sprintf("%s: %d/%d %s", p.name, p.done, total, unit)
 	}
 	el := t.Sub(p.start)
 	if el < minRateTime || p.done == 0 {
