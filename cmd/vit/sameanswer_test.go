@@ -11,20 +11,25 @@ import (
 )
 
 // TestClassifySameAnswer runs vit as a subprocess over the same images
-// with -b 1, 3 and 8 and -t 1 and 2, printing every class's logit, and
-// requires each image's record to be the same bytes in every run: logits
-// are printed as the shortest decimal that reads back as the same float32,
+// with -b 1, 3, 5 and 8 and -t 1 and 2, printing every class's logit as
+// JSON lines, and requires each image's record to be the same bytes in
+// every run: logits are printed as the shortest decimal that reads back as
+// the same float32,
 // so equal bytes are equal bits. The built-in model's examples are copied
 // twice (14 images of 50 tokens, PNG and JPEG), so -b 3 and -b 8 end in a
 // partial batch and the images fall at different places in a batch from
-// run to run. It does so in each --precision.
+// run to run. It does so in each --precision, and for vit embed's vectors
+// too.
 func TestClassifySameAnswer(t *testing.T) {
 	for _, prec := range []string{"fp32", "bf16", "int8"} {
-		t.Run(prec, func(t *testing.T) { sameAnswer(t, prec) })
+		t.Run(prec, func(t *testing.T) { sameAnswer(t, prec, "classify", "--scores", "logit", "-k", "0") })
 	}
+	t.Run("embed", func(t *testing.T) { sameAnswer(t, "fp32", "embed") })
 }
 
-func sameAnswer(t *testing.T, prec string) {
+// sameAnswer runs vit command (classify or embed, with flags) in
+// precision prec as TestClassifySameAnswer describes.
+func sameAnswer(t *testing.T, prec, command string, flags ...string) {
 	exe, err := os.Executable()
 	if err != nil {
 		t.Skip(err)
@@ -49,33 +54,32 @@ func sameAnswer(t *testing.T, prec string) {
 	var first map[string]string // path → the record's JSON
 	var firstArgs string
 	for _, args := range [][]string{{"-b", "1", "-t", "1"}, {"-b", "3"}, {"-b", "8"}, {"-t", "1"}, {"-t", "2"}, {"-b", "5", "-t", "2"}} {
-		cmd := exec.Command(exe, append([]string{"classify", "-f", "json", "--scores", "logit", "-k", "0", "--progress", "never", "--precision", prec}, append(args, dir)...)...)
+		argv := append([]string{command, "-f", "jsonl", "--progress", "never", "--precision", prec}, flags...)
+		cmd := exec.Command(exe, append(argv, append(args, dir)...)...)
 		cmd.Env = append(os.Environ(), "VIT_TEST_MAIN=1")
 		var out, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &stderr
 		if err := cmd.Run(); err != nil {
-			t.Fatalf("vit classify %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		var recs []json.RawMessage
-		if err := json.Unmarshal(out.Bytes(), &recs); err != nil {
-			t.Fatalf("vit classify %s: output is not one JSON array: %v", strings.Join(args, " "), err)
+			t.Fatalf("vit %s %s: %v\n%s", command, strings.Join(args, " "), err, stderr.String())
 		}
 		got := map[string]string{}
-		for _, raw := range recs {
+		for _, raw := range bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n")) {
 			var r struct {
 				Path        string
 				Predictions []json.RawMessage
+				Embedding   []json.RawMessage
 			}
 			if err := json.Unmarshal(raw, &r); err != nil {
-				t.Fatal(err)
+				t.Fatalf("vit %s %s: a line is not a JSON record: %v", command, strings.Join(args, " "), err)
 			}
-			if len(r.Predictions) != 10 {
-				t.Fatalf("vit classify %s: %s: %d predictions, want all 10 classes", strings.Join(args, " "), r.Path, len(r.Predictions))
+			// every class's logit, or the model's 96-wide vector
+			if n, want := len(r.Predictions)+len(r.Embedding), map[string]int{"classify": 10, "embed": 96}[command]; n != want {
+				t.Fatalf("vit %s %s: %s: %d values, want %d", command, strings.Join(args, " "), r.Path, n, want)
 			}
 			got[r.Path] = string(raw)
 		}
 		if len(got) != 2*len(ents) {
-			t.Fatalf("vit classify %s: %d records, want %d", strings.Join(args, " "), len(got), 2*len(ents))
+			t.Fatalf("vit %s %s: %d records, want %d", command, strings.Join(args, " "), len(got), 2*len(ents))
 		}
 		if first == nil {
 			first, firstArgs = got, strings.Join(args, " ")

@@ -42,6 +42,13 @@
 //     order fixed by K alone.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
+//   - Batch invariance: every kernel computes a token's values (a
+//     sequence's, for attention) in an order fixed by the shapes alone
+//     (K, T, D), never by M, the batch, the lane, panel, micro-tile width
+//     or task that holds the token, or the thread count; so a model's
+//     output for an image is the same bits in any batch. A new path must
+//     keep it: invariance_test.go compares each kernel's outputs in many
+//     batches with each token alone, bit for bit, on every ISA.
 //
 // # Instruction sets
 //

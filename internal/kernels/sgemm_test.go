@@ -190,9 +190,9 @@ func TestLinearSizes(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
 		// m counts tokens, whose tile is a 32-token panel: every kernel
-		// width of the last panel (8, 16, 32) and, after a full panel, the
-		// dot-product tail of 1 to 8 tokens. n counts W rows, whose tile
-		// is Mr: every row count of the last micro-panel.
+		// width of the last panel (8, 16, 32), alone and after a full
+		// panel. n counts W rows, whose tile is Mr: every row count of the
+		// last micro-panel.
 		ms := []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 41, 63, 64, 65}
 		var ns []int
 		for n := 0; n <= 2*currentISA().mr()+1; n++ {
