@@ -930,3 +930,142 @@ vnniloop:
 vnniloop_done:
 	VZEROUPPER
 	RET
+
+// func tileAddAVX512(src, dst *float32, rows int, bias *float32, flags int)
+// For rows rows of 32 values: v = src row (+ bias[i] if flags&kBias),
+// dst row = dst row + v if flags&kLoad, else v. Z0/Z1 the row, Z2 the
+// broadcast bias.
+TEXT ·tileAddAVX512(SB), NOSPLIT, $0-40
+	MOVQ src+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ rows+16(FP), CX
+	MOVQ bias+24(FP), BX
+	MOVQ flags+32(FP), DX
+tileadd:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	TESTQ $2, DX
+	JEQ tileadd_nobias
+	VBROADCASTSS (BX), Z2
+	VADDPS Z2, Z0, Z0
+	VADDPS Z2, Z1, Z1
+tileadd_nobias:
+	TESTQ $1, DX
+	JEQ tileadd_noload
+	VADDPS (DI), Z0, Z0
+	VADDPS 64(DI), Z1, Z1
+tileadd_noload:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $4, BX
+	DECQ CX
+	JNZ tileadd
+	VZEROUPPER
+	RET
+
+// func q8EpilogueAVX512(acc *int32, dst *float32, rows int, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int)
+// The int8 micro-kernel's epilogue (q8Generic) on rows rows of 32 int32
+// sums: Z24/Z25 zx, Z26/Z27 sx, Z28/Z29 temporaries, Z0/Z1 the row.
+TEXT ·q8EpilogueAVX512(SB), NOSPLIT, $0-72
+	MOVQ acc+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ rows+16(FP), CX
+	MOVQ sw+24(FP), R11
+	MOVQ wsum+32(FP), R10
+	MOVQ sx+40(FP), R9
+	MOVQ zx+48(FP), R8
+	MOVQ bias+56(FP), R12
+	MOVQ flags+64(FP), DX
+	VMOVDQU32 (R8), Z24
+	VMOVDQU32 64(R8), Z25
+	VMOVUPS (R9), Z26
+	VMOVUPS 64(R9), Z27
+q8epi:
+	VMOVDQU32 (SI), Z0
+	VMOVDQU32 64(SI), Z1
+	VPBROADCASTD (R10), Z28
+	VPMULLD Z24, Z28, Z29
+	VPSUBD Z29, Z0, Z0
+	VPMULLD Z25, Z28, Z29
+	VPSUBD Z29, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VCVTDQ2PS Z1, Z1
+	VBROADCASTSS (R11), Z28
+	VMULPS Z26, Z28, Z29
+	VMULPS Z29, Z0, Z0
+	VMULPS Z27, Z28, Z29
+	VMULPS Z29, Z1, Z1
+	TESTQ $2, DX
+	JEQ q8epi_nobias
+	VBROADCASTSS (R12), Z28
+	VADDPS Z28, Z0, Z0
+	VADDPS Z28, Z1, Z1
+q8epi_nobias:
+	TESTQ $1, DX
+	JEQ q8epi_noload
+	VADDPS (DI), Z0, Z0
+	VADDPS 64(DI), Z1, Z1
+q8epi_noload:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	DECQ CX
+	JNZ q8epi
+	VZEROUPPER
+	RET
+
+// func bf16PairsAVX512(dst *uint16, src *float32, pairs int)
+// Per pair of rows 2p, 2p+1 of src (32 tokens each), rounded to bf16 as
+// bf16PanelAVX512 does: each token's dword = bf16(row 2p) << 16 |
+// bf16(row 2p+1). Z29 = 1, Z30 = 0x7fff, Z31 = 0xffff0000.
+TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ pairs+16(FP), CX
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z31
+bf16pairs:
+	VMOVDQU32 (SI), Z0
+	VMOVDQU32 64(SI), Z1
+	VMOVDQU32 128(SI), Z2
+	VMOVDQU32 192(SI), Z3
+	VPSRLD $16, Z0, Z4
+	VPANDD Z29, Z4, Z4
+	VPADDD Z30, Z0, Z0
+	VPADDD Z4, Z0, Z0
+	VPANDD Z31, Z0, Z0
+	VPSRLD $16, Z1, Z5
+	VPANDD Z29, Z5, Z5
+	VPADDD Z30, Z1, Z1
+	VPADDD Z5, Z1, Z1
+	VPANDD Z31, Z1, Z1
+	VPSRLD $16, Z2, Z6
+	VPANDD Z29, Z6, Z6
+	VPADDD Z30, Z2, Z2
+	VPADDD Z6, Z2, Z2
+	VPSRLD $16, Z2, Z2
+	VPSRLD $16, Z3, Z7
+	VPANDD Z29, Z7, Z7
+	VPADDD Z30, Z3, Z3
+	VPADDD Z7, Z3, Z3
+	VPSRLD $16, Z3, Z3
+	VPORD Z2, Z0, Z0
+	VPORD Z3, Z1, Z1
+	VMOVDQU32 Z0, (DI)
+	VMOVDQU32 Z1, 64(DI)
+	ADDQ $256, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ bf16pairs
+	VZEROUPPER
+	RET
