@@ -144,3 +144,23 @@ func bf16PairsFast(dst []uint16, src []float32, pairs int) int {
 	bf16PairsAVX512(&dst[0], &src[0], pairs)
 	return 2 * pairs
 }
+
+// amxPeakLoop runs n rounds of 4 independent TDPBF16PS (op 0) or
+// TDPBSUD (op 1) on zero tiles.
+//
+//go:noescape
+func amxPeakLoop(op int, cfg *amxConfig, n int)
+
+// amxRounds runs about n rounds of the AMX loop of precision p and
+// returns the operations done, 0 when AMX is not usable.
+func amxRounds(p Precision, n int) float64 {
+	if !amxUsable() {
+		return 0
+	}
+	if p == BF16 {
+		amxPeakLoop(0, &amxCfg, n)
+		return 4 * 16 * 16 * 32 * 2 * float64(n)
+	}
+	amxPeakLoop(1, &amxCfg, n)
+	return 4 * 16 * 16 * 64 * 2 * float64(n)
+}

@@ -106,3 +106,42 @@ done:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0	// TILERELEASE
 	RET
 
+
+// func amxPeakLoop(op int, cfg *amxConfig, n int)
+// n rounds of 4 independent tile products into tmm0–tmm3 (tmm4–tmm7
+// zero): TDPBF16PS (op 0, 32 768 FLOP a round) or TDPBSUD (op 1, 131 072
+// operations).
+TEXT ·amxPeakLoop(SB), NOSPLIT, $0-24
+	MOVQ cfg+8(FP), AX
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00	// LDTILECFG (AX)
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0	// TILEZERO tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8	// TILEZERO tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0	// TILEZERO tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8	// TILEZERO tmm3
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xe0	// TILEZERO tmm4
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xe8	// TILEZERO tmm5
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xf0	// TILEZERO tmm6
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xf8	// TILEZERO tmm7
+	MOVQ n+16(FP), CX
+	TESTQ CX, CX
+	JEQ amxpeak_done
+	CMPQ op+0(FP), $0
+	JNE amxpeak_int8
+amxpeak_bf16:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xc4	// TDPBF16PS
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xcc	// TDPBF16PS
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xd5	// TDPBF16PS
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xdd	// TDPBF16PS
+	DECQ CX
+	JNZ amxpeak_bf16
+	JMP amxpeak_done
+amxpeak_int8:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5e; BYTE $0xc4	// TDPBSUD
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5e; BYTE $0xcc	// TDPBSUD
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5e; BYTE $0xd5	// TDPBSUD
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5e; BYTE $0xdd	// TDPBSUD
+	DECQ CX
+	JNZ amxpeak_int8
+amxpeak_done:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0	// TILERELEASE
+	RET

@@ -321,16 +321,21 @@ func TestDPBF16(t *testing.T) {
 	})
 }
 
-// TestDotPeak checks that the VDPBF16PS and VPDPBUSD loops run where the
-// CPU has them.
+// TestDotPeak checks that the VDPBF16PS, VPDPBUSD and AMX loops run
+// where the CPU has them.
 func TestDotPeak(t *testing.T) {
+	for _, p := range []Precision{BF16, Int8} {
+		if g := amxRounds(p, 10); (g > 0) != amxUsable() {
+			t.Errorf("amxRounds(%v) = %g with AMX usable: %v", p, g, amxUsable())
+		}
+	}
 	for _, c := range []struct {
 		p   Precision
 		has bool
 	}{{BF16, hasBF16}, {Int8, hasAVX512 && hasVNNI}} {
-		g := DotPeak(nil, c.p, 5*time.Millisecond)
+		g := DotInstrPeak(nil, c.p, 5*time.Millisecond)
 		if (g > 0) != c.has {
-			t.Errorf("DotPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
+			t.Errorf("DotInstrPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
 		}
 	}
 }
