@@ -110,7 +110,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			return err
 		}
 		sink = recordSink{
-			newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+			newWriter: func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
 				ws, ok := out.(io.WriteSeeker)
 				if !ok {
 					return nil, errors.New("-f npy: the output cannot seek")
@@ -121,8 +121,8 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			abort:  paths.abort,
 		}
 	} else {
-		sink.newWriter = func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
-			return classify.NewRecordWriter(o.Format, out, errlog, false), nil
+		sink.newWriter = func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
+			return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{ErrLog: errlog}), nil
 		}
 	}
 	return a.runImages(ctx, "embed", &o.runOptions, m, opt, sink)

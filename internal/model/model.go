@@ -39,6 +39,8 @@ type Model struct {
 	pool   *kernels.Pool
 	pos    map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
 	ws     workspace
+
+	attnHook AttnHook // nil unless SetAttnHook
 }
 
 // Load opens a model directory: config.json, model.safetensors (or the
