@@ -353,7 +353,10 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
 		s.tile = Grow(s.tile, max(mrQ, g.mr)*nr)
-		if g.prec == BF16 {
+		switch {
+		case g.amx:
+			s.acc = growU32(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
+		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		}
 	}

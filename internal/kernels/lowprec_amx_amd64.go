@@ -93,7 +93,7 @@ func amxFits(p Precision, kp int) bool {
 // then each [32][32] result through the epilogue into its tile.
 func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) {
 	f, kp, nx := g.f, g.kp, x1-x0
-	ws.acc = growU32(ws.acc, nx*amxRows*nr)
+	_ = ws.acc[nx*amxRows*nr-1] // [nx][32][32], sized by linearLow
 	load := g.y != nil && g.accumulate
 	flags := 0
 	if g.bias != nil {

@@ -304,7 +304,7 @@ func TestDPBF16(t *testing.T) {
 	const k = 6
 	x, w := randVals(r, 16*k, 10, 0), randVals(r, k, 10, 0)
 	var acc [16]float32
-	for q := 0; q < k/2; q++ {
+	for q := range k / 2 {
 		var a, b [32]uint16
 		for i := range 16 {
 			a[2*i], a[2*i+1] = bf16Bits(x[i*k+2*q]), bf16Bits(x[i*k+2*q+1])
