@@ -66,11 +66,6 @@ func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda int, b unsafe.Point
 //go:noescape
 func tileAddAVX512(src, dst *float32, rows int, bias *float32, flags int)
 
-// q8EpilogueAVX512 is q8Generic's epilogue on rows rows of 32 int32 sums.
-//
-//go:noescape
-func q8EpilogueAVX512(acc *int32, dst *float32, rows int, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int)
-
 // bf16PairsAVX512 is bf16Pairs for pairs ≥ 1 row pairs.
 //
 //go:noescape
@@ -129,7 +124,7 @@ func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) {
 			if g.prec == BF16 {
 				tileAddAVX512((*float32)(acc), &t[0], amxRows, bp, flags)
 			} else {
-				q8EpilogueAVX512((*int32)(acc), &t[0], amxRows, &f.sw[r0], &f.sum[r0], &g.sx[jr*nr], &g.zx[jr*nr], bp, flags)
+				q8EpilogueAVX512((*int32)(acc), &t[0], amxRows, &f.sw[r0], &f.sum[r0], &g.sx[jr*nr], &g.zx[jr*nr], bp, flags, 1)
 			}
 			g.finishTile(ws, t, r0, mr, jr)
 		}

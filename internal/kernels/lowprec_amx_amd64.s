@@ -14,7 +14,7 @@
 // (stride DX = W's row stride in bytes), BX, R8 the two B halves (stride
 // R9 = 128), R11 the token panel, CX the K steps left, R10 the output
 // [32][32] (stride R9 = 128, a row of 32 values; the four C tiles at byte
-// offsets 0, 64, 2048, 2112), AX the panels left.
+// offsets 0, 64, 2048, 2112), AX the panels left, R12 the op.
 
 // func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda int, b unsafe.Pointer, bstride int, c unsafe.Pointer, ksteps int, panels int)
 // For each of panels token panels (b, b+bstride, …) a [32][32] output
@@ -24,75 +24,47 @@
 TEXT ·amxKernel(SB), NOSPLIT, $0-72
 	MOVQ cfg+8(FP), AX
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00	// LDTILECFG (AX)
+	MOVQ op+0(FP), R12
 	MOVQ lda+24(FP), DX
 	MOVQ $128, R9
 	MOVQ c+48(FP), R10
 	MOVQ b+32(FP), R11
 	MOVQ panels+64(FP), AX
-	CMPQ op+0(FP), $0
-	JNE int8panel
-
-bf16panel:
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8	// TILEZERO
+panel:
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0	// TILEZERO tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8	// TILEZERO tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0	// TILEZERO tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8	// TILEZERO tmm3
 	MOVQ a+16(FP), SI
 	LEAQ (SI)(DX*8), DI
 	LEAQ (DI)(DX*8), DI
 	MOVQ R11, BX
 	LEAQ 64(R11), R8
 	MOVQ ksteps+56(FP), CX
-bf16k:
+kstep:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x16	// TILELOADD (SI)(DX*1), tmm4
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x17	// TILELOADD (DI)(DX*1), tmm5
 	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x0b	// TILELOADD (BX)(R9*1), tmm6
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x3c; BYTE $0x08	// TILELOADD (R8)(R9*1), tmm7
+	TESTQ R12, R12
+	JNE int8step
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xc4	// TDPBF16PS tmm0 += tmm4·tmm6
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xcc	// TDPBF16PS tmm1 += tmm4·tmm7
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xd5	// TDPBF16PS tmm2 += tmm5·tmm6
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xdd	// TDPBF16PS tmm3 += tmm5·tmm7
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $2048, BX
-	ADDQ $2048, R8
-	DECQ CX
-	JNZ bf16k
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x0a	// TILESTORED tmm0, (R10)(R9*1)
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40	// TILESTORED tmm1, 64(R10)(R9*1)
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x94; BYTE $0x0a; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00	// TILESTORED tmm2, 2048(R10)(R9*1)
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x9c; BYTE $0x0a; BYTE $0x40; BYTE $0x08; BYTE $0x00; BYTE $0x00	// TILESTORED tmm3, 2112(R10)(R9*1)
-	ADDQ $4096, R10
-	ADDQ bstride+40(FP), R11
-	DECQ AX
-	JNZ bf16panel
-	JMP done
-int8panel:
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0	// TILEZERO
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8	// TILEZERO
-	MOVQ a+16(FP), SI
-	LEAQ (SI)(DX*8), DI
-	LEAQ (DI)(DX*8), DI
-	MOVQ R11, BX
-	LEAQ 64(R11), R8
-	MOVQ ksteps+56(FP), CX
-int8k:
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x16	// TILELOADD (SI)(DX*1), tmm4
-	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x17	// TILELOADD (DI)(DX*1), tmm5
-	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x0b	// TILELOADD (BX)(R9*1), tmm6
-	BYTE $0xc4; BYTE $0x82; BYTE $0x7b; BYTE $0x4b; BYTE $0x3c; BYTE $0x08	// TILELOADD (R8)(R9*1), tmm7
+	JMP next
+int8step:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5e; BYTE $0xc4	// TDPBSUD tmm0 += tmm4·tmm6
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5e; BYTE $0xcc	// TDPBSUD tmm1 += tmm4·tmm7
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5e; BYTE $0xd5	// TDPBSUD tmm2 += tmm5·tmm6
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5e; BYTE $0xdd	// TDPBSUD tmm3 += tmm5·tmm7
+next:
 	ADDQ $64, SI
 	ADDQ $64, DI
 	ADDQ $2048, BX
 	ADDQ $2048, R8
 	DECQ CX
-	JNZ int8k
+	JNZ kstep
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x0a	// TILESTORED tmm0, (R10)(R9*1)
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40	// TILESTORED tmm1, 64(R10)(R9*1)
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x94; BYTE $0x0a; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00	// TILESTORED tmm2, 2048(R10)(R9*1)
@@ -100,12 +72,9 @@ int8k:
 	ADDQ $4096, R10
 	ADDQ bstride+40(FP), R11
 	DECQ AX
-	JNZ int8panel
-	JMP done
-done:
+	JNZ panel
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0	// TILERELEASE
 	RET
-
 
 // func amxPeakLoop(op int, cfg *amxConfig, n int)
 // n rounds of 4 independent tile products into tmm0–tmm3 (tmm4–tmm7
