@@ -45,9 +45,9 @@ import (
 // scales follow the outlier tokens of trained ViTs; per-channel outliers
 // are not treated separately (the accuracy test measures what that costs).
 // The micro-kernel sums u8×s8 in int32 (exact; |sum| < K·255·127 < 2³¹
-// for K < 66 000) and, while the tile is in registers, subtracts the zero
-// point times the precomputed row sum of wq, converts, rescales and adds
-// the bias:
+// for K < 66 000); its epilogue, on each tile while it is in L1,
+// subtracts the zero point times the precomputed row sum of wq (exact, in
+// int32), converts, rescales and adds the bias:
 //
 //	y[i, j] = float32(Σ_k xq[i,k]·wq[j,k] − zx[i]·Σ_k wq[j,k]) · (sx[i]·sw[j]) + bias[j]
 //
