@@ -4,7 +4,6 @@ package kernels
 
 import (
 	"sync"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -32,11 +31,7 @@ func amxUsable() bool {
 	if !hasAMX {
 		return false
 	}
-	amxOnce.Do(func() { // (hasAMX as the CPU has it: tests only turn it off)
-		const archReqXcompPerm, xfeatureXtiledata = 0x1023, 18
-		_, _, e := syscall.RawSyscall(syscall.SYS_ARCH_PRCTL, archReqXcompPerm, xfeatureXtiledata, 0)
-		amxOK = e == 0
-	})
+	amxOnce.Do(func() { amxOK = requestAMX() }) // (hasAMX as the CPU has it: tests only turn it off)
 	return amxOK
 }
 
