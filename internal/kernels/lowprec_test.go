@@ -339,3 +339,22 @@ func TestDotPeak(t *testing.T) {
 		}
 	}
 }
+
+// TestMinMaxPanel compares the vector min/max of a token panel with the
+// loop, for row counts even and odd.
+func TestMinMaxPanel(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, k := range []int{1, 2, 3, 8, 33} {
+		src := randVals(r, k*nr, 3, 0.5)
+		var lo, hi, wlo, whi [nr]float32
+		minMaxPanel(src, k, &lo, &hi)
+		for l := 0; l < k; l++ {
+			for i, v := range src[l*nr : l*nr+nr] {
+				wlo[i], whi[i] = min(wlo[i], v), max(whi[i], v)
+			}
+		}
+		if lo != wlo || hi != whi {
+			t.Errorf("k %d: min %v max %v, want %v %v", k, lo, hi, wlo, whi)
+		}
+	}
+}
