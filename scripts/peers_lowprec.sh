@@ -28,6 +28,11 @@ gcc -O2 -mavx512f -mavx512bf16 -mavx512vnni -mavxvnni -pthread "$bench/isa_peak.
 
 : >"$out"
 "$tmp/isa_peak" 100 | tee "$tmp/peaks.txt" >&2
+# The peak of what each precision's matmuls run on (FMA, AMX, VPDPBUSD), as vit bench measures it.
+for p in fp32 bf16 int8; do
+	"$tmp/vit" bench -m vit-ti16 -b 1 -t 2 --iters 1 --warmup 0 --precision "$p" -f json |
+		/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"peak":r["precision"],"gops":r.get("peak_gflops",0),"source":r.get("peak_source","")}))' >>"$tmp/vitpeaks.jsonl"
+done
 for r in $(seq "$rounds"); do
 	echo "round $r of $rounds" >&2
 	for b in 1 8; do
@@ -44,4 +49,5 @@ for r in $(seq "$rounds"); do
 	OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/torch_lowprec.py 2>/dev/null | grep '^{' >>"$out"
 done
 "$tmp/isa_peak" 100 | tee -a "$tmp/peaks.txt" >&2
-/usr/bin/python3 scripts/peers_table.py "$out" "$tmp/peaks.txt"
+/usr/bin/python3 scripts/peers_table.py "$out" "$tmp/peaks.txt" "$tmp/vitpeaks.jsonl"
+cp "$tmp/vitpeaks.jsonl" "${out%.jsonl}.peaks.jsonl"

@@ -1,10 +1,12 @@
 """Medians and ratios of scripts/peers_lowprec.sh's rounds, as a Markdown table.
 
-    /usr/bin/python3 scripts/peers_table.py RESULTS.jsonl [PEAKS.txt]
+    /usr/bin/python3 scripts/peers_table.py RESULTS.jsonl [PEAKS.txt [VITPEAKS.jsonl]]
 
 RESULTS: JSON lines {"engine","variant","batch","med_s",...}, one per run
 (seconds per forward pass). PEAKS: isa_peak output (one or more runs; the
-best 2-thread rate of each zmm kernel is used).
+best 2-thread rate of each zmm kernel is used). VITPEAKS: JSON lines
+{"peak": precision, "gops", "source"}: the peak of what vit's matmuls run
+on in each precision, as vit bench measured it (AMX where present).
 """
 import collections
 import json
@@ -35,6 +37,11 @@ def main():
         if r["engine"] == "vit":
             extra[r["variant"]] = r
     pk = peaks(sys.argv[2]) if len(sys.argv) > 2 else {}
+    vpk = {}
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]):
+            r = json.loads(line)
+            vpk[r["peak"]] = (r["gops"], r["source"])
     med = {k: statistics.median(v) for k, v in runs.items()}
     n = min(len(v) for v in runs.values())
     order = [("vit", "fp32"), ("vit", "bf16"), ("vit", "int8"), ("ort", "fp32"), ("ort", "int8"), ("ort", "int8all"),
@@ -42,11 +49,15 @@ def main():
     name = {"vit": "vit", "ort": "ONNX Runtime", "torch": "PyTorch 1.13"}
     ort1, ort8 = med.get(("ort", "fp32", 1)), med.get(("ort", "fp32", 8))
     vit1, vit8 = med.get(("vit", "fp32", 1)), med.get(("vit", "fp32", 8))
-    peak_of = {"fp32": "fp32", "bf16": "fp32", "int8": "int8"}  # the instruction vit's matmuls run on
+    peak_of = {"fp32": "fp32", "bf16": "fp32", "int8": "int8"}  # without AMX: the instruction vit's matmuls run on
     print(f"ViT-B/16, 224x224, 2 threads; medians of {n} interleaved rounds (each a median of 10 passes at batch 1, 5 at batch 8).")
     if pk:
         print(f"Measured 2-thread peaks (isa_peak.c, zmm): FMA {pk.get('fp32', 0):.0f} GFLOP/s, VDPBF16PS {pk.get('bf16', 0):.0f} GFLOP/s, "
               f"VPDPBUSD {pk.get('int8', 0):.0f} GOP/s at {pk.get('ghz', 0):.2f} GHz.")
+    if vpk:
+        print("Peaks of what vit's matmuls run on (vit bench, 2 threads): " +
+              ", ".join(f"{v} {g:.0f} ({src.replace('measured ', '')})" for v, (g, src) in vpk.items()) + ".")
+    print("b1 and b8 cells: median over rounds (slowest-fastest round in parentheses).")
     print()
     print("| engine | precision | b1 ms/image | b1 time vs ORT fp32 | b8 images/s | b8 vs ORT fp32 | b8 vs vit fp32 | vit b8 % of peak |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -55,14 +66,20 @@ def main():
         if t1 is None and t8 is None:
             continue
         cells = [name[e], v]
-        cells.append(f"{t1 * 1e3:.1f}" if t1 else "")
+        r1 = runs.get((e, v, 1), [])
+        r8 = runs.get((e, v, 8), [])
+        cells.append(f"{t1 * 1e3:.1f} ({min(r1) * 1e3:.0f}-{max(r1) * 1e3:.0f})" if t1 else "")
         cells.append(f"{t1 / ort1:.2f}x" if t1 and ort1 else "")
-        cells.append(f"{8 / t8:.2f}" if t8 else "")
+        cells.append(f"{8 / t8:.2f} ({8 / max(r8):.1f}-{8 / min(r8):.1f})" if t8 else "")
         cells.append(f"{ort8 / t8:.2f}x" if t8 and ort8 else "")
         cells.append(f"{vit8 / t8:.2f}x" if t8 and vit8 else "")
         frac = ""
-        if e == "vit" and t8 and pk.get(peak_of[v]):
-            frac = f"{100 * extra[v]['exec_gflop'] * 8 / t8 / pk[peak_of[v]]:.0f}%"
+        peak = 0
+        if e == "vit":
+            g, src = vpk.get(v, (0, ""))
+            peak = g if "AMX" in src else pk.get(peak_of[v]) or g
+        if e == "vit" and t8 and peak:
+            frac = f"{100 * extra[v]['exec_gflop'] * 8 / t8 / peak:.0f}%"
         cells.append(frac)
         print("| " + " | ".join(cells) + " |")
     if extra:

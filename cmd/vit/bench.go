@@ -27,8 +27,9 @@ type benchOptions struct {
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
 images per second, GFLOP/s and the fraction of the machine's peak for the
---precision the matrices run in (fp32 and bf16: the FMA peak, since bf16
-multiplies exact bf16 products on FMAs; int8: the VPDPBUSD peak).
+--precision the matrices run in: the FMA peak for fp32; for bf16 and int8
+the AMX tile unit's where the CPU has AMX, else the FMA's (bf16 runs on
+FMAs) or VPDPBUSD's (int8).
 Times are the median of the --iters timed passes (a shared machine's
 spikes move the mean; the mean and the fastest pass are reported too).
 
@@ -41,12 +42,17 @@ count ONNX Runtime and PyTorch benchmarks of ViT commonly use, so GFLOP/s
 compare across tools. vit performs fewer: only the class (and
 distillation) tokens reach the head, so the last block computes k and v
 for every token and the rest for those tokens alone. The fraction of the
-FMA peak is of the FLOPs actually performed.
+peak is of the FLOPs actually performed.
 
-The FMA peak is measured (every thread runs a loop of independent FMAs of
-the widest vector unit the kernels use, best of three) unless --peak-gflops
-gives it; on a busy machine the measurement is low, so pass the known value
-(from an FMA-peak benchmark run on an idle machine) when comparing.`
+The peak is measured (every thread runs a loop of independent FMAs of the
+widest vector unit the kernels use, or of AMX tile products or VPDPBUSD,
+best of three) unless --peak-gflops gives it; on a busy machine the
+measurement is low, so pass the known value (from a peak benchmark run on
+an idle machine) when comparing.
+
+--agreement DIR checks a precision before trusting it: instead of timing,
+it runs the model over the images in DIR in fp32 and in --precision and
+prints top-1 agreement, top-5 overlap and the largest logit difference.`
 
 func (a *app) newBenchCmd() *cobra.Command {
 	var (
@@ -55,7 +61,7 @@ func (a *app) newBenchCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure inference speed (ms/image, images/s, GFLOP/s, fraction of FMA peak)",
+		Short: "Measure inference speed (ms/image, images/s, GFLOP/s, fraction of peak)",
 		Long:  benchLong,
 		Example: `  vit bench -m vit-b16 -b 1 --iters 20
   vit bench -m vit-b16 -b 8 -t 2 --format json
@@ -95,7 +101,7 @@ func (a *app) newBenchCmd() *cobra.Command {
 	f.IntVar(&o.Iters, "iters", 10, "timed forward passes")
 	f.IntVar(&o.Warmup, "warmup", 2, "untimed forward passes before timing")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of random weights and inputs")
-	f.Float64Var(&o.PeakGFLOPS, "peak-gflops", 0, "the machine's FMA peak in GFLOP/s for --threads cores (0: measure it)")
+	f.Float64Var(&o.PeakGFLOPS, "peak-gflops", 0, "the machine's peak in GFLOP/s (int8: GOP/s) for --threads cores of what --precision multiplies with (0: measure it)")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
 	f.BoolVar(&o.Offline, "offline", false, "never download models (also: HF_HUB_OFFLINE=1)")
 	precisionFlag(cmd, &prec)

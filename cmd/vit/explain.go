@@ -138,7 +138,7 @@ func (e explainModel) Close() error {
 // inputs (see runImages), pictures to the directory o.Output, records to
 // standard output. It reports errInputsFailed when any input failed.
 func (a *app) explainRun(ctx context.Context, o explainOptions) error {
-	m, _, err := a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	m, _, err := a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}

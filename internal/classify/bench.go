@@ -83,7 +83,7 @@ type BenchReport struct {
 	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`           // of the instruction the precision's matmuls run on (int8: GOP/s)
 	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop" or "--peak-gflops"
 	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"`      // executed_gflops / peak_gflops
-	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16: the VDPBF16PS loop, for comparison (the bf16 matmuls run on FMAs)
+	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16: the VDPBF16PS loop, for comparison (the bf16 matmuls run on AMX or FMAs)
 	ISA               string  `json:"isa"`
 	GoVersion         string  `json:"go"`
 }
@@ -99,9 +99,8 @@ type BenchOptions struct {
 	Seed    int64  // of the random inputs
 
 	// PeakGFLOPS is the machine's peak for Threads cores of the
-	// instruction m's precision multiplies with (FMA for fp32 and bf16,
-	// VPDPBUSD for int8); 0 measures it (MeasurePeak) after the timed
-	// passes.
+	// instruction m's precision multiplies with (see MeasurePeak); 0
+	// measures it after the timed passes.
 	PeakGFLOPS float64
 }
 
@@ -152,7 +151,7 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 		r.PeakGFLOPS, r.PeakSource = g, src
 	}
 	if m.Precision() == kernels.BF16 {
-		r.BF16PeakGFLOPS = measureDotPeak(o.Threads, kernels.BF16)
+		r.BF16PeakGFLOPS = measureDotInstrPeak(o.Threads, kernels.BF16)
 	}
 	if r.PeakGFLOPS > 0 {
 		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
@@ -162,36 +161,32 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 
 // MeasurePeak measures the attainable throughput of threads cores, in
 // GFLOP/s (GOP/s for int8), of the instruction the matmuls of precision
-// prec run on, with a register-only loop (kernels.FMAPeak, or
-// kernels.DotPeak's VPDPBUSD loop for int8), best of three runs of about
-// 100 ms, and names its source. It returns 0 when the kernels in use have
-// no such loop (generic code, or int8 without VNNI).
+// prec run on (kernels.DotPeak: the FMA for fp32, and for bf16 without
+// AMX; AMX tile products; VPDPBUSD for int8 without AMX) with a
+// register-only loop, best of three runs of about 100 ms, and names it.
+// It returns 0 when the kernels in use have no such loop (generic code,
+// or int8 without VNNI).
 func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source string) {
-	if prec == kernels.Int8 {
-		if g := measureDotPeak(threads, kernels.Int8); g > 0 {
-			return g, "measured VPDPBUSD loop"
-		}
-		return 0, ""
-	}
-	p := kernels.NewPool(threads)
-	defer p.Close()
-	best := 0.0
-	for range 3 {
-		best = max(best, kernels.FMAPeak(p, 100*time.Millisecond))
-	}
-	if best == 0 {
-		return 0, ""
-	}
-	return best, "measured " + kernels.ISA() + " FMA loop"
-}
-
-// measureDotPeak is kernels.DotPeak on threads cores, best of three.
-func measureDotPeak(threads int, prec kernels.Precision) float64 {
 	p := kernels.NewPool(threads)
 	defer p.Close()
 	best := 0.0
 	for range 3 {
 		best = max(best, kernels.DotPeak(p, prec, 100*time.Millisecond))
+	}
+	if best == 0 {
+		return 0, ""
+	}
+	return best, "measured " + kernels.DotPeakName(prec)
+}
+
+// measureDotInstrPeak is kernels.DotInstrPeak on threads cores, best of
+// three.
+func measureDotInstrPeak(threads int, prec kernels.Precision) float64 {
+	p := kernels.NewPool(threads)
+	defer p.Close()
+	best := 0.0
+	for range 3 {
+		best = max(best, kernels.DotInstrPeak(p, prec, 100*time.Millisecond))
 	}
 	return best
 }

@@ -86,7 +86,7 @@ func (r BenchReport) WriteText(w io.Writer) error {
 		peak = fmt.Sprintf("%.0f %s (%s, %d threads); the FLOPs performed reach %.1f%% of it", r.PeakGFLOPS, unit, r.PeakSource, r.Threads, 100*r.FractionOfPeak)
 	}
 	if r.BF16PeakGFLOPS > 0 {
-		peak += fmt.Sprintf("\n             (bf16 multiplies on FMAs: VDPBF16PS peaks at %.0f GFLOP/s here)", r.BF16PeakGFLOPS)
+		peak += fmt.Sprintf("\n             (VDPBF16PS, which the bf16 path does not use, peaks at %.0f GFLOP/s here)", r.BF16PeakGFLOPS)
 	}
 	_, err := fmt.Fprintf(w, `model        %s, %d×%d, %.2f GFLOP/image (%.2f performed)
 setup        batch %d, %d threads, %d timed passes after %d warm-up, kernels %s

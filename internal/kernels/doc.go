@@ -38,8 +38,9 @@
 //     1/4 of float32's bytes); every Linear entry point then runs in that
 //     precision (lowprec.go: bf16 on the float32 micro-kernels with
 //     exact products, int8 on a VPDPBUSD micro-kernel with per-channel
-//     weight and per-token activation scales), each output summed in an
-//     order fixed by K alone.
+//     weight and per-token activation scales), or with AMX on tile
+//     kernels (TDPBF16PS, TDPBSUD), each output summed in an order fixed
+//     by K alone.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //   - Batch invariance: every kernel computes a token's values (a

@@ -19,11 +19,21 @@ import (
 // float32, K in pair order (k+1, k), k = 0, 2, 4, … — the order of
 // VDPBF16PS, whose products of bf16 pairs are exact too, so a VDPBF16PS
 // kernel gives the same sums. On the CPUs this code is tuned on
-// VDPBF16PS retires half the FLOPs of VFMADD231PS, so the bf16 form is
-// stored in the pair-swapped order and each W micro-panel is expanded to
-// float32 once per K block (1/Mr of a tile's loads) and multiplied by the
-// float32 micro-kernels: float32 speed, half the weight memory and
-// bandwidth.
+// VDPBF16PS retires half the FLOPs of VFMADD231PS, so without AMX the
+// bf16 form, stored in the pair-swapped order, has each W micro-panel
+// expanded to float32 once per K block (1/Mr of a tile's loads) and
+// multiplied by the float32 micro-kernels: float32 speed, half the weight
+// memory and bandwidth, and the generic code's bits on every ISA.
+//
+// With AMX (lowprec_amx_amd64.go), W blocks of 32 rows are the A tiles,
+// read in place from the same bf16 or int8 rows, and the activations,
+// converted per call into token panels of K pairs (bf16) or quads (int8),
+// the B tiles: TDPBF16PS and TDPBSUD produce 32×32 tiles of yᵀ, which
+// the same epilogues finish. int8 sums are exact, so AMX gives the
+// generic bits; TDPBF16PS adds the 32 products of a tile step in an order
+// of its own, so bf16 on AMX agrees with the other paths to float32
+// rounding (the same bound), not bit for bit; its order still depends on
+// K alone.
 //
 // int8: W quantized per output row j to s8, W[j, k] ≈ sw[j]·wq[j, k] with
 // sw[j] = max_k |W[j, k]| / 127; the activations per token i to u8 with a
@@ -35,9 +45,9 @@ import (
 // scales follow the outlier tokens of trained ViTs; per-channel outliers
 // are not treated separately (the accuracy test measures what that costs).
 // The micro-kernel sums u8×s8 in int32 (exact; |sum| < K·255·127 < 2³¹
-// for K < 66 000) and, while the tile is in registers, subtracts the zero
-// point times the precomputed row sum of wq, converts, rescales and adds
-// the bias:
+// for K < 66 000); its epilogue, on each tile while it is in L1,
+// subtracts the zero point times the precomputed row sum of wq (exact, in
+// int32), converts, rescales and adds the bias:
 //
 //	y[i, j] = float32(Σ_k xq[i,k]·wq[j,k] − zx[i]·Σ_k wq[j,k]) · (sx[i]·sw[j]) + bias[j]
 //
@@ -78,20 +88,22 @@ func ParsePrecision(s string) (Precision, error) {
 
 const (
 	mrQ      = 12 // rows of the int8 micro-tile
+	amxRows  = 32 // W rows of an AMX block (two tiles of 16)
+	lowPad   = 32 // zero rows past N in a lowForm: a full tile or AMX block at the end reads inside it
 	lowKc    = 1024
 	lowNcMax = 256 // tokens per task at most
 )
 
 // lowForm is the bf16 or int8 copy of a weight W [N, K]. Its slices run
-// mrQ rows past N (zeros), so a full micro-tile on the last rows reads
-// inside them.
+// lowPad rows past N (zeros), so a full micro-tile or AMX block on the
+// last rows reads inside them.
 type lowForm struct {
 	prec Precision
 	kp   int       // row stride: K rounded up to 2 (bf16) or 4 (int8)
-	bf   []uint16  // bf16: [N+mrQ][kp] W rounded, each pair (k, k+1) stored as (k+1, k)
-	q    []int8    // int8: [N+mrQ][kp] wq, zero past K
-	sw   []float32 // int8: [N+mrQ] row scales
-	sum  []int32   // int8: [N+mrQ] Σ_k wq[j, k]
+	bf   []uint16  // bf16: [N+lowPad][kp] W rounded, each pair (k, k+1) stored as (k+1, k)
+	q    []int8    // int8: [N+lowPad][kp] wq, zero past K
+	sw   []float32 // int8: [N+lowPad] row scales
+	sum  []int32   // int8: [N+lowPad] Σ_k wq[j, k]
 }
 
 // Precision returns the format of w's values.
@@ -131,7 +143,7 @@ func (w *PackedB) Convert(p Precision) *PackedB {
 	switch p {
 	case BF16:
 		f.kp = (k + 1) &^ 1
-		f.bf = make([]uint16, (n+mrQ)*f.kp)
+		f.bf = make([]uint16, (n+lowPad)*f.kp)
 		for j := 0; j < n; j++ {
 			w.row(j, row)
 			d := f.bf[j*f.kp:]
@@ -141,9 +153,9 @@ func (w *PackedB) Convert(p Precision) *PackedB {
 		}
 	case Int8:
 		f.kp = (k + 3) &^ 3
-		f.q = make([]int8, (n+mrQ)*f.kp)
-		f.sw = make([]float32, n+mrQ)
-		f.sum = make([]int32, n+mrQ)
+		f.q = make([]int8, (n+lowPad)*f.kp)
+		f.sw = make([]float32, n+lowPad)
+		f.sum = make([]int32, n+lowPad)
 		for j := 0; j < n; j++ {
 			w.row(j, row)
 			f.sw[j], f.sum[j] = quantizeRow(f.q[j*f.kp:j*f.kp+k], row)
@@ -225,6 +237,7 @@ type lowJob struct {
 	p          *Pool
 	isa        isa
 	prec       Precision
+	amx        bool // the AMX kernels (blockAMX) run it
 	phase      int
 	m, n, k    int
 	kp         int
@@ -248,6 +261,7 @@ type lowJob struct {
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
+	xp []uint16  // bf16 on AMX: [xPanels][kp/2][32][2] x rounded, each token's pair (k, k+1) as (k+1, k)
 	xq []uint8   // int8: [xPanels][kp/4][32][4] xq
 	sx []float32 // int8: [xPanels·32] token scales
 	zx []int32   // int8: [xPanels·32] token zero points
@@ -258,7 +272,8 @@ type lowJob struct {
 type lowScratch struct {
 	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
 	tile []float32 // [Mr][32] output tile, before its store
-	bias [mrQ]float32
+	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results
+	bias [amxRows]float32
 	_    [64]byte
 }
 
@@ -278,8 +293,9 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	*g = lowJob{
 		p: p, isa: currentISA(), prec: w.lp.prec, m: m, n: w.N, k: w.K, kp: w.lp.kp, f: w.lp,
 		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
-		xb: g.xb, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws,
+		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws,
 	}
+	g.amx = amxFits(g.prec, g.kp)
 	g.xPanels = (m + nr - 1) / nr
 	if x != nil {
 		g.x = x.P
@@ -291,16 +307,23 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	}
 	switch g.prec {
 	case BF16:
-		g.xb = Grow(g.xb, g.xPanels*g.kp*nr)
+		if g.amx {
+			g.xp = growTo(g.xp, g.xPanels*g.kp*nr)
+		} else {
+			g.xb = Grow(g.xb, g.xPanels*g.kp*nr)
+		}
 		g.mr = g.isa.mr()
 		nk := (g.kp + lowKc - 1) / lowKc
 		g.kc = ((g.kp+nk-1)/nk + 1) &^ 1
 	case Int8:
-		g.xq = growU8(g.xq, g.xPanels*g.kp*nr)
+		g.xq = growTo(g.xq, g.xPanels*g.kp*nr)
 		g.sx = Grow(g.sx, g.xPanels*nr)
-		g.zx = growI32(g.zx, g.xPanels*nr)
+		g.zx = growTo(g.zx, g.xPanels*nr)
 		g.mr = mrQ
 		g.kc = g.kp
+	}
+	if g.amx {
+		g.mr, g.kc = amxRows, g.kp
 	}
 	g.phase = lowPhaseConvert
 	p.run(g.xPanels, g)
@@ -310,8 +333,11 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	t := p.workers()
 	g.wPanels = (g.n + g.mr - 1) / g.mr
 	xBytes := g.kc * nr * 4 // one token panel of a K block
-	if g.prec == Int8 {
+	switch {
+	case g.prec == Int8:
 		xBytes = g.kp * nr
+	case g.amx:
+		xBytes = g.kp * nr * 2
 	}
 	perBlock := max(1, min(lowNcMax/nr, (1<<20)/xBytes))
 	g.nNB = (g.xPanels + perBlock - 1) / perBlock
@@ -326,8 +352,11 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	}
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
-		s.tile = Grow(s.tile, mrQ*nr)
-		if g.prec == BF16 {
+		s.tile = Grow(s.tile, max(mrQ, g.mr)*nr)
+		switch {
+		case g.amx:
+			s.acc = growTo(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
+		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		}
 	}
@@ -345,9 +374,12 @@ func (g *lowJob) run(w, lo, hi int) {
 	case lowPhaseConvert:
 		for jp := lo; jp < hi; jp++ {
 			src := g.x[jp*g.k*nr : (jp+1)*g.k*nr]
-			if g.prec == BF16 {
+			switch {
+			case g.prec == BF16 && g.amx:
+				bf16Pairs(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
+			case g.prec == BF16:
 				bf16Panel(g.xb[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
-			} else {
+			default:
 				q8Panel(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
 			}
 		}
@@ -362,9 +394,12 @@ func (g *lowJob) run(w, lo, hi int) {
 		nb, mb := t%g.nNB, t/g.nNB
 		w0, w1 := split(g.wPanels, g.nMB, mb)
 		x0, x1 := split(g.xPanels, g.nNB, nb)
-		if g.prec == BF16 {
+		switch {
+		case g.amx:
+			g.blockAMX(ws, w0, w1, x0, x1)
+		case g.prec == BF16:
 			g.blockBF16(ws, w0, w1, x0, x1)
-		} else {
+		default:
 			g.blockQ8(ws, w0, w1, x0, x1)
 		}
 	}
@@ -506,6 +541,23 @@ func bf16Panel(dst, src []float32, k int) {
 	}
 }
 
+// bf16Pairs writes the token panel src [k][32] rounded to bf16 (as
+// bf16Panel rounds) to dst [kp/2][32][2] (kp = k rounded up to 2): for
+// each pair of K and token, the value at k+1 first, then k (zero past k),
+// the order of the bf16 form of W.
+func bf16Pairs(dst []uint16, src []float32, k int) {
+	l := bf16PairsFast(dst, src, k/2)
+	for ; l < (k+1)&^1; l++ {
+		for i := range nr {
+			var v uint16
+			if l < k {
+				v = uint16(math.Float32bits(roundBF16(src[l*nr+i])) >> 16)
+			}
+			dst[(l/2*nr+i)*2+1-l%2] = v
+		}
+	}
+}
+
 // bf16Expand writes the bf16 values src[:len(dst)] to dst as float32.
 func bf16Expand(dst []float32, src []uint16) {
 	l := bf16ExpandFast(dst, src)
@@ -574,16 +626,11 @@ func minMaxPanel(src []float32, k int, lo, hi *[nr]float32) {
 	}
 }
 
-func growU8(b []uint8, n int) []uint8 {
+// growTo returns b with length n, reallocated (values lost) when its
+// capacity is short: Grow for the integer buffers.
+func growTo[T any](b []T, n int) []T {
 	if cap(b) < n {
-		return make([]uint8, n)
-	}
-	return b[:n]
-}
-
-func growI32(b []int32, n int) []int32 {
-	if cap(b) < n {
-		return make([]int32, n)
+		return make([]T, n)
 	}
 	return b[:n]
 }

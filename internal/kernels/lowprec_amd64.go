@@ -11,10 +11,18 @@ func init() {
 	hasVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
 }
 
-// q8KernelAVX512 is q8Generic for w = 32 (wide ≠ 0) or 16 tokens, kq4 ≥ 1.
+// q8KernelAVX512 stores the int32 sums of q8Generic (before its
+// epilogue) for w = 32 (wide ≠ 0) or 16 tokens, kq4 ≥ 1, to acc
+// [12][32] (the first w of each row).
 //
 //go:noescape
-func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, c *float32, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int)
+func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32)
+
+// q8EpilogueAVX512 is q8Generic's epilogue on rows rows of 32 int32
+// sums (wide ≠ 0) or their first 16, rows 32 values apart in acc and dst.
+//
+//go:noescape
+func q8EpilogueAVX512(acc *int32, dst *float32, rows int, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int, wide int)
 
 // q8PanelAVX512 is the loop of q8Panel over kq4 ≥ 1 K steps of four:
 //
@@ -54,7 +62,9 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []i
 	if w == nr {
 		wide = 1
 	}
-	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &c[0], &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags)
+	var acc [mrQ * nr]int32 // [12][32]
+	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0])
+	q8EpilogueAVX512(&acc[0], &c[0], mrQ, &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, wide)
 	return true
 }
 

@@ -21,3 +21,15 @@ var hasBF16 bool
 func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16) { panic("kernels: no VDPBF16PS") }
 
 func dotRounds(p Precision, n int) float64 { return 0 }
+
+var hasAMX bool
+
+func amxFits(p Precision, kp int) bool { return false }
+
+func amxUsable() bool { return false }
+
+func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) { panic("kernels: no AMX") }
+
+func bf16PairsFast(dst []uint16, src []float32, pairs int) int { return 0 }
+
+func amxRounds(p Precision, n int) float64 { return 0 }

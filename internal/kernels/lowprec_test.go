@@ -14,20 +14,24 @@ type lowPath struct {
 	name string
 	isa  isa
 	vnni bool
+	amx  bool
 }
 
 // lowPaths lists the paths this CPU can take: the generic code, AVX2,
-// AVX-512 without VNNI (int8 in generic code) and with it.
+// AVX-512 without VNNI (int8 in generic code) and with it, and AMX.
 func lowPaths() []lowPath {
-	ps := []lowPath{{"generic", isaGeneric, false}}
+	ps := []lowPath{{"generic", isaGeneric, false, false}}
 	if hasAVX2 {
-		ps = append(ps, lowPath{"avx2", isaAVX2, false})
+		ps = append(ps, lowPath{"avx2", isaAVX2, false, false})
 	}
 	if hasAVX512 {
-		ps = append(ps, lowPath{"avx512", isaAVX512, false})
+		ps = append(ps, lowPath{"avx512", isaAVX512, false, false})
 	}
 	if hasAVX512 && hasVNNI {
-		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true})
+		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true, false})
+	}
+	if hasAVX512 && hasVNNI && amxFits(BF16, 32) {
+		ps = append(ps, lowPath{"amx", isaAVX512, true, true})
 	}
 	return ps
 }
@@ -36,10 +40,10 @@ func lowPaths() []lowPath {
 func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
 	for _, lp := range lowPaths() {
 		t.Run(lp.name, func(t *testing.T) {
-			v := hasVNNI
+			v, a := hasVNNI, hasAMX
 			defer setISA(lp.isa)()
-			defer func() { hasVNNI = v }()
-			hasVNNI = lp.vnni
+			defer func() { hasVNNI, hasAMX = v, a }()
+			hasVNNI, hasAMX = lp.vnni, lp.amx
 			fn(t)
 		})
 	}
@@ -109,9 +113,9 @@ func randVals(r *rand.Rand, n int, scale float32, off float32) []float32 {
 func TestLinearLowPrecision(t *testing.T) {
 	ms := []int{1, 5, 17, 32, 33, 70}
 	ns := []int{1, 11, 12, 13, 25, 40}
-	ks := []int{1, 3, 4, 7, 16, 33, 100, 300}
+	ks := []int{1, 3, 4, 7, 16, 33, 64, 100, 192, 300, 768} // multiples of 64 reach the AMX kernels
 	if testing.Short() {
-		ms, ns, ks = []int{1, 17, 33}, []int{1, 13, 25}, []int{3, 4, 33, 300}
+		ms, ns, ks = []int{1, 17, 33}, []int{1, 13, 25, 40}, []int{3, 4, 33, 64, 300}
 	}
 	for _, prec := range []Precision{BF16, Int8} {
 		for _, m := range ms {
@@ -155,9 +159,13 @@ func TestLinearLowPrecision(t *testing.T) {
 								}
 							}
 						}
+						// Every path gives the generic bits, except bf16 on
+						// AMX: TDPBF16PS sums a tile step's 32 products in
+						// its own order (within the bound above).
+						amxBF16 := prec == BF16 && hasAMX && amxFits(BF16, wq.lp.kp)
 						if first == nil {
 							first = got
-						} else if i := firstDiff(got, first); i >= 0 {
+						} else if i := firstDiff(got, first); i >= 0 && !amxBF16 {
 							t.Fatalf("%s: y[%d] = %g, the generic path gives %g", name, i, got[i], first[i])
 						}
 						checkLowVariants(t, name, m, n, k, x, wq, bias, got)
@@ -296,7 +304,7 @@ func TestDPBF16(t *testing.T) {
 	const k = 6
 	x, w := randVals(r, 16*k, 10, 0), randVals(r, k, 10, 0)
 	var acc [16]float32
-	for q := 0; q < k/2; q++ {
+	for q := range k / 2 {
 		var a, b [32]uint16
 		for i := range 16 {
 			a[2*i], a[2*i+1] = bf16Bits(x[i*k+2*q]), bf16Bits(x[i*k+2*q+1])
@@ -313,16 +321,40 @@ func TestDPBF16(t *testing.T) {
 	})
 }
 
-// TestDotPeak checks that the VDPBF16PS and VPDPBUSD loops run where the
-// CPU has them.
+// TestDotPeak checks that the VDPBF16PS, VPDPBUSD and AMX loops run
+// where the CPU has them.
 func TestDotPeak(t *testing.T) {
+	for _, p := range []Precision{BF16, Int8} {
+		if g := amxRounds(p, 10); (g > 0) != amxUsable() {
+			t.Errorf("amxRounds(%v) = %g with AMX usable: %v", p, g, amxUsable())
+		}
+	}
 	for _, c := range []struct {
 		p   Precision
 		has bool
 	}{{BF16, hasBF16}, {Int8, hasAVX512 && hasVNNI}} {
-		g := DotPeak(nil, c.p, 5*time.Millisecond)
+		g := DotInstrPeak(nil, c.p, 5*time.Millisecond)
 		if (g > 0) != c.has {
-			t.Errorf("DotPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
+			t.Errorf("DotInstrPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
+		}
+	}
+}
+
+// TestMinMaxPanel compares the vector min/max of a token panel with the
+// loop, for row counts even and odd.
+func TestMinMaxPanel(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, k := range []int{1, 2, 3, 8, 33} {
+		src := randVals(r, k*nr, 3, 0.5)
+		var lo, hi, wlo, whi [nr]float32
+		minMaxPanel(src, k, &lo, &hi)
+		for l := 0; l < k; l++ {
+			for i, v := range src[l*nr : l*nr+nr] {
+				wlo[i], whi[i] = min(wlo[i], v), max(whi[i], v)
+			}
+		}
+		if lo != wlo || hi != whi {
+			t.Errorf("k %d: min %v max %v, want %v %v", k, lo, hi, wlo, whi)
 		}
 	}
 }

@@ -15,16 +15,42 @@ func FMAPeak(p *Pool, d time.Duration) float64 {
 	return peak(p, d, fmaRounds)
 }
 
-// DotPeak is FMAPeak for the dot-product instruction of precision prec:
-// VDPBF16PS (bf16 pairs into float32, 4 FLOP per lane) or VPDPBUSD (u8×s8
-// quads into int32, 8 operations per lane), in GFLOP/s or GOP/s; 0 when
-// the CPU lacks it (for FP32, FMAPeak). The bf16 Linear runs on FMAs
-// (see lowprec.go), so its ceiling is FMAPeak's; DotPeak(BF16) shows why.
+// DotPeak is FMAPeak for the instruction the matmuls of precision prec
+// run on: with AMX, TDPBF16PS or TDPBSUD (AMXPeak); else, for int8,
+// VPDPBUSD (u8×s8 quads into int32, 8 operations per lane), and for bf16
+// the FMA (the bf16 Linear runs on FMAs without AMX; VDPBF16PS, which
+// this CPU family runs at half the FMA's FLOPs, is DotInstrPeak). In
+// GFLOP/s or GOP/s; 0 when the kernels in use have no such loop.
 func DotPeak(p *Pool, prec Precision, d time.Duration) float64 {
-	if prec == FP32 {
+	switch {
+	case prec == FP32:
+		return FMAPeak(p, d)
+	case amxUsable():
+		return peak(p, d, func(n int) float64 { return amxRounds(prec, n) })
+	case prec == BF16:
 		return FMAPeak(p, d)
 	}
+	return DotInstrPeak(p, prec, d)
+}
+
+// DotInstrPeak measures the dot-product instruction of prec alone:
+// VDPBF16PS (bf16 pairs into float32, 4 FLOP per lane) or VPDPBUSD; 0
+// when the CPU lacks it.
+func DotInstrPeak(p *Pool, prec Precision, d time.Duration) float64 {
 	return peak(p, d, func(n int) float64 { return dotRounds(prec, n) })
+}
+
+// DotPeakName names what DotPeak(prec) measures on this CPU.
+func DotPeakName(prec Precision) string {
+	switch {
+	case prec == FP32 || prec == BF16 && !amxUsable():
+		return currentISA().String() + " FMA loop"
+	case prec == BF16:
+		return "AMX TDPBF16PS loop"
+	case amxUsable():
+		return "AMX TDPBSUD loop"
+	}
+	return "VPDPBUSD loop"
 }
 
 // peak runs rounds (n rounds of a register-only loop, returning the
