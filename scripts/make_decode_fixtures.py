@@ -191,6 +191,12 @@ def ycbcr_units(a, hs, vs):
     return bytes(out)
 
 
+def jpegtran(jb, *args):
+    """jb recoded losslessly by libjpeg-turbo's jpegtran with args (PIL
+    cannot write arithmetic coding)."""
+    return subprocess.run(["jpegtran"] + list(args), input=jb, capture_output=True, check=True).stdout
+
+
 def ojpeg_tiff(rgb, subsampling, split):
     """An old-style JPEG (Compression 6) TIFF of rgb [H, W, 3] in one strip:
     the strip is PIL's whole JPEG stream and JPEGInterchangeFormat points
@@ -513,6 +519,18 @@ def make_images():
         more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
                    (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
         encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
+    # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
+    # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
+    # and without restart intervals, colour and grey.
+    ar = Image.fromarray(pattern(37, 21, 240))
+    files["arith420_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic")
+    files["arith444_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90, subsampling=0)), "-arithmetic")
+    files["arith_gray_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)), "-arithmetic")
+    files["arith_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic", "-progressive")
+    ar50 = Image.fromarray(pattern(37, 50, 241))
+    files["arith_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic", "-restart", "1")
+    files["arith_progressive_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic",
+                                                            "-progressive", "-restart", "1")
     # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
     # converts as uncompressed YCbCr (chroma replicated, not smoothed).
     ojp = pattern(37, 21, 220)
@@ -737,10 +755,6 @@ def make_unsupported():
         "TIFF old-style JPEG with Photometric 1")
     add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
         "TIFF BitsPerSample of 64")
-    d = jpeg_bytes(base, quality=90)
-    s = sof(d)
-    d[s + 1] = 0xc9  # arithmetic coding (the entropy-coded data is not)
-    add("unsupported_arith.jpg", bytes(d), "arithmetic-coded JPEG")
     d = jpeg_bytes(base, quality=90)
     d[sof(d) + 4] = 12
     add("unsupported_12bit.jpg", bytes(d), "12-bit JPEG")

@@ -267,6 +267,7 @@ func pngMinBytes(w, h int64, data []byte) int64 {
 // whether the file is progressive.
 type jpegSOF struct {
 	progressive bool
+	arith       bool // arithmetic coding: a block may take under a bit
 	n           int
 	h, v        [4]int
 	rgb         bool // Adobe marker or R, G, B ids: may be converted to RGBA
@@ -289,11 +290,12 @@ func parseJPEGSOF(data []byte) (s jpegSOF, ok bool) {
 		switch {
 		case m == 0xee:
 			s.rgb = true
-		case m == 0xc0 || m == 0xc1 || m == 0xc2:
+		case m == 0xc0 || m == 0xc1 || m == 0xc2 || m == 0xc9 || m == 0xca:
 			if len(seg) < 6 {
 				return s, false
 			}
-			s.progressive = m == 0xc2
+			s.progressive = m == 0xc2 || m == 0xca
+			s.arith = m >= 0xc9
 			s.n = int(seg[5])
 			if s.n < 1 || s.n > 4 || len(seg) < 6+3*s.n {
 				return s, false
@@ -349,10 +351,11 @@ func jpegNeed(w, h int64, data []byte) int64 {
 
 // jpegMinBytes is the fewest bytes a sequential JPEG can hold its blocks
 // in: two bits each (a one-bit DC code and a one-bit end of block).
-// Progressive files code runs of empty blocks in a few bits, so 0.
+// Progressive files code runs of empty blocks in a few bits, and
+// arithmetic coding may spend less than a bit on a block, so 0.
 func jpegMinBytes(w, h int64, data []byte) int64 {
 	s, ok := parseJPEGSOF(data)
-	if !ok || s.progressive {
+	if !ok || s.progressive || s.arith {
 		return 0
 	}
 	return mul((w+7)/8, (h+7)/8) * int64(s.n) / 4

@@ -162,6 +162,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	if d.arith != nil && d.arith.on {
+		return d.arithScan(scan[:nComp], zigStart, zigEnd, ah, al, mxx, myy)
+	}
 	d.bits = bits{}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
