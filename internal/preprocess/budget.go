@@ -54,10 +54,14 @@ func humanBytes(n int64) string {
 type limits struct {
 	maxPixels, maxBytes, maxMemory int64
 	ctx                            context.Context
+	draftTo                        func(w, h int) (int, int) // nil: no draft
 }
 
 func (l Limits) resolve() limits {
 	r := limits{maxPixels: l.MaxPixels, maxBytes: l.MaxBytes, maxMemory: l.MaxMemory, ctx: l.Context}
+	if l.Draft {
+		r.draftTo = l.draftTo
+	}
 	if r.maxPixels <= 0 {
 		r.maxPixels = DefaultMaxPixels
 	}
