@@ -721,7 +721,11 @@ def make_images():
 # it as libtiff does the compressed ones.
 SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            "ycbcr22_raw_21x13.tif": "ycbcr22_deflate_21x13.tif",
-           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif"}
+           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif",
+           # Uncompressed planar 16-bit (PIL 9.4 unpacks each plane as 8-bit)
+           # and planar premultiplied (PIL 9.4: "unknown raw mode").
+           "planar16_strips_raw_21x13.tif": "planar16_strips_deflate_21x13.tif",
+           "premul8_planar_raw_19x11.tif": "premul8_planar_deflate_19x11.tif"}
 
 
 def make_same_as():
@@ -732,6 +736,9 @@ def make_same_as():
         files["ycbcr%d%d_raw_21x13.tif" % (hs, vs)] = tiff_bytes(
             ycc, rows=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
             encode=lambda a, hs=hs, vs=vs: ycbcr_units(a, hs, vs))
+    rgb16 = rgb8.astype(np.uint16) * 257 + np.random.RandomState(131).randint(0, 257, rgb8.shape).astype(np.uint16)
+    files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
+    files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
@@ -764,9 +771,7 @@ def make_unsupported():
     add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
                                               more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr with 3 samples of 16 bits")
-    b = io.BytesIO()
-    base.convert("LAB").save(b, "TIFF")
-    add("unsupported_lab.tif", b.getvalue(), "TIFF Photometric 8")
+    add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")
