@@ -531,6 +531,20 @@ def make_images():
     files["arith_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic", "-restart", "1")
     files["arith_progressive_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic",
                                                             "-progressive", "-restart", "1")
+    # WebP-compressed TIFF (libtiff's tif_webp.c: each strip a WebP file,
+    # lossy by default), saved by PIL: RGB, RGBA, and RGB in 8-row strips.
+    wp = pattern(37, 21, 250)
+    for name, im in [("rgb", Image.fromarray(wp)),
+                     ("rgba", Image.fromarray(np.dstack([wp, pattern(37, 21, 251)[..., :1]])))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="webp")
+        files["webp_%s_37x21.tif" % name] = b.getvalue()
+    from PIL import TiffImagePlugin
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 37 * 3 * 8
+    b = io.BytesIO()
+    Image.fromarray(wp).save(b, "TIFF", compression="webp")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["webp_strips_37x21.tif"] = b.getvalue()
     # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
     # converts as uncompressed YCbCr (chroma replicated, not smoothed).
     ojp = pattern(37, 21, 220)

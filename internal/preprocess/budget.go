@@ -410,6 +410,12 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	switch {
 	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
+	case t.ok && t.compression == 50001:
+		// WebP strips (each a WebP file, a flat one a few bits a
+		// macroblock): the decoded image (NRGBA for lossless, 4 bytes a
+		// pixel) and the RGB(A) rows handed back, for the whole image at
+		// worst.
+		return img + mul(w, h, 9) + 64<<10
 	case t.ok && t.compression == 6:
 		// Old-style JPEG: the JPEG decoder's planes (and coefficients,
 		// when progressive) for the whole image, and the stream it reads:

@@ -7,10 +7,12 @@ import (
 
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
 	"github.com/vitgo/vit/internal/preprocess/tiff"
+	"golang.org/x/image/webp"
 )
 
 func init() {
 	tiff.JPEG = tiffJPEG
+	tiff.WebP = tiffWebP
 	tiff.OldJPEG = func(stream []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(stream)) }
 }
 
@@ -49,6 +51,63 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	out := make([]byte, w*h*samples) // [h][w][samples]
 	for y := 0; y < src.h; y++ {
 		src.row(y, out[y*w*samples:(y*w+src.w)*samples])
+	}
+	return out, nil
+}
+
+// tiffWebP decodes one strip or tile of a WebP-compressed TIFF as
+// libtiff's tif_webp.c does for PIL: libwebp's decoder into RGB or RGBA
+// (lossy data converted with its fancy upsampling, as WebP files are).
+// Samples past the strip's image stay 0; without an alpha chunk alpha is
+// 255.
+func tiffWebP(data []byte, w, h, samples int) ([]byte, error) {
+	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width > w || cfg.Height > h {
+		return nil, fmt.Errorf("tiff: WebP of %d×%d in a %d×%d block", cfg.Width, cfg.Height, w, h)
+	}
+	if samples != 3 && samples != 4 {
+		return nil, tiff.UnsupportedError(fmt.Sprintf("WebP with %d samples", samples))
+	}
+	img, err := webp.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	src, err := convertRows(img, 3, srcInfo{webp: true})
+	if err != nil {
+		return nil, err
+	}
+	// alpha returns row y's alpha samples, nil when opaque.
+	alpha := func(y int) []byte { return nil }
+	switch m := img.(type) {
+	case *image.NYCbCrA:
+		alpha = func(y int) []byte { return m.A[y*m.AStride : y*m.AStride+src.w] }
+	case *image.NRGBA:
+		alpha = func(y int) []byte {
+			a := make([]byte, src.w) // [w]
+			for x := range a {
+				a[x] = m.Pix[y*m.Stride+4*x+3]
+			}
+			return a
+		}
+	}
+	out := make([]byte, w*h*samples) // [h][w][samples]
+	row := make([]byte, 3*src.w)     // [w][RGB]
+	for y := 0; y < src.h; y++ {
+		src.row(y, row)
+		o := out[y*w*samples:]
+		a := alpha(y)
+		for x := 0; x < src.w; x++ {
+			copy(o[x*samples:x*samples+3], row[3*x:3*x+3])
+			if samples == 4 {
+				o[x*samples+3] = 0xff
+				if a != nil {
+					o[x*samples+3] = a[x]
+				}
+			}
+		}
 	}
 	return out, nil
 }

@@ -1019,6 +1019,15 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
 					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
 				}
+			case cWebP:
+				if WebP == nil || n > blockMaxDataSize {
+					err = UnsupportedError("WebP compression")
+					break
+				}
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = WebP(b, blkW, blkH, len(d.features[tBitsPerSample]))
+				}
 			default:
 				err = UnsupportedError(fmt.Sprintf("compression value %d", d.firstVal(tCompression)))
 			}
