@@ -24,10 +24,11 @@
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
 // 8-bit CMYK, with up to two unspecified extra samples, decodes to
 // image.CMYK (cmyk.go); other unknown Photometric values are named in
-// the unsupported error. BigTIFF files (8-byte offsets, 20-byte IFD entries,
-// LONG8 values) are read in both byte orders. The image.RegisterFormat
-// calls are omitted, and
-// x/image's internal safemath is copied to ./internal/safemath.
+// the unsupported error. WebP compression (50001, libtiff's tif_webp.c)
+// goes through the WebP hook. BigTIFF files (8-byte offsets, 20-byte IFD
+// entries, LONG8 values) are read in both byte orders. The
+// image.RegisterFormat calls are omitted, and x/image's internal safemath
+// is copied to ./internal/safemath.
 //
 // reader.go, buffer.go, compress.go, consts.go and internal/safemath are
 // copied from x/image and keep its BSD license (LICENSE in this
