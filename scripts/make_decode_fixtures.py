@@ -545,6 +545,20 @@ def make_images():
     Image.fromarray(wp).save(b, "TIFF", compression="webp")
     TiffImagePlugin.STRIP_SIZE = strip_size
     files["webp_strips_37x21.tif"] = b.getvalue()
+    # Zstandard-compressed TIFF (libtiff's tif_zstd.c), saved by PIL:
+    # RGB in one strip and in 4-row strips, 16-bit grey.
+    zs = Image.fromarray(pattern(23, 11, 255))
+    b = io.BytesIO()
+    zs.save(b, "TIFF", compression="zstd")
+    files["zstd_rgb_23x11.tif"] = b.getvalue()
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 23 * 3 * 4
+    b = io.BytesIO()
+    zs.save(b, "TIFF", compression="zstd")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["zstd_strips_23x11.tif"] = b.getvalue()
+    b = io.BytesIO()
+    Image.fromarray(pattern(23, 11, 256)[..., 0].astype(np.uint16) * 257).save(b, "TIFF", compression="zstd")
+    files["zstd_gray16_23x11.tif"] = b.getvalue()
     # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
     # converts as uncompressed YCbCr (chroma replicated, not smoothed).
     ojp = pattern(37, 21, 220)

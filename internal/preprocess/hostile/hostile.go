@@ -9,6 +9,8 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // ZlibZeros is zlib data inflating to n zero bytes.
@@ -23,6 +25,13 @@ func ZlibZeros(n int) []byte {
 	}
 	w.Close()
 	return b.Bytes()
+}
+
+// ZstdZeros is a Zstandard stream inflating to n zero bytes.
+func ZstdZeros(n int) []byte {
+	w, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	defer w.Close()
+	return w.EncodeAll(make([]byte, n), nil)
 }
 
 // ZlibNoise is zlib data inflating to n pseudo-random bytes.

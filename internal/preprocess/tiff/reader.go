@@ -1019,6 +1019,8 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
 					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
 				}
+			case cZSTD:
+				d.buf, err = readZSTD(io.NewSectionReader(d.r, offset, n), d.buf, blockMaxDataSize)
 			case cWebP:
 				if WebP == nil || n > blockMaxDataSize {
 					err = UnsupportedError("WebP compression")
