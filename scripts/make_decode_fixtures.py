@@ -545,6 +545,16 @@ def make_images():
     Image.fromarray(wp).save(b, "TIFF", compression="webp")
     TiffImagePlugin.STRIP_SIZE = strip_size
     files["webp_strips_37x21.tif"] = b.getvalue()
+    # JPEG-compressed TIFFs of four samples (CMYK, RGBA), which libtiff
+    # decodes without colour conversion, saved by PIL.
+    j4 = pattern(23, 11, 257)
+    cm = np.asarray(Image.fromarray(j4).convert("CMYK")).copy()
+    cm[..., 3] = pattern(23, 11, 258)[..., 0] // 2
+    for name, im in [("cmyk", Image.fromarray(cm, "CMYK")),
+                     ("rgba", Image.fromarray(np.dstack([j4, pattern(23, 11, 259)[..., :1]])))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="jpeg")
+        files["jpeg_%s_23x11.tif" % name] = b.getvalue()
     # Zstandard-compressed TIFF (libtiff's tif_zstd.c), saved by PIL:
     # RGB in one strip and in 4-row strips, 16-bit grey.
     zs = Image.fromarray(pattern(23, 11, 255))
@@ -799,6 +809,9 @@ def make_unsupported():
     add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
                                               more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr with 3 samples of 16 bits")
+    b = io.BytesIO()
+    base.convert("LA").save(b, "TIFF", compression="jpeg")
+    add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")
     add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")

@@ -20,8 +20,8 @@ func init() {
 // libtiff does for PIL (JPEGCOLORMODE_RGB): the strip's stream, after the
 // JPEGTables when the file has them, decoded by libjpeg with its fancy
 // upsampling and YCbCr→RGB; here ./jpeg and the conversion JPEG files
-// get. It returns w×h pixels of samples (1 or 3) bytes, rows packed; a
-// stream smaller than the block leaves the rest 0.
+// get. It returns w×h pixels of samples (1, 3 or 4) bytes, rows packed;
+// a stream smaller than the block leaves the rest 0.
 func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	stream := data
 	if len(tables) >= 4 && len(data) >= 2 {
@@ -30,6 +30,9 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 		stream = make([]byte, 0, len(tables)+len(data)) // [len(tables)+len(data)]
 		stream = append(append(stream, tables[:len(tables)-2]...), data[2:]...)
 	}
+	if samples != 1 && samples != 3 && samples != 4 {
+		return nil, tiff.UnsupportedError(fmt.Sprintf("JPEG with %d samples", samples))
+	}
 	cfg, err := jpeg.DecodeConfig(bytes.NewReader(stream))
 	if err != nil {
 		return nil, err
@@ -37,8 +40,8 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	if cfg.Width > w || cfg.Height > h {
 		return nil, fmt.Errorf("tiff: JPEG of %d×%d in a %d×%d block", cfg.Width, cfg.Height, w, h)
 	}
-	if samples != 1 && samples != 3 {
-		return nil, tiff.UnsupportedError(fmt.Sprintf("JPEG with %d samples", samples))
+	if samples == 4 {
+		return tiffJPEG4(stream, w, h)
 	}
 	img, err := jpeg.Decode(bytes.NewReader(stream))
 	if err != nil {
@@ -51,6 +54,39 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	out := make([]byte, w*h*samples) // [h][w][samples]
 	for y := 0; y < src.h; y++ {
 		src.row(y, out[y*w*samples:(y*w+src.w)*samples])
+	}
+	return out, nil
+}
+
+// tiffJPEG4 decodes a 4-component strip (CMYK, or RGB with an extra
+// sample) as libtiff does when the photometric is not YCbCr: libjpeg
+// with JCS_UNKNOWN, the components as coded, no colour conversion. The
+// stream gains an Adobe marker saying so (transform 0), for which ./jpeg
+// returns the components inverted, as Adobe CMYK stores them; they are
+// inverted back.
+func tiffJPEG4(stream []byte, w, h int) ([]byte, error) {
+	if len(stream) < 2 || bytes.Contains(stream, []byte("\xff\xee\x00\x0eAdobe")) {
+		return nil, tiff.UnsupportedError("JPEG with 4 samples and an Adobe marker")
+	}
+	adobe := []byte{0xff, 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}
+	s := make([]byte, 0, len(stream)+len(adobe)) // [len(stream)+16]
+	s = append(append(append(s, stream[:2]...), adobe...), stream[2:]...)
+	img, err := jpeg.Decode(bytes.NewReader(s))
+	if err != nil {
+		return nil, err
+	}
+	m, ok := img.(*image.CMYK)
+	if !ok {
+		return nil, fmt.Errorf("tiff: 4-sample JPEG decoded to %T", img)
+	}
+	b := m.Bounds()
+	out := make([]byte, w*h*4) // [h][w][4]
+	for y := 0; y < b.Dy(); y++ {
+		row := m.Pix[y*m.Stride : y*m.Stride+4*b.Dx()]
+		o := out[y*w*4:]
+		for i, v := range row {
+			o[i] = 255 - v
+		}
 	}
 	return out, nil
 }
