@@ -175,6 +175,11 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
     return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
 
 
+# 16-bit CMYK samples: high bytes from one pattern, low from another.
+CMYK16 = (pattern(23, 11, 233).astype(np.uint16)[..., :3].repeat(2, axis=2)[..., :4] * 256
+          + pattern(23, 11, 234).astype(np.uint16)[..., :3].repeat(2, axis=2)[..., :4])
+
+
 def ycbcr_units(a, hs, vs):
     """The data units of YCbCr samples a [H, W, 3]: for each hs×vs block,
     row by row, its luma samples (edge pixels repeated past the block
@@ -588,6 +593,7 @@ def make_images():
     cmykx = np.concatenate([cmyk, pattern(23, 11, 232)[..., :1]], axis=2)
     files["cmykx_23x11.tif"] = tiff_bytes(cmykx, rows=4, photometric=5, extra=[0])
     files["cmyk_planar_deflate_23x11.tif"] = tiff_bytes(cmyk, planar=2, rows=4, compression=8, photometric=5)
+    files["cmyk16_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5)
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -763,7 +769,9 @@ SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            # Uncompressed planar 16-bit (PIL 9.4 unpacks each plane as 8-bit)
            # and planar premultiplied (PIL 9.4: "unknown raw mode").
            "planar16_strips_raw_21x13.tif": "planar16_strips_deflate_21x13.tif",
-           "premul8_planar_raw_19x11.tif": "premul8_planar_deflate_19x11.tif"}
+           "premul8_planar_raw_19x11.tif": "premul8_planar_deflate_19x11.tif",
+           # Big-endian 16-bit CMYK (PIL 9.4 reads only CMYK;16L).
+           "cmyk16_be_23x11.tif": "cmyk16_23x11.tif"}
 
 
 def make_same_as():
@@ -777,6 +785,7 @@ def make_same_as():
     rgb16 = rgb8.astype(np.uint16) * 257 + np.random.RandomState(131).randint(0, 257, rgb8.shape).astype(np.uint16)
     files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
     files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
+    files["cmyk16_be_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5, be=True)
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)

@@ -22,7 +22,8 @@
 // follows libtiff's tif_ojpeg.c in ojpeg.go: the JPEGInterchangeFormat
 // stream, or headers built from the table tags, then the strips, decoded
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
-// 8-bit CMYK, with up to two unspecified extra samples, decodes to
+// 8-bit CMYK, with up to two unspecified extra samples, and 16-bit CMYK
+// (high bytes, as PIL's CMYK;16L) decode to
 // image.CMYK (cmyk.go); other unknown Photometric values are named in
 // the unsupported error. WebP compression (50001, libtiff's tif_webp.c)
 // goes through the WebP hook; Zstandard (50000, tif_zstd.c) through
