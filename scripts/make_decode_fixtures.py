@@ -771,7 +771,11 @@ SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            "planar16_strips_raw_21x13.tif": "planar16_strips_deflate_21x13.tif",
            "premul8_planar_raw_19x11.tif": "premul8_planar_deflate_19x11.tif",
            # Big-endian 16-bit CMYK (PIL 9.4 reads only CMYK;16L).
-           "cmyk16_be_23x11.tif": "cmyk16_23x11.tif"}
+           "cmyk16_be_23x11.tif": "cmyk16_23x11.tif",
+           # TIFF Orientation 6 and 2, which PIL 9.4 applies twice, against
+           # PNGs of the same pixels whose orientation it applies once.
+           "orient6_40x24.tif": "rawexif_text_40x24.png",
+           "orient2_40x24.tif": "exif_wins_xmp_40x24.png"}
 
 
 def make_same_as():
@@ -786,6 +790,8 @@ def make_same_as():
     files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
     files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
     files["cmyk16_be_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5, be=True)
+    for o in (6, 2):
+        files["orient%d_40x24.tif" % o] = tiff_bytes(pattern(40, 24, 120), rows=8, more_tags=[(274, 3, [o])])
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
