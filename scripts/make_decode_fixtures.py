@@ -824,6 +824,16 @@ def make_unsupported():
     add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
                                               more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr with 3 samples of 16 bits")
+    # Other formats PIL 9.4 reads, saved by PIL: named by their signature.
+    for name, im, fmt, kw, what in [
+            ("ico", base.resize((32, 32)), "ICO", {}, "ICO image"), ("ppm", base, "PPM", {}, "Netpbm image"),
+            ("pgm", base.convert("L"), "PPM", {}, "Netpbm image"), ("pbm", base.convert("1"), "PPM", {}, "Netpbm image"),
+            ("jp2", base, "JPEG2000", {}, "JPEG 2000 image"), ("j2k", base, "JPEG2000", {"no_jp2": True}, "JPEG 2000 codestream"),
+            ("dds", base.convert("RGBA"), "DDS", {}, "DDS image"), ("sgi", base, "SGI", {}, "SGI image"),
+            ("pcx", base, "PCX", {}, "PCX image")]:
+        b = io.BytesIO()
+        im.save(b, fmt, **kw)
+        add("unsupported_format.%s" % name, b.getvalue(), what)
     b = io.BytesIO()
     base.convert("LA").save(b, "TIFF", compression="jpeg")
     add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")

@@ -247,6 +247,9 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 		if trunc && h.eof {
 			return nil, &DecodeError{File: name, Kind: ErrTruncated, Err: fmt.Errorf("%d bytes", len(h.buf))}
 		}
+		if what := otherFormat(h.buf); what != "" {
+			return nil, &DecodeError{File: name, Kind: ErrUnsupported, Err: &variantError{what, nil}}
+		}
 		return nil, &DecodeError{File: name, Kind: ErrUnknownFormat}
 	}
 	fail := func(kind, err error) error {

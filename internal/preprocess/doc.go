@@ -23,7 +23,8 @@
 //     file, whose kind matches ErrEmpty, ErrTruncated, ErrUnknownFormat,
 //     ErrTooLarge, ErrOverBudget, ErrCanceled, ErrCorrupt or ErrUnsupported
 //     with errors.Is; an unsupported valid file reads "unsupported: <what>"
-//     (README lists them). The *Decoded result carries the orientation
+//     (README lists them), and so does a file of another format PIL reads
+//     (ICO, Netpbm, JPEG 2000, DDS, SGI, PCX), known by its signature. The *Decoded result carries the orientation
 //     PIL's getexif() finds (JPEG APP1, PNG eXIf or ImageMagick raw-profile
 //     text or XMP tiff:Orientation, WebP EXIF, TIFF) and the limits, for
 //     Pixels.
