@@ -837,6 +837,8 @@ def make_unsupported():
     b = io.BytesIO()
     base.convert("LA").save(b, "TIFF", compression="jpeg")
     add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")
+    add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
+        "TIFF RGB with 32-bit samples")
     add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")

@@ -703,6 +703,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 				return nil, err
 			}
 		}
+		if err := d.checkRGBBits(); err != nil {
+			return nil, err
+		}
 		if d.bpp == 16 {
 			for _, b := range d.features[tBitsPerSample] {
 				if b != 16 {
