@@ -574,6 +574,20 @@ def make_images():
     b = io.BytesIO()
     Image.fromarray(pattern(23, 11, 256)[..., 0].astype(np.uint16) * 257).save(b, "TIFF", compression="zstd")
     files["zstd_gray16_23x11.tif"] = b.getvalue()
+    # LZMA-compressed TIFF (libtiff's tif_lzma.c: .xz with a delta filter
+    # of a sample's bytes, then LZMA2), saved by PIL: RGB, RGB in 4-row
+    # strips, 16-bit grey (delta distance 2), bilevel.
+    lz = Image.fromarray(pattern(23, 11, 260))
+    for name, im in [("rgb", lz), ("gray16", Image.fromarray(pattern(23, 11, 261)[..., 0].astype(np.uint16) * 257)),
+                     ("bilevel", lz.convert("1"))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="lzma")
+        files["lzma_%s_23x11.tif" % name] = b.getvalue()
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 23 * 3 * 4
+    b = io.BytesIO()
+    lz.save(b, "TIFF", compression="lzma")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["lzma_strips_23x11.tif"] = b.getvalue()
     # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
     # converts as uncompressed YCbCr (chroma replicated, not smoothed).
     ojp = pattern(37, 21, 220)

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // ZlibZeros is zlib data inflating to n zero bytes.
@@ -32,6 +33,15 @@ func ZstdZeros(n int) []byte {
 	w, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
 	defer w.Close()
 	return w.EncodeAll(make([]byte, n), nil)
+}
+
+// XZZeros is an .xz stream (LZMA2 alone) inflating to n zero bytes.
+func XZZeros(n int) []byte {
+	var b bytes.Buffer
+	w, _ := xz.NewWriter(&b)
+	w.Write(make([]byte, n))
+	w.Close()
+	return b.Bytes()
 }
 
 // ZlibNoise is zlib data inflating to n pseudo-random bytes.

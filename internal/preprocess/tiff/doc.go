@@ -27,7 +27,9 @@
 // image.CMYK (cmyk.go); other unknown Photometric values are named in
 // the unsupported error. WebP compression (50001, libtiff's tif_webp.c)
 // goes through the WebP hook; Zstandard (50000, tif_zstd.c) through
-// github.com/klauspost/compress/zstd (zstd.go). BigTIFF files (8-byte offsets, 20-byte IFD
+// github.com/klauspost/compress/zstd (zstd.go); LZMA (34925, tif_lzma.c:
+// .xz with a delta filter) through github.com/ulikunitz/xz/lzma
+// (lzma.go). BigTIFF files (8-byte offsets, 20-byte IFD
 // entries, LONG8 values) are read in both byte orders. The
 // image.RegisterFormat calls are omitted, and x/image's internal safemath
 // is copied to ./internal/safemath.

@@ -1022,6 +1022,14 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
 					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
 				}
+			case cLZMA:
+				if n > blockMaxDataSize {
+					return nil, FormatError("block data size too large")
+				}
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = readLZMA(b, blockMaxDataSize)
+				}
 			case cZSTD:
 				d.buf, err = readZSTD(io.NewSectionReader(d.r, offset, n), d.buf, blockMaxDataSize)
 			case cWebP:
