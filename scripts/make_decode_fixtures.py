@@ -524,6 +524,11 @@ def make_images():
         more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
                    (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
         encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
+    # A CMYK JPEG without its Adobe marker, which libjpeg reads as CMYK
+    # as coded (PIL: raw mode CMYK, not inverted).
+    d = bytes(jpeg_bytes(Image.fromarray(pattern(23, 11, 262)).convert("CMYK"), quality=90))
+    i = d.index(b"\xff\xee")
+    files["cmyk_noadobe_23x11.jpg"] = d[:i] + d[i + 2 + (d[i + 2] << 8 | d[i + 3]):]
     # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
     # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
     # and without restart intervals, colour and grey.

@@ -58,26 +58,44 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	return out, nil
 }
 
-// tiffJPEG4 decodes a 4-component strip (CMYK, or RGB with an extra
-// sample) as libtiff does when the photometric is not YCbCr: libjpeg
-// with JCS_UNKNOWN, the components as coded, no colour conversion. The
-// stream gains an Adobe marker saying so (transform 0), for which ./jpeg
-// returns the components inverted, as Adobe CMYK stores them; they are
-// inverted back.
-func tiffJPEG4(stream []byte, w, h int) ([]byte, error) {
+// jpegNoAdobe decodes a 4-component JPEG without an Adobe marker, which
+// libjpeg takes for CMYK as coded and PIL then inverts as it does every
+// CMYK JPEG (raw mode CMYK;I, "assume adobe conventions"): what ./jpeg
+// gives for the file with an Adobe marker of transform 0.
+func jpegNoAdobe(data []byte, l *limits) (image.Image, error) {
+	return jpegWithAdobe(data, l.check)
+}
+
+// jpegWithAdobe decodes a 4-component stream without an Adobe marker as
+// if it had one of transform 0 (components as coded), so that ./jpeg
+// returns them, inverted as Adobe CMYK stores them; check, when not nil,
+// is polled once per MCU row.
+func jpegWithAdobe(stream []byte, check func() error) (*image.CMYK, error) {
 	if len(stream) < 2 || bytes.Contains(stream, []byte("\xff\xee\x00\x0eAdobe")) {
-		return nil, tiff.UnsupportedError("JPEG with 4 samples and an Adobe marker")
+		return nil, jpeg.UnsupportedError("4-component JPEG with an Adobe marker")
 	}
 	adobe := []byte{0xff, 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}
 	s := make([]byte, 0, len(stream)+len(adobe)) // [len(stream)+16]
 	s = append(append(append(s, stream[:2]...), adobe...), stream[2:]...)
-	img, err := jpeg.Decode(bytes.NewReader(s))
+	img, err := jpeg.DecodeOptions(s, jpeg.Options{Check: check})
 	if err != nil {
 		return nil, err
 	}
 	m, ok := img.(*image.CMYK)
 	if !ok {
-		return nil, fmt.Errorf("tiff: 4-sample JPEG decoded to %T", img)
+		return nil, fmt.Errorf("4-component JPEG decoded to %T", img)
+	}
+	return m, nil
+}
+
+// tiffJPEG4 decodes a 4-component strip (CMYK, or RGB with an extra
+// sample) as libtiff does when the photometric is not YCbCr: libjpeg
+// with JCS_UNKNOWN, the components as coded, no colour conversion
+// (jpegWithAdobe's, inverted back).
+func tiffJPEG4(stream []byte, w, h int) ([]byte, error) {
+	m, err := jpegWithAdobe(stream, nil)
+	if err != nil {
+		return nil, err
 	}
 	b := m.Bounds()
 	out := make([]byte, w*h*4) // [h][w][4]
