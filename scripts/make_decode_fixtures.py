@@ -632,6 +632,19 @@ def make_images():
         b = io.BytesIO()
         bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
         files["ccitt_%s_37x21.tif" % name] = b.getvalue()
+    # A fax-sized page (1728 pixels wide) of text-like blocks, lines and
+    # dithered grey: long runs (makeup codes), pass and horizontal modes.
+    r = np.random.RandomState(270)
+    page = np.full((300, 1728), 255, np.uint8)
+    for _ in range(400):
+        y, x = r.randint(0, 290), r.randint(0, 1700)
+        page[y:y + r.randint(1, 10), x:x + r.randint(1, 40)] = 0
+    page[120:180, 200:1500] = np.tile(np.linspace(0, 255, 1300).astype(np.uint8), (60, 1))
+    big = Image.fromarray(page).convert("1")
+    for c, info in [("group3", {292: 1}), ("group4", {}), ("tiff_ccitt", {})]:
+        b = io.BytesIO()
+        big.save(b, "TIFF", compression=c, tiffinfo=info)
+        files["ccitt_big_%s_1728x300.tif" % c] = b.getvalue()
     # Strips and tiles written by hand around strips libtiff coded, one
     # RLEW file with odd strip offsets (its 16-bit alignment is by address).
     bl = (np.asarray(bilevel, np.uint8) * 255)[:, :, None]
@@ -873,6 +886,12 @@ def recipes(path):
     w, h = ImageOps.exif_transpose(Image.open(path)).size
     full = {"image_processor_type": "ViTImageProcessor", "do_resize": False, "do_center_crop": True,
             "crop_size": {"height": h, "width": w}, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
+    if "_big_" in os.path.basename(path):
+        # Large decoder cases are compared after a bilinear resize to
+        # 48×32: every pixel still counts, the tensor stays small.
+        return {"small": {"image_processor_type": "ViTImageProcessor", "do_resize": True,
+                          "size": {"height": 32, "width": 48}, "resample": 2, "do_center_crop": False,
+                          "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}}
     return {"full": full}
 
 
