@@ -202,7 +202,7 @@ def jpegtran(jb, *args):
     return subprocess.run(["jpegtran"] + list(args), input=jb, capture_output=True, check=True).stdout
 
 
-def ojpeg_tiff(rgb, subsampling, split):
+def ojpeg_tiff(rgb, subsampling, split, photometric=6):
     """An old-style JPEG (Compression 6) TIFF of rgb [H, W, 3] in one strip:
     the strip is PIL's whole JPEG stream and JPEGInterchangeFormat points
     at it, or (split) the strip is the entropy-coded data and
@@ -214,7 +214,7 @@ def ojpeg_tiff(rgb, subsampling, split):
     strip, head = (jb[sos:], jb[:sos]) if split else (jb, b"")
 
     def build(jif):
-        return tiff_bytes(rgb, compression=6, photometric=6, encode=lambda a: strip,
+        return tiff_bytes(rgb, compression=6, photometric=photometric, encode=lambda a: strip,
                           more_tags=[(512, 3, [1]), (513, 4, [jif]), (514, 4, [len(head or jb)]),
                                      (530, 3, [hs, vs])])
     if not split:
@@ -599,6 +599,10 @@ def make_images():
     for sub, name in [(2, "420"), (1, "422"), (0, "444")]:
         for split in (False, True):
             files["ojpeg%s_%s_37x21.tif" % (name, "split" if split else "whole")] = ojpeg_tiff(ojp, sub, split)
+    # Photometric RGB, which libtiff and PIL read as the YCbCr it is.
+    files["ojpeg420_rgb_whole_37x21.tif"] = ojpeg_tiff(ojp, 2, False, photometric=2)
+    files["ojpeg420_rgb_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221)).replace(
+        b"\x06\x01\x03\x00\x01\x00\x00\x00\x06\x00", b"\x06\x01\x03\x00\x01\x00\x00\x00\x02\x00", 1)
     files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
     files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
     # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by

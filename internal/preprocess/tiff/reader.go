@@ -698,7 +698,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	// Determine the image mode.
 	switch d.firstVal(tPhotometricInterpretation) {
 	case pRGB, pYCbCr:
-		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG {
+		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG || d.firstVal(tCompression) == cJPEGOld {
 			if err := d.initYCbCr(); err != nil {
 				return nil, err
 			}
