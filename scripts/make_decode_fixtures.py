@@ -605,6 +605,18 @@ def make_images():
         b"\x06\x01\x03\x00\x01\x00\x00\x00\x06\x00", b"\x06\x01\x03\x00\x01\x00\x00\x00\x02\x00", 1)
     files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
     files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
+    # RGB with extra samples PIL's raw modes skip (RGBX, RGBXX, RGBAX,
+    # RGBaX, 16-bit RGBX), and four samples without ExtraSamples (RGBA).
+    px, xs = pattern(19, 9, 300), pattern(19, 9, 301)
+    ex = premultiplied(19, 9, 302, 8)
+    for name, arr, extra in [("rgbx", np.dstack([px, xs[..., :1]]), [0]), ("rgbxx", np.dstack([px, xs[..., :2]]), [0, 0]),
+                             ("rgbax", np.dstack([px, xs[..., :2]]), [2, 0]), ("rgbpx", np.dstack([ex, xs[..., :1]]), [1, 0]),
+                             ("rgbx16", np.dstack([px, xs[..., :1]]).astype(np.uint16) * 257 + 3, [0]),
+                             ("rgba_noextra", np.dstack([px, xs[..., :1]]), None)]:
+        files["%s_19x9.tif" % name] = tiff_bytes(arr, rows=4, extra=extra)
+    files["rgbx_deflate_pred_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), rows=4, extra=[0], compression=8,
+                                                      predictor=2)
+    files["rgbx_planar_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), planar=2, rows=4, extra=[0])
     # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by
     # hand with an unspecified extra sample (CMYKX) and in separate planes.
     cmyk = np.asarray(Image.fromarray(pattern(23, 11, 230)).convert("CMYK")).copy()

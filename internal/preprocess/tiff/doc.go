@@ -24,7 +24,9 @@
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
 // 8-bit CMYK, with up to two unspecified extra samples, and 16-bit CMYK
 // (high bytes, as PIL's CMYK;16L) decode to
-// image.CMYK (cmyk.go); other unknown Photometric values are named in
+// image.CMYK (cmyk.go); RGB pixels may carry extra samples, skipped as
+// PIL's RGBX and RGBAX raw modes skip them (samples.go); other unknown
+// Photometric values are named in
 // the unsupported error. WebP compression (50001, libtiff's tif_webp.c)
 // goes through the WebP hook; Zstandard (50000, tif_zstd.c) through
 // github.com/klauspost/compress/zstd (zstd.go); LZMA (34925, tif_lzma.c:

@@ -108,6 +108,7 @@ type decoder struct {
 	planeBufs   [][]byte   // [planes][block bytes] one block's planes (PlanarConfiguration 2)
 	interleaved []byte     // [block samples·planes·bytes per sample] planeBufs interleaved
 	ycbcr       *ycbcrConv // YCbCr not JPEG-compressed: converts each block to RGB
+	drop        int        // RGB: extra samples after each pixel's kept ones, skipped
 }
 
 // firstVal returns the first uint of the features entry with the given tag,
@@ -368,6 +369,10 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 		case 1, 2, 4:
 			return UnsupportedError(fmt.Sprintf("horizontal predictor with %d BitsPerSample", d.bpp))
 		}
+	}
+
+	if d.drop > 0 {
+		d.dropSamples()
 	}
 
 	// calcRowBytes returns the number of bytes in a row with numSamples samples per pixel
@@ -725,7 +730,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		//
 		// This implementation does not support extra samples
 		// of an unspecified type.
-		switch len(d.features[tBitsPerSample]) {
+		switch d.rgbSamples() {
 		case 3:
 			d.mode = mRGB
 			if d.bpp == 16 {

@@ -17,3 +17,37 @@ func (d *decoder) checkRGBBits() error {
 	}
 	return nil
 }
+
+// rgbSamples returns how many samples of an RGB pixel are kept, 3 or 4
+// (alpha), and sets d.drop to the extra samples after them, which PIL's
+// raw modes RGBX, RGBXX, RGBAX, RGBaX and the like skip. Four samples
+// without ExtraSamples are RGBA, as PIL reads them.
+func (d *decoder) rgbSamples() int {
+	n := len(d.features[tBitsPerSample])
+	extra := d.features[tExtraSamples]
+	switch {
+	case n <= 3:
+		return n
+	case len(extra) == 0 && n == 4:
+		d.features[tExtraSamples] = []uint{2}
+		return 4
+	case len(extra) > 0 && (extra[0] == 1 || extra[0] == 2):
+		d.drop = n - 4
+		return 4
+	}
+	d.drop = n - 3
+	return 3
+}
+
+// dropSamples removes the d.drop extra samples after each pixel's kept
+// ones from d.buf, in place.
+func (d *decoder) dropSamples() {
+	bps := int(d.bpp) / 8
+	n := len(d.features[tBitsPerSample]) * bps // bytes a pixel in d.buf
+	keep := n - d.drop*bps
+	px := len(d.buf) / n
+	for i := 0; i < px; i++ {
+		copy(d.buf[i*keep:(i+1)*keep], d.buf[i*n:i*n+keep])
+	}
+	d.buf = d.buf[:px*keep]
+}
