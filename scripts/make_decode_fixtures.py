@@ -529,6 +529,16 @@ def make_images():
     d = bytes(jpeg_bytes(Image.fromarray(pattern(23, 11, 262)).convert("CMYK"), quality=90))
     i = d.index(b"\xff\xee")
     files["cmyk_noadobe_23x11.jpg"] = d[:i] + d[i + 2 + (d[i + 2] << 8 | d[i + 3]):]
+    # Chroma layouts PIL cannot write, made by cjpeg: 4:1:1 (h4v1), 1×2
+    # luma (4:4:0 by another name), 4:2:2 progressive; and restart
+    # markers every MCU row and every 3 MCUs.
+    ppm = b"P6 53 37 255\n" + pattern(53, 37, 280).tobytes()
+    for name, args in [("cjpeg411", ["-sample", "4x1"]), ("cjpeg12", ["-sample", "1x2"]),
+                       ("cjpeg422_prog", ["-progressive", "-sample", "2x1"]),
+                       ("cjpeg_rst_row", ["-sample", "2x2", "-restart", "1"]),
+                       ("cjpeg_rst_3", ["-sample", "2x2", "-restart", "3b"])]:
+        files["%s_53x37.jpg" % name] = subprocess.run(["cjpeg", "-quality", "85"] + args, input=ppm,
+                                                      capture_output=True, check=True).stdout
     # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
     # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
     # and without restart intervals, colour and grey.
