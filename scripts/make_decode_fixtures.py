@@ -627,6 +627,13 @@ def make_images():
     files["rgbx_deflate_pred_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), rows=4, extra=[0], compression=8,
                                                       predictor=2)
     files["rgbx_planar_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), planar=2, rows=4, extra=[0])
+    # A Predictor tag on PackBits or uncompressed data, which libtiff
+    # (and PIL's raw reader) leave as stored: PackBits saved by PIL, which
+    # writes the tag without differencing, and raw data written differenced.
+    b = io.BytesIO()
+    Image.fromarray(pattern(23, 11, 290)).save(b, "TIFF", compression="packbits", tiffinfo={317: 2})
+    files["packbits_pred_23x11.tif"] = b.getvalue()
+    files["raw_pred_23x11.tif"] = tiff_bytes(pattern(23, 11, 291), rows=4, predictor=2)
     # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by
     # hand with an unspecified extra sample (CMYKX) and in separate planes.
     cmyk = np.asarray(Image.fromarray(pattern(23, 11, 230)).convert("CMYK")).copy()

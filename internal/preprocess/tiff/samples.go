@@ -51,3 +51,15 @@ func (d *decoder) dropSamples() {
 	}
 	d.buf = d.buf[:px*keep]
 }
+
+// predicted reports whether the compression undoes a horizontal
+// predictor: in libtiff only the codecs that call TIFFPredictorInit (LZW,
+// deflate, Zstandard, LZMA) do; uncompressed data (which PIL reads
+// itself) and PackBits keep the samples as stored whatever the tag says.
+func (d *decoder) predicted() bool {
+	switch d.firstVal(tCompression) {
+	case cLZW, cDeflate, cDeflateOld, cZSTD, cLZMA:
+		return true
+	}
+	return false
+}
