@@ -175,6 +175,11 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
     return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
 
 
+# 16-bit CMYK samples: high bytes from one pattern, low from another.
+CMYK16 = (pattern(23, 11, 233).astype(np.uint16)[..., :3].repeat(2, axis=2)[..., :4] * 256
+          + pattern(23, 11, 234).astype(np.uint16)[..., :3].repeat(2, axis=2)[..., :4])
+
+
 def ycbcr_units(a, hs, vs):
     """The data units of YCbCr samples a [H, W, 3]: for each hs×vs block,
     row by row, its luma samples (edge pixels repeated past the block
@@ -191,7 +196,13 @@ def ycbcr_units(a, hs, vs):
     return bytes(out)
 
 
-def ojpeg_tiff(rgb, subsampling, split):
+def jpegtran(jb, *args):
+    """jb recoded losslessly by libjpeg-turbo's jpegtran with args (PIL
+    cannot write arithmetic coding)."""
+    return subprocess.run(["jpegtran"] + list(args), input=jb, capture_output=True, check=True).stdout
+
+
+def ojpeg_tiff(rgb, subsampling, split, photometric=6):
     """An old-style JPEG (Compression 6) TIFF of rgb [H, W, 3] in one strip:
     the strip is PIL's whole JPEG stream and JPEGInterchangeFormat points
     at it, or (split) the strip is the entropy-coded data and
@@ -203,7 +214,7 @@ def ojpeg_tiff(rgb, subsampling, split):
     strip, head = (jb[sos:], jb[:sos]) if split else (jb, b"")
 
     def build(jif):
-        return tiff_bytes(rgb, compression=6, photometric=6, encode=lambda a: strip,
+        return tiff_bytes(rgb, compression=6, photometric=photometric, encode=lambda a: strip,
                           more_tags=[(512, 3, [1]), (513, 4, [jif]), (514, 4, [len(head or jb)]),
                                      (530, 3, [hs, vs])])
     if not split:
@@ -513,14 +524,116 @@ def make_images():
         more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
                    (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
         encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
+    # A CMYK JPEG without its Adobe marker, which libjpeg reads as CMYK
+    # as coded (PIL: raw mode CMYK, not inverted).
+    d = bytes(jpeg_bytes(Image.fromarray(pattern(23, 11, 262)).convert("CMYK"), quality=90))
+    i = d.index(b"\xff\xee")
+    files["cmyk_noadobe_23x11.jpg"] = d[:i] + d[i + 2 + (d[i + 2] << 8 | d[i + 3]):]
+    # Chroma layouts PIL cannot write, made by cjpeg: 4:1:1 (h4v1), 1×2
+    # luma (4:4:0 by another name), 4:2:2 progressive; and restart
+    # markers every MCU row and every 3 MCUs.
+    ppm = b"P6 53 37 255\n" + pattern(53, 37, 280).tobytes()
+    for name, args in [("cjpeg411", ["-sample", "4x1"]), ("cjpeg12", ["-sample", "1x2"]),
+                       ("cjpeg422_prog", ["-progressive", "-sample", "2x1"]),
+                       ("cjpeg_rst_row", ["-sample", "2x2", "-restart", "1"]),
+                       ("cjpeg_rst_3", ["-sample", "2x2", "-restart", "3b"])]:
+        files["%s_53x37.jpg" % name] = subprocess.run(["cjpeg", "-quality", "85"] + args, input=ppm,
+                                                      capture_output=True, check=True).stdout
+    # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
+    # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
+    # and without restart intervals, colour and grey.
+    ar = Image.fromarray(pattern(37, 21, 240))
+    files["arith420_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic")
+    files["arith444_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90, subsampling=0)), "-arithmetic")
+    files["arith_gray_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)), "-arithmetic")
+    files["arith_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic", "-progressive")
+    ar50 = Image.fromarray(pattern(37, 50, 241))
+    files["arith_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic", "-restart", "1")
+    files["arith_progressive_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic",
+                                                            "-progressive", "-restart", "1")
+    # WebP-compressed TIFF (libtiff's tif_webp.c: each strip a WebP file,
+    # lossy by default), saved by PIL: RGB, RGBA, and RGB in 8-row strips.
+    wp = pattern(37, 21, 250)
+    for name, im in [("rgb", Image.fromarray(wp)),
+                     ("rgba", Image.fromarray(np.dstack([wp, pattern(37, 21, 251)[..., :1]])))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="webp")
+        files["webp_%s_37x21.tif" % name] = b.getvalue()
+    from PIL import TiffImagePlugin
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 37 * 3 * 8
+    b = io.BytesIO()
+    Image.fromarray(wp).save(b, "TIFF", compression="webp")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["webp_strips_37x21.tif"] = b.getvalue()
+    # JPEG-compressed TIFFs of four samples (CMYK, RGBA), which libtiff
+    # decodes without colour conversion, saved by PIL.
+    j4 = pattern(23, 11, 257)
+    cm = np.asarray(Image.fromarray(j4).convert("CMYK")).copy()
+    cm[..., 3] = pattern(23, 11, 258)[..., 0] // 2
+    for name, im in [("cmyk", Image.fromarray(cm, "CMYK")),
+                     ("rgba", Image.fromarray(np.dstack([j4, pattern(23, 11, 259)[..., :1]])))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="jpeg")
+        files["jpeg_%s_23x11.tif" % name] = b.getvalue()
+    # Zstandard-compressed TIFF (libtiff's tif_zstd.c), saved by PIL:
+    # RGB in one strip and in 4-row strips, 16-bit grey.
+    zs = Image.fromarray(pattern(23, 11, 255))
+    b = io.BytesIO()
+    zs.save(b, "TIFF", compression="zstd")
+    files["zstd_rgb_23x11.tif"] = b.getvalue()
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 23 * 3 * 4
+    b = io.BytesIO()
+    zs.save(b, "TIFF", compression="zstd")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["zstd_strips_23x11.tif"] = b.getvalue()
+    b = io.BytesIO()
+    Image.fromarray(pattern(23, 11, 256)[..., 0].astype(np.uint16) * 257).save(b, "TIFF", compression="zstd")
+    files["zstd_gray16_23x11.tif"] = b.getvalue()
+    # LZMA-compressed TIFF (libtiff's tif_lzma.c: .xz with a delta filter
+    # of a sample's bytes, then LZMA2), saved by PIL: RGB, RGB in 4-row
+    # strips, 16-bit grey (delta distance 2), bilevel.
+    lz = Image.fromarray(pattern(23, 11, 260))
+    for name, im in [("rgb", lz), ("gray16", Image.fromarray(pattern(23, 11, 261)[..., 0].astype(np.uint16) * 257)),
+                     ("bilevel", lz.convert("1"))]:
+        b = io.BytesIO()
+        im.save(b, "TIFF", compression="lzma")
+        files["lzma_%s_23x11.tif" % name] = b.getvalue()
+    strip_size, TiffImagePlugin.STRIP_SIZE = TiffImagePlugin.STRIP_SIZE, 23 * 3 * 4
+    b = io.BytesIO()
+    lz.save(b, "TIFF", compression="lzma")
+    TiffImagePlugin.STRIP_SIZE = strip_size
+    files["lzma_strips_23x11.tif"] = b.getvalue()
     # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
     # converts as uncompressed YCbCr (chroma replicated, not smoothed).
     ojp = pattern(37, 21, 220)
     for sub, name in [(2, "420"), (1, "422"), (0, "444")]:
         for split in (False, True):
             files["ojpeg%s_%s_37x21.tif" % (name, "split" if split else "whole")] = ojpeg_tiff(ojp, sub, split)
+    # Photometric RGB, which libtiff and PIL read as the YCbCr it is.
+    files["ojpeg420_rgb_whole_37x21.tif"] = ojpeg_tiff(ojp, 2, False, photometric=2)
+    files["ojpeg420_rgb_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221)).replace(
+        b"\x06\x01\x03\x00\x01\x00\x00\x00\x06\x00", b"\x06\x01\x03\x00\x01\x00\x00\x00\x02\x00", 1)
     files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
     files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
+    # RGB with extra samples PIL's raw modes skip (RGBX, RGBXX, RGBAX,
+    # RGBaX, 16-bit RGBX), and four samples without ExtraSamples (RGBA).
+    px, xs = pattern(19, 9, 300), pattern(19, 9, 301)
+    ex = premultiplied(19, 9, 302, 8)
+    for name, arr, extra in [("rgbx", np.dstack([px, xs[..., :1]]), [0]), ("rgbxx", np.dstack([px, xs[..., :2]]), [0, 0]),
+                             ("rgbax", np.dstack([px, xs[..., :2]]), [2, 0]), ("rgbpx", np.dstack([ex, xs[..., :1]]), [1, 0]),
+                             ("rgbx16", np.dstack([px, xs[..., :1]]).astype(np.uint16) * 257 + 3, [0]),
+                             ("rgba_noextra", np.dstack([px, xs[..., :1]]), None)]:
+        files["%s_19x9.tif" % name] = tiff_bytes(arr, rows=4, extra=extra)
+    files["rgbx_deflate_pred_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), rows=4, extra=[0], compression=8,
+                                                      predictor=2)
+    files["rgbx_planar_19x9.tif"] = tiff_bytes(np.dstack([px, xs[..., :1]]), planar=2, rows=4, extra=[0])
+    # A Predictor tag on PackBits or uncompressed data, which libtiff
+    # (and PIL's raw reader) leave as stored: PackBits saved by PIL, which
+    # writes the tag without differencing, and raw data written differenced.
+    b = io.BytesIO()
+    Image.fromarray(pattern(23, 11, 290)).save(b, "TIFF", compression="packbits", tiffinfo={317: 2})
+    files["packbits_pred_23x11.tif"] = b.getvalue()
+    files["raw_pred_23x11.tif"] = tiff_bytes(pattern(23, 11, 291), rows=4, predictor=2)
     # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by
     # hand with an unspecified extra sample (CMYKX) and in separate planes.
     cmyk = np.asarray(Image.fromarray(pattern(23, 11, 230)).convert("CMYK")).copy()
@@ -532,6 +645,7 @@ def make_images():
     cmykx = np.concatenate([cmyk, pattern(23, 11, 232)[..., :1]], axis=2)
     files["cmykx_23x11.tif"] = tiff_bytes(cmykx, rows=4, photometric=5, extra=[0])
     files["cmyk_planar_deflate_23x11.tif"] = tiff_bytes(cmyk, planar=2, rows=4, compression=8, photometric=5)
+    files["cmyk16_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5)
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -551,6 +665,19 @@ def make_images():
         b = io.BytesIO()
         bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
         files["ccitt_%s_37x21.tif" % name] = b.getvalue()
+    # A fax-sized page (1728 pixels wide) of text-like blocks, lines and
+    # dithered grey: long runs (makeup codes), pass and horizontal modes.
+    r = np.random.RandomState(270)
+    page = np.full((300, 1728), 255, np.uint8)
+    for _ in range(400):
+        y, x = r.randint(0, 290), r.randint(0, 1700)
+        page[y:y + r.randint(1, 10), x:x + r.randint(1, 40)] = 0
+    page[120:180, 200:1500] = np.tile(np.linspace(0, 255, 1300).astype(np.uint8), (60, 1))
+    big = Image.fromarray(page).convert("1")
+    for c, info in [("group3", {292: 1}), ("group4", {}), ("tiff_ccitt", {})]:
+        b = io.BytesIO()
+        big.save(b, "TIFF", compression=c, tiffinfo=info)
+        files["ccitt_big_%s_1728x300.tif" % c] = b.getvalue()
     # Strips and tiles written by hand around strips libtiff coded, one
     # RLEW file with odd strip offsets (its 16-bit alignment is by address).
     bl = (np.asarray(bilevel, np.uint8) * 255)[:, :, None]
@@ -703,7 +830,17 @@ def make_images():
 # it as libtiff does the compressed ones.
 SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            "ycbcr22_raw_21x13.tif": "ycbcr22_deflate_21x13.tif",
-           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif"}
+           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif",
+           # Uncompressed planar 16-bit (PIL 9.4 unpacks each plane as 8-bit)
+           # and planar premultiplied (PIL 9.4: "unknown raw mode").
+           "planar16_strips_raw_21x13.tif": "planar16_strips_deflate_21x13.tif",
+           "premul8_planar_raw_19x11.tif": "premul8_planar_deflate_19x11.tif",
+           # Big-endian 16-bit CMYK (PIL 9.4 reads only CMYK;16L).
+           "cmyk16_be_23x11.tif": "cmyk16_23x11.tif",
+           # TIFF Orientation 6 and 2, which PIL 9.4 applies twice, against
+           # PNGs of the same pixels whose orientation it applies once.
+           "orient6_40x24.tif": "rawexif_text_40x24.png",
+           "orient2_40x24.tif": "exif_wins_xmp_40x24.png"}
 
 
 def make_same_as():
@@ -714,6 +851,12 @@ def make_same_as():
         files["ycbcr%d%d_raw_21x13.tif" % (hs, vs)] = tiff_bytes(
             ycc, rows=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
             encode=lambda a, hs=hs, vs=vs: ycbcr_units(a, hs, vs))
+    rgb16 = rgb8.astype(np.uint16) * 257 + np.random.RandomState(131).randint(0, 257, rgb8.shape).astype(np.uint16)
+    files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
+    files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
+    files["cmyk16_be_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5, be=True)
+    for o in (6, 2):
+        files["orient%d_40x24.tif" % o] = tiff_bytes(pattern(40, 24, 120), rows=8, more_tags=[(274, 3, [o])])
     for name, data in files.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
@@ -738,10 +881,6 @@ def make_unsupported():
     add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
         "TIFF BitsPerSample of 64")
     d = jpeg_bytes(base, quality=90)
-    s = sof(d)
-    d[s + 1] = 0xc9  # arithmetic coding (the entropy-coded data is not)
-    add("unsupported_arith.jpg", bytes(d), "arithmetic-coded JPEG")
-    d = jpeg_bytes(base, quality=90)
     d[sof(d) + 4] = 12
     add("unsupported_12bit.jpg", bytes(d), "12-bit JPEG")
     d = jpeg_bytes(base, quality=90)
@@ -750,9 +889,22 @@ def make_unsupported():
     add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
                                               more_tags=[(530, 3, [1, 1])]),
         "TIFF YCbCr with 3 samples of 16 bits")
+    # Other formats PIL 9.4 reads, saved by PIL: named by their signature.
+    for name, im, fmt, kw, what in [
+            ("ico", base.resize((32, 32)), "ICO", {}, "ICO image"), ("ppm", base, "PPM", {}, "Netpbm image"),
+            ("pgm", base.convert("L"), "PPM", {}, "Netpbm image"), ("pbm", base.convert("1"), "PPM", {}, "Netpbm image"),
+            ("jp2", base, "JPEG2000", {}, "JPEG 2000 image"), ("j2k", base, "JPEG2000", {"no_jp2": True}, "JPEG 2000 codestream"),
+            ("dds", base.convert("RGBA"), "DDS", {}, "DDS image"), ("sgi", base, "SGI", {}, "SGI image"),
+            ("pcx", base, "PCX", {}, "PCX image")]:
+        b = io.BytesIO()
+        im.save(b, fmt, **kw)
+        add("unsupported_format.%s" % name, b.getvalue(), what)
     b = io.BytesIO()
-    base.convert("LAB").save(b, "TIFF")
-    add("unsupported_lab.tif", b.getvalue(), "TIFF Photometric 8")
+    base.convert("LA").save(b, "TIFF", compression="jpeg")
+    add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")
+    add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
+        "TIFF RGB with 32-bit samples")
+    add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")
@@ -767,6 +919,12 @@ def recipes(path):
     w, h = ImageOps.exif_transpose(Image.open(path)).size
     full = {"image_processor_type": "ViTImageProcessor", "do_resize": False, "do_center_crop": True,
             "crop_size": {"height": h, "width": w}, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
+    if "_big_" in os.path.basename(path):
+        # Large decoder cases are compared after a bilinear resize to
+        # 48×32: every pixel still counts, the tensor stays small.
+        return {"small": {"image_processor_type": "ViTImageProcessor", "do_resize": True,
+                          "size": {"height": 32, "width": 48}, "resample": 2, "do_center_crop": False,
+                          "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}}
     return {"full": full}
 
 

@@ -271,6 +271,7 @@ func pngMinBytes(w, h int64, data []byte) int64 {
 // whether the file is progressive.
 type jpegSOF struct {
 	progressive bool
+	arith       bool // arithmetic coding: a block may take under a bit
 	n           int
 	h, v        [4]int
 	rgb         bool // Adobe marker or R, G, B ids: may be converted to RGBA
@@ -293,11 +294,12 @@ func parseJPEGSOF(data []byte) (s jpegSOF, ok bool) {
 		switch {
 		case m == 0xee:
 			s.rgb = true
-		case m == 0xc0 || m == 0xc1 || m == 0xc2:
+		case m == 0xc0 || m == 0xc1 || m == 0xc2 || m == 0xc9 || m == 0xca:
 			if len(seg) < 6 {
 				return s, false
 			}
-			s.progressive = m == 0xc2
+			s.progressive = m == 0xc2 || m == 0xca
+			s.arith = m >= 0xc9
 			s.n = int(seg[5])
 			if s.n < 1 || s.n > 4 || len(seg) < 6+3*s.n {
 				return s, false
@@ -353,10 +355,11 @@ func jpegNeed(w, h int64, data []byte) int64 {
 
 // jpegMinBytes is the fewest bytes a sequential JPEG can hold its blocks
 // in: two bits each (a one-bit DC code and a one-bit end of block).
-// Progressive files code runs of empty blocks in a few bits, so 0.
+// Progressive files code runs of empty blocks in a few bits, and
+// arithmetic coding may spend less than a bit on a block, so 0.
 func jpegMinBytes(w, h int64, data []byte) int64 {
 	s, ok := parseJPEGSOF(data)
-	if !ok || s.progressive {
+	if !ok || s.progressive || s.arith {
 		return 0
 	}
 	return mul((w+7)/8, (h+7)/8) * int64(s.n) / 4
@@ -407,6 +410,12 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	switch {
 	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
+	case t.ok && t.compression == 50001:
+		// WebP strips (each a WebP file, a flat one a few bits a
+		// macroblock): the decoded image (NRGBA for lossless, 4 bytes a
+		// pixel) and the RGB(A) rows handed back, for the whole image at
+		// worst.
+		return img + mul(w, h, 9) + 64<<10
 	case t.ok && t.compression == 6:
 		// Old-style JPEG: the JPEG decoder's planes (and coefficients,
 		// when progressive) for the whole image, and the stream it reads:

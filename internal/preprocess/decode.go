@@ -247,6 +247,9 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 		if trunc && h.eof {
 			return nil, &DecodeError{File: name, Kind: ErrTruncated, Err: fmt.Errorf("%d bytes", len(h.buf))}
 		}
+		if what := otherFormat(h.buf); what != "" {
+			return nil, &DecodeError{File: name, Kind: ErrUnsupported, Err: &variantError{what, nil}}
+		}
 		return nil, &DecodeError{File: name, Kind: ErrUnknownFormat}
 	}
 	fail := func(kind, err error) error {
@@ -362,6 +365,9 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, need int6
 		dec = func(io.Reader) (image.Image, error) { return jpeg.DecodeOptions(data, o) }
 	}
 	img, err := guarded(dec, io.Reader(&checkReader{r: bytes.NewReader(data), lim: l}))
+	if f.name == "jpeg" && errors.Is(err, jpeg.ErrNoAdobe) {
+		img, err = jpegNoAdobe(data, l)
+	}
 	if err != nil {
 		if cerr := l.check(); cerr != nil {
 			return nil, fail(ErrCanceled, cerr)

@@ -23,7 +23,8 @@
 //     file, whose kind matches ErrEmpty, ErrTruncated, ErrUnknownFormat,
 //     ErrTooLarge, ErrOverBudget, ErrCanceled, ErrCorrupt or ErrUnsupported
 //     with errors.Is; an unsupported valid file reads "unsupported: <what>"
-//     (README lists them). The *Decoded result carries the orientation
+//     (README lists them), and so does a file of another format PIL reads
+//     (ICO, Netpbm, JPEG 2000, DDS, SGI, PCX), known by its signature. The *Decoded result carries the orientation
 //     PIL's getexif() finds (JPEG APP1, PNG eXIf or ImageMagick raw-profile
 //     text or XMP tiff:Orientation, WebP EXIF, TIFF) and the limits, for
 //     Pixels.
@@ -73,6 +74,12 @@
 //     and ImageOps.exif_transpose, still seeing the tag, transposes them
 //     again (so 6 ends up rotated 180° instead of 90°, 2 not flipped at
 //     all). Later Pillow releases fixed this. vit applies it once.
+//
+// Each departure is checked by a decoder fixture compared with a twin PIL
+// reads right (SAME_AS in scripts/make_decode_fixtures.py: a PNG of the
+// same pixels whose orientation PIL applies once, a compressed or
+// little-endian copy of the same samples), the BMP ones by package bmp's
+// tests.
 //   - Uncompressed 16-bit TIFF with separate planes (PlanarConfiguration
 //     2): PIL 9.4 reads each plane with an 8-bit unpacker (a band's raw
 //     mode is one letter of "RGB;16L"), so it returns garbage. vit decodes
@@ -87,6 +94,9 @@
 //     which PIL reads through TIFFRGBAImage.
 //   - Big-endian BigTIFF: PIL 9.4 checks only the little-endian BigTIFF
 //     signature and then fails to open it; vit reads both byte orders.
+//   - Big-endian 16-bit CMYK TIFF: PIL 9.4 knows only CMYK;16L; vit keeps
+//     each sample's high byte in either byte order, as PIL does for the
+//     little-endian ones.
 //   - BMP files PIL 9.4 misreads (RLE deltas, odd RLE4 absolute runs, RLE
 //     data ending early, 4/8-bit files whose palette is black and white or
 //     a grey ramp): see package bmp.

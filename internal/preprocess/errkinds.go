@@ -77,8 +77,6 @@ func jpegVariant(data []byte) string {
 				what = "lossless JPEG"
 			case 0xc5, 0xc6, 0xcd, 0xce:
 				what = "hierarchical JPEG"
-			case 0xc9, 0xca:
-				what = "arithmetic-coded JPEG"
 			}
 			if what == "" && i+4 < len(data) && data[i+4] != 8 {
 				what = fmt.Sprintf("%d-bit JPEG", data[i+4])
@@ -86,6 +84,37 @@ func jpegVariant(data []byte) string {
 			return what
 		}
 		i += 2 + n
+	}
+	return ""
+}
+
+// otherFormats are image formats PIL 9.4 opens that vit does not read, by
+// their signatures (as PIL's plugins check them).
+var otherFormats = []struct{ what, magic string }{
+	{"ICO image", "\x00\x00\x01\x00"},
+	{"JPEG 2000 image", "\x00\x00\x00\x0cjP  \r\n\x87\n"},
+	{"JPEG 2000 codestream", "\xff\x4f\xff\x51"},
+	{"DDS image", "DDS "},
+	{"SGI image", "\x01\xda"},
+}
+
+// otherFormat names the format of data when it is an image PIL reads
+// that vit does not (ErrUnsupported, not ErrUnknownFormat); "" otherwise.
+func otherFormat(data []byte) string {
+	for _, f := range otherFormats {
+		if full, _ := matchMagic(data, f.magic); full {
+			return f.what
+		}
+	}
+	// Netpbm: P1–P6 and whitespace (PIL reads plain and raw PBM, PGM, PPM).
+	if len(data) >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6' &&
+		(data[2] == ' ' || data[2] == '\t' || data[2] == '\n' || data[2] == '\r') {
+		return "Netpbm image"
+	}
+	// PCX: manufacturer 10, a version PIL knows, RLE encoding, 1–8 bits.
+	if len(data) >= 4 && data[0] == 10 && (data[1] <= 5 && data[1] != 1) && data[2] == 1 &&
+		(data[3] == 1 || data[3] == 2 || data[3] == 4 || data[3] == 8) {
+		return "PCX image"
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestUnsupportedVariants(t *testing.T) {
 	for _, m := range regexp.MustCompile("`(unsupported: [^`]*)`").FindAllStringSubmatch(table, -1) {
 		listed = append(listed, m[1])
 	}
-	sort.Strings(got)
+	got = slices.Compact(slices.Sorted(slices.Values(got))) // several files may share a cause
 	sort.Strings(listed)
 	if strings.Join(got, "\n") != strings.Join(listed, "\n") {
 		t.Errorf("README lists\n\t%s\nthe tests give\n\t%s", strings.Join(listed, "\n\t"), strings.Join(got, "\n\t"))

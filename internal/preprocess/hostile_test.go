@@ -64,6 +64,10 @@ func TestHostileInputs(t *testing.T) {
 		{"scan bomb", bytesOf(hostile.ScanBombJPEG(jpeg.MaxScans + 1)), Limits{}, nil, ErrCorrupt, 4 * mib},
 		// A 2000² gray TIFF whose strip inflates to 8 bytes a pixel.
 		{"tiff deflate bomb", bytesOf(hostile.DeflateTIFF(2000, 2000, 2000*2000*8)), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, 2 * mib},
+		// A Zstandard strip inflating to 8 bytes a pixel; measuring it,
+		// the decoder's history takes about 8 MiB.
+		{"tiff zstd bomb", bytesOf(hostile.GrayTIFF(2000, 2000, 50000, hostile.ZstdZeros(2000*2000*8))), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, 12 * mib},
+		{"tiff lzma bomb", bytesOf(hostile.GrayTIFF(2000, 2000, 34925, hostile.XZZeros(2000*2000*8))), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, 12 * mib},
 		// An honest deflate TIFF of noise: its strip is measured, not
 		// assumed to inflate to 8 bytes a pixel.
 		{"honest deflate tiff", bytesOf(hostile.GrayTIFF(2000, 2000, 8, hostile.ZlibNoise(2000*2000))), Limits{MaxMemory: 64 * mib}, nil, nil, 64 * mib},

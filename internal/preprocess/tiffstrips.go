@@ -6,6 +6,9 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"io"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/vitgo/vit/internal/preprocess/tiff"
 )
 
 // tiffBlocks returns the byte ranges of the first IFD's strips (or
@@ -98,6 +101,22 @@ func tiffStripMax(data []byte, compression int64, limit, total int64) (int64, bo
 			r = z
 		case 5: // LZW: x/image's MSB variant inflates no more than this one
 			r = lzw.NewReader(src, lzw.MSB, 8)
+		case 34925: // LZMA
+			z, err := tiff.LZMAReader(data[o:o+c], limit)
+			if err != nil {
+				continue
+			}
+			r = z
+		case 50000: // Zstandard
+			z, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+				zstd.WithDecoderMaxWindow(1<<27))
+			if err != nil {
+				continue
+			}
+			n, _ := io.Copy(io.Discard, io.LimitReader(z, limit+1))
+			z.Close()
+			most, sum = max(most, n), sum+n
+			continue
 		default:
 			return 0, false
 		}

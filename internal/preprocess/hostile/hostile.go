@@ -9,6 +9,9 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // ZlibZeros is zlib data inflating to n zero bytes.
@@ -21,6 +24,22 @@ func ZlibZeros(n int) []byte {
 		w.Write(zero[:k])
 		n -= k
 	}
+	w.Close()
+	return b.Bytes()
+}
+
+// ZstdZeros is a Zstandard stream inflating to n zero bytes.
+func ZstdZeros(n int) []byte {
+	w, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	defer w.Close()
+	return w.EncodeAll(make([]byte, n), nil)
+}
+
+// XZZeros is an .xz stream (LZMA2 alone) inflating to n zero bytes.
+func XZZeros(n int) []byte {
+	var b bytes.Buffer
+	w, _ := xz.NewWriter(&b)
+	w.Write(make([]byte, n))
 	w.Close()
 	return b.Bytes()
 }

@@ -2,9 +2,12 @@
 // arithmetic where the two differ, so that decoded pixels equal what
 // libjpeg-turbo (and so PIL) produces: the inverse DCT is libjpeg's
 // jpeg_idct_islow (idct.go) with its range-limit table, and YCCK images are
-// converted with libjpeg's YCbCr tables. Chroma upsampling and YCbCr→RGB of
-// ordinary images are left to the caller (package preprocess). The encoder
-// and the image.RegisterFormat call are omitted.
+// converted with libjpeg's YCbCr tables. Arithmetic-coded files (SOF9,
+// SOF10) decode through arith.go, a port of libjpeg-turbo's jdarith.c,
+// hooked in at the frame marker and at the start of each scan. Chroma
+// upsampling and YCbCr→RGB of ordinary images are left to the caller
+// (package preprocess). The encoder and the image.RegisterFormat call are
+// omitted.
 //
 // DecodeOptions decodes a file in memory, with a fast path for sequential
 // scans (fast.go) and, with Options.Scale, libjpeg's scaled decode

@@ -166,6 +166,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	if d.arith != nil && d.arith.on {
+		return d.arithScan(scan[:nComp], zigStart, zigEnd, ah, al, mxx, myy)
+	}
 	if ok, err := d.fastScan(scan[:nComp], mxx, myy); ok {
 		return err
 	}

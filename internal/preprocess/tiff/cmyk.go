@@ -1,22 +1,24 @@
 package tiff
 
 import (
+	"encoding/binary"
 	"fmt"
 	"image"
 )
 
 // CMYK (Photometric 5): PIL reads 8-bit CMYK, with up to two unspecified
-// extra samples (its CMYKX and CMYKXX raw modes), which it drops.
+// extra samples (its CMYKX and CMYKXX raw modes), which it drops, and
+// 16-bit CMYK (CMYK;16L), of which it keeps each sample's high byte.
 
 // initCMYK accepts the CMYK layouts PIL opens and sets d.extra to the
 // samples after each pixel's four.
 func (d *decoder) initCMYK() error {
 	bits := d.features[tBitsPerSample]
-	if d.bpp != 8 || len(bits) < 4 || len(bits) > 6 {
+	if d.bpp != 8 && (d.bpp != 16 || len(bits) != 4) || len(bits) < 4 || len(bits) > 6 {
 		return UnsupportedError(fmt.Sprintf("CMYK with %d samples of %d bits", len(bits), d.bpp))
 	}
 	for _, b := range bits {
-		if b != 8 {
+		if b != d.bpp {
 			return FormatError("CMYK samples of mixed sizes")
 		}
 	}
@@ -37,7 +39,12 @@ func (d *decoder) initCMYK() error {
 // decodeCMYK copies the four ink samples of each pixel of the block at
 // xmin, ymin, xmax, ymax from d.buf into dst.
 func (d *decoder) decodeCMYK(dst *image.CMYK, xmin, ymin, xmax, ymax int) error {
-	n := 4 + d.extra // bytes a pixel
+	bps := int(d.bpp) / 8    // bytes a sample
+	n := (4 + d.extra) * bps // bytes a pixel
+	hi := 0                  // the high byte of a sample
+	if bps == 2 && d.byteOrder == binary.LittleEndian {
+		hi = 1
+	}
 	rMaxX := min(xmax, dst.Rect.Max.X)
 	rMaxY := min(ymax, dst.Rect.Max.Y)
 	for y := ymin; y < rMaxY; y++ {
@@ -47,7 +54,9 @@ func (d *decoder) decodeCMYK(dst *image.CMYK, xmin, ymin, xmax, ymax int) error 
 			if off+n > len(d.buf) {
 				return errNoPixels
 			}
-			copy(dst.Pix[i:i+4], d.buf[off:off+4])
+			for k := 0; k < 4; k++ {
+				dst.Pix[i+k] = d.buf[off+k*bps+hi]
+			}
 			i, off = i+4, off+n
 		}
 	}

@@ -22,12 +22,19 @@
 // follows libtiff's tif_ojpeg.c in ojpeg.go: the JPEGInterchangeFormat
 // stream, or headers built from the table tags, then the strips, decoded
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
-// 8-bit CMYK, with up to two unspecified extra samples, decodes to
-// image.CMYK (cmyk.go); other unknown Photometric values are named in
-// the unsupported error. BigTIFF files (8-byte offsets, 20-byte IFD entries,
-// LONG8 values) are read in both byte orders. The image.RegisterFormat
-// calls are omitted, and
-// x/image's internal safemath is copied to ./internal/safemath.
+// 8-bit CMYK, with up to two unspecified extra samples, and 16-bit CMYK
+// (high bytes, as PIL's CMYK;16L) decode to
+// image.CMYK (cmyk.go); RGB pixels may carry extra samples, skipped as
+// PIL's RGBX and RGBAX raw modes skip them (samples.go); other unknown
+// Photometric values are named in
+// the unsupported error. WebP compression (50001, libtiff's tif_webp.c)
+// goes through the WebP hook; Zstandard (50000, tif_zstd.c) through
+// github.com/klauspost/compress/zstd (zstd.go); LZMA (34925, tif_lzma.c:
+// .xz with a delta filter) through github.com/ulikunitz/xz/lzma
+// (lzma.go). BigTIFF files (8-byte offsets, 20-byte IFD
+// entries, LONG8 values) are read in both byte orders. The
+// image.RegisterFormat calls are omitted, and x/image's internal safemath
+// is copied to ./internal/safemath.
 //
 // reader.go, buffer.go, compress.go, consts.go and internal/safemath are
 // copied from x/image and keep its BSD license (LICENSE in this

@@ -39,7 +39,8 @@ func faxStrip(t *testing.T, name string) (data []byte, off int64, d *decoder) {
 // an independent decoder of the same codings, and compares the bits.
 func TestFaxMatchesXImage(t *testing.T) {
 	for _, name := range []string{"ccitt_group3_37x21.tif", "ccitt_group3_lsb_37x21.tif",
-		"ccitt_group4_37x21.tif", "ccitt_group4_lsb_37x21.tif", "ccitt_group4_white0_37x21.tif"} {
+		"ccitt_group4_37x21.tif", "ccitt_group4_lsb_37x21.tif", "ccitt_group4_white0_37x21.tif",
+		"ccitt_big_group4_1728x300.tif"} {
 		t.Run(name, func(t *testing.T) {
 			data, off, d := faxStrip(t, name)
 			w, h := d.config.Width, d.config.Height

@@ -2,6 +2,9 @@ package tiff
 
 import "image"
 
+// cWebP is libtiff's WebP compression (tif_webp.c).
+const cWebP = 50001
+
 // JPEG, when set, decodes one strip or tile of a Compression 7 (JPEG)
 // TIFF: tables is the JPEGTables tag (nil when absent), data the strip's
 // JPEG stream. It returns w×h pixels of the given number of 8-bit
@@ -15,3 +18,10 @@ var JPEG func(tables, data []byte, w, h, samples int) ([]byte, error)
 // colour-converted (an *image.YCbCr), as libjpeg's raw_data_out hands
 // them to libtiff. Package preprocess sets it.
 var OldJPEG func(stream []byte) (image.Image, error)
+
+// WebP, when set, decodes one strip or tile of a WebP-compressed TIFF
+// (Compression 50001): data is a WebP file of at most w×h pixels. It
+// returns w×h pixels of samples (3 or 4) bytes, rows packed, as libtiff's
+// WebPDecode into MODE_RGB or MODE_RGBA gives them. Package preprocess
+// sets it, so that lossy data is converted as its WebP path converts it.
+var WebP func(data []byte, w, h, samples int) ([]byte, error)

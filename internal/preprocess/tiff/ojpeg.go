@@ -5,7 +5,8 @@ package tiff
 // the strips' entropy-coded data, decoded by libjpeg to raw YCbCr planes
 // (no upsampling, no colour conversion) that TIFFRGBAImage converts to
 // RGB as it does uncompressed YCbCr, each pixel taking its block's
-// chroma sample.
+// chroma sample. A file that says Photometric RGB decodes the same (its
+// data is YCbCr; PIL 9.4 gives the same pixels for both).
 
 import (
 	"fmt"

@@ -108,6 +108,7 @@ type decoder struct {
 	planeBufs   [][]byte   // [planes][block bytes] one block's planes (PlanarConfiguration 2)
 	interleaved []byte     // [block samples·planes·bytes per sample] planeBufs interleaved
 	ycbcr       *ycbcrConv // YCbCr not JPEG-compressed: converts each block to RGB
+	drop        int        // RGB: extra samples after each pixel's kept ones, skipped
 }
 
 // firstVal returns the first uint of the features entry with the given tag,
@@ -335,7 +336,7 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 	// Apply horizontal predictor if necessary.
 	// In this case, p contains the color difference to the preceding pixel.
 	// See page 64-65 of the spec.
-	if d.firstVal(tPredictor) == prHorizontal {
+	if d.firstVal(tPredictor) == prHorizontal && d.predicted() {
 		switch d.bpp {
 		case 16:
 			var off int
@@ -368,6 +369,10 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 		case 1, 2, 4:
 			return UnsupportedError(fmt.Sprintf("horizontal predictor with %d BitsPerSample", d.bpp))
 		}
+	}
+
+	if d.drop > 0 {
+		d.dropSamples()
 	}
 
 	// calcRowBytes returns the number of bytes in a row with numSamples samples per pixel
@@ -698,10 +703,13 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	// Determine the image mode.
 	switch d.firstVal(tPhotometricInterpretation) {
 	case pRGB, pYCbCr:
-		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG {
+		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG || d.firstVal(tCompression) == cJPEGOld {
 			if err := d.initYCbCr(); err != nil {
 				return nil, err
 			}
+		}
+		if err := d.checkRGBBits(); err != nil {
+			return nil, err
 		}
 		if d.bpp == 16 {
 			for _, b := range d.features[tBitsPerSample] {
@@ -722,7 +730,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		//
 		// This implementation does not support extra samples
 		// of an unspecified type.
-		switch len(d.features[tBitsPerSample]) {
+		switch d.rgbSamples() {
 		case 3:
 			d.mode = mRGB
 			if d.bpp == 16 {
@@ -1018,6 +1026,25 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				var b []byte
 				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
 					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
+				}
+			case cLZMA:
+				if n > blockMaxDataSize {
+					return nil, FormatError("block data size too large")
+				}
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = readLZMA(b, blockMaxDataSize)
+				}
+			case cZSTD:
+				d.buf, err = readZSTD(io.NewSectionReader(d.r, offset, n), d.buf, blockMaxDataSize)
+			case cWebP:
+				if WebP == nil || n > blockMaxDataSize {
+					err = UnsupportedError("WebP compression")
+					break
+				}
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = WebP(b, blkW, blkH, len(d.features[tBitsPerSample]))
 				}
 			default:
 				err = UnsupportedError(fmt.Sprintf("compression value %d", d.firstVal(tCompression)))
