@@ -543,10 +543,6 @@ def make_unsupported():
     add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
         "TIFF BitsPerSample of 64")
     d = jpeg_bytes(base, quality=90)
-    s = sof(d)
-    d[s + 1] = 0xc9  # arithmetic coding (the entropy-coded data is not)
-    add("unsupported_arith.jpg", bytes(d), "arithmetic-coded JPEG")
-    d = jpeg_bytes(base, quality=90)
     d[sof(d) + 4] = 12
     add("unsupported_12bit.jpg", bytes(d), "12-bit JPEG")
     d = jpeg_bytes(base, quality=90)

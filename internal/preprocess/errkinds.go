@@ -77,8 +77,6 @@ func jpegVariant(data []byte) string {
 				what = "lossless JPEG"
 			case 0xc5, 0xc6, 0xcd, 0xce:
 				what = "hierarchical JPEG"
-			case 0xc9, 0xca:
-				what = "arithmetic-coded JPEG"
 			}
 			if what == "" && i+4 < len(data) && data[i+4] != 8 {
 				what = fmt.Sprintf("%d-bit JPEG", data[i+4])

@@ -145,6 +145,7 @@ type decoder struct {
 	nScans int          // SOS markers seen so far
 	check  func() error // polled once per MCU row; nil: never
 	mem    *memReader   // the file, when in memory (fast.go)
+	arith  arithCond    // SOF9/SOF10 frames and their DAC conditioning (arith.go)
 	scale  int          // 2, 4, 8: decode at 1/scale size (draft.go)
 }
 
@@ -603,9 +604,10 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		}
 
 		switch marker {
-		case sof0Marker, sof1Marker, sof2Marker:
+		case sof0Marker, sof1Marker, sof2Marker, sof9Marker, sof10Marker:
 			d.baseline = marker == sof0Marker
-			d.progressive = marker == sof2Marker
+			d.progressive = marker == sof2Marker || marker == sof10Marker
+			d.useArith(marker >= sof9Marker)
 			err = d.processSOF(n)
 			if configOnly && d.jfif {
 				return nil, err
@@ -627,6 +629,12 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 				return nil, nil
 			}
 			err = d.processSOS(n)
+		case dacMarker:
+			if configOnly {
+				err = d.ignore(n)
+			} else {
+				err = d.processDAC(n)
+			}
 		case driMarker:
 			if configOnly {
 				err = d.ignore(n)

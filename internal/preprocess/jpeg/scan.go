@@ -166,6 +166,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	if d.arith.on {
+		return d.arithScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	}
 	if ok, err := d.fastScan(scan[:nComp], mxx, myy); ok {
 		return err
 	}
