@@ -21,6 +21,7 @@ type Config struct {
 	ImageSize, PatchSize, Channels      int      // native input size, P, C
 	NumClasses                          int      // L
 	Labels                              []string // [L]
+	MultiLabel                          bool     // HF problem_type multi_label_classification: classes scored by sigmoid, not softmax
 
 	HiddenAct    string      // activation as named by the config ("gelu", "gelu_new", …)
 	Act          kernels.Act // the MLP activation HiddenAct selects
@@ -104,6 +105,7 @@ type configJSON struct {
 	QKVBias          *bool             `json:"qkv_bias"`
 	ID2Label         map[string]string `json:"id2label"`
 	NumLabels        *int              `json:"num_labels"`
+	ProblemType      string            `json:"problem_type"`
 
 	// timm
 	Architecture  string                     `json:"architecture"`
@@ -188,6 +190,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 		return c, fmt.Errorf("num_labels %d out of range", n)
 	}
 	c.NumClasses = n
+	c.MultiLabel = j.ProblemType == "multi_label_classification"
 	c.Labels = defaultLabels(n)
 	for k, v := range j.ID2Label {
 		i, err := strconv.Atoi(k)

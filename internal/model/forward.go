@@ -26,6 +26,11 @@ type workspace struct {
 	q  []float32      // [B·pre, D] queries
 	ar []float32      // [B·pre, D] attention output
 	mr []float32      // [B·pre, F] MLP hidden
+
+	// With an attention hook (attn.go).
+	qkvr         []float32 // [B·T, 3D] q | k | v as rows
+	probs        []float32 // [B, H, T, T] attention probabilities of one block
+	hookB, hookT int       // batch and tokens of the last hooked block
 }
 
 func (ws *workspace) ensure(c *Config, b, t int) {
@@ -133,7 +138,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	// Only the prefix tokens' outputs of the last block reach the head, so
 	// unless every block's output is wanted, that block runs for them alone.
 	full := len(w.Blocks)
-	if hidden == nil && full > 0 {
+	if hidden == nil && m.attnHook == nil && full > 0 {
 		full--
 	}
 	for li := range w.Blocks[:full] {
@@ -144,6 +149,9 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		if m.attnHook != nil {
+			m.attnProbs(li, b, t)
+		}
 		kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		kernels.LinearPanelsAdd(p, &ws.att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
 		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)

@@ -73,6 +73,8 @@ type weights struct {
 	NormW, NormB *param // [D] final LayerNorm
 	Head         Head
 	DistHead     Head // W nil unless Config.DistHead
+
+	prec kernels.Precision // of the blocks' matrices (see convert)
 }
 
 // newWeights allocates the parameter descriptors for c (no values).
