@@ -65,11 +65,12 @@ cross:
 
 # Regenerate the test fixtures. The Python is Debian's, run as /usr/bin/python3
 # (another python3 on PATH does not see these packages):
-#   apt-get install -y python3-torch python3-torchvision python3-pil python3-numpy
+#   apt-get install -y python3-torch python3-torchvision python3-pil python3-numpy libjpeg-turbo-progs
 # then, once, `go test ./cmd/vit -run Golden -update` rewrites the CLI golden files.
 fixtures:
 	/usr/bin/python3 scripts/make_model_fixtures.py
 	/usr/bin/python3 scripts/make_preprocess_fixtures.py
+	/usr/bin/python3 scripts/make_jpeg_fixtures.py
 	$(GO) test ./cmd/vit -run Golden -update
 
 # Classify 1 000 generated images and report the peak RSS (flat memory check).

@@ -41,6 +41,14 @@
 //   - Cancellation: when Limits.Context is done, Decode stops within one
 //     buffer fill (the JPEG decoder also once per MCU row) and Pixels
 //     within 64 rows, with kind ErrCanceled wrapping the context's error.
+//   - Draft: with Limits.Draft, Recipe.Load decodes a JPEG at 1/2, 1/4 or
+//     1/8 scale in the DCT domain when the recipe's resize size allows it,
+//     as PIL's Image.draft does (equal to it on the fixtures); opt-in, as
+//     the pixels are then not the reference pipeline's.
+//   - Speed: JPEG scans of a file in memory take ./jpeg's fast path
+//     (restart intervals in parallel), the IDCT, YCbCr→RGB and the
+//     horizontal resize of YCbCr JPEGs run in AVX2 assembly where the CPU
+//     has it (planar.go; -tags purego: Go), all bit for bit the Go code.
 //   - Recipe.Pixels (and Recipe.Load = Decode + Pixels) writes [C, H, W]
 //     float32. It is safe for concurrent use; each call allocates its own
 //     scratch, bounded by the crop window and one source row: the

@@ -14,8 +14,13 @@
 // (draft.go: 1/2, 1/4 or 1/8 in the DCT domain, what PIL's Image.draft
 // asks for; equal to djpeg -scale 1/s on the tested files).
 //
-// The inverse DCTs translate libjpeg's jidctint.c and jidctred.c; their
-// notice is in LICENSE.ijg.
+// Arithmetic-coded files (SOF9 sequential, SOF10 progressive) decode
+// through arith.go, ITU-T T.81 Annex D and F.2.4 in the form of libjpeg's
+// jdarith.c.
+//
+// The inverse DCTs translate libjpeg's jidctint.c and jidctred.c, and the
+// arithmetic decoder follows jdarith.c and jaricom.c; their notice is in
+// LICENSE.ijg.
 //
 // # Upstream
 //
@@ -32,7 +37,9 @@
 //   - processSOS hands sequential scans of a file in memory to the fast
 //     path (fast.go: DecodeOptions), which falls back to the upstream scan
 //     decoder on anything irregular, so results and errors are the same;
-//   - makeImg and reconstructBlock defer to draft.go when decoding scaled.
+//   - makeImg and reconstructBlock defer to draft.go when decoding scaled;
+//   - SOF9/SOF10 frames and DAC segments are read, and their scans
+//     decoded by arith.go (arithmetic coding).
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
 package jpeg

@@ -222,20 +222,6 @@ func (r *bitReader) decode(f *fastHuff) (uint8, error) {
 	return 0, errFallback
 }
 
-// receiveExtend reads t ≤ 16 bits as a signed value (F.2.2.1).
-func (r *bitReader) receiveExtend(t uint8) int32 {
-	if t == 0 {
-		return 0
-	}
-	x := int32(r.acc >> (64 - uint(t)))
-	r.acc <<= t
-	r.n -= uint(t)
-	if x < 1<<(t-1) {
-		x += -1<<t + 1
-	}
-	return x
-}
-
 // skipAC reads past the AC terms of a block without decoding their
 // values. The bit buffer lives in locals in this loop and decodeAC's, so
 // that it stays in registers.

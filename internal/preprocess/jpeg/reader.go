@@ -142,11 +142,11 @@ type decoder struct {
 	quant      [maxTq + 1]block // Quantization tables, in zig-zag order.
 	tmp        [2 * blockSize]byte
 
-	nScans int           // SOS markers seen so far
-	check  func() error  // polled once per MCU row; nil: never
-	mem    *memReader    // the file, when in memory (fast.go)
-	scale  int           // 2, 4, 8: decode at 1/scale size (draft.go)
-	arith  *arithDecoder // arithmetic coding (SOF9, SOF10; arith.go); nil: Huffman
+	nScans int          // SOS markers seen so far
+	check  func() error // polled once per MCU row; nil: never
+	mem    *memReader   // the file, when in memory (fast.go)
+	arith  arithCond    // SOF9/SOF10 frames and their DAC conditioning (arith.go)
+	scale  int          // 2, 4, 8: decode at 1/scale size (draft.go)
 }
 
 // MaxScans is the most scans a JPEG may have: libjpeg-turbo's scan limit,
@@ -604,28 +604,13 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		}
 
 		switch marker {
-		case sof0Marker, sof1Marker, sof2Marker:
+		case sof0Marker, sof1Marker, sof2Marker, sof9Marker, sof10Marker:
 			d.baseline = marker == sof0Marker
-			d.progressive = marker == sof2Marker
+			d.progressive = marker == sof2Marker || marker == sof10Marker
+			d.useArith(marker >= sof9Marker)
 			err = d.processSOF(n)
 			if configOnly && d.jfif {
 				return nil, err
-			}
-		case sof9Marker, sof10Marker: // arithmetic coding (arith.go)
-			d.progressive = marker == sof10Marker
-			if d.arith == nil {
-				d.arith = newArithDecoder()
-			}
-			d.arith.on = true
-			err = d.processSOF(n)
-			if configOnly && d.jfif {
-				return nil, err
-			}
-		case dacMarker:
-			if configOnly {
-				err = d.ignore(n)
-			} else {
-				err = d.processDAC(n)
 			}
 		case dhtMarker:
 			if configOnly {
@@ -644,6 +629,12 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 				return nil, nil
 			}
 			err = d.processSOS(n)
+		case dacMarker:
+			if configOnly {
+				err = d.ignore(n)
+			} else {
+				err = d.processDAC(n)
+			}
 		case driMarker:
 			if configOnly {
 				err = d.ignore(n)

@@ -166,8 +166,8 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
-	if d.arith != nil && d.arith.on {
-		return d.arithScan(scan[:nComp], zigStart, zigEnd, ah, al, mxx, myy)
+	if d.arith.on {
+		return d.arithScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
 	}
 	if ok, err := d.fastScan(scan[:nComp], mxx, myy); ok {
 		return err
