@@ -1,12 +1,9 @@
 package model
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -29,7 +26,32 @@ type Config struct {
 	Distilled    bool        // a distillation token follows the class token (DeiT)
 	DistHead     bool        // logits = (head(class) + head_dist(distillation)) / 2
 	TimmPosEmbed bool        // resample position embeddings like timm (antialiased bicubic)
+
+	// Options of the timm and Hugging Face variants; the zero value of
+	// each is the plain ViT (see doc.go for where each term enters).
+	NoClassToken bool   // no class token leads the sequence (timm class_token=False)
+	RegTokens    int    // register tokens after the class (and before the patches)
+	NoEmbedClass bool   // the position table covers the patches only (timm no_embed_class)
+	RegNoPos     bool   // the position table covers the class token and the patches, not the registers (HF Dinov2WithRegisters)
+	NoPosEmbed   bool   // no absolute position embedding (BEiT with relative position bias)
+	NoPatchBias  bool   // the patch projection has no bias (timm pre_norm, CLIP)
+	PreNorm      bool   // LayerNorm on the embeddings before the first block (timm norm_pre)
+	NoFinalNorm  bool   // no LayerNorm on the tokens after the last block (timm norm)
+	FCNorm       bool   // LayerNorm on the pooled vector before the head (timm fc_norm)
+	Pool         string // what the head reads: PoolToken (""), PoolAvg or PoolTokenAvg
+	LayerScale   bool   // each residual branch is scaled by a learned vector (timm ls1/ls2, BEiT gamma_1/2)
+	ZeroKBias    bool   // with QKVBias, the k bias is zero (BEiT: q_bias and v_bias only)
+	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
+
+	timmClass string // timm model class (VisionTransformer, Beit…), which names some keys
 }
+
+// Pooling of the final tokens into what the head reads.
+const (
+	PoolToken    = ""          // the class token (and the distillation token for DeiT)
+	PoolAvg      = "avg"       // the mean of the patch tokens (prefix tokens excluded)
+	PoolTokenAvg = "token+avg" // the class token and the mean of the patch tokens, concatenated (HF Dinov2)
+)
 
 // Layout names of the checkpoints Load understands.
 const (
@@ -41,12 +63,46 @@ const (
 // maxClasses bounds the label count a config may declare.
 const maxClasses = 1 << 20
 
-// prefix is the number of tokens before the patches (class, distillation).
+// prefix is the number of tokens before the patches (class, then
+// distillation or registers).
 func (c *Config) prefix() int {
-	if c.Distilled {
-		return 2
+	n := c.RegTokens
+	if !c.NoClassToken {
+		n++
 	}
-	return 1
+	if c.Distilled {
+		n++
+	}
+	return n
+}
+
+// posPrefix is the number of leading prefix tokens the position table
+// covers (it covers every patch).
+func (c *Config) posPrefix() int {
+	switch {
+	case c.NoEmbedClass:
+		return 0
+	case c.RegNoPos:
+		return c.prefix() - c.RegTokens
+	}
+	return c.prefix()
+}
+
+// relPosRows is the number of rows of BEiT's relative position bias
+// table: every offset within the native grid, plus class→patch,
+// patch→class and class→class.
+func (c *Config) relPosRows() int {
+	g := 2*c.grid() - 1
+	return g*g + 3
+}
+
+// headIn is the width of the pooled vector the head reads: D, or 2D for
+// PoolTokenAvg.
+func (c *Config) headIn() int {
+	if c.Pool == PoolTokenAvg {
+		return 2 * c.Hidden
+	}
+	return c.Hidden
 }
 
 // grid returns the native patch grid side.
@@ -199,20 +255,6 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	return c, nil
 }
 
-// timmSizes is timm's ViT family: width, depth and heads by size name
-// (timm/models/vision_transformer.py and deit.py; MLP ratio 4 throughout).
-var timmSizes = map[string]struct{ hidden, layers, heads int }{
-	"tiny":  {192, 12, 3},
-	"small": {384, 12, 6},
-	"base":  {768, 12, 12},
-	"large": {1024, 24, 16},
-	"huge":  {1280, 32, 16},
-}
-
-// timmArch matches the supported timm architecture names, e.g.
-// vit_base_patch16_224, vit_huge_patch14_224, deit_small_distilled_patch16_224.
-var timmArch = regexp.MustCompile(`^(vit|deit)_(tiny|small|base|large|huge)_(distilled_)?patch(8|14|16|32)_(224|384)$`)
-
 //go:embed imagenet_labels.txt
 var imagenetLabelsTxt []byte
 
@@ -221,110 +263,6 @@ var imagenetLabelsTxt []byte
 func imagenetLabels() []string {
 	s := strings.Split(strings.TrimRight(string(imagenetLabelsTxt), "\n"), "\n")
 	return s
-}
-
-// timmModelArgs are the model_args keys that keep the plain ViT math; any
-// other key is refused.
-var timmModelArgs = map[string]bool{
-	"img_size": true, "patch_size": true, "embed_dim": true, "depth": true, "num_heads": true,
-	"mlp_ratio": true, "num_classes": true, "global_pool": true, "qkv_bias": true, "dynamic_img_size": true,
-}
-
-// parseTimmConfig reads a timm config.json: the architecture name selects
-// the dimensions from timmSizes, model_args (the keyword arguments timm's
-// create_model receives) may override them, and pretrained_cfg gives the
-// input size.
-func parseTimmConfig(j *configJSON) (Config, error) {
-	arch := j.Architecture
-	if i := strings.IndexByte(arch, '.'); i >= 0 {
-		arch = arch[:i] // architecture.tag
-	}
-	m := timmArch.FindStringSubmatch(arch)
-	if m == nil {
-		return Config{}, fmt.Errorf("unsupported timm architecture %q (want vit_ or deit_ + tiny|small|base|large|huge + [distilled_]patch8|14|16|32 + _224|_384)", j.Architecture)
-	}
-	sz := timmSizes[m[2]]
-	c := Config{
-		Arch: arch, Layout: LayoutTimm,
-		Hidden: sz.hidden, Layers: sz.layers, Heads: sz.heads, Intermediate: 4 * sz.hidden,
-		Channels: 3, HiddenAct: "gelu", Act: kernels.ActGELU, LayerNormEps: 1e-6, QKVBias: true,
-		Distilled: m[3] != "", DistHead: m[3] != "", TimmPosEmbed: true,
-	}
-	c.PatchSize, _ = strconv.Atoi(m[4])
-	c.ImageSize, _ = strconv.Atoi(m[5])
-	if j.GlobalPool != nil && *j.GlobalPool != "token" && *j.GlobalPool != "" {
-		return c, fmt.Errorf("timm global_pool %q is not supported (want \"token\")", *j.GlobalPool)
-	}
-	keys := make([]string, 0, len(j.ModelArgs))
-	for k := range j.ModelArgs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	mlpRatio := 4.0
-	for _, k := range keys {
-		v := j.ModelArgs[k]
-		if !timmModelArgs[k] {
-			return c, fmt.Errorf("timm model_args %q is not supported", k)
-		}
-		switch k {
-		case "img_size":
-			n, err := intOrSquare(v, c.ImageSize, "model_args img_size")
-			if err != nil {
-				return c, err
-			}
-			c.ImageSize = n
-		case "patch_size", "embed_dim", "depth", "num_heads":
-			var n int
-			if err := json.Unmarshal(v, &n); err != nil {
-				return c, fmt.Errorf("timm model_args %s: %w", k, err)
-			}
-			*map[string]*int{"patch_size": &c.PatchSize, "embed_dim": &c.Hidden, "depth": &c.Layers, "num_heads": &c.Heads}[k] = n
-		case "mlp_ratio":
-			if err := json.Unmarshal(v, &mlpRatio); err != nil {
-				return c, fmt.Errorf("timm model_args mlp_ratio: %w", err)
-			}
-		case "qkv_bias":
-			if err := json.Unmarshal(v, &c.QKVBias); err != nil {
-				return c, fmt.Errorf("timm model_args qkv_bias: %w", err)
-			}
-		case "global_pool":
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil || (s != "token" && s != "") {
-				return c, fmt.Errorf("timm model_args global_pool %s is not supported (want \"token\")", v)
-			}
-		}
-	}
-	c.Intermediate = int(float64(c.Hidden) * mlpRatio) // timm: int(dim * mlp_ratio)
-	if len(j.PretrainedCfg) > 0 && !bytes.Equal(j.PretrainedCfg, []byte("null")) {
-		var pc struct {
-			InputSize []int `json:"input_size"`
-		}
-		if err := json.Unmarshal(j.PretrainedCfg, &pc); err != nil {
-			return c, fmt.Errorf("timm pretrained_cfg: %w", err)
-		}
-		if len(pc.InputSize) == 3 {
-			if pc.InputSize[1] != pc.InputSize[2] {
-				return c, fmt.Errorf("timm pretrained_cfg input_size %v: only square inputs are supported", pc.InputSize)
-			}
-			c.Channels, c.ImageSize = pc.InputSize[0], pc.InputSize[1]
-		}
-	}
-	c.NumClasses = intOr(j.NumClasses, 1000)
-	if c.NumClasses < 0 || c.NumClasses > maxClasses {
-		return c, fmt.Errorf("num_classes %d out of range", c.NumClasses)
-	}
-	switch {
-	case len(j.LabelNames) > 0:
-		if len(j.LabelNames) != c.NumClasses {
-			return c, fmt.Errorf("timm label_names has %d names for %d classes", len(j.LabelNames), c.NumClasses)
-		}
-		c.Labels = j.LabelNames
-	case c.NumClasses == 1000:
-		c.Labels = imagenetLabels()
-	default:
-		c.Labels = defaultLabels(c.NumClasses)
-	}
-	return c, nil
 }
 
 // defaultLabels are the names transformers' PretrainedConfig gives n

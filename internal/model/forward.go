@@ -16,8 +16,10 @@ type workspace struct {
 	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
-	cls  []float32      // [B, D] final-normed class tokens
+	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
 	dist []float32      // [B, D] final-normed distillation tokens
+	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
+	mean []float64      // [D] sum of the patch tokens of one image (PoolAvg)
 
 	// The last block, for the prefix tokens only (see lastBlock).
 	kv kernels.Panels // [B·T, 2D] k | v of every token, in token panels
@@ -32,7 +34,7 @@ func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
 	ws.pat = kernels.Grow(ws.pat, (t-c.prefix())*c.Channels*c.PatchSize*c.PatchSize)
 	ws.emb = kernels.Grow(ws.emb, bt*d)
-	ws.cls = kernels.Grow(ws.cls, b*d)
+	ws.cls = kernels.Grow(ws.cls, b*c.headIn())
 	ws.dist = kernels.Grow(ws.dist, b*d)
 	bp := b * c.prefix()
 	ws.xr = kernels.Grow(ws.xr, bp*d)
@@ -63,6 +65,9 @@ func (c *Config) checkInput(pix []float32, b, h, w int, logits []float32) error 
 		return fmt.Errorf("forward: %w", err)
 	}
 	n := c.Channels * h * w
+	if c.RelPosBias && (h != c.ImageSize || w != c.ImageSize) {
+		return fmt.Errorf("forward: %d×%d input: the relative position bias is learned for the native %d×%d only", h, w, c.ImageSize, c.ImageSize)
+	}
 	switch {
 	case b <= 0 || b > 1<<16:
 		return fmt.Errorf("forward: batch %d: want 1 to 65536", b)
@@ -85,7 +90,7 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 	m.headInput(pix, b, h, wd, hidden)
 	w, p, ws := m.w, m.pool, &m.ws
 	d, l := c.Hidden, c.NumClasses
-	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
+	kernels.Linear(p, b, ws.cls, c.headIn(), w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
 		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
 		for i := range logits[:b*l] {
@@ -96,8 +101,8 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 }
 
 // headInput runs the encoder on b images of normalized pixels [B, C, H, W]
-// (checked by the caller) up to what the head reads: the final-normed
-// class tokens in ws.cls [B, D], and with a distillation head the
+// (checked by the caller) up to what the head reads: the pooled vectors
+// in ws.cls [B, D'] (see poolTokens), and with a distillation head the
 // final-normed distillation tokens in ws.dist [B, D].
 func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float32)) {
 	c := &m.Config
@@ -114,26 +119,44 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	ws.ensure(c, b, t)
 	emb := ws.emb // [B·T, D]
 
-	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos, then into
-	// token panels, where the residual stream stays for the whole encoder.
+	// Embeddings: x = [cls; dist | reg; patches·Wᵀ + bias] + pos (pos
+	// on the tokens its table covers), optionally normed (norm_pre), then
+	// into token panels, where the residual stream stays for the whole
+	// encoder.
 	chw := c.Channels * h * wd
+	pp := c.posPrefix()
+	var patchB []float32 // [D] or nil
+	if w.Patch.B != nil {
+		patchB = w.Patch.B.data
+	}
 	for i := 0; i < b; i++ {
 		xi := emb[i*t*d : (i+1)*t*d] // [T, D]
-		copy(xi, pos)
-		add(xi[:d], w.Cls.data)
-		if c.Distilled {
-			add(xi[d:2*d], w.Dist.data)
+		clear(xi[:pre*d])
+		if pos != nil {
+			copy(xi[:pp*d], pos[:pp*d])
+			copy(xi[pre*d:], pos[pp*d:])
+		}
+		tok := xi
+		for _, tp := range []*param{w.Cls, w.Dist, w.Reg} {
+			if tp != nil {
+				add(tok[:len(tp.data)], tp.data)
+				tok = tok[len(tp.data):]
+			}
 		}
 		patchify(pix[i*chw:(i+1)*chw], c.Channels, h, wd, c.PatchSize, ws.pat)
-		kernels.Linear(p, np, ws.pat, cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
+		kernels.Linear(p, np, ws.pat, cpp, w.Patch.W.packed, patchB, kernels.ActNone, pos != nil, xi[pre*d:], d)
+	}
+	if c.PreNorm {
+		kernels.LayerNorm(bt, d, emb, d, w.PreNormW.data, w.PreNormB.data, eps, emb, d)
 	}
 	x := &ws.x
 	x.Pack(bt, d, emb, d)
 
-	// Only the prefix tokens' outputs of the last block reach the head, so
-	// unless every block's output is wanted, that block runs for them alone.
+	// Only the prefix tokens' outputs of the last block reach a head that
+	// reads the class token, so unless every block's output is wanted,
+	// that block runs for them alone.
 	full := len(w.Blocks)
-	if hidden == nil && full > 0 {
+	if hidden == nil && full > 0 && c.Pool == PoolToken && !c.RelPosBias {
 		full--
 	}
 	for li := range w.Blocks[:full] {
@@ -144,7 +167,12 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
-		kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+		if blk.Attn.RelPos != nil {
+			ws.bias = m.relPosBias(blk, ws.bias)
+			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, ws.bias, &ws.att)
+		} else {
+			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+		}
 		kernels.LinearPanelsAdd(p, &ws.att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
 		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
@@ -155,6 +183,11 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 	}
 
+	if c.Pool != PoolToken {
+		x.Unpack(emb, d)
+		m.poolTokens(emb, b, t)
+		return
+	}
 	// The prefix tokens of each image as rows [B·pre, D], then through the
 	// last block unless every block ran in full.
 	xr := ws.xr
@@ -162,11 +195,62 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	if full < len(w.Blocks) {
 		m.lastBlock(&w.Blocks[full], b, t)
 	}
+	m.poolTokens(xr, b, pre)
+}
 
-	// Final LayerNorm on the class (and distillation) token of each image.
-	kernels.LayerNorm(b, d, xr, pre*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
-	if c.DistHead {
-		kernels.LayerNorm(b, d, xr[d:], pre*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+// poolTokens writes what the head reads from the final tokens of b images, x
+// [B·n, D] rows (n = T tokens, or only the prefix tokens for PoolToken):
+// ws.cls [B, D'] is the class token (PoolToken), the mean of the patch
+// tokens (PoolAvg) or both concatenated (PoolTokenAvg), after the final
+// LayerNorm on the tokens and before fc_norm on the pooled vector, each
+// when the model has it; ws.dist [B, D] is the distillation token for a
+// distillation head. x is overwritten.
+func (m *Model) poolTokens(x []float32, b, n int) {
+	c, w, ws := &m.Config, m.w, &m.ws
+	d, hi, pre := c.Hidden, c.headIn(), c.prefix()
+	eps := float32(c.LayerNormEps)
+	// norm applies the final LayerNorm (if any) to rows of x [rows, D]
+	// (leading dimension ld) into y (leading dimension ldy).
+	norm := func(rows int, x []float32, ld int, y []float32, ldy int) {
+		if w.NormW != nil {
+			kernels.LayerNorm(rows, d, x, ld, w.NormW.data, w.NormB.data, eps, y, ldy)
+			return
+		}
+		for r := 0; r < rows; r++ {
+			copy(y[r*ldy:r*ldy+d], x[r*ld:r*ld+d])
+		}
+	}
+	if c.Pool == PoolToken {
+		norm(b, x, n*d, ws.cls, hi)
+		if c.DistHead {
+			norm(b, x[d:], n*d, ws.dist, d)
+		}
+	} else {
+		norm(b*n, x, d, x, d)
+		if cap(ws.mean) < d {
+			ws.mean = make([]float64, d)
+		}
+		acc := ws.mean[:d] // [D]
+		for i := 0; i < b; i++ {
+			out := ws.cls[i*hi : (i+1)*hi]
+			xi := x[i*n*d : (i+1)*n*d] // [T, D]
+			if c.Pool == PoolTokenAvg {
+				copy(out[:d], xi[:d])
+				out = out[d:]
+			}
+			clear(acc)
+			for r := pre; r < n; r++ {
+				for e, v := range xi[r*d : (r+1)*d] {
+					acc[e] += float64(v)
+				}
+			}
+			for e := range acc {
+				out[e] = float32(acc[e] / float64(n-pre))
+			}
+		}
+	}
+	if c.FCNorm {
+		kernels.LayerNorm(b, hi, ws.cls, hi, w.FCNormW.data, w.FCNormB.data, eps, ws.cls, hi)
 	}
 }
 

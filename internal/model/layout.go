@@ -18,6 +18,7 @@ type param struct {
 	parts  []*stTensor      // row blocks, in order; nil parts for Random
 	data   []float32        // values [shape...]: in the mapped file or owned; nil for a matrix in several parts (see rows)
 	packed *kernels.PackedB // a matrix as the Linear operand (its rows in place)
+	scale  *param           // [rows] a layer scale folded into this parameter's rows when it is materialized (nil: none)
 }
 
 func (p *param) numel() int { return numel(p.shape) }
@@ -26,15 +27,19 @@ func (p *param) numel() int { return numel(p.shape) }
 // linear map of flattened [C, P, P] patches.
 type PatchEmbed struct {
 	W *param // [D, C·P·P]
-	B *param // [D]
+	B *param // [D] (nil without a patch bias)
 }
 
 // Attention is multi-head self-attention with fused q|k|v rows.
 type Attention struct {
 	QKVW  *param // [3D, D] rows q | k | v
-	QKVB  *param // [3D] (nil when the config has no qkv bias)
+	QKVB  *param // [3D] (nil when the config has no qkv bias; its k third zero with ZeroKBias)
 	ProjW *param // [D, D]
 	ProjB *param // [D]
+
+	// RelPos is the relative position bias table [(2g−1)²+3, H] stored
+	// flat (nil unless RelPosBias); Model.relIndex picks its entries.
+	RelPos *param // [((2g−1)²+3)·H]
 
 	// QKVW's q rows [D, D] and k | v rows [2D, D] as separate operands,
 	// views set by splitQKV once QKVW is bound (for lastBlock).
@@ -49,12 +54,16 @@ type MLP struct {
 	FC2B *param // [D]
 }
 
-// Block is one pre-norm encoder block.
+// Block is one pre-norm encoder block. With layer scale, LS1 and LS2
+// are folded into the rows of Attn.Proj and MLP.FC2 when loading
+// (γ⊙(W·a + b) = (diag(γ)·W)·a + γ⊙b).
 type Block struct {
 	Norm1W, Norm1B *param // [D]
 	Attn           Attention
+	LS1            *param // [D] (nil without layer scale)
 	Norm2W, Norm2B *param // [D]
 	MLP            MLP
+	LS2            *param // [D] (nil without layer scale)
 }
 
 // Head is a linear classifier.
@@ -65,28 +74,49 @@ type Head struct {
 
 // weights is the whole encoder and its head(s).
 type weights struct {
-	Patch        PatchEmbed
-	Cls          *param // [D]
-	Dist         *param // [D] distillation token (nil unless Distilled)
-	Pos          *param // [T0, D] for the native grid, prefix tokens first
-	Blocks       []Block
-	NormW, NormB *param // [D] final LayerNorm
-	Head         Head
-	DistHead     Head // W nil unless Config.DistHead
+	Patch              PatchEmbed
+	Cls                *param // [D] (nil with NoClassToken)
+	Dist               *param // [D] distillation token (nil unless Distilled)
+	Reg                *param // [R, D] register tokens (nil without)
+	Pos                *param // [posPrefix + g², D] for the native grid (nil with NoPosEmbed)
+	PreNormW, PreNormB *param // [D] LayerNorm on the embeddings (nil unless PreNorm)
+	Blocks             []Block
+	NormW, NormB       *param // [D] final LayerNorm on the tokens (nil with NoFinalNorm)
+	FCNormW, FCNormB   *param // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
+	Head               Head   // W [L, D'], D' = headIn
+	DistHead           Head   // W nil unless Config.DistHead
 }
 
 // newWeights allocates the parameter descriptors for c (no values).
 func newWeights(c *Config) *weights {
 	d, f, l := c.Hidden, c.Intermediate, c.NumClasses
 	cpp := c.Channels * c.PatchSize * c.PatchSize
-	t0 := c.prefix() + c.grid()*c.grid()
+	t0 := c.posPrefix() + c.grid()*c.grid()
 	np := func(name string, shape ...int) *param { return &param{name: name, shape: shape} }
 	w := &weights{
-		Patch: PatchEmbed{W: np("patch.w", d, cpp), B: np("patch.b", d)},
-		Cls:   np("cls", d),
-		Pos:   np("pos", t0, d),
-		NormW: np("norm.w", d), NormB: np("norm.b", d),
-		Head: Head{W: np("head.w", l, d), B: np("head.b", l)},
+		Patch: PatchEmbed{W: np("patch.w", d, cpp)},
+		Head:  Head{W: np("head.w", l, c.headIn()), B: np("head.b", l)},
+	}
+	if !c.NoPatchBias {
+		w.Patch.B = np("patch.b", d)
+	}
+	if !c.NoClassToken {
+		w.Cls = np("cls", d)
+	}
+	if c.RegTokens > 0 {
+		w.Reg = np("reg", c.RegTokens, d)
+	}
+	if !c.NoPosEmbed {
+		w.Pos = np("pos", t0, d)
+	}
+	if c.PreNorm {
+		w.PreNormW, w.PreNormB = np("norm_pre.w", d), np("norm_pre.b", d)
+	}
+	if !c.NoFinalNorm {
+		w.NormW, w.NormB = np("norm.w", d), np("norm.b", d)
+	}
+	if c.FCNorm {
+		w.FCNormW, w.FCNormB = np("fc_norm.w", c.headIn()), np("fc_norm.b", c.headIn())
 	}
 	if c.Distilled {
 		w.Dist = np("dist", d)
@@ -105,6 +135,14 @@ func newWeights(c *Config) *weights {
 			b.Attn.QKVB = np(s+"qkv.b", 3*d)
 		}
 		b.MLP = MLP{FC1W: np(s+"fc1.w", f, d), FC1B: np(s+"fc1.b", f), FC2W: np(s+"fc2.w", d, f), FC2B: np(s+"fc2.b", d)}
+		if c.LayerScale {
+			b.LS1, b.LS2 = np(s+"ls1", d), np(s+"ls2", d)
+			b.Attn.ProjW.scale, b.Attn.ProjB.scale = b.LS1, b.LS1
+			b.MLP.FC2W.scale, b.MLP.FC2B.scale = b.LS2, b.LS2
+		}
+		if c.RelPosBias {
+			b.Attn.RelPos = np(s+"relpos", c.relPosRows()*c.Heads)
+		}
 	}
 	return w
 }
@@ -120,13 +158,13 @@ func (w *weights) splitQKV() {
 
 // all lists every parameter once, in checkpoint order.
 func (w *weights) all() []*param {
-	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Pos}
+	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Pos, w.PreNormW, w.PreNormB}
 	for i := range w.Blocks {
 		b := &w.Blocks[i]
-		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.ProjW, b.Attn.ProjB,
-			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.FC2W, b.MLP.FC2B)
+		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
+			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
-	ps = append(ps, w.NormW, w.NormB, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
+	ps = append(ps, w.NormW, w.NormB, w.FCNormW, w.FCNormB, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
 	out := ps[:0]
 	for _, p := range ps {
 		if p != nil {
@@ -147,7 +185,18 @@ type key struct {
 }
 
 func always(*Config) bool    { return true }
-func qkvBias(c *Config) bool { return c.QKVBias }
+func qkvBias(c *Config) bool { return c.QKVBias && !c.ZeroKBias }
+func qvBias(c *Config) bool  { return c.QKVBias && c.ZeroKBias }
+func clsTok(c *Config) bool  { return !c.NoClassToken }
+func regTok(c *Config) bool  { return c.RegTokens > 0 }
+func posEmb(c *Config) bool  { return !c.NoPosEmbed }
+func patchB(c *Config) bool  { return !c.NoPatchBias }
+func preNorm(c *Config) bool { return c.PreNorm }
+func finNorm(c *Config) bool { return !c.NoFinalNorm }
+func fcNorm(c *Config) bool  { return c.FCNorm }
+func relPos(c *Config) bool  { return c.RelPosBias }
+func lsTimm(c *Config) bool  { return c.LayerScale && c.timmClass != "Beit" }
+func lsBeit(c *Config) bool  { return c.LayerScale && c.timmClass == "Beit" }
 func distTok(c *Config) bool { return c.Distilled }
 func distHd(c *Config) bool  { return c.DistHead }
 func oneHead(c *Config) bool { return !c.DistHead }
@@ -203,14 +252,19 @@ func timmKeys() (global, block []key) {
 		return key{name: name, shape: shape, dst: func(w *weights, _ *Block) *param { return dst(w) }, when: when}
 	}
 	global = []key{
-		g("cls_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Cls }, always),
+		g("cls_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Cls }, clsTok),
+		g("reg_token", []string{"1", "R", "D"}, func(w *weights) *param { return w.Reg }, regTok),
 		g("dist_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Dist }, distTok),
-		g("pos_embed", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, always),
+		g("pos_embed", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, posEmb),
 		g("patch_embed.proj.weight", []string{"D", "C", "P", "P"}, func(w *weights) *param { return w.Patch.W }, always),
-		g("patch_embed.proj.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, always),
-		g("norm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, always),
-		g("norm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, always),
-		g("head.weight", []string{"L", "D"}, func(w *weights) *param { return w.Head.W }, always),
+		g("patch_embed.proj.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, patchB),
+		g("norm_pre.weight", []string{"D"}, func(w *weights) *param { return w.PreNormW }, preNorm),
+		g("norm_pre.bias", []string{"D"}, func(w *weights) *param { return w.PreNormB }, preNorm),
+		g("norm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, finNorm),
+		g("norm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, finNorm),
+		g("fc_norm.weight", []string{"HD"}, func(w *weights) *param { return w.FCNormW }, fcNorm),
+		g("fc_norm.bias", []string{"HD"}, func(w *weights) *param { return w.FCNormB }, fcNorm),
+		g("head.weight", []string{"L", "HD"}, func(w *weights) *param { return w.Head.W }, always),
 		g("head.bias", []string{"L"}, func(w *weights) *param { return w.Head.B }, always),
 		g("head_dist.weight", []string{"L", "D"}, func(w *weights) *param { return w.DistHead.W }, distHd),
 		g("head_dist.bias", []string{"L"}, func(w *weights) *param { return w.DistHead.B }, distHd),
@@ -218,11 +272,19 @@ func timmKeys() (global, block []key) {
 	b := func(name string, shape []string, dst func(*Block) *param, when func(*Config) bool) key {
 		return key{name: "blocks.%d." + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, when: when}
 	}
+	part := func(k key, part, parts int) key { k.part, k.parts = part, parts; return k }
 	block = []key{
 		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, always),
 		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, always),
 		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, always),
 		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, qkvBias),
+		part(b("attn.q_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, qvBias), 0, 3),
+		part(b("attn.v_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, qvBias), 2, 3),
+		b("attn.relative_position_bias_table", []string{"RP", "H"}, func(b *Block) *param { return b.Attn.RelPos }, relPos),
+		b("ls1.gamma", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsTimm),
+		b("ls2.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsTimm),
+		b("gamma_1", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsBeit),
+		b("gamma_2", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsBeit),
 		b("attn.proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, always),
 		b("attn.proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, always),
 		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, always),
@@ -238,7 +300,7 @@ func timmKeys() (global, block []key) {
 // expectedLayouts describes, for errors, what detectLayout looks for.
 const expectedLayouts = "want a Hugging Face ViT (vit.embeddings.cls_token, vit.encoder.layer.0.attention.attention.query.weight, classifier.weight), " +
 	"a Hugging Face DeiT (deit.embeddings.cls_token, deit.embeddings.distillation_token, cls_classifier.weight or classifier.weight) " +
-	"or a timm ViT (cls_token, pos_embed, blocks.0.attn.qkv.weight, head.weight) checkpoint"
+	"or a timm ViT (patch_embed.proj.weight, blocks.0.attn.qkv.weight, head.weight) checkpoint"
 
 // detectLayout names the layout of the checkpoint keys.
 func detectLayout(has func(string) bool) string {
@@ -247,7 +309,7 @@ func detectLayout(has func(string) bool) string {
 		return LayoutHFViT
 	case has("deit.embeddings.cls_token"):
 		return LayoutHFDeiT
-	case has("cls_token") && has("blocks.0.attn.qkv.weight"):
+	case has("blocks.0.attn.qkv.weight") && (has("patch_embed.proj.weight") || has("cls_token")):
 		return LayoutTimm
 	}
 	return ""
@@ -269,7 +331,8 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	}
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
-		"T": c.prefix() + c.grid()*c.grid(), "L": c.NumClasses,
+		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(),
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

@@ -26,12 +26,13 @@ type Model struct {
 	Config Config
 	Recipe preprocess.Recipe
 
-	w      *weights
-	ck     *checkpoint // the mapped files the weights point into (nil for Random)
-	params int64
-	pool   *kernels.Pool
-	pos    map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
-	ws     workspace
+	w        *weights
+	ck       *checkpoint // the mapped files the weights point into (nil for Random)
+	params   int64
+	pool     *kernels.Pool
+	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
+	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
+	ws       workspace
 }
 
 // Load opens a model directory: config.json, model.safetensors (or the
@@ -171,17 +172,21 @@ func (m *Model) materialize() {
 			p.data = make([]float32, p.numel()) // [numel]
 			p.fill(p.data)
 			p.release()
+			p.scaleRows(p.data, 0)
 			continue
 		}
 		cols := p.shape[1]
 		blocks := make([]*kernels.PackedB, len(p.parts))
+		row := 0 // first row of the current part
 		for i, t := range p.parts {
 			v := f32View(t.file.bytes(t))
-			if t.dtype != safetensors.F32 || v == nil {
+			if t.dtype != safetensors.F32 || v == nil || p.scale != nil {
 				v = make([]float32, t.numel()) // [rows, cols]
 				decode(v, t.file.bytes(t), t.dtype)
 				t.file.release(t)
+				p.scaleRows(v, row)
 			}
+			row += t.numel() / cols
 			blocks[i] = kernels.PackB(v, len(v)/cols, cols, cols)
 			if len(p.parts) == 1 {
 				p.data = v
@@ -194,13 +199,37 @@ func (m *Model) materialize() {
 	}
 }
 
-// fill decodes p's checkpoint tensors, stacked along rows, into dst [numel].
+// fill decodes p's checkpoint tensors, stacked along rows, into dst
+// [numel]; a part with no tensor (BEiT's k bias) is zeros.
 func (p *param) fill(dst []float32) {
-	off := 0
+	off, n := 0, len(dst)/max(len(p.parts), 1)
 	for _, t := range p.parts {
-		n := t.numel()
+		if t == nil {
+			clear(dst[off : off+n])
+			off += n
+			continue
+		}
+		n = t.numel()
 		decode(dst[off:off+n], t.file.bytes(t), t.dtype)
 		off += n
+	}
+}
+
+// scaleRows multiplies the rows of v [rows, cols] (a vector: rows = 1
+// value each), whose first row is row r0 of p, by p.scale: the layer
+// scale folded into the projection before it.
+func (p *param) scaleRows(v []float32, r0 int) {
+	if p.scale == nil {
+		return
+	}
+	g := make([]float32, p.scale.numel()) // [rows of p]
+	p.scale.fill(g)
+	cols := 1
+	if len(p.shape) == 2 {
+		cols = p.shape[1]
+	}
+	for i := range v {
+		v[i] *= g[r0+i/cols]
 	}
 }
 
@@ -208,7 +237,9 @@ func (p *param) fill(dst []float32) {
 // once they have been copied.
 func (p *param) release() {
 	for _, t := range p.parts {
-		t.file.release(t)
+		if t != nil {
+			t.file.release(t)
+		}
 	}
 }
 

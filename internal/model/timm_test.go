@@ -1,0 +1,34 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTimmClassifierTags counts the pretrained timm classifier tags whose
+// architecture Load accepts, from timm_archs.json, and checks that every
+// refusal names what is missing. The count may only grow: minSupported is
+// what the features checked by the golden fixtures cover.
+func TestTimmClassifierTags(t *testing.T) {
+	const minSupported = 209
+	tags := TimmClassifierTags()
+	supported := 0
+	reasons := map[string]int{}
+	for _, s := range tags {
+		if s.Reason == "" {
+			supported++
+			continue
+		}
+		if !strings.Contains(s.Reason, "unsupported") {
+			t.Errorf("%s: refused with %q, which does not name an unsupported feature", s.Tag, s.Reason)
+		}
+		reasons[s.Reason]++
+	}
+	t.Logf("timm %s (%s): %d of %d pretrained classifier tags supported", timmReg().Version, timmReg().Commit, supported, len(tags))
+	for r, n := range reasons {
+		t.Logf("%3d refused: %s", n, r)
+	}
+	if supported < minSupported {
+		t.Errorf("%d of %d tags supported, want at least %d", supported, len(tags), minSupported)
+	}
+}
