@@ -76,6 +76,26 @@ func (c *Config) prefix() int {
 	return n
 }
 
+// PrefixTokens describes the tokens before the patches, e.g. "1 class
+// token", "class token and 4 registers", "no prefix token".
+func (c *Config) PrefixTokens() string {
+	regs := fmt.Sprintf("%d register", c.RegTokens)
+	if c.RegTokens != 1 {
+		regs += "s"
+	}
+	switch {
+	case c.Distilled:
+		return "class and distillation tokens"
+	case !c.NoClassToken && c.RegTokens > 0:
+		return "class token and " + regs
+	case !c.NoClassToken:
+		return "1 class token"
+	case c.RegTokens > 0:
+		return regs
+	}
+	return "no prefix token"
+}
+
 // posPrefix is the number of leading prefix tokens the position table
 // covers (it covers every patch).
 func (c *Config) posPrefix() int {

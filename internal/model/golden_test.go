@@ -16,7 +16,10 @@ import (
 // The fixtures come from scripts/make_model_fixtures.py: torchvision ViTs
 // with random weights remapped to each layout, and PyTorch's residual
 // stream after every block and logits in float64.
-var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h", "hf-vit-12blocks-f16"}
+var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h", "hf-vit-12blocks-f16",
+	// scripts/make_timm_fixtures.py: timm's own models, one per family
+	// feature (see that script).
+	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2"}
 
 const fixtures = "../../testdata/model"
 
@@ -188,6 +191,12 @@ func TestLoadFixtures(t *testing.T) {
 		"hf-deit-distilled-bf16": "hf-deit DeiTForImageClassificationWithTeacher D48 L2 H3 F96 img48/16 C3 L7 gelu_pytorch_tanh eps1e-12 qkvbias=false dist=true/true label0=deit 0",
 		"hf-vit-224-12h":         "hf-vit ViTForImageClassification D96 L2 H12 F192 img224/16 C3 L5 gelu eps0.05 qkvbias=true dist=false/false label0=c0",
 		"hf-vit-12blocks-f16":    "hf-vit ViTForImageClassification D32 L12 H4 F128 img32/8 C3 L10 gelu eps1e-12 qkvbias=true dist=false/false label0=b0",
+		"timm-deit3":             "timm deit3_small_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 0 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"timm-reg-gap":           "timm vit_base_patch16_reg4_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 4 pos 0 pool \"avg\" ls=false pre=false final=false fc=true kbias0=false relpos=false patchbias=true",
+		"timm-clip-quickgelu":    "timm vit_base_patch16_clip_quickgelu_224 D32 L2 H2 F64 img32/8 C3 L5 quick_gelu eps1e-05 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"\" ls=false pre=true final=true fc=false kbias0=false relpos=false patchbias=false",
+		"timm-gap-norm":          "timm vit_medium_patch16_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"timm-dinov2-reg":        "timm vit_small_patch14_reg4_dinov2 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 5 pos 0 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"timm-beitv2":            "timm beitv2_base_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true",
 	}
 	for _, dir := range goldenDirs {
 		m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 1})
@@ -199,6 +208,10 @@ func TestLoadFixtures(t *testing.T) {
 		got := fmt.Sprintf("%s %s D%d L%d H%d F%d img%d/%d C%d L%d %s eps%g qkvbias=%v dist=%v/%v label0=%s",
 			c.Layout, c.Arch, c.Hidden, c.Layers, c.Heads, c.Intermediate, c.ImageSize, c.PatchSize, c.Channels,
 			c.NumClasses, c.HiddenAct, c.LayerNormEps, c.QKVBias, c.Distilled, c.DistHead, c.Labels[0])
+		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" {
+			got += fmt.Sprintf(" | prefix %d pos %d pool %q ls=%v pre=%v final=%v fc=%v kbias0=%v relpos=%v patchbias=%v",
+				c.prefix(), c.posPrefix(), c.Pool, c.LayerScale, c.PreNorm, !c.NoFinalNorm, c.FCNorm, c.ZeroKBias, c.RelPosBias, !c.NoPatchBias)
+		}
 		if got != want[dir] {
 			t.Errorf("%s: config\n got %s\nwant %s", dir, got, want[dir])
 		}
@@ -216,7 +229,7 @@ func TestLoadFixtures(t *testing.T) {
 // bicubic resize and center crop for timm-vit-tiny-f16).
 func TestImageToLogits(t *testing.T) {
 	const image = "../../testdata/preprocess/odd420_101x75.jpg"
-	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16"} {
+	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2"} {
 		t.Run(dir, func(t *testing.T) {
 			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
 			if err != nil {

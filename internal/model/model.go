@@ -167,7 +167,11 @@ func (w *weights) isMatrix(p *param) bool {
 // embeddings (a small share of the file) are always copied.
 func (m *Model) materialize() {
 	for _, p := range m.w.all() {
-		m.params += int64(p.numel())
+		for _, t := range p.parts {
+			if t != nil { // BEiT's zero k bias is no parameter
+				m.params += int64(t.numel())
+			}
+		}
 		if !m.w.isMatrix(p) {
 			p.data = make([]float32, p.numel()) // [numel]
 			p.fill(p.data)

@@ -25,29 +25,70 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		hidden[i] = make([]float32, b*t*d)
 	}
 	logits := make([]float32, b*l)
+	var bias []float32 // [H, T, T] relative position bias of a block
+	pp := c.posPrefix()
 	for bi := 0; bi < b; bi++ {
-		// PatchEmbed, class/distillation tokens, position embeddings.
+		// Prefix tokens (class, then distillation or registers), then
+		// PatchEmbed; position embeddings on the prefix tokens the table
+		// covers and on the patches; norm_pre.
 		x := make([]float32, t*d) // [T, D]
-		copy(x[:d], w.Cls.data)
-		if c.Distilled {
-			copy(x[d:2*d], w.Dist.data)
+		tok := x
+		for _, tp := range []*param{w.Cls, w.Dist, w.Reg} {
+			if tp != nil {
+				copy(tok, tp.data)
+				tok = tok[len(tp.data):]
+			}
 		}
-		convRef(pix[bi*chw:(bi+1)*chw], c.Channels, h, wd, c.PatchSize, w.Patch.W.data, w.Patch.B.data, d, x[pre*d:])
-		for i := range x {
-			x[i] += pos[i]
+		pb := make([]float32, d) // [D] zero without a patch bias
+		if w.Patch.B != nil {
+			pb = w.Patch.B.data
+		}
+		convRef(pix[bi*chw:(bi+1)*chw], c.Channels, h, wd, c.PatchSize, w.Patch.W.data, pb, d, x[pre*d:])
+		if pos != nil {
+			add(x[:pp*d], pos[:pp*d])
+			add(x[pre*d:], pos[pp*d:])
+		}
+		if c.PreNorm {
+			for i := 0; i < t; i++ {
+				layerNormRef(x[i*d:(i+1)*d], w.PreNormW.data, w.PreNormB.data, c.LayerNormEps, x[i*d:(i+1)*d])
+			}
 		}
 		for li := range w.Blocks {
-			blockRef(c, &w.Blocks[li], x, t)
+			blk := &w.Blocks[li]
+			if blk.Attn.RelPos != nil {
+				bias = m.relPosBias(blk, bias)
+			}
+			blockRef(c, blk, x, t, bias)
 			copy(hidden[li][bi*t*d:], x)
 		}
-		// Final LayerNorm of the class (and distillation) token; head(s).
-		h := make([]float32, d)
-		layerNormRef(x[:d], w.NormW.data, w.NormB.data, c.LayerNormEps, h)
+		// Final LayerNorm of the tokens, pooling, fc_norm; head(s).
+		if w.NormW != nil {
+			for i := 0; i < t; i++ {
+				layerNormRef(x[i*d:(i+1)*d], w.NormW.data, w.NormB.data, c.LayerNormEps, x[i*d:(i+1)*d])
+			}
+		}
+		hi := c.headIn()
+		h := make([]float32, hi) // [D']
+		if c.Pool == PoolTokenAvg || c.Pool == PoolToken {
+			copy(h, x[:d])
+		}
+		if c.Pool != PoolToken {
+			mean := h[hi-d:] // [D]
+			for e := range mean {
+				var acc float64
+				for i := pre; i < t; i++ {
+					acc += float64(x[i*d+e])
+				}
+				mean[e] = float32(acc / float64(t-pre))
+			}
+		}
+		if c.FCNorm {
+			layerNormRef(h, w.FCNormW.data, w.FCNormB.data, c.LayerNormEps, h)
+		}
 		out := logits[bi*l : (bi+1)*l]
-		linearRef(h, 1, d, w.Head.W.data, w.Head.B.data, l, out)
+		linearRef(h, 1, hi, w.Head.W.data, w.Head.B.data, l, out)
 		if c.DistHead {
-			hd := make([]float32, d)
-			layerNormRef(x[d:2*d], w.NormW.data, w.NormB.data, c.LayerNormEps, hd)
+			hd := x[d : 2*d] // [D] already normed
 			od := make([]float32, l)
 			linearRef(hd, 1, d, w.DistHead.W.data, w.DistHead.B.data, l, od)
 			for i := range out {
@@ -71,8 +112,10 @@ func (p *param) rows() []float32 {
 }
 
 // blockRef applies one pre-norm block to x [T, D] in place:
-// x += Attn(LN1(x)); x += MLP(LN2(x)).
-func blockRef(c *Config, blk *Block, x []float32, t int) {
+// x += Attn(LN1(x)); x += MLP(LN2(x)), the attention scores plus bias
+// [H, T, T] when it is not nil. Layer scale is folded into Attn.Proj and
+// MLP.FC2 when loading (layout.go), so it needs no term here.
+func blockRef(c *Config, blk *Block, x []float32, t int, bias []float32) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
 	h := make([]float32, t*d) // [T, D]
@@ -99,6 +142,9 @@ func blockRef(c *Config, blk *Block, x []float32, t int) {
 					acc += float64(q[e]) * float64(k[e])
 				}
 				s[j] = acc * scale
+				if bias != nil {
+					s[j] += float64(bias[(hd*t+i)*t+j])
+				}
 				mx = math.Max(mx, s[j])
 			}
 			var sum float64

@@ -32,3 +32,20 @@ func TestTimmClassifierTags(t *testing.T) {
 		t.Errorf("%d of %d tags supported, want at least %d", supported, len(tags), minSupported)
 	}
 }
+
+func TestPrefixTokens(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "1 class token"},
+		{Config{Distilled: true}, "class and distillation tokens"},
+		{Config{RegTokens: 4}, "class token and 4 registers"},
+		{Config{NoClassToken: true, RegTokens: 1}, "1 register"},
+		{Config{NoClassToken: true}, "no prefix token"},
+	} {
+		if got := c.cfg.PrefixTokens(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
