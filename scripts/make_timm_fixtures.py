@@ -139,12 +139,120 @@ def case(name, arch, extra, grids, seed):
     print(name, arch, sum(v.numel() for v in sd.values()), "parameters", cfgd)
 
 
+# Hugging Face classes of the same families, made from a timm model's
+# weights renamed as transformers' conversion scripts do
+# (convert_dinov2_to_hf.py, convert_vit_msn_to_pytorch.py):
+# name → (timm architecture, model_type, HF class, HF prefix)
+HF_CASES = {
+    "hf-dinov2": ("vit_small_patch14_dinov2", "dinov2", "Dinov2ForImageClassification", "dinov2"),
+    "hf-dinov2-reg": ("vit_small_patch14_reg4_dinov2", "dinov2_with_registers",
+                      "Dinov2WithRegistersForImageClassification", "dinov2_with_registers"),
+    "hf-vit-msn": ("vit_base_patch16_224", "vit_msn", "ViTMSNForImageClassification", "vit"),
+}
+
+
+def hf_state(model, prefix, dinov2):
+    """timm state dict → transformers key names."""
+    sd = {k: v.float() for k, v in model.state_dict().items()}
+    D = model.embed_dim
+    out = {}
+    e = prefix + ".embeddings."
+    out[e + "cls_token"] = sd["cls_token"]
+    out[e + "position_embeddings"] = sd["pos_embed"]
+    out[e + "patch_embeddings.projection.weight"] = sd["patch_embed.proj.weight"]
+    out[e + "patch_embeddings.projection.bias"] = sd["patch_embed.proj.bias"]
+    if "reg_token" in sd:
+        out[e + "register_tokens"] = sd["reg_token"]
+    if dinov2:
+        out[e + "mask_token"] = torch.zeros(1, D)
+    names = (dict(norm1="norm1", norm2="norm2", fc1="mlp.fc1", fc2="mlp.fc2") if dinov2 else
+             dict(norm1="layernorm_before", norm2="layernorm_after", fc1="intermediate.dense", fc2="output.dense"))
+    for i in range(len(model.blocks)):
+        b, l = "blocks.%d." % i, "%s.encoder.layer.%d." % (prefix, i)
+        for t in ("weight", "bias"):
+            out[l + names["norm1"] + "." + t] = sd[b + "norm1." + t]
+            out[l + names["norm2"] + "." + t] = sd[b + "norm2." + t]
+            out[l + names["fc1"] + "." + t] = sd[b + "mlp.fc1." + t]
+            out[l + names["fc2"] + "." + t] = sd[b + "mlp.fc2." + t]
+            out[l + "attention.output.dense." + t] = sd[b + "attn.proj." + t]
+            for j, qkv in enumerate(("query", "key", "value")):
+                out[l + "attention.attention.%s.%s" % (qkv, t)] = sd[b + "attn.qkv." + t][j * D:(j + 1) * D].contiguous()
+        if dinov2:
+            out[l + "layer_scale1.lambda1"] = sd[b + "ls1.gamma"]
+            out[l + "layer_scale2.lambda1"] = sd[b + "ls2.gamma"]
+    out[prefix + ".layernorm.weight"] = sd["norm.weight"]
+    out[prefix + ".layernorm.bias"] = sd["norm.bias"]
+    return out
+
+
+def hf_case(name, arch, model_type, cls, prefix, seed):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    args = dict(TINY)
+    torch.manual_seed(seed)
+    model = timm.create_model(arch, pretrained=False, **args).eval()
+    perturb(model, seed)
+    dinov2 = model_type.startswith("dinov2")
+    sd = hf_state(model, prefix, dinov2)
+    m64 = model.double()
+    g = torch.Generator().manual_seed(seed + 7)
+    D, L = model.embed_dim, args["num_classes"]
+    if model.no_embed_class:
+        # HF's position table covers the class token too: give it a row p0
+        # and store cls − p0, so that HF's cls + p0 is timm's class token.
+        p0 = (0.5 * torch.randn(1, 1, D, generator=g)).float()
+        cls_hf = (sd[prefix + ".embeddings.cls_token"] - p0).float()
+        sd[prefix + ".embeddings.cls_token"] = cls_hf
+        sd[prefix + ".embeddings.position_embeddings"] = torch.cat([p0, sd[prefix + ".embeddings.position_embeddings"]], 1)
+        with torch.no_grad():
+            m64.cls_token.copy_(cls_hf.double() + p0.double())
+    if dinov2:
+        w = (torch.randn(L, 2 * D, generator=g) / (2 * D) ** 0.5).float()
+        bias = (0.5 * torch.randn(L, generator=g)).float()
+    else:
+        w, bias = model.head.weight.detach().float(), model.head.bias.detach().float()
+    sd["classifier.weight"], sd["classifier.bias"] = w, bias
+    write_safetensors(os.path.join(d, "model.safetensors"), sd, {"format": "pt"})
+    cfg = {"model_type": model_type, "architectures": [cls], "hidden_size": D, "num_hidden_layers": args["depth"],
+           "num_attention_heads": args["num_heads"], "hidden_act": "gelu", "image_size": args["img_size"],
+           "patch_size": args["patch_size"], "num_channels": 3, "qkv_bias": True,
+           "id2label": {str(i): "%s %d" % (model_type, i) for i in range(L)}}
+    if dinov2:
+        cfg.update(mlp_ratio=args["mlp_ratio"], layer_norm_eps=1e-6, layerscale_value=1.0, use_swiglu_ffn=False)
+        if model_type == "dinov2_with_registers":
+            cfg["num_register_tokens"] = model.num_reg_tokens
+    else:
+        cfg["intermediate_size"] = int(D * args["mlp_ratio"])  # layer_norm_eps: ViTMSNConfig's 1e-6
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+        f.write("\n")
+    n = args["img_size"] // args["patch_size"]
+    pixels = torch.randn(2, 3, n * args["patch_size"], n * args["patch_size"], generator=g, dtype=torch.float64)
+    hidden, _, _ = forward(m64, pixels)
+    with torch.no_grad():
+        x = m64.forward_features(pixels)  # final-normed tokens
+        if dinov2:
+            emb = torch.cat([x[:, 0], x[:, model.num_prefix_tokens:].mean(1)], 1)
+        else:
+            emb = x[:, 0]
+        logits = emb @ w.double().T + bias.double()
+    t = {"pixels": pixels.float(), "logits": logits.float()}
+    for i, h in enumerate(hidden):
+        t["hidden.%d" % i] = h.float()
+    write_safetensors(os.path.join(d, "golden.safetensors"), t)
+    write_safetensors(os.path.join(d, "embed.safetensors"), {"embedding": emb.float()})
+    print(name, arch, model_type)
+
+
 def main():
-    names = sys.argv[1:] or list(CASES)
+    names = sys.argv[1:] or list(CASES) + list(HF_CASES)
     for i, name in enumerate(CASES):
         if name in names:
             arch, extra, grids = CASES[name]
             case(name, arch, extra, grids, 100 + i)
+    for i, name in enumerate(HF_CASES):
+        if name in names:
+            hf_case(name, *HF_CASES[name], 200 + i)
 
 
 if __name__ == "__main__":

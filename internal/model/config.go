@@ -57,7 +57,10 @@ const (
 const (
 	LayoutHFViT  = "hf-vit"  // transformers ViTForImageClassification
 	LayoutHFDeiT = "hf-deit" // transformers DeiTForImageClassification(WithTeacher)
-	LayoutTimm   = "timm"    // timm VisionTransformer / distilled DeiT
+	// transformers Dinov2ForImageClassification and
+	// Dinov2WithRegistersForImageClassification
+	LayoutHFDinov2 = "hf-dinov2"
+	LayoutTimm     = "timm" // timm VisionTransformer / distilled DeiT
 )
 
 // maxClasses bounds the label count a config may declare.
@@ -166,20 +169,23 @@ func actByName(name string) (kernels.Act, error) {
 // configJSON is the union of the HF and timm config.json fields Load reads.
 type configJSON struct {
 	// Hugging Face transformers
-	ModelType        string            `json:"model_type"`
-	Architectures    []string          `json:"architectures"`
-	HiddenSize       *int              `json:"hidden_size"`
-	NumHiddenLayers  *int              `json:"num_hidden_layers"`
-	NumAttentionHead *int              `json:"num_attention_heads"`
-	IntermediateSize *int              `json:"intermediate_size"`
-	HiddenAct        *string           `json:"hidden_act"`
-	LayerNormEps     *float64          `json:"layer_norm_eps"`
-	ImageSize        json.RawMessage   `json:"image_size"`
-	PatchSize        json.RawMessage   `json:"patch_size"`
-	NumChannels      *int              `json:"num_channels"`
-	QKVBias          *bool             `json:"qkv_bias"`
-	ID2Label         map[string]string `json:"id2label"`
-	NumLabels        *int              `json:"num_labels"`
+	ModelType         string            `json:"model_type"`
+	Architectures     []string          `json:"architectures"`
+	HiddenSize        *int              `json:"hidden_size"`
+	NumHiddenLayers   *int              `json:"num_hidden_layers"`
+	NumAttentionHead  *int              `json:"num_attention_heads"`
+	IntermediateSize  *int              `json:"intermediate_size"`
+	HiddenAct         *string           `json:"hidden_act"`
+	LayerNormEps      *float64          `json:"layer_norm_eps"`
+	ImageSize         json.RawMessage   `json:"image_size"`
+	PatchSize         json.RawMessage   `json:"patch_size"`
+	NumChannels       *int              `json:"num_channels"`
+	QKVBias           *bool             `json:"qkv_bias"`
+	ID2Label          map[string]string `json:"id2label"`
+	NumLabels         *int              `json:"num_labels"`
+	MLPRatio          *float64          `json:"mlp_ratio"`           // Dinov2
+	UseSwiGLU         *bool             `json:"use_swiglu_ffn"`      // Dinov2
+	NumRegisterTokens *int              `json:"num_register_tokens"` // Dinov2WithRegisters
 
 	// timm
 	Architecture  string                     `json:"architecture"`
@@ -218,8 +224,16 @@ func intOr(p *int, def int) int {
 	return *p
 }
 
-// parseHFConfig reads the math-relevant fields of a transformers ViT or
-// DeiT config.json, applying the transformers defaults.
+// hfModelTypes maps the transformers model_type values Load accepts to
+// their checkpoint layouts (ViTMSN has ViT's keys).
+var hfModelTypes = map[string]string{
+	"vit": LayoutHFViT, "vit_msn": LayoutHFViT, "deit": LayoutHFDeiT,
+	"dinov2": LayoutHFDinov2, "dinov2_with_registers": LayoutHFDinov2,
+}
+
+// parseHFConfig reads the math-relevant fields of a transformers ViT,
+// ViTMSN, DeiT or DINOv2 config.json, applying the transformers defaults
+// of its model_type (configuration_*.py).
 func parseHFConfig(j *configJSON) (Config, error) {
 	c := Config{
 		Arch:         j.ModelType,
@@ -232,6 +246,28 @@ func parseHFConfig(j *configJSON) (Config, error) {
 		LayerNormEps: 1e-12,
 		QKVBias:      true,
 	}
+	patch := 16
+	switch j.ModelType {
+	case "vit_msn":
+		c.LayerNormEps = 1e-6
+	case "dinov2", "dinov2_with_registers":
+		// Dinov2Config: mlp_ratio instead of intermediate_size, layer
+		// scale, patch 14, the head reads the class token and the mean
+		// of the patch tokens.
+		c.LayerNormEps, patch = 1e-6, 14
+		ratio := 4.0
+		if j.MLPRatio != nil {
+			ratio = *j.MLPRatio
+		}
+		c.Intermediate = int(float64(c.Hidden) * ratio)
+		c.LayerScale, c.Pool = true, PoolTokenAvg
+		if j.UseSwiGLU != nil && *j.UseSwiGLU {
+			return c, fmt.Errorf("unsupported: SwiGLU MLP (use_swiglu_ffn)")
+		}
+		if j.ModelType == "dinov2_with_registers" {
+			c.RegTokens, c.RegNoPos = intOr(j.NumRegisterTokens, 4), true
+		}
+	}
 	if len(j.Architectures) > 0 {
 		c.Arch = j.Architectures[0]
 	}
@@ -239,7 +275,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	if c.ImageSize, err = intOrSquare(j.ImageSize, 224, "image_size"); err != nil {
 		return c, err
 	}
-	if c.PatchSize, err = intOrSquare(j.PatchSize, 16, "patch_size"); err != nil {
+	if c.PatchSize, err = intOrSquare(j.PatchSize, patch, "patch_size"); err != nil {
 		return c, err
 	}
 	if j.HiddenAct != nil {

@@ -32,11 +32,12 @@ func (m *Model) Embed(pix []float32, b, h, w int, out []float32) error {
 		return fmt.Errorf("embed: out has %d values, want %d (B %d × %d)", len(out), b*d, b, d)
 	}
 	m.headInput(pix, b, h, w, nil)
-	cls, dist := m.ws.cls[:b*d], m.ws.dist[:b*d] // [B, D] each
+	cls := m.ws.cls[:b*d] // [B, D']
 	if !c.DistHead {
 		copy(out, cls)
 		return nil
 	}
+	dist := m.ws.dist[:b*d] // [B, D]
 	for i := range cls {
 		out[i] = (cls[i] + dist[i]) / 2
 	}

@@ -19,7 +19,10 @@ import (
 var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled-bf16", "hf-vit-224-12h", "hf-vit-12blocks-f16",
 	// scripts/make_timm_fixtures.py: timm's own models, one per family
 	// feature (see that script).
-	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2"}
+	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
+	// The same script: Hugging Face classes with a timm model's weights
+	// under transformers' key names.
+	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn"}
 
 const fixtures = "../../testdata/model"
 
@@ -197,6 +200,9 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-gap-norm":          "timm vit_medium_patch16_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"timm-dinov2-reg":        "timm vit_small_patch14_reg4_dinov2 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 5 pos 0 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"timm-beitv2":            "timm beitv2_base_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true",
+		"hf-dinov2":              "hf-dinov2 Dinov2ForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2 0 | prefix 1 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"hf-dinov2-reg":          "hf-dinov2 Dinov2WithRegistersForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2_with_registers 0 | prefix 5 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"hf-vit-msn":             "hf-vit ViTMSNForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=vit_msn 0 | prefix 1 pos 1 pool \"\" ls=false pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 	}
 	for _, dir := range goldenDirs {
 		m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 1})
@@ -208,7 +214,7 @@ func TestLoadFixtures(t *testing.T) {
 		got := fmt.Sprintf("%s %s D%d L%d H%d F%d img%d/%d C%d L%d %s eps%g qkvbias=%v dist=%v/%v label0=%s",
 			c.Layout, c.Arch, c.Hidden, c.Layers, c.Heads, c.Intermediate, c.ImageSize, c.PatchSize, c.Channels,
 			c.NumClasses, c.HiddenAct, c.LayerNormEps, c.QKVBias, c.Distilled, c.DistHead, c.Labels[0])
-		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" {
+		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" || strings.HasPrefix(dir, "hf-dinov2") || dir == "hf-vit-msn" {
 			got += fmt.Sprintf(" | prefix %d pos %d pool %q ls=%v pre=%v final=%v fc=%v kbias0=%v relpos=%v patchbias=%v",
 				c.prefix(), c.posPrefix(), c.Pool, c.LayerScale, c.PreNorm, !c.NoFinalNorm, c.FCNorm, c.ZeroKBias, c.RelPosBias, !c.NoPatchBias)
 		}
@@ -229,7 +235,10 @@ func TestLoadFixtures(t *testing.T) {
 // bicubic resize and center crop for timm-vit-tiny-f16).
 func TestImageToLogits(t *testing.T) {
 	const image = "../../testdata/preprocess/odd420_101x75.jpg"
-	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2"} {
+	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
+		// The same script: Hugging Face classes with a timm model's weights
+		// under transformers' key names.
+		"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn"} {
 		t.Run(dir, func(t *testing.T) {
 			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
 			if err != nil {

@@ -78,6 +78,7 @@ type weights struct {
 	Cls                *param // [D] (nil with NoClassToken)
 	Dist               *param // [D] distillation token (nil unless Distilled)
 	Reg                *param // [R, D] register tokens (nil without)
+	Mask               *param // [D] HF Dinov2's mask token, for masked pre-training only (nil elsewhere)
 	Pos                *param // [posPrefix + g², D] for the native grid (nil with NoPosEmbed)
 	PreNormW, PreNormB *param // [D] LayerNorm on the embeddings (nil unless PreNorm)
 	Blocks             []Block
@@ -105,6 +106,9 @@ func newWeights(c *Config) *weights {
 	}
 	if c.RegTokens > 0 {
 		w.Reg = np("reg", c.RegTokens, d)
+	}
+	if c.Layout == LayoutHFDinov2 {
+		w.Mask = np("mask", d)
 	}
 	if !c.NoPosEmbed {
 		w.Pos = np("pos", t0, d)
@@ -158,7 +162,7 @@ func (w *weights) splitQKV() {
 
 // all lists every parameter once, in checkpoint order.
 func (w *weights) all() []*param {
-	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Pos, w.PreNormW, w.PreNormB}
+	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Mask, w.Pos, w.PreNormW, w.PreNormB}
 	for i := range w.Blocks {
 		b := &w.Blocks[i]
 		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
@@ -182,7 +186,11 @@ type key struct {
 	part  int // row block of dst (q=0, k=1, v=2), of nparts
 	parts int // 0 or 1: the whole parameter
 	when  func(c *Config) bool
+	opt   bool // may be absent from the checkpoint
 }
+
+// optional marks k as a key the checkpoint may lack.
+func optional(k key) key { k.opt = true; return k }
 
 func always(*Config) bool    { return true }
 func qkvBias(c *Config) bool { return c.QKVBias && !c.ZeroKBias }
@@ -297,6 +305,52 @@ func timmKeys() (global, block []key) {
 	return global, block
 }
 
+// hfDinov2Keys is the transformers Dinov2(WithRegisters) key table; p
+// is "dinov2" or "dinov2_with_registers". The mask token (optional in
+// the checkpoint, config use_mask_token) is bound and unused.
+func hfDinov2Keys(p string) (global, block []key) {
+	g := func(name string, shape []string, dst func(*weights) *param, when func(*Config) bool) key {
+		return key{name: p + "." + name, shape: shape, dst: func(w *weights, _ *Block) *param { return dst(w) }, when: when}
+	}
+	global = []key{
+		g("embeddings.cls_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Cls }, always),
+		optional(g("embeddings.mask_token", []string{"1", "D"}, func(w *weights) *param { return w.Mask }, always)),
+		g("embeddings.register_tokens", []string{"1", "R", "D"}, func(w *weights) *param { return w.Reg }, regTok),
+		g("embeddings.position_embeddings", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, always),
+		g("embeddings.patch_embeddings.projection.weight", []string{"D", "C", "P", "P"}, func(w *weights) *param { return w.Patch.W }, always),
+		g("embeddings.patch_embeddings.projection.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, always),
+		g("layernorm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, always),
+		g("layernorm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, always),
+		{name: "classifier.weight", shape: []string{"L", "HD"}, dst: func(w *weights, _ *Block) *param { return w.Head.W }, when: always},
+		{name: "classifier.bias", shape: []string{"L"}, dst: func(w *weights, _ *Block) *param { return w.Head.B }, when: always},
+	}
+	l := p + ".encoder.layer.%d."
+	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
+		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
+	}
+	block = []key{
+		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, 0, 1, always),
+		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, 0, 1, always),
+		b("attention.attention.query.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 0, 3, always),
+		b("attention.attention.key.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 1, 3, always),
+		b("attention.attention.value.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 2, 3, always),
+		b("attention.attention.query.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 0, 3, qkvBias),
+		b("attention.attention.key.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 1, 3, qkvBias),
+		b("attention.attention.value.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 2, 3, qkvBias),
+		b("attention.output.dense.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, 0, 1, always),
+		b("attention.output.dense.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, 0, 1, always),
+		b("layer_scale1.lambda1", []string{"D"}, func(b *Block) *param { return b.LS1 }, 0, 1, always),
+		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, 0, 1, always),
+		b("norm2.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, 0, 1, always),
+		b("mlp.fc1.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, 0, 1, always),
+		b("mlp.fc1.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, 0, 1, always),
+		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, 0, 1, always),
+		b("mlp.fc2.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, 0, 1, always),
+		b("layer_scale2.lambda1", []string{"D"}, func(b *Block) *param { return b.LS2 }, 0, 1, always),
+	}
+	return global, block
+}
+
 // expectedLayouts describes, for errors, what detectLayout looks for.
 const expectedLayouts = "want a Hugging Face ViT (vit.embeddings.cls_token, vit.encoder.layer.0.attention.attention.query.weight, classifier.weight), " +
 	"a Hugging Face DeiT (deit.embeddings.cls_token, deit.embeddings.distillation_token, cls_classifier.weight or classifier.weight) " +
@@ -309,6 +363,8 @@ func detectLayout(has func(string) bool) string {
 		return LayoutHFViT
 	case has("deit.embeddings.cls_token"):
 		return LayoutHFDeiT
+	case has("dinov2.embeddings.cls_token") || has("dinov2_with_registers.embeddings.cls_token"):
+		return LayoutHFDinov2
 	case has("blocks.0.attn.qkv.weight") && (has("patch_embed.proj.weight") || has("cls_token")):
 		return LayoutTimm
 	}
@@ -326,6 +382,12 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 		global, block = hfKeys("deit")
 	case LayoutTimm:
 		global, block = timmKeys()
+	case LayoutHFDinov2:
+		p := "dinov2"
+		if c.RegNoPos {
+			p = "dinov2_with_registers"
+		}
+		global, block = hfDinov2Keys(p)
 	default:
 		return fmt.Errorf("unknown layout %q", c.Layout)
 	}
@@ -348,6 +410,9 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 			}
 		}
 		t, ok := ck.byName[name]
+		if !ok && k.opt {
+			return nil
+		}
 		if !ok {
 			return fmt.Errorf("missing tensor %s, want shape %s", name, shapeString(want))
 		}

@@ -87,9 +87,9 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 			return nil, fmt.Errorf("config.json: %w", err)
 		}
 	} else {
-		want := map[string]string{"vit": LayoutHFViT, "deit": LayoutHFDeiT}[cj.ModelType]
+		want := hfModelTypes[cj.ModelType]
 		if want == "" {
-			return nil, fmt.Errorf("config.json: model_type %q is not supported (want \"vit\" or \"deit\", or a timm config with \"architecture\")", cj.ModelType)
+			return nil, fmt.Errorf("config.json: model_type %q is not supported (want vit, vit_msn, deit, dinov2 or dinov2_with_registers, or a timm config with \"architecture\")", cj.ModelType)
 		}
 		if want != layout {
 			return nil, fmt.Errorf("config.json has model_type %q but the tensors are in the %s layout", cj.ModelType, layout)
