@@ -16,7 +16,10 @@ For the models given an image, image.safetensors holds the logits [1, L]
 of testdata/preprocess/odd420_101x75.jpg preprocessed as the model's own
 recipe says (HF processor defaults, or timm's eval transform from
 pretrained_cfg) by make_preprocess_fixtures.py's PIL/torchvision reference,
-and those pixels [1, C, H, W].
+those pixels [1, C, H, W], and the pooled representation the head reads
+"embedding" [1, D] (the final LayerNorm of the class token, averaged with
+the distillation token's for a distillation head), which `vit embed` of
+that file is compared with.
 
 It also regenerates internal/model/imagenet_labels.txt from torchvision's
 ImageNet-1k category names.
@@ -257,10 +260,15 @@ def golden(path, m, c, pixels, antialias, dist_head):
 
 
 def image_golden(path, m, c, pixels, antialias, dist_head):
-    """Logits of one preprocessed image file, with its pixels."""
+    """Logits and embedding of one preprocessed image file, with its pixels."""
     pixels = torch.from_numpy(pixels)[None]
-    _, logits = forward(m, c, pixels.double(), antialias, dist_head)
-    write_safetensors(path, {"pixels": pixels.float(), "logits": logits.float()})
+    hidden, logits = forward(m, c, pixels.double(), antialias, dist_head)
+    x = m.encoder.ln(hidden[-1])
+    emb = x[:, 0]
+    if dist_head:
+        emb = (emb + x[:, 1]) / 2
+    write_safetensors(path, {"pixels": pixels.float(), "logits": logits.float(),
+                             "embedding": emb.float()})
 
 
 def case(name, *, layout, dtype, image, patch, layers, heads, dim, mlp, classes, eps,

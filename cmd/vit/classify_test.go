@@ -245,7 +245,7 @@ func TestClassifyUnknownModel(t *testing.T) {
 func TestRunClassify(t *testing.T) {
 	t.Chdir(t.TempDir())
 	writePNG(t, "a.png", 4, 4, 1)
-	o := classifyOptions{TopK: 1, Format: "csv", BatchSize: 2, Threads: 1, Progress: "never", Inputs: []string{"a.png"}}
+	o := classifyOptions{TopK: 1, runOptions: runOptions{Format: "csv", BatchSize: 2, Threads: 1, Progress: "never", Inputs: []string{"a.png"}}}
 	ta := newTestApp("")
 	if err := ta.classify(context.Background(), o); err != nil {
 		t.Fatal(err)

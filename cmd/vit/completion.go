@@ -43,6 +43,10 @@ func (a *app) registerCompletions(root *cobra.Command) {
 			c.RegisterFlagCompletionFunc("scores", fixedValues("prob", "logit"))
 			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
+		case "embed":
+			c.RegisterFlagCompletionFunc("format", fixedValues(embedFormats...))
+			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
+			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
 		case "bench":
 			c.RegisterFlagCompletionFunc("format", fixedValues(textOrJSON...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(true))

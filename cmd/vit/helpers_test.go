@@ -36,12 +36,13 @@ func newTestApp(stdin string) *testApp {
 	t := &testApp{env: map[string]string{}, fake: &classifytest.Fake{}}
 	t.app = newApp(strings.NewReader(stdin), &t.out, &t.err, func(k string) string { return t.env[k] })
 	t.numCPU = 2
-	t.openClassifier = func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error) {
+	t.openClassifier = func(ctx context.Context, a *app, spec string, opt modelOptions) (runModel, error) {
 		if spec != "" && spec != "fake" {
 			return nil, errors.New("no such model")
 		}
 		return t.fake, nil
 	}
+	t.openEmbedder = t.openClassifier
 	return t
 }
 

@@ -96,7 +96,7 @@ func (o *outputFile) abort() {
 // checkOutputNotInput refuses an -o that is the same file (device and
 // inode) as an input or the --files-from list: the run would read what it
 // replaces.
-func checkOutputNotInput(o *classifyOptions) error {
+func checkOutputNotInput(o *runOptions) error {
 	if o.Output == "" {
 		return nil
 	}

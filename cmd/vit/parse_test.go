@@ -12,7 +12,7 @@ import (
 // TestClassifyArgs maps command lines to parsed options, or to usage errors.
 func TestClassifyArgs(t *testing.T) {
 	def := func(edit func(o *classifyOptions)) classifyOptions {
-		o := classifyOptions{TopK: 5, Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", MaxMemory: 256 << 20, Inputs: []string{"a.png"}}
+		o := classifyOptions{TopK: 5, runOptions: runOptions{Format: "text", BatchSize: 8, Threads: 2, Progress: "auto", MaxMemory: 256 << 20, Inputs: []string{"a.png"}}}
 		if edit != nil {
 			edit(&o)
 		}
@@ -53,6 +53,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
 		{args: []string{"a.png"}, env: map[string]string{"TRANSFORMERS_OFFLINE": "yes"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"--", "-k"}, want: def(func(o *classifyOptions) { o.Inputs = []string{"-k"} })},
+		{args: []string{"--hidden", "-L", "--max-depth", "2", "a.png"},
+			want: def(func(o *classifyOptions) { o.Walk = classify.Walk{Hidden: true, Follow: true, MaxDepth: 2} })},
+		{args: []string{"-g", "*.png", "--iglob", "!RAW", "--glob=!x/**", "a.png"},
+			want: def(func(o *classifyOptions) {
+				o.Walk.Globs = []classify.Glob{mustGlob("*.png", false), mustGlob("!RAW", true), mustGlob("!x/**", false)}
+			})},
 
 		{args: []string{}, err: "no inputs"},
 		{args: []string{"-f", "xml", "a.png"}, err: `--format "xml"`},
@@ -77,6 +83,10 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--files-from", "-", "-"}, err: "standard input can be read once"},
 		{args: []string{"--max-pixels", "-1", "a.png"}, err: "--max-pixels -1"},
 		{args: []string{"--no-such-flag", "a.png"}, err: "unknown flag: --no-such-flag"},
+		{args: []string{"--max-depth", "0", "a.png"}, err: "--max-depth 0: want ≥ 1"},
+		{args: []string{"--max-depth", "-1", "a.png"}, err: "--max-depth -1: want ≥ 1"},
+		{args: []string{"-g", "[a-", "a.png"}, err: `bad pattern "[a-"`},
+		{args: []string{"-g", "!", "a.png"}, err: "empty pattern"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -110,6 +120,14 @@ func TestClassifyArgs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustGlob(s string, ignoreCase bool) classify.Glob {
+	g, err := classify.ParseGlob(s, ignoreCase)
+	if err != nil {
+		panic(err)
+	}
+	return g
 }
 
 func TestUnknownCommandIsUsage(t *testing.T) {

@@ -28,13 +28,14 @@ func (c *console) println(msg string) {
 	io.WriteString(c.w, line)
 }
 
-// progress is the classify progress bar on stderr. The walk that feeds the
+// progress is the progress bar of a run (classify, embed) on stderr. The walk that feeds the
 // pipeline runs only a bounded window ahead of the results, so the total
 // comes from a separate counting walk (or the end of the real one); until
 // it is known the bar shows the count and the rate only.
 type progress struct {
-	enabled   bool // the user asked for it (always) or stderr is a terminal (auto)
-	minInputs int  // show the bar only once this many inputs are found
+	name      string // the command, the bar's description
+	enabled   bool   // the user asked for it (always) or stderr is a terminal (auto)
+	minInputs int    // show the bar only once this many inputs are found
 	w         io.Writer
 	found     atomic.Int64 // inputs found by the pipeline's walk
 	total     atomic.Int64 // all inputs; -1 while unknown
@@ -47,8 +48,8 @@ type progress struct {
 // progressModes are the values of --progress.
 var progressModes = []string{"auto", "always", "never"}
 
-func newProgress(mode string, tty bool, w io.Writer) *progress {
-	p := &progress{w: w, minInputs: 2}
+func newProgress(name, mode string, tty bool, w io.Writer) *progress {
+	p := &progress{name: name, w: w, minInputs: 2}
 	p.total.Store(-1)
 	switch mode {
 	case "always":
@@ -76,7 +77,7 @@ func (p *progress) step() {
 		p.max = p.total.Load()
 		p.bar = progressbar.NewOptions64(p.max,
 			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription("classify"),
+			progressbar.OptionSetDescription(p.name),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("img"),

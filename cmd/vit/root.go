@@ -52,11 +52,14 @@ type app struct {
 	numCPU    int
 
 	// openClassifier resolves -m/--model for classify; tests swap in a fake.
-	openClassifier func(ctx context.Context, a *app, spec string, opt modelOptions) (classifier, error)
+	openClassifier func(ctx context.Context, a *app, spec string, opt modelOptions) (runModel, error)
+	// openEmbedder resolves -m/--model for embed; tests swap in a fake.
+	openEmbedder func(ctx context.Context, a *app, spec string, opt modelOptions) (runModel, error)
 
 	// The commands' run functions, called with the parsed and validated
 	// options; tests replace them to see those options.
 	runClassify func(ctx context.Context, o classifyOptions) error
+	runEmbed    func(ctx context.Context, o embedOptions) error
 	runBench    func(ctx context.Context, o benchOptions) error
 
 	// ran is set when a command's RunE starts, so errors before it are
@@ -90,8 +93,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:         getenv,
 		numCPU:         runtime.NumCPU(),
 		openClassifier: openModelClassifier,
+		openEmbedder:   openModelEmbedder,
 	}
 	a.runClassify = a.classify
+	a.runEmbed = a.embed
 	a.runBench = a.bench
 	return a
 }
@@ -159,6 +164,7 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		a.newClassifyCmd(),
+		a.newEmbedCmd(),
 		a.newModelsCmd(),
 		a.newBenchCmd(),
 		a.newVersionCmd(),
@@ -177,11 +183,16 @@ func oneOf(flag, val string, allowed ...string) error {
 	if slices.Contains(allowed, val) {
 		return nil
 	}
-	want := allowed[len(allowed)-1]
-	if n := len(allowed); n > 1 {
-		want = strings.Join(allowed[:n-1], ", ") + " or " + want
+	return usagef("%s %q: want %s", flag, val, orList(allowed))
+}
+
+// orList joins values as "a, b or c".
+func orList(vals []string) string {
+	n := len(vals)
+	if n < 2 {
+		return strings.Join(vals, "")
 	}
-	return usagef("%s %q: want %s", flag, val, want)
+	return strings.Join(vals[:n-1], ", ") + " or " + vals[n-1]
 }
 
 // textOrJSON are the values of --format of the commands other than classify.

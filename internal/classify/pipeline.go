@@ -78,7 +78,8 @@ type pipeline struct {
 	free      chan *sample // the sample pool
 	allocated atomic.Int32 // samples made so far (≤ cap(free))
 
-	warnMu sync.Mutex
+	warnMu    sync.Mutex
+	listedDir atomic.Bool // a FilesFrom directory was skipped (and said so)
 }
 
 // Run classifies in with m and writes one record per input to out, in
@@ -182,6 +183,9 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 	<-walkDone
 	if found == 0 && walkErr == nil && ctx.Err() == nil {
 		msg := "no images found (directories are searched for " + imageExtList + ")"
+		if len(in.Walk.Globs) > 0 {
+			msg = "no images found (directories are searched for " + imageExtList + " that the globs keep)"
+		}
 		if in.Shard.Count > 1 {
 			msg = "no inputs fall in shard " + in.Shard.String()
 		}
@@ -287,7 +291,9 @@ func (p *pipeline) prepare(ctx context.Context, in input, lim preprocess.Limits,
 		defer f.Close()
 		if in.kind == inListed {
 			if fi, err := f.Stat(); err == nil && fi.IsDir() {
-				p.warn(fmt.Sprintf("%s: is a directory, skipped (--files-from lists files)", in.path))
+				if !p.listedDir.Swap(true) {
+					p.warn(fmt.Sprintf("%s: is a directory, skipped (--files-from lists files; further directories there are skipped silently)", in.path))
+				}
 				return true, nil
 			}
 		}

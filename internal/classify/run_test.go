@@ -160,15 +160,16 @@ func TestClassifyKeepsOrder(t *testing.T) {
 	}
 }
 
-// TestClassifyWarnings: a directory in a FilesFrom list is skipped with a
-// warning and no record; no inputs at all is a warning too.
+// TestClassifyWarnings: the directories in a FilesFrom list are skipped
+// with one warning per run and no record; no inputs at all is a warning
+// too.
 func TestClassifyWarnings(t *testing.T) {
 	d := t.TempDir()
 	paths := writeImages(t, d, 2)
 	var mu sync.Mutex
 	var warns []string
 	warn := func(m string) { mu.Lock(); warns = append(warns, m); mu.Unlock() }
-	list := strings.NewReader(paths[1] + "\n" + d + "\n")
+	list := strings.NewReader(paths[1] + "\n" + d + "\n" + d + "/\n" + filepath.Dir(d) + "\n")
 	var out collect
 	sum, err := classify.Run(context.Background(), &classifytest.Fake{},
 		classify.Inputs{Paths: paths[:1], FilesFrom: "-", Stdin: list},
@@ -176,7 +177,7 @@ func TestClassifyWarnings(t *testing.T) {
 	if err != nil || sum.Inputs != 2 || !slices.Equal(out.paths(t), paths) {
 		t.Errorf("Run: %+v, %v, paths %q", sum, err, out.paths(t))
 	}
-	if want := d + ": is a directory, skipped (--files-from lists files)"; !slices.Equal(warns, []string{want}) {
+	if want := d + ": is a directory, skipped (--files-from lists files; further directories there are skipped silently)"; !slices.Equal(warns, []string{want}) {
 		t.Errorf("warnings %q, want %q", warns, want)
 	}
 

@@ -17,19 +17,35 @@ import (
 
 // Inputs names the images of one run, in the order their records come out.
 type Inputs struct {
-	// Paths are image files (classified whatever their name), directories
-	// (walked recursively, keeping files with an image extension, each
-	// directory's entries in byte order of their names, symbolic links
-	// followed, each directory entered once), and "-" for one image read
-	// from Stdin.
+	// Paths are image files (taken whatever their name), directories
+	// (walked as Walk says), and "-" for one image read from Stdin. A
+	// path given again (the same file or directory, however spelled) is
+	// taken once, at its first place, with a warning.
 	Paths []string
 	// FilesFrom names a list of files, one a line, after Paths: "" none,
-	// "-" Stdin, else a file. Entries are classified whatever their
-	// name; a directory there is skipped with a warning.
+	// "-" Stdin, else a file. Entries are taken whatever their name; the
+	// directories there are skipped, with one warning per run.
 	FilesFrom string
 	Null      bool      // FilesFrom entries end with NUL, not newline
 	Stdin     io.Reader // for "-" and FilesFrom "-"; read at most once
 	Shard     Shard     // Count 0: every input
+	Walk      Walk
+}
+
+// Walk is how directory arguments are walked, as fd and ripgrep walk:
+// recursively, each directory's entries in byte order of their names,
+// keeping the files with an image extension (IsImageName) that Globs
+// keep. Names that start with "." are skipped unless Hidden, ".git" is
+// never entered, and symbolic links met in a walk are skipped unless
+// Follow (arguments that are links are always followed). With Follow a
+// directory is never entered inside itself (a link cycle), and a
+// directory reached through a link is entered once per run, so links
+// cannot multiply a walk.
+type Walk struct {
+	Hidden   bool   // take names that start with "." (".git" excepted)
+	Follow   bool   // follow symbolic links met in a walk
+	MaxDepth int    // levels below a directory argument (1: its own entries only); 0: no limit
+	Globs    []Glob // path filters, the last that matches wins (see globsKeep)
 }
 
 // ErrNotRecountable is Count's error for inputs whose FilesFrom list can
@@ -113,12 +129,12 @@ type input struct {
 
 // imageExts are the extensions a directory walk keeps (compared lower-cased).
 var imageExts = map[string]bool{
-	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true,
-	".tif": true, ".tiff": true, ".webp": true,
+	".jpg": true, ".jpeg": true, ".jpe": true, ".jfif": true, ".png": true, ".gif": true,
+	".bmp": true, ".tif": true, ".tiff": true, ".webp": true,
 }
 
 // imageExtList names imageExts for messages.
-const imageExtList = "jpg, jpeg, png, gif, bmp, tif, tiff, webp files"
+const imageExtList = "jpg, jpeg, jpe, jfif, png, gif, bmp, tif, tiff, webp files"
 
 // IsImageName reports whether a directory walk keeps a file of this name.
 func IsImageName(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
@@ -132,10 +148,13 @@ type source struct {
 	Inputs
 	warn func(msg string) // a warning for the user (a skipped directory)
 
-	visited map[fileID]bool // directories entered, by device and inode
-	emit    func(input) bool
-	stop    func() bool     // when set and true, the walk ends (the run was canceled)
-	ctx     context.Context // when set, ends blocked reads of the list (nil: none)
+	args     map[fileID]string // the arguments taken so far, by device and inode
+	argNames map[string]string // the same, by cleaned path, for those that cannot be stat'ed
+	inWalk   map[fileID]bool   // the directories being walked (the current one and its parents)
+	linked   map[fileID]bool   // directories entered through a symbolic link (Follow)
+	emit     func(input) bool
+	stop     func() bool     // when set and true, the walk ends (the run was canceled)
+	ctx      context.Context // when set, ends blocked reads of the list (nil: none)
 }
 
 // stopped reports whether the walk should end.
@@ -145,7 +164,10 @@ func (s *source) stopped() bool { return s.stop != nil && s.stop() }
 // A walk problem tied to one path becomes an inFailed input; only a problem
 // with --files-from itself is returned as an error.
 func (s *source) run(emit func(input) bool) error {
-	s.visited = make(map[fileID]bool)
+	s.args = make(map[fileID]string)
+	s.argNames = make(map[string]string)
+	s.inWalk = make(map[fileID]bool)
+	s.linked = make(map[fileID]bool)
 	s.emit = func(in input) bool {
 		if s.Shard.Count > 0 && !s.Shard.keeps(in.path) {
 			return true
@@ -163,42 +185,57 @@ func (s *source) run(emit func(input) bool) error {
 }
 
 func (s *source) runArgs() error {
+	stdin := false
 	for _, p := range s.Paths {
 		if p == "-" {
+			if stdin {
+				continue // refused by the command; read once
+			}
+			stdin = true
 			if !s.emit(input{path: "-", kind: inStdin}) {
 				return errStop
 			}
 			continue
 		}
-		if err := s.visit(p, true); err != nil {
+		if err := s.visitArg(p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// visit handles a path given by the user (explicit) or found in a walk.
-// Explicit files are classified whatever their name; walked ones only with
-// an image extension.
-func (s *source) visit(p string, explicit bool) error {
+// visitArg takes a path given by the user: a file whatever its name, a
+// directory walked, a symbolic link followed; one given before (the same
+// file by device and inode, or the same cleaned path when it cannot be
+// stat'ed) is skipped with a warning.
+func (s *source) visitArg(p string) error {
 	fi, err := os.Stat(p) // follows symbolic links
 	if err != nil {
 		// A dangling link, a link loop, a missing file: the worker's open
 		// fails with the same error and makes it the input's record.
-		if explicit || IsImageName(p) {
-			return s.send(input{path: p, kind: inFile})
+		key := filepath.Clean(p)
+		if first, ok := s.argNames[key]; ok {
+			s.warn(fmt.Sprintf("%s: given before as %s, skipped", p, first))
+			return nil
 		}
-		return nil
-	}
-	switch {
-	case fi.IsDir():
-		return s.walkDir(p, fi)
-	case explicit:
-		return s.send(input{path: p, kind: inFile})
-	case fi.Mode().IsRegular() && IsImageName(p):
+		s.argNames[key] = p
 		return s.send(input{path: p, kind: inFile})
 	}
-	return nil // devices, pipes and sockets are never walked into
+	if id, ok := fileIDOf(fi); ok {
+		if first, ok := s.args[id]; ok {
+			if first == p {
+				s.warn(fmt.Sprintf("%s: given more than once, taken once", p))
+			} else {
+				s.warn(fmt.Sprintf("%s: the same as %s, given before; skipped", p, first))
+			}
+			return nil
+		}
+		s.args[id] = p
+	}
+	if fi.IsDir() {
+		return s.walkDir(p, "", 0, fi, false)
+	}
+	return s.send(input{path: p, kind: inFile})
 }
 
 func (s *source) send(in input) error {
@@ -209,15 +246,24 @@ func (s *source) send(in input) error {
 }
 
 // walkDir walks dir depth first, each directory's entries in byte order of
-// their names, entering each directory once (by device and inode) so
-// symbolic-link cycles and repeated links end.
-func (s *source) walkDir(dir string, fi fs.FileInfo) error {
+// their names, as s.Walk says. rel is dir's path below the argument ("/"
+// separators; "" for the argument), depth its level below it (0 for the
+// argument), link whether it was reached through a symbolic link.
+func (s *source) walkDir(dir, rel string, depth int, fi fs.FileInfo, link bool) error {
 	if id, ok := fileIDOf(fi); ok {
-		if s.visited[id] {
-			s.warn(fmt.Sprintf("%s: directory already visited (symbolic link cycle or repeated link), skipped", dir))
+		switch {
+		case s.inWalk[id]:
+			s.warn(fmt.Sprintf("%s: directory inside itself (a symbolic link cycle), skipped", dir))
+			return nil
+		case link && s.linked[id]:
+			s.warn(fmt.Sprintf("%s: directory already visited through a symbolic link, skipped", dir))
 			return nil
 		}
-		s.visited[id] = true
+		if link {
+			s.linked[id] = true
+		}
+		s.inWalk[id] = true
+		defer delete(s.inWalk, id)
 	}
 	entries, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
@@ -225,29 +271,56 @@ func (s *source) walkDir(dir string, fi fs.FileInfo) error {
 			return err
 		}
 	}
+	w := s.Walk
 	for _, e := range entries {
 		if s.stopped() {
 			return errStop
 		}
-		p := joinPath(dir, e.Name())
+		name := e.Name()
+		if name == ".git" || (!w.Hidden && strings.HasPrefix(name, ".")) {
+			continue
+		}
+		p := joinPath(dir, name)
+		r := name
+		if rel != "" {
+			r = rel + "/" + name
+		}
 		t := e.Type()
-		switch {
-		case t&fs.ModeSymlink != 0:
-			if err := s.visit(p, false); err != nil {
-				return err
+		isLink := t&fs.ModeSymlink != 0
+		var sub fs.FileInfo // a directory's (or a followed link's) info
+		if isLink {
+			if !w.Follow {
+				continue
 			}
-		case t.IsDir():
-			sub, err := os.Stat(p)
-			if err != nil {
-				if err := s.send(input{path: p, kind: inFailed, err: err}); err != nil {
-					return err
+			if sub, err = os.Stat(p); err != nil {
+				// A dangling link or a link loop with an image name:
+				// the open fails the same way, as the input's record.
+				if IsImageName(name) && globsKeep(w.Globs, r, false) {
+					if err := s.send(input{path: p, kind: inFile}); err != nil {
+						return err
+					}
 				}
 				continue
 			}
-			if err := s.walkDir(p, sub); err != nil {
+			t = sub.Mode().Type()
+		}
+		switch {
+		case t.IsDir():
+			if (w.MaxDepth > 0 && depth+1 >= w.MaxDepth) || !globsKeep(w.Globs, r, true) {
+				continue
+			}
+			if sub == nil {
+				if sub, err = os.Stat(p); err != nil {
+					if err := s.send(input{path: p, kind: inFailed, err: err}); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if err := s.walkDir(p, r, depth+1, sub, isLink); err != nil {
 				return err
 			}
-		case t.IsRegular() && IsImageName(e.Name()):
+		case t.IsRegular() && IsImageName(name) && globsKeep(w.Globs, r, false):
 			if err := s.send(input{path: p, kind: inFile}); err != nil {
 				return err
 			}

@@ -19,7 +19,8 @@ import (
 
 // TestClassifyBadInputs: every kind of broken input gives one record with
 // the right error and the rest goes on, in walk order, quickly and without
-// large allocations.
+// large allocations. Symbolic links are followed (Walk.Follow); without
+// it they are skipped, broken or not.
 func TestClassifyBadInputs(t *testing.T) {
 	t.Chdir(t.TempDir())
 	d := "bad"
@@ -43,7 +44,7 @@ func TestClassifyBadInputs(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	start := time.Now()
 	var out collect
-	sum, err := classify.Run(context.Background(), &classifytest.Fake{}, classify.Inputs{Paths: []string{d}},
+	sum, err := classify.Run(context.Background(), &classifytest.Fake{}, classify.Inputs{Paths: []string{d}, Walk: classify.Walk{Follow: true}},
 		classify.Options{TopK: 1, Workers: 2, Warn: func(m string) { mu.Lock(); warns = append(warns, m); mu.Unlock() }}, &out)
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
@@ -98,8 +99,24 @@ func TestClassifyBadInputs(t *testing.T) {
 	if !slices.IsSorted(order) {
 		t.Errorf("records out of order: %q", order)
 	}
-	if !slices.ContainsFunc(warns, func(m string) bool { return strings.Contains(m, "already visited") }) {
+	if !slices.ContainsFunc(warns, func(m string) bool { return strings.Contains(m, "a symbolic link cycle") }) {
 		t.Errorf("warnings %q: want a note on the skipped link cycle", warns)
+	}
+
+	// Without Follow the links are not records, and nothing is said.
+	warns = nil
+	out = collect{}
+	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, classify.Inputs{Paths: []string{d}},
+		classify.Options{TopK: 1, Workers: 2, Warn: func(m string) { mu.Lock(); warns = append(warns, m); mu.Unlock() }}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.recs {
+		if p := r.Path; strings.Contains(p, "dangling") || strings.Contains(p, "self") || strings.Contains(p, "loop") {
+			t.Errorf("record %s: a symbolic link followed without Follow", p)
+		}
+	}
+	if len(out.recs) != len(want)-2 || len(warns) != 0 {
+		t.Errorf("without Follow: %d records (want %d), warnings %q", len(out.recs), len(want)-2, warns)
 	}
 }
 

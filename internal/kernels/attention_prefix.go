@@ -69,16 +69,19 @@ func (j *attPrefixJob) run(w, lo, hi int) {
 			})
 			SoftmaxRows(s, 1, t, t)
 			o := j.out[(bi*j.pre+r)*d+hd*dh : (bi*j.pre+r)*d+hd*dh+dh] // [dh]
+			// O[c] = Σ_k P[k]·V[k, c], one running sum in key order
+			// across the token panels, so that where the sequence starts
+			// in a panel (its place in the batch) changes nothing.
 			clear(o)
 			j.keys(bi, func(k0, n int, panel []float32) {
 				sk := s[k0 : k0+n]
 				for c := range o {
 					vc := panel[(vOff+c)*nr : (vOff+c)*nr+n]
-					var acc float32
+					acc := o[c]
 					for l, v := range vc {
 						acc += sk[l] * v
 					}
-					o[c] += acc
+					o[c] = acc
 				}
 			})
 		}

@@ -44,9 +44,8 @@
 // AVX-512 (Mr = 12, two zmm per row) and AVX2+FMA (6×16, run twice per
 // panel), plus a pure-Go generic kernel that is the specification
 // (sgemm_generic.go) and the only path under -tags purego or off amd64.
-// _asm/gen.go generates the micro-kernels (sgemm_amd64.s), the
-// dot-product kernels for a Linear call's last few tokens (dot_amd64.s)
-// and the 16×16 transposes that pack its activations and store its output
+// _asm/gen.go generates the micro-kernels (sgemm_amd64.s) and the 16×16
+// transposes that pack its activations and store its output
 // tiles (transpose_amd64.s), each with its Go stubs and dispatch tables
 // (*_stubs_amd64.go); go generate ./internal/kernels, run on amd64,
 // rewrites them. The vector math (vecmath_amd64.s), LayerNorm

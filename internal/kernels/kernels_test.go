@@ -9,26 +9,6 @@ import (
 	"testing"
 )
 
-// isas lists the micro-kernel families this CPU can run, best last.
-func isas() []isa {
-	s := []isa{isaGeneric}
-	if hasAVX2 {
-		s = append(s, isaAVX2)
-	}
-	if hasAVX512 {
-		s = append(s, isaAVX512)
-	}
-	return s
-}
-
-// setISA makes s the family currentISA returns and returns a func that
-// restores the CPU flags.
-func setISA(s isa) (restore func()) {
-	a2, a5 := hasAVX2, hasAVX512
-	hasAVX2, hasAVX512 = s >= isaAVX2, s >= isaAVX512
-	return func() { hasAVX2, hasAVX512 = a2, a5 }
-}
-
 // forEachISA runs fn once per family the CPU has, as a subtest named after
 // it, and restores the flags.
 func forEachISA(t *testing.T, fn func(t *testing.T)) {

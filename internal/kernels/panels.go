@@ -51,20 +51,6 @@ func (x *Panels) Rows(c []float32, ldc, first, step, n int) {
 	}
 }
 
-// tailRows writes the last tc tokens of x (all in its last panel) to the
-// rows of dst [tc, K], a feature (one 128-byte line of the panel) at a
-// time.
-func tailRows(x *Panels, dst []float32, tc int) {
-	k := x.K
-	lp := x.P[(x.M-1)/nr*k*nr:] // [K][32] the last panel
-	l0 := (x.M - tc) % nr       // lane of the first of those tokens
-	for f := 0; f < k; f++ {
-		for i, v := range lp[f*nr+l0 : f*nr+l0+tc] {
-			dst[i*k+f] = v
-		}
-	}
-}
-
 // Grow returns s resized to n values, allocating only when its capacity
 // is short; the values are stale. Workspaces here and in the model grow
 // their buffers with it.

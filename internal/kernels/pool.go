@@ -43,7 +43,6 @@ type Pool struct {
 
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packX   []float32       // Linear's activations packed into token panels
-	tailX   []float32       // the panel Linears' last few tokens as rows, for the dot-product tail
 	gemm    gemmJob         // the Linear call in progress
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
@@ -52,11 +51,10 @@ type Pool struct {
 
 // workerScratch holds the buffers one worker reuses from call to call.
 type workerScratch struct {
-	yt    []float32   // Linear: a task's transposed output tiles
-	wcopy []float32   // Linear: a W micro-panel copied to a padded stride
-	attp  []float32   // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
-	dot   [16]float32 // Linear: dot-product tail results [cols][2]
-	_     [64]byte    // keeps neighbouring workers' tiles off a shared cache line
+	yt    []float32 // Linear: a task's transposed output tiles
+	wcopy []float32 // Linear: a W micro-panel copied to a padded stride
+	attp  []float32 // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
+	_     [64]byte  // keeps neighbouring workers' tiles off a shared cache line
 }
 
 // NewPool returns a pool of threads workers (threads ≤ 0 means all CPUs).

@@ -82,7 +82,7 @@ func TestPoolNoAllocs(t *testing.T) {
 	w := PackB(make([]float32, 64*48), 64, 48, 48)
 	a := make([]float32, 37*48) // [m, 48]
 	c := make([]float32, 37*64) // [m, 64]
-	// m = 37 ends in a 5-token tail, which AVX-512 runs as dot products.
+	// m = 37 ends in a 5-token panel, which runs the 8-wide kernel.
 	for _, m := range []int{20, 37} {
 		Linear(p, m, a, 48, w, nil, ActGELU, false, c, 64)
 		if n := testing.AllocsPerRun(20, func() { Linear(p, m, a, 48, w, nil, ActGELU, false, c, 64) }); n != 0 {

@@ -27,9 +27,14 @@ import (
 // from memory once per call).
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
-// 8 or 16 columns wide, so padding costs at most 7 columns of work; on
-// AVX-512 a tail of at most 8 tokens instead takes dot products along K of
-// W rows and x rows in place (dotTailFast), at the full per-lane rate.
+// 8 or 16 columns wide, so padding costs at most 7 columns of work.
+//
+// Every kernel width computes an output value the same way: one FMA per
+// K step in K order, from zero, in Kc blocks that depend on K alone, then
+// the bias, then the value loaded from C. So a token's output does not
+// depend on the call's M, on the panel or lane it falls in, or on the
+// tasks and threads, and an image's logits are the same bits at any batch
+// size and thread count (TestLinearBatchInvariant).
 //
 // yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
 // most Nc tokens (Mc narrowed until there are 4 tasks per worker), taken in
@@ -46,9 +51,8 @@ import (
 //	      transposed store of the tile into c (none for panels)
 
 const (
-	nr         = 32 // tokens in a packed panel of x and columns of a micro-tile
-	mrMax      = 14 // largest Mr of any micro-kernel
-	maxDotTail = 8  // most tokens of a last panel that take dot products (dotTailFast)
+	nr    = 32 // tokens in a packed panel of x and columns of a micro-tile
+	mrMax = 14 // largest Mr of any micro-kernel
 )
 
 // Blocking sizes, variables so benchmarks can sweep them (VIT_KC, VIT_MC,
@@ -195,9 +199,6 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	g.x = p.packX
 	g.phase = phasePackX
 	p.run(xPanels, g)
-	if tc := m % nr; tc > 0 && tc <= maxDotTail {
-		g.tail, g.tailLd = a[(m-tc)*lda:], lda
-	}
 	g.compute()
 }
 
@@ -249,12 +250,6 @@ func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accum
 		p: p, isa: currentISA(), m: x.M, n: w.N, k: w.K, x: x.P,
 		w: w, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
 	}
-	if tc := x.M % nr; tc > 0 && tc <= maxDotTail && g.isa == isaAVX512 {
-		// The dot-product tail reads the last few tokens as rows.
-		p.tailX = Grow(p.tailX, tc*x.K) // [tc, K]
-		tailRows(x, p.tailX, tc)
-		g.tail, g.tailLd = p.tailX, x.K
-	}
 	g.compute()
 }
 
@@ -304,7 +299,7 @@ func (g *gemmJob) compute() {
 	g.phase = phaseCompute
 	g.next.Store(0)
 	p.run(min(t, g.tasks), g)
-	g.a, g.x, g.c, g.bias, g.w, g.y, g.tail = nil, nil, nil, nil, nil, nil, nil
+	g.a, g.x, g.c, g.bias, g.w, g.y = nil, nil, nil, nil, nil, nil
 }
 
 // aliased reports whether mr rows lda floats apart crowd more than four
@@ -375,9 +370,7 @@ type gemmJob struct {
 	a          []float32 // [m, k] leading dimension lda: the activations x
 	lda        int
 	x          []float32 // [xPanels][k][32] packed x
-	tail       []float32 // the last token panel's tokens as rows (leading dimension tailLd) when it has ≤ 8, else nil
-	tailLd     int
-	y          *Panels // output in token panels, or nil to store into c
+	y          *Panels   // output in token panels, or nil to store into c
 	w          *PackedB
 	bias       []float32 // [n] or nil
 	act        Act
@@ -477,12 +470,8 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
 				cols := min(nr, g.m-jr*nr)
-				if !(cols <= maxDotTail && g.tail != nil &&
-					dotTailFast(mr, cols, kb, a, lda, g.tail[pc:], g.tailLd, t, bias, flags, &ws.dot)) {
-					// (else the last few tokens took dot products along K, x in rows)
-					b := g.x[jr*g.k*nr+pc*nr:]
-					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
-				}
+				b := g.x[jr*g.k*nr+pc*nr:]
+				microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
 				if last {
 					g.finish(t[:mr*nr], r0, mr, jr, cols)
 				}
@@ -603,3 +592,46 @@ func orSerial(p *Pool) *Pool {
 // ISA names the micro-kernel family this process runs: "avx512", "avx2" or
 // "generic" (pure Go: no AVX2+FMA, a non-amd64 CPU, or -tags purego).
 func ISA() string { return currentISA().String() }
+
+// ISAs lists the micro-kernel families this process can run, "generic"
+// first and the one it picks (ISA) last.
+func ISAs() []string {
+	var names []string
+	for _, s := range isas() {
+		names = append(names, s.String())
+	}
+	return names
+}
+
+// SetISA makes the kernels run the family name, one of ISAs, and returns
+// a func that restores the previous choice: tests and benchmarks reach
+// every path in one binary with it. It must not be called while a kernel
+// runs; an unknown or unavailable name panics.
+func SetISA(name string) (restore func()) {
+	for _, s := range isas() {
+		if s.String() == name {
+			return setISA(s)
+		}
+	}
+	panic("kernels: SetISA(" + strconv.Quote(name) + "): not one of this CPU's families")
+}
+
+// isas lists the micro-kernel families the CPU flags allow, best last.
+func isas() []isa {
+	s := []isa{isaGeneric}
+	if hasAVX2 {
+		s = append(s, isaAVX2)
+	}
+	if hasAVX512 {
+		s = append(s, isaAVX512)
+	}
+	return s
+}
+
+// setISA makes s the family currentISA returns and returns a func that
+// restores the CPU flags.
+func setISA(s isa) (restore func()) {
+	a2, a5 := hasAVX2, hasAVX512
+	hasAVX2, hasAVX512 = s >= isaAVX2, s >= isaAVX512
+	return func() { hasAVX2, hasAVX512 = a2, a5 }
+}

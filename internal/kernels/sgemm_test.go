@@ -348,7 +348,7 @@ func TestAliased(t *testing.T) {
 	}
 }
 
-// TestPanelsPack checks Panels.Pack, At and tailRows against the
+// TestPanelsPack checks Panels.Pack and At against the
 // definition of the layout.
 func TestPanelsPack(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
@@ -372,25 +372,6 @@ func TestPanelsPack(t *testing.T) {
 					if got := x.At(i, l); got != want {
 						t.Fatalf("m %d k %d: x[%d,%d] = %v, want %v", m, k, i, l, got, want)
 					}
-				}
-			}
-			// tailRows: the last tc tokens as rows, for every tc the last
-			// panel holds.
-			for tc := 1; m > 0 && tc <= (m-1)%nr+1; tc++ {
-				rows := make([]float32, tc*k+1) // [tc, k] and a guard
-				rows[tc*k] = 7
-				unchanged := readOnly(t, map[string][]float32{"x panels": x.P})
-				tailRows(&x, rows, tc)
-				unchanged(name("tailRows m ", m, " k ", k, " tc ", tc))
-				for i := 0; i < tc; i++ {
-					for l := 0; l < k; l++ {
-						if got, want := rows[i*k+l], a[(m-tc+i)*lda+l]; got != want {
-							t.Fatalf("m %d k %d: tailRows(%d)[%d,%d] = %v, want %v", m, k, tc, i, l, got, want)
-						}
-					}
-				}
-				if rows[tc*k] != 7 {
-					t.Fatalf("m %d k %d: tailRows(%d) wrote past its rows", m, k, tc)
 				}
 			}
 		}

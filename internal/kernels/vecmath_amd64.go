@@ -110,20 +110,25 @@ func activateFast(act Act, x []float32) bool {
 		if !hasAVX2 || act == ActReLU || act == ActNone {
 			return false
 		}
+		// The last len mod 8 values go through the kernel too, padded
+		// to 8: a value's result does not depend on where it lies.
 		body := len(x) &^ 7
-		if body > 0 {
+		var tail [8]float32
+		n := copy(tail[:], x[body:])
+		for _, s := range [][]float32{x[:body], tail[:(n+7)&^7]} {
+			if len(s) == 0 {
+				continue
+			}
 			switch act {
 			case ActGELU:
-				geluAVX2(&x[0], body)
+				geluAVX2(&s[0], len(s))
 			case ActGELUTanh:
-				sigmulAVX2(&x[0], body, geluTanhC1, geluTanhC3)
+				sigmulAVX2(&s[0], len(s), geluTanhC1, geluTanhC3)
 			case ActQuickGELU:
-				sigmulAVX2(&x[0], body, -1.702, 0)
+				sigmulAVX2(&s[0], len(s), -1.702, 0)
 			}
 		}
-		for i, v := range x[body:] {
-			x[body+i] = applyAct(act, v)
-		}
+		copy(x[body:], tail[:n])
 		return true
 	}
 	switch act {

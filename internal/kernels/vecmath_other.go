@@ -26,10 +26,6 @@ func storeTFast(t []float32, mr, cols int, c []float32, ldc int, accumulate bool
 
 func packPanelFast(dst, src []float32, k, ldb int) int { return 0 }
 
-func dotTailFast(mr, cols, kc int, w []float32, ldw int, x []float32, ldx int, t, bias []float32, flags int, out *[16]float32) bool {
-	return false
-}
-
 func prefetchPanel(a []float32, mr, lda, kb, i, n int) {}
 
 func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool { return false }

@@ -5,14 +5,12 @@
 // lines of the package do (go generate ./internal/kernels):
 //
 //	go run . sgemm      // ../sgemm_amd64.s, ../sgemm_stubs_amd64.go
-//	go run . dot        // ../dot_amd64.s, ../dot_stubs_amd64.go
 //	go run . transpose  // ../transpose_amd64.s, ../transpose_stubs_amd64.go
 //
 // sgemm is the register-tile micro-kernels of the packed SGEMM, one
-// function per row count mr so that row tails run without padding; dot
-// the dot-product kernels for the last few tokens of a Linear call (see
-// genDot); transpose the 16×16 register transposes that pack Linear's
-// activations and store its output tiles (see transpose16).
+// function per row count mr so that row tails run without padding;
+// transpose the 16×16 register transposes that pack Linear's activations
+// and store its output tiles (see transpose16).
 //
 // Each micro-kernel computes, for one mr-row micro-panel of A and one
 // packed panel of B (row stride 32 values, 128 bytes),
@@ -56,7 +54,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
 	if len(os.Args) != 2 {
-		log.Fatal("usage: go run . sgemm|dot|transpose")
+		log.Fatal("usage: go run . sgemm|transpose")
 	}
 	kind := os.Args[1]
 	asmHeader()
@@ -64,12 +62,10 @@ func main() {
 	switch kind {
 	case "sgemm":
 		mainSgemm()
-	case "dot":
-		mainDot()
 	case "transpose":
 		mainTranspose()
 	default:
-		log.Fatalf("unknown kind %q, want sgemm, dot or transpose", kind)
+		log.Fatalf("unknown kind %q, want sgemm or transpose", kind)
 	}
 	src, err := format.Source([]byte(goOut.String()))
 	if err != nil {
@@ -371,130 +367,6 @@ func genStoreTTrans() {
 		}
 	}
 	p("stt_done:")
-	p("\tVZEROUPPER")
-	p("\tRET")
-}
-
-// mainDot writes ../dot_amd64.s, the dot-product kernels that compute the
-// last few tokens of a Linear call from W and x rows in place.
-func mainDot() {
-	p("// Dot-product micro-kernels for the last few tokens of a Linear call: x")
-	p("// rows read in place, no packing, vectors along K. dotAVX512R<r>T<t>")
-	p("// computes, for r ≤ 2 rows of W and t ≤ 8 rows of x,")
-	p("//")
-	p("//\tout[i*r+j] = Σ_l w[j*ldw+l] · x[i*ldx+l]      l < kc")
-	p("//")
-	p("// Register plan: Z(8j+i) the accumulator of W row j and x row i, Z16/Z17")
-	p("// 16 values of W rows 0/1, Z18 16 values of an x row, Z19 reduction")
-	p("// scratch. SI W row 0 (R9 ldw in bytes), DI x rows 0-3 and R12 x rows 4-7")
-	p("// (R10 ldx, R11 3·ldx in bytes), CX whole 16-value steps, K1 the mask of")
-	p("// the last kc mod 16 values, DX out.")
-	for r := 1; r <= 2; r++ {
-		for t := 1; t <= 8; t++ {
-			genDot(r, t)
-		}
-	}
-	g("")
-	g("// dotFunc is the signature of every dot-product kernel.")
-	g("type dotFunc func(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)")
-	g("")
-	g("// dotKern[r-1][t-1] is dotAVX512R<r>T<t>: r rows of W against t rows of x.")
-	g("var dotKern = [2][8]dotFunc{")
-	for r := 1; r <= 2; r++ {
-		var names []string
-		for t := 1; t <= 8; t++ {
-			names = append(names, dotName(r, t))
-		}
-		g("\t{%s},", strings.Join(names, ", "))
-	}
-	g("}")
-	for r := 1; r <= 2; r++ {
-		for t := 1; t <= 8; t++ {
-			stub(dotName(r, t), "(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)",
-				fmt.Sprintf("%s computes the dot products of the first %d rows of W with the first %d rows of x:", dotName(r, t), r, t),
-				"",
-				fmt.Sprintf("\tfor i < %d { for j < %d { out[i*%d+j] = Σ_l w[j*ldw+l] · x[i*ldx+l] } }   (l < kc)", t, r, r))
-		}
-	}
-}
-
-// dotName is the name of the kernel of r rows of W and t rows of x.
-func dotName(r, t int) string { return fmt.Sprintf("dotAVX512R%dT%d", r, t) }
-
-// genDot writes dotAVX512R<r>T<t>: r rows of W against t rows of x.
-func genDot(r, t int) {
-	name := dotName(r, t)
-	acc := func(i, j int) int { return 8*j + i }
-	p("")
-	p("// func %s(kc int, w *float32, ldw int, x *float32, ldx int, out *float32)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
-	p("\tMOVQ kc+0(FP), CX")
-	p("\tMOVQ w+8(FP), SI")
-	p("\tMOVQ ldw+16(FP), R9")
-	p("\tSHLQ $2, R9")
-	p("\tMOVQ x+24(FP), DI")
-	p("\tMOVQ ldx+32(FP), R10")
-	p("\tSHLQ $2, R10")
-	p("\tMOVQ out+40(FP), DX")
-	p("\tLEAQ (R10)(R10*2), R11")
-	p("\tLEAQ (DI)(R10*4), R12")
-	p("\tMOVQ CX, AX")
-	p("\tANDQ $15, AX")
-	p("\tSHRQ $4, CX")
-	for j := 0; j < r; j++ {
-		for i := 0; i < t; i++ {
-			p("\tVPXORD Z%d, Z%d, Z%d", acc(i, j), acc(i, j), acc(i, j))
-		}
-	}
-	p("\tTESTQ CX, CX")
-	p("\tJEQ %s_tail", name)
-	// step loads W rows and x rows (mask "" or ".Z" with ", K1") and
-	// accumulates.
-	step := func(z, k string) {
-		p("\tVMOVUPS%s (SI)%s, Z16", z, k)
-		if r > 1 {
-			p("\tVMOVUPS%s (SI)(R9*1)%s, Z17", z, k)
-		}
-		for i := 0; i < t; i++ {
-			base := []string{"DI", "R12"}[i/4]
-			addr := fmt.Sprintf([]string{"(%s)", "(%s)(R10*1)", "(%s)(R10*2)", "(%s)(R11*1)"}[i%4], base)
-			p("\tVMOVUPS%s %s%s, Z18", z, addr, k)
-			for j := 0; j < r; j++ {
-				p("\tVFMADD231PS Z18, Z%d, Z%d", 16+j, acc(i, j))
-			}
-		}
-	}
-	p("%s_loop:", name)
-	step("", "")
-	p("\tADDQ $64, SI")
-	p("\tADDQ $64, DI")
-	p("\tADDQ $64, R12")
-	p("\tDECQ CX")
-	p("\tJNZ %s_loop", name)
-	p("%s_tail:", name)
-	p("\tTESTQ AX, AX")
-	p("\tJEQ %s_reduce", name)
-	p("\tMOVQ AX, CX")
-	p("\tMOVL $1, AX")
-	p("\tSHLL CX, AX")
-	p("\tDECL AX")
-	p("\tKMOVW AX, K1")
-	step(".Z", ", K1")
-	p("%s_reduce:", name)
-	for i := 0; i < t; i++ {
-		for j := 0; j < r; j++ {
-			a := acc(i, j)
-			p("\tVEXTRACTF32X8 $1, Z%d, Y19", a)
-			p("\tVADDPS Y19, Y%d, Y%d", a, a)
-			p("\tVEXTRACTF32X4 $1, Y%d, X19", a)
-			p("\tVADDPS X19, X%d, X%d", a, a)
-			p("\tVMOVHLPS X%d, X%d, X19", a, a)
-			p("\tVADDPS X19, X%d, X%d", a, a)
-			p("\tVMOVSHDUP X%d, X19", a)
-			p("\tVADDSS X19, X%d, X%d", a, a)
-			p("\tVMOVSS X%d, %d(DX)", a, 4*(i*r+j))
-		}
-	}
 	p("\tVZEROUPPER")
 	p("\tRET")
 }
