@@ -1,11 +1,14 @@
-// Package model loads Vision Transformer checkpoints (Hugging Face ViT and
-// DeiT, timm ViT and distilled DeiT) and runs the encoder.
+// Package model loads Vision Transformer checkpoints (Hugging Face ViT,
+// ViTMSN, DeiT, Dinov2 and Dinov2WithRegisters; timm's VisionTransformer,
+// distilled DeiT and BEiT) and runs the encoder.
 //
 // Letters used in shapes: B batch, T tokens (prefix + patches), Np patches
 // = gh·gw, D width, H heads, Dh = D/H head width, F MLP width, C channels,
-// P patch size, L classes; the prefix is the class token, plus the
-// distillation token for DeiT. In pixels [B, C, H, W], H and W are the
-// image's height and width (gh = H/P, gw = W/P).
+// P patch size, L classes, R register tokens, D' the width the head reads
+// (D, or 2D for Dinov2); the prefix (pre tokens) is the class token if
+// any, then the distillation token for DeiT or the R registers. In pixels
+// [B, C, H, W], H and W are the image's height and width (gh = H/P,
+// gw = W/P).
 //
 // # Loading
 //
@@ -30,11 +33,17 @@
 // Config carries every field that changes the math: dimensions, the MLP
 // activation (HF hidden_act: gelu is the exact erf GELU; gelu_new,
 // gelu_pytorch_tanh and gelu_fast the tanh form; quick_gelu; relu),
-// layer_norm_eps (HF default 1e-12, timm 1e-6), qkv_bias, channels and the
-// labels (HF id2label; timm label_names, else ImageNet-1k for 1000 classes).
-// timm configs name an architecture (vit_|deit_ + tiny..huge +
-// [distilled_]patch8|14|16|32 + _224|_384) whose dimensions come from a
-// table, overridable by model_args.
+// layer_norm_eps (HF default 1e-12, ViTMSN and Dinov2 1e-6, timm 1e-6 or
+// as its norm_layer says), qkv_bias, channels, the labels (HF id2label;
+// timm label_names, else ImageNet-1k for 1000 classes), and the optional
+// terms of the forward pass below, each off for the plain ViT. A timm
+// config names an architecture: timm_archs.json (written by
+// scripts/timm_registry.py from timm's source) gives the class and the
+// constructor arguments timm builds it with, the config's model_args
+// override them, and every argument is read, inference-neutral (dropout,
+// init) or refused naming the feature ("unsupported: MAP attention-pool
+// head"). TimmClassifierTags lists timm's pretrained classifier tags with
+// what Load makes of each.
 //
 // # Forward
 //
@@ -45,17 +54,36 @@
 // patches [Np, C·P·P] (patch.go; rows in the conv weight's [C, P, P]
 // order, patches in row-major grid order), which multiply Wp [D, C·P·P]:
 //
-//	x = [cls; dist; patches·Wpᵀ + bp] + pos            // [B·T, D]
-//	for each block: x += Attn(LN1(x)); x += MLP(LN2(x))
-//	logits = head(LN(x[:, 0]))                         // ViT, DeiT without teacher
-//	logits = (head(LN(x[:, 0])) + head_dist(LN(x[:, 1]))) / 2   // DeiT with teacher
+//	x = [cls; dist | reg; patches·Wpᵀ + bp] + pos      // [B·T, D]
+//	x = LNpre(x)                                       // norm_pre (timm pre_norm, CLIP)
+//	for each block:
+//	    x += γ1 ⊙ proj(softmax(q·kᵀ/√Dh + Brel)·v)     // q|k|v = LN1(x)·Wqkvᵀ + bqkv
+//	    x += γ2 ⊙ fc2(act(fc1(LN2(x))))
+//	x = LN(x)                                          // unless fc_norm takes its place
+//	p = x[:, 0]                                        // token pooling: ViT, DeiT
+//	  | mean(x[:, pre:])                               // average pooling: timm avg, BEiT
+//	  | [x[:, 0]; mean(x[:, pre:])]                    // HF Dinov2 [2D], registers excluded
+//	logits = head(LNfc(p))                             // fc_norm (timm avg pooling)
+//	logits = (head(x[:, 0]) + head_dist(x[:, 1])) / 2  // DeiT with teacher
+//
+// Each optional term is absent in the plain ViT: the class token (timm
+// class_token=False), the registers (reg_tokens, HF register_tokens), pos
+// (none for BEiT with relative bias; covering the patches only with timm
+// no_embed_class, the class token and patches for HF
+// Dinov2WithRegisters), bp (none with pre_norm), LNpre, layer scale γ1,
+// γ2 (timm ls1/ls2.gamma, BEiT gamma_1/2, HF layer_scale1/2.lambda1:
+// folded into the rows of proj and fc2 when loading), BEiT's bqkv without
+// a k bias (q_bias, v_bias) and relative position bias Brel [H, T, T]
+// (each block's table gathered by timm's relative_position_index; added
+// by kernels.AttentionPanelsBias), the final LN or LNfc.
 //
 // The residual stream x lives in token panels (kernels.Panels) from the
 // embeddings to the final LayerNorm: LayerNorm, q|k|v, attention, the
 // MLP's hidden layer and the residual adds of the projections all read and
 // write that layout, so no activation is transposed back to rows inside a
-// block. Only the prefix tokens of the last block reach the head, so
-// Forward runs that block for them alone: LN1 and k|v for every token,
+// block. With token pooling only the prefix tokens of the last block
+// reach the head, so Forward runs that block for them alone (other
+// pooling, and relative position bias, run it whole): LN1 and k|v for every token,
 // then q, attention (kernels.AttentionPrefix), the projection and the MLP
 // for the prefix rows (1/197 of that work at 224×224, 7% of ViT-B/16's
 // FLOPs saved; Model.ForwardFLOPs counts what is performed).
@@ -64,7 +92,9 @@
 // Grids other than the native one resample the patch position embeddings
 // bicubically like HF interpolate_pos_encoding (HF checkpoints: plain
 // bicubic, a = −0.75) or timm resample_abs_pos_embed (timm checkpoints:
-// antialiased bicubic, a = −0.5). Forward allocates nothing once its
+// antialiased bicubic, a = −0.5); a relative position bias is learned
+// for the native grid only, and other grids are refused. Forward
+// allocates nothing once its
 // buffers have grown to the largest batch seen; it is not safe for
 // concurrent use. reference.go is the plain float64 specification the tests
 // compare the fast path and PyTorch with.

@@ -264,18 +264,18 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 	if c.DistHead {
 		heads = 2
 	}
-	macs += heads * float64(c.Hidden) * float64(c.NumClasses)
+	macs += heads * float64(c.headIn()) * float64(c.NumClasses)
 	return 2 * macs
 }
 
 // ForwardFLOPs returns the floating-point operations Forward performs for
-// one image on a gh×gw patch grid, counted as FLOPs counts them: fewer,
-// because the last block runs only for the prefix tokens (their k and v
-// still for every token).
+// one image on a gh×gw patch grid, counted as FLOPs counts them: fewer
+// with token pooling, because the last block runs only for the prefix
+// tokens (their k and v still for every token).
 func (m *Model) ForwardFLOPs(gh, gw int) float64 {
 	c := &m.Config
-	if c.Layers == 0 {
-		return m.FLOPs(gh, gw)
+	if c.Layers == 0 || c.Pool != PoolToken || c.RelPosBias {
+		return m.FLOPs(gh, gw) // the last block runs whole
 	}
 	n, pre := float64(gh*gw+c.prefix()), float64(c.prefix())
 	return m.FLOPs(gh, gw) - 2*(c.blockMACs(n, n)-c.blockMACs(pre, n))
