@@ -61,6 +61,24 @@ CASES = {
     "timm-dinov2-reg": ("vit_small_patch14_reg4_dinov2", {}, {}),
     # BEiT v2: relative position bias, q/v bias, gamma_1/2, avg + fc_norm.
     "timm-beitv2": ("beitv2_base_patch16_224", {}, {}),
+    # BEiT-3: LayerNorm inside the attention and the MLP, ε 1e-5.
+    "timm-beit3": ("beit3_base_patch16_224", {}, {}),
+    # EVA-01: Eva without rotary embedding, fused q|k|v with q/v bias.
+    "timm-eva-giant": ("eva_giant_patch14_224", {}, {}),
+    # EVA-02: rotary embedding scaled to a 16×16 reference grid, separate
+    # q, k, v, SwiGLU with its LayerNorm, avg + fc_norm.
+    "timm-eva02": ("eva02_base_patch14_448", {}, {}),
+    # EVA-02 CLIP: LayerNorm inside the attention, token pooling.
+    "timm-eva02-clip": ("eva02_base_patch16_clip_224", {}, {}),
+    # EVA-02 small: packed SwiGLU (GluMlp) without norm, fused q|k|v.
+    "timm-eva02-glu": ("eva02_small_patch14_336", {}, {}),
+    # RoPE ViT: "xy" grid, temperature 100, no absolute position, full qkv
+    # bias (AttentionRope), layer scale.
+    "timm-rope-xy": ("vit_base_patch16_rope_224", {}, {}),
+    # RoPE with a register token, no class token, average pooling; built
+    # with dynamic_img_size so that timm computes the rotary embedding of
+    # a 3×5 grid too.
+    "timm-rope-reg-gap": ("vit_medium_patch16_rope_reg1_gap_256", {"dynamic_img_size": True}, {"_3x5": (1, 3, 5)}),
 }
 
 
@@ -118,7 +136,7 @@ def case(name, arch, extra, grids, seed):
     for suffix, (b, gh, gw) in dict({"": (2, n, n)}, **grids).items():
         pixels = torch.randn(b, 3, gh * p, gw * p, generator=g, dtype=torch.float64)
         if suffix:
-            if not getattr(m64, "dynamic_img_size", False):
+            if not getattr(m64, "dynamic_img_size", False):  # plain ViT: resample as timm's dynamic size does
                 m64.patch_embed.strict_img_size = False
                 m64.dynamic_img_size = True
                 m64.patch_embed.flatten = False

@@ -42,8 +42,28 @@ type Config struct {
 	LayerScale   bool   // each residual branch is scaled by a learned vector (timm ls1/ls2, BEiT gamma_1/2)
 	ZeroKBias    bool   // with QKVBias, the k bias is zero (BEiT: q_bias and v_bias only)
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
+	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
+	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
+	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
+	Rope         *Rope  // rotary position embedding of q and k of the patch tokens (nil: none)
 
-	timmClass string // timm model class (VisionTransformer, Beit…), which names some keys
+	timmClass   string // timm model class (VisionTransformer, Beit…), which names some keys
+	separateQKV bool   // q, k, v are separate checkpoint matrices (Eva qkv_fused=False)
+	packedGLU   bool   // SwiGLU's gate | x rows are one checkpoint matrix mlp.fc1 (timm GluMlp)
+}
+
+// Rope is timm's RotaryEmbeddingCat (Eva rope_type "cat", not in
+// pixels): per patch at grid (y, x) and head feature pair j < Dh/2, the
+// angle t·ω with ω = temperature^(−(j mod Dh/4)/(Dh/4)) and t the first
+// grid coordinate (y with "ij" indexing, x with "xy") for j < Dh/4, the
+// other for the rest; coordinates are index + Offset, scaled by
+// Ref/grid per axis when Ref is set. q and k of the patch tokens (prefix
+// tokens unchanged) rotate each pair (x₂ⱼ, x₂ⱼ₊₁) by its angle.
+type Rope struct {
+	Temperature float64
+	Offset      float64
+	Ref         [2]int // reference grid (h, w) the angles are scaled to; 0: none
+	XY          bool   // grid_indexing "xy"
 }
 
 // Pooling of the final tokens into what the head reads.
@@ -117,6 +137,22 @@ func (c *Config) posPrefix() int {
 func (c *Config) relPosRows() int {
 	g := 2*c.grid() - 1
 	return g*g + 3
+}
+
+// prefixLastBlock reports whether Forward runs the last block for the
+// prefix tokens only (lastBlock): the head reads the class token, and the
+// block has none of the terms lastBlock does not implement.
+func (c *Config) prefixLastBlock() bool {
+	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU
+}
+
+// fc1Rows is the number of rows of the MLP's first matrix: F, or 2F
+// (gate | x) with SwiGLU.
+func (c *Config) fc1Rows() int {
+	if c.SwiGLU {
+		return 2 * c.Intermediate
+	}
+	return c.Intermediate
 }
 
 // headIn is the width of the pooled vector the head reads: D, or 2D for

@@ -1,6 +1,7 @@
 // Package model loads Vision Transformer checkpoints (Hugging Face ViT,
 // ViTMSN, DeiT, Dinov2 and Dinov2WithRegisters; timm's VisionTransformer,
-// distilled DeiT and BEiT) and runs the encoder.
+// distilled DeiT, BEiT and Eva: EVA-01, EVA-02 and the RoPE ViTs) and runs
+// the encoder.
 //
 // Letters used in shapes: B batch, T tokens (prefix + patches), Np patches
 // = gh·gw, D width, H heads, Dh = D/H head width, F MLP width, C channels,
@@ -57,8 +58,10 @@
 //	x = [cls; dist | reg; patches·Wpᵀ + bp] + pos      // [B·T, D]
 //	x = LNpre(x)                                       // norm_pre (timm pre_norm, CLIP)
 //	for each block:
-//	    x += γ1 ⊙ proj(softmax(q·kᵀ/√Dh + Brel)·v)     // q|k|v = LN1(x)·Wqkvᵀ + bqkv
-//	    x += γ2 ⊙ fc2(act(fc1(LN2(x))))
+//	    q|k|v = LN1(x)·Wqkvᵀ + bqkv;  q, k = rope(q), rope(k)
+//	    x += γ1 ⊙ proj(LNa(softmax(q·kᵀ/√Dh + Brel)·v))
+//	    x += γ2 ⊙ fc2(LNm(act(fc1(LN2(x)))))           // or with SwiGLU:
+//	    x += γ2 ⊙ fc2(LNm(silu(fc1g(LN2(x))) ⊙ fc1x(LN2(x))))
 //	x = LN(x)                                          // unless fc_norm takes its place
 //	p = x[:, 0]                                        // token pooling: ViT, DeiT
 //	  | mean(x[:, pre:])                               // average pooling: timm avg, BEiT
@@ -75,7 +78,12 @@
 // folded into the rows of proj and fc2 when loading), BEiT's bqkv without
 // a k bias (q_bias, v_bias) and relative position bias Brel [H, T, T]
 // (each block's table gathered by timm's relative_position_index; added
-// by kernels.AttentionPanelsBias), the final LN or LNfc.
+// by kernels.AttentionPanelsBias), rope (Eva's rotary embedding of the
+// patch tokens' q and k, see Rope), the LayerNorms inside the attention
+// LNa and the MLP LNm (timm scale_attn_norm/scale_mlp_norm, Eva
+// scale_attn_inner/scale_mlp), SwiGLU (Eva swiglu_mlp: fc1 rows gate | x,
+// from fc1_g and fc1_x or one packed fc1), separate q, k, v matrices (Eva
+// qkv_fused=False: one operand like Hugging Face's), the final LN or LNfc.
 //
 // The residual stream x lives in token panels (kernels.Panels) from the
 // embeddings to the final LayerNorm: LayerNorm, q|k|v, attention, the
@@ -83,7 +91,8 @@
 // write that layout, so no activation is transposed back to rows inside a
 // block. With token pooling only the prefix tokens of the last block
 // reach the head, so Forward runs that block for them alone (other
-// pooling, and relative position bias, run it whole): LN1 and k|v for every token,
+// pooling, and the terms lastBlock lacks: relative position bias, rope,
+// LNa, LNm, SwiGLU, run it whole): LN1 and k|v for every token,
 // then q, attention (kernels.AttentionPrefix), the projection and the MLP
 // for the prefix rows (1/197 of that work at 224×224, 7% of ViT-B/16's
 // FLOPs saved; Model.ForwardFLOPs counts what is performed).

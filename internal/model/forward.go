@@ -16,6 +16,7 @@ type workspace struct {
 	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
+	glu  kernels.Panels // [B·T, 2F] SwiGLU's gate | x, then [B·T, F] the normed MLP hidden (MLPNorm)
 	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
 	dist []float32      // [B, D] final-normed distillation tokens
 	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
@@ -156,7 +157,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	// reads the class token, so unless every block's output is wanted,
 	// that block runs for them alone.
 	full := len(w.Blocks)
-	if hidden == nil && full > 0 && c.Pool == PoolToken && !c.RelPosBias {
+	if hidden == nil && full > 0 && c.prefixLastBlock() {
 		full--
 	}
 	for li := range w.Blocks[:full] {
@@ -167,16 +168,35 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		if c.Rope != nil {
+			sin, cos := m.ropeTables(gh, gw)
+			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos)
+		}
 		if blk.Attn.RelPos != nil {
 			ws.bias = m.relPosBias(blk, ws.bias)
 			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, ws.bias, &ws.att)
 		} else {
 			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}
-		kernels.LinearPanelsAdd(p, &ws.att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
+		att := &ws.att // [B·T, D]
+		if blk.Attn.NormW != nil {
+			kernels.LayerNormPanels(p, att, blk.Attn.NormW.data, blk.Attn.NormB.data, eps, &ws.h)
+			att = &ws.h
+		}
+		kernels.LinearPanelsAdd(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
 		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
-		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
-		kernels.LinearPanelsAdd(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
+		if c.SwiGLU {
+			kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
+			gluPanels(&ws.glu, &ws.mlp)
+		} else {
+			kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+		}
+		mh := &ws.mlp // [B·T, F]
+		if blk.MLP.NormW != nil {
+			kernels.LayerNormPanels(p, mh, blk.MLP.NormW.data, blk.MLP.NormB.data, eps, &ws.glu)
+			mh = &ws.glu
+		}
+		kernels.LinearPanelsAdd(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
 		if hidden != nil {
 			x.Unpack(emb, d)
 			hidden(li, emb[:bt*d])

@@ -41,17 +41,21 @@ type Attention struct {
 	// flat (nil unless RelPosBias); Model.relIndex picks its entries.
 	RelPos *param // [((2g−1)²+3)·H]
 
+	NormW, NormB *param // [D] LayerNorm on the output before ProjW (nil unless AttnNorm)
+
 	// QKVW's q rows [D, D] and k | v rows [2D, D] as separate operands,
 	// views set by splitQKV once QKVW is bound (for lastBlock).
 	qW, kvW *kernels.PackedB
 }
 
-// MLP is fc1 → activation → fc2.
+// MLP is fc1 → activation → fc2, or with SwiGLU fc1 → silu(gate) ⊙ x
+// → fc2, and an optional LayerNorm before fc2.
 type MLP struct {
-	FC1W *param // [F, D]
-	FC1B *param // [F]
-	FC2W *param // [D, F]
-	FC2B *param // [D]
+	FC1W         *param // [F, D], or [2F, D] rows gate | x with SwiGLU
+	FC1B         *param // [F] or [2F]
+	NormW, NormB *param // [F] (nil unless MLPNorm)
+	FC2W         *param // [D, F]
+	FC2B         *param // [D]
 }
 
 // Block is one pre-norm encoder block. With layer scale, LS1 and LS2
@@ -138,7 +142,13 @@ func newWeights(c *Config) *weights {
 		if c.QKVBias {
 			b.Attn.QKVB = np(s+"qkv.b", 3*d)
 		}
-		b.MLP = MLP{FC1W: np(s+"fc1.w", f, d), FC1B: np(s+"fc1.b", f), FC2W: np(s+"fc2.w", d, f), FC2B: np(s+"fc2.b", d)}
+		b.MLP = MLP{FC1W: np(s+"fc1.w", c.fc1Rows(), d), FC1B: np(s+"fc1.b", c.fc1Rows()), FC2W: np(s+"fc2.w", d, f), FC2B: np(s+"fc2.b", d)}
+		if c.AttnNorm {
+			b.Attn.NormW, b.Attn.NormB = np(s+"attn.norm.w", d), np(s+"attn.norm.b", d)
+		}
+		if c.MLPNorm {
+			b.MLP.NormW, b.MLP.NormB = np(s+"mlp.norm.w", f), np(s+"mlp.norm.b", f)
+		}
 		if c.LayerScale {
 			b.LS1, b.LS2 = np(s+"ls1", d), np(s+"ls2", d)
 			b.Attn.ProjW.scale, b.Attn.ProjB.scale = b.LS1, b.LS1
@@ -165,8 +175,8 @@ func (w *weights) all() []*param {
 	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Mask, w.Pos, w.PreNormW, w.PreNormB}
 	for i := range w.Blocks {
 		b := &w.Blocks[i]
-		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
-			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
+		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
+			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.NormW, b.MLP.NormB, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
 	ps = append(ps, w.NormW, w.NormB, w.FCNormW, w.FCNormB, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
 	out := ps[:0]
@@ -192,22 +202,31 @@ type key struct {
 // optional marks k as a key the checkpoint may lack.
 func optional(k key) key { k.opt = true; return k }
 
-func always(*Config) bool    { return true }
-func qkvBias(c *Config) bool { return c.QKVBias && !c.ZeroKBias }
-func qvBias(c *Config) bool  { return c.QKVBias && c.ZeroKBias }
-func clsTok(c *Config) bool  { return !c.NoClassToken }
-func regTok(c *Config) bool  { return c.RegTokens > 0 }
-func posEmb(c *Config) bool  { return !c.NoPosEmbed }
-func patchB(c *Config) bool  { return !c.NoPatchBias }
-func preNorm(c *Config) bool { return c.PreNorm }
-func finNorm(c *Config) bool { return !c.NoFinalNorm }
-func fcNorm(c *Config) bool  { return c.FCNorm }
-func relPos(c *Config) bool  { return c.RelPosBias }
-func lsTimm(c *Config) bool  { return c.LayerScale && c.timmClass != "Beit" }
-func lsBeit(c *Config) bool  { return c.LayerScale && c.timmClass == "Beit" }
-func distTok(c *Config) bool { return c.Distilled }
-func distHd(c *Config) bool  { return c.DistHead }
-func oneHead(c *Config) bool { return !c.DistHead }
+func always(*Config) bool     { return true }
+func qkvBias(c *Config) bool  { return c.QKVBias && !c.ZeroKBias }
+func qvBias(c *Config) bool   { return c.QKVBias && c.ZeroKBias }
+func clsTok(c *Config) bool   { return !c.NoClassToken }
+func regTok(c *Config) bool   { return c.RegTokens > 0 }
+func posEmb(c *Config) bool   { return !c.NoPosEmbed }
+func patchB(c *Config) bool   { return !c.NoPatchBias }
+func preNorm(c *Config) bool  { return c.PreNorm }
+func finNorm(c *Config) bool  { return !c.NoFinalNorm }
+func fcNorm(c *Config) bool   { return c.FCNorm }
+func relPos(c *Config) bool   { return c.RelPosBias }
+func lsTimm(c *Config) bool   { return c.LayerScale && !gammaLS(c) }
+func lsBeit(c *Config) bool   { return c.LayerScale && gammaLS(c) }
+func gammaLS(c *Config) bool  { return c.timmClass == "Beit" || c.timmClass == "Eva" } // gamma_1/2, not ls1/2
+func fusedQKV(c *Config) bool { return !c.separateQKV }
+func sepQKV(c *Config) bool   { return c.separateQKV }
+func sepQBias(c *Config) bool { return c.separateQKV && c.QKVBias }
+func sepKBias(c *Config) bool { return c.separateQKV && c.QKVBias && !c.ZeroKBias }
+func attnNorm(c *Config) bool { return c.AttnNorm }
+func mlpNorm(c *Config) bool  { return c.MLPNorm }
+func plainMLP(c *Config) bool { return !c.SwiGLU || c.packedGLU }
+func sepGLU(c *Config) bool   { return c.SwiGLU && !c.packedGLU }
+func distTok(c *Config) bool  { return c.Distilled }
+func distHd(c *Config) bool   { return c.DistHead }
+func oneHead(c *Config) bool  { return !c.DistHead }
 
 // hfKeys is the transformers ViT/DeiT key table; p is "vit" or "deit".
 func hfKeys(p string) (global, block []key) {
@@ -284,10 +303,24 @@ func timmKeys() (global, block []key) {
 	block = []key{
 		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, always),
 		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, always),
-		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, always),
-		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, qkvBias),
-		part(b("attn.q_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, qvBias), 0, 3),
-		part(b("attn.v_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, qvBias), 2, 3),
+		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, fusedQKV),
+		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qkvBias(c) && fusedQKV(c) }),
+		part(b("attn.q_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qvBias(c) && fusedQKV(c) }), 0, 3),
+		part(b("attn.v_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qvBias(c) && fusedQKV(c) }), 2, 3),
+		part(b("attn.q_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, sepQKV), 0, 3),
+		part(b("attn.k_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, sepQKV), 1, 3),
+		part(b("attn.v_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, sepQKV), 2, 3),
+		part(b("attn.q_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepQBias), 0, 3),
+		part(b("attn.k_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepKBias), 1, 3),
+		part(b("attn.v_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepQBias), 2, 3),
+		b("attn.norm.weight", []string{"D"}, func(b *Block) *param { return b.Attn.NormW }, attnNorm),
+		b("attn.norm.bias", []string{"D"}, func(b *Block) *param { return b.Attn.NormB }, attnNorm),
+		b("mlp.norm.weight", []string{"F"}, func(b *Block) *param { return b.MLP.NormW }, mlpNorm),
+		b("mlp.norm.bias", []string{"F"}, func(b *Block) *param { return b.MLP.NormB }, mlpNorm),
+		part(b("mlp.fc1_g.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, sepGLU), 0, 2),
+		part(b("mlp.fc1_x.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, sepGLU), 1, 2),
+		part(b("mlp.fc1_g.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, sepGLU), 0, 2),
+		part(b("mlp.fc1_x.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, sepGLU), 1, 2),
 		b("attn.relative_position_bias_table", []string{"RP", "H"}, func(b *Block) *param { return b.Attn.RelPos }, relPos),
 		b("ls1.gamma", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsTimm),
 		b("ls2.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsTimm),
@@ -297,8 +330,8 @@ func timmKeys() (global, block []key) {
 		b("attn.proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, always),
 		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, always),
 		b("norm2.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, always),
-		b("mlp.fc1.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, always),
-		b("mlp.fc1.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, always),
+		b("mlp.fc1.weight", []string{"F1", "D"}, func(b *Block) *param { return b.MLP.FC1W }, plainMLP),
+		b("mlp.fc1.bias", []string{"F1"}, func(b *Block) *param { return b.MLP.FC1B }, plainMLP),
 		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, always),
 		b("mlp.fc2.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, always),
 	}
@@ -365,7 +398,7 @@ func detectLayout(has func(string) bool) string {
 		return LayoutHFDeiT
 	case has("dinov2.embeddings.cls_token") || has("dinov2_with_registers.embeddings.cls_token"):
 		return LayoutHFDinov2
-	case has("blocks.0.attn.qkv.weight") && (has("patch_embed.proj.weight") || has("cls_token")):
+	case (has("blocks.0.attn.qkv.weight") || has("blocks.0.attn.q_proj.weight")) && (has("patch_embed.proj.weight") || has("cls_token")):
 		return LayoutTimm
 	}
 	return ""
@@ -394,7 +427,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(),
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(),
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

@@ -182,7 +182,7 @@ func TestTimmConfig(t *testing.T) {
 	}
 	for arch, want := range map[string]string{
 		"convnext_tiny":                       "unsupported timm architecture",
-		"eva02_base_patch14_224":              "unsupported: timm Eva",
+		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
 		"vit_so400m_patch14_siglip_224":       "unsupported: MAP attention-pool head",
 		"vit_base_patch16_rpn_224":            "unsupported: block type (timm block_fn = \"ResPostBlock\")",
 		"vit_relpos_base_patch16_224":         "unsupported: timm VisionTransformerRelPos",

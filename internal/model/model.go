@@ -30,8 +30,9 @@ type Model struct {
 	ck       *checkpoint // the mapped files the weights point into (nil for Random)
 	params   int64
 	pool     *kernels.Pool
-	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
-	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
+	pos      map[[2]int][]float32    // [T, D] position embeddings per non-native grid (gh, gw)
+	relIndex []int32                 // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
+	rope     map[[2]int][2][]float32 // sin, cos [Np, Dh] of the rotary embedding per grid (gh, gw)
 	ws       workspace
 }
 
@@ -274,7 +275,7 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 // tokens (their k and v still for every token).
 func (m *Model) ForwardFLOPs(gh, gw int) float64 {
 	c := &m.Config
-	if c.Layers == 0 || c.Pool != PoolToken || c.RelPosBias {
+	if c.Layers == 0 || !c.prefixLastBlock() {
 		return m.FLOPs(gh, gw) // the last block runs whole
 	}
 	n, pre := float64(gh*gw+c.prefix()), float64(c.prefix())

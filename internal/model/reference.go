@@ -25,7 +25,11 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		hidden[i] = make([]float32, b*t*d)
 	}
 	logits := make([]float32, b*l)
-	var bias []float32 // [H, T, T] relative position bias of a block
+	var bias []float32       // [H, T, T] relative position bias of a block
+	var rsin, rcos []float32 // [Np, Dh] rotary embedding
+	if c.Rope != nil {
+		rsin, rcos = ropeSinCos(c.Rope, gh, gw, d/c.Heads)
+	}
 	pp := c.posPrefix()
 	for bi := 0; bi < b; bi++ {
 		// Prefix tokens (class, then distillation or registers), then
@@ -58,7 +62,7 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 			if blk.Attn.RelPos != nil {
 				bias = m.relPosBias(blk, bias)
 			}
-			blockRef(c, blk, x, t, bias)
+			blockRef(c, blk, x, t, bias, rsin, rcos)
 			copy(hidden[li][bi*t*d:], x)
 		}
 		// Final LayerNorm of the tokens, pooling, fc_norm; head(s).
@@ -114,8 +118,10 @@ func (p *param) rows() []float32 {
 // blockRef applies one pre-norm block to x [T, D] in place:
 // x += Attn(LN1(x)); x += MLP(LN2(x)), the attention scores plus bias
 // [H, T, T] when it is not nil. Layer scale is folded into Attn.Proj and
-// MLP.FC2 when loading (layout.go), so it needs no term here.
-func blockRef(c *Config, blk *Block, x []float32, t int, bias []float32) {
+// MLP.FC2 when loading (layout.go), so it needs no term here. With a
+// rotary embedding (sin, cos [Np, Dh]; nil without) q and k of the patch
+// tokens are rotated before the scores.
+func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float32) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
 	h := make([]float32, t*d) // [T, D]
@@ -128,6 +134,15 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias []float32) {
 	}
 	qkv := make([]float32, t*3*d) // [T, 3D]: q | k | v, each [H, Dh]
 	linearRef(h, t, d, blk.Attn.QKVW.rows(), qkvB, 3*d, qkv)
+	if sin != nil {
+		for i := c.prefix(); i < t; i++ {
+			n := i - c.prefix()
+			for hd := 0; hd < nh; hd++ {
+				ropeRow(qkv[i*3*d+hd*dh:], 1, sin[n*dh:(n+1)*dh], cos[n*dh:(n+1)*dh])
+				ropeRow(qkv[i*3*d+d+hd*dh:], 1, sin[n*dh:(n+1)*dh], cos[n*dh:(n+1)*dh])
+			}
+		}
+	}
 	att := make([]float32, t*d) // [T, D]
 	s := make([]float64, t)     // scores of one query
 	scale := 1 / math.Sqrt(float64(dh))
@@ -161,6 +176,11 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias []float32) {
 			}
 		}
 	}
+	if blk.Attn.NormW != nil {
+		for i := 0; i < t; i++ {
+			layerNormRef(att[i*d:(i+1)*d], blk.Attn.NormW.data, blk.Attn.NormB.data, c.LayerNormEps, att[i*d:(i+1)*d])
+		}
+	}
 	proj := make([]float32, t*d)
 	linearRef(att, t, d, blk.Attn.ProjW.data, blk.Attn.ProjB.data, d, proj)
 	for i := range x {
@@ -170,9 +190,25 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias []float32) {
 		layerNormRef(x[i*d:(i+1)*d], blk.Norm2W.data, blk.Norm2B.data, c.LayerNormEps, h[i*d:(i+1)*d])
 	}
 	mid := make([]float32, t*f) // [T, F]
-	linearRef(h, t, d, blk.MLP.FC1W.data, blk.MLP.FC1B.data, f, mid)
-	for i, v := range mid {
-		mid[i] = float32(actRef(c.HiddenAct, float64(v)))
+	if c.SwiGLU {
+		gu := make([]float32, t*2*f) // [T, 2F] gate | x
+		linearRef(h, t, d, blk.MLP.FC1W.rows(), blk.MLP.FC1B.data, 2*f, gu)
+		for i := 0; i < t; i++ {
+			for j := 0; j < f; j++ {
+				g := float64(gu[i*2*f+j])
+				mid[i*f+j] = float32(g / (1 + math.Exp(-g)) * float64(gu[i*2*f+f+j]))
+			}
+		}
+	} else {
+		linearRef(h, t, d, blk.MLP.FC1W.rows(), blk.MLP.FC1B.data, f, mid)
+		for i, v := range mid {
+			mid[i] = float32(actRef(c.HiddenAct, float64(v)))
+		}
+	}
+	if blk.MLP.NormW != nil {
+		for i := 0; i < t; i++ {
+			layerNormRef(mid[i*f:(i+1)*f], blk.MLP.NormW.data, blk.MLP.NormB.data, c.LayerNormEps, mid[i*f:(i+1)*f])
+		}
 	}
 	out := make([]float32, t*d)
 	linearRef(mid, t, f, blk.MLP.FC2W.data, blk.MLP.FC2B.data, d, out)

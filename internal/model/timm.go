@@ -188,9 +188,7 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 	a := &targs{m: m, used: map[string]bool{}}
 	c := Config{Layout: LayoutTimm, TimmPosEmbed: true, QKVBias: true, timmClass: cls}
 	switch cls {
-	case "VisionTransformer", "VisionTransformerDistilled", "Beit":
-	case "Eva":
-		return c, fmt.Errorf("unsupported: timm Eva (EVA-02: rotary position embedding, SwiGLU MLP)")
+	case "VisionTransformer", "VisionTransformerDistilled", "Beit", "Eva":
 	case "VisionTransformerRelPos":
 		return c, fmt.Errorf("unsupported: timm VisionTransformerRelPos (relative position MLP bias)")
 	default:
@@ -224,7 +222,10 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 	default:
 		a.fail("global_pool %q", pool)
 	}
-	if cls == "Beit" {
+	switch cls {
+	case "Eva":
+		timmEva(a, &c, useFCNorm)
+	case "Beit":
 		c.LayerNormEps = a.norm("norm_layer", 1e-6)
 		c.HiddenAct, c.Act = "gelu", kernels.ActGELU
 		c.ZeroKBias = c.QKVBias // BEiT: q_bias and v_bias, no k bias
@@ -234,7 +235,7 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		a.want("swiglu_mlp", "false", "SwiGLU MLP")
 		a.want("scale_mlp", "false", "LayerNorm inside the MLP")
 		c.NoFinalNorm, c.FCNorm = useFCNorm, useFCNorm // Beit: norm or fc_norm
-	} else {
+	default:
 		c.LayerNormEps = a.norm("norm_layer", 1e-6)
 		a.act(&c)
 		if cls == "VisionTransformerDistilled" {
@@ -260,8 +261,8 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		c.NoFinalNorm = !(finalNorm && !useFCNorm)
 		c.FCNorm = finalNorm && useFCNorm
 		a.want("qk_norm", "false", "q/k normalization")
-		a.want("scale_attn_norm", "false", "LayerNorm inside the attention")
-		a.want("scale_mlp_norm", "false", "LayerNorm inside the MLP")
+		c.AttnNorm = a.bool("scale_attn_norm", false)
+		c.MLPNorm = a.bool("scale_mlp_norm", false)
 		a.want("proj_bias", "true", "projections without bias")
 		a.want("pool_include_prefix", "false", "pooling over the prefix tokens")
 		a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
@@ -288,6 +289,66 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		return c, fmt.Errorf("unsupported: timm argument %s = %s of %s", extra[0], m[extra[0]], cls)
 	}
 	return c, nil
+}
+
+// timmEva reads the arguments of timm's Eva (EVA-01, EVA-02 and the
+// ViTs with rotary position embedding built on it).
+func timmEva(a *targs, c *Config, useFCNorm bool) {
+	c.LayerNormEps = a.norm("norm_layer", 1e-6)
+	c.HiddenAct, c.Act = "gelu", kernels.ActGELU
+	c.NoClassToken = !a.bool("class_token", true)
+	c.RegTokens = a.int("num_reg_tokens", 0)
+	c.NoEmbedClass = a.bool("no_embed_class", false)
+	c.NoPosEmbed = !a.bool("use_abs_pos_emb", true)
+	c.PreNorm = a.bool("use_pre_transformer_norm", false)
+	c.NoPatchBias = c.PreNorm
+	var fc bool
+	if a.get("use_fc_norm", &fc) {
+		useFCNorm = fc
+	}
+	post := !useFCNorm
+	a.get("use_post_transformer_norm", &post)
+	c.NoFinalNorm, c.FCNorm = !post, useFCNorm
+	c.separateQKV = !a.bool("qkv_fused", true)
+	switch at := a.str("attn_type", "eva"); at {
+	case "eva": // fused: q_bias and v_bias, no k bias; separate: no k_proj bias
+		c.ZeroKBias = c.QKVBias
+	case "rope": // timm AttentionRope: full q, k, v biases
+	default:
+		a.fail("attention type %q", at)
+	}
+	c.AttnNorm = a.bool("scale_attn_inner", false)
+	c.MLPNorm = a.bool("scale_mlp", false)
+	c.SwiGLU = a.bool("swiglu_mlp", false)
+	c.packedGLU = c.SwiGLU && !c.MLPNorm // timm GluMlp: one fc1 of gate | x rows
+	a.want("swiglu_align_to", "0", "SwiGLU with aligned width")
+	a.want("use_post_norm", "false", "post-norm blocks")
+	a.want("gated_attn", "false", "gated attention")
+	a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
+	a.used["attn_pool_num_heads"], a.used["attn_pool_mlp_ratio"] = true, true // with global_pool "map" only
+	if a.bool("use_rot_pos_emb", false) {
+		r := &Rope{Temperature: a.float("rope_temperature", 10000), Offset: a.float("rope_grid_offset", 0)}
+		if rt := a.str("rope_type", "cat"); rt != "cat" {
+			a.fail("rotary position embedding of type %q", rt)
+		}
+		switch gi := a.str("rope_grid_indexing", "ij"); gi {
+		case "ij":
+		case "xy":
+			r.XY = true
+		default:
+			a.fail("rope_grid_indexing %q", gi)
+		}
+		var ref []int
+		if a.get("ref_feat_shape", &ref) && len(ref) == 2 {
+			r.Ref = [2]int{ref[0], ref[1]}
+		}
+		a.want("rope_rotate_half", "false", "rotary position embedding in the half layout")
+		c.Rope = r
+	} else {
+		for _, k := range []string{"rope_type", "rope_temperature", "rope_grid_offset", "rope_grid_indexing", "ref_feat_shape", "rope_rotate_half"} {
+			a.used[k] = true
+		}
+	}
 }
 
 // parseTimmConfig reads a timm config.json: the architecture name selects
