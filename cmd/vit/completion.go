@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/explain"
 	"github.com/vitgo/vit/internal/hub"
 	"github.com/vitgo/vit/internal/model"
 	"github.com/vitgo/vit/models"
@@ -47,6 +48,15 @@ func (a *app) registerCompletions(root *cobra.Command) {
 			c.RegisterFlagCompletionFunc("format", fixedValues(embedFormats...))
 			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
+		case "explain":
+			c.RegisterFlagCompletionFunc("format", fixedValues(explainFormats...))
+			c.RegisterFlagCompletionFunc("method", fixedValues(explain.MethodNames()...))
+			c.RegisterFlagCompletionFunc("ext", fixedValues("png", "jpg"))
+			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
+			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
+			c.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+				return nil, cobra.ShellCompDirectiveFilterDirs
+			})
 		case "bench":
 			c.RegisterFlagCompletionFunc("format", fixedValues(textOrJSON...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(true))

@@ -165,6 +165,7 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 	root.AddCommand(
 		a.newClassifyCmd(),
 		a.newEmbedCmd(),
+		a.newExplainCmd(),
 		a.newModelsCmd(),
 		a.newBenchCmd(),
 		a.newVersionCmd(),

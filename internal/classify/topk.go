@@ -36,3 +36,9 @@ func topK(logits []float32, labels []string, k int, softmax bool, prob []float64
 	}
 	return preds
 }
+
+// TopK returns the k most probable classes of one row of logits [L] as
+// softmax probabilities, like a classification record's (k as topK's).
+func TopK(logits []float32, labels []string, k int) []Prediction {
+	return topK(logits, labels, k, true, make([]float64, len(logits)), make([]int, len(logits)))
+}

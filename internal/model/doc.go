@@ -107,4 +107,9 @@
 // buffers have grown to the largest batch seen; it is not safe for
 // concurrent use. reference.go is the plain float64 specification the tests
 // compare the fast path and PyTorch with.
+//
+// SetAttnHook (attn.go) hands every block's attention probabilities
+// [B, H, T, T] to a callback, for vit explain; the fused attention never
+// stores them, so a hooked Forward runs every block in full and computes
+// them again from q and k. Without a hook Forward pays one nil check.
 package model

@@ -29,6 +29,11 @@ type workspace struct {
 	q  []float32      // [B·pre, D] queries
 	ar []float32      // [B·pre, D] attention output
 	mr []float32      // [B·pre, F] MLP hidden
+
+	// With an attention hook (attn.go).
+	qkvr         []float32 // [B·T, 3D] q | k | v as rows
+	probs        []float32 // [B, H, T, T] attention probabilities of one block
+	hookB, hookT int       // batch and tokens of the last hooked block
 }
 
 func (ws *workspace) ensure(c *Config, b, t int) {
@@ -157,7 +162,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	// reads the class token, so unless every block's output is wanted,
 	// that block runs for them alone.
 	full := len(w.Blocks)
-	if hidden == nil && full > 0 && c.prefixLastBlock() {
+	if hidden == nil && m.attnHook == nil && full > 0 && c.prefixLastBlock() {
 		full--
 	}
 	for li := range w.Blocks[:full] {
@@ -172,9 +177,16 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 			sin, cos := m.ropeTables(gh, gw)
 			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos)
 		}
+		var bias []float32 // [H, T, T] relative position bias, or nil
 		if blk.Attn.RelPos != nil {
 			ws.bias = m.relPosBias(blk, ws.bias)
-			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, ws.bias, &ws.att)
+			bias = ws.bias
+		}
+		if m.attnHook != nil {
+			m.attnProbs(li, b, t, bias)
+		}
+		if bias != nil {
+			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
 		} else {
 			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}

@@ -34,6 +34,8 @@ type Model struct {
 	relIndex []int32                 // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
 	rope     map[[2]int][2][]float32 // sin, cos [Np, Dh] of the rotary embedding per grid (gh, gw)
 	ws       workspace
+
+	attnHook AttnHook // nil unless SetAttnHook
 }
 
 // Load opens a model directory: config.json, model.safetensors (or the
