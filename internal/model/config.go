@@ -46,6 +46,8 @@ type Config struct {
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
 	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
 	Rope         *Rope  // rotary position embedding of q and k of the patch tokens (nil: none)
+	MAPHeads     int    // PoolMAP: heads of the pooling attention
+	MAPHidden    int    // PoolMAP: width of the pooling MLP
 
 	timmClass   string // timm model class (VisionTransformer, Beit…), which names some keys
 	separateQKV bool   // q, k, v are separate checkpoint matrices (Eva qkv_fused=False)
@@ -71,6 +73,7 @@ const (
 	PoolToken    = ""          // the class token (and the distillation token for DeiT)
 	PoolAvg      = "avg"       // the mean of the patch tokens (prefix tokens excluded)
 	PoolTokenAvg = "token+avg" // the class token and the mean of the patch tokens, concatenated (HF Dinov2)
+	PoolMAP      = "map"       // a learned latent query attending to every token, then an MLP (MAPHead)
 )
 
 // Layout names of the checkpoints Load understands.
@@ -181,6 +184,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%d classes: the checkpoint has no classifier head", c.NumClasses)
 	case !(c.LayerNormEps > 0):
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
+	case c.Pool == PoolMAP && (c.MAPHeads <= 0 || c.Hidden%c.MAPHeads != 0 || c.MAPHidden <= 0 || c.MAPHidden > 1<<18):
+		return fmt.Errorf("attention pool: %d heads, MLP %d for width %d", c.MAPHeads, c.MAPHidden, c.Hidden)
 	case c.Hidden > 1<<16 || c.Intermediate > 1<<18 || c.Layers > 1024 || c.ImageSize > 1<<14 || c.Channels > 64 || c.NumClasses > maxClasses:
 		return fmt.Errorf("dimensions out of range (hidden %d, intermediate %d, layers %d, image %d, channels %d, classes %d)", c.Hidden, c.Intermediate, c.Layers, c.ImageSize, c.Channels, c.NumClasses)
 	}

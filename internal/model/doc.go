@@ -66,6 +66,7 @@
 //	p = x[:, 0]                                        // token pooling: ViT, DeiT
 //	  | mean(x[:, pre:])                               // average pooling: timm avg, BEiT
 //	  | [x[:, 0]; mean(x[:, pre:])]                    // HF Dinov2 [2D], registers excluded
+//	  | MAP(x)                                         // attention pool (SigLIP, PE): MAPHead
 //	logits = head(LNfc(p))                             // fc_norm (timm avg pooling)
 //	logits = (head(x[:, 0]) + head_dist(x[:, 1])) / 2  // DeiT with teacher
 //

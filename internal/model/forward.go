@@ -22,6 +22,9 @@ type workspace struct {
 	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
 	mean []float64      // [D] sum of the patch tokens of one image (PoolAvg)
 
+	// The MAP head (mapPool).
+	mapQ, mapKV, mapA, mapH, mapM, mapS []float32
+
 	// The last block, for the prefix tokens only (see lastBlock).
 	kv kernels.Panels // [B·T, 2D] k | v of every token, in token panels
 	xr []float32      // [B·pre, D] residual stream of the prefix tokens
@@ -257,6 +260,9 @@ func (m *Model) poolTokens(x []float32, b, n int) {
 		if c.DistHead {
 			norm(b, x[d:], n*d, ws.dist, d)
 		}
+	} else if c.Pool == PoolMAP {
+		norm(b*n, x, d, x, d)
+		m.mapPool(x, b, n)
 	} else {
 		norm(b*n, x, d, x, d)
 		if cap(ws.mean) < d {

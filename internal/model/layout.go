@@ -86,10 +86,11 @@ type weights struct {
 	Pos                *param // [posPrefix + g², D] for the native grid (nil with NoPosEmbed)
 	PreNormW, PreNormB *param // [D] LayerNorm on the embeddings (nil unless PreNorm)
 	Blocks             []Block
-	NormW, NormB       *param // [D] final LayerNorm on the tokens (nil with NoFinalNorm)
-	FCNormW, FCNormB   *param // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
-	Head               Head   // W [L, D'], D' = headIn
-	DistHead           Head   // W nil unless Config.DistHead
+	NormW, NormB       *param   // [D] final LayerNorm on the tokens (nil with NoFinalNorm)
+	FCNormW, FCNormB   *param   // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
+	MAP                *MAPHead // nil unless Pool is PoolMAP
+	Head               Head     // W [L, D'], D' = headIn
+	DistHead           Head     // W nil unless Config.DistHead
 }
 
 // newWeights allocates the parameter descriptors for c (no values).
@@ -125,6 +126,9 @@ func newWeights(c *Config) *weights {
 	}
 	if c.FCNorm {
 		w.FCNormW, w.FCNormB = np("fc_norm.w", c.headIn()), np("fc_norm.b", c.headIn())
+	}
+	if c.Pool == PoolMAP {
+		w.MAP = newMAPHead(c, np)
 	}
 	if c.Distilled {
 		w.Dist = np("dist", d)
@@ -178,7 +182,11 @@ func (w *weights) all() []*param {
 		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
 			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.NormW, b.MLP.NormB, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
-	ps = append(ps, w.NormW, w.NormB, w.FCNormW, w.FCNormB, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
+	ps = append(ps, w.NormW, w.NormB, w.FCNormW, w.FCNormB)
+	if w.MAP != nil {
+		ps = append(ps, w.MAP.params()...)
+	}
+	ps = append(ps, w.Head.W, w.Head.B, w.DistHead.W, w.DistHead.B)
 	out := ps[:0]
 	for _, p := range ps {
 		if p != nil {
@@ -203,6 +211,7 @@ type key struct {
 func optional(k key) key { k.opt = true; return k }
 
 func always(*Config) bool     { return true }
+func mapPool(c *Config) bool  { return c.Pool == PoolMAP }
 func qkvBias(c *Config) bool  { return c.QKVBias && !c.ZeroKBias }
 func qvBias(c *Config) bool   { return c.QKVBias && c.ZeroKBias }
 func clsTok(c *Config) bool   { return !c.NoClassToken }
@@ -291,6 +300,19 @@ func timmKeys() (global, block []key) {
 		g("norm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, finNorm),
 		g("fc_norm.weight", []string{"HD"}, func(w *weights) *param { return w.FCNormW }, fcNorm),
 		g("fc_norm.bias", []string{"HD"}, func(w *weights) *param { return w.FCNormB }, fcNorm),
+		g("attn_pool.latent", []string{"1", "1", "D"}, func(w *weights) *param { return w.MAP.Latent }, mapPool),
+		g("attn_pool.q.weight", []string{"D", "D"}, func(w *weights) *param { return w.MAP.QW }, mapPool),
+		g("attn_pool.q.bias", []string{"D"}, func(w *weights) *param { return w.MAP.QB }, mapPool),
+		g("attn_pool.kv.weight", []string{"2D", "D"}, func(w *weights) *param { return w.MAP.KVW }, mapPool),
+		g("attn_pool.kv.bias", []string{"2D"}, func(w *weights) *param { return w.MAP.KVB }, mapPool),
+		g("attn_pool.proj.weight", []string{"D", "D"}, func(w *weights) *param { return w.MAP.ProjW }, mapPool),
+		g("attn_pool.proj.bias", []string{"D"}, func(w *weights) *param { return w.MAP.ProjB }, mapPool),
+		g("attn_pool.norm.weight", []string{"D"}, func(w *weights) *param { return w.MAP.NormW }, mapPool),
+		g("attn_pool.norm.bias", []string{"D"}, func(w *weights) *param { return w.MAP.NormB }, mapPool),
+		g("attn_pool.mlp.fc1.weight", []string{"MF", "D"}, func(w *weights) *param { return w.MAP.FC1W }, mapPool),
+		g("attn_pool.mlp.fc1.bias", []string{"MF"}, func(w *weights) *param { return w.MAP.FC1B }, mapPool),
+		g("attn_pool.mlp.fc2.weight", []string{"D", "MF"}, func(w *weights) *param { return w.MAP.FC2W }, mapPool),
+		g("attn_pool.mlp.fc2.bias", []string{"D"}, func(w *weights) *param { return w.MAP.FC2B }, mapPool),
 		g("head.weight", []string{"L", "HD"}, func(w *weights) *param { return w.Head.W }, always),
 		g("head.bias", []string{"L"}, func(w *weights) *param { return w.Head.B }, always),
 		g("head_dist.weight", []string{"L", "D"}, func(w *weights) *param { return w.DistHead.W }, distHd),
@@ -427,7 +449,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(),
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

@@ -183,7 +183,7 @@ func TestTimmConfig(t *testing.T) {
 	for arch, want := range map[string]string{
 		"convnext_tiny":                       "unsupported timm architecture",
 		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
-		"vit_so400m_patch14_siglip_224":       "unsupported: MAP attention-pool head",
+		"test_vit3":                           "unsupported: pooling over the prefix tokens",
 		"vit_base_patch16_rpn_224":            "unsupported: block type (timm block_fn = \"ResPostBlock\")",
 		"vit_relpos_base_patch16_224":         "unsupported: timm VisionTransformerRelPos",
 		"vit_base_patch16_siglip_gap_224":     "", // global average pooling

@@ -268,6 +268,10 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 		heads = 2
 	}
 	macs += heads * float64(c.headIn()) * float64(c.NumClasses)
+	if c.Pool == PoolMAP { // latent q, k|v of every token, scores and weights, proj, MLP
+		d, mf := float64(c.Hidden), float64(c.MAPHidden)
+		macs += d*d + n*2*d*d + 2*n*d + d*d + 2*d*mf
+	}
 	return 2 * macs
 }
 

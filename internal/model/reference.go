@@ -76,7 +76,9 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		if c.Pool == PoolTokenAvg || c.Pool == PoolToken {
 			copy(h, x[:d])
 		}
-		if c.Pool != PoolToken {
+		if c.Pool == PoolMAP {
+			mapRef(c, w.MAP, x, t, h)
+		} else if c.Pool != PoolToken {
 			mean := h[hi-d:] // [D]
 			for e := range mean {
 				var acc float64

@@ -216,7 +216,7 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		c.Pool = PoolAvg
 		useFCNorm = true
 	case "map":
-		a.fail("MAP attention-pool head (timm global_pool = \"map\", SigLIP)")
+		c.Pool = PoolMAP
 	case "":
 		a.fail("no pooling (timm global_pool = \"\")")
 	default:
@@ -275,6 +275,14 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 			a.fail("token pooling without a class token")
 		}
 	}
+	if c.Pool == PoolMAP { // AttentionPoolLatent(num_heads, mlp_ratio) defaults to the model's
+		if c.MAPHeads == 0 {
+			c.MAPHeads = c.Heads
+		}
+		if c.MAPHidden == 0 {
+			c.MAPHidden = c.Intermediate
+		}
+	}
 	if a.err != nil {
 		return c, a.err
 	}
@@ -325,7 +333,10 @@ func timmEva(a *targs, c *Config, useFCNorm bool) {
 	a.want("use_post_norm", "false", "post-norm blocks")
 	a.want("gated_attn", "false", "gated attention")
 	a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
-	a.used["attn_pool_num_heads"], a.used["attn_pool_mlp_ratio"] = true, true // with global_pool "map" only
+	c.MAPHeads = a.int("attn_pool_num_heads", 0)
+	if r := a.float("attn_pool_mlp_ratio", 0); r > 0 {
+		c.MAPHidden = int(float64(c.Hidden) * r)
+	}
 	if a.bool("use_rot_pos_emb", false) {
 		r := &Rope{Temperature: a.float("rope_temperature", 10000), Offset: a.float("rope_grid_offset", 0)}
 		if rt := a.str("rope_type", "cat"); rt != "cat" {
@@ -370,7 +381,7 @@ func parseTimmConfig(j *configJSON) (Config, error) {
 		return c, fmt.Errorf("timm %s: %w", arch, err)
 	}
 	if j.GlobalPool != nil {
-		want := map[string]string{PoolToken: "token", PoolAvg: "avg"}[c.Pool]
+		want := map[string]string{PoolToken: "token", PoolAvg: "avg", PoolMAP: "map"}[c.Pool]
 		if *j.GlobalPool != want && *j.GlobalPool != "" {
 			return c, fmt.Errorf("timm global_pool %q, but %s pools by %q", *j.GlobalPool, arch, want)
 		}
