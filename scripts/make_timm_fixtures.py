@@ -84,6 +84,12 @@ CASES = {
     # Perception Encoder: Eva with MAP head (8 pooling heads, its own MLP
     # ratio), rotary embedding with grid offset 1, pre-transformer norm.
     "timm-pe-core": ("vit_pe_core_base_patch16_224", {}, {}),
+    # Relative position MLP bias per block, class token (no bias on it),
+    # token pooling, no absolute position embedding.
+    "timm-relpos-cls": ("vit_relpos_medium_patch16_cls_224", {}, {}),
+    # One relative position MLP shared by the blocks, no class token,
+    # final norm then average pooling.
+    "timm-srelpos": ("vit_srelpos_small_patch16_224", {}, {}),
 }
 
 

@@ -42,6 +42,8 @@ type Config struct {
 	LayerScale   bool   // each residual branch is scaled by a learned vector (timm ls1/ls2, BEiT gamma_1/2)
 	ZeroKBias    bool   // with QKVBias, the k bias is zero (BEiT: q_bias and v_bias only)
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
+	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
+	SharedRelPos bool   // with RelPosMLP: one MLP for every block (timm shared_rel_pos)
 	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
 	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)

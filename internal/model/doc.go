@@ -1,7 +1,7 @@
 // Package model loads Vision Transformer checkpoints (Hugging Face ViT,
 // ViTMSN, DeiT, Dinov2 and Dinov2WithRegisters; timm's VisionTransformer,
-// distilled DeiT, BEiT and Eva: EVA-01, EVA-02 and the RoPE ViTs) and runs
-// the encoder.
+// distilled DeiT, BEiT, VisionTransformerRelPos and Eva: EVA-01, EVA-02,
+// the RoPE ViTs and the Perception Encoder) and runs the encoder.
 //
 // Letters used in shapes: B batch, T tokens (prefix + patches), Np patches
 // = gh·gw, D width, H heads, Dh = D/H head width, F MLP width, C channels,
@@ -78,8 +78,10 @@
 // γ2 (timm ls1/ls2.gamma, BEiT gamma_1/2, HF layer_scale1/2.lambda1:
 // folded into the rows of proj and fc2 when loading), BEiT's bqkv without
 // a k bias (q_bias, v_bias) and relative position bias Brel [H, T, T]
-// (each block's table gathered by timm's relative_position_index; added
-// by kernels.AttentionPanelsBias), rope (Eva's rotary embedding of the
+// (each block's table gathered by timm's relative_position_index, or
+// for timm's VisionTransformerRelPos computed by a small MLP of the log
+// relative coordinates, per block or shared, none for the class token;
+// added by kernels.AttentionPanelsBias), rope (Eva's rotary embedding of the
 // patch tokens' q and k, see Rope), the LayerNorms inside the attention
 // LNa and the MLP LNm (timm scale_attn_norm/scale_mlp_norm, Eva
 // scale_attn_inner/scale_mlp), SwiGLU (Eva swiglu_mlp: fc1 rows gate | x,

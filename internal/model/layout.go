@@ -40,6 +40,9 @@ type Attention struct {
 	// RelPos is the relative position bias table [(2g−1)²+3, H] stored
 	// flat (nil unless RelPosBias); Model.relIndex picks its entries.
 	RelPos *param // [((2g−1)²+3)·H]
+	// RelMLP computes RelPos when Config.RelPosMLP is set (shared by
+	// every block with SharedRelPos).
+	RelMLP *RelPosMLP
 
 	NormW, NormB *param // [D] LayerNorm on the output before ProjW (nil unless AttnNorm)
 
@@ -86,11 +89,12 @@ type weights struct {
 	Pos                *param // [posPrefix + g², D] for the native grid (nil with NoPosEmbed)
 	PreNormW, PreNormB *param // [D] LayerNorm on the embeddings (nil unless PreNorm)
 	Blocks             []Block
-	NormW, NormB       *param   // [D] final LayerNorm on the tokens (nil with NoFinalNorm)
-	FCNormW, FCNormB   *param   // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
-	MAP                *MAPHead // nil unless Pool is PoolMAP
-	Head               Head     // W [L, D'], D' = headIn
-	DistHead           Head     // W nil unless Config.DistHead
+	NormW, NormB       *param     // [D] final LayerNorm on the tokens (nil with NoFinalNorm)
+	FCNormW, FCNormB   *param     // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
+	MAP                *MAPHead   // nil unless Pool is PoolMAP
+	SharedRelMLP       *RelPosMLP // every block's RelMLP with SharedRelPos (nil otherwise)
+	Head               Head       // W [L, D'], D' = headIn
+	DistHead           Head       // W nil unless Config.DistHead
 }
 
 // newWeights allocates the parameter descriptors for c (no values).
@@ -161,6 +165,16 @@ func newWeights(c *Config) *weights {
 		if c.RelPosBias {
 			b.Attn.RelPos = np(s+"relpos", c.relPosRows()*c.Heads)
 		}
+		if c.RelPosMLP > 0 {
+			if c.SharedRelPos {
+				if i == 0 {
+					w.SharedRelMLP = newRelPosMLP(c, np, "shared_rel_pos.")
+				}
+				b.Attn.RelMLP = w.SharedRelMLP
+			} else {
+				b.Attn.RelMLP = newRelPosMLP(c, np, s+"attn.rel_pos.")
+			}
+		}
 	}
 	return w
 }
@@ -179,6 +193,9 @@ func (w *weights) all() []*param {
 	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Mask, w.Pos, w.PreNormW, w.PreNormB}
 	for i := range w.Blocks {
 		b := &w.Blocks[i]
+		if b.Attn.RelMLP != nil && (i == 0 || b.Attn.RelMLP != w.Blocks[0].Attn.RelMLP) {
+			ps = append(ps, b.Attn.RelMLP.params()...)
+		}
 		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
 			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.NormW, b.MLP.NormB, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
@@ -210,32 +227,35 @@ type key struct {
 // optional marks k as a key the checkpoint may lack.
 func optional(k key) key { k.opt = true; return k }
 
-func always(*Config) bool     { return true }
-func mapPool(c *Config) bool  { return c.Pool == PoolMAP }
-func qkvBias(c *Config) bool  { return c.QKVBias && !c.ZeroKBias }
-func qvBias(c *Config) bool   { return c.QKVBias && c.ZeroKBias }
-func clsTok(c *Config) bool   { return !c.NoClassToken }
-func regTok(c *Config) bool   { return c.RegTokens > 0 }
-func posEmb(c *Config) bool   { return !c.NoPosEmbed }
-func patchB(c *Config) bool   { return !c.NoPatchBias }
-func preNorm(c *Config) bool  { return c.PreNorm }
-func finNorm(c *Config) bool  { return !c.NoFinalNorm }
-func fcNorm(c *Config) bool   { return c.FCNorm }
-func relPos(c *Config) bool   { return c.RelPosBias }
-func lsTimm(c *Config) bool   { return c.LayerScale && !gammaLS(c) }
-func lsBeit(c *Config) bool   { return c.LayerScale && gammaLS(c) }
-func gammaLS(c *Config) bool  { return c.timmClass == "Beit" || c.timmClass == "Eva" } // gamma_1/2, not ls1/2
-func fusedQKV(c *Config) bool { return !c.separateQKV }
-func sepQKV(c *Config) bool   { return c.separateQKV }
-func sepQBias(c *Config) bool { return c.separateQKV && c.QKVBias }
-func sepKBias(c *Config) bool { return c.separateQKV && c.QKVBias && !c.ZeroKBias }
-func attnNorm(c *Config) bool { return c.AttnNorm }
-func mlpNorm(c *Config) bool  { return c.MLPNorm }
-func plainMLP(c *Config) bool { return !c.SwiGLU || c.packedGLU }
-func sepGLU(c *Config) bool   { return c.SwiGLU && !c.packedGLU }
-func distTok(c *Config) bool  { return c.Distilled }
-func distHd(c *Config) bool   { return c.DistHead }
-func oneHead(c *Config) bool  { return !c.DistHead }
+func always(*Config) bool            { return true }
+func mapPool(c *Config) bool         { return c.Pool == PoolMAP }
+func relPosTable(c *Config) bool     { return c.RelPosBias && c.RelPosMLP == 0 }
+func relPosBlockMLP(c *Config) bool  { return c.RelPosMLP > 0 && !c.SharedRelPos }
+func relPosSharedMLP(c *Config) bool { return c.RelPosMLP > 0 && c.SharedRelPos }
+func qkvBias(c *Config) bool         { return c.QKVBias && !c.ZeroKBias }
+func qvBias(c *Config) bool          { return c.QKVBias && c.ZeroKBias }
+func clsTok(c *Config) bool          { return !c.NoClassToken }
+func regTok(c *Config) bool          { return c.RegTokens > 0 }
+func posEmb(c *Config) bool          { return !c.NoPosEmbed }
+func patchB(c *Config) bool          { return !c.NoPatchBias }
+func preNorm(c *Config) bool         { return c.PreNorm }
+func finNorm(c *Config) bool         { return !c.NoFinalNorm }
+func fcNorm(c *Config) bool          { return c.FCNorm }
+func relPos(c *Config) bool          { return c.RelPosBias }
+func lsTimm(c *Config) bool          { return c.LayerScale && !gammaLS(c) }
+func lsBeit(c *Config) bool          { return c.LayerScale && gammaLS(c) }
+func gammaLS(c *Config) bool         { return c.timmClass == "Beit" || c.timmClass == "Eva" } // gamma_1/2, not ls1/2
+func fusedQKV(c *Config) bool        { return !c.separateQKV }
+func sepQKV(c *Config) bool          { return c.separateQKV }
+func sepQBias(c *Config) bool        { return c.separateQKV && c.QKVBias }
+func sepKBias(c *Config) bool        { return c.separateQKV && c.QKVBias && !c.ZeroKBias }
+func attnNorm(c *Config) bool        { return c.AttnNorm }
+func mlpNorm(c *Config) bool         { return c.MLPNorm }
+func plainMLP(c *Config) bool        { return !c.SwiGLU || c.packedGLU }
+func sepGLU(c *Config) bool          { return c.SwiGLU && !c.packedGLU }
+func distTok(c *Config) bool         { return c.Distilled }
+func distHd(c *Config) bool          { return c.DistHead }
+func oneHead(c *Config) bool         { return !c.DistHead }
 
 // hfKeys is the transformers ViT/DeiT key table; p is "vit" or "deit".
 func hfKeys(p string) (global, block []key) {
@@ -294,6 +314,10 @@ func timmKeys() (global, block []key) {
 		g("pos_embed", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, posEmb),
 		g("patch_embed.proj.weight", []string{"D", "C", "P", "P"}, func(w *weights) *param { return w.Patch.W }, always),
 		g("patch_embed.proj.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, patchB),
+		g("shared_rel_pos.mlp.fc1.weight", []string{"RH", "2"}, func(w *weights) *param { return w.SharedRelMLP.FC1W }, relPosSharedMLP),
+		g("shared_rel_pos.mlp.fc1.bias", []string{"RH"}, func(w *weights) *param { return w.SharedRelMLP.FC1B }, relPosSharedMLP),
+		g("shared_rel_pos.mlp.fc2.weight", []string{"H", "RH"}, func(w *weights) *param { return w.SharedRelMLP.FC2W }, relPosSharedMLP),
+		g("shared_rel_pos.mlp.fc2.bias", []string{"H"}, func(w *weights) *param { return w.SharedRelMLP.FC2B }, relPosSharedMLP),
 		g("norm_pre.weight", []string{"D"}, func(w *weights) *param { return w.PreNormW }, preNorm),
 		g("norm_pre.bias", []string{"D"}, func(w *weights) *param { return w.PreNormB }, preNorm),
 		g("norm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, finNorm),
@@ -343,7 +367,11 @@ func timmKeys() (global, block []key) {
 		part(b("mlp.fc1_x.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, sepGLU), 1, 2),
 		part(b("mlp.fc1_g.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, sepGLU), 0, 2),
 		part(b("mlp.fc1_x.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, sepGLU), 1, 2),
-		b("attn.relative_position_bias_table", []string{"RP", "H"}, func(b *Block) *param { return b.Attn.RelPos }, relPos),
+		b("attn.relative_position_bias_table", []string{"RP", "H"}, func(b *Block) *param { return b.Attn.RelPos }, relPosTable),
+		b("attn.rel_pos.mlp.fc1.weight", []string{"RH", "2"}, func(b *Block) *param { return b.Attn.RelMLP.FC1W }, relPosBlockMLP),
+		b("attn.rel_pos.mlp.fc1.bias", []string{"RH"}, func(b *Block) *param { return b.Attn.RelMLP.FC1B }, relPosBlockMLP),
+		b("attn.rel_pos.mlp.fc2.weight", []string{"H", "RH"}, func(b *Block) *param { return b.Attn.RelMLP.FC2W }, relPosBlockMLP),
+		b("attn.rel_pos.mlp.fc2.bias", []string{"H"}, func(b *Block) *param { return b.Attn.RelMLP.FC2B }, relPosBlockMLP),
 		b("ls1.gamma", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsTimm),
 		b("ls2.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsTimm),
 		b("gamma_1", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsBeit),
@@ -449,7 +477,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

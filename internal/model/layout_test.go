@@ -185,7 +185,7 @@ func TestTimmConfig(t *testing.T) {
 		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
 		"test_vit3":                           "unsupported: pooling over the prefix tokens",
 		"vit_base_patch16_rpn_224":            "unsupported: block type (timm block_fn = \"ResPostBlock\")",
-		"vit_relpos_base_patch16_224":         "unsupported: timm VisionTransformerRelPos",
+		"vit_relpos_base_patch16_rpn_224":     "unsupported: block type (timm block_fn = \"ResPostRelPosBlock\")",
 		"vit_base_patch16_siglip_gap_224":     "", // global average pooling
 		"vit_base_patch16_clip_quickgelu_224": "",
 	} {

@@ -188,9 +188,7 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 	a := &targs{m: m, used: map[string]bool{}}
 	c := Config{Layout: LayoutTimm, TimmPosEmbed: true, QKVBias: true, timmClass: cls}
 	switch cls {
-	case "VisionTransformer", "VisionTransformerDistilled", "Beit", "Eva":
-	case "VisionTransformerRelPos":
-		return c, fmt.Errorf("unsupported: timm VisionTransformerRelPos (relative position MLP bias)")
+	case "VisionTransformer", "VisionTransformerDistilled", "Beit", "Eva", "VisionTransformerRelPos":
 	default:
 		return c, fmt.Errorf("unsupported: timm model class %s", cls)
 	}
@@ -225,6 +223,8 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 	switch cls {
 	case "Eva":
 		timmEva(a, &c, useFCNorm)
+	case "VisionTransformerRelPos":
+		timmRelPos(a, &c)
 	case "Beit":
 		c.LayerNormEps = a.norm("norm_layer", 1e-6)
 		c.HiddenAct, c.Act = "gelu", kernels.ActGELU
@@ -297,6 +297,34 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		return c, fmt.Errorf("unsupported: timm argument %s = %s of %s", extra[0], m[extra[0]], cls)
 	}
 	return c, nil
+}
+
+// timmRelPos reads the arguments of timm's VisionTransformerRelPos: no
+// absolute position embedding, a relative position bias from an MLP
+// (RelPosMlp, "cr" mode) in every block or shared, norm or fc_norm.
+func timmRelPos(a *targs, c *Config) {
+	c.LayerNormEps = a.norm("norm_layer", 1e-6) // partial(nn.LayerNorm, eps=1e-6)
+	a.act(c)
+	c.NoClassToken = !a.bool("class_token", false)
+	c.NoPosEmbed, c.RelPosBias = true, true
+	fc := a.bool("fc_norm", false)
+	c.NoFinalNorm, c.FCNorm = fc, fc
+	switch rt := a.str("rel_pos_type", "mlp"); rt {
+	case "mlp":
+	default:
+		a.fail("relative position bias of type %q", rt)
+	}
+	c.RelPosMLP = a.int("rel_pos_dim", 0)
+	if c.RelPosMLP == 0 {
+		c.RelPosMLP = 128 // RelPosMlp's hidden_dim default
+	}
+	c.SharedRelPos = a.bool("shared_rel_pos", false)
+	a.want("qk_norm", "false", "q/k normalization")
+	a.want("embed_layer", `"PatchEmbed"`, "patch embedding layer")
+	a.want("block_fn", `"RelPosBlock"`, "block type")
+	if c.NoClassToken && c.Pool == PoolToken {
+		a.fail("token pooling without a class token")
+	}
 }
 
 // timmEva reads the arguments of timm's Eva (EVA-01, EVA-02 and the
