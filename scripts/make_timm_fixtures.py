@@ -273,8 +273,93 @@ def hf_case(name, arch, model_type, cls, prefix, seed):
     print(name, arch, model_type)
 
 
+# BEiT in transformers' layout (convert_beit_unilm_to_pytorch.py names),
+# from timm's Beit: name → (model_type, HF class, prefix, extra model_args).
+HF_BEIT_CASES = {
+    # Per-layer relative position bias, mean pooling with the pooler's
+    # LayerNorm, layer scale; with the int64 relative_position_index
+    # buffers older checkpoints carry.
+    "hf-beit": ("beit", "BeitForImageClassification", "beit", {}),
+    # One shared relative position bias, absolute position embeddings,
+    # class token with the final LayerNorm (use_mean_pooling false).
+    "hf-data2vec": ("data2vec-vision", "Data2VecVisionForImageClassification", "data2vec_vision",
+                    dict(use_rel_pos_bias=False, use_shared_rel_pos_bias=True, use_abs_pos_emb=True,
+                         global_pool="token")),
+}
+
+
+def hf_beit_case(name, model_type, cls, prefix, extra, seed):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    args = dict(TINY, **extra)
+    torch.manual_seed(seed)
+    model = timm.create_model("beitv2_base_patch16_224", pretrained=False, **args).eval()
+    perturb(model, seed)
+    sd = {k: v.float() for k, v in model.state_dict().items()}
+    D, L = model.embed_dim, args["num_classes"]
+    mean_pool = args.get("global_pool", "avg") == "avg"
+    e, out = prefix + ".embeddings.", {}
+    out[e + "cls_token"] = sd["cls_token"]
+    if "pos_embed" in sd:
+        out[e + "position_embeddings"] = sd["pos_embed"]
+    out[e + "patch_embeddings.projection.weight"] = sd["patch_embed.proj.weight"]
+    out[e + "patch_embeddings.projection.bias"] = sd["patch_embed.proj.bias"]
+    n = args["img_size"] // args["patch_size"]
+    from timm.models.beit import gen_relative_position_index
+    index = gen_relative_position_index((n, n)).numpy().astype("int64")
+    if "rel_pos_bias.relative_position_bias_table" in sd:
+        out[prefix + ".encoder.relative_position_bias.relative_position_bias_table"] = sd["rel_pos_bias.relative_position_bias_table"]
+    for i in range(len(model.blocks)):
+        b, l = "blocks.%d." % i, "%s.encoder.layer.%d." % (prefix, i)
+        a = l + "attention.attention."
+        for j, qkv in enumerate(("query", "key", "value")):
+            out[a + qkv + ".weight"] = sd[b + "attn.qkv.weight"][j * D:(j + 1) * D].contiguous()
+        out[a + "query.bias"] = sd[b + "attn.q_bias"]
+        out[a + "value.bias"] = sd[b + "attn.v_bias"]
+        if b + "attn.relative_position_bias_table" in sd:
+            out[a + "relative_position_bias.relative_position_bias_table"] = sd[b + "attn.relative_position_bias_table"]
+            out[a + "relative_position_bias.relative_position_index"] = index
+        for t in ("weight", "bias"):
+            out[l + "attention.output.dense." + t] = sd[b + "attn.proj." + t]
+            out[l + "layernorm_before." + t] = sd[b + "norm1." + t]
+            out[l + "layernorm_after." + t] = sd[b + "norm2." + t]
+            out[l + "intermediate.dense." + t] = sd[b + "mlp.fc1." + t]
+            out[l + "output.dense." + t] = sd[b + "mlp.fc2." + t]
+        out[l + "lambda_1"] = sd[b + "gamma_1"]
+        out[l + "lambda_2"] = sd[b + "gamma_2"]
+    for t in ("weight", "bias"):
+        if mean_pool:
+            out[prefix + ".pooler.layernorm." + t] = sd["fc_norm." + t]
+        else:
+            out[prefix + ".layernorm." + t] = sd["norm." + t]
+        out["classifier." + t] = sd["head." + t]
+    write_safetensors(os.path.join(d, "model.safetensors"), out, {"format": "pt"})
+    cfg = {"model_type": model_type, "architectures": [cls], "hidden_size": D, "num_hidden_layers": args["depth"],
+           "num_attention_heads": args["num_heads"], "intermediate_size": int(D * args["mlp_ratio"]),
+           "hidden_act": "gelu", "layer_norm_eps": 1e-6, "image_size": args["img_size"],
+           "patch_size": args["patch_size"], "num_channels": 3, "layer_scale_init_value": 0.1,
+           "use_absolute_position_embeddings": "pos_embed" in sd,
+           "use_relative_position_bias": not extra.get("use_shared_rel_pos_bias", False),
+           "use_shared_relative_position_bias": extra.get("use_shared_rel_pos_bias", False),
+           "use_mean_pooling": mean_pool,
+           "id2label": {str(i): "%s %d" % (model_type, i) for i in range(L)}}
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+        f.write("\n")
+    m64 = model.double()
+    g = torch.Generator().manual_seed(seed + 7)
+    pixels = torch.randn(2, 3, args["img_size"], args["img_size"], generator=g, dtype=torch.float64)
+    hidden, emb, logits = forward(m64, pixels)
+    t = {"pixels": pixels.float(), "logits": logits.float()}
+    for i, h in enumerate(hidden):
+        t["hidden.%d" % i] = h.float()
+    write_safetensors(os.path.join(d, "golden.safetensors"), t)
+    write_safetensors(os.path.join(d, "embed.safetensors"), {"embedding": emb.float()})
+    print(name, model_type)
+
+
 def main():
-    names = sys.argv[1:] or list(CASES) + list(HF_CASES)
+    names = sys.argv[1:] or list(CASES) + list(HF_CASES) + list(HF_BEIT_CASES)
     for i, name in enumerate(CASES):
         if name in names:
             arch, extra, grids = CASES[name]
@@ -282,6 +367,9 @@ def main():
     for i, name in enumerate(HF_CASES):
         if name in names:
             hf_case(name, *HF_CASES[name], 200 + i)
+    for i, name in enumerate(HF_BEIT_CASES):
+        if name in names:
+            hf_beit_case(name, *HF_BEIT_CASES[name], 300 + i)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ type Config struct {
 	ZeroKBias    bool   // with QKVBias, the k bias is zero (BEiT: q_bias and v_bias only)
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
 	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
-	SharedRelPos bool   // with RelPosMLP: one MLP for every block (timm shared_rel_pos)
+	SharedRelPos bool   // one relative position bias for every block (timm shared_rel_pos, HF Beit use_shared_relative_position_bias)
 	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
 	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
@@ -85,7 +85,10 @@ const (
 	// transformers Dinov2ForImageClassification and
 	// Dinov2WithRegistersForImageClassification
 	LayoutHFDinov2 = "hf-dinov2"
-	LayoutTimm     = "timm" // timm VisionTransformer / distilled DeiT
+	// transformers BeitForImageClassification and
+	// Data2VecVisionForImageClassification
+	LayoutHFBeit = "hf-beit"
+	LayoutTimm   = "timm" // timm VisionTransformer / distilled DeiT
 )
 
 // maxClasses bounds the label count a config may declare.
@@ -226,9 +229,14 @@ type configJSON struct {
 	QKVBias           *bool             `json:"qkv_bias"`
 	ID2Label          map[string]string `json:"id2label"`
 	NumLabels         *int              `json:"num_labels"`
-	MLPRatio          *float64          `json:"mlp_ratio"`           // Dinov2
-	UseSwiGLU         *bool             `json:"use_swiglu_ffn"`      // Dinov2
-	NumRegisterTokens *int              `json:"num_register_tokens"` // Dinov2WithRegisters
+	MLPRatio          *float64          `json:"mlp_ratio"`                         // Dinov2
+	UseSwiGLU         *bool             `json:"use_swiglu_ffn"`                    // Dinov2
+	NumRegisterTokens *int              `json:"num_register_tokens"`               // Dinov2WithRegisters
+	UseAbsPos         *bool             `json:"use_absolute_position_embeddings"`  // Beit
+	UseRelPos         *bool             `json:"use_relative_position_bias"`        // Beit
+	UseSharedRelPos   *bool             `json:"use_shared_relative_position_bias"` // Beit
+	LayerScaleInit    *float64          `json:"layer_scale_init_value"`            // Beit
+	UseMeanPooling    *bool             `json:"use_mean_pooling"`                  // Beit
 
 	// timm
 	Architecture  string                     `json:"architecture"`
@@ -272,6 +280,7 @@ func intOr(p *int, def int) int {
 var hfModelTypes = map[string]string{
 	"vit": LayoutHFViT, "vit_msn": LayoutHFViT, "deit": LayoutHFDeiT,
 	"dinov2": LayoutHFDinov2, "dinov2_with_registers": LayoutHFDinov2,
+	"beit": LayoutHFBeit, "data2vec-vision": LayoutHFBeit,
 }
 
 // parseHFConfig reads the math-relevant fields of a transformers ViT,
@@ -293,6 +302,20 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	switch j.ModelType {
 	case "vit_msn":
 		c.LayerNormEps = 1e-6
+	case "beit", "data2vec-vision":
+		// BeitConfig / Data2VecVisionConfig: query and value biases, no key
+		// bias; layer scale lambda_1/2 unless layer_scale_init_value is 0;
+		// mean pooling with the pooler's LayerNorm, else the final
+		// LayerNorm and the class token.
+		c.ZeroKBias = true
+		c.NoPosEmbed = j.UseAbsPos == nil || !*j.UseAbsPos
+		shared := j.UseSharedRelPos != nil && *j.UseSharedRelPos
+		c.RelPosBias = shared || j.UseRelPos != nil && *j.UseRelPos
+		c.SharedRelPos = shared
+		c.LayerScale = j.LayerScaleInit == nil || *j.LayerScaleInit > 0
+		if j.UseMeanPooling == nil || *j.UseMeanPooling {
+			c.Pool, c.NoFinalNorm, c.FCNorm = PoolAvg, true, true
+		}
 	case "dinov2", "dinov2_with_registers":
 		// Dinov2Config: mlp_ratio instead of intermediate_size, layer
 		// scale, patch 14, the head reads the class token and the mean

@@ -1,5 +1,6 @@
 // Package model loads Vision Transformer checkpoints (Hugging Face ViT,
-// ViTMSN, DeiT, Dinov2 and Dinov2WithRegisters; timm's VisionTransformer,
+// ViTMSN, DeiT, Dinov2, Dinov2WithRegisters, Beit and Data2VecVision;
+// timm's VisionTransformer,
 // distilled DeiT, BEiT, VisionTransformerRelPos and Eva: EVA-01, EVA-02,
 // the RoPE ViTs and the Perception Encoder) and runs the encoder.
 //
@@ -18,7 +19,9 @@
 // preprocessor_config.json. The safetensors files are memory-mapped; the
 // header is validated before anything else is read (length within the
 // file and under 100 MB, known dtype F32/F16/BF16, shape × dtype size =
-// byte length, tensors tiling the data section with no gap or overlap).
+// byte length, tensors tiling the data section with no gap or overlap;
+// int64 relative_position_index buffers of Hugging Face BEiT are dropped,
+// as transformers drops them).
 // The layout is detected from the keys (layout.go has one key table per
 // layout) and every tensor is bound to exactly one parameter with its exact
 // shape, or Load fails naming the key and both shapes. Matrices stored as

@@ -23,7 +23,7 @@ var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled
 	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-pe-core", "timm-relpos-cls", "timm-srelpos",
 	// The same script: Hugging Face classes with a timm model's weights
 	// under transformers' key names.
-	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn"}
+	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn", "hf-beit", "hf-data2vec"}
 
 const fixtures = "../../testdata/model"
 
@@ -214,6 +214,8 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-srelpos":           "timm vit_srelpos_small_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=true pre=false final=true fc=false kbias0=false relpos=true patchbias=true relpos mlp 384 shared=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
 		"hf-dinov2":              "hf-dinov2 Dinov2ForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2 0 | prefix 1 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-dinov2-reg":          "hf-dinov2 Dinov2WithRegistersForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2_with_registers 0 | prefix 5 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
+		"hf-beit":                "hf-beit BeitForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=beit 0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
+		"hf-data2vec":            "hf-beit Data2VecVisionForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=data2vec-vision 0 | prefix 1 pos 1 pool \"\" ls=true pre=false final=true fc=false kbias0=true relpos=true patchbias=true shared relpos table",
 		"hf-vit-msn":             "hf-vit ViTMSNForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=vit_msn 0 | prefix 1 pos 1 pool \"\" ls=false pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 	}
 	for _, dir := range goldenDirs {
@@ -226,9 +228,12 @@ func TestLoadFixtures(t *testing.T) {
 		got := fmt.Sprintf("%s %s D%d L%d H%d F%d img%d/%d C%d L%d %s eps%g qkvbias=%v dist=%v/%v label0=%s",
 			c.Layout, c.Arch, c.Hidden, c.Layers, c.Heads, c.Intermediate, c.ImageSize, c.PatchSize, c.Channels,
 			c.NumClasses, c.HiddenAct, c.LayerNormEps, c.QKVBias, c.Distilled, c.DistHead, c.Labels[0])
-		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" || strings.HasPrefix(dir, "hf-dinov2") || dir == "hf-vit-msn" {
+		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" || strings.HasPrefix(dir, "hf-dinov2") || dir == "hf-vit-msn" || dir == "hf-beit" || dir == "hf-data2vec" {
 			got += fmt.Sprintf(" | prefix %d pos %d pool %q ls=%v pre=%v final=%v fc=%v kbias0=%v relpos=%v patchbias=%v",
 				c.prefix(), c.posPrefix(), c.Pool, c.LayerScale, c.PreNorm, !c.NoFinalNorm, c.FCNorm, c.ZeroKBias, c.RelPosBias, !c.NoPatchBias)
+			if c.SharedRelPos && c.RelPosMLP == 0 {
+				got += " shared relpos table"
+			}
 			if c.RelPosMLP > 0 {
 				got += fmt.Sprintf(" relpos mlp %d shared=%v", c.RelPosMLP, c.SharedRelPos)
 			}

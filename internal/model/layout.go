@@ -93,6 +93,7 @@ type weights struct {
 	FCNormW, FCNormB   *param     // [D'] LayerNorm on the pooled vector (nil unless FCNorm)
 	MAP                *MAPHead   // nil unless Pool is PoolMAP
 	SharedRelMLP       *RelPosMLP // every block's RelMLP with SharedRelPos (nil otherwise)
+	SharedRelPos       *param     // every block's Attn.RelPos with a shared table (HF Beit; nil otherwise)
 	Head               Head       // W [L, D'], D' = headIn
 	DistHead           Head       // W nil unless Config.DistHead
 }
@@ -116,7 +117,7 @@ func newWeights(c *Config) *weights {
 	if c.RegTokens > 0 {
 		w.Reg = np("reg", c.RegTokens, d)
 	}
-	if c.Layout == LayoutHFDinov2 {
+	if c.Layout == LayoutHFDinov2 || c.Layout == LayoutHFBeit {
 		w.Mask = np("mask", d)
 	}
 	if !c.NoPosEmbed {
@@ -162,7 +163,13 @@ func newWeights(c *Config) *weights {
 			b.Attn.ProjW.scale, b.Attn.ProjB.scale = b.LS1, b.LS1
 			b.MLP.FC2W.scale, b.MLP.FC2B.scale = b.LS2, b.LS2
 		}
-		if c.RelPosBias {
+		switch {
+		case c.RelPosBias && c.SharedRelPos && c.RelPosMLP == 0:
+			if i == 0 {
+				w.SharedRelPos = np("shared_relpos", c.relPosRows()*c.Heads)
+			}
+			b.Attn.RelPos = w.SharedRelPos
+		case c.RelPosBias:
 			b.Attn.RelPos = np(s+"relpos", c.relPosRows()*c.Heads)
 		}
 		if c.RelPosMLP > 0 {
@@ -196,7 +203,11 @@ func (w *weights) all() []*param {
 		if b.Attn.RelMLP != nil && (i == 0 || b.Attn.RelMLP != w.Blocks[0].Attn.RelMLP) {
 			ps = append(ps, b.Attn.RelMLP.params()...)
 		}
-		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, b.Attn.RelPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
+		relPos := b.Attn.RelPos
+		if i > 0 && relPos == w.SharedRelPos {
+			relPos = nil // listed with block 0
+		}
+		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, relPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
 			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.NormW, b.MLP.NormB, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
 	ps = append(ps, w.NormW, w.NormB, w.FCNormW, w.FCNormB)
@@ -434,6 +445,57 @@ func hfDinov2Keys(p string) (global, block []key) {
 	return global, block
 }
 
+// hfBeitKeys is the transformers Beit / Data2VecVision key table; p is
+// "beit" or "data2vec_vision". The mask token (use_mask_token) is bound
+// and unused.
+func hfBeitKeys(p string) (global, block []key) {
+	g := func(name string, shape []string, dst func(*weights) *param, when func(*Config) bool) key {
+		return key{name: p + "." + name, shape: shape, dst: func(w *weights, _ *Block) *param { return dst(w) }, when: when}
+	}
+	shared := func(c *Config) bool { return c.RelPosBias && c.SharedRelPos }
+	global = []key{
+		g("embeddings.cls_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Cls }, always),
+		optional(g("embeddings.mask_token", []string{"1", "1", "D"}, func(w *weights) *param { return w.Mask }, always)),
+		g("embeddings.position_embeddings", []string{"1", "T", "D"}, func(w *weights) *param { return w.Pos }, posEmb),
+		g("embeddings.patch_embeddings.projection.weight", []string{"D", "C", "P", "P"}, func(w *weights) *param { return w.Patch.W }, always),
+		g("embeddings.patch_embeddings.projection.bias", []string{"D"}, func(w *weights) *param { return w.Patch.B }, always),
+		g("encoder.relative_position_bias.relative_position_bias_table", []string{"RP", "H"}, func(w *weights) *param { return w.SharedRelPos }, shared),
+		g("layernorm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, finNorm),
+		g("layernorm.bias", []string{"D"}, func(w *weights) *param { return w.NormB }, finNorm),
+		g("pooler.layernorm.weight", []string{"D"}, func(w *weights) *param { return w.FCNormW }, fcNorm),
+		g("pooler.layernorm.bias", []string{"D"}, func(w *weights) *param { return w.FCNormB }, fcNorm),
+		{name: "classifier.weight", shape: []string{"L", "D"}, dst: func(w *weights, _ *Block) *param { return w.Head.W }, when: always},
+		{name: "classifier.bias", shape: []string{"L"}, dst: func(w *weights, _ *Block) *param { return w.Head.B }, when: always},
+	}
+	l := p + ".encoder.layer.%d."
+	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
+		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
+	}
+	perLayer := func(c *Config) bool { return c.RelPosBias && !c.SharedRelPos }
+	ls := func(c *Config) bool { return c.LayerScale }
+	block = []key{
+		b("layernorm_before.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, 0, 1, always),
+		b("layernorm_before.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, 0, 1, always),
+		b("attention.attention.query.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 0, 3, always),
+		b("attention.attention.key.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 1, 3, always),
+		b("attention.attention.value.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, 2, 3, always),
+		b("attention.attention.query.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 0, 3, always),
+		b("attention.attention.value.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, 2, 3, always),
+		b("attention.attention.relative_position_bias.relative_position_bias_table", []string{"RP", "H"}, func(b *Block) *param { return b.Attn.RelPos }, 0, 1, perLayer),
+		b("attention.output.dense.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, 0, 1, always),
+		b("attention.output.dense.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, 0, 1, always),
+		b("lambda_1", []string{"D"}, func(b *Block) *param { return b.LS1 }, 0, 1, ls),
+		b("layernorm_after.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, 0, 1, always),
+		b("layernorm_after.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, 0, 1, always),
+		b("intermediate.dense.weight", []string{"F", "D"}, func(b *Block) *param { return b.MLP.FC1W }, 0, 1, always),
+		b("intermediate.dense.bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, 0, 1, always),
+		b("output.dense.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, 0, 1, always),
+		b("output.dense.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, 0, 1, always),
+		b("lambda_2", []string{"D"}, func(b *Block) *param { return b.LS2 }, 0, 1, ls),
+	}
+	return global, block
+}
+
 // expectedLayouts describes, for errors, what detectLayout looks for.
 const expectedLayouts = "want a Hugging Face ViT (vit.embeddings.cls_token, vit.encoder.layer.0.attention.attention.query.weight, classifier.weight), " +
 	"a Hugging Face DeiT (deit.embeddings.cls_token, deit.embeddings.distillation_token, cls_classifier.weight or classifier.weight) " +
@@ -448,6 +510,8 @@ func detectLayout(has func(string) bool) string {
 		return LayoutHFDeiT
 	case has("dinov2.embeddings.cls_token") || has("dinov2_with_registers.embeddings.cls_token"):
 		return LayoutHFDinov2
+	case has("beit.embeddings.cls_token") || has("data2vec_vision.embeddings.cls_token"):
+		return LayoutHFBeit
 	case (has("blocks.0.attn.qkv.weight") || has("blocks.0.attn.q_proj.weight")) && (has("patch_embed.proj.weight") || has("cls_token")):
 		return LayoutTimm
 	}
@@ -465,6 +529,12 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 		global, block = hfKeys("deit")
 	case LayoutTimm:
 		global, block = timmKeys()
+	case LayoutHFBeit:
+		p := "beit"
+		if c.Arch == "data2vec-vision" || strings.HasPrefix(c.Arch, "Data2VecVision") {
+			p = "data2vec_vision"
+		}
+		global, block = hfBeitKeys(p)
 	case LayoutHFDinov2:
 		p := "dinov2"
 		if c.RegNoPos {
