@@ -189,6 +189,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%d classes: the checkpoint has no classifier head", c.NumClasses)
 	case !(c.LayerNormEps > 0):
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
+	case c.Rope != nil && (c.Hidden/c.Heads)%4 != 0:
+		return fmt.Errorf("rotary position embedding needs a head width divisible by 4, not %d", c.Hidden/c.Heads)
 	case c.Pool == PoolMAP && (c.MAPHeads <= 0 || c.Hidden%c.MAPHeads != 0 || c.MAPHidden <= 0 || c.MAPHidden > 1<<18):
 		return fmt.Errorf("attention pool: %d heads, MLP %d for width %d", c.MAPHeads, c.MAPHidden, c.Hidden)
 	case c.Hidden > 1<<16 || c.Intermediate > 1<<18 || c.Layers > 1024 || c.ImageSize > 1<<14 || c.Channels > 64 || c.NumClasses > maxClasses:
