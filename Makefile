@@ -3,7 +3,7 @@ BIN ?= vit
 # The version printed by `vit version`: git describe when available.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: build check test test-purego bench bench-cli lint tidy generate staticcheck cross fixtures flatmem accuracy clean
+.PHONY: build check test test-purego bench bench-cli lint tidy generate staticcheck cross fixtures flatmem accuracy precision-accuracy clean
 
 # A static binary (no cgo), reproducible paths.
 build:
@@ -80,6 +80,13 @@ flatmem:
 # end to end through `vit classify` (needs dataset-fashion-mnist and python3-torch).
 accuracy:
 	scripts/eval_builtin.sh
+
+# The built-in model on the 10 000 Fashion-MNIST test images in fp32, bf16
+# and int8: top-1 agreement with fp32 and accuracy (Go only; installs
+# Debian's dataset-fashion-mnist when missing).
+precision-accuracy:
+	@dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || apt-get install -y -qq dataset-fashion-mnist
+	$(GO) test -tags accuracy -run TestPrecisionAccuracy -v ./models
 
 clean:
 	rm -f $(BIN)

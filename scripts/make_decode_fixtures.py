@@ -18,6 +18,7 @@ import io
 import json
 import os
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -83,13 +84,14 @@ def itxt(key, text, compress):
 
 
 def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, be=False, predictor=1,
-               bits=None, photometric=None, colormap=None, encode=None, more_tags=(), big=False):
+               bits=None, photometric=None, colormap=None, encode=None, more_tags=(), big=False, lead=0):
     """A TIFF of the samples arr [H, W, S] (uint8 or uint16), written by
     hand: PIL writes neither planar nor premultiplied TIFFs. compression 1
     is none, 8 deflate; predictor 2 is horizontal differencing; bits < 8
     packs one-sample rows MSB first; colormap is [3·2^bits] SHORTs;
     encode, when given, turns each block's samples into its stored bytes;
-    big writes BigTIFF (8-byte offsets, LONG8 strip/tile offsets)."""
+    big writes BigTIFF (8-byte offsets, LONG8 strip/tile offsets); lead
+    bytes before the first block make the block offsets odd when odd."""
     e = ">" if be else "<"
     h, w, s = arr.shape
     bps = bits or arr.dtype.itemsize * 8
@@ -124,7 +126,7 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             for y in range(0, h, rows or h):
                 blocks.append(enc(pl[y:y + (rows or h)]))
     head = 16 if big else 8
-    data, offs = b"", []
+    data, offs = b"\0" * lead, []
     for b in blocks:
         offs.append(head + len(data))
         data += b + b"\0" * (len(b) % 2)
@@ -160,7 +162,10 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
     ext_off = ifd_off + 2 + 12 * len(tags) + 4
     ifd, ext = struct.pack(e + "H", len(tags)), b""
     for tag, typ, vals in tags:
-        payload = b"".join(struct.pack(e + ("H" if typ == 3 else "I"), v) for v in vals)
+        if typ == 5:  # RATIONAL: (numerator, denominator) pairs
+            payload = b"".join(struct.pack(e + "II", *v) for v in vals)
+        else:
+            payload = b"".join(struct.pack(e + ("H" if typ == 3 else "I"), v) for v in vals)
         if len(payload) <= 4:
             ifd += struct.pack(e + "HHI", tag, typ, len(vals)) + payload.ljust(4, b"\0")
         else:
@@ -168,6 +173,121 @@ def tiff_bytes(arr, planar=1, tile=None, rows=None, compression=1, extra=None, b
             ext += payload
     ifd += struct.pack(e + "I", 0)
     return (b"MM\x00*" if be else b"II*\x00") + struct.pack(e + "I", ifd_off) + data + ifd + ext
+
+
+def ycbcr_units(a, hs, vs):
+    """The data units of YCbCr samples a [H, W, 3]: for each hs×vs block,
+    row by row, its luma samples (edge pixels repeated past the block
+    edge) then the block's mean Cb and Cr."""
+    h, w, _ = a.shape
+    H, W = -(-h // vs) * vs, -(-w // hs) * hs
+    p = np.pad(a, ((0, H - h), (0, W - w), (0, 0)), mode="edge").astype(np.int64)
+    out = bytearray()
+    for by in range(0, H, vs):
+        for bx in range(0, W, hs):
+            blk = p[by:by + vs, bx:bx + hs]
+            out += bytes(blk[:, :, 0].ravel().tolist())
+            out += bytes(int(round(blk[:, :, c].mean())) for c in (1, 2))
+    return bytes(out)
+
+
+def ojpeg_tiff(rgb, subsampling, split):
+    """An old-style JPEG (Compression 6) TIFF of rgb [H, W, 3] in one strip:
+    the strip is PIL's whole JPEG stream and JPEGInterchangeFormat points
+    at it, or (split) the strip is the entropy-coded data and
+    JPEGInterchangeFormat points at the headers, stored after the IFD."""
+    jb = bytes(jpeg_bytes(Image.fromarray(rgb), quality=90, subsampling=subsampling))
+    hs, vs = {0: (1, 1), 1: (2, 1), 2: (2, 2)}[subsampling]
+    i = jb.index(b"\xff\xda")
+    sos = i + 2 + (jb[i + 2] << 8 | jb[i + 3])
+    strip, head = (jb[sos:], jb[:sos]) if split else (jb, b"")
+
+    def build(jif):
+        return tiff_bytes(rgb, compression=6, photometric=6, encode=lambda a: strip,
+                          more_tags=[(512, 3, [1]), (513, 4, [jif]), (514, 4, [len(head or jb)]),
+                                     (530, 3, [hs, vs])])
+    if not split:
+        return build(8)
+    return build(len(build(0))) + head
+
+
+def jpeg_parts(jb):
+    """The quantization tables {id: 64 bytes}, Huffman tables {class<<4|id:
+    counts and values} and entropy-coded data (after SOS) of a baseline
+    JPEG."""
+    i, q, huff = 2, {}, {}
+    while True:
+        m, n = jb[i + 1], jb[i + 2] << 8 | jb[i + 3]
+        seg = jb[i + 4:i + 2 + n]
+        k = 0
+        while m == 0xdb and k < len(seg):
+            q[seg[k] & 15] = seg[k + 1:k + 65]
+            k += 65
+        while m == 0xc4 and k < len(seg):
+            nv = sum(seg[k + 1:k + 17])
+            huff[seg[k]] = seg[k + 1:k + 17 + nv]
+            k += 17 + nv
+        if m == 0xda:
+            return q, huff, jb[i + 2 + n:]
+        i += 2 + n
+
+
+def ojpeg_tables_tiff(rgb, restart_rows=0):
+    """An old-style JPEG TIFF without JPEGInterchangeFormat: the tables in
+    JPEGQTables, JPEGDCTables and JPEGACTables (stored after the IFD), the
+    entropy-coded data of a 4:2:0 JPEG in the strip. With restart_rows the
+    JPEG (made by cjpeg, as PIL cannot write restart markers) restarts every
+    MCU row, and each interval is its own strip of 16·restart_rows rows
+    without its RST marker, which libtiff puts back."""
+    h, w, _ = rgb.shape
+    if restart_rows:
+        ppm = b"P6 %d %d 255\n" % (w, h) + rgb.astype(np.uint8).tobytes()
+        jb = subprocess.run(["cjpeg", "-quality", "90", "-sample", "2x2", "-restart", str(restart_rows)],
+                            input=ppm, capture_output=True, check=True).stdout
+    else:
+        jb = bytes(jpeg_bytes(Image.fromarray(rgb), quality=90, subsampling=2))
+    q, huff, ent = jpeg_parts(jb)
+    ent = ent[:ent.rindex(b"\xff\xd9")]
+    strips = [ent]
+    if restart_rows:
+        strips, cur = [], b""
+        i = 0
+        while i < len(ent):
+            if ent[i] == 0xff and 0xd0 <= ent[i + 1] <= 0xd7:
+                strips.append(cur)
+                cur, i = b"", i + 2
+                continue
+            cur += ent[i:i + 1]
+            i += 1
+        strips.append(cur)
+
+    def build(base):
+        blob, offs = b"", {}
+        for name, data in [("q0", q[0]), ("q1", q[1]), ("dc0", huff[0x00]), ("dc1", huff[0x01]),
+                           ("ac0", huff[0x10]), ("ac1", huff[0x11])]:
+            offs[name] = base + len(blob)
+            blob += data + b"\0" * (len(data) % 2)
+        it = iter(strips)
+        tags = [(512, 3, [1]), (519, 4, [offs["q0"], offs["q1"], offs["q1"]]),
+                (520, 4, [offs["dc0"], offs["dc1"], offs["dc1"]]),
+                (521, 4, [offs["ac0"], offs["ac1"], offs["ac1"]]), (530, 3, [2, 2])]
+        if restart_rows:
+            tags.append((515, 3, [-(-w // 16) * restart_rows]))
+        return tiff_bytes(rgb, compression=6, photometric=6, rows=16 * restart_rows or None,
+                          encode=lambda a: next(it), more_tags=tags), blob
+    d, _ = build(0)
+    d, blob = build(len(d))
+    return d + blob
+
+
+def ccitt_block(a, compression, info):
+    """The strip libtiff (through PIL) writes for the bilevel samples a
+    [H, W, 1] (0 or 255) with a TIFF compression name and tags."""
+    b = io.BytesIO()
+    Image.fromarray(a[:, :, 0]).convert("1").save(b, "TIFF", compression=compression, tiffinfo=info)
+    im = Image.open(io.BytesIO(b.getvalue()))
+    (off,), (n,) = im.tag_v2[273], im.tag_v2[279]
+    return b.getvalue()[off:off + n]
 
 
 def premultiplied(w, h, seed, bits):
@@ -370,6 +490,48 @@ def make_images():
     # which PIL 9.4 cannot open, is in SAME_AS.)
     files["bigtiff_strips_21x13.tif"] = tiff_bytes(rgb8, rows=5, big=True)
     files["bigtiff_tiles_21x13.tif"] = tiff_bytes(rgb16, planar=2, tile=(16, 16), compression=8, big=True)
+    # YCbCr without JPEG compression, which PIL reads through libtiff's
+    # TIFFRGBAImage: every subsampling it knows, tiles, separate planes,
+    # the default subsampling (2×2, no tag), and ReferenceBlackWhite and
+    # YCbCrCoefficients other than the defaults. Deflate: PIL 9.4 misreads
+    # uncompressed YCbCr (see SAME_AS).
+    ycc = np.asarray(Image.fromarray(pattern(21, 13, 210)).convert("YCbCr"))
+    for hs, vs in [(1, 1), (2, 1), (2, 2), (4, 2), (4, 4), (1, 2), (4, 1)]:
+        files["ycbcr%d%d_deflate_21x13.tif" % (hs, vs)] = tiff_bytes(
+            ycc, rows=8, compression=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
+            encode=lambda a, hs=hs, vs=vs: zlib.compress(ycbcr_units(a, hs, vs)))
+    ycc37 = np.asarray(Image.fromarray(pattern(37, 21, 211)).convert("YCbCr"))
+    files["ycbcr22_tiles_deflate_37x21.tif"] = tiff_bytes(
+        ycc37, tile=(16, 16), compression=8, photometric=6, more_tags=[(530, 3, [2, 2])],
+        encode=lambda a: zlib.compress(ycbcr_units(a, 2, 2)))
+    files["ycbcr_default_deflate_21x13.tif"] = tiff_bytes(
+        ycc, rows=4, compression=8, photometric=6, encode=lambda a: zlib.compress(ycbcr_units(a, 2, 2)))
+    files["ycbcr11_planar_deflate_21x13.tif"] = tiff_bytes(ycc, planar=2, rows=5, compression=8, photometric=6,
+                                                          more_tags=[(530, 3, [1, 1])])
+    files["ycbcr21_refbw_coef_deflate_21x13.tif"] = tiff_bytes(
+        ycc, rows=8, compression=8, photometric=6,
+        more_tags=[(529, 5, [(2126, 10000), (7152, 10000), (722, 10000)]), (530, 3, [2, 1]),
+                   (532, 5, [(16, 1), (235, 1), (128, 1), (240, 1), (128, 1), (240, 1)])],
+        encode=lambda a: zlib.compress(ycbcr_units(a, 2, 1)))
+    # Old-style JPEG, which libtiff decodes to raw YCbCr planes and
+    # converts as uncompressed YCbCr (chroma replicated, not smoothed).
+    ojp = pattern(37, 21, 220)
+    for sub, name in [(2, "420"), (1, "422"), (0, "444")]:
+        for split in (False, True):
+            files["ojpeg%s_%s_37x21.tif" % (name, "split" if split else "whole")] = ojpeg_tiff(ojp, sub, split)
+    files["ojpeg420_tables_37x21.tif"] = ojpeg_tables_tiff(pattern(37, 21, 221))
+    files["ojpeg420_tables_restart_37x50.tif"] = ojpeg_tables_tiff(pattern(37, 50, 222), restart_rows=1)
+    # CMYK (PIL's cmyk2rgb on convert): saved by PIL raw and LZW, and by
+    # hand with an unspecified extra sample (CMYKX) and in separate planes.
+    cmyk = np.asarray(Image.fromarray(pattern(23, 11, 230)).convert("CMYK")).copy()
+    cmyk[..., 3] = pattern(23, 11, 231)[..., 0] // 2  # some black ink
+    for c in ("raw", "tiff_lzw"):
+        b = io.BytesIO()
+        Image.fromarray(cmyk, "CMYK").save(b, "TIFF", compression=c)
+        files["cmyk_%s_23x11.tif" % c] = b.getvalue()
+    cmykx = np.concatenate([cmyk, pattern(23, 11, 232)[..., :1]], axis=2)
+    files["cmykx_23x11.tif"] = tiff_bytes(cmykx, rows=4, photometric=5, extra=[0])
+    files["cmyk_planar_deflate_23x11.tif"] = tiff_bytes(cmyk, planar=2, rows=4, compression=8, photometric=5)
     # Bilevel CCITT Group 3 (1-D) and Group 4, saved by PIL (libtiff).
     bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
     for c in ("group3", "group4"):
@@ -379,6 +541,28 @@ def make_images():
         b = io.BytesIO()
         bilevel.save(b, "TIFF", compression=c, tiffinfo={262: 0})  # WhiteIsZero, as faxes are
         files["ccitt_%s_white0_37x21.tif" % c] = b.getvalue()
+    # The other CCITT codings libtiff reads: Group 3 2-D (with and without
+    # fill bits before EOLs), modified Huffman (2, rows byte-aligned),
+    # RLEW (32771, rows 16-bit aligned; libtiff reads back its own
+    # RLEW with a bad code word at line 11), and FillOrder 2.
+    for name, c, info in [("group3_2d", "group3", {292: 1}), ("group3_2d_fill", "group3", {292: 5}),
+                          ("group3_lsb", "group3", {266: 2}), ("group4_lsb", "group4", {266: 2}),
+                          ("mh", "tiff_ccitt", {}), ("rlew", "tiff_raw_16", {})]:
+        b = io.BytesIO()
+        bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
+        files["ccitt_%s_37x21.tif" % name] = b.getvalue()
+    # Strips and tiles written by hand around strips libtiff coded, one
+    # RLEW file with odd strip offsets (its 16-bit alignment is by address).
+    bl = (np.asarray(bilevel, np.uint8) * 255)[:, :, None]
+    for name, c, code, info, kw in [
+            ("mh_strips", 2, "tiff_ccitt", {}, dict(rows=8)),
+            ("rlew_odd_strips", 32771, "tiff_raw_16", {}, dict(rows=8, lead=1)),
+            ("group3_2d_tiles", 3, "group3", {292: 1}, dict(tile=(16, 16))),
+            ("group4_tiles_white0", 4, "group4", {262: 0}, dict(tile=(16, 16), photometric=0))]:
+        tags = [(t, 3 if v < 65536 else 4, [v]) for t, v in info.items() if t != 262]
+        files["ccitt_%s_37x21.tif" % name] = tiff_bytes(bl, compression=c, bits=1, more_tags=tags,
+                                                        encode=lambda a, code=code, info=info: ccitt_block(a, code, info),
+                                                        **kw)
     # Signed, float and 32-bit grey (PIL modes I and F, clipped by convert).
     num = pattern(19, 9, 195)[..., 0].astype(np.float64) * 1.37 - 40.25
     for name, arr, sf, be in [("float32", num.astype(np.float32), 3, False), ("float32_be", num.astype(np.float32), 3, True),
@@ -515,13 +699,24 @@ def make_images():
 
 
 # Files PIL 9.4 cannot open, expected to decode like another fixture.
-SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif"}
+# Uncompressed YCbCr: PIL 9.4 unpacks it as RGBX (garbage); vit decodes
+# it as libtiff does the compressed ones.
+SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
+           "ycbcr22_raw_21x13.tif": "ycbcr22_deflate_21x13.tif",
+           "ycbcr11_raw_21x13.tif": "ycbcr11_deflate_21x13.tif"}
 
 
 def make_same_as():
     rgb8 = pattern(21, 13, 130)
-    with open(os.path.join(OUT, "bigtiff_be_strips_21x13.tif"), "wb") as f:
-        f.write(tiff_bytes(rgb8, rows=5, big=True, be=True))
+    ycc = np.asarray(Image.fromarray(pattern(21, 13, 210)).convert("YCbCr"))
+    files = {"bigtiff_be_strips_21x13.tif": tiff_bytes(rgb8, rows=5, big=True, be=True)}
+    for hs, vs in [(1, 1), (2, 2)]:
+        files["ycbcr%d%d_raw_21x13.tif" % (hs, vs)] = tiff_bytes(
+            ycc, rows=8, photometric=6, more_tags=[(530, 3, [hs, vs])],
+            encode=lambda a, hs=hs, vs=vs: ycbcr_units(a, hs, vs))
+    for name, data in files.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
 
 
 def make_unsupported():
@@ -534,12 +729,12 @@ def make_unsupported():
     def add(name, data, what):
         files[name], want[name] = data, what
 
-    b = io.BytesIO()
-    base.save(b, "TIFF", compression="jpeg")
-    d = bytearray(b.getvalue())  # relabelled old-style: vit refuses it by the tag alone
-    add("unsupported_oldjpeg.tif", bytes(d).replace(b"\x03\x01\x03\x00\x01\x00\x00\x00\x07\x00",
-                                                     b"\x03\x01\x03\x00\x01\x00\x00\x00\x06\x00"),
-        "TIFF compression value 6")
+    # Grey old-style JPEG: PIL 9.4 takes every old-style JPEG for YCbCr
+    # and refuses it ("unknown pixel mode").
+    jb = bytes(jpeg_bytes(base.convert("L"), quality=90))
+    add("unsupported_oldjpeg_grey.tif", tiff_bytes(pattern(16, 8, 183)[..., :1], compression=6, encode=lambda a: jb,
+                                                   more_tags=[(513, 4, [8]), (514, 4, [len(jb)])]),
+        "TIFF old-style JPEG with Photometric 1")
     add("unsupported_float64.tif", tiff_bytes(pattern(16, 8, 181)[..., :1].astype(np.float64), more_tags=[(339, 3, [3])]),
         "TIFF BitsPerSample of 64")
     d = jpeg_bytes(base, quality=90)
@@ -552,15 +747,12 @@ def make_unsupported():
     d = jpeg_bytes(base, quality=90)
     d[sof(d) + 1] = 0xc3
     add("unsupported_lossless.jpg", bytes(d), "lossless JPEG")
-    bilevel = Image.fromarray(pattern(37, 21, 200)).convert("1")
-    for c, info, what in [("group3", {292: 1}, "TIFF CCITT Group 3 2-D coding"),
-                          ("tiff_ccitt", {}, "TIFF compression value 2"),
-                          ("tiff_raw_16", {}, "TIFF compression value 32771")]:
-        b = io.BytesIO()
-        bilevel.save(b, "TIFF", compression=c, tiffinfo=info)
-        add("unsupported_%s%s.tif" % (c, "_2d" if info else ""), b.getvalue(), what)
-    add("unsupported_ycbcr_raw.tif", tiff_bytes(pattern(16, 8, 182), photometric=6, more_tags=[(530, 3, [1, 1])]),
-        "TIFF YCbCr without JPEG compression")
+    add("unsupported_ycbcr16.tif", tiff_bytes(pattern(16, 8, 182).astype(np.uint16) * 257, photometric=6,
+                                              more_tags=[(530, 3, [1, 1])]),
+        "TIFF YCbCr with 3 samples of 16 bits")
+    b = io.BytesIO()
+    base.convert("LAB").save(b, "TIFF")
+    add("unsupported_lab.tif", b.getvalue(), "TIFF Photometric 8")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/kernels"
 	"github.com/vitgo/vit/internal/model"
 )
 
@@ -20,10 +21,14 @@ type benchOptions struct {
 	PeakGFLOPS float64 // 0: measure
 	Format     string  // text | json
 	Offline    bool
+	Precision  kernels.Precision
+	Agreement  string // a directory of images: compare Precision with fp32 on them instead of timing
 }
 
 const benchLong = `Time the model's forward pass on random inputs and report ms per image,
-images per second, GFLOP/s and the fraction of the machine's FMA peak.
+images per second, GFLOP/s and the fraction of the machine's peak for the
+--precision the matrices run in (fp32 and bf16: the FMA peak, since bf16
+multiplies exact bf16 products on FMAs; int8: the VPDPBUSD peak).
 Times are the median of the --iters timed passes (a shared machine's
 spikes move the mean; the mean and the fastest pass are reported too).
 
@@ -44,7 +49,10 @@ gives it; on a busy machine the measurement is low, so pass the known value
 (from an FMA-peak benchmark run on an idle machine) when comparing.`
 
 func (a *app) newBenchCmd() *cobra.Command {
-	var o benchOptions
+	var (
+		o    benchOptions
+		prec string
+	)
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure inference speed (ms/image, images/s, GFLOP/s, fraction of FMA peak)",
@@ -69,6 +77,10 @@ func (a *app) newBenchCmd() *cobra.Command {
 			if err := oneOf("--format", o.Format, textOrJSON...); err != nil {
 				return err
 			}
+			var err error
+			if o.Precision, err = parsePrecision(prec); err != nil {
+				return err
+			}
 			if o.Threads == 0 {
 				o.Threads = a.numCPU
 			}
@@ -86,21 +98,26 @@ func (a *app) newBenchCmd() *cobra.Command {
 	f.Float64Var(&o.PeakGFLOPS, "peak-gflops", 0, "the machine's FMA peak in GFLOP/s for --threads cores (0: measure it)")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
 	f.BoolVar(&o.Offline, "offline", false, "never download models (also: HF_HUB_OFFLINE=1)")
+	precisionFlag(cmd, &prec)
+	f.StringVar(&o.Agreement, "agreement", "", "instead of timing, run the model over the images in `DIR` in fp32 and in --precision and print top-1 agreement, top-5 overlap and the largest logit difference")
 	return cmd
 }
 
 // bench runs `vit bench`.
 func (a *app) bench(ctx context.Context, o benchOptions) error {
+	if o.Agreement != "" {
+		return a.agreement(ctx, o)
+	}
 	var (
 		m      *model.Model
 		random bool
 		err    error
 	)
 	if slices.Contains(model.RandomNames(), o.Model) {
-		m, err = model.Random(o.Model, o.Seed, model.Options{Threads: o.Threads})
+		m, err = model.Random(o.Model, o.Seed, model.Options{Threads: o.Threads, Precision: o.Precision})
 		random = true
 	} else {
-		m, _, err = a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+		m, _, err = a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	}
 	if err != nil {
 		return err
@@ -113,6 +130,40 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.Format == "json" {
+		return a.writeJSON(r)
+	}
+	return r.WriteText(a.stdout)
+}
+
+// agreement runs `vit bench --agreement DIR`: the model in fp32 and in
+// o.Precision over the images in DIR, compared.
+func (a *app) agreement(ctx context.Context, o benchOptions) error {
+	open := func(p kernels.Precision) (*model.Model, error) {
+		if slices.Contains(model.RandomNames(), o.Model) {
+			return model.Random(o.Model, o.Seed, model.Options{Threads: o.Threads, Precision: p})
+		}
+		m, _, err := a.openModel(ctx, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: p})
+		return m, err
+	}
+	var clf [2]classify.Model
+	for i, p := range []kernels.Precision{kernels.FP32, o.Precision} {
+		m, err := open(p)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		if clf[i], err = classify.NewModel(m); err != nil {
+			return err
+		}
+	}
+	con := &console{w: a.stderr}
+	r, err := classify.Agreement(ctx, clf[0], clf[1], classify.Inputs{Paths: []string{o.Agreement}},
+		classify.Options{BatchSize: o.BatchSize, Workers: o.Threads, Warn: con.println})
+	if err != nil {
+		return err
+	}
+	r.Model, r.Precision = o.Model, o.Precision.String()
 	if o.Format == "json" {
 		return a.writeJSON(r)
 	}

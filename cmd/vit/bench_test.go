@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 func TestBenchArgs(t *testing.T) {
@@ -22,6 +24,9 @@ func TestBenchArgs(t *testing.T) {
 		{args: []string{"-f", "csv"}, err: `--format "csv"`},
 		{args: []string{"--peak-gflops", "-1"}, err: "--peak-gflops -1"},
 		{args: []string{"extra"}, err: "unknown command"},
+		{args: []string{"--precision", "int8", "--agreement", "imgs", "-m", "fashion-vit"},
+			want: benchOptions{Model: "fashion-vit", BatchSize: 1, Threads: 2, Iters: 10, Warmup: 2, Seed: 1, Format: "text", Precision: kernels.Int8, Agreement: "imgs"}},
+		{args: []string{"--precision", "fp16"}, err: `--precision "fp16": want fp32, bf16 or int8`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -74,5 +79,33 @@ func TestBenchRuns(t *testing.T) {
 	}
 	if ms, ips := num("ms_per_image"), num("images_per_sec"); math.Abs(ms*ips-1000) > 1e-6*ms*ips {
 		t.Errorf("ms_per_image %v × images_per_sec %v ≠ 1000", ms, ips)
+	}
+}
+
+// TestBenchAgreement compares the built-in model in int8 with fp32 on
+// its examples: every field is there, the images are counted, and the
+// figures are in range (agreement itself is measured, on 10 000 images,
+// by the accuracy test).
+func TestBenchAgreement(t *testing.T) {
+	ta := newTestApp("")
+	if code := ta.run("bench", "--agreement", "../../models/fashion-vit/examples", "-m", "fashion-vit", "--precision", "int8", "-f", "json"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, ta.err.String())
+	}
+	var r struct {
+		Precision    string  `json:"precision"`
+		Images       int     `json:"images"`
+		Failed       int     `json:"failed"`
+		Top1         float64 `json:"top1_agreement"`
+		Top5         float64 `json:"top5_overlap"`
+		MaxLogitDiff float64 `json:"max_logit_diff"`
+	}
+	if err := json.Unmarshal(ta.out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Precision != "int8" || r.Images != 7 || r.Failed != 0 {
+		t.Errorf("precision %q, %d images, %d failed; want int8, 7, 0", r.Precision, r.Images, r.Failed)
+	}
+	if !(r.Top1 >= 0 && r.Top1 <= 1 && r.Top5 >= 0 && r.Top5 <= 1) || !(r.MaxLogitDiff > 0 && r.MaxLogitDiff < 1) {
+		t.Errorf("top-1 %v, top-5 %v, max logit diff %v: want fractions and a difference in (0, 1)", r.Top1, r.Top5, r.MaxLogitDiff)
 	}
 }

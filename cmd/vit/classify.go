@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"math"
 
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/classify"
@@ -12,8 +13,10 @@ import (
 // classifyOptions is a parsed and validated `vit classify` command line.
 type classifyOptions struct {
 	runOptions
-	TopK   int  // predictions per image; 0 = all classes
-	Logits bool // --scores logit (default: softmax probabilities)
+	TopK     int                // predictions per image; 0 = all classes
+	Scores   classify.ScoreFunc // --scores (ScoreAuto: the model's own, softmax or sigmoid)
+	MinScore *float32           // --min-score: drop predictions below it (nil: keep all)
+	NoHeader bool               // --no-header: csv and tsv without their header line
 }
 
 const classifyLong = `Classify images and print the top-k classes of each.
@@ -32,7 +35,15 @@ cycles), --max-depth N limits the levels, and -g/--glob GLOB (repeatable,
 !GLOB excludes, the last match wins; --iglob ignores case) filters the paths
 below each directory argument, as ripgrep's -g.
 
-Scores are softmax probabilities (--scores prob) or raw logits (--scores logit).
+Scores are probabilities (--scores prob): a softmax over the classes, or each
+class's sigmoid for a model whose config.json says problem_type
+multi_label_classification. --scores softmax, sigmoid or logit (the raw
+logits) overrides, as the Hugging Face pipeline's function_to_apply.
+--min-score P drops the predictions scoring below P (an image may keep none).
+
+Formats: text (for people), json, jsonl, csv (a row per prediction) and tsv
+(one line per image: path, label, score, then label_N, score_N for each
+further class of -k, then error; --no-header drops csv's and tsv's header).
 
 The model (-m) is a model directory (config.json + model.safetensors), a
 Hugging Face id ORG/NAME[@REVISION] looked up in the Hugging Face cache and
@@ -59,9 +70,10 @@ const classifyExample = `  vit classify photo.jpg
 
 func (a *app) newClassifyCmd() *cobra.Command {
 	var (
-		o      classifyOptions
-		rf     *runFlags
-		scores string
+		o        classifyOptions
+		rf       *runFlags
+		scores   string
+		minScore float64
 	)
 	cmd := &cobra.Command{
 		Use:     "classify [PATH|-]...",
@@ -75,26 +87,32 @@ func (a *app) newClassifyCmd() *cobra.Command {
 			if err := finishClassifyOptions(&o, scores); err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("min-score") {
+				if math.IsNaN(minScore) {
+					return usagef("--min-score NaN: want a number")
+				}
+				ms := float32(minScore)
+				o.MinScore = &ms
+			}
 			return a.runClassify(cmd.Context(), o)
 		}),
 	}
 	f := cmd.Flags()
 	rf = addRunFlags(f, &o.runOptions, classify.Formats)
 	f.IntVarP(&o.TopK, "top-k", "k", 5, "classes to print per image (0: all)")
-	f.StringVar(&scores, "scores", "prob", "scores to print: prob (softmax) or logit")
+	f.StringVar(&scores, "scores", "prob", "scores to print: prob (the model's: softmax, or sigmoid for a multi-label model), softmax, sigmoid or logit")
+	f.Float64Var(&minScore, "min-score", 0, "drop predictions scoring below `P` (in the units of --scores)")
+	f.BoolVar(&o.NoHeader, "no-header", false, "csv, tsv: leave out the header line")
 	return cmd
 }
 
 // finishClassifyOptions validates the options of classify alone.
 func finishClassifyOptions(o *classifyOptions, scores string) error {
-	switch scores {
-	case "prob", "probs", "probability":
-		o.Logits = false
-	case "logit", "logits":
-		o.Logits = true
-	default:
-		return usagef("--scores %q: want prob or logit", scores)
+	fn, err := classify.ParseScoreFunc(scores)
+	if err != nil {
+		return usagef("--scores %q: %w", scores, err)
 	}
+	o.Scores = fn
 	if o.TopK < 0 {
 		return usagef("--top-k %d: want ≥ 0 (0: all classes)", o.TopK)
 	}
@@ -117,24 +135,39 @@ func (a *app) openRunModel(ctx context.Context, spec string, opt modelOptions, a
 		m.Close()
 		return nil, err
 	}
-	return struct {
-		classify.Model
-		io.Closer
-	}{c, m}, nil
+	return openedModel{c, m}, nil
 }
+
+// openedModel is a run's model with the loaded model it closes.
+type openedModel struct {
+	classify.Model
+	io.Closer
+}
+
+// MultiLabel passes on the model's (see classify.IsMultiLabel).
+func (m openedModel) MultiLabel() bool { return classify.IsMultiLabel(m.Model) }
 
 // classify runs `vit classify`: the model on the inputs, records to
 // standard output or o.Output (see runImages). It reports
 // errInputsFailed when any input failed; a model that fails to load
 // leaves o.Output untouched.
 func (a *app) classify(ctx context.Context, o classifyOptions) error {
-	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	clf, err := a.openClassifier(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}
-	opt := classify.Options{TopK: o.TopK, Logits: o.Logits}
-	sink := recordSink{newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
-		return classify.NewRecordWriter(o.Format, out, errlog, o.Logits), nil
+	opt := classify.Options{TopK: o.TopK, Scores: o.Scores, MinScore: o.MinScore}
+	cols := o.TopK
+	if n := clf.OutLen(); cols <= 0 || cols > n {
+		cols = n
+	}
+	sink := recordSink{newWriter: func(out io.Writer, errlog func(string), appending bool) (classify.RecordWriter, error) {
+		return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{
+			ErrLog: errlog, Logits: !o.Scores.Probabilities(), NoHeader: o.NoHeader || appending, Columns: cols,
+		}), nil
 	}}
+	if !o.NoHeader {
+		sink.resumeHeader = classify.CSVHeader
+	}
 	return a.runImages(ctx, "classify", &o.runOptions, clf, opt, sink)
 }

@@ -38,6 +38,7 @@ func TestClassifyGolden(t *testing.T) {
 		{"json", "classify.json.golden"},
 		{"jsonl", "classify.jsonl.golden"},
 		{"csv", "classify.csv.golden"},
+		{"tsv", "classify.tsv.golden"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp("")

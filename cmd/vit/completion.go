@@ -41,7 +41,7 @@ func (a *app) registerCompletions(root *cobra.Command) {
 		switch c.Name() {
 		case "classify":
 			c.RegisterFlagCompletionFunc("format", fixedValues(classify.Formats...))
-			c.RegisterFlagCompletionFunc("scores", fixedValues("prob", "logit"))
+			c.RegisterFlagCompletionFunc("scores", fixedValues(classify.ScoreNames...))
 			c.RegisterFlagCompletionFunc("progress", fixedValues(progressModes...))
 			c.RegisterFlagCompletionFunc("model", a.modelValues(false))
 		case "embed":

@@ -97,7 +97,7 @@ func openModelEmbedder(ctx context.Context, a *app, spec string, opt modelOption
 
 // embed runs `vit embed`, as classify runs `vit classify`.
 func (a *app) embed(ctx context.Context, o embedOptions) error {
-	m, err := a.openEmbedder(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline})
+	m, err := a.openEmbedder(ctx, a, o.Model, modelOptions{Threads: o.Threads, Offline: o.Offline, Precision: o.Precision})
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			return err
 		}
 		sink = recordSink{
-			newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+			newWriter: func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
 				ws, ok := out.(io.WriteSeeker)
 				if !ok {
 					return nil, errors.New("-f npy: the output cannot seek")
@@ -121,8 +121,8 @@ func (a *app) embed(ctx context.Context, o embedOptions) error {
 			abort:  paths.abort,
 		}
 	} else {
-		sink.newWriter = func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
-			return classify.NewRecordWriter(o.Format, out, errlog, false), nil
+		sink.newWriter = func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
+			return classify.NewRecordWriter(o.Format, out, classify.WriterOptions{ErrLog: errlog}), nil
 		}
 	}
 	return a.runImages(ctx, "embed", &o.runOptions, m, opt, sink)

@@ -145,7 +145,7 @@ func (a *app) explainRun(ctx context.Context, o explainOptions) error {
 		return err
 	}
 	wo := o.writerOptions()
-	sink := recordSink{newWriter: func(out io.Writer, errlog func(string)) (classify.RecordWriter, error) {
+	sink := recordSink{newWriter: func(out io.Writer, errlog func(string), _ bool) (classify.RecordWriter, error) {
 		return explain.NewWriter(o.Format, out, errlog, errlog, wo)
 	}}
 	ro := o.runOptions

@@ -53,6 +53,7 @@ func TestHostileCorpus(t *testing.T) {
 	add("scan-bomb.jpg", "corrupt image", hostile.ScanBombJPEG(jpeg.MaxScans+1))
 	add("strip-bomb.tif", "over the memory budget", hostile.DeflateTIFF(2000, 2000, 2000*2000*8))
 	add("thin.tif", "truncated image", hostile.GrayTIFF(8000, 8000, 1, make([]byte, 100)))
+	add("white-fax.tif", "over the memory budget", hostile.WhiteFaxTIFF(60000, 1000)) // 7.5 KB, a bit a row
 	add("huge.gif", "over the memory budget", hostile.GIFHeader(20000, 20000))
 	add("empty.png", "empty file", nil)
 	add("notes.jpg", "not an image", []byte("these are not the pixels you are looking for\n"))

@@ -28,7 +28,7 @@ func (a *app) hubClient(offline bool) (*hub.Client, *pullProgress) {
 // Hugging Face ids found by resolveHub; a malformed spec is a usage error.
 func (a *app) openModel(ctx context.Context, spec string, opt modelOptions) (*model.Model, classify.ModelSource, error) {
 	hubDir := func(ctx context.Context, id string) (string, error) { return a.resolveHub(ctx, id, opt.Offline) }
-	m, src, err := classify.OpenModel(ctx, spec, model.Options{Threads: opt.Threads}, hubDir)
+	m, src, err := classify.OpenModel(ctx, spec, model.Options{Threads: opt.Threads, Precision: opt.Precision}, hubDir)
 	if se := (*classify.SpecError)(nil); errors.As(err, &se) {
 		err = usageError{err}
 	}

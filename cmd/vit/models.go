@@ -17,6 +17,7 @@ func (a *app) newModelsCmd() *cobra.Command {
 Models live in the Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else
 $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub), shared with
 transformers, timm and huggingface_hub; vit also has built-in models.`,
+		RunE: groupRunE,
 	}
 	cmd.AddCommand(a.newModelsListCmd(), a.newModelsInfoCmd(), a.newModelsPullCmd())
 	return cmd

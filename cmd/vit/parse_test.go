@@ -30,7 +30,12 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--model=dir/m", "--top-k=0", "-f", "jsonl", "a.png"},
 			want: def(func(o *classifyOptions) { o.Model = "dir/m"; o.TopK = 0; o.Format = "jsonl" })},
 		{args: []string{"-fcsv", "--scores", "logit", "-b", "32", "-t", "1", "a.png"},
-			want: def(func(o *classifyOptions) { o.Format = "csv"; o.Logits = true; o.BatchSize = 32; o.Threads = 1 })},
+			want: def(func(o *classifyOptions) {
+				o.Format = "csv"
+				o.Scores = classify.ScoreLogit
+				o.BatchSize = 32
+				o.Threads = 1
+			})},
 		{args: []string{"--progress=never", "--shard", "3/10", "--max-pixels", "1000000", "a.png"},
 			want: def(func(o *classifyOptions) {
 				o.Progress = "never"
@@ -46,6 +51,7 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"--max-image-memory=64MiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 64 << 20 })},
 		{args: []string{"--max-image-memory", "512M", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 512 << 20 })},
 		{args: []string{"--max-image-memory", "1.5GiB", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 3 << 29 })},
+		{args: []string{"--draft", "a.png"}, want: def(func(o *classifyOptions) { o.Draft = true })},
 		{args: []string{"--max-image-memory", "2097152", "a.png"}, want: def(func(o *classifyOptions) { o.MaxMemory = 2 << 20 })},
 		{args: []string{"-b", "512", "-t", "256", "a.png"}, want: def(func(o *classifyOptions) { o.BatchSize = 512; o.Threads = 256 })},
 		{args: []string{"--offline", "a.png"}, want: def(func(o *classifyOptions) { o.Offline = true })},
@@ -53,6 +59,15 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"a.png"}, env: map[string]string{"HF_HUB_OFFLINE": "0"}, want: def(nil)},
 		{args: []string{"a.png"}, env: map[string]string{"TRANSFORMERS_OFFLINE": "yes"}, want: def(func(o *classifyOptions) { o.Offline = true })},
 		{args: []string{"--", "-k"}, want: def(func(o *classifyOptions) { o.Inputs = []string{"-k"} })},
+		{args: []string{"--scores", "sigmoid", "-f", "tsv", "--no-header", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreSigmoid; o.Format = "tsv"; o.NoHeader = true })},
+		{args: []string{"--scores=softmax", "--min-score", "0.25", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreSoftmax; o.MinScore = ptr(float32(0.25)) })},
+		{args: []string{"--scores", "logits", "--min-score=-3", "a.png"},
+			want: def(func(o *classifyOptions) { o.Scores = classify.ScoreLogit; o.MinScore = ptr(float32(-3)) })},
+		{args: []string{"--max-pixels", "100M", "a.png"}, want: def(func(o *classifyOptions) { o.MaxPixels = 100_000_000 })},
+		{args: []string{"--max-pixels=1e6", "a.png"}, want: def(func(o *classifyOptions) { o.MaxPixels = 1_000_000 })},
+		{args: []string{"--max-pixels", "2.5k", "a.png"}, want: def(func(o *classifyOptions) { o.MaxPixels = 2500 })},
 		{args: []string{"--hidden", "-L", "--max-depth", "2", "a.png"},
 			want: def(func(o *classifyOptions) { o.Walk = classify.Walk{Hidden: true, Follow: true, MaxDepth: 2} })},
 		{args: []string{"-g", "*.png", "--iglob", "!RAW", "--glob=!x/**", "a.png"},
@@ -62,10 +77,10 @@ func TestClassifyArgs(t *testing.T) {
 
 		{args: []string{}, err: "no inputs"},
 		{args: []string{"-f", "xml", "a.png"}, err: `--format "xml"`},
-		{args: []string{"--scores", "raw", "a.png"}, err: `--scores "raw"`},
+		{args: []string{"--scores", "raw", "a.png"}, err: `--scores "raw": want prob, softmax, sigmoid or logit`},
+		{args: []string{"--min-score", "NaN", "a.png"}, err: "--min-score NaN"},
 		{args: []string{"--progress", "yes", "a.png"}, err: `--progress "yes"`},
 		{args: []string{"-k", "-1", "a.png"}, err: "--top-k -1"},
-		{args: []string{"-k", "two", "a.png"}, err: `invalid argument "two"`},
 		{args: []string{"-b", "0", "a.png"}, err: "--batch-size 0"},
 		{args: []string{"-t", "-2", "a.png"}, err: "--threads -2"},
 		{args: []string{"-b", "100000", "a.png"}, err: "--batch-size 100000: want 1 to 512"},
@@ -81,7 +96,14 @@ func TestClassifyArgs(t *testing.T) {
 		{args: []string{"-0", "a.png"}, err: "needs --files-from"},
 		{args: []string{"-", "-"}, err: "standard input can be read once"},
 		{args: []string{"--files-from", "-", "-"}, err: "standard input can be read once"},
-		{args: []string{"--max-pixels", "-1", "a.png"}, err: "--max-pixels -1"},
+		{args: []string{"--max-pixels", "-1", "a.png"}, err: `--max-pixels "-1": want ≥ 0`},
+		{args: []string{"--max-pixels", "1.5", "a.png"}, err: `--max-pixels "1.5": want a whole number`},
+		{args: []string{"--max-pixels", "lots", "a.png"}, err: `--max-pixels "lots": want a count such as 1000000, 1e6 or 100M`},
+		{args: []string{"-k", "three", "a.png"}, err: `-k/--top-k "three": want a whole number: classes to print per image (0: all)`},
+		{args: []string{"--min-score", "high", "a.png"}, err: `--min-score "high": want a number: drop predictions scoring below P`},
+		{args: []string{"--topk", "3", "a.png"}, err: "unknown flag: --topk; did you mean -k/--top-k?"},
+		{args: []string{"--hiden", "a.png"}, err: "unknown flag: --hiden; did you mean --hidden?"},
+		{args: []string{"--max-pixel", "5", "a.png"}, err: "unknown flag: --max-pixel; did you mean --max-pixels?"},
 		{args: []string{"--no-such-flag", "a.png"}, err: "unknown flag: --no-such-flag"},
 		{args: []string{"--max-depth", "0", "a.png"}, err: "--max-depth 0: want ≥ 1"},
 		{args: []string{"--max-depth", "-1", "a.png"}, err: "--max-depth -1: want ≥ 1"},
@@ -121,6 +143,8 @@ func TestClassifyArgs(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func mustGlob(s string, ignoreCase bool) classify.Glob {
 	g, err := classify.ParseGlob(s, ignoreCase)

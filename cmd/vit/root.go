@@ -122,6 +122,9 @@ func (a *app) main(ctx context.Context, args []string) (code int) {
 	default:
 		fmt.Fprintf(a.stderr, "vit: %s\n", oneLine(err.Error()))
 		if code == exitUsage && cmd != nil {
+			if cmd.Name() == "help" && cmd.HasParent() {
+				cmd = cmd.Parent() // a bad help topic: the commands there are
+			}
 			fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	}
@@ -161,7 +164,17 @@ or the Hugging Face cache, and ships a small built-in model (fashion-vit).`,
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
+	root.Version = "x" // enables --version; the template prints versionText
+	root.SetVersionTemplate(versionText())
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return unknownCommand(cmd, args[0])
+		}
+		return nil
+	}
+	root.RunE = groupRunE
+	root.SetHelpCommand(a.newHelpCmd(root))
 	root.AddCommand(
 		a.newClassifyCmd(),
 		a.newEmbedCmd(),

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/vitgo/vit/internal/classify"
+	"github.com/vitgo/vit/internal/kernels"
 )
 
 // runOptions are the options shared by the commands that run a model over
@@ -25,9 +30,14 @@ type runOptions struct {
 	Shard     classify.Shard // Count 0: no sharding
 	MaxPixels int64          // decode limit; 0 = the decoder's default
 	MaxMemory int64          // memory budget of one image, bytes (≥ minImageMemory)
+	Draft     bool           // --draft: JPEGs may decode scaled in the DCT domain (faster, not exact)
 	FilesFrom string         // "" | path | "-" (stdin)
 	Null      bool           // -0: --files-from entries end with NUL, not newline
 	Walk      classify.Walk  // --hidden, -L, -g/--iglob, --max-depth
+	Resume    bool           // --resume: append to -o, skipping the paths it has
+	Verbose   bool           // -v: the end-of-run summary even when stderr is no terminal
+	Quiet     bool           // -q: no warnings, no summary
+	Precision kernels.Precision
 	Inputs    []string
 }
 
@@ -38,6 +48,7 @@ type runFlags struct {
 	formats []string
 	shard   string
 	mem     string
+	prec    string
 }
 
 // addRunFlags registers the shared run flags on f, storing into o;
@@ -52,7 +63,8 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.IntVarP(&o.Threads, "threads", "t", 0, "threads for inference and decoding (0: all cores)")
 	f.StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (when a terminal and more than one input), always or never")
 	f.StringVar(&rf.shard, "shard", "", "process only slice I of N of the inputs (I/N, 1 ≤ I ≤ N)")
-	f.Int64Var(&o.MaxPixels, "max-pixels", 0, "refuse images with more pixels than this (0: decoder default, 100 M)")
+	f.Var(countFlag{&o.MaxPixels}, "max-pixels", "refuse images with more pixels than `N`, e.g. 1e6 or 50M (0: decoder default, 100M)")
+	f.BoolVar(&o.Draft, "draft", false, "decode large JPEGs at 1/2, 1/4 or 1/8 scale when the model's input is that much smaller, as PIL's Image.draft does (much faster; pixels differ from the reference pipeline)")
 	f.StringVar(&rf.mem, "max-image-memory", "256MiB", "memory budget of one image (decoding and resizing), e.g. 256MiB, 1GiB; an image over it fails alone")
 	f.StringVar(&o.FilesFrom, "files-from", "", "read input paths from FILE, one per line (- for standard input)")
 	f.BoolVarP(&o.Null, "null", "0", false, "--files-from entries are NUL-terminated (find -print0)")
@@ -61,6 +73,10 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions, formats []string) *runFlags {
 	f.VarP(globFlag{&o.Walk.Globs, false}, "glob", "g", "walk only paths matching `GLOB` (relative to the directory argument; !GLOB excludes; repeatable, the last match wins)")
 	f.Var(globFlag{&o.Walk.Globs, true}, "iglob", "as --glob, case-insensitively")
 	f.IntVar(&o.Walk.MaxDepth, "max-depth", 0, "descend at most `N` directory levels (1: the files directly in each directory argument)")
+	f.BoolVar(&o.Resume, "resume", false, "with -o FILE: keep the records already in FILE, skip their paths and append the rest")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print the end-of-run summary on stderr (the default when stderr is a terminal)")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no warnings and no summary on stderr (errors are still reported)")
+	f.StringVar(&rf.prec, "precision", "fp32", precisionUsage)
 	rf.flags = f
 	return rf
 }
@@ -103,6 +119,9 @@ func (rf *runFlags) finish(a *app, args []string) error {
 		return usagef("--max-image-memory %q: %w", rf.mem, err)
 	}
 	o.MaxMemory = mem
+	if o.Precision, err = parsePrecision(rf.prec); err != nil {
+		return err
+	}
 	if err := oneOf("--format", o.Format, rf.formats...); err != nil {
 		return err
 	}
@@ -155,11 +174,33 @@ func (rf *runFlags) finish(a *app, args []string) error {
 	if len(o.Inputs) == 0 && o.FilesFrom == "" {
 		return usagef("no inputs: give image files, directories, - (standard input) or --files-from FILE")
 	}
+	if o.Resume {
+		if o.Output == "" {
+			return usagef("--resume needs -o FILE (the file to resume)")
+		}
+		if !slices.Contains(classify.ResumeFormats, o.Format) {
+			return usagef("--resume works with -f %s, not %s", orList(intersect(rf.formats, classify.ResumeFormats)), o.Format)
+		}
+	}
+	if o.Verbose && o.Quiet {
+		return usagef("-v/--verbose and -q/--quiet contradict each other")
+	}
 	if err := checkOutputNotInput(o); err != nil {
 		return err
 	}
 	o.Offline = a.offline(o.Offline)
 	return nil
+}
+
+// intersect returns the values of a that are in b, in a's order.
+func intersect(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Bounds of -b and -t: each image of a batch holds its model input and
@@ -182,25 +223,34 @@ type runModel interface {
 
 // modelOptions is how the command opens a model.
 type modelOptions struct {
-	Threads int  // inference threads (≥ 1)
-	Offline bool // never download
+	Threads   int  // inference threads (≥ 1)
+	Offline   bool // never download
+	Precision kernels.Precision
 }
 
 // recordSink makes a run's record writer once the output is open: out is
-// standard output or the -o file, errlog prints a warning line on stderr.
-// A sink that writes files of its own (npy's paths file) commits them in
-// commit, called only when the run's records were all written.
+// standard output or the -o file, errlog prints a line on stderr, and
+// appending says the records follow those of an earlier run (--resume
+// into a file that has some: csv writes no header again). A sink that
+// writes files of its own (npy's paths file) commits them in commit,
+// called only when the run's records were all written.
 type recordSink struct {
-	newWriter func(out io.Writer, errlog func(string)) (classify.RecordWriter, error)
-	commit    func() error // nil: nothing to commit
-	abort     func()       // nil: nothing to remove
+	newWriter    func(out io.Writer, errlog func(string), appending bool) (classify.RecordWriter, error)
+	resumeHeader []string     // the csv header the run writes (nil: none), for --resume to check
+	commit       func() error // nil: nothing to commit
+	abort        func()       // nil: nothing to remove
 }
 
-// runImages runs `vit name`: m over o's inputs with opt, writing records through
-// sink to standard output or o.Output, warnings and the progress bar to
-// stderr; it closes m. It reports errInputsFailed when any input failed.
-// o.Output is replaced only once the run has started and its records were
-// written without error, interrupted or not.
+// runVerbs name what each command does to an image, for the summary.
+var runVerbs = map[string]string{"classify": "classified", "embed": "embedded", "explain": "explained"}
+
+// runImages runs `vit name`: m over o's inputs with opt, writing records
+// through sink to standard output or o.Output, warnings, progress and the
+// summary to stderr; it closes m. It reports errInputsFailed when any
+// input failed. o.Output is replaced only once the run has started and its
+// records were written without error, interrupted or not; with o.Resume
+// it is appended to in place instead, record by record, so a killed run
+// keeps what it wrote.
 func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runModel, opt classify.Options, sink recordSink) error {
 	defer m.Close()
 	if sink.abort != nil {
@@ -208,9 +258,28 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 	}
 
 	stdout, stdoutTTY := a.stdout, a.stdoutTTY
-	var outFile *outputFile
-	var err error
-	if o.Output != "" {
+	var (
+		outFile *outputFile
+		resumed classify.Resumed
+		err     error
+	)
+	appending := false
+	switch {
+	case o.Resume:
+		f, err := os.OpenFile(o.Output, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("-o: %w", err)
+		}
+		defer f.Close()
+		if resumed, err = classify.Resume(f, o.Format, sink.resumeHeader); err != nil {
+			return err
+		}
+		if resumed.Dropped && !o.Quiet {
+			fmt.Fprintf(a.stderr, "vit: %s: its last record was cut short; it is done again\n", o.Output)
+		}
+		appending = resumed.Records > 0 || resumed.Header
+		stdout, stdoutTTY = f, false
+	case o.Output != "":
 		if outFile, err = createOutput(o.Output); err != nil {
 			return err
 		}
@@ -221,18 +290,23 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 	prog := newProgress(name, o.Progress, a.stderrTTY, a.stderr)
 	con := &console{w: a.stderr, prog: prog}
 	in := classify.Inputs{Paths: o.Inputs, FilesFrom: o.FilesFrom, Null: o.Null, Stdin: a.stdin, Shard: o.Shard, Walk: o.Walk}
+	if o.Resume {
+		in.Skip = func(p string) bool { return resumed.Done[p] }
+	}
 	opt.BatchSize, opt.Workers = o.BatchSize, o.Threads
-	opt.MaxPixels, opt.MaxMemory = o.MaxPixels, o.MaxMemory
-	opt.Warn = con.println
+	opt.MaxPixels, opt.MaxMemory, opt.Draft = o.MaxPixels, o.MaxMemory, o.Draft
+	if !o.Quiet {
+		opt.Warn = con.println
+	}
 	opt.Found = func() { prog.found.Add(1) }
 	opt.WalkDone = prog.setTotal
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The progress bar's total, counted by a walk of its own that is not
-	// held back by the pipeline. Only a regular --files-from file reads the
-	// same twice; for a pipe, a FIFO or standard input the two readers
-	// would split its lines, so the total stays unknown until the run's
-	// walk ends (the bar shows the count). The count stops early once the
+	// The progress total, counted by a walk of its own that is not held
+	// back by the pipeline. Only a regular --files-from file reads the same
+	// twice; for a pipe, a FIFO or standard input the two readers would
+	// split its lines, so the total stays unknown until the run's walk ends
+	// (progress shows the count). The count stops early once the
 	// pipeline's walk has ended and set the total.
 	if prog.enabled && in.Recountable() {
 		go func() {
@@ -242,11 +316,12 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 			}
 		}()
 	}
-	rw, err := sink.newWriter(stdout, con.println)
+	rw, err := sink.newWriter(stdout, con.println, appending)
 	if err != nil {
 		return err
 	}
 	out := &progressWriter{RecordWriter: rw, prog: prog, clear: stdoutTTY}
+	start := time.Now()
 	sum, err := classify.Run(ctx, m, in, opt, out)
 	if !out.failed {
 		if outFile != nil {
@@ -260,6 +335,9 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 			}
 		}
 	}
+	if (a.stderrTTY || o.Verbose) && !o.Quiet {
+		fmt.Fprintf(a.stderr, "vit: %s\n", runSummary(name, sum, time.Since(start), resumed.Records, o.Output))
+	}
 	switch {
 	case err != nil:
 		return err
@@ -267,6 +345,23 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 		return errInputsFailed
 	}
 	return nil
+}
+
+// runSummary is the end-of-run line: "315 classified, 5 failed, 18.2 s,
+// 17.3 img/s", and "; 1200 already in FILE" after --resume.
+func runSummary(name string, sum classify.Summary, el time.Duration, resumed int, output string) string {
+	verb := runVerbs[name]
+	if verb == "" {
+		verb = "done"
+	}
+	s := fmt.Sprintf("%d %s, %d failed, %.1f s", sum.Inputs-sum.Failed, verb, sum.Failed, el.Seconds())
+	if el > 0 && sum.Inputs > 0 {
+		s += fmt.Sprintf(", %.1f img/s", float64(sum.Inputs)/el.Seconds())
+	}
+	if resumed > 0 {
+		s += fmt.Sprintf("; %d already in %s", resumed, output)
+	}
+	return s
 }
 
 // progressWriter advances the progress bar with each record written,

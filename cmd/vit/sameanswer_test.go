@@ -17,8 +17,14 @@ import (
 // so equal bytes are equal bits. The built-in model's examples are copied
 // twice (14 images of 50 tokens, PNG and JPEG), so -b 3 and -b 8 end in a
 // partial batch and the images fall at different places in a batch from
-// run to run.
+// run to run. It does so in each --precision.
 func TestClassifySameAnswer(t *testing.T) {
+	for _, prec := range []string{"fp32", "bf16", "int8"} {
+		t.Run(prec, func(t *testing.T) { sameAnswer(t, prec) })
+	}
+}
+
+func sameAnswer(t *testing.T, prec string) {
 	exe, err := os.Executable()
 	if err != nil {
 		t.Skip(err)
@@ -43,7 +49,7 @@ func TestClassifySameAnswer(t *testing.T) {
 	var first map[string]string // path → the record's JSON
 	var firstArgs string
 	for _, args := range [][]string{{"-b", "1", "-t", "1"}, {"-b", "3"}, {"-b", "8"}, {"-t", "1"}, {"-t", "2"}, {"-b", "5", "-t", "2"}} {
-		cmd := exec.Command(exe, append([]string{"classify", "-f", "json", "--scores", "logit", "-k", "0", "--progress", "never"}, append(args, dir)...)...)
+		cmd := exec.Command(exe, append([]string{"classify", "-f", "json", "--scores", "logit", "-k", "0", "--progress", "never", "--precision", prec}, append(args, dir)...)...)
 		cmd.Env = append(os.Environ(), "VIT_TEST_MAIN=1")
 		var out, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &stderr

@@ -70,17 +70,20 @@ type BenchReport struct {
 	Threads           int     `json:"threads"`
 	Iters             int     `json:"iters"`
 	Warmup            int     `json:"warmup"`
-	GFLOPPerImage     float64 `json:"gflop_per_image"`          // the model's FLOPs (Model.FLOPs)
-	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"` // what the forward pass performs (Model.ForwardFLOPs)
-	MsPerImage        float64 `json:"ms_per_image"`             // median pass
-	MsPerImageMean    float64 `json:"ms_per_image_mean"`        // mean over the timed passes
-	MsPerImageBest    float64 `json:"ms_per_image_best"`        // fastest pass
-	ImagesPerSec      float64 `json:"images_per_sec"`           // at the median pass
-	GFLOPS            float64 `json:"gflops"`                   // model FLOPs at the median pass
-	ExecGFLOPS        float64 `json:"executed_gflops"`          // executed FLOPs at the median pass
-	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`
-	PeakSource        string  `json:"peak_source,omitempty"`      // "measured AVX-512 FMA loop" or "--peak-gflops"
-	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"` // executed_gflops / peak_gflops
+	GFLOPPerImage     float64 `json:"gflop_per_image"`                 // the model's FLOPs (Model.FLOPs)
+	ExecGFLOPPerImage float64 `json:"executed_gflop_per_image"`        // what the forward pass performs (Model.ForwardFLOPs)
+	MsPerImage        float64 `json:"ms_per_image"`                    // median pass
+	MsPerImageMean    float64 `json:"ms_per_image_mean"`               // mean over the timed passes
+	MsPerImageBest    float64 `json:"ms_per_image_best"`               // fastest pass
+	ImagesPerSec      float64 `json:"images_per_sec"`                  // at the median pass
+	GFLOPS            float64 `json:"gflops"`                          // model FLOPs at the median pass
+	ExecGFLOPS        float64 `json:"executed_gflops"`                 // executed FLOPs at the median pass
+	Precision         string  `json:"precision"`                       // of the encoder's matrices: fp32, bf16 or int8
+	WeightMiB         float64 `json:"weight_mib"`                      // matrix values the forward pass reads (Model.WeightBytes)
+	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`           // of the instruction the precision's matmuls run on (int8: GOP/s)
+	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop" or "--peak-gflops"
+	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"`      // executed_gflops / peak_gflops
+	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16: the VDPBF16PS loop, for comparison (the bf16 matmuls run on FMAs)
 	ISA               string  `json:"isa"`
 	GoVersion         string  `json:"go"`
 }
@@ -95,8 +98,10 @@ type BenchOptions struct {
 	Iters   int    // timed passes (≥ 1)
 	Seed    int64  // of the random inputs
 
-	// PeakGFLOPS is the machine's FMA peak for Threads cores; 0 measures
-	// it (MeasurePeak) after the timed passes.
+	// PeakGFLOPS is the machine's peak for Threads cores of the
+	// instruction m's precision multiplies with (FMA for fp32 and bf16,
+	// VPDPBUSD for int8); 0 measures it (MeasurePeak) after the timed
+	// passes.
 	PeakGFLOPS float64
 }
 
@@ -138,11 +143,16 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 		ExecGFLOPS:        exec * bs / med / 1e9,
 		ISA:               kernels.ISA(),
 		GoVersion:         runtime.Version(),
+		Precision:         m.Precision().String(),
+		WeightMiB:         float64(m.WeightBytes()) / (1 << 20),
 	}
 	if o.PeakGFLOPS > 0 {
 		r.PeakGFLOPS, r.PeakSource = o.PeakGFLOPS, "--peak-gflops"
-	} else if g, isa := MeasurePeak(o.Threads); g > 0 {
-		r.PeakGFLOPS, r.PeakSource = g, "measured "+isa+" FMA loop"
+	} else if g, src := MeasurePeak(o.Threads, m.Precision()); g > 0 {
+		r.PeakGFLOPS, r.PeakSource = g, src
+	}
+	if m.Precision() == kernels.BF16 {
+		r.BF16PeakGFLOPS = measureDotPeak(o.Threads, kernels.BF16)
 	}
 	if r.PeakGFLOPS > 0 {
 		r.FractionOfPeak = r.ExecGFLOPS / r.PeakGFLOPS
@@ -150,11 +160,19 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 	return r, nil
 }
 
-// MeasurePeak measures the attainable fp32 FMA throughput of threads
-// cores in GFLOP/s with the kernels' register-only FMA loop on the vector
-// unit they use (kernels.FMAPeak), best of three runs of about 100 ms. It
-// returns 0 when only the generic kernels are available.
-func MeasurePeak(threads int) (gflops float64, isa string) {
+// MeasurePeak measures the attainable throughput of threads cores, in
+// GFLOP/s (GOP/s for int8), of the instruction the matmuls of precision
+// prec run on, with a register-only loop (kernels.FMAPeak, or
+// kernels.DotPeak's VPDPBUSD loop for int8), best of three runs of about
+// 100 ms, and names its source. It returns 0 when the kernels in use have
+// no such loop (generic code, or int8 without VNNI).
+func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source string) {
+	if prec == kernels.Int8 {
+		if g := measureDotPeak(threads, kernels.Int8); g > 0 {
+			return g, "measured VPDPBUSD loop"
+		}
+		return 0, ""
+	}
 	p := kernels.NewPool(threads)
 	defer p.Close()
 	best := 0.0
@@ -164,5 +182,16 @@ func MeasurePeak(threads int) (gflops float64, isa string) {
 	if best == 0 {
 		return 0, ""
 	}
-	return best, kernels.ISA()
+	return best, "measured " + kernels.ISA() + " FMA loop"
+}
+
+// measureDotPeak is kernels.DotPeak on threads cores, best of three.
+func measureDotPeak(threads int, prec kernels.Precision) float64 {
+	p := kernels.NewPool(threads)
+	defer p.Close()
+	best := 0.0
+	for range 3 {
+		best = max(best, kernels.DotPeak(p, prec, 100*time.Millisecond))
+	}
+	return best
 }

@@ -24,7 +24,7 @@ func BenchmarkClassify(b *testing.B) {
 	for _, batch := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
 			for b.Loop() {
-				out := classify.NewRecordWriter("jsonl", io.Discard, nil, false)
+				out := classify.NewRecordWriter("jsonl", io.Discard, classify.WriterOptions{})
 				sum, err := classify.Run(context.Background(), clf, classify.Inputs{Paths: []string{dir}},
 					classify.Options{TopK: 5, BatchSize: batch, Workers: 2}, out)
 				if err != nil || sum.Inputs != n || sum.Failed != 0 {

@@ -47,7 +47,7 @@ func TestNonUTF8Paths(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, classify.Inputs{Paths: paths},
-		classify.Options{TopK: 1}, classify.NewRecordWriter("jsonl", &buf, nil, false)); err != nil {
+		classify.Options{TopK: 1}, classify.NewRecordWriter("jsonl", &buf, classify.WriterOptions{})); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -70,7 +70,7 @@ func TestNonUTF8Paths(t *testing.T) {
 	}
 	buf.Reset()
 	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, classify.Inputs{Paths: paths[3:]},
-		classify.Options{TopK: 1}, classify.NewRecordWriter("text", &buf, nil, false)); err != nil {
+		classify.Options{TopK: 1}, classify.NewRecordWriter("text", &buf, classify.WriterOptions{})); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(buf.String(), "\n"); got != 2 {
@@ -90,7 +90,7 @@ func TestWarningsEscaped(t *testing.T) {
 	var warnings []string
 	in := classify.Inputs{FilesFrom: "-", Null: true, Stdin: strings.NewReader(dir + "\x00")}
 	o := classify.Options{TopK: 1, Warn: func(s string) { warnings = append(warnings, s) }}
-	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, in, o, classify.NewRecordWriter("jsonl", &bytes.Buffer{}, nil, false)); err != nil {
+	if _, err := classify.Run(context.Background(), &classifytest.Fake{}, in, o, classify.NewRecordWriter("jsonl", &bytes.Buffer{}, classify.WriterOptions{})); err != nil {
 		t.Fatal(err)
 	}
 	if len(warnings) == 0 {

@@ -31,6 +31,15 @@ type Model interface {
 	Forward(inputs []float32, b int, out []float32) error
 }
 
+// IsMultiLabel reports whether m's classes are independent (Hugging Face
+// problem_type multi_label_classification), so that its scores are each
+// class's sigmoid rather than a softmax over them: m has a MultiLabel
+// method that says so.
+func IsMultiLabel(m Model) bool {
+	ml, ok := m.(interface{ MultiLabel() bool })
+	return ok && ml.MultiLabel()
+}
+
 // modelAdapter runs a loaded model with its own preprocessing recipe. Its
 // input rows are normalized pixels [C, H, W]; the model cuts them into
 // patches itself.
@@ -54,6 +63,7 @@ func NewModel(m *model.Model) (Model, error) {
 func (a *modelAdapter) InputLen() int    { return a.c * a.h * a.w }
 func (a *modelAdapter) OutLen() int      { return a.m.Config.NumClasses }
 func (a *modelAdapter) Labels() []string { return a.m.Config.Labels }
+func (a *modelAdapter) MultiLabel() bool { return a.m.Config.MultiLabel }
 
 func (a *modelAdapter) Prepare(name string, r io.Reader, lim preprocess.Limits, input []float32) error {
 	return a.m.Recipe.Load(name, r, lim, input)

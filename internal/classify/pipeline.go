@@ -14,12 +14,14 @@ import (
 
 // Options configure one Run.
 type Options struct {
-	TopK      int   // predictions per input, best first; 0 or more than L: all classes
-	Logits    bool  // scores are raw logits (default: softmax probabilities)
-	BatchSize int   // images per Forward, at most (< 1: 1)
-	Workers   int   // decode workers, each preparing one image at a time (< 1: 1)
-	MaxPixels int64 // decode limit; 0 = the decoder's default
-	MaxMemory int64 // memory budget of one image in bytes; 0 = preprocess.DefaultMaxMemory
+	TopK      int       // predictions per input, best first; 0 or more than L: all classes
+	Scores    ScoreFunc // how classes are scored (ScoreAuto: the model's own, see MultiLabel)
+	MinScore  *float32  // when set, predictions scoring below it are dropped (an input may keep none)
+	BatchSize int       // images per Forward, at most (< 1: 1)
+	Workers   int       // decode workers, each preparing one image at a time (< 1: 1)
+	MaxPixels int64     // decode limit; 0 = the decoder's default
+	MaxMemory int64     // memory budget of one image in bytes; 0 = preprocess.DefaultMaxMemory
+	Draft     bool      // JPEGs may decode at 1/2–1/8 scale (preprocess.Limits.Draft): faster, not the reference pixels
 
 	// Warn, when set, receives warnings for the user: a directory skipped
 	// (listed by FilesFrom, or entered twice), no inputs found. It is
@@ -31,8 +33,8 @@ type Options struct {
 	WalkDone func(total int64)
 
 	// Record, when set, makes each image's record from its row of model
-	// output out [OutLen] instead of the top-k predictions (TopK and
-	// Logits are then unused): it sets r.Value, or returns an error that
+	// output out [OutLen] instead of the top-k predictions (TopK, Scores
+	// and MinScore are then unused): it sets r.Value, or returns an error that
 	// becomes the input's error record. out is valid only during the
 	// call; r.Path is set. It is called from one goroutine, one image at a
 	// time, in the order images finish (not input order). This is how a
@@ -115,6 +117,7 @@ func Run(ctx context.Context, m Model, in Inputs, o Options, out RecordWriter) (
 
 	o.Workers = max(o.Workers, 1)
 	o.BatchSize = max(o.BatchSize, 1)
+	o.Scores = o.Scores.resolve(IsMultiLabel(m))
 	workers, b := o.Workers, o.BatchSize
 	p := &pipeline{
 		m:      m,
@@ -237,7 +240,7 @@ func (p *pipeline) putSample(s *sample) { p.free <- s }
 // worker decodes and preprocesses jobs into samples for inference; failed
 // jobs become error results.
 func (p *pipeline) worker(ctx context.Context) {
-	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx}
+	lim := preprocess.Limits{MaxPixels: p.o.MaxPixels, MaxMemory: p.o.MaxMemory, Context: ctx, Draft: p.o.Draft}
 	for j := range p.jobs {
 		r := &Result{seq: j.seq, Path: j.path}
 		if ctx.Err() != nil {
@@ -386,7 +389,7 @@ func (p *pipeline) infer(ctx context.Context) {
 			case p.o.Record != nil:
 				r.Err = guard("making the record", func() error { return p.o.Record(r, row) })
 			default:
-				r.Predictions = topK(row, p.labels, p.o.TopK, !p.o.Logits, prob, order)
+				r.Predictions = topK(row, p.labels, p.o.TopK, p.o.Scores, p.o.MinScore, prob, order)
 			}
 			p.results <- r
 		}

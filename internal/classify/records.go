@@ -46,26 +46,39 @@ type RecordWriter interface {
 }
 
 // Formats are the names NewRecordWriter takes.
-var Formats = []string{"text", "json", "jsonl", "csv"}
+var Formats = []string{"text", "json", "jsonl", "csv", "tsv"}
+
+// WriterOptions shape a RecordWriter's output.
+type WriterOptions struct {
+	ErrLog   func(string) // text and npy: gets the error records' lines (nil: dropped)
+	Logits   bool         // the scores are logits, not probabilities (text prints them as such)
+	NoHeader bool         // csv, tsv: no header line
+	Columns  int          // tsv: predictions per line (k, ≥ 1)
+}
 
 // NewRecordWriter returns a writer of format (one of Formats; anything
 // else is text) on out. Each record is flushed before Write returns, so a
 // reader of a pipe sees it at once.
 //
 //   - text: for people; the path, then a line per prediction with the
-//     score (a percentage, or the logit when logits) and the label. Error
-//     records go to errlog (nil: dropped), not out.
+//     score (a percentage, or the logit when logits) and the label (a
+//     long list of synonyms shortened, see shortLabel). Error records go
+//     to the error log, not out.
 //   - json: one array, one object per line inside it; jsonl: one object a
 //     line. {"path", "predictions": [{"index", "label", "score"}], "error"}.
-//   - csv: path,rank,index,label,score,error; a row per prediction, or one
-//     with the error.
+//   - csv: path,rank,index,label,score,error; a row per prediction, one
+//     with the error, or one with the path alone when no prediction is
+//     left (MinScore).
+//   - tsv: one line per input, path, label, score, then label_N, score_N
+//     for the next Columns-1 predictions, then error; fields escaped as
+//     text output escapes them, so a tab or newline never splits one.
 //
 // Scores print as the shortest decimal that reads back to the same
 // float32, and as null (json) when not finite.
-func NewRecordWriter(format string, out io.Writer, errlog func(string), logits bool) RecordWriter {
+func NewRecordWriter(format string, out io.Writer, o WriterOptions) RecordWriter {
 	bw := bufio.NewWriterSize(out, 32<<10)
-	if errlog == nil {
-		errlog = func(string) {}
+	if o.ErrLog == nil {
+		o.ErrLog = func(string) {}
 	}
 	switch format {
 	case "json":
@@ -73,9 +86,11 @@ func NewRecordWriter(format string, out io.Writer, errlog func(string), logits b
 	case "jsonl":
 		return &jsonWriter{w: bw}
 	case "csv":
-		return &csvWriter{w: bw, c: csv.NewWriter(bw)}
+		return &csvWriter{w: bw, c: csv.NewWriter(bw), header: !o.NoHeader}
+	case "tsv":
+		return &tsvWriter{w: bw, header: !o.NoHeader, cols: max(o.Columns, 1)}
 	default:
-		return &textWriter{w: bw, errlog: errlog, logits: logits}
+		return &textWriter{w: bw, errlog: o.ErrLog, logits: o.Logits}
 	}
 }
 
@@ -243,21 +258,29 @@ func (j *jsonWriter) End() error {
 }
 
 // csvWriter writes path,rank,index,label,score,error: one row per
-// prediction, or one row with the error.
+// prediction, one row with the error, or one with the path alone.
 type csvWriter struct {
-	w *bufio.Writer
-	c *csv.Writer
+	w      *bufio.Writer
+	c      *csv.Writer
+	header bool
 }
 
+// CSVHeader is the csv format's header row.
+var CSVHeader = []string{"path", "rank", "index", "label", "score", "error"}
+
 func (c *csvWriter) Begin() error {
-	c.c.Write([]string{"path", "rank", "index", "label", "score", "error"})
+	if c.header {
+		c.c.Write(CSVHeader)
+	}
 	return c.flush()
 }
 
 func (c *csvWriter) Write(r *Result) error {
-	if r.Err != nil {
+	switch {
+	case r.Err != nil:
 		c.c.Write([]string{r.Path, "", "", "", "", ErrorText(r.Path, r.Err)})
-		return c.flush()
+	case len(r.Predictions) == 0:
+		c.c.Write([]string{r.Path, "", "", "", "", ""})
 	}
 	for i, p := range r.Predictions {
 		c.c.Write([]string{r.Path, strconv.Itoa(i + 1), strconv.Itoa(p.Index), p.Label, Score(p.Score).String(), ""})
@@ -275,9 +298,59 @@ func (c *csvWriter) flush() error {
 	return c.w.Flush()
 }
 
+// tsvWriter writes one line per input: path, then label and score of each
+// of cols predictions (empty when fewer are left), then the error.
+type tsvWriter struct {
+	w      *bufio.Writer
+	header bool
+	cols   int
+}
+
+// TSVHeader is the tsv format's header line for k predictions per line:
+// path label score label_2 score_2 … label_k score_k error.
+func TSVHeader(k int) []string {
+	h := []string{"path", "label", "score"}
+	for i := 2; i <= k; i++ {
+		h = append(h, "label_"+strconv.Itoa(i), "score_"+strconv.Itoa(i))
+	}
+	return append(h, "error")
+}
+
+func (t *tsvWriter) Begin() error {
+	if t.header {
+		t.w.WriteString(strings.Join(TSVHeader(t.cols), "\t"))
+		t.w.WriteString("\n")
+	}
+	return t.w.Flush()
+}
+
+func (t *tsvWriter) Write(r *Result) error {
+	t.w.WriteString(EscapeText(r.Path))
+	for i := range t.cols {
+		t.w.WriteString("\t")
+		if i < len(r.Predictions) {
+			p := r.Predictions[i]
+			t.w.WriteString(EscapeText(p.Label))
+			t.w.WriteString("\t")
+			t.w.WriteString(Score(p.Score).String())
+		} else {
+			t.w.WriteString("\t")
+		}
+	}
+	t.w.WriteString("\t")
+	if r.Err != nil {
+		t.w.WriteString(EscapeText(ErrorText(r.Path, r.Err)))
+	}
+	t.w.WriteString("\n")
+	return t.w.Flush()
+}
+
+func (t *tsvWriter) End() error { return t.w.Flush() }
+
 // textWriter is for people: the path, then one indented line per
 // prediction with the score (a percentage, or the logit) and the label.
-// Errors go to the error log (stderr), not to the results.
+// Errors go to the error log (stderr), not to the results. No line ends
+// in spaces.
 type textWriter struct {
 	w      *bufio.Writer
 	errlog func(string)
@@ -294,16 +367,47 @@ func (t *textWriter) Write(r *Result) error {
 	t.w.WriteString(EscapeText(r.Path))
 	t.w.WriteString("\n")
 	for _, p := range r.Predictions {
+		var line string
 		if t.logits {
-			fmt.Fprintf(t.w, "  %9.4f  %s\n", p.Score, EscapeText(p.Label))
+			line = fmt.Sprintf("  %9.4f  %s", p.Score, EscapeText(shortLabel(p.Label)))
 		} else {
-			fmt.Fprintf(t.w, "  %6.2f%%  %s\n", 100*p.Score, EscapeText(p.Label))
+			line = fmt.Sprintf("  %6.2f%%  %s", 100*p.Score, EscapeText(shortLabel(p.Label)))
 		}
+		t.w.WriteString(strings.TrimRight(line, " \t"))
+		t.w.WriteString("\n")
 	}
 	return t.w.Flush()
 }
 
 func (t *textWriter) End() error { return t.w.Flush() }
+
+// maxTextLabel is the length in characters past which text output
+// shortens a label.
+const maxTextLabel = 48
+
+// shortLabel shortens, for text output, a label that is a long list of
+// synonyms (ImageNet's "great white shark, white shark, man-eater,
+// man-eating shark, Carcharodon carcharias") to the synonyms that fit in
+// maxTextLabel characters and "…"; the first synonym is always kept
+// whole. Other formats keep the label as it is.
+func shortLabel(label string) string {
+	label = strings.TrimSpace(label)
+	if utf8.RuneCountInString(label) <= maxTextLabel {
+		return label
+	}
+	names := strings.Split(label, ", ")
+	out := names[0]
+	for _, n := range names[1:] {
+		if utf8.RuneCountInString(out)+2+utf8.RuneCountInString(n)+3 > maxTextLabel {
+			break
+		}
+		out += ", " + n
+	}
+	if out == label {
+		return label
+	}
+	return out + ", …"
+}
 
 // oneLine folds a multi-line message onto one line.
 func oneLine(s string) string {

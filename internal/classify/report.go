@@ -63,18 +63,26 @@ func (r BenchReport) WriteText(w io.Writer) error {
 	if r.RandomWeights {
 		desc += ", random weights"
 	}
-	peak := "n/a (no FMA probe in this build; pass --peak-gflops)"
+	peak := "n/a (no probe for these kernels in this build; pass --peak-gflops)"
 	if r.PeakGFLOPS > 0 {
-		peak = fmt.Sprintf("%.0f GFLOP/s (%s, %d threads); the FLOPs performed reach %.1f%% of it", r.PeakGFLOPS, r.PeakSource, r.Threads, 100*r.FractionOfPeak)
+		unit := "GFLOP/s"
+		if r.Precision == "int8" {
+			unit = "GOP/s"
+		}
+		peak = fmt.Sprintf("%.0f %s (%s, %d threads); the FLOPs performed reach %.1f%% of it", r.PeakGFLOPS, unit, r.PeakSource, r.Threads, 100*r.FractionOfPeak)
+	}
+	if r.BF16PeakGFLOPS > 0 {
+		peak += fmt.Sprintf("\n             (bf16 multiplies on FMAs: VDPBF16PS peaks at %.0f GFLOP/s here)", r.BF16PeakGFLOPS)
 	}
 	_, err := fmt.Fprintf(w, `model        %s, %d×%d, %.2f GFLOP/image (%.2f performed)
 setup        batch %d, %d threads, %d timed passes after %d warm-up, kernels %s
+precision    %s, %.1f MiB of matrix values
 ms/image     %.2f median (mean %.2f, best pass %.2f)
 images/s     %.2f
 GFLOP/s      %.1f of the model's FLOPs, %.1f performed
-FMA peak     %s
+peak         %s
 `, desc, r.ImageSize[0], r.ImageSize[1], r.GFLOPPerImage, r.ExecGFLOPPerImage,
-		r.BatchSize, r.Threads, r.Iters, r.Warmup, r.ISA,
+		r.BatchSize, r.Threads, r.Iters, r.Warmup, r.ISA, r.Precision, r.WeightMiB,
 		r.MsPerImage, r.MsPerImageMean, r.MsPerImageBest, r.ImagesPerSec, r.GFLOPS, r.ExecGFLOPS, peak)
 	return err
 }

@@ -30,6 +30,9 @@ type Inputs struct {
 	Stdin     io.Reader // for "-" and FilesFrom "-"; read at most once
 	Shard     Shard     // Count 0: every input
 	Walk      Walk
+	// Skip, when set, leaves out the inputs whose path it returns true
+	// for (those done by an earlier run: Resume). Stdin is never skipped.
+	Skip func(path string) bool
 }
 
 // Walk is how directory arguments are walked, as fd and ripgrep walk:
@@ -170,6 +173,9 @@ func (s *source) run(emit func(input) bool) error {
 	s.linked = make(map[fileID]bool)
 	s.emit = func(in input) bool {
 		if s.Shard.Count > 0 && !s.Shard.keeps(in.path) {
+			return true
+		}
+		if s.Skip != nil && in.kind != inStdin && s.Skip(in.path) {
 			return true
 		}
 		return emit(in)

@@ -197,7 +197,7 @@ func (r *Run) Record(res *classify.Result, out []float32) error {
 		img.Pix[i*4+3] = 255
 	}
 	x := &Explained{Grid: [2]int{r.gh, r.gw}, Relevance: append([]float32(nil), rel...)}
-	x.Predictions = classify.TopK(logits, r.m.Config.Labels, r.o.TopK)
+	x.Predictions = classify.TopK(logits, r.m.Config.Labels, r.o.TopK, classify.ScoreAuto, r.m.Config.MultiLabel)
 	rel64 := make([]float64, np)
 	for i, v := range rel {
 		rel64[i] = float64(v)

@@ -34,6 +34,12 @@
 //     sequence only (queries in rows, k|v in panels), for a last block
 //     whose other tokens' outputs are not used; PackedB.RowRange gives it
 //     the q rows and the k|v rows of a fused q|k|v weight.
+//   - PackedB.Convert gives W a bf16 or int8 form (owned memory, 1/2 or
+//     1/4 of float32's bytes); every Linear entry point then runs in that
+//     precision (lowprec.go: bf16 on the float32 micro-kernels with
+//     exact products, int8 on a VPDPBUSD micro-kernel with per-channel
+//     weight and per-token activation scales), each output summed in an
+//     order fixed by K alone.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //

@@ -12,17 +12,35 @@ import (
 // the clock the cores reach under all-core vector load and any other
 // processes sharing them at the time.
 func FMAPeak(p *Pool, d time.Duration) float64 {
+	return peak(p, d, fmaRounds)
+}
+
+// DotPeak is FMAPeak for the dot-product instruction of precision prec:
+// VDPBF16PS (bf16 pairs into float32, 4 FLOP per lane) or VPDPBUSD (u8×s8
+// quads into int32, 8 operations per lane), in GFLOP/s or GOP/s; 0 when
+// the CPU lacks it (for FP32, FMAPeak). The bf16 Linear runs on FMAs
+// (see lowprec.go), so its ceiling is FMAPeak's; DotPeak(BF16) shows why.
+func DotPeak(p *Pool, prec Precision, d time.Duration) float64 {
+	if prec == FP32 {
+		return FMAPeak(p, d)
+	}
+	return peak(p, d, func(n int) float64 { return dotRounds(prec, n) })
+}
+
+// peak runs rounds (n rounds of a register-only loop, returning the
+// operations done) on every worker for about d and returns G ops/s.
+func peak(p *Pool, d time.Duration, rounds func(int) float64) float64 {
 	p = orSerial(p)
 	p.lock()
 	defer p.unlock()
-	if fmaRounds(1) == 0 {
+	if rounds(1) == 0 {
 		return 0
 	}
 	// calibrate: rounds per worker for d
 	n := 1 << 14
 	for {
 		t0 := time.Now()
-		fmaRounds(n)
+		rounds(n)
 		el := time.Since(t0)
 		if el >= time.Millisecond || n >= 1<<30 {
 			n = int(float64(n) * d.Seconds() / el.Seconds())
@@ -30,7 +48,7 @@ func FMAPeak(p *Pool, d time.Duration) float64 {
 		}
 		n *= 4
 	}
-	j := &peakJob{rounds: max(n, 1)}
+	j := &peakJob{rounds: max(n, 1), loop: rounds}
 	t := p.workers()
 	t0 := time.Now()
 	p.run(t, j)
@@ -39,12 +57,13 @@ func FMAPeak(p *Pool, d time.Duration) float64 {
 }
 
 type peakJob struct {
+	loop   func(int) float64
 	rounds int
 	flops  atomic.Int64
 }
 
 func (j *peakJob) run(_, lo, hi int) {
 	for i := lo; i < hi; i++ {
-		j.flops.Add(int64(fmaRounds(j.rounds)))
+		j.flops.Add(int64(j.loop(j.rounds)))
 	}
 }

@@ -44,6 +44,7 @@ type Pool struct {
 	scratch []workerScratch // [threads] per-worker buffers, grown on demand
 	packX   []float32       // Linear's activations packed into token panels
 	gemm    gemmJob         // the Linear call in progress
+	low     lowJob          // the Linear call in progress on a bf16 or int8 W
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
 	attq    attPrefixJob    // the AttentionPrefix call in progress

@@ -86,7 +86,8 @@ var aliasedMr512 = 8
 // from several row blocks (StackB).
 type PackedB struct {
 	N, K  int
-	parts []wBlock // row blocks, in order
+	parts []wBlock // row blocks, in order (float32)
+	lp    *lowForm // the bf16 or int8 values instead, or nil (see Convert)
 }
 
 // wBlock is one row block of a PackedB.
@@ -111,6 +112,9 @@ func PackB(b []float32, n, k, ldb int) *PackedB {
 func StackB(ws ...*PackedB) *PackedB {
 	s := &PackedB{}
 	for i, w := range ws {
+		if w.lp != nil {
+			panic("kernels: StackB of " + w.lp.prec.String() + " matrices")
+		}
 		if i > 0 && w.K != s.K {
 			panic("kernels: StackB of matrices with different K")
 		}
@@ -126,6 +130,10 @@ func (w *PackedB) RowRange(lo, hi int) *PackedB {
 		panic("kernels: RowRange [" + strconv.Itoa(lo) + ", " + strconv.Itoa(hi) + ") of " + strconv.Itoa(w.N) + " rows")
 	}
 	s := &PackedB{N: hi - lo, K: w.K}
+	if w.lp != nil {
+		s.lp = w.lp.rows(lo, hi)
+		return s
+	}
 	off := 0 // first row of part
 	for _, b := range w.parts {
 		r0, r1 := max(lo-off, 0), min(hi-off, b.rows)
@@ -181,6 +189,10 @@ func Linear(p *Pool, m int, a []float32, lda int, w *PackedB, bias []float32, ac
 	if m <= 0 || w.N == 0 {
 		return
 	}
+	if w.lp != nil && w.K > 0 {
+		linearLow(p, m, a, lda, nil, w, bias, act, accumulate, c, ldc, nil)
+		return
+	}
 	p = orSerial(p)
 	p.lock()
 	defer p.unlock()
@@ -232,6 +244,10 @@ func linearPanels(p *Pool, x *Panels, w *PackedB, bias []float32, act Act, accum
 		panic("kernels: Linear on panels with x of K " + strconv.Itoa(x.K) + " and W of K " + strconv.Itoa(w.K))
 	}
 	if x.M <= 0 || w.N == 0 {
+		return
+	}
+	if w.lp != nil && w.K > 0 {
+		linearLow(p, x.M, nil, 0, x, w, bias, act, accumulate, c, ldc, y)
 		return
 	}
 	p = orSerial(p)

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/vitgo/vit/internal/kernels"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -187,5 +188,33 @@ func BenchmarkPatchify(b *testing.B) {
 	b.SetBytes(int64(4 * len(src)))
 	for b.Loop() {
 		patchify(src, c, h, w, p, dst)
+	}
+}
+
+// BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
+// precision, side by side.
+func BenchmarkForwardPrecision(b *testing.B) {
+	for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
+		m, err := Random("vit-b16", 1, Options{Precision: prec})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range []int{1, 8} {
+			b.Run(fmt.Sprintf("%v/b%d", prec, batch), func(b *testing.B) {
+				pix := make([]float32, batch*3*224*224) // [B, C, H, W]
+				for i := range pix {
+					pix[i] = float32(i%255)/127.5 - 1
+				}
+				logits := make([]float32, batch*1000)
+				if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					m.Forward(pix, batch, 224, 224, logits)
+				}
+				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+			})
+		}
+		m.Close()
 	}
 }

@@ -18,6 +18,7 @@ type Config struct {
 	ImageSize, PatchSize, Channels      int      // native input size, P, C
 	NumClasses                          int      // L
 	Labels                              []string // [L]
+	MultiLabel                          bool     // HF problem_type multi_label_classification: classes scored by sigmoid, not softmax
 
 	HiddenAct    string      // activation as named by the config ("gelu", "gelu_new", …)
 	Act          kernels.Act // the MLP activation HiddenAct selects
@@ -239,6 +240,7 @@ type configJSON struct {
 	UseSharedRelPos   *bool             `json:"use_shared_relative_position_bias"` // Beit
 	LayerScaleInit    *float64          `json:"layer_scale_init_value"`            // Beit
 	UseMeanPooling    *bool             `json:"use_mean_pooling"`                  // Beit
+	ProblemType       string            `json:"problem_type"`
 
 	// timm
 	Architecture  string                     `json:"architecture"`
@@ -368,6 +370,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 		return c, fmt.Errorf("num_labels %d out of range", n)
 	}
 	c.NumClasses = n
+	c.MultiLabel = j.ProblemType == "multi_label_classification"
 	c.Labels = defaultLabels(n)
 	for k, v := range j.ID2Label {
 		i, err := strconv.Atoi(k)

@@ -96,6 +96,8 @@ type weights struct {
 	SharedRelPos       *param     // every block's Attn.RelPos with a shared table (HF Beit; nil otherwise)
 	Head               Head       // W [L, D'], D' = headIn
 	DistHead           Head       // W nil unless Config.DistHead
+
+	prec kernels.Precision // of the blocks' matrices (see convert)
 }
 
 // newWeights allocates the parameter descriptors for c (no values).

@@ -333,3 +333,29 @@ func TestWeightsInPlace(t *testing.T) {
 		t.Error("Close left the checkpoint mapped")
 	}
 }
+
+// TestProblemType: problem_type multi_label_classification in an HF
+// config.json sets MultiLabel; single_label and none do not.
+func TestProblemType(t *testing.T) {
+	dir := filepath.Join(fixtures, "hf-vit-tiny")
+	weights, err := os.ReadFile(filepath.Join(dir, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pt, want := range map[string]bool{"multi_label_classification": true, "single_label_classification": false, "": false} {
+		cfg := fixtureConfig(t, "hf-vit-tiny")
+		if pt != "" {
+			cfg["problem_type"] = pt
+		}
+		b, _ := json.Marshal(cfg)
+		fsys := fstest.MapFS{"m/config.json": {Data: b}, "m/model.safetensors": {Data: weights}}
+		m, err := LoadFS(fsys, "m", Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Config.MultiLabel != want {
+			t.Errorf("problem_type %q: MultiLabel %v, want %v", pt, m.Config.MultiLabel, want)
+		}
+		m.Close()
+	}
+}

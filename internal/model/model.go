@@ -14,6 +14,13 @@ import (
 // Options tune loading.
 type Options struct {
 	Threads int // ≤ 0: all cores
+
+	// Precision of the encoder blocks' matrices (q|k|v, output
+	// projection, fc1, fc2: all but a sliver of the FLOPs), converted once
+	// at load into owned memory (see kernels.PackedB.Convert); the patch
+	// projection, the head, LayerNorm, attention, softmax and GELU stay
+	// float32. The zero value is FP32.
+	Precision kernels.Precision
 }
 
 // loadOpts are the knobs tests use.
@@ -124,6 +131,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 	}
 	m.pool = kernels.NewPool(opt.Threads)
 	m.materialize()
+	w.convert(opt.Precision, true)
 	w.splitQKV()
 	keep = true
 	return m, nil
@@ -204,6 +212,41 @@ func (m *Model) materialize() {
 			p.packed = kernels.StackB(blocks...)
 		}
 	}
+}
+
+// convert gives the encoder blocks' matrices precision prec. With
+// release, their float32 values are dropped (owned copies) or their
+// mapped pages released: the converted form is all Forward reads.
+func (w *weights) convert(prec kernels.Precision, release bool) {
+	if prec == kernels.FP32 {
+		return
+	}
+	w.prec = prec
+	for i := range w.Blocks {
+		b := &w.Blocks[i]
+		for _, p := range []*param{b.Attn.QKVW, b.Attn.ProjW, b.MLP.FC1W, b.MLP.FC2W} {
+			p.packed = p.packed.Convert(prec)
+			if release {
+				p.data = nil // param.rows decodes the checkpoint again when asked
+				p.release()
+			}
+		}
+	}
+}
+
+// Precision returns the precision of the encoder blocks' matrices.
+func (m *Model) Precision() kernels.Precision { return m.w.prec }
+
+// WeightBytes returns the bytes of matrix values Forward reads: 4 per
+// float32 value, 2 per bf16, 1 per int8 plus per-row scales.
+func (m *Model) WeightBytes() int64 {
+	var n int64
+	for _, p := range m.w.all() {
+		if p.packed != nil {
+			n += p.packed.Bytes()
+		}
+	}
+	return n
 }
 
 // fill decodes p's checkpoint tensors, stacked along rows, into dst

@@ -114,6 +114,7 @@ func (p *param) rows() []float32 {
 	}
 	v := make([]float32, p.numel()) // [rows, cols]
 	p.fill(v)
+	p.scaleRows(v, 0) // a folded layer scale, as materialize applied it
 	return v
 }
 
@@ -184,7 +185,7 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 		}
 	}
 	proj := make([]float32, t*d)
-	linearRef(att, t, d, blk.Attn.ProjW.data, blk.Attn.ProjB.data, d, proj)
+	linearRef(att, t, d, blk.Attn.ProjW.rows(), blk.Attn.ProjB.data, d, proj)
 	for i := range x {
 		x[i] += proj[i]
 	}
@@ -213,7 +214,7 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 		}
 	}
 	out := make([]float32, t*d)
-	linearRef(mid, t, f, blk.MLP.FC2W.data, blk.MLP.FC2B.data, d, out)
+	linearRef(mid, t, f, blk.MLP.FC2W.rows(), blk.MLP.FC2B.data, d, out)
 	for i := range x {
 		x[i] += out[i]
 	}

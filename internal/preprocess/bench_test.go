@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -128,5 +129,29 @@ func TestBenchExifOrientation(t *testing.T) {
 	}
 	if d := img.(*Decoded); d.Orientation != 6 || d.Bounds().Dx() != 8 {
 		t.Fatalf("orientation %d, bounds %v", d.Orientation, d.Bounds())
+	}
+}
+
+// BenchmarkFile runs the pipeline of BenchmarkPipeline (vit224) on the
+// file named by $VIT_BENCH_JPEG, so scripts/bench_decode.py can time it
+// beside PIL; VIT_BENCH_DRAFT=1 sets Limits.Draft.
+func BenchmarkFile(b *testing.B) {
+	path := os.Getenv("VIT_BENCH_JPEG")
+	if path == "" {
+		b.Skip("VIT_BENCH_JPEG not set")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := DefaultHF("vit", 224, 3)
+	lim := Limits{Draft: os.Getenv("VIT_BENCH_DRAFT") == "1"}
+	dst := make([]float32, 3*224*224) // [C, H, W]
+	b.SetBytes(int64(len(data)))
+	defer reportCPU(b, cpuTime())
+	for i := 0; i < b.N; i++ {
+		if err := r.Load(path, bytes.NewReader(data), lim, dst); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

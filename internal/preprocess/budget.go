@@ -54,10 +54,14 @@ func humanBytes(n int64) string {
 type limits struct {
 	maxPixels, maxBytes, maxMemory int64
 	ctx                            context.Context
+	draftTo                        func(w, h int) (int, int) // nil: no draft
 }
 
 func (l Limits) resolve() limits {
 	r := limits{maxPixels: l.MaxPixels, maxBytes: l.MaxBytes, maxMemory: l.MaxMemory, ctx: l.Context}
+	if l.Draft {
+		r.draftTo = l.draftTo
+	}
 	if r.maxPixels <= 0 {
 		r.maxPixels = DefaultMaxPixels
 	}
@@ -382,7 +386,8 @@ func webpNeed(px int64, data []byte) int64 {
 // tiffNeed: the image (up to 8 bytes a pixel) plus one strip or tile
 // buffer: x/image/tiff lets a compressed strip inflate to 8 bytes a
 // pixel of the strip, and deflate, LZW and PackBits expand their input at
-// most about 1032 times, so a strip costs the smaller of the two.
+// most about 1032 times, so a strip costs the smaller of the two. CCITT
+// strips decode to 1 bit a pixel, at up to 8 pixels a compressed bit.
 func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	t := readTIFFTags(data)
 	bpp := int64(8)
@@ -402,6 +407,21 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 	switch {
 	case t.ok && t.compression <= 1:
 		strip = min(strip, int64(len(data)))
+	case t.ok && t.compression == 6:
+		// Old-style JPEG: the JPEG decoder's planes (and coefficients,
+		// when progressive) for the whole image, and the stream it reads:
+		// the JPEGInterchangeFormat stream, or headers from table tags
+		// for sequential data (planes padded to 16 pixels at most).
+		planes := mul(w+16, h+16, 3) + 64<<10
+		if t.jif > 0 && t.jif < int64(len(data)) {
+			planes = jpegNeed(w, h, data[t.jif:])
+		}
+		return img + planes + int64(len(data))
+	case t.ok && (t.compression >= 2 && t.compression <= 4 || t.compression == 32771):
+		// CCITT: a row may take one bit, so the strip is measured by
+		// its decoded rows (⌈w/8⌉ bytes), plus the compressed bytes and
+		// the decoder's two run arrays (16 bytes a pixel of one row).
+		return img + mul((w+7)/8, h) + int64(len(data)) + mul(w, 16) + 64<<10
 	case t.ok:
 		// Inflate each strip to count its bytes, reading no more than
 		// the bound already assumed.
@@ -421,6 +441,9 @@ func tiffNeed(w, h int64, data []byte, budget int64) int64 {
 type tiffTags struct {
 	ok                     bool
 	bits, spp, compression int64
+	photometric            int64
+	jif                    int64 // JPEGInterchangeFormat (old-style JPEG)
+	hs, vs                 int64 // YCbCrSubSampling (libtiff's default 2×2)
 }
 
 func readTIFFTags(data []byte) (t tiffTags) {
@@ -436,7 +459,7 @@ func readTIFFTags(data []byte) (t tiffTags) {
 		return t
 	}
 	n := int64(bo.Uint16(data[off:]))
-	t.spp, t.bits, t.compression = 1, 1, 1
+	t.spp, t.bits, t.compression, t.hs, t.vs = 1, 1, 1, 2, 2
 	for i := int64(0); i < n; i++ {
 		e := off + 2 + 12*i
 		if e+12 > int64(len(data)) {
@@ -465,8 +488,16 @@ func readTIFFTags(data []byte) (t tiffTags) {
 			t.bits = val
 		case 259:
 			t.compression = val
+		case 262:
+			t.photometric = val
+		case 513:
+			t.jif = val
 		case 277:
 			t.spp = val
+		case 530: // YCbCrSubSampling: two SHORTs, inline
+			if typ == 3 && cnt == 2 {
+				t.hs, t.vs = val, int64(bo.Uint16(data[at+2:]))
+			}
 		}
 	}
 	t.ok = true
@@ -486,8 +517,14 @@ func minBytes(format string, w, h int, data []byte) int64 {
 		// An LZW code of at most 12 bits stands for at most 4096 pixels.
 		return mul(W, H) / (4096 * 8 / 12)
 	case "tiff":
-		// Uncompressed strips hold every row, each a whole number of bytes.
-		if t := readTIFFTags(data); t.ok && t.compression <= 1 {
+		// Uncompressed strips hold every row, each a whole number of
+		// bytes; subsampled YCbCr holds a unit of hs·vs luma and two
+		// chroma samples for each hs×vs block.
+		t := readTIFFTags(data)
+		if t.ok && t.compression <= 1 && t.photometric == 6 && t.bits == 8 && t.hs > 0 && t.vs > 0 {
+			return mul(W/t.hs, H/t.vs, t.hs*t.vs+2)
+		}
+		if t.ok && t.compression <= 1 {
 			return mul((mul(W, t.bits, max(t.spp, 1))+7)/8, H)
 		}
 	case "bmp":

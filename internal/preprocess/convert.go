@@ -63,6 +63,9 @@ func cmykToRGB(c, m, y, k uint8) (uint8, uint8, uint8) {
 type rowSource struct {
 	w, h, c int
 	row     func(y int, dst []uint8) // writes row y to dst [w·c]
+	// planar, when not nil, writes row y (c = 3) as planes R, G, B to
+	// pix[0:w], pix[ps:ps+w], pix[2·ps:2·ps+w], for the planar resize.
+	planar func(y int, pix []uint8, ps int)
 	// transposed: the image meant is the transpose of these rows
 	// (EXIF orientations 5–8), of size h×w.
 	transposed bool
@@ -167,6 +170,9 @@ func convertRows(img image.Image, c int, info srcInfo) (*rowSource, error) {
 			s.row = webpRows(m, c)
 		} else {
 			s.row = yccRows(m, c)
+			if c == 3 && usePlanar {
+				s.planar = yccPlanarRows(m)
+			}
 		}
 	case *image.NYCbCrA:
 		if info.webp {
@@ -316,14 +322,36 @@ func gray16Rows(pix []uint8, stride, px, w, c int) func(int, []uint8) {
 	}
 }
 
-// yccRows converts a YCbCr image with libjpeg's arithmetic, choosing the
-// chroma upsampler as libjpeg-turbo's jinit_upsampler does for PIL (whose
+// yccRows converts a YCbCr image with libjpeg's arithmetic and the chroma
+// upsampling of yccChroma.
+func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
+	chroma := yccChroma(m)
+	w := m.Rect.Dx()
+	return func(y int, d []uint8) {
+		ucb, ucr := chroma(y)
+		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+	}
+}
+
+// yccPlanarRows is yccRows for c = 3 writing planes: R, G, B of row y to
+// pix[0:W], pix[ps:ps+W], pix[2·ps:2·ps+W].
+func yccPlanarRows(m *image.YCbCr) func(y int, pix []uint8, ps int) {
+	chroma := yccChroma(m)
+	w := m.Rect.Dx()
+	return func(y int, pix []uint8, ps int) {
+		ucb, ucr := chroma(y)
+		yccPlanar(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, pix[:w], pix[ps:ps+w], pix[2*ps:2*ps+w])
+	}
+}
+
+// yccChroma returns the Cb and Cr rows [W] of image row y upsampled as
+// libjpeg-turbo's jinit_upsampler does for PIL (whose
 // do_fancy_upsampling is on): 4:2:0 and 4:2:2 use the "fancy" triangular
 // filter (jdsample.c h2v2_fancy_upsample, h2v1_fancy_upsample; edge rows
 // and columns replicated) only when the chroma plane is more than 2
 // samples wide, and replicate otherwise; 4:4:0 uses h1v2_fancy_upsample;
-// other layouts replicate.
-func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
+// other layouts replicate. The rows returned are reused by the next call.
+func yccChroma(m *image.YCbCr) func(y int) (ucb, ucr []uint8) {
 	b := m.Rect
 	w := b.Dx()
 	hs, vs := 1, 1
@@ -342,14 +370,19 @@ func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
 	if b.Min.X == 0 && b.Min.Y == 0 {
 		switch {
 		case hs == 2 && (w+1)/2 > 2:
-			return yccFancyRows(m, c, vs)
+			return fancyChroma(m, vs)
 		case hs == 1 && vs == 2:
-			return yccH1V2Rows(m, c)
+			return h1v2Chroma(m)
+		case hs == 1 && vs == 1:
+			return func(y int) ([]uint8, []uint8) {
+				o := y * m.CStride
+				return m.Cb[o : o+w], m.Cr[o : o+w]
+			}
 		}
 	}
 	ucb := make([]uint8, w) // [w] replicated chroma
 	ucr := make([]uint8, w)
-	return func(y int, d []uint8) {
+	return func(y int) ([]uint8, []uint8) {
 		crow := ((b.Min.Y+y)/vs - b.Min.Y/vs) * m.CStride
 		c0 := b.Min.X / hs
 		cb, cr := m.Cb[crow:], m.Cr[crow:]
@@ -357,13 +390,13 @@ func yccRows(m *image.YCbCr, c int) func(int, []uint8) {
 			ci := (b.Min.X+x)/hs - c0
 			ucb[x], ucr[x] = cb[ci], cr[ci]
 		}
-		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+		return ucb, ucr
 	}
 }
 
-// yccFancyRows converts 4:2:2 (vs = 1) or 4:2:0 (vs = 2) with libjpeg's
-// fancy upsampling.
-func yccFancyRows(m *image.YCbCr, c, vs int) func(int, []uint8) {
+// fancyChroma upsamples 4:2:2 (vs = 1) or 4:2:0 (vs = 2) chroma with
+// libjpeg's fancy upsampling.
+func fancyChroma(m *image.YCbCr, vs int) func(y int) ([]uint8, []uint8) {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	cw := (w + 1) / 2
 	chh := (h + vs - 1) / vs
@@ -371,7 +404,7 @@ func yccFancyRows(m *image.YCbCr, c, vs int) func(int, []uint8) {
 	ucr := make([]uint8, 2*cw)
 	colCb := make([]int32, cw) // [cw] vertical sums (4:2:0)
 	colCr := make([]int32, cw)
-	return func(y int, d []uint8) {
+	return func(y int) ([]uint8, []uint8) {
 		cy := y / vs
 		if vs == 2 {
 			far := cy - 1
@@ -393,20 +426,20 @@ func yccFancyRows(m *image.YCbCr, c, vs int) func(int, []uint8) {
 			fancyH2V1(m.Cb[n:n+cw], ucb)
 			fancyH2V1(m.Cr[n:n+cw], ucr)
 		}
-		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+		return ucb[:w], ucr[:w]
 	}
 }
 
-// yccH1V2Rows converts 4:4:0 with libjpeg's h1v2_fancy_upsample: each
-// output row is (3·nearer chroma row + further row + bias) >> 2, bias 1
-// towards the row above and 2 towards the row below; the rows beyond the
-// top and bottom edges repeat the edge row.
-func yccH1V2Rows(m *image.YCbCr, c int) func(int, []uint8) {
+// h1v2Chroma upsamples 4:4:0 chroma with libjpeg's h1v2_fancy_upsample:
+// each output row is (3·nearer chroma row + further row + bias) >> 2,
+// bias 1 towards the row above and 2 towards the row below; the rows
+// beyond the top and bottom edges repeat the edge row.
+func h1v2Chroma(m *image.YCbCr) func(y int) ([]uint8, []uint8) {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	chh := (h + 1) / 2
 	ucb := make([]uint8, w) // [w] upsampled row
 	ucr := make([]uint8, w)
-	return func(y int, d []uint8) {
+	return func(y int) ([]uint8, []uint8) {
 		cy := y / 2
 		far, bias := cy-1, int32(1)
 		if y%2 == 1 {
@@ -416,7 +449,7 @@ func yccH1V2Rows(m *image.YCbCr, c int) func(int, []uint8) {
 		n, f := cy*m.CStride, far*m.CStride
 		h1v2(m.Cb[n:n+w], m.Cb[f:f+w], bias, ucb)
 		h1v2(m.Cr[n:n+w], m.Cr[f:f+w], bias, ucr)
-		yccRow(m.Y[y*m.YStride:y*m.YStride+w], ucb, ucr, d, c)
+		return ucb, ucr
 	}
 }
 

@@ -15,7 +15,8 @@
 //     model input.
 //   - Decode reads JPEG, PNG, GIF (first frame), BMP (./bmp: every
 //     variant PIL reads), TIFF (./tiff: x/image's reader with planar,
-//     JPEG, BigTIFF, CCITT, sub-byte, numeric and alpha variants) and WebP
+//     new- and old-style JPEG, YCbCr, BigTIFF, CCITT, sub-byte, numeric
+//     and alpha variants) and WebP
 //     (first frame of an animation). It sniffs the format from the first
 //     16 bytes and reads only the header before checking it against
 //     Limits; it never panics. Errors are *DecodeError values naming the
@@ -80,6 +81,10 @@
 //   - Uncompressed TIFF with separate planes and associated alpha: PIL 9.4
 //     refuses it ("unknown raw mode"); vit decodes it as it does the
 //     compressed ones.
+//   - Uncompressed YCbCr TIFF: PIL 9.4 decodes it with its own raw
+//     unpacker as if it were RGBX, 4 bytes a pixel (garbage, and ignoring
+//     subsampling); vit converts it as libtiff does the compressed ones,
+//     which PIL reads through TIFFRGBAImage.
 //   - Big-endian BigTIFF: PIL 9.4 checks only the little-endian BigTIFF
 //     signature and then fails to open it; vit reads both byte orders.
 //   - BMP files PIL 9.4 misreads (RLE deltas, odd RLE4 absolute runs, RLE

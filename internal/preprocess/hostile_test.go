@@ -67,6 +67,10 @@ func TestHostileInputs(t *testing.T) {
 		// An honest deflate TIFF of noise: its strip is measured, not
 		// assumed to inflate to 8 bytes a pixel.
 		{"honest deflate tiff", bytesOf(hostile.GrayTIFF(2000, 2000, 8, hostile.ZlibNoise(2000*2000))), Limits{MaxMemory: 64 * mib}, nil, nil, 64 * mib},
+		// A white Group 4 fax: a bit a row, so 7.5 KB claim 60000×1000
+		// pixels and 7.5 MB of decoded rows besides the 60 MB image.
+		{"white fax over budget", bytesOf(hostile.WhiteFaxTIFF(60000, 1000)), Limits{MaxMemory: 64 * mib}, nil, ErrOverBudget, mib},
+		{"white fax in budget", bytesOf(hostile.WhiteFaxTIFF(4000, 4000)), Limits{MaxMemory: 64 * mib}, nil, nil, 24 * mib},
 		{"thin uncompressed tiff", bytesOf(hostile.GrayTIFF(8000, 8000, 1, make([]byte, 100))), Limits{}, nil, ErrTruncated, mib},
 		{"huge gif header", bytesOf(hostile.GIFHeader(20000, 20000)), Limits{MaxPixels: 1 << 40}, nil, ErrOverBudget, mib},
 		{"endless zeros", func() io.Reader { return &zeros{} }, Limits{MaxBytes: 64 * mib}, nil, ErrUnknownFormat, mib},

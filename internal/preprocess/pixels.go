@@ -44,8 +44,13 @@ func (j *pixelJob) fail(kind, err error) error {
 }
 
 // Load decodes one image file and runs the recipe on it, writing dst
-// [C, H, W]. Decode errors are *DecodeError values naming the file.
+// [C, H, W]. Decode errors are *DecodeError values naming the file. With
+// lim.Draft, JPEGs much larger than the recipe's resize size decode
+// scaled (see Limits.Draft).
 func (r *Recipe) Load(name string, rd io.Reader, lim Limits, dst []float32) error {
+	if lim.Draft && r.Validate() == nil {
+		lim.draftTo = r.resizeSize
+	}
 	img, err := Decode(name, rd, lim)
 	if err != nil {
 		return err

@@ -244,8 +244,23 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 	if w != src.w {
 		horiz = precompute(src.w, w, fl, x0, x1)
 	}
+	var (
+		hp     *hplan
+		planes []uint8 // [3, ps] the source row as planes R, G, B
+		ps     int
+	)
+	if w != src.w && src.planar != nil && ch == 3 {
+		hp = newHPlan(horiz)
+		ps = src.w + 16*hp.nblk
+		planes = make([]uint8, 3*ps)
+	}
 	// hpass writes the horizontal pass of source row y to dst [ow, C].
 	hpass := func(y int, dst []uint8) {
+		if hp != nil {
+			src.planar(y, planes, ps)
+			hresample3(dst, planes, ps, hp)
+			return
+		}
 		src.row(y, line)
 		if w != src.w {
 			resampleRow(dst, line, horiz, ch)

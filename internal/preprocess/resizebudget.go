@@ -23,7 +23,13 @@ func plainCost(sw, sh, ch, w, h, ow, oh int, f Filter) int64 {
 	}
 	need := out + line
 	if w != sw {
-		need += mul(int64(ow), ksize(sw, w, f)*4+16)
+		k := ksize(sw, w, f)
+		need += mul(int64(ow), k*4+16)
+		if ch == 3 {
+			// The planar path (planar.go): three planes with 16·nblk
+			// samples of slack, and the split weights.
+			need += 3*(int64(sw)+k+16) + mul(int64(ow), k*4+68)
+		}
 	}
 	if h != sh {
 		need += 4*out + mul(int64(ow), C) + 32*int64(oh)

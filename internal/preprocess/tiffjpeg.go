@@ -3,12 +3,16 @@ package preprocess
 import (
 	"bytes"
 	"fmt"
+	"image"
 
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
 	"github.com/vitgo/vit/internal/preprocess/tiff"
 )
 
-func init() { tiff.JPEG = tiffJPEG }
+func init() {
+	tiff.JPEG = tiffJPEG
+	tiff.OldJPEG = func(stream []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(stream)) }
+}
 
 // tiffJPEG decodes one strip or tile of a JPEG-compressed TIFF as
 // libtiff does for PIL (JPEGCOLORMODE_RGB): the strip's stream, after the

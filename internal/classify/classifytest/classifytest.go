@@ -28,6 +28,10 @@ type Fake struct {
 	// BeforeForward, when set, is called at the start of each Forward
 	// with its index (0 for the first) and batch size.
 	BeforeForward func(call, b int)
+	// Names, when set, replaces Labels (four of them); IsMultiLabel makes
+	// it a multi-label model (MultiLabel).
+	Names        []string
+	IsMultiLabel bool
 
 	mu       sync.Mutex
 	prepared int   // Prepare calls that returned
@@ -36,8 +40,16 @@ type Fake struct {
 }
 
 // InputLen is 16: one channel of 4×4 pixels [1, 4, 4].
-func (f *Fake) InputLen() int    { return 16 }
-func (f *Fake) Labels() []string { return Labels }
+func (f *Fake) InputLen() int { return 16 }
+func (f *Fake) Labels() []string {
+	if f.Names != nil {
+		return f.Names
+	}
+	return Labels
+}
+
+// MultiLabel reports IsMultiLabel: the classes are scored by sigmoid.
+func (f *Fake) MultiLabel() bool { return f.IsMultiLabel }
 
 // OutLen is 4: one logit per label.
 func (f *Fake) OutLen() int { return 4 }

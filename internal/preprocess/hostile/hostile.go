@@ -114,13 +114,30 @@ func DeflateTIFF(w, h, inflated int) []byte { return GrayTIFF(w, h, 8, ZlibZeros
 // GrayTIFF is a w×h 8-bit gray TIFF with one strip of the given
 // compression.
 func GrayTIFF(w, h, compression int, strip []byte) []byte {
+	return greyTIFF(w, h, 8, compression, strip)
+}
+
+// WhiteFaxTIFF is a w×h white CCITT Group 4 TIFF: each row is one
+// vertical-mode code, a single bit, so h/8 bytes claim w·h pixels and
+// their ⌈w/8⌉·h bytes of decoded rows.
+func WhiteFaxTIFF(w, h int) []byte {
+	strip := bytes.Repeat([]byte{0xff}, h/8)
+	if h%8 != 0 {
+		strip = append(strip, ^byte(0xff>>(h%8)))
+	}
+	return greyTIFF(w, h, 1, 4, strip)
+}
+
+// greyTIFF is a w×h BlackIsZero TIFF of the given bits per sample with
+// one strip of the given compression.
+func greyTIFF(w, h, bits, compression int, strip []byte) []byte {
 	var b bytes.Buffer
 	le := binary.LittleEndian
 	b.WriteString("II*\x00")
 	binary.Write(&b, le, uint32(8+len(strip)))
 	b.Write(strip)
 	entries := [][3]uint32{
-		{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, 8}, {259, 3, uint32(compression)},
+		{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, uint32(bits)}, {259, 3, uint32(compression)},
 		{262, 3, 1}, {273, 4, 8}, {277, 3, 1}, {278, 4, uint32(h)}, {279, 4, uint32(len(strip))},
 	}
 	binary.Write(&b, le, uint16(len(entries)))

@@ -144,6 +144,8 @@ type decoder struct {
 
 	nScans int          // SOS markers seen so far
 	check  func() error // polled once per MCU row; nil: never
+	mem    *memReader   // the file, when in memory (fast.go)
+	scale  int          // 2, 4, 8: decode at 1/scale size (draft.go)
 }
 
 // MaxScans is the most scans a JPEG may have: libjpeg-turbo's scan limit,
@@ -773,13 +775,6 @@ func (d *decoder) convertToRGB() (image.Image, error) {
 // Decode reads a JPEG image from r and returns it as an [image.Image].
 func Decode(r io.Reader) (image.Image, error) {
 	var d decoder
-	return d.decode(r, false)
-}
-
-// DecodeCheck is Decode calling check once per MCU row of each scan and
-// stopping with its error when it returns one (cancellation).
-func DecodeCheck(r io.Reader, check func() error) (image.Image, error) {
-	d := decoder{check: check}
 	return d.decode(r, false)
 }
 

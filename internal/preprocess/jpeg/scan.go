@@ -11,6 +11,10 @@ import (
 
 // makeImg allocates and initializes the destination image.
 func (d *decoder) makeImg(mxx, myy int) {
+	if d.scale > 1 && d.makeScaledImg(mxx, myy) {
+		return
+	}
+	d.scale = 1
 	if d.nComp == 1 {
 		m := image.NewGray(image.Rect(0, 0, 8*mxx, 8*myy))
 		d.img1 = m.SubImage(image.Rect(0, 0, d.width, d.height)).(*image.Gray)
@@ -162,6 +166,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	if ok, err := d.fastScan(scan[:nComp], mxx, myy); ok {
+		return err
+	}
 	d.bits = bits{}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
@@ -477,6 +484,10 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	for zig := 0; zig < blockSize; zig++ {
 		b[unzig[zig]] *= qt[zig]
 	}
+	if d.scale > 1 {
+		d.putScaled(b, bx, by, compIndex)
+		return nil
+	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride
@@ -495,7 +506,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		}
 	}
 	// libjpeg's IDCT, level shift and range limit, written to dst.
-	idctIslow(b, dst, stride)
+	idct(b, dst, stride)
 	return nil
 }
 

@@ -12,10 +12,19 @@
 // goes through the JPEG hook that package preprocess sets, with the
 // JPEGTables tag. Signed, 12-bit, 32-bit and float grey samples (PIL's
 // modes I;16 and I, and F) decode to 8-bit grey as PIL's convert clips
-// them (floats truncated, NaN 0). CCITT Group 3/4 bits follow libtiff
-// (black runs are 1 bits, then Photometric applies; upstream inverts
-// BlackIsZero files), and Group 3 2-D coding, which x/image/ccitt does
-// not decode, is reported unsupported instead of corrupt. BigTIFF files (8-byte offsets, 20-byte IFD entries,
+// them (floats truncated, NaN 0). CCITT data (modified Huffman,
+// RLEW, Group 3 1-D and 2-D, Group 4) goes through fax.go, a port of
+// libtiff's decoder, instead of x/image/ccitt, which lacks all but
+// Group 3 1-D and Group 4, inverts BlackIsZero files and gives up where
+// libtiff recovers. YCbCr samples not JPEG-compressed (8-bit, any
+// subsampling TIFFRGBAImage knows) become RGB in ycbcr.go as libtiff's
+// TIFFRGBAImage converts them for PIL. Old-style JPEG (Compression 6)
+// follows libtiff's tif_ojpeg.c in ojpeg.go: the JPEGInterchangeFormat
+// stream, or headers built from the table tags, then the strips, decoded
+// through the OldJPEG hook to raw planes and converted as YCbCr is.
+// 8-bit CMYK, with up to two unspecified extra samples, decodes to
+// image.CMYK (cmyk.go); other unknown Photometric values are named in
+// the unsupported error. BigTIFF files (8-byte offsets, 20-byte IFD entries,
 // LONG8 values) are read in both byte orders. The image.RegisterFormat
 // calls are omitted, and
 // x/image's internal safemath is copied to ./internal/safemath.

@@ -18,7 +18,6 @@ import (
 	"math"
 
 	"github.com/vitgo/vit/internal/preprocess/tiff/internal/safemath"
-	"golang.org/x/image/ccitt"
 	"golang.org/x/image/tiff/lzw"
 )
 
@@ -103,11 +102,12 @@ type decoder struct {
 	v     uint32 // Buffer value for reading with arbitrary bit depths.
 	nbits uint   // Remaining number of bits in v.
 
-	extra       int      // alpha samples after each grey or palette sample (0 or 1)
-	jpegTables  []byte   // JPEGTables tag (Compression 7)
-	big         bool     // BigTIFF: 20-byte IFD entries, 8-byte counts and offsets
-	planeBufs   [][]byte // [planes][block bytes] one block's planes (PlanarConfiguration 2)
-	interleaved []byte   // [block samples·planes·bytes per sample] planeBufs interleaved
+	extra       int        // alpha samples after each grey or palette sample (0 or 1)
+	jpegTables  []byte     // JPEGTables tag (Compression 7)
+	big         bool       // BigTIFF: 20-byte IFD entries, 8-byte counts and offsets
+	planeBufs   [][]byte   // [planes][block bytes] one block's planes (PlanarConfiguration 2)
+	interleaved []byte     // [block samples·planes·bytes per sample] planeBufs interleaved
+	ycbcr       *ycbcrConv // YCbCr not JPEG-compressed: converts each block to RGB
 }
 
 // firstVal returns the first uint of the features entry with the given tag,
@@ -235,7 +235,10 @@ func (d *decoder) parseIFD(p []byte) (int, error) {
 	case tStripOffsets,
 		tStripByteCounts,
 		tTileOffsets,
-		tTileByteCounts:
+		tTileByteCounts,
+		tYCbCrSubSampling, tYCbCrCoefficients, tReferenceBlackWhite,
+		tJPEGInterchangeFormat, tJPEGInterchangeFormatLength,
+		tJPEGRestartInterval, tJPEGQTables, tJPEGDCTables, tJPEGACTables:
 		// These keys may contain many values.
 		// Stash the IFD entry for later parsing.
 		var v [bigIFDLen]byte
@@ -380,6 +383,8 @@ func (d *decoder) decode(dst image.Image, xmin, ymin, xmax, ymax int) error {
 	rMaxX := minInt(xmax, dst.Bounds().Max.X)
 	rMaxY := minInt(ymax, dst.Bounds().Max.Y)
 	switch d.mode {
+	case mCMYK:
+		return d.decodeCMYK(dst.(*image.CMYK), xmin, ymin, xmax, ymax)
 	case mGray, mGrayInvert:
 		rowBytes := calcRowBytes(xmin, xmax, 1+d.extra, d.bpp)
 		if d.bpp == 16 {
@@ -694,7 +699,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	switch d.firstVal(tPhotometricInterpretation) {
 	case pRGB, pYCbCr:
 		if d.firstVal(tPhotometricInterpretation) == pYCbCr && d.firstVal(tCompression) != cJPEG {
-			return nil, UnsupportedError("YCbCr without JPEG compression")
+			if err := d.initYCbCr(); err != nil {
+				return nil, err
+			}
 		}
 		if d.bpp == 16 {
 			for _, b := range d.features[tBitsPerSample] {
@@ -745,6 +752,11 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		default:
 			return nil, FormatError("wrong number of samples for RGB")
 		}
+	case pCMYK:
+		if err := d.initCMYK(); err != nil {
+			return nil, err
+		}
+		d.config.ColorModel = color.CMYKModel
 	case pPaletted:
 		d.mode = mPaletted
 		d.config.ColorModel = color.Palette(d.palette)
@@ -763,9 +775,9 @@ func newDecoder(r io.Reader) (*decoder, error) {
 			d.config.ColorModel = color.GrayModel
 		}
 	default:
-		return nil, UnsupportedError("color model")
+		return nil, UnsupportedError(fmt.Sprintf("Photometric %d", d.firstVal(tPhotometricInterpretation)))
 	}
-	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr {
+	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr && p != pCMYK {
 		// Grey or palette with unassociated alpha (PIL's LA and PA):
 		// the alpha sample is read and dropped.
 		if len(d.features[tBitsPerSample]) == 2 && d.bpp == 8 && d.firstVal(tExtraSamples) == 2 {
@@ -799,13 +811,6 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, err
 	}
 	return d.config, nil
-}
-
-func ccittFillOrder(tiffFillOrder uint) ccitt.Order {
-	if tiffFillOrder == 2 {
-		return ccitt.LSB
-	}
-	return ccitt.MSB
 }
 
 // Decode reads a TIFF image from r and returns it as an image.Image.
@@ -932,6 +937,8 @@ func Decode(r io.Reader) (img image.Image, err error) {
 		}
 	case mPaletted:
 		img = image.NewPaletted(imgRect, d.palette)
+	case mCMYK:
+		img = image.NewCMYK(imgRect)
 	case mNRGBA:
 		if d.bpp == 16 {
 			img = image.NewNRGBA64(imgRect)
@@ -948,6 +955,9 @@ func Decode(r io.Reader) (img image.Image, err error) {
 
 	if blocksAcross == 0 || blocksDown == 0 {
 		return
+	}
+	if d.firstVal(tCompression) == cJPEGOld {
+		return img, d.decodeOldJPEG(img, blockOffsets, blockCounts)
 	}
 	// Maximum data per pixel is 8 bytes (RGBA64).
 	blockMaxDataSize := int64(blockWidth) * int64(blockHeight) * 8
@@ -978,20 +988,14 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				} else {
 					d.buf, err = safeReadAt(d.r, uint64(n), offset)
 				}
-			case cG3:
-				if d.firstVal(tT4Options)&1 != 0 {
-					err = UnsupportedError("CCITT Group 3 2-D coding")
-					break
+			case cG3, cG4, cCCITTRLE, cCCITTRLEW:
+				if n > blockMaxDataSize {
+					return nil, FormatError("block data size too large")
 				}
-				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
-				order := ccittFillOrder(d.firstVal(tFillOrder))
-				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group3, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
-				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
-			case cG4:
-				inv := true // as libtiff: black runs are 1 bits, then Photometric applies
-				order := ccittFillOrder(d.firstVal(tFillOrder))
-				r := ccitt.NewReader(io.NewSectionReader(d.r, offset, n), order, ccitt.Group4, blkW, blkH, &ccitt.Options{Invert: inv, Align: false})
-				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
+				var b []byte
+				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
+					d.buf, err = faxDecode(b, offset, d.firstVal(tCompression), d.firstVal(tT4Options), d.firstVal(tFillOrder), blkW, blkH)
+				}
 			case cLZW:
 				r := lzw.NewReader(io.NewSectionReader(d.r, offset, n), lzw.MSB, 8)
 				d.buf, err = readBuf(r, d.buf, blockMaxDataSize)
@@ -1024,6 +1028,11 @@ func Decode(r io.Reader) (img image.Image, err error) {
 			if planes > 1 {
 				if d.interleave(p, planes); p < planes-1 {
 					continue
+				}
+			}
+			if d.ycbcr != nil {
+				if d.buf, err = d.ycbcr.rgb(d.buf, blkW, blkH); err != nil {
+					return nil, err
 				}
 			}
 

@@ -1,0 +1,589 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"sync/atomic"
+)
+
+// Low-precision Linear: bf16 and int8 weights.
+//
+// PackedB.Convert gives a weight W [N, K] a bf16 or int8 form in owned
+// memory; Linear, LinearToPanels and LinearPanelsAdd then run on it with
+// the same contract as on float32 (bias, activation, fused residual, rows
+// or token panels in and out).
+//
+// bf16: W rounded to bf16 (round to nearest even) once; the activations
+// rounded to bf16 as they enter each call; products exact, accumulation in
+// float32, K in pair order (k+1, k), k = 0, 2, 4, … — the order of
+// VDPBF16PS, whose products of bf16 pairs are exact too, so a VDPBF16PS
+// kernel gives the same sums. On the CPUs this code is tuned on
+// VDPBF16PS retires half the FLOPs of VFMADD231PS, so the bf16 form is
+// stored in the pair-swapped order and each W micro-panel is expanded to
+// float32 once per K block (1/Mr of a tile's loads) and multiplied by the
+// float32 micro-kernels: float32 speed, half the weight memory and
+// bandwidth.
+//
+// int8: W quantized per output row j to s8, W[j, k] ≈ sw[j]·wq[j, k] with
+// sw[j] = max_k |W[j, k]| / 127; the activations per token i to u8 with a
+// zero point, x[i, k] ≈ sx[i]·(xq[i, k] − zx[i]), with [lo, hi] = [min(0,
+// min_k x), max(0, max_k x)], sx = (hi − lo)/255, zx = round(−lo/sx).
+// VPDPBUSD multiplies u8 by s8, hence u8 activations (the asymmetric
+// range also spends no code on the side of zero post-GELU values barely
+// reach) and s8 weights (symmetric: no weight zero point). Per-token
+// scales follow the outlier tokens of trained ViTs; per-channel outliers
+// are not treated separately (the accuracy test measures what that costs).
+// The micro-kernel sums u8×s8 in int32 (exact; |sum| < K·255·127 < 2³¹
+// for K < 66 000) and, while the tile is in registers, subtracts the zero
+// point times the precomputed row sum of wq, converts, rescales and adds
+// the bias:
+//
+//	y[i, j] = float32(Σ_k xq[i,k]·wq[j,k] − zx[i]·Σ_k wq[j,k]) · (sx[i]·sw[j]) + bias[j]
+//
+// Integer sums do not depend on their order, so int8 results are
+// identical on every ISA.
+//
+// Both forms sum each output over K in one fixed order that depends on K
+// alone, never on the batch, the tile or the thread count.
+
+// Precision is the number format of a Linear's weights and inputs.
+type Precision uint8
+
+const (
+	FP32 Precision = iota // float32 weights and activations (the reference)
+	BF16                  // bf16 weights and activations, float32 sums
+	Int8                  // s8 weights per output channel, u8 activations per token
+)
+
+func (p Precision) String() string {
+	switch p {
+	case BF16:
+		return "bf16"
+	case Int8:
+		return "int8"
+	}
+	return "fp32"
+}
+
+// ParsePrecision reads "fp32", "bf16" or "int8".
+func ParsePrecision(s string) (Precision, error) {
+	for _, p := range []Precision{FP32, BF16, Int8} {
+		if s == p.String() {
+			return p, nil
+		}
+	}
+	return FP32, fmt.Errorf("precision %q: want fp32, bf16 or int8", s)
+}
+
+const (
+	mrQ      = 12 // rows of the int8 micro-tile
+	lowKc    = 1024
+	lowNcMax = 256 // tokens per task at most
+)
+
+// lowForm is the bf16 or int8 copy of a weight W [N, K]. Its slices run
+// mrQ rows past N (zeros), so a full micro-tile on the last rows reads
+// inside them.
+type lowForm struct {
+	prec Precision
+	kp   int       // row stride: K rounded up to 2 (bf16) or 4 (int8)
+	bf   []uint16  // bf16: [N+mrQ][kp] W rounded, each pair (k, k+1) stored as (k+1, k)
+	q    []int8    // int8: [N+mrQ][kp] wq, zero past K
+	sw   []float32 // int8: [N+mrQ] row scales
+	sum  []int32   // int8: [N+mrQ] Σ_k wq[j, k]
+}
+
+// Precision returns the format of w's values.
+func (w *PackedB) Precision() Precision {
+	if w.lp == nil {
+		return FP32
+	}
+	return w.lp.prec
+}
+
+// Bytes returns the bytes of weight values w's Linear calls read: 4 per
+// value for float32, 2 for bf16, 1 (plus a scale and a sum per row) for
+// int8.
+func (w *PackedB) Bytes() int64 {
+	switch w.Precision() {
+	case BF16:
+		return int64(w.N) * int64(w.lp.kp) * 2
+	case Int8:
+		return int64(w.N) * (int64(w.lp.kp) + 8)
+	}
+	return int64(w.N) * int64(w.K) * 4
+}
+
+// Convert returns w in precision p: w itself for FP32 (or when w already
+// is p), else a copy in owned memory that no longer reads w's float32
+// values. Converting a bf16 or int8 operand to another precision panics.
+func (w *PackedB) Convert(p Precision) *PackedB {
+	if p == w.Precision() {
+		return w
+	}
+	if w.lp != nil || p == FP32 {
+		panic("kernels: Convert from " + w.Precision().String() + " to " + p.String())
+	}
+	n, k := w.N, w.K
+	f := &lowForm{prec: p}
+	row := make([]float32, k) // [K]
+	switch p {
+	case BF16:
+		f.kp = (k + 1) &^ 1
+		f.bf = make([]uint16, (n+mrQ)*f.kp)
+		for j := 0; j < n; j++ {
+			w.row(j, row)
+			d := f.bf[j*f.kp:]
+			for l, v := range row {
+				d[l^1] = bf16Bits(v)
+			}
+		}
+	case Int8:
+		f.kp = (k + 3) &^ 3
+		f.q = make([]int8, (n+mrQ)*f.kp)
+		f.sw = make([]float32, n+mrQ)
+		f.sum = make([]int32, n+mrQ)
+		for j := 0; j < n; j++ {
+			w.row(j, row)
+			f.sw[j], f.sum[j] = quantizeRow(f.q[j*f.kp:j*f.kp+k], row)
+		}
+	default:
+		panic("kernels: unknown precision " + strconv.Itoa(int(p)))
+	}
+	return &PackedB{N: n, K: k, lp: f}
+}
+
+// row copies row j of a float32 w into dst [K].
+func (w *PackedB) row(j int, dst []float32) {
+	for _, b := range w.parts {
+		if j < b.rows {
+			copy(dst, b.w[j*b.ld:j*b.ld+w.K])
+			return
+		}
+		j -= b.rows
+	}
+	panic("kernels: row out of range")
+}
+
+// quantizeRow sets q to w·(127/m) rounded to the nearest integer (ties
+// to even), m = max|w|, and returns the scale m/127 and Σ q.
+func quantizeRow(q []int8, w []float32) (float32, int32) {
+	var amax float32
+	for _, v := range w {
+		amax = max(amax, math.Float32frombits(math.Float32bits(v)&^(1<<31)))
+	}
+	if amax == 0 || amax != amax || amax > math.MaxFloat32 {
+		clear(q)
+		return 0, 0
+	}
+	inv := 127 / amax
+	// Adding 1.5·2²³ leaves the rounded integer (|r| ≤ 127) in the low
+	// mantissa bits: float32 addition rounds to nearest, ties to even.
+	const magic = 1.5 * (1 << 23)
+	var sum int32
+	for l, v := range w {
+		r := int32(math.Float32bits(float32(v*inv)+magic)) - int32(math.Float32bits(magic))
+		q[l] = int8(max(-127, min(127, r)))
+		sum += int32(q[l])
+	}
+	return amax / 127, sum
+}
+
+// lowRows returns the lowForm of rows [lo, hi) of f, a view.
+func (f *lowForm) rows(lo, hi int) *lowForm {
+	g := *f
+	switch f.prec {
+	case BF16:
+		g.bf = f.bf[lo*f.kp:]
+	case Int8:
+		g.q, g.sw, g.sum = f.q[lo*f.kp:], f.sw[lo:], f.sum[lo:]
+	}
+	return &g
+}
+
+// bf16Bits returns the bf16 nearest to v (ties to even) as its 16 bits;
+// a NaN stays a NaN.
+func bf16Bits(v float32) uint16 {
+	u := math.Float32bits(v)
+	if v != v {
+		return uint16(u>>16) | 0x40
+	}
+	return uint16((u + 0x7fff + (u>>16)&1) >> 16)
+}
+
+// roundBF16 returns v rounded to bf16 as a float32, the way the bf16
+// panel conversion does it (bf16PanelFast): ties to even, by integer
+// arithmetic on the bits (a NaN may change payload or sign; an Inf stays).
+func roundBF16(v float32) float32 {
+	u := math.Float32bits(v)
+	return math.Float32frombits((u + 0x7fff + (u>>16)&1) &^ 0xffff)
+}
+
+// lowJob is one Linear call on a bf16 or int8 W, kept in the Pool.
+type lowJob struct {
+	p          *Pool
+	isa        isa
+	prec       Precision
+	phase      int
+	m, n, k    int
+	kp         int
+	kc         int // bf16: K block (K cut into equal even blocks ≤ lowKc); int8: kp
+	f          *lowForm
+	a          []float32 // [m, k] leading dimension lda: x as rows, or nil
+	lda        int
+	x          []float32 // [xPanels][k][32] x in float32 token panels (a packed, or the caller's)
+	xPanels    int
+	bias       []float32 // [n] or nil
+	act        Act
+	accumulate bool
+	c          []float32 // [m, n] leading dimension ldc, when y is nil
+	ldc        int
+	y          *Panels
+	wPanels    int // ceil(n/mrQ) (bf16: ceil(n/mr))
+	mr         int
+	nMB, nNB   int
+	tasks      int
+	next       atomic.Int64
+
+	// Converted activations, grown and kept from call to call.
+	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
+	xq []uint8   // int8: [xPanels][kp/4][32][4] xq
+	sx []float32 // int8: [xPanels·32] token scales
+	zx []int32   // int8: [xPanels·32] token zero points
+	ws []lowScratch
+}
+
+// lowScratch is one worker's buffers.
+type lowScratch struct {
+	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
+	tile []float32 // [Mr][32] output tile, before its store
+	bias [mrQ]float32
+	_    [64]byte
+}
+
+const (
+	lowPhasePack = iota
+	lowPhaseConvert
+	lowPhaseCompute
+)
+
+// linearLow is Linear (a in rows) or linearPanels (x in panels) for a
+// W with a low-precision form.
+func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels) {
+	p = orSerial(p)
+	p.lock()
+	defer p.unlock()
+	g := &p.low
+	*g = lowJob{
+		p: p, isa: currentISA(), prec: w.lp.prec, m: m, n: w.N, k: w.K, kp: w.lp.kp, f: w.lp,
+		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
+		xb: g.xb, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws,
+	}
+	g.xPanels = (m + nr - 1) / nr
+	if x != nil {
+		g.x = x.P
+	} else {
+		p.packX = Grow(p.packX, g.xPanels*g.k*nr) // [ceil(m/32)][K][32]
+		g.x = p.packX
+		g.phase = lowPhasePack
+		p.run(g.xPanels, g)
+	}
+	switch g.prec {
+	case BF16:
+		g.xb = Grow(g.xb, g.xPanels*g.kp*nr)
+		g.mr = g.isa.mr()
+		nk := (g.kp + lowKc - 1) / lowKc
+		g.kc = ((g.kp+nk-1)/nk + 1) &^ 1
+	case Int8:
+		g.xq = growU8(g.xq, g.xPanels*g.kp*nr)
+		g.sx = Grow(g.sx, g.xPanels*nr)
+		g.zx = growI32(g.zx, g.xPanels*nr)
+		g.mr = mrQ
+		g.kc = g.kp
+	}
+	g.phase = lowPhaseConvert
+	p.run(g.xPanels, g)
+
+	// Tasks: blocks of W micro-panels × blocks of token panels small
+	// enough that the block's converted x stays in L2 (about 1 MiB).
+	t := p.workers()
+	g.wPanels = (g.n + g.mr - 1) / g.mr
+	xBytes := g.kc * nr * 4 // one token panel of a K block
+	if g.prec == Int8 {
+		xBytes = g.kp * nr
+	}
+	perBlock := max(1, min(lowNcMax/nr, (1<<20)/xBytes))
+	g.nNB = (g.xPanels + perBlock - 1) / perBlock
+	wpT := max(1, 192/g.mr)
+	for wpT > 1 && g.nNB*((g.wPanels+wpT-1)/wpT) < 4*t {
+		wpT /= 2
+	}
+	g.nMB = (g.wPanels + wpT - 1) / wpT
+	g.tasks = g.nMB * g.nNB
+	if len(g.ws) < t {
+		g.ws = make([]lowScratch, t)
+	}
+	for i := range g.ws[:t] {
+		s := &g.ws[i]
+		s.tile = Grow(s.tile, mrQ*nr)
+		if g.prec == BF16 {
+			s.wf = Grow(s.wf, g.mr*(g.kc+16))
+		}
+	}
+	g.phase = lowPhaseCompute
+	g.next.Store(0)
+	p.run(min(t, g.tasks), g)
+	g.a, g.x, g.c, g.bias, g.y, g.f = nil, nil, nil, nil, nil, nil
+}
+
+func (g *lowJob) run(w, lo, hi int) {
+	switch g.phase {
+	case lowPhasePack:
+		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda)
+		return
+	case lowPhaseConvert:
+		for jp := lo; jp < hi; jp++ {
+			src := g.x[jp*g.k*nr : (jp+1)*g.k*nr]
+			if g.prec == BF16 {
+				bf16Panel(g.xb[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
+			} else {
+				q8Panel(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
+			}
+		}
+		return
+	}
+	ws := &g.ws[w]
+	for {
+		t := int(g.next.Add(1) - 1)
+		if t >= g.tasks {
+			return
+		}
+		nb, mb := t%g.nNB, t/g.nNB
+		w0, w1 := split(g.wPanels, g.nMB, mb)
+		x0, x1 := split(g.xPanels, g.nNB, nb)
+		if g.prec == BF16 {
+			g.blockBF16(ws, w0, w1, x0, x1)
+		} else {
+			g.blockQ8(ws, w0, w1, x0, x1)
+		}
+	}
+}
+
+// tileFor returns where the micro-kernel writes the tile of W rows
+// r0..r0+mr of token panel jr: straight into y's panel when it has the
+// kernel's full mrFull rows there, else the worker's tile (with y's rows
+// copied in when the kernel adds to them).
+func (g *lowJob) tileFor(ws *lowScratch, r0, mr, mrFull, jr int, load bool) []float32 {
+	if g.y != nil {
+		t := g.y.P[(jr*g.n+r0)*nr:]
+		if mr == mrFull {
+			return t
+		}
+		if load {
+			copy(ws.tile, t[:mr*nr])
+		}
+	}
+	return ws.tile
+}
+
+// finishTile applies the activation to the tile t [mr][32] of rows r0..
+// and token panel jr and stores it: into c transposed, or into y's panel
+// when the kernel did not write there.
+func (g *lowJob) finishTile(ws *lowScratch, t []float32, r0, mr, jr int) {
+	t = t[:mr*nr]
+	if g.act != ActNone {
+		Activate(g.act, t)
+	}
+	cols := min(nr, g.m-jr*nr)
+	switch {
+	case g.y == nil:
+		storeT(t, mr, cols, g.c[jr*nr*g.ldc+r0:], g.ldc, g.accumulate)
+	case &t[0] == &ws.tile[0]:
+		copy(g.y.P[(jr*g.n+r0)*nr:], t)
+	}
+}
+
+// blockBF16 computes W micro-panels [w0, w1) × token panels [x0, x1) with
+// the float32 micro-kernels on bf16 values: each W micro-panel expanded
+// once per K block into the worker's buffer.
+func (g *lowJob) blockBF16(ws *lowScratch, w0, w1, x0, x1 int) {
+	f := g.f
+	wld := g.kc + 16 // breaks the 4 KiB aliasing of a power-of-two stride
+	for pc := 0; pc < g.kp; pc += g.kc {
+		kb := min(g.kc, g.kp-pc)
+		last := pc+kb == g.kp
+		for ir := w0; ir < w1; ir++ {
+			r0 := ir * g.mr
+			mr := min(g.mr, g.n-r0)
+			for i := 0; i < mr; i++ {
+				bf16Expand(ws.wf[i*wld:i*wld+kb], f.bf[(r0+i)*f.kp+pc:])
+			}
+			flags := 0
+			var bias []float32
+			if last && g.bias != nil {
+				flags |= kBias
+				bias = g.bias[r0 : r0+mr]
+			}
+			for jr := x0; jr < x1; jr++ {
+				load := pc > 0 || g.y != nil && g.accumulate
+				var t []float32
+				if g.y != nil {
+					t = g.y.P[(jr*g.n+r0)*nr:]
+				} else {
+					// a task's tiles stay in yt between K blocks
+					t = g.tileAt(ws, ir-w0, jr-x0, x1-x0)
+				}
+				fl := flags
+				if load {
+					fl |= kLoad
+				}
+				cols := min(nr, g.m-jr*nr)
+				microKernel(g.isa, mr, width(cols), kb, ws.wf, wld, true, g.xb[(jr*g.kp+pc)*nr:], t, nr, bias, fl)
+				if last {
+					g.finishTile(ws, t, r0, mr, jr)
+				}
+			}
+		}
+	}
+}
+
+// tileAt returns the yt tile of W micro-panel i and token panel j of a
+// task with nx token panels, growing the worker's tile buffer to the task.
+func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
+	n := (i*nx + j + 1) * g.mr * nr
+	if len(ws.tile) < n {
+		ws.tile = Grow(ws.tile, ((g.wPanels+g.nMB-1)/g.nMB)*nx*g.mr*nr)
+	}
+	return ws.tile[(i*nx+j)*g.mr*nr:]
+}
+
+// blockQ8 computes W micro-panels [w0, w1) × token panels [x0, x1) with
+// the int8 micro-kernel, whole K at once.
+func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
+	f := g.f
+	load := g.y != nil && g.accumulate
+	for ir := w0; ir < w1; ir++ {
+		r0 := ir * mrQ
+		mr := min(mrQ, g.n-r0)
+		flags := 0
+		var bias []float32
+		if g.bias != nil {
+			flags |= kBias
+			bias = g.bias[r0 : r0+mr]
+			if mr < mrQ {
+				clear(ws.bias[:])
+				copy(ws.bias[:], bias)
+				bias = ws.bias[:]
+			}
+		}
+		if load {
+			flags |= kLoad
+		}
+		for jr := x0; jr < x1; jr++ {
+			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
+			cols := min(nr, g.m-jr*nr)
+			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, g.xq[jr*g.kp*nr:], t,
+				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags)
+			g.finishTile(ws, t, r0, mr, jr)
+		}
+	}
+}
+
+// bf16Panel writes the token panel src [k][32] rounded to bf16 to dst
+// [kp][32] (kp = k rounded up to 2), rows of each pair swapped (dst row
+// 2l = src row 2l+1) and a zero row for an odd k's missing one.
+func bf16Panel(dst, src []float32, k int) {
+	l := bf16PanelFast(dst, src, k/2)
+	for ; l < k; l++ {
+		d := dst[(l^1)*nr : (l^1)*nr+nr]
+		for i, v := range src[l*nr : l*nr+nr] {
+			d[i] = roundBF16(v)
+		}
+	}
+	if k%2 == 1 {
+		clear(dst[(k-1)*nr : k*nr])
+	}
+}
+
+// bf16Expand writes the bf16 values src[:len(dst)] to dst as float32.
+func bf16Expand(dst []float32, src []uint16) {
+	l := bf16ExpandFast(dst, src)
+	for i := l; i < len(dst); i++ {
+		dst[i] = math.Float32frombits(uint32(src[i]) << 16)
+	}
+}
+
+// q8Params returns the scale and zero point of a token whose values span
+// [lo, hi] (lo ≤ 0 ≤ hi), and the factor 1/scale its values are
+// quantized with.
+func q8Params(lo, hi float32) (s, inv float32, z int32) {
+	s = (hi - lo) / 255
+	if !(s > 0) || math.IsInf(float64(s), 0) {
+		return 1, 1, 0 // all zero (or not finite: the outputs are garbage either way)
+	}
+	inv = 1 / s
+	z = int32(max(0, min(255, math.RoundToEven(float64(-lo*inv)))))
+	return s, inv, z
+}
+
+// q8Panel quantizes the token panel src [k][32] to dst [kp/4][32][4] u8
+// (kp = k rounded up to 4; dst[(l/4·32 + i)·4 + l%4] = xq[i, l]), one
+// scale sx[i] and zero point zx[i] per token:
+//
+//	xq[i, l] = clamp(round(float32(x[i, l]·inv[i])) + zx[i], 0, 255)
+//
+// rounding ties to even; padding past k holds the zero point.
+func q8Panel(dst []uint8, src []float32, k int, sx []float32, zx []int32) {
+	var lo, hi, inv [nr]float32
+	minMaxPanel(src, k, &lo, &hi)
+	for i := range nr {
+		sx[i], inv[i], zx[i] = q8Params(lo[i], hi[i])
+	}
+	l := q8PanelFast(dst, src, k/4, &inv, zx)
+	for ; l < (k+3)&^3; l++ {
+		for i := range nr {
+			q := zx[i]
+			if l < k {
+				q = q8Value(src[l*nr+i], inv[i], zx[i])
+			}
+			dst[(l/4*nr+i)*4+l%4] = uint8(q)
+		}
+	}
+}
+
+// q8Value is one quantized activation (see q8Panel).
+func q8Value(x, inv float32, z int32) int32 {
+	r := math.RoundToEven(float64(float32(x * inv)))
+	if !(r >= -1<<31 && r < 1<<31) {
+		return 0 // a NaN or huge value: the vector code's indefinite integer, clamped
+	}
+	return max(0, min(255, int32(r)+z)) // int32 addition wraps like the vector code's
+
+}
+
+// minMaxPanel sets lo and hi to each token's min(0, min_l x) and max(0,
+// max_l x) over the panel src [k][32].
+func minMaxPanel(src []float32, k int, lo, hi *[nr]float32) {
+	*lo, *hi = [nr]float32{}, [nr]float32{}
+	l := minMaxPanelFast(src, k, lo, hi)
+	for ; l < k; l++ {
+		for i, v := range src[l*nr : l*nr+nr] {
+			lo[i], hi[i] = min(lo[i], v), max(hi[i], v)
+		}
+	}
+}
+
+func growU8(b []uint8, n int) []uint8 {
+	if cap(b) < n {
+		return make([]uint8, n)
+	}
+	return b[:n]
+}
+
+func growI32(b []int32, n int) []int32 {
+	if cap(b) < n {
+		return make([]int32, n)
+	}
+	return b[:n]
+}

@@ -1,0 +1,128 @@
+//go:build amd64 && gc && !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// hasVNNI: the CPU has AVX512_VNNI (VPDPBUSD); tests flip it.
+var hasVNNI bool
+
+func init() {
+	hasVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
+}
+
+// q8KernelAVX512 is q8Generic for w = 32 (wide ≠ 0) or 16 tokens, kq4 ≥ 1.
+//
+//go:noescape
+func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, c *float32, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int)
+
+// q8PanelAVX512 is the loop of q8Panel over kq4 ≥ 1 K steps of four:
+//
+//	dst[(l/4·32 + i)·4 + l%4] = clamp(round(float32(src[l·32+i]·inv[i])) + zx[i], 0, 255)
+//
+//go:noescape
+func q8PanelAVX512(dst *uint8, src *float32, kq4 int, inv *[nr]float32, zx *int32)
+
+// minMaxPanelAVX512 is minMaxPanel for k ≥ 1 rows:
+//
+//	lo[i] = min(0, src[l·32+i] for l < k); hi[i] = max(…)
+//
+//go:noescape
+func minMaxPanelAVX512(src *float32, k int, lo, hi *[nr]float32)
+
+// bf16PanelAVX512 is bf16Panel for pairs ≥ 1 row pairs:
+//
+//	dst[(2p+1−r)·32+i] = roundBF16(src[(2p+r)·32+i])   r ∈ {0, 1}
+//
+//go:noescape
+func bf16PanelAVX512(dst, src *float32, pairs int)
+
+// bf16ExpandAVX512 writes dst[i] = float32 of the bf16 src[i], i < 16·n16.
+//
+//go:noescape
+func bf16ExpandAVX512(dst *float32, src *uint16, n16 int)
+
+func q8Fast(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
+	if !hasAVX512 || !hasVNNI {
+		return false
+	}
+	bp := &zeroBias[0]
+	if flags&kBias != 0 {
+		bp = &bias[0]
+	}
+	wide := 0
+	if w == nr {
+		wide = 1
+	}
+	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &c[0], &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags)
+	return true
+}
+
+func q8PanelFast(dst []uint8, src []float32, kq4 int, inv *[nr]float32, zx []int32) int {
+	if !hasAVX512 || kq4 == 0 {
+		return 0
+	}
+	_, _, _ = dst[kq4*4*nr-1], src[kq4*4*nr-1], zx[nr-1]
+	q8PanelAVX512(&dst[0], &src[0], kq4, inv, &zx[0])
+	return 4 * kq4
+}
+
+func minMaxPanelFast(src []float32, k int, lo, hi *[nr]float32) int {
+	if !hasAVX512 || k == 0 {
+		return 0
+	}
+	_ = src[k*nr-1]
+	minMaxPanelAVX512(&src[0], k, lo, hi)
+	return k
+}
+
+func bf16PanelFast(dst, src []float32, pairs int) int {
+	if !hasAVX512 || pairs == 0 {
+		return 0
+	}
+	_, _ = dst[2*pairs*nr-1], src[2*pairs*nr-1]
+	bf16PanelAVX512(&dst[0], &src[0], pairs)
+	return 2 * pairs
+}
+
+func bf16ExpandFast(dst []float32, src []uint16) int {
+	n16 := len(dst) / 16
+	if !hasAVX512 || n16 == 0 {
+		return 0
+	}
+	_ = src[16*n16-1]
+	bf16ExpandAVX512(&dst[0], &src[0], n16)
+	return 16 * n16
+}
+
+// hasBF16: the CPU has AVX512_BF16 (VDPBF16PS), only measured (DotPeak).
+var hasBF16 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BF16
+
+// dpbf16AVX512 runs one VDPBF16PS (dpbf16Generic), encoded by hand.
+//
+//go:noescape
+func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16)
+
+// dotLoopBF16 runs n rounds of 16 independent VDPBF16PS (1024 FLOP).
+//
+//go:noescape
+func dotLoopBF16(n int)
+
+// dotLoopVNNI runs n rounds of 16 independent VPDPBUSD (2048 OP).
+//
+//go:noescape
+func dotLoopVNNI(n int)
+
+// dotRounds runs about n rounds of the VDPBF16PS or VPDPBUSD loop and
+// returns the operations done, 0 when the CPU lacks the instruction.
+func dotRounds(p Precision, n int) float64 {
+	switch {
+	case p == BF16 && hasBF16:
+		dotLoopBF16(n)
+		return 1024 * float64(n)
+	case p == Int8 && hasAVX512 && hasVNNI:
+		dotLoopVNNI(n)
+		return 2048 * float64(n)
+	}
+	return 0
+}

@@ -1,0 +1,23 @@
+//go:build !amd64 || !gc || purego
+
+package kernels
+
+var hasVNNI bool
+
+func q8Fast(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
+	return false
+}
+
+func q8PanelFast(dst []uint8, src []float32, kq4 int, inv *[nr]float32, zx []int32) int { return 0 }
+
+func minMaxPanelFast(src []float32, k int, lo, hi *[nr]float32) int { return 0 }
+
+func bf16PanelFast(dst, src []float32, pairs int) int { return 0 }
+
+func bf16ExpandFast(dst []float32, src []uint16) int { return 0 }
+
+var hasBF16 bool
+
+func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16) { panic("kernels: no VDPBF16PS") }
+
+func dotRounds(p Precision, n int) float64 { return 0 }

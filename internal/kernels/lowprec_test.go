@@ -1,0 +1,328 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// lowPath is one way the low-precision Linear can run on this CPU.
+type lowPath struct {
+	name string
+	isa  isa
+	vnni bool
+}
+
+// lowPaths lists the paths this CPU can take: the generic code, AVX2,
+// AVX-512 without VNNI (int8 in generic code) and with it.
+func lowPaths() []lowPath {
+	ps := []lowPath{{"generic", isaGeneric, false}}
+	if hasAVX2 {
+		ps = append(ps, lowPath{"avx2", isaAVX2, false})
+	}
+	if hasAVX512 {
+		ps = append(ps, lowPath{"avx512", isaAVX512, false})
+	}
+	if hasAVX512 && hasVNNI {
+		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true})
+	}
+	return ps
+}
+
+// forEachLowPath runs fn once per path, restoring the CPU flags.
+func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
+	for _, lp := range lowPaths() {
+		t.Run(lp.name, func(t *testing.T) {
+			v := hasVNNI
+			defer setISA(lp.isa)()
+			defer func() { hasVNNI = v }()
+			hasVNNI = lp.vnni
+			fn(t)
+		})
+	}
+}
+
+// linearRef is act(x·Wᵀ + bias) in float64 for x [m, k], w [n, k], and
+// Σ_l |x[i,l]|·|w[j,l]| (sabs) and Σ_l |w[j,l]| (wabs), the scales of
+// the error bounds.
+func linearRef(m, n, k int, x, w, bias []float32) (y, sabs, wabs []float64) {
+	y, sabs, wabs = make([]float64, m*n), make([]float64, m*n), make([]float64, n)
+	for j := 0; j < n; j++ {
+		for l := 0; l < k; l++ {
+			wabs[j] += math.Abs(float64(w[j*k+l]))
+		}
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s, a float64
+			for l := 0; l < k; l++ {
+				p := float64(x[i*k+l]) * float64(w[j*k+l])
+				s += p
+				a += math.Abs(p)
+			}
+			if bias != nil {
+				s += float64(bias[j])
+			}
+			y[i*n+j], sabs[i*n+j] = s, a
+		}
+	}
+	return y, sabs, wabs
+}
+
+// lowBound is the largest |got − want| the format allows for output
+// (i, j) of a Linear over k values (before the activation):
+//
+// bf16: each operand rounded with relative error ≤ 2⁻⁸ (8 significant
+// bits, ties to even), so a product is off by ≤ (2·2⁻⁸ + 2⁻¹⁶)·|x||w|;
+// the float32 sum of k exact products adds ≤ k·2⁻²⁴·Σ|x||w| (and the bias,
+// one more rounding of the result): (2⁻⁷ + 2⁻¹⁶ + (k+2)·2⁻²⁴)·Σ|x||w|.
+//
+// int8: x is off by ≤ sx/2 (sx = its token's range / 255), w by ≤ sw/2
+// (sw = max|w row| / 127), so the exact sum is off by ≤ Σ_l (|w|·sx/2 +
+// |x|·sw/2 + sx·sw/4); the epilogue's float32 steps add a few roundings
+// of the result: 4·2⁻²⁴·(Σ|x||w| + |bias|) covers them.
+func lowBound(p Precision, k int, sabs, wabsJ, xabsI, sx, sw, bias float64) float64 {
+	const u = 1.0 / (1 << 24)
+	if p == BF16 {
+		return (1.0/128+1.0/(1<<16)+float64(k+2)*u)*sabs + 2*u*math.Abs(bias)
+	}
+	return wabsJ*sx/2 + xabsI*sw/2 + float64(k)*sx*sw/4 + 4*u*(sabs+math.Abs(bias))
+}
+
+func randVals(r *rand.Rand, n int, scale float32, off float32) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = (r.Float32()*2-1)*scale + off
+	}
+	return v
+}
+
+// TestLinearLowPrecision runs bf16 and int8 Linear on every path and
+// shape class (tails of the 12-row tile and the 32-token panel, K not a
+// multiple of 2 or 4, rows and panels in and out, bias, activation, fused
+// residual) against the float64 product of the float32 operands, within
+// the bounds of lowBound, and requires every path to give the generic
+// path's bits.
+func TestLinearLowPrecision(t *testing.T) {
+	ms := []int{1, 5, 17, 32, 33, 70}
+	ns := []int{1, 11, 12, 13, 25, 40}
+	ks := []int{1, 3, 4, 7, 16, 33, 100, 300}
+	if testing.Short() {
+		ms, ns, ks = []int{1, 17, 33}, []int{1, 13, 25}, []int{3, 4, 33, 300}
+	}
+	for _, prec := range []Precision{BF16, Int8} {
+		for _, m := range ms {
+			for _, n := range ns {
+				for _, k := range ks {
+					name := fmt.Sprintf("%v/%dx%dx%d", prec, m, n, k)
+					r := rand.New(rand.NewPCG(uint64(m*1000+n), uint64(k)))
+					x := randVals(r, m*k, 1, 0.3) // skewed: a nonzero zero point
+					w := randVals(r, n*k, 0.5, 0)
+					bias := randVals(r, n, 1, 0)
+					if n == 11 {
+						bias = nil
+					}
+					want, sabs, wabs := linearRef(m, n, k, x, w, bias)
+					xabs, sx := make([]float64, m), make([]float64, m)
+					for i := 0; i < m; i++ {
+						lo, hi := 0.0, 0.0
+						for _, v := range x[i*k : (i+1)*k] {
+							xabs[i] += math.Abs(float64(v))
+							lo, hi = min(lo, float64(v)), max(hi, float64(v))
+						}
+						sx[i] = (hi - lo) / 255
+					}
+					wq := PackB(w, n, k, k).Convert(prec)
+					var first []float32
+					forEachLowPath(t, func(t *testing.T) {
+						got := make([]float32, m*n)
+						Linear(nil, m, x, k, wq, bias, ActNone, false, got, n)
+						for i := 0; i < m; i++ {
+							for j := 0; j < n; j++ {
+								var b, swj float64
+								if bias != nil {
+									b = float64(bias[j])
+								}
+								if prec == Int8 {
+									swj = float64(wq.lp.sw[j])
+								}
+								tol := lowBound(prec, k, sabs[i*n+j], wabs[j], xabs[i], sx[i], swj, b)
+								if d := math.Abs(float64(got[i*n+j]) - want[i*n+j]); !(d <= tol) {
+									t.Fatalf("%s: y[%d,%d] = %g, want %g ± %.3g (off by %.3g)", name, i, j, got[i*n+j], want[i*n+j], tol, d)
+								}
+							}
+						}
+						if first == nil {
+							first = got
+						} else if i := firstDiff(got, first); i >= 0 {
+							t.Fatalf("%s: y[%d] = %g, the generic path gives %g", name, i, got[i], first[i])
+						}
+						checkLowVariants(t, name, m, n, k, x, wq, bias, got)
+					})
+				}
+			}
+		}
+	}
+}
+
+// checkLowVariants checks that the other entry points (panels in and
+// out, the fused residual, the activation) and other batch compositions
+// give the same bits as the plain row call y.
+func checkLowVariants(t *testing.T, name string, m, n, k int, x []float32, w *PackedB, bias, y []float32) {
+	t.Helper()
+	var xp, yp Panels
+	xp.Pack(m, k, x, k)
+	LinearToPanels(nil, &xp, w, bias, ActNone, &yp)
+	got := make([]float32, m*n)
+	yp.Unpack(got, n)
+	if i := firstDiff(got, y); i >= 0 {
+		t.Fatalf("%s: LinearToPanels y[%d] = %g, Linear gives %g", name, i, got[i], y[i])
+	}
+	// residual: into rows and into panels
+	res := make([]float32, m*n)
+	for i := range res {
+		res[i] = float32(i%7) - 3
+	}
+	want := make([]float32, m*n)
+	for i := range want {
+		want[i] = res[i] + y[i]
+	}
+	copy(got, res)
+	Linear(nil, m, x, k, w, bias, ActNone, true, got, n)
+	if i := firstDiff(got, want); i >= 0 {
+		t.Fatalf("%s: Linear accumulate y[%d] = %g, want %g", name, i, got[i], want[i])
+	}
+	yp.Pack(m, n, res, n)
+	LinearPanelsAdd(nil, &xp, w, bias, &yp)
+	yp.Unpack(got, n)
+	if i := firstDiff(got, want); i >= 0 {
+		t.Fatalf("%s: LinearPanelsAdd y[%d] = %g, want %g", name, i, got[i], want[i])
+	}
+	// activation (vector and scalar GELU differ in the last bits)
+	copy(want, y)
+	Activate(ActGELU, want)
+	Linear(nil, m, x, k, w, bias, ActGELU, false, got, n)
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-6+1e-6*math.Abs(float64(want[i]))) {
+			t.Fatalf("%s: Linear GELU y[%d] = %g, want %g", name, i, got[i], want[i])
+		}
+	}
+	// batch invariance: each row alone, on two threads
+	p := NewPool(2)
+	defer p.Close()
+	for i := 0; i < m; i += max(1, m/3) {
+		Linear(p, 1, x[i*k:], k, w, bias, ActNone, false, got[:n], n)
+		if j := firstDiff(got[:n], y[i*n:(i+1)*n]); j >= 0 {
+			t.Fatalf("%s: row %d alone: y[%d] = %g, in the batch %g", name, i, j, got[j], y[i*n+j])
+		}
+	}
+}
+
+// BenchmarkLinearLow times LinearToPanels on bf16 and int8 weights of the
+// ViT-B/16 shapes, beside float32 (the same call), in GFLOP/s (2·M·N·K
+// per op; for int8 these are integer operations).
+func BenchmarkLinearLow(b *testing.B) {
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, prec := range []Precision{FP32, BF16, Int8} {
+		for _, sh := range vitShapes {
+			m, n, k := sh[0], sh[1], sh[2]
+			b.Run(fmt.Sprintf("%v/%dx%dx%d", prec, m, n, k), func(b *testing.B) {
+				r := rand.New(rand.NewPCG(1, 1))
+				var x, y Panels
+				x.Pack(m, k, randSlice(r, m*k), k)
+				w := PackB(randSlice(r, n*k), n, k, k).Convert(prec)
+				LinearToPanels(p, &x, w, nil, ActNone, &y)
+				loopFlops(b, 2*float64(m)*float64(n)*float64(k), func() {
+					LinearToPanels(p, &x, w, nil, ActNone, &y)
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkQ8Kernel times the int8 register tile alone on cache-resident
+// operands (K = 768), against the VPDPBUSD peak.
+func BenchmarkQ8Kernel(b *testing.B) {
+	const kq4, panels = 192, 8
+	r := rand.New(rand.NewPCG(1, 1))
+	wq := make([]int8, mrQ*kq4*4)
+	x := make([]uint8, panels*kq4*4*nr)
+	for i := range wq {
+		wq[i] = int8(r.IntN(255) - 127)
+	}
+	for i := range x {
+		x[i] = uint8(r.IntN(256))
+	}
+	c := make([]float32, panels*mrQ*nr)
+	sw, sx := make([]float32, mrQ), make([]float32, nr)
+	ws, zx := make([]int32, mrQ), make([]int32, nr)
+	loopFlops(b, 2*float64(mrQ*nr*kq4*4)*panels, func() {
+		for j := 0; j < panels; j++ {
+			q8Kernel(true, kq4, wq, kq4*4, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
+		}
+	})
+}
+
+// TestDPBF16 checks the hand-encoded VDPBF16PS against its definition
+// (dpbf16Generic) on normal values, and that the bf16 Linear's pair order
+// is VDPBF16PS's: a Linear over one pair of K equals one VDPBF16PS.
+func TestDPBF16(t *testing.T) {
+	if !hasBF16 {
+		t.Skip("no AVX512_BF16")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		var acc, want [16]float32
+		var a, b [32]uint16
+		for i := range acc {
+			acc[i] = (r.Float32()*2 - 1) * 1e3
+		}
+		for i := range a {
+			a[i] = bf16Bits((r.Float32()*2 - 1) * float32(r.IntN(200)))
+			b[i] = bf16Bits((r.Float32()*2 - 1) * float32(r.IntN(200)))
+		}
+		want = acc
+		dpbf16Generic(&want, &a, &b)
+		dpbf16AVX512(&acc, &a, &b)
+		if i := firstDiff(acc[:], want[:]); i >= 0 {
+			t.Fatalf("VDPBF16PS lane %d = %g, want %g", i, acc[i], want[i])
+		}
+	}
+	// 16 tokens × K = 6 against one W row: three VDPBF16PS in K order.
+	const k = 6
+	x, w := randVals(r, 16*k, 10, 0), randVals(r, k, 10, 0)
+	var acc [16]float32
+	for q := 0; q < k/2; q++ {
+		var a, b [32]uint16
+		for i := range 16 {
+			a[2*i], a[2*i+1] = bf16Bits(x[i*k+2*q]), bf16Bits(x[i*k+2*q+1])
+			b[2*i], b[2*i+1] = bf16Bits(w[2*q]), bf16Bits(w[2*q+1])
+		}
+		dpbf16AVX512(&acc, &a, &b)
+	}
+	forEachLowPath(t, func(t *testing.T) {
+		y := make([]float32, 16)
+		Linear(nil, 16, x, k, PackB(w, 1, k, k).Convert(BF16), nil, ActNone, false, y, 1)
+		if i := firstDiff(y, acc[:]); i >= 0 {
+			t.Fatalf("bf16 Linear token %d = %g, VDPBF16PS gives %g", i, y[i], acc[i])
+		}
+	})
+}
+
+// TestDotPeak checks that the VDPBF16PS and VPDPBUSD loops run where the
+// CPU has them.
+func TestDotPeak(t *testing.T) {
+	for _, c := range []struct {
+		p   Precision
+		has bool
+	}{{BF16, hasBF16}, {Int8, hasAVX512 && hasVNNI}} {
+		g := DotPeak(nil, c.p, 5*time.Millisecond)
+		if (g > 0) != c.has {
+			t.Errorf("DotPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
+		}
+	}
+}

@@ -1,0 +1,655 @@
+package jpeg
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"image"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// This file is the fast path for sequential Huffman scans of a file held
+// in memory: a 64-bit bit reader over the byte slice, 9-bit Huffman
+// look-up tables, and dequantization fused with decoding. It is an
+// optimistic path: on anything irregular (a marker inside the data, bits
+// read past the end of a segment, a missing or misplaced restart marker,
+// EOB runs, DC sizes over 16) it rewinds to the start of the scan and the
+// upstream decoder (scan.go) decodes it instead, so the output and the
+// errors are the upstream decoder's in every case.
+
+// Options are DecodeOptions' settings.
+type Options struct {
+	// Check is polled once per MCU row of each scan; the decode stops
+	// with its error. nil: never. Restart intervals decode in parallel,
+	// so it may be called from several goroutines at once.
+	Check func() error
+	// Scale, when 2, 4 or 8, decodes at 1/Scale of the size in the DCT
+	// domain, as libjpeg does with scale_denom (draft.go). 0 or 1: full
+	// size.
+	Scale int
+}
+
+// DecodeOptions decodes the JPEG file data with o's settings. The result
+// is what Decode returns on the same bytes, or with o.Scale > 1 the
+// scaled image (see Options).
+func DecodeOptions(data []byte, o Options) (image.Image, error) {
+	mr := &memReader{data: data, check: o.Check}
+	d := decoder{check: o.Check, mem: mr}
+	switch o.Scale {
+	case 0, 1:
+	case 2, 4, 8:
+		d.scale = o.Scale
+	default:
+		return nil, errors.New("jpeg: scale must be 1, 2, 4 or 8")
+	}
+	return d.decode(mr, false)
+}
+
+// memReader is the io.Reader the decoder reads a file in memory through,
+// so the fast path can find its place in the bytes.
+type memReader struct {
+	data  []byte
+	off   int          // next byte Read returns
+	check func() error // polled once per Read; nil: never
+}
+
+func (m *memReader) Read(p []byte) (int, error) {
+	if m.check != nil {
+		if err := m.check(); err != nil {
+			return 0, err
+		}
+	}
+	if m.off >= len(m.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.data[m.off:])
+	m.off += n
+	return n, nil
+}
+
+// pos is the offset in d.mem.data of the next byte the upstream reader
+// would take.
+func (d *decoder) pos() int { return d.mem.off - (d.bytes.j - d.bytes.i) }
+
+// seek makes the upstream reader continue at offset p.
+func (d *decoder) seek(p int) {
+	d.mem.off = p
+	d.bytes.i, d.bytes.j, d.bytes.nUnreadable = 0, 0, 0
+	d.bits = bits{}
+}
+
+// errFallback stops the fast path: the upstream decoder takes the scan.
+var errFallback = errors.New("jpeg: irregular scan")
+
+// fastLUTBits is the look-up width of fastHuff.
+const fastLUTBits = 9
+
+// fastHuff is a Huffman table for the fast path: lut maps the next
+// fastLUTBits bits to value<<8 | code length (0: a longer code).
+type fastHuff struct {
+	lut [1 << fastLUTBits]uint16
+	h   *huffman // for codes longer than fastLUTBits
+}
+
+func (f *fastHuff) build(h *huffman) {
+	f.h = h
+	f.lut = [1 << fastLUTBits]uint16{}
+	for i := 0; i < fastLUTBits; i++ {
+		if h.maxCodes[i] < 0 {
+			continue
+		}
+		l := uint(i + 1)
+		for code := h.minCodes[i]; code <= h.maxCodes[i]; code++ {
+			v := uint16(h.vals[h.valsIndices[i]+code-h.minCodes[i]])<<8 | uint16(l)
+			base := int(code) << (fastLUTBits - l)
+			for k := 0; k < 1<<(fastLUTBits-l); k++ {
+				f.lut[base+k] = v
+			}
+		}
+	}
+}
+
+// skipLUTBits is the look-up width of skipTable.
+const skipLUTBits = 12
+
+// skipTable reads past several AC terms per look-up, for blocks whose AC
+// values are not needed: entry i describes the whole terms (code and
+// extra bits) at the start of the skipLUTBits bits i, up to and including
+// an end of block: bits used (low 8 bits; 0: none fits), zig-zag
+// positions advanced before any end of block (bits 8–14), whether the
+// terms end with an end of block (bit 15).
+type skipTable [1 << skipLUTBits]uint16
+
+const skipEOB = 1 << 15
+
+func (t *skipTable) build(f *fastHuff) {
+	for i := range t {
+		bits, adv, eob := uint(0), 0, uint16(0)
+		for {
+			rest := uint64(i) << (64 - skipLUTBits) << bits
+			v := f.lut[rest>>(64-fastLUTBits)]
+			l := uint(v & 0xff)
+			rs := v >> 8
+			size := uint(rs & 15)
+			if v == 0 || bits+l+size > skipLUTBits {
+				break
+			}
+			bits += l + size
+			if size == 0 && rs>>4 != 15 {
+				if rs>>4 == 0 {
+					eob = skipEOB
+				} else {
+					bits -= l // an EOB run: leave it to skipAC
+				}
+				break
+			}
+			adv += int(rs>>4) + 1
+			if adv >= 64 {
+				break
+			}
+		}
+		t[i] = eob | uint16(min(adv, 127))<<8 | uint16(bits)
+	}
+}
+
+// bitReader reads entropy-coded bits of data MSB first. acc holds n valid
+// bits left-aligned. Past a marker or the end of data it feeds zero bytes,
+// counting them in zeros, so that decoding never stops mid-block; whether
+// those bits were used is checked at the end of each segment.
+type bitReader struct {
+	data   []byte
+	p      int // next byte of data to load
+	acc    uint64
+	n      uint
+	zeros  int  // zero bytes fed
+	marker bool // p is at a marker (0xff not followed by 0x00)
+}
+
+// refill loads bytes until acc holds at least 57 bits.
+func (r *bitReader) refill() {
+	if r.p+8 <= len(r.data) && !r.marker {
+		x := binary.BigEndian.Uint64(r.data[r.p:])
+		if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 == 0 {
+			// No 0xff among the next 8 bytes: take as many as fit.
+			k := (63 - r.n) >> 3
+			low := 64 - r.n - 8*k
+			r.acc |= (x >> r.n) >> low << low
+			r.p += int(k)
+			r.n += 8 * k
+			return
+		}
+	}
+	for r.n <= 56 {
+		var b byte
+		switch {
+		case r.marker || r.p >= len(r.data):
+			r.zeros++
+		case r.data[r.p] != 0xff:
+			b = r.data[r.p]
+			r.p++
+		case r.p+1 < len(r.data) && r.data[r.p+1] == 0:
+			b = 0xff
+			r.p += 2
+		default:
+			r.marker = true
+			r.zeros++
+		}
+		r.acc |= uint64(b) << (56 - r.n)
+		r.n += 8
+	}
+}
+
+// decode reads one Huffman-coded value; acc must hold 16 bits or more.
+func (r *bitReader) decode(f *fastHuff) (uint8, error) {
+	if v := f.lut[r.acc>>(64-fastLUTBits)]; v != 0 {
+		l := uint(v & 0xff)
+		r.acc <<= l
+		r.n -= l
+		return uint8(v >> 8), nil
+	}
+	h := f.h
+	code := int32(r.acc >> (64 - fastLUTBits))
+	for i := fastLUTBits; i < maxCodeLength; i++ {
+		code = code<<1 | int32(r.acc>>(63-uint(i))&1)
+		if code <= h.maxCodes[i] {
+			r.acc <<= uint(i + 1)
+			r.n -= uint(i + 1)
+			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
+		}
+	}
+	return 0, errFallback
+}
+
+// receiveExtend reads t ≤ 16 bits as a signed value (F.2.2.1).
+func (r *bitReader) receiveExtend(t uint8) int32 {
+	if t == 0 {
+		return 0
+	}
+	x := int32(r.acc >> (64 - uint(t)))
+	r.acc <<= t
+	r.n -= uint(t)
+	if x < 1<<(t-1) {
+		x += -1<<t + 1
+	}
+	return x
+}
+
+// skipAC reads past the AC terms of a block without decoding their
+// values. The bit buffer lives in locals in this loop and decodeAC's, so
+// that it stays in registers.
+func (r *bitReader) skipAC(f *fastHuff, t *skipTable) error {
+	acc, n := r.acc, r.n
+	for k := 1; k < blockSize; {
+		if n < 32 {
+			r.acc, r.n = acc, n
+			r.refill()
+			acc, n = r.acc, r.n
+		}
+		if e := t[acc>>(64-skipLUTBits)]; e&0xff != 0 {
+			adv := int(e>>8) & 127
+			if e&skipEOB != 0 && k+adv < blockSize {
+				l := uint(e & 0xff)
+				r.acc, r.n = acc<<(l&63), n-l
+				return nil
+			}
+			if e&skipEOB == 0 && k+adv <= blockSize {
+				l := uint(e & 0xff)
+				acc <<= l & 63
+				n -= l
+				k += adv
+				continue
+			}
+		}
+		var rs uint8
+		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+			rs = uint8(v >> 8)
+			l := uint(v&0xff) + uint(rs&15)
+			acc <<= l & 63
+			n -= l
+		} else {
+			r.acc, r.n = acc, n
+			var err error
+			if rs, err = r.decode(f); err != nil {
+				return err
+			}
+			acc, n = r.acc<<(rs&15), r.n-uint(rs&15)
+		}
+		run := int(rs >> 4)
+		if rs&15 == 0 {
+			if run != 15 {
+				r.acc, r.n = acc, n
+				if run != 0 {
+					return errFallback // an EOB run
+				}
+				return nil
+			}
+			k += 16
+			continue
+		}
+		if k += run; k >= blockSize {
+			return errFallback
+		}
+		k++
+	}
+	r.acc, r.n = acc, n
+	return nil
+}
+
+// decodeDC decodes a DC difference (F.2.2.1); sizes over 16 fall back.
+func (r *bitReader) decodeDC(f *fastHuff) (int32, error) {
+	if r.n < 32 {
+		r.refill()
+	}
+	acc, n := r.acc, r.n
+	var t uint8
+	if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		l := uint(v & 0xff)
+		acc <<= l & 63
+		n -= l
+		t = uint8(v >> 8)
+	} else {
+		var err error
+		if t, err = r.decode(f); err != nil {
+			return 0, err
+		}
+		acc, n = r.acc, r.n
+	}
+	if t > 16 {
+		return 0, errFallback
+	}
+	if n < 16 {
+		r.acc, r.n = acc, n
+		r.refill()
+		acc, n = r.acc, r.n
+	}
+	size := uint(t)
+	x := int32(acc >> ((64 - size) & 63))
+	if size == 0 {
+		x = 0
+	}
+	r.acc, r.n = acc<<(size&63), n-size
+	if x < 1<<size>>1 {
+		x += -1<<size + 1
+	}
+	return x, nil
+}
+
+// decodeAC decodes the AC terms of a block into b, dequantized by q, in
+// natural order (b's other terms are left as they are).
+func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
+	acc, n := r.acc, r.n
+	for k := 1; k < blockSize; {
+		if n < 32 {
+			r.acc, r.n = acc, n
+			r.refill()
+			acc, n = r.acc, r.n
+		}
+		var rs uint8
+		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+			l := uint(v & 0xff)
+			acc <<= l & 63
+			n -= l
+			rs = uint8(v >> 8)
+		} else {
+			r.acc, r.n = acc, n
+			var err error
+			if rs, err = r.decode(f); err != nil {
+				return err
+			}
+			acc, n = r.acc, r.n
+		}
+		run, size := int(rs>>4), uint(rs&15)
+		if size == 0 {
+			if run != 15 {
+				r.acc, r.n = acc, n
+				if run != 0 {
+					return errFallback // an EOB run
+				}
+				return nil
+			}
+			k += 16
+			continue
+		}
+		if k += run; k >= blockSize {
+			return errFallback
+		}
+		x := int32(acc >> ((64 - size) & 63))
+		acc <<= size & 63
+		n -= size
+		if x < 1<<(size-1) {
+			x += -1<<size + 1
+		}
+		b[unzig[k]] = x * q[k]
+		k++
+	}
+	r.acc, r.n = acc, n
+	return nil
+}
+
+// overrun reports whether bits fed past the segment's end were used.
+func (r *bitReader) overrun() bool { return r.n < 8*uint(r.zeros) }
+
+// nextMarker returns the offset of the marker that ends the segment
+// whose bits r has read, or -1 if whole bytes of data remain before it.
+func (r *bitReader) nextMarker() int {
+	if r.overrun() || r.n-8*uint(r.zeros) >= 8 {
+		return -1
+	}
+	if r.p+1 < len(r.data) && r.data[r.p] == 0xff && r.data[r.p+1] != 0 {
+		return r.p
+	}
+	return -1
+}
+
+// scanComp is one component of a scan, as processSOS reads it.
+type scanComp = struct {
+	compIndex uint8
+	td        uint8 // DC table selector.
+	ta        uint8 // AC table selector.
+}
+
+// fastScan decodes a sequential scan of the MCUs mxx×myy with the fast
+// path, if the file is in memory and the scan is interleaved (or the
+// frame has one component). ok false: the upstream decoder must decode it
+// from where it is (nothing was consumed).
+func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
+	if d.mem == nil || d.progressive || (len(scan) == 1 && d.nComp != 1) {
+		return false, nil
+	}
+	start := d.pos()
+	err = d.fastDecode(scan, mxx, myy, start)
+	if err == errFallback {
+		d.seek(start)
+		return false, nil
+	}
+	return true, err
+}
+
+func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
+	var dcH, acH [maxComponents]fastHuff
+	// plan: per scan component, its sampling, table and, for blocks
+	// scaled to 1×1 (AC terms unused), the skip table and output plane.
+	var plan [maxComponents]struct {
+		ci, hi, vi int
+		q          *block
+		skip       *skipTable
+		pix        []byte
+		stride     int
+	}
+	for i, s := range scan {
+		dcH[i].build(&d.huff[dcTable][s.td])
+		acH[i].build(&d.huff[acTable][s.ta])
+		c := &plan[i]
+		c.ci = int(s.compIndex)
+		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
+		c.q = &d.quant[d.comp[c.ci].tq]
+		if d.scale > 1 && d.scaledSize(c.ci) == 1 {
+			c.skip = new(skipTable)
+			c.skip.build(&acH[i])
+			switch {
+			case d.nComp == 1:
+				c.pix, c.stride = d.img1.Pix, d.img1.Stride
+			case c.ci == 0:
+				c.pix, c.stride = d.img3.Y, d.img3.YStride
+			case c.ci == 1:
+				c.pix, c.stride = d.img3.Cb, d.img3.CStride
+			default:
+				c.pix, c.stride = d.img3.Cr, d.img3.CStride
+			}
+		}
+	}
+	total := mxx * myy
+	// mcus decodes MCUs [m0, m1) from r, one restart interval or the
+	// whole scan, polling d.check at each MCU row's start.
+	mcus := func(r *bitReader, m0, m1 int) error {
+		var (
+			dc [maxComponents]int32
+			b  block // coefficients, natural order, dequantized
+		)
+		for m := m0; m < m1; m++ {
+			mx, my := m%mxx, m/mxx
+			if d.check != nil && (mx == 0 || m == m0) {
+				if err := d.check(); err != nil {
+					return err
+				}
+			}
+			for i := range scan {
+				c := &plan[i]
+				for yv := 0; yv < c.vi; yv++ {
+					by := c.vi*my + yv
+					for xh := 0; xh < c.hi; xh++ {
+						bx := c.hi*mx + xh
+						delta, err := r.decodeDC(&dcH[i])
+						if err != nil {
+							return err
+						}
+						dc[i] += delta
+						if c.skip != nil {
+							if err := r.skipAC(&acH[i], c.skip); err != nil {
+								return err
+							}
+							c.pix[by*c.stride+bx] = limit(descale(dc[i]*c.q[0], 3)) // idct1x1
+							continue
+						}
+						b = block{}
+						b[0] = dc[i] * c.q[0]
+						if err := r.decodeAC(&acH[i], &b, c.q); err != nil {
+							return err
+						}
+						d.putBlock(&b, bx, by, c.ci)
+					}
+				}
+			}
+		}
+		return nil
+	}
+	end := 0 // where the scan's entropy-coded data ends
+	if d.ri == 0 || d.ri >= total {
+		r := bitReader{data: d.mem.data, p: start}
+		if err := mcus(&r, 0, total); err != nil {
+			return err
+		}
+		if r.overrun() {
+			return errFallback
+		}
+		end = r.p
+		if r.zeros == 0 {
+			end = nextMarkerAt(d.mem.data, end)
+		}
+	} else {
+		// Restart intervals: find their markers first, then decode the
+		// intervals in parallel, each from its own marker.
+		n := (total + d.ri - 1) / d.ri
+		at := restartMarkers(d.mem.data, start, n-1)
+		if at == nil {
+			return errFallback
+		}
+		var err error
+		if end, err = d.intervals(mcus, at, start, n, total); err != nil {
+			return err
+		}
+	}
+	d.seek(end)
+	return nil
+}
+
+// intervals decodes the n restart intervals of a scan of total MCUs
+// whose data starts at start, with its markers at at [n−1], on up to
+// GOMAXPROCS goroutines, each a run of whole intervals. It returns where
+// the last interval's data ends.
+func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int, start, n, total int) (int, error) {
+	workers := min(runtime.GOMAXPROCS(0), n, maxIntervalWorkers)
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, workers)
+		end  int
+	)
+	for w := 0; w < workers; w++ {
+		i0, i1 := w*n/workers, (w+1)*n/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := i0; i < i1; i++ {
+				p := start
+				if i > 0 {
+					p = at[i-1] + 2
+				}
+				r := bitReader{data: d.mem.data, p: p}
+				if err := mcus(&r, i*d.ri, min((i+1)*d.ri, total)); err != nil {
+					errs[w] = err
+					return
+				}
+				if i < n-1 {
+					// Only padding may be left before the next marker.
+					if r.nextMarker() != at[i] {
+						errs[w] = errFallback
+						return
+					}
+					continue
+				}
+				if r.overrun() {
+					errs[w] = errFallback
+					return
+				}
+				end = r.p
+				if r.zeros == 0 {
+					end = nextMarkerAt(d.mem.data, end)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// A fallback anywhere wins over other errors: the upstream decoder
+	// then says what is wrong, in order.
+	var first error
+	for _, err := range errs {
+		if err == errFallback {
+			return 0, errFallback
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return end, first
+}
+
+// maxIntervalWorkers bounds the goroutines decoding restart intervals.
+const maxIntervalWorkers = 8
+
+// restartMarkers returns the offsets of the next n markers after start
+// in data, if they are RST0, RST1, … in turn; nil otherwise.
+func restartMarkers(data []byte, start, n int) []int {
+	at := make([]int, 0, n)
+	p := start
+	for len(at) < n {
+		m := nextMarkerAt(data, p)
+		if m+1 >= len(data) || data[m+1] != rst0Marker+uint8(len(at)%8) {
+			return nil
+		}
+		at = append(at, m)
+		p = m + 2
+	}
+	return at
+}
+
+// nextMarkerAt is the offset of the first marker (0xff followed by a byte
+// other than 0x00) at or after p in data, or len(data).
+func nextMarkerAt(data []byte, p int) int {
+	for {
+		i := bytes.IndexByte(data[p:], 0xff)
+		if i < 0 || p+i+1 >= len(data) {
+			return len(data)
+		}
+		if p += i; data[p+1] != 0 {
+			return p
+		}
+		p += 2
+	}
+}
+
+// putBlock writes the inverse DCT of the dequantized block b at block
+// (bx, by) of component compIndex.
+func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
+	if d.scale > 1 {
+		d.putScaled(b, bx, by, compIndex)
+		return
+	}
+	dst, stride := []byte(nil), 0
+	if d.nComp == 1 {
+		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride
+	} else {
+		switch compIndex {
+		case 0:
+			dst, stride = d.img3.Y[8*(by*d.img3.YStride+bx):], d.img3.YStride
+		case 1:
+			dst, stride = d.img3.Cb[8*(by*d.img3.CStride+bx):], d.img3.CStride
+		case 2:
+			dst, stride = d.img3.Cr[8*(by*d.img3.CStride+bx):], d.img3.CStride
+		default:
+			dst, stride = d.blackPix[8*(by*d.blackStride+bx):], d.blackStride
+		}
+	}
+	idct(b, dst, stride)
+}

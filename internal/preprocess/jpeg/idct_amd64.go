@@ -1,0 +1,25 @@
+//go:build amd64 && gc && !purego
+
+package jpeg
+
+import "golang.org/x/sys/cpu"
+
+// idctAVX2 is idctIslow on a block, writing its 8×8 samples to dst with
+// the given stride (dst must hold 7·stride+8 bytes):
+//
+//	idctIslow(b, unsafe.Slice(dst, 7*stride+8), stride)
+//
+//go:noescape
+func idctAVX2(b *block, dst *byte, stride int)
+
+func init() { useAVX2 = cpu.X86.HasAVX2 }
+
+// idct is idctIslow, in assembly where the CPU has AVX2.
+func idct(b *block, dst []byte, stride int) {
+	if useAVX2 {
+		_ = dst[7*stride+7]
+		idctAVX2(b, &dst[0], stride)
+		return
+	}
+	idctIslow(b, dst, stride)
+}

@@ -1,0 +1,74 @@
+"""Medians and ratios of scripts/peers_lowprec.sh's rounds, as a Markdown table.
+
+    /usr/bin/python3 scripts/peers_table.py RESULTS.jsonl [PEAKS.txt]
+
+RESULTS: JSON lines {"engine","variant","batch","med_s",...}, one per run
+(seconds per forward pass). PEAKS: isa_peak output (one or more runs; the
+best 2-thread rate of each zmm kernel is used).
+"""
+import collections
+import json
+import re
+import statistics
+import sys
+
+
+def peaks(path):
+    best = {}
+    for line in open(path):
+        m = re.match(r"(fp32|bf16|int8) +(\S+) +zmm, +24 acc +\S+ +([\d.]+) +[\d.]+ +([\d.]+)", line)
+        if m:
+            best[m.group(1)] = max(best.get(m.group(1), 0), float(m.group(4)))
+        m = re.match(r"clock.*2T best ([\d.]+)", line)
+        if m:
+            best["ghz"] = float(m.group(1))
+    return best
+
+
+def main():
+    runs = collections.defaultdict(list)
+    extra = {}
+    for line in open(sys.argv[1]):
+        r = json.loads(line)
+        key = (r["engine"], r["variant"], r["batch"])
+        runs[key].append(r["med_s"])
+        if r["engine"] == "vit":
+            extra[r["variant"]] = r
+    pk = peaks(sys.argv[2]) if len(sys.argv) > 2 else {}
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    n = min(len(v) for v in runs.values())
+    order = [("vit", "fp32"), ("vit", "bf16"), ("vit", "int8"), ("ort", "fp32"), ("ort", "int8"), ("ort", "int8all"),
+             ("torch", "fp32"), ("torch", "bf16"), ("torch", "int8")]
+    name = {"vit": "vit", "ort": "ONNX Runtime", "torch": "PyTorch 1.13"}
+    ort1, ort8 = med.get(("ort", "fp32", 1)), med.get(("ort", "fp32", 8))
+    vit1, vit8 = med.get(("vit", "fp32", 1)), med.get(("vit", "fp32", 8))
+    peak_of = {"fp32": "fp32", "bf16": "fp32", "int8": "int8"}  # the instruction vit's matmuls run on
+    print(f"ViT-B/16, 224x224, 2 threads; medians of {n} interleaved rounds (each a median of 10 passes at batch 1, 5 at batch 8).")
+    if pk:
+        print(f"Measured 2-thread peaks (isa_peak.c, zmm): FMA {pk.get('fp32', 0):.0f} GFLOP/s, VDPBF16PS {pk.get('bf16', 0):.0f} GFLOP/s, "
+              f"VPDPBUSD {pk.get('int8', 0):.0f} GOP/s at {pk.get('ghz', 0):.2f} GHz.")
+    print()
+    print("| engine | precision | b1 ms/image | b1 time vs ORT fp32 | b8 images/s | b8 vs ORT fp32 | b8 vs vit fp32 | vit b8 % of peak |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for e, v in order:
+        t1, t8 = med.get((e, v, 1)), med.get((e, v, 8))
+        if t1 is None and t8 is None:
+            continue
+        cells = [name[e], v]
+        cells.append(f"{t1 * 1e3:.1f}" if t1 else "")
+        cells.append(f"{t1 / ort1:.2f}x" if t1 and ort1 else "")
+        cells.append(f"{8 / t8:.2f}" if t8 else "")
+        cells.append(f"{ort8 / t8:.2f}x" if t8 and ort8 else "")
+        cells.append(f"{vit8 / t8:.2f}x" if t8 and vit8 else "")
+        frac = ""
+        if e == "vit" and t8 and pk.get(peak_of[v]):
+            frac = f"{100 * extra[v]['exec_gflop'] * 8 / t8 / pk[peak_of[v]]:.0f}%"
+        cells.append(frac)
+        print("| " + " | ".join(cells) + " |")
+    if extra:
+        print()
+        print("vit matrix values: " + ", ".join(f"{v} {extra[v]['weight_mib']:.0f} MiB" for v in ("fp32", "bf16", "int8") if v in extra))
+
+
+if __name__ == "__main__":
+    main()
