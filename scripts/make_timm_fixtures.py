@@ -79,8 +79,12 @@ CASES = {
     # with dynamic_img_size so that timm computes the rotary embedding of
     # a 3×5 grid too.
     "timm-rope-reg-gap": ("vit_medium_patch16_rope_reg1_gap_256", {"dynamic_img_size": True}, {"_3x5": (1, 3, 5)}),
-    # SigLIP: MAP attention-pool head, no class token.
-    "timm-siglip-map": ("vit_so400m_patch14_siglip_378", {}, {}),
+    # SigLIP: MAP attention-pool head, no class token; two register
+    # tokens added, which the pool leaves out.
+    "timm-siglip-map": ("vit_so400m_patch14_siglip_378", {"reg_tokens": 2}, {}),
+    # MAP attention pool over every token, register included
+    # (pool_include_prefix), layer scale.
+    "timm-map-prefix": ("test_vit3", {}, {}),
     # Perception Encoder: Eva with MAP head (8 pooling heads, its own MLP
     # ratio), rotary embedding with grid offset 1, pre-transformer norm.
     "timm-pe-core": ("vit_pe_core_base_patch16_224", {}, {}),

@@ -49,6 +49,7 @@ type Config struct {
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
 	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
 	Rope         *Rope  // rotary position embedding of q and k of the patch tokens (nil: none)
+	PoolPrefix   bool   // PoolAvg and PoolMAP read the prefix tokens too (timm pool_include_prefix; Eva's MAP)
 	MAPHeads     int    // PoolMAP: heads of the pooling attention
 	MAPHidden    int    // PoolMAP: width of the pooling MLP
 
@@ -153,6 +154,15 @@ func (c *Config) relPosRows() int {
 // block has none of the terms lastBlock does not implement.
 func (c *Config) prefixLastBlock() bool {
 	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU
+}
+
+// poolStart is the first token average and attention pooling read:
+// after the prefix tokens unless PoolPrefix.
+func (c *Config) poolStart() int {
+	if c.PoolPrefix {
+		return 0
+	}
+	return c.prefix()
 }
 
 // fc1Rows is the number of rows of the MLP's first matrix: F, or 2F

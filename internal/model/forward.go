@@ -242,7 +242,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 // distillation head. x is overwritten.
 func (m *Model) poolTokens(x []float32, b, n int) {
 	c, w, ws := &m.Config, m.w, &m.ws
-	d, hi, pre := c.Hidden, c.headIn(), c.prefix()
+	d, hi, pre := c.Hidden, c.headIn(), c.poolStart()
 	eps := float32(c.LayerNormEps)
 	// norm applies the final LayerNorm (if any) to rows of x [rows, D]
 	// (leading dimension ld) into y (leading dimension ldy).
@@ -262,7 +262,7 @@ func (m *Model) poolTokens(x []float32, b, n int) {
 		}
 	} else if c.Pool == PoolMAP {
 		norm(b*n, x, d, x, d)
-		m.mapPool(x, b, n)
+		m.mapPool(x, b, n, pre)
 	} else {
 		norm(b*n, x, d, x, d)
 		if cap(ws.mean) < d {

@@ -20,7 +20,7 @@ var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled
 	// scripts/make_timm_fixtures.py: timm's own models, one per family
 	// feature (see that script).
 	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-pe-core", "timm-relpos-cls", "timm-srelpos",
+	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos",
 	// The same script: Hugging Face classes with a timm model's weights
 	// under transformers' key names.
 	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn", "hf-beit", "hf-data2vec"}
@@ -208,10 +208,11 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-eva02-glu":         "timm eva02_small_patch14_336 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"avg\" ls=false pre=false final=false fc=true kbias0=true relpos=false patchbias=true rope=&{Temperature:10000 Offset:0 Ref:[16 16] XY:false} attnnorm=false mlpnorm=false swiglu=true nopos=false",
 		"timm-rope-xy":           "timm vit_base_patch16_rope_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true rope=&{Temperature:100 Offset:0 Ref:[0 0] XY:true} attnnorm=false mlpnorm=false swiglu=false nopos=true",
 		"timm-rope-reg-gap":      "timm vit_medium_patch16_rope_reg1_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=false patchbias=true rope=&{Temperature:10000 Offset:0 Ref:[16 16] XY:false} attnnorm=false mlpnorm=false swiglu=false nopos=true",
-		"timm-siglip-map":        "timm vit_so400m_patch14_siglip_378 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"map\" ls=false pre=false final=true fc=false kbias0=false relpos=false patchbias=true map heads 2 mlp 64",
-		"timm-pe-core":           "timm vit_pe_core_base_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-05 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"map\" ls=false pre=true final=true fc=false kbias0=false relpos=false patchbias=false map heads 8 mlp 128 rope=&{Temperature:10000 Offset:1 Ref:[14 14] XY:true} attnnorm=false mlpnorm=false swiglu=false nopos=false",
+		"timm-siglip-map":        "timm vit_so400m_patch14_siglip_378 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 2 pos 2 pool \"map\" ls=false pre=false final=true fc=false kbias0=false relpos=false patchbias=true map heads 2 mlp 64 from token 2",
+		"timm-pe-core":           "timm vit_pe_core_base_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-05 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"map\" ls=false pre=true final=true fc=false kbias0=false relpos=false patchbias=false map heads 8 mlp 128 from token 0 rope=&{Temperature:10000 Offset:1 Ref:[14 14] XY:true} attnnorm=false mlpnorm=false swiglu=false nopos=false",
 		"timm-relpos-cls":        "timm vit_relpos_medium_patch16_cls_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=true patchbias=true relpos mlp 256 shared=false rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
 		"timm-srelpos":           "timm vit_srelpos_small_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=true pre=false final=true fc=false kbias0=false relpos=true patchbias=true relpos mlp 384 shared=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
+		"timm-map-prefix":        "timm test_vit3 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"map\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true map heads 2 mlp 64 from token 0",
 		"hf-dinov2":              "hf-dinov2 Dinov2ForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2 0 | prefix 1 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-dinov2-reg":          "hf-dinov2 Dinov2WithRegistersForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2_with_registers 0 | prefix 5 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-beit":                "hf-beit BeitForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=beit 0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
@@ -238,7 +239,7 @@ func TestLoadFixtures(t *testing.T) {
 				got += fmt.Sprintf(" relpos mlp %d shared=%v", c.RelPosMLP, c.SharedRelPos)
 			}
 			if c.Pool == PoolMAP {
-				got += fmt.Sprintf(" map heads %d mlp %d", c.MAPHeads, c.MAPHidden)
+				got += fmt.Sprintf(" map heads %d mlp %d from token %d", c.MAPHeads, c.MAPHidden, c.poolStart())
 			}
 			if c.Rope != nil || c.AttnNorm || c.MLPNorm || c.SwiGLU || c.NoPosEmbed {
 				got += fmt.Sprintf(" rope=%+v attnnorm=%v mlpnorm=%v swiglu=%v nopos=%v", c.Rope, c.AttnNorm, c.MLPNorm, c.SwiGLU, c.NoPosEmbed)
@@ -262,7 +263,7 @@ func TestLoadFixtures(t *testing.T) {
 func TestImageToLogits(t *testing.T) {
 	const image = "../../testdata/preprocess/odd420_101x75.jpg"
 	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-pe-core", "timm-relpos-cls", "timm-srelpos"} {
+		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos"} {
 		t.Run(dir, func(t *testing.T) {
 			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
 			if err != nil {

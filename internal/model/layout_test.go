@@ -183,7 +183,7 @@ func TestTimmConfig(t *testing.T) {
 	for arch, want := range map[string]string{
 		"convnext_tiny":                       "unsupported timm architecture",
 		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
-		"test_vit3":                           "unsupported: pooling over the prefix tokens",
+		"eva02_enormous_patch14_clip_224":     "unsupported: post-norm blocks",
 		"vit_base_patch16_rpn_224":            "unsupported: block type (timm block_fn = \"ResPostBlock\")",
 		"vit_relpos_base_patch16_rpn_224":     "unsupported: block type (timm block_fn = \"ResPostRelPosBlock\")",
 		"vit_base_patch16_siglip_gap_224":     "", // global average pooling

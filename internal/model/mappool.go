@@ -42,8 +42,9 @@ func newMAPHead(c *Config, np func(string, ...int) *param) *MAPHead {
 }
 
 // mapPool writes the MAP head's output for b images to ws.cls [B, D]
-// from their final-normed tokens x [B·n, D] rows.
-func (m *Model) mapPool(x []float32, b, n int) {
+// from their final-normed tokens x [B·n, D] rows, of which it reads
+// those from skip on (timm's VisionTransformer leaves out the prefix).
+func (m *Model) mapPool(x []float32, b, n, skip int) {
 	c, ws, p, h := &m.Config, &m.ws, m.pool, m.w.MAP
 	d, mf, nh := c.Hidden, c.MAPHidden, c.MAPHeads
 	dh := d / nh
@@ -58,10 +59,10 @@ func (m *Model) mapPool(x []float32, b, n int) {
 	kernels.Linear(p, b*n, x, d, h.KVW.packed, h.KVB.data, kernels.ActNone, false, ws.mapKV, 2*d)
 	scale := 1 / math.Sqrt(float64(dh))
 	for i := 0; i < b; i++ {
-		kv := ws.mapKV[i*n*2*d : (i+1)*n*2*d] // [n, 2D]
+		kv := ws.mapKV[(i*n+skip)*2*d : (i+1)*n*2*d] // [n−skip, 2D]
 		for hd := 0; hd < nh; hd++ {
 			q := ws.mapQ[hd*dh : (hd+1)*dh]
-			s := ws.mapS[:n]
+			s := ws.mapS[:n-skip]
 			for j := range s {
 				var acc float32
 				for e, v := range kv[j*2*d+hd*dh : j*2*d+(hd+1)*dh] {
@@ -69,7 +70,7 @@ func (m *Model) mapPool(x []float32, b, n int) {
 				}
 				s[j] = acc * float32(scale)
 			}
-			kernels.SoftmaxRows(s, 1, n, n)
+			kernels.SoftmaxRows(s, 1, len(s), len(s))
 			o := ws.mapA[i*d+hd*dh : i*d+(hd+1)*dh]
 			clear(o)
 			for j, w := range s {

@@ -77,15 +77,15 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 			copy(h, x[:d])
 		}
 		if c.Pool == PoolMAP {
-			mapRef(c, w.MAP, x, t, h)
+			mapRef(c, w.MAP, x[c.poolStart()*d:], t-c.poolStart(), h)
 		} else if c.Pool != PoolToken {
 			mean := h[hi-d:] // [D]
 			for e := range mean {
 				var acc float64
-				for i := pre; i < t; i++ {
+				for i := c.poolStart(); i < t; i++ {
 					acc += float64(x[i*d+e])
 				}
-				mean[e] = float32(acc / float64(t-pre))
+				mean[e] = float32(acc / float64(t-c.poolStart()))
 			}
 		}
 		if c.FCNorm {

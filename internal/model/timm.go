@@ -264,7 +264,7 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		c.AttnNorm = a.bool("scale_attn_norm", false)
 		c.MLPNorm = a.bool("scale_mlp_norm", false)
 		a.want("proj_bias", "true", "projections without bias")
-		a.want("pool_include_prefix", "false", "pooling over the prefix tokens")
+		c.PoolPrefix = a.bool("pool_include_prefix", false)
 		a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
 		a.want("embed_layer", `"PatchEmbed"`, "patch embedding layer")
 		a.want("embed_norm_layer", "null", "normalized patch embedding")
@@ -361,6 +361,7 @@ func timmEva(a *targs, c *Config, useFCNorm bool) {
 	a.want("use_post_norm", "false", "post-norm blocks")
 	a.want("gated_attn", "false", "gated attention")
 	a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
+	c.PoolPrefix = c.Pool == PoolMAP // Eva's attention pool reads every token
 	c.MAPHeads = a.int("attn_pool_num_heads", 0)
 	if r := a.float("attn_pool_mlp_ratio", 0); r > 0 {
 		c.MAPHidden = int(float64(c.Hidden) * r)
