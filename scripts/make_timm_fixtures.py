@@ -88,6 +88,10 @@ CASES = {
     # Perception Encoder: Eva with MAP head (8 pooling heads, its own MLP
     # ratio), rotary embedding with grid offset 1, pre-transformer norm.
     "timm-pe-core": ("vit_pe_core_base_patch16_224", {}, {}),
+    # Post-norm blocks (ResPostBlock): x += LN1(Attn(x)); x += LN2(MLP(x)).
+    "timm-respost": ("vit_base_patch16_rpn_224", {}, {}),
+    # Eva post-norm blocks (EVA-02 enormous), token pooling.
+    "timm-eva-postnorm": ("eva02_enormous_patch14_clip_224", {}, {}),
     # Relative position MLP bias per block, class token (no bias on it),
     # token pooling, no absolute position embedding.
     "timm-relpos-cls": ("vit_relpos_medium_patch16_cls_224", {}, {}),

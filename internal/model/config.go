@@ -45,6 +45,7 @@ type Config struct {
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
 	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
 	SharedRelPos bool   // one relative position bias for every block (timm shared_rel_pos, HF Beit use_shared_relative_position_bias)
+	PostNorm     bool   // blocks are x += LN1(Attn(x)); x += LN2(MLP(x)) (timm ResPostBlock, Eva use_post_norm)
 	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
 	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
@@ -153,7 +154,7 @@ func (c *Config) relPosRows() int {
 // prefix tokens only (lastBlock): the head reads the class token, and the
 // block has none of the terms lastBlock does not implement.
 func (c *Config) prefixLastBlock() bool {
-	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU
+	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm
 }
 
 // poolStart is the first token average and attention pooling read:

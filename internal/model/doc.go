@@ -90,6 +90,9 @@
 // scale_attn_inner/scale_mlp), SwiGLU (Eva swiglu_mlp: fc1 rows gate | x,
 // from fc1_g and fc1_x or one packed fc1), separate q, k, v matrices (Eva
 // qkv_fused=False: one operand like Hugging Face's), the final LN or LNfc.
+// Post-norm blocks (timm ResPostBlock, ResPostRelPosBlock, Eva
+// use_post_norm) norm each branch's output instead of its input:
+// x += LN1(proj(…)) with q|k|v = x·Wqkvᵀ + bqkv; x += LN2(fc2(…(x))).
 //
 // The residual stream x lives in token panels (kernels.Panels) from the
 // embeddings to the final LayerNorm: LayerNorm, q|k|v, attention, the

@@ -17,6 +17,7 @@ type workspace struct {
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
 	glu  kernels.Panels // [B·T, 2F] SwiGLU's gate | x, then [B·T, F] the normed MLP hidden (MLPNorm)
+	po   kernels.Panels // [B·T, D] a branch's output before its norm (PostNorm)
 	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
 	dist []float32      // [B, D] final-normed distillation tokens
 	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
@@ -174,8 +175,12 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
-		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
-		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		in := x // the branches' input: x itself in a post-norm block, else LN(x)
+		if !c.PostNorm {
+			kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
+			in = &ws.h
+		}
+		kernels.LinearToPanels(p, in, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
 		if c.Rope != nil {
 			sin, cos := m.ropeTables(gh, gw)
 			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos)
@@ -198,20 +203,32 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 			kernels.LayerNormPanels(p, att, blk.Attn.NormW.data, blk.Attn.NormB.data, eps, &ws.h)
 			att = &ws.h
 		}
-		kernels.LinearPanelsAdd(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
-		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
+		if c.PostNorm {
+			kernels.LinearToPanels(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, &ws.po)
+			kernels.LayerNormPanels(p, &ws.po, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.po)
+			addPanels(x, &ws.po)
+		} else {
+			kernels.LinearPanelsAdd(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
+			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
+		}
 		if c.SwiGLU {
-			kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
+			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
 			gluPanels(&ws.glu, &ws.mlp)
 		} else {
-			kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
 		}
 		mh := &ws.mlp // [B·T, F]
 		if blk.MLP.NormW != nil {
 			kernels.LayerNormPanels(p, mh, blk.MLP.NormW.data, blk.MLP.NormB.data, eps, &ws.glu)
 			mh = &ws.glu
 		}
-		kernels.LinearPanelsAdd(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
+		if c.PostNorm {
+			kernels.LinearToPanels(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, &ws.po)
+			kernels.LayerNormPanels(p, &ws.po, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.po)
+			addPanels(x, &ws.po)
+		} else {
+			kernels.LinearPanelsAdd(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
+		}
 		if hidden != nil {
 			x.Unpack(emb, d)
 			hidden(li, emb[:bt*d])

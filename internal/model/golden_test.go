@@ -20,7 +20,7 @@ var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled
 	// scripts/make_timm_fixtures.py: timm's own models, one per family
 	// feature (see that script).
 	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos",
+	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm",
 	// The same script: Hugging Face classes with a timm model's weights
 	// under transformers' key names.
 	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn", "hf-beit", "hf-data2vec"}
@@ -213,6 +213,8 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-relpos-cls":        "timm vit_relpos_medium_patch16_cls_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=true patchbias=true relpos mlp 256 shared=false rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
 		"timm-srelpos":           "timm vit_srelpos_small_patch16_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=true pre=false final=true fc=false kbias0=false relpos=true patchbias=true relpos mlp 384 shared=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
 		"timm-map-prefix":        "timm test_vit3 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"map\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true map heads 2 mlp 64 from token 0",
+		"timm-respost":           "timm vit_base_patch16_rpn_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=false dist=false/false label0=LABEL_0 | prefix 0 pos 0 pool \"avg\" ls=false pre=false final=false fc=true kbias0=false relpos=false patchbias=true post-norm",
+		"timm-eva-postnorm":      "timm eva02_enormous_patch14_clip_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 1 pool \"\" ls=false pre=false final=true fc=false kbias0=true relpos=false patchbias=true post-norm",
 		"hf-dinov2":              "hf-dinov2 Dinov2ForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2 0 | prefix 1 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-dinov2-reg":          "hf-dinov2 Dinov2WithRegistersForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2_with_registers 0 | prefix 5 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-beit":                "hf-beit BeitForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=beit 0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
@@ -232,6 +234,9 @@ func TestLoadFixtures(t *testing.T) {
 		if strings.HasPrefix(dir, "timm-") && dir != "timm-vit-tiny-f16" || strings.HasPrefix(dir, "hf-dinov2") || dir == "hf-vit-msn" || dir == "hf-beit" || dir == "hf-data2vec" {
 			got += fmt.Sprintf(" | prefix %d pos %d pool %q ls=%v pre=%v final=%v fc=%v kbias0=%v relpos=%v patchbias=%v",
 				c.prefix(), c.posPrefix(), c.Pool, c.LayerScale, c.PreNorm, !c.NoFinalNorm, c.FCNorm, c.ZeroKBias, c.RelPosBias, !c.NoPatchBias)
+			if c.PostNorm {
+				got += " post-norm"
+			}
 			if c.SharedRelPos && c.RelPosMLP == 0 {
 				got += " shared relpos table"
 			}
@@ -263,7 +268,7 @@ func TestLoadFixtures(t *testing.T) {
 func TestImageToLogits(t *testing.T) {
 	const image = "../../testdata/preprocess/odd420_101x75.jpg"
 	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos"} {
+		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm"} {
 		t.Run(dir, func(t *testing.T) {
 			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
 			if err != nil {

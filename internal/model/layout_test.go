@@ -183,9 +183,10 @@ func TestTimmConfig(t *testing.T) {
 	for arch, want := range map[string]string{
 		"convnext_tiny":                       "unsupported timm architecture",
 		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
-		"eva02_enormous_patch14_clip_224":     "unsupported: post-norm blocks",
-		"vit_base_patch16_rpn_224":            "unsupported: block type (timm block_fn = \"ResPostBlock\")",
-		"vit_relpos_base_patch16_rpn_224":     "unsupported: block type (timm block_fn = \"ResPostRelPosBlock\")",
+		"vit_pwee_patch16_reg1_gap_256":       "unsupported: block type (timm block_fn = \"ParallelScalingBlock\")",
+		"vit_dwee_patch16_reg1_gap_256":       "unsupported: attention type (timm attn_layer = \"diff\")",
+		"eva02_enormous_patch14_clip_224":     "", // post-norm blocks
+		"vit_relpos_base_patch16_rpn_224":     "",
 		"vit_base_patch16_siglip_gap_224":     "", // global average pooling
 		"vit_base_patch16_clip_quickgelu_224": "",
 	} {

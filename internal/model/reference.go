@@ -127,9 +127,17 @@ func (p *param) rows() []float32 {
 func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float32) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
-	h := make([]float32, t*d) // [T, D]
-	for i := 0; i < t; i++ {
-		layerNormRef(x[i*d:(i+1)*d], blk.Norm1W.data, blk.Norm1B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	h := make([]float32, t*d) // [T, D] a branch's input: LN(x), or x in a post-norm block
+	// normRows applies a LayerNorm to each row of v [T, D] into dst.
+	normRows := func(v []float32, gw, gb *param, dst []float32) {
+		for i := 0; i < t; i++ {
+			layerNormRef(v[i*d:(i+1)*d], gw.data, gb.data, c.LayerNormEps, dst[i*d:(i+1)*d])
+		}
+	}
+	if c.PostNorm {
+		copy(h, x)
+	} else {
+		normRows(x, blk.Norm1W, blk.Norm1B, h)
 	}
 	qkvB := make([]float32, 3*d)
 	if blk.Attn.QKVB != nil {
@@ -186,11 +194,16 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 	}
 	proj := make([]float32, t*d)
 	linearRef(att, t, d, blk.Attn.ProjW.rows(), blk.Attn.ProjB.data, d, proj)
+	if c.PostNorm {
+		normRows(proj, blk.Norm1W, blk.Norm1B, proj)
+	}
 	for i := range x {
 		x[i] += proj[i]
 	}
-	for i := 0; i < t; i++ {
-		layerNormRef(x[i*d:(i+1)*d], blk.Norm2W.data, blk.Norm2B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	if c.PostNorm {
+		copy(h, x)
+	} else {
+		normRows(x, blk.Norm2W, blk.Norm2B, h)
 	}
 	mid := make([]float32, t*f) // [T, F]
 	if c.SwiGLU {
@@ -215,6 +228,9 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 	}
 	out := make([]float32, t*d)
 	linearRef(mid, t, f, blk.MLP.FC2W.rows(), blk.MLP.FC2B.data, d, out)
+	if c.PostNorm {
+		normRows(out, blk.Norm2W, blk.Norm2B, out)
+	}
 	for i := range x {
 		x[i] += out[i]
 	}

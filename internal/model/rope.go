@@ -109,5 +109,10 @@ func gluPanels(x, y *kernels.Panels) {
 	}
 }
 
+// addPanels does x += y for two [M, K] token-panel matrices.
+func addPanels(x, y *kernels.Panels) {
+	add(x.P[:len(y.P)], y.P)
+}
+
 // silu is x·sigmoid(x).
 func silu(x float32) float32 { return float32(float64(x) / (1 + math.Exp(-float64(x)))) }

@@ -268,12 +268,21 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
 		a.want("embed_layer", `"PatchEmbed"`, "patch embedding layer")
 		a.want("embed_norm_layer", "null", "normalized patch embedding")
-		a.want("block_fn", `"Block"`, "block type")
+		switch bf := a.str("block_fn", "Block"); bf {
+		case "Block":
+		case "ResPostBlock":
+			c.PostNorm = true
+		default:
+			a.fail("block type (timm block_fn = %q)", bf)
+		}
 		a.want("mlp_layer", `"Mlp"`, "MLP type")
 		a.want("attn_layer", `"Attention"`, "attention type")
 		if c.NoClassToken && c.Pool == PoolToken {
 			a.fail("token pooling without a class token")
 		}
+	}
+	if c.PostNorm {
+		c.LayerScale = false // post-norm blocks have none: init_values sets their norms' gains
 	}
 	if c.Pool == PoolMAP { // AttentionPoolLatent(num_heads, mlp_ratio) defaults to the model's
 		if c.MAPHeads == 0 {
@@ -321,7 +330,13 @@ func timmRelPos(a *targs, c *Config) {
 	c.SharedRelPos = a.bool("shared_rel_pos", false)
 	a.want("qk_norm", "false", "q/k normalization")
 	a.want("embed_layer", `"PatchEmbed"`, "patch embedding layer")
-	a.want("block_fn", `"RelPosBlock"`, "block type")
+	switch bf := a.str("block_fn", "RelPosBlock"); bf {
+	case "RelPosBlock":
+	case "ResPostRelPosBlock":
+		c.PostNorm = true
+	default:
+		a.fail("block type (timm block_fn = %q)", bf)
+	}
 	if c.NoClassToken && c.Pool == PoolToken {
 		a.fail("token pooling without a class token")
 	}
@@ -358,7 +373,7 @@ func timmEva(a *targs, c *Config, useFCNorm bool) {
 	c.SwiGLU = a.bool("swiglu_mlp", false)
 	c.packedGLU = c.SwiGLU && !c.MLPNorm // timm GluMlp: one fc1 of gate | x rows
 	a.want("swiglu_align_to", "0", "SwiGLU with aligned width")
-	a.want("use_post_norm", "false", "post-norm blocks")
+	c.PostNorm = a.bool("use_post_norm", false)
 	a.want("gated_attn", "false", "gated attention")
 	a.want("dynamic_img_pad", "false", "padding inputs to whole patches")
 	c.PoolPrefix = c.Pool == PoolMAP // Eva's attention pool reads every token
