@@ -71,6 +71,10 @@ type Rope struct {
 	Offset      float64
 	Ref         [2]int // reference grid (h, w) the angles are scaled to; 0: none
 	XY          bool   // grid_indexing "xy"
+	// Mixed is RotaryEmbeddingMixed (rope_type "mixed"): learned
+	// frequencies per block and head (rope.freqs [2, layers, H, Dh/2]), the
+	// angle t₀·fx + t₁·fy; Temperature, Offset and Ref do not apply.
+	Mixed bool
 }
 
 // Pooling of the final tokens into what the head reads.

@@ -182,8 +182,8 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 		kernels.LinearToPanels(p, in, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
 		if c.Rope != nil {
-			sin, cos := m.ropeTables(gh, gw)
-			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos)
+			sin, cos, hs := m.ropeTables(gh, gw).layer(li)
+			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos, hs)
 		}
 		var bias []float32 // [H, T, T] relative position bias, or nil
 		if blk.Attn.RelPos != nil {

@@ -94,6 +94,7 @@ type weights struct {
 	MAP                *MAPHead   // nil unless Pool is PoolMAP
 	SharedRelMLP       *RelPosMLP // every block's RelMLP with SharedRelPos (nil otherwise)
 	SharedRelPos       *param     // every block's Attn.RelPos with a shared table (HF Beit; nil otherwise)
+	RopeFreqs          *param     // [2·layers·H·Dh/2] mixed rotary frequencies (nil unless Rope.Mixed)
 	Head               Head       // W [L, D'], D' = headIn
 	DistHead           Head       // W nil unless Config.DistHead
 
@@ -136,6 +137,9 @@ func newWeights(c *Config) *weights {
 	}
 	if c.Pool == PoolMAP {
 		w.MAP = newMAPHead(c, np)
+	}
+	if c.Rope != nil && c.Rope.Mixed {
+		w.RopeFreqs = np("rope.freqs", 2*c.Layers*c.Hidden/2)
 	}
 	if c.Distilled {
 		w.Dist = np("dist", d)
@@ -199,7 +203,7 @@ func (w *weights) splitQKV() {
 
 // all lists every parameter once, in checkpoint order.
 func (w *weights) all() []*param {
-	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Mask, w.Pos, w.PreNormW, w.PreNormB}
+	ps := []*param{w.Patch.W, w.Patch.B, w.Cls, w.Dist, w.Reg, w.Mask, w.Pos, w.RopeFreqs, w.PreNormW, w.PreNormB}
 	for i := range w.Blocks {
 		b := &w.Blocks[i]
 		if b.Attn.RelMLP != nil && (i == 0 || b.Attn.RelMLP != w.Blocks[0].Attn.RelMLP) {
@@ -331,6 +335,7 @@ func timmKeys() (global, block []key) {
 		g("shared_rel_pos.mlp.fc1.bias", []string{"RH"}, func(w *weights) *param { return w.SharedRelMLP.FC1B }, relPosSharedMLP),
 		g("shared_rel_pos.mlp.fc2.weight", []string{"H", "RH"}, func(w *weights) *param { return w.SharedRelMLP.FC2W }, relPosSharedMLP),
 		g("shared_rel_pos.mlp.fc2.bias", []string{"H"}, func(w *weights) *param { return w.SharedRelMLP.FC2B }, relPosSharedMLP),
+		g("rope.freqs", []string{"2", "NL", "H", "DH2"}, func(w *weights) *param { return w.RopeFreqs }, func(c *Config) bool { return c.Rope != nil && c.Rope.Mixed }),
 		g("norm_pre.weight", []string{"D"}, func(w *weights) *param { return w.PreNormW }, preNorm),
 		g("norm_pre.bias", []string{"D"}, func(w *weights) *param { return w.PreNormB }, preNorm),
 		g("norm.weight", []string{"D"}, func(w *weights) *param { return w.NormW }, finNorm),
@@ -549,7 +554,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

@@ -182,7 +182,8 @@ func TestTimmConfig(t *testing.T) {
 	}
 	for arch, want := range map[string]string{
 		"convnext_tiny":                       "unsupported timm architecture",
-		"vit_base_patch16_rope_mixed_224":     "unsupported: rotary position embedding of type \"mixed\"",
+		"vit_base_patch16_rope_mixed_224":     "", // mixed RoPE
+		"vit_dpwee_patch16_reg1_gap_256":      "unsupported: block type (timm block_fn = \"DiffParallelScalingBlock\")",
 		"vit_pwee_patch16_reg1_gap_256":       "unsupported: block type (timm block_fn = \"ParallelScalingBlock\")",
 		"vit_dwee_patch16_reg1_gap_256":       "unsupported: attention type (timm attn_layer = \"diff\")",
 		"eva02_enormous_patch14_clip_224":     "", // post-norm blocks

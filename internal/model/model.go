@@ -37,9 +37,9 @@ type Model struct {
 	ck       *checkpoint // the mapped files the weights point into (nil for Random)
 	params   int64
 	pool     *kernels.Pool
-	pos      map[[2]int][]float32    // [T, D] position embeddings per non-native grid (gh, gw)
-	relIndex []int32                 // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
-	rope     map[[2]int][2][]float32 // sin, cos [Np, Dh] of the rotary embedding per grid (gh, gw)
+	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
+	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
+	rope     map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
 	ws       workspace
 
 	attnHook AttnHook // nil unless SetAttnHook

@@ -25,10 +25,10 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		hidden[i] = make([]float32, b*t*d)
 	}
 	logits := make([]float32, b*l)
-	var bias []float32       // [H, T, T] relative position bias of a block
-	var rsin, rcos []float32 // [Np, Dh] rotary embedding
+	var bias []float32 // [H, T, T] relative position bias of a block
+	var rope *ropeTab  // rotary embedding
 	if c.Rope != nil {
-		rsin, rcos = ropeSinCos(c.Rope, gh, gw, d/c.Heads)
+		rope = m.ropeTables(gh, gw)
 	}
 	pp := c.posPrefix()
 	for bi := 0; bi < b; bi++ {
@@ -62,7 +62,12 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 			if blk.Attn.RelPos != nil {
 				bias = m.relPosBias(blk, bias)
 			}
-			blockRef(c, blk, x, t, bias, rsin, rcos)
+			var sin, cos []float32 // [H, Np, Dh] of head stride hs
+			var hs int
+			if rope != nil {
+				sin, cos, hs = rope.layer(li)
+			}
+			blockRef(c, blk, x, t, bias, sin, cos, hs)
 			copy(hidden[li][bi*t*d:], x)
 		}
 		// Final LayerNorm of the tokens, pooling, fc_norm; head(s).
@@ -123,8 +128,9 @@ func (p *param) rows() []float32 {
 // [H, T, T] when it is not nil. Layer scale is folded into Attn.Proj and
 // MLP.FC2 when loading (layout.go), so it needs no term here. With a
 // rotary embedding (sin, cos [Np, Dh]; nil without) q and k of the patch
-// tokens are rotated before the scores.
-func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float32) {
+// tokens are rotated before the scores; hs is the tables' head stride,
+// 0 when the heads share one.
+func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float32, hs int) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
 	h := make([]float32, t*d) // [T, D] a branch's input: LN(x), or x in a post-norm block
@@ -149,8 +155,9 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 		for i := c.prefix(); i < t; i++ {
 			n := i - c.prefix()
 			for hd := 0; hd < nh; hd++ {
-				ropeRow(qkv[i*3*d+hd*dh:], 1, sin[n*dh:(n+1)*dh], cos[n*dh:(n+1)*dh])
-				ropeRow(qkv[i*3*d+d+hd*dh:], 1, sin[n*dh:(n+1)*dh], cos[n*dh:(n+1)*dh])
+				o := hd*hs + n*dh
+				ropeRow(qkv[i*3*d+hd*dh:], 1, sin[o:o+dh], cos[o:o+dh])
+				ropeRow(qkv[i*3*d+d+hd*dh:], 1, sin[o:o+dh], cos[o:o+dh])
 			}
 		}
 	}

@@ -6,21 +6,72 @@ import (
 	"github.com/vitgo/vit/internal/kernels"
 )
 
-// ropeTables returns the rotary embedding of a gh×gw patch grid as sin
-// and cos [Np, Dh] (both values of a feature pair equal), cached per grid:
-// timm's build_rotary_pos_embed for RotaryEmbeddingCat, not in pixels.
-func (m *Model) ropeTables(gh, gw int) (sin, cos []float32) {
+// ropeTab is the rotary embedding of one patch grid: sin and cos
+// [layers, heads, Np, Dh] (both values of a feature pair equal), with
+// layer stride ls and head stride hs 0 when every layer or head shares
+// one table [Np, Dh] (Rope "cat").
+type ropeTab struct {
+	sin, cos []float32
+	ls, hs   int
+}
+
+// layer returns the tables of block li: sin, cos [H, Np, Dh] of head
+// stride hs (0: one [Np, Dh] for every head).
+func (r *ropeTab) layer(li int) (sin, cos []float32, hs int) {
+	return r.sin[li*r.ls:], r.cos[li*r.ls:], r.hs
+}
+
+// ropeTables returns the rotary embedding of a gh×gw patch grid, cached
+// per grid: timm's build_rotary_pos_embed for RotaryEmbeddingCat (not in
+// pixels), or RotaryEmbeddingMixed's per-block, per-head learned
+// frequencies (get_mixed_freqs).
+func (m *Model) ropeTables(gh, gw int) *ropeTab {
 	k := [2]int{gh, gw}
 	if t, ok := m.rope[k]; ok {
-		return t[0], t[1]
+		return t
 	}
 	c := &m.Config
-	sin, cos = ropeSinCos(c.Rope, gh, gw, c.Hidden/c.Heads)
-	if m.rope == nil {
-		m.rope = map[[2]int][2][]float32{}
+	var t *ropeTab
+	if c.Rope.Mixed {
+		t = ropeMixed(m.w.RopeFreqs.data, c.Layers, c.Heads, c.Hidden/c.Heads, gh, gw, c.Rope.XY)
+	} else {
+		sin, cos := ropeSinCos(c.Rope, gh, gw, c.Hidden/c.Heads)
+		t = &ropeTab{sin: sin, cos: cos}
 	}
-	m.rope[k] = [2][]float32{sin, cos}
-	return sin, cos
+	if m.rope == nil {
+		m.rope = map[[2]int]*ropeTab{}
+	}
+	m.rope[k] = t
+	return t
+}
+
+// ropeMixed computes RotaryEmbeddingMixed's tables from its frequencies
+// freqs [2, layers, H, Dh/2] (fx, fy): for patch n at grid (y, x) the
+// angle of pair p in head h of block l is t₀·fx[l,h,p] + t₁·fy[l,h,p],
+// with (t₀, t₁) = (x, y) for "xy" indexing, else (y, x).
+func ropeMixed(freqs []float32, layers, heads, dh, gh, gw int, xy bool) *ropeTab {
+	np, half := gh*gw, dh/2
+	hs := np * dh
+	t := &ropeTab{sin: make([]float32, layers*heads*hs), cos: make([]float32, layers*heads*hs), ls: heads * hs, hs: hs}
+	for l := 0; l < layers; l++ {
+		for h := 0; h < heads; h++ {
+			fx := freqs[(l*heads+h)*half:][:half]
+			fy := freqs[((layers+l)*heads+h)*half:][:half]
+			for n := 0; n < np; n++ {
+				t0, t1 := float64(n/gw), float64(n%gw)
+				if xy {
+					t0, t1 = t1, t0
+				}
+				row := l*t.ls + h*hs + n*dh
+				for p := 0; p < half; p++ {
+					s, c := math.Sincos(t0*float64(fx[p]) + t1*float64(fy[p]))
+					t.sin[row+2*p], t.sin[row+2*p+1] = float32(s), float32(s)
+					t.cos[row+2*p], t.cos[row+2*p+1] = float32(c), float32(c)
+				}
+			}
+		}
+	}
+	return t
 }
 
 // ropeSinCos computes the tables of ropeTables (see Rope): nb = Dh/4
@@ -69,11 +120,12 @@ func ropeRow(v []float32, stride int, sin, cos []float32) {
 	}
 }
 
-// ropePanels applies the rotary embedding (sin, cos [Np, Dh]) to the
-// features [off, off+D) of every patch token of b sequences of t tokens
-// in x [B·T, K] (token panels), for each off in offs (the q and k
-// columns); the first pre tokens of each sequence are left alone.
-func ropePanels(x *kernels.Panels, b, t, pre, heads, dh int, offs []int, sin, cos []float32) {
+// ropePanels applies the rotary embedding (sin, cos [H, Np, Dh] of head
+// stride hs, 0 when the heads share one table) to the features
+// [off, off+D) of every patch token of b sequences of t tokens in x
+// [B·T, K] (token panels), for each off in offs (the q and k columns);
+// the first pre tokens of each sequence are left alone.
+func ropePanels(x *kernels.Panels, b, t, pre, heads, dh int, offs []int, sin, cos []float32, hs int) {
 	const nr = 32 // token panel width (kernels.Panels)
 	for i := 0; i < b*t; i++ {
 		s := i % t
@@ -81,11 +133,11 @@ func ropePanels(x *kernels.Panels, b, t, pre, heads, dh int, offs []int, sin, co
 			continue
 		}
 		n := s - pre
-		sp, cp := sin[n*dh:(n+1)*dh], cos[n*dh:(n+1)*dh]
 		base := x.P[i/nr*x.K*nr+i%nr:]
 		for _, off := range offs {
 			for h := 0; h < heads; h++ {
-				ropeRow(base[(off+h*dh)*nr:], nr, sp, cp)
+				o := h*hs + n*dh
+				ropeRow(base[(off+h*dh)*nr:], nr, sin[o:o+dh], cos[o:o+dh])
 			}
 		}
 	}

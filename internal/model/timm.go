@@ -383,7 +383,11 @@ func timmEva(a *targs, c *Config, useFCNorm bool) {
 	}
 	if a.bool("use_rot_pos_emb", false) {
 		r := &Rope{Temperature: a.float("rope_temperature", 10000), Offset: a.float("rope_grid_offset", 0)}
-		if rt := a.str("rope_type", "cat"); rt != "cat" {
+		switch rt := a.str("rope_type", "cat"); rt {
+		case "cat":
+		case "mixed":
+			r.Mixed = true
+		default:
 			a.fail("rotary position embedding of type %q", rt)
 		}
 		switch gi := a.str("rope_grid_indexing", "ij"); gi {
