@@ -85,7 +85,8 @@
 // for timm's VisionTransformerRelPos computed by a small MLP of the log
 // relative coordinates, per block or shared, none for the class token;
 // added by kernels.AttentionPanelsBias), rope (Eva's rotary embedding of the
-// patch tokens' q and k, see Rope), the LayerNorms inside the attention
+// patch tokens' q and k, see Rope; fixed, or learned per block and head
+// with Rope.Mixed), the LayerNorms inside the attention
 // LNa and the MLP LNm (timm scale_attn_norm/scale_mlp_norm, Eva
 // scale_attn_inner/scale_mlp), SwiGLU (Eva swiglu_mlp: fc1 rows gate | x,
 // from fc1_g and fc1_x or one packed fc1), separate q, k, v matrices (Eva
