@@ -198,18 +198,10 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		} else {
 			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}
-		att := &ws.att // [B·T, D]
-		if blk.Attn.NormW != nil {
-			kernels.LayerNormPanels(p, att, blk.Attn.NormW.data, blk.Attn.NormB.data, eps, &ws.h)
-			att = &ws.h
-		}
-		if c.PostNorm {
-			kernels.LinearToPanels(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, kernels.ActNone, &ws.po)
-			kernels.LayerNormPanels(p, &ws.po, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.po)
-			addPanels(x, &ws.po)
-		} else {
-			kernels.LinearPanelsAdd(p, att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
-			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
+		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
+		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)
+		if !c.PostNorm {
+			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h) // in is &ws.h
 		}
 		if c.SwiGLU {
 			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
@@ -217,18 +209,8 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		} else {
 			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
 		}
-		mh := &ws.mlp // [B·T, F]
-		if blk.MLP.NormW != nil {
-			kernels.LayerNormPanels(p, mh, blk.MLP.NormW.data, blk.MLP.NormB.data, eps, &ws.glu)
-			mh = &ws.glu
-		}
-		if c.PostNorm {
-			kernels.LinearToPanels(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, kernels.ActNone, &ws.po)
-			kernels.LayerNormPanels(p, &ws.po, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.po)
-			addPanels(x, &ws.po)
-		} else {
-			kernels.LinearPanelsAdd(p, mh, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
-		}
+		mh := m.normed(&ws.mlp, blk.MLP.NormW, blk.MLP.NormB, &ws.glu) // [B·T, F]
+		m.residual(mh, blk.MLP.FC2W, blk.MLP.FC2B, blk.Norm2W, blk.Norm2B)
 		if hidden != nil {
 			x.Unpack(emb, d)
 			hidden(li, emb[:bt*d])
@@ -248,6 +230,30 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		m.lastBlock(&w.Blocks[full], b, t)
 	}
 	m.poolTokens(xr, b, pre)
+}
+
+// normed returns a [M, K] (token panels) normed into dst by the
+// LayerNorm (w, b) when the block has it (w not nil), else a itself.
+func (m *Model) normed(a *kernels.Panels, w, b *param, dst *kernels.Panels) *kernels.Panels {
+	if w == nil {
+		return a
+	}
+	kernels.LayerNormPanels(m.pool, a, w.data, b.data, float32(m.Config.LayerNormEps), dst)
+	return dst
+}
+
+// residual adds a branch's projection a·Wᵀ + bias ([B·T, D], a in
+// token panels) to the residual stream ws.x: as it is, or in a post-norm
+// block after the branch's LayerNorm (nw, nb).
+func (m *Model) residual(a *kernels.Panels, w, bias, nw, nb *param) {
+	p, ws := m.pool, &m.ws
+	if !m.Config.PostNorm {
+		kernels.LinearPanelsAdd(p, a, w.packed, bias.data, &ws.x)
+		return
+	}
+	kernels.LinearToPanels(p, a, w.packed, bias.data, kernels.ActNone, &ws.po)
+	kernels.LayerNormPanels(p, &ws.po, nw.data, nb.data, float32(m.Config.LayerNormEps), &ws.po)
+	addPanels(&ws.x, &ws.po)
 }
 
 // poolTokens writes what the head reads from the final tokens of b images, x

@@ -97,29 +97,8 @@ func mapRef(c *Config, h *MAPHead, x []float32, t int, out []float32) {
 	kv := make([]float32, t*2*d) // [T, 2D]
 	linearRef(x, t, d, h.KVW.data, h.KVB.data, 2*d, kv)
 	att := make([]float32, d)
-	s := make([]float64, t)
 	for hd := 0; hd < nh; hd++ {
-		mx := math.Inf(-1)
-		for j := 0; j < t; j++ {
-			var acc float64
-			for e := 0; e < dh; e++ {
-				acc += float64(q[hd*dh+e]) * float64(kv[j*2*d+hd*dh+e])
-			}
-			s[j] = acc / math.Sqrt(float64(dh))
-			mx = math.Max(mx, s[j])
-		}
-		var sum float64
-		for j := range s {
-			s[j] = math.Exp(s[j] - mx)
-			sum += s[j]
-		}
-		for e := 0; e < dh; e++ {
-			var acc float64
-			for j := 0; j < t; j++ {
-				acc += s[j] / sum * float64(kv[j*2*d+d+hd*dh+e])
-			}
-			att[hd*dh+e] = float32(acc)
-		}
+		attendRef(q[hd*dh:(hd+1)*dh], kv[hd*dh:], kv[d+hd*dh:], 2*d, t, nil, att[hd*dh:(hd+1)*dh])
 	}
 	linearRef(att, 1, d, h.ProjW.data, h.ProjB.data, d, out)
 	ln := make([]float32, d)

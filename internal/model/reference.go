@@ -162,36 +162,13 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 		}
 	}
 	att := make([]float32, t*d) // [T, D]
-	s := make([]float64, t)     // scores of one query
-	scale := 1 / math.Sqrt(float64(dh))
 	for hd := 0; hd < nh; hd++ {
 		for i := 0; i < t; i++ {
-			q := qkv[i*3*d+hd*dh:]
-			mx := math.Inf(-1)
-			for j := 0; j < t; j++ {
-				k := qkv[j*3*d+d+hd*dh:]
-				var acc float64
-				for e := 0; e < dh; e++ {
-					acc += float64(q[e]) * float64(k[e])
-				}
-				s[j] = acc * scale
-				if bias != nil {
-					s[j] += float64(bias[(hd*t+i)*t+j])
-				}
-				mx = math.Max(mx, s[j])
+			var bi []float32 // [T] this query's bias
+			if bias != nil {
+				bi = bias[(hd*t+i)*t : (hd*t+i+1)*t]
 			}
-			var sum float64
-			for j := range s {
-				s[j] = math.Exp(s[j] - mx)
-				sum += s[j]
-			}
-			for e := 0; e < dh; e++ {
-				var acc float64
-				for j := 0; j < t; j++ {
-					acc += s[j] / sum * float64(qkv[j*3*d+2*d+hd*dh+e])
-				}
-				att[i*d+hd*dh+e] = float32(acc)
-			}
+			attendRef(qkv[i*3*d+hd*dh:][:dh], qkv[d+hd*dh:], qkv[2*d+hd*dh:], 3*d, t, bi, att[i*d+hd*dh:][:dh])
 		}
 	}
 	if blk.Attn.NormW != nil {
@@ -240,6 +217,38 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 	}
 	for i := range x {
 		x[i] += out[i]
+	}
+}
+
+// attendRef is one head's attention for one query q [Dh]:
+// softmax(q·kⱼ/√Dh + biasⱼ)·v over t keys and values, kⱼ = k[j·ld:] and
+// vⱼ = v[j·ld:] (Dh values each), bias [t] or nil; it writes out [Dh].
+func attendRef(q, k, v []float32, ld, t int, bias, out []float32) {
+	dh := len(q)
+	s := make([]float64, t) // scores
+	mx := math.Inf(-1)
+	for j := range s {
+		var acc float64
+		for e, qe := range q {
+			acc += float64(qe) * float64(k[j*ld+e])
+		}
+		s[j] = acc / math.Sqrt(float64(dh))
+		if bias != nil {
+			s[j] += float64(bias[j])
+		}
+		mx = math.Max(mx, s[j])
+	}
+	var sum float64
+	for j := range s {
+		s[j] = math.Exp(s[j] - mx)
+		sum += s[j]
+	}
+	for e := range out {
+		var acc float64
+		for j := range s {
+			acc += s[j] / sum * float64(v[j*ld+e])
+		}
+		out[e] = float32(acc)
 	}
 }
 
