@@ -258,7 +258,6 @@ func patchB(c *Config) bool          { return !c.NoPatchBias }
 func preNorm(c *Config) bool         { return c.PreNorm }
 func finNorm(c *Config) bool         { return !c.NoFinalNorm }
 func fcNorm(c *Config) bool          { return c.FCNorm }
-func relPos(c *Config) bool          { return c.RelPosBias }
 func lsTimm(c *Config) bool          { return c.LayerScale && !gammaLS(c) }
 func lsBeit(c *Config) bool          { return c.LayerScale && gammaLS(c) }
 func gammaLS(c *Config) bool         { return c.timmClass == "Beit" || c.timmClass == "Eva" } // gamma_1/2, not ls1/2
