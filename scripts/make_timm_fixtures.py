@@ -281,6 +281,35 @@ def hf_case(name, arch, model_type, cls, prefix, seed):
         t["hidden.%d" % i] = h.float()
     write_safetensors(os.path.join(d, "golden.safetensors"), t)
     write_safetensors(os.path.join(d, "embed.safetensors"), {"embedding": emb.float()})
+    if dinov2:
+        # A 3×5 grid, as transformers' Dinov2 interpolate_pos_encoding
+        # resizes the table: the class row kept, the patch rows by
+        # F.interpolate(size=(3, 5), mode="bicubic", align_corners=False).
+        gh, gw = 3, 5
+        table = sd[prefix + ".embeddings.position_embeddings"].double()  # [1, 1 + n², D]
+        patch = table[:, 1:].reshape(1, n, n, D).permute(0, 3, 1, 2)
+        patch = torch.nn.functional.interpolate(patch, size=(gh, gw), mode="bicubic", align_corners=False)
+        patch = patch.permute(0, 2, 3, 1).reshape(1, gh * gw, D)
+        with torch.no_grad():
+            if model.no_embed_class:  # the class row is in m64's class token already
+                m64.pos_embed = torch.nn.Parameter(patch)
+            else:
+                m64.pos_embed = torch.nn.Parameter(torch.cat([table[:, :1], patch], 1))
+        m64.patch_embed.strict_img_size = False
+        m64.dynamic_img_size = True
+        m64.patch_embed.flatten = False
+        m64.patch_embed.output_fmt = timm.layers.Format.NHWC
+        m64.patch_embed.grid_size = (gh, gw)  # timm then takes the table as it is
+        pixels = torch.randn(1, 3, gh * args["patch_size"], gw * args["patch_size"], generator=g, dtype=torch.float64)
+        hidden, _, _ = forward(m64, pixels)
+        with torch.no_grad():
+            x = m64.forward_features(pixels)
+            emb = torch.cat([x[:, 0], x[:, model.num_prefix_tokens:].mean(1)], 1)
+            logits = emb @ w.double().T + bias.double()
+        t = {"pixels": pixels.float(), "logits": logits.float()}
+        for i, h in enumerate(hidden):
+            t["hidden.%d" % i] = h.float()
+        write_safetensors(os.path.join(d, "golden_3x5.safetensors"), t)
     print(name, arch, model_type)
 
 
