@@ -205,6 +205,10 @@ func (c *Config) check() error {
 		return fmt.Errorf("%d classes: the checkpoint has no classifier head", c.NumClasses)
 	case !(c.LayerNormEps > 0):
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
+	case c.RegTokens < 0 || c.RegTokens > 1024 || c.RelPosMLP < 0 || c.RelPosMLP > 1<<16:
+		return fmt.Errorf("%d register tokens, relative position MLP width %d: out of range", c.RegTokens, c.RelPosMLP)
+	case c.Rope != nil && !c.Rope.Mixed && !(c.Rope.Temperature > 0):
+		return fmt.Errorf("rope_temperature %g must be positive", c.Rope.Temperature)
 	case c.Rope != nil && (c.Hidden/c.Heads)%4 != 0:
 		return fmt.Errorf("rotary position embedding needs a head width divisible by 4, not %d", c.Hidden/c.Heads)
 	case c.Pool == PoolMAP && (c.MAPHeads <= 0 || c.Hidden%c.MAPHeads != 0 || c.MAPHidden <= 0 || c.MAPHidden > 1<<18):

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -46,6 +47,24 @@ func TestPrefixTokens(t *testing.T) {
 	} {
 		if got := c.cfg.PrefixTokens(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
+
+// TestTimmConfigOutOfRange: model_args that would size buffers from the
+// config alone are refused with an error, not a panic.
+func TestTimmConfigOutOfRange(t *testing.T) {
+	for _, args := range []string{`{"reg_tokens": -3}`, `{"reg_tokens": 100000}`, `{"depth": 5000}`, `{"num_heads": 0}`, `{"mlp_ratio": -1}`} {
+		var ma map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(args), &ma); err != nil {
+			t.Fatal(err)
+		}
+		c, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_reg4_gap_256", ModelArgs: ma})
+		if err == nil {
+			err = c.check()
+		}
+		if err == nil {
+			t.Errorf("model_args %s: accepted", args)
 		}
 	}
 }
