@@ -112,7 +112,7 @@ func Describe(m *model.Model, src ModelSource) ModelInfo {
 		Arch: c.Arch, Layout: c.Layout,
 		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
 		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
-		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
+		Activation: c.MLPActivation(), LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
 		PrefixTokens: c.PrefixTokens(),
 		Params:       m.Params(),
 		Preprocess:   m.Recipe.String(),

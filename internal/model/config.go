@@ -134,6 +134,15 @@ func (c *Config) PrefixTokens() string {
 	return "no prefix token"
 }
 
+// MLPActivation names the MLP's nonlinearity: the activation, or
+// "swiglu" (silu(gate) ⊙ x) with SwiGLU.
+func (c *Config) MLPActivation() string {
+	if c.SwiGLU {
+		return "swiglu"
+	}
+	return c.HiddenAct
+}
+
 // posPrefix is the number of leading prefix tokens the position table
 // covers (it covers every patch).
 func (c *Config) posPrefix() int {
