@@ -82,6 +82,8 @@ CASES = {
     # Mixed RoPE: learned frequencies per block and head (rope.freqs),
     # absolute positions without the class token; a 3×5 grid too.
     "timm-rope-mixed": ("vit_small_patch16_rope_mixed_ape_224", {"dynamic_img_size": True}, {"_3x5": (1, 3, 5)}),
+    # Differential attention (attn_layer "diff"), register, GAP.
+    "timm-diff-attn": ("vit_dwee_patch16_reg1_gap_256", {}, {}),
     # SigLIP: MAP attention-pool head, no class token; two register
     # tokens added, which the pool leaves out.
     "timm-siglip-map": ("vit_so400m_patch14_siglip_378", {"reg_tokens": 2}, {}),

@@ -45,6 +45,7 @@ type Config struct {
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
 	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
 	SharedRelPos bool   // one relative position bias for every block (timm shared_rel_pos, HF Beit use_shared_relative_position_bias)
+	DiffAttn     bool   // differential attention (timm attn_layer "diff", see DiffAttn)
 	PostNorm     bool   // blocks are x += LN1(Attn(x)); x += LN2(MLP(x)) (timm ResPostBlock, Eva use_post_norm)
 	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
 	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
@@ -167,7 +168,7 @@ func (c *Config) relPosRows() int {
 // prefix tokens only (lastBlock): the head reads the class token, and the
 // block has none of the terms lastBlock does not implement.
 func (c *Config) prefixLastBlock() bool {
-	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm
+	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm && !c.DiffAttn
 }
 
 // poolStart is the first token average and attention pooling read:
@@ -216,6 +217,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
 	case c.RegTokens < 0 || c.RegTokens > 1024 || c.RelPosMLP < 0 || c.RelPosMLP > 1<<16:
 		return fmt.Errorf("%d register tokens, relative position MLP width %d: out of range", c.RegTokens, c.RelPosMLP)
+	case c.DiffAttn && c.Hidden%(2*c.Heads) != 0:
+		return fmt.Errorf("differential attention needs hidden_size %d divisible by twice the %d heads", c.Hidden, c.Heads)
 	case c.Rope != nil && !c.Rope.Mixed && !(c.Rope.Temperature > 0):
 		return fmt.Errorf("rope_temperature %g must be positive", c.Rope.Temperature)
 	case c.Rope != nil && (c.Hidden/c.Heads)%4 != 0:

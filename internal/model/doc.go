@@ -91,7 +91,9 @@
 // scale_attn_inner/scale_mlp), SwiGLU (Eva swiglu_mlp: fc1 rows gate | x,
 // from fc1_g and fc1_x or one packed fc1), separate q, k, v matrices (Eva
 // qkv_fused=False: one operand like Hugging Face's), the final LN or LNfc.
-// Post-norm blocks (timm ResPostBlock, ResPostRelPosBlock, Eva
+// Differential attention (timm attn_layer "diff", see DiffAttn) replaces
+// softmax(q·kᵀ/√Dh)·v by the difference of two half-width maps, λ-weighted
+// and RMS-normed per head. Post-norm blocks (timm ResPostBlock, ResPostRelPosBlock, Eva
 // use_post_norm) norm each branch's output instead of its input:
 // x += LN1(proj(…)) with q|k|v = x·Wqkvᵀ + bqkv; x += LN2(fc2(…(x))).
 //

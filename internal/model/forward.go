@@ -22,6 +22,7 @@ type workspace struct {
 	dist []float32      // [B, D] final-normed distillation tokens
 	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
 	mean []float64      // [D] sum of the patch tokens of one image (PoolAvg)
+	diff []float64      // [2Dh'] one head's output (DiffAttn)
 
 	// The MAP head (mapPool).
 	mapQ, mapKV, mapA, mapH, mapM, mapS []float32
@@ -190,12 +191,15 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 			ws.bias = m.relPosBias(blk, ws.bias)
 			bias = ws.bias
 		}
-		if m.attnHook != nil {
+		if m.attnHook != nil && !c.DiffAttn { // no single map to show
 			m.attnProbs(li, b, t, bias)
 		}
-		if bias != nil {
+		switch {
+		case c.DiffAttn:
+			m.diffAttention(blk, li, b, t)
+		case bias != nil:
 			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
-		} else {
+		default:
 			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}
 		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]

@@ -44,7 +44,8 @@ type Attention struct {
 	// every block with SharedRelPos).
 	RelMLP *RelPosMLP
 
-	NormW, NormB *param // [D] LayerNorm on the output before ProjW (nil unless AttnNorm)
+	NormW, NormB *param    // [D] LayerNorm on the output before ProjW (nil unless AttnNorm)
+	Diff         *DiffAttn // nil unless Config.DiffAttn
 
 	// QKVW's q rows [D, D] and k | v rows [2D, D] as separate operands,
 	// views set by splitQKV once QKVW is bound (for lastBlock).
@@ -161,6 +162,11 @@ func newWeights(c *Config) *weights {
 		if c.AttnNorm {
 			b.Attn.NormW, b.Attn.NormB = np(s+"attn.norm.w", d), np(s+"attn.norm.b", d)
 		}
+		if c.DiffAttn {
+			dh := d / (2 * c.Heads)
+			b.Attn.Diff = &DiffAttn{LambdaQ1: np(s+"attn.lambda_q1", dh), LambdaK1: np(s+"attn.lambda_k1", dh),
+				LambdaQ2: np(s+"attn.lambda_q2", dh), LambdaK2: np(s+"attn.lambda_k2", dh), SubNormW: np(s+"attn.sub_norm.w", 2*dh)}
+		}
 		if c.MLPNorm {
 			b.MLP.NormW, b.MLP.NormB = np(s+"mlp.norm.w", f), np(s+"mlp.norm.b", f)
 		}
@@ -213,6 +219,9 @@ func (w *weights) all() []*param {
 		if i > 0 && relPos == w.SharedRelPos {
 			relPos = nil // listed with block 0
 		}
+		if b.Attn.Diff != nil {
+			ps = append(ps, b.Attn.Diff.params()...)
+		}
 		ps = append(ps, b.Norm1W, b.Norm1B, b.Attn.QKVW, b.Attn.QKVB, relPos, b.Attn.NormW, b.Attn.NormB, b.Attn.ProjW, b.Attn.ProjB, b.LS1,
 			b.Norm2W, b.Norm2B, b.MLP.FC1W, b.MLP.FC1B, b.MLP.NormW, b.MLP.NormB, b.MLP.FC2W, b.MLP.FC2B, b.LS2)
 	}
@@ -246,6 +255,7 @@ func optional(k key) key { k.opt = true; return k }
 
 func always(*Config) bool            { return true }
 func mapPool(c *Config) bool         { return c.Pool == PoolMAP }
+func diffAttn(c *Config) bool        { return c.DiffAttn }
 func relPosTable(c *Config) bool     { return c.RelPosBias && c.RelPosMLP == 0 }
 func relPosBlockMLP(c *Config) bool  { return c.RelPosMLP > 0 && !c.SharedRelPos }
 func relPosSharedMLP(c *Config) bool { return c.RelPosMLP > 0 && c.SharedRelPos }
@@ -376,6 +386,11 @@ func timmKeys() (global, block []key) {
 		part(b("attn.q_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepQBias), 0, 3),
 		part(b("attn.k_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepKBias), 1, 3),
 		part(b("attn.v_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, sepQBias), 2, 3),
+		b("attn.lambda_q1", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaQ1 }, diffAttn),
+		b("attn.lambda_k1", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaK1 }, diffAttn),
+		b("attn.lambda_q2", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaQ2 }, diffAttn),
+		b("attn.lambda_k2", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaK2 }, diffAttn),
+		b("attn.sub_norm.weight", []string{"DH"}, func(b *Block) *param { return b.Attn.Diff.SubNormW }, diffAttn),
 		b("attn.norm.weight", []string{"D"}, func(b *Block) *param { return b.Attn.NormW }, attnNorm),
 		b("attn.norm.bias", []string{"D"}, func(b *Block) *param { return b.Attn.NormB }, attnNorm),
 		b("mlp.norm.weight", []string{"F"}, func(b *Block) *param { return b.MLP.NormW }, mlpNorm),
@@ -553,7 +568,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2, "DH": c.Hidden / c.Heads,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {

@@ -67,7 +67,7 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 			if rope != nil {
 				sin, cos, hs = rope.layer(li)
 			}
-			blockRef(c, blk, x, t, bias, sin, cos, hs)
+			blockRef(c, blk, li, x, t, bias, sin, cos, hs)
 			copy(hidden[li][bi*t*d:], x)
 		}
 		// Final LayerNorm of the tokens, pooling, fc_norm; head(s).
@@ -130,7 +130,7 @@ func (p *param) rows() []float32 {
 // rotary embedding (sin, cos [Np, Dh]; nil without) q and k of the patch
 // tokens are rotated before the scores; hs is the tables' head stride,
 // 0 when the heads share one.
-func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float32, hs int) {
+func blockRef(c *Config, blk *Block, li int, x []float32, t int, bias, sin, cos []float32, hs int) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
 	h := make([]float32, t*d) // [T, D] a branch's input: LN(x), or x in a post-norm block
@@ -162,6 +162,10 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 		}
 	}
 	att := make([]float32, t*d) // [T, D]
+	if c.DiffAttn {
+		diffAttnRef(blk.Attn.Diff, li, qkv, t, d, nh, att)
+		nh = 0 // done
+	}
 	for hd := 0; hd < nh; hd++ {
 		for i := 0; i < t; i++ {
 			var bi []float32 // [T] this query's bias
@@ -217,6 +221,31 @@ func blockRef(c *Config, blk *Block, x []float32, t int, bias, sin, cos []float3
 	}
 	for i := range x {
 		x[i] += out[i]
+	}
+}
+
+// diffAttnRef is DiffAttn for the q|k|v rows [T, 3D] of block li,
+// writing att [T, D].
+func diffAttnRef(a *DiffAttn, li int, qkv []float32, t, d, heads int, att []float32) {
+	dh := d / (2 * heads) // Dh'
+	lambda, init := a.lambdas(li)
+	o1, o2 := make([]float32, 2*dh), make([]float32, 2*dh)
+	for i := 0; i < t; i++ {
+		for hd := 0; hd < heads; hd++ {
+			q, k, v := qkv[i*3*d+2*hd*dh:], qkv[d+2*hd*dh:], qkv[2*d+2*hd*dh:]
+			attendRef(q[:dh], k, v, 3*d, t, nil, o1)
+			attendRef(q[dh:2*dh], k[dh:], v, 3*d, t, nil, o2)
+			var ss float64
+			x := make([]float64, 2*dh)
+			for e := range x {
+				x[e] = float64(o1[e]) - lambda*float64(o2[e])
+				ss += x[e] * x[e]
+			}
+			r := 1 / math.Sqrt(ss/float64(2*dh)+1e-5)
+			for e, v := range x {
+				att[i*d+hd*2*dh+e] = float32(v * r * float64(a.SubNormW.data[e]) * (1 - init))
+			}
+		}
 	}
 }
 

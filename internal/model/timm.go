@@ -276,7 +276,13 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 			a.fail("block type (timm block_fn = %q)", bf)
 		}
 		a.want("mlp_layer", `"Mlp"`, "MLP type")
-		a.want("attn_layer", `"Attention"`, "attention type")
+		switch al := a.str("attn_layer", "Attention"); al {
+		case "Attention", "attention":
+		case "diff", "DiffAttention":
+			c.DiffAttn = true
+		default:
+			a.fail("attention type (timm attn_layer = %q)", al)
+		}
 		if c.NoClassToken && c.Pool == PoolToken {
 			a.fail("token pooling without a class token")
 		}
