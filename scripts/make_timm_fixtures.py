@@ -122,6 +122,23 @@ def perturb(model, seed):
                 p.copy_(0.5 * r)
 
 
+# Fixtures that also record each block's attention probabilities
+# [B, H, T, T] (attn.safetensors: attn.N), the input of the attention's
+# dropout with TIMM_FUSED_ATTN=0.
+ATTN_CASES = ("timm-beitv2", "timm-rope-xy")
+
+
+def attention_probs(model, pixels):
+    probs = []
+    hooks = [b.attn.attn_drop.register_forward_hook(lambda m, i, o: probs.append(i[0].detach().clone()))
+             for b in model.blocks]
+    with torch.no_grad():
+        model.forward_features(pixels)
+    for h in hooks:
+        h.remove()
+    return probs
+
+
 def forward(model, pixels):
     hidden = []
     hooks = [b.register_forward_hook(lambda m, i, o: hidden.append(o.detach().clone())) for b in model.blocks]
@@ -172,6 +189,10 @@ def case(name, arch, extra, grids, seed):
         write_safetensors(os.path.join(d, "golden%s.safetensors" % suffix), t)
         if not suffix:
             write_safetensors(os.path.join(d, "embed.safetensors"), {"embedding": emb.float()})
+            if name in ATTN_CASES:
+                probs = attention_probs(m64, pixels)
+                write_safetensors(os.path.join(d, "attn.safetensors"),
+                                  {"attn.%d" % i: p.float() for i, p in enumerate(probs)})
 
     cfgd = resolve_data_config({}, model=model)
     tf = create_transform(**cfgd)
