@@ -84,6 +84,9 @@ CASES = {
     "timm-rope-mixed": ("vit_small_patch16_rope_mixed_ape_224", {"dynamic_img_size": True}, {"_3x5": (1, 3, 5)}),
     # Differential attention (attn_layer "diff"), register, GAP.
     "timm-diff-attn": ("vit_dwee_patch16_reg1_gap_256", {}, {}),
+    # Parallel block (ParallelScalingBlock): one in_proj for fc1 | q | k | v,
+    # x += ls(attn_out + mlp_out).
+    "timm-parallel": ("vit_pwee_patch16_reg1_gap_256", {}, {}),
     # SigLIP: MAP attention-pool head, no class token; two register
     # tokens added, which the pool leaves out.
     "timm-siglip-map": ("vit_so400m_patch14_siglip_378", {"reg_tokens": 2}, {}),

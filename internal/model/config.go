@@ -45,6 +45,7 @@ type Config struct {
 	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
 	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
 	SharedRelPos bool   // one relative position bias for every block (timm shared_rel_pos, HF Beit use_shared_relative_position_bias)
+	Parallel     bool   // x += Attn(LN(x)) + MLP(LN(x)), one LayerNorm (timm ParallelScalingBlock)
 	DiffAttn     bool   // differential attention (timm attn_layer "diff", see DiffAttn)
 	PostNorm     bool   // blocks are x += LN1(Attn(x)); x += LN2(MLP(x)) (timm ResPostBlock, Eva use_post_norm)
 	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
@@ -168,7 +169,7 @@ func (c *Config) relPosRows() int {
 // prefix tokens only (lastBlock): the head reads the class token, and the
 // block has none of the terms lastBlock does not implement.
 func (c *Config) prefixLastBlock() bool {
-	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm && !c.DiffAttn
+	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm && !c.DiffAttn && !c.Parallel
 }
 
 // poolStart is the first token average and attention pooling read:

@@ -204,7 +204,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		}
 		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
 		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)
-		if !c.PostNorm {
+		if !c.PostNorm && !c.Parallel { // a parallel block's MLP reads the same LN(x) as its attention
 			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h) // in is &ws.h
 		}
 		if c.SwiGLU {

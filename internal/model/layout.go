@@ -162,6 +162,9 @@ func newWeights(c *Config) *weights {
 		if c.AttnNorm {
 			b.Attn.NormW, b.Attn.NormB = np(s+"attn.norm.w", d), np(s+"attn.norm.b", d)
 		}
+		if c.Parallel { // one LayerNorm feeds both branches
+			b.Norm2W, b.Norm2B = nil, nil
+		}
 		if c.DiffAttn {
 			dh := d / (2 * c.Heads)
 			b.Attn.Diff = &DiffAttn{LambdaQ1: np(s+"attn.lambda_q1", dh), LambdaK1: np(s+"attn.lambda_k1", dh),
@@ -247,8 +250,13 @@ type key struct {
 	part  int // row block of dst (q=0, k=1, v=2), of nparts
 	parts int // 0 or 1: the whole parameter
 	when  func(c *Config) bool
-	opt   bool // may be absent from the checkpoint
+	opt   bool      // may be absent from the checkpoint
+	rows  [2]string // when set, dst gets rows [rows[0], rows[1]) of the tensor only (symbols)
 }
+
+// rowRange binds rows [lo, hi) of k's tensor (a row block is contiguous),
+// so that one checkpoint tensor can feed several parameters.
+func rowRange(k key, lo, hi string) key { k.rows = [2]string{lo, hi}; return k }
 
 // optional marks k as a key the checkpoint may lack.
 func optional(k key) key { k.opt = true; return k }
@@ -256,6 +264,11 @@ func optional(k key) key { k.opt = true; return k }
 func always(*Config) bool            { return true }
 func mapPool(c *Config) bool         { return c.Pool == PoolMAP }
 func diffAttn(c *Config) bool        { return c.DiffAttn }
+func serial(c *Config) bool          { return !c.Parallel }
+func par(c *Config) bool             { return c.Parallel }
+func parQKVB(c *Config) bool         { return c.Parallel && c.QKVBias }
+func parMLPB(c *Config) bool         { return c.Parallel && !c.QKVBias }
+func parLS(c *Config) bool           { return c.Parallel && c.LayerScale }
 func relPosTable(c *Config) bool     { return c.RelPosBias && c.RelPosMLP == 0 }
 func relPosBlockMLP(c *Config) bool  { return c.RelPosMLP > 0 && !c.SharedRelPos }
 func relPosSharedMLP(c *Config) bool { return c.RelPosMLP > 0 && c.SharedRelPos }
@@ -268,7 +281,7 @@ func patchB(c *Config) bool          { return !c.NoPatchBias }
 func preNorm(c *Config) bool         { return c.PreNorm }
 func finNorm(c *Config) bool         { return !c.NoFinalNorm }
 func fcNorm(c *Config) bool          { return c.FCNorm }
-func lsTimm(c *Config) bool          { return c.LayerScale && !gammaLS(c) }
+func lsTimm(c *Config) bool          { return c.LayerScale && !gammaLS(c) && !c.Parallel }
 func lsBeit(c *Config) bool          { return c.LayerScale && gammaLS(c) }
 func gammaLS(c *Config) bool         { return c.timmClass == "Beit" || c.timmClass == "Eva" } // gamma_1/2, not ls1/2
 func fusedQKV(c *Config) bool        { return !c.separateQKV }
@@ -374,10 +387,10 @@ func timmKeys() (global, block []key) {
 	}
 	part := func(k key, part, parts int) key { k.part, k.parts = part, parts; return k }
 	block = []key{
-		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, always),
-		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, always),
-		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, fusedQKV),
-		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qkvBias(c) && fusedQKV(c) }),
+		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, serial),
+		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, serial),
+		b("attn.qkv.weight", []string{"3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, func(c *Config) bool { return fusedQKV(c) && serial(c) }),
+		b("attn.qkv.bias", []string{"3D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qkvBias(c) && fusedQKV(c) && serial(c) }),
 		part(b("attn.q_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qvBias(c) && fusedQKV(c) }), 0, 3),
 		part(b("attn.v_bias", []string{"D"}, func(b *Block) *param { return b.Attn.QKVB }, func(c *Config) bool { return qvBias(c) && fusedQKV(c) }), 2, 3),
 		part(b("attn.q_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, sepQKV), 0, 3),
@@ -408,14 +421,29 @@ func timmKeys() (global, block []key) {
 		b("ls2.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsTimm),
 		b("gamma_1", []string{"D"}, func(b *Block) *param { return b.LS1 }, lsBeit),
 		b("gamma_2", []string{"D"}, func(b *Block) *param { return b.LS2 }, lsBeit),
-		b("attn.proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, always),
-		b("attn.proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, always),
-		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, always),
-		b("norm2.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, always),
-		b("mlp.fc1.weight", []string{"F1", "D"}, func(b *Block) *param { return b.MLP.FC1W }, plainMLP),
-		b("mlp.fc1.bias", []string{"F1"}, func(b *Block) *param { return b.MLP.FC1B }, plainMLP),
-		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, always),
-		b("mlp.fc2.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, always),
+		b("attn.proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, serial),
+		b("attn.proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, serial),
+		b("norm2.weight", []string{"D"}, func(b *Block) *param { return b.Norm2W }, serial),
+		b("norm2.bias", []string{"D"}, func(b *Block) *param { return b.Norm2B }, serial),
+		b("mlp.fc1.weight", []string{"F1", "D"}, func(b *Block) *param { return b.MLP.FC1W }, func(c *Config) bool { return plainMLP(c) && serial(c) }),
+		b("mlp.fc1.bias", []string{"F1"}, func(b *Block) *param { return b.MLP.FC1B }, func(c *Config) bool { return plainMLP(c) && serial(c) }),
+		// ParallelScalingBlock: one in_proj of rows fc1 | q | k | v, two
+		// output projections, one layer scale.
+		b("in_norm.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, par),
+		b("in_norm.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, par),
+		rowRange(b("in_proj.weight", []string{"F3D", "D"}, func(b *Block) *param { return b.MLP.FC1W }, par), "0", "F"),
+		rowRange(b("in_proj.weight", []string{"F3D", "D"}, func(b *Block) *param { return b.Attn.QKVW }, par), "F", "F3D"),
+		rowRange(b("in_proj.bias", []string{"F3D"}, func(b *Block) *param { return b.MLP.FC1B }, parQKVB), "0", "F"),
+		rowRange(b("in_proj.bias", []string{"F3D"}, func(b *Block) *param { return b.Attn.QKVB }, parQKVB), "F", "F3D"),
+		b("mlp_bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, parMLPB),
+		b("attn_out_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, par),
+		b("attn_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, par),
+		b("mlp_out_proj.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, par),
+		b("mlp_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, par),
+		b("ls.gamma", []string{"D"}, func(b *Block) *param { return b.LS1 }, parLS),
+		b("ls.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, parLS),
+		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, serial),
+		b("mlp.fc2.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, serial),
 	}
 	return global, block
 }
@@ -533,7 +561,7 @@ func detectLayout(has func(string) bool) string {
 		return LayoutHFDinov2
 	case has("beit.embeddings.cls_token") || has("data2vec_vision.embeddings.cls_token"):
 		return LayoutHFBeit
-	case (has("blocks.0.attn.qkv.weight") || has("blocks.0.attn.q_proj.weight")) && (has("patch_embed.proj.weight") || has("cls_token")):
+	case (has("blocks.0.attn.qkv.weight") || has("blocks.0.attn.q_proj.weight") || has("blocks.0.in_proj.weight")) && (has("patch_embed.proj.weight") || has("cls_token")):
 		return LayoutTimm
 	}
 	return ""
@@ -568,7 +596,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2, "DH": c.Hidden / c.Heads,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2, "DH": c.Hidden / c.Heads, "F3D": c.Intermediate + 3*c.Hidden,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {
@@ -592,6 +620,17 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 		}
 		if !equalShape(t.shape, want) {
 			return fmt.Errorf("tensor %s: shape %s, want %s", name, shapeString(t.shape), shapeString(want))
+		}
+		if k.rows[1] != "" {
+			lo, hi := sym[k.rows[0]], sym[k.rows[1]]
+			if k.rows[0] == "0" {
+				lo = 0
+			}
+			rb := (t.end - t.begin) / int64(max(t.shape[0], 1)) // bytes per row
+			st := *t
+			st.shape = append([]int{hi - lo}, t.shape[1:]...)
+			st.begin, st.end = t.begin+int64(lo)*rb, t.begin+int64(hi)*rb
+			t = &st
 		}
 		p := k.dst(w, b)
 		parts := max(k.parts, 1)

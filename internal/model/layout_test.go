@@ -184,7 +184,7 @@ func TestTimmConfig(t *testing.T) {
 		"convnext_tiny":                       "unsupported timm architecture",
 		"vit_base_patch16_rope_mixed_224":     "", // mixed RoPE
 		"vit_dpwee_patch16_reg1_gap_256":      "unsupported: block type (timm block_fn = \"DiffParallelScalingBlock\")",
-		"vit_pwee_patch16_reg1_gap_256":       "unsupported: block type (timm block_fn = \"ParallelScalingBlock\")",
+		"vit_pwee_patch16_reg1_gap_256":       "", // parallel block
 		"vit_dwee_patch16_reg1_gap_256":       "", // differential attention
 		"eva02_enormous_patch14_clip_224":     "", // post-norm blocks
 		"vit_relpos_base_patch16_rpn_224":     "",

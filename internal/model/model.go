@@ -177,9 +177,15 @@ func (w *weights) isMatrix(p *param) bool {
 // kernels operand, with p.data nil. Vectors, tokens and position
 // embeddings (a small share of the file) are always copied.
 func (m *Model) materialize() {
+	type span struct {
+		f          *stFile
+		begin, end int64
+	}
+	counted := map[span]bool{} // tensor bytes already counted (one tensor may feed two parameters)
 	for _, p := range m.w.all() {
 		for _, t := range p.parts {
-			if t != nil { // BEiT's zero k bias is no parameter
+			if t != nil && !counted[span{t.file, t.begin, t.end}] { // BEiT's zero k bias is no parameter
+				counted[span{t.file, t.begin, t.end}] = true
 				m.params += int64(t.numel())
 			}
 		}

@@ -188,9 +188,11 @@ func blockRef(c *Config, blk *Block, li int, x []float32, t int, bias, sin, cos 
 	for i := range x {
 		x[i] += proj[i]
 	}
-	if c.PostNorm {
+	switch {
+	case c.PostNorm:
 		copy(h, x)
-	} else {
+	case c.Parallel: // the MLP reads the attention's input, LN(x) before the attention
+	default:
 		normRows(x, blk.Norm2W, blk.Norm2B, h)
 	}
 	mid := make([]float32, t*f) // [T, F]

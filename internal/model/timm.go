@@ -272,6 +272,8 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		case "Block":
 		case "ResPostBlock":
 			c.PostNorm = true
+		case "ParallelScalingBlock":
+			c.Parallel = true
 		default:
 			a.fail("block type (timm block_fn = %q)", bf)
 		}
@@ -285,6 +287,9 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 		}
 		if c.NoClassToken && c.Pool == PoolToken {
 			a.fail("token pooling without a class token")
+		}
+		if c.Parallel && (c.AttnNorm || c.MLPNorm) {
+			a.fail("LayerNorms inside a parallel block")
 		}
 	}
 	if c.PostNorm {
