@@ -87,6 +87,9 @@ CASES = {
     # Parallel block (ParallelScalingBlock): one in_proj for fc1 | q | k | v,
     # x += ls(attn_out + mlp_out).
     "timm-parallel": ("vit_pwee_patch16_reg1_gap_256", {}, {}),
+    # Differential attention in a parallel block, one output projection
+    # over [attn | mlp] (DiffParallelScalingBlock).
+    "timm-diff-parallel": ("vit_dpwee_patch16_reg1_gap_256", {}, {}),
     # SigLIP: MAP attention-pool head, no class token; two register
     # tokens added, which the pool leaves out.
     "timm-siglip-map": ("vit_so400m_patch14_siglip_378", {"reg_tokens": 2}, {}),

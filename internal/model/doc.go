@@ -95,7 +95,9 @@
 // softmax(q·kᵀ/√Dh)·v by the difference of two half-width maps, λ-weighted
 // and RMS-normed per head. A parallel block (timm ParallelScalingBlock)
 // feeds LN1(x) to both branches, x += Attn(LN1(x)) + MLP(LN1(x)), its
-// in_proj rows fc1 | q | k | v bound to both (layout.go rowRange).
+// in_proj rows fc1 | q | k | v bound to both (layout.go rowRange); with
+// differential attention (DiffParallelScalingBlock) its one out_proj over
+// [attn | mlp] is bound as column ranges to proj and fc2 (colRange).
 // Post-norm blocks (timm ResPostBlock, ResPostRelPosBlock, Eva
 // use_post_norm) norm each branch's output instead of its input:
 // x += LN1(proj(…)) with q|k|v = x·Wqkvᵀ + bqkv; x += LN2(fc2(…(x))).

@@ -11,7 +11,7 @@ import (
 // bias gathered per block, rotary tables cached per grid, SwiGLU, the MAP
 // head, average pooling, post-norm blocks, registers).
 func TestFamilyForwardNoAlloc(t *testing.T) {
-	for _, dir := range []string{"timm-beitv2", "timm-eva02", "timm-rope-mixed", "timm-pe-core", "timm-siglip-map", "timm-respost", "timm-srelpos", "timm-diff-attn", "timm-parallel", "hf-dinov2-reg"} {
+	for _, dir := range []string{"timm-beitv2", "timm-eva02", "timm-rope-mixed", "timm-pe-core", "timm-siglip-map", "timm-respost", "timm-srelpos", "timm-diff-attn", "timm-parallel", "timm-diff-parallel", "hf-dinov2-reg"} {
 		m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
 		if err != nil {
 			t.Fatal(err)

@@ -20,7 +20,7 @@ var goldenDirs = []string{"hf-vit-tiny", "timm-vit-tiny-f16", "hf-deit-distilled
 	// scripts/make_timm_fixtures.py: timm's own models, one per family
 	// feature (see that script).
 	"timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm", "timm-rope-mixed", "timm-diff-attn", "timm-parallel",
+	"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm", "timm-rope-mixed", "timm-diff-attn", "timm-parallel", "timm-diff-parallel",
 	// The same script: Hugging Face classes with a timm model's weights
 	// under transformers' key names.
 	"hf-dinov2", "hf-dinov2-reg", "hf-vit-msn", "hf-beit", "hf-data2vec"}
@@ -218,6 +218,7 @@ func TestLoadFixtures(t *testing.T) {
 		"timm-rope-mixed":        "timm vit_small_patch16_rope_mixed_ape_224 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 0 pool \"\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true rope=&{Temperature:10 Offset:0 Ref:[0 0] XY:true Mixed:true} attnnorm=false mlpnorm=false swiglu=false nopos=false",
 		"timm-diff-attn":         "timm vit_dwee_patch16_reg1_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 0 pool \"avg\" ls=true pre=false final=false fc=true kbias0=false relpos=false patchbias=true diff-attn",
 		"timm-parallel":          "timm vit_pwee_patch16_reg1_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 0 pool \"avg\" ls=true pre=false final=false fc=true kbias0=false relpos=false patchbias=true parallel",
+		"timm-diff-parallel":     "timm vit_dpwee_patch16_reg1_gap_256 D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=LABEL_0 | prefix 1 pos 0 pool \"avg\" ls=true pre=false final=false fc=true kbias0=false relpos=false patchbias=true diff-attn parallel",
 		"hf-dinov2":              "hf-dinov2 Dinov2ForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2 0 | prefix 1 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-dinov2-reg":          "hf-dinov2 Dinov2WithRegistersForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=dinov2_with_registers 0 | prefix 5 pos 1 pool \"token+avg\" ls=true pre=false final=true fc=false kbias0=false relpos=false patchbias=true",
 		"hf-beit":                "hf-beit BeitForImageClassification D32 L2 H2 F64 img32/8 C3 L5 gelu eps1e-06 qkvbias=true dist=false/false label0=beit 0 | prefix 1 pos 1 pool \"avg\" ls=true pre=false final=false fc=true kbias0=true relpos=true patchbias=true rope=<nil> attnnorm=false mlpnorm=false swiglu=false nopos=true",
@@ -277,7 +278,7 @@ func TestLoadFixtures(t *testing.T) {
 func TestImageToLogits(t *testing.T) {
 	const image = "../../testdata/preprocess/odd420_101x75.jpg"
 	for _, dir := range []string{"hf-vit-tiny", "timm-vit-tiny-f16", "timm-deit3", "timm-reg-gap", "timm-clip-quickgelu", "timm-gap-norm", "timm-dinov2-reg", "timm-beitv2",
-		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm", "timm-rope-mixed", "timm-diff-attn", "timm-parallel"} {
+		"timm-beit3", "timm-eva-giant", "timm-eva02", "timm-eva02-clip", "timm-eva02-glu", "timm-rope-xy", "timm-rope-reg-gap", "timm-siglip-map", "timm-map-prefix", "timm-pe-core", "timm-relpos-cls", "timm-srelpos", "timm-respost", "timm-eva-postnorm", "timm-rope-mixed", "timm-diff-attn", "timm-parallel", "timm-diff-parallel"} {
 		t.Run(dir, func(t *testing.T) {
 			m, err := Load(filepath.Join(fixtures, dir), Options{Threads: 2})
 			if err != nil {

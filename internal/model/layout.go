@@ -252,7 +252,11 @@ type key struct {
 	when  func(c *Config) bool
 	opt   bool      // may be absent from the checkpoint
 	rows  [2]string // when set, dst gets rows [rows[0], rows[1]) of the tensor only (symbols)
+	cols  [2]string // when set, dst gets columns [cols[0], cols[1]) of the matrix only (copied)
 }
+
+// colRange binds columns [lo, hi) of k's matrix tensor.
+func colRange(k key, lo, hi string) key { k.cols = [2]string{lo, hi}; return k }
 
 // rowRange binds rows [lo, hi) of k's tensor (a row block is contiguous),
 // so that one checkpoint tensor can feed several parameters.
@@ -263,7 +267,10 @@ func optional(k key) key { k.opt = true; return k }
 
 func always(*Config) bool            { return true }
 func mapPool(c *Config) bool         { return c.Pool == PoolMAP }
-func diffAttn(c *Config) bool        { return c.DiffAttn }
+func diffAttn(c *Config) bool        { return c.DiffAttn && !c.Parallel }
+func parDiff(c *Config) bool         { return c.DiffAttn && c.Parallel }
+func parSep(c *Config) bool          { return c.Parallel && !c.DiffAttn }
+func parFused(c *Config) bool        { return c.Parallel && c.DiffAttn } // timm fuses the output projection there
 func serial(c *Config) bool          { return !c.Parallel }
 func par(c *Config) bool             { return c.Parallel }
 func parQKVB(c *Config) bool         { return c.Parallel && c.QKVBias }
@@ -436,10 +443,20 @@ func timmKeys() (global, block []key) {
 		rowRange(b("in_proj.bias", []string{"F3D"}, func(b *Block) *param { return b.MLP.FC1B }, parQKVB), "0", "F"),
 		rowRange(b("in_proj.bias", []string{"F3D"}, func(b *Block) *param { return b.Attn.QKVB }, parQKVB), "F", "F3D"),
 		b("mlp_bias", []string{"F"}, func(b *Block) *param { return b.MLP.FC1B }, parMLPB),
-		b("attn_out_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, par),
-		b("attn_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, par),
-		b("mlp_out_proj.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, par),
-		b("mlp_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, par),
+		b("attn_out_proj.weight", []string{"D", "D"}, func(b *Block) *param { return b.Attn.ProjW }, parSep),
+		b("attn_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, parSep),
+		b("mlp_out_proj.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, parSep),
+		b("mlp_out_proj.bias", []string{"D"}, func(b *Block) *param { return b.MLP.FC2B }, parSep),
+		// DiffParallelScalingBlock: one out_proj over [attn | mlp]; its
+		// bias goes with the attention's projection.
+		colRange(b("out_proj.weight", []string{"D", "DF"}, func(b *Block) *param { return b.Attn.ProjW }, parFused), "0", "D"),
+		colRange(b("out_proj.weight", []string{"D", "DF"}, func(b *Block) *param { return b.MLP.FC2W }, parFused), "D", "DF"),
+		b("out_proj.bias", []string{"D"}, func(b *Block) *param { return b.Attn.ProjB }, parFused),
+		b("lambda_q1", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaQ1 }, parDiff),
+		b("lambda_k1", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaK1 }, parDiff),
+		b("lambda_q2", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaQ2 }, parDiff),
+		b("lambda_k2", []string{"DH2"}, func(b *Block) *param { return b.Attn.Diff.LambdaK2 }, parDiff),
+		b("sub_norm.weight", []string{"DH"}, func(b *Block) *param { return b.Attn.Diff.SubNormW }, parDiff),
 		b("ls.gamma", []string{"D"}, func(b *Block) *param { return b.LS1 }, parLS),
 		b("ls.gamma", []string{"D"}, func(b *Block) *param { return b.LS2 }, parLS),
 		b("mlp.fc2.weight", []string{"D", "F"}, func(b *Block) *param { return b.MLP.FC2W }, serial),
@@ -596,7 +613,7 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 	sym := map[string]int{
 		"D": c.Hidden, "3D": 3 * c.Hidden, "F": c.Intermediate, "C": c.Channels, "P": c.PatchSize,
 		"T": c.posPrefix() + c.grid()*c.grid(), "L": c.NumClasses,
-		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2, "DH": c.Hidden / c.Heads, "F3D": c.Intermediate + 3*c.Hidden,
+		"R": c.RegTokens, "H": c.Heads, "HD": c.headIn(), "RP": c.relPosRows(), "F1": c.fc1Rows(), "2D": 2 * c.Hidden, "MF": c.MAPHidden, "RH": c.RelPosMLP, "NL": c.Layers, "DH2": c.Hidden / c.Heads / 2, "DH": c.Hidden / c.Heads, "F3D": c.Intermediate + 3*c.Hidden, "DF": c.Hidden + c.Intermediate,
 	}
 	used := map[string]bool{}
 	one := func(k key, name string, b *Block) error {
@@ -630,6 +647,16 @@ func bind(ck *checkpoint, c *Config, w *weights) error {
 			st := *t
 			st.shape = append([]int{hi - lo}, t.shape[1:]...)
 			st.begin, st.end = t.begin+int64(lo)*rb, t.begin+int64(hi)*rb
+			t = &st
+		}
+		if k.cols[1] != "" {
+			lo, hi := sym[k.cols[0]], sym[k.cols[1]]
+			if k.cols[0] == "0" {
+				lo = 0
+			}
+			st := *t
+			st.shape = []int{t.shape[0], hi - lo}
+			st.cols = [2]int{lo, hi}
 			t = &st
 		}
 		p := k.dst(w, b)

@@ -181,9 +181,10 @@ func TestTimmConfig(t *testing.T) {
 		}
 	}
 	for arch, want := range map[string]string{
+		"vit_base_patch16_xp_224":             "unsupported: RmsNorm normalization",
 		"convnext_tiny":                       "unsupported timm architecture",
 		"vit_base_patch16_rope_mixed_224":     "", // mixed RoPE
-		"vit_dpwee_patch16_reg1_gap_256":      "unsupported: block type (timm block_fn = \"DiffParallelScalingBlock\")",
+		"vit_dpwee_patch16_reg1_gap_256":      "", // differential parallel block
 		"vit_pwee_patch16_reg1_gap_256":       "", // parallel block
 		"vit_dwee_patch16_reg1_gap_256":       "", // differential attention
 		"eva02_enormous_patch14_clip_224":     "", // post-norm blocks

@@ -186,7 +186,7 @@ func (m *Model) materialize() {
 		for _, t := range p.parts {
 			if t != nil && !counted[span{t.file, t.begin, t.end}] { // BEiT's zero k bias is no parameter
 				counted[span{t.file, t.begin, t.end}] = true
-				m.params += int64(t.numel())
+				m.params += (t.end - t.begin) / t.dtype.Size()
 			}
 		}
 		if !m.w.isMatrix(p) {
@@ -201,7 +201,11 @@ func (m *Model) materialize() {
 		row := 0 // first row of the current part
 		for i, t := range p.parts {
 			v := f32View(t.file.bytes(t))
-			if t.dtype != safetensors.F32 || v == nil || p.scale != nil {
+			switch {
+			case t.cols[1] > 0:
+				v = t.columns()
+				p.scaleRows(v, row)
+			case t.dtype != safetensors.F32 || v == nil || p.scale != nil:
 				v = make([]float32, t.numel()) // [rows, cols]
 				decode(v, t.file.bytes(t), t.dtype)
 				t.file.release(t)
@@ -266,9 +270,28 @@ func (p *param) fill(dst []float32) {
 			continue
 		}
 		n = t.numel()
-		decode(dst[off:off+n], t.file.bytes(t), t.dtype)
+		if t.cols[1] > 0 {
+			copy(dst[off:off+n], t.columns())
+		} else {
+			decode(dst[off:off+n], t.file.bytes(t), t.dtype)
+		}
 		off += n
 	}
+}
+
+// columns decodes the selected columns of t (see stTensor.cols) into a
+// new [rows, cols[1]−cols[0]] slice.
+func (t *stTensor) columns() []float32 {
+	rows := t.shape[0]
+	full := make([]float32, (t.end-t.begin)/t.dtype.Size()) // [rows, n]
+	decode(full, t.file.bytes(t), t.dtype)
+	t.file.release(t)
+	n, w := len(full)/rows, t.cols[1]-t.cols[0]
+	v := make([]float32, rows*w)
+	for r := 0; r < rows; r++ {
+		copy(v[r*w:(r+1)*w], full[r*n+t.cols[0]:r*n+t.cols[1]])
+	}
+	return v
 }
 
 // scaleRows multiplies the rows of v [rows, cols] (a vector: rows = 1

@@ -19,6 +19,10 @@ type stTensor struct {
 	begin int64 // byte offset into the data section
 	end   int64 // exclusive
 	file  *stFile
+	// cols, when cols[1] > 0, selects columns [cols[0], cols[1]) of the
+	// stored [rows, n] matrix (shape is then the selection's); the bytes
+	// are the whole tensor's and materialize copies the columns out.
+	cols [2]int
 }
 
 // numel is the number of elements.

@@ -274,6 +274,8 @@ func timmConfig(cls string, m map[string]json.RawMessage) (Config, error) {
 			c.PostNorm = true
 		case "ParallelScalingBlock":
 			c.Parallel = true
+		case "DiffParallelScalingBlock":
+			c.Parallel, c.DiffAttn = true, true
 		default:
 			a.fail("block type (timm block_fn = %q)", bf)
 		}
