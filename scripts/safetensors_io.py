@@ -14,7 +14,8 @@ import struct
 
 import numpy as np
 
-_NUMPY_DTYPES = {np.dtype("float32"): "F32", np.dtype("float16"): "F16", np.dtype("uint8"): "U8"}
+_NUMPY_DTYPES = {np.dtype("float32"): "F32", np.dtype("float16"): "F16", np.dtype("uint8"): "U8",
+                 np.dtype("int64"): "I64"}
 
 
 def _encode(t):
@@ -31,8 +32,8 @@ def _encode(t):
 
 
 def write_safetensors(path, tensors, metadata=None):
-    """Writes tensors (name -> torch tensor or numpy array of F32, F16, BF16
-    or U8), in the dict's order, and metadata (str -> str) first when
+    """Writes tensors (name -> torch tensor or numpy array of F32, F16, BF16,
+    U8 or I64), in the dict's order, and metadata (str -> str) first when
     given. The file is written under a temporary name and renamed, so it is
     only ever replaced whole."""
     header, blobs, off = {}, [], 0

@@ -105,6 +105,7 @@ type ModelInfo struct {
 	Activation    string   `json:"activation"`
 	LayerNormEps  float64  `json:"layer_norm_eps"`
 	Distilled     bool     `json:"distilled"`
+	PrefixTokens  string   `json:"prefix_tokens"` // the tokens before the patches, e.g. "class token and 4 registers"
 	Params        int64    `json:"parameters"`
 	GFLOPPerImage float64  `json:"gflop_per_image"`
 	Input         [3]int   `json:"input"` // [C, H, W] after preprocessing
@@ -121,10 +122,11 @@ func Describe(m *model.Model, src ModelSource) ModelInfo {
 		Arch: c.Arch, Layout: c.Layout,
 		ImageSize: c.ImageSize, PatchSize: c.PatchSize, Channels: c.Channels,
 		Hidden: c.Hidden, Layers: c.Layers, Heads: c.Heads, Intermediate: c.Intermediate,
-		Activation: c.HiddenAct, LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
-		Params:     m.Params(),
-		Preprocess: m.Recipe.String(),
-		NumClasses: c.NumClasses, Labels: c.Labels,
+		Activation: c.MLPActivation(), LayerNormEps: c.LayerNormEps, Distilled: c.Distilled,
+		PrefixTokens: c.PrefixTokens(),
+		Params:       m.Params(),
+		Preprocess:   m.Recipe.String(),
+		NumClasses:   c.NumClasses, Labels: c.Labels,
 	}
 	ch, h, w := m.InputShape()
 	info.Input = [3]int{ch, h, w}

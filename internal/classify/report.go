@@ -50,10 +50,7 @@ func (info ModelInfo) WriteText(w io.Writer) error {
 	if info.Dir != "" {
 		where += " " + info.Dir
 	}
-	tokens := "1 class token"
-	if info.Distilled {
-		tokens = "class and distillation tokens"
-	}
+	tokens := info.PrefixTokens
 	p := info.PatchSize
 	fmt.Fprintf(tw, "model\t%s (%s)\n", info.ID, where)
 	fmt.Fprintf(tw, "architecture\t%s, %s layout\n", info.Arch, info.Layout)

@@ -35,6 +35,12 @@ import (
 // sequence's own tokens enter its scores, and the padding columns of out
 // (past b·t) are zeroed.
 func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
+	attentionPanels(p, b, t, h, dh, qkv, nil, out)
+}
+
+// attentionPanels is AttentionPanels with an optional additive bias
+// [h, t, t] on the scores (nil: none).
+func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
 	if b <= 0 || t <= 0 || h <= 0 || dh <= 0 {
@@ -54,7 +60,7 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	p.lock()
 	defer p.unlock()
 	j := &p.attp
-	*j = attPanelsJob{p: p, isa: currentISA(), t: t, h: h, dh: dh, qkv: qkv, out: out}
+	*j = attPanelsJob{p: p, isa: currentISA(), t: t, h: h, dh: dh, qkv: qkv, out: out, bias: bias}
 	j.mr = j.isa.mr()
 	j.nqp = (t+nr-1)/nr + 1 // query panels a sequence may need
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
@@ -71,7 +77,7 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)
 	p.run(min(p.workers(), j.tasks), j)
-	j.qkv, j.out = nil, nil
+	j.qkv, j.out, j.bias = nil, nil, nil
 }
 
 // attPanelsJob is one AttentionPanels call, kept in the Pool.
@@ -85,8 +91,9 @@ type attPanelsJob struct {
 	tasks            int          // b·h·nqp / per
 	next             atomic.Int64 // next task to hand out
 	scale            float32
-	qkv, out         *Panels // [b·t, 3D] and [b·t, D] in token panels
-	tPad             int     // leading dimension of Vᵀ: t rounded up to 16
+	qkv, out         *Panels   // [b·t, 3D] and [b·t, D] in token panels
+	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
+	tPad             int       // leading dimension of Vᵀ: t rounded up to 16
 	vLen, qLen, sLen int
 }
 
@@ -195,6 +202,9 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		j.scoresNarrow(s0, hd, nq, qB, st, tile)
 	} else {
 		j.scores(s0, hd, qB, st)
+	}
+	if j.bias != nil {
+		j.addBias(s0, hd, pa, pb, st)
 	}
 	w := width(nq)
 	softmaxColsN(st, t, w)

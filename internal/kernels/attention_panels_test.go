@@ -204,6 +204,12 @@ func attentionInput(seed uint64, m, d int) []float32 {
 // attentionRef is the reference attention, in float64, of the first nq
 // queries of each sequence of qkv [b·t, 3D] (q | k | v): out [b·nq, D].
 func attentionRef(b, t, nq, h, dh int, qkv []float32) []float32 {
+	return attentionBiasRef(b, t, nq, h, dh, qkv, nil)
+}
+
+// attentionBiasRef is attentionRef with bias [h, t, t] (nil: none) added
+// to the scaled scores.
+func attentionBiasRef(b, t, nq, h, dh int, qkv, bias []float32) []float32 {
 	d := h * dh
 	out := make([]float32, b*nq*d)
 	s := make([]float64, t)
@@ -218,6 +224,9 @@ func attentionRef(b, t, nq, h, dh int, qkv []float32) []float32 {
 						acc += float64(qkv[base+i*3*d+hd*dh+e]) * float64(qkv[base+j*3*d+d+hd*dh+e])
 					}
 					s[j] = acc * scale
+					if bias != nil {
+						s[j] += float64(bias[(hd*t+i)*t+j])
+					}
 				}
 				Softmax64(s)
 				for e := 0; e < dh; e++ {

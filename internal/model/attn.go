@@ -88,8 +88,10 @@ func (m *Model) HeadContrib(bi, class int, dst []float64) {
 }
 
 // attnProbs computes the attention probabilities of the block whose
-// q|k|v are in ws.qkv [B·T, 3D] and hands them to the hook.
-func (m *Model) attnProbs(layer, b, t int) {
+// q|k|v are in ws.qkv [B·T, 3D] (with bias [H, T, T] added to the scaled
+// scores when not nil: the relative position bias) and hands them to the
+// hook.
+func (m *Model) attnProbs(layer, b, t int, bias []float32) {
 	c, ws, p := &m.Config, &m.ws, m.pool
 	d, nh := c.Hidden, c.Heads
 	dh := d / nh
@@ -107,12 +109,16 @@ func (m *Model) attnProbs(layer, b, t int) {
 			for i := range s {
 				s[i] *= scale
 			}
+			if bias != nil { // relative position bias [H, T, T]
+				add(s, bias[h*t*t:(h+1)*t*t])
+			}
 			kernels.SoftmaxRows(s, t, t, t)
 		}
 	}
 	m.attnHook(layer, ws.probs[:b*nh*t*t])
 }
 
-// PrefixTokens returns the number of tokens before the patches: 1 (the
-// class token), or 2 for a distilled model (class, distillation).
+// PrefixTokens returns the number of tokens before the patches: the
+// class token if any, then the distillation token (DeiT) or the register
+// tokens (Config.PrefixTokens names them).
 func (m *Model) PrefixTokens() int { return m.Config.prefix() }

@@ -1,12 +1,9 @@
 package model
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -30,24 +27,176 @@ type Config struct {
 	Distilled    bool        // a distillation token follows the class token (DeiT)
 	DistHead     bool        // logits = (head(class) + head_dist(distillation)) / 2
 	TimmPosEmbed bool        // resample position embeddings like timm (antialiased bicubic)
+
+	// Options of the timm and Hugging Face variants; the zero value of
+	// each is the plain ViT (see doc.go for where each term enters).
+	NoClassToken bool   // no class token leads the sequence (timm class_token=False)
+	RegTokens    int    // register tokens after the class (and before the patches)
+	NoEmbedClass bool   // the position table covers the patches only (timm no_embed_class)
+	RegNoPos     bool   // the position table covers the class token and the patches, not the registers (HF Dinov2WithRegisters)
+	NoPosEmbed   bool   // no absolute position embedding (BEiT with relative position bias)
+	NoPatchBias  bool   // the patch projection has no bias (timm pre_norm, CLIP)
+	PreNorm      bool   // LayerNorm on the embeddings before the first block (timm norm_pre)
+	NoFinalNorm  bool   // no LayerNorm on the tokens after the last block (timm norm)
+	FCNorm       bool   // LayerNorm on the pooled vector before the head (timm fc_norm)
+	Pool         string // what the head reads: PoolToken (""), PoolAvg or PoolTokenAvg
+	LayerScale   bool   // each residual branch is scaled by a learned vector (timm ls1/ls2, BEiT gamma_1/2)
+	ZeroKBias    bool   // with QKVBias, the k bias is zero (BEiT: q_bias and v_bias only)
+	RelPosBias   bool   // attention adds a learned relative position bias per block (BEiT)
+	RelPosMLP    int    // with RelPosBias: the table comes from an MLP of log relative coordinates of this width (timm RelPosMlp), prefix tokens get none
+	SharedRelPos bool   // one relative position bias for every block (timm shared_rel_pos, HF Beit use_shared_relative_position_bias)
+	Parallel     bool   // x += Attn(LN(x)) + MLP(LN(x)), one LayerNorm (timm ParallelScalingBlock)
+	DiffAttn     bool   // differential attention (timm attn_layer "diff", see DiffAttn)
+	PostNorm     bool   // blocks are x += LN1(Attn(x)); x += LN2(MLP(x)) (timm ResPostBlock, Eva use_post_norm)
+	AttnNorm     bool   // LayerNorm on the attention output before proj (timm scale_attn_norm, Eva scale_attn_inner)
+	MLPNorm      bool   // LayerNorm on the MLP hidden before fc2 (timm scale_mlp_norm, Eva scale_mlp)
+	SwiGLU       bool   // MLP hidden = silu(gate) ⊙ x, fc1 rows gate | x [2F, D] (Eva swiglu_mlp)
+	Rope         *Rope  // rotary position embedding of q and k of the patch tokens (nil: none)
+	PoolPrefix   bool   // PoolAvg and PoolMAP read the prefix tokens too (timm pool_include_prefix; Eva's MAP)
+	MAPHeads     int    // PoolMAP: heads of the pooling attention
+	MAPHidden    int    // PoolMAP: width of the pooling MLP
+
+	timmClass   string // timm model class (VisionTransformer, Beit…), which names some keys
+	separateQKV bool   // q, k, v are separate checkpoint matrices (Eva qkv_fused=False)
+	packedGLU   bool   // SwiGLU's gate | x rows are one checkpoint matrix mlp.fc1 (timm GluMlp)
 }
+
+// Rope is timm's RotaryEmbeddingCat (Eva rope_type "cat", not in
+// pixels): per patch at grid (y, x) and head feature pair j < Dh/2, the
+// angle t·ω with ω = temperature^(−(j mod Dh/4)/(Dh/4)) and t the first
+// grid coordinate (y with "ij" indexing, x with "xy") for j < Dh/4, the
+// other for the rest; coordinates are index + Offset, scaled by
+// Ref/grid per axis when Ref is set. q and k of the patch tokens (prefix
+// tokens unchanged) rotate each pair (x₂ⱼ, x₂ⱼ₊₁) by its angle.
+type Rope struct {
+	Temperature float64
+	Offset      float64
+	Ref         [2]int // reference grid (h, w) the angles are scaled to; 0: none
+	XY          bool   // grid_indexing "xy"
+	// Mixed is RotaryEmbeddingMixed (rope_type "mixed"): learned
+	// frequencies per block and head (rope.freqs [2, layers, H, Dh/2]), the
+	// angle t₀·fx + t₁·fy; Temperature, Offset and Ref do not apply.
+	Mixed bool
+}
+
+// Pooling of the final tokens into what the head reads.
+const (
+	PoolToken    = ""          // the class token (and the distillation token for DeiT)
+	PoolAvg      = "avg"       // the mean of the patch tokens (prefix tokens excluded)
+	PoolTokenAvg = "token+avg" // the class token and the mean of the patch tokens, concatenated (HF Dinov2)
+	PoolMAP      = "map"       // a learned latent query attending to every token, then an MLP (MAPHead)
+)
 
 // Layout names of the checkpoints Load understands.
 const (
 	LayoutHFViT  = "hf-vit"  // transformers ViTForImageClassification
 	LayoutHFDeiT = "hf-deit" // transformers DeiTForImageClassification(WithTeacher)
-	LayoutTimm   = "timm"    // timm VisionTransformer / distilled DeiT
+	// transformers Dinov2ForImageClassification and
+	// Dinov2WithRegistersForImageClassification
+	LayoutHFDinov2 = "hf-dinov2"
+	// transformers BeitForImageClassification and
+	// Data2VecVisionForImageClassification
+	LayoutHFBeit = "hf-beit"
+	LayoutTimm   = "timm" // timm VisionTransformer / distilled DeiT
 )
 
 // maxClasses bounds the label count a config may declare.
 const maxClasses = 1 << 20
 
-// prefix is the number of tokens before the patches (class, distillation).
+// prefix is the number of tokens before the patches (class, then
+// distillation or registers).
 func (c *Config) prefix() int {
-	if c.Distilled {
-		return 2
+	n := c.RegTokens
+	if !c.NoClassToken {
+		n++
 	}
-	return 1
+	if c.Distilled {
+		n++
+	}
+	return n
+}
+
+// PrefixTokens describes the tokens before the patches, e.g. "1 class
+// token", "class token and 4 registers", "no prefix token".
+func (c *Config) PrefixTokens() string {
+	regs := fmt.Sprintf("%d register", c.RegTokens)
+	if c.RegTokens != 1 {
+		regs += "s"
+	}
+	switch {
+	case c.Distilled:
+		return "class and distillation tokens"
+	case !c.NoClassToken && c.RegTokens > 0:
+		return "class token and " + regs
+	case !c.NoClassToken:
+		return "1 class token"
+	case c.RegTokens > 0:
+		return regs
+	}
+	return "no prefix token"
+}
+
+// MLPActivation names the MLP's nonlinearity: the activation, or
+// "swiglu" (silu(gate) ⊙ x) with SwiGLU.
+func (c *Config) MLPActivation() string {
+	if c.SwiGLU {
+		return "swiglu"
+	}
+	return c.HiddenAct
+}
+
+// posPrefix is the number of leading prefix tokens the position table
+// covers (it covers every patch).
+func (c *Config) posPrefix() int {
+	switch {
+	case c.NoEmbedClass:
+		return 0
+	case c.RegNoPos:
+		return c.prefix() - c.RegTokens
+	}
+	return c.prefix()
+}
+
+// relPosRows is the number of rows of BEiT's relative position bias
+// table: every offset within the native grid, plus class→patch,
+// patch→class and class→class.
+func (c *Config) relPosRows() int {
+	g := 2*c.grid() - 1
+	return g*g + 3
+}
+
+// prefixLastBlock reports whether Forward runs the last block for the
+// prefix tokens only (lastBlock): the head reads the class token, and the
+// block has none of the terms lastBlock does not implement.
+func (c *Config) prefixLastBlock() bool {
+	return c.Pool == PoolToken && !c.RelPosBias && c.Rope == nil && !c.AttnNorm && !c.MLPNorm && !c.SwiGLU && !c.PostNorm && !c.DiffAttn && !c.Parallel
+}
+
+// poolStart is the first token average and attention pooling read:
+// after the prefix tokens unless PoolPrefix.
+func (c *Config) poolStart() int {
+	if c.PoolPrefix {
+		return 0
+	}
+	return c.prefix()
+}
+
+// fc1Rows is the number of rows of the MLP's first matrix: F, or 2F
+// (gate | x) with SwiGLU.
+func (c *Config) fc1Rows() int {
+	if c.SwiGLU {
+		return 2 * c.Intermediate
+	}
+	return c.Intermediate
+}
+
+// headIn is the width of the pooled vector the head reads: D, or 2D for
+// PoolTokenAvg.
+func (c *Config) headIn() int {
+	if c.Pool == PoolTokenAvg {
+		return 2 * c.Hidden
+	}
+	return c.Hidden
 }
 
 // grid returns the native patch grid side.
@@ -67,6 +216,16 @@ func (c *Config) check() error {
 		return fmt.Errorf("%d classes: the checkpoint has no classifier head", c.NumClasses)
 	case !(c.LayerNormEps > 0):
 		return fmt.Errorf("layer_norm_eps %g must be positive", c.LayerNormEps)
+	case c.RegTokens < 0 || c.RegTokens > 1024 || c.RelPosMLP < 0 || c.RelPosMLP > 1<<16:
+		return fmt.Errorf("%d register tokens, relative position MLP width %d: out of range", c.RegTokens, c.RelPosMLP)
+	case c.DiffAttn && c.Hidden%(2*c.Heads) != 0:
+		return fmt.Errorf("differential attention needs hidden_size %d divisible by twice the %d heads", c.Hidden, c.Heads)
+	case c.Rope != nil && !c.Rope.Mixed && !(c.Rope.Temperature > 0):
+		return fmt.Errorf("rope_temperature %g must be positive", c.Rope.Temperature)
+	case c.Rope != nil && (c.Hidden/c.Heads)%4 != 0:
+		return fmt.Errorf("rotary position embedding needs a head width divisible by 4, not %d", c.Hidden/c.Heads)
+	case c.Pool == PoolMAP && (c.MAPHeads <= 0 || c.Hidden%c.MAPHeads != 0 || c.MAPHidden <= 0 || c.MAPHidden > 1<<18):
+		return fmt.Errorf("attention pool: %d heads, MLP %d for width %d", c.MAPHeads, c.MAPHidden, c.Hidden)
 	case c.Hidden > 1<<16 || c.Intermediate > 1<<18 || c.Layers > 1024 || c.ImageSize > 1<<14 || c.Channels > 64 || c.NumClasses > maxClasses:
 		return fmt.Errorf("dimensions out of range (hidden %d, intermediate %d, layers %d, image %d, channels %d, classes %d)", c.Hidden, c.Intermediate, c.Layers, c.ImageSize, c.Channels, c.NumClasses)
 	}
@@ -91,21 +250,29 @@ func actByName(name string) (kernels.Act, error) {
 // configJSON is the union of the HF and timm config.json fields Load reads.
 type configJSON struct {
 	// Hugging Face transformers
-	ModelType        string            `json:"model_type"`
-	Architectures    []string          `json:"architectures"`
-	HiddenSize       *int              `json:"hidden_size"`
-	NumHiddenLayers  *int              `json:"num_hidden_layers"`
-	NumAttentionHead *int              `json:"num_attention_heads"`
-	IntermediateSize *int              `json:"intermediate_size"`
-	HiddenAct        *string           `json:"hidden_act"`
-	LayerNormEps     *float64          `json:"layer_norm_eps"`
-	ImageSize        json.RawMessage   `json:"image_size"`
-	PatchSize        json.RawMessage   `json:"patch_size"`
-	NumChannels      *int              `json:"num_channels"`
-	QKVBias          *bool             `json:"qkv_bias"`
-	ID2Label         map[string]string `json:"id2label"`
-	NumLabels        *int              `json:"num_labels"`
-	ProblemType      string            `json:"problem_type"`
+	ModelType         string            `json:"model_type"`
+	Architectures     []string          `json:"architectures"`
+	HiddenSize        *int              `json:"hidden_size"`
+	NumHiddenLayers   *int              `json:"num_hidden_layers"`
+	NumAttentionHead  *int              `json:"num_attention_heads"`
+	IntermediateSize  *int              `json:"intermediate_size"`
+	HiddenAct         *string           `json:"hidden_act"`
+	LayerNormEps      *float64          `json:"layer_norm_eps"`
+	ImageSize         json.RawMessage   `json:"image_size"`
+	PatchSize         json.RawMessage   `json:"patch_size"`
+	NumChannels       *int              `json:"num_channels"`
+	QKVBias           *bool             `json:"qkv_bias"`
+	ID2Label          map[string]string `json:"id2label"`
+	NumLabels         *int              `json:"num_labels"`
+	MLPRatio          *float64          `json:"mlp_ratio"`                         // Dinov2
+	UseSwiGLU         *bool             `json:"use_swiglu_ffn"`                    // Dinov2
+	NumRegisterTokens *int              `json:"num_register_tokens"`               // Dinov2WithRegisters
+	UseAbsPos         *bool             `json:"use_absolute_position_embeddings"`  // Beit
+	UseRelPos         *bool             `json:"use_relative_position_bias"`        // Beit
+	UseSharedRelPos   *bool             `json:"use_shared_relative_position_bias"` // Beit
+	LayerScaleInit    *float64          `json:"layer_scale_init_value"`            // Beit
+	UseMeanPooling    *bool             `json:"use_mean_pooling"`                  // Beit
+	ProblemType       string            `json:"problem_type"`
 
 	// timm
 	Architecture  string                     `json:"architecture"`
@@ -144,8 +311,17 @@ func intOr(p *int, def int) int {
 	return *p
 }
 
-// parseHFConfig reads the math-relevant fields of a transformers ViT or
-// DeiT config.json, applying the transformers defaults.
+// hfModelTypes maps the transformers model_type values Load accepts to
+// their checkpoint layouts (ViTMSN has ViT's keys).
+var hfModelTypes = map[string]string{
+	"vit": LayoutHFViT, "vit_msn": LayoutHFViT, "deit": LayoutHFDeiT,
+	"dinov2": LayoutHFDinov2, "dinov2_with_registers": LayoutHFDinov2,
+	"beit": LayoutHFBeit, "data2vec-vision": LayoutHFBeit,
+}
+
+// parseHFConfig reads the math-relevant fields of a transformers ViT,
+// ViTMSN, DeiT or DINOv2 config.json, applying the transformers defaults
+// of its model_type (configuration_*.py).
 func parseHFConfig(j *configJSON) (Config, error) {
 	c := Config{
 		Arch:         j.ModelType,
@@ -158,6 +334,42 @@ func parseHFConfig(j *configJSON) (Config, error) {
 		LayerNormEps: 1e-12,
 		QKVBias:      true,
 	}
+	patch := 16
+	switch j.ModelType {
+	case "vit_msn":
+		c.LayerNormEps = 1e-6
+	case "beit", "data2vec-vision":
+		// BeitConfig / Data2VecVisionConfig: query and value biases, no key
+		// bias; layer scale lambda_1/2 unless layer_scale_init_value is 0;
+		// mean pooling with the pooler's LayerNorm, else the final
+		// LayerNorm and the class token.
+		c.ZeroKBias = true
+		c.NoPosEmbed = j.UseAbsPos == nil || !*j.UseAbsPos
+		shared := j.UseSharedRelPos != nil && *j.UseSharedRelPos
+		c.RelPosBias = shared || j.UseRelPos != nil && *j.UseRelPos
+		c.SharedRelPos = shared
+		c.LayerScale = j.LayerScaleInit == nil || *j.LayerScaleInit > 0
+		if j.UseMeanPooling == nil || *j.UseMeanPooling {
+			c.Pool, c.NoFinalNorm, c.FCNorm = PoolAvg, true, true
+		}
+	case "dinov2", "dinov2_with_registers":
+		// Dinov2Config: mlp_ratio instead of intermediate_size, layer
+		// scale, patch 14, the head reads the class token and the mean
+		// of the patch tokens.
+		c.LayerNormEps, patch = 1e-6, 14
+		ratio := 4.0
+		if j.MLPRatio != nil {
+			ratio = *j.MLPRatio
+		}
+		c.Intermediate = int(float64(c.Hidden) * ratio)
+		c.LayerScale, c.Pool = true, PoolTokenAvg
+		if j.UseSwiGLU != nil && *j.UseSwiGLU {
+			return c, fmt.Errorf("unsupported: SwiGLU MLP (use_swiglu_ffn)")
+		}
+		if j.ModelType == "dinov2_with_registers" {
+			c.RegTokens, c.RegNoPos = intOr(j.NumRegisterTokens, 4), true
+		}
+	}
 	if len(j.Architectures) > 0 {
 		c.Arch = j.Architectures[0]
 	}
@@ -165,7 +377,7 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	if c.ImageSize, err = intOrSquare(j.ImageSize, 224, "image_size"); err != nil {
 		return c, err
 	}
-	if c.PatchSize, err = intOrSquare(j.PatchSize, 16, "patch_size"); err != nil {
+	if c.PatchSize, err = intOrSquare(j.PatchSize, patch, "patch_size"); err != nil {
 		return c, err
 	}
 	if j.HiddenAct != nil {
@@ -202,20 +414,6 @@ func parseHFConfig(j *configJSON) (Config, error) {
 	return c, nil
 }
 
-// timmSizes is timm's ViT family: width, depth and heads by size name
-// (timm/models/vision_transformer.py and deit.py; MLP ratio 4 throughout).
-var timmSizes = map[string]struct{ hidden, layers, heads int }{
-	"tiny":  {192, 12, 3},
-	"small": {384, 12, 6},
-	"base":  {768, 12, 12},
-	"large": {1024, 24, 16},
-	"huge":  {1280, 32, 16},
-}
-
-// timmArch matches the supported timm architecture names, e.g.
-// vit_base_patch16_224, vit_huge_patch14_224, deit_small_distilled_patch16_224.
-var timmArch = regexp.MustCompile(`^(vit|deit)_(tiny|small|base|large|huge)_(distilled_)?patch(8|14|16|32)_(224|384)$`)
-
 //go:embed imagenet_labels.txt
 var imagenetLabelsTxt []byte
 
@@ -224,110 +422,6 @@ var imagenetLabelsTxt []byte
 func imagenetLabels() []string {
 	s := strings.Split(strings.TrimRight(string(imagenetLabelsTxt), "\n"), "\n")
 	return s
-}
-
-// timmModelArgs are the model_args keys that keep the plain ViT math; any
-// other key is refused.
-var timmModelArgs = map[string]bool{
-	"img_size": true, "patch_size": true, "embed_dim": true, "depth": true, "num_heads": true,
-	"mlp_ratio": true, "num_classes": true, "global_pool": true, "qkv_bias": true, "dynamic_img_size": true,
-}
-
-// parseTimmConfig reads a timm config.json: the architecture name selects
-// the dimensions from timmSizes, model_args (the keyword arguments timm's
-// create_model receives) may override them, and pretrained_cfg gives the
-// input size.
-func parseTimmConfig(j *configJSON) (Config, error) {
-	arch := j.Architecture
-	if i := strings.IndexByte(arch, '.'); i >= 0 {
-		arch = arch[:i] // architecture.tag
-	}
-	m := timmArch.FindStringSubmatch(arch)
-	if m == nil {
-		return Config{}, fmt.Errorf("unsupported timm architecture %q (want vit_ or deit_ + tiny|small|base|large|huge + [distilled_]patch8|14|16|32 + _224|_384)", j.Architecture)
-	}
-	sz := timmSizes[m[2]]
-	c := Config{
-		Arch: arch, Layout: LayoutTimm,
-		Hidden: sz.hidden, Layers: sz.layers, Heads: sz.heads, Intermediate: 4 * sz.hidden,
-		Channels: 3, HiddenAct: "gelu", Act: kernels.ActGELU, LayerNormEps: 1e-6, QKVBias: true,
-		Distilled: m[3] != "", DistHead: m[3] != "", TimmPosEmbed: true,
-	}
-	c.PatchSize, _ = strconv.Atoi(m[4])
-	c.ImageSize, _ = strconv.Atoi(m[5])
-	if j.GlobalPool != nil && *j.GlobalPool != "token" && *j.GlobalPool != "" {
-		return c, fmt.Errorf("timm global_pool %q is not supported (want \"token\")", *j.GlobalPool)
-	}
-	keys := make([]string, 0, len(j.ModelArgs))
-	for k := range j.ModelArgs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	mlpRatio := 4.0
-	for _, k := range keys {
-		v := j.ModelArgs[k]
-		if !timmModelArgs[k] {
-			return c, fmt.Errorf("timm model_args %q is not supported", k)
-		}
-		switch k {
-		case "img_size":
-			n, err := intOrSquare(v, c.ImageSize, "model_args img_size")
-			if err != nil {
-				return c, err
-			}
-			c.ImageSize = n
-		case "patch_size", "embed_dim", "depth", "num_heads":
-			var n int
-			if err := json.Unmarshal(v, &n); err != nil {
-				return c, fmt.Errorf("timm model_args %s: %w", k, err)
-			}
-			*map[string]*int{"patch_size": &c.PatchSize, "embed_dim": &c.Hidden, "depth": &c.Layers, "num_heads": &c.Heads}[k] = n
-		case "mlp_ratio":
-			if err := json.Unmarshal(v, &mlpRatio); err != nil {
-				return c, fmt.Errorf("timm model_args mlp_ratio: %w", err)
-			}
-		case "qkv_bias":
-			if err := json.Unmarshal(v, &c.QKVBias); err != nil {
-				return c, fmt.Errorf("timm model_args qkv_bias: %w", err)
-			}
-		case "global_pool":
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil || (s != "token" && s != "") {
-				return c, fmt.Errorf("timm model_args global_pool %s is not supported (want \"token\")", v)
-			}
-		}
-	}
-	c.Intermediate = int(float64(c.Hidden) * mlpRatio) // timm: int(dim * mlp_ratio)
-	if len(j.PretrainedCfg) > 0 && !bytes.Equal(j.PretrainedCfg, []byte("null")) {
-		var pc struct {
-			InputSize []int `json:"input_size"`
-		}
-		if err := json.Unmarshal(j.PretrainedCfg, &pc); err != nil {
-			return c, fmt.Errorf("timm pretrained_cfg: %w", err)
-		}
-		if len(pc.InputSize) == 3 {
-			if pc.InputSize[1] != pc.InputSize[2] {
-				return c, fmt.Errorf("timm pretrained_cfg input_size %v: only square inputs are supported", pc.InputSize)
-			}
-			c.Channels, c.ImageSize = pc.InputSize[0], pc.InputSize[1]
-		}
-	}
-	c.NumClasses = intOr(j.NumClasses, 1000)
-	if c.NumClasses < 0 || c.NumClasses > maxClasses {
-		return c, fmt.Errorf("num_classes %d out of range", c.NumClasses)
-	}
-	switch {
-	case len(j.LabelNames) > 0:
-		if len(j.LabelNames) != c.NumClasses {
-			return c, fmt.Errorf("timm label_names has %d names for %d classes", len(j.LabelNames), c.NumClasses)
-		}
-		c.Labels = j.LabelNames
-	case c.NumClasses == 1000:
-		c.Labels = imagenetLabels()
-	default:
-		c.Labels = defaultLabels(c.NumClasses)
-	}
-	return c, nil
 }
 
 // defaultLabels are the names transformers' PretrainedConfig gives n

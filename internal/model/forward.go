@@ -16,8 +16,16 @@ type workspace struct {
 	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
 	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels
-	cls  []float32      // [B, D] final-normed class tokens
+	glu  kernels.Panels // [B·T, 2F] SwiGLU's gate | x, then [B·T, F] the normed MLP hidden (MLPNorm)
+	po   kernels.Panels // [B·T, D] a branch's output before its norm (PostNorm)
+	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
 	dist []float32      // [B, D] final-normed distillation tokens
+	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
+	mean []float64      // [D] sum of the patch tokens of one image (PoolAvg)
+	diff []float64      // [2Dh'] one head's output (DiffAttn)
+
+	// The MAP head (mapPool).
+	mapQ, mapKV, mapA, mapH, mapM, mapS []float32
 
 	// The last block, for the prefix tokens only (see lastBlock).
 	kv kernels.Panels // [B·T, 2D] k | v of every token, in token panels
@@ -37,7 +45,7 @@ func (ws *workspace) ensure(c *Config, b, t int) {
 	bt, d := b*t, c.Hidden
 	ws.pat = kernels.Grow(ws.pat, (t-c.prefix())*c.Channels*c.PatchSize*c.PatchSize)
 	ws.emb = kernels.Grow(ws.emb, bt*d)
-	ws.cls = kernels.Grow(ws.cls, b*d)
+	ws.cls = kernels.Grow(ws.cls, b*c.headIn())
 	ws.dist = kernels.Grow(ws.dist, b*d)
 	bp := b * c.prefix()
 	ws.xr = kernels.Grow(ws.xr, bp*d)
@@ -68,6 +76,9 @@ func (c *Config) checkInput(pix []float32, b, h, w int, logits []float32) error 
 		return fmt.Errorf("forward: %w", err)
 	}
 	n := c.Channels * h * w
+	if c.RelPosBias && (h != c.ImageSize || w != c.ImageSize) {
+		return fmt.Errorf("forward: %d×%d input: the relative position bias is learned for the native %d×%d only", h, w, c.ImageSize, c.ImageSize)
+	}
 	switch {
 	case b <= 0 || b > 1<<16:
 		return fmt.Errorf("forward: batch %d: want 1 to 65536", b)
@@ -90,7 +101,7 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 	m.headInput(pix, b, h, wd, hidden)
 	w, p, ws := m.w, m.pool, &m.ws
 	d, l := c.Hidden, c.NumClasses
-	kernels.Linear(p, b, ws.cls, d, w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
+	kernels.Linear(p, b, ws.cls, c.headIn(), w.Head.W.packed, w.Head.B.data, kernels.ActNone, false, logits, l)
 	if c.DistHead {
 		kernels.Linear(p, b, ws.dist, d, w.DistHead.W.packed, w.DistHead.B.data, kernels.ActNone, true, logits, l)
 		for i := range logits[:b*l] {
@@ -101,8 +112,8 @@ func (m *Model) forward(pix []float32, b, h, wd int, logits []float32, hidden fu
 }
 
 // headInput runs the encoder on b images of normalized pixels [B, C, H, W]
-// (checked by the caller) up to what the head reads: the final-normed
-// class tokens in ws.cls [B, D], and with a distillation head the
+// (checked by the caller) up to what the head reads: the pooled vectors
+// in ws.cls [B, D'] (see poolTokens), and with a distillation head the
 // final-normed distillation tokens in ws.dist [B, D].
 func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float32)) {
 	c := &m.Config
@@ -119,26 +130,44 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	ws.ensure(c, b, t)
 	emb := ws.emb // [B·T, D]
 
-	// Embeddings: x = [cls; dist; patches·Wᵀ + bias] + pos, then into
-	// token panels, where the residual stream stays for the whole encoder.
+	// Embeddings: x = [cls; dist | reg; patches·Wᵀ + bias] + pos (pos
+	// on the tokens its table covers), optionally normed (norm_pre), then
+	// into token panels, where the residual stream stays for the whole
+	// encoder.
 	chw := c.Channels * h * wd
+	pp := c.posPrefix()
+	var patchB []float32 // [D] or nil
+	if w.Patch.B != nil {
+		patchB = w.Patch.B.data
+	}
 	for i := 0; i < b; i++ {
 		xi := emb[i*t*d : (i+1)*t*d] // [T, D]
-		copy(xi, pos)
-		add(xi[:d], w.Cls.data)
-		if c.Distilled {
-			add(xi[d:2*d], w.Dist.data)
+		clear(xi[:pre*d])
+		if pos != nil {
+			copy(xi[:pp*d], pos[:pp*d])
+			copy(xi[pre*d:], pos[pp*d:])
+		}
+		tok := xi
+		for _, tp := range []*param{w.Cls, w.Dist, w.Reg} {
+			if tp != nil {
+				add(tok[:len(tp.data)], tp.data)
+				tok = tok[len(tp.data):]
+			}
 		}
 		patchify(pix[i*chw:(i+1)*chw], c.Channels, h, wd, c.PatchSize, ws.pat)
-		kernels.Linear(p, np, ws.pat, cpp, w.Patch.W.packed, w.Patch.B.data, kernels.ActNone, true, xi[pre*d:], d)
+		kernels.Linear(p, np, ws.pat, cpp, w.Patch.W.packed, patchB, kernels.ActNone, pos != nil, xi[pre*d:], d)
+	}
+	if c.PreNorm {
+		kernels.LayerNorm(bt, d, emb, d, w.PreNormW.data, w.PreNormB.data, eps, emb, d)
 	}
 	x := &ws.x
 	x.Pack(bt, d, emb, d)
 
-	// Only the prefix tokens' outputs of the last block reach the head, so
-	// unless every block's output is wanted, that block runs for them alone.
+	// Only the prefix tokens' outputs of the last block reach a head that
+	// reads the class token, so unless every block's output is wanted,
+	// that block runs for them alone.
 	full := len(w.Blocks)
-	if hidden == nil && m.attnHook == nil && full > 0 {
+	if hidden == nil && m.attnHook == nil && full > 0 && c.prefixLastBlock() {
 		full--
 	}
 	for li := range w.Blocks[:full] {
@@ -147,22 +176,56 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
-		kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
-		kernels.LinearToPanels(p, &ws.h, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
-		if m.attnHook != nil {
-			m.attnProbs(li, b, t)
+		in := x // the branches' input: x itself in a post-norm block, else LN(x)
+		if !c.PostNorm {
+			kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
+			in = &ws.h
 		}
-		kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
-		kernels.LinearPanelsAdd(p, &ws.att, blk.Attn.ProjW.packed, blk.Attn.ProjB.data, x)
-		kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h)
-		kernels.LinearToPanels(p, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
-		kernels.LinearPanelsAdd(p, &ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, x)
+		kernels.LinearToPanels(p, in, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		if c.Rope != nil {
+			sin, cos, hs := m.ropeTables(gh, gw).layer(li)
+			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos, hs)
+		}
+		var bias []float32 // [H, T, T] relative position bias, or nil
+		if blk.Attn.RelPos != nil {
+			ws.bias = m.relPosBias(blk, ws.bias)
+			bias = ws.bias
+		}
+		if m.attnHook != nil && !c.DiffAttn { // no single map to show
+			m.attnProbs(li, b, t, bias)
+		}
+		switch {
+		case c.DiffAttn:
+			m.diffAttention(blk, li, b, t)
+		case bias != nil:
+			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
+		default:
+			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+		}
+		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
+		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)
+		if !c.PostNorm && !c.Parallel { // a parallel block's MLP reads the same LN(x) as its attention
+			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h) // in is &ws.h
+		}
+		if c.SwiGLU {
+			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
+			gluPanels(&ws.glu, &ws.mlp)
+		} else {
+			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+		}
+		mh := m.normed(&ws.mlp, blk.MLP.NormW, blk.MLP.NormB, &ws.glu) // [B·T, F]
+		m.residual(mh, blk.MLP.FC2W, blk.MLP.FC2B, blk.Norm2W, blk.Norm2B)
 		if hidden != nil {
 			x.Unpack(emb, d)
 			hidden(li, emb[:bt*d])
 		}
 	}
 
+	if c.Pool != PoolToken {
+		x.Unpack(emb, d)
+		m.poolTokens(emb, b, t)
+		return
+	}
 	// The prefix tokens of each image as rows [B·pre, D], then through the
 	// last block unless every block ran in full.
 	xr := ws.xr
@@ -170,11 +233,89 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	if full < len(w.Blocks) {
 		m.lastBlock(&w.Blocks[full], b, t)
 	}
+	m.poolTokens(xr, b, pre)
+}
 
-	// Final LayerNorm on the class (and distillation) token of each image.
-	kernels.LayerNorm(b, d, xr, pre*d, w.NormW.data, w.NormB.data, eps, ws.cls, d)
-	if c.DistHead {
-		kernels.LayerNorm(b, d, xr[d:], pre*d, w.NormW.data, w.NormB.data, eps, ws.dist, d)
+// normed returns a [M, K] (token panels) normed into dst by the
+// LayerNorm (w, b) when the block has it (w not nil), else a itself.
+func (m *Model) normed(a *kernels.Panels, w, b *param, dst *kernels.Panels) *kernels.Panels {
+	if w == nil {
+		return a
+	}
+	kernels.LayerNormPanels(m.pool, a, w.data, b.data, float32(m.Config.LayerNormEps), dst)
+	return dst
+}
+
+// residual adds a branch's projection a·Wᵀ + bias ([B·T, D], a in
+// token panels) to the residual stream ws.x: as it is, or in a post-norm
+// block after the branch's LayerNorm (nw, nb).
+func (m *Model) residual(a *kernels.Panels, w, bias, nw, nb *param) {
+	p, ws := m.pool, &m.ws
+	if !m.Config.PostNorm {
+		kernels.LinearPanelsAdd(p, a, w.packed, bias.data, &ws.x)
+		return
+	}
+	kernels.LinearToPanels(p, a, w.packed, bias.data, kernels.ActNone, &ws.po)
+	kernels.LayerNormPanels(p, &ws.po, nw.data, nb.data, float32(m.Config.LayerNormEps), &ws.po)
+	addPanels(&ws.x, &ws.po)
+}
+
+// poolTokens writes what the head reads from the final tokens of b images, x
+// [B·n, D] rows (n = T tokens, or only the prefix tokens for PoolToken):
+// ws.cls [B, D'] is the class token (PoolToken), the mean of the patch
+// tokens (PoolAvg) or both concatenated (PoolTokenAvg), after the final
+// LayerNorm on the tokens and before fc_norm on the pooled vector, each
+// when the model has it; ws.dist [B, D] is the distillation token for a
+// distillation head. x is overwritten.
+func (m *Model) poolTokens(x []float32, b, n int) {
+	c, w, ws := &m.Config, m.w, &m.ws
+	d, hi, pre := c.Hidden, c.headIn(), c.poolStart()
+	eps := float32(c.LayerNormEps)
+	// norm applies the final LayerNorm (if any) to rows of x [rows, D]
+	// (leading dimension ld) into y (leading dimension ldy).
+	norm := func(rows int, x []float32, ld int, y []float32, ldy int) {
+		if w.NormW != nil {
+			kernels.LayerNorm(rows, d, x, ld, w.NormW.data, w.NormB.data, eps, y, ldy)
+			return
+		}
+		for r := 0; r < rows; r++ {
+			copy(y[r*ldy:r*ldy+d], x[r*ld:r*ld+d])
+		}
+	}
+	if c.Pool == PoolToken {
+		norm(b, x, n*d, ws.cls, hi)
+		if c.DistHead {
+			norm(b, x[d:], n*d, ws.dist, d)
+		}
+	} else if c.Pool == PoolMAP {
+		norm(b*n, x, d, x, d)
+		m.mapPool(x, b, n, pre)
+	} else {
+		norm(b*n, x, d, x, d)
+		if cap(ws.mean) < d {
+			ws.mean = make([]float64, d)
+		}
+		acc := ws.mean[:d] // [D]
+		for i := 0; i < b; i++ {
+			out := ws.cls[i*hi : (i+1)*hi]
+			xi := x[i*n*d : (i+1)*n*d] // [T, D]
+			if c.Pool == PoolTokenAvg {
+				copy(out[:d], xi[:d])
+				out = out[d:]
+			}
+			clear(acc)
+			for r := pre; r < n; r++ {
+				for e, v := range xi[r*d : (r+1)*d] {
+					acc[e] += float64(v)
+				}
+			}
+			for e := range acc {
+				out[e] = float32(acc[e] / float64(n-pre))
+			}
+		}
+	}
+	if c.FCNorm {
+		kernels.LayerNorm(b, hi, ws.cls, hi, w.FCNormW.data, w.FCNormB.data, eps, ws.cls, hi)
 	}
 }
 

@@ -53,14 +53,10 @@ func readConfigJSON(fsys fs.FS, p string) (*configJSON, error) {
 	return &cj, nil
 }
 
-// hfModelTypes maps the Hugging Face config.json model_type values Load
-// reads to their checkpoint layout.
-var hfModelTypes = map[string]string{"vit": LayoutHFViT, "deit": LayoutHFDeiT}
-
 // unsupportedModelType is the error for a Hugging Face config of another
 // architecture (a BERT, a ResNet).
 func unsupportedModelType(t string) error {
-	return fmt.Errorf("config.json: model_type %q is not supported (want \"vit\" or \"deit\", or a timm config with \"architecture\")", t)
+	return fmt.Errorf("config.json: model_type %q is not supported (want vit, vit_msn, deit, dinov2, dinov2_with_registers, beit or data2vec-vision, or a timm config with \"architecture\")", t)
 }
 
 // readConfig parses config.json as Load does (HF or timm).

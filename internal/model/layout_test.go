@@ -167,7 +167,8 @@ func TestTimmConfig(t *testing.T) {
 		{"deit_base_distilled_patch16_384", "D768 L12 H12 F3072 384/16 dist=true"},
 		{"vit_large_patch32_384", "D1024 L24 H16 F4096 384/32 dist=false"},
 	} {
-		cfg, err := parseTimmConfig(&configJSON{Architecture: c.arch})
+		thousand := 1000 // vit_huge_patch14_224's default tag has no head
+		cfg, err := parseTimmConfig(&configJSON{Architecture: c.arch, NumClasses: &thousand})
 		if err != nil {
 			t.Errorf("%s: %v", c.arch, err)
 			continue
@@ -180,19 +181,31 @@ func TestTimmConfig(t *testing.T) {
 		}
 	}
 	for arch, want := range map[string]string{
-		"vit_base_patch16_clip_224": "unsupported timm architecture",
-		"vit_giant_patch14_224":     "unsupported timm architecture",
+		"vit_base_patch16_xp_224":             "unsupported: RmsNorm normalization",
+		"convnext_tiny":                       "unsupported timm architecture",
+		"vit_base_patch16_rope_mixed_224":     "", // mixed RoPE
+		"vit_dpwee_patch16_reg1_gap_256":      "", // differential parallel block
+		"vit_pwee_patch16_reg1_gap_256":       "", // parallel block
+		"vit_dwee_patch16_reg1_gap_256":       "", // differential attention
+		"eva02_enormous_patch14_clip_224":     "", // post-norm blocks
+		"vit_relpos_base_patch16_rpn_224":     "",
+		"vit_base_patch16_siglip_gap_224":     "", // global average pooling
+		"vit_base_patch16_clip_quickgelu_224": "",
 	} {
-		if _, err := parseTimmConfig(&configJSON{Architecture: arch}); err == nil || !strings.Contains(err.Error(), want) {
+		_, err := parseTimmConfig(&configJSON{Architecture: arch})
+		if (want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", arch, err, want)
 		}
 	}
 	gp := "avg"
-	if _, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_224", GlobalPool: &gp}); err == nil || !strings.Contains(err.Error(), `global_pool "avg" is not supported`) {
+	if _, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_224", GlobalPool: &gp}); err == nil || !strings.Contains(err.Error(), `global_pool "avg", but vit_base_patch16_224 pools by "token"`) {
 		t.Errorf("global_pool avg: %v", err)
 	}
-	if _, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_224", ModelArgs: map[string]json.RawMessage{"class_token": json.RawMessage("false")}}); err == nil || !strings.Contains(err.Error(), `model_args "class_token" is not supported`) {
+	if _, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_224", ModelArgs: map[string]json.RawMessage{"class_token": json.RawMessage("false")}}); err == nil || !strings.Contains(err.Error(), `token pooling without a class token`) {
 		t.Errorf("class_token: %v", err)
+	}
+	if _, err := parseTimmConfig(&configJSON{Architecture: "vit_base_patch16_224", ModelArgs: map[string]json.RawMessage{"frobnicate": json.RawMessage("1")}}); err == nil || !strings.Contains(err.Error(), `unsupported: timm argument frobnicate`) {
+		t.Errorf("unknown argument: %v", err)
 	}
 }
 

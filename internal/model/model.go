@@ -33,12 +33,14 @@ type Model struct {
 	Config Config
 	Recipe preprocess.Recipe
 
-	w      *weights
-	ck     *checkpoint // the mapped files the weights point into (nil for Random)
-	params int64
-	pool   *kernels.Pool
-	pos    map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
-	ws     workspace
+	w        *weights
+	ck       *checkpoint // the mapped files the weights point into (nil for Random)
+	params   int64
+	pool     *kernels.Pool
+	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
+	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
+	rope     map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
+	ws       workspace
 
 	attnHook AttnHook // nil unless SetAttnHook
 }
@@ -171,23 +173,41 @@ func (w *weights) isMatrix(p *param) bool {
 // kernels operand, with p.data nil. Vectors, tokens and position
 // embeddings (a small share of the file) are always copied.
 func (m *Model) materialize() {
+	type span struct {
+		f          *stFile
+		begin, end int64
+	}
+	counted := map[span]bool{} // tensor bytes already counted (one tensor may feed two parameters)
 	for _, p := range m.w.all() {
-		m.params += int64(p.numel())
+		for _, t := range p.parts {
+			if t != nil && !counted[span{t.file, t.begin, t.end}] { // BEiT's zero k bias is no parameter
+				counted[span{t.file, t.begin, t.end}] = true
+				m.params += (t.end - t.begin) / t.dtype.Size()
+			}
+		}
 		if !m.w.isMatrix(p) {
 			p.data = make([]float32, p.numel()) // [numel]
 			p.fill(p.data)
 			p.release()
+			p.scaleRows(p.data, 0)
 			continue
 		}
 		cols := p.shape[1]
 		blocks := make([]*kernels.PackedB, len(p.parts))
+		row := 0 // first row of the current part
 		for i, t := range p.parts {
 			v := f32View(t.file.bytes(t))
-			if t.dtype != safetensors.F32 || v == nil {
+			switch {
+			case t.cols[1] > 0:
+				v = t.columns()
+				p.scaleRows(v, row)
+			case t.dtype != safetensors.F32 || v == nil || p.scale != nil:
 				v = make([]float32, t.numel()) // [rows, cols]
 				decode(v, t.file.bytes(t), t.dtype)
 				t.file.release(t)
+				p.scaleRows(v, row)
 			}
+			row += t.numel() / cols
 			blocks[i] = kernels.PackB(v, len(v)/cols, cols, cols)
 			if len(p.parts) == 1 {
 				p.data = v
@@ -235,13 +255,56 @@ func (m *Model) WeightBytes() int64 {
 	return n
 }
 
-// fill decodes p's checkpoint tensors, stacked along rows, into dst [numel].
+// fill decodes p's checkpoint tensors, stacked along rows, into dst
+// [numel]; a part with no tensor (BEiT's k bias) is zeros.
 func (p *param) fill(dst []float32) {
-	off := 0
+	off, n := 0, len(dst)/max(len(p.parts), 1)
 	for _, t := range p.parts {
-		n := t.numel()
-		decode(dst[off:off+n], t.file.bytes(t), t.dtype)
+		if t == nil {
+			clear(dst[off : off+n])
+			off += n
+			continue
+		}
+		n = t.numel()
+		if t.cols[1] > 0 {
+			copy(dst[off:off+n], t.columns())
+		} else {
+			decode(dst[off:off+n], t.file.bytes(t), t.dtype)
+		}
 		off += n
+	}
+}
+
+// columns decodes the selected columns of t (see stTensor.cols) into a
+// new [rows, cols[1]−cols[0]] slice.
+func (t *stTensor) columns() []float32 {
+	rows := t.shape[0]
+	full := make([]float32, (t.end-t.begin)/t.dtype.Size()) // [rows, n]
+	decode(full, t.file.bytes(t), t.dtype)
+	t.file.release(t)
+	n, w := len(full)/rows, t.cols[1]-t.cols[0]
+	v := make([]float32, rows*w)
+	for r := 0; r < rows; r++ {
+		copy(v[r*w:(r+1)*w], full[r*n+t.cols[0]:r*n+t.cols[1]])
+	}
+	return v
+}
+
+// scaleRows multiplies the rows of v [rows, cols] (a vector: rows = 1
+// value each), whose first row is row r0 of p, by p.scale: the layer
+// scale folded into the projection before it.
+func (p *param) scaleRows(v []float32, r0 int) {
+	if p.scale == nil {
+		return
+	}
+	g := make([]float32, p.scale.numel()) // [rows of p]
+	p.scale.fill(g)
+	cols := 1
+	if len(p.shape) == 2 {
+		cols = p.shape[1]
+	}
+	for i := range v {
+		v[i] *= g[r0+i/cols]
 	}
 }
 
@@ -249,7 +312,9 @@ func (p *param) fill(dst []float32) {
 // once they have been copied.
 func (p *param) release() {
 	for _, t := range p.parts {
-		t.file.release(t)
+		if t != nil {
+			t.file.release(t)
+		}
 	}
 }
 
@@ -270,18 +335,22 @@ func (m *Model) FLOPs(gh, gw int) float64 {
 	if c.DistHead {
 		heads = 2
 	}
-	macs += heads * float64(c.Hidden) * float64(c.NumClasses)
+	macs += heads * float64(c.headIn()) * float64(c.NumClasses)
+	if c.Pool == PoolMAP { // latent q, k|v of every token, scores and weights, proj, MLP
+		d, mf := float64(c.Hidden), float64(c.MAPHidden)
+		macs += d*d + n*2*d*d + 2*n*d + d*d + 2*d*mf
+	}
 	return 2 * macs
 }
 
 // ForwardFLOPs returns the floating-point operations Forward performs for
-// one image on a gh×gw patch grid, counted as FLOPs counts them: fewer,
-// because the last block runs only for the prefix tokens (their k and v
-// still for every token).
+// one image on a gh×gw patch grid, counted as FLOPs counts them: fewer
+// with token pooling, because the last block runs only for the prefix
+// tokens (their k and v still for every token).
 func (m *Model) ForwardFLOPs(gh, gw int) float64 {
 	c := &m.Config
-	if c.Layers == 0 {
-		return m.FLOPs(gh, gw)
+	if c.Layers == 0 || !c.prefixLastBlock() {
+		return m.FLOPs(gh, gw) // the last block runs whole
 	}
 	n, pre := float64(gh*gw+c.prefix()), float64(c.prefix())
 	return m.FLOPs(gh, gw) - 2*(c.blockMACs(n, n)-c.blockMACs(pre, n))

@@ -2,12 +2,16 @@ package model
 
 import "math"
 
-// posEmbed returns the position embeddings [T, D] for a gh×gw patch grid:
+// posEmbed returns the position embeddings [posPrefix + gh·gw, D] for a
+// gh×gw patch grid (nil without absolute position embeddings):
 // the checkpoint's own for the native square grid, else the patch part
 // resampled bicubically (prefix tokens unchanged) and cached per grid.
 func (m *Model) posEmbed(gh, gw int) []float32 {
 	c := &m.Config
 	g0 := c.grid()
+	if m.w.Pos == nil {
+		return nil
+	}
 	if gh == g0 && gw == g0 {
 		return m.w.Pos.data
 	}
@@ -18,7 +22,7 @@ func (m *Model) posEmbed(gh, gw int) []float32 {
 	if m.pos == nil {
 		m.pos = map[[2]int][]float32{}
 	}
-	p := resamplePos(m.w.Pos.data, c.prefix(), g0, c.Hidden, gh, gw, c.TimmPosEmbed)
+	p := resamplePos(m.w.Pos.data, c.posPrefix(), g0, c.Hidden, gh, gw, c.TimmPosEmbed)
 	m.pos[k] = p
 	return p
 }

@@ -25,29 +25,81 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		hidden[i] = make([]float32, b*t*d)
 	}
 	logits := make([]float32, b*l)
+	var bias []float32 // [H, T, T] relative position bias of a block
+	var rope *ropeTab  // rotary embedding
+	if c.Rope != nil {
+		rope = m.ropeTables(gh, gw)
+	}
+	pp := c.posPrefix()
 	for bi := 0; bi < b; bi++ {
-		// PatchEmbed, class/distillation tokens, position embeddings.
+		// Prefix tokens (class, then distillation or registers), then
+		// PatchEmbed; position embeddings on the prefix tokens the table
+		// covers and on the patches; norm_pre.
 		x := make([]float32, t*d) // [T, D]
-		copy(x[:d], w.Cls.data)
-		if c.Distilled {
-			copy(x[d:2*d], w.Dist.data)
+		tok := x
+		for _, tp := range []*param{w.Cls, w.Dist, w.Reg} {
+			if tp != nil {
+				copy(tok, tp.data)
+				tok = tok[len(tp.data):]
+			}
 		}
-		convRef(pix[bi*chw:(bi+1)*chw], c.Channels, h, wd, c.PatchSize, w.Patch.W.data, w.Patch.B.data, d, x[pre*d:])
-		for i := range x {
-			x[i] += pos[i]
+		pb := make([]float32, d) // [D] zero without a patch bias
+		if w.Patch.B != nil {
+			pb = w.Patch.B.data
+		}
+		convRef(pix[bi*chw:(bi+1)*chw], c.Channels, h, wd, c.PatchSize, w.Patch.W.data, pb, d, x[pre*d:])
+		if pos != nil {
+			add(x[:pp*d], pos[:pp*d])
+			add(x[pre*d:], pos[pp*d:])
+		}
+		if c.PreNorm {
+			for i := 0; i < t; i++ {
+				layerNormRef(x[i*d:(i+1)*d], w.PreNormW.data, w.PreNormB.data, c.LayerNormEps, x[i*d:(i+1)*d])
+			}
 		}
 		for li := range w.Blocks {
-			blockRef(c, &w.Blocks[li], x, t)
+			blk := &w.Blocks[li]
+			if blk.Attn.RelPos != nil {
+				bias = m.relPosBias(blk, bias)
+			}
+			var sin, cos []float32 // [H, Np, Dh] of head stride hs
+			var hs int
+			if rope != nil {
+				sin, cos, hs = rope.layer(li)
+			}
+			blockRef(c, blk, li, x, t, bias, sin, cos, hs)
 			copy(hidden[li][bi*t*d:], x)
 		}
-		// Final LayerNorm of the class (and distillation) token; head(s).
-		h := make([]float32, d)
-		layerNormRef(x[:d], w.NormW.data, w.NormB.data, c.LayerNormEps, h)
+		// Final LayerNorm of the tokens, pooling, fc_norm; head(s).
+		if w.NormW != nil {
+			for i := 0; i < t; i++ {
+				layerNormRef(x[i*d:(i+1)*d], w.NormW.data, w.NormB.data, c.LayerNormEps, x[i*d:(i+1)*d])
+			}
+		}
+		hi := c.headIn()
+		h := make([]float32, hi) // [D']
+		if c.Pool == PoolTokenAvg || c.Pool == PoolToken {
+			copy(h, x[:d])
+		}
+		if c.Pool == PoolMAP {
+			mapRef(c, w.MAP, x[c.poolStart()*d:], t-c.poolStart(), h)
+		} else if c.Pool != PoolToken {
+			mean := h[hi-d:] // [D]
+			for e := range mean {
+				var acc float64
+				for i := c.poolStart(); i < t; i++ {
+					acc += float64(x[i*d+e])
+				}
+				mean[e] = float32(acc / float64(t-c.poolStart()))
+			}
+		}
+		if c.FCNorm {
+			layerNormRef(h, w.FCNormW.data, w.FCNormB.data, c.LayerNormEps, h)
+		}
 		out := logits[bi*l : (bi+1)*l]
-		linearRef(h, 1, d, w.Head.W.data, w.Head.B.data, l, out)
+		linearRef(h, 1, hi, w.Head.W.data, w.Head.B.data, l, out)
 		if c.DistHead {
-			hd := make([]float32, d)
-			layerNormRef(x[d:2*d], w.NormW.data, w.NormB.data, c.LayerNormEps, hd)
+			hd := x[d : 2*d] // [D] already normed
 			od := make([]float32, l)
 			linearRef(hd, 1, d, w.DistHead.W.data, w.DistHead.B.data, l, od)
 			for i := range out {
@@ -67,17 +119,31 @@ func (p *param) rows() []float32 {
 	}
 	v := make([]float32, p.numel()) // [rows, cols]
 	p.fill(v)
+	p.scaleRows(v, 0) // a folded layer scale, as materialize applied it
 	return v
 }
 
 // blockRef applies one pre-norm block to x [T, D] in place:
-// x += Attn(LN1(x)); x += MLP(LN2(x)).
-func blockRef(c *Config, blk *Block, x []float32, t int) {
+// x += Attn(LN1(x)); x += MLP(LN2(x)), the attention scores plus bias
+// [H, T, T] when it is not nil. Layer scale is folded into Attn.Proj and
+// MLP.FC2 when loading (layout.go), so it needs no term here. With a
+// rotary embedding (sin, cos [Np, Dh]; nil without) q and k of the patch
+// tokens are rotated before the scores; hs is the tables' head stride,
+// 0 when the heads share one.
+func blockRef(c *Config, blk *Block, li int, x []float32, t int, bias, sin, cos []float32, hs int) {
 	d, f, nh := c.Hidden, c.Intermediate, c.Heads
 	dh := d / nh
-	h := make([]float32, t*d) // [T, D]
-	for i := 0; i < t; i++ {
-		layerNormRef(x[i*d:(i+1)*d], blk.Norm1W.data, blk.Norm1B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	h := make([]float32, t*d) // [T, D] a branch's input: LN(x), or x in a post-norm block
+	// normRows applies a LayerNorm to each row of v [T, D] into dst.
+	normRows := func(v []float32, gw, gb *param, dst []float32) {
+		for i := 0; i < t; i++ {
+			layerNormRef(v[i*d:(i+1)*d], gw.data, gb.data, c.LayerNormEps, dst[i*d:(i+1)*d])
+		}
+	}
+	if c.PostNorm {
+		copy(h, x)
+	} else {
+		normRows(x, blk.Norm1W, blk.Norm1B, h)
 	}
 	qkvB := make([]float32, 3*d)
 	if blk.Attn.QKVB != nil {
@@ -85,53 +151,135 @@ func blockRef(c *Config, blk *Block, x []float32, t int) {
 	}
 	qkv := make([]float32, t*3*d) // [T, 3D]: q | k | v, each [H, Dh]
 	linearRef(h, t, d, blk.Attn.QKVW.rows(), qkvB, 3*d, qkv)
-	att := make([]float32, t*d) // [T, D]
-	s := make([]float64, t)     // scores of one query
-	scale := 1 / math.Sqrt(float64(dh))
-	for hd := 0; hd < nh; hd++ {
-		for i := 0; i < t; i++ {
-			q := qkv[i*3*d+hd*dh:]
-			mx := math.Inf(-1)
-			for j := 0; j < t; j++ {
-				k := qkv[j*3*d+d+hd*dh:]
-				var acc float64
-				for e := 0; e < dh; e++ {
-					acc += float64(q[e]) * float64(k[e])
-				}
-				s[j] = acc * scale
-				mx = math.Max(mx, s[j])
-			}
-			var sum float64
-			for j := range s {
-				s[j] = math.Exp(s[j] - mx)
-				sum += s[j]
-			}
-			for e := 0; e < dh; e++ {
-				var acc float64
-				for j := 0; j < t; j++ {
-					acc += s[j] / sum * float64(qkv[j*3*d+2*d+hd*dh+e])
-				}
-				att[i*d+hd*dh+e] = float32(acc)
+	if sin != nil {
+		for i := c.prefix(); i < t; i++ {
+			n := i - c.prefix()
+			for hd := 0; hd < nh; hd++ {
+				o := hd*hs + n*dh
+				ropeRow(qkv[i*3*d+hd*dh:], 1, sin[o:o+dh], cos[o:o+dh])
+				ropeRow(qkv[i*3*d+d+hd*dh:], 1, sin[o:o+dh], cos[o:o+dh])
 			}
 		}
 	}
+	att := make([]float32, t*d) // [T, D]
+	if c.DiffAttn {
+		diffAttnRef(blk.Attn.Diff, li, qkv, t, d, nh, att)
+		nh = 0 // done
+	}
+	for hd := 0; hd < nh; hd++ {
+		for i := 0; i < t; i++ {
+			var bi []float32 // [T] this query's bias
+			if bias != nil {
+				bi = bias[(hd*t+i)*t : (hd*t+i+1)*t]
+			}
+			attendRef(qkv[i*3*d+hd*dh:][:dh], qkv[d+hd*dh:], qkv[2*d+hd*dh:], 3*d, t, bi, att[i*d+hd*dh:][:dh])
+		}
+	}
+	if blk.Attn.NormW != nil {
+		for i := 0; i < t; i++ {
+			layerNormRef(att[i*d:(i+1)*d], blk.Attn.NormW.data, blk.Attn.NormB.data, c.LayerNormEps, att[i*d:(i+1)*d])
+		}
+	}
 	proj := make([]float32, t*d)
-	linearRef(att, t, d, blk.Attn.ProjW.data, blk.Attn.ProjB.data, d, proj)
+	linearRef(att, t, d, blk.Attn.ProjW.rows(), blk.Attn.ProjB.data, d, proj)
+	if c.PostNorm {
+		normRows(proj, blk.Norm1W, blk.Norm1B, proj)
+	}
 	for i := range x {
 		x[i] += proj[i]
 	}
-	for i := 0; i < t; i++ {
-		layerNormRef(x[i*d:(i+1)*d], blk.Norm2W.data, blk.Norm2B.data, c.LayerNormEps, h[i*d:(i+1)*d])
+	switch {
+	case c.PostNorm:
+		copy(h, x)
+	case c.Parallel: // the MLP reads the attention's input, LN(x) before the attention
+	default:
+		normRows(x, blk.Norm2W, blk.Norm2B, h)
 	}
 	mid := make([]float32, t*f) // [T, F]
-	linearRef(h, t, d, blk.MLP.FC1W.data, blk.MLP.FC1B.data, f, mid)
-	for i, v := range mid {
-		mid[i] = float32(actRef(c.HiddenAct, float64(v)))
+	if c.SwiGLU {
+		gu := make([]float32, t*2*f) // [T, 2F] gate | x
+		linearRef(h, t, d, blk.MLP.FC1W.rows(), blk.MLP.FC1B.data, 2*f, gu)
+		for i := 0; i < t; i++ {
+			for j := 0; j < f; j++ {
+				g := float64(gu[i*2*f+j])
+				mid[i*f+j] = float32(g / (1 + math.Exp(-g)) * float64(gu[i*2*f+f+j]))
+			}
+		}
+	} else {
+		linearRef(h, t, d, blk.MLP.FC1W.rows(), blk.MLP.FC1B.data, f, mid)
+		for i, v := range mid {
+			mid[i] = float32(actRef(c.HiddenAct, float64(v)))
+		}
+	}
+	if blk.MLP.NormW != nil {
+		for i := 0; i < t; i++ {
+			layerNormRef(mid[i*f:(i+1)*f], blk.MLP.NormW.data, blk.MLP.NormB.data, c.LayerNormEps, mid[i*f:(i+1)*f])
+		}
 	}
 	out := make([]float32, t*d)
-	linearRef(mid, t, f, blk.MLP.FC2W.data, blk.MLP.FC2B.data, d, out)
+	linearRef(mid, t, f, blk.MLP.FC2W.rows(), blk.MLP.FC2B.data, d, out)
+	if c.PostNorm {
+		normRows(out, blk.Norm2W, blk.Norm2B, out)
+	}
 	for i := range x {
 		x[i] += out[i]
+	}
+}
+
+// diffAttnRef is DiffAttn for the q|k|v rows [T, 3D] of block li,
+// writing att [T, D].
+func diffAttnRef(a *DiffAttn, li int, qkv []float32, t, d, heads int, att []float32) {
+	dh := d / (2 * heads) // Dh'
+	lambda, init := a.lambdas(li)
+	o1, o2 := make([]float32, 2*dh), make([]float32, 2*dh)
+	for i := 0; i < t; i++ {
+		for hd := 0; hd < heads; hd++ {
+			q, k, v := qkv[i*3*d+2*hd*dh:], qkv[d+2*hd*dh:], qkv[2*d+2*hd*dh:]
+			attendRef(q[:dh], k, v, 3*d, t, nil, o1)
+			attendRef(q[dh:2*dh], k[dh:], v, 3*d, t, nil, o2)
+			var ss float64
+			x := make([]float64, 2*dh)
+			for e := range x {
+				x[e] = float64(o1[e]) - lambda*float64(o2[e])
+				ss += x[e] * x[e]
+			}
+			r := 1 / math.Sqrt(ss/float64(2*dh)+1e-5)
+			for e, v := range x {
+				att[i*d+hd*2*dh+e] = float32(v * r * float64(a.SubNormW.data[e]) * (1 - init))
+			}
+		}
+	}
+}
+
+// attendRef is one head's attention for one query q [Dh]:
+// softmax(q·kⱼ/√Dh + biasⱼ)·v over t keys and values, kⱼ = k[j·ld:] and
+// vⱼ = v[j·ld:] (Dh values each), bias [t] or nil; it writes out [Dh].
+func attendRef(q, k, v []float32, ld, t int, bias, out []float32) {
+	dh := len(q)
+	s := make([]float64, t) // scores
+	mx := math.Inf(-1)
+	for j := range s {
+		var acc float64
+		for e, qe := range q {
+			acc += float64(qe) * float64(k[j*ld+e])
+		}
+		s[j] = acc / math.Sqrt(float64(dh))
+		if bias != nil {
+			s[j] += float64(bias[j])
+		}
+		mx = math.Max(mx, s[j])
+	}
+	var sum float64
+	for j := range s {
+		s[j] = math.Exp(s[j] - mx)
+		sum += s[j]
+	}
+	for e := range out {
+		var acc float64
+		for j := range s {
+			acc += s[j] / sum * float64(v[j*ld+e])
+		}
+		out[e] = float32(acc)
 	}
 }
 

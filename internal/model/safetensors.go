@@ -19,6 +19,10 @@ type stTensor struct {
 	begin int64 // byte offset into the data section
 	end   int64 // exclusive
 	file  *stFile
+	// cols, when cols[1] > 0, selects columns [cols[0], cols[1]) of the
+	// stored [rows, n] matrix (shape is then the selection's); the bytes
+	// are the whole tensor's and materialize copies the columns out.
+	cols [2]int
 }
 
 // numel is the number of elements.
@@ -62,10 +66,17 @@ func readHeaderFrom(r io.ReaderAt, size int64) (*stHeader, int64, error) {
 }
 
 // newHeader keeps the tensors of f, refusing any whose elements are not
-// floats (a checkpoint holds weights only).
+// floats (a checkpoint holds weights only), except the integer
+// relative_position_index buffers older Hugging Face BEiT checkpoints
+// carry, which are dropped as transformers drops them
+// (_keys_to_ignore_on_load_unexpected): the index is computed from the
+// grid.
 func newHeader(f *safetensors.File) (*stHeader, error) {
 	h := &stHeader{dataLen: f.DataLen}
 	for _, t := range f.Tensors() {
+		if t.DType == safetensors.I64 && strings.HasSuffix(t.Name, ".relative_position_index") {
+			continue
+		}
 		if !t.DType.IsFloat() {
 			return nil, unsupported(t.Name, t.DType.String())
 		}

@@ -18,7 +18,7 @@
 // Parse and ReadHeader accept a file only when: the header length fits the
 // file and MaxHeader (checked before the header is allocated); the header
 // is one JSON object with no duplicate keys and nothing but padding after
-// it; every dtype is F32, F16, BF16 or U8; every shape is present, has no
+// it; every dtype is F32, F16, BF16, U8 or I64; every shape is present, has no
 // negative dimension and does not overflow; every tensor's offsets are in
 // order, inside the data section, and hold exactly shape × dtype size
 // bytes; and the tensors tile the data section with no gap or overlap.

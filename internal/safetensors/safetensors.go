@@ -27,9 +27,10 @@ const (
 	F16
 	BF16
 	U8
+	I64
 )
 
-var dtypeNames = [...]string{"F32", "F16", "BF16", "U8"}
+var dtypeNames = [...]string{"F32", "F16", "BF16", "U8", "I64"}
 
 func (d DType) String() string {
 	if d < 0 || int(d) >= len(dtypeNames) {
@@ -39,7 +40,7 @@ func (d DType) String() string {
 }
 
 // Size is the number of bytes of one element.
-func (d DType) Size() int64 { return [...]int64{4, 2, 2, 1}[d] }
+func (d DType) Size() int64 { return [...]int64{4, 2, 2, 1, 8}[d] }
 
 // IsFloat reports whether Decode converts d.
 func (d DType) IsFloat() bool { return d == F32 || d == F16 || d == BF16 }
@@ -87,7 +88,7 @@ type DTypeError struct {
 }
 
 func (e *DTypeError) Error() string {
-	return fmt.Sprintf("unsupported dtype %q (want F32, F16, BF16 or U8)", e.DType)
+	return fmt.Sprintf("unsupported dtype %q (want F32, F16, BF16, U8 or I64)", e.DType)
 }
 
 // File is a parsed and validated safetensors file.
@@ -282,6 +283,8 @@ func checkTensor(name string, rt *rawTensor, dataLen int64) (*Tensor, error) {
 		t.DType = BF16
 	case "U8":
 		t.DType = U8
+	case "I64":
+		t.DType = I64
 	case "":
 		return nil, errors.New("missing dtype")
 	default:

@@ -41,7 +41,7 @@ func TestParseErrors(t *testing.T) {
 		{"not JSON", file("[1,2]   ", nil), "header: not a JSON object"},
 		{"bad JSON", file(`{"a":}  `, nil), `header: tensor "a": invalid character '}'`},
 		{"unclosed object", file(`{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}`, nil), "header: EOF"},
-		{"unknown dtype", file(`{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}`, make([]byte, 8)), `header: tensor "a": unsupported dtype "F64" (want F32, F16, BF16 or U8)`},
+		{"unknown dtype", file(`{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}`, make([]byte, 8)), `header: tensor "a": unsupported dtype "F64" (want F32, F16, BF16, U8 or I64)`},
 		{"missing dtype", file(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, make([]byte, 4)), `tensor "a": missing dtype`},
 		{"missing shape", file(`{"a":{"dtype":"F32","data_offsets":[0,4]}}`, make([]byte, 4)), `tensor "a": missing shape`},
 		{"shape vs bytes", file(`{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,8]}}`, make([]byte, 8)), `tensor "a": shape [2 2] of F32 needs 16 bytes, data_offsets [0, 8] hold 8`},
@@ -73,10 +73,10 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestDTypeError(t *testing.T) {
-	_, err := Parse(file(`{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, make([]byte, 8)))
+	_, err := Parse(file(`{"w":{"dtype":"I32","shape":[1],"data_offsets":[0,4]}}`, make([]byte, 4)))
 	var de *DTypeError
-	if !errors.As(err, &de) || de.Tensor != "w" || de.DType != "I64" {
-		t.Fatalf("error %v, want a DTypeError for tensor w, I64", err)
+	if !errors.As(err, &de) || de.Tensor != "w" || de.DType != "I32" {
+		t.Fatalf("error %v, want a DTypeError for tensor w, I32", err)
 	}
 }
 
