@@ -2,12 +2,9 @@
 // arithmetic where the two differ, so that decoded pixels equal what
 // libjpeg-turbo (and so PIL) produces: the inverse DCT is libjpeg's
 // jpeg_idct_islow (idct.go) with its range-limit table, and YCCK images are
-// converted with libjpeg's YCbCr tables. Arithmetic-coded files (SOF9,
-// SOF10) decode through arith.go, a port of libjpeg-turbo's jdarith.c,
-// hooked in at the frame marker and at the start of each scan. Chroma
-// upsampling and YCbCr→RGB of ordinary images are left to the caller
-// (package preprocess). The encoder and the image.RegisterFormat call are
-// omitted.
+// converted with libjpeg's YCbCr tables. Chroma upsampling and YCbCr→RGB
+// of ordinary images are left to the caller (package preprocess). The
+// encoder and the image.RegisterFormat call are omitted.
 //
 // DecodeOptions decodes a file in memory, with a fast path for sequential
 // scans (fast.go) and, with Options.Scale, libjpeg's scaled decode
@@ -15,8 +12,9 @@
 // asks for; equal to djpeg -scale 1/s on the tested files).
 //
 // Arithmetic-coded files (SOF9 sequential, SOF10 progressive) decode
-// through arith.go, ITU-T T.81 Annex D and F.2.4 in the form of libjpeg's
-// jdarith.c.
+// through arith.go, ITU-T T.81 Annex D and F.2.4 in the form of
+// libjpeg-turbo's jdarith.c, hooked in at the frame marker and at the
+// start of each scan.
 //
 // The inverse DCTs translate libjpeg's jidctint.c and jidctred.c, and the
 // arithmetic decoder follows jdarith.c and jaricom.c; their notice is in
