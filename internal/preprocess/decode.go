@@ -366,7 +366,11 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, need int6
 	}
 	img, err := guarded(dec, io.Reader(&checkReader{r: bytes.NewReader(data), lim: l}))
 	if f.name == "jpeg" && errors.Is(err, jpeg.ErrNoAdobe) {
-		img, err = jpegNoAdobe(data, l)
+		// libjpeg takes a 4-component JPEG without an Adobe marker for
+		// CMYK as coded and PIL then inverts it as every CMYK JPEG (raw
+		// mode CMYK;I): what ./jpeg gives with an Adobe marker of
+		// transform 0.
+		img, err = jpegWithAdobe(data, l.check)
 	}
 	if err != nil {
 		if cerr := l.check(); cerr != nil {

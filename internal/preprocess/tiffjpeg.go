@@ -58,14 +58,6 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	return out, nil
 }
 
-// jpegNoAdobe decodes a 4-component JPEG without an Adobe marker, which
-// libjpeg takes for CMYK as coded and PIL then inverts as it does every
-// CMYK JPEG (raw mode CMYK;I, "assume adobe conventions"): what ./jpeg
-// gives for the file with an Adobe marker of transform 0.
-func jpegNoAdobe(data []byte, l *limits) (image.Image, error) {
-	return jpegWithAdobe(data, l.check)
-}
-
 // jpegWithAdobe decodes a 4-component stream without an Adobe marker as
 // if it had one of transform 0 (components as coded), so that ./jpeg
 // returns them, inverted as Adobe CMYK stores them; check, when not nil,
