@@ -33,13 +33,13 @@ func TestArithmetic(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %v: %v", name, args, err)
 			}
-			if got.Bounds() != want.Bounds() || !bytes.Equal(visible(got), visible(want)) {
+			if got.Bounds() != want.Bounds() || !bytes.Equal(visible(t, got), visible(t, want)) {
 				t.Fatalf("%s %v: pixels differ from the Huffman-coded file's", name, args)
 			}
 			for _, s := range []int{2, 8} {
 				w, _ := DecodeOptions(data, Options{Scale: s})
 				g, err := DecodeOptions(arith, Options{Scale: s})
-				if err != nil || !bytes.Equal(visible(g), visible(w)) {
+				if err != nil || !bytes.Equal(visible(t, g), visible(t, w)) {
 					t.Fatalf("%s %v 1/%d: differs (%v)", name, args, s, err)
 				}
 			}
@@ -51,8 +51,8 @@ func TestArithmetic(t *testing.T) {
 
 // visible returns the samples inside the image's bounds (progressive
 // decoding leaves the padding blocks past the edges unset): Y, then Cb
-// and Cr, or the gray or CMYK rows.
-func visible(img image.Image) []byte {
+// and Cr, or the gray or CMYK rows. Any other type fails the test.
+func visible(t *testing.T, img image.Image) []byte {
 	var out []byte
 	b := img.Bounds()
 	switch m := img.(type) {
@@ -75,6 +75,8 @@ func visible(img image.Image) []byte {
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			out = append(out, m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]...)
 		}
+	default:
+		t.Fatalf("type %T", img)
 	}
 	return out
 }
