@@ -16,8 +16,11 @@ func makeWalkTree(t *testing.T) {
 		"t/.git/y.png", "t/raw/r.png", "t/raw/deep/d.png", "t/cats/Kitty.PNG", "outside/o.png"} {
 		writePNG(t, p, 4, 4, i)
 	}
-	os.WriteFile("t/notes.txt", []byte("text"), 0o644)
-	os.WriteFile("list.txt", []byte("t/a.png\nt\nt/raw\nt/raw/r.png\n"), 0o644)
+	for name, text := range map[string]string{"t/notes.txt": "text", "list.txt": "t/a.png\nt\nt/raw\nt/raw/r.png\n"} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, l := range [][2]string{{"a.png", "t/link.png"}, {"../outside", "t/out"}, {".", "t/loop"}} {
 		if err := os.Symlink(l[0], l[1]); err != nil {
 			t.Fatal(err)

@@ -86,25 +86,16 @@ func lastLineEnd(f *os.File, size int64) (int64, error) {
 	return 0, nil
 }
 
-// resumeJSONL reads one JSON object with a path per line.
-func resumeJSONL(r io.Reader, res *Resumed) error {
+// eachLine calls fn with each line of r (its '\n' kept, the last one
+// perhaps without), numbered from 1, until fn fails or r ends.
+func eachLine(r io.Reader, fn func(line int, b []byte) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for line := 1; ; line++ {
 		b, err := br.ReadBytes('\n')
 		if len(b) > 0 {
-			var rec struct {
-				Path      *string `json:"path"`
-				PathBytes []byte  `json:"path_bytes"`
+			if ferr := fn(line, b); ferr != nil {
+				return ferr
 			}
-			if jerr := json.Unmarshal(b, &rec); jerr != nil || rec.Path == nil {
-				return fmt.Errorf("line %d is not a jsonl record with a path", line)
-			}
-			p := *rec.Path
-			if rec.PathBytes != nil {
-				p = string(rec.PathBytes)
-			}
-			res.Done[p] = true
-			res.Records++
 		}
 		if err == io.EOF {
 			return nil
@@ -115,42 +106,53 @@ func resumeJSONL(r io.Reader, res *Resumed) error {
 	}
 }
 
+// resumeJSONL reads one JSON object with a path per line.
+func resumeJSONL(r io.Reader, res *Resumed) error {
+	return eachLine(r, func(line int, b []byte) error {
+		var rec struct {
+			Path      *string `json:"path"`
+			PathBytes []byte  `json:"path_bytes"`
+		}
+		if jerr := json.Unmarshal(b, &rec); jerr != nil || rec.Path == nil {
+			return fmt.Errorf("line %d is not a jsonl record with a path", line)
+		}
+		p := *rec.Path
+		if rec.PathBytes != nil {
+			p = string(rec.PathBytes)
+		}
+		res.Done[p] = true
+		res.Records++
+		return nil
+	})
+}
+
 // resumeTSV reads tsv lines of len(header) fields (the run's -k), the
 // first one the header unless header is nil (then the lines are not
 // counted), each the record of the path in its first field, escaped as
 // text output escapes it.
 func resumeTSV(r io.Reader, header []string, res *Resumed) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	for line := 1; ; line++ {
-		b, err := br.ReadString('\n')
-		if b != "" {
-			f := strings.Split(strings.TrimSuffix(b, "\n"), "\t")
-			switch {
-			case line == 1 && header != nil:
-				if !slices.Equal(f, header) {
-					return fmt.Errorf("its first line is %q, not the header %q (the same -k?)", strings.Join(f, "\t"), strings.Join(header, "\t"))
-				}
-				res.Header = true
-			case line == 1 && f[0] == "path":
-				return errors.New("it starts with a header, and this run writes none (--no-header)")
-			case header != nil && len(f) != len(header):
-				return fmt.Errorf("line %d has %d fields, want %d (the same -k?)", line, len(f), len(header))
-			default:
-				p, perr := UnescapeText(f[0])
-				if perr != nil {
-					return fmt.Errorf("line %d: path: %w", line, perr)
-				}
-				res.Done[p] = true
-				res.Records++
+	return eachLine(r, func(line int, b []byte) error {
+		f := strings.Split(strings.TrimSuffix(string(b), "\n"), "\t")
+		switch {
+		case line == 1 && header != nil:
+			if !slices.Equal(f, header) {
+				return fmt.Errorf("its first line is %q, not the header %q (the same -k?)", strings.Join(f, "\t"), strings.Join(header, "\t"))
 			}
+			res.Header = true
+		case line == 1 && f[0] == "path":
+			return errors.New("it starts with a header, and this run writes none (--no-header)")
+		case header != nil && len(f) != len(header):
+			return fmt.Errorf("line %d has %d fields, want %d (the same -k?)", line, len(f), len(header))
+		default:
+			p, perr := UnescapeText(f[0])
+			if perr != nil {
+				return fmt.Errorf("line %d: path: %w", line, perr)
+			}
+			res.Done[p] = true
+			res.Records++
 		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
+		return nil
+	})
 }
 
 // resumeCSV reads csv rows of CSVHeader's columns after header, and

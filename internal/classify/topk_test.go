@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -93,20 +94,8 @@ func TestTopKMinScore(t *testing.T) {
 		for _, p := range got {
 			idx = append(idx, p.Index)
 		}
-		if len(idx) != len(tt.want) || (len(idx) > 0 && !slicesEqual(idx, tt.want)) {
+		if !slices.Equal(idx, tt.want) {
 			t.Errorf("min %g k %d: %v, want %v", tt.min, tt.k, idx, tt.want)
 		}
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -29,7 +29,7 @@ const DefaultSize = 384
 type Explained struct {
 	Grid        [2]int                // gh, gw
 	Relevance   []float32             // [gh·gw] the method's relevance of each patch, row-major
-	Predictions []classify.Prediction // top-k, best first, softmax probabilities
+	Predictions []classify.Prediction // top-k, best first, the model's own probabilities (as classify's ScoreAuto)
 	Overlay     *image.NRGBA          // the image with the heat map blended over it
 	Captioned   *image.NRGBA          // Overlay with the caption strip: what is written
 }
