@@ -167,12 +167,7 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 // It returns 0 when the kernels in use have no such loop (generic code,
 // or int8 without VNNI).
 func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source string) {
-	p := kernels.NewPool(threads)
-	defer p.Close()
-	best := 0.0
-	for range 3 {
-		best = max(best, kernels.DotPeak(p, prec, 100*time.Millisecond))
-	}
+	best := bestPeak(threads, prec, kernels.DotPeak)
 	if best == 0 {
 		return 0, ""
 	}
@@ -182,11 +177,17 @@ func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source st
 // measureDotInstrPeak is kernels.DotInstrPeak on threads cores, best of
 // three.
 func measureDotInstrPeak(threads int, prec kernels.Precision) float64 {
+	return bestPeak(threads, prec, kernels.DotInstrPeak)
+}
+
+// bestPeak runs measure (kernels.DotPeak or DotInstrPeak) for about
+// 100 ms on threads cores three times and returns the best.
+func bestPeak(threads int, prec kernels.Precision, measure func(*kernels.Pool, kernels.Precision, time.Duration) float64) float64 {
 	p := kernels.NewPool(threads)
 	defer p.Close()
 	best := 0.0
 	for range 3 {
-		best = max(best, kernels.DotInstrPeak(p, prec, 100*time.Millisecond))
+		best = max(best, measure(p, prec, 100*time.Millisecond))
 	}
 	return best
 }

@@ -308,7 +308,7 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	switch g.prec {
 	case BF16:
 		if g.amx {
-			g.xp = growTo(g.xp, g.xPanels*g.kp*nr)
+			g.xp = Grow(g.xp, g.xPanels*g.kp*nr)
 		} else {
 			g.xb = Grow(g.xb, g.xPanels*g.kp*nr)
 		}
@@ -316,9 +316,9 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		nk := (g.kp + lowKc - 1) / lowKc
 		g.kc = ((g.kp+nk-1)/nk + 1) &^ 1
 	case Int8:
-		g.xq = growTo(g.xq, g.xPanels*g.kp*nr)
+		g.xq = Grow(g.xq, g.xPanels*g.kp*nr)
 		g.sx = Grow(g.sx, g.xPanels*nr)
-		g.zx = growTo(g.zx, g.xPanels*nr)
+		g.zx = Grow(g.zx, g.xPanels*nr)
 		g.mr = mrQ
 		g.kc = g.kp
 	}
@@ -355,7 +355,7 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		s.tile = Grow(s.tile, max(mrQ, g.mr)*nr)
 		switch {
 		case g.amx:
-			s.acc = growTo(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
+			s.acc = Grow(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
 		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		}
@@ -624,13 +624,4 @@ func minMaxPanel(src []float32, k int, lo, hi *[nr]float32) {
 			lo[i], hi[i] = min(lo[i], v), max(hi[i], v)
 		}
 	}
-}
-
-// growTo returns b with length n, reallocated (values lost) when its
-// capacity is short: Grow for the integer buffers.
-func growTo[T any](b []T, n int) []T {
-	if cap(b) < n {
-		return make([]T, n)
-	}
-	return b[:n]
 }

@@ -54,9 +54,9 @@ func (x *Panels) Rows(c []float32, ldc, first, step, n int) {
 // Grow returns s resized to n values, allocating only when its capacity
 // is short; the values are stale. Workspaces here and in the model grow
 // their buffers with it.
-func Grow(s []float32, n int) []float32 {
+func Grow[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }
