@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -317,6 +319,14 @@ var hfModelTypes = map[string]string{
 	"vit": LayoutHFViT, "vit_msn": LayoutHFViT, "deit": LayoutHFDeiT,
 	"dinov2": LayoutHFDinov2, "dinov2_with_registers": LayoutHFDinov2,
 	"beit": LayoutHFBeit, "data2vec-vision": LayoutHFBeit,
+}
+
+// unsupportedModelType is the error for a Hugging Face config of another
+// architecture (a BERT, a ResNet); it lists the model types of
+// hfModelTypes.
+func unsupportedModelType(t string) error {
+	return fmt.Errorf("config.json: model_type %q is not supported (want one of %s, or a timm config with \"architecture\")",
+		t, strings.Join(slices.Sorted(maps.Keys(hfModelTypes)), ", "))
 }
 
 // parseHFConfig reads the math-relevant fields of a transformers ViT,

@@ -170,6 +170,12 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	if hidden == nil && m.attnHook == nil && full > 0 && c.prefixLastBlock() {
 		full--
 	}
+	var rope *ropeTab // per grid, so looked up once, not per block
+	if c.Rope != nil {
+		rope = m.ropeTables(gh, gw)
+	}
+	var bias []float32 // [H, T, T] relative position bias of the current block, or nil
+	var biasOf *param  // the table bias was gathered from (shared by every block with SharedRelPos)
 	for li := range w.Blocks[:full] {
 		blk := &w.Blocks[li]
 		var qkvB []float32
@@ -182,14 +188,16 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 			in = &ws.h
 		}
 		kernels.LinearToPanels(p, in, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
-		if c.Rope != nil {
-			sin, cos, hs := m.ropeTables(gh, gw).layer(li)
+		if rope != nil {
+			sin, cos, hs := rope.layer(li)
 			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos, hs)
 		}
-		var bias []float32 // [H, T, T] relative position bias, or nil
-		if blk.Attn.RelPos != nil {
+		switch rp := blk.Attn.RelPos; {
+		case rp == nil:
+			bias, biasOf = nil, nil
+		case rp != biasOf:
 			ws.bias = m.relPosBias(blk, ws.bias)
-			bias = ws.bias
+			bias, biasOf = ws.bias, rp
 		}
 		if m.attnHook != nil && !c.DiffAttn { // no single map to show
 			m.attnProbs(li, b, t, bias)

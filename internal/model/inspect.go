@@ -53,12 +53,6 @@ func readConfigJSON(fsys fs.FS, p string) (*configJSON, error) {
 	return &cj, nil
 }
 
-// unsupportedModelType is the error for a Hugging Face config of another
-// architecture (a BERT, a ResNet).
-func unsupportedModelType(t string) error {
-	return fmt.Errorf("config.json: model_type %q is not supported (want vit, vit_msn, deit, dinov2, dinov2_with_registers, beit or data2vec-vision, or a timm config with \"architecture\")", t)
-}
-
 // readConfig parses config.json as Load does (HF or timm).
 func readConfig(fsys fs.FS, p string) (Config, error) {
 	cj, err := readConfigJSON(fsys, p)

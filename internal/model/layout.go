@@ -324,9 +324,7 @@ func hfKeys(p string) (global, block []key) {
 		g("distillation_classifier.bias", []string{"L"}, func(w *weights, _ *Block) *param { return w.DistHead.B }, distHd),
 	}
 	l := p + ".encoder.layer.%d."
-	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
-		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
-	}
+	b := blockKeys(l)
 	block = []key{
 		b("layernorm_before.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, 0, 1, always),
 		b("layernorm_before.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, 0, 1, always),
@@ -485,9 +483,7 @@ func hfDinov2Keys(p string) (global, block []key) {
 		{name: "classifier.bias", shape: []string{"L"}, dst: func(w *weights, _ *Block) *param { return w.Head.B }, when: always},
 	}
 	l := p + ".encoder.layer.%d."
-	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
-		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
-	}
+	b := blockKeys(l)
 	block = []key{
 		b("norm1.weight", []string{"D"}, func(b *Block) *param { return b.Norm1W }, 0, 1, always),
 		b("norm1.bias", []string{"D"}, func(b *Block) *param { return b.Norm1B }, 0, 1, always),
@@ -534,9 +530,7 @@ func hfBeitKeys(p string) (global, block []key) {
 		{name: "classifier.bias", shape: []string{"L"}, dst: func(w *weights, _ *Block) *param { return w.Head.B }, when: always},
 	}
 	l := p + ".encoder.layer.%d."
-	b := func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
-		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
-	}
+	b := blockKeys(l)
 	perLayer := func(c *Config) bool { return c.RelPosBias && !c.SharedRelPos }
 	ls := func(c *Config) bool { return c.LayerScale }
 	block = []key{
@@ -715,4 +709,13 @@ func equalShape(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// blockKeys returns the constructor of the per-block keys of a Hugging
+// Face layout whose block tensors are named l (a format with the block
+// index) followed by the key's name.
+func blockKeys(l string) func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
+	return func(name string, shape []string, dst func(*Block) *param, part, parts int, when func(*Config) bool) key {
+		return key{name: l + name, shape: shape, dst: func(_ *weights, b *Block) *param { return dst(b) }, part: part, parts: parts, when: when}
+	}
 }

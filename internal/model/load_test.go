@@ -102,7 +102,7 @@ func TestLoadErrors(t *testing.T) {
 		{"no qkv bias", with("qkv_bias", false), map[string][]byte{"model.safetensors": good}, "unexpected tensor vit.encoder.layer.0.attention.attention.key.bias"},
 		{"unknown layout", cfg, map[string][]byte{"model.safetensors": encodeST(unknown)}, "no known checkpoint layout: want a Hugging Face ViT (vit.embeddings.cls_token"},
 		{"layout vs model_type", with("model_type", "deit"), map[string][]byte{"model.safetensors": good}, `config.json has model_type "deit" but the tensors are in the hf-vit layout`},
-		{"unsupported model_type", with("model_type", "swin"), map[string][]byte{"model.safetensors": good}, `model_type "swin" is not supported`},
+		{"unsupported model_type", with("model_type", "swin"), map[string][]byte{"model.safetensors": good}, `model_type "swin" is not supported (want one of beit, data2vec-vision, deit, dinov2, dinov2_with_registers, vit, vit_msn, or a timm config`},
 		{"timm config, HF keys", map[string]any{"architecture": "vit_base_patch16_224"}, map[string][]byte{"model.safetensors": good}, `names the timm architecture "vit_base_patch16_224" but the tensors are in the hf-vit layout`},
 		{"timm arch", map[string]any{"architecture": "convnext_tiny"}, map[string][]byte{"model.safetensors": encodeST(append(timmLike, stEntry{name: "blocks.0.attn.qkv.weight", dtype: "F32", shape: []int{1}, raw: make([]byte, 4)}))}, `unsupported timm architecture "convnext_tiny"`},
 		{"hidden_act", with("hidden_act", "swish"), map[string][]byte{"model.safetensors": good}, `unsupported hidden_act "swish"`},
