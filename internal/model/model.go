@@ -34,14 +34,14 @@ type Model struct {
 	Config Config
 	Recipe preprocess.Recipe
 
-	w        *weights
-	ck       *checkpoint // the mapped files the weights point into (nil for Random)
-	params   int64
-	pool     *kernels.Pool
-	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
-	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
-	rope     map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
-	ws       workspace
+	w       *weights
+	ck      *checkpoint // the mapped files the weights point into (nil for Random)
+	params  int64
+	pool    *kernels.Pool
+	pos     map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
+	relBias map[*param][]float32 // [H, T, T] relative position bias of the native grid per table (RelPosBias; set on first use)
+	rope    map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
+	ws      workspace
 
 	attnHook AttnHook // nil unless SetAttnHook
 }
