@@ -186,6 +186,7 @@ func (m *Model) materialize(prec kernels.Precision) {
 		}
 	}
 	m.w.prec = prec
+	var scratch []float32 // [numel] the float32 values of one tensor materializeLow converts
 	for _, p := range m.w.all() {
 		for _, t := range p.parts {
 			if t != nil && !counted[span{t.file, t.begin, t.end}] { // BEiT's zero k bias is no parameter
@@ -201,14 +202,14 @@ func (m *Model) materialize(prec kernels.Precision) {
 			p.scaleRows(p.data, 0)
 			continue
 		case low[p]:
-			p.materializeLow(prec)
+			p.materializeLow(prec, &scratch)
 			continue
 		}
 		cols := p.shape[1]
 		blocks := make([]*kernels.PackedB, len(p.parts))
 		row := 0 // first row of the current part
 		for i, t := range p.parts {
-			v := p.partValues(t, row)
+			v := p.partValues(t, row, nil)
 			row += t.numel() / cols
 			blocks[i] = kernels.PackB(v, len(v)/cols, cols, cols)
 			if len(p.parts) == 1 {
@@ -225,11 +226,12 @@ func (m *Model) materialize(prec kernels.Precision) {
 // materializeLow gives the matrix p the operand of precision prec (bf16
 // or int8), one checkpoint tensor at a time: a BF16 tensor's bits go in
 // as they are (bf16) or are quantized a row at a time (int8); any other
-// part is read as float32 (in place, or decoded into owned memory that is
-// dropped once converted), so at most one part's float32 values exist at
-// once. Each tensor's mapped pages are released once converted and
-// p.data stays nil: param.rows decodes the checkpoint again when asked.
-func (p *param) materializeLow(prec kernels.Precision) {
+// part is read as float32, in place or decoded into *buf (one buffer for
+// every matrix: at most one tensor's float32 values exist at once, and no
+// garbage piles up between collections), and converted. Each tensor's
+// mapped pages are released once converted and p.data stays nil:
+// param.rows decodes the checkpoint again when asked.
+func (p *param) materializeLow(prec kernels.Precision, buf *[]float32) {
 	cols := p.shape[1]
 	w := kernels.NewLowB(prec, p.shape[0], cols)
 	row := 0 // first row of the current part
@@ -238,7 +240,7 @@ func (p *param) materializeLow(prec kernels.Precision) {
 		if t.dtype == safetensors.BF16 && t.cols[1] == 0 && p.scale == nil {
 			w.SetRowsBF16(row, t.file.bytes(t), n)
 		} else {
-			w.SetRows(row, p.partValues(t, row), n, cols)
+			w.SetRows(row, p.partValues(t, row, buf), n, cols)
 		}
 		t.file.release(t)
 		row += n
@@ -250,15 +252,21 @@ func (p *param) materializeLow(prec kernels.Precision) {
 // the matrix p whose first row is row r0 of p: in place in the file for an
 // aligned F32 tensor that p takes whole and unscaled, else decoded into
 // owned memory (its selected columns, p's layer scale applied) with the
-// tensor's mapped pages released.
-func (p *param) partValues(t *stTensor, r0 int) []float32 {
+// tensor's mapped pages released: into *buf, grown as needed, when buf is
+// not nil, else into new memory.
+func (p *param) partValues(t *stTensor, r0 int, buf *[]float32) []float32 {
 	v := f32View(t.file.bytes(t))
 	switch {
 	case t.cols[1] > 0:
 		v = t.columns()
 		p.scaleRows(v, r0)
 	case t.dtype != safetensors.F32 || v == nil || p.scale != nil:
-		v = make([]float32, t.numel()) // [rows, cols]
+		if buf != nil {
+			*buf = kernels.Grow(*buf, t.numel())
+			v = *buf
+		} else {
+			v = make([]float32, t.numel()) // [rows, cols]
+		}
 		decode(v, t.file.bytes(t), t.dtype)
 		t.file.release(t)
 		p.scaleRows(v, r0)
