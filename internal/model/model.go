@@ -17,8 +17,7 @@ type Options struct {
 
 	// Precision of the encoder blocks' matrices (q|k|v, output
 	// projection, fc1, fc2: all but a sliver of the FLOPs), converted once
-	// at load, matrix by matrix, into owned memory (see materializeLow;
-	// BF16 tensors go in without a float32 copy); the patch
+	// at load into owned memory (see kernels.PackedB.Convert); the patch
 	// projection, the head, LayerNorm, attention, softmax and GELU stay
 	// float32. The zero value is FP32.
 	Precision kernels.Precision
