@@ -73,28 +73,32 @@ func TestGoldenPrecision(t *testing.T) {
 // checks that every converted matrix and the logits are bit for bit those
 // of the route that expands every matrix to float32 first and converts it
 // afterwards (the float32 load, then convert), on each dtype (BF16 used
-// in place, F16 decoded, F32 read in place) and each way a layout binds
-// a matrix: Hugging Face's separate q, k, v; timm's fused qkv; a layer
-// scale folded in; row and column ranges of shared tensors. The BF16
-// timm checkpoints are fixtures rewritten with their values rounded to
-// bf16. It also checks the converted matrices keep no float32 copy and
-// that param.rows still decodes them from the checkpoint.
+// in place, F16 decoded, F32 read in place or, unaligned, decoded) and
+// each way a layout binds a matrix: Hugging Face's separate q, k, v;
+// timm's fused qkv; a layer scale folded in; row and column ranges of
+// shared tensors. The BF16 timm checkpoints are fixtures rewritten with
+// their values rounded to bf16. It also checks the converted matrices
+// keep no float32 copy and that param.rows still decodes them from the
+// checkpoint.
 func TestLowPrecisionLoad(t *testing.T) {
 	for _, c := range []struct {
 		fixture string
-		asBF16  bool // rewrite the fixture's tensors as BF16
+		rewrite string // "bf16": the tensors rewritten as BF16; "unaligned": as F32 at odd offsets
 	}{
-		{"hf-deit-distilled-bf16", false}, // BF16, q, k, v
-		{"hf-vit-tiny", false},            // F32 in place, q, k, v
-		{"timm-vit-tiny-f16", false},      // F16, fused qkv
-		{"timm-vit-tiny-f16", true},       // BF16, fused qkv
-		{"timm-deit3", true},              // BF16, layer scale folded in
-		{"timm-diff-parallel", true},      // BF16, row and column ranges
+		{"hf-deit-distilled-bf16", ""}, // BF16, q, k, v
+		{"hf-vit-tiny", ""},            // F32 in place, q, k, v
+		{"hf-vit-tiny", "unaligned"},   // F32 decoded, q, k, v
+		{"timm-vit-tiny-f16", ""},      // F16, fused qkv
+		{"timm-vit-tiny-f16", "bf16"},  // BF16, fused qkv
+		{"timm-deit3", "bf16"},         // BF16, layer scale folded in
+		{"timm-diff-parallel", "bf16"}, // BF16, row and column ranges
 	} {
-		dir := filepath.Join(fixtures, c.fixture)
-		name := c.fixture
-		if c.asBF16 {
+		dir, name := filepath.Join(fixtures, c.fixture), c.fixture
+		switch c.rewrite {
+		case "bf16":
 			dir, name = bf16Fixture(t, c.fixture), c.fixture+"-as-bf16"
+		case "unaligned":
+			dir, name = unalignedFixture(t, c.fixture), c.fixture+"-unaligned"
 		}
 		g := readTensors(t, filepath.Join(fixtures, c.fixture, "golden.safetensors"))
 		pix, b, h, w := images(t, g["pixels"])
