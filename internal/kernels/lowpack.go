@@ -14,7 +14,8 @@ import (
 
 // NewLowB returns a bf16 or int8 operand W [n, k] whose rows are all
 // zero, for SetRows and SetRowsBF16 to fill before any Linear call reads
-// it. It panics for FP32 or an unknown precision.
+// it (calls on disjoint rows may run concurrently). It panics for FP32 or
+// an unknown precision.
 func NewLowB(p Precision, n, k int) *PackedB {
 	f := &lowForm{prec: p}
 	switch p {
