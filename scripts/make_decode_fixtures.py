@@ -541,11 +541,14 @@ def make_images():
                                                       capture_output=True, check=True).stdout
     # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
     # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
-    # and without restart intervals, colour and grey.
+    # and without restart intervals, 4:2:0, 4:4:4 and grey. These are the
+    # arithmetic-coding fixtures of both ./jpeg and package preprocess.
     ar = Image.fromarray(pattern(37, 21, 240))
     files["arith420_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic")
     files["arith444_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90, subsampling=0)), "-arithmetic")
     files["arith_gray_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)), "-arithmetic")
+    files["arith_gray_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)),
+                                                         "-arithmetic", "-progressive")
     files["arith_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic", "-progressive")
     ar50 = Image.fromarray(pattern(37, 50, 241))
     files["arith_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic", "-restart", "1")
