@@ -362,6 +362,12 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, need int6
 		}
 		return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err}
 	}
+	if f.name == "jpeg" && cfg.ColorModel == color.NYCbCrAModel {
+		// ./jpeg reads 2 components for a TIFF's grey and alpha; PIL
+		// opens no JPEG file of 2 components ("cannot handle 2-layer
+		// images").
+		return nil, fail(ErrUnsupported, jpeg.UnsupportedError("with 2 components"))
+	}
 	dec := f.decode
 	orient := orientation(f.name, data)
 	if f.name == "jpeg" {
