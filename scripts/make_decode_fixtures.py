@@ -777,6 +777,13 @@ def make_images():
         return bytes(jpeg_bytes(Image.fromarray(np.ascontiguousarray(a)), quality=85, subsampling=2))
 
     ycc = [(530, 3, [2, 2])]
+    # Grey and alpha, JPEG-compressed by libtiff as 2 unsubsampled
+    # components (JCS_UNKNOWN): PIL reads LA.
+    la = Image.merge("LA", [Image.fromarray(pattern(33, 21, 193)).convert("L"),
+                            Image.fromarray(pattern(33, 21, 194)[..., 1])])
+    b = io.BytesIO()
+    la.save(b, "TIFF", compression="jpeg", quality=85)
+    files["jpeg_gray_alpha_33x21.tif"] = b.getvalue()
     files["jpeg_ycbcr_strips_33x21.tif"] = tiff_bytes(pattern(33, 21, 191), rows=16, compression=7, photometric=6,
                                                       encode=jpeg_block, more_tags=ycc)
     files["jpeg_ycbcr_tiles_33x21.tif"] = tiff_bytes(pattern(33, 21, 192), tile=(16, 16), compression=7,
@@ -902,9 +909,13 @@ def make_unsupported():
         b = io.BytesIO()
         im.save(b, fmt, **kw)
         add("unsupported_format.%s" % name, b.getvalue(), what)
+    # A JPEG file of 2 components (libtiff's grey and alpha, the stream of
+    # a JPEG-compressed LA TIFF): PIL "cannot handle 2-layer images".
     b = io.BytesIO()
     base.convert("LA").save(b, "TIFF", compression="jpeg")
-    add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")
+    la = Image.open(b)
+    (off,), (n,) = la.tag_v2[273], la.tag_v2[279]
+    add("unsupported_2comp.jpg", la.tag_v2[347][:-2] + b.getvalue()[off + 2:off + n], "JPEG with 2 components")
     add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
         "TIFF RGB with 32-bit samples")
     add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
