@@ -317,6 +317,14 @@ def premultiplied(w, h, seed, bits):
     return out.astype(np.uint8)
 
 
+def lab_samples():
+    """[32, 48, 3] CIELab samples as a TIFF stores them (L*, then a* and b*
+    as signed bytes): random, with black, white and the extremes first."""
+    lab = np.random.RandomState(166).randint(0, 256, (32, 48, 3)).astype(np.uint8)
+    lab[0, :4] = [[0, 0, 0], [255, 0, 0], [255, 128, 128], [100, 127, 127]]
+    return lab
+
+
 def bmp_file(w, h, bits, pixels, header=40, compression=0, masks=None, palette=None,
              top_down=False, offset=None, colors=0):
     """A bitmap written by hand (PIL writes only a few kinds): pixels is
@@ -718,6 +726,12 @@ def make_images():
     cmap = [int(v) * 257 for v in pattern(16, 3, 161)[..., 0].reshape(-1)]  # R, then G, then B
     files["palette4_19x9.tif"] = tiff_bytes(g, bits=4, photometric=3, colormap=cmap)
     files["palette2_19x9.tif"] = tiff_bytes(g >> 2, bits=2, photometric=3, colormap=cmap[0:4] + cmap[16:20] + cmap[32:36])
+    # CIELab (Photometric 8, a* and b* signed): PIL reads LAB and converts
+    # it to RGB through LittleCMS. Random samples cover the whole table.
+    lab = lab_samples()
+    files["lab_48x32.tif"] = tiff_bytes(lab, photometric=8)
+    files["lab_tiles_deflate_48x32.tif"] = tiff_bytes(lab, photometric=8, tile=(16, 16), compression=8)
+    files["lab_strips_pred_48x32.tif"] = tiff_bytes(lab, photometric=8, rows=5, compression=8, predictor=2)
     # Grey and palette with alpha (PIL writes LA and PA itself).
     la = Image.merge("LA", [Image.fromarray(pattern(17, 10, 162)).convert("L"),
                             Image.fromarray(pattern(17, 10, 163)[..., 0])])
@@ -850,7 +864,11 @@ SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            # TIFF Orientation 6 and 2, which PIL 9.4 applies twice, against
            # PNGs of the same pixels whose orientation it applies once.
            "orient6_40x24.tif": "rawexif_text_40x24.png",
-           "orient2_40x24.tif": "exif_wins_xmp_40x24.png"}
+           "orient2_40x24.tif": "exif_wins_xmp_40x24.png",
+           # Planar CIELab: PIL 9.4 reads a* and b* of separate planes as
+           # unsigned (band raw modes "A" and "B", not "LAB").
+           "lab_planar_48x32.tif": "lab_48x32.tif",
+           "lab_planar_deflate_48x32.tif": "lab_48x32.tif"}
 
 
 def make_same_as():
@@ -865,6 +883,9 @@ def make_same_as():
     files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
     files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
     files["cmyk16_be_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5, be=True)
+    lab = lab_samples()
+    files["lab_planar_48x32.tif"] = tiff_bytes(lab, photometric=8, planar=2, rows=7)
+    files["lab_planar_deflate_48x32.tif"] = tiff_bytes(lab, photometric=8, planar=2, compression=8, tile=(16, 16))
     for o in (6, 2):
         files["orient%d_40x24.tif" % o] = tiff_bytes(pattern(40, 24, 120), rows=8, more_tags=[(274, 3, [o])])
     for name, data in files.items():
@@ -918,7 +939,14 @@ def make_unsupported():
     add("unsupported_2comp.jpg", la.tag_v2[347][:-2] + b.getvalue()[off + 2:off + n], "JPEG with 2 components")
     add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
         "TIFF RGB with 32-bit samples")
-    add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
+    # L*a*b* PIL 9.4 does not open: ICC and ITU encodings (Photometric 9,
+    # 10), CIELab of 16 bits or with alpha.
+    add("unsupported_icclab.tif", tiff_bytes(pattern(16, 8, 184), photometric=9), "TIFF Photometric 9")
+    add("unsupported_itulab.tif", tiff_bytes(pattern(16, 8, 186), photometric=10), "TIFF Photometric 10")
+    add("unsupported_lab16.tif", tiff_bytes(pattern(16, 8, 187).astype(np.uint16) * 257, photometric=8),
+        "TIFF CIELab with 3 samples of 16 bits")
+    add("unsupported_laba.tif", tiff_bytes(np.dstack([pattern(16, 8, 188), pattern(16, 8, 189)[..., :1]]),
+                                           photometric=8, extra=[2]), "TIFF CIELab with 4 samples of 8 bits")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")
