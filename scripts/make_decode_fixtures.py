@@ -956,6 +956,19 @@ def make_unsupported():
     return want
 
 
+def pil_reads(names):
+    """{file: whether PIL opens and converts it to RGB} for the files vit
+    refuses, which README's table of unsupported variants states."""
+    out = {}
+    for name in names:
+        try:
+            Image.open(os.path.join(OUT, name)).convert("RGB")
+            out[name] = True
+        except Exception:
+            out[name] = False
+    return out
+
+
 def recipes(path):
     from PIL import ImageOps
     w, h = ImageOps.exif_transpose(Image.open(path)).size
@@ -987,7 +1000,8 @@ def main():
         for c in [c for c in cases if c["image"] == like]:
             cases.append(dict(c, image=name, expect=like + "/" + c["recipe"]))
     with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"cases": cases, "unsupported": unsupported, "pil": Image.__version__}, f, indent=1)
+        json.dump({"cases": cases, "unsupported": unsupported, "pil_reads": pil_reads(unsupported),
+                   "pil": Image.__version__}, f, indent=1)
     write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Decoder fixtures: source images, cases.json (recipe configs) and\n"
