@@ -291,6 +291,18 @@ def ojpeg_tables_tiff(rgb, restart_rows=0):
     return d + blob
 
 
+def la_jpeg(a):
+    """A whole JPEG of 2 components from the grey and alpha samples a
+    [H, W, 2]: the stream libtiff (through PIL) writes for them, its
+    tables inline."""
+    b = io.BytesIO()
+    Image.merge("LA", [Image.fromarray(np.ascontiguousarray(a[..., i])) for i in (0, 1)]).save(
+        b, "TIFF", compression="jpeg", quality=85)
+    t = Image.open(b)
+    (off,), (n,) = t.tag_v2[273], t.tag_v2[279]
+    return t.tag_v2[347][:-2] + b.getvalue()[off + 2:off + n]
+
+
 def ccitt_block(a, compression, info):
     """The strip libtiff (through PIL) writes for the bilevel samples a
     [H, W, 1] (0 or 255) with a TIFF compression name and tags."""
@@ -798,6 +810,12 @@ def make_images():
     b = io.BytesIO()
     la.save(b, "TIFF", compression="jpeg", quality=85)
     files["jpeg_gray_alpha_33x21.tif"] = b.getvalue()
+
+    ga = np.dstack([np.asarray(la)[..., 0], np.asarray(la)[..., 1]])
+    files["jpeg_gray_alpha_strips_33x21.tif"] = tiff_bytes(ga, rows=8, compression=7, photometric=1,
+                                                           encode=la_jpeg, extra=[2])
+    files["jpeg_gray_alpha_tiles_33x21.tif"] = tiff_bytes(ga, tile=(16, 16), compression=7, photometric=1,
+                                                          encode=la_jpeg, extra=[2])
     files["jpeg_ycbcr_strips_33x21.tif"] = tiff_bytes(pattern(33, 21, 191), rows=16, compression=7, photometric=6,
                                                       encode=jpeg_block, more_tags=ycc)
     files["jpeg_ycbcr_tiles_33x21.tif"] = tiff_bytes(pattern(33, 21, 192), tile=(16, 16), compression=7,
@@ -932,11 +950,7 @@ def make_unsupported():
         add("unsupported_format.%s" % name, b.getvalue(), what)
     # A JPEG file of 2 components (libtiff's grey and alpha, the stream of
     # a JPEG-compressed LA TIFF): PIL "cannot handle 2-layer images".
-    b = io.BytesIO()
-    base.convert("LA").save(b, "TIFF", compression="jpeg")
-    la = Image.open(b)
-    (off,), (n,) = la.tag_v2[273], la.tag_v2[279]
-    add("unsupported_2comp.jpg", la.tag_v2[347][:-2] + b.getvalue()[off + 2:off + n], "JPEG with 2 components")
+    add("unsupported_2comp.jpg", la_jpeg(np.asarray(base.convert("LA"))), "JPEG with 2 components")
     add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
         "TIFF RGB with 32-bit samples")
     # L*a*b* PIL 9.4 does not open: ICC and ITU encodings (Photometric 9,
