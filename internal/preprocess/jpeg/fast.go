@@ -112,21 +112,23 @@ func (f *fastHuff) build(h *huffman) {
 }
 
 // skipLUTBits is the look-up width of skipTable.
-const skipLUTBits = 12
+const skipLUTBits = 14
 
 // skipTable reads past several AC terms per look-up, for blocks whose AC
 // values are not needed: entry i describes the whole terms (code and
 // extra bits) at the start of the skipLUTBits bits i, up to and including
-// an end of block: bits used (low 8 bits; 0: none fits), zig-zag
-// positions advanced before any end of block (bits 8–14), whether the
-// terms end with an end of block (bit 15).
+// an end of block. Its low 8 bits are the bits used; its high 8 bits a:
+// zig-zag positions advanced (0–63) when the terms have no end of block,
+// 64 + the positions advanced before it when they end with one,
+// skipNone when no whole term fits (or an EOB run comes first). So one
+// compare, k+a < 64, tells the common case: terms that stay in the block.
 type skipTable [1 << skipLUTBits]uint16
 
-const skipEOB = 1 << 15
+const skipNone = 128
 
 func (t *skipTable) build(f *fastHuff) {
 	for i := range t {
-		bits, adv, eob := uint(0), 0, uint16(0)
+		bits, adv, eob := uint(0), 0, false
 		for {
 			rest := uint64(i) << (64 - skipLUTBits) << bits
 			v := f.lut[rest>>(64-fastLUTBits)]
@@ -136,21 +138,27 @@ func (t *skipTable) build(f *fastHuff) {
 			if v == 0 || bits+l+size > skipLUTBits {
 				break
 			}
-			bits += l + size
 			if size == 0 && rs>>4 != 15 {
+				// An end of block; an EOB run is left to the caller.
 				if rs>>4 == 0 {
-					eob = skipEOB
-				} else {
-					bits -= l // an EOB run: leave it to skipAC
+					bits, eob = bits+l, true
 				}
 				break
 			}
-			adv += int(rs>>4) + 1
-			if adv >= 64 {
-				break
+			if adv+int(rs>>4)+1 >= blockSize {
+				break // no block takes it
 			}
+			bits += l + size
+			adv += int(rs>>4) + 1
 		}
-		t[i] = eob | uint16(min(adv, 127))<<8 | uint16(bits)
+		switch {
+		case eob:
+			t[i] = uint16(blockSize+adv)<<8 | uint16(bits)
+		case bits == 0:
+			t[i] = skipNone << 8
+		default:
+			t[i] = uint16(adv)<<8 | uint16(bits)
+		}
 	}
 }
 
@@ -222,65 +230,119 @@ func (r *bitReader) decode(f *fastHuff) (uint8, error) {
 	return 0, errFallback
 }
 
-// skipAC reads past the AC terms of a block without decoding their
-// values. The bit buffer lives in locals in this loop and decodeAC's, so
-// that it stays in registers.
-func (r *bitReader) skipAC(f *fastHuff, t *skipTable) error {
-	acc, n := r.acc, r.n
+// fill tops up acc (n valid bits, left-aligned) with the next bytes of
+// data from p when the 8 bytes there hold no 0xff (no stuffing, no
+// marker): afterwards n ≥ 56. ok false: nothing was read, refill must.
+// The bits below the n valid ones may hold the data that follows; they
+// are the bits a later refill ORs in again.
+func fill(data []byte, p int, acc uint64, n uint) (int, uint64, uint, bool) {
+	if p < 0 || p+8 > len(data) {
+		return p, acc, n, false
+	}
+	x := binary.BigEndian.Uint64(data[p:])
+	if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 != 0 {
+		return p, acc, n, false
+	}
+	return p + int((63-n)>>3), acc | x>>(n&63), n | 56, true
+}
+
+// dcFast decodes a DC difference (F.2.2.1) from acc, which must hold 32
+// bits or more, when its code is in f's look-up table and its size at
+// most 16; ok false: nothing was read, decodeDC must.
+func dcFast(f *fastHuff, acc uint64, n uint) (int32, uint64, uint, bool) {
+	v := f.lut[acc>>(64-fastLUTBits)]
+	s := uint(v >> 8)
+	if v == 0 || s > 16 {
+		return 0, acc, n, false
+	}
+	acc <<= v & 0xff
+	x := int32(acc >> (63 - s) >> 1)
+	if x < 1<<s>>1 {
+		x += -1<<s + 1
+	}
+	return x, acc << s, n - uint(v&0xff) - s, true
+}
+
+// skipBlock reads one block whose AC terms are not needed: it returns
+// the DC difference and reads past the AC terms without decoding their
+// values. The bit buffer lives in locals here and in decodeBlock, so
+// that it stays in registers; r holds it only across the slow paths.
+func (r *bitReader) skipBlock(dc, ac *fastHuff, t *skipTable) (int32, error) {
+	data, p, acc, n := r.data, r.p, r.acc, r.n
+	if n < 32 {
+		var ok bool
+		if p, acc, n, ok = fill(data, p, acc, n); !ok {
+			r.refill()
+			p, acc, n = r.p, r.acc, r.n
+		}
+	}
+	x, acc, n, ok := dcFast(dc, acc, n)
+	if !ok {
+		r.p, r.acc, r.n = p, acc, n
+		var err error
+		if x, err = r.decodeDC(dc); err != nil {
+			return 0, err
+		}
+		p, acc, n = r.p, r.acc, r.n
+	}
 	for k := 1; k < blockSize; {
 		if n < 32 {
-			r.acc, r.n = acc, n
-			r.refill()
-			acc, n = r.acc, r.n
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
+			}
 		}
-		if e := t[acc>>(64-skipLUTBits)]; e&0xff != 0 {
-			adv := int(e>>8) & 127
-			if e&skipEOB != 0 && k+adv < blockSize {
-				l := uint(e & 0xff)
-				r.acc, r.n = acc<<(l&63), n-l
-				return nil
-			}
-			if e&skipEOB == 0 && k+adv <= blockSize {
-				l := uint(e & 0xff)
-				acc <<= l & 63
-				n -= l
-				k += adv
-				continue
-			}
+		e := t[acc>>(64-skipLUTBits)]
+		a, l := int(e>>8), uint(e&0xff)
+		if k+a < blockSize {
+			acc <<= l & 63 // whole terms inside the block
+			n -= l
+			k += a
+			continue
+		}
+		if a >= blockSize && a < skipNone && k+a-blockSize < blockSize {
+			r.p, r.acc, r.n = p, acc<<(l&63), n-l // the block's end of block
+			return x, nil
+		}
+		if a < blockSize && k+a == blockSize {
+			acc <<= l & 63 // terms up to the block's last position
+			n -= l
+			break
 		}
 		var rs uint8
-		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			rs = uint8(v >> 8)
 			l := uint(v&0xff) + uint(rs&15)
 			acc <<= l & 63
 			n -= l
 		} else {
-			r.acc, r.n = acc, n
+			r.p, r.acc, r.n = p, acc, n
 			var err error
-			if rs, err = r.decode(f); err != nil {
-				return err
+			if rs, err = r.decode(ac); err != nil {
+				return 0, err
 			}
-			acc, n = r.acc<<(rs&15), r.n-uint(rs&15)
+			p, acc, n = r.p, r.acc<<(rs&15), r.n-uint(rs&15)
 		}
 		run := int(rs >> 4)
 		if rs&15 == 0 {
 			if run != 15 {
-				r.acc, r.n = acc, n
+				r.p, r.acc, r.n = p, acc, n
 				if run != 0 {
-					return errFallback // an EOB run
+					return 0, errFallback // an EOB run
 				}
-				return nil
+				return x, nil
 			}
 			k += 16
 			continue
 		}
 		if k += run; k >= blockSize {
-			return errFallback
+			return 0, errFallback
 		}
 		k++
 	}
-	r.acc, r.n = acc, n
-	return nil
+	r.p, r.acc, r.n = p, acc, n
+	return x, nil
 }
 
 // decodeDC decodes a DC difference (F.2.2.1); sizes over 16 fall back.
@@ -322,56 +384,75 @@ func (r *bitReader) decodeDC(f *fastHuff) (int32, error) {
 	return x, nil
 }
 
-// decodeAC decodes the AC terms of a block into b, dequantized by q, in
-// natural order (b's other terms are left as they are).
-func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
-	acc, n := r.acc, r.n
+// decodeBlock decodes one block: it returns the DC difference and
+// decodes the AC terms into b, dequantized by q, in natural order (b's
+// other terms are left as they are).
+func (r *bitReader) decodeBlock(dc, ac *fastHuff, b, q *block) (int32, error) {
+	data, p, acc, n := r.data, r.p, r.acc, r.n
+	if n < 32 {
+		var ok bool
+		if p, acc, n, ok = fill(data, p, acc, n); !ok {
+			r.refill()
+			p, acc, n = r.p, r.acc, r.n
+		}
+	}
+	x, acc, n, ok := dcFast(dc, acc, n)
+	if !ok {
+		r.p, r.acc, r.n = p, acc, n
+		var err error
+		if x, err = r.decodeDC(dc); err != nil {
+			return 0, err
+		}
+		p, acc, n = r.p, r.acc, r.n
+	}
 	for k := 1; k < blockSize; {
 		if n < 32 {
-			r.acc, r.n = acc, n
-			r.refill()
-			acc, n = r.acc, r.n
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
+			}
 		}
 		var rs uint8
-		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			l := uint(v & 0xff)
 			acc <<= l & 63
 			n -= l
 			rs = uint8(v >> 8)
 		} else {
-			r.acc, r.n = acc, n
+			r.p, r.acc, r.n = p, acc, n
 			var err error
-			if rs, err = r.decode(f); err != nil {
-				return err
+			if rs, err = r.decode(ac); err != nil {
+				return 0, err
 			}
-			acc, n = r.acc, r.n
+			p, acc, n = r.p, r.acc, r.n
 		}
 		run, size := int(rs>>4), uint(rs&15)
 		if size == 0 {
 			if run != 15 {
-				r.acc, r.n = acc, n
+				r.p, r.acc, r.n = p, acc, n
 				if run != 0 {
-					return errFallback // an EOB run
+					return 0, errFallback // an EOB run
 				}
-				return nil
+				return x, nil
 			}
 			k += 16
 			continue
 		}
 		if k += run; k >= blockSize {
-			return errFallback
+			return 0, errFallback
 		}
-		x := int32(acc >> ((64 - size) & 63))
+		v := int32(acc >> ((64 - size) & 63))
 		acc <<= size & 63
 		n -= size
-		if x < 1<<(size-1) {
-			x += -1<<size + 1
+		if v < 1<<(size-1) {
+			v += -1<<size + 1
 		}
-		b[unzig[k]] = x * q[k]
+		b[unzig[k]] = v * q[k]
 		k++
 	}
-	r.acc, r.n = acc, n
-	return nil
+	r.p, r.acc, r.n = p, acc, n
+	return x, nil
 }
 
 // overrun reports whether bits fed past the segment's end were used.
@@ -467,23 +548,22 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					by := c.vi*my + yv
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
-						delta, err := r.decodeDC(&dcH[i])
-						if err != nil {
-							return err
-						}
-						dc[i] += delta
 						if c.skip != nil {
-							if err := r.skipAC(&acH[i], c.skip); err != nil {
+							delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
+							if err != nil {
 								return err
 							}
+							dc[i] += delta
 							c.pix[by*c.stride+bx] = limit(descale(dc[i]*c.q[0], 3)) // idct1x1
 							continue
 						}
 						b = block{}
-						b[0] = dc[i] * c.q[0]
-						if err := r.decodeAC(&acH[i], &b, c.q); err != nil {
+						delta, err := r.decodeBlock(&dcH[i], &acH[i], &b, c.q)
+						if err != nil {
 							return err
 						}
+						dc[i] += delta
+						b[0] = dc[i] * c.q[0]
 						d.putBlock(&b, bx, by, c.ci)
 					}
 				}
