@@ -257,9 +257,7 @@ func dcFast(f *fastHuff, acc uint64, n uint) (int32, uint64, uint, bool) {
 	}
 	acc <<= v & 0xff
 	x := int32(acc >> (63 - s) >> 1)
-	if x < 1<<s>>1 {
-		x += -1<<s + 1
-	}
+	x += int32(int64(^acc)>>63) & (-1<<s + 1) // EXTEND; 0 when s is 0
 	return x, acc << s, n - uint(v&0xff) - s, true
 }
 
@@ -442,13 +440,12 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, b, q *block) (int32, error) {
 		if k += run; k >= blockSize {
 			return 0, errFallback
 		}
-		v := int32(acc >> ((64 - size) & 63))
+		// The value's size bits, less 2^size − 1 when the first is 0
+		// (F.2.2.1 EXTEND, without a branch).
+		v := int32(acc>>((64-size)&63)) + int32(int64(^acc)>>63)&(-1<<size+1)
 		acc <<= size & 63
 		n -= size
-		if v < 1<<(size-1) {
-			v += -1<<size + 1
-		}
-		b[unzig[k]] = v * q[k]
+		b[unzig[k&63]&63] = v * q[k&63]
 		k++
 	}
 	r.p, r.acc, r.n = p, acc, n
