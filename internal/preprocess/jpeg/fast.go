@@ -111,6 +111,41 @@ func (f *fastHuff) build(h *huffman) {
 	}
 }
 
+// termLUTBits is the look-up width of termTable.
+const termLUTBits = 10
+
+// termTable decodes a whole AC term per look-up, code and value bits
+// together: entry i, for the termLUTBits bits i, is the term's value
+// (high 16 bits, signed, EXTEND applied), its run of zeros (bits 8–15;
+// termEOB for an end of block) and the bits it takes (low 8 bits). 0:
+// the term does not fit (or is a ZRL or an EOB run): decode it by code.
+type termTable [1 << termLUTBits]int32
+
+const termEOB = 0xff
+
+func (t *termTable) build(f *fastHuff) {
+	for i := range t {
+		idx := uint64(i) << (64 - termLUTBits)
+		v := f.lut[idx>>(64-fastLUTBits)]
+		l, rs := uint(v&0xff), v>>8
+		size := uint(rs & 15)
+		switch {
+		case v == 0 || l+size > termLUTBits:
+			t[i] = 0
+		case rs == 0:
+			t[i] = termEOB<<8 | int32(l)
+		case size == 0:
+			t[i] = 0 // ZRL or an EOB run
+		default:
+			x := int32(idx << l >> (64 - size))
+			if x < 1<<(size-1) {
+				x += -1<<size + 1
+			}
+			t[i] = x<<16 | int32(rs>>4)<<8 | int32(l+size)
+		}
+	}
+}
+
 // skipLUTBits is the look-up width of skipTable.
 const skipLUTBits = 14
 
@@ -385,7 +420,7 @@ func (r *bitReader) decodeDC(f *fastHuff) (int32, error) {
 // decodeBlock decodes one block: it returns the DC difference and
 // decodes the AC terms into b, dequantized by q, in natural order (b's
 // other terms are left as they are).
-func (r *bitReader) decodeBlock(dc, ac *fastHuff, b, q *block) (int32, error) {
+func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (int32, error) {
 	data, p, acc, n := r.data, r.p, r.acc, r.n
 	if n < 32 {
 		var ok bool
@@ -410,6 +445,21 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, b, q *block) (int32, error) {
 				r.refill()
 				p, acc, n = r.p, r.acc, r.n
 			}
+		}
+		if e := tt[acc>>(64-termLUTBits)]; e != 0 {
+			l := uint(e & 0xff)
+			acc <<= l & 63
+			n -= l
+			if k += int(e>>8) & 0xff; k < blockSize {
+				b[unzig[k]&63] = e >> 16 * q[k&63]
+				k++
+				continue
+			}
+			if e>>8&0xff != termEOB {
+				return 0, errFallback
+			}
+			r.p, r.acc, r.n = p, acc, n
+			return x, nil
 		}
 		var rs uint8
 		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
@@ -492,36 +542,35 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 }
 
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
-	var dcH, acH [maxComponents]fastHuff
-	// plan: per scan component, its sampling, table and, for blocks
-	// scaled to 1×1 (AC terms unused), the skip table and output plane.
+	var (
+		dcH, acH [maxComponents]fastHuff
+		terms    [maxComponents]termTable
+	)
+	// plan: per scan component, its sampling, table and, when decoding
+	// scaled, the output plane, the side of its blocks there and, for
+	// blocks scaled to 1×1 (AC terms unused), the skip table.
 	var plan [maxComponents]struct {
 		ci, hi, vi int
 		q          *block
 		skip       *skipTable
 		pix        []byte
-		stride     int
+		stride, n  int
 	}
 	for i, s := range scan {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
+		terms[i].build(&acH[i])
 		c := &plan[i]
 		c.ci = int(s.compIndex)
 		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
 		c.q = &d.quant[d.comp[c.ci].tq]
-		if d.scale > 1 && d.scaledSize(c.ci) == 1 {
+		if d.scale > 1 {
+			c.pix, c.stride = d.plane(c.ci)
+			c.n = d.scaledSize(c.ci)
+		}
+		if c.n == 1 {
 			c.skip = new(skipTable)
 			c.skip.build(&acH[i])
-			switch {
-			case d.nComp == 1:
-				c.pix, c.stride = d.img1.Pix, d.img1.Stride
-			case c.ci == 0:
-				c.pix, c.stride = d.img3.Y, d.img3.YStride
-			case c.ci == 1:
-				c.pix, c.stride = d.img3.Cb, d.img3.CStride
-			default:
-				c.pix, c.stride = d.img3.Cr, d.img3.CStride
-			}
 		}
 	}
 	total := mxx * myy
@@ -555,12 +604,16 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 							continue
 						}
 						b = block{}
-						delta, err := r.decodeBlock(&dcH[i], &acH[i], &b, c.q)
+						delta, err := r.decodeBlock(&dcH[i], &acH[i], &terms[i], &b, c.q)
 						if err != nil {
 							return err
 						}
 						dc[i] += delta
 						b[0] = dc[i] * c.q[0]
+						if c.n != 0 {
+							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
+							continue
+						}
 						d.putBlock(&b, bx, by, c.ci)
 					}
 				}
@@ -695,10 +748,6 @@ func nextMarkerAt(data []byte, p int) int {
 // putBlock writes the inverse DCT of the dequantized block b at block
 // (bx, by) of component compIndex.
 func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
-	if d.scale > 1 {
-		d.putScaled(b, bx, by, compIndex)
-		return
-	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride
