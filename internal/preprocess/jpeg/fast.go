@@ -319,7 +319,7 @@ func (r *bitReader) skipBlock(dc, ac *fastHuff, t *skipTable) (int32, error) {
 		p, acc, n = r.p, r.acc, r.n
 	}
 	for k := 1; k < blockSize; {
-		if n < 32 {
+		if n < skipLUTBits {
 			if p, acc, n, ok = fill(data, p, acc, n); !ok {
 				r.p, r.acc, r.n = p, acc, n
 				r.refill()
@@ -342,6 +342,11 @@ func (r *bitReader) skipBlock(dc, ac *fastHuff, t *skipTable) (int32, error) {
 			acc <<= l & 63 // terms up to the block's last position
 			n -= l
 			break
+		}
+		if n < 32 {
+			r.p, r.acc, r.n = p, acc, n
+			r.refill()
+			p, acc, n = r.p, r.acc, r.n
 		}
 		var rs uint8
 		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
