@@ -153,24 +153,37 @@ const skipLUTBits = 14
 // values are not needed: entry i describes the whole terms (code and
 // extra bits) at the start of the skipLUTBits bits i, up to and including
 // an end of block. Its low 8 bits are the bits used; its high 8 bits a:
-// zig-zag positions advanced (0–63) when the terms have no end of block,
-// 64 + the positions advanced before it when they end with one,
-// skipNone when no whole term fits (or an EOB run comes first). So one
-// compare, k+a < 64, tells the common case: terms that stay in the block.
+//
+//   - 0–63: the zig-zag positions advanced, no end of block;
+//   - 64 + the positions advanced before an end of block that ends the
+//     terms;
+//   - skipLong + the positions advanced by one term whose code is in the
+//     window but whose value bits are not (bits used up to 14+15);
+//   - skipNone: a longer code, or an EOB run.
+//
+// So one compare, k+a < 64, tells the common case: terms that stay in the
+// block.
 type skipTable [1 << skipLUTBits]uint16
 
-const skipNone = 128
+const (
+	skipLong = 128
+	skipNone = 255
+)
 
 func (t *skipTable) build(f *fastHuff) {
 	for i := range t {
-		bits, adv, eob := uint(0), 0, false
+		bits, adv, eob, long := uint(0), 0, false, uint16(0)
 		for {
 			rest := uint64(i) << (64 - skipLUTBits) << bits
-			v := f.lut[rest>>(64-fastLUTBits)]
-			l := uint(v & 0xff)
-			rs := v >> 8
+			l, rs, ok := f.code(rest, skipLUTBits-bits)
+			if !ok {
+				break
+			}
 			size := uint(rs & 15)
-			if v == 0 || bits+l+size > skipLUTBits {
+			if bits+l+size > skipLUTBits {
+				if bits == 0 && size > 0 {
+					long = uint16(skipLong+int(rs>>4)+1)<<8 | uint16(l+size)
+				}
 				break
 			}
 			if size == 0 && rs>>4 != 15 {
@@ -187,6 +200,8 @@ func (t *skipTable) build(f *fastHuff) {
 			adv += int(rs>>4) + 1
 		}
 		switch {
+		case long != 0:
+			t[i] = long
 		case eob:
 			t[i] = uint16(blockSize+adv)<<8 | uint16(bits)
 		case bits == 0:
@@ -244,25 +259,32 @@ func (r *bitReader) refill() {
 	}
 }
 
-// decode reads one Huffman-coded value; acc must hold 16 bits or more.
-func (r *bitReader) decode(f *fastHuff) (uint8, error) {
-	if v := f.lut[r.acc>>(64-fastLUTBits)]; v != 0 {
-		l := uint(v & 0xff)
-		r.acc <<= l
-		r.n -= l
-		return uint8(v >> 8), nil
+// code returns the length and value of the Huffman code at the top of
+// bits, if it is at most max bits long.
+func (f *fastHuff) code(bits uint64, max uint) (uint, uint8, bool) {
+	if v := f.lut[bits>>(64-fastLUTBits)]; v != 0 {
+		return uint(v & 0xff), uint8(v >> 8), uint(v&0xff) <= max
 	}
 	h := f.h
-	code := int32(r.acc >> (64 - fastLUTBits))
-	for i := fastLUTBits; i < maxCodeLength; i++ {
-		code = code<<1 | int32(r.acc>>(63-uint(i))&1)
+	code := int32(bits >> (64 - fastLUTBits))
+	for i := fastLUTBits; i < min(int(max), maxCodeLength); i++ {
+		code = code<<1 | int32(bits>>(63-uint(i))&1)
 		if code <= h.maxCodes[i] {
-			r.acc <<= uint(i + 1)
-			r.n -= uint(i + 1)
-			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
+			return uint(i + 1), h.vals[h.valsIndices[i]+code-h.minCodes[i]], true
 		}
 	}
-	return 0, errFallback
+	return 0, 0, false
+}
+
+// decode reads one Huffman-coded value; acc must hold 16 bits or more.
+func (r *bitReader) decode(f *fastHuff) (uint8, error) {
+	l, v, ok := f.code(r.acc, maxCodeLength)
+	if !ok {
+		return 0, errFallback
+	}
+	r.acc <<= l
+	r.n -= l
+	return v, nil
 }
 
 // fill tops up acc (n valid bits, left-aligned) with the next bytes of
@@ -334,7 +356,7 @@ func (r *bitReader) skipBlock(dc, ac *fastHuff, t *skipTable) (int32, error) {
 			k += a
 			continue
 		}
-		if a >= blockSize && a < skipNone && k+a-blockSize < blockSize {
+		if a >= blockSize && a < skipLong && k+a-blockSize < blockSize {
 			r.p, r.acc, r.n = p, acc<<(l&63), n-l // the block's end of block
 			return x, nil
 		}
@@ -583,8 +605,9 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	// whole scan, polling d.check at each MCU row's start.
 	mcus := func(r *bitReader, m0, m1 int) error {
 		var (
-			dc [maxComponents]int32
-			b  block // coefficients, natural order, dequantized
+			dc  [maxComponents]int32
+			b   block     // coefficients, natural order, dequantized
+			dcs [16]int32 // DC differences of one component's skipped blocks [v, h], h, v ≤ 4
 		)
 		for m := m0; m < m1; m++ {
 			mx, my := m%mxx, m/mxx
@@ -595,19 +618,32 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			}
 			for i := range scan {
 				c := &plan[i]
+				if c.skip != nil {
+					// One sample a block: the DC terms alone (idct1x1).
+					deltas := dcs[:c.hi*c.vi]
+					for j := 0; j < len(deltas); j++ {
+						if j += skipBlocksAsm(r, &dcH[i], c.skip, deltas[j:]); j == len(deltas) {
+							break
+						}
+						delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
+						if err != nil {
+							return err
+						}
+						deltas[j] = delta
+					}
+					at := c.vi*my*c.stride + c.hi*mx
+					for yv := 0; yv < c.vi; yv++ {
+						for xh := 0; xh < c.hi; xh++ {
+							dc[i] += deltas[yv*c.hi+xh]
+							c.pix[at+yv*c.stride+xh] = limit(descale(dc[i]*c.q[0], 3))
+						}
+					}
+					continue
+				}
 				for yv := 0; yv < c.vi; yv++ {
 					by := c.vi*my + yv
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
-						if c.skip != nil {
-							delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
-							if err != nil {
-								return err
-							}
-							dc[i] += delta
-							c.pix[by*c.stride+bx] = limit(descale(dc[i]*c.q[0], 3)) // idct1x1
-							continue
-						}
 						b = block{}
 						delta, err := r.decodeBlock(&dcH[i], &acH[i], &terms[i], &b, c.q)
 						if err != nil {
