@@ -12,7 +12,11 @@ import (
 
 // This file is the fast path for sequential Huffman scans of a file held
 // in memory: a 64-bit bit reader over the byte slice, 9-bit Huffman
-// look-up tables, and dequantization fused with decoding. It is an
+// look-up tables, a 10-bit table of whole AC terms (code and value), and
+// dequantization fused with decoding. Blocks whose AC terms the scaled
+// decode does not need are read past with a 14-bit table of several
+// terms a look-up (skipTable; in BMI2 assembly where the CPU has it,
+// skip_amd64.s). It is an
 // optimistic path: on anything irregular (a marker inside the data, bits
 // read past the end of a segment, a missing or misplaced restart marker,
 // EOB runs, DC sizes over 16) it rewinds to the start of the scan and the
