@@ -216,6 +216,56 @@ func (t *skipTable) build(f *fastHuff) {
 	}
 }
 
+// buildTerms and buildSkip build f's term and skip tables.
+func (f *fastHuff) buildTerms(t *termTable) { t.build(f) }
+func (f *fastHuff) buildSkip(t *skipTable)  { t.build(f) }
+
+// tables holds the term and skip tables built so far, by Huffman code
+// (codeKey), read-only once built: most files use the same few codes
+// (libjpeg's standard tables), and building the tables takes longer than
+// decoding a small image (a skip table about 0.15 ms).
+var tables struct {
+	sync.Mutex
+	term map[string]*termTable
+	skip map[string]*skipTable
+}
+
+// maxTables bounds each map of tables (at most 16 × 36 KiB in all).
+const maxTables = 16
+
+// codeKey names h's code: the first and last code of each length, then
+// the values in code order.
+func codeKey(h *huffman) string {
+	key := make([]byte, 0, 8*maxCodeLength+int(h.nCodes))
+	for i := range h.maxCodes {
+		key = binary.LittleEndian.AppendUint32(key, uint32(h.minCodes[i]))
+		key = binary.LittleEndian.AppendUint32(key, uint32(h.maxCodes[i]))
+	}
+	return string(append(key, h.vals[:h.nCodes]...))
+}
+
+// cachedTable returns the table of code key in *m, building it with build
+// (and keeping it, while *m holds fewer than maxTables) if it is not there.
+func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
+	tables.Lock()
+	t := (*m)[key]
+	tables.Unlock()
+	if t != nil {
+		return t
+	}
+	t = new(T)
+	build(t)
+	tables.Lock()
+	if *m == nil {
+		*m = map[string]*T{}
+	}
+	if len(*m) < maxTables {
+		(*m)[key] = t
+	}
+	tables.Unlock()
+	return t
+}
+
 // bitReader reads entropy-coded bits of data MSB first. acc holds n valid
 // bits left-aligned. Past a marker or the end of data it feeds zero bytes,
 // counting them in zeros, so that decoding never stops mid-block; whether
@@ -575,7 +625,7 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	var (
 		dcH, acH [maxComponents]fastHuff
-		terms    [maxComponents]termTable
+		terms    [maxComponents]*termTable
 	)
 	// plan: per scan component, its sampling, table and, when decoding
 	// scaled, the output plane, the side of its blocks there and, for
@@ -590,7 +640,8 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	for i, s := range scan {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
-		terms[i].build(&acH[i])
+		key := codeKey(acH[i].h)
+		terms[i] = cachedTable(&tables.term, key, acH[i].buildTerms)
 		c := &plan[i]
 		c.ci = int(s.compIndex)
 		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
@@ -600,8 +651,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			c.n = d.scaledSize(c.ci)
 		}
 		if c.n == 1 {
-			c.skip = new(skipTable)
-			c.skip.build(&acH[i])
+			c.skip = cachedTable(&tables.skip, key, acH[i].buildSkip)
 		}
 	}
 	total := mxx * myy
@@ -649,7 +699,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
 						b = block{}
-						delta, err := r.decodeBlock(&dcH[i], &acH[i], &terms[i], &b, c.q)
+						delta, err := r.decodeBlock(&dcH[i], &acH[i], terms[i], &b, c.q)
 						if err != nil {
 							return err
 						}

@@ -190,3 +190,48 @@ func BenchmarkDecodeFile(b *testing.B) {
 		})
 	}
 }
+
+// TestTablesShared decodes files whose scans share Huffman codes from
+// several goroutines at once, starting from an empty table cache, and
+// checks each result against the same decode alone (run with -race to
+// check the cache's locking).
+func TestTablesShared(t *testing.T) {
+	files := corpus(t)
+	names := []string{"photo_120x90.jpg", "noise_256x192_q85.jpg", "go_131x67_grayfalse.jpg", "noise_256x192_q100.jpg"}
+	want := map[string][]byte{}
+	for _, name := range names {
+		img, err := DecodeOptions(files[name], Options{Scale: 8})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		want[name] = pixels(t, img)
+	}
+	tables.Lock()
+	tables.term, tables.skip = nil, nil
+	tables.Unlock()
+	errs := make(chan error, 4*len(names))
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := range names {
+				name := names[(i+g)%len(names)]
+				img, err := DecodeOptions(files[name], Options{Scale: 8})
+				switch {
+				case err != nil:
+					errs <- fmt.Errorf("%s: %v", name, err)
+				case !bytes.Equal(pixels(t, img), want[name]):
+					errs <- fmt.Errorf("%s: pixels differ from the decode alone", name)
+				default:
+					errs <- nil
+				}
+			}
+		}()
+	}
+	for i := 0; i < 4*len(names); i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if len(tables.term) == 0 || len(tables.skip) == 0 {
+		t.Fatalf("no tables kept: %d term, %d skip", len(tables.term), len(tables.skip))
+	}
+}
