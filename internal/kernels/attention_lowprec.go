@@ -1,0 +1,177 @@
+package kernels
+
+import "math"
+
+// Attention of the bf16 and int8 precisions.
+//
+// On a CPU with AMX (and AVX-512 for the softmax and the conversions),
+// AttentionPanelsAt and AttentionPanelsBiasAt run the two products of
+// attention as TDPBF16PS tiles, on the same token panels and query panels
+// as AttentionPanels:
+//
+//	Sᵀ [tPad keys][32 queries] = K · (Q/√dh)ᵀ   K rows [tPad][dhp] bf16 as A,
+//	                                            Q/√dh (scaled in float32, then
+//	                                            rounded) in pairs as B
+//	softmax over the keys in float32 (the float32 path's softmaxColsN)
+//	Oᵀ [dhp][32 queries]       = Vᵀ · Pᵀ         Vᵀ [dhp][tPad] bf16 as A, the
+//	                                            probabilities rounded to bf16
+//	                                            in pairs as B
+//
+// tPad is t rounded up to 32 and dhp is dh rounded up to 32, the padding
+// zeros. Products of bf16 are exact and the tiles add them in float32. Every
+// score sums the features in an order fixed by dh, and every output the
+// keys of its own sequence, counted from its first token, in an order fixed
+// by t: as on the float32 path, a token's results depend neither on the
+// batch, nor on the panel or lane it lies in, nor on the thread count.
+// Elsewhere (FP32, or a CPU without AMX) they are AttentionPanels and
+// AttentionPanelsBias.
+
+// AttentionPanelsAt is AttentionPanels in precision prec: q, k, v and the
+// probabilities rounded to bf16 for BF16 and Int8 on a CPU with AMX, else
+// AttentionPanels itself.
+func AttentionPanelsAt(p *Pool, prec Precision, b, t, h, dh int, qkv, out *Panels) {
+	attentionPanels(p, b, t, h, dh, qkv, nil, out, prec != FP32)
+}
+
+// AttentionPanelsBiasAt is AttentionPanelsBias in precision prec (see
+// AttentionPanelsAt); the bias is added to the float32 scores.
+func AttentionPanelsBiasAt(p *Pool, prec Precision, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels) {
+	if b > 0 && t > 0 && h > 0 && len(bias) < h*t*t {
+		panic("kernels: AttentionPanelsBiasAt: bias is not [h, t, t]")
+	}
+	attentionPanels(p, b, t, h, dh, qkv, bias, out, prec != FP32)
+}
+
+// amxAttnScratch is one worker's buffers of the bf16 attention.
+type amxAttnScratch struct {
+	kr []uint16  // [tPad][dhp] K rows of the current head, each pair of features swapped
+	vt []uint16  // [dhp][tPad] Vᵀ of the current head, each pair of keys swapped
+	qp []uint16  // [dhp/2][32][2] Q/√dh in pairs (bf16Pairs' order)
+	pp []uint16  // [tPad/2][32][2] the probabilities in pairs
+	st []float32 // [tPad][32] Sᵀ, then Pᵀ
+	o  []float32 // [dhp][32] an Oᵀ that cannot go straight into out
+	_  [64]byte
+}
+
+// pads returns t and dh rounded up to 32, the AMX steps.
+func (j *attPanelsJob) pads() (tPad, dhp int) {
+	return (j.t + 31) &^ 31, (j.dh + 31) &^ 31
+}
+
+// growAMX sizes the buffers of the first n workers.
+func (j *attPanelsJob) growAMX(n int) {
+	if len(j.amx) < n {
+		j.amx = append(j.amx, make([]amxAttnScratch, n-len(j.amx))...)
+	}
+	tPad, dhp := j.pads()
+	for i := range j.amx[:n] {
+		s := &j.amx[i]
+		s.kr = Grow(s.kr, tPad*dhp)
+		s.vt = Grow(s.vt, dhp*tPad)
+		s.qp = Grow(s.qp, dhp*nr)
+		s.pp = Grow(s.pp, tPad*nr)
+		s.st = Grow(s.st, tPad*nr)
+		s.o = Grow(s.o, dhp*nr)
+	}
+}
+
+// panelAMX is panel in bf16 on AMX (see above): query panel qp of
+// sequence·head bh, with K rows and Vᵀ converted unless *cur is already
+// bh. qB [dh][32] is the worker's float32 query panel.
+func (j *attPanelsJob) panelAMX(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	tPad, dhp := j.pads()
+	bi, hd := bh/j.h, bh%j.h
+	s0 := bi * t // the sequence's first token
+	pa, pb := j.queries(s0, qp)
+	nq := pa.n + pb.n
+	if nq == 0 {
+		return
+	}
+	if bh != *cur {
+		j.headBF16(s, s0, hd)
+		*cur = bh
+	}
+	j.gatherQ(hd, pa, pb, qB)
+	bf16Pairs(s.qp, qB[:dh*nr], dh)
+	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
+	amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
+	if j.bias != nil {
+		j.addBias(s0, hd, pa, pb, s.st)
+	}
+	softmaxColsN(s.st, t, width(nq))
+	bf16Pairs(s.pp, s.st[:t*nr], t)
+	clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
+	if pa.n == nr && dhp == dh {
+		amxBlocksBF16(s.vt, tPad, s.pp, j.out.P[(pa.tp*d+hd*dh)*nr:][:dh*nr], tPad/32, dhp/32)
+		return
+	}
+	amxBlocksBF16(s.vt, tPad, s.pp, s.o, tPad/32, dhp/32)
+	j.store(s.o, dh, pa, hd*dh)
+	j.store(s.o[pa.n:], dh, pb, hd*dh)
+}
+
+// headBF16 converts K and V of head hd of the sequence starting at token
+// s0 to bf16: K rows s.kr [tPad][dhp] and Vᵀ s.vt [dhp][tPad], zero past
+// t and dh, each pair of the summed index swapped (the order of
+// bf16Pairs, which the B operands come from).
+func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	tPad, dhp := j.pads()
+	src := j.qkv.P
+	// The padding first: with odd dh (t) the last feature (key) goes
+	// into the padding's first place and the place before it is zero.
+	for k := 0; k < t; k++ {
+		clear(s.kr[k*dhp+dh&^1 : (k+1)*dhp])
+	}
+	clear(s.kr[t*dhp : tPad*dhp])
+	for f := 0; f < dh; f++ {
+		clear(s.vt[f*tPad+t&^1 : (f+1)*tPad])
+	}
+	clear(s.vt[dh*tPad : dhp*tPad])
+	for k := 0; k < t; {
+		g := s0 + k
+		l0, n := g%nr, min(nr-g%nr, t-k)
+		base := (g/nr*3*d+d+hd*dh)*nr + l0
+		kRowsBF16(s.kr[k*dhp:(k+n)*dhp], dhp, src[base:base+(dh-1)*nr+n], dh)
+		vRowsBF16(s.vt, tPad, k, src[base+d*nr:base+d*nr+(dh-1)*nr+n], dh)
+		k += n
+	}
+}
+
+// bf16Hi is v rounded to bf16 (as roundBF16) as its 16 bits.
+func bf16Hi(v float32) uint16 {
+	u := math.Float32bits(v)
+	return uint16((u + 0x7fff + (u>>16)&1) >> 16)
+}
+
+// kRowsBF16 writes the n = len(dst)/ld keys of src [dh][32] (feature f of
+// key l at src[f·32+l]) as bf16 rows: dst[l·ld + f^1] = bf16(src[f·32+l]),
+// f < dh (dh even, or the row's padding taking f^1 = dh).
+func kRowsBF16(dst []uint16, ld int, src []float32, dh int) {
+	n := len(dst) / ld
+	for f := 0; f < dh; f++ {
+		row := src[f*nr : f*nr+n]
+		for l, v := range row {
+			dst[l*ld+f^1] = bf16Hi(v)
+		}
+	}
+}
+
+// vRowsBF16 writes the n keys k0… of src [dh][32] (as kRowsBF16) into
+// Vᵀ dst [dh][ld] as bf16: dst[f·ld + (k0+l)^1] = bf16(src[f·32+l]).
+func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int) {
+	n := (len(src)-1)%nr + 1
+	for f := 0; f < dh; f++ {
+		row := src[f*nr : f*nr+n]
+		d := dst[f*ld : (f+1)*ld]
+		for l, v := range row {
+			d[(k0+l)^1] = bf16Hi(v)
+		}
+	}
+}
+
+// AttentionBF16 reports whether AttentionPanelsAt and
+// AttentionPanelsBiasAt run in bf16 for BF16 and Int8 on this CPU (with
+// the kernel family in use), rather than as the float32 functions.
+func AttentionBF16() bool { return attentionAMX(currentISA()) }

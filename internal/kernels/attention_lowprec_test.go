@@ -1,0 +1,135 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// attentionBF16Bound returns the reference attention (float64) of qkv
+// [b·t, 3D] rows with bias [h, t, t] (nil: none) and, per output, the
+// largest error bf16 attention may make:
+//
+// q/√dh and k are each rounded with relative error ≤ u = 2⁻⁸ (8
+// significant bits, ties to even), so a score moves by ≤ es =
+// (2u + u² + (dh+2)·2⁻²⁴)·Σ_f |q_f k_f|/√dh, the last term the float32
+// sums of the tiles. A softmax weight p_j then moves by ≤ p_j·(e^{2es} − 1)
+// (its score up, the others down). v and p are rounded too (u each), and
+// the float32 softmax and sums add a few 2⁻²⁴, so an output is off by
+// ≤ (e^{2·max es} − 1 + 2u + u² + 2⁻¹⁸)·Σ_j p_j |v_j| + 1e-6.
+//
+// Scores off by a wrong scale or a lost key move the weights far past it.
+func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []float64) {
+	const u = 1.0 / 256
+	d := h * dh
+	want, bound = make([]float64, b*t*d), make([]float64, b*t*d)
+	s := make([]float64, t)
+	scale := 1 / math.Sqrt(float64(dh))
+	for bi := 0; bi < b; bi++ {
+		base := bi * t * 3 * d
+		for hd := 0; hd < h; hd++ {
+			for i := 0; i < t; i++ {
+				var es float64
+				for j := 0; j < t; j++ {
+					var acc, abs float64
+					for e := 0; e < dh; e++ {
+						p := float64(qkv[base+i*3*d+hd*dh+e]) * float64(qkv[base+j*3*d+d+hd*dh+e])
+						acc += p
+						abs += math.Abs(p)
+					}
+					s[j] = acc * scale
+					if bias != nil {
+						s[j] += float64(bias[(hd*t+i)*t+j])
+					}
+					es = max(es, (2*u+u*u+float64(dh+2)/(1<<24))*abs*scale)
+				}
+				Softmax64(s)
+				rel := math.Expm1(2*es) + 2*u + u*u + 1.0/(1<<18)
+				for e := 0; e < dh; e++ {
+					var acc, abs float64
+					for j := 0; j < t; j++ {
+						v := float64(qkv[base+j*3*d+2*d+hd*dh+e])
+						acc += s[j] * v
+						abs += s[j] * math.Abs(v)
+					}
+					o := (bi*t+i)*d + hd*dh + e
+					want[o], bound[o] = acc, rel*abs+1e-6
+				}
+			}
+		}
+	}
+	return want, bound
+}
+
+// TestAttentionPanelsBF16 runs AttentionPanelsAt and AttentionPanelsBiasAt
+// in bf16 and int8 on every ISA: within attentionBF16Bound of the float64
+// reference where AMX runs them, else the float32 functions' bits. Shapes
+// cover dh and t below, at and past the 32 of an AMX step, sequences
+// starting mid-panel, and stale NaN in the padding lanes of qkv.
+func TestAttentionPanelsBF16(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	type tc struct{ b, t, h, dh int }
+	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
+		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}}
+	nan := float32(math.NaN())
+	for ci, c := range cases {
+		d, m := c.h*c.dh, c.b*c.t
+		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
+		var bias []float32                       // [h, t, t] on odd cases
+		if ci%2 == 1 {
+			r := rand.New(rand.NewPCG(uint64(ci), 9))
+			bias = make([]float32, c.h*c.t*c.t)
+			for i := range bias {
+				bias[i] = float32(r.NormFloat64())
+			}
+		}
+		want, bound := attentionBF16Bound(c.b, c.t, c.h, c.dh, rows, bias)
+		forEachISA(t, func(t *testing.T) {
+			var qkv, out, ref Panels
+			qkv.Pack(m, 3*d, rows, 3*d)
+			if r := m % nr; r > 0 {
+				for k := 0; k < 3*d; k++ {
+					for l := r; l < nr; l++ {
+						qkv.P[(m/nr*3*d+k)*nr+l] = nan
+					}
+				}
+			}
+			for _, prec := range []Precision{BF16, Int8} {
+				out.Reset(m, d)
+				for i := range out.P {
+					out.P[i] = nan
+				}
+				if bias != nil {
+					AttentionPanelsBiasAt(p, prec, c.b, c.t, c.h, c.dh, &qkv, bias, &out)
+				} else {
+					AttentionPanelsAt(p, prec, c.b, c.t, c.h, c.dh, &qkv, &out)
+				}
+				if !attentionAMX(currentISA()) {
+					attentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, bias, &ref, false)
+					if i := firstDiff(out.P, ref.P); i >= 0 {
+						t.Fatalf("%v %+v without AMX: panel value %d = %v, float32 path %v", prec, c, i, out.P[i], ref.P[i])
+					}
+					continue
+				}
+				for i := 0; i < m; i++ {
+					for k := 0; k < d; k++ {
+						got, w := float64(out.At(i, k)), want[i*d+k]
+						if !(math.Abs(got-w) <= bound[i*d+k]) {
+							t.Fatalf("%v %+v: out[%d, %d] = %v, want %v ± %.3g", prec, c, i, k, got, w, bound[i*d+k])
+						}
+					}
+				}
+				if r := m % nr; r > 0 {
+					for k := 0; k < d; k++ {
+						for l := r; l < nr; l++ {
+							if v := out.P[(m/nr*d+k)*nr+l]; v != 0 {
+								t.Fatalf("%v %+v: padding lane %d of feature %d is %v", prec, c, l, k, v)
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}
