@@ -64,3 +64,108 @@ kstep:
 	JNZ block
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0	// TILERELEASE
 	RET
+
+// Rounding to bf16 (roundBF16: u + 0x7fff + (u>>16 & 1), ties to even)
+// of the 16 floats in Z<r>, with Z29 = 1, Z30 = 0x7fff, Z<t> scratch.
+#define ROUND_BF16(r, t) \
+	VPSRLD $16, r, t; \
+	VPANDD Z29, t, t; \
+	VPADDD Z30, r, r; \
+	VPADDD t, r, r
+
+// func kRowsAVX512(dst *uint16, idx *[32]int32, src *float32, mask uint32, pairs int)
+// K rows from a key run: for each pair p of features, the dword of key l
+// at dst + 4·(idx[l] + p) = bf16(src[2p·32+l]) << 16 | bf16(src[(2p+1)·32+l])
+// for the lanes l set in mask. Z0–Z3 the two feature rows (keys 0–15,
+// 16–31), Z4/Z5 rounding scratch, Z6/Z7 the dword indices, Z31 =
+// 0xffff0000; K1/K2 the halves of mask, K3/K4 their copies for the
+// scatters (which clear them).
+TEXT ·kRowsAVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), AX
+	MOVQ src+16(FP), SI
+	MOVL mask+24(FP), BX
+	MOVQ pairs+32(FP), CX
+	VMOVDQU32 (AX), Z6
+	VMOVDQU32 64(AX), Z7
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z31
+	KMOVW BX, K1
+	SHRL $16, BX
+	KMOVW BX, K2
+krow:
+	VMOVDQU32.Z (SI), K1, Z0
+	VMOVDQU32.Z 64(SI), K2, Z1
+	VMOVDQU32.Z 128(SI), K1, Z2
+	VMOVDQU32.Z 192(SI), K2, Z3
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	ROUND_BF16(Z2, Z4)
+	ROUND_BF16(Z3, Z5)
+	VPANDD Z31, Z0, Z0
+	VPANDD Z31, Z1, Z1
+	VPSRLD $16, Z2, Z2
+	VPSRLD $16, Z3, Z3
+	VPORD Z2, Z0, Z0
+	VPORD Z3, Z1, Z1
+	KMOVW K1, K3
+	KMOVW K2, K4
+	VPSCATTERDD Z0, K3, (DI)(Z6*4)
+	VPSCATTERDD Z1, K4, (DI)(Z7*4)
+	ADDQ $256, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ krow
+	VZEROUPPER
+	RET
+
+// func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh int)
+// Vᵀ rows from a key run, each pair of keys swapped: for each feature f
+// < dh, dst[f·ld + (l^1)] = bf16(src[f·32+l]) for the lanes l set in mask
+// (dst and src both start at a pair boundary of the keys). Z0/Z1 lanes
+// 0–15/16–31, Z4/Z5 rounding scratch; K1/K2 the halves of mask for the
+// loads, K3 = mask with each pair of bits swapped for the store.
+TEXT ·vRowsAVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ld+8(FP), DX
+	SHLQ $1, DX
+	MOVQ src+16(FP), SI
+	MOVL mask+24(FP), BX
+	MOVQ dh+32(FP), CX
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	KMOVW BX, K1
+	MOVL BX, AX
+	SHRL $16, AX
+	KMOVW AX, K2
+	MOVL BX, AX
+	ANDL $0x55555555, AX
+	SHLL $1, AX
+	SHRL $1, BX
+	ANDL $0x55555555, BX
+	ORL BX, AX
+	KMOVD AX, K3
+vrow:
+	VMOVDQU32.Z (SI), K1, Z0
+	VMOVDQU32.Z 64(SI), K2, Z1
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	VPSRLD $16, Z0, Z0
+	VPSRLD $16, Z1, Z1
+	VPMOVDW Z0, Y0
+	VPMOVDW Z1, Y1
+	VINSERTI64X4 $1, Y1, Z0, Z0
+	VPROLD $16, Z0, Z0
+	VMOVDQU16 Z0, K3, (DI)
+	ADDQ $128, SI
+	ADDQ DX, DI
+	DECQ CX
+	JNZ vrow
+	VZEROUPPER
+	RET

@@ -7,3 +7,7 @@ func attentionAMX(s isa) bool { return false }
 func amxBlocksBF16(a []uint16, lda int, b []uint16, c []float32, ksteps, n int) {
 	panic("kernels: no AMX")
 }
+
+func kRowsFast(dst []uint16, ld int, src []float32, dh int) bool { return false }
+
+func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int) bool { return false }

@@ -149,6 +149,9 @@ func bf16Hi(v float32) uint16 {
 // key l at src[f·32+l]) as bf16 rows: dst[l·ld + f^1] = bf16(src[f·32+l]),
 // f < dh (dh even, or the row's padding taking f^1 = dh).
 func kRowsBF16(dst []uint16, ld int, src []float32, dh int) {
+	if kRowsFast(dst, ld, src, dh) {
+		return
+	}
 	n := len(dst) / ld
 	for f := 0; f < dh; f++ {
 		row := src[f*nr : f*nr+n]
@@ -161,6 +164,9 @@ func kRowsBF16(dst []uint16, ld int, src []float32, dh int) {
 // vRowsBF16 writes the n keys k0… of src [dh][32] (as kRowsBF16) into
 // Vᵀ dst [dh][ld] as bf16: dst[f·ld + (k0+l)^1] = bf16(src[f·32+l]).
 func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int) {
+	if vRowsFast(dst, ld, k0, src, dh) {
+		return
+	}
 	n := (len(src)-1)%nr + 1
 	for f := 0; f < dh; f++ {
 		row := src[f*nr : f*nr+n]

@@ -133,3 +133,55 @@ func TestAttentionPanelsBF16(t *testing.T) {
 		})
 	}
 }
+
+// TestKVRowsBF16 compares the K-row and Vᵀ conversions of every kernel
+// family with the loop on runs of every length, at even and odd first
+// keys, for odd and even dh, and checks they write nothing else.
+func TestKVRowsBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const ld = 96
+	for _, dh := range []int{1, 2, 3, 17, 64} {
+		src := randSlice(r, dh*nr+nr) // [dh][32] plus a row: runs start at lanes 0…31
+		for n := 1; n <= nr; n++ {
+			for _, k0 := range []int{0, 1, 2, 33, ld - n} {
+				l0 := (k0 * 7) % (nr - n + 1) // the run's first lane
+				run := src[l0 : l0+(dh-1)*nr+n]
+				var want [2][]uint16
+				forEachISA(t, func(t *testing.T) {
+					kr, vt := make([]uint16, n*ld), make([]uint16, dh*ld)
+					for i := range kr {
+						kr[i] = 0xdead
+					}
+					for i := range vt {
+						vt[i] = 0xdead
+					}
+					kRowsBF16(kr, ld, run, dh)
+					vRowsBF16(vt, ld, k0, run, dh)
+					for l := 0; l < n; l++ {
+						for f := 0; f < dh; f++ {
+							v := math.Float32bits(roundBF16(src[l0+f*nr+l])) >> 16
+							if kr[l*ld+f^1] != uint16(v) || vt[f*ld+(k0+l)^1] != uint16(v) {
+								t.Fatalf("dh %d n %d k0 %d: key %d feature %d: K row %#x, Vᵀ %#x, want %#x",
+									dh, n, k0, l, f, kr[l*ld+f^1], vt[f*ld+(k0+l)^1], v)
+							}
+						}
+					}
+					if want[0] == nil {
+						want = [2][]uint16{kr, vt}
+					} else if firstDiff16(kr, want[0]) >= 0 || firstDiff16(vt, want[1]) >= 0 {
+						t.Fatalf("dh %d n %d k0 %d: writes outside the run differ from the generic code's", dh, n, k0)
+					}
+				})
+			}
+		}
+	}
+}
+
+func firstDiff16(a, b []uint16) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
