@@ -1,8 +1,10 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -184,4 +186,58 @@ func firstDiff16(a, b []uint16) int {
 		}
 	}
 	return -1
+}
+
+// TestAttentionPanelsAtAllocs checks that a bf16 attention call allocates
+// nothing once its buffers have grown.
+func TestAttentionPanelsAtAllocs(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	const b, tt, h, dh = 2, 70, 2, 64
+	var qkv, out Panels
+	qkv.Pack(b*tt, 3*h*dh, attentionInput(1, b*tt, h*dh), 3*h*dh)
+	AttentionPanelsAt(p, BF16, b, tt, h, dh, &qkv, &out)
+	if n := testing.AllocsPerRun(20, func() { AttentionPanelsAt(p, BF16, b, tt, h, dh, &qkv, &out) }); n != 0 {
+		t.Errorf("AttentionPanelsAt allocates %v times per call", n)
+	}
+}
+
+// BenchmarkAttentionPanelsBF16 is BenchmarkAttentionPanels in bf16 on
+// AMX (skipped without it), GFLOP/s of the same count.
+func BenchmarkAttentionPanelsBF16(b *testing.B) {
+	if !attentionAMX(currentISA()) {
+		b.Skip("no AMX")
+	}
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, batch := range []int{1, 8} {
+		const t, h, dh = 197, 12, 64
+		b.Run(fmt.Sprintf("b%d/T%dx%dx%d", batch, t, h, dh), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 1))
+			var qkv, out Panels
+			qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+			loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
+				AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
+			})
+		})
+	}
+}
+
+// BenchmarkAMXBlocksBF16 times the attention's tile products alone at
+// ViT-B/16's shapes (scores: 7 blocks of 2 steps; P·V: 2 blocks of 7).
+func BenchmarkAMXBlocksBF16(b *testing.B) {
+	if !attentionAMX(currentISA()) {
+		b.Skip("no AMX")
+	}
+	for _, c := range [][2]int{{2, 7}, {7, 2}} {
+		ksteps, n := c[0], c[1]
+		b.Run(fmt.Sprintf("k%dx%d", ksteps, n), func(b *testing.B) {
+			a := make([]uint16, n*amxRows*32*ksteps) // [n·32][32·ksteps]
+			bb := make([]uint16, ksteps*16*nr*2)     // [16·ksteps][32][2]
+			c := make([]float32, n*amxRows*nr)       // [n·32][32]
+			loopFlops(b, float64(n)*amxRows*nr*32*float64(ksteps)*2, func() {
+				amxBlocksBF16(a, 32*ksteps, bb, c, ksteps, n)
+			})
+		})
+	}
 }
