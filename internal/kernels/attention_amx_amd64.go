@@ -86,3 +86,19 @@ func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int) bool {
 	vRowsAVX512(&dst[k0&^1], ld, (*float32)(p), uint32(1<<n-1)<<odd, dh)
 	return true
 }
+
+// softmaxPairsAVX512 is softmaxPairs for rows ≥ 1 (its exponential a
+// degree-5 polynomial, about 2⁻¹⁸ relative; s left holding the
+// exponentials).
+//
+//go:noescape
+func softmaxPairsAVX512(s *float32, rows int, scale float32, dst *uint16)
+
+func softmaxPairsFast(s []float32, rows int, scale float32, dst []uint16) bool {
+	if !hasAVX512 || rows == 0 {
+		return false
+	}
+	_, _ = s[rows*nr-1], dst[(rows+1)/2*2*nr-1]
+	softmaxPairsAVX512(&s[0], rows, scale, &dst[0])
+	return true
+}

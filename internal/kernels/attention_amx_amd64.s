@@ -169,3 +169,182 @@ vrow:
 	JNZ vrow
 	VZEROUPPER
 	RET
+
+// Constants of softmaxPairsAVX512: log2(e), ln 2, the Taylor coefficients
+// 1/120, 1/24, 1/6, 1/2, 1 of exp on [−ln2/2, ln2/2], and the clamp −87.3
+// below which exp would be denormal.
+DATA smpc<>+0(SB)/4, $0x3fb8aa3b
+DATA smpc<>+4(SB)/4, $0x3f317218
+DATA smpc<>+8(SB)/4, $0x3c088889
+DATA smpc<>+12(SB)/4, $0x3d2aaaab
+DATA smpc<>+16(SB)/4, $0x3e2aaaab
+DATA smpc<>+20(SB)/4, $0x3f000000
+DATA smpc<>+24(SB)/4, $0x3f800000
+DATA smpc<>+28(SB)/4, $0xc2ae999a
+GLOBL smpc<>(SB), RODATA|NOPTR, $32
+
+// EXPB replaces X (≤ 0) by exp(X) to about 2⁻¹⁸ relative: n = round(X·
+// log2 e), r = X − n·ln 2, the degree-5 Taylor polynomial of e^r times 2ⁿ
+// (VSCALEFPS); N, P clobbered.
+#define EXPB(X, N, P) \
+	VMAXPS X, Z28, X; \
+	VMULPS Z20, X, N; \
+	VRNDSCALEPS $0, N, N; \
+	VFNMADD231PS Z21, N, X; \
+	VMOVAPS Z22, P; \
+	VFMADD213PS Z23, X, P; \
+	VFMADD213PS Z24, X, P; \
+	VFMADD213PS Z25, X, P; \
+	VFMADD213PS Z26, X, P; \
+	VFMADD213PS Z27, X, P; \
+	VSCALEFPS N, P, X
+
+// func softmaxPairsAVX512(s *float32, rows int, scale float32, dst *uint16)
+// s [rows][32], rows ≥ 1: each column's softmax of scale·s over the rows,
+// rounded to bf16 into dst [ceil(rows/2)][32][2] in the pairs of
+// bf16Pairs (each token's dword = bf16(row 2p) << 16 | bf16(row 2p+1),
+// zero for a missing last row); s is left holding the exponentials.
+// Rows go two a step, each into its own maxima and sums (Z10–Z13, Z14–
+// Z17: even and odd rows, columns 0–15 and 16–31), combined at the end,
+// so each column's sums run in an order fixed by rows. Z20–Z28 EXPB's
+// constants, Z29 = 1, Z30 = 0x7fff (ROUND_BF16), Z31 = scale, Z19 =
+// 0xffff0000 in the last pass.
+TEXT ·softmaxPairsAVX512(SB), NOSPLIT, $0-32
+	MOVQ s+0(FP), SI
+	MOVQ rows+8(FP), CX
+	VBROADCASTSS scale+16(FP), Z31
+	LEAQ smpc<>(SB), AX
+	VBROADCASTSS 0(AX), Z20
+	VBROADCASTSS 4(AX), Z21
+	VBROADCASTSS 8(AX), Z22
+	VBROADCASTSS 12(AX), Z23
+	VBROADCASTSS 16(AX), Z24
+	VBROADCASTSS 20(AX), Z25
+	VBROADCASTSS 24(AX), Z26
+	VBROADCASTSS 24(AX), Z27
+	VBROADCASTSS 28(AX), Z28
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+
+	VMOVUPS (SI), Z10
+	VMOVUPS 64(SI), Z11
+	VMOVAPS Z10, Z12
+	VMOVAPS Z11, Z13
+	MOVQ SI, DI
+	MOVQ CX, DX
+smp_max2:
+	CMPQ DX, $2
+	JLT smp_max1
+	VMAXPS (DI), Z10, Z10
+	VMAXPS 64(DI), Z11, Z11
+	VMAXPS 128(DI), Z12, Z12
+	VMAXPS 192(DI), Z13, Z13
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smp_max2
+smp_max1:
+	TESTQ DX, DX
+	JEQ smp_maxdone
+	VMAXPS (DI), Z10, Z10
+	VMAXPS 64(DI), Z11, Z11
+smp_maxdone:
+	VMAXPS Z12, Z10, Z10
+	VMAXPS Z13, Z11, Z11
+	VMULPS Z31, Z10, Z10
+	VMULPS Z31, Z11, Z11
+
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	MOVQ SI, DI
+	MOVQ CX, DX
+smp_exp2:
+	CMPQ DX, $2
+	JLT smp_exp1
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VMULPS 128(DI), Z31, Z2
+	VMULPS 192(DI), Z31, Z3
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z11, Z1, Z1
+	VSUBPS Z10, Z2, Z2
+	VSUBPS Z11, Z3, Z3
+	EXPB(Z0, Z4, Z5)
+	EXPB(Z1, Z6, Z7)
+	EXPB(Z2, Z8, Z9)
+	EXPB(Z3, Z18, Z19)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VADDPS Z0, Z14, Z14
+	VADDPS Z1, Z15, Z15
+	VADDPS Z2, Z16, Z16
+	VADDPS Z3, Z17, Z17
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smp_exp2
+smp_exp1:
+	TESTQ DX, DX
+	JEQ smp_expdone
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z11, Z1, Z1
+	EXPB(Z0, Z4, Z5)
+	EXPB(Z1, Z6, Z7)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z0, Z14, Z14
+	VADDPS Z1, Z15, Z15
+smp_expdone:
+	VADDPS Z16, Z14, Z14
+	VADDPS Z17, Z15, Z15
+	VDIVPS Z14, Z27, Z14
+	VDIVPS Z15, Z27, Z15
+
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z19
+	MOVQ SI, DI
+	MOVQ dst+24(FP), BX
+	MOVQ CX, DX
+smp_pair:
+	CMPQ DX, $2
+	JLT smp_pairtail
+	VMULPS (DI), Z14, Z0
+	VMULPS 64(DI), Z15, Z1
+	VMULPS 128(DI), Z14, Z2
+	VMULPS 192(DI), Z15, Z3
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	ROUND_BF16(Z2, Z6)
+	ROUND_BF16(Z3, Z7)
+	VPANDD Z19, Z0, Z0
+	VPANDD Z19, Z1, Z1
+	VPSRLD $16, Z2, Z2
+	VPSRLD $16, Z3, Z3
+	VPORD Z2, Z0, Z0
+	VPORD Z3, Z1, Z1
+	VMOVDQU32 Z0, (BX)
+	VMOVDQU32 Z1, 64(BX)
+	ADDQ $256, DI
+	ADDQ $128, BX
+	SUBQ $2, DX
+	JMP smp_pair
+smp_pairtail:
+	TESTQ DX, DX
+	JEQ smp_done
+	VMULPS (DI), Z14, Z0
+	VMULPS 64(DI), Z15, Z1
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	VPANDD Z19, Z0, Z0
+	VPANDD Z19, Z1, Z1
+	VMOVDQU32 Z0, (BX)
+	VMOVDQU32 Z1, 64(BX)
+smp_done:
+	VZEROUPPER
+	RET

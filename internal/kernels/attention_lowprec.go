@@ -9,10 +9,10 @@ import "math"
 // attention as TDPBF16PS tiles, on the same token panels and query panels
 // as AttentionPanels:
 //
-//	Sᵀ [tPad keys][32 queries] = K · (Q/√dh)ᵀ   K rows [tPad][dhp] bf16 as A,
-//	                                            Q/√dh (scaled in float32, then
-//	                                            rounded) in pairs as B
-//	softmax over the keys in float32 (the float32 path's softmaxColsN)
+//	Sᵀ [tPad keys][32 queries] = K · Qᵀ         K rows [tPad][dhp] bf16 as A,
+//	                                            Q in pairs as B
+//	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs, which writes
+//	the probabilities rounded to bf16 in pairs)
 //	Oᵀ [dhp][32 queries]       = Vᵀ · Pᵀ         Vᵀ [dhp][tPad] bf16 as A, the
 //	                                            probabilities rounded to bf16
 //	                                            in pairs as B
@@ -92,15 +92,21 @@ func (j *attPanelsJob) panelAMX(s *amxAttnScratch, bh, qp int, cur *int, qB []fl
 		j.headBF16(s, s0, hd)
 		*cur = bh
 	}
-	j.gatherQ(hd, pa, pb, qB)
-	bf16Pairs(s.qp, qB[:dh*nr], dh)
+	if pa.n == nr {
+		bf16Pairs(s.qp, j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr], dh)
+	} else {
+		j.gatherQ(hd, pa, pb, qB)
+		bf16Pairs(s.qp, qB[:dh*nr], dh)
+	}
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
 	amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
+	scale := j.scale
 	if j.bias != nil {
+		scaleFast(s.st[:t*nr], scale)
 		j.addBias(s0, hd, pa, pb, s.st)
+		scale = 1
 	}
-	softmaxColsN(s.st, t, width(nq))
-	bf16Pairs(s.pp, s.st[:t*nr], t)
+	softmaxPairs(s.st, t, scale, s.pp)
 	clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
 	if pa.n == nr && dhp == dh {
 		amxBlocksBF16(s.vt, tPad, s.pp, j.out.P[(pa.tp*d+hd*dh)*nr:][:dh*nr], tPad/32, dhp/32)
@@ -136,6 +142,40 @@ func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
 		kRowsBF16(s.kr[k*dhp:(k+n)*dhp], dhp, src[base:base+(dh-1)*nr+n], dh)
 		vRowsBF16(s.vt, tPad, k, src[base+d*nr:base+d*nr+(dh-1)*nr+n], dh)
 		k += n
+	}
+}
+
+// softmaxPairs replaces each column of s [rows][32] by the exponentials
+// of its softmax of scale·s over the rows and writes the softmax rounded
+// to bf16 to dst [ceil(rows/2)][32][2] in the pairs of bf16Pairs (zero
+// for a missing last row). The vector code's exponential is a polynomial
+// good to about 2⁻¹⁸, far below bf16's 2⁻⁸; its sums run two rows at a
+// time, even and odd rows apart, as here.
+func softmaxPairs(s []float32, rows int, scale float32, dst []uint16) {
+	if softmaxPairsFast(s, rows, scale, dst) {
+		return
+	}
+	s = s[:rows*nr]
+	for c := 0; c < nr; c++ {
+		m := float32(math.Inf(-1))
+		for r := 0; r < rows; r++ {
+			m = max(m, s[r*nr+c])
+		}
+		m *= scale
+		var sum [2]float32 // even and odd rows
+		for r := 0; r < rows; r++ {
+			e := float32(math.Exp(float64(s[r*nr+c]*scale - m)))
+			s[r*nr+c] = e
+			sum[r%2] += e
+		}
+		inv := 1 / (sum[0] + sum[1])
+		for r := 0; r < (rows+1)&^1; r++ {
+			var v uint16
+			if r < rows {
+				v = bf16Hi(s[r*nr+c] * inv)
+			}
+			dst[(r/2*nr+c)*2+1-r%2] = v
+		}
 	}
 }
 

@@ -12,13 +12,14 @@ import (
 // [b·t, 3D] rows with bias [h, t, t] (nil: none) and, per output, the
 // largest error bf16 attention may make:
 //
-// q/√dh and k are each rounded with relative error ≤ u = 2⁻⁸ (8
-// significant bits, ties to even), so a score moves by ≤ es =
-// (2u + u² + (dh+2)·2⁻²⁴)·Σ_f |q_f k_f|/√dh, the last term the float32
-// sums of the tiles. A softmax weight p_j then moves by ≤ p_j·(e^{2es} − 1)
-// (its score up, the others down). v and p are rounded too (u each), and
-// the float32 softmax and sums add a few 2⁻²⁴, so an output is off by
-// ≤ (e^{2·max es} − 1 + 2u + u² + 2⁻¹⁸)·Σ_j p_j |v_j| + 1e-6.
+// q and k are each rounded with relative error ≤ u = 2⁻⁸ (8 significant
+// bits, ties to even), so a score moves by ≤ es = (2u + u² + (dh+3)·
+// 2⁻²⁴)·Σ_f |q_f k_f|/√dh, the last term the float32 sums of the tiles
+// and the scaling. A softmax weight p_j then moves by ≤ p_j·(e^{2es} − 1)
+// (its score up, the others down). v and p are rounded too (u each), the
+// exponential is good to 2⁻¹⁸ and the float32 sums add a few 2⁻²⁴, so an
+// output is off by ≤ (e^{2·max es} − 1 + 2u + u² + 2⁻¹⁶)·Σ_j p_j |v_j| +
+// 1e-6.
 //
 // Scores off by a wrong scale or a lost key move the weights far past it.
 func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []float64) {
@@ -43,10 +44,10 @@ func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []flo
 					if bias != nil {
 						s[j] += float64(bias[(hd*t+i)*t+j])
 					}
-					es = max(es, (2*u+u*u+float64(dh+2)/(1<<24))*abs*scale)
+					es = max(es, (2*u+u*u+float64(dh+3)/(1<<24))*abs*scale)
 				}
 				Softmax64(s)
-				rel := math.Expm1(2*es) + 2*u + u*u + 1.0/(1<<18)
+				rel := math.Expm1(2*es) + 2*u + u*u + 1.0/(1<<16)
 				for e := 0; e < dh; e++ {
 					var acc, abs float64
 					for j := 0; j < t; j++ {
@@ -239,5 +240,47 @@ func BenchmarkAMXBlocksBF16(b *testing.B) {
 				amxBlocksBF16(a, 32*ksteps, bb, c, ksteps, n)
 			})
 		})
+	}
+}
+
+// TestSoftmaxPairs checks softmaxPairs on every kernel family against the
+// float64 softmax: each probability within bf16's rounding (2⁻⁸) plus the
+// exponential's 2⁻¹⁶ of the exact one, for odd and even row counts, a
+// scale, and scores spread far enough that some exponentials underflow.
+func TestSoftmaxPairs(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, rows := range []int{1, 2, 3, 4, 5, 32, 197} {
+		for _, spread := range []float64{1, 30} {
+			src := make([]float32, rows*nr) // [rows][32]
+			for i := range src {
+				src[i] = float32(r.NormFloat64() * spread)
+			}
+			const scale = 0.37
+			forEachISA(t, func(t *testing.T) {
+				s := append([]float32(nil), src...)
+				dst := make([]uint16, (rows+1)/2*2*nr)
+				for i := range dst {
+					dst[i] = 0xdead
+				}
+				softmaxPairs(s, rows, scale, dst)
+				for c := 0; c < nr; c++ {
+					col := make([]float64, rows)
+					for i := range col {
+						col[i] = float64(src[i*nr+c] * scale)
+					}
+					Softmax64(col)
+					for i := 0; i < (rows+1)&^1; i++ {
+						got := float64(math.Float32frombits(uint32(dst[(i/2*nr+c)*2+1-i%2]) << 16))
+						want := 0.0
+						if i < rows {
+							want = col[i]
+						}
+						if !(math.Abs(got-want) <= (1.0/256+1.0/(1<<16))*want+1e-30) {
+							t.Fatalf("rows %d spread %v: column %d row %d = %v, want %v", rows, spread, c, i, got, want)
+						}
+					}
+				}
+			})
+		}
 	}
 }

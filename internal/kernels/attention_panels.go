@@ -191,6 +191,7 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		prefetchPanel(src[((pa.tp+1)*d3+hd*dh)*nr:], 1, 0, dh*nr, 0, 1) // the next Q panel
 	}
 	j.gatherQ(hd, pa, pb, qB)
+	scaleFast(qB, j.scale)
 	if nq <= 16 {
 		j.scoresNarrow(s0, hd, nq, qB, st, tile)
 	} else {
@@ -232,7 +233,7 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 }
 
 // gatherQ writes the queries of lanes pa then pb for head hd into lanes
-// [0, nq) of qB [dh][32], scaled by 1/√dh, the other lanes zero.
+// [0, nq) of qB [dh][32], the other lanes zero.
 func (j *attPanelsJob) gatherQ(hd int, pa, pb lanes, qB []float32) {
 	dh, d3, nq := j.dh, 3*j.h*j.dh, pa.n+pb.n
 	src := j.qkv.P
@@ -254,7 +255,6 @@ func (j *attPanelsJob) gatherQ(hd int, pa, pb lanes, qB []float32) {
 			}
 		}
 	}
-	scaleFast(qB[:dh*nr], j.scale)
 }
 
 // store copies lanes [0, ln.n) of an Oᵀ tile [mr][32] to lanes ln of
