@@ -125,6 +125,12 @@ func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	src := j.qkv.P
+	// The head's keys and values were written long before (the q|k|v
+	// Linear): ask for all of them before converting the first.
+	for kp := s0 / nr; kp*nr < s0+t; kp++ {
+		prefetchPanel(src[(kp*3*d+d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
+		prefetchPanel(src[(kp*3*d+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
+	}
 	// The padding first: with odd dh (t) the last feature (key) goes
 	// into the padding's first place and the place before it is zero.
 	for k := 0; k < t; k++ {
