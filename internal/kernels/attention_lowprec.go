@@ -46,9 +46,9 @@ func AttentionPanelsBiasAt(p *Pool, prec Precision, b, t, h, dh int, qkv *Panels
 type amxAttnScratch struct {
 	kr []uint16  // [tPad][dhp] K rows of the current head, each pair of features swapped
 	vt []uint16  // [dhp][tPad] Vᵀ of the current head, each pair of keys swapped
-	qp []uint16  // [dhp/2][32][2] Q/√dh in pairs (bf16Pairs' order)
+	qp []uint16  // [dhp/2][32][2] Q in pairs (bf16Pairs' order), unscaled
 	pp []uint16  // [tPad/2][32][2] the probabilities in pairs
-	st []float32 // [tPad][32] Sᵀ, then Pᵀ
+	st []float32 // [tPad][32] Sᵀ, then the exponentials
 	o  []float32 // [dhp][32] an Oᵀ that cannot go straight into out
 	_  [64]byte
 }
@@ -77,7 +77,8 @@ func (j *attPanelsJob) growAMX(n int) {
 
 // panelAMX is panel in bf16 on AMX (see above): query panel qp of
 // sequence·head bh, with K rows and Vᵀ converted unless *cur is already
-// bh. qB [dh][32] is the worker's float32 query panel.
+// bh. qB [dh][32] is the worker's float32 query panel, for queries
+// gathered from two token panels.
 func (j *attPanelsJob) panelAMX(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()

@@ -65,17 +65,17 @@ func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []flo
 }
 
 // TestAttentionPanelsBF16 runs AttentionPanelsAt and AttentionPanelsBiasAt
-// in bf16 and int8 on every ISA: within attentionBF16Bound of the float64
-// reference where AMX runs them, else the float32 functions' bits. Shapes
-// cover dh and t below, at and past the 32 of an AMX step, sequences
-// starting mid-panel, and stale NaN in the padding lanes of qkv.
+// in bf16 and int8 on every ISA, with and without AMX: within
+// attentionBF16Bound of the float64 reference where AMX runs them, else
+// the float32 functions' bits. Shapes cover dh and t below, at and past
+// the 32 of an AMX step, sequences starting mid-panel, and stale NaN in
+// the padding lanes of qkv.
 func TestAttentionPanelsBF16(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
 	type tc struct{ b, t, h, dh int }
 	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
 		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}}
-	nan := float32(math.NaN())
 	for ci, c := range cases {
 		d, m := c.h*c.dh, c.b*c.t
 		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
@@ -89,51 +89,67 @@ func TestAttentionPanelsBF16(t *testing.T) {
 		}
 		want, bound := attentionBF16Bound(c.b, c.t, c.h, c.dh, rows, bias)
 		forEachISA(t, func(t *testing.T) {
-			var qkv, out, ref Panels
-			qkv.Pack(m, 3*d, rows, 3*d)
-			if r := m % nr; r > 0 {
-				for k := 0; k < 3*d; k++ {
-					for l := r; l < nr; l++ {
-						qkv.P[(m/nr*3*d+k)*nr+l] = nan
-					}
-				}
-			}
-			for _, prec := range []Precision{BF16, Int8} {
-				out.Reset(m, d)
-				for i := range out.P {
-					out.P[i] = nan
-				}
-				if bias != nil {
-					AttentionPanelsBiasAt(p, prec, c.b, c.t, c.h, c.dh, &qkv, bias, &out)
-				} else {
-					AttentionPanelsAt(p, prec, c.b, c.t, c.h, c.dh, &qkv, &out)
-				}
-				if !attentionAMX(currentISA()) {
-					attentionPanels(p, c.b, c.t, c.h, c.dh, &qkv, bias, &ref, false)
-					if i := firstDiff(out.P, ref.P); i >= 0 {
-						t.Fatalf("%v %+v without AMX: panel value %d = %v, float32 path %v", prec, c, i, out.P[i], ref.P[i])
-					}
-					continue
-				}
-				for i := 0; i < m; i++ {
-					for k := 0; k < d; k++ {
-						got, w := float64(out.At(i, k)), want[i*d+k]
-						if !(math.Abs(got-w) <= bound[i*d+k]) {
-							t.Fatalf("%v %+v: out[%d, %d] = %v, want %v ± %.3g", prec, c, i, k, got, w, bound[i*d+k])
-						}
-					}
-				}
-				if r := m % nr; r > 0 {
-					for k := 0; k < d; k++ {
-						for l := r; l < nr; l++ {
-							if v := out.P[(m/nr*d+k)*nr+l]; v != 0 {
-								t.Fatalf("%v %+v: padding lane %d of feature %d is %v", prec, c, l, k, v)
-							}
-						}
-					}
-				}
+			a := hasAMX
+			defer func() { hasAMX = a }()
+			for _, amx := range []bool{a, false} {
+				hasAMX = amx
+				attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
 			}
 		})
+	}
+}
+
+// attentionBF16Case is one case of TestAttentionPanelsBF16 on the current
+// kernel family and AMX flag: qkv rows [b·t, 3D] packed with NaN in the
+// padding lanes, bias [h, t, t] or nil, the reference and its bound.
+func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []float32, want, bound []float64) {
+	t.Helper()
+	nan := float32(math.NaN())
+	c := fmt.Sprintf("b %d t %d h %d dh %d", b, tt, h, dh)
+	d, m := h*dh, b*tt
+	var qkv, out, ref Panels
+	qkv.Pack(m, 3*d, rows, 3*d)
+	if r := m % nr; r > 0 {
+		for k := 0; k < 3*d; k++ {
+			for l := r; l < nr; l++ {
+				qkv.P[(m/nr*3*d+k)*nr+l] = nan
+			}
+		}
+	}
+	for _, prec := range []Precision{BF16, Int8} {
+		out.Reset(m, d)
+		for i := range out.P {
+			out.P[i] = nan
+		}
+		if bias != nil {
+			AttentionPanelsBiasAt(p, prec, b, tt, h, dh, &qkv, bias, &out)
+		} else {
+			AttentionPanelsAt(p, prec, b, tt, h, dh, &qkv, &out)
+		}
+		if !attentionAMX(currentISA()) {
+			attentionPanels(p, b, tt, h, dh, &qkv, bias, &ref, false)
+			if i := firstDiff(out.P, ref.P); i >= 0 {
+				t.Fatalf("%v %s without AMX: panel value %d = %v, float32 path %v", prec, c, i, out.P[i], ref.P[i])
+			}
+			continue
+		}
+		for i := 0; i < m; i++ {
+			for k := 0; k < d; k++ {
+				got, w := float64(out.At(i, k)), want[i*d+k]
+				if !(math.Abs(got-w) <= bound[i*d+k]) {
+					t.Fatalf("%v %s: out[%d, %d] = %v, want %v ± %.3g", prec, c, i, k, got, w, bound[i*d+k])
+				}
+			}
+		}
+		if r := m % nr; r > 0 {
+			for k := 0; k < d; k++ {
+				for l := r; l < nr; l++ {
+					if v := out.P[(m/nr*d+k)*nr+l]; v != 0 {
+						t.Fatalf("%v %s: padding lane %d of feature %d is %v", prec, c, l, k, v)
+					}
+				}
+			}
+		}
 	}
 }
 
