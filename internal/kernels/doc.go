@@ -44,7 +44,9 @@
 //     exact products, int8 on a VPDPBUSD micro-kernel with per-channel
 //     weight and per-token activation scales), or with AMX on tile
 //     kernels (TDPBF16PS, TDPBSUD), each output summed in an order fixed
-//     by K alone.
+//     by K alone. NewLowB with SetRows (float32 rows) and SetRowsBF16
+//     (stored bf16 bits) builds the same form row block by row block
+//     (lowpack.go), so a loader never holds a whole matrix in float32.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //   - Batch invariance: every kernel computes a token's values (a

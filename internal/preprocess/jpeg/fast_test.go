@@ -79,6 +79,8 @@ func pixels(t testing.TB, img image.Image) []uint8 {
 		return append(append(append([]uint8(nil), m.Y...), m.Cb...), m.Cr...)
 	case *image.Gray:
 		return m.Pix
+	case *image.NYCbCrA: // 2 components: Y and A
+		return append(append([]uint8(nil), m.Y...), m.A...)
 	case *image.CMYK:
 		return m.Pix
 	case *image.RGBA:
