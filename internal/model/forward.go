@@ -204,9 +204,9 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		case c.DiffAttn:
 			m.diffAttention(blk, li, b, t)
 		case bias != nil:
-			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
+			kernels.AttentionPanelsBiasAt(p, w.prec, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
 		default:
-			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+			kernels.AttentionPanelsAt(p, w.prec, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}
 		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
 		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)

@@ -17,9 +17,10 @@ type Options struct {
 
 	// Precision of the encoder blocks' matrices (q|k|v, output
 	// projection, fc1, fc2: all but a sliver of the FLOPs), converted once
-	// at load into owned memory (see kernels.PackedB.Convert); the patch
-	// projection, the head, LayerNorm, attention, softmax and GELU stay
-	// float32. The zero value is FP32.
+	// at load into owned memory (see kernels.PackedB.Convert); attention
+	// runs in bf16 where the CPU has AMX (kernels.AttentionPanelsAt), else
+	// in float32; the patch projection, the head, LayerNorm, softmax and
+	// GELU stay float32. The zero value is FP32.
 	Precision kernels.Precision
 }
 

@@ -31,8 +31,11 @@ func precisionStep(p kernels.Precision) float64 {
 // block has two matmuls in series on the residual path (attention's
 // q|k|v → projection, fc1 → fc2), so after L blocks the logits may be off
 // by 2L·ε relative to their largest magnitude (ε from precisionStep),
-// plus the float32 path's own 1e-4. A wrong scale or a missed zero point
-// moves them by O(1) of that magnitude.
+// plus the float32 path's own 1e-4. Where attention runs in bf16 too
+// (kernels.AttentionBF16), its two products (q·kᵀ, then the
+// probabilities times v) are two more on that path, of bf16's ε each:
+// 2L·(ε + ε_bf16). A wrong scale or a missed zero point moves the logits
+// by O(1) of that magnitude.
 func TestGoldenPrecision(t *testing.T) {
 	for _, prec := range []kernels.Precision{kernels.BF16, kernels.Int8} {
 		for _, dir := range goldenDirs {
@@ -58,7 +61,11 @@ func TestGoldenPrecision(t *testing.T) {
 						scale = max(scale, math.Abs(float64(want[i])))
 						worst = max(worst, math.Abs(float64(got[i]-want[i])))
 					}
-					tol := (2*float64(m.Config.Layers)*precisionStep(prec) + 1e-4) * scale
+					eps := precisionStep(prec)
+					if kernels.AttentionBF16() {
+						eps += precisionStep(kernels.BF16)
+					}
+					tol := (2*float64(m.Config.Layers)*eps + 1e-4) * scale
 					t.Logf("%s: largest logit error %.3g of %.3g (%.2f%% of the bound)", filepath.Base(gf), worst, scale, 100*worst/tol)
 					if !(worst <= tol) {
 						t.Errorf("%s: largest logit error %.3g, want ≤ %.3g", filepath.Base(gf), worst, tol)
