@@ -12,7 +12,8 @@ import (
 
 // Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR,
 // VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
-// VIT_COPYW=0 reads aliased W micro-panels in place.
+// VIT_COPYW=0 reads aliased W micro-panels in place; VIT_PREFW=0 turns off
+// the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps.
 func init() {
 	for _, v := range []struct {
 		env string
@@ -21,6 +22,12 @@ func init() {
 		if x, err := strconv.Atoi(os.Getenv(v.env)); err == nil && x > 0 {
 			*v.p = x
 		}
+	}
+	if os.Getenv("VIT_PREFW") == "0" {
+		prefetchW = false
+	}
+	if os.Getenv("VIT_KPF") == "0" {
+		prefetchInKernel = false
 	}
 	if os.Getenv("VIT_COPYW") == "0" {
 		copyAliasedW = false

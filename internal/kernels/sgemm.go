@@ -24,7 +24,8 @@ import (
 // same with the micro-kernel's C load on, adding to a residual stream
 // kept in panels. The micro-panel of W after the current one is
 // prefetched into L2 a slice per token panel (at batch 1 each W row comes
-// from memory once per call).
+// from memory once per call), by the micro-kernel itself, a line every
+// few steps, where that micro-panel is one stretch of memory.
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work.
@@ -73,6 +74,14 @@ var (
 // crowds an L1 set (see aliased) to a padded buffer before use; a
 // variable for benchmarks (VIT_COPYW=0 turns it off).
 var copyAliasedW = true
+
+// prefetchW turns on the prefetch of each next W micro-panel; a variable
+// for benchmarks (VIT_PREFW=0 turns it off).
+var prefetchW = true
+
+// prefetchInKernel lets the micro-kernels prefetch the next W micro-panel
+// where they can; a variable for benchmarks (VIT_KPF=0 turns it off).
+var prefetchInKernel = true
 
 // aliasedMr512 is the AVX-512 Mr for a W whose stride aliases (0: the
 // usual Mr, with the copy). 8 rows read in place cost less than 12 rows
@@ -468,16 +477,32 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			// The next micro-panel's W comes from memory (each W row is
 			// used once per call at batch 1): prefetch it into L2 a
 			// slice per token panel, so its first kernel (or its copy)
-			// does not wait on DRAM.
+			// does not wait on DRAM. Where its rows are one stretch of
+			// memory (one K block of a W in place), the micro-kernel
+			// does it, a line every few steps (pfStep bytes per step);
+			// issued at once between kernels, the same lines took 9% of
+			// a ViT-B forward's profile at batch 1 (fill buffers full).
 			var na []float32
-			var nmr, nlda int
-			if ir+1 < w1 {
+			var nmr, nlda, pfStep int
+			if ir+1 < w1 && prefetchW {
 				_, nmr, na, nlda = g.panel(ir + 1)
 				na = na[pc:]
+				if nlda == kb && prefetchInKernel && hasKernelPf(g.isa) {
+					pfStep = min(64, (nmr*kb*4+nx*kb-1)/(nx*kb))
+				}
 			}
 			for jr := x0; jr < x1; jr++ {
-				if na != nil {
+				cols := min(nr, g.m-jr*nr)
+				pf := -1 // first float of na the kernel prefetches, or -1
+				switch {
+				case na == nil:
+				case pfStep == 0:
 					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
+				case width(cols) < nr:
+					c0 := min((jr-x0)*kb*pfStep/4, nmr*kb)
+					prefetchPanel(na[c0:], 1, 0, min(nmr*kb, c0+kb*pfStep/4)-c0, 0, 1)
+				default:
+					pf = min((jr-x0)*kb*pfStep/4, nmr*kb-1)
 				}
 				var t []float32 // [Mr][32]
 				if g.y != nil {
@@ -485,9 +510,12 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				} else {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
-				cols := min(nr, g.m-jr*nr)
 				b := g.x[jr*g.k*nr+pc*nr:]
-				microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
+				if pf >= 0 {
+					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, na[pf:], pfStep)
+				} else {
+					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
+				}
 				if last {
 					g.finish(t[:mr*nr], r0, mr, jr, cols)
 				}
