@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"strconv"
-	"sync/atomic"
-)
+import "strconv"
 
 // Cache-blocked SGEMM behind Linear, with the weights used in place.
 //
@@ -38,10 +35,12 @@ import (
 // size and thread count (TestLinearBatchInvariant).
 //
 // yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
-// most Nc tokens (Mc narrowed until there are 4 tasks per worker), taken in
-// order from an atomic counter, so a worker slowed by other processes
-// takes fewer. At batch 1 all tokens form one block, so each W row streams
-// from memory once per call. One task:
+// most Nc tokens (Mc narrowed until there are 4 tasks per worker). Each
+// worker takes the tasks of its own contiguous share in order, from an
+// atomic counter, then those left in the others' shares, so it streams its
+// own part of W and a worker slowed by other processes takes fewer. At
+// batch 1 all tokens form one block, so each W row streams from memory
+// once per call. One task:
 //
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
 //	  for ir in the task's W micro-panels // Mr×Kc of W (if its stride aliases: 8 rows on AVX-512, else copied)
@@ -322,8 +321,12 @@ func (g *gemmJob) compute() {
 		}
 	}
 	g.phase = phaseCompute
-	g.next.Store(0)
-	p.run(min(t, g.tasks), g)
+	g.workers = min(t, g.tasks)
+	for w := range g.workers {
+		lo, _ := split(g.tasks, g.workers, w)
+		p.scratch[w].task.Store(int64(lo))
+	}
+	p.run(g.workers, g)
 	g.a, g.x, g.c, g.bias, g.w, g.y = nil, nil, nil, nil, nil, nil
 }
 
@@ -402,12 +405,12 @@ type gemmJob struct {
 	accumulate bool
 	c          []float32 // [m, n] leading dimension ldc
 	ldc        int
-	copyW      bool         // copy W micro-panels with an aliasing stride to a padded one
-	wld        int          // that copy's stride
-	nMB        int          // W row blocks (balanced, each at most Mc rows)
-	nNB        int          // token blocks (balanced, each at most Nc tokens)
-	tasks      int          // nMB × nNB
-	next       atomic.Int64 // next task to hand out
+	copyW      bool // copy W micro-panels with an aliasing stride to a padded one
+	wld        int  // that copy's stride
+	nMB        int  // W row blocks (balanced, each at most Mc rows)
+	nNB        int  // token blocks (balanced, each at most Nc tokens)
+	tasks      int  // nMB × nNB
+	workers    int  // workers taking part: min(threads, tasks)
 }
 
 func (g *gemmJob) run(w, lo, hi int) {
@@ -415,16 +418,24 @@ func (g *gemmJob) run(w, lo, hi int) {
 		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda)
 		return
 	}
+	// Worker w runs its contiguous share of the tasks first, then helps
+	// the others with theirs, in order: consecutive tasks share W's block,
+	// so each worker streams its own part of W, and a worker slowed by
+	// other processes is relieved of the rest of its share.
 	ws := &g.p.scratch[w]
-	for {
-		t := int(g.next.Add(1) - 1)
-		if t >= g.tasks {
-			return
+	for i := range g.workers {
+		v := (w + i) % g.workers
+		_, end := split(g.tasks, g.workers, v)
+		for {
+			t := int(g.p.scratch[v].task.Add(1) - 1)
+			if t >= end {
+				break
+			}
+			nb, mb := t%g.nNB, t/g.nNB
+			w0, w1 := split(g.wPanels, g.nMB, mb)
+			x0, x1 := split(g.xPanels, g.nNB, nb)
+			g.block(ws, w0, w1, x0, x1)
 		}
-		nb, mb := t%g.nNB, t/g.nNB // consecutive tasks share W's block
-		w0, w1 := split(g.wPanels, g.nMB, mb)
-		x0, x1 := split(g.xPanels, g.nNB, nb)
-		g.block(ws, w0, w1, x0, x1)
 	}
 }
 
