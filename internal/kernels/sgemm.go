@@ -35,12 +35,12 @@ import "strconv"
 // size and thread count (TestLinearBatchInvariant).
 //
 // yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
-// most Nc tokens (Mc narrowed until there are 4 tasks per worker). Each
-// worker takes the tasks of its own contiguous share in order, from an
-// atomic counter, then those left in the others' shares, so it streams its
-// own part of W and a worker slowed by other processes takes fewer. At
-// batch 1 all tokens form one block, so each W row streams from memory
-// once per call. One task:
+// most Nc tokens (Mc narrowed until there are 4 tasks per worker; Nc
+// narrowed to ncSmall where W's block stays in L2). Each worker takes the
+// tasks of its own contiguous share in order, from an atomic counter, then
+// those left in the others' shares, so it streams its own part of W and a
+// worker slowed by other processes takes fewer. At batch 1 all tokens form
+// one block, so each W row streams from memory once per call. One task:
 //
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
 //	  for ir in the task's W micro-panels // Mr×Kc of W (if its stride aliases: 8 rows on AVX-512, else copied)
@@ -67,7 +67,13 @@ var (
 	kcBlock = 1024 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
 	mcBlock = 192  // Mc: W rows per task (rounded down to Mr)
 	ncBlock = 256  // Nc: tokens per task (multiple of nr); 197 tokens make one block
+	ncSmall = 64   // Nc when a task's W block stays in L2 (multiple of nr)
 )
+
+// l2WBlock is the largest W block (Mc rows × K, in bytes) taken to stay in
+// L2 from one task to the next, beside a block of ncSmall tokens: half the
+// 2 MiB L2 of the Xeons this was measured on, all of Zen 4's 1 MiB.
+const l2WBlock = 1 << 20
 
 // copyAliasedW copies each Mr×Kc micro-panel of W whose row stride
 // crowds an L1 set (see aliased) to a padded buffer before use; a
@@ -301,8 +307,19 @@ func (g *gemmJob) compute() {
 
 	// Tasks: balanced blocks of at most Nc tokens × blocks of at most Mc
 	// W rows, the latter narrowed until there are 4 tasks per worker.
+	// Up to Nc tokens form one block, so that at batch 1 each W row streams
+	// from memory once per call. Beyond that, consecutive tasks share W's
+	// block: if it stays in L2 meanwhile (K ≤ 1364 at Mc = 192: ViT's
+	// q|k|v, projection and fc1), blocks of ncSmall tokens keep the x block
+	// beside it small (ViT-B at batch 8: 1–8% faster than 256 tokens); if
+	// not (fc2, K = 3072), each task streams W from L3 again, and blocks of
+	// Nc tokens make each pass serve more of them (7% faster than 64).
 	t := p.workers()
-	g.nNB = (g.xPanels + ncBlock/nr - 1) / max(1, ncBlock/nr)
+	nc := ncBlock
+	if g.m > ncBlock && mcBlock/g.mr*g.mr*g.k*4 <= l2WBlock {
+		nc = ncSmall
+	}
+	g.nNB = (g.xPanels + nc/nr - 1) / max(1, nc/nr)
 	wpT := max(1, mcBlock/g.mr)
 	for wpT > 1 && g.nNB*((g.wPanels+wpT-1)/wpT) < 4*t {
 		wpT /= 2
