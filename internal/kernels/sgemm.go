@@ -515,8 +515,13 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			if ir+1 < w1 && prefetchW {
 				_, nmr, na, nlda = g.panel(ir + 1)
 				na = na[pc:]
-				if nlda == kb && prefetchInKernel && hasKernelPf(g.isa) {
-					pfStep = min(64, (nmr*kb*4+nx*kb-1)/(nx*kb))
+				// only full panels' kernels prefetch: the last may be narrower
+				full := nx
+				if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
+					full--
+				}
+				if nlda == kb && full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
+					pfStep = min(64, (nmr*kb*4+full*kb-1)/(full*kb))
 				}
 			}
 			for jr := x0; jr < x1; jr++ {
@@ -526,10 +531,7 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				case na == nil:
 				case pfStep == 0:
 					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
-				case width(cols) < nr:
-					c0 := min((jr-x0)*kb*pfStep/4, nmr*kb)
-					prefetchPanel(na[c0:], 1, 0, min(nmr*kb, c0+kb*pfStep/4)-c0, 0, 1)
-				default:
+				case width(cols) == nr:
 					pf = min((jr-x0)*kb*pfStep/4, nmr*kb-1)
 				}
 				var t []float32 // [Mr][32]
