@@ -505,34 +505,33 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			// The next micro-panel's W comes from memory (each W row is
 			// used once per call at batch 1): prefetch it into L2 a
 			// slice per token panel, so its first kernel (or its copy)
-			// does not wait on DRAM. Where its rows are one stretch of
-			// memory (one K block of a W in place), the micro-kernel
-			// does it, a line every few steps (pfStep bytes per step);
-			// issued at once between kernels, the same lines took 9% of
-			// a ViT-B forward's profile at batch 1 (fill buffers full).
+			// does not wait on DRAM. The full-width micro-kernels do it
+			// themselves, an address every step (pfStep bytes apart,
+			// through the rows' K blocks end to end); issued at once
+			// between kernels, the same lines took 9% of a ViT-B
+			// forward's profile at batch 1 (fill buffers full).
 			var na []float32
 			var nmr, nlda, pfStep int
 			if ir+1 < w1 && prefetchW {
 				_, nmr, na, nlda = g.panel(ir + 1)
 				na = na[pc:]
-				// only full panels' kernels prefetch: the last may be narrower
-				full := nx
+				full := nx // token panels with a full-width kernel
 				if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
 					full--
 				}
-				if nlda == kb && full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
+				if full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
 					pfStep = min(64, (nmr*kb*4+full*kb-1)/(full*kb))
 				}
 			}
 			for jr := x0; jr < x1; jr++ {
 				cols := min(nr, g.m-jr*nr)
-				pf := -1 // first float of na the kernel prefetches, or -1
+				pfAt := -1 // byte of the next micro-panel's K block (rows end to end) the kernel prefetches from, or -1
 				switch {
 				case na == nil:
 				case pfStep == 0:
 					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
 				case width(cols) == nr:
-					pf = min((jr-x0)*kb*pfStep/4, nmr*kb-1)
+					pfAt = min((jr-x0)*kb*pfStep, nmr*kb*4-4)
 				}
 				var t []float32 // [Mr][32]
 				if g.y != nil {
@@ -541,8 +540,10 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
 				b := g.x[jr*g.k*nr+pc*nr:]
-				if pf >= 0 {
-					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, na[pf:], pfStep)
+				if pfAt >= 0 {
+					seg := kb * 4
+					r, in := pfAt/seg, pfAt%seg&^3
+					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, na[r*nlda+in/4:], pfStep, seg-in, seg, (nlda-kb)*4)
 				} else {
 					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
 				}

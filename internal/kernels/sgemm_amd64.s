@@ -125,9 +125,11 @@ sgemmAVX512Rows1_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf1(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf1(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -138,6 +140,8 @@ TEXT ·sgemmAVX512RowsPf1(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -150,6 +154,11 @@ sgemmAVX512RowsPf1_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf1_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf1_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -158,6 +167,9 @@ sgemmAVX512RowsPf1_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf1_loop
 sgemmAVX512RowsPf1_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -400,9 +412,11 @@ sgemmAVX512Rows2_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf2(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf2(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -413,6 +427,8 @@ TEXT ·sgemmAVX512RowsPf2(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -427,6 +443,11 @@ sgemmAVX512RowsPf2_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf2_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf2_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -438,6 +459,9 @@ sgemmAVX512RowsPf2_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf2_loop
 sgemmAVX512RowsPf2_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -743,9 +767,11 @@ sgemmAVX512Rows3_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf3(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf3(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -756,6 +782,8 @@ TEXT ·sgemmAVX512RowsPf3(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -772,6 +800,11 @@ sgemmAVX512RowsPf3_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf3_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf3_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -786,6 +819,9 @@ sgemmAVX512RowsPf3_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf3_loop
 sgemmAVX512RowsPf3_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -1154,9 +1190,11 @@ sgemmAVX512Rows4_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf4(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf4(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -1167,6 +1205,8 @@ TEXT ·sgemmAVX512RowsPf4(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -1185,6 +1225,11 @@ sgemmAVX512RowsPf4_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf4_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf4_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -1202,6 +1247,9 @@ sgemmAVX512RowsPf4_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf4_loop
 sgemmAVX512RowsPf4_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -1635,9 +1683,11 @@ sgemmAVX512Rows5_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf5(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf5(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -1648,6 +1698,8 @@ TEXT ·sgemmAVX512RowsPf5(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	VPXORD Z0, Z0, Z0
@@ -1669,6 +1721,11 @@ sgemmAVX512RowsPf5_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf5_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf5_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -1690,6 +1747,9 @@ sgemmAVX512RowsPf5_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf5_loop
 sgemmAVX512RowsPf5_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -2190,9 +2250,11 @@ sgemmAVX512Rows6_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf6(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf6(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -2203,6 +2265,8 @@ TEXT ·sgemmAVX512RowsPf6(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	VPXORD Z0, Z0, Z0
@@ -2226,6 +2290,11 @@ sgemmAVX512RowsPf6_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf6_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf6_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -2250,6 +2319,9 @@ sgemmAVX512RowsPf6_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf6_loop
 sgemmAVX512RowsPf6_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -2813,9 +2885,11 @@ sgemmAVX512Rows7_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf7(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf7(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -2826,6 +2900,8 @@ TEXT ·sgemmAVX512RowsPf7(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	VPXORD Z0, Z0, Z0
@@ -2851,6 +2927,11 @@ sgemmAVX512RowsPf7_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf7_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf7_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -2878,6 +2959,9 @@ sgemmAVX512RowsPf7_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf7_loop
 sgemmAVX512RowsPf7_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -3504,9 +3588,11 @@ sgemmAVX512Rows8_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf8(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf8(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -3517,6 +3603,8 @@ TEXT ·sgemmAVX512RowsPf8(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	VPXORD Z0, Z0, Z0
@@ -3544,6 +3632,11 @@ sgemmAVX512RowsPf8_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf8_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf8_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -3574,6 +3667,9 @@ sgemmAVX512RowsPf8_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf8_loop
 sgemmAVX512RowsPf8_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -4265,9 +4361,11 @@ sgemmAVX512Rows9_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf9(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf9(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -4278,6 +4376,8 @@ TEXT ·sgemmAVX512RowsPf9(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -4308,6 +4408,11 @@ sgemmAVX512RowsPf9_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf9_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf9_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -4342,6 +4447,9 @@ sgemmAVX512RowsPf9_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf9_loop
 sgemmAVX512RowsPf9_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -5100,9 +5208,11 @@ sgemmAVX512Rows10_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf10(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf10(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -5113,6 +5223,8 @@ TEXT ·sgemmAVX512RowsPf10(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -5145,6 +5257,11 @@ sgemmAVX512RowsPf10_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf10_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf10_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -5182,6 +5299,9 @@ sgemmAVX512RowsPf10_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf10_loop
 sgemmAVX512RowsPf10_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -6003,9 +6123,11 @@ sgemmAVX512Rows11_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf11(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf11(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -6016,6 +6138,8 @@ TEXT ·sgemmAVX512RowsPf11(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -6050,6 +6174,11 @@ sgemmAVX512RowsPf11_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf11_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf11_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -6090,6 +6219,9 @@ sgemmAVX512RowsPf11_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf11_loop
 sgemmAVX512RowsPf11_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -6974,9 +7106,11 @@ sgemmAVX512Rows12_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf12(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf12(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -6987,6 +7121,8 @@ TEXT ·sgemmAVX512RowsPf12(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -7023,6 +7159,11 @@ sgemmAVX512RowsPf12_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf12_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf12_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -7066,6 +7207,9 @@ sgemmAVX512RowsPf12_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf12_loop
 sgemmAVX512RowsPf12_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -8015,9 +8159,11 @@ sgemmAVX512Rows13_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf13(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf13(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -8028,6 +8174,8 @@ TEXT ·sgemmAVX512RowsPf13(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -8067,6 +8215,11 @@ sgemmAVX512RowsPf13_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf13_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf13_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -8114,6 +8267,9 @@ sgemmAVX512RowsPf13_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf13_loop
 sgemmAVX512RowsPf13_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX
@@ -9130,9 +9286,11 @@ sgemmAVX512Rows14_noload:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512RowsPf14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)
-// AX pf and BX pfStep during the loop; bias and flags are loaded after it.
-TEXT ·sgemmAVX512RowsPf14(SB), NOSPLIT, $0-80
+// func sgemmAVX512RowsPf14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+// During the loop AX is the prefetch address, BX pfStep, R8 the bytes
+// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded
+// after it.
+TEXT ·sgemmAVX512RowsPf14(SB), NOSPLIT, $0-104
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -9143,6 +9301,8 @@ TEXT ·sgemmAVX512RowsPf14(SB), NOSPLIT, $0-80
 	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
+	MOVQ pfLeft+80(FP), R8
+	MOVQ pfSkip+96(FP), DX
 	LEAQ (R9)(R9*2), R10
 	LEAQ (SI)(R9*4), R12
 	LEAQ (R12)(R9*4), R13
@@ -9184,6 +9344,11 @@ sgemmAVX512RowsPf14_loop:
 	PREFETCHT0 1088(DI)
 	PREFETCHT1 (AX)
 	ADDQ BX, AX
+	SUBQ BX, R8
+	JGT sgemmAVX512RowsPf14_pfin
+	ADDQ DX, AX
+	ADDQ pfSeg+88(FP), R8
+sgemmAVX512RowsPf14_pfin:
 	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z28, Z30, Z0
 	VFMADD231PS Z29, Z30, Z1
@@ -9234,6 +9399,9 @@ sgemmAVX512RowsPf14_loop:
 	DECQ CX
 	JNZ sgemmAVX512RowsPf14_loop
 sgemmAVX512RowsPf14_store:
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
 	MOVQ bias+48(FP), BX
 	MOVQ flags+56(FP), AX
 	TESTQ $2, AX

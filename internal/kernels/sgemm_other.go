@@ -15,6 +15,6 @@ func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []f
 func hasKernelPf(s isa) bool { return false }
 
 // microKernelPf is never called without assembly (hasKernelPf).
-func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32, flags int, pf []float32, pfStep int) {
+func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32, flags int, pf []float32, pfStep, pfLeft, pfSeg, pfSkip int) {
 	panic("kernels: microKernelPf without assembly")
 }

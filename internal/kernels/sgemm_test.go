@@ -311,7 +311,8 @@ func TestMicroKernels(t *testing.T) {
 
 // TestMicroKernelPf checks that the prefetching micro-kernels give the
 // bits of the plain ones (the prefetch changes no arithmetic) for every
-// row count, with and without bias and load, and every prefetch step.
+// row count, with and without bias and load, prefetch steps within and
+// across segments.
 func TestMicroKernelPf(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		s := currentISA()
@@ -322,18 +323,18 @@ func TestMicroKernelPf(t *testing.T) {
 		for mr := 1; mr <= mrMax; mr++ {
 			for _, kc := range []int{1, 2, 5, 17, 64} {
 				for flags := 0; flags < 4; flags++ {
-					for _, step := range []int{0, 4, 64} {
+					for _, step := range []int{4, 64} {
 						lda := kc + r.IntN(3)
 						a := randSlice(r, (mr-1)*lda+kc)
 						b := randSlice(r, kc*nr)
 						bias := randSlice(r, mr)
-						pf := randSlice(r, kc*step/4+1)
+						pf := randSlice(r, kc*(step+64)/4+1) // segments of 64 bytes, 64 apart
 						c0 := randSlice(r, mr*nr)
 						want := append([]float32(nil), c0...)
 						microKernel(s, mr, nr, kc, a, lda, true, b, want, nr, bias, flags)
 						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
 						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias, "pf": pf})
-						microKernelPf(s, mr, kc, a, lda, b, c, bias, flags, pf, step)
+						microKernelPf(s, mr, kc, a, lda, b, c, bias, flags, pf, step, 32, 64, 64)
 						what := name("prefetching micro-kernel mr ", mr, " kc ", kc, " flags ", flags, " step ", step)
 						check(what)
 						unchanged(what)

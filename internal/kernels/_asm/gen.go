@@ -195,10 +195,12 @@ func mainSgemm() {
 	g("// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric.")
 	g("type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)")
 	g("")
-	g("// kernelPfFunc is kernelFunc that also prefetches into L2 the cache lines")
-	g("// of pf, pf+pfStep, pf+2·pfStep, … bytes, one per step: a stretch of the")
-	g("// next micro-panel of A, spread over the steps instead of issued at once.")
-	g("type kernelPfFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)")
+	g("// kernelPfFunc is kernelFunc that also prefetches into L2 one address a")
+	g("// step, pfStep bytes apart, through segments of pfSeg bytes pfSkip bytes")
+	g("// apart (pfLeft bytes left in the first): a stretch of the next")
+	g("// micro-panel of A (its rows' current K block), spread over the steps")
+	g("// instead of issued at once.")
+	g("type kernelPfFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)")
 	families := []family{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8, famAVX2, famAVX2Rows}
 	for _, f := range families {
 		k := f.spec(1)
@@ -223,8 +225,11 @@ func mainSgemm() {
 			}
 			sig, pf := "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", []string{}
 			if k.pf {
-				sig = "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)"
-				pf = []string{"", "and, at step l, PREFETCHT1 of the byte pf + l·pfStep (pfStep ≤ 64)."}
+				sig = "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)"
+				pf = []string{"", "and, at step l, PREFETCHT1 of the byte p, where p starts at pf and",
+					"advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each",
+					"time it passes the end of a segment (pfLeft bytes from pf, then every",
+					"pfSeg bytes)."}
 			}
 			stub(k.name, sig, append([]string{
 				fmt.Sprintf("%s is the %d×%d %s micro-kernel with %s: for i < %d, j < %d,", k.name, mr, k.width(), f.isa, aLayout(k.rows), mr, k.width()),
@@ -391,9 +396,11 @@ func genStoreTTrans() {
 func kernelHeader(name string, pf bool) {
 	p("")
 	if pf {
-		p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep int)", name)
-		p("// AX pf and BX pfStep during the loop; bias and flags are loaded after it.")
-		p("TEXT ·%s(SB), NOSPLIT, $0-80", name)
+		p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)", name)
+		p("// During the loop AX is the prefetch address, BX pfStep, R8 the bytes")
+		p("// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded")
+		p("// after it.")
+		p("TEXT ·%s(SB), NOSPLIT, $0-104", name)
 	} else {
 		p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
 		p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
@@ -409,6 +416,8 @@ func kernelHeader(name string, pf bool) {
 	if pf {
 		p("\tMOVQ pf+64(FP), AX")
 		p("\tMOVQ pfStep+72(FP), BX")
+		p("\tMOVQ pfLeft+80(FP), R8")
+		p("\tMOVQ pfSkip+96(FP), DX")
 		return
 	}
 	p("\tMOVQ bias+48(FP), BX")
@@ -503,6 +512,11 @@ func gen(k kspec) {
 	if k.pf {
 		p("\tPREFETCHT1 (AX)")
 		p("\tADDQ BX, AX")
+		p("\tSUBQ BX, R8")
+		p("\tJGT %s_pfin", name)
+		p("\tADDQ DX, AX")
+		p("\tADDQ pfSeg+88(FP), R8")
+		p("%s_pfin:", name)
 	}
 	for i := 0; i < mr; i++ {
 		bc := r(k.bc[i%2])
@@ -521,6 +535,9 @@ func gen(k kspec) {
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)
 	if k.pf {
+		p("\tMOVQ c+32(FP), DX")
+		p("\tMOVQ ldc+40(FP), R8")
+		p("\tSHLQ $2, R8")
 		p("\tMOVQ bias+48(FP), BX")
 		p("\tMOVQ flags+56(FP), AX")
 	}
