@@ -71,6 +71,7 @@ fixtures:
 	/usr/bin/python3 scripts/make_model_fixtures.py
 	/usr/bin/python3 scripts/make_preprocess_fixtures.py
 	/usr/bin/python3 scripts/make_jpeg_fixtures.py
+	/usr/bin/python3 scripts/make_decode_fixtures.py
 	$(GO) test ./cmd/vit -run Golden -update
 
 # Classify 1 000 generated images and report the peak RSS (flat memory check).

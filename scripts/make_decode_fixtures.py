@@ -291,6 +291,18 @@ def ojpeg_tables_tiff(rgb, restart_rows=0):
     return d + blob
 
 
+def la_jpeg(a):
+    """A whole JPEG of 2 components from the grey and alpha samples a
+    [H, W, 2]: the stream libtiff (through PIL) writes for them, its
+    tables inline."""
+    b = io.BytesIO()
+    Image.merge("LA", [Image.fromarray(np.ascontiguousarray(a[..., i])) for i in (0, 1)]).save(
+        b, "TIFF", compression="jpeg", quality=85)
+    t = Image.open(b)
+    (off,), (n,) = t.tag_v2[273], t.tag_v2[279]
+    return t.tag_v2[347][:-2] + b.getvalue()[off + 2:off + n]
+
+
 def ccitt_block(a, compression, info):
     """The strip libtiff (through PIL) writes for the bilevel samples a
     [H, W, 1] (0 or 255) with a TIFF compression name and tags."""
@@ -315,6 +327,14 @@ def premultiplied(w, h, seed, bits):
     if bits == 16:
         return (out * 257 + r.randint(0, 257, out.shape)).clip(0, 65535).astype(np.uint16)
     return out.astype(np.uint8)
+
+
+def lab_samples():
+    """[32, 48, 3] CIELab samples as a TIFF stores them (L*, then a* and b*
+    as signed bytes): random, with black, white and the extremes first."""
+    lab = np.random.RandomState(166).randint(0, 256, (32, 48, 3)).astype(np.uint8)
+    lab[0, :4] = [[0, 0, 0], [255, 0, 0], [255, 128, 128], [100, 127, 127]]
+    return lab
 
 
 def bmp_file(w, h, bits, pixels, header=40, compression=0, masks=None, palette=None,
@@ -541,11 +561,14 @@ def make_images():
                                                       capture_output=True, check=True).stdout
     # Arithmetic-coded JPEG (SOF9, SOF10), which libjpeg-turbo decodes:
     # PIL's JPEGs recoded by jpegtran, sequential and progressive, with
-    # and without restart intervals, colour and grey.
+    # and without restart intervals, 4:2:0, 4:4:4 and grey. These are the
+    # arithmetic-coding fixtures of both ./jpeg and package preprocess.
     ar = Image.fromarray(pattern(37, 21, 240))
     files["arith420_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic")
     files["arith444_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90, subsampling=0)), "-arithmetic")
     files["arith_gray_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)), "-arithmetic")
+    files["arith_gray_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar.convert("L"), quality=90)),
+                                                         "-arithmetic", "-progressive")
     files["arith_progressive_37x21.jpg"] = jpegtran(bytes(jpeg_bytes(ar, quality=90)), "-arithmetic", "-progressive")
     ar50 = Image.fromarray(pattern(37, 50, 241))
     files["arith_restart_37x50.jpg"] = jpegtran(bytes(jpeg_bytes(ar50, quality=90)), "-arithmetic", "-restart", "1")
@@ -715,6 +738,12 @@ def make_images():
     cmap = [int(v) * 257 for v in pattern(16, 3, 161)[..., 0].reshape(-1)]  # R, then G, then B
     files["palette4_19x9.tif"] = tiff_bytes(g, bits=4, photometric=3, colormap=cmap)
     files["palette2_19x9.tif"] = tiff_bytes(g >> 2, bits=2, photometric=3, colormap=cmap[0:4] + cmap[16:20] + cmap[32:36])
+    # CIELab (Photometric 8, a* and b* signed): PIL reads LAB and converts
+    # it to RGB through LittleCMS. Random samples cover the whole table.
+    lab = lab_samples()
+    files["lab_48x32.tif"] = tiff_bytes(lab, photometric=8)
+    files["lab_tiles_deflate_48x32.tif"] = tiff_bytes(lab, photometric=8, tile=(16, 16), compression=8)
+    files["lab_strips_pred_48x32.tif"] = tiff_bytes(lab, photometric=8, rows=5, compression=8, predictor=2)
     # Grey and palette with alpha (PIL writes LA and PA itself).
     la = Image.merge("LA", [Image.fromarray(pattern(17, 10, 162)).convert("L"),
                             Image.fromarray(pattern(17, 10, 163)[..., 0])])
@@ -774,6 +803,19 @@ def make_images():
         return bytes(jpeg_bytes(Image.fromarray(np.ascontiguousarray(a)), quality=85, subsampling=2))
 
     ycc = [(530, 3, [2, 2])]
+    # Grey and alpha, JPEG-compressed by libtiff as 2 unsubsampled
+    # components (JCS_UNKNOWN): PIL reads LA.
+    la = Image.merge("LA", [Image.fromarray(pattern(33, 21, 193)).convert("L"),
+                            Image.fromarray(pattern(33, 21, 194)[..., 1])])
+    b = io.BytesIO()
+    la.save(b, "TIFF", compression="jpeg", quality=85)
+    files["jpeg_gray_alpha_33x21.tif"] = b.getvalue()
+
+    ga = np.dstack([np.asarray(la)[..., 0], np.asarray(la)[..., 1]])
+    files["jpeg_gray_alpha_strips_33x21.tif"] = tiff_bytes(ga, rows=8, compression=7, photometric=1,
+                                                           encode=la_jpeg, extra=[2])
+    files["jpeg_gray_alpha_tiles_33x21.tif"] = tiff_bytes(ga, tile=(16, 16), compression=7, photometric=1,
+                                                          encode=la_jpeg, extra=[2])
     files["jpeg_ycbcr_strips_33x21.tif"] = tiff_bytes(pattern(33, 21, 191), rows=16, compression=7, photometric=6,
                                                       encode=jpeg_block, more_tags=ycc)
     files["jpeg_ycbcr_tiles_33x21.tif"] = tiff_bytes(pattern(33, 21, 192), tile=(16, 16), compression=7,
@@ -840,7 +882,11 @@ SAME_AS = {"bigtiff_be_strips_21x13.tif": "bigtiff_strips_21x13.tif",
            # TIFF Orientation 6 and 2, which PIL 9.4 applies twice, against
            # PNGs of the same pixels whose orientation it applies once.
            "orient6_40x24.tif": "rawexif_text_40x24.png",
-           "orient2_40x24.tif": "exif_wins_xmp_40x24.png"}
+           "orient2_40x24.tif": "exif_wins_xmp_40x24.png",
+           # Planar CIELab: PIL 9.4 reads a* and b* of separate planes as
+           # unsigned (band raw modes "A" and "B", not "LAB").
+           "lab_planar_48x32.tif": "lab_48x32.tif",
+           "lab_planar_deflate_48x32.tif": "lab_48x32.tif"}
 
 
 def make_same_as():
@@ -855,6 +901,9 @@ def make_same_as():
     files["planar16_strips_raw_21x13.tif"] = tiff_bytes(rgb16, planar=2, rows=6, be=True)
     files["premul8_planar_raw_19x11.tif"] = tiff_bytes(premultiplied(19, 11, 141, 8), planar=2, extra=[1])
     files["cmyk16_be_23x11.tif"] = tiff_bytes(CMYK16, rows=4, photometric=5, be=True)
+    lab = lab_samples()
+    files["lab_planar_48x32.tif"] = tiff_bytes(lab, photometric=8, planar=2, rows=7)
+    files["lab_planar_deflate_48x32.tif"] = tiff_bytes(lab, photometric=8, planar=2, compression=8, tile=(16, 16))
     for o in (6, 2):
         files["orient%d_40x24.tif" % o] = tiff_bytes(pattern(40, 24, 120), rows=8, more_tags=[(274, 3, [o])])
     for name, data in files.items():
@@ -899,12 +948,19 @@ def make_unsupported():
         b = io.BytesIO()
         im.save(b, fmt, **kw)
         add("unsupported_format.%s" % name, b.getvalue(), what)
-    b = io.BytesIO()
-    base.convert("LA").save(b, "TIFF", compression="jpeg")
-    add("unsupported_jpeg_la.tif", b.getvalue(), "TIFF JPEG with 2 samples")
+    # A JPEG file of 2 components (libtiff's grey and alpha, the stream of
+    # a JPEG-compressed LA TIFF): PIL "cannot handle 2-layer images".
+    add("unsupported_2comp.jpg", la_jpeg(np.asarray(base.convert("LA"))), "JPEG with 2 components")
     add("unsupported_rgb_float32.tif", tiff_bytes(pattern(16, 8, 185).astype(np.float32), more_tags=[(339, 3, [3, 3, 3])]),
         "TIFF RGB with 32-bit samples")
-    add("unsupported_lab.tif", tiff_bytes(pattern(16, 8, 184), photometric=8), "TIFF Photometric 8")
+    # L*a*b* PIL 9.4 does not open: ICC and ITU encodings (Photometric 9,
+    # 10), CIELab of 16 bits or with alpha.
+    add("unsupported_icclab.tif", tiff_bytes(pattern(16, 8, 184), photometric=9), "TIFF Photometric 9")
+    add("unsupported_itulab.tif", tiff_bytes(pattern(16, 8, 186), photometric=10), "TIFF Photometric 10")
+    add("unsupported_lab16.tif", tiff_bytes(pattern(16, 8, 187).astype(np.uint16) * 257, photometric=8),
+        "TIFF CIELab with 3 samples of 16 bits")
+    add("unsupported_laba.tif", tiff_bytes(np.dstack([pattern(16, 8, 188), pattern(16, 8, 189)[..., :1]]),
+                                           photometric=8, extra=[2]), "TIFF CIELab with 4 samples of 8 bits")
     b = io.BytesIO()
     base.save(b, "PNG")
     add("unsupported_png.bmp", bmp_file(16, 8, 0, b.getvalue(), compression=5), "BMP compression 5")
@@ -912,6 +968,19 @@ def make_unsupported():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
     return want
+
+
+def pil_reads(names):
+    """{file: whether PIL opens and converts it to RGB} for the files vit
+    refuses, which README's table of unsupported variants states."""
+    out = {}
+    for name in names:
+        try:
+            Image.open(os.path.join(OUT, name)).convert("RGB")
+            out[name] = True
+        except Exception:
+            out[name] = False
+    return out
 
 
 def recipes(path):
@@ -945,7 +1014,8 @@ def main():
         for c in [c for c in cases if c["image"] == like]:
             cases.append(dict(c, image=name, expect=like + "/" + c["recipe"]))
     with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"cases": cases, "unsupported": unsupported, "pil": Image.__version__}, f, indent=1)
+        json.dump({"cases": cases, "unsupported": unsupported, "pil_reads": pil_reads(unsupported),
+                   "pil": Image.__version__}, f, indent=1)
     write_safetensors(os.path.join(OUT, "expected.safetensors"), tensors)
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Decoder fixtures: source images, cases.json (recipe configs) and\n"

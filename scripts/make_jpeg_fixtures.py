@@ -1,26 +1,19 @@
 #!/usr/bin/python3
-"""Make the JPEG decoder fixtures in testdata/preprocess/jpeg/.
+"""Make the JPEG draft fixtures in testdata/preprocess/jpeg/.
 
-Run with Debian's interpreter (python3-pil 9.4 on libjpeg-turbo, numpy)
-and libjpeg-turbo-progs (jpegtran):
+Run with Debian's interpreter (python3-pil 9.4 on libjpeg-turbo, numpy):
 
     /usr/bin/python3 scripts/make_jpeg_fixtures.py
 
-  * arith_*.jpg: arithmetic-coded JPEGs (sequential 4:2:0, progressive,
-    with restart markers, gray, 4:4:4), lossless jpegtran -arithmetic
-    transcodes of PIL-written files;
-  * draft_*.jpg: 4:2:0, 4:4:4 and gray JPEGs read with PIL's
-    Image.draft("RGB" or "L", size) at 1/2, 1/4 and 1/8.
-
-expected.safetensors holds the uint8 pixels [H, W, C] of PIL's
-Image.open(...) and convert("RGB") or convert("L"), after
-draft(mode, (W // s, H // s)) for the draft files: "<arith file>" and
-"<draft file>/1:<s>".
+draft_*.jpg are 4:2:0, 4:4:4, gray and progressive JPEGs read with PIL's
+Image.draft("RGB" or "L", size) at 1/2, 1/4 and 1/8. expected.safetensors
+holds the uint8 pixels [H, W, C] of PIL's Image.open(...), draft(mode,
+(W // s, H // s)) and convert("RGB") or convert("L"), as "<file>/1:<s>".
+The arithmetic-coded JPEGs are in scripts/make_decode_fixtures.py.
 """
 
 import io
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -39,10 +32,6 @@ def jpeg(im, **kw):
     return b.getvalue()
 
 
-def jpegtran(data, *args):
-    return subprocess.run(["jpegtran"] + list(args), input=data, check=True, capture_output=True).stdout
-
-
 def pixels(path, draft=None):
     im = Image.open(path)
     mode = "L" if im.mode == "L" else "RGB"
@@ -54,31 +43,21 @@ def pixels(path, draft=None):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    rgb = Image.fromarray(pattern(61, 43, 301))
-    gray = rgb.convert("L")
-    files = {
-        "arith_420_61x43.jpg": jpegtran(jpeg(rgb, quality=85, subsampling=2), "-arithmetic"),
-        "arith_prog_61x43.jpg": jpegtran(jpeg(rgb, quality=85, subsampling=2), "-arithmetic", "-progressive"),
-        "arith_rst_61x43.jpg": jpegtran(jpeg(rgb, quality=85, subsampling=2), "-arithmetic", "-restart", "1"),
-        "arith_444_61x43.jpg": jpegtran(jpeg(rgb, quality=85, subsampling=0), "-arithmetic"),
-        "arith_gray_61x43.jpg": jpegtran(jpeg(gray, quality=85), "-arithmetic", "-progressive"),
-    }
     big = Image.fromarray(pattern(203, 157, 302))
-    files["draft_420_203x157.jpg"] = jpeg(big, quality=90, subsampling=2)
-    files["draft_444_203x157.jpg"] = jpeg(big, quality=90, subsampling=0)
-    files["draft_gray_203x157.jpg"] = jpeg(big.convert("L"), quality=90)
-    files["draft_prog_203x157.jpg"] = jpeg(big, quality=90, subsampling=2, progressive=True)
+    files = {
+        "draft_420_203x157.jpg": jpeg(big, quality=90, subsampling=2),
+        "draft_444_203x157.jpg": jpeg(big, quality=90, subsampling=0),
+        "draft_gray_203x157.jpg": jpeg(big.convert("L"), quality=90),
+        "draft_prog_203x157.jpg": jpeg(big, quality=90, subsampling=2, progressive=True),
+    }
     want = {}
     for name, data in sorted(files.items()):
         path = os.path.join(OUT, name)
         with open(path, "wb") as f:
             f.write(data)
-        if name.startswith("arith_"):
-            want[name] = pixels(path)
-        else:
-            w, h = Image.open(path).size
-            for s in (2, 4, 8):
-                want["%s/1:%d" % (name, s)] = pixels(path, (w // s, h // s))
+        w, h = Image.open(path).size
+        for s in (2, 4, 8):
+            want["%s/1:%d" % (name, s)] = pixels(path, (w // s, h // s))
     write_safetensors(os.path.join(OUT, "expected.safetensors"),
                       {k: np.ascontiguousarray(v, dtype=np.uint8) for k, v in want.items()})
 

@@ -10,7 +10,7 @@ func AttentionPanelsBias(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, 
 	if b > 0 && t > 0 && h > 0 && len(bias) < h*t*t {
 		panic("kernels: AttentionPanelsBias: bias is not [h, t, t]")
 	}
-	attentionPanels(p, b, t, h, dh, qkv, bias, out)
+	attentionPanels(p, b, t, h, dh, qkv, bias, out, false)
 }
 
 // addBias adds the bias of head hd to the scores Sᵀ [t keys][32 lanes]

@@ -35,12 +35,13 @@ import (
 // sequence's own tokens enter its scores, and the padding columns of out
 // (past b·t) are zeroed.
 func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
-	attentionPanels(p, b, t, h, dh, qkv, nil, out)
+	attentionPanels(p, b, t, h, dh, qkv, nil, out, false)
 }
 
 // attentionPanels is AttentionPanels with an optional additive bias
-// [h, t, t] on the scores (nil: none).
-func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels) {
+// [h, t, t] on the scores (nil: none), in bf16 on AMX when bf is set and
+// the CPU has it (attention_lowprec.go).
+func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels, bf bool) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
 	if b <= 0 || t <= 0 || h <= 0 || dh <= 0 {
@@ -60,7 +61,7 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	p.lock()
 	defer p.unlock()
 	j := &p.attp
-	*j = attPanelsJob{p: p, isa: currentISA(), t: t, h: h, dh: dh, qkv: qkv, out: out, bias: bias}
+	*j = attPanelsJob{p: p, isa: currentISA(), t: t, h: h, dh: dh, qkv: qkv, out: out, bias: bias, amx: j.amx}
 	j.mr = j.isa.mr()
 	j.nqp = (t+nr-1)/nr + 1 // query panels a sequence may need
 	j.scale = float32(1 / math.Sqrt(float64(dh)))
@@ -73,6 +74,10 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	need := j.vLen + j.qLen + j.sLen + mrMax*nr
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
 		p.scratch[w].attp = Grow(p.scratch[w].attp, need)
+	}
+	j.bf = bf && attentionAMX(j.isa)
+	if j.bf {
+		j.growAMX(p.workers())
 	}
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)
@@ -95,6 +100,8 @@ type attPanelsJob struct {
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
 	tPad             int       // leading dimension of Vᵀ: t rounded up to 16
 	vLen, qLen, sLen int
+	bf               bool             // q, k, v and the probabilities in bf16, on AMX (panelAMX)
+	amx              []amxAttnScratch // per worker, kept from call to call
 }
 
 func (j *attPanelsJob) run(w, lo, hi int) {
@@ -110,6 +117,10 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 			return
 		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
+			if j.bf {
+				j.panelAMX(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+				continue
+			}
 			j.panel(task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
 		}
 	}
@@ -179,24 +190,7 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 	if pa.n == nr && (pa.tp+2)*nr <= s0+t {
 		prefetchPanel(src[((pa.tp+1)*d3+hd*dh)*nr:], 1, 0, dh*nr, 0, 1) // the next Q panel
 	}
-	if pa.n == nr {
-		copy(qB, src[(pa.tp*d3+hd*dh)*nr:][:dh*nr])
-	} else {
-		// Lanes past nq are zero: scaled again and again, stale values
-		// would end as denormals.
-		qa := src[(pa.tp*d3+hd*dh)*nr+pa.lo:]
-		for f := 0; f < dh; f++ {
-			r := qB[f*nr : (f+1)*nr]
-			copy(r[:pa.n], qa[f*nr:f*nr+pa.n])
-			clear(r[nq:])
-		}
-		if pb.n > 0 {
-			qb := src[(pb.tp*d3+hd*dh)*nr+pb.lo:]
-			for f := 0; f < dh; f++ {
-				copy(qB[f*nr+pa.n:f*nr+nq], qb[f*nr:f*nr+pb.n])
-			}
-		}
-	}
+	j.gatherQ(hd, pa, pb, qB)
 	scaleFast(qB, j.scale)
 	if nq <= 16 {
 		j.scoresNarrow(s0, hd, nq, qB, st, tile)
@@ -235,6 +229,31 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		microKernel(j.isa, mr, w, t, a, j.tPad, true, st, tile, nr, nil, 0)
 		j.store(tile, mr, pa, hd*dh+d0)
 		j.store(tile[pa.n:], mr, pb, hd*dh+d0)
+	}
+}
+
+// gatherQ writes the queries of lanes pa then pb for head hd into lanes
+// [0, nq) of qB [dh][32], the other lanes zero.
+func (j *attPanelsJob) gatherQ(hd int, pa, pb lanes, qB []float32) {
+	dh, d3, nq := j.dh, 3*j.h*j.dh, pa.n+pb.n
+	src := j.qkv.P
+	if pa.n == nr {
+		copy(qB, src[(pa.tp*d3+hd*dh)*nr:][:dh*nr])
+	} else {
+		// Lanes past nq are zero: scaled again and again, stale values
+		// would end as denormals.
+		qa := src[(pa.tp*d3+hd*dh)*nr+pa.lo:]
+		for f := 0; f < dh; f++ {
+			r := qB[f*nr : (f+1)*nr]
+			copy(r[:pa.n], qa[f*nr:f*nr+pa.n])
+			clear(r[nq:])
+		}
+		if pb.n > 0 {
+			qb := src[(pb.tp*d3+hd*dh)*nr+pb.lo:]
+			for f := 0; f < dh; f++ {
+				copy(qB[f*nr+pa.n:f*nr+nq], qb[f*nr:f*nr+pb.n])
+			}
+		}
 	}
 }
 

@@ -34,13 +34,19 @@
 //     sequence only (queries in rows, k|v in panels), for a last block
 //     whose other tokens' outputs are not used; PackedB.RowRange gives it
 //     the q rows and the k|v rows of a fused q|k|v weight.
+//     AttentionPanelsAt is AttentionPanels in a precision: for bf16 and
+//     int8 on AMX (attention_lowprec.go), q, k, v and the probabilities
+//     rounded to bf16 and both products on TDPBF16PS tiles, scores and
+//     softmax in float32; elsewhere AttentionPanels itself.
 //   - PackedB.Convert gives W a bf16 or int8 form (owned memory, 1/2 or
 //     1/4 of float32's bytes); every Linear entry point then runs in that
 //     precision (lowprec.go: bf16 on the float32 micro-kernels with
 //     exact products, int8 on a VPDPBUSD micro-kernel with per-channel
 //     weight and per-token activation scales), or with AMX on tile
 //     kernels (TDPBF16PS, TDPBSUD), each output summed in an order fixed
-//     by K alone.
+//     by K alone. NewLowB with SetRows (float32 rows) and SetRowsBF16
+//     (stored bf16 bits) builds the same form row block by row block
+//     (lowpack.go), so a loader never holds a whole matrix in float32.
 //   - LayerNorm, SoftmaxRows and Activate work in place or out of place on
 //     rows with leading dimensions.
 //   - Batch invariance: every kernel computes a token's values (a

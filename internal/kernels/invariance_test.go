@@ -102,21 +102,31 @@ func TestLinearBatchInvariant(t *testing.T) {
 // b = 1…9 consecutive sequences from several starts, so that a sequence
 // begins at different lanes of a panel and its queries are grouped into
 // panels of different widths, and checks each sequence's outputs against
-// the sequence alone.
+// the sequence alone, in float32 and in bf16 (on AMX where present,
+// else float32 again).
 func TestAttentionBatchInvariant(t *testing.T) {
-	const h, dh, nseq, pre = 2, 40, 12, 2
-	const d = h * dh
 	pools := []*Pool{nil, NewPool(2), NewPool(3)}
 	defer pools[1].Close()
 	defer pools[2].Close()
 	forEachISA(t, func(t *testing.T) {
+		for _, prec := range []Precision{FP32, BF16} {
+			attentionInvariant(t, prec, pools)
+		}
+	})
+}
+
+// attentionInvariant is TestAttentionBatchInvariant in precision prec.
+func attentionInvariant(t *testing.T, prec Precision, pools []*Pool) {
+	const h, dh, nseq, pre = 2, 40, 12, 2
+	const d = h * dh
+	{
 		var qkv, kv, out Panels
 		// attend runs both kernels on sequences s0 … s0+b−1 of qkv rows
 		// [nseq·tt, 3D] into full [b·tt, D] and prefix [b·pre, D].
 		attend := func(p *Pool, rows []float32, tt, s0, b int, full, prefix []float32) {
 			a := rows[s0*tt*3*d:]
 			qkv.Pack(b*tt, 3*d, a, 3*d)
-			AttentionPanels(p, b, tt, h, dh, &qkv, &out)
+			AttentionPanelsAt(p, prec, b, tt, h, dh, &qkv, &out)
 			out.Unpack(full, d)
 			q := make([]float32, b*pre*d) // [b·pre, D]
 			for bi := 0; bi < b; bi++ {
@@ -141,8 +151,8 @@ func TestAttentionBatchInvariant(t *testing.T) {
 					p := pools[(b+s0)%len(pools)]
 					attend(p, rows, tt, s0, b, full, prefix)
 					if i := firstDiff(full[:b*tt*d], wantFull[s0*tt*d:]); i >= 0 {
-						t.Fatalf("AttentionPanels t %d, sequences %d…%d on %d threads: token %d output %d = %v, alone %v",
-							tt, s0, s0+b-1, p.workers(), i/d, i%d, full[i], wantFull[s0*tt*d+i])
+						t.Fatalf("AttentionPanelsAt %v t %d, sequences %d…%d on %d threads: token %d output %d = %v, alone %v",
+							prec, tt, s0, s0+b-1, p.workers(), i/d, i%d, full[i], wantFull[s0*tt*d+i])
 					}
 					if i := firstDiff(prefix[:b*pre*d], wantPre[s0*pre*d:]); i >= 0 {
 						t.Fatalf("AttentionPrefix t %d, sequences %d…%d on %d threads: row %d output %d = %v, alone %v",
@@ -151,7 +161,7 @@ func TestAttentionBatchInvariant(t *testing.T) {
 				}
 			}
 		}
-	})
+	}
 }
 
 // TestLayerNormBatchInvariant checks LayerNormPanels on runs of tokens

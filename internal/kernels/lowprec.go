@@ -3,7 +3,6 @@ package kernels
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"sync/atomic"
 )
 
@@ -137,45 +136,13 @@ func (w *PackedB) Convert(p Precision) *PackedB {
 	if w.lp != nil || p == FP32 {
 		panic("kernels: Convert from " + w.Precision().String() + " to " + p.String())
 	}
-	n, k := w.N, w.K
-	f := &lowForm{prec: p}
-	row := make([]float32, k) // [K]
-	switch p {
-	case BF16:
-		f.kp = (k + 1) &^ 1
-		f.bf = make([]uint16, (n+lowPad)*f.kp)
-		for j := 0; j < n; j++ {
-			w.row(j, row)
-			d := f.bf[j*f.kp:]
-			for l, v := range row {
-				d[l^1] = bf16Bits(v)
-			}
-		}
-	case Int8:
-		f.kp = (k + 3) &^ 3
-		f.q = make([]int8, (n+lowPad)*f.kp)
-		f.sw = make([]float32, n+lowPad)
-		f.sum = make([]int32, n+lowPad)
-		for j := 0; j < n; j++ {
-			w.row(j, row)
-			f.sw[j], f.sum[j] = quantizeRow(f.q[j*f.kp:j*f.kp+k], row)
-		}
-	default:
-		panic("kernels: unknown precision " + strconv.Itoa(int(p)))
-	}
-	return &PackedB{N: n, K: k, lp: f}
-}
-
-// row copies row j of a float32 w into dst [K].
-func (w *PackedB) row(j int, dst []float32) {
+	c := NewLowB(p, w.N, w.K)
+	j := 0 // first row of b
 	for _, b := range w.parts {
-		if j < b.rows {
-			copy(dst, b.w[j*b.ld:j*b.ld+w.K])
-			return
-		}
-		j -= b.rows
+		c.SetRows(j, b.w, b.rows, b.ld)
+		j += b.rows
 	}
-	panic("kernels: row out of range")
+	return c
 }
 
 // quantizeRow sets q to w·(127/m) rounded to the nearest integer (ties

@@ -51,7 +51,7 @@ var amxCfg = func() (c amxConfig) {
 // amxKernel: see lowprec_amx_amd64.s.
 //
 //go:noescape
-func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda int, b unsafe.Pointer, bstride int, c unsafe.Pointer, ksteps int, panels int)
+func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda, astride int, b unsafe.Pointer, bstride int, c unsafe.Pointer, ksteps int, panels int)
 
 // tileAddAVX512 is the bf16 AMX epilogue on rows rows of 32 values:
 //
@@ -106,10 +106,10 @@ func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) {
 			}
 		}
 		if g.prec == BF16 {
-			amxKernel(0, &amxCfg, unsafe.Pointer(&f.bf[r0*kp]), 2*kp, unsafe.Pointer(&g.xp[x0*kp*nr]), 2*kp*nr,
+			amxKernel(0, &amxCfg, unsafe.Pointer(&f.bf[r0*kp]), 2*kp, 0, unsafe.Pointer(&g.xp[x0*kp*nr]), 2*kp*nr,
 				unsafe.Pointer(&ws.acc[0]), kp/32, nx)
 		} else {
-			amxKernel(1, &amxCfg, unsafe.Pointer(&f.q[r0*kp]), kp, unsafe.Pointer(&g.xq[x0*kp*nr]), kp*nr,
+			amxKernel(1, &amxCfg, unsafe.Pointer(&f.q[r0*kp]), kp, 0, unsafe.Pointer(&g.xq[x0*kp*nr]), kp*nr,
 				unsafe.Pointer(&ws.acc[0]), kp/64, nx)
 		}
 		for jr := x0; jr < x1; jr++ {

@@ -12,35 +12,39 @@
 // or quads) of tokens 0–15 / 16–31 of a token panel, whose rows of 32
 // tokens are 128 bytes apart. Registers: SI, DI the two A row blocks
 // (stride DX = W's row stride in bytes), BX, R8 the two B halves (stride
-// R9 = 128), R11 the token panel, CX the K steps left, R10 the output
-// [32][32] (stride R9 = 128, a row of 32 values; the four C tiles at byte
-// offsets 0, 64, 2048, 2112), AX the panels left, R12 the op.
+// R9 = 128), R11 the token panel, R13 the A block, CX the K steps left,
+// R10 the output [32][32] (stride R9 = 128, a row of 32 values; the four
+// C tiles at byte offsets 0, 64, 2048, 2112), AX the panels left, R12 the
+// op.
 
-// func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda int, b unsafe.Pointer, bstride int, c unsafe.Pointer, ksteps int, panels int)
-// For each of panels token panels (b, b+bstride, …) a [32][32] output
-// (c, c+4096, …) = the 32 W rows from a (row stride lda bytes) times the
-// panel, over ksteps steps of 64 bytes of K: TDPBF16PS (op 0) or TDPBSUD
-// (op 1: s8 W × u8 x).
-TEXT ·amxKernel(SB), NOSPLIT, $0-72
+// func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda, astride int, b unsafe.Pointer, bstride int, c unsafe.Pointer, ksteps int, panels int)
+// For each of panels steps i a [32][32] output (c + 4096·i) = the 32
+// rows from a + i·astride (row stride lda bytes) times the token panel b
+// + i·bstride, over ksteps steps of 64 bytes of K: TDPBF16PS (op 0) or
+// TDPBSUD (op 1: s8 W × u8 x). The Linear steps over token panels with
+// one W block (astride 0), attention over blocks of rows with one panel
+// (bstride 0).
+TEXT ·amxKernel(SB), NOSPLIT, $0-80
 	MOVQ cfg+8(FP), AX
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00	// LDTILECFG (AX)
 	MOVQ op+0(FP), R12
 	MOVQ lda+24(FP), DX
 	MOVQ $128, R9
-	MOVQ c+48(FP), R10
-	MOVQ b+32(FP), R11
-	MOVQ panels+64(FP), AX
+	MOVQ c+56(FP), R10
+	MOVQ b+40(FP), R11
+	MOVQ a+16(FP), R13
+	MOVQ panels+72(FP), AX
 panel:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0	// TILEZERO tmm0
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8	// TILEZERO tmm1
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0	// TILEZERO tmm2
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8	// TILEZERO tmm3
-	MOVQ a+16(FP), SI
+	MOVQ R13, SI
 	LEAQ (SI)(DX*8), DI
 	LEAQ (DI)(DX*8), DI
 	MOVQ R11, BX
 	LEAQ 64(R11), R8
-	MOVQ ksteps+56(FP), CX
+	MOVQ ksteps+64(FP), CX
 kstep:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x16	// TILELOADD (SI)(DX*1), tmm4
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x17	// TILELOADD (DI)(DX*1), tmm5
@@ -70,7 +74,8 @@ next:
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x94; BYTE $0x0a; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00	// TILESTORED tmm2, 2048(R10)(R9*1)
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x9c; BYTE $0x0a; BYTE $0x40; BYTE $0x08; BYTE $0x00; BYTE $0x00	// TILESTORED tmm3, 2112(R10)(R9*1)
 	ADDQ $4096, R10
-	ADDQ bstride+40(FP), R11
+	ADDQ astride+32(FP), R13
+	ADDQ bstride+48(FP), R11
 	DECQ AX
 	JNZ panel
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0	// TILERELEASE

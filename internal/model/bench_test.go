@@ -18,9 +18,10 @@ import (
 )
 
 // writeRandomHF writes a random-weight HF ViTForImageClassification
-// checkpoint of the named config (F32) to dir, streaming one tensor at a
-// time so the writer's memory stays small. It returns the file size.
-func writeRandomHF(tb testing.TB, dir, name string) int64 {
+// checkpoint of the named config to dir, its tensors of dtype "F32" or
+// "BF16" (the float32 values rounded), streaming one tensor at a time so
+// the writer's memory stays small. It returns the file size.
+func writeRandomHF(tb testing.TB, dir, name, dtype string) int64 {
 	cfg, err := randomConfig(name)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,16 +52,20 @@ func writeRandomHF(tb testing.TB, dir, name string) int64 {
 	}
 	es = append(es, ent{"vit.layernorm.weight", []int{d}}, ent{"vit.layernorm.bias", []int{d}},
 		ent{"classifier.weight", []int{l, d}}, ent{"classifier.bias", []int{l}})
+	size := 4 // bytes per value
+	if dtype == "BF16" {
+		size = 2
+	}
 	var hdr bytes.Buffer
 	hdr.WriteString(`{"__metadata__":{"format":"pt"}`)
 	var off int
 	for _, e := range es {
-		n := 4
+		n := size
 		for _, s := range e.shape {
 			n *= s
 		}
 		sh, _ := json.Marshal(e.shape)
-		fmt.Fprintf(&hdr, `,%q:{"dtype":"F32","shape":%s,"data_offsets":[%d,%d]}`, e.name, sh, off, off+n)
+		fmt.Fprintf(&hdr, `,%q:{"dtype":%q,"shape":%s,"data_offsets":[%d,%d]}`, e.name, dtype, sh, off, off+n)
 		off += n
 	}
 	hdr.WriteByte('}')
@@ -82,8 +87,12 @@ func writeRandomHF(tb testing.TB, dir, name string) int64 {
 			n *= s
 		}
 		for range n {
-			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(0.02*(2*rng.Float32()-1)))
-			w.Write(buf[:])
+			u := math.Float32bits(0.02 * (2*rng.Float32() - 1))
+			binary.LittleEndian.PutUint32(buf[:], u)
+			if size == 2 {
+				binary.LittleEndian.PutUint16(buf[:], uint16((u+0x7fff+(u>>16)&1)>>16)) // nearest, ties to even
+			}
+			w.Write(buf[:size])
 		}
 	}
 	if err := w.Flush(); err != nil {
@@ -103,13 +112,24 @@ func writeRandomHF(tb testing.TB, dir, name string) int64 {
 }
 
 // BenchmarkOpen opens a random-weight ViT-B/16 checkpoint (F32, 346 MB,
-// in the page cache) and reports the time until Forward can run (ns/op and
-// the process CPU time it took), the first batch-1 forward after it, and
-// the process's peak resident set against the file size (the peak of the
-// whole run: use -benchtime 1x for a single open).
+// or BF16, 173 MB, in the page cache) in each precision and reports the
+// time until Forward can run (ns/op and the process CPU time it took),
+// the first batch-1 forward after it, and the process's peak resident
+// set against the file size. The peak is the whole process's: run one
+// case alone, once, to read it, e.g.
+//
+//	go test -run '^$' -bench 'Open/BF16/int8$' -benchtime 1x ./internal/model
 func BenchmarkOpen(b *testing.B) {
+	for _, dtype := range []string{"F32", "BF16"} {
+		for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
+			b.Run(dtype+"/"+prec.String(), func(b *testing.B) { benchOpen(b, dtype, prec) })
+		}
+	}
+}
+
+func benchOpen(b *testing.B, dtype string, prec kernels.Precision) {
 	dir := b.TempDir()
-	size := writeRandomHF(b, dir, "vit-b16")
+	size := writeRandomHF(b, dir, "vit-b16", dtype)
 	runtime.GC()
 	debug.FreeOSMemory()
 	pix := make([]float32, 3*224*224) // [C, H, W]
@@ -119,7 +139,7 @@ func BenchmarkOpen(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c0 := cpuTime()
-		m, err := Load(dir, Options{})
+		m, err := Load(dir, Options{Precision: prec})
 		cpu += cpuTime() - c0
 		if err != nil {
 			b.Fatal(err)
@@ -209,10 +229,14 @@ func BenchmarkForwardPrecision(b *testing.B) {
 				if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
 					b.Fatal(err)
 				}
+				c0 := cpuTime()
 				for b.Loop() {
 					m.Forward(pix, batch, 224, 224, logits)
 				}
 				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+				// the process's CPU time: what the work costs when other
+				// jobs share the cores (wall time then measures them too)
+				b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
 			})
 		}
 		m.Close()

@@ -31,7 +31,10 @@
 // and the small tensors and no other page of the file. F16, BF16 and
 // unaligned matrices are converted to float32 once, and vectors, tokens and
 // position embeddings copied; the pages of what was copied are dropped
-// from the resident set. The file stays mapped until Close, after which
+// from the resident set. With Options.Precision bf16 or int8 the encoder
+// blocks' matrices are converted to it one tensor at a time as they are
+// reached (a BF16 tensor's bits used as they are, or quantized a row at
+// a time), so no more than one tensor exists in float32 at once. The file stays mapped until Close, after which
 // Forward returns an error.
 //
 // Config carries every field that changes the math: dimensions, the MLP

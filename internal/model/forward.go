@@ -20,7 +20,6 @@ type workspace struct {
 	po   kernels.Panels // [B·T, D] a branch's output before its norm (PostNorm)
 	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
 	dist []float32      // [B, D] final-normed distillation tokens
-	bias []float32      // [H, T, T] relative position bias of the current block (RelPosBias)
 	mean []float64      // [D] sum of the patch tokens of one image (PoolAvg)
 	diff []float64      // [2Dh'] one head's output (DiffAttn)
 
@@ -196,8 +195,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		case rp == nil:
 			bias, biasOf = nil, nil
 		case rp != biasOf:
-			ws.bias = m.relPosBias(blk, ws.bias)
-			bias, biasOf = ws.bias, rp
+			bias, biasOf = m.relPosBias(blk), rp
 		}
 		if m.attnHook != nil && !c.DiffAttn { // no single map to show
 			m.attnProbs(li, b, t, bias)
@@ -206,9 +204,9 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		case c.DiffAttn:
 			m.diffAttention(blk, li, b, t)
 		case bias != nil:
-			kernels.AttentionPanelsBias(p, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
+			kernels.AttentionPanelsBiasAt(p, w.prec, b, t, c.Heads, d/c.Heads, &ws.qkv, bias, &ws.att)
 		default:
-			kernels.AttentionPanels(p, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
+			kernels.AttentionPanelsAt(p, w.prec, b, t, c.Heads, d/c.Heads, &ws.qkv, &ws.att)
 		}
 		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
 		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)

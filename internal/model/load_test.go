@@ -284,14 +284,7 @@ func FuzzConfig(f *testing.F) {
 // header whose length is not a multiple of 4): they cannot be read in
 // place and are converted, with the same logits.
 func TestUnalignedF32(t *testing.T) {
-	es := fixtureEntries(t, "hf-vit-tiny")
-	st := encodeST(es)
-	sf, err := safetensors.Parse(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hdr := append(append([]byte(nil), st[8:sf.DataStart]...), ' ')
-	m, err := load(writeModel(t, fixtureConfig(t, "hf-vit-tiny"), map[string][]byte{"model.safetensors": rawST(hdr, st[sf.DataStart:])}), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
+	m, err := load(unalignedFixture(t, "hf-vit-tiny"), nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,6 +294,19 @@ func TestUnalignedF32(t *testing.T) {
 		t.Fatalf("data section at %#x is aligned", a)
 	}
 	checkGoldenLogits(t, m, "hf-vit-tiny")
+}
+
+// unalignedFixture writes the fixture checkpoint dir as F32 with a
+// header one byte longer than a multiple of 4 (so no tensor is 4-byte
+// aligned), and its config.json, into a new directory.
+func unalignedFixture(t *testing.T, dir string) string {
+	st := encodeST(fixtureEntries(t, dir))
+	sf, err := safetensors.Parse(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := append(append([]byte(nil), st[8:sf.DataStart]...), ' ')
+	return writeModel(t, fixtureConfig(t, dir), map[string][]byte{"model.safetensors": rawST(hdr, st[sf.DataStart:])})
 }
 
 // TestWeightsInPlace checks that aligned F32 matrices are read in place

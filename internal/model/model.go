@@ -17,9 +17,10 @@ type Options struct {
 
 	// Precision of the encoder blocks' matrices (q|k|v, output
 	// projection, fc1, fc2: all but a sliver of the FLOPs), converted once
-	// at load into owned memory (see kernels.PackedB.Convert); the patch
-	// projection, the head, LayerNorm, attention, softmax and GELU stay
-	// float32. The zero value is FP32.
+	// at load into owned memory (see kernels.PackedB.Convert); attention
+	// runs in bf16 where the CPU has AMX (kernels.AttentionPanelsAt), else
+	// in float32; the patch projection, the head, LayerNorm, softmax and
+	// GELU stay float32. The zero value is FP32.
 	Precision kernels.Precision
 }
 
@@ -33,14 +34,14 @@ type Model struct {
 	Config Config
 	Recipe preprocess.Recipe
 
-	w        *weights
-	ck       *checkpoint // the mapped files the weights point into (nil for Random)
-	params   int64
-	pool     *kernels.Pool
-	pos      map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
-	relIndex []int32              // [T·T] BEiT relative position index of the native grid (RelPosBias; set on first use)
-	rope     map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
-	ws       workspace
+	w       *weights
+	ck      *checkpoint // the mapped files the weights point into (nil for Random)
+	params  int64
+	pool    *kernels.Pool
+	pos     map[[2]int][]float32 // [T, D] position embeddings per non-native grid (gh, gw)
+	relBias map[*param][]float32 // [H, T, T] relative position bias of the native grid per table (RelPosBias; set on first use)
+	rope    map[[2]int]*ropeTab  // the rotary embedding per grid (gh, gw)
+	ws      workspace
 
 	attnHook AttnHook // nil unless SetAttnHook
 }
@@ -130,8 +131,7 @@ func load1(dir string, fsys fs.FS, opt Options, lo loadOpts) (*Model, error) {
 		}
 	}
 	m.pool = kernels.NewPool(opt.Threads)
-	m.materialize()
-	w.convert(opt.Precision, true)
+	m.materialize(opt.Precision)
 	w.splitQKV()
 	keep = true
 	return m, nil
@@ -165,19 +165,28 @@ func (w *weights) isMatrix(p *param) bool {
 	return len(p.shape) == 2
 }
 
-// materialize binds every parameter to float32 values. A matrix stored as
+// materialize binds every parameter to its values. A matrix stored as
 // aligned little-endian F32 is used in place in the mapped file (no page
 // is touched until Forward reads it); other matrices (F16, BF16,
 // unaligned) are converted once into owned memory. Matrices split over
 // several tensors (Hugging Face's q, k, v) stay separate row blocks of one
 // kernels operand, with p.data nil. Vectors, tokens and position
-// embeddings (a small share of the file) are always copied.
-func (m *Model) materialize() {
+// embeddings (a small share of the file) are always copied. With prec
+// bf16 or int8 the lowMatrices go straight to that form (materializeLow).
+func (m *Model) materialize(prec kernels.Precision) {
 	type span struct {
 		f          *stFile
 		begin, end int64
 	}
 	counted := map[span]bool{} // tensor bytes already counted (one tensor may feed two parameters)
+	low := map[*param]bool{}   // the matrices converted to prec
+	if prec != kernels.FP32 {
+		for _, p := range m.w.lowMatrices() {
+			low[p] = true
+		}
+	}
+	m.w.prec = prec
+	var scratch []float32 // [numel] the float32 values of one tensor materializeLow converts
 	for _, p := range m.w.all() {
 		for _, t := range p.parts {
 			if t != nil && !counted[span{t.file, t.begin, t.end}] { // BEiT's zero k bias is no parameter
@@ -185,28 +194,22 @@ func (m *Model) materialize() {
 				m.params += (t.end - t.begin) / t.dtype.Size()
 			}
 		}
-		if !m.w.isMatrix(p) {
+		switch {
+		case !m.w.isMatrix(p):
 			p.data = make([]float32, p.numel()) // [numel]
 			p.fill(p.data)
 			p.release()
 			p.scaleRows(p.data, 0)
+			continue
+		case low[p]:
+			p.materializeLow(prec, &scratch)
 			continue
 		}
 		cols := p.shape[1]
 		blocks := make([]*kernels.PackedB, len(p.parts))
 		row := 0 // first row of the current part
 		for i, t := range p.parts {
-			v := f32View(t.file.bytes(t))
-			switch {
-			case t.cols[1] > 0:
-				v = t.columns()
-				p.scaleRows(v, row)
-			case t.dtype != safetensors.F32 || v == nil || p.scale != nil:
-				v = make([]float32, t.numel()) // [rows, cols]
-				decode(v, t.file.bytes(t), t.dtype)
-				t.file.release(t)
-				p.scaleRows(v, row)
-			}
+			v := p.partValues(t, row, nil)
 			row += t.numel() / cols
 			blocks[i] = kernels.PackB(v, len(v)/cols, cols, cols)
 			if len(p.parts) == 1 {
@@ -220,23 +223,77 @@ func (m *Model) materialize() {
 	}
 }
 
-// convert gives the encoder blocks' matrices precision prec. With
-// release, their float32 values are dropped (owned copies) or their
-// mapped pages released: the converted form is all Forward reads.
-func (w *weights) convert(prec kernels.Precision, release bool) {
+// materializeLow gives the matrix p the operand of precision prec (bf16
+// or int8), one checkpoint tensor at a time: a BF16 tensor's bits go in
+// as they are (bf16) or are quantized a row at a time (int8); any other
+// part is read as float32, in place or decoded into *buf (one buffer for
+// every matrix: at most one tensor's float32 values exist at once, and no
+// garbage piles up between collections), and converted. Each tensor's
+// mapped pages are released once converted and p.data stays nil:
+// param.rows decodes the checkpoint again when asked.
+func (p *param) materializeLow(prec kernels.Precision, buf *[]float32) {
+	cols := p.shape[1]
+	w := kernels.NewLowB(prec, p.shape[0], cols)
+	row := 0 // first row of the current part
+	for _, t := range p.parts {
+		n := t.numel() / cols
+		if t.dtype == safetensors.BF16 && t.cols[1] == 0 && p.scale == nil {
+			w.SetRowsBF16(row, t.file.bytes(t), n)
+		} else {
+			w.SetRows(row, p.partValues(t, row, buf), n, cols)
+		}
+		t.file.release(t)
+		row += n
+	}
+	p.packed = w
+}
+
+// partValues returns the float32 values [rows, cols] of t, the part of
+// the matrix p whose first row is row r0 of p: in place in the file for an
+// aligned F32 tensor that p takes whole and unscaled, else decoded into
+// owned memory (its selected columns, p's layer scale applied) with the
+// tensor's mapped pages released: into *buf, grown as needed, when buf is
+// not nil, else into new memory.
+func (p *param) partValues(t *stTensor, r0 int, buf *[]float32) []float32 {
+	v := f32View(t.file.bytes(t))
+	switch {
+	case t.cols[1] > 0:
+		v = t.columns()
+		p.scaleRows(v, r0)
+	case t.dtype != safetensors.F32 || v == nil || p.scale != nil:
+		if buf != nil {
+			*buf = kernels.Grow(*buf, t.numel())
+			v = *buf
+		} else {
+			v = make([]float32, t.numel()) // [rows, cols]
+		}
+		decode(v, t.file.bytes(t), t.dtype)
+		t.file.release(t)
+		p.scaleRows(v, r0)
+	}
+	return v
+}
+
+// lowMatrices lists the matrices a low precision applies to: the encoder
+// blocks' q|k|v, output projection, fc1 and fc2.
+func (w *weights) lowMatrices() []*param {
+	var ps []*param
+	for i := range w.Blocks {
+		b := &w.Blocks[i]
+		ps = append(ps, b.Attn.QKVW, b.Attn.ProjW, b.MLP.FC1W, b.MLP.FC2W)
+	}
+	return ps
+}
+
+// convert gives the lowMatrices of weights bound to float32 operands
+// (Random's) precision prec; p.data keeps their float32 values.
+func (w *weights) convert(prec kernels.Precision) {
 	if prec == kernels.FP32 {
 		return
 	}
 	w.prec = prec
-	for i := range w.Blocks {
-		b := &w.Blocks[i]
-		for _, p := range []*param{b.Attn.QKVW, b.Attn.ProjW, b.MLP.FC1W, b.MLP.FC2W} {
-			p.packed = p.packed.Convert(prec)
-			if release {
-				p.data = nil // param.rows decodes the checkpoint again when asked
-				p.release()
-			}
-		}
+	for _, p := range w.lowMatrices() {
+		p.packed = p.packed.Convert(prec)
 	}
 }
 

@@ -1,9 +1,12 @@
 package model
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vitgo/vit/internal/kernels"
@@ -28,8 +31,11 @@ func precisionStep(p kernels.Precision) float64 {
 // block has two matmuls in series on the residual path (attention's
 // q|k|v → projection, fc1 → fc2), so after L blocks the logits may be off
 // by 2L·ε relative to their largest magnitude (ε from precisionStep),
-// plus the float32 path's own 1e-4. A wrong scale or a missed zero point
-// moves them by O(1) of that magnitude.
+// plus the float32 path's own 1e-4. Where attention runs in bf16 too
+// (kernels.AttentionBF16), its two products (q·kᵀ, then the
+// probabilities times v) are two more on that path, of bf16's ε each:
+// 2L·(ε + ε_bf16). A wrong scale or a missed zero point moves the logits
+// by O(1) of that magnitude.
 func TestGoldenPrecision(t *testing.T) {
 	for _, prec := range []kernels.Precision{kernels.BF16, kernels.Int8} {
 		for _, dir := range goldenDirs {
@@ -55,7 +61,11 @@ func TestGoldenPrecision(t *testing.T) {
 						scale = max(scale, math.Abs(float64(want[i])))
 						worst = max(worst, math.Abs(float64(got[i]-want[i])))
 					}
-					tol := (2*float64(m.Config.Layers)*precisionStep(prec) + 1e-4) * scale
+					eps := precisionStep(prec)
+					if kernels.AttentionBF16() {
+						eps += precisionStep(kernels.BF16)
+					}
+					tol := (2*float64(m.Config.Layers)*eps + 1e-4) * scale
 					t.Logf("%s: largest logit error %.3g of %.3g (%.2f%% of the bound)", filepath.Base(gf), worst, scale, 100*worst/tol)
 					if !(worst <= tol) {
 						t.Errorf("%s: largest logit error %.3g, want ≤ %.3g", filepath.Base(gf), worst, tol)
@@ -64,4 +74,120 @@ func TestGoldenPrecision(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestLowPrecisionLoad loads checkpoints straight into bf16 and int8 and
+// checks that every converted matrix and the logits are bit for bit those
+// of the route that expands every matrix to float32 first and converts it
+// afterwards (the float32 load, then convert), on each dtype (BF16 used
+// in place, F16 decoded, F32 read in place or, unaligned, decoded) and
+// each way a layout binds a matrix: Hugging Face's separate q, k, v;
+// timm's fused qkv; a layer scale folded in; row and column ranges of
+// shared tensors. The BF16 timm checkpoints are fixtures rewritten with
+// their values rounded to bf16. It also checks the converted matrices
+// keep no float32 copy and that param.rows still decodes them from the
+// checkpoint.
+func TestLowPrecisionLoad(t *testing.T) {
+	for _, c := range []struct {
+		fixture string
+		rewrite string // "bf16": the tensors rewritten as BF16; "unaligned": as F32 at odd offsets
+	}{
+		{"hf-deit-distilled-bf16", ""}, // BF16, q, k, v
+		{"hf-vit-tiny", ""},            // F32 in place, q, k, v
+		{"hf-vit-tiny", "unaligned"},   // F32 decoded, q, k, v
+		{"timm-vit-tiny-f16", ""},      // F16, fused qkv
+		{"timm-vit-tiny-f16", "bf16"},  // BF16, fused qkv
+		{"timm-deit3", "bf16"},         // BF16, layer scale folded in
+		{"timm-diff-parallel", "bf16"}, // BF16, row and column ranges
+	} {
+		dir, name := filepath.Join(fixtures, c.fixture), c.fixture
+		switch c.rewrite {
+		case "bf16":
+			dir, name = bf16Fixture(t, c.fixture), c.fixture+"-as-bf16"
+		case "unaligned":
+			dir, name = unalignedFixture(t, c.fixture), c.fixture+"-unaligned"
+		}
+		g := readTensors(t, filepath.Join(fixtures, c.fixture, "golden.safetensors"))
+		pix, b, h, w := images(t, g["pixels"])
+		for _, prec := range []kernels.Precision{kernels.BF16, kernels.Int8} {
+			t.Run(fmt.Sprintf("%v/%s", prec, name), func(t *testing.T) {
+				ref, err := load(dir, nil, Options{Threads: 2}, loadOpts{skipRecipe: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer ref.Close()
+				ref.w.convert(prec)
+				ref.w.splitQKV()
+				m, err := load(dir, nil, Options{Threads: 2, Precision: prec}, loadOpts{skipRecipe: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer m.Close()
+				refLow, low := ref.w.lowMatrices(), m.w.lowMatrices()
+				for i, p := range low {
+					if p.data != nil {
+						t.Errorf("%s: float32 values kept after conversion", p.name)
+					}
+					if d := linearBitsDiff(m.pool, p.packed, refLow[i].packed); d != "" {
+						t.Errorf("%s: %s", p.name, d)
+					}
+					if !slices.Equal(p.rows(), refLow[i].rows()) {
+						t.Errorf("%s: rows() differ from the float32 load's", p.name)
+					}
+				}
+				got := make([]float32, b*m.Config.NumClasses)
+				want := make([]float32, len(got))
+				if err := m.Forward(pix, b, h, w, got); err != nil {
+					t.Fatal(err)
+				}
+				if err := ref.Forward(pix, b, h, w, want); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.EqualFunc(got, want, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }) {
+					t.Errorf("logits %v, want %v", got[:min(4, len(got))], want[:min(4, len(want))])
+				}
+			})
+		}
+	}
+}
+
+// linearBitsDiff multiplies random activations by the operands a and b
+// [N, K] and describes the first output whose bits differ, or returns ""
+// (equal weights give equal bits: each output's summation order depends
+// on K alone).
+func linearBitsDiff(pool *kernels.Pool, a, b *kernels.PackedB) string {
+	if a.N != b.N || a.K != b.K || a.Precision() != b.Precision() {
+		return fmt.Sprintf("%v [%d, %d], want %v [%d, %d]", a.Precision(), a.N, a.K, b.Precision(), b.N, b.K)
+	}
+	const m = 37 // tokens: a full panel and a partial one
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float32, m*a.K) // [m, K]
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	ya, yb := make([]float32, m*a.N), make([]float32, m*a.N) // [m, N]
+	kernels.Linear(pool, m, x, a.K, a, nil, kernels.ActNone, false, ya, a.N)
+	kernels.Linear(pool, m, x, b.K, b, nil, kernels.ActNone, false, yb, b.N)
+	for i := range ya {
+		if math.Float32bits(ya[i]) != math.Float32bits(yb[i]) {
+			return fmt.Sprintf("output [%d, %d] = %g, want %g", i/a.N, i%a.N, ya[i], yb[i])
+		}
+	}
+	return ""
+}
+
+// bf16Fixture writes the fixture checkpoint dir with every tensor
+// rounded to bf16 and stored as BF16, and its config.json, into a new
+// directory.
+func bf16Fixture(t *testing.T, dir string) string {
+	es := fixtureEntries(t, dir)
+	for i, e := range es {
+		raw := make([]byte, len(e.raw)/2)
+		for j := range len(e.raw) / 4 {
+			u := binary.LittleEndian.Uint32(e.raw[4*j:])
+			binary.LittleEndian.PutUint16(raw[2*j:], uint16((u+0x7fff+(u>>16)&1)>>16)) // nearest, ties to even
+		}
+		es[i].dtype, es[i].raw = "BF16", raw
+	}
+	return writeModel(t, fixtureConfig(t, dir), map[string][]byte{"model.safetensors": encodeST(es)})
 }

@@ -80,7 +80,7 @@ func random(name string, seed int64, opt Options) (*Model, error) {
 		}
 		p.data = v
 	}
-	w.convert(opt.Precision, false)
+	w.convert(opt.Precision)
 	w.splitQKV()
 	m.pool = kernels.NewPool(opt.Threads)
 	return m, nil

@@ -60,7 +60,7 @@ func (m *Model) referenceForward(pix []float32, b, h, wd int) ([][]float32, []fl
 		for li := range w.Blocks {
 			blk := &w.Blocks[li]
 			if blk.Attn.RelPos != nil {
-				bias = m.relPosBias(blk, bias)
+				bias = m.relPosBias(blk)
 			}
 			var sin, cos []float32 // [H, Np, Dh] of head stride hs
 			var hs int

@@ -204,8 +204,9 @@ func minNeed(w, h int) int64 { return mul(int64(w), int64(h)) }
 // decodeNeed estimates the memory the decoder of format needs for the
 // w×h image in data (the whole file), counting its output image and its
 // own buffers; data itself is counted by the caller. It errs high.
+// t is data's first IFD for TIFF (readTIFFTags), unused otherwise;
 // budget bounds the work spent measuring (TIFF strips are inflated).
-func decodeNeed(format string, w, h int, data []byte, budget int64) int64 {
+func decodeNeed(format string, w, h int, data []byte, t tiffTags, budget int64) int64 {
 	W, H := int64(w), int64(h)
 	px := mul(W, H)
 	switch format {
@@ -224,7 +225,7 @@ func decodeNeed(format string, w, h int, data []byte, budget int64) int64 {
 	case "webp":
 		return webpNeed(px, data)
 	case "tiff":
-		return tiffNeed(W, H, data, budget)
+		return tiffNeed(W, H, data, t, budget)
 	}
 	return 8 * px
 }
@@ -391,8 +392,8 @@ func webpNeed(px int64, data []byte) int64 {
 // pixel of the strip, and deflate, LZW and PackBits expand their input at
 // most about 1032 times, so a strip costs the smaller of the two. CCITT
 // strips decode to 1 bit a pixel, at up to 8 pixels a compressed bit.
-func tiffNeed(w, h int64, data []byte, budget int64) int64 {
-	t := readTIFFTags(data)
+// t is data's first IFD.
+func tiffNeed(w, h int64, data []byte, t tiffTags, budget int64) int64 {
 	bpp := int64(8)
 	if t.ok {
 		bits := t.bits * max(t.spp, 1)
@@ -514,8 +515,9 @@ func readTIFFTags(data []byte) (t tiffTags) {
 }
 
 // minBytes is the fewest bytes a file of format can encode w×h pixels
-// in, where the format lets that be known; 0 otherwise.
-func minBytes(format string, w, h int, data []byte) int64 {
+// in, where the format lets that be known; 0 otherwise. t is data's first
+// IFD for TIFF, unused otherwise.
+func minBytes(format string, w, h int, data []byte, t tiffTags) int64 {
 	W, H := int64(w), int64(h)
 	switch format {
 	case "png":
@@ -529,7 +531,6 @@ func minBytes(format string, w, h int, data []byte) int64 {
 		// Uncompressed strips hold every row, each a whole number of
 		// bytes; subsampled YCbCr holds a unit of hs·vs luma and two
 		// chroma samples for each hs×vs block.
-		t := readTIFFTags(data)
 		if t.ok && t.compression <= 1 && t.photometric == 6 && t.bits == 8 && t.hs > 0 && t.vs > 0 {
 			return mul(W/t.hs, H/t.vs, t.hs*t.vs+2)
 		}

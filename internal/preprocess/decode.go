@@ -324,11 +324,15 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	need := decodeNeed(f.name, cfg.Width, cfg.Height, data, l.maxMemory) + int64(len(data))
+	var tags tiffTags // the first IFD, read once for both checks below
+	if f.name == "tiff" {
+		tags = readTIFFTags(data)
+	}
+	need := decodeNeed(f.name, cfg.Width, cfg.Height, data, tags, l.maxMemory) + int64(len(data))
 	if need > l.maxMemory {
 		return nil, fail(ErrOverBudget, &BudgetError{What: what, Need: need, Limit: l.maxMemory})
 	}
-	if least := minBytes(f.name, cfg.Width, cfg.Height, data); int64(len(data)) < least {
+	if least := minBytes(f.name, cfg.Width, cfg.Height, data, tags); int64(len(data)) < least {
 		return nil, fail(ErrTruncated, fmt.Errorf("%d×%d pixels need at least %d bytes, file has %d", cfg.Width, cfg.Height, least, len(data)))
 	}
 	return decodeData(name, f, cfg, data, need, &l)
@@ -357,6 +361,12 @@ func decodeData(name string, f *format, cfg image.Config, data []byte, need int6
 			err = unsupported(f.name, data, err) // names the variant
 		}
 		return &DecodeError{File: name, Format: f.name, Kind: kind, Err: err}
+	}
+	if f.name == "jpeg" && cfg.ColorModel == color.NYCbCrAModel {
+		// ./jpeg reads 2 components for a TIFF's grey and alpha; PIL
+		// opens no JPEG file of 2 components ("cannot handle 2-layer
+		// images").
+		return nil, fail(ErrUnsupported, jpeg.UnsupportedError("with 2 components"))
 	}
 	dec := f.decode
 	orient := orientation(f.name, data)

@@ -263,11 +263,13 @@ func FuzzDecode(f *testing.F) {
 		"cmyk_64x48.jpg", "rgb_37x29.bmp", "rgb_41x27.tif", "rgb_43x31.webp", "gray_alpha_40x33.png"} {
 		f.Add(fixture(f, n))
 	}
-	// The decoder cases libtiff's and libjpeg's ports read (CCITT,
-	// old-style JPEG, YCbCr, arithmetic coding).
+	// The decoder cases libtiff's, libjpeg's and LittleCMS's ports read
+	// (CCITT, old-style JPEG, YCbCr, arithmetic coding, CIELab, 2-component
+	// JPEG).
 	for _, n := range []string{"ccitt_group3_2d_37x21.tif", "ccitt_rlew_odd_strips_37x21.tif", "ccitt_group4_tiles_white0_37x21.tif",
 		"ojpeg420_tables_restart_37x50.tif", "ojpeg422_split_37x21.tif", "ycbcr42_deflate_21x13.tif",
-		"arith_progressive_restart_37x50.jpg", "arith420_37x21.jpg", "webp_rgba_37x21.tif", "zstd_strips_23x11.tif"} {
+		"arith_progressive_restart_37x50.jpg", "arith420_37x21.jpg", "webp_rgba_37x21.tif", "zstd_strips_23x11.tif",
+		"lab_planar_deflate_48x32.tif", "jpeg_gray_alpha_33x21.tif"} {
 		b, err := os.ReadFile(filepath.Join(decodeFixtureDir, n))
 		if err != nil {
 			f.Fatal(err)

@@ -67,9 +67,10 @@
 // libjpeg's IDCT) plus the chroma upsampler libjpeg-turbo picks (fancy
 // h2v1/h2v2 when the chroma plane is over 2 samples wide, else
 // replication; h1v2 fancy for 4:4:0) and its YCbCr tables; lossy WebP
-// uses libwebp's upsampler and YUV constants; TIFF associated alpha is
-// un-premultiplied as PIL's RGBa unpacker does; GIF LZW follows
-// GifDecode.c. Every fixture in testdata/preprocess (and its decode/
+// uses libwebp's upsampler and YUV constants; CIELab TIFF goes through
+// LittleCMS's optimized Lab→sRGB transform (tiff/cielab.go); TIFF
+// associated alpha is un-premultiplied as PIL's RGBa unpacker does; GIF
+// LZW follows GifDecode.c. Every fixture in testdata/preprocess (and its decode/
 // directory of decoder cases), JPEG included, matches exactly.
 //
 // # Where vit departs from PIL 9.4
@@ -105,6 +106,10 @@
 //   - Big-endian 16-bit CMYK TIFF: PIL 9.4 knows only CMYK;16L; vit keeps
 //     each sample's high byte in either byte order, as PIL does for the
 //     little-endian ones.
+//   - CIELab TIFF with separate planes: PIL 9.4 reads the a* and b*
+//     planes with its band raw modes "A" and "B", which take the signed
+//     samples for unsigned (a* = 0 becomes -128); vit reads them as it
+//     reads contiguous CIELab.
 //   - BMP files PIL 9.4 misreads (RLE deltas, odd RLE4 absolute runs, RLE
 //     data ending early, 4/8-bit files whose palette is black and white or
 //     a grey ramp): see package bmp.

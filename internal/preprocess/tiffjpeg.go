@@ -20,8 +20,8 @@ func init() {
 // libtiff does for PIL (JPEGCOLORMODE_RGB): the strip's stream, after the
 // JPEGTables when the file has them, decoded by libjpeg with its fancy
 // upsampling and YCbCr→RGB; here ./jpeg and the conversion JPEG files
-// get. It returns w×h pixels of samples (1, 3 or 4) bytes, rows packed;
-// a stream smaller than the block leaves the rest 0.
+// get. It returns w×h pixels of samples (1, 2, 3 or 4) bytes, rows
+// packed; a stream smaller than the block leaves the rest 0.
 func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	stream := data
 	if len(tables) >= 4 && len(data) >= 2 {
@@ -30,7 +30,7 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 		stream = make([]byte, 0, len(tables)+len(data)) // [len(tables)+len(data)]
 		stream = append(append(stream, tables[:len(tables)-2]...), data[2:]...)
 	}
-	if samples != 1 && samples != 3 && samples != 4 {
+	if samples < 1 || samples > 4 {
 		return nil, tiff.UnsupportedError(fmt.Sprintf("JPEG with %d samples", samples))
 	}
 	cfg, err := jpeg.DecodeConfig(bytes.NewReader(stream))
@@ -40,7 +40,10 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	if cfg.Width > w || cfg.Height > h {
 		return nil, fmt.Errorf("tiff: JPEG of %d×%d in a %d×%d block", cfg.Width, cfg.Height, w, h)
 	}
-	if samples == 4 {
+	switch samples {
+	case 2:
+		return tiffJPEG2(stream, w, h)
+	case 4:
 		return tiffJPEG4(stream, w, h)
 	}
 	img, err := jpeg.Decode(bytes.NewReader(stream))
@@ -96,6 +99,29 @@ func tiffJPEG4(stream []byte, w, h int) ([]byte, error) {
 		o := out[y*w*4:]
 		for i, v := range row {
 			o[i] = 255 - v
+		}
+	}
+	return out, nil
+}
+
+// tiffJPEG2 decodes a 2-component strip (grey and alpha) as libtiff does:
+// libjpeg with JCS_UNKNOWN, both components unsubsampled and as coded.
+func tiffJPEG2(stream []byte, w, h int) ([]byte, error) {
+	img, err := jpeg.Decode(bytes.NewReader(stream))
+	if err != nil {
+		return nil, err
+	}
+	m, ok := img.(*image.NYCbCrA)
+	if !ok {
+		return nil, fmt.Errorf("tiff: JPEG of 2 samples decoded to %T", img)
+	}
+	b := m.Bounds()
+	out := make([]byte, w*h*2) // [h][w][grey, alpha]
+	for y := 0; y < b.Dy(); y++ {
+		g, a := m.Y[y*m.YStride:], m.A[y*m.AStride:]
+		o := out[y*w*2:]
+		for x := 0; x < b.Dx(); x++ {
+			o[2*x], o[2*x+1] = g[x], a[x]
 		}
 	}
 	return out, nil

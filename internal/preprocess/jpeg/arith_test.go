@@ -51,7 +51,8 @@ func TestArithmetic(t *testing.T) {
 
 // visible returns the samples inside the image's bounds (progressive
 // decoding leaves the padding blocks past the edges unset): Y, then Cb
-// and Cr, or the gray or CMYK rows. Any other type fails the test.
+// and Cr, or the gray, grey-and-alpha or CMYK rows. Any other type fails
+// the test.
 func visible(t *testing.T, img image.Image) []byte {
 	var out []byte
 	b := img.Bounds()
@@ -66,6 +67,11 @@ func visible(t *testing.T, img image.Image) []byte {
 	case *image.Gray:
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			out = append(out, m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]...)
+		}
+	case *image.NYCbCrA: // 2 components: Y and A
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			out = append(out, m.Y[m.YOffset(b.Min.X, y):m.YOffset(b.Max.X, y)]...)
+			out = append(out, m.A[m.AOffset(b.Min.X, y):m.AOffset(b.Max.X, y)]...)
 		}
 	case *image.CMYK:
 		for y := b.Min.Y; y < b.Max.Y; y++ {

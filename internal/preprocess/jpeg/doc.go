@@ -37,7 +37,9 @@
 //     decoder on anything irregular, so results and errors are the same;
 //   - makeImg and reconstructBlock defer to draft.go when decoding scaled;
 //   - SOF9/SOF10 frames and DAC segments are read, and their scans
-//     decoded by arith.go (arithmetic coding).
+//     decoded by arith.go (arithmetic coding);
+//   - frames of 2 unsubsampled components (libtiff's grey and alpha) are
+//     read, and returned as an *image.NYCbCrA (grayAlpha).
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
 package jpeg

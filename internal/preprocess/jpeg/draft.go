@@ -43,22 +43,28 @@ func (d *decoder) scaledSize(ci int) int {
 // putScaled writes the scaled inverse DCT of the dequantized block b at
 // block (bx, by) of component ci.
 func (d *decoder) putScaled(b *block, bx, by, ci int) {
-	n := 8 / d.scale
-	dst, stride := []byte(nil), 0
-	if d.nComp == 1 {
-		dst, stride = d.img1.Pix[n*(by*d.img1.Stride+bx):], d.img1.Stride
-	} else {
-		n = d.scaledSize(ci)
-		switch ci {
-		case 0:
-			dst, stride = d.img3.Y, d.img3.YStride
-		case 1:
-			dst, stride = d.img3.Cb, d.img3.CStride
-		default:
-			dst, stride = d.img3.Cr, d.img3.CStride
-		}
-		dst = dst[n*(by*stride+bx):]
+	n := d.scaledSize(ci)
+	dst, stride := d.plane(ci)
+	dst = dst[n*(by*stride+bx):]
+	scaledIDCT(b, dst, stride, n)
+}
+
+// plane is the scaled image's plane of component ci: samples and stride.
+func (d *decoder) plane(ci int) ([]byte, int) {
+	switch {
+	case d.nComp == 1:
+		return d.img1.Pix, d.img1.Stride
+	case ci == 0:
+		return d.img3.Y, d.img3.YStride
+	case ci == 1:
+		return d.img3.Cb, d.img3.CStride
 	}
+	return d.img3.Cr, d.img3.CStride
+}
+
+// scaledIDCT writes the inverse DCT of b reduced to n×n samples (n = 1,
+// 2, 4 or 8) at dst, rows stride apart.
+func scaledIDCT(b *block, dst []byte, stride, n int) {
 	switch n {
 	case 1:
 		idct1x1(b, dst)

@@ -12,7 +12,11 @@ import (
 
 // This file is the fast path for sequential Huffman scans of a file held
 // in memory: a 64-bit bit reader over the byte slice, 9-bit Huffman
-// look-up tables, and dequantization fused with decoding. It is an
+// look-up tables, a 10-bit table of whole AC terms (code and value), and
+// dequantization fused with decoding. Blocks whose AC terms the scaled
+// decode does not need are read past with a 14-bit table of several
+// terms a look-up (skipTable; in BMI2 assembly where the CPU has it,
+// skip_amd64.s). It is an
 // optimistic path: on anything irregular (a marker inside the data, bits
 // read past the end of a segment, a missing or misplaced restart marker,
 // EOB runs, DC sizes over 16) it rewinds to the start of the scan and the
@@ -111,47 +115,155 @@ func (f *fastHuff) build(h *huffman) {
 	}
 }
 
+// termLUTBits is the look-up width of termTable.
+const termLUTBits = 10
+
+// termTable decodes a whole AC term per look-up, code and value bits
+// together: entry i, for the termLUTBits bits i, is the term's value
+// (high 16 bits, signed, EXTEND applied), its run of zeros (bits 8–15;
+// termEOB for an end of block) and the bits it takes (low 8 bits). 0:
+// the term does not fit (or is a ZRL or an EOB run): decode it by code.
+type termTable [1 << termLUTBits]int32
+
+const termEOB = 0xff
+
+func (t *termTable) build(f *fastHuff) {
+	for i := range t {
+		idx := uint64(i) << (64 - termLUTBits)
+		v := f.lut[idx>>(64-fastLUTBits)]
+		l, rs := uint(v&0xff), v>>8
+		size := uint(rs & 15)
+		switch {
+		case v == 0 || l+size > termLUTBits:
+			t[i] = 0
+		case rs == 0:
+			t[i] = termEOB<<8 | int32(l)
+		case size == 0:
+			t[i] = 0 // ZRL or an EOB run
+		default:
+			x := int32(idx << l >> (64 - size))
+			if x < 1<<(size-1) {
+				x += -1<<size + 1
+			}
+			t[i] = x<<16 | int32(rs>>4)<<8 | int32(l+size)
+		}
+	}
+}
+
 // skipLUTBits is the look-up width of skipTable.
-const skipLUTBits = 12
+const skipLUTBits = 14
 
 // skipTable reads past several AC terms per look-up, for blocks whose AC
 // values are not needed: entry i describes the whole terms (code and
 // extra bits) at the start of the skipLUTBits bits i, up to and including
-// an end of block: bits used (low 8 bits; 0: none fits), zig-zag
-// positions advanced before any end of block (bits 8–14), whether the
-// terms end with an end of block (bit 15).
+// an end of block. Its low 8 bits are the bits used; its high 8 bits a:
+//
+//   - 0–63: the zig-zag positions advanced, no end of block;
+//   - 64 + the positions advanced before an end of block that ends the
+//     terms;
+//   - skipLong + the positions advanced by one term whose code is in the
+//     window but whose value bits are not (bits used up to 14+15);
+//   - skipNone: a longer code, or an EOB run.
+//
+// So one compare, k+a < 64, tells the common case: terms that stay in the
+// block.
 type skipTable [1 << skipLUTBits]uint16
 
-const skipEOB = 1 << 15
+const (
+	skipLong = 128
+	skipNone = 255
+)
 
 func (t *skipTable) build(f *fastHuff) {
 	for i := range t {
-		bits, adv, eob := uint(0), 0, uint16(0)
+		bits, adv, eob, long := uint(0), 0, false, uint16(0)
 		for {
 			rest := uint64(i) << (64 - skipLUTBits) << bits
-			v := f.lut[rest>>(64-fastLUTBits)]
-			l := uint(v & 0xff)
-			rs := v >> 8
-			size := uint(rs & 15)
-			if v == 0 || bits+l+size > skipLUTBits {
+			l, rs, ok := f.code(rest, skipLUTBits-bits)
+			if !ok {
 				break
 			}
-			bits += l + size
-			if size == 0 && rs>>4 != 15 {
-				if rs>>4 == 0 {
-					eob = skipEOB
-				} else {
-					bits -= l // an EOB run: leave it to skipAC
+			size := uint(rs & 15)
+			if bits+l+size > skipLUTBits {
+				if bits == 0 && size > 0 {
+					long = uint16(skipLong+int(rs>>4)+1)<<8 | uint16(l+size)
 				}
 				break
 			}
-			adv += int(rs>>4) + 1
-			if adv >= 64 {
+			if size == 0 && rs>>4 != 15 {
+				// An end of block; an EOB run is left to the caller.
+				if rs>>4 == 0 {
+					bits, eob = bits+l, true
+				}
 				break
 			}
+			if adv+int(rs>>4)+1 >= blockSize {
+				break // no block takes it
+			}
+			bits += l + size
+			adv += int(rs>>4) + 1
 		}
-		t[i] = eob | uint16(min(adv, 127))<<8 | uint16(bits)
+		switch {
+		case long != 0:
+			t[i] = long
+		case eob:
+			t[i] = uint16(blockSize+adv)<<8 | uint16(bits)
+		case bits == 0:
+			t[i] = skipNone << 8
+		default:
+			t[i] = uint16(adv)<<8 | uint16(bits)
+		}
 	}
+}
+
+// buildTerms and buildSkip build f's term and skip tables.
+func (f *fastHuff) buildTerms(t *termTable) { t.build(f) }
+func (f *fastHuff) buildSkip(t *skipTable)  { t.build(f) }
+
+// tables holds the term and skip tables built so far, by Huffman code
+// (codeKey), read-only once built: most files use the same few codes
+// (libjpeg's standard tables), and building the tables takes longer than
+// decoding a small image (a skip table about 0.15 ms).
+var tables struct {
+	sync.Mutex
+	term map[string]*termTable
+	skip map[string]*skipTable
+}
+
+// maxTables bounds each map of tables (at most 16 × 36 KiB in all).
+const maxTables = 16
+
+// codeKey names h's code: the first and last code of each length, then
+// the values in code order.
+func codeKey(h *huffman) string {
+	key := make([]byte, 0, 8*maxCodeLength+int(h.nCodes))
+	for i := range h.maxCodes {
+		key = binary.LittleEndian.AppendUint32(key, uint32(h.minCodes[i]))
+		key = binary.LittleEndian.AppendUint32(key, uint32(h.maxCodes[i]))
+	}
+	return string(append(key, h.vals[:h.nCodes]...))
+}
+
+// cachedTable returns the table of code key in *m, building it with build
+// (and keeping it, while *m holds fewer than maxTables) if it is not there.
+func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
+	tables.Lock()
+	t := (*m)[key]
+	tables.Unlock()
+	if t != nil {
+		return t
+	}
+	t = new(T)
+	build(t)
+	tables.Lock()
+	if *m == nil {
+		*m = map[string]*T{}
+	}
+	if len(*m) < maxTables {
+		(*m)[key] = t
+	}
+	tables.Unlock()
+	return t
 }
 
 // bitReader reads entropy-coded bits of data MSB first. acc holds n valid
@@ -201,86 +313,150 @@ func (r *bitReader) refill() {
 	}
 }
 
-// decode reads one Huffman-coded value; acc must hold 16 bits or more.
-func (r *bitReader) decode(f *fastHuff) (uint8, error) {
-	if v := f.lut[r.acc>>(64-fastLUTBits)]; v != 0 {
-		l := uint(v & 0xff)
-		r.acc <<= l
-		r.n -= l
-		return uint8(v >> 8), nil
+// code returns the length and value of the Huffman code at the top of
+// bits, if it is at most max bits long.
+func (f *fastHuff) code(bits uint64, max uint) (uint, uint8, bool) {
+	if v := f.lut[bits>>(64-fastLUTBits)]; v != 0 {
+		return uint(v & 0xff), uint8(v >> 8), uint(v&0xff) <= max
 	}
 	h := f.h
-	code := int32(r.acc >> (64 - fastLUTBits))
-	for i := fastLUTBits; i < maxCodeLength; i++ {
-		code = code<<1 | int32(r.acc>>(63-uint(i))&1)
+	code := int32(bits >> (64 - fastLUTBits))
+	for i := fastLUTBits; i < min(int(max), maxCodeLength); i++ {
+		code = code<<1 | int32(bits>>(63-uint(i))&1)
 		if code <= h.maxCodes[i] {
-			r.acc <<= uint(i + 1)
-			r.n -= uint(i + 1)
-			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
+			return uint(i + 1), h.vals[h.valsIndices[i]+code-h.minCodes[i]], true
 		}
 	}
-	return 0, errFallback
+	return 0, 0, false
 }
 
-// skipAC reads past the AC terms of a block without decoding their
-// values. The bit buffer lives in locals in this loop and decodeAC's, so
-// that it stays in registers.
-func (r *bitReader) skipAC(f *fastHuff, t *skipTable) error {
-	acc, n := r.acc, r.n
-	for k := 1; k < blockSize; {
-		if n < 32 {
-			r.acc, r.n = acc, n
+// decode reads one Huffman-coded value; acc must hold 16 bits or more.
+func (r *bitReader) decode(f *fastHuff) (uint8, error) {
+	l, v, ok := f.code(r.acc, maxCodeLength)
+	if !ok {
+		return 0, errFallback
+	}
+	r.acc <<= l
+	r.n -= l
+	return v, nil
+}
+
+// fill tops up acc (n valid bits, left-aligned) with the next bytes of
+// data from p when the 8 bytes there hold no 0xff (no stuffing, no
+// marker): afterwards n ≥ 56. ok false: nothing was read, refill must.
+// The bits below the n valid ones may hold the data that follows; they
+// are the bits a later refill ORs in again.
+func fill(data []byte, p int, acc uint64, n uint) (int, uint64, uint, bool) {
+	if p < 0 || p+8 > len(data) {
+		return p, acc, n, false
+	}
+	x := binary.BigEndian.Uint64(data[p:])
+	if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 != 0 {
+		return p, acc, n, false
+	}
+	return p + int((63-n)>>3), acc | x>>(n&63), n | 56, true
+}
+
+// dcFast decodes a DC difference (F.2.2.1) from acc, which must hold 32
+// bits or more, when its code is in f's look-up table and its size at
+// most 16; ok false: nothing was read, decodeDC must.
+func dcFast(f *fastHuff, acc uint64, n uint) (int32, uint64, uint, bool) {
+	v := f.lut[acc>>(64-fastLUTBits)]
+	s := uint(v >> 8)
+	if v == 0 || s > 16 {
+		return 0, acc, n, false
+	}
+	acc <<= v & 0xff
+	x := int32(acc >> (63 - s) >> 1)
+	x += int32(int64(^acc)>>63) & (-1<<s + 1) // EXTEND; 0 when s is 0
+	return x, acc << s, n - uint(v&0xff) - s, true
+}
+
+// skipBlock reads one block whose AC terms are not needed: it returns
+// the DC difference and reads past the AC terms without decoding their
+// values. The bit buffer lives in locals here and in decodeBlock, so
+// that it stays in registers; r holds it only across the slow paths.
+func (r *bitReader) skipBlock(dc, ac *fastHuff, t *skipTable) (int32, error) {
+	data, p, acc, n := r.data, r.p, r.acc, r.n
+	if n < 32 {
+		var ok bool
+		if p, acc, n, ok = fill(data, p, acc, n); !ok {
 			r.refill()
-			acc, n = r.acc, r.n
+			p, acc, n = r.p, r.acc, r.n
 		}
-		if e := t[acc>>(64-skipLUTBits)]; e&0xff != 0 {
-			adv := int(e>>8) & 127
-			if e&skipEOB != 0 && k+adv < blockSize {
-				l := uint(e & 0xff)
-				r.acc, r.n = acc<<(l&63), n-l
-				return nil
+	}
+	x, acc, n, ok := dcFast(dc, acc, n)
+	if !ok {
+		r.p, r.acc, r.n = p, acc, n
+		var err error
+		if x, err = r.decodeDC(dc); err != nil {
+			return 0, err
+		}
+		p, acc, n = r.p, r.acc, r.n
+	}
+	for k := 1; k < blockSize; {
+		if n < skipLUTBits {
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
 			}
-			if e&skipEOB == 0 && k+adv <= blockSize {
-				l := uint(e & 0xff)
-				acc <<= l & 63
-				n -= l
-				k += adv
-				continue
-			}
+		}
+		e := t[acc>>(64-skipLUTBits)]
+		a, l := int(e>>8), uint(e&0xff)
+		if k+a < blockSize {
+			acc <<= l & 63 // whole terms inside the block
+			n -= l
+			k += a
+			continue
+		}
+		if a >= blockSize && a < skipLong && k+a-blockSize < blockSize {
+			r.p, r.acc, r.n = p, acc<<(l&63), n-l // the block's end of block
+			return x, nil
+		}
+		if a < blockSize && k+a == blockSize {
+			acc <<= l & 63 // terms up to the block's last position
+			n -= l
+			break
+		}
+		if n < 32 {
+			r.p, r.acc, r.n = p, acc, n
+			r.refill()
+			p, acc, n = r.p, r.acc, r.n
 		}
 		var rs uint8
-		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			rs = uint8(v >> 8)
 			l := uint(v&0xff) + uint(rs&15)
 			acc <<= l & 63
 			n -= l
 		} else {
-			r.acc, r.n = acc, n
+			r.p, r.acc, r.n = p, acc, n
 			var err error
-			if rs, err = r.decode(f); err != nil {
-				return err
+			if rs, err = r.decode(ac); err != nil {
+				return 0, err
 			}
-			acc, n = r.acc<<(rs&15), r.n-uint(rs&15)
+			p, acc, n = r.p, r.acc<<(rs&15), r.n-uint(rs&15)
 		}
 		run := int(rs >> 4)
 		if rs&15 == 0 {
 			if run != 15 {
-				r.acc, r.n = acc, n
+				r.p, r.acc, r.n = p, acc, n
 				if run != 0 {
-					return errFallback // an EOB run
+					return 0, errFallback // an EOB run
 				}
-				return nil
+				return x, nil
 			}
 			k += 16
 			continue
 		}
 		if k += run; k >= blockSize {
-			return errFallback
+			return 0, errFallback
 		}
 		k++
 	}
-	r.acc, r.n = acc, n
-	return nil
+	r.p, r.acc, r.n = p, acc, n
+	return x, nil
 }
 
 // decodeDC decodes a DC difference (F.2.2.1); sizes over 16 fall back.
@@ -322,56 +498,89 @@ func (r *bitReader) decodeDC(f *fastHuff) (int32, error) {
 	return x, nil
 }
 
-// decodeAC decodes the AC terms of a block into b, dequantized by q, in
-// natural order (b's other terms are left as they are).
-func (r *bitReader) decodeAC(f *fastHuff, b, q *block) error {
-	acc, n := r.acc, r.n
+// decodeBlock decodes one block: it returns the DC difference and
+// decodes the AC terms into b, dequantized by q, in natural order (b's
+// other terms are left as they are).
+func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (int32, error) {
+	data, p, acc, n := r.data, r.p, r.acc, r.n
+	if n < 32 {
+		var ok bool
+		if p, acc, n, ok = fill(data, p, acc, n); !ok {
+			r.refill()
+			p, acc, n = r.p, r.acc, r.n
+		}
+	}
+	x, acc, n, ok := dcFast(dc, acc, n)
+	if !ok {
+		r.p, r.acc, r.n = p, acc, n
+		var err error
+		if x, err = r.decodeDC(dc); err != nil {
+			return 0, err
+		}
+		p, acc, n = r.p, r.acc, r.n
+	}
 	for k := 1; k < blockSize; {
 		if n < 32 {
-			r.acc, r.n = acc, n
-			r.refill()
-			acc, n = r.acc, r.n
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
+			}
+		}
+		if e := tt[acc>>(64-termLUTBits)]; e != 0 {
+			l := uint(e & 0xff)
+			acc <<= l & 63
+			n -= l
+			if k += int(e>>8) & 0xff; k < blockSize {
+				b[unzig[k]&63] = e >> 16 * q[k&63]
+				k++
+				continue
+			}
+			if e>>8&0xff != termEOB {
+				return 0, errFallback
+			}
+			r.p, r.acc, r.n = p, acc, n
+			return x, nil
 		}
 		var rs uint8
-		if v := f.lut[acc>>(64-fastLUTBits)]; v != 0 {
+		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
 			l := uint(v & 0xff)
 			acc <<= l & 63
 			n -= l
 			rs = uint8(v >> 8)
 		} else {
-			r.acc, r.n = acc, n
+			r.p, r.acc, r.n = p, acc, n
 			var err error
-			if rs, err = r.decode(f); err != nil {
-				return err
+			if rs, err = r.decode(ac); err != nil {
+				return 0, err
 			}
-			acc, n = r.acc, r.n
+			p, acc, n = r.p, r.acc, r.n
 		}
 		run, size := int(rs>>4), uint(rs&15)
 		if size == 0 {
 			if run != 15 {
-				r.acc, r.n = acc, n
+				r.p, r.acc, r.n = p, acc, n
 				if run != 0 {
-					return errFallback // an EOB run
+					return 0, errFallback // an EOB run
 				}
-				return nil
+				return x, nil
 			}
 			k += 16
 			continue
 		}
 		if k += run; k >= blockSize {
-			return errFallback
+			return 0, errFallback
 		}
-		x := int32(acc >> ((64 - size) & 63))
+		// The value's size bits, less 2^size − 1 when the first is 0
+		// (F.2.2.1 EXTEND, without a branch).
+		v := int32(acc>>((64-size)&63)) + int32(int64(^acc)>>63)&(-1<<size+1)
 		acc <<= size & 63
 		n -= size
-		if x < 1<<(size-1) {
-			x += -1<<size + 1
-		}
-		b[unzig[k]] = x * q[k]
+		b[unzig[k&63]&63] = v * q[k&63]
 		k++
 	}
-	r.acc, r.n = acc, n
-	return nil
+	r.p, r.acc, r.n = p, acc, n
+	return x, nil
 }
 
 // overrun reports whether bits fed past the segment's end were used.
@@ -414,36 +623,35 @@ func (d *decoder) fastScan(scan []scanComp, mxx, myy int) (ok bool, err error) {
 }
 
 func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
-	var dcH, acH [maxComponents]fastHuff
-	// plan: per scan component, its sampling, table and, for blocks
-	// scaled to 1×1 (AC terms unused), the skip table and output plane.
+	var (
+		dcH, acH [maxComponents]fastHuff
+		terms    [maxComponents]*termTable
+	)
+	// plan: per scan component, its sampling, table and, when decoding
+	// scaled, the output plane, the side of its blocks there and, for
+	// blocks scaled to 1×1 (AC terms unused), the skip table.
 	var plan [maxComponents]struct {
 		ci, hi, vi int
 		q          *block
 		skip       *skipTable
 		pix        []byte
-		stride     int
+		stride, n  int
 	}
 	for i, s := range scan {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
+		key := codeKey(acH[i].h)
+		terms[i] = cachedTable(&tables.term, key, acH[i].buildTerms)
 		c := &plan[i]
 		c.ci = int(s.compIndex)
 		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
 		c.q = &d.quant[d.comp[c.ci].tq]
-		if d.scale > 1 && d.scaledSize(c.ci) == 1 {
-			c.skip = new(skipTable)
-			c.skip.build(&acH[i])
-			switch {
-			case d.nComp == 1:
-				c.pix, c.stride = d.img1.Pix, d.img1.Stride
-			case c.ci == 0:
-				c.pix, c.stride = d.img3.Y, d.img3.YStride
-			case c.ci == 1:
-				c.pix, c.stride = d.img3.Cb, d.img3.CStride
-			default:
-				c.pix, c.stride = d.img3.Cr, d.img3.CStride
-			}
+		if d.scale > 1 {
+			c.pix, c.stride = d.plane(c.ci)
+			c.n = d.scaledSize(c.ci)
+		}
+		if c.n == 1 {
+			c.skip = cachedTable(&tables.skip, key, acH[i].buildSkip)
 		}
 	}
 	total := mxx * myy
@@ -451,8 +659,9 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	// whole scan, polling d.check at each MCU row's start.
 	mcus := func(r *bitReader, m0, m1 int) error {
 		var (
-			dc [maxComponents]int32
-			b  block // coefficients, natural order, dequantized
+			dc  [maxComponents]int32
+			b   block     // coefficients, natural order, dequantized
+			dcs [16]int32 // DC differences of one component's skipped blocks [v, h], h, v ≤ 4
 		)
 		for m := m0; m < m1; m++ {
 			mx, my := m%mxx, m/mxx
@@ -463,26 +672,42 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			}
 			for i := range scan {
 				c := &plan[i]
+				if c.skip != nil {
+					// One sample a block: the DC terms alone (idct1x1).
+					deltas := dcs[:c.hi*c.vi]
+					for j := 0; j < len(deltas); j++ {
+						if j += skipBlocksAsm(r, &dcH[i], c.skip, deltas[j:]); j == len(deltas) {
+							break
+						}
+						delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
+						if err != nil {
+							return err
+						}
+						deltas[j] = delta
+					}
+					at := c.vi*my*c.stride + c.hi*mx
+					for yv := 0; yv < c.vi; yv++ {
+						for xh := 0; xh < c.hi; xh++ {
+							dc[i] += deltas[yv*c.hi+xh]
+							c.pix[at+yv*c.stride+xh] = limit(descale(dc[i]*c.q[0], 3))
+						}
+					}
+					continue
+				}
 				for yv := 0; yv < c.vi; yv++ {
 					by := c.vi*my + yv
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
-						delta, err := r.decodeDC(&dcH[i])
+						b = block{}
+						delta, err := r.decodeBlock(&dcH[i], &acH[i], terms[i], &b, c.q)
 						if err != nil {
 							return err
 						}
 						dc[i] += delta
-						if c.skip != nil {
-							if err := r.skipAC(&acH[i], c.skip); err != nil {
-								return err
-							}
-							c.pix[by*c.stride+bx] = limit(descale(dc[i]*c.q[0], 3)) // idct1x1
-							continue
-						}
-						b = block{}
 						b[0] = dc[i] * c.q[0]
-						if err := r.decodeAC(&acH[i], &b, c.q); err != nil {
-							return err
+						if c.n != 0 {
+							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
+							continue
 						}
 						d.putBlock(&b, bx, by, c.ci)
 					}
@@ -618,10 +843,6 @@ func nextMarkerAt(data []byte, p int) int {
 // putBlock writes the inverse DCT of the dequantized block b at block
 // (bx, by) of component compIndex.
 func (d *decoder) putBlock(b *block, bx, by, compIndex int) {
-	if d.scale > 1 {
-		d.putScaled(b, bx, by, compIndex)
-		return
-	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride

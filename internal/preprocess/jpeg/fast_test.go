@@ -56,6 +56,21 @@ func corpus(t testing.TB) map[string][]byte {
 			files[fmt.Sprintf("go_%dx%d_gray%v.jpg", sz[0], sz[1], gray)] = buf.Bytes()
 		}
 	}
+	// Noise: long codes, values wider than the skip window, blocks
+	// without an end of block, many stuffed 0xff bytes.
+	for _, q := range []int{85, 100} {
+		rgba := image.NewRGBA(image.Rect(0, 0, 256, 192))
+		seed := uint32(q)
+		for i := range rgba.Pix {
+			seed = seed*1664525 + 1013904223
+			rgba.Pix[i] = uint8(seed >> 24)
+		}
+		var buf bytes.Buffer
+		if err := stdjpeg.Encode(&buf, rgba, &stdjpeg.Options{Quality: q}); err != nil {
+			t.Fatal(err)
+		}
+		files[fmt.Sprintf("noise_256x192_q%d.jpg", q)] = buf.Bytes()
+	}
 	if _, err := exec.LookPath("jpegtran"); err == nil {
 		for _, name := range []string{"photo_120x90.jpg", "odd422_77x53.jpg", "go_131x67_grayfalse.jpg", "go_131x67_graytrue.jpg", "full444_64x48.jpg"} {
 			for _, args := range [][]string{{"-restart", "1"}, {"-restart", "3B"}, {"-progressive"}} {
@@ -79,6 +94,8 @@ func pixels(t testing.TB, img image.Image) []uint8 {
 		return append(append(append([]uint8(nil), m.Y...), m.Cb...), m.Cr...)
 	case *image.Gray:
 		return m.Pix
+	case *image.NYCbCrA: // 2 components: Y and A
+		return append(append([]uint8(nil), m.Y...), m.A...)
 	case *image.CMYK:
 		return m.Pix
 	case *image.RGBA:
@@ -121,12 +138,14 @@ func sameScaled(t *testing.T, name string, data []byte, s int) {
 // TestFastScan checks the fast scan path against the upstream decoder on
 // every file of the corpus and on damaged copies of some: truncated at
 // many points and with bytes overwritten (markers included).
-func TestFastScan(t *testing.T) {
+func TestFastScan(t *testing.T) { forEachISA(t, testFastScan) }
+
+func testFastScan(t *testing.T) {
 	files := corpus(t)
 	for name, data := range files {
 		same(t, name, data)
 	}
-	for _, name := range []string{"photo_120x90.jpg", "photo_120x90.jpg[-restart 1]", "go_64x48_graytrue.jpg", "odd422_77x53.jpg[-restart 3B]"} {
+	for _, name := range []string{"photo_120x90.jpg", "photo_120x90.jpg[-restart 1]", "go_64x48_graytrue.jpg", "odd422_77x53.jpg[-restart 3B]", "noise_256x192_q85.jpg"} {
 		data, ok := files[name]
 		if !ok {
 			continue
@@ -169,5 +188,50 @@ func BenchmarkDecodeFile(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTablesShared decodes files whose scans share Huffman codes from
+// several goroutines at once, starting from an empty table cache, and
+// checks each result against the same decode alone (run with -race to
+// check the cache's locking).
+func TestTablesShared(t *testing.T) {
+	files := corpus(t)
+	names := []string{"photo_120x90.jpg", "noise_256x192_q85.jpg", "go_131x67_grayfalse.jpg", "noise_256x192_q100.jpg"}
+	want := map[string][]byte{}
+	for _, name := range names {
+		img, err := DecodeOptions(files[name], Options{Scale: 8})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		want[name] = pixels(t, img)
+	}
+	tables.Lock()
+	tables.term, tables.skip = nil, nil
+	tables.Unlock()
+	errs := make(chan error, 4*len(names))
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := range names {
+				name := names[(i+g)%len(names)]
+				img, err := DecodeOptions(files[name], Options{Scale: 8})
+				switch {
+				case err != nil:
+					errs <- fmt.Errorf("%s: %v", name, err)
+				case !bytes.Equal(pixels(t, img), want[name]):
+					errs <- fmt.Errorf("%s: pixels differ from the decode alone", name)
+				default:
+					errs <- nil
+				}
+			}
+		}()
+	}
+	for i := 0; i < 4*len(names); i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if len(tables.term) == 0 || len(tables.skip) == 0 {
+		t.Fatalf("no tables kept: %d term, %d skip", len(tables.term), len(tables.skip))
 	}
 }

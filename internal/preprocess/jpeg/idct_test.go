@@ -5,24 +5,16 @@ import (
 	"testing"
 )
 
-// forEachISA runs fn once with the Go code and once per assembly
-// variant the CPU has, restoring the selection after.
+// forEachISA runs fn once with the Go code and once with the assembly
+// the CPU has, restoring the selection after.
 func forEachISA(t *testing.T, fn func(t *testing.T)) {
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
-	isas := []struct {
-		name string
-		avx2 bool
-	}{{"go", false}}
-	if saved {
-		isas = append(isas, struct {
-			name string
-			avx2 bool
-		}{"avx2", true})
-	}
-	for _, isa := range isas {
-		useAVX2 = isa.avx2
-		t.Run(isa.name, fn)
+	avx2, bmi2 := useAVX2, useBMI2
+	defer func() { useAVX2, useBMI2 = avx2, bmi2 }()
+	useAVX2, useBMI2 = false, false
+	t.Run("go", fn)
+	if avx2 || bmi2 {
+		useAVX2, useBMI2 = avx2, bmi2
+		t.Run("asm", fn)
 	}
 }
 

@@ -311,6 +311,8 @@ func (d *decoder) processSOF(n int) error {
 	switch n {
 	case 6 + 3*1: // Grayscale image.
 		d.nComp = 1
+	case 6 + 3*2: // Grey and alpha, as libtiff codes a TIFF's.
+		d.nComp = 2
 	case 6 + 3*3: // YCbCr or RGB image.
 		d.nComp = 3
 	case 6 + 3*4: // YCbCrK or CMYK image.
@@ -368,6 +370,14 @@ func (d *decoder) processSOF(n int) error {
 			// the nominal (h, v) is (2, 1), a 20x5 image is encoded in three 8x8
 			// MCUs, not two 16x8 MCUs.
 			h, v = 1, 1
+
+		case 2:
+			// Two components are read unsubsampled only, as libtiff
+			// requires of a TIFF's extra samples; they decode into
+			// d.img3's Y and Cb planes (grayAlpha).
+			if hv != 0x11 {
+				return errUnsupportedSubsamplingRatio
+			}
 
 		case 3:
 			// For YCbCr images, we only support 4:4:4, 4:4:0, 4:2:2, 4:2:0,
@@ -668,6 +678,9 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		return d.img1, nil
 	}
 	if d.img3 != nil {
+		if d.nComp == 2 {
+			return d.grayAlpha(), nil
+		}
 		if d.blackPix != nil {
 			return d.applyBlack()
 		} else if d.isRGB() {
@@ -750,6 +763,23 @@ func (d *decoder) applyBlack() (image.Image, error) {
 	return img, nil
 }
 
+// grayAlpha returns a 2-component image, decoded into d.img3's Y and Cb
+// planes, as an *image.NYCbCrA: Y the first component, A the second (as
+// coded: libjpeg's JCS_UNKNOWN) and neutral chroma, so that its colour is
+// the first component's grey.
+func (d *decoder) grayAlpha() *image.NYCbCrA {
+	m := d.img3
+	c := make([]byte, len(m.Cb)) // [len(Cb)]: 128, both chroma planes
+	for i := range c {
+		c[i] = 128
+	}
+	return &image.NYCbCrA{
+		YCbCr: image.YCbCr{Y: m.Y, Cb: c, Cr: c, YStride: m.YStride, CStride: m.CStride,
+			SubsampleRatio: m.SubsampleRatio, Rect: m.Rect},
+		A: m.Cb, AStride: m.CStride,
+	}
+}
+
 func (d *decoder) isRGB() bool {
 	if d.jfif {
 		return false
@@ -797,6 +827,12 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	case 1:
 		return image.Config{
 			ColorModel: color.GrayModel,
+			Width:      d.width,
+			Height:     d.height,
+		}, nil
+	case 2:
+		return image.Config{
+			ColorModel: color.NYCbCrAModel,
 			Width:      d.width,
 			Height:     d.height,
 		}, nil

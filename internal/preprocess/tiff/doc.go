@@ -24,7 +24,10 @@
 // through the OldJPEG hook to raw planes and converted as YCbCr is.
 // 8-bit CMYK, with up to two unspecified extra samples, and 16-bit CMYK
 // (high bytes, as PIL's CMYK;16L) decode to
-// image.CMYK (cmyk.go); RGB pixels may carry extra samples, skipped as
+// image.CMYK (cmyk.go); CIELab (Photometric 8, three 8-bit samples, PIL's
+// only LAB layout) is read as RGB and converted as PIL's convert("RGB")
+// does through LittleCMS, bit for bit (cielab.go); RGB pixels may carry
+// extra samples, skipped as
 // PIL's RGBX and RGBAX raw modes skip them (samples.go); other unknown
 // Photometric values are named in
 // the unsupported error. WebP compression (50001, libtiff's tif_webp.c)

@@ -109,6 +109,7 @@ type decoder struct {
 	interleaved []byte     // [block samples·planes·bytes per sample] planeBufs interleaved
 	ycbcr       *ycbcrConv // YCbCr not JPEG-compressed: converts each block to RGB
 	drop        int        // RGB: extra samples after each pixel's kept ones, skipped
+	lab         bool       // CIELab: read as RGB, then converted (cielab.go)
 }
 
 // firstVal returns the first uint of the features entry with the given tag,
@@ -760,6 +761,15 @@ func newDecoder(r io.Reader) (*decoder, error) {
 		default:
 			return nil, FormatError("wrong number of samples for RGB")
 		}
+	case pCIELab:
+		// PIL 9.4 reads CIELab only as 3 samples of 8 bits (its LAB
+		// mode); they are read as RGB and converted as PIL does.
+		bits := d.features[tBitsPerSample]
+		if len(bits) != 3 || bits[0] != 8 || bits[1] != 8 || bits[2] != 8 {
+			return nil, UnsupportedError(fmt.Sprintf("CIELab with %d samples of %d bits", len(bits), d.bpp))
+		}
+		d.mode, d.lab = mRGB, true
+		d.config.ColorModel = color.RGBAModel
 	case pCMYK:
 		if err := d.initCMYK(); err != nil {
 			return nil, err
@@ -785,7 +795,7 @@ func newDecoder(r io.Reader) (*decoder, error) {
 	default:
 		return nil, UnsupportedError(fmt.Sprintf("Photometric %d", d.firstVal(tPhotometricInterpretation)))
 	}
-	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr && p != pCMYK {
+	if p := d.firstVal(tPhotometricInterpretation); p != pRGB && p != pYCbCr && p != pCMYK && p != pCIELab {
 		// Grey or palette with unassociated alpha (PIL's LA and PA):
 		// the alpha sample is read and dropped.
 		if len(d.features[tBitsPerSample]) == 2 && d.bpp == 8 && d.firstVal(tExtraSamples) == 2 {
@@ -1072,6 +1082,9 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				return nil, err
 			}
 		}
+	}
+	if d.lab {
+		CIELabToRGB(img.(*image.RGBA).Pix)
 	}
 	return
 }

@@ -1,0 +1,302 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// attentionBF16Bound returns the reference attention (float64) of qkv
+// [b·t, 3D] rows with bias [h, t, t] (nil: none) and, per output, the
+// largest error bf16 attention may make:
+//
+// q and k are each rounded with relative error ≤ u = 2⁻⁸ (8 significant
+// bits, ties to even), so a score moves by ≤ es = (2u + u² + (dh+3)·
+// 2⁻²⁴)·Σ_f |q_f k_f|/√dh, the last term the float32 sums of the tiles
+// and the scaling. A softmax weight p_j then moves by ≤ p_j·(e^{2es} − 1)
+// (its score up, the others down). v and p are rounded too (u each), the
+// exponential is good to 2⁻¹⁸ and the float32 sums add a few 2⁻²⁴, so an
+// output is off by ≤ (e^{2·max es} − 1 + 2u + u² + 2⁻¹⁶)·Σ_j p_j |v_j| +
+// 1e-6.
+//
+// Scores off by a wrong scale or a lost key move the weights far past it.
+func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []float64) {
+	const u = 1.0 / 256
+	d := h * dh
+	want, bound = make([]float64, b*t*d), make([]float64, b*t*d)
+	s := make([]float64, t)
+	scale := 1 / math.Sqrt(float64(dh))
+	for bi := 0; bi < b; bi++ {
+		base := bi * t * 3 * d
+		for hd := 0; hd < h; hd++ {
+			for i := 0; i < t; i++ {
+				var es float64
+				for j := 0; j < t; j++ {
+					var acc, abs float64
+					for e := 0; e < dh; e++ {
+						p := float64(qkv[base+i*3*d+hd*dh+e]) * float64(qkv[base+j*3*d+d+hd*dh+e])
+						acc += p
+						abs += math.Abs(p)
+					}
+					s[j] = acc * scale
+					if bias != nil {
+						s[j] += float64(bias[(hd*t+i)*t+j])
+					}
+					es = max(es, (2*u+u*u+float64(dh+3)/(1<<24))*abs*scale)
+				}
+				Softmax64(s)
+				rel := math.Expm1(2*es) + 2*u + u*u + 1.0/(1<<16)
+				for e := 0; e < dh; e++ {
+					var acc, abs float64
+					for j := 0; j < t; j++ {
+						v := float64(qkv[base+j*3*d+2*d+hd*dh+e])
+						acc += s[j] * v
+						abs += s[j] * math.Abs(v)
+					}
+					o := (bi*t+i)*d + hd*dh + e
+					want[o], bound[o] = acc, rel*abs+1e-6
+				}
+			}
+		}
+	}
+	return want, bound
+}
+
+// TestAttentionPanelsBF16 runs AttentionPanelsAt and AttentionPanelsBiasAt
+// in bf16 and int8 on every ISA, with and without AMX: within
+// attentionBF16Bound of the float64 reference where AMX runs them, else
+// the float32 functions' bits. Shapes cover dh and t below, at and past
+// the 32 of an AMX step, sequences starting mid-panel, and stale NaN in
+// the padding lanes of qkv.
+func TestAttentionPanelsBF16(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	type tc struct{ b, t, h, dh int }
+	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
+		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}}
+	for ci, c := range cases {
+		d, m := c.h*c.dh, c.b*c.t
+		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
+		var bias []float32                       // [h, t, t] on odd cases
+		if ci%2 == 1 {
+			r := rand.New(rand.NewPCG(uint64(ci), 9))
+			bias = make([]float32, c.h*c.t*c.t)
+			for i := range bias {
+				bias[i] = float32(r.NormFloat64())
+			}
+		}
+		want, bound := attentionBF16Bound(c.b, c.t, c.h, c.dh, rows, bias)
+		forEachISA(t, func(t *testing.T) {
+			a := hasAMX
+			defer func() { hasAMX = a }()
+			for _, amx := range []bool{a, false} {
+				hasAMX = amx
+				attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
+			}
+		})
+	}
+}
+
+// attentionBF16Case is one case of TestAttentionPanelsBF16 on the current
+// kernel family and AMX flag: qkv rows [b·t, 3D] packed with NaN in the
+// padding lanes, bias [h, t, t] or nil, the reference and its bound.
+func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []float32, want, bound []float64) {
+	t.Helper()
+	nan := float32(math.NaN())
+	c := fmt.Sprintf("b %d t %d h %d dh %d", b, tt, h, dh)
+	d, m := h*dh, b*tt
+	var qkv, out, ref Panels
+	qkv.Pack(m, 3*d, rows, 3*d)
+	if r := m % nr; r > 0 {
+		for k := 0; k < 3*d; k++ {
+			for l := r; l < nr; l++ {
+				qkv.P[(m/nr*3*d+k)*nr+l] = nan
+			}
+		}
+	}
+	for _, prec := range []Precision{BF16, Int8} {
+		out.Reset(m, d)
+		for i := range out.P {
+			out.P[i] = nan
+		}
+		if bias != nil {
+			AttentionPanelsBiasAt(p, prec, b, tt, h, dh, &qkv, bias, &out)
+		} else {
+			AttentionPanelsAt(p, prec, b, tt, h, dh, &qkv, &out)
+		}
+		if !attentionAMX(currentISA()) {
+			attentionPanels(p, b, tt, h, dh, &qkv, bias, &ref, false)
+			if i := firstDiff(out.P, ref.P); i >= 0 {
+				t.Fatalf("%v %s without AMX: panel value %d = %v, float32 path %v", prec, c, i, out.P[i], ref.P[i])
+			}
+			continue
+		}
+		for i := 0; i < m; i++ {
+			for k := 0; k < d; k++ {
+				got, w := float64(out.At(i, k)), want[i*d+k]
+				if !(math.Abs(got-w) <= bound[i*d+k]) {
+					t.Fatalf("%v %s: out[%d, %d] = %v, want %v ± %.3g", prec, c, i, k, got, w, bound[i*d+k])
+				}
+			}
+		}
+		if r := m % nr; r > 0 {
+			for k := 0; k < d; k++ {
+				for l := r; l < nr; l++ {
+					if v := out.P[(m/nr*d+k)*nr+l]; v != 0 {
+						t.Fatalf("%v %s: padding lane %d of feature %d is %v", prec, c, l, k, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKVRowsBF16 compares the K-row and Vᵀ conversions of every kernel
+// family with the loop on runs of every length, at even and odd first
+// keys, for odd and even dh, and checks they write nothing else.
+func TestKVRowsBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const ld = 96
+	for _, dh := range []int{1, 2, 3, 17, 64} {
+		src := randSlice(r, dh*nr+nr) // [dh][32] plus a row: runs start at lanes 0…31
+		for n := 1; n <= nr; n++ {
+			for _, k0 := range []int{0, 1, 2, 33, ld - n} {
+				l0 := (k0 * 7) % (nr - n + 1) // the run's first lane
+				run := src[l0 : l0+(dh-1)*nr+n]
+				var want [2][]uint16
+				forEachISA(t, func(t *testing.T) {
+					kr, vt := make([]uint16, n*ld), make([]uint16, dh*ld)
+					for i := range kr {
+						kr[i] = 0xdead
+					}
+					for i := range vt {
+						vt[i] = 0xdead
+					}
+					kRowsBF16(kr, ld, run, dh)
+					vRowsBF16(vt, ld, k0, run, dh)
+					for l := 0; l < n; l++ {
+						for f := 0; f < dh; f++ {
+							v := math.Float32bits(roundBF16(src[l0+f*nr+l])) >> 16
+							if kr[l*ld+f^1] != uint16(v) || vt[f*ld+(k0+l)^1] != uint16(v) {
+								t.Fatalf("dh %d n %d k0 %d: key %d feature %d: K row %#x, Vᵀ %#x, want %#x",
+									dh, n, k0, l, f, kr[l*ld+f^1], vt[f*ld+(k0+l)^1], v)
+							}
+						}
+					}
+					if want[0] == nil {
+						want = [2][]uint16{kr, vt}
+					} else if firstDiff16(kr, want[0]) >= 0 || firstDiff16(vt, want[1]) >= 0 {
+						t.Fatalf("dh %d n %d k0 %d: writes outside the run differ from the generic code's", dh, n, k0)
+					}
+				})
+			}
+		}
+	}
+}
+
+func firstDiff16(a, b []uint16) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestAttentionPanelsAtAllocs checks that a bf16 attention call allocates
+// nothing once its buffers have grown.
+func TestAttentionPanelsAtAllocs(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	const b, tt, h, dh = 2, 70, 2, 64
+	var qkv, out Panels
+	qkv.Pack(b*tt, 3*h*dh, attentionInput(1, b*tt, h*dh), 3*h*dh)
+	AttentionPanelsAt(p, BF16, b, tt, h, dh, &qkv, &out)
+	if n := testing.AllocsPerRun(20, func() { AttentionPanelsAt(p, BF16, b, tt, h, dh, &qkv, &out) }); n != 0 {
+		t.Errorf("AttentionPanelsAt allocates %v times per call", n)
+	}
+}
+
+// BenchmarkAttentionPanelsBF16 is BenchmarkAttentionPanels in bf16 on
+// AMX (skipped without it), GFLOP/s of the same count.
+func BenchmarkAttentionPanelsBF16(b *testing.B) {
+	if !attentionAMX(currentISA()) {
+		b.Skip("no AMX")
+	}
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	for _, batch := range []int{1, 8} {
+		const t, h, dh = 197, 12, 64
+		b.Run(fmt.Sprintf("b%d/T%dx%dx%d", batch, t, h, dh), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 1))
+			var qkv, out Panels
+			qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+			loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
+				AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
+			})
+		})
+	}
+}
+
+// BenchmarkAMXBlocksBF16 times the attention's tile products alone at
+// ViT-B/16's shapes (scores: 7 blocks of 2 steps; P·V: 2 blocks of 7).
+func BenchmarkAMXBlocksBF16(b *testing.B) {
+	if !attentionAMX(currentISA()) {
+		b.Skip("no AMX")
+	}
+	for _, c := range [][2]int{{2, 7}, {7, 2}} {
+		ksteps, n := c[0], c[1]
+		b.Run(fmt.Sprintf("k%dx%d", ksteps, n), func(b *testing.B) {
+			a := make([]uint16, n*amxRows*32*ksteps) // [n·32][32·ksteps]
+			bb := make([]uint16, ksteps*16*nr*2)     // [16·ksteps][32][2]
+			c := make([]float32, n*amxRows*nr)       // [n·32][32]
+			loopFlops(b, float64(n)*amxRows*nr*32*float64(ksteps)*2, func() {
+				amxBlocksBF16(a, 32*ksteps, bb, c, ksteps, n)
+			})
+		})
+	}
+}
+
+// TestSoftmaxPairs checks softmaxPairs on every kernel family against the
+// float64 softmax: each probability within bf16's rounding (2⁻⁸) plus the
+// exponential's 2⁻¹⁶ of the exact one, for odd and even row counts, a
+// scale, and scores spread far enough that some exponentials underflow.
+func TestSoftmaxPairs(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, rows := range []int{1, 2, 3, 4, 5, 32, 197} {
+		for _, spread := range []float64{1, 30} {
+			src := make([]float32, rows*nr) // [rows][32]
+			for i := range src {
+				src[i] = float32(r.NormFloat64() * spread)
+			}
+			const scale = 0.37
+			forEachISA(t, func(t *testing.T) {
+				s := append([]float32(nil), src...)
+				dst := make([]uint16, (rows+1)/2*2*nr)
+				for i := range dst {
+					dst[i] = 0xdead
+				}
+				softmaxPairs(s, rows, scale, dst)
+				for c := 0; c < nr; c++ {
+					col := make([]float64, rows)
+					for i := range col {
+						col[i] = float64(src[i*nr+c] * scale)
+					}
+					Softmax64(col)
+					for i := 0; i < (rows+1)&^1; i++ {
+						got := float64(math.Float32frombits(uint32(dst[(i/2*nr+c)*2+1-i%2]) << 16))
+						want := 0.0
+						if i < rows {
+							want = col[i]
+						}
+						if !(math.Abs(got-want) <= (1.0/256+1.0/(1<<16))*want+1e-30) {
+							t.Fatalf("rows %d spread %v: column %d row %d = %v, want %v", rows, spread, c, i, got, want)
+						}
+					}
+				}
+			})
+		}
+	}
+}

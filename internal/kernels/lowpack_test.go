@@ -1,0 +1,100 @@
+package kernels
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSetRowsBF16 builds bf16 and int8 operands from stored bf16 bits,
+// row block by row block, and checks they are bit for bit the operands
+// Convert makes from the same values expanded to float32 (the expansion
+// is exact, so both routes see the same numbers): every K from 1 to 9
+// and around a vector's width, split points anywhere, and the special
+// values (±0, ±Inf, NaNs quiet and signalling, subnormals).
+func TestSetRowsBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	specials := []uint16{0x0000, 0x8000, 0x7f80, 0xff80, 0x7f81, 0xffc1, 0x7fc0, 0x0001, 0x807f, 0x7f7f}
+	for _, prec := range []Precision{BF16, Int8} {
+		for _, k := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33, 67} {
+			for _, n := range []int{1, 3, 13} {
+				raw := make([]byte, 2*n*k) // [n, k] bf16, little-endian
+				for i := range n * k {
+					b := uint16(math.Float32bits(float32(r.NormFloat64())) >> 16)
+					if r.IntN(8) == 0 {
+						b = specials[r.IntN(len(specials))]
+					}
+					binary.LittleEndian.PutUint16(raw[2*i:], b)
+				}
+				// The rows of the last matrix all finite: int8 on a row
+				// with a NaN or an Inf is all zeros either way.
+				if k == 67 {
+					for i := range n * k {
+						binary.LittleEndian.PutUint16(raw[2*i:], binary.LittleEndian.Uint16(raw[2*i:])&0x3fff)
+					}
+				}
+				v := make([]float32, n*k) // [n, k]
+				for i := range v {
+					v[i] = math.Float32frombits(uint32(binary.LittleEndian.Uint16(raw[2*i:])) << 16)
+				}
+				want := PackB(v, n, k, k).Convert(prec)
+				for split := 0; split <= n; split++ {
+					got := NewLowB(prec, n, k)
+					got.SetRowsBF16(0, raw[:2*split*k], split)
+					got.SetRowsBF16(split, raw[2*split*k:], n-split)
+					if d := lowFormDiff(got.lp, want.lp); d != "" {
+						t.Fatalf("%v n=%d k=%d split at %d: %s", prec, n, k, split, d)
+					}
+				}
+				// Two float32 row blocks (q|k|v parts) give what one gives.
+				got := NewLowB(prec, n, k)
+				got.SetRows(0, v, n/2, k)
+				got.SetRows(n/2, v[n/2*k:], n-n/2, k)
+				if d := lowFormDiff(got.lp, want.lp); d != "" {
+					t.Fatalf("%v n=%d k=%d SetRows in two blocks: %s", prec, n, k, d)
+				}
+			}
+		}
+	}
+}
+
+// lowFormDiff describes the first difference between a and b's bits, or
+// returns "".
+func lowFormDiff(a, b *lowForm) string {
+	switch {
+	case a.prec != b.prec || a.kp != b.kp:
+		return "precision or row stride differ"
+	case !slices.Equal(a.bf, b.bf):
+		return "bf16 values differ"
+	case !slices.Equal(a.q, b.q) || !slices.Equal(a.sum, b.sum):
+		return "int8 values differ"
+	}
+	for j := range a.sw {
+		if math.Float32bits(a.sw[j]) != math.Float32bits(b.sw[j]) {
+			return "int8 row scales differ"
+		}
+	}
+	return ""
+}
+
+// TestSetRowsRange checks that rows outside the operand, or an operand
+// not made by NewLowB, are refused.
+func TestSetRowsRange(t *testing.T) {
+	for name, f := range map[string]func(){
+		"past the end": func() { NewLowB(BF16, 2, 2).SetRows(1, make([]float32, 4), 2, 2) },
+		"negative row": func() { NewLowB(Int8, 2, 2).SetRowsBF16(-1, make([]byte, 4), 1) },
+		"float32":      func() { PackB(make([]float32, 4), 2, 2, 2).SetRows(0, make([]float32, 4), 2, 2) },
+		"FP32 NewLowB": func() { NewLowB(FP32, 2, 2) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
