@@ -81,7 +81,7 @@ type pipeline struct {
 	allocated atomic.Int32 // samples made so far (≤ cap(free))
 
 	warnMu    sync.Mutex
-	listedDir atomic.Bool // a FilesFrom directory was skipped (and said so)
+	listedDir bool // a FilesFrom directory was skipped and said so (write's own)
 }
 
 // Run classifies in with m and writes one record per input to out, in
@@ -294,10 +294,7 @@ func (p *pipeline) prepare(ctx context.Context, in input, lim preprocess.Limits,
 		defer f.Close()
 		if in.kind == inListed {
 			if fi, err := f.Stat(); err == nil && fi.IsDir() {
-				if !p.listedDir.Swap(true) {
-					p.warn(fmt.Sprintf("%s: is a directory, skipped (--files-from lists files; further directories there are skipped silently)", in.path))
-				}
-				return true, nil
+				return true, nil // said once, in input order, by write
 			}
 		}
 		r = f
@@ -416,6 +413,10 @@ func (p *pipeline) write(cancel context.CancelFunc, out RecordWriter) (sum Summa
 			<-p.tokens
 			if r.canceled {
 				stopped = true // write only the unbroken run of finished results
+			}
+			if r.skip && !stopped && !p.listedDir {
+				p.listedDir = true
+				p.warn(fmt.Sprintf("%s: is a directory, skipped (--files-from lists files; further directories there are skipped silently)", r.Path))
 			}
 			if stopped || r.skip {
 				continue
