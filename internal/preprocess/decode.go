@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/vitgo/vit/internal/preprocess/bmp"
 	"github.com/vitgo/vit/internal/preprocess/jpeg"
@@ -235,6 +236,9 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 	// than the budget or MaxBytes allow.
 	hold := min(l.maxBytes, l.maxMemory)
 	h := &headReader{r: r, max: hold + 1}
+	if p, _ := fileBufs.Get().(*[]byte); p != nil && int64(cap(*p)) <= hold+1 {
+		h.buf = (*p)[:0]
+	}
 	h.fill(16)
 	if h.err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, h.err)
@@ -335,8 +339,24 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 	if least := minBytes(f.name, cfg.Width, cfg.Height, data, tags); int64(len(data)) < least {
 		return nil, fail(ErrTruncated, fmt.Errorf("%d×%d pixels need at least %d bytes, file has %d", cfg.Width, cfg.Height, least, len(data)))
 	}
-	return decodeData(name, f, cfg, data, need, &l)
+	img, err := decodeData(name, f, cfg, data, need, &l)
+	if f.name == "jpeg" && cap(data) <= maxPooledFile {
+		// Neither the JPEG decoder's image nor its errors refer to
+		// data: the next file may be read into it.
+		fileBufs.Put(&data)
+	}
+	return img, err
 }
+
+// fileBufs holds byte slices ([cap] bytes, cap ≤ maxPooledFile) that JPEG
+// files were read into, for Decode to read the next file into: reading
+// into fresh memory (zeroed, page-faulted in) took 1.7 ms of a 17 ms
+// draft decode of a 2.3 MB 12-megapixel JPEG; reading into a used buffer
+// saves about 1 ms of it.
+var fileBufs sync.Pool // of *[]byte
+
+// maxPooledFile bounds the buffers fileBufs keeps.
+const maxPooledFile = 64 << 20
 
 // maxHeader is the most bytes read looking for the image size in formats
 // whose header comes first (JPEG's APPn segments: ICC profiles, XMP,

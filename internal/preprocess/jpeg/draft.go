@@ -69,7 +69,7 @@ func scaledIDCT(b *block, dst []byte, stride, n int) {
 	case 1:
 		idct1x1(b, dst)
 	case 2:
-		idct2x2(b, dst, stride)
+		idct2(b, dst, stride)
 	case 4:
 		idct4x4(b, dst, stride)
 	default:

@@ -12,6 +12,13 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func idctAVX2(b *block, dst *byte, stride int)
 
+// idct2x2AVX2 is idct2x2 (dst must hold stride+2 bytes):
+//
+//	idct2x2(b, unsafe.Slice(dst, stride+2), stride)
+//
+//go:noescape
+func idct2x2AVX2(b *block, dst *byte, stride int)
+
 func init() { useAVX2 = cpu.X86.HasAVX2 }
 
 // idct is idctIslow, in assembly where the CPU has AVX2.
@@ -22,4 +29,14 @@ func idct(b *block, dst []byte, stride int) {
 		return
 	}
 	idctIslow(b, dst, stride)
+}
+
+// idct2 is idct2x2, in assembly where the CPU has AVX2.
+func idct2(b *block, dst []byte, stride int) {
+	if useAVX2 {
+		_ = dst[stride+1]
+		idct2x2AVX2(b, &dst[0], stride)
+		return
+	}
+	idct2x2(b, dst, stride)
 }

@@ -363,3 +363,127 @@ DATA idctK<>+532(SB)/4, $6
 DATA idctK<>+536(SB)/4, $3
 DATA idctK<>+540(SB)/4, $7
 GLOBL idctK<>(SB), RODATA|NOPTR, $544
+
+// idct2x2AVX2 is idct2x2 (draft.go): pass 1 on the eight columns at once
+// (lane c = column c; columns 2, 4 and 6 are computed and not used), pass
+// 2 on the two rows with their terms 0, 1, 3, 5, 7 gathered into dword
+// pairs (row 0, row 1). The int32 wrap-around and the zero-AC shortcuts
+// are those of the Go code, bit for bit.
+//
+// Constants: k2<>+0 the pass-1 products' factors (rows 7, 5, 3, 1),
+// +16 the roundings 1<<12, 1<<19 and 16, +28 128.
+DATA k2<>+0(SB)/4, $-5906
+DATA k2<>+4(SB)/4, $6967
+DATA k2<>+8(SB)/4, $-10426
+DATA k2<>+12(SB)/4, $29692
+DATA k2<>+16(SB)/4, $4096
+DATA k2<>+20(SB)/4, $0x80000
+DATA k2<>+24(SB)/4, $16
+DATA k2<>+28(SB)/4, $128
+// +32: pass 2's factors of the dword pairs (A0, A1 | A4, A5) and
+// (A2, A3 | A6, A7): 0, c(1) | 0, c(5) and 0, c(3) | 0, c(7).
+DATA k2<>+32(SB)/4, $0
+DATA k2<>+36(SB)/4, $0
+DATA k2<>+40(SB)/4, $29692
+DATA k2<>+44(SB)/4, $29692
+DATA k2<>+48(SB)/4, $0
+DATA k2<>+52(SB)/4, $0
+DATA k2<>+56(SB)/4, $6967
+DATA k2<>+60(SB)/4, $6967
+DATA k2<>+64(SB)/4, $0
+DATA k2<>+68(SB)/4, $0
+DATA k2<>+72(SB)/4, $-10426
+DATA k2<>+76(SB)/4, $-10426
+DATA k2<>+80(SB)/4, $0
+DATA k2<>+84(SB)/4, $0
+DATA k2<>+88(SB)/4, $-5906
+DATA k2<>+92(SB)/4, $-5906
+GLOBL k2<>(SB), RODATA|NOPTR, $96
+
+// func idct2x2AVX2(b *block, dst *byte, stride int)
+TEXT ·idct2x2AVX2(SB), NOSPLIT, $0-24
+	MOVQ b+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ stride+16(FP), DX
+	VMOVDQU 0(SI), Y0
+	VMOVDQU 32(SI), Y1
+	VMOVDQU 96(SI), Y3
+	VMOVDQU 160(SI), Y5
+	VMOVDQU 224(SI), Y7
+
+	// Pass 1. Y14: lanes whose rows 1, 3, 5, 7 are zero; Y15 their
+	// value, dc << 2.
+	VPOR Y1, Y3, Y14
+	VPOR Y5, Y14, Y14
+	VPOR Y7, Y14, Y14
+	VPXOR Y13, Y13, Y13
+	VPCMPEQD Y13, Y14, Y14
+	VPSLLD $2, Y0, Y15
+	VPBROADCASTD k2<>+0(SB), Y8
+	VPBROADCASTD k2<>+4(SB), Y9
+	VPBROADCASTD k2<>+8(SB), Y10
+	VPBROADCASTD k2<>+12(SB), Y11
+	VPMULLD Y8, Y7, Y7
+	VPMULLD Y9, Y5, Y5
+	VPMULLD Y10, Y3, Y3
+	VPMULLD Y11, Y1, Y1
+	VPADDD Y5, Y7, Y7
+	VPADDD Y1, Y3, Y3
+	VPADDD Y3, Y7, Y7              // tmp0
+	VPSLLD $15, Y0, Y0             // tmp10
+	VPBROADCASTD k2<>+16(SB), Y12
+	VPADDD Y12, Y0, Y0
+	VPADDD Y7, Y0, Y1
+	VPSUBD Y7, Y0, Y2
+	VPSRAD $13, Y1, Y1
+	VPSRAD $13, Y2, Y2
+	VPBLENDVB Y14, Y15, Y1, Y1     // ws row 0
+	VPBLENDVB Y14, Y15, Y2, Y2     // ws row 1
+
+	// Pass 2. Y3 = (A0, A1 | A4, A5), Y4 = (A2, A3 | A6, A7), Ac the
+	// pair (row 0, row 1) of column c.
+	VPUNPCKLDQ Y2, Y1, Y3
+	VPUNPCKHDQ Y2, Y1, Y4
+	VMOVDQU k2<>+32(SB), Y8
+	VMOVDQU k2<>+64(SB), Y9
+	VPMULLD Y8, Y3, Y5
+	VPMULLD Y9, Y4, Y6
+	VPADDD Y6, Y5, Y5
+	VEXTRACTI128 $1, Y5, X6
+	VPADDD X6, X5, X5
+	VPSRLDQ $8, X5, X5             // tmp0 (row 0, row 1, 0, 0)
+	// X6: dwords 0, 1 zero when the row's terms 1, 3, 5, 7 are.
+	VPBLENDD $0x33, Y13, Y3, Y6    // (0, A1 | 0, A5)
+	VPBLENDD $0x33, Y13, Y4, Y7    // (0, A3 | 0, A7)
+	VPOR Y7, Y6, Y6
+	VEXTRACTI128 $1, Y6, X7
+	VPOR X7, X6, X6
+	VPSRLDQ $8, X6, X6
+	VPCMPEQD X13, X6, X6
+	VPUNPCKLDQ X6, X6, X6          // shortcut mask (r0, r0, r1, r1)
+	VPBROADCASTD k2<>+24(SB), X7
+	VPADDD X7, X3, X7
+	VPSRAD $5, X7, X7
+	VPUNPCKLDQ X7, X7, X7          // shortcut (w0+16)>>5, (r0, r0, r1, r1)
+	VPSLLD $15, X3, X3             // tmp10 (row 0, row 1, …)
+	VPBROADCASTD k2<>+20(SB), X8
+	VPADDD X8, X3, X3
+	VPADDD X5, X3, X8
+	VPSUBD X5, X3, X9
+	VPUNPCKLDQ X9, X8, X8          // (r0+, r0−, r1+, r1−)
+	VPSRAD $20, X8, X8
+	VPBLENDVB X6, X7, X8, X8
+
+	// Range limit as idctAVX2's; row 0 then row 1, two bytes each.
+	VPSLLD $22, X8, X8
+	VPSRAD $22, X8, X8
+	VPBROADCASTD k2<>+28(SB), X9
+	VPADDD X9, X8, X8
+	VPACKSSDW X8, X8, X8
+	VPACKUSWB X8, X8, X8
+	VMOVD X8, AX
+	MOVW AX, (DI)
+	SHRL $16, AX
+	MOVW AX, (DI)(DX*1)
+	VZEROUPPER
+	RET

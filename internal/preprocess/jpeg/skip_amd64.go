@@ -7,8 +7,8 @@ import "golang.org/x/sys/cpu"
 // skipBlocksBMI2 reads whole blocks as skipBlock does, up to len(dcs) of
 // them, putting their DC differences in dcs, and returns how many it
 // read; it stops before a block that needs skipBlock's slower paths (a
-// code longer than the tables, an EOB run, a ZRL, a 0xff or the end of
-// data within the next 8 bytes), leaving r at that block's start. It is
+// code longer than the tables, an EOB run, a ZRL, a marker or the end of
+// data), leaving r at that block's start. It is
 //
 //	for j := range dcs {
 //		if !fastCase(next block) { return j }

@@ -12,7 +12,8 @@
 // code table (fastHuff.lut), R12 the skip table, R13 k (zig-zag position)
 // and, before the AC terms, a temporary; DI the next DC difference to
 // store; AX, CX, DX temporaries. Locals: 0(SP) blocks left, 8–24(SP) p,
-// acc, n at the start of the current block, restored when it bails.
+// acc, n at the start of the current block, restored when it bails;
+// 32(SP) where slowfill returns to (0: dcterm, 1: aclook).
 
 // FILL tops up acc as fill (fast.go) does, or jumps to fail when the next
 // 8 bytes are past the end of data or hold a 0xff.
@@ -39,7 +40,7 @@
 	ORQ $56, R11
 
 // func skipBlocksBMI2(r *bitReader, dc *fastHuff, t *skipTable, dcs []int32) int
-TEXT ·skipBlocksBMI2(SB), NOSPLIT, $32-56
+TEXT ·skipBlocksBMI2(SB), NOSPLIT, $40-56
 	MOVQ r+0(FP), AX
 	MOVQ bitReader_data(AX), SI
 	MOVQ bitReader_data+8(AX), R8
@@ -60,7 +61,7 @@ block:
 	MOVQ R11, 24(SP)
 	CMPQ R11, $32
 	JAE dcterm
-	FILL(bail)
+	FILL(blockslow)
 
 dcterm:
 	// v = size<<8 | code length, from the 9-bit code table.
@@ -116,7 +117,44 @@ aclook:
 	JMP ac
 
 acfill:
-	FILL(bail)
+	FILL(acslow)
+	JMP aclook
+
+blockslow:
+	MOVQ $0, 32(SP)
+	JMP slowfill
+
+acslow:
+	MOVQ $1, 32(SP)
+
+slowfill:
+	// FILL failed: a 0xff or the end of data within 8 bytes. Load byte
+	// by byte as refill (fast.go) does, 0xff 0x00 as 0xff, up to n > 56;
+	// bail at a marker or at the last byte of data.
+	CMPQ R11, $56
+	JHI slowdone
+	LEAQ 1(R9), AX
+	CMPQ AX, R8
+	JAE bail
+	MOVBQZX (SI)(R9*1), AX
+	INCQ R9
+	CMPB AL, $0xff
+	JNE slowtake
+	CMPB (SI)(R9*1), $0
+	JNE bail
+	INCQ R9
+
+slowtake:
+	MOVL $56, CX
+	SUBQ R11, CX
+	SHLXQ CX, AX, AX
+	ORQ AX, R10
+	ADDQ $8, R11
+	JMP slowfill
+
+slowdone:
+	CMPQ 32(SP), $0
+	JEQ dcterm
 	JMP aclook
 
 acexit:
