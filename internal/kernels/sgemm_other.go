@@ -14,7 +14,8 @@ func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []f
 // not without assembly.
 func hasKernelPf(s isa) bool { return false }
 
-// microKernelPf is never called without assembly (hasKernelPf).
+// microKernelPf is microKernel on a full panel: without assembly there is
+// no prefetch, which changes no arithmetic (callers check hasKernelPf).
 func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32, flags int, pf []float32, pfStep, pfLeft, pfSeg, pfSkip int) {
-	panic("kernels: microKernelPf without assembly")
+	microKernel(s, mr, nr, kc, a, lda, true, b, c, nr, bias, flags)
 }
