@@ -89,9 +89,11 @@ var prefetchW = true
 var prefetchInKernel = true
 
 // aliasedMr512 is the AVX-512 Mr for a W whose stride aliases (0: the
-// usual Mr, with the copy). 8 rows read in place cost less than 12 rows
-// copied: ViT-B's fc2 (stride 12 KiB) runs 3% faster, within 1% of a W
-// padded at load. A variable for benchmarks (VIT_ALIASMR).
+// usual Mr, with the copy): as many rows, read in place, as the L1 has
+// ways (set at start-up), so that they fit in the one set they share. On
+// Zen 4 (8 ways) 8 rows in place cost less than 12 rows copied: ViT-B's
+// fc2 (stride 12 KiB) runs 3% faster, within 1% of a W padded at load. A
+// variable for benchmarks (VIT_ALIASMR).
 var aliasedMr512 = 8
 
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
