@@ -520,7 +520,7 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (i
 		p, acc, n = r.p, r.acc, r.n
 	}
 	for k := 1; k < blockSize; {
-		if n < 32 {
+		if n < termLUTBits {
 			if p, acc, n, ok = fill(data, p, acc, n); !ok {
 				r.p, r.acc, r.n = p, acc, n
 				r.refill()
@@ -541,6 +541,14 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (i
 			}
 			r.p, r.acc, r.n = p, acc, n
 			return x, nil
+		}
+		if n < 32 {
+			// A code of up to 16 bits and up to 15 value bits.
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
+			}
 		}
 		var rs uint8
 		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
