@@ -668,7 +668,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	mcus := func(r *bitReader, m0, m1 int) error {
 		var (
 			dc  [maxComponents]int32
-			b   block     // coefficients, natural order, dequantized
+			b   block     // coefficients, natural order, dequantized; zero between blocks
 			dcs [16]int32 // DC differences of one component's skipped blocks [v, h], h, v ≤ 4
 		)
 		for m := m0; m < m1; m++ {
@@ -706,18 +706,22 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					by := c.vi*my + yv
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
-						b = block{}
 						delta, err := r.decodeBlock(&dcH[i], &acH[i], terms[i], &b, c.q)
 						if err != nil {
 							return err
 						}
 						dc[i] += delta
 						b[0] = dc[i] * c.q[0]
-						if c.n != 0 {
-							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
+						switch c.n {
+						case 2:
+							idct2x2Clear(&b, c.pix[2*(by*c.stride+bx):], c.stride)
 							continue
+						case 0:
+							d.putBlock(&b, bx, by, c.ci)
+						default:
+							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
 						}
-						d.putBlock(&b, bx, by, c.ci)
+						b = block{}
 					}
 				}
 			}
