@@ -744,6 +744,11 @@ def make_images():
     files["lab_48x32.tif"] = tiff_bytes(lab, photometric=8)
     files["lab_tiles_deflate_48x32.tif"] = tiff_bytes(lab, photometric=8, tile=(16, 16), compression=8)
     files["lab_strips_pred_48x32.tif"] = tiff_bytes(lab, photometric=8, rows=5, compression=8, predictor=2)
+    # JPEG-compressed CIELab, saved by PIL: libtiff codes the samples as
+    # components with no colour transform (JCS_UNKNOWN), and reads them so.
+    b = io.BytesIO()
+    Image.open(io.BytesIO(files["lab_48x32.tif"])).save(b, "TIFF", compression="jpeg", quality=90)
+    files["jpeg_lab_48x32.tif"] = b.getvalue()
     # Grey and palette with alpha (PIL writes LA and PA itself).
     la = Image.merge("LA", [Image.fromarray(pattern(17, 10, 162)).convert("L"),
                             Image.fromarray(pattern(17, 10, 163)[..., 0])])
@@ -816,6 +821,11 @@ def make_images():
                                                            encode=la_jpeg, extra=[2])
     files["jpeg_gray_alpha_tiles_33x21.tif"] = tiff_bytes(ga, tile=(16, 16), compression=7, photometric=1,
                                                           encode=la_jpeg, extra=[2])
+    # An RGB TIFF whose strips are JFIF (YCbCr-coded) JPEGs: libtiff reads
+    # the components as coded, since the Photometric is not YCbCr.
+    files["jpeg_rgb_jfif_33x21.tif"] = tiff_bytes(pattern(33, 21, 195), rows=16, compression=7, photometric=2,
+                                                  encode=lambda a: bytes(jpeg_bytes(Image.fromarray(
+                                                      np.ascontiguousarray(a)), quality=90, subsampling=0)))
     files["jpeg_ycbcr_strips_33x21.tif"] = tiff_bytes(pattern(33, 21, 191), rows=16, compression=7, photometric=6,
                                                       encode=jpeg_block, more_tags=ycc)
     files["jpeg_ycbcr_tiles_33x21.tif"] = tiff_bytes(pattern(33, 21, 192), tile=(16, 16), compression=7,

@@ -10,17 +10,25 @@ import (
 	"time"
 )
 
-// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC, VIT_MR,
+// Blocking sizes can be overridden for sweeps: VIT_KC, VIT_MC, VIT_NC,
+// VIT_NCSMALL, VIT_MR,
 // VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
-// VIT_COPYW=0 reads aliased W micro-panels in place.
+// VIT_COPYW=0 reads aliased W micro-panels in place; VIT_PREFW=0 turns off
+// the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps.
 func init() {
 	for _, v := range []struct {
 		env string
 		p   *int
-	}{{"VIT_KC", &kcBlock}, {"VIT_MC", &mcBlock}, {"VIT_NC", &ncBlock}, {"VIT_MR", &mr512}, {"VIT_ALIASMR", &aliasedMr512}} {
+	}{{"VIT_KC", &kcBlock}, {"VIT_MC", &mcBlock}, {"VIT_NC", &ncBlock}, {"VIT_NCSMALL", &ncSmall}, {"VIT_MR", &mr512}, {"VIT_ALIASMR", &aliasedMr512}} {
 		if x, err := strconv.Atoi(os.Getenv(v.env)); err == nil && x > 0 {
 			*v.p = x
 		}
+	}
+	if os.Getenv("VIT_PREFW") == "0" {
+		prefetchW = false
+	}
+	if os.Getenv("VIT_KPF") == "0" {
+		prefetchInKernel = false
 	}
 	if os.Getenv("VIT_COPYW") == "0" {
 		copyAliasedW = false

@@ -52,10 +52,11 @@ type Pool struct {
 
 // workerScratch holds the buffers one worker reuses from call to call.
 type workerScratch struct {
-	yt    []float32 // Linear: a task's transposed output tiles
-	wcopy []float32 // Linear: a W micro-panel copied to a padded stride
-	attp  []float32 // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
-	_     [64]byte  // keeps neighbouring workers' tiles off a shared cache line
+	yt    []float32    // Linear: a task's transposed output tiles
+	wcopy []float32    // Linear: a W micro-panel copied to a padded stride
+	attp  []float32    // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
+	task  atomic.Int64 // Linear: the next task of this worker's share (see gemmJob.run)
+	_     [64]byte     // keeps neighbouring workers' tiles off a shared cache line
 }
 
 // NewPool returns a pool of threads workers (threads ≤ 0 means all CPUs).

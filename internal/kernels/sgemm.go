@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"strconv"
-	"sync/atomic"
-)
+import "strconv"
 
 // Cache-blocked SGEMM behind Linear, with the weights used in place.
 //
@@ -24,7 +21,8 @@ import (
 // same with the micro-kernel's C load on, adding to a residual stream
 // kept in panels. The micro-panel of W after the current one is
 // prefetched into L2 a slice per token panel (at batch 1 each W row comes
-// from memory once per call).
+// from memory once per call), by the micro-kernel itself, a line every
+// few steps, where that micro-panel is one stretch of memory.
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work.
@@ -37,10 +35,12 @@ import (
 // size and thread count (TestLinearBatchInvariant).
 //
 // yᵀ is cut into tasks: balanced blocks of at most Mc W rows × blocks of at
-// most Nc tokens (Mc narrowed until there are 4 tasks per worker), taken in
-// order from an atomic counter, so a worker slowed by other processes
-// takes fewer. At batch 1 all tokens form one block, so each W row streams
-// from memory once per call. One task:
+// most Nc tokens (Mc narrowed until there are 4 tasks per worker; Nc
+// narrowed to ncSmall where W's block stays in L2). Each worker takes the
+// tasks of its own contiguous share in order, from an atomic counter, then
+// those left in the others' shares, so it streams its own part of W and a
+// worker slowed by other processes takes fewer. At batch 1 all tokens form
+// one block, so each W row streams from memory once per call. One task:
 //
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
 //	  for ir in the task's W micro-panels // Mr×Kc of W (if its stride aliases: 8 rows on AVX-512, else copied)
@@ -67,12 +67,26 @@ var (
 	kcBlock = 1024 // Kc: K columns per block (K is cut into equal blocks ≤ Kc)
 	mcBlock = 192  // Mc: W rows per task (rounded down to Mr)
 	ncBlock = 256  // Nc: tokens per task (multiple of nr); 197 tokens make one block
+	ncSmall = 64   // Nc when a task's W block stays in L2 (multiple of nr)
 )
+
+// l2WBlock is the largest W block (Mc rows × K, in bytes) taken to stay in
+// L2 from one task to the next, beside a block of ncSmall tokens: half the
+// 2 MiB L2 of the Xeons this was measured on, all of Zen 4's 1 MiB.
+const l2WBlock = 1 << 20
 
 // copyAliasedW copies each Mr×Kc micro-panel of W whose row stride
 // crowds an L1 set (see aliased) to a padded buffer before use; a
 // variable for benchmarks (VIT_COPYW=0 turns it off).
 var copyAliasedW = true
+
+// prefetchW turns on the prefetch of each next W micro-panel; a variable
+// for benchmarks (VIT_PREFW=0 turns it off).
+var prefetchW = true
+
+// prefetchInKernel lets the micro-kernels prefetch the next W micro-panel
+// where they can; a variable for benchmarks (VIT_KPF=0 turns it off).
+var prefetchInKernel = true
 
 // aliasedMr512 is the AVX-512 Mr for a W whose stride aliases (0: the
 // usual Mr, with the copy). 8 rows read in place cost less than 12 rows
@@ -293,8 +307,19 @@ func (g *gemmJob) compute() {
 
 	// Tasks: balanced blocks of at most Nc tokens × blocks of at most Mc
 	// W rows, the latter narrowed until there are 4 tasks per worker.
+	// Up to Nc tokens form one block, so that at batch 1 each W row streams
+	// from memory once per call. Beyond that, consecutive tasks share W's
+	// block: if it stays in L2 meanwhile (K ≤ 1364 at Mc = 192: ViT's
+	// q|k|v, projection and fc1), blocks of ncSmall tokens keep the x block
+	// beside it small (ViT-B at batch 8: 1–8% faster than 256 tokens); if
+	// not (fc2, K = 3072), each task streams W from L3 again, and blocks of
+	// Nc tokens make each pass serve more of them (7% faster than 64).
 	t := p.workers()
-	g.nNB = (g.xPanels + ncBlock/nr - 1) / max(1, ncBlock/nr)
+	nc := ncBlock
+	if g.m > ncBlock && mcBlock/g.mr*g.mr*g.k*4 <= l2WBlock {
+		nc = ncSmall
+	}
+	g.nNB = (g.xPanels + nc/nr - 1) / max(1, nc/nr)
 	wpT := max(1, mcBlock/g.mr)
 	for wpT > 1 && g.nNB*((g.wPanels+wpT-1)/wpT) < 4*t {
 		wpT /= 2
@@ -313,8 +338,12 @@ func (g *gemmJob) compute() {
 		}
 	}
 	g.phase = phaseCompute
-	g.next.Store(0)
-	p.run(min(t, g.tasks), g)
+	g.workers = min(t, g.tasks)
+	for w := range g.workers {
+		lo, _ := split(g.tasks, g.workers, w)
+		p.scratch[w].task.Store(int64(lo))
+	}
+	p.run(g.workers, g)
 	g.a, g.x, g.c, g.bias, g.w, g.y = nil, nil, nil, nil, nil, nil
 }
 
@@ -393,12 +422,12 @@ type gemmJob struct {
 	accumulate bool
 	c          []float32 // [m, n] leading dimension ldc
 	ldc        int
-	copyW      bool         // copy W micro-panels with an aliasing stride to a padded one
-	wld        int          // that copy's stride
-	nMB        int          // W row blocks (balanced, each at most Mc rows)
-	nNB        int          // token blocks (balanced, each at most Nc tokens)
-	tasks      int          // nMB × nNB
-	next       atomic.Int64 // next task to hand out
+	copyW      bool // copy W micro-panels with an aliasing stride to a padded one
+	wld        int  // that copy's stride
+	nMB        int  // W row blocks (balanced, each at most Mc rows)
+	nNB        int  // token blocks (balanced, each at most Nc tokens)
+	tasks      int  // nMB × nNB
+	workers    int  // workers taking part: min(threads, tasks)
 }
 
 func (g *gemmJob) run(w, lo, hi int) {
@@ -406,16 +435,24 @@ func (g *gemmJob) run(w, lo, hi int) {
 		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda)
 		return
 	}
+	// Worker w runs its contiguous share of the tasks first, then helps
+	// the others with theirs, in order: consecutive tasks share W's block,
+	// so each worker streams its own part of W, and a worker slowed by
+	// other processes is relieved of the rest of its share.
 	ws := &g.p.scratch[w]
-	for {
-		t := int(g.next.Add(1) - 1)
-		if t >= g.tasks {
-			return
+	for i := range g.workers {
+		v := (w + i) % g.workers
+		_, end := split(g.tasks, g.workers, v)
+		for {
+			t := int(g.p.scratch[v].task.Add(1) - 1)
+			if t >= end {
+				break
+			}
+			nb, mb := t%g.nNB, t/g.nNB
+			w0, w1 := split(g.wPanels, g.nMB, mb)
+			x0, x1 := split(g.xPanels, g.nNB, nb)
+			g.block(ws, w0, w1, x0, x1)
 		}
-		nb, mb := t%g.nNB, t/g.nNB // consecutive tasks share W's block
-		w0, w1 := split(g.wPanels, g.nMB, mb)
-		x0, x1 := split(g.xPanels, g.nNB, nb)
-		g.block(ws, w0, w1, x0, x1)
 	}
 }
 
@@ -468,16 +505,33 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			// The next micro-panel's W comes from memory (each W row is
 			// used once per call at batch 1): prefetch it into L2 a
 			// slice per token panel, so its first kernel (or its copy)
-			// does not wait on DRAM.
+			// does not wait on DRAM. The full-width micro-kernels do it
+			// themselves, an address every step (pfStep bytes apart,
+			// through the rows' K blocks end to end); issued at once
+			// between kernels, the same lines took 9% of a ViT-B
+			// forward's profile at batch 1 (fill buffers full).
 			var na []float32
-			var nmr, nlda int
-			if ir+1 < w1 {
+			var nmr, nlda, pfStep int
+			if ir+1 < w1 && prefetchW {
 				_, nmr, na, nlda = g.panel(ir + 1)
 				na = na[pc:]
+				full := nx // token panels with a full-width kernel
+				if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
+					full--
+				}
+				if full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
+					pfStep = min(64, (nmr*kb*4+full*kb-1)/(full*kb))
+				}
 			}
 			for jr := x0; jr < x1; jr++ {
-				if na != nil {
+				cols := min(nr, g.m-jr*nr)
+				pfAt := -1 // byte of the next micro-panel's K block (rows end to end) the kernel prefetches from, or -1
+				switch {
+				case na == nil:
+				case pfStep == 0:
 					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
+				case width(cols) == nr:
+					pfAt = min((jr-x0)*kb*pfStep, nmr*kb*4-4)
 				}
 				var t []float32 // [Mr][32]
 				if g.y != nil {
@@ -485,9 +539,14 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				} else {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
-				cols := min(nr, g.m-jr*nr)
 				b := g.x[jr*g.k*nr+pc*nr:]
-				microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
+				if pfAt >= 0 {
+					seg := kb * 4
+					r, in := pfAt/seg, pfAt%seg&^3
+					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, na[r*nlda+in/4:], pfStep, seg-in, seg, (nlda-kb)*4)
+				} else {
+					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
+				}
 				if last {
 					g.finish(t[:mr*nr], r0, mr, jr, cols)
 				}

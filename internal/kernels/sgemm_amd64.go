@@ -62,3 +62,28 @@ func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []f
 }
 
 var zeroBias [mrMax]float32
+
+// hasKernelPf reports whether family s has micro-kernels that prefetch
+// (microKernelPf).
+func hasKernelPf(s isa) bool { return s == isaAVX512 }
+
+// microKernelPf is microKernel of the AVX-512 family on a full panel (w =
+// 32) with A in rows and c a tile [mr][32] that also prefetches into L2,
+// at each step, an address pfStep (≤ 64) bytes after the last, from pf,
+// through segments of pfSeg bytes, pfSkip bytes apart (pfLeft bytes left
+// in the first): a stretch of the next micro-panel of A, whose rows' K
+// blocks are the segments. The caller checks hasKernelPf.
+func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32, flags int, pf []float32, pfStep, pfLeft, pfSeg, pfSkip int) {
+	_ = a[(mr-1)*lda+kc-1]
+	_ = b[(kc-1)*nr+nr-1]
+	_ = c[mr*nr-1]
+	bp := &zeroBias[0]
+	if flags&kBias != 0 {
+		_ = bias[mr-1]
+		bp = &bias[0]
+	}
+	if s != isaAVX512 || pfStep < 0 || pfStep > 64 || pfLeft <= 0 || pfSeg <= 0 || pfSkip < 0 {
+		panic("kernels: microKernelPf needs AVX-512, a prefetch step of 0 to 64 bytes and segments")
+	}
+	kern512RowsPf[mr](kc, &a[0], lda, &b[0], &c[0], nr, bp, flags, &pf[0], pfStep, pfLeft, pfSeg, pfSkip)
+}

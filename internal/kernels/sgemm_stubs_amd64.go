@@ -10,6 +10,13 @@ package kernels
 // if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric.
 type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
+// kernelPfFunc is kernelFunc that also prefetches into L2 one address a
+// step, pfStep bytes apart, through segments of pfSeg bytes pfSkip bytes
+// apart (pfLeft bytes left in the first): a stretch of the next
+// micro-panel of A (its rows' current K block), spread over the steps
+// instead of issued at once.
+type kernelPfFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
 // kern512[mr] is the AVX-512 mr×32 micro-kernel with A packed (sgemmAVX512x<mr>).
 var kern512 = [...]kernelFunc{nil,
 	sgemmAVX512x1,
@@ -44,6 +51,24 @@ var kern512Rows = [...]kernelFunc{nil,
 	sgemmAVX512Rows12,
 	sgemmAVX512Rows13,
 	sgemmAVX512Rows14,
+}
+
+// kern512RowsPf[mr] is the AVX-512 mr×32 micro-kernel with A in rows, prefetching (sgemmAVX512RowsPf<mr>).
+var kern512RowsPf = [...]kernelPfFunc{nil,
+	sgemmAVX512RowsPf1,
+	sgemmAVX512RowsPf2,
+	sgemmAVX512RowsPf3,
+	sgemmAVX512RowsPf4,
+	sgemmAVX512RowsPf5,
+	sgemmAVX512RowsPf6,
+	sgemmAVX512RowsPf7,
+	sgemmAVX512RowsPf8,
+	sgemmAVX512RowsPf9,
+	sgemmAVX512RowsPf10,
+	sgemmAVX512RowsPf11,
+	sgemmAVX512RowsPf12,
+	sgemmAVX512RowsPf13,
+	sgemmAVX512RowsPf14,
 }
 
 // kern512R16[mr] is the AVX-512 mr×16 micro-kernel with A in rows (sgemmAVX512R16x<mr>).
@@ -381,6 +406,216 @@ func sgemmAVX512Rows13(kc int, a *float32, lda int, b, c *float32, ldc int, bias
 //
 //go:noescape
 func sgemmAVX512Rows14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmAVX512RowsPf1 is the 1×32 AVX-512 micro-kernel with A in rows: for i < 1, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf2 is the 2×32 AVX-512 micro-kernel with A in rows: for i < 2, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf3 is the 3×32 AVX-512 micro-kernel with A in rows: for i < 3, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf4 is the 4×32 AVX-512 micro-kernel with A in rows: for i < 4, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf5 is the 5×32 AVX-512 micro-kernel with A in rows: for i < 5, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf6 is the 6×32 AVX-512 micro-kernel with A in rows: for i < 6, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf7 is the 7×32 AVX-512 micro-kernel with A in rows: for i < 7, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf8 is the 8×32 AVX-512 micro-kernel with A in rows: for i < 8, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf9 is the 9×32 AVX-512 micro-kernel with A in rows: for i < 9, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf10 is the 10×32 AVX-512 micro-kernel with A in rows: for i < 10, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf11 is the 11×32 AVX-512 micro-kernel with A in rows: for i < 11, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf12 is the 12×32 AVX-512 micro-kernel with A in rows: for i < 12, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf13 is the 13×32 AVX-512 micro-kernel with A in rows: for i < 13, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// sgemmAVX512RowsPf14 is the 14×32 AVX-512 micro-kernel with A in rows: for i < 14, j < 32,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// and, at step l, PREFETCHT1 of the byte p, where p starts at pf and
+// advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each
+// time it passes the end of a segment (pfLeft bytes from pf, then every
+// pfSeg bytes).
+//
+//go:noescape
+func sgemmAVX512RowsPf14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)
 
 // sgemmAVX512R16x1 is the 1×16 AVX-512 micro-kernel with A in rows: for i < 1, j < 16,
 //

@@ -309,6 +309,47 @@ func TestMicroKernels(t *testing.T) {
 	})
 }
 
+// TestMicroKernelPf checks that the prefetching micro-kernels give the
+// bits of the plain ones (the prefetch changes no arithmetic) for every
+// row count, with and without bias and load, prefetch steps within and
+// across segments.
+func TestMicroKernelPf(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		s := currentISA()
+		if !hasKernelPf(s) {
+			t.Skip("no prefetching micro-kernels on " + s.String())
+		}
+		r := rand.New(rand.NewPCG(17, 18))
+		for mr := 1; mr <= mrMax; mr++ {
+			for _, kc := range []int{1, 2, 5, 17, 64} {
+				for flags := 0; flags < 4; flags++ {
+					for _, step := range []int{4, 64} {
+						lda := kc + r.IntN(3)
+						a := randSlice(r, (mr-1)*lda+kc)
+						b := randSlice(r, kc*nr)
+						bias := randSlice(r, mr)
+						pf := randSlice(r, kc*(step+64)/4+1) // segments of 64 bytes, 64 apart
+						c0 := randSlice(r, mr*nr)
+						want := append([]float32(nil), c0...)
+						microKernel(s, mr, nr, kc, a, lda, true, b, want, nr, bias, flags)
+						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
+						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias, "pf": pf})
+						microKernelPf(s, mr, kc, a, lda, b, c, bias, flags, pf, step, 32, 64, 64)
+						what := name("prefetching micro-kernel mr ", mr, " kc ", kc, " flags ", flags, " step ", step)
+						check(what)
+						unchanged(what)
+						for i := range c {
+							if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+								t.Fatalf("%s: c[%d] = %v, want %v", what, i, c[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestPackX checks the packing of activations into token panels against
 // the plain definition.
 func TestPackX(t *testing.T) {

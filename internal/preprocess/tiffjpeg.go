@@ -17,12 +17,15 @@ func init() {
 }
 
 // tiffJPEG decodes one strip or tile of a JPEG-compressed TIFF as
-// libtiff does for PIL (JPEGCOLORMODE_RGB): the strip's stream, after the
-// JPEGTables when the file has them, decoded by libjpeg with its fancy
-// upsampling and YCbCr→RGB; here ./jpeg and the conversion JPEG files
-// get. It returns w×h pixels of samples (1, 2, 3 or 4) bytes, rows
+// libtiff does for PIL: the strip's stream, after the JPEGTables when the
+// file has them, decoded by libjpeg. With a YCbCr Photometric (ycbcr)
+// libtiff asks for RGB (JPEGCOLORMODE_RGB): libjpeg's fancy upsampling
+// and YCbCr→RGB, here ./jpeg and the conversion JPEG files get. With any
+// other it asks for the components as coded (JCS_UNKNOWN), which it
+// requires to be unsubsampled, whatever the stream's JFIF or component
+// ids say. It returns w×h pixels of samples (1, 2, 3 or 4) bytes, rows
 // packed; a stream smaller than the block leaves the rest 0.
-func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
+func tiffJPEG(tables, data []byte, w, h, samples int, ycbcr bool) ([]byte, error) {
 	stream := data
 	if len(tables) >= 4 && len(data) >= 2 {
 		// Tables: SOI … EOI; strip: SOI … EOI. Join without the
@@ -50,11 +53,26 @@ func tiffJPEG(tables, data []byte, w, h, samples int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := make([]byte, w*h*samples) // [h][w][samples]
+	if m, ok := img.(*image.YCbCr); ok && samples == 3 && !ycbcr {
+		// As coded: the three planes, unconverted.
+		if m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
+			return nil, fmt.Errorf("tiff: subsampled JPEG (%v) in a TIFF that is not YCbCr", m.SubsampleRatio)
+		}
+		b := m.Bounds()
+		for y := 0; y < b.Dy(); y++ {
+			o := out[y*w*3:]
+			i := y * m.YStride
+			for x := 0; x < b.Dx(); x++ {
+				o[3*x], o[3*x+1], o[3*x+2] = m.Y[i+x], m.Cb[i+x], m.Cr[i+x]
+			}
+		}
+		return out, nil
+	}
 	src, err := convertRows(img, samples, srcInfo{})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, w*h*samples) // [h][w][samples]
 	for y := 0; y < src.h; y++ {
 		src.row(y, out[y*w*samples:(y*w+src.w)*samples])
 	}

@@ -140,6 +140,9 @@ var (
 	fam512Rows = family{"kern512Rows", "AVX-512", 14, func(mr int) kspec {
 		return kspec{name: kname("AVX512", mr, true), reg: "Z", vb: 64, nv: 2, mr: mr, rows: true, b: []int{28, 29}, bc: [2]int{30, 31}}
 	}}
+	fam512RowsPf = family{"kern512RowsPf", "AVX-512", 14, func(mr int) kspec {
+		return kspec{name: fmt.Sprintf("sgemmAVX512RowsPf%d", mr), reg: "Z", vb: 64, nv: 2, mr: mr, rows: true, pf: true, b: []int{28, 29}, bc: [2]int{30, 31}}
+	}}
 	fam512R16 = family{"kern512R16", "AVX-512", 14, func(mr int) kspec {
 		return kspec{name: fmt.Sprintf("sgemmAVX512R16x%d", mr), reg: "Z", vb: 64, nv: 1, mr: mr, rows: true, b: []int{28}, bc: [2]int{30, 31}}
 	}}
@@ -177,7 +180,7 @@ func mainSgemm() {
 	p("// B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops")
 	p("// against mr to 2·mr FMAs per step).")
 	// The assembly interleaves the families of one row count.
-	for _, group := range [][]family{{fam512, fam512Rows, fam512R16, famRows8}, {famAVX2, famAVX2Rows}} {
+	for _, group := range [][]family{{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8}, {famAVX2, famAVX2Rows}} {
 		for mr := 1; mr <= group[0].maxMr; mr++ {
 			for _, f := range group {
 				gen(f.spec(mr))
@@ -191,12 +194,23 @@ func mainSgemm() {
 	g("// packed panel b [kc][32], into c (rows ldc apart), with bias [mr] added")
 	g("// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric.")
 	g("type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)")
-	families := []family{fam512, fam512Rows, fam512R16, famRows8, famAVX2, famAVX2Rows}
+	g("")
+	g("// kernelPfFunc is kernelFunc that also prefetches into L2 one address a")
+	g("// step, pfStep bytes apart, through segments of pfSeg bytes pfSkip bytes")
+	g("// apart (pfLeft bytes left in the first): a stretch of the next")
+	g("// micro-panel of A (its rows' current K block), spread over the steps")
+	g("// instead of issued at once.")
+	g("type kernelPfFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)")
+	families := []family{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8, famAVX2, famAVX2Rows}
 	for _, f := range families {
 		k := f.spec(1)
+		typ, with := "kernelFunc", ""
+		if k.pf {
+			typ, with = "kernelPfFunc", ", prefetching"
+		}
 		g("")
-		g("// %s[mr] is the %s mr×%d micro-kernel with %s (%s).", f.table, f.isa, k.width(), aLayout(k.rows), strings.TrimSuffix(k.name, "1")+"<mr>")
-		g("var %s = [...]kernelFunc{nil,", f.table)
+		g("// %s[mr] is the %s mr×%d micro-kernel with %s%s (%s).", f.table, f.isa, k.width(), aLayout(k.rows), with, strings.TrimSuffix(k.name, "1")+"<mr>")
+		g("var %s = [...]%s{nil,", f.table, typ)
 		for mr := 1; mr <= f.maxMr; mr++ {
 			g("\t%s,", f.spec(mr).name)
 		}
@@ -209,13 +223,21 @@ func mainSgemm() {
 			if k.rows {
 				aIdx = "a[i*lda+l]"
 			}
-			stub(k.name, "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)",
+			sig, pf := "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", []string{}
+			if k.pf {
+				sig = "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)"
+				pf = []string{"", "and, at step l, PREFETCHT1 of the byte p, where p starts at pf and",
+					"advances by pfStep (≤ 64) a step, jumping pfSkip bytes further each",
+					"time it passes the end of a segment (pfLeft bytes from pf, then every",
+					"pfSeg bytes)."}
+			}
+			stub(k.name, sig, append([]string{
 				fmt.Sprintf("%s is the %d×%d %s micro-kernel with %s: for i < %d, j < %d,", k.name, mr, k.width(), f.isa, aLayout(k.rows), mr, k.width()),
 				"",
 				fmt.Sprintf("\tacc := Σ_l %s · b[l*32+j]   (l < kc)", aIdx),
 				"\tif flags&kBias != 0 { acc += bias[i] }",
 				"\tif flags&kLoad != 0 { acc += c[i*ldc+j] }",
-				"\tc[i*ldc+j] = acc")
+				"\tc[i*ldc+j] = acc"}, pf...)...)
 		}
 	}
 }
@@ -371,10 +393,18 @@ func genStoreTTrans() {
 	p("\tRET")
 }
 
-func kernelHeader(name string) {
+func kernelHeader(name string, pf bool) {
 	p("")
-	p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	if pf {
+		p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)", name)
+		p("// During the loop AX is the prefetch address, BX pfStep, R8 the bytes")
+		p("// left in its segment and DX pfSkip; c, ldc, bias and flags are loaded")
+		p("// after it.")
+		p("TEXT ·%s(SB), NOSPLIT, $0-104", name)
+	} else {
+		p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	}
 	p("\tMOVQ kc+0(FP), CX")
 	p("\tMOVQ a+8(FP), SI")
 	p("\tMOVQ lda+16(FP), R9")
@@ -383,6 +413,13 @@ func kernelHeader(name string) {
 	p("\tMOVQ c+32(FP), DX")
 	p("\tMOVQ ldc+40(FP), R8")
 	p("\tSHLQ $2, R8")
+	if pf {
+		p("\tMOVQ pf+64(FP), AX")
+		p("\tMOVQ pfStep+72(FP), BX")
+		p("\tMOVQ pfLeft+80(FP), R8")
+		p("\tMOVQ pfSkip+96(FP), DX")
+		return
+	}
 	p("\tMOVQ bias+48(FP), BX")
 	p("\tMOVQ flags+56(FP), AX")
 }
@@ -441,6 +478,7 @@ type kspec struct {
 	rows bool
 	b    []int
 	bc   [2]int
+	pf   bool // prefetch a line of the next A micro-panel each step (kernelPfFunc)
 }
 
 // width is the kernel's number of columns.
@@ -450,7 +488,7 @@ func gen(k kspec) {
 	name, mr, nv := k.name, k.mr, k.nv
 	r := func(n int) string { return fmt.Sprintf("%s%d", k.reg, n) }
 	acc := func(i, v int) string { return r(nv*i + v) }
-	kernelHeader(name)
+	kernelHeader(name, k.pf)
 	if k.rows {
 		rowsSetup(mr)
 	}
@@ -471,6 +509,15 @@ func gen(k kspec) {
 	if nv*k.vb > 64 {
 		p("\tPREFETCHT0 1088(DI)")
 	}
+	if k.pf {
+		p("\tPREFETCHT1 (AX)")
+		p("\tADDQ BX, AX")
+		p("\tSUBQ BX, R8")
+		p("\tJGT %s_pfin", name)
+		p("\tADDQ DX, AX")
+		p("\tADDQ pfSeg+88(FP), R8")
+		p("%s_pfin:", name)
+	}
 	for i := 0; i < mr; i++ {
 		bc := r(k.bc[i%2])
 		p("\tVBROADCASTSS %s, %s", aAddr(i, k.rows), bc)
@@ -487,6 +534,13 @@ func gen(k kspec) {
 	p("\tDECQ CX")
 	p("\tJNZ %s_loop", name)
 	p("%s_store:", name)
+	if k.pf {
+		p("\tMOVQ c+32(FP), DX")
+		p("\tMOVQ ldc+40(FP), R8")
+		p("\tSHLQ $2, R8")
+		p("\tMOVQ bias+48(FP), BX")
+		p("\tMOVQ flags+56(FP), AX")
+	}
 	p("\tTESTQ $2, AX")
 	p("\tJEQ %s_nobias", name)
 	for i := 0; i < mr; i++ {

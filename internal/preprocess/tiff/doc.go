@@ -8,9 +8,10 @@
 // generic sub-byte path already reads, are accepted (upstream allows only
 // 1, 8 and 16 bits), and so are 8-bit grey and palette images with an
 // unassociated alpha sample (PIL's LA and PA), whose alpha is skipped as
-// convert("RGB") drops it. JPEG compression (7, RGB, grey or YCbCr)
-// goes through the JPEG hook that package preprocess sets, with the
-// JPEGTables tag. Signed, 12-bit, 32-bit and float grey samples (PIL's
+// convert("RGB") drops it. JPEG compression (7) goes through the JPEG
+// hook that package preprocess sets, with the JPEGTables tag: YCbCr
+// converted to RGB, any other Photometric's components as coded, as
+// libtiff asks libjpeg for them. Signed, 12-bit, 32-bit and float grey samples (PIL's
 // modes I;16 and I, and F) decode to 8-bit grey as PIL's convert clips
 // them (floats truncated, NaN 0). CCITT data (modified Huffman,
 // RLEW, Group 3 1-D and 2-D, Group 4) goes through fax.go, a port of

@@ -1035,7 +1035,8 @@ func Decode(r io.Reader) (img image.Image, err error) {
 				}
 				var b []byte
 				if b, err = safeReadAt(d.r, uint64(n), offset); err == nil {
-					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]))
+					d.buf, err = JPEG(d.jpegTables, b, blkW, blkH, len(d.features[tBitsPerSample]),
+						d.firstVal(tPhotometricInterpretation) == pYCbCr)
 				}
 			case cLZMA:
 				if n > blockMaxDataSize {
