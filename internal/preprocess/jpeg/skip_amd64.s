@@ -97,12 +97,36 @@ dcterm:
 	MOVL $1, R13
 
 ac:
-	// Two look-ups per top-up.
-	CMPQ R11, $(2*const_skipLUTBits)
+	// Four look-ups per top-up.
+	CMPQ R11, $(4*const_skipLUTBits)
 	JB acfill
 
 aclook:
 	// e = a<<8 | bits used; whole terms inside the block when k+a < 64.
+	MOVQ R10, AX
+	SHRQ $(64-const_skipLUTBits), AX
+	MOVWLZX (R12)(AX*2), AX
+	MOVL AX, DX
+	SHRL $8, DX
+	ADDQ R13, DX
+	CMPQ DX, $const_blockSize
+	JAE acexit
+	SHLXQ AX, R10, R10
+	MOVBQZX AL, AX
+	SUBQ AX, R11
+	MOVQ DX, R13
+	MOVQ R10, AX
+	SHRQ $(64-const_skipLUTBits), AX
+	MOVWLZX (R12)(AX*2), AX
+	MOVL AX, DX
+	SHRL $8, DX
+	ADDQ R13, DX
+	CMPQ DX, $const_blockSize
+	JAE acexit
+	SHLXQ AX, R10, R10
+	MOVBQZX AL, AX
+	SUBQ AX, R11
+	MOVQ DX, R13
 	MOVQ R10, AX
 	SHRQ $(64-const_skipLUTBits), AX
 	MOVWLZX (R12)(AX*2), AX
