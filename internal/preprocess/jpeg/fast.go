@@ -684,7 +684,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					// One sample a block: the DC terms alone (idct1x1).
 					deltas := dcs[:c.hi*c.vi]
 					for j := 0; j < len(deltas); j++ {
-						if j += skipBlocksAsm(r, &dcH[i], c.skip, deltas[j:]); j == len(deltas) {
+						if j += skipBlocksAsm(r, &dcH[i], &acH[i], c.skip, deltas[j:]); j == len(deltas) {
 							break
 						}
 						delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
