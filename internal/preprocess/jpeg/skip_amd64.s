@@ -59,7 +59,9 @@ block:
 	MOVQ R9, 8(SP)
 	MOVQ R10, 16(SP)
 	MOVQ R11, 24(SP)
-	CMPQ R11, $32
+	// One top-up for the DC term (up to 25 bits) and the first two
+	// look-ups (up to 28).
+	CMPQ R11, $56
 	JAE dcterm
 	FILL(blockslow)
 
@@ -95,6 +97,7 @@ dcterm:
 	MOVL AX, (DI)
 	SHLXQ DX, R10, R10
 	MOVL $1, R13
+	JMP aclook3
 
 ac:
 	// Four look-ups per top-up.
@@ -127,6 +130,7 @@ aclook:
 	MOVBQZX AL, AX
 	SUBQ AX, R11
 	MOVQ DX, R13
+aclook3:
 	MOVQ R10, AX
 	SHRQ $(64-const_skipLUTBits), AX
 	MOVWLZX (R12)(AX*2), AX
