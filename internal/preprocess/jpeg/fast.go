@@ -741,6 +741,11 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		if r.zeros == 0 {
 			end = nextMarkerAt(d.mem.data, end)
 		}
+	} else if runtime.GOMAXPROCS(0) == 1 {
+		var err error
+		if end, err = d.intervalsInOrder(mcus, start, (total+d.ri-1)/d.ri, total); err != nil {
+			return err
+		}
 	} else {
 		// Restart intervals: find their markers first, then decode the
 		// intervals in parallel, each from its own marker.
@@ -816,6 +821,37 @@ func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int,
 		}
 	}
 	return end, first
+}
+
+// intervalsInOrder decodes the n ≥ 2 restart intervals of a scan of
+// total MCUs whose data starts at start one after the other, each from
+// the marker the previous one ends at: intervals on one goroutine,
+// without first finding every marker (a search through the whole file).
+// It returns where the last interval's data ends.
+func (d *decoder) intervalsInOrder(mcus func(r *bitReader, m0, m1 int) error, start, n, total int) (int, error) {
+	data := d.mem.data
+	for i, p := 0, start; ; i++ {
+		r := bitReader{data: data, p: p}
+		if err := mcus(&r, i*d.ri, min((i+1)*d.ri, total)); err != nil {
+			return 0, err
+		}
+		if i == n-1 {
+			if r.overrun() {
+				return 0, errFallback
+			}
+			if r.zeros != 0 {
+				return r.p, nil
+			}
+			return nextMarkerAt(data, r.p), nil
+		}
+		// Only padding may be left before the next marker, RSTi mod 8:
+		// the bit reader stops at the first marker.
+		m := r.nextMarker()
+		if m < 0 || data[m+1] != rst0Marker+uint8(i%8) {
+			return 0, errFallback
+		}
+		p = m + 2
+	}
 }
 
 // maxIntervalWorkers bounds the goroutines decoding restart intervals.
