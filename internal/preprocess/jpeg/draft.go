@@ -63,13 +63,13 @@ func (d *decoder) plane(ci int) ([]byte, int) {
 }
 
 // scaledIDCT writes the inverse DCT of b reduced to n×n samples (n = 1,
-// 2, 4 or 8) at dst, rows stride apart.
+// 2, 4 or 8) at dst, rows stride apart. With n = 2 it sets b to zero.
 func scaledIDCT(b *block, dst []byte, stride, n int) {
 	switch n {
 	case 1:
 		idct1x1(b, dst)
 	case 2:
-		idct2(b, dst, stride)
+		idct2x2Clear(b, dst, stride)
 	case 4:
 		idct4x4(b, dst, stride)
 	default:

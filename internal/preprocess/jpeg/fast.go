@@ -520,7 +520,7 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (i
 		p, acc, n = r.p, r.acc, r.n
 	}
 	for k := 1; k < blockSize; {
-		if n < 32 {
+		if n < termLUTBits {
 			if p, acc, n, ok = fill(data, p, acc, n); !ok {
 				r.p, r.acc, r.n = p, acc, n
 				r.refill()
@@ -541,6 +541,14 @@ func (r *bitReader) decodeBlock(dc, ac *fastHuff, tt *termTable, b, q *block) (i
 			}
 			r.p, r.acc, r.n = p, acc, n
 			return x, nil
+		}
+		if n < 32 {
+			// A code of up to 16 bits and up to 15 value bits.
+			if p, acc, n, ok = fill(data, p, acc, n); !ok {
+				r.p, r.acc, r.n = p, acc, n
+				r.refill()
+				p, acc, n = r.p, r.acc, r.n
+			}
 		}
 		var rs uint8
 		if v := ac.lut[acc>>(64-fastLUTBits)]; v != 0 {
@@ -660,7 +668,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	mcus := func(r *bitReader, m0, m1 int) error {
 		var (
 			dc  [maxComponents]int32
-			b   block     // coefficients, natural order, dequantized
+			b   block     // coefficients, natural order, dequantized; zero between blocks
 			dcs [16]int32 // DC differences of one component's skipped blocks [v, h], h, v ≤ 4
 		)
 		for m := m0; m < m1; m++ {
@@ -676,7 +684,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					// One sample a block: the DC terms alone (idct1x1).
 					deltas := dcs[:c.hi*c.vi]
 					for j := 0; j < len(deltas); j++ {
-						if j += skipBlocksAsm(r, &dcH[i], c.skip, deltas[j:]); j == len(deltas) {
+						if j += skipBlocksAsm(r, &dcH[i], &acH[i], c.skip, deltas[j:]); j == len(deltas) {
 							break
 						}
 						delta, err := r.skipBlock(&dcH[i], &acH[i], c.skip)
@@ -698,18 +706,22 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 					by := c.vi*my + yv
 					for xh := 0; xh < c.hi; xh++ {
 						bx := c.hi*mx + xh
-						b = block{}
 						delta, err := r.decodeBlock(&dcH[i], &acH[i], terms[i], &b, c.q)
 						if err != nil {
 							return err
 						}
 						dc[i] += delta
 						b[0] = dc[i] * c.q[0]
-						if c.n != 0 {
-							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
+						switch c.n {
+						case 2:
+							idct2x2Clear(&b, c.pix[2*(by*c.stride+bx):], c.stride)
 							continue
+						case 0:
+							d.putBlock(&b, bx, by, c.ci)
+						default:
+							scaledIDCT(&b, c.pix[c.n*(by*c.stride+bx):], c.stride, c.n)
 						}
-						d.putBlock(&b, bx, by, c.ci)
+						b = block{}
 					}
 				}
 			}
@@ -728,6 +740,11 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		end = r.p
 		if r.zeros == 0 {
 			end = nextMarkerAt(d.mem.data, end)
+		}
+	} else if runtime.GOMAXPROCS(0) == 1 {
+		var err error
+		if end, err = d.intervalsInOrder(mcus, start, (total+d.ri-1)/d.ri, total); err != nil {
+			return err
 		}
 	} else {
 		// Restart intervals: find their markers first, then decode the
@@ -804,6 +821,37 @@ func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int,
 		}
 	}
 	return end, first
+}
+
+// intervalsInOrder decodes the n ≥ 2 restart intervals of a scan of
+// total MCUs whose data starts at start one after the other, each from
+// the marker the previous one ends at: intervals on one goroutine,
+// without first finding every marker (a search through the whole file).
+// It returns where the last interval's data ends.
+func (d *decoder) intervalsInOrder(mcus func(r *bitReader, m0, m1 int) error, start, n, total int) (int, error) {
+	data := d.mem.data
+	for i, p := 0, start; ; i++ {
+		r := bitReader{data: data, p: p}
+		if err := mcus(&r, i*d.ri, min((i+1)*d.ri, total)); err != nil {
+			return 0, err
+		}
+		if i == n-1 {
+			if r.overrun() {
+				return 0, errFallback
+			}
+			if r.zeros != 0 {
+				return r.p, nil
+			}
+			return nextMarkerAt(data, r.p), nil
+		}
+		// Only padding may be left before the next marker, RSTi mod 8:
+		// the bit reader stops at the first marker.
+		m := r.nextMarker()
+		if m < 0 || data[m+1] != rst0Marker+uint8(i%8) {
+			return 0, errFallback
+		}
+		p = m + 2
+	}
 }
 
 // maxIntervalWorkers bounds the goroutines decoding restart intervals.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -139,6 +140,28 @@ func sameScaled(t *testing.T, name string, data []byte, s int) {
 // every file of the corpus and on damaged copies of some: truncated at
 // many points and with bytes overwritten (markers included).
 func TestFastScan(t *testing.T) { forEachISA(t, testFastScan) }
+
+// TestFastScanOneProc is TestFastScan with GOMAXPROCS 1, where restart
+// intervals decode in order (intervalsInOrder), and checks that a
+// restart marker out of sequence is the upstream decoder's error either
+// way.
+func TestFastScanOneProc(t *testing.T) {
+	files := corpus(t)
+	data, ok := files["photo_120x90.jpg[-restart 1]"]
+	if !ok {
+		t.Skip("no jpegtran")
+	}
+	bad := append([]byte(nil), data...)
+	i := bytes.Index(bad, []byte{0xff, rst0Marker + 1})
+	if i < 0 {
+		t.Fatal("no RST1 marker")
+	}
+	bad[i+1] = rst0Marker + 2
+	same(t, "RST1 made RST2", bad)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	same(t, "RST1 made RST2, one proc", bad)
+	testFastScan(t)
+}
 
 func testFastScan(t *testing.T) {
 	files := corpus(t)

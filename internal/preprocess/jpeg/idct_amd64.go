@@ -12,9 +12,10 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func idctAVX2(b *block, dst *byte, stride int)
 
-// idct2x2AVX2 is idct2x2 (dst must hold stride+2 bytes):
+// idct2x2AVX2 is idct2x2Clear (dst must hold stride+2 bytes):
 //
 //	idct2x2(b, unsafe.Slice(dst, stride+2), stride)
+//	*b = block{}
 //
 //go:noescape
 func idct2x2AVX2(b *block, dst *byte, stride int)
@@ -31,12 +32,14 @@ func idct(b *block, dst []byte, stride int) {
 	idctIslow(b, dst, stride)
 }
 
-// idct2 is idct2x2, in assembly where the CPU has AVX2.
-func idct2(b *block, dst []byte, stride int) {
+// idct2x2Clear is idct2x2 and then sets b to zero (for the next
+// block), in assembly where the CPU has AVX2.
+func idct2x2Clear(b *block, dst []byte, stride int) {
 	if useAVX2 {
 		_ = dst[stride+1]
 		idct2x2AVX2(b, &dst[0], stride)
 		return
 	}
 	idct2x2(b, dst, stride)
+	*b = block{}
 }

@@ -364,7 +364,7 @@ DATA idctK<>+536(SB)/4, $3
 DATA idctK<>+540(SB)/4, $7
 GLOBL idctK<>(SB), RODATA|NOPTR, $544
 
-// idct2x2AVX2 is idct2x2 (draft.go): pass 1 on the eight columns at once
+// idct2x2AVX2 is idct2x2 (draft.go) and then sets b to zero: pass 1 on the eight columns at once
 // (lane c = column c; columns 2, 4 and 6 are computed and not used), pass
 // 2 on the two rows with their terms 0, 1, 3, 5, 7 gathered into dword
 // pairs (row 0, row 1). The int32 wrap-around and the zero-AC shortcuts
@@ -410,13 +410,21 @@ TEXT ·idct2x2AVX2(SB), NOSPLIT, $0-24
 	VMOVDQU 96(SI), Y3
 	VMOVDQU 160(SI), Y5
 	VMOVDQU 224(SI), Y7
+	VPXOR Y13, Y13, Y13
+	VMOVDQU Y13, 0(SI)
+	VMOVDQU Y13, 32(SI)
+	VMOVDQU Y13, 64(SI)
+	VMOVDQU Y13, 96(SI)
+	VMOVDQU Y13, 128(SI)
+	VMOVDQU Y13, 160(SI)
+	VMOVDQU Y13, 192(SI)
+	VMOVDQU Y13, 224(SI)
 
 	// Pass 1. Y14: lanes whose rows 1, 3, 5, 7 are zero; Y15 their
 	// value, dc << 2.
 	VPOR Y1, Y3, Y14
 	VPOR Y5, Y14, Y14
 	VPOR Y7, Y14, Y14
-	VPXOR Y13, Y13, Y13
 	VPCMPEQD Y13, Y14, Y14
 	VPSLLD $2, Y0, Y15
 	VPBROADCASTD k2<>+0(SB), Y8

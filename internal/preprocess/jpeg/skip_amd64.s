@@ -39,8 +39,8 @@
 	ADDQ AX, R9 \
 	ORQ $56, R11
 
-// func skipBlocksBMI2(r *bitReader, dc *fastHuff, t *skipTable, dcs []int32) int
-TEXT ·skipBlocksBMI2(SB), NOSPLIT, $40-56
+// func skipBlocksBMI2(r *bitReader, dc, ac *fastHuff, t *skipTable, dcs []int32) int
+TEXT ·skipBlocksBMI2(SB), NOSPLIT, $40-64
 	MOVQ r+0(FP), AX
 	MOVQ bitReader_data(AX), SI
 	MOVQ bitReader_data+8(AX), R8
@@ -48,9 +48,9 @@ TEXT ·skipBlocksBMI2(SB), NOSPLIT, $40-56
 	MOVQ bitReader_acc(AX), R10
 	MOVQ bitReader_n(AX), R11
 	MOVQ dc+8(FP), BX
-	MOVQ t+16(FP), R12
-	MOVQ dcs_base+24(FP), DI
-	MOVQ dcs_len+32(FP), CX
+	MOVQ t+24(FP), R12
+	MOVQ dcs_base+32(FP), DI
+	MOVQ dcs_len+40(FP), CX
 	MOVQ CX, 0(SP)
 	TESTQ CX, CX
 	JZ done
@@ -59,7 +59,9 @@ block:
 	MOVQ R9, 8(SP)
 	MOVQ R10, 16(SP)
 	MOVQ R11, 24(SP)
-	CMPQ R11, $32
+	// One top-up for the DC term (up to 25 bits) and the first two
+	// look-ups (up to 28).
+	CMPQ R11, $56
 	JAE dcterm
 	FILL(blockslow)
 
@@ -95,13 +97,52 @@ dcterm:
 	MOVL AX, (DI)
 	SHLXQ DX, R10, R10
 	MOVL $1, R13
+	JMP aclook3
 
 ac:
-	CMPQ R11, $const_skipLUTBits
+	// Four look-ups per top-up.
+	CMPQ R11, $(4*const_skipLUTBits)
 	JB acfill
 
 aclook:
 	// e = a<<8 | bits used; whole terms inside the block when k+a < 64.
+	MOVQ R10, AX
+	SHRQ $(64-const_skipLUTBits), AX
+	MOVWLZX (R12)(AX*2), AX
+	MOVL AX, DX
+	SHRL $8, DX
+	ADDQ R13, DX
+	CMPQ DX, $const_blockSize
+	JAE acexit
+	SHLXQ AX, R10, R10
+	MOVBQZX AL, AX
+	SUBQ AX, R11
+	MOVQ DX, R13
+	MOVQ R10, AX
+	SHRQ $(64-const_skipLUTBits), AX
+	MOVWLZX (R12)(AX*2), AX
+	MOVL AX, DX
+	SHRL $8, DX
+	ADDQ R13, DX
+	CMPQ DX, $const_blockSize
+	JAE acexit
+	SHLXQ AX, R10, R10
+	MOVBQZX AL, AX
+	SUBQ AX, R11
+	MOVQ DX, R13
+aclook3:
+	MOVQ R10, AX
+	SHRQ $(64-const_skipLUTBits), AX
+	MOVWLZX (R12)(AX*2), AX
+	MOVL AX, DX
+	SHRL $8, DX
+	ADDQ R13, DX
+	CMPQ DX, $const_blockSize
+	JAE acexit
+	SHLXQ AX, R10, R10
+	MOVBQZX AL, AX
+	SUBQ AX, R11
+	MOVQ DX, R13
 	MOVQ R10, AX
 	SHRQ $(64-const_skipLUTBits), AX
 	MOVWLZX (R12)(AX*2), AX
@@ -174,7 +215,7 @@ acexit:
 
 aclong:
 	CMPL CX, $const_skipNone
-	JE bail
+	JE accode
 	CMPQ R11, $32
 	JAE aclongfits
 	FILL(bail)
@@ -191,6 +232,77 @@ aclongfits:
 	CMPQ DX, $const_blockSize
 	JB ac
 	JMP blockdone
+
+accode:
+	// A code the skip table does not hold (longer than 14 bits, or an
+	// EOB run): decode it as fastHuff.code does, with n ≥ 32 for a code
+	// of up to 16 bits and up to 15 value bits.
+	CMPQ R11, $32
+	JAE accodego
+	FILL(bail)
+	JMP aclook
+
+accodego:
+	MOVQ ac+16(FP), CX
+	MOVQ R10, AX
+	SHRQ $(64-const_fastLUTBits), AX
+	MOVWLZX fastHuff_lut(CX)(AX*2), DX
+	TESTL DX, DX
+	JNZ acterm
+	// Codes of 10 to 16 bits (DX): the first whose code ≤ maxCodes.
+	MOVQ fastHuff_h(CX), CX
+	MOVL $(const_fastLUTBits+1), DX
+
+accodelen:
+	MOVL $64, AX
+	SUBL DX, AX
+	SHRXQ AX, R10, AX
+	CMPL AX, (huffman_maxCodes-4)(CX)(DX*4)
+	JLE accodefound
+	INCL DX
+	CMPL DX, $const_maxCodeLength
+	JLS accodelen
+	JMP bail
+
+accodefound:
+	SUBL (huffman_minCodes-4)(CX)(DX*4), AX
+	ADDL (huffman_valsIndices-4)(CX)(DX*4), AX
+	MOVBLZX huffman_vals(CX)(AX*1), AX
+	SHLL $8, AX
+	ORL AX, DX
+
+acterm:
+	// DX = rs<<8 | code length: a term, a ZRL or an end of block (left
+	// to skipBlock, as is a term past the block's end).
+	MOVL DX, AX
+	SHRL $8, AX
+	MOVL AX, CX
+	ANDL $15, CX
+	JZ aczero
+	ANDL $0xff, DX
+	ADDL CX, DX
+	SHRL $4, AX
+	LEAQ 1(R13)(AX*1), AX
+	CMPQ AX, $const_blockSize
+	JHI bail
+	SHLXQ DX, R10, R10
+	SUBQ DX, R11
+	MOVQ AX, R13
+	CMPQ AX, $const_blockSize
+	JB ac
+	JMP blockdone
+
+aczero:
+	CMPL AX, $0xf0
+	JNE bail
+	LEAQ 16(R13), AX
+	CMPQ AX, $const_blockSize
+	JAE bail
+	ANDL $0xff, DX
+	SHLXQ DX, R10, R10
+	SUBQ DX, R11
+	MOVQ AX, R13
+	JMP ac
 
 acfull:
 	CMPQ DX, $const_blockSize
@@ -217,7 +329,7 @@ done:
 	MOVQ R9, bitReader_p(AX)
 	MOVQ R10, bitReader_acc(AX)
 	MOVQ R11, bitReader_n(AX)
-	SUBQ dcs_base+24(FP), DI
+	SUBQ dcs_base+32(FP), DI
 	SHRQ $2, DI
-	MOVQ DI, ret+48(FP)
+	MOVQ DI, ret+56(FP)
 	RET

@@ -3,4 +3,4 @@
 package jpeg
 
 // skipBlocksAsm reads no blocks: skipBlock reads them all.
-func skipBlocksAsm(r *bitReader, dc *fastHuff, t *skipTable, dcs []int32) int { return 0 }
+func skipBlocksAsm(r *bitReader, dc, ac *fastHuff, t *skipTable, dcs []int32) int { return 0 }
