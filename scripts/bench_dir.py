@@ -19,7 +19,8 @@ Each round runs, interleaved:
     work to the last batch, model loading excluded;
   * vit: `vit classify -m DIR -b 8 -f jsonl -k 5 IMAGES` (all cores),
     built once with go build, timed as a whole process (model loading
-    included); with --draft also `--draft`, with --precision also that.
+    included); with --draft also `--draft`, with --precision also that,
+    and with both also the two together.
 
 It prints per-round times, medians and the speed-up PyTorch / vit. The
 machine may be shared: compare ratios from the same rounds only.
@@ -133,6 +134,8 @@ def main():
         runs["vit --draft"] = ["--draft"]
     if a.precision:
         runs["vit --precision " + a.precision] = ["--precision", a.precision]
+    if a.draft and a.precision:
+        runs["vit --draft --precision " + a.precision] = ["--draft", "--precision", a.precision]
     times = {k: [] for k in ["pytorch"] + list(runs)}
     for r in range(a.rounds):
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-run", images],
