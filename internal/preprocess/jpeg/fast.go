@@ -671,8 +671,11 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			b   block     // coefficients, natural order, dequantized; zero between blocks
 			dcs [16]int32 // DC differences of one component's skipped blocks [v, h], h, v ≤ 4
 		)
-		for m := m0; m < m1; m++ {
-			mx, my := m%mxx, m/mxx
+		mx, my := m0%mxx, m0/mxx // MCU m's column and row, stepped below
+		for m := m0; m < m1; m, mx = m+1, mx+1 {
+			if mx == mxx {
+				mx, my = 0, my+1
+			}
 			if d.check != nil && (mx == 0 || m == m0) {
 				if err := d.check(); err != nil {
 					return err
@@ -694,6 +697,21 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 						deltas[j] = delta
 					}
 					at := c.vi*my*c.stride + c.hi*mx
+					if c.hi == 2 && c.vi == 2 {
+						// 4:2:0 luma: two samples in each of two rows.
+						q0 := c.q[0]
+						dst := c.pix[at : at+c.stride+2 : at+c.stride+2]
+						d0 := dc[i] + deltas[0]
+						d1 := d0 + deltas[1]
+						d2 := d1 + deltas[2]
+						d3 := d2 + deltas[3]
+						dc[i] = d3
+						dst[0] = limit(descale(d0*q0, 3))
+						dst[1] = limit(descale(d1*q0, 3))
+						dst[c.stride] = limit(descale(d2*q0, 3))
+						dst[c.stride+1] = limit(descale(d3*q0, 3))
+						continue
+					}
 					for yv := 0; yv < c.vi; yv++ {
 						for xh := 0; xh < c.hi; xh++ {
 							dc[i] += deltas[yv*c.hi+xh]
