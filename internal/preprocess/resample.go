@@ -282,13 +282,24 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 	// added, with its weight, to the fixed-point sums of the output rows
 	// whose windows hold it, so no more than one source row is kept.
 	// Integer sums do not depend on the order, so this is PIL's result.
+	// An output row is written out when its window's last source row is
+	// added; windows start and end in order, so the sums of the rows open
+	// at once fit a ring of k rows, row yy in slot yy mod k.
 	vert := newLazy(src.h, h, fl, y0, y1)
 	const half = 1 << (precisionBits - 1)
-	acc := make([]int32, ow*oh*ch) // [oh, ow, C] sums per output row
+	k := 1 // ring slots: outputs yy and yy+k never share a source row
+	for yy := 0; yy < oh; yy++ {
+		end := vert.win[yy].min + vert.win[yy].n
+		for yy+k < oh && vert.win[yy+k].min < end {
+			k++
+		}
+	}
+	rs := ow * ch              // one output row's sums
+	acc := make([]int32, k*rs) // [k, ow, C] sums of the open output rows
 	for i := range acc {
 		acc[i] = half
 	}
-	hrow := make([]uint8, ow*ch) // [ow, C] one source row after the horizontal pass
+	hrow := make([]uint8, rs) // [ow, C] one source row after the horizontal pass
 	first, last := vert.win[0].min, vert.win[oh-1].min+vert.win[oh-1].n
 	lo := 0 // first output whose window may still hold sy
 	for sy := first; sy < last; sy++ {
@@ -308,14 +319,18 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 				continue
 			}
 			kv := vert.weight(yy, sy)
-			a := acc[yy*ow*ch : (yy+1)*ow*ch]
+			a := acc[yy%k*rs : (yy%k+1)*rs]
 			for i, v := range hrow {
 				a[i] += int32(v) * kv
 			}
+			if sy == wn.min+wn.n-1 {
+				o := out.pix[yy*rs : (yy+1)*rs]
+				for i, v := range a {
+					o[i] = clip8(v)
+					a[i] = half
+				}
+			}
 		}
-	}
-	for i, v := range acc {
-		out.pix[i] = clip8(v)
 	}
 	return out
 }
