@@ -41,3 +41,24 @@ func hresample3(out []uint8, pix []uint8, ps int, p *hplan) {
 	_ = pix[2*ps+int(p.xmin[p.n-1])+16*p.nblk-1]
 	hresample3AVX2(&out[0], p.n, &pix[0], ps, &p.xmin[0], &p.w[0], p.nblk)
 }
+
+// accRowAVX2 is accRowGo on n samples, n a multiple of 8:
+//
+//	accRowGo(unsafe.Slice(a, n), unsafe.Slice(h, n), kv)
+//
+//go:noescape
+func accRowAVX2(a *int32, h *uint8, n int, kv int32)
+
+var useAccAVX2 = cpu.X86.HasAVX2
+
+// accRow is accRowGo, in assembly on all but the last len(h)%8 samples
+// where the CPU has AVX2.
+func accRow(a []int32, h []uint8, kv int32) {
+	n := len(h) &^ 7
+	if n > 0 && useAccAVX2 {
+		_ = a[n-1]
+		accRowAVX2(&a[0], &h[0], n, kv)
+		a, h = a[n:], h[n:]
+	}
+	accRowGo(a, h, kv)
+}

@@ -208,3 +208,28 @@ DATA planarK<>+212(SB)/4, $0x200000
 DATA planarK<>+216(SB)/4, $0x200000
 DATA planarK<>+220(SB)/4, $0x200000
 GLOBL planarK<>(SB), RODATA|NOPTR, $224
+
+// func accRowAVX2(a *int32, h *uint8, n int, kv int32)
+//
+// Eight samples a step: zero-extended to int32 lanes, times kv (the low
+// 32 bits, as Go's int32 product), added to a.
+TEXT ·accRowAVX2(SB), NOSPLIT, $0-28
+	MOVQ a+0(FP), DI
+	MOVQ h+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVL kv+24(FP), AX
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+accloop:
+	SUBQ $8, CX
+	JL accdone
+	VPMOVZXBD (SI), Y1
+	VPMULLD Y0, Y1, Y1
+	VPADDD (DI), Y1, Y1
+	VMOVDQU Y1, (DI)
+	ADDQ $8, SI
+	ADDQ $32, DI
+	JMP accloop
+accdone:
+	VZEROUPPER
+	RET

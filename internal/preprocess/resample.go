@@ -320,9 +320,7 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 			}
 			kv := vert.weight(yy, sy)
 			a := acc[yy%k*rs : (yy%k+1)*rs]
-			for i, v := range hrow {
-				a[i] += int32(v) * kv
-			}
+			accRow(a, hrow, kv)
 			if sy == wn.min+wn.n-1 {
 				o := out.pix[yy*rs : (yy+1)*rs]
 				for i, v := range a {
@@ -333,6 +331,14 @@ func resizeWindow(src *rowSource, w, h int, f Filter, x0, x1, y0, y1 int) *raste
 		}
 	}
 	return out
+}
+
+// accRowGo adds h [n] times kv to a [n]: a[i] += h[i]·kv, int32 wrapping.
+func accRowGo(a []int32, h []uint8, kv int32) {
+	a = a[:len(h)]
+	for i, v := range h {
+		a[i] += int32(v) * kv
+	}
 }
 
 // resizeWindowT is resizeWindow for the transpose O of src (O(x, y) =
