@@ -355,8 +355,10 @@ func Decode(name string, r io.Reader, lim Limits) (image.Image, error) {
 // saves about 1 ms of it.
 var fileBufs sync.Pool // of *[]byte
 
-// maxPooledFile bounds the buffers fileBufs keeps.
-const maxPooledFile = 64 << 20
+// maxPooledFile bounds the buffers fileBufs keeps (phone photos are 2–10
+// MB), and so the memory they hold between files that no budget counts:
+// a file read into a kept buffer counts its own length, not the buffer's.
+const maxPooledFile = 16 << 20
 
 // maxHeader is the most bytes read looking for the image size in formats
 // whose header comes first (JPEG's APPn segments: ICC profiles, XMP,
