@@ -10,8 +10,10 @@
 // store and reload cost a few L1 accesses per 192·K multiply-adds).
 // Registers: Z0–Z23 the accumulators, row i in Z(2i) (tokens 0–15) and
 // Z(2i+1) (tokens 16–31) (12×16: row i in Zi); Z24, Z25 the four u8
-// values of 32 tokens at one K step of four; each weight quad is
-// broadcast from memory by VPDPBUSD itself. W rows: SI (rows 0–5) and
+// values of 32 tokens at one K step of four; each weight quad is loaded
+// once (VPBROADCASTD into Z26–Z31) for both halves of the 12×32 tile, 14
+// loads per 24 VPDPBUSD rather than 26 (12×16: broadcast by VPDPBUSD
+// itself). W rows: SI (rows 0–5) and
 // DI (rows 6–11) with DX = ldw, R8 = 3·ldw, R9 = 5·ldw, so a row is one
 // of (base), (base)(DX*1), (base)(DX*2), (base)(R8*1), (base)(DX*4),
 // (base)(R9*1). BX walks x, AX counts K steps, R10 is acc.
@@ -56,30 +58,42 @@ TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-48
 loop32:
 	VMOVDQU32 (BX), Z24
 	VMOVDQU32 64(BX), Z25
-	VPDPBUSD.BCST (SI), Z24, Z0
-	VPDPBUSD.BCST (SI), Z25, Z1
-	VPDPBUSD.BCST (SI)(DX*1), Z24, Z2
-	VPDPBUSD.BCST (SI)(DX*1), Z25, Z3
-	VPDPBUSD.BCST (SI)(DX*2), Z24, Z4
-	VPDPBUSD.BCST (SI)(DX*2), Z25, Z5
-	VPDPBUSD.BCST (SI)(R8*1), Z24, Z6
-	VPDPBUSD.BCST (SI)(R8*1), Z25, Z7
-	VPDPBUSD.BCST (SI)(DX*4), Z24, Z8
-	VPDPBUSD.BCST (SI)(DX*4), Z25, Z9
-	VPDPBUSD.BCST (SI)(R9*1), Z24, Z10
-	VPDPBUSD.BCST (SI)(R9*1), Z25, Z11
-	VPDPBUSD.BCST (DI), Z24, Z12
-	VPDPBUSD.BCST (DI), Z25, Z13
-	VPDPBUSD.BCST (DI)(DX*1), Z24, Z14
-	VPDPBUSD.BCST (DI)(DX*1), Z25, Z15
-	VPDPBUSD.BCST (DI)(DX*2), Z24, Z16
-	VPDPBUSD.BCST (DI)(DX*2), Z25, Z17
-	VPDPBUSD.BCST (DI)(R8*1), Z24, Z18
-	VPDPBUSD.BCST (DI)(R8*1), Z25, Z19
-	VPDPBUSD.BCST (DI)(DX*4), Z24, Z20
-	VPDPBUSD.BCST (DI)(DX*4), Z25, Z21
-	VPDPBUSD.BCST (DI)(R9*1), Z24, Z22
-	VPDPBUSD.BCST (DI)(R9*1), Z25, Z23
+	VPBROADCASTD (SI), Z26
+	VPDPBUSD Z26, Z24, Z0
+	VPDPBUSD Z26, Z25, Z1
+	VPBROADCASTD (SI)(DX*1), Z27
+	VPDPBUSD Z27, Z24, Z2
+	VPDPBUSD Z27, Z25, Z3
+	VPBROADCASTD (SI)(DX*2), Z28
+	VPDPBUSD Z28, Z24, Z4
+	VPDPBUSD Z28, Z25, Z5
+	VPBROADCASTD (SI)(R8*1), Z29
+	VPDPBUSD Z29, Z24, Z6
+	VPDPBUSD Z29, Z25, Z7
+	VPBROADCASTD (SI)(DX*4), Z30
+	VPDPBUSD Z30, Z24, Z8
+	VPDPBUSD Z30, Z25, Z9
+	VPBROADCASTD (SI)(R9*1), Z31
+	VPDPBUSD Z31, Z24, Z10
+	VPDPBUSD Z31, Z25, Z11
+	VPBROADCASTD (DI), Z26
+	VPDPBUSD Z26, Z24, Z12
+	VPDPBUSD Z26, Z25, Z13
+	VPBROADCASTD (DI)(DX*1), Z27
+	VPDPBUSD Z27, Z24, Z14
+	VPDPBUSD Z27, Z25, Z15
+	VPBROADCASTD (DI)(DX*2), Z28
+	VPDPBUSD Z28, Z24, Z16
+	VPDPBUSD Z28, Z25, Z17
+	VPBROADCASTD (DI)(R8*1), Z29
+	VPDPBUSD Z29, Z24, Z18
+	VPDPBUSD Z29, Z25, Z19
+	VPBROADCASTD (DI)(DX*4), Z30
+	VPDPBUSD Z30, Z24, Z20
+	VPDPBUSD Z30, Z25, Z21
+	VPBROADCASTD (DI)(R9*1), Z31
+	VPDPBUSD Z31, Z24, Z22
+	VPDPBUSD Z31, Z25, Z23
 	ADDQ $4, SI
 	ADDQ $4, DI
 	ADDQ $128, BX
