@@ -43,7 +43,7 @@ func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh int)
 // kRowsFast is kRowsBF16 with AVX-512 (false: not done).
 func kRowsFast(dst []uint16, ld int, src []float32, dh int) bool {
 	n := len(dst) / ld
-	if !hasAVX512 || dh < 2 || n == 0 || ld%2 != 0 {
+	if !hasAVX512 || dh < 2 || n == 0 || n > nr || ld%2 != 0 {
 		return false
 	}
 	_, _ = dst[(n-1)*ld+dh-1], src[(dh-1)*nr+n-1]
@@ -55,7 +55,7 @@ func kRowsFast(dst []uint16, ld int, src []float32, dh int) bool {
 	if dh%2 == 1 {
 		f := dh - 1
 		for l, v := range src[f*nr : f*nr+n] {
-			dst[l*ld+f^1] = bf16Hi(v)
+			dst[l*ld+(f^1)] = bf16Hi(v)
 		}
 	}
 	return true
@@ -64,15 +64,15 @@ func kRowsFast(dst []uint16, ld int, src []float32, dh int) bool {
 // vRowsFast is vRowsBF16 with AVX-512 (false: not done).
 func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int) bool {
 	n := (len(src)-1)%nr + 1
-	if !hasAVX512 || dh == 0 {
+	if !hasAVX512 || dh == 0 || ld%2 != 0 {
 		return false
 	}
-	_, _ = dst[(dh-1)*ld+(k0+n-1)|1], src[(dh-1)*nr+n-1]
+	_, _ = dst[(dh-1)*ld+((k0+n-1)|1)], src[(dh-1)*nr+n-1]
 	odd := k0 & 1
 	if n+odd > nr { // 33 lanes: the last key alone
 		n--
 		for f := 0; f < dh; f++ {
-			dst[f*ld+(k0+n)^1] = bf16Hi(src[f*nr+n])
+			dst[f*ld+((k0+n)^1)] = bf16Hi(src[f*nr+n])
 		}
 	}
 	// With k0 odd, lane 0 of the vector is the key before the run (not

@@ -34,8 +34,11 @@ func precisionStep(p kernels.Precision) float64 {
 // plus the float32 path's own 1e-4. Where attention runs in bf16 too
 // (kernels.AttentionBF16), its two products (q·kᵀ, then the
 // probabilities times v) are two more on that path, of bf16's ε each:
-// 2L·(ε + ε_bf16). A wrong scale or a missed zero point moves the logits
-// by O(1) of that magnitude.
+// 2L·(ε + ε_bf16). That last term is first order: it leaves out the
+// softmax's gain on large scores (the score error grows with Σ|q·k|/√dh),
+// which kernels' attentionBF16Bound carries for the attention alone; the
+// golden models' largest error uses about half of this bound. A wrong
+// scale or a missed zero point moves the logits by O(1) of that magnitude.
 func TestGoldenPrecision(t *testing.T) {
 	for _, prec := range []kernels.Precision{kernels.BF16, kernels.Int8} {
 		for _, dir := range goldenDirs {

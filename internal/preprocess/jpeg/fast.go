@@ -797,6 +797,14 @@ func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A panic here would end the process (the caller's recover
+			// sees only its own goroutine): the upstream decoder, run by
+			// the caller, takes the scan over instead.
+			defer func() {
+				if recover() != nil {
+					errs[w] = errFallback
+				}
+			}()
 			for i := i0; i < i1; i++ {
 				p := start
 				if i > 0 {
@@ -878,7 +886,7 @@ const maxIntervalWorkers = 8
 // restartMarkers returns the offsets of the next n markers after start
 // in data, if they are RST0, RST1, … in turn; nil otherwise.
 func restartMarkers(data []byte, start, n int) []int {
-	at := make([]int, 0, n)
+	at := make([]int, 0, min(n, (len(data)-start)/2)) // n comes from the header; a marker takes 2 bytes
 	p := start
 	for len(at) < n {
 		m := nextMarkerAt(data, p)

@@ -232,26 +232,30 @@ func TestTablesShared(t *testing.T) {
 	tables.Lock()
 	tables.term, tables.skip = nil, nil
 	tables.Unlock()
-	errs := make(chan error, 4*len(names))
+	type result struct {
+		name string
+		img  image.Image
+		err  error
+	}
+	results := make(chan result, 4*len(names))
 	for g := 0; g < 4; g++ {
 		go func() {
 			for i := range names {
 				name := names[(i+g)%len(names)]
 				img, err := DecodeOptions(files[name], Options{Scale: 8})
-				switch {
-				case err != nil:
-					errs <- fmt.Errorf("%s: %v", name, err)
-				case !bytes.Equal(pixels(t, img), want[name]):
-					errs <- fmt.Errorf("%s: pixels differ from the decode alone", name)
-				default:
-					errs <- nil
-				}
+				results <- result{name, img, err}
 			}
 		}()
 	}
+	// Compared here: pixels may call t.Fatal, which only the test's own
+	// goroutine may do.
 	for i := 0; i < 4*len(names); i++ {
-		if err := <-errs; err != nil {
-			t.Error(err)
+		r := <-results
+		switch {
+		case r.err != nil:
+			t.Errorf("%s: %v", r.name, r.err)
+		case !bytes.Equal(pixels(t, r.img), want[r.name]):
+			t.Errorf("%s: pixels differ from the decode alone", r.name)
 		}
 	}
 	if len(tables.term) == 0 || len(tables.skip) == 0 {
