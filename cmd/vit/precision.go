@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/kernels"
 )
@@ -20,4 +22,14 @@ func parsePrecision(s string) (kernels.Precision, error) {
 		return p, usagef("--%w", err)
 	}
 	return p, nil
+}
+
+// slowPrecision says why p would run slower than fp32 on this CPU, or ""
+// when it does not: int8 without AMX or AVX-512 VNNI runs in portable Go
+// code (the same results, many times slower).
+func slowPrecision(p kernels.Precision) string {
+	if p == kernels.FP32 || kernels.Vectorized(p) || !kernels.Vectorized(kernels.FP32) {
+		return ""
+	}
+	return fmt.Sprintf("--precision %v: this CPU has no vector instructions for %v matrix products (int8 needs AVX-512 VNNI or AMX), so they run in portable code, slower than fp32 here", p, p)
 }

@@ -75,6 +75,20 @@ func (p Precision) String() string {
 	return "fp32"
 }
 
+// Vectorized reports whether the matrix products of precision p run on
+// this CPU's vector or tile units (false: in portable Go code, many
+// times slower): int8 needs AMX or AVX-512 VNNI (VPDPBUSD), bf16 AMX or
+// the float32 kernels' AVX2, fp32 AVX2.
+func Vectorized(p Precision) bool {
+	switch {
+	case p == Int8:
+		return amxUsable() || hasAVX512 && hasVNNI
+	case p == BF16 && amxUsable():
+		return true
+	}
+	return currentISA() != isaGeneric
+}
+
 // ParsePrecision reads "fp32", "bf16" or "int8".
 func ParsePrecision(s string) (Precision, error) {
 	for _, p := range []Precision{FP32, BF16, Int8} {

@@ -358,3 +358,22 @@ func TestMinMaxPanel(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorized checks which precisions each path runs on vector or tile
+// units: int8 only with VPDPBUSD or AMX, bf16 and fp32 with AVX2 or more.
+func TestVectorized(t *testing.T) {
+	for _, lp := range lowPaths() {
+		t.Run(lp.name, func(t *testing.T) {
+			v, a := hasVNNI, hasAMX
+			defer setISA(lp.isa)()
+			defer func() { hasVNNI, hasAMX = v, a }()
+			hasVNNI, hasAMX = lp.vnni, lp.amx
+			vec := lp.isa != isaGeneric
+			for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: lp.vnni || lp.amx} {
+				if got := Vectorized(p); got != want {
+					t.Errorf("Vectorized(%v) = %v, want %v", p, got, want)
+				}
+			}
+		})
+	}
+}
