@@ -260,7 +260,7 @@ func TestCropOffsets(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	for _, n := range []string{"rgb_19x13.png", "palette_45x45.gif", "gray16_trns_30x40.png", "orient6_48x36.jpg",
-		"cmyk_64x48.jpg", "rgb_37x29.bmp", "rgb_41x27.tif", "rgb_43x31.webp", "gray_alpha_40x33.png"} {
+		"cmyk_64x48.jpg", "rgb_37x29.bmp", "rgb_41x27.tif", "rgb_43x31.webp", "gray_alpha_40x33.png", "photo_120x90.jpg"} {
 		f.Add(fixture(f, n))
 	}
 	// The decoder cases libtiff's, libjpeg's and LittleCMS's ports read
@@ -302,6 +302,13 @@ func FuzzDecode(f *testing.F) {
 				if !strings.Contains(err.Error(), "resizes to") {
 					t.Fatalf("Pixels: %v", err)
 				}
+			}
+		}
+		// The draft path: JPEGs of 32 pixels or more decode scaled.
+		if err := recipes[0].Load("fuzz", bytes.NewReader(data), Limits{MaxPixels: 1 << 20, Draft: true}, dst); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) && !strings.Contains(err.Error(), "resizes to") {
+				t.Fatalf("Load with Draft: %v", err)
 			}
 		}
 	})
