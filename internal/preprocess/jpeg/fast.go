@@ -97,6 +97,22 @@ type fastHuff struct {
 	h   *huffman // for codes longer than fastLUTBits
 }
 
+// canonical reports whether h is defined and every code of it fits its
+// length (code < 2^length): an undefined table (upstream's error) or an
+// over-subscribed one, which the upstream decoder reads by its own
+// comparisons, has no look-up table and is left to it.
+func canonical(h *huffman) bool {
+	if h.nCodes == 0 {
+		return false
+	}
+	for i, m := range h.maxCodes {
+		if m >= 1<<(i+1) {
+			return false
+		}
+	}
+	return true
+}
+
 func (f *fastHuff) build(h *huffman) {
 	f.h = h
 	f.lut = [1 << fastLUTBits]uint16{}
@@ -646,6 +662,9 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		stride, n  int
 	}
 	for i, s := range scan {
+		if !canonical(&d.huff[dcTable][s.td]) || !canonical(&d.huff[acTable][s.ta]) {
+			return errFallback
+		}
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
 		key := codeKey(acH[i].h)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -134,6 +135,24 @@ func sameScaled(t *testing.T, name string, data []byte, s int) {
 	if !bytes.Equal(pixels(t, got), pixels(t, want)) {
 		t.Fatalf("%s: pixels differ from the upstream path", name)
 	}
+}
+
+// FuzzFastScan checks the fast scan path (and the skip assembly) against
+// the upstream decoder at every scale on any input: the same pixels, or
+// the same error.
+func FuzzFastScan(f *testing.F) {
+	for name, data := range corpus(f) {
+		if len(data) <= 1<<16 && !strings.Contains(name, "[") {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width*cfg.Height > 1<<20 {
+			return
+		}
+		same(t, "fuzz", data)
+	})
 }
 
 // TestFastScan checks the fast scan path against the upstream decoder on
