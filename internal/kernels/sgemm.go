@@ -1,6 +1,9 @@
 package kernels
 
-import "strconv"
+import (
+	"strconv"
+	"sync"
+)
 
 // Cache-blocked SGEMM behind Linear, with the weights used in place.
 //
@@ -89,12 +92,16 @@ var prefetchW = true
 var prefetchInKernel = true
 
 // aliasedMr512 is the AVX-512 Mr for a W whose stride aliases (0: the
-// usual Mr, with the copy): as many rows, read in place, as the L1 has
-// ways (set at start-up), so that they fit in the one set they share. On
+// usual Mr, with the copy; −1: the default, as many rows, read in place,
+// as the L1 has ways, so that they fit in the one set they share). On
 // Zen 4 (8 ways) 8 rows in place cost less than 12 rows copied: ViT-B's
 // fc2 (stride 12 KiB) runs 3% faster, within 1% of a W padded at load. A
 // variable for benchmarks (VIT_ALIASMR).
-var aliasedMr512 = 8
+var aliasedMr512 = -1
+
+// l1Ways is the L1 data cache's associativity, read the first time a
+// product needs it (not at start-up: most commands never multiply).
+var l1Ways = sync.OnceValue(l1dWays)
 
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
 // as Linear uses it: a view of the caller's row-major values, which must
@@ -295,8 +302,11 @@ func (g *gemmJob) compute() {
 	}
 	g.copyW = false
 	switch {
-	case alias && g.isa == isaAVX512 && aliasedMr512 > 0:
+	case alias && g.isa == isaAVX512 && aliasedMr512 != 0:
 		g.mr = aliasedMr512
+		if g.mr < 0 {
+			g.mr = min(mr512, l1Ways())
+		}
 	case alias:
 		g.copyW = copyAliasedW
 	}

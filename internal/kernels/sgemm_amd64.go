@@ -20,7 +20,6 @@ var hasAVX2, hasAVX512 bool
 func init() {
 	hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
-	aliasedMr512 = min(mr512, l1dWays())
 }
 
 // l1dWays returns the associativity of the first CPU's L1 data cache as

@@ -19,3 +19,6 @@ func hasKernelPf(s isa) bool { return false }
 func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32, flags int, pf []float32, pfStep, pfLeft, pfSeg, pfSkip int) {
 	microKernel(s, mr, nr, kc, a, lda, true, b, c, nr, bias, flags)
 }
+
+// l1dWays is 8 without assembly: the AVX-512 kernels that use it are absent.
+func l1dWays() int { return 8 }
