@@ -36,17 +36,20 @@ func lowPaths() []lowPath {
 	return ps
 }
 
-// forEachLowPath runs fn once per path, restoring the CPU flags.
+// forEachLowPath runs fn once per path (onLowPath).
 func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
 	for _, lp := range lowPaths() {
-		t.Run(lp.name, func(t *testing.T) {
-			v, a := hasVNNI, hasAMX
-			defer setISA(lp.isa)()
-			defer func() { hasVNNI, hasAMX = v, a }()
-			hasVNNI, hasAMX = lp.vnni, lp.amx
-			fn(t)
-		})
+		t.Run(lp.name, func(t *testing.T) { onLowPath(lp, func() { fn(t) }) })
 	}
+}
+
+// onLowPath runs fn with the CPU flags of path lp, then restores them.
+func onLowPath(lp lowPath, fn func()) {
+	v, a := hasVNNI, hasAMX
+	defer setISA(lp.isa)()
+	defer func() { hasVNNI, hasAMX = v, a }()
+	hasVNNI, hasAMX = lp.vnni, lp.amx
+	fn()
 }
 
 // linearRef is act(x·Wᵀ + bias) in float64 for x [m, k], w [n, k], and
@@ -363,17 +366,13 @@ func TestMinMaxPanel(t *testing.T) {
 // units: int8 only with VPDPBUSD or AMX, bf16 and fp32 with AVX2 or more.
 func TestVectorized(t *testing.T) {
 	for _, lp := range lowPaths() {
-		t.Run(lp.name, func(t *testing.T) {
-			v, a := hasVNNI, hasAMX
-			defer setISA(lp.isa)()
-			defer func() { hasVNNI, hasAMX = v, a }()
-			hasVNNI, hasAMX = lp.vnni, lp.amx
-			vec := lp.isa != isaGeneric
-			for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: lp.vnni || lp.amx} {
-				if got := Vectorized(p); got != want {
-					t.Errorf("Vectorized(%v) = %v, want %v", p, got, want)
-				}
+		vec := lp.isa != isaGeneric
+		for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: lp.vnni || lp.amx} {
+			var got bool
+			onLowPath(lp, func() { got = Vectorized(p) })
+			if got != want {
+				t.Errorf("%s: Vectorized(%v) = %v, want %v", lp.name, p, got, want)
 			}
-		})
+		}
 	}
 }
