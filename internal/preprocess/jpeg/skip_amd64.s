@@ -15,6 +15,23 @@
 // acc, n at the start of the current block, restored when it bails;
 // 32(SP) where slowfill returns to (0: dcterm, 1: aclook).
 
+// SKIPTERMS reads past the whole terms of one skip-table look-up: e =
+// a<<8 | bits used (AX), k += a (R13), or leaves for acexit when k+a
+// reaches the block's end. DX is scratch.
+#define SKIPTERMS \
+	MOVQ R10, AX \
+	SHRQ $(64-const_skipLUTBits), AX \
+	MOVWLZX (R12)(AX*2), AX \
+	MOVL AX, DX \
+	SHRL $8, DX \
+	ADDQ R13, DX \
+	CMPQ DX, $const_blockSize \
+	JAE acexit \
+	SHLXQ AX, R10, R10 \
+	MOVBQZX AL, AX \
+	SUBQ AX, R11 \
+	MOVQ DX, R13
+
 // FILL tops up acc as fill (fast.go) does, or jumps to fail when the next
 // 8 bytes are past the end of data or hold a 0xff.
 #define FILL(fail) \
@@ -105,56 +122,11 @@ ac:
 	JB acfill
 
 aclook:
-	// e = a<<8 | bits used; whole terms inside the block when k+a < 64.
-	MOVQ R10, AX
-	SHRQ $(64-const_skipLUTBits), AX
-	MOVWLZX (R12)(AX*2), AX
-	MOVL AX, DX
-	SHRL $8, DX
-	ADDQ R13, DX
-	CMPQ DX, $const_blockSize
-	JAE acexit
-	SHLXQ AX, R10, R10
-	MOVBQZX AL, AX
-	SUBQ AX, R11
-	MOVQ DX, R13
-	MOVQ R10, AX
-	SHRQ $(64-const_skipLUTBits), AX
-	MOVWLZX (R12)(AX*2), AX
-	MOVL AX, DX
-	SHRL $8, DX
-	ADDQ R13, DX
-	CMPQ DX, $const_blockSize
-	JAE acexit
-	SHLXQ AX, R10, R10
-	MOVBQZX AL, AX
-	SUBQ AX, R11
-	MOVQ DX, R13
+	SKIPTERMS
+	SKIPTERMS
 aclook3:
-	MOVQ R10, AX
-	SHRQ $(64-const_skipLUTBits), AX
-	MOVWLZX (R12)(AX*2), AX
-	MOVL AX, DX
-	SHRL $8, DX
-	ADDQ R13, DX
-	CMPQ DX, $const_blockSize
-	JAE acexit
-	SHLXQ AX, R10, R10
-	MOVBQZX AL, AX
-	SUBQ AX, R11
-	MOVQ DX, R13
-	MOVQ R10, AX
-	SHRQ $(64-const_skipLUTBits), AX
-	MOVWLZX (R12)(AX*2), AX
-	MOVL AX, DX
-	SHRL $8, DX
-	ADDQ R13, DX
-	CMPQ DX, $const_blockSize
-	JAE acexit
-	SHLXQ AX, R10, R10
-	MOVBQZX AL, AX
-	SUBQ AX, R11
-	MOVQ DX, R13
+	SKIPTERMS
+	SKIPTERMS
 	JMP ac
 
 acfill:
