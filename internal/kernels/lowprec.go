@@ -77,16 +77,10 @@ func (p Precision) String() string {
 
 // Vectorized reports whether the matrix products of precision p run on
 // this CPU's vector or tile units (false: in portable Go code, many
-// times slower): int8 needs AMX or AVX-512 VNNI (VPDPBUSD), bf16 AMX or
-// the float32 kernels' AVX2, fp32 AVX2.
+// times slower): each precision needs AMX or AVX2 (int8: AMX, VPDPBUSD
+// of AVX-512 VNNI or AVX-VNNI, else VPMADDWD).
 func Vectorized(p Precision) bool {
-	switch {
-	case p == Int8:
-		return amxUsable() || hasAVX512 && hasVNNI
-	case p == BF16 && amxUsable():
-		return true
-	}
-	return currentISA() != isaGeneric
+	return currentISA() != isaGeneric || (p != FP32 && amxUsable())
 }
 
 // ParsePrecision reads "fp32", "bf16" or "int8".
@@ -252,6 +246,7 @@ type lowJob struct {
 // lowScratch is one worker's buffers.
 type lowScratch struct {
 	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
+	w16  []int16   // int8 when q8Widens: [12][kp] a W micro-panel widened to int16
 	tile []float32 // [Mr][32] output tile, before its store
 	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results
 	bias [amxRows]float32
@@ -339,6 +334,8 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 			s.acc = Grow(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
 		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
+		case q8Widens():
+			s.w16 = Grow(s.w16, mrQ*g.kp)
 		}
 	}
 	g.phase = lowPhaseCompute
@@ -496,10 +493,13 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		if load {
 			flags |= kLoad
 		}
+		if q8Widens() {
+			q8Widen(ws.w16, f.q[r0*f.kp:], f.kp, g.kp/4)
+		}
 		for jr := x0; jr < x1; jr++ {
 			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
 			cols := min(nr, g.m-jr*nr)
-			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, g.xq[jr*g.kp*nr:], t,
+			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, g.xq[jr*g.kp*nr:], t,
 				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags)
 			g.finishTile(ws, t, r0, mr, jr)
 		}

@@ -50,13 +50,17 @@ func bf16PanelAVX512(dst, src *float32, pairs int)
 //go:noescape
 func bf16ExpandAVX512(dst *float32, src *uint16, n16 int)
 
-func q8Fast(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
-	if !hasAVX512 || !hasVNNI {
+func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
+	if !hasAVX2 {
 		return false
 	}
 	bp := &zeroBias[0]
 	if flags&kBias != 0 {
 		bp = &bias[0]
+	}
+	if !hasAVX512 || !hasVNNI {
+		q8AVX2(w, kq4, wq, ldw, w16, x, c, sw, wsum, sx, zx, bp, flags)
+		return true
 	}
 	wide := 0
 	if w == nr {
@@ -69,19 +73,27 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []i
 }
 
 func q8PanelFast(dst []uint8, src []float32, kq4 int, inv *[nr]float32, zx []int32) int {
-	if !hasAVX512 || kq4 == 0 {
+	if !hasAVX2 || kq4 == 0 {
 		return 0
 	}
 	_, _, _ = dst[kq4*4*nr-1], src[kq4*4*nr-1], zx[nr-1]
+	if !hasAVX512 {
+		q8PanelAVX2(&dst[0], &src[0], kq4, inv, &zx[0])
+		return 4 * kq4
+	}
 	q8PanelAVX512(&dst[0], &src[0], kq4, inv, &zx[0])
 	return 4 * kq4
 }
 
 func minMaxPanelFast(src []float32, k int, lo, hi *[nr]float32) int {
-	if !hasAVX512 || k == 0 {
+	if !hasAVX2 || k == 0 {
 		return 0
 	}
 	_ = src[k*nr-1]
+	if !hasAVX512 {
+		minMaxPanelAVX2(&src[0], k, lo, hi)
+		return k
+	}
 	minMaxPanelAVX512(&src[0], k, lo, hi)
 	return k
 }
@@ -133,6 +145,12 @@ func dotRounds(p Precision, n int) float64 {
 	case p == Int8 && hasAVX512 && hasVNNI:
 		dotLoopVNNI(n)
 		return 2048 * float64(n)
+	case p == Int8 && hasAVX2 && hasAVXVNNI:
+		dotLoopVNNI256(n)
+		return 896 * float64(n)
+	case p == Int8 && hasAVX2:
+		dotLoopMADDWD(n)
+		return 224 * float64(n)
 	}
 	return 0
 }

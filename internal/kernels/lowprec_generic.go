@@ -41,8 +41,9 @@ func q8Generic(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum 
 }
 
 // q8Kernel runs the int8 micro-kernel (q8Generic) on 32 tokens (wide) or
-// 16, with the fastest code the CPU has.
-func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) {
+// 16, with the fastest code the CPU has; w16 [12][4·kq4] holds wq
+// widened to int16 (q8Widen) when q8Widens, else it is unused.
+func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, w16 []int16, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) {
 	w := 16
 	if wide {
 		w = nr
@@ -52,7 +53,7 @@ func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32
 	if flags&kBias != 0 {
 		_ = bias[mrQ-1]
 	}
-	if kq4 == 0 || !q8Fast(w, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags) {
+	if kq4 == 0 || !q8Fast(w, kq4, wq, ldw, w16, x, c, sw, wsum, sx, zx, bias, flags) {
 		q8Generic(w, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags)
 	}
 }

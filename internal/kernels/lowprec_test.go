@@ -11,27 +11,32 @@ import (
 
 // lowPath is one way the low-precision Linear can run on this CPU.
 type lowPath struct {
-	name string
-	isa  isa
-	vnni bool
-	amx  bool
+	name    string
+	isa     isa
+	vnni    bool // AVX512_VNNI
+	amx     bool
+	avxvnni bool // AVX-VNNI (VEX VPDPBUSD on ymm)
 }
 
-// lowPaths lists the paths this CPU can take: the generic code, AVX2,
-// AVX-512 without VNNI (int8 in generic code) and with it, and AMX.
+// lowPaths lists the paths this CPU can take: the generic code, AVX2
+// (int8 on VPMADDWD), AVX2 with AVX-VNNI, AVX-512 without VNNI (int8 on
+// VPMADDWD) and with it, and AMX.
 func lowPaths() []lowPath {
-	ps := []lowPath{{"generic", isaGeneric, false, false}}
+	ps := []lowPath{{"generic", isaGeneric, false, false, false}}
 	if hasAVX2 {
-		ps = append(ps, lowPath{"avx2", isaAVX2, false, false})
+		ps = append(ps, lowPath{"avx2", isaAVX2, false, false, false})
+	}
+	if hasAVX2 && hasAVXVNNI {
+		ps = append(ps, lowPath{"avx2vnni", isaAVX2, false, false, true})
 	}
 	if hasAVX512 {
-		ps = append(ps, lowPath{"avx512", isaAVX512, false, false})
+		ps = append(ps, lowPath{"avx512", isaAVX512, false, false, false})
 	}
 	if hasAVX512 && hasVNNI {
-		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true, false})
+		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true, false, hasAVXVNNI})
 	}
 	if hasAVX512 && hasVNNI && amxFits(BF16, 32) {
-		ps = append(ps, lowPath{"amx", isaAVX512, true, true})
+		ps = append(ps, lowPath{"amx", isaAVX512, true, true, hasAVXVNNI})
 	}
 	return ps
 }
@@ -45,10 +50,10 @@ func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
 
 // onLowPath runs fn with the CPU flags of path lp, then restores them.
 func onLowPath(lp lowPath, fn func()) {
-	v, a := hasVNNI, hasAMX
+	v, a, av := hasVNNI, hasAMX, hasAVXVNNI
 	defer setISA(lp.isa)()
-	defer func() { hasVNNI, hasAMX = v, a }()
-	hasVNNI, hasAMX = lp.vnni, lp.amx
+	defer func() { hasVNNI, hasAMX, hasAVXVNNI = v, a, av }()
+	hasVNNI, hasAMX, hasAVXVNNI = lp.vnni, lp.amx, lp.avxvnni
 	fn()
 }
 
@@ -256,7 +261,11 @@ func BenchmarkLinearLow(b *testing.B) {
 }
 
 // BenchmarkQ8Kernel times the int8 register tile alone on cache-resident
-// operands (K = 768), against the VPDPBUSD peak.
+// operands (K = 768) on every path (the W micro-panel widened once per op
+// where the path does that, as blockQ8 does per task), in GOP/s and as
+// a percentage of the path's instruction peak on one core
+// (DotInstrPeak: VPDPBUSD zmm or ymm, VPMADDWD+VPADDD), measured
+// before the timed loop.
 func BenchmarkQ8Kernel(b *testing.B) {
 	const kq4, panels = 192, 8
 	r := rand.New(rand.NewPCG(1, 1))
@@ -269,13 +278,31 @@ func BenchmarkQ8Kernel(b *testing.B) {
 		x[i] = uint8(r.IntN(256))
 	}
 	c := make([]float32, panels*mrQ*nr)
+	w16 := make([]int16, mrQ*kq4*4)
 	sw, sx := make([]float32, mrQ), make([]float32, nr)
 	ws, zx := make([]int32, mrQ), make([]int32, nr)
-	loopFlops(b, 2*float64(mrQ*nr*kq4*4)*panels, func() {
-		for j := 0; j < panels; j++ {
-			q8Kernel(true, kq4, wq, kq4*4, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
+	for _, lp := range lowPaths() {
+		if lp.amx {
+			continue // AMX does not use this tile
 		}
-	})
+		b.Run(lp.name, func(b *testing.B) {
+			onLowPath(lp, func() {
+				pk := DotInstrPeak(nil, Int8, 50*time.Millisecond)
+				ops := 2 * float64(mrQ*nr*kq4*4) * panels
+				loopFlops(b, ops, func() {
+					if q8Widens() {
+						q8Widen(w16, wq, kq4*4, kq4)
+					}
+					for j := 0; j < panels; j++ {
+						q8Kernel(true, kq4, wq, kq4*4, w16, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
+					}
+				})
+				if pk > 0 {
+					b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9/pk*100, "%peak")
+				}
+			})
+		})
+	}
 }
 
 // TestDPBF16 checks the hand-encoded VDPBF16PS against its definition
@@ -332,14 +359,18 @@ func TestDotPeak(t *testing.T) {
 			t.Errorf("amxRounds(%v) = %g with AMX usable: %v", p, g, amxUsable())
 		}
 	}
-	for _, c := range []struct {
-		p   Precision
-		has bool
-	}{{BF16, hasBF16}, {Int8, hasAVX512 && hasVNNI}} {
-		g := DotInstrPeak(nil, c.p, 5*time.Millisecond)
-		if (g > 0) != c.has {
-			t.Errorf("DotInstrPeak(%v) = %g with the instruction present: %v", c.p, g, c.has)
-		}
+	g := DotInstrPeak(nil, BF16, 5*time.Millisecond)
+	if (g > 0) != hasBF16 {
+		t.Errorf("DotInstrPeak(bf16) = %g with VDPBF16PS present: %v", g, hasBF16)
+	}
+	// int8: VPDPBUSD zmm or ymm, or VPMADDWD, on every vector path
+	for _, lp := range lowPaths() {
+		onLowPath(lp, func() {
+			g := DotInstrPeak(nil, Int8, 5*time.Millisecond)
+			if (g > 0) != (lp.isa != isaGeneric) {
+				t.Errorf("%s: DotInstrPeak(int8) = %g", lp.name, g)
+			}
+		})
 	}
 }
 
@@ -363,11 +394,11 @@ func TestMinMaxPanel(t *testing.T) {
 }
 
 // TestVectorized checks which precisions each path runs on vector or tile
-// units: int8 only with VPDPBUSD or AMX, bf16 and fp32 with AVX2 or more.
+// units: all of them with AVX2 or more.
 func TestVectorized(t *testing.T) {
 	for _, lp := range lowPaths() {
 		vec := lp.isa != isaGeneric
-		for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: lp.vnni || lp.amx} {
+		for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: vec} {
 			var got bool
 			onLowPath(lp, func() { got = Vectorized(p) })
 			if got != want {
