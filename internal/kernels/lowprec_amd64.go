@@ -135,6 +135,17 @@ func dotLoopBF16(n int)
 //go:noescape
 func dotLoopVNNI(n int)
 
+// int8PeakName names the int8 loop dotRounds runs.
+func int8PeakName() string {
+	switch {
+	case hasAVX512 && hasVNNI:
+		return "VPDPBUSD loop"
+	case hasAVX2 && hasAVXVNNI:
+		return "AVX-VNNI VPDPBUSD ymm loop"
+	}
+	return "VPMADDWD+VPADDD ymm loop"
+}
+
 // dotRounds runs about n rounds of the VDPBF16PS or VPDPBUSD loop and
 // returns the operations done, 0 when the CPU lacks the instruction.
 func dotRounds(p Precision, n int) float64 {

@@ -28,7 +28,7 @@ var (
 // amxUsable reports whether the AMX kernels may run (asking Linux for the
 // tile state the first time).
 func amxUsable() bool {
-	if !hasAMX {
+	if !hasAMX || !hasAVX512 { // (tests and SetISA turn AVX-512 off)
 		return false
 	}
 	amxOnce.Do(func() { amxOK = requestAMX() }) // (hasAMX as the CPU has it: tests only turn it off)

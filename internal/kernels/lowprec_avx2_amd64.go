@@ -10,8 +10,12 @@ import "golang.org/x/sys/cpu"
 // VPMADDWD on a W micro-panel widened to int16 once per task
 // (q8KernelAVX2). Both give q8Generic's int32 sums, hence its bits.
 
-// hasAVXVNNI: the CPU has AVX-VNNI (VEX VPDPBUSD); tests flip it.
-var hasAVXVNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVXVNNI
+// cpuAVXVNNI: the CPU has AVX-VNNI (VEX VPDPBUSD); hasAVXVNNI: the
+// int8 kernels use it (SetAVXVNNI and tests turn it off).
+var (
+	cpuAVXVNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVXVNNI
+	hasAVXVNNI = cpuAVXVNNI
+)
 
 // q8KernelVNNI256 stores the int32 sums of q8Generic (before its
 // epilogue) of 6 W rows (wq [6][ldw] s8) and the first 16·groups tokens

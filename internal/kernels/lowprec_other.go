@@ -2,7 +2,7 @@
 
 package kernels
 
-var hasVNNI, hasAVXVNNI bool
+var hasVNNI, hasAVXVNNI, cpuAVXVNNI bool
 
 func q8Widens() bool { return false }
 
@@ -25,6 +25,8 @@ var hasBF16 bool
 func dpbf16AVX512(acc *[16]float32, a, b *[32]uint16) { panic("kernels: no VDPBF16PS") }
 
 func dotRounds(p Precision, n int) float64 { return 0 }
+
+func int8PeakName() string { return "generic" }
 
 var hasAMX bool
 

@@ -17,7 +17,9 @@ func FMAPeak(p *Pool, d time.Duration) float64 {
 
 // DotPeak is FMAPeak for the instruction the matmuls of precision prec
 // run on: with AMX, TDPBF16PS or TDPBSUD (AMXPeak); else, for int8,
-// VPDPBUSD (u8×s8 quads into int32, 8 operations per lane), and for bf16
+// VPDPBUSD (u8×s8 quads into int32, 8 operations per lane; zmm with
+// AVX-512 VNNI, ymm with AVX-VNNI) or on other AVX2 CPUs VPMADDWD+VPADDD
+// (s16 pairs into int32, 4 operations per lane), and for bf16
 // the FMA (the bf16 Linear runs on FMAs without AMX; VDPBF16PS, which
 // this CPU family runs at half the FMA's FLOPs, is DotInstrPeak). In
 // GFLOP/s or GOP/s; 0 when the kernels in use have no such loop.
@@ -50,7 +52,7 @@ func DotPeakName(prec Precision) string {
 	case amxUsable():
 		return "AMX TDPBSUD loop"
 	}
-	return "VPDPBUSD loop"
+	return int8PeakName()
 }
 
 // peak runs rounds (n rounds of a register-only loop, returning the

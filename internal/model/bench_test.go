@@ -212,8 +212,16 @@ func BenchmarkPatchify(b *testing.B) {
 }
 
 // BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
-// precision, side by side.
+// precision, side by side. VIT_ISA=avx2 times the kernels of an AVX2 CPU
+// (kernels.SetISA: no AVX-512, no AMX), VIT_AVXVNNI=0 those of one
+// without AVX-VNNI (int8 on VPMADDWD).
 func BenchmarkForwardPrecision(b *testing.B) {
+	if s := os.Getenv("VIT_ISA"); s != "" {
+		defer kernels.SetISA(s)()
+	}
+	if os.Getenv("VIT_AVXVNNI") == "0" {
+		defer kernels.SetAVXVNNI(false)()
+	}
 	for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
 		m, err := Random("vit-b16", 1, Options{Precision: prec})
 		if err != nil {
