@@ -264,8 +264,8 @@ func BenchmarkLinearLow(b *testing.B) {
 // operands (K = 768) on every path (the W micro-panel widened once per op
 // where the path does that, as blockQ8 does per task), in GOP/s and as
 // a percentage of the path's instruction peak on one core
-// (DotInstrPeak: VPDPBUSD zmm or ymm, VPMADDWD+VPADDD), measured
-// before the timed loop.
+// (DotInstrPeak: VPDPBUSD zmm or ymm, VPMADDWD+VPADDD; the best of five
+// short runs before the timed loop, as the machine is shared).
 func BenchmarkQ8Kernel(b *testing.B) {
 	const kq4, panels = 192, 8
 	r := rand.New(rand.NewPCG(1, 1))
@@ -287,7 +287,10 @@ func BenchmarkQ8Kernel(b *testing.B) {
 		}
 		b.Run(lp.name, func(b *testing.B) {
 			onLowPath(lp, func() {
-				pk := DotInstrPeak(nil, Int8, 50*time.Millisecond)
+				var pk float64
+				for range 5 {
+					pk = max(pk, DotInstrPeak(nil, Int8, 20*time.Millisecond))
+				}
 				ops := 2 * float64(mrQ*nr*kq4*4) * panels
 				loopFlops(b, ops, func() {
 					if q8Widens() {
