@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vitgo/vit/internal/kernels"
@@ -46,6 +47,15 @@ func TestForwardBatchInvariant(t *testing.T) {
 			})
 		}
 	}
+	// int8 on AVX2 without AVX-VNNI: the VPMADDWD tile
+	t.Run("avx2-vpmaddwd/int8", func(t *testing.T) {
+		if !slices.Contains(kernels.ISAs(), "avx2") {
+			t.Skip("no AVX2")
+		}
+		defer kernels.SetISA("avx2")()
+		defer kernels.SetAVXVNNI(false)()
+		forwardBatchInvariant(t, cases, kernels.Int8)
+	})
 }
 
 // forwardBatchInvariant is TestForwardBatchInvariant on the current
