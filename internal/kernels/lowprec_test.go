@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -256,6 +257,65 @@ func BenchmarkLinearLow(b *testing.B) {
 					LinearToPanels(p, &x, w, nil, ActNone, &y)
 				})
 			})
+		}
+	}
+}
+
+// TestQ8Kernel compares the int8 tile of every path with q8Generic, bit
+// for bit, on random and extreme operands (every x 255 and every w ±127:
+// the largest sums, which a saturating instruction would clip), K steps
+// from 1 to 2·192+1, 16 and 32 tokens, with and without bias and load, a
+// row stride longer than K, and the stored tile's neighbours untouched.
+func TestQ8Kernel(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, kq4 := range []int{1, 2, 3, 5, 192, 385} {
+		ldw := 4*kq4 + 8
+		for _, fill := range []string{"random", "max", "min"} {
+			wq := make([]int8, mrQ*ldw)
+			x := make([]uint8, kq4*4*nr)
+			for i := range wq {
+				switch fill {
+				case "random":
+					wq[i] = int8(r.IntN(255) - 127)
+				case "max":
+					wq[i] = 127
+				default:
+					wq[i] = -127
+				}
+			}
+			for i := range x {
+				x[i] = 255
+				if fill == "random" {
+					x[i] = uint8(r.IntN(256))
+				}
+			}
+			sw, sx := randVals(r, mrQ, 1e-3, 2e-3), randVals(r, nr, 1e-2, 2e-2)
+			wsum, zx := make([]int32, mrQ), make([]int32, nr)
+			for i := range wsum {
+				wsum[i] = int32(r.IntN(20001) - 10000)
+			}
+			for i := range zx {
+				zx[i] = int32(r.IntN(256))
+			}
+			bias := randVals(r, mrQ, 1, 0)
+			c0 := randVals(r, mrQ*nr+2, 1, 0) // the tile between two guards
+			for _, w := range []int{16, nr} {
+				for flags := 0; flags < 4; flags++ {
+					want := slices.Clone(c0)
+					q8Generic(w, kq4, wq, ldw, x, want[1:], sw, wsum, sx, zx, bias, flags)
+					w16 := make([]int16, mrQ*4*kq4)
+					forEachLowPath(t, func(t *testing.T) {
+						got := slices.Clone(c0)
+						if q8Widens() {
+							q8Widen(w16, wq, ldw, kq4)
+						}
+						q8Kernel(w == nr, kq4, wq, ldw, w16, x, got[1:], sw, wsum, sx, zx, bias, flags)
+						if i := firstDiff(got, want); i >= 0 {
+							t.Fatalf("kq4 %d %s w %d flags %d: c[%d] = %g, q8Generic gives %g", kq4, fill, w, flags, i-1, got[i], want[i])
+						}
+					})
+				}
+			}
 		}
 	}
 }
