@@ -37,6 +37,21 @@
 // opcode 50, ModRM 11 d s.
 #define VPDPBUSD_Y(d, u, s) BYTE $0xC4; BYTE $(0xE2 ^ ((d>>3)<<7) ^ ((s>>3)<<5)); BYTE $(0x05 | ((15-u)<<3)); BYTE $0x50; BYTE $(0xC0 | ((d&7)<<3) | (s&7))
 
+// ZERO12 clears the accumulators Y0–Y11.
+#define ZERO12 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3 \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7 \
+	VPXOR Y8, Y8, Y8 \
+	VPXOR Y9, Y9, Y9 \
+	VPXOR Y10, Y10, Y10 \
+	VPXOR Y11, Y11, Y11
+
 // VNNISTEP(row, a, b) multiplies the broadcast s8 quad of W row at row
 // into accumulators a (tokens 0–7) and b (8–15).
 #define VNNISTEP(row, a, b) \
@@ -56,18 +71,7 @@ vnnigroup:
 	MOVQ kq4+8(FP), AX
 	MOVQ wq+16(FP), SI
 	MOVQ R11, BX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
+	ZERO12
 vnniloop256:
 	VMOVDQU (BX), Y12
 	VMOVDQU 32(BX), Y13
@@ -128,18 +132,7 @@ maddgroup:
 	MOVQ kq4+8(FP), AX
 	MOVQ w16+16(FP), SI
 	MOVQ R11, BX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
+	ZERO12
 maddloop:
 	VPMOVZXBW (BX), Y12
 	VPMOVZXBW 16(BX), Y13
@@ -347,18 +340,7 @@ minmax2:
 // per round.
 TEXT ·dotLoopVNNI256(SB), NOSPLIT, $0-8
 	MOVQ n+0(FP), CX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
+	ZERO12
 	VPXOR Y12, Y12, Y12
 	VPXOR Y13, Y13, Y13
 	VPXOR Y14, Y14, Y14
