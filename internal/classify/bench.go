@@ -162,10 +162,10 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 // MeasurePeak measures the attainable throughput of threads cores, in
 // GFLOP/s (GOP/s for int8), of the instruction the matmuls of precision
 // prec run on (kernels.DotPeak: the FMA for fp32, and for bf16 without
-// AMX; AMX tile products; VPDPBUSD for int8 without AMX) with a
-// register-only loop, best of three runs of about 100 ms, and names it.
-// It returns 0 when the kernels in use have no such loop (generic code,
-// or int8 without VNNI).
+// AMX; AMX tile products; VPDPBUSD for int8 without AMX, or VPMADDWD on
+// AVX2 CPUs without VNNI) with a register-only loop, best of three runs
+// of about 100 ms, and names it. It returns 0 when the kernels in use
+// have no such loop (generic code).
 func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source string) {
 	best := bestPeak(threads, prec, kernels.DotPeak)
 	if best == 0 {

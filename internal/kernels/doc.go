@@ -41,8 +41,9 @@
 //   - PackedB.Convert gives W a bf16 or int8 form (owned memory, 1/2 or
 //     1/4 of float32's bytes); every Linear entry point then runs in that
 //     precision (lowprec.go: bf16 on the float32 micro-kernels with
-//     exact products, int8 on a VPDPBUSD micro-kernel with per-channel
-//     weight and per-token activation scales), or with AMX on tile
+//     exact products, int8 on a VPDPBUSD micro-kernel (AVX-512 VNNI or
+//     AVX-VNNI; VPMADDWD on other AVX2 CPUs, lowprec_avx2_amd64.go) with
+//     per-channel weight and per-token activation scales), or with AMX on tile
 //     kernels (TDPBF16PS, TDPBSUD), each output summed in an order fixed
 //     by K alone. NewLowB with SetRows (float32 rows) and SetRowsBF16
 //     (stored bf16 bits) builds the same form row block by row block
