@@ -83,19 +83,6 @@ func Vectorized(p Precision) bool {
 	return currentISA() != isaGeneric || (p != FP32 && amxUsable())
 }
 
-// SetAVXVNNI makes the int8 kernels of AVX2 (AVX-512 off, see SetISA)
-// use AVX-VNNI (on) or VPMADDWD (off), and returns a func that restores
-// the previous choice: benchmarks time both on a CPU that has AVX-VNNI.
-// Turning it on where the CPU lacks it panics.
-func SetAVXVNNI(on bool) (restore func()) {
-	if on && !cpuAVXVNNI {
-		panic("kernels: SetAVXVNNI(true): the CPU has no AVX-VNNI")
-	}
-	old := hasAVXVNNI
-	hasAVXVNNI = on
-	return func() { hasAVXVNNI = old }
-}
-
 // ParsePrecision reads "fp32", "bf16" or "int8".
 func ParsePrecision(s string) (Precision, error) {
 	for _, p := range []Precision{FP32, BF16, Int8} {

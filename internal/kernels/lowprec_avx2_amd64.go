@@ -10,12 +10,9 @@ import "golang.org/x/sys/cpu"
 // VPMADDWD on a W micro-panel widened to int16 once per task
 // (q8KernelAVX2). Both give q8Generic's int32 sums, hence its bits.
 
-// cpuAVXVNNI: the CPU has AVX-VNNI (VEX VPDPBUSD); hasAVXVNNI: the
-// int8 kernels use it (SetAVXVNNI and tests turn it off).
-var (
-	cpuAVXVNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVXVNNI
-	hasAVXVNNI = cpuAVXVNNI
-)
+// hasAVXVNNI: the CPU has AVX-VNNI (VEX VPDPBUSD); SetInt8Kernel and
+// tests turn it off.
+var hasAVXVNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVXVNNI
 
 // q8KernelVNNI256 stores the int32 sums of q8Generic (before its
 // epilogue) of 6 W rows (wq [6][ldw] s8) and the first 16·groups tokens

@@ -2,7 +2,7 @@
 
 package kernels
 
-var hasVNNI, hasAVXVNNI, cpuAVXVNNI bool
+var hasVNNI, hasAVXVNNI bool
 
 func q8Widens() bool { return false }
 

@@ -456,6 +456,37 @@ func TestMinMaxPanel(t *testing.T) {
 	}
 }
 
+// TestInt8Kernels checks that each int8 kernel can be chosen, is then
+// the one Int8Kernel names, and gives the same bits as the others (K =
+// 320 a whole number of AMX steps, 300 not: AMX's fallback tile).
+func TestInt8Kernels(t *testing.T) {
+	const m, n = 40, 25
+	for _, k := range []int{300, 320} {
+		r := rand.New(rand.NewPCG(9, uint64(k)))
+		x, w := randVals(r, m*k, 1, 0.3), PackB(randVals(r, n*k, 0.5, 0), n, k, k).Convert(Int8)
+		var first []float32
+		for _, name := range Int8Kernels() {
+			func() {
+				defer SetInt8Kernel(name)()
+				if got := Int8Kernel(); got != name {
+					t.Fatalf("SetInt8Kernel(%q): Int8Kernel() = %q", name, got)
+				}
+				y := make([]float32, m*n)
+				Linear(nil, m, x, k, w, nil, ActNone, false, y, n)
+				if first == nil {
+					first = y
+				} else if i := firstDiff(y, first); i >= 0 {
+					t.Fatalf("K %d %s: y[%d] = %g, %s gives %g", k, name, i, y[i], Int8Kernels()[0], first[i])
+				}
+			}()
+		}
+	}
+	ks := Int8Kernels()
+	if pick := Int8Kernel(); ks[len(ks)-1] != pick {
+		t.Errorf("Int8Kernels() = %v after the restores, want %q last", ks, pick)
+	}
+}
+
 // TestVectorized checks which precisions each path runs on vector or tile
 // units: all of them with AVX2 or more.
 func TestVectorized(t *testing.T) {

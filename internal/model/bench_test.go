@@ -213,14 +213,14 @@ func BenchmarkPatchify(b *testing.B) {
 
 // BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
 // precision, side by side. VIT_ISA=avx2 times the kernels of an AVX2 CPU
-// (kernels.SetISA: no AVX-512, no AMX), VIT_AVXVNNI=0 those of one
-// without AVX-VNNI (int8 on VPMADDWD).
+// (kernels.SetISA: no AVX-512, no AMX), VIT_INT8=vpmaddwd (one of
+// kernels.Int8Kernels) a given int8 kernel.
 func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_ISA"); s != "" {
 		defer kernels.SetISA(s)()
 	}
-	if os.Getenv("VIT_AVXVNNI") == "0" {
-		defer kernels.SetAVXVNNI(false)()
+	if s := os.Getenv("VIT_INT8"); s != "" {
+		defer kernels.SetInt8Kernel(s)()
 	}
 	for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
 		m, err := Random("vit-b16", 1, Options{Precision: prec})

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/vitgo/vit/internal/kernels"
@@ -47,15 +46,15 @@ func TestForwardBatchInvariant(t *testing.T) {
 			})
 		}
 	}
-	// int8 on AVX2 without AVX-VNNI: the VPMADDWD tile
-	t.Run("avx2-vpmaddwd/int8", func(t *testing.T) {
-		if !slices.Contains(kernels.ISAs(), "avx2") {
-			t.Skip("no AVX2")
+	// the int8 kernels the CPU does not pick (Int8Kernel)
+	for _, k := range kernels.Int8Kernels() {
+		if k != kernels.Int8Kernel() {
+			t.Run("int8/"+k, func(t *testing.T) {
+				defer kernels.SetInt8Kernel(k)()
+				forwardBatchInvariant(t, cases, kernels.Int8)
+			})
 		}
-		defer kernels.SetISA("avx2")()
-		defer kernels.SetAVXVNNI(false)()
-		forwardBatchInvariant(t, cases, kernels.Int8)
-	})
+	}
 }
 
 // forwardBatchInvariant is TestForwardBatchInvariant on the current
