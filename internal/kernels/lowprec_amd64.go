@@ -99,20 +99,28 @@ func minMaxPanelFast(src []float32, k int, lo, hi *[nr]float32) int {
 }
 
 func bf16PanelFast(dst, src []float32, pairs int) int {
-	if !hasAVX512 || pairs == 0 {
+	if !hasAVX2 || pairs == 0 {
 		return 0
 	}
 	_, _ = dst[2*pairs*nr-1], src[2*pairs*nr-1]
+	if !hasAVX512 {
+		bf16PanelAVX2(&dst[0], &src[0], pairs)
+		return 2 * pairs
+	}
 	bf16PanelAVX512(&dst[0], &src[0], pairs)
 	return 2 * pairs
 }
 
 func bf16ExpandFast(dst []float32, src []uint16) int {
 	n16 := len(dst) / 16
-	if !hasAVX512 || n16 == 0 {
+	if !hasAVX2 || n16 == 0 {
 		return 0
 	}
 	_ = src[16*n16-1]
+	if !hasAVX512 {
+		bf16ExpandAVX2(&dst[0], &src[0], n16)
+		return 16 * n16
+	}
 	bf16ExpandAVX512(&dst[0], &src[0], n16)
 	return 16 * n16
 }

@@ -51,6 +51,16 @@ func q8PanelAVX2(dst *uint8, src *float32, kq4 int, inv *[nr]float32, zx *int32)
 //go:noescape
 func minMaxPanelAVX2(src *float32, k int, lo, hi *[nr]float32)
 
+// bf16PanelAVX2 is bf16PanelAVX512 on 256-bit registers.
+//
+//go:noescape
+func bf16PanelAVX2(dst, src *float32, pairs int)
+
+// bf16ExpandAVX2 is bf16ExpandAVX512 on 256-bit registers.
+//
+//go:noescape
+func bf16ExpandAVX2(dst *float32, src *uint16, n16 int)
+
 // dotLoopVNNI256 runs n rounds of 14 independent VEX VPDPBUSD (896 OP).
 //
 //go:noescape

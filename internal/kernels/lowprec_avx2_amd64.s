@@ -403,3 +403,68 @@ maddpeak:
 maddloop_done:
 	VZEROUPPER
 	RET
+
+// BF16ROUND(off, r, t, doff) rounds the 8 float32 at off(SI) to bf16
+// (ties to even: u + 0x7fff + (u>>16 & 1), low half cleared) in r, with
+// t a temporary, and stores them at doff(DI). Y13 = 1, Y14 = 0x7fff,
+// Y15 = 0xffff0000.
+#define BF16ROUND(off, r, t, doff) \
+	VMOVDQU off(SI), r \
+	VPSRLD $16, r, t \
+	VPAND Y13, t, t \
+	VPADDD Y14, r, r \
+	VPADDD t, r, r \
+	VPAND Y15, r, r \
+	VMOVDQU r, doff(DI)
+
+// func bf16PanelAVX2(dst, src *float32, pairs int)
+// bf16PanelAVX512 on ymm registers: per pair of rows of src (32 tokens
+// each), each rounded to bf16 and stored in the other row of dst.
+TEXT ·bf16PanelAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ pairs+16(FP), CX
+	MOVL $1, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $0x7fff, AX
+	MOVQ AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $0xffff0000, AX
+	MOVQ AX, X15
+	VPBROADCASTD X15, Y15
+bf16pair2:
+	BF16ROUND(0, Y0, Y8, 128)
+	BF16ROUND(32, Y1, Y9, 160)
+	BF16ROUND(64, Y2, Y10, 192)
+	BF16ROUND(96, Y3, Y11, 224)
+	BF16ROUND(128, Y4, Y8, 0)
+	BF16ROUND(160, Y5, Y9, 32)
+	BF16ROUND(192, Y6, Y10, 64)
+	BF16ROUND(224, Y7, Y11, 96)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ CX
+	JNZ bf16pair2
+	VZEROUPPER
+	RET
+
+// func bf16ExpandAVX2(dst *float32, src *uint16, n16 int)
+// 16 bf16 values at a time: zero-extended to dwords, shifted up 16.
+TEXT ·bf16ExpandAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n16+16(FP), CX
+bf16exp2:
+	VPMOVZXWD (SI), Y0
+	VPMOVZXWD 16(SI), Y1
+	VPSLLD $16, Y0, Y0
+	VPSLLD $16, Y1, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ $32, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ bf16exp2
+	VZEROUPPER
+	RET

@@ -437,6 +437,48 @@ func TestDotPeak(t *testing.T) {
 	}
 }
 
+// TestBF16Conversions compares bf16Panel and bf16Expand on every path
+// with their definitions (roundBF16 into the other row of each pair; the
+// bf16 bits shifted up), on random values, ties of both parities, the
+// largest finite values, infinities and NaNs (NaN stays NaN), for K odd
+// and even and lengths past a vector's.
+func TestBF16Conversions(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	special := []uint32{0x3f808000, 0x3f818000, 0x7f7fffff, 0xff7f8000, 0x7f800000, 0xff800000, 0x7fc00001, 0xffff0001, 0x00008000, 0x80018000}
+	for _, k := range []int{1, 2, 5, 8, 19} {
+		src := randVals(r, k*nr, 3, 0)
+		for i, u := range special {
+			src[(i*7)%len(src)] = math.Float32frombits(u)
+		}
+		want := make([]float32, (k+1)&^1*nr)
+		for l := 0; l < k; l++ {
+			for i := range nr {
+				want[(l^1)*nr+i] = roundBF16(src[l*nr+i])
+			}
+		}
+		bits := make([]uint16, k*nr+3)
+		for i := range bits {
+			bits[i] = uint16(r.Uint32())
+		}
+		forEachLowPath(t, func(t *testing.T) {
+			got := make([]float32, len(want))
+			bf16Panel(got, src, k)
+			for i := range want {
+				if got[i] != want[i] && !(got[i] != got[i] && want[i] != want[i]) {
+					t.Fatalf("k %d: bf16Panel[%d] = %#x, want %#x", k, i, math.Float32bits(got[i]), math.Float32bits(want[i]))
+				}
+			}
+			exp := make([]float32, len(bits))
+			bf16Expand(exp, bits)
+			for i, b := range bits {
+				if math.Float32bits(exp[i]) != uint32(b)<<16 {
+					t.Fatalf("bf16Expand[%d] = %#x, want %#x", i, math.Float32bits(exp[i]), uint32(b)<<16)
+				}
+			}
+		})
+	}
+}
+
 // TestMinMaxPanel compares the vector min/max of a token panel with the
 // loop, for row counts even and odd.
 func TestMinMaxPanel(t *testing.T) {
