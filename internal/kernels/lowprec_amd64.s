@@ -604,14 +604,21 @@ q8epi16_noload:
 	VZEROUPPER
 	RET
 
-// func bf16PairsAVX512(dst *uint16, src *float32, pairs int)
+// func bf16PairsAVX512(dst *uint16, src *float32, pairs int, nat int)
 // Per pair of rows 2p, 2p+1 of src (32 tokens each), rounded to bf16 as
 // bf16PanelAVX512 does: each token's dword = bf16(row 2p) << 16 |
-// bf16(row 2p+1). Z29 = 1, Z30 = 0x7fff, Z31 = 0xffff0000.
-TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-24
+// bf16(row 2p+1), or with nat ≠ 0 bf16(row 2p+1) << 16 | bf16(row 2p).
+// SI the rows that go high, R8 the others. Z29 = 1, Z30 = 0x7fff, Z31 =
+// 0xffff0000.
+TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ pairs+16(FP), CX
+	LEAQ 128(SI), R8
+	CMPQ nat+24(FP), $0
+	JEQ bf16pairs_order
+	XCHGQ SI, R8
+bf16pairs_order:
 	MOVL $1, AX
 	VPBROADCASTD AX, Z29
 	MOVL $0x7fff, AX
@@ -621,8 +628,8 @@ TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-24
 bf16pairs:
 	VMOVDQU32 (SI), Z0
 	VMOVDQU32 64(SI), Z1
-	VMOVDQU32 128(SI), Z2
-	VMOVDQU32 192(SI), Z3
+	VMOVDQU32 (R8), Z2
+	VMOVDQU32 64(R8), Z3
 	VPSRLD $16, Z0, Z4
 	VPANDD Z29, Z4, Z4
 	VPADDD Z30, Z0, Z0
@@ -648,6 +655,7 @@ bf16pairs:
 	VMOVDQU32 Z0, (DI)
 	VMOVDQU32 Z1, 64(DI)
 	ADDQ $256, SI
+	ADDQ $256, R8
 	ADDQ $128, DI
 	DECQ CX
 	JNZ bf16pairs

@@ -15,23 +15,28 @@ type lowPath struct {
 	isa  isa
 	vnni bool
 	amx  bool
+	dp   bool // bf16 on the VDPBF16PS tile
 }
 
 // lowPaths lists the paths this CPU can take: the generic code, AVX2,
-// AVX-512 without VNNI (int8 in generic code) and with it, and AMX.
+// AVX-512 without VNNI (int8 in generic code) and with it, VDPBF16PS for
+// bf16 (whatever the vendor), and AMX.
 func lowPaths() []lowPath {
-	ps := []lowPath{{"generic", isaGeneric, false, false}}
+	ps := []lowPath{{name: "generic", isa: isaGeneric}}
 	if hasAVX2 {
-		ps = append(ps, lowPath{"avx2", isaAVX2, false, false})
+		ps = append(ps, lowPath{name: "avx2", isa: isaAVX2})
 	}
 	if hasAVX512 {
-		ps = append(ps, lowPath{"avx512", isaAVX512, false, false})
+		ps = append(ps, lowPath{name: "avx512", isa: isaAVX512})
 	}
 	if hasAVX512 && hasVNNI {
-		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true, false})
+		ps = append(ps, lowPath{name: "avx512vnni", isa: isaAVX512, vnni: true})
+	}
+	if hasAVX512 && hasBF16 {
+		ps = append(ps, lowPath{name: "avx512bf16", isa: isaAVX512, vnni: hasVNNI, dp: true})
 	}
 	if hasAVX512 && hasVNNI && amxFits(BF16, 32) {
-		ps = append(ps, lowPath{"amx", isaAVX512, true, true})
+		ps = append(ps, lowPath{name: "amx", isa: isaAVX512, vnni: true, amx: true})
 	}
 	return ps
 }
@@ -45,10 +50,10 @@ func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
 
 // onLowPath runs fn with the CPU flags of path lp, then restores them.
 func onLowPath(lp lowPath, fn func()) {
-	v, a := hasVNNI, hasAMX
+	v, a, d := hasVNNI, hasAMX, hasDPBF16
 	defer setISA(lp.isa)()
-	defer func() { hasVNNI, hasAMX = v, a }()
-	hasVNNI, hasAMX = lp.vnni, lp.amx
+	defer func() { hasVNNI, hasAMX, hasDPBF16 = v, a, d }()
+	hasVNNI, hasAMX, hasDPBF16 = lp.vnni, lp.amx, lp.dp
 	fn()
 }
 
