@@ -212,15 +212,31 @@ func BenchmarkPatchify(b *testing.B) {
 }
 
 // BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
-// precision, side by side.
+// precision, side by side, bf16 on each of its kernels (bf16-fma,
+// bf16-dpbf16, bf16-amx: kernels.BF16Kernels; the first two with AMX
+// off for the whole forward).
 func BenchmarkForwardPrecision(b *testing.B) {
-	for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
+	type run struct {
+		prec   kernels.Precision
+		name   string
+		kernel string // bf16: kernels.SetBF16Kernel's name, or "" for the CPU's pick
+	}
+	runs := []run{{kernels.FP32, "fp32", ""}}
+	for _, k := range kernels.BF16Kernels() {
+		runs = append(runs, run{kernels.BF16, "bf16-" + k, k})
+	}
+	runs = append(runs, run{kernels.Int8, "int8", ""})
+	for _, rn := range runs {
+		prec := rn.prec
 		m, err := Random("vit-b16", 1, Options{Precision: prec})
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, batch := range []int{1, 8} {
-			b.Run(fmt.Sprintf("%v/b%d", prec, batch), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/b%d", rn.name, batch), func(b *testing.B) {
+				if rn.kernel != "" {
+					defer kernels.SetBF16Kernel(rn.kernel)()
+				}
 				pix := make([]float32, batch*3*224*224) // [B, C, H, W]
 				for i := range pix {
 					pix[i] = float32(i%255)/127.5 - 1

@@ -46,6 +46,15 @@ func TestForwardBatchInvariant(t *testing.T) {
 			})
 		}
 	}
+	// the bf16 kernels the CPU does not pick (BF16Kernel)
+	for _, k := range kernels.BF16Kernels() {
+		if k != kernels.BF16Kernel() {
+			t.Run("bf16/"+k, func(t *testing.T) {
+				defer kernels.SetBF16Kernel(k)()
+				forwardBatchInvariant(t, cases, kernels.BF16)
+			})
+		}
+	}
 }
 
 // forwardBatchInvariant is TestForwardBatchInvariant on the current
