@@ -227,34 +227,35 @@ func BenchmarkForwardPrecision(b *testing.B) {
 	}
 	runs = append(runs, run{kernels.Int8, "int8", ""})
 	for _, rn := range runs {
-		prec := rn.prec
-		m, err := Random("vit-b16", 1, Options{Precision: prec})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, batch := range []int{1, 8} {
-			b.Run(fmt.Sprintf("%s/b%d", rn.name, batch), func(b *testing.B) {
-				if rn.kernel != "" {
-					defer kernels.SetBF16Kernel(rn.kernel)()
-				}
-				pix := make([]float32, batch*3*224*224) // [B, C, H, W]
-				for i := range pix {
-					pix[i] = float32(i%255)/127.5 - 1
-				}
-				logits := make([]float32, batch*1000)
-				if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
-					b.Fatal(err)
-				}
-				c0 := cpuTime()
-				for b.Loop() {
-					m.Forward(pix, batch, 224, 224, logits)
-				}
-				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
-				// the process's CPU time: what the work costs when other
-				// jobs share the cores (wall time then measures them too)
-				b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
-			})
-		}
-		m.Close()
+		b.Run(rn.name, func(b *testing.B) { // a model only for the runs -bench selects
+			if rn.kernel != "" {
+				defer kernels.SetBF16Kernel(rn.kernel)()
+			}
+			m, err := Random("vit-b16", 1, Options{Precision: rn.prec})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			for _, batch := range []int{1, 8} {
+				b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
+					pix := make([]float32, batch*3*224*224) // [B, C, H, W]
+					for i := range pix {
+						pix[i] = float32(i%255)/127.5 - 1
+					}
+					logits := make([]float32, batch*1000)
+					if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
+						b.Fatal(err)
+					}
+					c0 := cpuTime()
+					for b.Loop() {
+						m.Forward(pix, batch, 224, 224, logits)
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+					// the process's CPU time: what the work costs when other
+					// jobs share the cores (wall time then measures them too)
+					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
+				})
+			}
+		})
 	}
 }
