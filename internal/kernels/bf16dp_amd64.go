@@ -51,10 +51,11 @@ func cpuVendor() (ebx, edx, ecx uint32)
 //	acc[i·32+j] = Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])
 //
 // added in order of p from zero, each pair by one VDPBF16PS (the product
-// at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1.
+// at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1. With wide = 0
+// only tokens j < 16, and acc[i·32+j] = 0 for j ≥ 16.
 //
 //go:noescape
-func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32)
+func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32, wide int)
 
 // swapPairsAVX512 writes src[2i+1], src[2i] to dst[2i], dst[2i+1], i < 16·n32.
 //
@@ -117,7 +118,11 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				_ = t[mr*nr-1]
 				xp := g.xp[(jr*g.kp+pc)*nr:]
 				_ = xp[kb*nr-1]
-				bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc)
+				wide := 0 // the 12×16 tile for a last panel of ≤ 16 tokens
+				if g.m-jr*nr > 16 {
+					wide = 1
+				}
+				bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc, wide)
 				tileAddAVX512(acc, &t[0], mr, bp, fl)
 				if last {
 					g.finishTile(ws, t, r0, mr, jr)

@@ -16,7 +16,8 @@
 // (bytes), R8 = 3·ldw, R9 = 5·ldw, so a row is one of (base),
 // (base)(DX*1), (base)(DX*2), (base)(R8*1), (base)(DX*4), (base)(R9*1).
 // BX walks x, AX counts pairs of K pairs (after a single one for an odd
-// kp2), R10 is acc.
+// kp2), R10 is acc. With wide = 0, 12×16: the first 16 tokens, row i in
+// Zi, one K pair a step, tokens 16–31 of acc stored as zeros.
 
 // DPBF16(d, s1, s2) is VDPBF16PS Z(s2), Z(s1), Z(d) (Intel: vdpbf16ps
 // zmm_d, zmm_s1, zmm_s2; register operands 0–31), which Go's assembler
@@ -76,8 +77,36 @@
 	DPBF16(22, 24, 31) \
 	DPBF16(23, 25, 31)
 
-// func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32)
-TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-40
+// DPSTEP16 is DPSTEP on the first 16 tokens alone (Z24), row i in Zi.
+#define DPSTEP16(x, w0) \
+	VMOVDQU32 w0(BX), Z24 \
+	VPBROADCASTD x(SI), Z26 \
+	DPBF16(0, 24, 26) \
+	VPBROADCASTD x(SI)(DX*1), Z27 \
+	DPBF16(1, 24, 27) \
+	VPBROADCASTD x(SI)(DX*2), Z28 \
+	DPBF16(2, 24, 28) \
+	VPBROADCASTD x(SI)(R8*1), Z29 \
+	DPBF16(3, 24, 29) \
+	VPBROADCASTD x(SI)(DX*4), Z30 \
+	DPBF16(4, 24, 30) \
+	VPBROADCASTD x(SI)(R9*1), Z31 \
+	DPBF16(5, 24, 31) \
+	VPBROADCASTD x(DI), Z26 \
+	DPBF16(6, 24, 26) \
+	VPBROADCASTD x(DI)(DX*1), Z27 \
+	DPBF16(7, 24, 27) \
+	VPBROADCASTD x(DI)(DX*2), Z28 \
+	DPBF16(8, 24, 28) \
+	VPBROADCASTD x(DI)(R8*1), Z29 \
+	DPBF16(9, 24, 29) \
+	VPBROADCASTD x(DI)(DX*4), Z30 \
+	DPBF16(10, 24, 30) \
+	VPBROADCASTD x(DI)(R9*1), Z31 \
+	DPBF16(11, 24, 31)
+
+// func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32, wide int)
+TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-48
 	MOVQ kp2+0(FP), AX
 	MOVQ w+8(FP), SI
 	MOVQ ldw+16(FP), DX
@@ -87,6 +116,8 @@ TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-40
 	LEAQ (DX)(DX*4), R9
 	LEAQ (R8)(R8*1), DI
 	ADDQ SI, DI
+	CMPQ wide+40(FP), $0
+	JEQ dpnarrow
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -154,6 +185,55 @@ dpdone:
 	VMOVUPS Z21, 1344(R10)
 	VMOVUPS Z22, 1408(R10)
 	VMOVUPS Z23, 1472(R10)
+	VZEROUPPER
+	RET
+
+dpnarrow:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+dploop16:
+	DPSTEP16(0, 0)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dploop16
+	// tokens 16–31 of acc: zero (Z12)
+	VMOVUPS Z0, 0(R10)
+	VMOVUPS Z12, 64(R10)
+	VMOVUPS Z1, 128(R10)
+	VMOVUPS Z12, 192(R10)
+	VMOVUPS Z2, 256(R10)
+	VMOVUPS Z12, 320(R10)
+	VMOVUPS Z3, 384(R10)
+	VMOVUPS Z12, 448(R10)
+	VMOVUPS Z4, 512(R10)
+	VMOVUPS Z12, 576(R10)
+	VMOVUPS Z5, 640(R10)
+	VMOVUPS Z12, 704(R10)
+	VMOVUPS Z6, 768(R10)
+	VMOVUPS Z12, 832(R10)
+	VMOVUPS Z7, 896(R10)
+	VMOVUPS Z12, 960(R10)
+	VMOVUPS Z8, 1024(R10)
+	VMOVUPS Z12, 1088(R10)
+	VMOVUPS Z9, 1152(R10)
+	VMOVUPS Z12, 1216(R10)
+	VMOVUPS Z10, 1280(R10)
+	VMOVUPS Z12, 1344(R10)
+	VMOVUPS Z11, 1408(R10)
+	VMOVUPS Z12, 1472(R10)
 	VZEROUPPER
 	RET
 

@@ -239,14 +239,29 @@ func checkLowVariants(t *testing.T, name string, m, n, k int, x []float32, w *Pa
 
 // BenchmarkLinearLow times LinearToPanels on bf16 and int8 weights of the
 // ViT-B/16 shapes, beside float32 (the same call), in GFLOP/s (2·M·N·K
-// per op; for int8 these are integer operations).
+// per op; for int8 these are integer operations); bf16 on each kernel
+// (BF16Kernels: bf16-fma, bf16-dpbf16, bf16-amx).
 func BenchmarkLinearLow(b *testing.B) {
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
-	for _, prec := range []Precision{FP32, BF16, Int8} {
+	type run struct {
+		prec   Precision
+		name   string
+		kernel string // bf16: SetBF16Kernel's name
+	}
+	runs := []run{{FP32, "fp32", ""}}
+	for _, k := range BF16Kernels() {
+		runs = append(runs, run{BF16, "bf16-" + k, k})
+	}
+	runs = append(runs, run{Int8, "int8", ""})
+	for _, rn := range runs {
+		prec := rn.prec
 		for _, sh := range vitShapes {
 			m, n, k := sh[0], sh[1], sh[2]
-			b.Run(fmt.Sprintf("%v/%dx%dx%d", prec, m, n, k), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", rn.name, m, n, k), func(b *testing.B) {
+				if rn.kernel != "" {
+					defer SetBF16Kernel(rn.kernel)()
+				}
 				r := rand.New(rand.NewPCG(1, 1))
 				var x, y Panels
 				x.Pack(m, k, randSlice(r, m*k), k)
