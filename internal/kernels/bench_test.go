@@ -27,6 +27,9 @@ func init() {
 	if os.Getenv("VIT_PREFW") == "0" {
 		prefetchW = false
 	}
+	if os.Getenv("VIT_PFX") == "0" {
+		prefetchX = false
+	}
 	if os.Getenv("VIT_KPF") == "0" {
 		prefetchInKernel = false
 	}

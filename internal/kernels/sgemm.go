@@ -25,7 +25,13 @@ import (
 // kept in panels. The micro-panel of W after the current one is
 // prefetched into L2 a slice per token panel (at batch 1 each W row comes
 // from memory once per call), by the micro-kernel itself, a line every
-// few steps, where that micro-panel is one stretch of memory.
+// few steps, where that micro-panel is one stretch of memory. Where a
+// task has a next pass over other x (its next K block, or the next
+// task's token block), the first kernel of each W micro-panel prefetches
+// W's next micro-panel whole and the others share that x among them: the
+// x block otherwise comes from L3 (packed, or written by the previous op,
+// often on the other core) on each pass's first micro-panel, which at
+// batch 8 ran 1.6× (K = 768) to 2.7× (fc2) slower than the rest.
 //
 // The last token panel of a call (M = 197 leaves 5 tokens) runs a kernel
 // 8 or 16 columns wide, so padding costs at most 7 columns of work.
@@ -463,7 +469,7 @@ func (g *gemmJob) run(w, lo, hi int) {
 			nb, mb := t%g.nNB, t/g.nNB
 			w0, w1 := split(g.wPanels, g.nMB, mb)
 			x0, x1 := split(g.xPanels, g.nNB, nb)
-			g.block(ws, w0, w1, x0, x1)
+			g.block(ws, t, w0, w1, x0, x1)
 		}
 	}
 }
@@ -484,7 +490,7 @@ func width(cols int) int {
 // each tile as its last K block completes, while it is in L1: the
 // activation, then the transposed store into c (none for y: the tile is
 // already in its panel).
-func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
+func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 	nx := x1 - x0
 	tl := g.mr * nr
 	var yt []float32 // [w1-w0][nx][Mr][32]
@@ -502,6 +508,7 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 		if last && g.bias != nil {
 			flags |= kBias
 		}
+		xr := g.nextX(task, pc, kb, w1-w0, x0, x1)
 		for ir := w0; ir < w1; ir++ {
 			r0, mr, a, lda := g.panel(ir)
 			a = a[pc:]
@@ -533,17 +540,34 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 				}
 				if full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
 					pfStep = min(64, (nmr*kb*4+full*kb-1)/(full*kb))
+					if xr.bytes > 0 {
+						pfStep = min(64, (nmr*kb*4+kb-1)/kb) // all in the first call
+					}
 				}
 			}
 			for jr := x0; jr < x1; jr++ {
 				cols := min(nr, g.m-jr*nr)
-				pfAt := -1 // byte of the next micro-panel's K block (rows end to end) the kernel prefetches from, or -1
+				var pf []float32 // where the kernel's prefetch starts, or nil
+				var pfStep1, pfLeft, pfSeg, pfSkip int
 				switch {
-				case na == nil:
-				case pfStep == 0:
+				case width(cols) < nr:
+				case xr.bytes > 0 && (jr > x0 || na == nil):
+					// a slice of the next pass's x: the calls that do
+					// not prefetch W share it in order
+					off := xr.calls * kb * xr.step
+					xr.calls++
+					if off < xr.bytes {
+						r, in := off/xr.seg, off%xr.seg&^3
+						pf, pfStep1, pfLeft, pfSeg, pfSkip = g.x[xr.first+r*g.k*nr+in/4:], xr.step, xr.seg-in, xr.seg, xr.skip
+					}
+				case na != nil && pfStep > 0:
+					// a slice of W's next micro-panel, rows end to end
+					at := min((jr-x0)*kb*pfStep, nmr*kb*4-4)
+					r, in := at/(kb*4), at%(kb*4)&^3
+					pf, pfStep1, pfLeft, pfSeg, pfSkip = na[r*nlda+in/4:], pfStep, kb*4-in, kb*4, (nlda-kb)*4
+				}
+				if na != nil && pfStep == 0 {
 					prefetchPanel(na, nmr, nlda, kb, jr-x0, nx)
-				case width(cols) == nr:
-					pfAt = min((jr-x0)*kb*pfStep, nmr*kb*4-4)
 				}
 				var t []float32 // [Mr][32]
 				if g.y != nil {
@@ -552,10 +576,8 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 					t = yt[((ir-w0)*nx+jr-x0)*tl:]
 				}
 				b := g.x[jr*g.k*nr+pc*nr:]
-				if pfAt >= 0 {
-					seg := kb * 4
-					r, in := pfAt/seg, pfAt%seg&^3
-					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, na[r*nlda+in/4:], pfStep, seg-in, seg, (nlda-kb)*4)
+				if pf != nil {
+					microKernelPf(g.isa, mr, kb, a, lda, b, t, bias, flags, pf, pfStep1, pfLeft, pfSeg, pfSkip)
 				} else {
 					microKernel(g.isa, mr, width(cols), kb, a, lda, true, b, t, nr, bias, flags)
 				}
@@ -565,6 +587,53 @@ func (g *gemmJob) block(ws *workerScratch, w0, w1, x0, x1 int) {
 			}
 		}
 	}
+}
+
+// xRegion is the part of packed x the next pass of a task reads, to be
+// prefetched into L2 during the current pass: panels from first, seg
+// bytes each (a K block), skip bytes apart, bytes in all, step bytes per
+// micro-kernel step over the pass's calls that do not prefetch W.
+type xRegion struct {
+	first            int // float index of the first panel's K block in g.x
+	seg, skip, bytes int
+	step             int
+	calls            int // calls of the pass that have prefetched so far
+}
+
+// prefetchX turns the prefetch of the next pass's x on (a variable for
+// benchmarks: VIT_PFX=0 turns it off).
+var prefetchX = true
+
+// nextX returns the x region the pass after (task, pc) reads: the next K
+// block of the same token panels, or, after the last, the first K block
+// of the next task's token block (none if it is this one).
+func (g *gemmJob) nextX(task, pc, kb, nw, x0, x1 int) xRegion {
+	if !prefetchX || !hasKernelPf(g.isa) || !prefetchInKernel {
+		return xRegion{}
+	}
+	nx := x1 - x0
+	full := nx // full-width calls per W micro-panel
+	if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
+		full--
+	}
+	calls := nw * (full - 1) // the first call of each micro-panel prefetches W
+	if calls <= 0 {
+		return xRegion{}
+	}
+	pn, kn := pc+kb, 0
+	nx0, nx1 := x0, x1
+	if pn >= g.k {
+		if task+1 >= g.tasks || g.nNB == 1 {
+			return xRegion{}
+		}
+		pn = 0
+		nx0, nx1 = split(g.xPanels, g.nNB, (task+1)%g.nNB)
+	}
+	kn = min(g.kc, g.k-pn)
+	r := xRegion{first: nx0*g.k*nr + pn*nr, seg: kn * nr * 4, skip: (g.k - kn) * nr * 4}
+	r.bytes = (nx1 - nx0) * r.seg
+	r.step = min(64, ((r.bytes+calls*kb-1)/(calls*kb)+3)&^3)
+	return r
 }
 
 // finish applies the activation to the tile t [mr][32] of W rows r0.. and
