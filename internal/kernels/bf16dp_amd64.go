@@ -15,10 +15,9 @@ import "unsafe"
 // kernels' bias and load order. It sums each output in the generic
 // code's order (K pairs in order, K blocks as blockBF16 cuts them), each
 // VDPBF16PS adding its two exact products one after the other, so its
-// results are the generic bits — except that
-// VDPBF16PS treats subnormal inputs as zero and flushes subnormal results
-// (|v| < 2⁻¹²⁶) to zero, where the generic code keeps them
-// (TestBF16DPSubnormal).
+// results are the generic bits — except that VDPBF16PS treats subnormal
+// inputs as zero and flushes subnormal results (|v| < 2⁻¹²⁶) to zero,
+// where the generic code keeps them (TestBF16DPSubnormal).
 //
 // It runs where VDPBF16PS retires more FLOPs than the FMA: AMD Zen 4 and
 // Zen 5 (twice the FMA's, issue #18's table) — AVX512_BF16 on an AMD CPU
@@ -30,13 +29,14 @@ import "unsafe"
 const mrDP = 12
 
 // hasDPBF16: the VDPBF16PS path runs bf16 Linear calls that AMX does
-// not (AVX512_BF16 on an AMD CPU); tests and benchmarks flip it.
-var hasDPBF16 bool
+// not (AVX512_BF16 on an AMD CPU, with the AVX-512 kernels: dpFits);
+// tests and benchmarks flip it.
+var hasDPBF16 = hasBF16 && isAMD()
 
-func init() {
+// isAMD reports whether CPUID's vendor string is "AuthenticAMD".
+func isAMD() bool {
 	b, d, c := cpuVendor()
-	amd := b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163 // "AuthenticAMD"
-	hasDPBF16 = hasAVX512 && hasBF16 && amd
+	return b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163 // "Auth" "enti" "cAMD"
 }
 
 // cpuVendor returns CPUID leaf 0's EBX, EDX and ECX: the vendor string.

@@ -3,9 +3,12 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -119,4 +122,32 @@ func BenchmarkBF16DPKernel(b *testing.B) {
 	b.ReportMetric(g, "GFLOP/s")
 	b.ReportMetric(peak, "peak-GFLOP/s")
 	b.ReportMetric(100*g/peak, "%peak")
+}
+
+// TestCPUVendor checks CPUID's vendor string against Linux's vendor_id
+// and the VDPBF16PS path's selection by it: on with AVX512_BF16 on AMD
+// alone.
+func TestCPUVendor(t *testing.T) {
+	b, d, c := cpuVendor()
+	var v [12]byte
+	binary.LittleEndian.PutUint32(v[0:], b)
+	binary.LittleEndian.PutUint32(v[4:], d)
+	binary.LittleEndian.PutUint32(v[8:], c)
+	vendor := string(v[:])
+	if want := vendor == "AuthenticAMD" && hasBF16; hasDPBF16 != want || isAMD() != (vendor == "AuthenticAMD") {
+		t.Errorf("vendor %q, AVX512_BF16 %v: hasDPBF16 = %v, isAMD() = %v", vendor, hasBF16, hasDPBF16, isAMD())
+	}
+	info, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		t.Skip("no /proc/cpuinfo")
+	}
+	for _, line := range strings.Split(string(info), "\n") {
+		if k, val, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "vendor_id" {
+			if strings.TrimSpace(val) != vendor {
+				t.Errorf("CPUID vendor %q, /proc/cpuinfo %q", vendor, strings.TrimSpace(val))
+			}
+			return
+		}
+	}
+	t.Skip("no vendor_id in /proc/cpuinfo")
 }
