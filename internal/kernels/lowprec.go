@@ -17,12 +17,14 @@ import (
 // rounded to bf16 as they enter each call; products exact, accumulation in
 // float32, K in pair order (k+1, k), k = 0, 2, 4, … — the order of
 // VDPBF16PS, whose products of bf16 pairs are exact too, so a VDPBF16PS
-// kernel gives the same sums. On the CPUs this code is tuned on
-// VDPBF16PS retires half the FLOPs of VFMADD231PS, so without AMX the
-// bf16 form, stored in the pair-swapped order, has each W micro-panel
-// expanded to float32 once per K block (1/Mr of a tile's loads) and
-// multiplied by the float32 micro-kernels: float32 speed, half the weight
-// memory and bandwidth, and the generic code's bits on every ISA.
+// kernel gives the same sums. Without AMX, on AMD CPUs with AVX512_BF16
+// (Zen 4/5: VDPBF16PS retires twice the FLOPs of VFMADD231PS) a
+// VDPBF16PS tile runs it (bf16dp_amd64.go); on Intel CPUs VDPBF16PS
+// retires half the FLOPs of VFMADD231PS, so there the bf16 form, stored
+// in the pair-swapped order, has each W micro-panel expanded to float32
+// once per K block (1/Mr of a tile's loads) and multiplied by the float32
+// micro-kernels: float32 speed, half the weight memory and bandwidth.
+// Both give the generic code's bits (VDPBF16PS: on normal values).
 //
 // With AMX (lowprec_amx_amd64.go), W blocks of 32 rows are the A tiles,
 // read in place from the same bf16 or int8 rows, and the activations,
