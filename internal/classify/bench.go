@@ -81,7 +81,7 @@ type BenchReport struct {
 	Precision         string  `json:"precision"`                       // of the encoder's matrices: fp32, bf16 or int8
 	WeightMiB         float64 `json:"weight_mib"`                      // matrix values the forward pass reads (Model.WeightBytes)
 	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`           // of the instruction the precision's matmuls run on (int8: GOP/s)
-	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop" or "--peak-gflops"
+	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop", "measured VDPBF16PS loop", … or "--peak-gflops"
 	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"`      // executed_gflops / peak_gflops
 	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16 on AMX or FMAs: the VDPBF16PS loop, for comparison (PeakGFLOPS where the bf16 matmuls run on it)
 	ISA               string  `json:"isa"`
