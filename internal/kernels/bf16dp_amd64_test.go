@@ -151,3 +151,52 @@ func TestCPUVendor(t *testing.T) {
 	}
 	t.Skip("no vendor_id in /proc/cpuinfo")
 }
+
+// TestLinearBF16KBlocks runs bf16 Linear with K in three blocks (lowKc)
+// through each entry point (rows, rows added to, panels, panels added
+// to) on every path but AMX, each path on fresh buffers, and requires
+// the generic path's bits from each: the earlier blocks' sums, the
+// residual and the bias are added in one order on all of them. (Rows out
+// once lost a task's first tile's earlier blocks when the worker's tile
+// buffer grew to the task after it.)
+func TestLinearBF16KBlocks(t *testing.T) {
+	const m, n, k = 37, 25, 2*lowKc + 52
+	r := rand.New(rand.NewPCG(9, 10))
+	x := randVals(r, m*k, 1, 0.3)
+	w := PackB(randVals(r, n*k, 0.5, 0), n, k, k).Convert(BF16)
+	bias, res := randVals(r, n, 1, 0), randVals(r, m*n, 2, 0)
+	run := func(p *Pool, form int) []float32 {
+		out := slices.Clone(res)
+		var xp, yp Panels
+		xp.Pack(m, k, x, k)
+		switch form {
+		case 0, 1:
+			Linear(p, m, x, k, w, bias, ActNone, form == 1, out, n)
+		case 2:
+			LinearToPanels(p, &xp, w, bias, ActNone, &yp)
+			yp.Unpack(out, n)
+		case 3:
+			yp.Pack(m, n, res, n)
+			LinearPanelsAdd(p, &xp, w, bias, &yp)
+			yp.Unpack(out, n)
+		}
+		return out
+	}
+	var want [4][]float32
+	for _, lp := range lowPaths() {
+		if lp.amx {
+			continue
+		}
+		for form := range want {
+			var got []float32
+			p := NewPool(1)
+			onLowPath(lp, func() { got = run(p, form) })
+			p.Close()
+			if want[form] == nil {
+				want[form] = got
+			} else if i := firstDiff(got, want[form]); i >= 0 {
+				t.Errorf("%s, form %d: y[%d] = %g, the generic path gives %g", lp.name, form, i, got[i], want[form][i])
+			}
+		}
+	}
+}

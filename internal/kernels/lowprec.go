@@ -482,11 +482,14 @@ func (g *lowJob) blockBF16(ws *lowScratch, w0, w1, x0, x1 int) {
 }
 
 // tileAt returns the yt tile of W micro-panel i and token panel j of a
-// task with nx token panels, growing the worker's tile buffer to the task.
+// task with nx token panels, growing the worker's tile buffer to the task
+// (keeping the tiles before it: they hold the earlier K blocks' sums).
 func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 	n := (i*nx + j + 1) * g.mr * nr
 	if len(ws.tile) < n {
+		old := ws.tile
 		ws.tile = Grow(ws.tile, ((g.wPanels+g.nMB-1)/g.nMB)*nx*g.mr*nr)
+		copy(ws.tile, old)
 	}
 	return ws.tile[(i*nx+j)*g.mr*nr:]
 }
