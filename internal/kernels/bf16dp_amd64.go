@@ -44,18 +44,21 @@ func isAMD() bool {
 //go:noescape
 func cpuVendor() (ebx, edx, ecx uint32)
 
-// bf16dpKernelAVX512 stores to acc [12][32] the sums, for W rows i < 12
-// (bf16 rows ldw bytes apart) and tokens j < 32 of the panel x
-// [kp2][32][2], both in natural pairs,
+// bf16dpKernelAVX512 is the VDPBF16PS tile: for W rows i < 12 (bf16
+// rows ldw bytes apart) and tokens j < 32 of the panel x [kp2][32][2],
+// both in natural pairs, and the tile c [12][32],
 //
-//	acc[i·32+j] = Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])
+//	acc := Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc = c[i·32+j] + acc }
+//	c[i·32+j] = acc
 //
-// added in order of p from zero, each pair by one VDPBF16PS (the product
-// at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1. With wide = 0
-// only tokens j < 16, and acc[i·32+j] = 0 for j ≥ 16.
+// the sum added in order of p from zero, each pair by one VDPBF16PS (the
+// product at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1. With
+// wide = 0 the sums of tokens j ≥ 16 are 0 (c's padding tokens there).
 //
 //go:noescape
-func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32, wide int)
+func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
 
 // swapPairsAVX512 writes src[2i+1], src[2i] to dst[2i], dst[2i+1], i < 16·n32.
 //
@@ -81,9 +84,10 @@ func dpFits(s isa) bool { return hasDPBF16 && s == isaAVX512 }
 
 // blockDP computes W micro-panels of mrDP rows [w0, w1) × token panels
 // [x0, x1) with the VDPBF16PS tile, in blockBF16's K blocks: per K block
-// and micro-panel its W pairs swapped into ws.wp, and per tile the raw
-// sums into ws.acc, then, as the float32 kernels do, the bias (last
-// block) and the tile's earlier sums added by tileAddAVX512.
+// and micro-panel its W pairs swapped into ws.wp, and per tile the sums
+// with, as the float32 kernels add them, the bias (last block) and the
+// tile's earlier sums; on a last micro-panel of fewer rows, the sums
+// into ws.acc and that epilogue by tileAddAVX512.
 func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	f := g.f
 	acc := (*float32)(unsafe.Pointer(&ws.acc[0])) // [12][32], sized by linearLow
@@ -122,8 +126,12 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				if g.m-jr*nr > 16 {
 					wide = 1
 				}
-				bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc, wide)
-				tileAddAVX512(acc, &t[0], mr, bp, fl)
+				if mr == mrDP {
+					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], &t[0], wide, bp, fl)
+				} else { // the last rows: the sums alone, then the epilogue on mr rows
+					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc, wide, &zeroBias[0], 0)
+					tileAddAVX512(acc, &t[0], mr, bp, fl)
+				}
 				if last {
 					g.finishTile(ws, t, r0, mr, jr)
 				}

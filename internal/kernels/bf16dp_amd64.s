@@ -5,17 +5,18 @@
 
 // The VDPBF16PS register tile of the bf16 Linear (bf16dp_amd64.go).
 //
-// bf16dpKernelAVX512: the float32 sums of a 12×32 tile, 12 W rows × 32
-// tokens over kp2 K pairs, stored to acc [12][32] for tileAddAVX512 (the
-// store and reload cost a few L1 accesses per 768·kp2 FLOP). Registers
+// bf16dpKernelAVX512: a 12×32 tile, 12 W rows × 32 tokens over kp2 K
+// pairs, with the float32 kernels' epilogue (bias, then the tile's
+// values added), stored to c [12][32]. Registers
 // as tile12_amd64.h lays them out: Z0–Z23 the accumulators, Z24, Z25 the
 // bf16 pairs of the 32 tokens at one K pair (x [kp2][32][2], 128 bytes a
 // pair), each W row's pair (a dword, in natural order like the tokens'
 // pairs) broadcast once into Z26–Z31 for both halves of the tile: 14
 // loads per 24 VDPBF16PS. DX = ldw in bytes; BX walks x, AX counts pairs
-// of K pairs (after a single one for an odd kp2), R10 is acc. With wide
-// = 0, 12×16: the first 16 tokens, one K pair a step, row i in Z(2i)
-// alone; Z(2i+1) stay zero and so are stored as tokens 16–31.
+// of K pairs (after a single one for an odd kp2), R10 is c, R11 bias, CX
+// flags. With wide = 0, 12×16: the first 16 tokens, one K pair a step,
+// row i in Z(2i) alone; Z(2i+1) stay zero, so tokens 16–31 of c get the
+// bias (and their values with kLoad).
 
 // DPBF16(d, s1, s2) is VDPBF16PS Z(s2), Z(s1), Z(d) (Intel: vdpbf16ps
 // zmm_d, zmm_s1, zmm_s2; register operands 0–31), which Go's assembler
@@ -49,13 +50,13 @@
 	VMOVDQU32 w1(BX), Z25 \
 	TILE12_ROWS(DPROW32, x)
 
-// func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, acc *float32, wide int)
-TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-48
+// func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
+TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ kp2+0(FP), AX
 	MOVQ w+8(FP), SI
 	MOVQ ldw+16(FP), DX
 	MOVQ x+24(FP), BX
-	MOVQ acc+32(FP), R10
+	MOVQ c+32(FP), R10
 	TILE12_SETUP
 	TILE12_ZERO
 	CMPQ wide+40(FP), $0
@@ -71,6 +72,74 @@ dploop16:
 	DECQ AX
 	JNZ dploop16
 dpdone:
+	MOVQ flags+56(FP), CX
+	TESTQ $2, CX
+	JEQ dpnobias
+	MOVQ bias+48(FP), R11
+	VBROADCASTSS 0(R11), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VBROADCASTSS 4(R11), Z24
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VBROADCASTSS 8(R11), Z24
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VBROADCASTSS 12(R11), Z24
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VBROADCASTSS 16(R11), Z24
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VBROADCASTSS 20(R11), Z24
+	VADDPS Z24, Z10, Z10
+	VADDPS Z24, Z11, Z11
+	VBROADCASTSS 24(R11), Z24
+	VADDPS Z24, Z12, Z12
+	VADDPS Z24, Z13, Z13
+	VBROADCASTSS 28(R11), Z24
+	VADDPS Z24, Z14, Z14
+	VADDPS Z24, Z15, Z15
+	VBROADCASTSS 32(R11), Z24
+	VADDPS Z24, Z16, Z16
+	VADDPS Z24, Z17, Z17
+	VBROADCASTSS 36(R11), Z24
+	VADDPS Z24, Z18, Z18
+	VADDPS Z24, Z19, Z19
+	VBROADCASTSS 40(R11), Z24
+	VADDPS Z24, Z20, Z20
+	VADDPS Z24, Z21, Z21
+	VBROADCASTSS 44(R11), Z24
+	VADDPS Z24, Z22, Z22
+	VADDPS Z24, Z23, Z23
+dpnobias:
+	TESTQ $1, CX
+	JEQ dpstore
+	VADDPS 0(R10), Z0, Z0
+	VADDPS 64(R10), Z1, Z1
+	VADDPS 128(R10), Z2, Z2
+	VADDPS 192(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VADDPS 320(R10), Z5, Z5
+	VADDPS 384(R10), Z6, Z6
+	VADDPS 448(R10), Z7, Z7
+	VADDPS 512(R10), Z8, Z8
+	VADDPS 576(R10), Z9, Z9
+	VADDPS 640(R10), Z10, Z10
+	VADDPS 704(R10), Z11, Z11
+	VADDPS 768(R10), Z12, Z12
+	VADDPS 832(R10), Z13, Z13
+	VADDPS 896(R10), Z14, Z14
+	VADDPS 960(R10), Z15, Z15
+	VADDPS 1024(R10), Z16, Z16
+	VADDPS 1088(R10), Z17, Z17
+	VADDPS 1152(R10), Z18, Z18
+	VADDPS 1216(R10), Z19, Z19
+	VADDPS 1280(R10), Z20, Z20
+	VADDPS 1344(R10), Z21, Z21
+	VADDPS 1408(R10), Z22, Z22
+	VADDPS 1472(R10), Z23, Z23
+dpstore:
 	TILE12_STORE(R10)
 	VZEROUPPER
 	RET

@@ -114,7 +114,7 @@ func BenchmarkBF16DPKernel(b *testing.B) {
 	t0 := time.Now()
 	for b.Loop() {
 		for j := range panels {
-			bf16dpKernelAVX512(kp2, &w[0], 4*kp2, &x[j*kp2*nr*2], &acc[0], 1)
+			bf16dpKernelAVX512(kp2, &w[0], 4*kp2, &x[j*kp2*nr*2], &acc[0], 1, &zeroBias[0], 0)
 		}
 	}
 	g := flop * float64(b.N) / time.Since(t0).Seconds() / 1e9
