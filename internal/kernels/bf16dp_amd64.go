@@ -11,8 +11,8 @@ import "unsafe"
 // (pairs (k+1, k)) with its pairs swapped, once per K block, and the
 // activations are converted per call into token panels of natural pairs
 // (bf16PairsNat). A 12×32 register tile of VDPBF16PS (bf16dp_amd64.s)
-// runs over each K block, finished by tileAddAVX512 with the float32
-// kernels' bias and load order. It sums each output in the generic
+// runs over each K block and adds the bias and the tile's earlier sums
+// in the float32 kernels' order. It sums each output in the generic
 // code's order (K pairs in order, K blocks as blockBF16 cuts them), each
 // VDPBF16PS adding its two exact products one after the other, so its
 // results are the generic bits — except that VDPBF16PS treats subnormal
