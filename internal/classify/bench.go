@@ -81,9 +81,9 @@ type BenchReport struct {
 	Precision         string  `json:"precision"`                       // of the encoder's matrices: fp32, bf16 or int8
 	WeightMiB         float64 `json:"weight_mib"`                      // matrix values the forward pass reads (Model.WeightBytes)
 	PeakGFLOPS        float64 `json:"peak_gflops,omitempty"`           // of the instruction the precision's matmuls run on (int8: GOP/s)
-	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop" or "--peak-gflops"
+	PeakSource        string  `json:"peak_source,omitempty"`           // "measured avx512 FMA loop", "measured VPDPBUSD loop", "measured VDPBF16PS loop", … or "--peak-gflops"
 	FractionOfPeak    float64 `json:"fraction_of_peak,omitempty"`      // executed_gflops / peak_gflops
-	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16: the VDPBF16PS loop, for comparison (the bf16 matmuls run on AMX or FMAs)
+	BF16PeakGFLOPS    float64 `json:"vdpbf16ps_peak_gflops,omitempty"` // bf16 on AMX or FMAs: the VDPBF16PS loop, for comparison (PeakGFLOPS where the bf16 matmuls run on it)
 	ISA               string  `json:"isa"`
 	GoVersion         string  `json:"go"`
 }
@@ -150,7 +150,7 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 	} else if g, src := MeasurePeak(o.Threads, m.Precision()); g > 0 {
 		r.PeakGFLOPS, r.PeakSource = g, src
 	}
-	if m.Precision() == kernels.BF16 {
+	if m.Precision() == kernels.BF16 && kernels.BF16Kernel() != "dpbf16" {
 		r.BF16PeakGFLOPS = measureDotInstrPeak(o.Threads, kernels.BF16)
 	}
 	if r.PeakGFLOPS > 0 {
@@ -161,11 +161,11 @@ func BenchModel(ctx context.Context, m *model.Model, o BenchOptions) (BenchRepor
 
 // MeasurePeak measures the attainable throughput of threads cores, in
 // GFLOP/s (GOP/s for int8), of the instruction the matmuls of precision
-// prec run on (kernels.DotPeak: the FMA for fp32, and for bf16 without
-// AMX; AMX tile products; VPDPBUSD for int8 without AMX, or VPMADDWD on
-// AVX2 CPUs without VNNI) with a register-only loop, best of three runs
-// of about 100 ms, and names it. It returns 0 when the kernels in use
-// have no such loop (generic code).
+// prec run on (kernels.DotPeak: the FMA for fp32; AMX tile products; for
+// bf16 without AMX VDPBF16PS on AMD CPUs, else the FMA; for int8 without
+// AMX VPDPBUSD, or VPMADDWD on AVX2 CPUs without VNNI) with a
+// register-only loop, best of three runs of about 100 ms, and names it.
+// It returns 0 when the kernels in use have no such loop (generic code).
 func MeasurePeak(threads int, prec kernels.Precision) (gflops float64, source string) {
 	best := bestPeak(threads, prec, kernels.DotPeak)
 	if best == 0 {

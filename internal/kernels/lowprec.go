@@ -17,12 +17,14 @@ import (
 // rounded to bf16 as they enter each call; products exact, accumulation in
 // float32, K in pair order (k+1, k), k = 0, 2, 4, … — the order of
 // VDPBF16PS, whose products of bf16 pairs are exact too, so a VDPBF16PS
-// kernel gives the same sums. On the CPUs this code is tuned on
-// VDPBF16PS retires half the FLOPs of VFMADD231PS, so without AMX the
-// bf16 form, stored in the pair-swapped order, has each W micro-panel
-// expanded to float32 once per K block (1/Mr of a tile's loads) and
-// multiplied by the float32 micro-kernels: float32 speed, half the weight
-// memory and bandwidth, and the generic code's bits on every ISA.
+// kernel gives the same sums. Without AMX, on AMD CPUs with AVX512_BF16
+// (Zen 4/5: VDPBF16PS retires twice the FLOPs of VFMADD231PS) a
+// VDPBF16PS tile runs it (bf16dp_amd64.go); on Intel CPUs VDPBF16PS
+// retires half the FLOPs of VFMADD231PS, so there the bf16 form, stored
+// in the pair-swapped order, has each W micro-panel expanded to float32
+// once per K block (1/Mr of a tile's loads) and multiplied by the float32
+// micro-kernels: float32 speed, half the weight memory and bandwidth.
+// Both give the generic code's bits (VDPBF16PS: on normal values).
 //
 // With AMX (lowprec_amx_amd64.go), W blocks of 32 rows are the A tiles,
 // read in place from the same bf16 or int8 rows, and the activations,
@@ -213,6 +215,7 @@ type lowJob struct {
 	isa        isa
 	prec       Precision
 	amx        bool // the AMX kernels (blockAMX) run it
+	dp         bool // bf16: the VDPBF16PS tile (blockDP) runs it
 	phase      int
 	m, n, k    int
 	kp         int
@@ -236,7 +239,7 @@ type lowJob struct {
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
-	xp []uint16  // bf16 on AMX: [xPanels][kp/2][32][2] x rounded, each token's pair (k, k+1) as (k+1, k)
+	xp []uint16  // bf16 on AMX: [xPanels][kp/2][32][2] x rounded, each token's pair (k, k+1) as (k+1, k); on VDPBF16PS in order (bf16PairsNat)
 	xq []uint8   // int8: [xPanels][kp/4][32][4] xq
 	sx []float32 // int8: [xPanels·32] token scales
 	zx []int32   // int8: [xPanels·32] token zero points
@@ -247,8 +250,9 @@ type lowJob struct {
 type lowScratch struct {
 	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
 	w16  []int16   // int8 when q8Widens: [12][kp] a W micro-panel widened to int16
+	wp   []uint16  // bf16 on VDPBF16PS: [12][kc+32] a W micro-panel's K block, pairs in order (k, k+1)
 	tile []float32 // [Mr][32] output tile, before its store
-	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results
+	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
 	bias [amxRows]float32
 	_    [64]byte
 }
@@ -272,6 +276,7 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws,
 	}
 	g.amx = amxFits(g.prec, g.kp)
+	g.dp = g.prec == BF16 && !g.amx && dpFits(g.isa)
 	g.xPanels = (m + nr - 1) / nr
 	if x != nil {
 		g.x = x.P
@@ -283,12 +288,15 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	}
 	switch g.prec {
 	case BF16:
-		if g.amx {
+		if g.amx || g.dp {
 			g.xp = Grow(g.xp, g.xPanels*g.kp*nr)
 		} else {
 			g.xb = Grow(g.xb, g.xPanels*g.kp*nr)
 		}
 		g.mr = g.isa.mr()
+		if g.dp {
+			g.mr = mrDP
+		}
 		nk := (g.kp + lowKc - 1) / lowKc
 		g.kc = ((g.kp+nk-1)/nk + 1) &^ 1
 	case Int8:
@@ -314,6 +322,8 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		xBytes = g.kp * nr
 	case g.amx:
 		xBytes = g.kp * nr * 2
+	case g.dp:
+		xBytes = g.kc * nr * 2
 	}
 	perBlock := max(1, min(lowNcMax/nr, (1<<20)/xBytes))
 	g.nNB = (g.xPanels + perBlock - 1) / perBlock
@@ -332,6 +342,9 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		switch {
 		case g.amx:
 			s.acc = Grow(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
+		case g.dp:
+			s.acc = Grow(s.acc, mrDP*nr)
+			s.wp = Grow(s.wp, mrDP*(g.kc+32))
 		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		case q8Widens():
@@ -355,6 +368,8 @@ func (g *lowJob) run(w, lo, hi int) {
 			switch {
 			case g.prec == BF16 && g.amx:
 				bf16Pairs(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
+			case g.prec == BF16 && g.dp:
+				bf16PairsNat(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
 			case g.prec == BF16:
 				bf16Panel(g.xb[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
 			default:
@@ -375,6 +390,8 @@ func (g *lowJob) run(w, lo, hi int) {
 		switch {
 		case g.amx:
 			g.blockAMX(ws, w0, w1, x0, x1)
+		case g.dp:
+			g.blockDP(ws, w0, w1, x0, x1)
 		case g.prec == BF16:
 			g.blockBF16(ws, w0, w1, x0, x1)
 		default:
@@ -462,11 +479,14 @@ func (g *lowJob) blockBF16(ws *lowScratch, w0, w1, x0, x1 int) {
 }
 
 // tileAt returns the yt tile of W micro-panel i and token panel j of a
-// task with nx token panels, growing the worker's tile buffer to the task.
+// task with nx token panels, growing the worker's tile buffer to the task
+// (keeping the tiles before it: they hold the earlier K blocks' sums).
 func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 	n := (i*nx + j + 1) * g.mr * nr
 	if len(ws.tile) < n {
+		old := ws.tile
 		ws.tile = Grow(ws.tile, ((g.wPanels+g.nMB-1)/g.nMB)*nx*g.mr*nr)
+		copy(ws.tile, old)
 	}
 	return ws.tile[(i*nx+j)*g.mr*nr:]
 }
@@ -526,15 +546,26 @@ func bf16Panel(dst, src []float32, k int) {
 // bf16Panel rounds) to dst [kp/2][32][2] (kp = k rounded up to 2): for
 // each pair of K and token, the value at k+1 first, then k (zero past k),
 // the order of the bf16 form of W.
-func bf16Pairs(dst []uint16, src []float32, k int) {
-	l := bf16PairsFast(dst, src, k/2)
+func bf16Pairs(dst []uint16, src []float32, k int) { bf16PairsIn(dst, src, k, false) }
+
+// bf16PairsNat is bf16Pairs with each pair in its natural order, k
+// first, then k+1: the operand order in which VDPBF16PS adds the product
+// at k+1 first, as the other bf16 paths do.
+func bf16PairsNat(dst []uint16, src []float32, k int) { bf16PairsIn(dst, src, k, true) }
+
+func bf16PairsIn(dst []uint16, src []float32, k int, nat bool) {
+	l := bf16PairsFast(dst, src, k/2, nat)
 	for ; l < (k+1)&^1; l++ {
 		for i := range nr {
 			var v uint16
 			if l < k {
 				v = uint16(math.Float32bits(roundBF16(src[l*nr+i])) >> 16)
 			}
-			dst[(l/2*nr+i)*2+1-l%2] = v
+			e := 1 - l%2 // the element of the pair l goes to
+			if nat {
+				e = l % 2
+			}
+			dst[(l/2*nr+i)*2+e] = v
 		}
 	}
 }

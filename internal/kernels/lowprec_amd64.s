@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "tile12_amd64.h"
 
 // The int8 micro-kernel, its epilogue and the activation conversions of
 // the bf16 and int8 Linear (lowprec.go), written by hand.
@@ -8,60 +9,27 @@
 // q8KernelAVX512: the int32 sums of a 12×32 (or 12×16) tile of u8
 // activations × s8 weights, stored to acc for q8EpilogueAVX512 (the
 // store and reload cost a few L1 accesses per 192·K multiply-adds).
-// Registers: Z0–Z23 the accumulators, row i in Z(2i) (tokens 0–15) and
-// Z(2i+1) (tokens 16–31) (12×16: row i in Zi); Z24, Z25 the four u8
-// values of 32 tokens at one K step of four; each weight quad is loaded
-// once (VPBROADCASTD into Z26–Z31) for both halves of the 12×32 tile, 14
-// loads per 24 VPDPBUSD rather than 26 (12×16: broadcast by VPDPBUSD
-// itself). W rows: SI (rows 0–5) and
-// DI (rows 6–11) with DX = ldw, R8 = 3·ldw, R9 = 5·ldw, so a row is one
-// of (base), (base)(DX*1), (base)(DX*2), (base)(R8*1), (base)(DX*4),
-// (base)(R9*1). BX walks x, AX counts K steps (12×32: pairs of them,
-// after a single step for an odd kq4), R10 is acc.
+// Registers as tile12_amd64.h lays them out: Z0–Z23 the accumulators
+// (12×16: row i in Zi); Z24, Z25 the four u8 values of 32 tokens at one
+// K step of four; each weight quad is loaded once (VPBROADCASTD into
+// Z26–Z31) for both halves of the 12×32 tile, 14 loads per 24 VPDPBUSD
+// rather than 26 (12×16: broadcast by VPDPBUSD itself). DX = ldw, BX
+// walks x, AX counts K steps (12×32: pairs of them, after a single step
+// for an odd kq4), R10 is acc.
 
-// Q8STEP32 is one K step of four of the 12×32 int8 tile: the 32 tokens'
-// u8 quads of the step at w0(BX) and w1(BX) (Z24, Z25), each of the 12
-// weight rows' s8 quad (at x bytes into rows SI, SI+DX, …, DI+R9) loaded
-// once and multiplied into its row's two accumulators (Z0–Z23).
+// Q8STEP32 is one K step of four of the 12×32 int8 tile (TILE12_LOOP):
+// the 32 tokens' u8 quads of the step at w0(BX) and w1(BX) (Z24, Z25),
+// each of the 12 weight rows' s8 quad (x bytes on) broadcast once and
+// multiplied into its row's two accumulators (Q8ROW32).
+#define Q8ROW32(x, row, zb, b, zlo, lo, zhi, hi) \
+	VPBROADCASTD x row, zb \
+	VPDPBUSD zb, Z24, zlo \
+	VPDPBUSD zb, Z25, zhi
+
 #define Q8STEP32(x, w0, w1) \
 	VMOVDQU32 w0(BX), Z24 \
 	VMOVDQU32 w1(BX), Z25 \
-	VPBROADCASTD x(SI), Z26 \
-	VPDPBUSD Z26, Z24, Z0 \
-	VPDPBUSD Z26, Z25, Z1 \
-	VPBROADCASTD x(SI)(DX*1), Z27 \
-	VPDPBUSD Z27, Z24, Z2 \
-	VPDPBUSD Z27, Z25, Z3 \
-	VPBROADCASTD x(SI)(DX*2), Z28 \
-	VPDPBUSD Z28, Z24, Z4 \
-	VPDPBUSD Z28, Z25, Z5 \
-	VPBROADCASTD x(SI)(R8*1), Z29 \
-	VPDPBUSD Z29, Z24, Z6 \
-	VPDPBUSD Z29, Z25, Z7 \
-	VPBROADCASTD x(SI)(DX*4), Z30 \
-	VPDPBUSD Z30, Z24, Z8 \
-	VPDPBUSD Z30, Z25, Z9 \
-	VPBROADCASTD x(SI)(R9*1), Z31 \
-	VPDPBUSD Z31, Z24, Z10 \
-	VPDPBUSD Z31, Z25, Z11 \
-	VPBROADCASTD x(DI), Z26 \
-	VPDPBUSD Z26, Z24, Z12 \
-	VPDPBUSD Z26, Z25, Z13 \
-	VPBROADCASTD x(DI)(DX*1), Z27 \
-	VPDPBUSD Z27, Z24, Z14 \
-	VPDPBUSD Z27, Z25, Z15 \
-	VPBROADCASTD x(DI)(DX*2), Z28 \
-	VPDPBUSD Z28, Z24, Z16 \
-	VPDPBUSD Z28, Z25, Z17 \
-	VPBROADCASTD x(DI)(R8*1), Z29 \
-	VPDPBUSD Z29, Z24, Z18 \
-	VPDPBUSD Z29, Z25, Z19 \
-	VPBROADCASTD x(DI)(DX*4), Z30 \
-	VPDPBUSD Z30, Z24, Z20 \
-	VPDPBUSD Z30, Z25, Z21 \
-	VPBROADCASTD x(DI)(R9*1), Z31 \
-	VPDPBUSD Z31, Z24, Z22 \
-	VPDPBUSD Z31, Z25, Z23
+	TILE12_ROWS(Q8ROW32, x)
 
 // func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32)
 TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-48
@@ -70,79 +38,12 @@ TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-48
 	MOVQ ldw+24(FP), DX
 	MOVQ x+32(FP), BX
 	MOVQ acc+40(FP), R10
-	LEAQ (DX)(DX*2), R8
-	LEAQ (DX)(DX*4), R9
-	LEAQ (R8)(R8*1), DI
-	ADDQ SI, DI
+	TILE12_SETUP
 	CMPQ wide+0(FP), $0
 	JEQ narrow
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
-	// an odd kq4: one step, then pairs of steps
-	BTQ $0, AX
-	JCC pairs32
-	Q8STEP32(0, 0, 64)
-	ADDQ $4, SI
-	ADDQ $4, DI
-	ADDQ $128, BX
-pairs32:
-	SHRQ $1, AX
-	JEQ done32
-loop32:
-	Q8STEP32(0, 0, 64)
-	Q8STEP32(4, 128, 192)
-	ADDQ $8, SI
-	ADDQ $8, DI
-	ADDQ $256, BX
-	DECQ AX
-	JNZ loop32
-done32:
-	VMOVDQU32 Z0, 0(R10)
-	VMOVDQU32 Z1, 64(R10)
-	VMOVDQU32 Z2, 128(R10)
-	VMOVDQU32 Z3, 192(R10)
-	VMOVDQU32 Z4, 256(R10)
-	VMOVDQU32 Z5, 320(R10)
-	VMOVDQU32 Z6, 384(R10)
-	VMOVDQU32 Z7, 448(R10)
-	VMOVDQU32 Z8, 512(R10)
-	VMOVDQU32 Z9, 576(R10)
-	VMOVDQU32 Z10, 640(R10)
-	VMOVDQU32 Z11, 704(R10)
-	VMOVDQU32 Z12, 768(R10)
-	VMOVDQU32 Z13, 832(R10)
-	VMOVDQU32 Z14, 896(R10)
-	VMOVDQU32 Z15, 960(R10)
-	VMOVDQU32 Z16, 1024(R10)
-	VMOVDQU32 Z17, 1088(R10)
-	VMOVDQU32 Z18, 1152(R10)
-	VMOVDQU32 Z19, 1216(R10)
-	VMOVDQU32 Z20, 1280(R10)
-	VMOVDQU32 Z21, 1344(R10)
-	VMOVDQU32 Z22, 1408(R10)
-	VMOVDQU32 Z23, 1472(R10)
+	TILE12_ZERO
+	TILE12_LOOP(Q8STEP32)
+	TILE12_STORE(R10)
 	VZEROUPPER
 	RET
 
@@ -604,14 +505,21 @@ q8epi16_noload:
 	VZEROUPPER
 	RET
 
-// func bf16PairsAVX512(dst *uint16, src *float32, pairs int)
+// func bf16PairsAVX512(dst *uint16, src *float32, pairs int, nat int)
 // Per pair of rows 2p, 2p+1 of src (32 tokens each), rounded to bf16 as
 // bf16PanelAVX512 does: each token's dword = bf16(row 2p) << 16 |
-// bf16(row 2p+1). Z29 = 1, Z30 = 0x7fff, Z31 = 0xffff0000.
-TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-24
+// bf16(row 2p+1), or with nat ≠ 0 bf16(row 2p+1) << 16 | bf16(row 2p).
+// SI the rows that go high, R8 the others. Z29 = 1, Z30 = 0x7fff, Z31 =
+// 0xffff0000.
+TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ pairs+16(FP), CX
+	LEAQ 128(SI), R8
+	CMPQ nat+24(FP), $0
+	JEQ bf16pairs_order
+	XCHGQ SI, R8
+bf16pairs_order:
 	MOVL $1, AX
 	VPBROADCASTD AX, Z29
 	MOVL $0x7fff, AX
@@ -621,8 +529,8 @@ TEXT ·bf16PairsAVX512(SB), NOSPLIT, $0-24
 bf16pairs:
 	VMOVDQU32 (SI), Z0
 	VMOVDQU32 64(SI), Z1
-	VMOVDQU32 128(SI), Z2
-	VMOVDQU32 192(SI), Z3
+	VMOVDQU32 (R8), Z2
+	VMOVDQU32 64(R8), Z3
 	VPSRLD $16, Z0, Z4
 	VPANDD Z29, Z4, Z4
 	VPADDD Z30, Z0, Z0
@@ -648,6 +556,7 @@ bf16pairs:
 	VMOVDQU32 Z0, (DI)
 	VMOVDQU32 Z1, 64(DI)
 	ADDQ $256, SI
+	ADDQ $256, R8
 	ADDQ $128, DI
 	DECQ CX
 	JNZ bf16pairs

@@ -61,10 +61,11 @@ func amxKernel(op int, cfg *amxConfig, a unsafe.Pointer, lda, astride int, b uns
 //go:noescape
 func tileAddAVX512(src, dst *float32, rows int, bias *float32, flags int)
 
-// bf16PairsAVX512 is bf16Pairs for pairs ≥ 1 row pairs.
+// bf16PairsAVX512 is bf16Pairs for pairs ≥ 1 row pairs (nat ≠ 0:
+// bf16PairsNat).
 //
 //go:noescape
-func bf16PairsAVX512(dst *uint16, src *float32, pairs int)
+func bf16PairsAVX512(dst *uint16, src *float32, pairs int, nat int)
 
 // amxFits reports whether the AMX kernels take a K of kp (bf16: whole
 // steps of 32; int8: of 64).
@@ -126,12 +127,16 @@ func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
-func bf16PairsFast(dst []uint16, src []float32, pairs int) int {
+func bf16PairsFast(dst []uint16, src []float32, pairs int, nat bool) int {
 	if !hasAVX512 || pairs == 0 {
 		return 0
 	}
 	_, _ = dst[pairs*2*nr-1], src[2*pairs*nr-1]
-	bf16PairsAVX512(&dst[0], &src[0], pairs)
+	n := 0
+	if nat {
+		n = 1
+	}
+	bf16PairsAVX512(&dst[0], &src[0], pairs, n)
 	return 2 * pairs
 }
 

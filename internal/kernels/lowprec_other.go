@@ -36,6 +36,6 @@ func amxUsable() bool { return false }
 
 func (g *lowJob) blockAMX(ws *lowScratch, w0, w1, x0, x1 int) { panic("kernels: no AMX") }
 
-func bf16PairsFast(dst []uint16, src []float32, pairs int) int { return 0 }
+func bf16PairsFast(dst []uint16, src []float32, pairs int, nat bool) int { return 0 }
 
 func amxRounds(p Precision, n int) float64 { return 0 }

@@ -17,27 +17,32 @@ type lowPath struct {
 	vnni    bool // AVX512_VNNI
 	amx     bool
 	avxvnni bool // AVX-VNNI (VEX VPDPBUSD on ymm)
+	dp      bool // bf16 on the VDPBF16PS tile
 }
 
 // lowPaths lists the paths this CPU can take: the generic code, AVX2
 // (int8 on VPMADDWD), AVX2 with AVX-VNNI, AVX-512 without VNNI (int8 on
-// VPMADDWD) and with it, and AMX.
+// VPMADDWD) and with it, VDPBF16PS for bf16 (whatever the vendor), and
+// AMX.
 func lowPaths() []lowPath {
-	ps := []lowPath{{"generic", isaGeneric, false, false, false}}
+	ps := []lowPath{{name: "generic", isa: isaGeneric}}
 	if hasAVX2 {
-		ps = append(ps, lowPath{"avx2", isaAVX2, false, false, false})
+		ps = append(ps, lowPath{name: "avx2", isa: isaAVX2})
 	}
 	if hasAVX2 && hasAVXVNNI {
-		ps = append(ps, lowPath{"avx2vnni", isaAVX2, false, false, true})
+		ps = append(ps, lowPath{name: "avx2vnni", isa: isaAVX2, avxvnni: true})
 	}
 	if hasAVX512 {
-		ps = append(ps, lowPath{"avx512", isaAVX512, false, false, false})
+		ps = append(ps, lowPath{name: "avx512", isa: isaAVX512})
 	}
 	if hasAVX512 && hasVNNI {
-		ps = append(ps, lowPath{"avx512vnni", isaAVX512, true, false, hasAVXVNNI})
+		ps = append(ps, lowPath{name: "avx512vnni", isa: isaAVX512, vnni: true, avxvnni: hasAVXVNNI})
+	}
+	if hasAVX512 && hasBF16 {
+		ps = append(ps, lowPath{name: "avx512bf16", isa: isaAVX512, vnni: hasVNNI, avxvnni: hasAVXVNNI, dp: true})
 	}
 	if hasAVX512 && hasVNNI && amxFits(BF16, 32) {
-		ps = append(ps, lowPath{"amx", isaAVX512, true, true, hasAVXVNNI})
+		ps = append(ps, lowPath{name: "amx", isa: isaAVX512, vnni: true, amx: true, avxvnni: hasAVXVNNI})
 	}
 	return ps
 }
@@ -51,10 +56,10 @@ func forEachLowPath(t *testing.T, fn func(t *testing.T)) {
 
 // onLowPath runs fn with the CPU flags of path lp, then restores them.
 func onLowPath(lp lowPath, fn func()) {
-	v, a, av := hasVNNI, hasAMX, hasAVXVNNI
+	v, a, av, d := hasVNNI, hasAMX, hasAVXVNNI, hasDPBF16
 	defer setISA(lp.isa)()
-	defer func() { hasVNNI, hasAMX, hasAVXVNNI = v, a, av }()
-	hasVNNI, hasAMX, hasAVXVNNI = lp.vnni, lp.amx, lp.avxvnni
+	defer func() { hasVNNI, hasAMX, hasAVXVNNI, hasDPBF16 = v, a, av, d }()
+	hasVNNI, hasAMX, hasAVXVNNI, hasDPBF16 = lp.vnni, lp.amx, lp.avxvnni, lp.dp
 	fn()
 }
 
@@ -240,14 +245,29 @@ func checkLowVariants(t *testing.T, name string, m, n, k int, x []float32, w *Pa
 
 // BenchmarkLinearLow times LinearToPanels on bf16 and int8 weights of the
 // ViT-B/16 shapes, beside float32 (the same call), in GFLOP/s (2·M·N·K
-// per op; for int8 these are integer operations).
+// per op; for int8 these are integer operations); bf16 on each kernel
+// (BF16Kernels: bf16-fma, bf16-dpbf16, bf16-amx).
 func BenchmarkLinearLow(b *testing.B) {
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
-	for _, prec := range []Precision{FP32, BF16, Int8} {
+	type run struct {
+		prec   Precision
+		name   string
+		kernel string // bf16: SetBF16Kernel's name
+	}
+	runs := []run{{FP32, "fp32", ""}}
+	for _, k := range BF16Kernels() {
+		runs = append(runs, run{BF16, "bf16-" + k, k})
+	}
+	runs = append(runs, run{Int8, "int8", ""})
+	for _, rn := range runs {
+		prec := rn.prec
 		for _, sh := range vitShapes {
 			m, n, k := sh[0], sh[1], sh[2]
-			b.Run(fmt.Sprintf("%v/%dx%dx%d", prec, m, n, k), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", rn.name, m, n, k), func(b *testing.B) {
+				if rn.kernel != "" {
+					defer SetBF16Kernel(rn.kernel)()
+				}
 				r := rand.New(rand.NewPCG(1, 1))
 				var x, y Panels
 				x.Pack(m, k, randSlice(r, m*k), k)

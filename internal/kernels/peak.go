@@ -19,17 +19,18 @@ func FMAPeak(p *Pool, d time.Duration) float64 {
 // run on: with AMX, TDPBF16PS or TDPBSUD (AMXPeak); else, for int8,
 // VPDPBUSD (u8×s8 quads into int32, 8 operations per lane; zmm with
 // AVX-512 VNNI, ymm with AVX-VNNI) or on other AVX2 CPUs VPMADDWD+VPADDD
-// (s16 pairs into int32, 4 operations per lane), and for bf16
-// the FMA (the bf16 Linear runs on FMAs without AMX; VDPBF16PS, which
-// this CPU family runs at half the FMA's FLOPs, is DotInstrPeak). In
-// GFLOP/s or GOP/s; 0 when the kernels in use have no such loop.
+// (s16 pairs into int32, 4 operations per lane), and for bf16 VDPBF16PS
+// where the bf16 Linear runs on it (BF16Kernel "dpbf16": AMD CPUs), else
+// the FMA (on Intel CPUs, which run VDPBF16PS at half the FMA's FLOPs,
+// the bf16 Linear runs on FMAs without AMX). In GFLOP/s or GOP/s; 0 when
+// the kernels in use have no such loop.
 func DotPeak(p *Pool, prec Precision, d time.Duration) float64 {
 	switch {
 	case prec == FP32:
 		return FMAPeak(p, d)
 	case amxUsable():
 		return peak(p, d, func(n int) float64 { return amxRounds(prec, n) })
-	case prec == BF16:
+	case prec == BF16 && BF16Kernel() != "dpbf16":
 		return FMAPeak(p, d)
 	}
 	return DotInstrPeak(p, prec, d)
@@ -45,6 +46,8 @@ func DotInstrPeak(p *Pool, prec Precision, d time.Duration) float64 {
 // DotPeakName names what DotPeak(prec) measures on this CPU.
 func DotPeakName(prec Precision) string {
 	switch {
+	case prec == BF16 && BF16Kernel() == "dpbf16":
+		return "VDPBF16PS loop"
 	case prec == FP32 || prec == BF16 && !amxUsable():
 		return currentISA().String() + " FMA loop"
 	case prec == BF16:

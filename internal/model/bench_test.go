@@ -212,8 +212,10 @@ func BenchmarkPatchify(b *testing.B) {
 }
 
 // BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
-// precision, side by side. VIT_ISA=avx2 times the kernels of an AVX2 CPU
-// (kernels.SetISA: no AVX-512, no AMX), VIT_INT8=vpmaddwd (one of
+// precision, side by side, bf16 on each of its kernels (bf16-fma,
+// bf16-dpbf16, bf16-amx: kernels.BF16Kernels; the first two with AMX
+// off for the whole forward). VIT_ISA=avx2 times the kernels of an AVX2
+// CPU (kernels.SetISA: no AVX-512, no AMX), VIT_INT8=vpmaddwd (one of
 // kernels.Int8Kernels) a given int8 kernel.
 func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_ISA"); s != "" {
@@ -222,31 +224,46 @@ func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_INT8"); s != "" {
 		defer kernels.SetInt8Kernel(s)()
 	}
-	for _, prec := range []kernels.Precision{kernels.FP32, kernels.BF16, kernels.Int8} {
-		m, err := Random("vit-b16", 1, Options{Precision: prec})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, batch := range []int{1, 8} {
-			b.Run(fmt.Sprintf("%v/b%d", prec, batch), func(b *testing.B) {
-				pix := make([]float32, batch*3*224*224) // [B, C, H, W]
-				for i := range pix {
-					pix[i] = float32(i%255)/127.5 - 1
-				}
-				logits := make([]float32, batch*1000)
-				if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
-					b.Fatal(err)
-				}
-				c0 := cpuTime()
-				for b.Loop() {
-					m.Forward(pix, batch, 224, 224, logits)
-				}
-				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
-				// the process's CPU time: what the work costs when other
-				// jobs share the cores (wall time then measures them too)
-				b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
-			})
-		}
-		m.Close()
+	type run struct {
+		prec   kernels.Precision
+		name   string
+		kernel string // bf16: kernels.SetBF16Kernel's name, or "" for the CPU's pick
+	}
+	runs := []run{{kernels.FP32, "fp32", ""}}
+	for _, k := range kernels.BF16Kernels() {
+		runs = append(runs, run{kernels.BF16, "bf16-" + k, k})
+	}
+	runs = append(runs, run{kernels.Int8, "int8", ""})
+	for _, rn := range runs {
+		b.Run(rn.name, func(b *testing.B) { // a model only for the runs -bench selects
+			if rn.kernel != "" {
+				defer kernels.SetBF16Kernel(rn.kernel)()
+			}
+			m, err := Random("vit-b16", 1, Options{Precision: rn.prec})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			for _, batch := range []int{1, 8} {
+				b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
+					pix := make([]float32, batch*3*224*224) // [B, C, H, W]
+					for i := range pix {
+						pix[i] = float32(i%255)/127.5 - 1
+					}
+					logits := make([]float32, batch*1000)
+					if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
+						b.Fatal(err)
+					}
+					c0 := cpuTime()
+					for b.Loop() {
+						m.Forward(pix, batch, 224, 224, logits)
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+					// the process's CPU time: what the work costs when other
+					// jobs share the cores (wall time then measures them too)
+					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
+				})
+			}
+		})
 	}
 }

@@ -46,12 +46,20 @@ func TestForwardBatchInvariant(t *testing.T) {
 			})
 		}
 	}
-	// the int8 kernels the CPU does not pick (Int8Kernel)
+	// the int8 and bf16 kernels the CPU does not pick (Int8Kernel, BF16Kernel)
 	for _, k := range kernels.Int8Kernels() {
 		if k != kernels.Int8Kernel() {
 			t.Run("int8/"+k, func(t *testing.T) {
 				defer kernels.SetInt8Kernel(k)()
 				forwardBatchInvariant(t, cases, kernels.Int8)
+			})
+		}
+	}
+	for _, k := range kernels.BF16Kernels() {
+		if k != kernels.BF16Kernel() {
+			t.Run("bf16/"+k, func(t *testing.T) {
+				defer kernels.SetBF16Kernel(k)()
+				forwardBatchInvariant(t, cases, kernels.BF16)
 			})
 		}
 	}

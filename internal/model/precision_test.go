@@ -194,3 +194,40 @@ func bf16Fixture(t *testing.T, dir string) string {
 	}
 	return writeModel(t, fixtureConfig(t, dir), map[string][]byte{"model.safetensors": encodeST(es)})
 }
+
+// TestBF16KernelsAgree runs the golden fixtures in bf16 on the FMA and
+// the VDPBF16PS kernels (kernels.SetBF16Kernel, AMX off for both) and
+// requires the same logits, bit for bit: both sum each output in the
+// generic code's order.
+func TestBF16KernelsAgree(t *testing.T) {
+	if !slices.Contains(kernels.BF16Kernels(), "dpbf16") {
+		t.Skip("no VDPBF16PS")
+	}
+	for _, dir := range goldenDirs {
+		var first []float32
+		for _, k := range []string{"fma", "dpbf16"} {
+			restore := kernels.SetBF16Kernel(k)
+			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2, Precision: kernels.BF16}, loadOpts{skipRecipe: true})
+			if err != nil {
+				restore()
+				t.Fatal(err)
+			}
+			var got []float32
+			for _, gf := range goldenFiles(t, dir) {
+				pix, b, h, w := images(t, readTensors(t, gf)["pixels"])
+				out := make([]float32, b*m.Config.NumClasses)
+				if err := m.Forward(pix, b, h, w, out); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, out...)
+			}
+			m.Close()
+			restore()
+			if first == nil {
+				first = got
+			} else if !slices.EqualFunc(got, first, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }) {
+				t.Errorf("%s: bf16 logits on %s differ from the fma kernel's", dir, k)
+			}
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package kernels
+
+import (
+	"slices"
+	"strconv"
+)
+
+// The three ways the bf16 Linear runs on amd64 (lowprec.go): AMX tiles
+// where Linux grants them, else the VDPBF16PS tile on AMD CPUs with
+// AVX512_BF16 (bf16dp_amd64.go), else the float32 FMA kernels on W
+// expanded per K block.
+
+// BF16Kernels lists the bf16 Linear kernels this process can run:
+// "fma" (W expanded to float32 for the FMA kernels), "dpbf16" (VDPBF16PS,
+// with AVX512_BF16, whatever the vendor) and "amx", the one it picks
+// (BF16Kernel) last.
+func BF16Kernels() []string {
+	ks := []string{"fma"}
+	if hasAVX512 && hasBF16 {
+		ks = append(ks, "dpbf16")
+	}
+	if amxUsable() {
+		ks = append(ks, "amx")
+	}
+	pick := BF16Kernel()
+	return append(slices.DeleteFunc(ks, func(k string) bool { return k == pick }), pick)
+}
+
+// BF16Kernel names the kernel a bf16 Linear runs on (BF16Kernels; "amx"
+// also when some K is not a whole number of AMX steps and falls back).
+func BF16Kernel() string {
+	switch {
+	case amxUsable():
+		return "amx"
+	case dpFits(currentISA()):
+		return "dpbf16"
+	}
+	return "fma"
+}
+
+// SetBF16Kernel makes bf16 Linear calls run on kernel name, one of
+// BF16Kernels, and returns a func that restores the previous choice:
+// "fma" and "dpbf16" turn AMX off for every precision (int8 and attention
+// too), so benchmarks compare them on one CPU. It must not be called
+// while a kernel runs; another name panics.
+func SetBF16Kernel(name string) (restore func()) {
+	a, d := hasAMX, hasDPBF16
+	restore = func() { hasAMX, hasDPBF16 = a, d }
+	ok := false
+	for _, k := range BF16Kernels() {
+		ok = ok || k == name
+	}
+	if !ok {
+		panic("kernels: SetBF16Kernel(" + strconv.Quote(name) + "): not one of this CPU's bf16 kernels")
+	}
+	hasAMX = name == "amx"
+	hasDPBF16 = name == "dpbf16"
+	return restore
+}

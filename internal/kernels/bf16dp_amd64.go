@@ -1,0 +1,141 @@
+//go:build amd64 && gc && !purego
+
+package kernels
+
+import "unsafe"
+
+// The VDPBF16PS path of the bf16 Linear. VDPBF16PS adds the product of
+// a pair's second (odd) elements first, so with both operands' pairs in
+// their natural order (k, k+1) it adds k+1 first, the order of the other
+// bf16 paths: each W micro-panel's K block is copied from the bf16 form
+// (pairs (k+1, k)) with its pairs swapped, once per K block, and the
+// activations are converted per call into token panels of natural pairs
+// (bf16PairsNat). A 12×32 register tile of VDPBF16PS (bf16dp_amd64.s)
+// runs over each K block and adds the bias and the tile's earlier sums
+// in the float32 kernels' order. It sums each output in the generic
+// code's order (K pairs in order, K blocks as blockBF16 cuts them), each
+// VDPBF16PS adding its two exact products one after the other, so its
+// results are the generic bits — except that VDPBF16PS treats subnormal
+// inputs as zero and flushes subnormal results (|v| < 2⁻¹²⁶) to zero,
+// where the generic code keeps them (TestBF16DPSubnormal).
+//
+// It runs where VDPBF16PS retires more FLOPs than the FMA: AMD Zen 4 and
+// Zen 5 (twice the FMA's, issue #18's table) — AVX512_BF16 on an AMD CPU
+// without AMX. On Intel CPUs with AVX512_BF16 (Cooper Lake; Sapphire
+// Rapids and later when AMX is not usable) VDPBF16PS runs at half the
+// FMA's FLOPs and the FMA path (blockBF16) is faster.
+
+// mrDP is Mr of the VDPBF16PS tile.
+const mrDP = 12
+
+// hasDPBF16: the VDPBF16PS path runs bf16 Linear calls that AMX does
+// not (AVX512_BF16 on an AMD CPU, with the AVX-512 kernels: dpFits);
+// tests and benchmarks flip it.
+var hasDPBF16 = hasBF16 && isAMD()
+
+// isAMD reports whether CPUID's vendor string is "AuthenticAMD".
+func isAMD() bool {
+	b, d, c := cpuVendor()
+	return b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163 // "Auth" "enti" "cAMD"
+}
+
+// cpuVendor returns CPUID leaf 0's EBX, EDX and ECX: the vendor string.
+//
+//go:noescape
+func cpuVendor() (ebx, edx, ecx uint32)
+
+// bf16dpKernelAVX512 is the VDPBF16PS tile: for W rows i < 12 (bf16
+// rows ldw bytes apart) and tokens j < 32 of the panel x [kp2][32][2],
+// both in natural pairs, and the tile c [12][32],
+//
+//	acc := Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc = c[i·32+j] + acc }
+//	c[i·32+j] = acc
+//
+// the sum added in order of p from zero, each pair by one VDPBF16PS (the
+// product at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1. With
+// wide = 0 the sums of tokens j ≥ 16 are 0 (c's padding tokens there).
+//
+//go:noescape
+func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
+
+// swapPairsAVX512 writes src[2i+1], src[2i] to dst[2i], dst[2i+1], i < 16·n32.
+//
+//go:noescape
+func swapPairsAVX512(dst, src *uint16, n32 int)
+
+// swapPairs writes src[:len(dst)] to dst (len(dst) even) with each pair's
+// two values swapped.
+func swapPairs(dst, src []uint16) {
+	n32 := len(dst) / 32
+	if n32 > 0 {
+		_ = src[32*n32-1]
+		swapPairsAVX512(&dst[0], &src[0], n32)
+	}
+	for i := 32 * n32; i < len(dst); i += 2 {
+		dst[i], dst[i+1] = src[i+1], src[i]
+	}
+}
+
+// dpFits reports whether the VDPBF16PS path runs a bf16 Linear on ISA s
+// (not taken by AMX).
+func dpFits(s isa) bool { return hasDPBF16 && s == isaAVX512 }
+
+// blockDP computes W micro-panels of mrDP rows [w0, w1) × token panels
+// [x0, x1) with the VDPBF16PS tile, in blockBF16's K blocks: per K block
+// and micro-panel its W pairs swapped into ws.wp, and per tile the sums
+// with, as the float32 kernels add them, the bias (last block) and the
+// tile's earlier sums; on a last micro-panel of fewer rows, the sums
+// into ws.acc and that epilogue by tileAddAVX512.
+func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
+	f := g.f
+	acc := (*float32)(unsafe.Pointer(&ws.acc[0])) // [12][32], sized by linearLow
+	_ = ws.acc[mrDP*nr-1]
+	for pc := 0; pc < g.kp; pc += g.kc {
+		kb := min(g.kc, g.kp-pc)
+		last := pc+kb == g.kp
+		for ir := w0; ir < w1; ir++ {
+			r0 := ir * mrDP
+			mr := min(mrDP, g.n-r0)
+			flags := 0
+			bp := &zeroBias[0]
+			if last && g.bias != nil {
+				flags |= kBias
+				bp = &g.bias[r0]
+			}
+			wld := g.kc + 32      // breaks the 4 KiB aliasing of a power-of-two stride
+			for i := range mrDP { // rows past N: lowPad zero rows
+				swapPairs(ws.wp[i*wld:i*wld+kb], f.bf[(r0+i)*f.kp+pc:])
+			}
+			for jr := x0; jr < x1; jr++ {
+				fl := flags
+				if pc > 0 || g.y != nil && g.accumulate {
+					fl |= kLoad
+				}
+				var t []float32
+				if g.y != nil {
+					t = g.y.P[(jr*g.n+r0)*nr:]
+				} else {
+					t = g.tileAt(ws, ir-w0, jr-x0, x1-x0) // a task's tiles stay in yt between K blocks
+				}
+				_ = t[mr*nr-1]
+				xp := g.xp[(jr*g.kp+pc)*nr:]
+				_ = xp[kb*nr-1]
+				wide := 0 // the 12×16 tile for a last panel of ≤ 16 tokens
+				if g.m-jr*nr > 16 {
+					wide = 1
+				}
+				if mr == mrDP {
+					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], &t[0], wide, bp, fl)
+				} else { // the last rows: the sums alone, then the epilogue on mr rows
+					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc, wide, &zeroBias[0], 0)
+					tileAddAVX512(acc, &t[0], mr, bp, fl)
+				}
+				if last {
+					g.finishTile(ws, t, r0, mr, jr)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,172 @@
+//go:build amd64 && gc && !purego
+
+#include "textflag.h"
+#include "tile12_amd64.h"
+
+// The VDPBF16PS register tile of the bf16 Linear (bf16dp_amd64.go).
+//
+// bf16dpKernelAVX512: a 12×32 tile, 12 W rows × 32 tokens over kp2 K
+// pairs, with the float32 kernels' epilogue (bias, then the tile's
+// values added), stored to c [12][32]. Registers
+// as tile12_amd64.h lays them out: Z0–Z23 the accumulators, Z24, Z25 the
+// bf16 pairs of the 32 tokens at one K pair (x [kp2][32][2], 128 bytes a
+// pair), each W row's pair (a dword, in natural order like the tokens'
+// pairs) broadcast once into Z26–Z31 for both halves of the tile: 14
+// loads per 24 VDPBF16PS. DX = ldw in bytes; BX walks x, AX counts pairs
+// of K pairs (after a single one for an odd kp2), R10 is c, R11 bias, CX
+// flags. With wide = 0, 12×16: the first 16 tokens, one K pair a step,
+// row i in Z(2i) alone; Z(2i+1) stay zero, so tokens 16–31 of c get the
+// bias (and their values with kLoad).
+
+// DPBF16(d, s1, s2) is VDPBF16PS Z(s2), Z(s1), Z(d) (Intel: vdpbf16ps
+// zmm_d, zmm_s1, zmm_s2; register operands 0–31), which Go's assembler
+// lacks: EVEX.512.F3.0F38.W0 52 /r, bytes 62 P0 P1 P2 52 ModRM with
+// P0 = R̄ X̄ B̄ R̄′ 0 010 (R, R′: bits 3, 4 of d; B, X: bits 3, 4 of s2;
+// inverted), P1 = 0 v̄v̄v̄v̄ 1 10 (the low 4 bits of s1, inverted),
+// P2 = 0 10 0 V̄′ 000 (bit 4 of s1, inverted), ModRM = 11 ddd sss.
+#define DPBF16(d, s1, s2) \
+	BYTE $0x62; \
+	BYTE $((1-(((d)>>3)&1))<<7 | (1-(((s2)>>4)&1))<<6 | (1-(((s2)>>3)&1))<<5 | (1-(((d)>>4)&1))<<4 | 2); \
+	BYTE $((15-((s1)&15))<<3 | 6); \
+	BYTE $(0x40 | (1-(((s1)>>4)&1))<<3); \
+	BYTE $0x52; \
+	BYTE $(0xC0 | ((d)&7)<<3 | ((s2)&7))
+
+// DPROW32 and DPROW16 are a W row's part of a K pair (TILE12_ROWS):
+// its pair broadcast into Zb and multiplied into its two accumulators
+// (the 32 tokens in Z24, Z25) or the first (16 tokens in Z24).
+#define DPROW32(x, row, zb, b, zlo, lo, zhi, hi) \
+	VPBROADCASTD x row, zb \
+	DPBF16(lo, 24, b) \
+	DPBF16(hi, 25, b)
+
+#define DPROW16(x, row, zb, b, zlo, lo, zhi, hi) \
+	VPBROADCASTD x row, zb \
+	DPBF16(lo, 24, b)
+
+// DPSTEP32 is one K pair of the 12×32 tile (TILE12_LOOP).
+#define DPSTEP32(x, w0, w1) \
+	VMOVDQU32 w0(BX), Z24 \
+	VMOVDQU32 w1(BX), Z25 \
+	TILE12_ROWS(DPROW32, x)
+
+// func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
+TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-64
+	MOVQ kp2+0(FP), AX
+	MOVQ w+8(FP), SI
+	MOVQ ldw+16(FP), DX
+	MOVQ x+24(FP), BX
+	MOVQ c+32(FP), R10
+	TILE12_SETUP
+	TILE12_ZERO
+	CMPQ wide+40(FP), $0
+	JEQ dploop16
+	TILE12_LOOP(DPSTEP32)
+	JMP dpdone
+dploop16:
+	VMOVDQU32 0(BX), Z24
+	TILE12_ROWS(DPROW16, 0)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dploop16
+dpdone:
+	MOVQ flags+56(FP), CX
+	TESTQ $2, CX
+	JEQ dpnobias
+	MOVQ bias+48(FP), R11
+	VBROADCASTSS 0(R11), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VBROADCASTSS 4(R11), Z24
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VBROADCASTSS 8(R11), Z24
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VBROADCASTSS 12(R11), Z24
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VBROADCASTSS 16(R11), Z24
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VBROADCASTSS 20(R11), Z24
+	VADDPS Z24, Z10, Z10
+	VADDPS Z24, Z11, Z11
+	VBROADCASTSS 24(R11), Z24
+	VADDPS Z24, Z12, Z12
+	VADDPS Z24, Z13, Z13
+	VBROADCASTSS 28(R11), Z24
+	VADDPS Z24, Z14, Z14
+	VADDPS Z24, Z15, Z15
+	VBROADCASTSS 32(R11), Z24
+	VADDPS Z24, Z16, Z16
+	VADDPS Z24, Z17, Z17
+	VBROADCASTSS 36(R11), Z24
+	VADDPS Z24, Z18, Z18
+	VADDPS Z24, Z19, Z19
+	VBROADCASTSS 40(R11), Z24
+	VADDPS Z24, Z20, Z20
+	VADDPS Z24, Z21, Z21
+	VBROADCASTSS 44(R11), Z24
+	VADDPS Z24, Z22, Z22
+	VADDPS Z24, Z23, Z23
+dpnobias:
+	TESTQ $1, CX
+	JEQ dpstore
+	VADDPS 0(R10), Z0, Z0
+	VADDPS 64(R10), Z1, Z1
+	VADDPS 128(R10), Z2, Z2
+	VADDPS 192(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VADDPS 320(R10), Z5, Z5
+	VADDPS 384(R10), Z6, Z6
+	VADDPS 448(R10), Z7, Z7
+	VADDPS 512(R10), Z8, Z8
+	VADDPS 576(R10), Z9, Z9
+	VADDPS 640(R10), Z10, Z10
+	VADDPS 704(R10), Z11, Z11
+	VADDPS 768(R10), Z12, Z12
+	VADDPS 832(R10), Z13, Z13
+	VADDPS 896(R10), Z14, Z14
+	VADDPS 960(R10), Z15, Z15
+	VADDPS 1024(R10), Z16, Z16
+	VADDPS 1088(R10), Z17, Z17
+	VADDPS 1152(R10), Z18, Z18
+	VADDPS 1216(R10), Z19, Z19
+	VADDPS 1280(R10), Z20, Z20
+	VADDPS 1344(R10), Z21, Z21
+	VADDPS 1408(R10), Z22, Z22
+	VADDPS 1472(R10), Z23, Z23
+dpstore:
+	TILE12_STORE(R10)
+	VZEROUPPER
+	RET
+
+// func cpuVendor() (ebx, edx, ecx uint32)
+// CPUID leaf 0: the vendor string's 12 bytes in EBX, EDX, ECX.
+TEXT ·cpuVendor(SB), NOSPLIT, $0-12
+	XORL AX, AX
+	XORL CX, CX
+	CPUID
+	MOVL BX, ebx+0(FP)
+	MOVL DX, edx+4(FP)
+	MOVL CX, ecx+8(FP)
+	RET
+
+// func swapPairsAVX512(dst, src *uint16, n32 int)
+// 32 values at a time: each dword's two halves swapped (rotated by 16).
+TEXT ·swapPairsAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n32+16(FP), CX
+swappairs:
+	VPRORD $16, (SI), Z0
+	VMOVDQU32 Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ swappairs
+	VZEROUPPER
+	RET

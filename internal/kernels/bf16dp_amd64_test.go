@@ -1,0 +1,202 @@
+//go:build amd64 && gc && !purego
+
+package kernels
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dpPath is the VDPBF16PS path of lowPaths, or ok false without
+// AVX512_BF16.
+func dpPath() (lp lowPath, ok bool) {
+	for _, lp := range lowPaths() {
+		if lp.dp {
+			return lp, true
+		}
+	}
+	return lowPath{}, false
+}
+
+// TestBF16DPSubnormal pins down the one case where the VDPBF16PS path
+// and the generic bf16 code differ: VDPBF16PS treats a subnormal bf16
+// input (|v| < 2⁻¹²⁶) as zero. W with subnormal values gives, on the
+// VDPBF16PS path, the generic bits of W with those values zeroed, and
+// not the generic bits of W itself (which keeps their products, here
+// 2⁻¹⁰ and more, far above float32's rounding of the sums).
+func TestBF16DPSubnormal(t *testing.T) {
+	lp, ok := dpPath()
+	if !ok {
+		t.Skip("no AVX512_BF16")
+	}
+	const m, n, k = 40, 13, 70
+	r := rand.New(rand.NewPCG(7, 8))
+	x := randVals(r, m*k, 1, 0)
+	w := randVals(r, n*k, 0.5, 0)
+	wz := slices.Clone(w)
+	for j := 0; j < n; j++ {
+		l := (j * 5) % k
+		w[j*k+l] = float32(math.Ldexp(1+float64(j%3), -130)) // bf16 subnormals
+		wz[j*k+l] = 0
+		x[(j%m)*k+l] = 0x1p120 // a product of 2⁻¹⁰ or more
+	}
+	linear := func(lp lowPath, w []float32) []float32 {
+		y := make([]float32, m*n)
+		onLowPath(lp, func() { Linear(nil, m, x, k, PackB(w, n, k, k).Convert(BF16), nil, ActNone, false, y, n) })
+		return y
+	}
+	gen := lowPath{name: "generic", isa: isaGeneric}
+	got := linear(lp, w)
+	if i := firstDiff(got, linear(gen, wz)); i >= 0 {
+		t.Fatalf("y[%d] = %g, the generic code with subnormal W zeroed gives %g", i, got[i], linear(gen, wz)[i])
+	}
+	if firstDiff(got, linear(gen, w)) < 0 {
+		t.Fatal("VDPBF16PS gives the generic bits with subnormal W: the test does not reach them")
+	}
+}
+
+// TestSetBF16Kernel checks that SetBF16Kernel reaches each kernel that
+// BF16Kernels lists (BF16Kernel and DotPeakName follow) and restores the
+// choice.
+func TestSetBF16Kernel(t *testing.T) {
+	pick := BF16Kernel()
+	ks := BF16Kernels()
+	if ks[len(ks)-1] != pick {
+		t.Fatalf("BF16Kernels() = %v, the last is not BF16Kernel() = %q", ks, pick)
+	}
+	if hasBF16 && !slices.Contains(ks, "dpbf16") {
+		t.Fatalf("BF16Kernels() = %v without dpbf16 on a CPU with AVX512_BF16", ks)
+	}
+	names := map[string]string{"fma": "avx512 FMA loop", "dpbf16": "VDPBF16PS loop", "amx": "AMX TDPBF16PS loop"}
+	for _, k := range ks {
+		restore := SetBF16Kernel(k)
+		if got := BF16Kernel(); got != k {
+			t.Errorf("SetBF16Kernel(%q): BF16Kernel() = %q", k, got)
+		}
+		if got := DotPeakName(BF16); got != names[k] {
+			t.Errorf("SetBF16Kernel(%q): DotPeakName(BF16) = %q, want %q", k, got, names[k])
+		}
+		restore()
+	}
+	if got := BF16Kernel(); got != pick {
+		t.Errorf("after restore: BF16Kernel() = %q, want %q", got, pick)
+	}
+}
+
+// BenchmarkBF16DPKernel times the VDPBF16PS tile alone on cache-resident
+// operands (K = 768: W 18 KiB in L1, 4 token panels 192 KiB in L2)
+// against the single-thread VDPBF16PS peak measured in the same run
+// (%peak), the fraction that projects the kernel to CPUs where the
+// instruction is faster.
+func BenchmarkBF16DPKernel(b *testing.B) {
+	if !hasBF16 {
+		b.Skip("no AVX512_BF16")
+	}
+	const kp2, panels = 384, 4
+	r := rand.New(rand.NewPCG(1, 1))
+	w := make([]uint16, mrDP*2*kp2) // [12][768]
+	x := make([]uint16, panels*kp2*nr*2)
+	for i := range w {
+		w[i] = bf16Bits(r.Float32()*2 - 1)
+	}
+	for i := range x {
+		x[i] = bf16Bits(r.Float32()*2 - 1)
+	}
+	acc := make([]float32, mrDP*nr) // [12][32]
+	peak := DotInstrPeak(nil, BF16, 20*time.Millisecond)
+	flop := 2 * float64(mrDP*nr*2*kp2) * panels
+	t0 := time.Now()
+	for b.Loop() {
+		for j := range panels {
+			bf16dpKernelAVX512(kp2, &w[0], 4*kp2, &x[j*kp2*nr*2], &acc[0], 1, &zeroBias[0], 0)
+		}
+	}
+	g := flop * float64(b.N) / time.Since(t0).Seconds() / 1e9
+	peak = max(peak, DotInstrPeak(nil, BF16, 20*time.Millisecond))
+	b.ReportMetric(g, "GFLOP/s")
+	b.ReportMetric(peak, "peak-GFLOP/s")
+	b.ReportMetric(100*g/peak, "%peak")
+}
+
+// TestCPUVendor checks CPUID's vendor string against Linux's vendor_id
+// and the VDPBF16PS path's selection by it: on with AVX512_BF16 on AMD
+// alone.
+func TestCPUVendor(t *testing.T) {
+	b, d, c := cpuVendor()
+	var v [12]byte
+	binary.LittleEndian.PutUint32(v[0:], b)
+	binary.LittleEndian.PutUint32(v[4:], d)
+	binary.LittleEndian.PutUint32(v[8:], c)
+	vendor := string(v[:])
+	if want := vendor == "AuthenticAMD" && hasBF16; hasDPBF16 != want || isAMD() != (vendor == "AuthenticAMD") {
+		t.Errorf("vendor %q, AVX512_BF16 %v: hasDPBF16 = %v, isAMD() = %v", vendor, hasBF16, hasDPBF16, isAMD())
+	}
+	info, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		t.Skip("no /proc/cpuinfo")
+	}
+	for _, line := range strings.Split(string(info), "\n") {
+		if k, val, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "vendor_id" {
+			if strings.TrimSpace(val) != vendor {
+				t.Errorf("CPUID vendor %q, /proc/cpuinfo %q", vendor, strings.TrimSpace(val))
+			}
+			return
+		}
+	}
+	t.Skip("no vendor_id in /proc/cpuinfo")
+}
+
+// TestLinearBF16KBlocks runs bf16 Linear with K in three blocks (lowKc)
+// through each entry point (rows, rows added to, panels, panels added
+// to) on every path but AMX, each path on fresh buffers, and requires
+// the generic path's bits from each: the earlier blocks' sums, the
+// residual and the bias are added in one order on all of them. (Rows out
+// once lost a task's first tile's earlier blocks when the worker's tile
+// buffer grew to the task after it.)
+func TestLinearBF16KBlocks(t *testing.T) {
+	const m, n, k = 37, 25, 2*lowKc + 52
+	r := rand.New(rand.NewPCG(9, 10))
+	x := randVals(r, m*k, 1, 0.3)
+	w := PackB(randVals(r, n*k, 0.5, 0), n, k, k).Convert(BF16)
+	bias, res := randVals(r, n, 1, 0), randVals(r, m*n, 2, 0)
+	run := func(p *Pool, form int) []float32 {
+		out := slices.Clone(res)
+		var xp, yp Panels
+		xp.Pack(m, k, x, k)
+		switch form {
+		case 0, 1:
+			Linear(p, m, x, k, w, bias, ActNone, form == 1, out, n)
+		case 2:
+			LinearToPanels(p, &xp, w, bias, ActNone, &yp)
+			yp.Unpack(out, n)
+		case 3:
+			yp.Pack(m, n, res, n)
+			LinearPanelsAdd(p, &xp, w, bias, &yp)
+			yp.Unpack(out, n)
+		}
+		return out
+	}
+	var want [4][]float32
+	for _, lp := range lowPaths() {
+		if lp.amx {
+			continue
+		}
+		for form := range want {
+			var got []float32
+			p := NewPool(1)
+			onLowPath(lp, func() { got = run(p, form) })
+			p.Close()
+			if want[form] == nil {
+				want[form] = got
+			} else if i := firstDiff(got, want[form]); i >= 0 {
+				t.Errorf("%s, form %d: y[%d] = %g, the generic path gives %g", lp.name, form, i, got[i], want[form][i])
+			}
+		}
+	}
+}

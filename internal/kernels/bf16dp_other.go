@@ -1,0 +1,11 @@
+//go:build !amd64 || !gc || purego
+
+package kernels
+
+const mrDP = 12
+
+var hasDPBF16 bool
+
+func dpFits(s isa) bool { return false }
+
+func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) { panic("kernels: no VDPBF16PS") }
