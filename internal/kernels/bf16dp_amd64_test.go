@@ -73,7 +73,7 @@ func TestSetBF16Kernel(t *testing.T) {
 	if hasBF16 && !slices.Contains(ks, "dpbf16") {
 		t.Fatalf("BF16Kernels() = %v without dpbf16 on a CPU with AVX512_BF16", ks)
 	}
-	names := map[string]string{"fma": "avx512 FMA loop", "dpbf16": "VDPBF16PS loop", "amx": "AMX TDPBF16PS loop"}
+	names := map[string]string{"fma": currentISA().String() + " FMA loop", "dpbf16": "VDPBF16PS loop", "amx": "AMX TDPBF16PS loop"}
 	for _, k := range ks {
 		restore := SetBF16Kernel(k)
 		if got := BF16Kernel(); got != k {
