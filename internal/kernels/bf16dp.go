@@ -22,8 +22,7 @@ func BF16Kernels() []string {
 	if amxUsable() {
 		ks = append(ks, "amx")
 	}
-	pick := BF16Kernel()
-	return append(slices.DeleteFunc(ks, func(k string) bool { return k == pick }), pick)
+	return pickLast(ks, BF16Kernel())
 }
 
 // BF16Kernel names the kernel a bf16 Linear runs on (BF16Kernels; "amx"
@@ -46,14 +45,16 @@ func BF16Kernel() string {
 func SetBF16Kernel(name string) (restore func()) {
 	a, d := hasAMX, hasDPBF16
 	restore = func() { hasAMX, hasDPBF16 = a, d }
-	ok := false
-	for _, k := range BF16Kernels() {
-		ok = ok || k == name
-	}
-	if !ok {
+	if !slices.Contains(BF16Kernels(), name) {
 		panic("kernels: SetBF16Kernel(" + strconv.Quote(name) + "): not one of this CPU's bf16 kernels")
 	}
 	hasAMX = name == "amx"
 	hasDPBF16 = name == "dpbf16"
 	return restore
+}
+
+// pickLast returns the kernel names ks with pick, the one in use, moved
+// to the end (appended if ks lacks it).
+func pickLast(ks []string, pick string) []string {
+	return append(slices.DeleteFunc(ks, func(k string) bool { return k == pick }), pick)
 }

@@ -28,8 +28,7 @@ func Int8Kernels() []string {
 	if amxUsable() {
 		ks = append(ks, "amx")
 	}
-	pick := Int8Kernel()
-	return append(slices.DeleteFunc(ks, func(k string) bool { return k == pick }), pick)
+	return pickLast(ks, Int8Kernel())
 }
 
 // Int8Kernel names the kernel an int8 Linear runs on (Int8Kernels; "amx"
