@@ -212,32 +212,31 @@ func BenchmarkPatchify(b *testing.B) {
 }
 
 // BenchmarkForwardPrecision is BenchmarkForward on ViT-B/16 in each
-// precision, side by side, bf16 on each of its kernels (bf16-fma,
-// bf16-dpbf16, bf16-amx: kernels.BF16Kernels; the first two with AMX
-// off for the whole forward). VIT_ISA=avx2 times the kernels of an AVX2
-// CPU (kernels.SetISA: no AVX-512, no AMX), VIT_INT8=vpmaddwd (one of
-// kernels.Int8Kernels) a given int8 kernel.
+// precision, side by side, bf16 and int8 on each of their kernels
+// (bf16-fma, bf16-dpbf16, bf16-amx: kernels.BF16Kernels; int8-vpmaddwd,
+// int8-avxvnni, int8-avx512vnni, int8-amx: kernels.Int8Kernels; all but
+// the amx ones with AMX off for the whole forward). VIT_ISA=avx2 times
+// the kernels of an AVX2 CPU (kernels.SetISA: no AVX-512, no AMX).
 func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_ISA"); s != "" {
 		defer kernels.SetISA(s)()
 	}
-	if s := os.Getenv("VIT_INT8"); s != "" {
-		defer kernels.SetInt8Kernel(s)()
-	}
 	type run struct {
-		prec   kernels.Precision
-		name   string
-		kernel string // bf16: kernels.SetBF16Kernel's name, or "" for the CPU's pick
+		prec kernels.Precision
+		name string
+		set  func() (restore func()) // selects the run's kernel, or nil: the CPU's pick
 	}
-	runs := []run{{kernels.FP32, "fp32", ""}}
+	runs := []run{{kernels.FP32, "fp32", nil}}
 	for _, k := range kernels.BF16Kernels() {
-		runs = append(runs, run{kernels.BF16, "bf16-" + k, k})
+		runs = append(runs, run{kernels.BF16, "bf16-" + k, func() func() { return kernels.SetBF16Kernel(k) }})
 	}
-	runs = append(runs, run{kernels.Int8, "int8", ""})
+	for _, k := range kernels.Int8Kernels() {
+		runs = append(runs, run{kernels.Int8, "int8-" + k, func() func() { return kernels.SetInt8Kernel(k) }})
+	}
 	for _, rn := range runs {
 		b.Run(rn.name, func(b *testing.B) { // a model only for the runs -bench selects
-			if rn.kernel != "" {
-				defer kernels.SetBF16Kernel(rn.kernel)()
+			if rn.set != nil {
+				defer rn.set()()
 			}
 			m, err := Random("vit-b16", 1, Options{Precision: rn.prec})
 			if err != nil {
