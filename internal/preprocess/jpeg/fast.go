@@ -771,12 +771,9 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		if err := mcus(&r, 0, total); err != nil {
 			return err
 		}
-		if r.overrun() {
+		var ok bool
+		if end, ok = r.scanEnd(); !ok {
 			return errFallback
-		}
-		end = r.p
-		if r.zeros == 0 {
-			end = nextMarkerAt(d.mem.data, end)
 		}
 	} else if runtime.GOMAXPROCS(0) == 1 {
 		var err error
@@ -798,6 +795,20 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	}
 	d.seek(end)
 	return nil
+}
+
+// scanEnd returns where the entropy-coded data of a scan that r has read
+// to its last MCU ends: at the marker after it, or at the end of data if
+// r ran into that; false if r read past the end (overrun), which the
+// upstream decoder then reports.
+func (r *bitReader) scanEnd() (int, bool) {
+	if r.overrun() {
+		return 0, false
+	}
+	if r.zeros != 0 {
+		return r.p, true
+	}
+	return nextMarkerAt(r.data, r.p), true
 }
 
 // intervals decodes the n restart intervals of a scan of total MCUs
@@ -842,13 +853,10 @@ func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int,
 					}
 					continue
 				}
-				if r.overrun() {
+				var ok bool
+				if end, ok = r.scanEnd(); !ok {
 					errs[w] = errFallback
 					return
-				}
-				end = r.p
-				if r.zeros == 0 {
-					end = nextMarkerAt(d.mem.data, end)
 				}
 			}
 		}()
@@ -881,13 +889,10 @@ func (d *decoder) intervalsInOrder(mcus func(r *bitReader, m0, m1 int) error, st
 			return 0, err
 		}
 		if i == n-1 {
-			if r.overrun() {
-				return 0, errFallback
+			if end, ok := r.scanEnd(); ok {
+				return end, nil
 			}
-			if r.zeros != 0 {
-				return r.p, nil
-			}
-			return nextMarkerAt(data, r.p), nil
+			return 0, errFallback
 		}
 		// Only padding may be left before the next marker, RSTi mod 8:
 		// the bit reader stops at the first marker.
