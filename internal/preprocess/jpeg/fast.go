@@ -232,10 +232,6 @@ func (t *skipTable) build(f *fastHuff) {
 	}
 }
 
-// buildTerms and buildSkip build f's term and skip tables.
-func (f *fastHuff) buildTerms(t *termTable) { t.build(f) }
-func (f *fastHuff) buildSkip(t *skipTable)  { t.build(f) }
-
 // tables holds the term and skip tables built so far, by Huffman code
 // (codeKey), read-only once built: most files use the same few codes
 // (libjpeg's standard tables), and building the tables takes longer than
@@ -260,9 +256,10 @@ func codeKey(h *huffman) string {
 	return string(append(key, h.vals[:h.nCodes]...))
 }
 
-// cachedTable returns the table of code key in *m, building it with build
-// (and keeping it, while *m holds fewer than maxTables) if it is not there.
-func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
+// cachedTable returns the table of code key (f's) in *m, building it
+// from f with build (and keeping it, while *m holds fewer than maxTables)
+// if it is not there.
+func cachedTable[T any](m *map[string]*T, key string, f *fastHuff, build func(*T, *fastHuff)) *T {
 	tables.Lock()
 	t := (*m)[key]
 	tables.Unlock()
@@ -270,7 +267,7 @@ func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
 		return t
 	}
 	t = new(T)
-	build(t)
+	build(t, f)
 	tables.Lock()
 	if *m == nil {
 		*m = map[string]*T{}
@@ -668,7 +665,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
 		key := codeKey(acH[i].h)
-		terms[i] = cachedTable(&tables.term, key, acH[i].buildTerms)
+		terms[i] = cachedTable(&tables.term, key, &acH[i], (*termTable).build)
 		c := &plan[i]
 		c.ci = int(s.compIndex)
 		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
@@ -678,7 +675,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			c.n = d.scaledSize(c.ci)
 		}
 		if c.n == 1 {
-			c.skip = cachedTable(&tables.skip, key, acH[i].buildSkip)
+			c.skip = cachedTable(&tables.skip, key, &acH[i], (*skipTable).build)
 		}
 	}
 	total := mxx * myy
