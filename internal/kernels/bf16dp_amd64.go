@@ -92,6 +92,7 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	f := g.f
 	acc := (*float32)(unsafe.Pointer(&ws.acc[0])) // [12][32], sized by linearLow
 	_ = ws.acc[mrDP*nr-1]
+	wld := g.kc + 32 // breaks the 4 KiB aliasing of a power-of-two stride
 	for pc := 0; pc < g.kp; pc += g.kc {
 		kb := min(g.kc, g.kp-pc)
 		last := pc+kb == g.kp
@@ -104,7 +105,6 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				flags |= kBias
 				bp = &g.bias[r0]
 			}
-			wld := g.kc + 32      // breaks the 4 KiB aliasing of a power-of-two stride
 			for i := range mrDP { // rows past N: lowPad zero rows
 				swapPairs(ws.wp[i*wld:i*wld+kb], f.bf[(r0+i)*f.kp+pc:])
 			}
