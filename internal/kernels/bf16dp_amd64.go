@@ -25,9 +25,6 @@ import "unsafe"
 // Rapids and later when AMX is not usable) VDPBF16PS runs at half the
 // FMA's FLOPs and the FMA path (blockBF16) is faster.
 
-// mrDP is Mr of the VDPBF16PS tile.
-const mrDP = 12
-
 // hasDPBF16: the VDPBF16PS path runs bf16 Linear calls that AMX does
 // not (AVX512_BF16 on an AMD CPU, with the AVX-512 kernels: dpFits);
 // tests and benchmarks flip it.
