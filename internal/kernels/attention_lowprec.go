@@ -186,15 +186,12 @@ func softmaxPairs(s []float32, rows int, scale float32, dst []uint16) {
 	}
 }
 
-// bf16Hi is v rounded to bf16 (as roundBF16) as its 16 bits, ties to
+// bf16Hi is the 16 bits of roundBF16(v): v rounded to bf16, ties to
 // even. A NaN whose payload lies only in the low 16 bits rounds to an
 // infinity (or, for 0xffffffff, to +0): q, k, v and the probabilities
 // are finite unless the model already produced a NaN, and the assembly
 // does the same, so the paths agree.
-func bf16Hi(v float32) uint16 {
-	u := math.Float32bits(v)
-	return uint16((u + 0x7fff + (u>>16)&1) >> 16)
-}
+func bf16Hi(v float32) uint16 { return uint16(math.Float32bits(roundBF16(v)) >> 16) }
 
 // kRowsBF16 writes the n = len(dst)/ld keys of src [dh][32] (feature f of
 // key l at src[f·32+l]) as bf16 rows: dst[l·ld + f^1] = bf16(src[f·32+l]),

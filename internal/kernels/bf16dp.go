@@ -10,6 +10,9 @@ import (
 // AVX512_BF16 (bf16dp_amd64.go), else the float32 FMA kernels on W
 // expanded per K block.
 
+// mrDP is Mr of the VDPBF16PS tile (bf16dp_amd64.go).
+const mrDP = 12
+
 // BF16Kernels lists the bf16 Linear kernels this process can run:
 // "fma" (W expanded to float32 for the FMA kernels), "dpbf16" (VDPBF16PS,
 // with AVX512_BF16, whatever the vendor) and "amx", the one it picks

@@ -25,9 +25,6 @@ import "unsafe"
 // Rapids and later when AMX is not usable) VDPBF16PS runs at half the
 // FMA's FLOPs and the FMA path (blockBF16) is faster.
 
-// mrDP is Mr of the VDPBF16PS tile.
-const mrDP = 12
-
 // hasDPBF16: the VDPBF16PS path runs bf16 Linear calls that AMX does
 // not (AVX512_BF16 on an AMD CPU, with the AVX-512 kernels: dpFits);
 // tests and benchmarks flip it.
@@ -92,6 +89,7 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	f := g.f
 	acc := (*float32)(unsafe.Pointer(&ws.acc[0])) // [12][32], sized by linearLow
 	_ = ws.acc[mrDP*nr-1]
+	wld := g.kc + 32 // breaks the 4 KiB aliasing of a power-of-two stride
 	for pc := 0; pc < g.kp; pc += g.kc {
 		kb := min(g.kc, g.kp-pc)
 		last := pc+kb == g.kp
@@ -104,7 +102,6 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				flags |= kBias
 				bp = &g.bias[r0]
 			}
-			wld := g.kc + 32      // breaks the 4 KiB aliasing of a power-of-two stride
 			for i := range mrDP { // rows past N: lowPad zero rows
 				swapPairs(ws.wp[i*wld:i*wld+kb], f.bf[(r0+i)*f.kp+pc:])
 			}

@@ -2,8 +2,6 @@
 
 package kernels
 
-const mrDP = 12
-
 var hasDPBF16 bool
 
 func dpFits(s isa) bool { return false }

@@ -559,7 +559,7 @@ func bf16PairsIn(dst []uint16, src []float32, k int, nat bool) {
 		for i := range nr {
 			var v uint16
 			if l < k {
-				v = uint16(math.Float32bits(roundBF16(src[l*nr+i])) >> 16)
+				v = bf16Hi(src[l*nr+i])
 			}
 			e := 1 - l%2 // the element of the pair l goes to
 			if nat {
