@@ -232,10 +232,6 @@ func (t *skipTable) build(f *fastHuff) {
 	}
 }
 
-// buildTerms and buildSkip build f's term and skip tables.
-func (f *fastHuff) buildTerms(t *termTable) { t.build(f) }
-func (f *fastHuff) buildSkip(t *skipTable)  { t.build(f) }
-
 // tables holds the term and skip tables built so far, by Huffman code
 // (codeKey), read-only once built: most files use the same few codes
 // (libjpeg's standard tables), and building the tables takes longer than
@@ -260,9 +256,10 @@ func codeKey(h *huffman) string {
 	return string(append(key, h.vals[:h.nCodes]...))
 }
 
-// cachedTable returns the table of code key in *m, building it with build
-// (and keeping it, while *m holds fewer than maxTables) if it is not there.
-func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
+// cachedTable returns the table of code key (f's) in *m, building it
+// from f with build (and keeping it, while *m holds fewer than maxTables)
+// if it is not there.
+func cachedTable[T any](m *map[string]*T, key string, f *fastHuff, build func(*T, *fastHuff)) *T {
 	tables.Lock()
 	t := (*m)[key]
 	tables.Unlock()
@@ -270,7 +267,7 @@ func cachedTable[T any](m *map[string]*T, key string, build func(*T)) *T {
 		return t
 	}
 	t = new(T)
-	build(t)
+	build(t, f)
 	tables.Lock()
 	if *m == nil {
 		*m = map[string]*T{}
@@ -668,7 +665,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		dcH[i].build(&d.huff[dcTable][s.td])
 		acH[i].build(&d.huff[acTable][s.ta])
 		key := codeKey(acH[i].h)
-		terms[i] = cachedTable(&tables.term, key, acH[i].buildTerms)
+		terms[i] = cachedTable(&tables.term, key, &acH[i], (*termTable).build)
 		c := &plan[i]
 		c.ci = int(s.compIndex)
 		c.hi, c.vi = d.comp[c.ci].h, d.comp[c.ci].v
@@ -678,7 +675,7 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 			c.n = d.scaledSize(c.ci)
 		}
 		if c.n == 1 {
-			c.skip = cachedTable(&tables.skip, key, acH[i].buildSkip)
+			c.skip = cachedTable(&tables.skip, key, &acH[i], (*skipTable).build)
 		}
 	}
 	total := mxx * myy
@@ -771,12 +768,9 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 		if err := mcus(&r, 0, total); err != nil {
 			return err
 		}
-		if r.overrun() {
+		var ok bool
+		if end, ok = r.scanEnd(); !ok {
 			return errFallback
-		}
-		end = r.p
-		if r.zeros == 0 {
-			end = nextMarkerAt(d.mem.data, end)
 		}
 	} else if runtime.GOMAXPROCS(0) == 1 {
 		var err error
@@ -798,6 +792,20 @@ func (d *decoder) fastDecode(scan []scanComp, mxx, myy, start int) error {
 	}
 	d.seek(end)
 	return nil
+}
+
+// scanEnd returns where the entropy-coded data of a scan that r has read
+// to its last MCU ends: at the marker after it, or at the end of data if
+// r ran into that; false if r read past the end (overrun), which the
+// upstream decoder then reports.
+func (r *bitReader) scanEnd() (int, bool) {
+	if r.overrun() {
+		return 0, false
+	}
+	if r.zeros != 0 {
+		return r.p, true
+	}
+	return nextMarkerAt(r.data, r.p), true
 }
 
 // intervals decodes the n restart intervals of a scan of total MCUs
@@ -842,13 +850,10 @@ func (d *decoder) intervals(mcus func(r *bitReader, m0, m1 int) error, at []int,
 					}
 					continue
 				}
-				if r.overrun() {
+				var ok bool
+				if end, ok = r.scanEnd(); !ok {
 					errs[w] = errFallback
 					return
-				}
-				end = r.p
-				if r.zeros == 0 {
-					end = nextMarkerAt(d.mem.data, end)
 				}
 			}
 		}()
@@ -881,13 +886,10 @@ func (d *decoder) intervalsInOrder(mcus func(r *bitReader, m0, m1 int) error, st
 			return 0, err
 		}
 		if i == n-1 {
-			if r.overrun() {
-				return 0, errFallback
+			if end, ok := r.scanEnd(); ok {
+				return end, nil
 			}
-			if r.zeros != 0 {
-				return r.p, nil
-			}
-			return nextMarkerAt(data, r.p), nil
+			return 0, errFallback
 		}
 		// Only padding may be left before the next marker, RSTi mod 8:
 		// the bit reader stops at the first marker.

@@ -26,11 +26,8 @@ func TestIDCT(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		forEachTestBlock(func(n int, b block) {
 			const stride, off = 13, 3
-			want := make([]byte, off+7*stride+8+5)
-			got := bytes.Repeat([]byte{0xa5}, len(want))
-			for i := range want {
-				want[i] = 0xa5
-			}
+			want := bytes.Repeat([]byte{0xa5}, off+7*stride+8+5)
+			got := bytes.Clone(want)
 			in := b
 			idctIslow(&in, want[off:], stride)
 			in = b
@@ -48,11 +45,8 @@ func TestIDCT2x2(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		forEachTestBlock(func(n int, b block) {
 			const stride, off = 13, 3
-			want := make([]byte, off+stride+2+5)
-			got := bytes.Repeat([]byte{0xa5}, len(want))
-			for i := range want {
-				want[i] = 0xa5
-			}
+			want := bytes.Repeat([]byte{0xa5}, off+stride+2+5)
+			got := bytes.Clone(want)
 			in := b
 			idct2x2(&in, want[off:], stride)
 			in = b
