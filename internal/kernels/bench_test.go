@@ -14,7 +14,8 @@ import (
 // VIT_NCSMALL, VIT_MR,
 // VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
 // VIT_COPYW=0 reads aliased W micro-panels in place; VIT_PREFW=0 turns off
-// the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps.
+// the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps,
+// VIT_PFX=0 the prefetch of the next pass's x.
 func init() {
 	for _, v := range []struct {
 		env string
@@ -24,17 +25,13 @@ func init() {
 			*v.p = x
 		}
 	}
-	if os.Getenv("VIT_PREFW") == "0" {
-		prefetchW = false
-	}
-	if os.Getenv("VIT_PFX") == "0" {
-		prefetchX = false
-	}
-	if os.Getenv("VIT_KPF") == "0" {
-		prefetchInKernel = false
-	}
-	if os.Getenv("VIT_COPYW") == "0" {
-		copyAliasedW = false
+	for _, v := range []struct {
+		env string
+		p   *bool
+	}{{"VIT_PREFW", &prefetchW}, {"VIT_PFX", &prefetchX}, {"VIT_KPF", &prefetchInKernel}, {"VIT_COPYW", &copyAliasedW}} {
+		if os.Getenv(v.env) == "0" {
+			*v.p = false
+		}
 	}
 	if os.Getenv("VIT_ALIASMR") == "0" {
 		aliasedMr512 = 0 // the usual Mr, copying aliased W

@@ -492,6 +492,7 @@ func width(cols int) int {
 // already in its panel).
 func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 	nx := x1 - x0
+	full := g.fullPanels(x0, x1)
 	tl := g.mr * nr
 	var yt []float32 // [w1-w0][nx][Mr][32]
 	if g.y == nil {
@@ -508,7 +509,7 @@ func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 		if last && g.bias != nil {
 			flags |= kBias
 		}
-		xr := g.nextX(task, pc, kb, w1-w0, x0, x1)
+		xr := g.nextX(task, pc, kb, w1-w0, full, x0, x1)
 		for ir := w0; ir < w1; ir++ {
 			r0, mr, a, lda := g.panel(ir)
 			a = a[pc:]
@@ -534,10 +535,6 @@ func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 			if ir+1 < w1 && prefetchW {
 				_, nmr, na, nlda = g.panel(ir + 1)
 				na = na[pc:]
-				full := nx // token panels with a full-width kernel
-				if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
-					full--
-				}
 				if full > 0 && prefetchInKernel && hasKernelPf(g.isa) {
 					pfStep = min(64, (nmr*kb*4+full*kb-1)/(full*kb))
 					if xr.bytes > 0 {
@@ -606,21 +603,18 @@ var prefetchX = true
 
 // nextX returns the x region the pass after (task, pc) reads: the next K
 // block of the same token panels, or, after the last, the first K block
-// of the next task's token block (none if it is this one).
-func (g *gemmJob) nextX(task, pc, kb, nw, x0, x1 int) xRegion {
+// of the next task's token block (none if it is this one). The pass
+// runs nw W micro-panels over token panels x0…x1−1, full of them
+// full-width (fullPanels).
+func (g *gemmJob) nextX(task, pc, kb, nw, full, x0, x1 int) xRegion {
 	if !prefetchX || !hasKernelPf(g.isa) || !prefetchInKernel {
 		return xRegion{}
-	}
-	nx := x1 - x0
-	full := nx // full-width calls per W micro-panel
-	if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
-		full--
 	}
 	calls := nw * (full - 1) // the first call of each micro-panel prefetches W
 	if calls <= 0 {
 		return xRegion{}
 	}
-	pn, kn := pc+kb, 0
+	pn := pc + kb
 	nx0, nx1 := x0, x1
 	if pn >= g.k {
 		if task+1 >= g.tasks || g.nNB == 1 {
@@ -629,11 +623,20 @@ func (g *gemmJob) nextX(task, pc, kb, nw, x0, x1 int) xRegion {
 		pn = 0
 		nx0, nx1 = split(g.xPanels, g.nNB, (task+1)%g.nNB)
 	}
-	kn = min(g.kc, g.k-pn)
+	kn := min(g.kc, g.k-pn)
 	r := xRegion{first: nx0*g.k*nr + pn*nr, seg: kn * nr * 4, skip: (g.k - kn) * nr * 4}
 	r.bytes = (nx1 - nx0) * r.seg
 	r.step = min(64, ((r.bytes+calls*kb-1)/(calls*kb)+3)&^3)
 	return r
+}
+
+// fullPanels returns how many of token panels x0…x1−1 run a full-width
+// kernel: all but the call's last panel when that one is narrower.
+func (g *gemmJob) fullPanels(x0, x1 int) int {
+	if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
+		return x1 - x0 - 1
+	}
+	return x1 - x0
 }
 
 // finish applies the activation to the tile t [mr][32] of W rows r0.. and

@@ -135,9 +135,6 @@ TEXT ·sgemmAVX512RowsPf1(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -422,9 +419,6 @@ TEXT ·sgemmAVX512RowsPf2(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -777,9 +771,6 @@ TEXT ·sgemmAVX512RowsPf3(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -1200,9 +1191,6 @@ TEXT ·sgemmAVX512RowsPf4(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -1693,9 +1681,6 @@ TEXT ·sgemmAVX512RowsPf5(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -2260,9 +2245,6 @@ TEXT ·sgemmAVX512RowsPf6(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -2895,9 +2877,6 @@ TEXT ·sgemmAVX512RowsPf7(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -3598,9 +3577,6 @@ TEXT ·sgemmAVX512RowsPf8(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -4371,9 +4347,6 @@ TEXT ·sgemmAVX512RowsPf9(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -5218,9 +5191,6 @@ TEXT ·sgemmAVX512RowsPf10(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -6133,9 +6103,6 @@ TEXT ·sgemmAVX512RowsPf11(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -7116,9 +7083,6 @@ TEXT ·sgemmAVX512RowsPf12(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -8169,9 +8133,6 @@ TEXT ·sgemmAVX512RowsPf13(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8
@@ -9296,9 +9257,6 @@ TEXT ·sgemmAVX512RowsPf14(SB), NOSPLIT, $0-104
 	MOVQ lda+16(FP), R9
 	SHLQ $2, R9
 	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
 	MOVQ pf+64(FP), AX
 	MOVQ pfStep+72(FP), BX
 	MOVQ pfLeft+80(FP), R8

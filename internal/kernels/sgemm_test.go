@@ -238,8 +238,8 @@ func TestLinearBlocks(t *testing.T) {
 			cases = append(cases[:3], cases[len(cases)-3:]...)
 		}
 		// aliased W in place: this CPU's rows per micro-panel, and Zen 4's 8
+		defer func(v int) { aliasedMr512 = v }(aliasedMr512)
 		for _, amr := range []int{aliasedMr512, 8} {
-			defer func(v int) { aliasedMr512 = v }(aliasedMr512)
 			aliasedMr512 = amr
 			for _, tc := range cases {
 				if ops[tc] == nil {

@@ -410,9 +410,6 @@ func kernelHeader(name string, pf bool) {
 	p("\tMOVQ lda+16(FP), R9")
 	p("\tSHLQ $2, R9")
 	p("\tMOVQ b+24(FP), DI")
-	p("\tMOVQ c+32(FP), DX")
-	p("\tMOVQ ldc+40(FP), R8")
-	p("\tSHLQ $2, R8")
 	if pf {
 		p("\tMOVQ pf+64(FP), AX")
 		p("\tMOVQ pfStep+72(FP), BX")
@@ -420,6 +417,9 @@ func kernelHeader(name string, pf bool) {
 		p("\tMOVQ pfSkip+96(FP), DX")
 		return
 	}
+	p("\tMOVQ c+32(FP), DX")
+	p("\tMOVQ ldc+40(FP), R8")
+	p("\tSHLQ $2, R8")
 	p("\tMOVQ bias+48(FP), BX")
 	p("\tMOVQ flags+56(FP), AX")
 }
