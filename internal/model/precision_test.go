@@ -188,12 +188,15 @@ func bf16Fixture(t *testing.T, dir string) string {
 		raw := make([]byte, len(e.raw)/2)
 		for j := range len(e.raw) / 4 {
 			u := binary.LittleEndian.Uint32(e.raw[4*j:])
-			binary.LittleEndian.PutUint16(raw[2*j:], uint16((u+0x7fff+(u>>16)&1)>>16)) // nearest, ties to even
+			binary.LittleEndian.PutUint16(raw[2*j:], bf16Bits(u))
 		}
 		es[i].dtype, es[i].raw = "BF16", raw
 	}
 	return writeModel(t, fixtureConfig(t, dir), map[string][]byte{"model.safetensors": encodeST(es)})
 }
+
+// bf16Bits rounds the float32 of bits u to bf16, nearest, ties to even.
+func bf16Bits(u uint32) uint16 { return uint16((u + 0x7fff + (u>>16)&1) >> 16) }
 
 // TestBF16KernelsAgree runs the golden fixtures in bf16 on the FMA and
 // the VDPBF16PS kernels (kernels.SetBF16Kernel, AMX off for both) and
