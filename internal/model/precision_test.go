@@ -209,23 +209,23 @@ func TestBF16KernelsAgree(t *testing.T) {
 	for _, dir := range goldenDirs {
 		var first []float32
 		for _, k := range []string{"fma", "dpbf16"} {
-			restore := kernels.SetBF16Kernel(k)
-			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2, Precision: kernels.BF16}, loadOpts{skipRecipe: true})
-			if err != nil {
-				restore()
-				t.Fatal(err)
-			}
-			var got []float32
-			for _, gf := range goldenFiles(t, dir) {
-				pix, b, h, w := images(t, readTensors(t, gf)["pixels"])
-				out := make([]float32, b*m.Config.NumClasses)
-				if err := m.Forward(pix, b, h, w, out); err != nil {
+			got := func() (got []float32) { // the kernel restored and the model closed even on Fatal
+				defer kernels.SetBF16Kernel(k)()
+				m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2, Precision: kernels.BF16}, loadOpts{skipRecipe: true})
+				if err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, out...)
-			}
-			m.Close()
-			restore()
+				defer m.Close()
+				for _, gf := range goldenFiles(t, dir) {
+					pix, b, h, w := images(t, readTensors(t, gf)["pixels"])
+					out := make([]float32, b*m.Config.NumClasses)
+					if err := m.Forward(pix, b, h, w, out); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, out...)
+				}
+				return got
+			}()
 			if first == nil {
 				first = got
 			} else if !slices.EqualFunc(got, first, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }) {
