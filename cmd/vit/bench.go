@@ -111,9 +111,6 @@ func (a *app) newBenchCmd() *cobra.Command {
 
 // bench runs `vit bench`.
 func (a *app) bench(ctx context.Context, o benchOptions) error {
-	if w := slowPrecision(o.Precision); w != "" {
-		(&console{w: a.stderr}).println(w)
-	}
 	if o.Agreement != "" {
 		return a.agreement(ctx, o)
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 	"github.com/vitgo/vit/internal/kernels"
 )
@@ -22,15 +20,4 @@ func parsePrecision(s string) (kernels.Precision, error) {
 		return p, usagef("--%w", err)
 	}
 	return p, nil
-}
-
-// slowPrecision says why p would run slower than fp32 on this CPU, or ""
-// when it does not: a precision whose products the kernels run in
-// portable Go code where fp32's are vectorized (none today: bf16 and int8
-// need AVX2 or AMX, as fp32 does).
-func slowPrecision(p kernels.Precision) string {
-	if p == kernels.FP32 || kernels.Vectorized(p) || !kernels.Vectorized(kernels.FP32) {
-		return ""
-	}
-	return fmt.Sprintf("--precision %v: this CPU has no vector instructions for %v matrix products (int8 needs AVX2 or AMX), so they run in portable code, slower than fp32 here", p, p)
 }

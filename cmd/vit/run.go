@@ -297,9 +297,6 @@ func (a *app) runImages(ctx context.Context, name string, o *runOptions, m runMo
 	opt.MaxPixels, opt.MaxMemory, opt.Draft = o.MaxPixels, o.MaxMemory, o.Draft
 	if !o.Quiet {
 		opt.Warn = con.println
-		if w := slowPrecision(o.Precision); w != "" {
-			con.println(w)
-		}
 	}
 	opt.Found = func() { prog.found.Add(1) }
 	opt.WalkDone = prog.setTotal

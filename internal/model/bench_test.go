@@ -90,7 +90,7 @@ func writeRandomHF(tb testing.TB, dir, name, dtype string) int64 {
 			u := math.Float32bits(0.02 * (2*rng.Float32() - 1))
 			binary.LittleEndian.PutUint32(buf[:], u)
 			if size == 2 {
-				binary.LittleEndian.PutUint16(buf[:], uint16((u+0x7fff+(u>>16)&1)>>16)) // nearest, ties to even
+				binary.LittleEndian.PutUint16(buf[:], bf16Bits(u))
 			}
 			w.Write(buf[:size])
 		}

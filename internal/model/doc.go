@@ -34,8 +34,8 @@
 // from the resident set. With Options.Precision bf16 or int8 the encoder
 // blocks' matrices are converted to it one tensor at a time as they are
 // reached (a BF16 tensor's bits used as they are, or quantized a row at
-// a time), so no more than one tensor exists in float32 at once. The file stays mapped until Close, after which
-// Forward returns an error.
+// a time), so no more than one tensor exists in float32 at once. The
+// file stays mapped until Close, after which Forward returns an error.
 //
 // Config carries every field that changes the math: dimensions, the MLP
 // activation (HF hidden_act: gelu is the exact erf GELU; gelu_new,

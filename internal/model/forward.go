@@ -173,8 +173,6 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 	if c.Rope != nil {
 		rope = m.ropeTables(gh, gw)
 	}
-	var bias []float32 // [H, T, T] relative position bias of the current block, or nil
-	var biasOf *param  // the table bias was gathered from (shared by every block with SharedRelPos)
 	for li := range w.Blocks[:full] {
 		blk := &w.Blocks[li]
 		var qkvB []float32
@@ -191,11 +189,9 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 			sin, cos, hs := rope.layer(li)
 			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos, hs)
 		}
-		switch rp := blk.Attn.RelPos; {
-		case rp == nil:
-			bias, biasOf = nil, nil
-		case rp != biasOf:
-			bias, biasOf = m.relPosBias(blk), rp
+		var bias []float32 // [H, T, T] relative position bias of the block, or nil
+		if blk.Attn.RelPos != nil {
+			bias = m.relPosBias(blk)
 		}
 		if m.attnHook != nil && !c.DiffAttn { // no single map to show
 			m.attnProbs(li, b, t, bias)

@@ -188,12 +188,15 @@ func bf16Fixture(t *testing.T, dir string) string {
 		raw := make([]byte, len(e.raw)/2)
 		for j := range len(e.raw) / 4 {
 			u := binary.LittleEndian.Uint32(e.raw[4*j:])
-			binary.LittleEndian.PutUint16(raw[2*j:], uint16((u+0x7fff+(u>>16)&1)>>16)) // nearest, ties to even
+			binary.LittleEndian.PutUint16(raw[2*j:], bf16Bits(u))
 		}
 		es[i].dtype, es[i].raw = "BF16", raw
 	}
 	return writeModel(t, fixtureConfig(t, dir), map[string][]byte{"model.safetensors": encodeST(es)})
 }
+
+// bf16Bits rounds the float32 of bits u to bf16, nearest, ties to even.
+func bf16Bits(u uint32) uint16 { return uint16((u + 0x7fff + (u>>16)&1) >> 16) }
 
 // TestBF16KernelsAgree runs the golden fixtures in bf16 on the FMA and
 // the VDPBF16PS kernels (kernels.SetBF16Kernel, AMX off for both) and
@@ -206,23 +209,23 @@ func TestBF16KernelsAgree(t *testing.T) {
 	for _, dir := range goldenDirs {
 		var first []float32
 		for _, k := range []string{"fma", "dpbf16"} {
-			restore := kernels.SetBF16Kernel(k)
-			m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2, Precision: kernels.BF16}, loadOpts{skipRecipe: true})
-			if err != nil {
-				restore()
-				t.Fatal(err)
-			}
-			var got []float32
-			for _, gf := range goldenFiles(t, dir) {
-				pix, b, h, w := images(t, readTensors(t, gf)["pixels"])
-				out := make([]float32, b*m.Config.NumClasses)
-				if err := m.Forward(pix, b, h, w, out); err != nil {
+			got := func() (got []float32) { // the kernel restored and the model closed even on Fatal
+				defer kernels.SetBF16Kernel(k)()
+				m, err := load(filepath.Join(fixtures, dir), nil, Options{Threads: 2, Precision: kernels.BF16}, loadOpts{skipRecipe: true})
+				if err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, out...)
-			}
-			m.Close()
-			restore()
+				defer m.Close()
+				for _, gf := range goldenFiles(t, dir) {
+					pix, b, h, w := images(t, readTensors(t, gf)["pixels"])
+					out := make([]float32, b*m.Config.NumClasses)
+					if err := m.Forward(pix, b, h, w, out); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, out...)
+				}
+				return got
+			}()
 			if first == nil {
 				first = got
 			} else if !slices.EqualFunc(got, first, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }) {
