@@ -77,14 +77,6 @@ func (p Precision) String() string {
 	return "fp32"
 }
 
-// Vectorized reports whether the matrix products of precision p run on
-// this CPU's vector or tile units (false: in portable Go code, many
-// times slower): each precision needs AMX or AVX2 (int8: AMX, VPDPBUSD
-// of AVX-512 VNNI or AVX-VNNI, else VPMADDWD).
-func Vectorized(p Precision) bool {
-	return currentISA() != isaGeneric || (p != FP32 && amxUsable())
-}
-
 // ParsePrecision reads "fp32", "bf16" or "int8".
 func ParsePrecision(s string) (Precision, error) {
 	for _, p := range []Precision{FP32, BF16, Int8} {

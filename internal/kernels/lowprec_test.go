@@ -548,18 +548,3 @@ func TestInt8Kernels(t *testing.T) {
 		t.Errorf("Int8Kernels() = %v after the restores, want %q last", ks, pick)
 	}
 }
-
-// TestVectorized checks which precisions each path runs on vector or tile
-// units: all of them with AVX2 or more.
-func TestVectorized(t *testing.T) {
-	for _, lp := range lowPaths() {
-		vec := lp.isa != isaGeneric
-		for p, want := range map[Precision]bool{FP32: vec, BF16: vec, Int8: vec} {
-			var got bool
-			onLowPath(lp, func() { got = Vectorized(p) })
-			if got != want {
-				t.Errorf("%s: Vectorized(%v) = %v, want %v", lp.name, p, got, want)
-			}
-		}
-	}
-}
