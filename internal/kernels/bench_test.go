@@ -88,6 +88,51 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
+// BenchmarkSgemmLayers times the Linear calls of ViT-B/16's 12 encoder
+// blocks (q|k|v, projection, fc1, fc2, on token panels as the forward
+// runs them), each block with its own W: 340 MB in all, ten times the L3,
+// so at batch 1 every W row comes from memory as in the forward, where
+// BenchmarkSgemm's one W stays in cache. Reports GFLOP/s per batch.
+func BenchmarkSgemmLayers(b *testing.B) {
+	const blocks, d, hidden = 12, 768, 3072
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	r := rand.New(rand.NewPCG(1, 1))
+	fill := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = r.Float32() - 0.5
+		}
+		return x
+	}
+	type block struct{ qkv, out, fc1, fc2 *PackedB }
+	ws := make([]block, blocks)
+	for i := range ws {
+		ws[i] = block{
+			qkv: PackB(fill(3*d*d), 3*d, d, d), out: PackB(fill(d*d), d, d, d),
+			fc1: PackB(fill(hidden*d), hidden, d, d), fc2: PackB(fill(d*hidden), d, hidden, hidden),
+		}
+	}
+	for _, batch := range []int{1, 8} {
+		b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
+			m := 197 * batch
+			var x, qkv, h, res Panels
+			x.Pack(m, d, fill(m*d), d)
+			res.Pack(m, d, fill(m*d), d)
+			h.Pack(m, hidden, fill(m*hidden), hidden)
+			flops := 2 * float64(m) * blocks * (3*d*d + d*d + 2*hidden*d)
+			loopFlops(b, flops, func() {
+				for _, w := range ws {
+					LinearToPanels(p, &x, w.qkv, nil, ActNone, &qkv)
+					LinearPanelsAdd(p, &x, w.out, nil, &res)
+					LinearToPanels(p, &x, w.fc1, nil, ActNone, &h)
+					LinearPanelsAdd(p, &h, w.fc2, nil, &res)
+				}
+			})
+		})
+	}
+}
+
 // BenchmarkMicroKernel times the register tile alone on L1/L2-resident
 // operands (Kc = 256), with A in rows as Linear reads W: the ceiling for
 // Linear.
