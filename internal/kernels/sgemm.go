@@ -98,16 +98,41 @@ var prefetchW = true
 var prefetchInKernel = true
 
 // aliasedMr512 is the AVX-512 Mr for a W whose stride aliases (0: the
-// usual Mr, with the copy; −1: the default, as many rows, read in place,
-// as the L1 has ways, so that they fit in the one set they share). On
-// Zen 4 (8 ways) 8 rows in place cost less than 12 rows copied: ViT-B's
-// fc2 (stride 12 KiB) runs 3% faster, within 1% of a W padded at load. A
-// variable for benchmarks (VIT_ALIASMR).
+// usual Mr, with the copy; −1: the default, by the caches, see
+// aliasedInPlace). A variable for benchmarks (VIT_ALIASMR).
 var aliasedMr512 = -1
 
-// l1Ways is the L1 data cache's associativity, read the first time a
-// product needs it (not at start-up: most commands never multiply).
-var l1Ways = sync.OnceValue(l1dWays)
+// caches holds the first CPU's L1d associativity and L2 size, read the
+// first time a product needs them (not at start-up: most commands never
+// multiply).
+var caches = sync.OnceValue(cacheInfo)
+
+// cacheGeom is what the blocking reads of the caches.
+type cacheGeom struct {
+	l1Ways  int // L1 data cache associativity
+	l2Bytes int // L2 per core
+}
+
+// aliasedInPlace returns how many rows of an aliased W the AVX-512 kernels
+// read in place, all in the one L1 set they share, or 0 to copy each
+// micro-panel to a padded stride instead (aliasedMr512 = −1).
+//
+// In place, the rows take as many ways as the L1 has, up to Mr: on Zen 4
+// (8 ways, 1 MiB L2) 8 rows in place cost less than 12 rows copied (ViT-B's
+// fc2, stride 12 KiB: 3% faster, within 1% of a W padded at load), and the
+// Xeons (12 ways, 2 MiB L2) read the full 12 rows in place. Where the full
+// Mr rows would fill every way of a 1 MiB L2's core (Zen 5: 12 ways), the
+// tile's x lines evict them on each token panel and the rows come back
+// from L2 each time: there the copy is faster, most at batch 1, where each
+// W micro-panel serves 7 token panels once (ViT-B/16, 2 threads, all 48
+// Linear calls with their own W, alternating: 7–11% more GFLOP/s at
+// batch 1, 0–3% at batch 8).
+func aliasedInPlace(mr int, c cacheGeom) int {
+	if c.l1Ways >= mr && c.l2Bytes < 2<<20 {
+		return 0
+	}
+	return min(mr, c.l1Ways)
+}
 
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
 // as Linear uses it: a view of the caller's row-major values, which must
@@ -308,11 +333,10 @@ func (g *gemmJob) compute() {
 	}
 	g.copyW = false
 	switch {
-	case alias && g.isa == isaAVX512 && aliasedMr512 != 0:
+	case alias && g.isa == isaAVX512 && aliasedMr512 > 0:
 		g.mr = aliasedMr512
-		if g.mr < 0 {
-			g.mr = min(mr512, l1Ways())
-		}
+	case alias && g.isa == isaAVX512 && aliasedMr512 < 0 && aliasedInPlace(mr512, caches()) > 0:
+		g.mr = aliasedInPlace(mr512, caches())
 	case alias:
 		g.copyW = copyAliasedW
 	}

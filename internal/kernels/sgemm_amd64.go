@@ -22,22 +22,25 @@ func init() {
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
 }
 
-// l1dWays returns the associativity of the first CPU's L1 data cache as
-// Linux reports it, or 8 (Zen 4's) where it does not.
-func l1dWays() int {
-	const dir = "/sys/devices/system/cpu/cpu0/cache/index0/"
-	read := func(name string) string {
-		b, _ := os.ReadFile(dir + name)
+// cacheInfo returns the first CPU's L1d associativity and L2 size as
+// Linux reports them, or Zen 4's (8 ways, 1 MiB) where it does not.
+func cacheInfo() cacheGeom {
+	c := cacheGeom{l1Ways: 8, l2Bytes: 1 << 20}
+	read := func(index, name string) string {
+		b, _ := os.ReadFile("/sys/devices/system/cpu/cpu0/cache/index" + index + "/" + name)
 		return strings.TrimSpace(string(b))
 	}
-	if read("level") != "1" || read("type") != "Data" {
-		return 8
+	if read("0", "level") == "1" && read("0", "type") == "Data" {
+		if w, err := strconv.Atoi(read("0", "ways_of_associativity")); err == nil && w > 0 {
+			c.l1Ways = w
+		}
 	}
-	w, err := strconv.Atoi(read("ways_of_associativity"))
-	if err != nil || w <= 0 {
-		return 8
+	if read("2", "level") == "2" {
+		if kb, err := strconv.Atoi(strings.TrimSuffix(read("2", "size"), "K")); err == nil && kb > 0 {
+			c.l2Bytes = kb << 10
+		}
 	}
-	return w
+	return c
 }
 
 // microKernel runs the micro-kernel of family s on the first w ∈ {8, 16,

@@ -20,5 +20,6 @@ func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32
 	microKernel(s, mr, nr, kc, a, lda, true, b, c, nr, bias, flags)
 }
 
-// l1dWays is 8 without assembly: the AVX-512 kernels that use it are absent.
-func l1dWays() int { return 8 }
+// cacheInfo is Zen 4's without assembly: the AVX-512 kernels that use it
+// are absent.
+func cacheInfo() cacheGeom { return cacheGeom{l1Ways: 8, l2Bytes: 1 << 20} }

@@ -237,9 +237,9 @@ func TestLinearBlocks(t *testing.T) {
 		if testing.Short() {
 			cases = append(cases[:3], cases[len(cases)-3:]...)
 		}
-		// aliased W in place: this CPU's rows per micro-panel, and Zen 4's 8
+		// aliased W: this CPU's choice, copied, and 8 rows in place (Zen 4's)
 		defer func(v int) { aliasedMr512 = v }(aliasedMr512)
-		for _, amr := range []int{aliasedMr512, 8} {
+		for _, amr := range []int{-1, 0, 8} {
 			aliasedMr512 = amr
 			for _, tc := range cases {
 				if ops[tc] == nil {
@@ -390,6 +390,19 @@ func TestAliased(t *testing.T) {
 	}{{768, false}, {3072, true}, {1024, true}, {3088, false}, {2304, false}, {4096, true}, {197, false}} {
 		if got := aliased(c.lda, 12); got != c.want {
 			t.Errorf("aliased(%d, 12) = %v, want %v", c.lda, got, c.want)
+		}
+	}
+}
+
+// TestAliasedInPlace checks the rows of an aliased W read in place per CPU:
+// Zen 4's 8 (8 ways), a Xeon's 12 (12 ways, 2 MiB L2), and a copy on Zen 5
+// (12 ways, 1 MiB L2).
+func TestAliasedInPlace(t *testing.T) {
+	for _, c := range []struct {
+		ways, l2, want int
+	}{{8, 1 << 20, 8}, {12, 2 << 20, 12}, {12, 1 << 20, 0}, {16, 1 << 20, 0}, {4, 1 << 20, 4}} {
+		if got := aliasedInPlace(12, cacheGeom{l1Ways: c.ways, l2Bytes: c.l2}); got != c.want {
+			t.Errorf("aliasedInPlace(12, %d ways, %d KiB L2) = %d, want %d", c.ways, c.l2>>10, got, c.want)
 		}
 	}
 }
