@@ -39,8 +39,8 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 }
 
 // attentionPanels is AttentionPanels with an optional additive bias
-// [h, t, t] on the scores (nil: none), in bf16 on AMX when bf is set and
-// the CPU has it (attention_lowprec.go).
+// [h, t, t] on the scores (nil: none), in bf16 when bf is set
+// (attention_lowprec.go).
 func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels, bf bool) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
@@ -75,9 +75,18 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
 		p.scratch[w].attp = Grow(p.scratch[w].attp, need)
 	}
-	j.bf = bf && attentionAMX(j.isa)
-	if j.bf {
-		j.growAMX(p.workers())
+	switch {
+	case !bf:
+		j.bf = attFP32
+	case attentionAMX(j.isa):
+		j.bf = attAMX
+	case dpFits(j.isa):
+		j.bf = attDP
+	default:
+		j.bf = attEmu
+	}
+	if j.bf != attFP32 {
+		j.growBF16(p.workers())
 	}
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)
@@ -100,7 +109,7 @@ type attPanelsJob struct {
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
 	tPad             int       // leading dimension of Vᵀ: t rounded up to 16
 	vLen, qLen, sLen int
-	bf               bool             // q, k, v and the probabilities in bf16, on AMX (panelAMX)
+	bf               attKernel        // how q, k, v and the probabilities run (attention_lowprec.go)
 	amx              []amxAttnScratch // per worker, kept from call to call
 }
 
@@ -117,8 +126,12 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 			return
 		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
-			if j.bf {
-				j.panelAMX(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+			switch j.bf {
+			case attAMX, attDP:
+				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+				continue
+			case attEmu:
+				j.panelEmu(&j.amx[w], task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
 				continue
 			}
 			j.panel(task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
