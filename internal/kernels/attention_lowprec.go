@@ -263,20 +263,7 @@ func (j *attPanelsJob) panelEmu(s *amxAttnScratch, bh, qp int, cur *int, vT, qB,
 	w := width(nq)
 	softmaxBF16(st[:t*nr], scale, w)
 	bf16Panel(s.pf, st[:t*nr], t)
-	// Oᵀ in tiles of at most Mr features.
-	chunks := (dh + j.mr - 1) / j.mr
-	for c := 0; c < chunks; c++ {
-		d0, d1 := split(dh, chunks, c)
-		mr := d1 - d0
-		a := vT[d0*j.tPad:]
-		if pa.n == nr {
-			microKernel(j.isa, mr, nr, t2, a, j.tPad, true, s.pf, j.out.P[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
-			continue
-		}
-		microKernel(j.isa, mr, w, t2, a, j.tPad, true, s.pf, tile, nr, nil, 0)
-		j.store(tile, mr, pa, hd*dh+d0)
-		j.store(tile[pa.n:], mr, pb, hd*dh+d0)
-	}
+	j.outputs(hd, pa, pb, w, t2, vT, s.pf, tile)
 }
 
 // headBF16 converts K and V of head hd of the sequence starting at token

@@ -228,18 +228,25 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		}
 		*cur = bh
 	}
-	// Oᵀ in tiles of at most Mr features.
-	o := j.out.P
+	j.outputs(hd, pa, pb, w, t, vT, st, tile)
+}
+
+// outputs computes Oᵀ = Vᵀ·Pᵀ of head hd for the queries of lanes pa
+// then pb (w = width(nq)), summed over kc keys, in tiles of at most Mr
+// features: vT [dh][j.tPad], p [kc][32]; a full token panel's tiles go
+// straight into out, a gathered one's through tile [Mr][32].
+func (j *attPanelsJob) outputs(hd int, pa, pb lanes, w, kc int, vT, p, tile []float32) {
+	dh, d := j.dh, j.h*j.dh
 	chunks := (dh + j.mr - 1) / j.mr
 	for c := 0; c < chunks; c++ {
 		d0, d1 := split(dh, chunks, c)
 		mr := d1 - d0
 		a := vT[d0*j.tPad:]
 		if pa.n == nr {
-			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
+			microKernel(j.isa, mr, nr, kc, a, j.tPad, true, p, j.out.P[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
 			continue
 		}
-		microKernel(j.isa, mr, w, t, a, j.tPad, true, st, tile, nr, nil, 0)
+		microKernel(j.isa, mr, w, kc, a, j.tPad, true, p, tile, nr, nil, 0)
 		j.store(tile, mr, pa, hd*dh+d0)
 		j.store(tile[pa.n:], mr, pb, hd*dh+d0)
 	}
