@@ -4,31 +4,62 @@ import "math"
 
 // Attention of the bf16 and int8 precisions.
 //
-// On a CPU with AMX (and AVX-512 for the softmax and the conversions),
 // AttentionPanelsAt and AttentionPanelsBiasAt run the two products of
-// attention as TDPBF16PS tiles, on the same token panels and query panels
-// as AttentionPanels:
+// attention in bf16, on the same token panels and query panels as
+// AttentionPanels: q, k, v and the probabilities rounded to bf16 (ties
+// to even), products exact, sums, scale, bias and softmax in float32:
 //
-//	Sᵀ [tPad keys][32 queries] = K · Qᵀ         K rows [tPad][dhp] bf16 as A,
-//	                                            Q in pairs as B
+//	Sᵀ [t keys][32 queries] = K · Qᵀ      summed over the features
 //	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs, which writes
 //	the probabilities rounded to bf16 in pairs)
-//	Oᵀ [dhp][32 queries]       = Vᵀ · Pᵀ         Vᵀ [dhp][tPad] bf16 as A, the
-//	                                            probabilities rounded to bf16
-//	                                            in pairs as B
+//	Oᵀ [dh][32 queries]     = Vᵀ · Pᵀ      summed over the keys
 //
-// tPad is t rounded up to 32 and dhp is dh rounded up to 32, the padding
-// zeros. Products of bf16 are exact and the tiles add them in float32. Every
-// score sums the features in an order fixed by dh, and every output the
-// keys of its own sequence, counted from its first token, in an order fixed
-// by t: as on the float32 path, a token's results depend neither on the
-// batch, nor on the panel or lane it lies in, nor on the thread count.
-// Elsewhere (FP32, or a CPU without AMX) they are AttentionPanels and
-// AttentionPanelsBias.
+// On a CPU with AMX (and AVX-512 for the softmax and the conversions)
+// both products are TDPBF16PS tiles (attAMX): K rows [tPad][dhp] bf16 as
+// A, Q in pairs as B; Vᵀ [dhp][tPad] bf16 as A, the probabilities in
+// pairs as B (tPad and dhp: t and dh rounded up to 32, the padding
+// zeros). The tiles add the products of a step in an order of their own.
+//
+// Elsewhere every sum runs from zero through its terms in order (feature
+// 0, 1, 2, … for a score; key 0, 1, 2, … of the sequence for an output),
+// each product added and rounded in turn, on one of two kernels that give
+// the same bits:
+//   - attDP (AVX512_BF16 where the bf16 Linear runs VDPBF16PS, dpFits):
+//     the operands of the AMX path, each pair of the summed index stored
+//     swapped, feed the 12×32 VDPBF16PS tile of the Linear
+//     (bf16dpKernelAVX512, which adds a pair's second element first: here
+//     the earlier feature or key), K rows and Vᵀ rows as its W rows, 12 at
+//     a time, Q and the probabilities as its token panel.
+//   - attEmu (every other CPU, and -tags purego): the float32 kernels of
+//     AttentionPanels on the rounded values in natural order (K and Vᵀ
+//     [dh][t], Q [dh][32], the probabilities [t][32]).
+//
+// VDPBF16PS takes bf16 subnormals as zero; attEmu does too as it rounds.
+// It also flushes a sum that falls below 2⁻¹²⁶ to zero, which attEmu
+// does not: the two differ only when a score or an output passes through
+// that range (products or cancellations of magnitude below 10⁻³⁸).
+//
+// Every score sums the features in an order fixed by dh, and every output
+// the keys of its own sequence, counted from its first token, in an order
+// fixed by t: as on the float32 path, a token's results depend neither on
+// the batch, nor on the panel or lane it lies in, nor on the thread
+// count. The exponential of the softmax is the vector family's
+// (softmaxPairs), as the float32 path's is.
 
-// AttentionPanelsAt is AttentionPanels in precision prec: q, k, v and the
-// probabilities rounded to bf16 for BF16 and Int8 on a CPU with AMX, else
-// AttentionPanels itself.
+// attKernel is how attentionPanels runs: in float32 or one of the bf16
+// kernels above.
+type attKernel uint8
+
+const (
+	attFP32 attKernel = iota
+	attAMX
+	attDP
+	attEmu
+)
+
+// AttentionPanelsAt is AttentionPanels in precision prec: for BF16 and
+// Int8, q, k, v and the probabilities rounded to bf16 (see above), for
+// FP32 AttentionPanels itself.
 func AttentionPanelsAt(p *Pool, prec Precision, b, t, h, dh int, qkv, out *Panels) {
 	attentionPanels(p, b, t, h, dh, qkv, nil, out, prec != FP32)
 }
@@ -44,12 +75,15 @@ func AttentionPanelsBiasAt(p *Pool, prec Precision, b, t, h, dh int, qkv *Panels
 
 // amxAttnScratch is one worker's buffers of the bf16 attention.
 type amxAttnScratch struct {
-	kr []uint16  // [tPad][dhp] K rows of the current head, each pair of features swapped
-	vt []uint16  // [dhp][tPad] Vᵀ of the current head, each pair of keys swapped
-	qp []uint16  // [dhp/2][32][2] Q in pairs (bf16Pairs' order), unscaled
-	pp []uint16  // [tPad/2][32][2] the probabilities in pairs
-	st []float32 // [tPad][32] Sᵀ, then the exponentials
-	o  []float32 // [dhp][32] an Oᵀ that cannot go straight into out
+	kr []uint16  // attAMX, attDP: [tPad][dhp] K rows of the current head, pairs of features swapped (attAMX) or in order (attDP)
+	vt []uint16  // attAMX, attDP: [dhp][tPad] Vᵀ of the current head, pairs of keys as kr's
+	qp []uint16  // attAMX, attDP: [dhp/2][32][2] Q in pairs as kr's, unscaled
+	pp []uint16  // attAMX, attDP: [tPad/2][32][2] the probabilities in pairs as kr's
+	st []float32 // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
+	o  []float32 // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
+	kt []float32 // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
+	qf []float32 // attEmu: [dh2][32] the query panel, rounded, rows as kt's
+	pf []float32 // attEmu: [t2][32] the probabilities, rounded, rows as kt's
 	_  [64]byte
 }
 
@@ -58,14 +92,21 @@ func (j *attPanelsJob) pads() (tPad, dhp int) {
 	return (j.t + 31) &^ 31, (j.dh + 31) &^ 31
 }
 
-// growAMX sizes the buffers of the first n workers.
-func (j *attPanelsJob) growAMX(n int) {
+// growBF16 sizes the buffers of the first n workers for j.bf.
+func (j *attPanelsJob) growBF16(n int) {
 	if len(j.amx) < n {
 		j.amx = append(j.amx, make([]amxAttnScratch, n-len(j.amx))...)
 	}
 	tPad, dhp := j.pads()
 	for i := range j.amx[:n] {
 		s := &j.amx[i]
+		if j.bf == attEmu {
+			dh2 := (j.dh + 1) &^ 1
+			s.kt = Grow(s.kt, ((j.t+nr-1)/nr+1)*dh2*nr)
+			s.qf = Grow(s.qf, dh2*nr)
+			s.pf = Grow(s.pf, (j.t+1)&^1*nr)
+			continue
+		}
 		s.kr = Grow(s.kr, tPad*dhp)
 		s.vt = Grow(s.vt, dhp*tPad)
 		s.qp = Grow(s.qp, dhp*nr)
@@ -75,11 +116,11 @@ func (j *attPanelsJob) growAMX(n int) {
 	}
 }
 
-// panelAMX is panel in bf16 on AMX (see above): query panel qp of
-// sequence·head bh, with K rows and Vᵀ converted unless *cur is already
-// bh. qB [dh][32] is the worker's float32 query panel, for queries
-// gathered from two token panels.
-func (j *attPanelsJob) panelAMX(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
+// panelBF16 is panel in bf16 on AMX or VDPBF16PS (see above): query
+// panel qp of sequence·head bh, with K rows and Vᵀ converted unless *cur
+// is already bh. qB [dh][32] is the worker's float32 query panel, for
+// queries gathered from two token panels.
+func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	bi, hd := bh/j.h, bh%j.h
@@ -89,33 +130,140 @@ func (j *attPanelsJob) panelAMX(s *amxAttnScratch, bh, qp int, cur *int, qB []fl
 	if nq == 0 {
 		return
 	}
+	amx := j.bf == attAMX
 	if bh != *cur {
 		j.headBF16(s, s0, hd)
+		if !amx { // VDPBF16PS adds a pair's second element first
+			swapPairs(s.kr[:tPad*dhp], s.kr)
+			swapPairs(s.vt[:dhp*tPad], s.vt)
+		}
 		*cur = bh
 	}
-	if pa.n == nr {
-		bf16Pairs(s.qp, j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr], dh)
-	} else {
+	q := j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr]
+	if pa.n < nr {
 		j.gatherQ(hd, pa, pb, qB)
-		bf16Pairs(s.qp, qB[:dh*nr], dh)
+		q = qB[:dh*nr]
 	}
+	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
-	amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
+	if amx {
+		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
+	} else {
+		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16)
+	}
 	scale := j.scale
 	if j.bias != nil {
 		scaleFast(s.st[:t*nr], scale)
 		j.addBias(s0, hd, pa, pb, s.st)
 		scale = 1
 	}
-	softmaxPairs(s.st, t, scale, s.pp)
-	clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
-	if pa.n == nr && dhp == dh {
-		amxBlocksBF16(s.vt, tPad, s.pp, j.out.P[(pa.tp*d+hd*dh)*nr:][:dh*nr], tPad/32, dhp/32)
+	if amx {
+		softmaxPairs(s.st, t, scale, s.pp)
+		clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
+	} else {
+		softmaxBF16(s.st[:t*nr], scale, width(nq))
+		bf16PairsNat(s.pp, s.st[:t*nr], t)
+	}
+	full := pa.n == nr && dhp == dh
+	if !amx {
+		full = pa.n == nr && dh >= mrDP
+	}
+	o := s.o
+	if full {
+		o = j.out.P[(pa.tp*d+hd*dh)*nr:][:dh*nr]
+	}
+	if amx {
+		amxBlocksBF16(s.vt, tPad, s.pp, o, tPad/32, dhp/32)
+	} else {
+		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16)
+	}
+	if !full {
+		j.store(s.o, dh, pa, hd*dh)
+		j.store(s.o[pa.n:], dh, pb, hd*dh)
+	}
+}
+
+// softmaxBF16 is the softmax of attDP and attEmu: the scores st
+// [rows][32] scaled by scale unless it is 1, then the float32 softmax
+// (softmaxColsN) of at least the first w columns, its probabilities left
+// in st for the caller to round.
+func softmaxBF16(st []float32, scale float32, w int) {
+	if scale != 1 {
+		scaleFast(st, scale)
+	}
+	softmaxColsN(st, len(st)/nr, w)
+}
+
+// panelEmu is panelBF16 on the float32 kernels (attEmu), every operand
+// rounded to bf16 with the rows of each pair of the summed index swapped
+// (bf16Panel) so that the kernels sum in VDPBF16PS's order: the head's
+// key panels into s.kt and its Vᵀ into vT [dh][j.tPad] (keys of each pair
+// swapped) unless *cur is already bh, the query panel (gathered in qB
+// [dh][32]) into s.qf, the scores in st [t][32], the probabilities into
+// s.pf; Oᵀ as panel stores it (tile [Mr][32]).
+func (j *attPanelsJob) panelEmu(s *amxAttnScratch, bh, qp int, cur *int, vT, qB, st, tile []float32) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	dh2, t2 := (dh+1)&^1, (t+1)&^1
+	bi, hd := bh/j.h, bh%j.h
+	s0 := bi * t // the sequence's first token
+	pa, pb := j.queries(s0, qp)
+	nq := pa.n + pb.n
+	if nq == 0 {
 		return
 	}
-	amxBlocksBF16(s.vt, tPad, s.pp, s.o, tPad/32, dhp/32)
-	j.store(s.o, dh, pa, hd*dh)
-	j.store(s.o[pa.n:], dh, pb, hd*dh)
+	src := j.qkv.P
+	if bh != *cur {
+		for kp := s0 / nr; kp*nr < s0+t; kp++ {
+			i := kp - s0/nr
+			bf16Panel(s.kt[i*dh2*nr:(i+1)*dh2*nr], src[(kp*3*d+d+hd*dh)*nr:][:dh*nr], dh)
+		}
+		for k := 0; k < t; {
+			g := s0 + k
+			l0, n := g%nr, min(nr-g%nr, t-k)
+			v := src[(g/nr*3*d+2*d+hd*dh)*nr+l0:]
+			for f := 0; f < dh; f++ {
+				r := vT[f*j.tPad : f*j.tPad+t2]
+				for l, x := range v[f*nr : f*nr+n] {
+					r[(k+l)^1] = roundBF16(x)
+				}
+			}
+			k += n
+		}
+		if t%2 == 1 {
+			for f := 0; f < dh; f++ {
+				vT[f*j.tPad+t-1] = 0
+			}
+		}
+		*cur = bh
+	}
+	q := src[(pa.tp*3*d+hd*dh)*nr:][:dh*nr]
+	if pa.n < nr {
+		j.gatherQ(hd, pa, pb, qB)
+		q = qB[:dh*nr]
+	}
+	bf16Panel(s.qf, q, dh)
+	// Sᵀ per key panel, in balanced chunks of at most Mr keys.
+	for k := 0; k < t; {
+		g := s0 + k
+		l0, n := g%nr, min(nr-g%nr, t-k)
+		kb := s.kt[(g/nr-s0/nr)*dh2*nr+l0:]
+		chunks := (n + j.mr - 1) / j.mr
+		for c := 0; c < chunks; c++ {
+			a, e := split(n, chunks, c)
+			microKernel(j.isa, e-a, nr, dh2, kb[a:], nr, false, s.qf, st[(k+a)*nr:], nr, nil, 0)
+		}
+		k += n
+	}
+	scale := j.scale
+	if j.bias != nil {
+		scaleFast(st[:t*nr], scale)
+		j.addBias(s0, hd, pa, pb, st)
+		scale = 1
+	}
+	w := width(nq)
+	softmaxBF16(st[:t*nr], scale, w)
+	bf16Panel(s.pf, st[:t*nr], t)
+	j.outputs(hd, pa, pb, w, t2, vT, s.pf, tile)
 }
 
 // headBF16 converts K and V of head hd of the sequence starting at token
@@ -226,6 +374,6 @@ func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int) {
 }
 
 // AttentionBF16 reports whether AttentionPanelsAt and
-// AttentionPanelsBiasAt run in bf16 for BF16 and Int8 on this CPU (with
-// the kernel family in use), rather than as the float32 functions.
-func AttentionBF16() bool { return attentionAMX(currentISA()) }
+// AttentionPanelsBiasAt run in bf16 for BF16 and Int8, rather than as the
+// float32 functions: on every CPU now.
+func AttentionBF16() bool { return true }

@@ -65,17 +65,19 @@ func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []flo
 }
 
 // TestAttentionPanelsBF16 runs AttentionPanelsAt and AttentionPanelsBiasAt
-// in bf16 and int8 on every ISA, with and without AMX: within
-// attentionBF16Bound of the float64 reference where AMX runs them, else
-// the float32 functions' bits. Shapes cover dh and t below, at and past
-// the 32 of an AMX step, sequences starting mid-panel, and stale NaN in
-// the padding lanes of qkv.
+// in bf16 and int8 on every ISA, on each bf16 attention kernel the CPU
+// has (AMX, VDPBF16PS, the float32 kernels): within attentionBF16Bound of
+// the float64 reference, and without AMX the same bits on every kernel of
+// one ISA. Shapes cover dh and t below, at and past the 12 of a VDPBF16PS
+// tile and the 32 of an AMX step, sequences starting mid-panel, and stale
+// NaN in the padding lanes of qkv.
 func TestAttentionPanelsBF16(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
 	type tc struct{ b, t, h, dh int }
 	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
-		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}}
+		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}, {2, 11, 1, 11}, {4, 12, 2, 12},
+		{2, 25, 1, 25}, {5, 13, 2, 13}}
 	for ci, c := range cases {
 		d, m := c.h*c.dh, c.b*c.t
 		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
@@ -89,25 +91,35 @@ func TestAttentionPanelsBF16(t *testing.T) {
 		}
 		want, bound := attentionBF16Bound(c.b, c.t, c.h, c.dh, rows, bias)
 		forEachISA(t, func(t *testing.T) {
-			a := hasAMX
-			defer func() { hasAMX = a }()
-			for _, amx := range []bool{a, false} {
-				hasAMX = amx
-				attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
+			var first []float32 // the first non-AMX kernel's outputs
+			for _, k := range BF16Kernels() {
+				restore := SetBF16Kernel(k)
+				got := attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
+				restore()
+				if k == "amx" {
+					continue
+				}
+				if first == nil {
+					first = got
+				} else if i := firstDiff(got, first); i >= 0 {
+					t.Fatalf("case %d: bf16 kernel %s: panel value %d = %v, kernel %s %v", ci, k, i, got[i], BF16Kernels()[0], first[i])
+				}
 			}
 		})
 	}
 }
 
 // attentionBF16Case is one case of TestAttentionPanelsBF16 on the current
-// kernel family and AMX flag: qkv rows [b·t, 3D] packed with NaN in the
-// padding lanes, bias [h, t, t] or nil, the reference and its bound.
-func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []float32, want, bound []float64) {
+// kernel family and bf16 kernel: qkv rows [b·t, 3D] packed with NaN in the
+// padding lanes, bias [h, t, t] or nil, the reference and its bound. It
+// returns the output panels, bf16's then int8's.
+func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []float32, want, bound []float64) []float32 {
 	t.Helper()
 	nan := float32(math.NaN())
 	c := fmt.Sprintf("b %d t %d h %d dh %d", b, tt, h, dh)
 	d, m := h*dh, b*tt
-	var qkv, out, ref Panels
+	var qkv, out Panels
+	var got []float32
 	qkv.Pack(m, 3*d, rows, 3*d)
 	if r := m % nr; r > 0 {
 		for k := 0; k < 3*d; k++ {
@@ -126,13 +138,7 @@ func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []flo
 		} else {
 			AttentionPanelsAt(p, prec, b, tt, h, dh, &qkv, &out)
 		}
-		if !attentionAMX(currentISA()) {
-			attentionPanels(p, b, tt, h, dh, &qkv, bias, &ref, false)
-			if i := firstDiff(out.P, ref.P); i >= 0 {
-				t.Fatalf("%v %s without AMX: panel value %d = %v, float32 path %v", prec, c, i, out.P[i], ref.P[i])
-			}
-			continue
-		}
+		got = append(got, out.P...)
 		for i := 0; i < m; i++ {
 			for k := 0; k < d; k++ {
 				got, w := float64(out.At(i, k)), want[i*d+k]
@@ -151,6 +157,7 @@ func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []flo
 			}
 		}
 	}
+	return got
 }
 
 // TestKVRowsBF16 compares the K-row and Vᵀ conversions of every kernel
@@ -220,23 +227,28 @@ func TestAttentionPanelsAtAllocs(t *testing.T) {
 }
 
 // BenchmarkAttentionPanelsBF16 is BenchmarkAttentionPanels in bf16 on
-// AMX (skipped without it), GFLOP/s of the same count.
+// each vector family and bf16 kernel, GFLOP/s of the same count.
 func BenchmarkAttentionPanelsBF16(b *testing.B) {
-	if !attentionAMX(currentISA()) {
-		b.Skip("no AMX")
-	}
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
-	for _, batch := range []int{1, 8} {
-		const t, h, dh = 197, 12, 64
-		b.Run(fmt.Sprintf("b%d/T%dx%dx%d", batch, t, h, dh), func(b *testing.B) {
-			r := rand.New(rand.NewPCG(1, 1))
-			var qkv, out Panels
-			qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
-			loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
-				AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
-			})
-		})
+	for _, s := range vectorISAs() {
+		restoreISA := setISA(s)
+		for _, k := range BF16Kernels() {
+			for _, batch := range []int{1, 8} {
+				const t, h, dh = 197, 12, 64
+				b.Run(fmt.Sprintf("%s/%s/b%d/T%dx%dx%d", s, k, batch, t, h, dh), func(b *testing.B) {
+					defer setISA(s)()
+					defer SetBF16Kernel(k)()
+					r := rand.New(rand.NewPCG(1, 1))
+					var qkv, out Panels
+					qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+					loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
+						AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
+					})
+				})
+			}
+		}
+		restoreISA()
 	}
 }
 

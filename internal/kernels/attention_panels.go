@@ -39,8 +39,8 @@ func AttentionPanels(p *Pool, b, t, h, dh int, qkv, out *Panels) {
 }
 
 // attentionPanels is AttentionPanels with an optional additive bias
-// [h, t, t] on the scores (nil: none), in bf16 on AMX when bf is set and
-// the CPU has it (attention_lowprec.go).
+// [h, t, t] on the scores (nil: none), in bf16 when bf is set
+// (attention_lowprec.go).
 func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out *Panels, bf bool) {
 	d := h * dh
 	out.Reset(max(b*t, 0), max(d, 0))
@@ -75,9 +75,18 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	for w := range p.scratch[:min(len(p.scratch), p.workers())] {
 		p.scratch[w].attp = Grow(p.scratch[w].attp, need)
 	}
-	j.bf = bf && attentionAMX(j.isa)
-	if j.bf {
-		j.growAMX(p.workers())
+	switch {
+	case !bf:
+		j.bf = attFP32
+	case attentionAMX(j.isa):
+		j.bf = attAMX
+	case dpFits(j.isa):
+		j.bf = attDP
+	default:
+		j.bf = attEmu
+	}
+	if j.bf != attFP32 {
+		j.growBF16(p.workers())
 	}
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
 	j.next.Store(0)
@@ -100,7 +109,7 @@ type attPanelsJob struct {
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
 	tPad             int       // leading dimension of Vᵀ: t rounded up to 16
 	vLen, qLen, sLen int
-	bf               bool             // q, k, v and the probabilities in bf16, on AMX (panelAMX)
+	bf               attKernel        // how q, k, v and the probabilities run (attention_lowprec.go)
 	amx              []amxAttnScratch // per worker, kept from call to call
 }
 
@@ -117,8 +126,12 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 			return
 		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
-			if j.bf {
-				j.panelAMX(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+			switch j.bf {
+			case attAMX, attDP:
+				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+				continue
+			case attEmu:
+				j.panelEmu(&j.amx[w], task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
 				continue
 			}
 			j.panel(task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
@@ -215,18 +228,25 @@ func (j *attPanelsJob) panel(bh, qp int, cur *int, vT, qB, st, tile []float32) {
 		}
 		*cur = bh
 	}
-	// Oᵀ in tiles of at most Mr features.
-	o := j.out.P
+	j.outputs(hd, pa, pb, w, t, vT, st, tile)
+}
+
+// outputs computes Oᵀ = Vᵀ·Pᵀ of head hd for the queries of lanes pa
+// then pb (w = width(nq)), summed over kc keys, in tiles of at most Mr
+// features: vT [dh][j.tPad], p [kc][32]; a full token panel's tiles go
+// straight into out, a gathered one's through tile [Mr][32].
+func (j *attPanelsJob) outputs(hd int, pa, pb lanes, w, kc int, vT, p, tile []float32) {
+	dh, d := j.dh, j.h*j.dh
 	chunks := (dh + j.mr - 1) / j.mr
 	for c := 0; c < chunks; c++ {
 		d0, d1 := split(dh, chunks, c)
 		mr := d1 - d0
 		a := vT[d0*j.tPad:]
 		if pa.n == nr {
-			microKernel(j.isa, mr, nr, t, a, j.tPad, true, st, o[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
+			microKernel(j.isa, mr, nr, kc, a, j.tPad, true, p, j.out.P[(pa.tp*d+hd*dh+d0)*nr:], nr, nil, 0)
 			continue
 		}
-		microKernel(j.isa, mr, w, t, a, j.tPad, true, st, tile, nr, nil, 0)
+		microKernel(j.isa, mr, w, kc, a, j.tPad, true, p, tile, nr, nil, 0)
 		j.store(tile, mr, pa, hd*dh+d0)
 		j.store(tile[pa.n:], mr, pb, hd*dh+d0)
 	}

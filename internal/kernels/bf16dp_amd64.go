@@ -136,3 +136,24 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 		}
 	}
 }
+
+// dpRows computes rows [0, rows) of c [rows][32] (rows ≥ 1) with the
+// VDPBF16PS tile, 12 rows a call: c[i][j] = Σ_{p < kp2} the pair products
+// of row i of a (bf16 in pairs, rows lda values apart) and token j of b
+// [kp2][32][2], from zero. When rows is not a multiple of 12 the last
+// call starts at rows−12 and writes again the same values of the rows it
+// shares with the one before; with rows < 12, a and c must hold 12 rows
+// (a's past rows read, c's written). wide false: only tokens 0–15
+// (16–31 of c set to zero).
+func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool) {
+	w := 0
+	if wide {
+		w = 1
+	}
+	n := max(rows, mrDP)
+	_, _, _ = a[(n-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[n*nr-1]
+	for r := 0; r < n; r += mrDP {
+		r = min(r, n-mrDP)
+		bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
+	}
+}

@@ -7,3 +7,9 @@ var hasDPBF16 bool
 func dpFits(s isa) bool { return false }
 
 func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) { panic("kernels: no VDPBF16PS") }
+
+func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool) {
+	panic("kernels: no VDPBF16PS")
+}
+
+func swapPairs(dst, src []uint16) { panic("kernels: no VDPBF16PS") }

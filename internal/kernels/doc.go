@@ -35,9 +35,10 @@
 //     whose other tokens' outputs are not used; PackedB.RowRange gives it
 //     the q rows and the k|v rows of a fused q|k|v weight.
 //     AttentionPanelsAt is AttentionPanels in a precision: for bf16 and
-//     int8 on AMX (attention_lowprec.go), q, k, v and the probabilities
-//     rounded to bf16 and both products on TDPBF16PS tiles, scores and
-//     softmax in float32; elsewhere AttentionPanels itself.
+//     int8 (attention_lowprec.go), q, k, v and the probabilities rounded
+//     to bf16, both products on TDPBF16PS tiles with AMX, else on the
+//     VDPBF16PS tile or the float32 kernels (the same bits), scores and
+//     softmax in float32; for fp32 AttentionPanels itself.
 //   - PackedB.Convert gives W a bf16 or int8 form (owned memory, 1/2 or
 //     1/4 of float32's bytes); every Linear entry point then runs in that
 //     precision (lowprec.go: bf16 on the float32 micro-kernels with

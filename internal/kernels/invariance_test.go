@@ -102,16 +102,18 @@ func TestLinearBatchInvariant(t *testing.T) {
 // b = 1…9 consecutive sequences from several starts, so that a sequence
 // begins at different lanes of a panel and its queries are grouped into
 // panels of different widths, and checks each sequence's outputs against
-// the sequence alone, in float32 and, where AMX runs it, in bf16
-// (elsewhere bf16 attention is the float32 path).
+// the sequence alone, in float32 and in bf16 on each bf16 kernel.
 func TestAttentionBatchInvariant(t *testing.T) {
 	pools := []*Pool{nil, NewPool(2), NewPool(3)}
 	defer pools[1].Close()
 	defer pools[2].Close()
 	forEachISA(t, func(t *testing.T) {
 		attentionInvariant(t, FP32, pools)
-		if attentionAMX(currentISA()) {
-			attentionInvariant(t, BF16, pools)
+		for _, k := range BF16Kernels() {
+			t.Run(k, func(t *testing.T) {
+				defer SetBF16Kernel(k)()
+				attentionInvariant(t, BF16, pools)
+			})
 		}
 	})
 }

@@ -18,11 +18,10 @@ type Options struct {
 	// Precision of the encoder blocks' matrices (q|k|v, output
 	// projection, fc1, fc2: all but a sliver of the FLOPs), converted once
 	// at load into owned memory, one checkpoint tensor at a time (see
-	// kernels.NewLowB); attention runs in bf16 where the CPU has AMX
-	// (kernels.AttentionPanelsAt), else in float32 (the last block's
-	// prefix attention and differential attention always in float32); the
-	// patch projection, the head, LayerNorm, softmax and GELU stay
-	// float32. The zero value is FP32.
+	// kernels.NewLowB); attention runs in bf16 (kernels.AttentionPanelsAt;
+	// the last block's prefix attention and differential attention in
+	// float32); the patch projection, the head, LayerNorm, softmax and
+	// GELU stay float32. The zero value is FP32.
 	Precision kernels.Precision
 }
 
