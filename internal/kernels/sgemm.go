@@ -134,6 +134,19 @@ func aliasedInPlace(mr int, c cacheGeom) int {
 	return min(mr, c.l1Ways)
 }
 
+// inPlaceMr is aliasedMr512 resolved: the rows of an aliased W the
+// AVX-512 kernels read in place, 0 to copy its micro-panels.
+func inPlaceMr() int {
+	if aliasedMr512 < 0 {
+		return aliasedInPlace(mr512, caches())
+	}
+	return aliasedMr512
+}
+
+// zen4Caches is the cache geometry assumed where Linux does not report
+// it (and without assembly, where nothing reads it).
+var zen4Caches = cacheGeom{l1Ways: 8, l2Bytes: 1 << 20}
+
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])
 // as Linear uses it: a view of the caller's row-major values, which must
 // stay alive and unchanged while the PackedB is used, possibly stacked
@@ -333,10 +346,8 @@ func (g *gemmJob) compute() {
 	}
 	g.copyW = false
 	switch {
-	case alias && g.isa == isaAVX512 && aliasedMr512 > 0:
-		g.mr = aliasedMr512
-	case alias && g.isa == isaAVX512 && aliasedMr512 < 0 && aliasedInPlace(mr512, caches()) > 0:
-		g.mr = aliasedInPlace(mr512, caches())
+	case alias && g.isa == isaAVX512 && inPlaceMr() > 0:
+		g.mr = inPlaceMr()
 	case alias:
 		g.copyW = copyAliasedW
 	}

@@ -25,7 +25,7 @@ func init() {
 // cacheInfo returns the first CPU's L1d associativity and L2 size as
 // Linux reports them, or Zen 4's (8 ways, 1 MiB) where it does not.
 func cacheInfo() cacheGeom {
-	c := cacheGeom{l1Ways: 8, l2Bytes: 1 << 20}
+	c := zen4Caches
 	read := func(index, name string) string {
 		b, _ := os.ReadFile("/sys/devices/system/cpu/cpu0/cache/index" + index + "/" + name)
 		return strings.TrimSpace(string(b))

@@ -22,4 +22,4 @@ func microKernelPf(s isa, mr, kc int, a []float32, lda int, b, c, bias []float32
 
 // cacheInfo is Zen 4's without assembly: the AVX-512 kernels that use it
 // are absent.
-func cacheInfo() cacheGeom { return cacheGeom{l1Ways: 8, l2Bytes: 1 << 20} }
+func cacheInfo() cacheGeom { return zen4Caches }
