@@ -372,8 +372,3 @@ func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int) {
 		}
 	}
 }
-
-// AttentionBF16 reports whether AttentionPanelsAt and
-// AttentionPanelsBiasAt run in bf16 for BF16 and Int8, rather than as the
-// float32 functions: on every CPU now.
-func AttentionBF16() bool { return true }

@@ -31,8 +31,8 @@ func precisionStep(p kernels.Precision) float64 {
 // block has two matmuls in series on the residual path (attention's
 // q|k|v → projection, fc1 → fc2), so after L blocks the logits may be off
 // by 2L·ε relative to their largest magnitude (ε from precisionStep),
-// plus the float32 path's own 1e-4. Where attention runs in bf16 too
-// (kernels.AttentionBF16), its two products (q·kᵀ, then the
+// plus the float32 path's own 1e-4. Attention runs in bf16 too
+// (kernels.AttentionPanelsAt): its two products (q·kᵀ, then the
 // probabilities times v) are two more on that path, of bf16's ε each:
 // 2L·(ε + ε_bf16). That last term is first order: it leaves out the
 // softmax's gain on large scores (the score error grows with Σ|q·k|/√dh),
@@ -64,10 +64,8 @@ func TestGoldenPrecision(t *testing.T) {
 						scale = max(scale, math.Abs(float64(want[i])))
 						worst = max(worst, math.Abs(float64(got[i]-want[i])))
 					}
-					eps := precisionStep(prec)
-					if kernels.AttentionBF16() {
-						eps += precisionStep(kernels.BF16)
-					}
+					// the matrices' step, plus attention's, which runs in bf16
+					eps := precisionStep(prec) + precisionStep(kernels.BF16)
 					tol := (2*float64(m.Config.Layers)*eps + 1e-4) * scale
 					t.Logf("%s: largest logit error %.3g of %.3g (%.2f%% of the bound)", filepath.Base(gf), worst, scale, 100*worst/tol)
 					if !(worst <= tol) {
