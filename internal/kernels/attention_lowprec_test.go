@@ -93,9 +93,10 @@ func TestAttentionPanelsBF16(t *testing.T) {
 		forEachISA(t, func(t *testing.T) {
 			var first []float32 // the first non-AMX kernel's outputs
 			for _, k := range BF16Kernels() {
-				restore := SetBF16Kernel(k)
-				got := attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
-				restore()
+				got := func() []float32 { // the kernel restored however the case ends
+					defer SetBF16Kernel(k)()
+					return attentionBF16Case(t, p, c.b, c.t, c.h, c.dh, rows, bias, want, bound)
+				}()
 				if k == "amx" {
 					continue
 				}
@@ -237,7 +238,6 @@ func BenchmarkAttentionPanelsBF16(b *testing.B) {
 			for _, batch := range []int{1, 8} {
 				const t, h, dh = 197, 12, 64
 				b.Run(fmt.Sprintf("%s/%s/b%d/T%dx%dx%d", s, k, batch, t, h, dh), func(b *testing.B) {
-					defer setISA(s)()
 					defer SetBF16Kernel(k)()
 					r := rand.New(rand.NewPCG(1, 1))
 					var qkv, out Panels
