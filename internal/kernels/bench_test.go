@@ -98,13 +98,7 @@ func BenchmarkSgemmLayers(b *testing.B) {
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
 	r := rand.New(rand.NewPCG(1, 1))
-	fill := func(n int) []float32 {
-		x := make([]float32, n)
-		for i := range x {
-			x[i] = r.Float32() - 0.5
-		}
-		return x
-	}
+	fill := func(n int) []float32 { return randSlice(r, n) }
 	type block struct{ qkv, out, fc1, fc2 *PackedB }
 	ws := make([]block, blocks)
 	for i := range ws {
