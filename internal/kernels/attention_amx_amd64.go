@@ -32,53 +32,70 @@ func amxBlocksBF16(a []uint16, lda int, b []uint16, c []float32, ksteps, n int) 
 //go:noescape
 func kRowsAVX512(dst *uint16, idx *[nr]int32, src *float32, mask uint32, pairs int)
 
-// vRowsAVX512 is vRowsBF16 for dh ≥ 1 features of the keys in mask, dst
-// and src starting at a pair boundary of the keys:
+// kRowsNatAVX512 is kRowsBF16 in natural pairs for pairs ≥ 1 pairs of
+// features of the n keys in mask = 2ⁿ−1 (lanes 0…n−1 of src):
 //
-//	dst[f·ld + (l^1)] = bf16(src[f·32 + l])
+//	dst[l·ld + 2p + r] = bf16(src[(2p+r)·32 + l])   r ∈ {0, 1}, p < pairs
 //
 //go:noescape
-func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh int)
+func kRowsNatAVX512(dst *uint16, ld int, src *float32, mask uint32, n, pairs int)
+
+// vRowsAVX512 is vRowsBF16 for dh ≥ 1 features of the keys in mask, dst
+// and src starting at a pair boundary of the keys, nat 0 or 1:
+//
+//	dst[f·ld + (l^(1−nat))] = bf16(src[f·32 + l])
+//
+//go:noescape
+func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh, nat int)
 
 // kRowsFast is kRowsBF16 with AVX-512 (false: not done).
-func kRowsFast(dst []uint16, ld int, src []float32, dh int) bool {
+func kRowsFast(dst []uint16, ld int, src []float32, dh int, nat bool) bool {
 	n := len(dst) / ld
 	if !hasAVX512 || dh < 2 || n == 0 || n > nr || ld%2 != 0 {
 		return false
 	}
 	_, _ = dst[(n-1)*ld+dh-1], src[(dh-1)*nr+n-1]
-	var idx [nr]int32 // [32] the dword of each key's row
-	for l := range idx {
-		idx[l] = int32(l * ld / 2)
+	x := 1 // the feature of a pair's first value: f^x
+	if nat {
+		x = 0
+		kRowsNatAVX512(&dst[0], ld, &src[0], uint32(1<<n-1), n, dh/2)
+	} else {
+		var idx [nr]int32 // [32] the dword of each key's row
+		for l := range idx {
+			idx[l] = int32(l * ld / 2)
+		}
+		kRowsAVX512(&dst[0], &idx, &src[0], uint32(1<<n-1), dh/2)
 	}
-	kRowsAVX512(&dst[0], &idx, &src[0], uint32(1<<n-1), dh/2)
 	if dh%2 == 1 {
 		f := dh - 1
 		for l, v := range src[f*nr : f*nr+n] {
-			dst[l*ld+(f^1)] = bf16Hi(v)
+			dst[l*ld+(f^x)] = bf16Hi(v)
 		}
 	}
 	return true
 }
 
 // vRowsFast is vRowsBF16 with AVX-512 (false: not done).
-func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int) bool {
+func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) bool {
 	n := (len(src)-1)%nr + 1
 	if !hasAVX512 || dh == 0 || ld%2 != 0 {
 		return false
 	}
 	_, _ = dst[(dh-1)*ld+((k0+n-1)|1)], src[(dh-1)*nr+n-1]
-	odd := k0 & 1
+	odd, x, xn := k0&1, 1, 0 // x: the key of a pair's first value, k^x
+	if nat {
+		x, xn = 0, 1
+	}
 	if n+odd > nr { // 33 lanes: the last key alone
 		n--
 		for f := 0; f < dh; f++ {
-			dst[f*ld+((k0+n)^1)] = bf16Hi(src[f*nr+n])
+			dst[f*ld+((k0+n)^x)] = bf16Hi(src[f*nr+n])
 		}
 	}
 	// With k0 odd, lane 0 of the vector is the key before the run (not
 	// loaded, not stored), so that pairs of keys stay pairs of lanes.
 	p := unsafe.Add(unsafe.Pointer(&src[0]), -4*odd)
-	vRowsAVX512(&dst[k0&^1], ld, (*float32)(p), uint32(1<<n-1)<<odd, dh)
+	vRowsAVX512(&dst[k0&^1], ld, (*float32)(p), uint32(1<<n-1)<<odd, dh, xn)
 	return true
 }
 

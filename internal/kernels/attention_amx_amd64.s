@@ -64,19 +64,22 @@ krow:
 	VZEROUPPER
 	RET
 
-// func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh int)
-// Vᵀ rows from a key run, each pair of keys swapped: for each feature f
-// < dh, dst[f·ld + (l^1)] = bf16(src[f·32+l]) for the lanes l set in mask
-// (dst and src both start at a pair boundary of the keys). Z0/Z1 lanes
-// 0–15/16–31, Z4/Z5 rounding scratch; K1/K2 the halves of mask for the
-// loads, K3 = mask with each pair of bits swapped for the store.
-TEXT ·vRowsAVX512(SB), NOSPLIT, $0-40
+// func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh, nat int)
+// Vᵀ rows from a key run, each pair of keys swapped (nat = 0) or in
+// order: for each feature f < dh, dst[f·ld + (l^1)] (or dst[f·ld + l])
+// = bf16(src[f·32+l]) for the lanes l set in mask (dst and src both start
+// at a pair boundary of the keys). Z0/Z1 lanes 0–15/16–31, Z4/Z5 rounding
+// scratch, Z28 each dword's rotation (16: its keys swapped, or 0); K1/K2
+// the halves of mask for the loads, K3 the store's mask (mask with each
+// pair of bits swapped, or mask).
+TEXT ·vRowsAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ ld+8(FP), DX
 	SHLQ $1, DX
 	MOVQ src+16(FP), SI
 	MOVL mask+24(FP), BX
 	MOVQ dh+32(FP), CX
+	MOVQ nat+40(FP), R8
 	MOVL $1, AX
 	VPBROADCASTD AX, Z29
 	MOVL $0x7fff, AX
@@ -85,13 +88,20 @@ TEXT ·vRowsAVX512(SB), NOSPLIT, $0-40
 	MOVL BX, AX
 	SHRL $16, AX
 	KMOVW AX, K2
+	MOVL BX, R9
 	MOVL BX, AX
 	ANDL $0x55555555, AX
 	SHLL $1, AX
 	SHRL $1, BX
 	ANDL $0x55555555, BX
 	ORL BX, AX
+	MOVL $16, BX
+	XORL R10, R10
+	TESTQ R8, R8
+	CMOVLNE R9, AX
+	CMOVLNE R10, BX
 	KMOVD AX, K3
+	VPBROADCASTD BX, Z28
 vrow:
 	VMOVDQU32.Z (SI), K1, Z0
 	VMOVDQU32.Z 64(SI), K2, Z1
@@ -102,12 +112,237 @@ vrow:
 	VPMOVDW Z0, Y0
 	VPMOVDW Z1, Y1
 	VINSERTI64X4 $1, Y1, Z0, Z0
-	VPROLD $16, Z0, Z0
+	VPROLVD Z28, Z0, Z0
 	VMOVDQU16 Z0, K3, (DI)
 	ADDQ $128, SI
 	ADDQ DX, DI
 	DECQ CX
 	JNZ vrow
+	VZEROUPPER
+	RET
+
+// Zeros for the pairs past a K row's last (kRowsNatAVX512), and the
+// rounding constants 1, 0x7fff and the high-half mask 0xffff0000.
+DATA kzero<>+0(SB)/8, $0
+DATA kzero<>+8(SB)/8, $0
+DATA kzero<>+16(SB)/8, $0
+DATA kzero<>+24(SB)/8, $0
+DATA kzero<>+32(SB)/8, $0
+DATA kzero<>+40(SB)/8, $0
+DATA kzero<>+48(SB)/8, $0
+DATA kzero<>+56(SB)/8, $0
+DATA kzero<>+64(SB)/8, $0
+DATA kzero<>+72(SB)/8, $0
+DATA kzero<>+80(SB)/8, $0
+DATA kzero<>+88(SB)/8, $0
+DATA kzero<>+96(SB)/8, $0
+DATA kzero<>+104(SB)/8, $0
+DATA kzero<>+112(SB)/8, $0
+DATA kzero<>+120(SB)/8, $0
+DATA kzero<>+128(SB)/8, $0
+DATA kzero<>+136(SB)/8, $0
+DATA kzero<>+144(SB)/8, $0
+DATA kzero<>+152(SB)/8, $0
+DATA kzero<>+160(SB)/8, $0
+DATA kzero<>+168(SB)/8, $0
+DATA kzero<>+176(SB)/8, $0
+DATA kzero<>+184(SB)/8, $0
+DATA kzero<>+192(SB)/8, $0
+DATA kzero<>+200(SB)/8, $0
+DATA kzero<>+208(SB)/8, $0
+DATA kzero<>+216(SB)/8, $0
+DATA kzero<>+224(SB)/8, $0
+DATA kzero<>+232(SB)/8, $0
+DATA kzero<>+240(SB)/8, $0
+DATA kzero<>+248(SB)/8, $0
+GLOBL kzero<>(SB), RODATA|NOPTR, $256
+DATA krc<>+0(SB)/4, $1
+DATA krc<>+4(SB)/4, $0x7fff
+DATA krc<>+8(SB)/4, $0xffff0000
+GLOBL krc<>(SB), RODATA|NOPTR, $12
+
+// KPAIR(off, p, zd) sets zd to the dwords of pair p of a block for the
+// 16 keys of the half (K3): bf16(feature 2p) | bf16(feature 2p+1) << 16,
+// features off = 256·p bytes from R13, or zero when p ≥ R12 (their
+// address is then kzero's).
+#define KPAIR(off, p, zd) \
+	LEAQ off(R13), AX \
+	CMPQ R12, $p \
+	CMOVQLE R14, AX \
+	VMOVDQU32.Z (AX), K3, zd \
+	VMOVDQU32.Z 128(AX), K3, Z16 \
+	ROUND_BF16(zd, Z17) \
+	ROUND_BF16(Z16, Z18) \
+	VPSRLD $16, zd, zd \
+	VPANDD Z31, Z16, Z16 \
+	VPORD Z16, zd, zd
+
+// KSTORE stores row zr (16 dwords: 32 features) at R11 under K5, the
+// block's pairs, unless R8 rows are stored already.
+#define KSTORE(zr) \
+	DECQ R8 \
+	JS khalfdone \
+	VMOVDQU32 zr, K5, (R11) \
+	ADDQ DX, R11
+
+// func kRowsNatAVX512(dst *uint16, ld int, src *float32, mask uint32, n, pairs int)
+// K rows in natural pairs from a run of n keys, lanes 0…n−1 of src (mask
+// = 2ⁿ−1): the dword of pair p of key l at dst + 2·ld·l + 4p =
+// bf16(src[2p·32+l]) | bf16(src[(2p+1)·32+l]) << 16, p < pairs. Blocks
+// of 16 pairs (32 features), each in halves of 16 keys: the pairs'
+// dwords Z0–Z15 (lane l = key l, Z16–Z18 the rounding scratch), a 16×16
+// transpose of dwords (unpacks of dwords and qwords into Z16–Z31 and
+// back, then 128-bit lanes shuffled twice) leaving key l's row of the
+// block in Z(l), stored under K5. SI the block's features, DI its first
+// row, DX = 2·ld, R9 pairs left, R12 the block's pairs, R13 the half's
+// first lane, R14 kzero, R10 the half, R11 the row, R8 rows left to
+// store; K1/K2 the key halves of mask, K3 the current one.
+TEXT ·kRowsNatAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ld+8(FP), DX
+	SHLQ $1, DX
+	MOVQ src+16(FP), SI
+	MOVL mask+24(FP), AX
+	MOVQ n+32(FP), BX
+	MOVQ pairs+40(FP), R9
+	KMOVW AX, K1
+	SHRL $16, AX
+	KMOVW AX, K2
+	LEAQ kzero<>(SB), R14
+kblock:
+	MOVQ R9, R12
+	CMPQ R12, $16
+	JLE kblockpairs
+	MOVQ $16, R12
+kblockpairs:
+	MOVQ R12, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K5
+	XORQ R10, R10
+	MOVQ SI, R13
+	KMOVW K1, K3
+	MOVQ DI, R11
+	MOVQ BX, R8
+khalf:
+	VPBROADCASTD krc<>+0(SB), Z29
+	VPBROADCASTD krc<>+4(SB), Z30
+	VPBROADCASTD krc<>+8(SB), Z31
+	KPAIR(0, 0, Z0)
+	KPAIR(256, 1, Z1)
+	KPAIR(512, 2, Z2)
+	KPAIR(768, 3, Z3)
+	KPAIR(1024, 4, Z4)
+	KPAIR(1280, 5, Z5)
+	KPAIR(1536, 6, Z6)
+	KPAIR(1792, 7, Z7)
+	KPAIR(2048, 8, Z8)
+	KPAIR(2304, 9, Z9)
+	KPAIR(2560, 10, Z10)
+	KPAIR(2816, 11, Z11)
+	KPAIR(3072, 12, Z12)
+	KPAIR(3328, 13, Z13)
+	KPAIR(3584, 14, Z14)
+	KPAIR(3840, 15, Z15)
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	KSTORE(Z0)
+	KSTORE(Z1)
+	KSTORE(Z2)
+	KSTORE(Z3)
+	KSTORE(Z4)
+	KSTORE(Z5)
+	KSTORE(Z6)
+	KSTORE(Z7)
+	KSTORE(Z8)
+	KSTORE(Z9)
+	KSTORE(Z10)
+	KSTORE(Z11)
+	KSTORE(Z12)
+	KSTORE(Z13)
+	KSTORE(Z14)
+	KSTORE(Z15)
+khalfdone:
+	TESTQ R10, R10
+	JNE knext
+	CMPQ BX, $16
+	JLE knext
+	MOVQ $1, R10
+	LEAQ 64(SI), R13
+	KMOVW K2, K3
+	MOVQ DX, R11
+	SHLQ $4, R11
+	ADDQ DI, R11
+	LEAQ -16(BX), R8
+	JMP khalf
+knext:
+	ADDQ $4096, SI
+	ADDQ $64, DI
+	SUBQ $16, R9
+	JG kblock
 	VZEROUPPER
 	RET
 

@@ -20,19 +20,22 @@ import "math"
 // pairs as B (tPad and dhp: t and dh rounded up to 32, the padding
 // zeros). The tiles add the products of a step in an order of their own.
 //
-// Elsewhere every sum runs from zero through its terms in order (feature
-// 0, 1, 2, … for a score; key 0, 1, 2, … of the sequence for an output),
-// each product added and rounded in turn, on one of two kernels that give
-// the same bits:
+// Elsewhere every sum runs from zero through its terms pair by pair
+// (features 0–1, 2–3, … for a score; keys 0–1, 2–3, … of the sequence
+// for an output), the later of a pair first as in the bf16 Linear, each
+// product added and rounded in turn, on one of two kernels that give the
+// same bits:
 //   - attDP (AVX512_BF16 where the bf16 Linear runs VDPBF16PS, dpFits):
-//     the operands of the AMX path, each pair of the summed index stored
-//     swapped, feed the 12×32 VDPBF16PS tile of the Linear
-//     (bf16dpKernelAVX512, which adds a pair's second element first: here
-//     the earlier feature or key), K rows and Vᵀ rows as its W rows, 12 at
-//     a time, Q and the probabilities as its token panel.
+//     K rows [tPad][dhp] and Vᵀ [dhp][tPad], converted with the pairs of
+//     the summed index in order (headBF16), and Q and the probabilities
+//     in pairs in order feed the 12×32 VDPBF16PS tile of the Linear
+//     (bf16dpKernelAVX512, which adds a pair's second element first), K
+//     rows and Vᵀ rows as its W rows, 12 at a time, Q and the
+//     probabilities as its token panel.
 //   - attEmu (every other CPU, and -tags purego): the float32 kernels of
-//     AttentionPanels on the rounded values in natural order (K and Vᵀ
-//     [dh][t], Q [dh][32], the probabilities [t][32]).
+//     AttentionPanels on the rounded values (K and Vᵀ [dh][t], Q [dh][32],
+//     the probabilities [t][32]), each pair of the summed index swapped
+//     (panelEmu).
 //
 // VDPBF16PS takes bf16 subnormals as zero; attEmu does too as it rounds.
 // It also flushes a sum that falls below 2⁻¹²⁶ to zero, which attEmu
@@ -132,11 +135,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 	}
 	amx := j.bf == attAMX
 	if bh != *cur {
-		j.headBF16(s, s0, hd)
-		if !amx { // VDPBF16PS adds a pair's second element first
-			swapPairs(s.kr[:tPad*dhp], s.kr)
-			swapPairs(s.vt[:dhp*tPad], s.vt)
-		}
+		j.headBF16(s, s0, hd, !amx) // VDPBF16PS adds a pair's second element first
 		*cur = bh
 	}
 	q := j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr]
@@ -269,8 +268,8 @@ func (j *attPanelsJob) panelEmu(s *amxAttnScratch, bh, qp int, cur *int, vT, qB,
 // headBF16 converts K and V of head hd of the sequence starting at token
 // s0 to bf16: K rows s.kr [tPad][dhp] and Vᵀ s.vt [dhp][tPad], zero past
 // t and dh, each pair of the summed index swapped (the order of
-// bf16Pairs, which the B operands come from).
-func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
+// bf16Pairs, which the B operands come from) or, nat, in order.
+func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int, nat bool) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	src := j.qkv.P
@@ -280,8 +279,9 @@ func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
 		prefetchPanel(src[(kp*3*d+d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 		prefetchPanel(src[(kp*3*d+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 	}
-	// The padding first: with odd dh (t) the last feature (key) goes
-	// into the padding's first place and the place before it is zero.
+	// The padding first: with odd dh (t) and pairs swapped the last
+	// feature (key) goes into the padding's first place and the place
+	// before it is zero; in order, it goes back into its own.
 	for k := 0; k < t; k++ {
 		clear(s.kr[k*dhp+dh&^1 : (k+1)*dhp])
 	}
@@ -294,8 +294,8 @@ func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int) {
 		g := s0 + k
 		l0, n := g%nr, min(nr-g%nr, t-k)
 		base := (g/nr*3*d+d+hd*dh)*nr + l0
-		kRowsBF16(s.kr[k*dhp:(k+n)*dhp], dhp, src[base:base+(dh-1)*nr+n], dh)
-		vRowsBF16(s.vt, tPad, k, src[base+d*nr:base+d*nr+(dh-1)*nr+n], dh)
+		kRowsBF16(s.kr[k*dhp:(k+n)*dhp], dhp, src[base:base+(dh-1)*nr+n], dh, nat)
+		vRowsBF16(s.vt, tPad, k, src[base+d*nr:base+d*nr+(dh-1)*nr+n], dh, nat)
 		k += n
 	}
 }
@@ -342,33 +342,46 @@ func softmaxPairs(s []float32, rows int, scale float32, dst []uint16) {
 func bf16Hi(v float32) uint16 { return uint16(math.Float32bits(roundBF16(v)) >> 16) }
 
 // kRowsBF16 writes the n = len(dst)/ld keys of src [dh][32] (feature f of
-// key l at src[f·32+l]) as bf16 rows: dst[l·ld + f^1] = bf16(src[f·32+l]),
-// f < dh (dh even, or the row's padding taking f^1 = dh).
-func kRowsBF16(dst []uint16, ld int, src []float32, dh int) {
-	if kRowsFast(dst, ld, src, dh) {
+// key l at src[f·32+l]) as bf16 rows: dst[l·ld + f^x] = bf16(src[f·32+l]),
+// f < dh, x = 1 (each pair of features swapped, dh even or the row's
+// padding taking f^1 = dh) or, nat, x = 0.
+func kRowsBF16(dst []uint16, ld int, src []float32, dh int, nat bool) {
+	if kRowsFast(dst, ld, src, dh, nat) {
 		return
 	}
+	x := swapBit(nat)
 	n := len(dst) / ld
 	for f := 0; f < dh; f++ {
 		row := src[f*nr : f*nr+n]
 		for l, v := range row {
-			dst[l*ld+f^1] = bf16Hi(v)
+			dst[l*ld+f^x] = bf16Hi(v)
 		}
 	}
 }
 
 // vRowsBF16 writes the n keys k0… of src [dh][32] (as kRowsBF16) into
-// Vᵀ dst [dh][ld] as bf16: dst[f·ld + (k0+l)^1] = bf16(src[f·32+l]).
-func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int) {
-	if vRowsFast(dst, ld, k0, src, dh) {
+// Vᵀ dst [dh][ld] as bf16: dst[f·ld + (k0+l)^x] = bf16(src[f·32+l]), x as
+// kRowsBF16's.
+func vRowsBF16(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) {
+	if vRowsFast(dst, ld, k0, src, dh, nat) {
 		return
 	}
+	x := swapBit(nat)
 	n := (len(src)-1)%nr + 1
 	for f := 0; f < dh; f++ {
 		row := src[f*nr : f*nr+n]
 		d := dst[f*ld : (f+1)*ld]
 		for l, v := range row {
-			d[(k0+l)^1] = bf16Hi(v)
+			d[(k0+l)^x] = bf16Hi(v)
 		}
 	}
+}
+
+// swapBit is 0 for pairs in order (nat), else 1: value i of a pair
+// sequence stored at i^swapBit.
+func swapBit(nat bool) int {
+	if nat {
+		return 0
+	}
+	return 1
 }

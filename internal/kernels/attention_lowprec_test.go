@@ -162,43 +162,51 @@ func attentionBF16Case(t *testing.T, p *Pool, b, tt, h, dh int, rows, bias []flo
 }
 
 // TestKVRowsBF16 compares the K-row and Vᵀ conversions of every kernel
-// family with the loop on runs of every length, at even and odd first
-// keys, for odd and even dh, and checks they write nothing else.
+// family with the loop, in both pair orders (each pair of the summed
+// index swapped for AMX, in order for VDPBF16PS), on runs of every length,
+// at even and odd first keys and first lanes, for odd and even dh below,
+// at and past a block of 32 features, and checks they write nothing else.
 func TestKVRowsBF16(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const ld = 96
-	for _, dh := range []int{1, 2, 3, 17, 64} {
-		src := randSlice(r, dh*nr+nr) // [dh][32] plus a row: runs start at lanes 0…31
-		for n := 1; n <= nr; n++ {
-			for _, k0 := range []int{0, 1, 2, 33, ld - n} {
-				l0 := (k0 * 7) % (nr - n + 1) // the run's first lane
-				run := src[l0 : l0+(dh-1)*nr+n]
-				var want [2][]uint16
-				forEachISA(t, func(t *testing.T) {
-					kr, vt := make([]uint16, n*ld), make([]uint16, dh*ld)
-					for i := range kr {
-						kr[i] = 0xdead
-					}
-					for i := range vt {
-						vt[i] = 0xdead
-					}
-					kRowsBF16(kr, ld, run, dh)
-					vRowsBF16(vt, ld, k0, run, dh)
-					for l := 0; l < n; l++ {
-						for f := 0; f < dh; f++ {
-							v := math.Float32bits(roundBF16(src[l0+f*nr+l])) >> 16
-							if kr[l*ld+f^1] != uint16(v) || vt[f*ld+(k0+l)^1] != uint16(v) {
-								t.Fatalf("dh %d n %d k0 %d: key %d feature %d: K row %#x, Vᵀ %#x, want %#x",
-									dh, n, k0, l, f, kr[l*ld+f^1], vt[f*ld+(k0+l)^1], v)
+	for _, nat := range []bool{false, true} {
+		x := 1 // value i of a pair sequence at i^x
+		if nat {
+			x = 0
+		}
+		for _, dh := range []int{1, 2, 3, 17, 31, 32, 33, 64, 65, 80} {
+			src := randSlice(r, dh*nr+nr) // [dh][32] plus a row: runs start at lanes 0…31
+			for n := 1; n <= nr; n++ {
+				for _, k0 := range []int{0, 1, 2, 33, ld - n} {
+					l0 := (k0 * 7) % (nr - n + 1) // the run's first lane
+					run := src[l0 : l0+(dh-1)*nr+n]
+					var want [2][]uint16
+					forEachISA(t, func(t *testing.T) {
+						kr, vt := make([]uint16, n*ld), make([]uint16, dh*ld)
+						for i := range kr {
+							kr[i] = 0xdead
+						}
+						for i := range vt {
+							vt[i] = 0xdead
+						}
+						kRowsBF16(kr, ld, run, dh, nat)
+						vRowsBF16(vt, ld, k0, run, dh, nat)
+						for l := 0; l < n; l++ {
+							for f := 0; f < dh; f++ {
+								v := math.Float32bits(roundBF16(src[l0+f*nr+l])) >> 16
+								if kr[l*ld+f^x] != uint16(v) || vt[f*ld+(k0+l)^x] != uint16(v) {
+									t.Fatalf("nat %v dh %d n %d k0 %d: key %d feature %d: K row %#x, Vᵀ %#x, want %#x",
+										nat, dh, n, k0, l, f, kr[l*ld+f^x], vt[f*ld+(k0+l)^x], v)
+								}
 							}
 						}
-					}
-					if want[0] == nil {
-						want = [2][]uint16{kr, vt}
-					} else if firstDiff16(kr, want[0]) >= 0 || firstDiff16(vt, want[1]) >= 0 {
-						t.Fatalf("dh %d n %d k0 %d: writes outside the run differ from the generic code's", dh, n, k0)
-					}
-				})
+						if want[0] == nil {
+							want = [2][]uint16{kr, vt}
+						} else if firstDiff16(kr, want[0]) >= 0 || firstDiff16(vt, want[1]) >= 0 {
+							t.Fatalf("nat %v dh %d n %d k0 %d: writes outside the run differ from the generic code's", nat, dh, n, k0)
+						}
+					})
+				}
 			}
 		}
 	}
@@ -310,5 +318,33 @@ func TestSoftmaxPairs(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkHeadBF16 times the conversion of every head's K and V to bf16
+// rows (headBF16) for ViT-B/16's attention at batch 8, one thread, in
+// both pair orders: "swapped" as AMX reads them (K rows by scatters),
+// "nat" as the VDPBF16PS tile reads them (K rows by transposes in
+// registers); ns per head.
+func BenchmarkHeadBF16(b *testing.B) {
+	const batch, t, h, dh = 8, 197, 12, 64
+	var qkv Panels
+	qkv.Pack(batch*t, 3*h*dh, attentionInput(1, batch*t, h*dh), 3*h*dh)
+	for _, nat := range []bool{false, true} {
+		name := "swapped"
+		if nat {
+			name = "nat"
+		}
+		b.Run(name, func(b *testing.B) {
+			j := &attPanelsJob{isa: currentISA(), t: t, h: h, dh: dh, qkv: &qkv, bf: attDP}
+			j.growBF16(1)
+			s := &j.amx[0]
+			for b.Loop() {
+				for bh := range batch * h {
+					j.headBF16(s, bh/h*t, bh%h, nat)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch*h), "ns/head")
+		})
 	}
 }
