@@ -13,6 +13,12 @@ import (
 // mrDP is Mr of the VDPBF16PS tile (bf16dp_amd64.go).
 const mrDP = 12
 
+// dpCopiesW reports whether the VDPBF16PS tile reads W's K blocks from a
+// copy (blockDP) rather than in place: when W's bf16 rows (row stride kp)
+// lie a multiple of 4 KiB apart, and the K blocks of a micro-panel's 12
+// rows would all fall in the same L1 sets.
+func dpCopiesW(kp int) bool { return kp%2048 == 0 }
+
 // BF16Kernels lists the bf16 Linear kernels this process can run:
 // "fma" (W expanded to float32 for the FMA kernels), "dpbf16" (VDPBF16PS,
 // with AVX512_BF16, whatever the vendor) and "amx", the one it picks

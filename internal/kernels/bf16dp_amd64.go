@@ -7,8 +7,8 @@ import "unsafe"
 // The VDPBF16PS path of the bf16 Linear. VDPBF16PS adds the product of
 // a pair's second (odd) elements first, so with both operands' pairs in
 // their natural order (k, k+1) it adds k+1 first, the order of the other
-// bf16 paths: each W micro-panel's K block is copied from the bf16 form
-// (pairs (k+1, k)) with its pairs swapped, once per K block, and the
+// bf16 paths: the bf16 form holds W's pairs in that order while this
+// path runs it (pairOrder), so the tile reads W's rows in place, and the
 // activations are converted per call into token panels of natural pairs
 // (bf16PairsNat). A 12×32 register tile of VDPBF16PS (bf16dp_amd64.s)
 // runs over each K block and adds the bias and the tile's earlier sums
@@ -63,7 +63,8 @@ func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide
 func swapPairsAVX512(dst, src *uint16, n32 int)
 
 // swapPairs writes src[:len(dst)] to dst (len(dst) even) with each pair's
-// two values swapped.
+// two values swapped; dst may be src (pairOrder turns a form over in
+// place).
 func swapPairs(dst, src []uint16) {
 	n32 := len(dst) / 32
 	if n32 > 0 {
@@ -80,16 +81,17 @@ func swapPairs(dst, src []uint16) {
 func dpFits(s isa) bool { return hasDPBF16 && s == isaAVX512 }
 
 // blockDP computes W micro-panels of mrDP rows [w0, w1) × token panels
-// [x0, x1) with the VDPBF16PS tile, in blockBF16's K blocks: per K block
-// and micro-panel its W pairs swapped into ws.wp, and per tile the sums
-// with, as the float32 kernels add them, the bias (last block) and the
-// tile's earlier sums; on a last micro-panel of fewer rows, the sums
-// into ws.acc and that epilogue by tileAddAVX512.
+// [x0, x1) with the VDPBF16PS tile, in blockBF16's K blocks, W read in
+// place from the bf16 form in natural pairs (or, when dpCopiesW, per K
+// block and micro-panel copied into ws.wp), and per tile the sums with,
+// as the float32 kernels add them, the bias (last block) and the tile's
+// earlier sums; on a last micro-panel of fewer rows, the sums into ws.acc
+// and that epilogue by tileAddAVX512.
 func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	f := g.f
 	acc := (*float32)(unsafe.Pointer(&ws.acc[0])) // [12][32], sized by linearLow
 	_ = ws.acc[mrDP*nr-1]
-	wld := g.kc + 32 // breaks the 4 KiB aliasing of a power-of-two stride
+	aliased := dpCopiesW(f.kp)
 	for pc := 0; pc < g.kp; pc += g.kc {
 		kb := min(g.kc, g.kp-pc)
 		last := pc+kb == g.kp
@@ -102,8 +104,15 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				flags |= kBias
 				bp = &g.bias[r0]
 			}
-			for i := range mrDP { // rows past N: lowPad zero rows
-				swapPairs(ws.wp[i*wld:i*wld+kb], f.bf[(r0+i)*f.kp+pc:])
+			// [12][ldw] the micro-panel's K block; rows past N: lowPad zero rows
+			wp, ldw := f.bf[r0*f.kp+pc:], f.kp
+			_ = wp[(mrDP-1)*ldw+kb-1]
+			if aliased {
+				wld := g.kc + 32 // breaks the 4 KiB aliasing
+				for i := range mrDP {
+					copy(ws.wp[i*wld:i*wld+kb], wp[i*ldw:])
+				}
+				wp, ldw = ws.wp, wld
 			}
 			for jr := x0; jr < x1; jr++ {
 				fl := flags
@@ -124,9 +133,9 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 					wide = 1
 				}
 				if mr == mrDP {
-					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], &t[0], wide, bp, fl)
+					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], wide, bp, fl)
 				} else { // the last rows: the sums alone, then the epilogue on mr rows
-					bf16dpKernelAVX512(kb/2, &ws.wp[0], 2*wld, &xp[0], acc, wide, &zeroBias[0], 0)
+					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], acc, wide, &zeroBias[0], 0)
 					tileAddAVX512(acc, &t[0], mr, bp, fl)
 				}
 				if last {

@@ -200,3 +200,56 @@ func TestLinearBF16KBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestBF16PairOrder checks that a bf16 form gives the generic bits on
+// every path whichever path it was made on: the VDPBF16PS path reads its
+// pairs in order, the others swapped, and a call on the other kind turns
+// the whole form over in place (pairOrder), row views included; rows set
+// after a turn are stored in the order of the moment. K reaches the
+// rows 4 KiB apart that blockDP copies (dpCopiesW) and the odd and short
+// rows it reads in place.
+func TestBF16PairOrder(t *testing.T) {
+	dp, ok := dpPath()
+	if !ok {
+		t.Skip("no AVX512_BF16")
+	}
+	gen := lowPath{name: "generic", isa: isaGeneric}
+	paths := lowPaths()
+	const m, n = 40, 25
+	for _, k := range []int{33, 768, 2048, 2050} {
+		r := rand.New(rand.NewPCG(uint64(k), 9))
+		x := randVals(r, m*k, 1, 0)
+		w := randVals(r, n*k, 0.5, 0)
+		bias := randVals(r, n, 1, 0)
+		linear := func(lp lowPath, wb *PackedB, rows int) []float32 {
+			y := make([]float32, m*rows)
+			onLowPath(lp, func() { Linear(nil, m, x, k, wb, bias[n-rows:], ActNone, false, y, rows) })
+			return y
+		}
+		var want []float32
+		onLowPath(gen, func() { want = linear(gen, PackB(w, n, k, k).Convert(BF16), n) })
+		for _, made := range []lowPath{gen, dp} {
+			var wb *PackedB
+			onLowPath(made, func() { wb = PackB(w, n, k, k).Convert(BF16) })
+			if nat := wb.lp.ord.nat.Load(); nat != made.dp {
+				t.Fatalf("k %d made on %s: pairs in order %v", k, made.name, nat)
+			}
+			view := wb.RowRange(n-13, n) // the last 13 rows, the bias's last 13
+			for _, lp := range append(append([]lowPath{dp}, paths...), dp) {
+				if lp.amx && !amxFits(BF16, wb.lp.kp) {
+					continue
+				}
+				if i := firstDiff(linear(lp, wb, n), want); i >= 0 {
+					t.Fatalf("k %d made on %s, run on %s: y[%d] differs from the generic bits", k, made.name, lp.name, i)
+				}
+				got := linear(lp, view, 13)
+				for i := range m {
+					if j := firstDiff(got[i*13:(i+1)*13], want[i*n+n-13:(i+1)*n]); j >= 0 {
+						t.Fatalf("k %d made on %s, row view run on %s: y[%d, %d] differs", k, made.name, lp.name, i, j)
+					}
+				}
+				wb.SetRows(3, w[3*k:], 5, k) // the same values again, in the present order
+			}
+		}
+	}
+}

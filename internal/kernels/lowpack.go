@@ -22,6 +22,8 @@ func NewLowB(p Precision, n, k int) *PackedB {
 	case BF16:
 		f.kp = (k + 1) &^ 1
 		f.bf = make([]uint16, (n+lowPad)*f.kp)
+		f.ord = &pairOrder{all: f.bf}
+		f.ord.nat.Store(natPairs(f.kp))
 	case Int8:
 		f.kp = (k + 3) &^ 3
 		f.q = make([]int8, (n+lowPad)*f.kp)
@@ -53,9 +55,9 @@ func (w *PackedB) SetRows(j0 int, src []float32, rows, ld int) {
 		j := j0 + r
 		switch f.prec {
 		case BF16:
-			d := f.bf[j*f.kp : (j+1)*f.kp]
+			d, x := f.bf[j*f.kp:(j+1)*f.kp], f.ord.swapBit()
 			for l, v := range row {
-				d[l^1] = bf16Bits(v)
+				d[l^x] = bf16Bits(v)
 			}
 		case Int8:
 			f.sw[j], f.sum[j] = quantizeRow(f.q[j*f.kp:j*f.kp+k], row)
@@ -81,13 +83,13 @@ func (w *PackedB) SetRowsBF16(j0 int, src []byte, rows int) {
 		j := j0 + r
 		switch f.prec {
 		case BF16:
-			d := f.bf[j*f.kp : (j+1)*f.kp]
+			d, x := f.bf[j*f.kp:(j+1)*f.kp], f.ord.swapBit()
 			for l := range k {
 				b := binary.LittleEndian.Uint16(s[2*l:])
 				if b&0x7fff > 0x7f80 {
 					b |= 0x40 // a NaN: quiet, as bf16Bits leaves it
 				}
-				d[l^1] = b
+				d[l^x] = b
 			}
 		case Int8:
 			for l := range row {

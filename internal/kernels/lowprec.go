@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 	"math"
+	"sync"
 	"sync/atomic"
 )
 
@@ -19,7 +20,8 @@ import (
 // VDPBF16PS, whose products of bf16 pairs are exact too, so a VDPBF16PS
 // kernel gives the same sums. Without AMX, on AMD CPUs with AVX512_BF16
 // (Zen 4/5: VDPBF16PS retires twice the FLOPs of VFMADD231PS) a
-// VDPBF16PS tile runs it (bf16dp_amd64.go); on Intel CPUs VDPBF16PS
+// VDPBF16PS tile runs it (bf16dp_amd64.go), reading the bf16 form in
+// place with its pairs in order (pairOrder); on Intel CPUs VDPBF16PS
 // retires half the FLOPs of VFMADD231PS, so there the bf16 form, stored
 // in the pair-swapped order, has each W micro-panel expanded to float32
 // once per K block (1/Mr of a tile's loads) and multiplied by the float32
@@ -100,11 +102,49 @@ const (
 // last rows reads inside them.
 type lowForm struct {
 	prec Precision
-	kp   int       // row stride: K rounded up to 2 (bf16) or 4 (int8)
-	bf   []uint16  // bf16: [N+lowPad][kp] W rounded, each pair (k, k+1) stored as (k+1, k)
-	q    []int8    // int8: [N+lowPad][kp] wq, zero past K
-	sw   []float32 // int8: [N+lowPad] row scales
-	sum  []int32   // int8: [N+lowPad] Σ_k wq[j, k]
+	kp   int        // row stride: K rounded up to 2 (bf16) or 4 (int8)
+	bf   []uint16   // bf16: [N+lowPad][kp] W rounded, each pair (k, k+1) stored as (k+1, k), or in order while ord.nat
+	ord  *pairOrder // bf16: the order of bf's pairs, shared with the row views of the form
+	q    []int8     // int8: [N+lowPad][kp] wq, zero past K
+	sw   []float32  // int8: [N+lowPad] row scales
+	sum  []int32    // int8: [N+lowPad] Σ_k wq[j, k]
+}
+
+// pairOrder is the order in which a bf16 form stores its pairs: (k+1, k)
+// as the AMX tiles and the FMA path read them, or (k, k+1) as the VDPBF16PS
+// tile reads them in place (bf16dp_amd64.go). A form is made in the order
+// of the kernel that runs it (natPairs) and turned over, all of it in
+// place, when a call on another kernel first reads it (SetBF16Kernel in
+// tests and benchmarks): one copy of W, read by every kernel in its own
+// order, so the same bits.
+type pairOrder struct {
+	mu  sync.Mutex
+	nat atomic.Bool // pairs in order (k, k+1)
+	all []uint16    // [N+lowPad][kp] the whole form's values
+}
+
+// natPairs reports whether a bf16 Linear with row stride kp runs on the
+// VDPBF16PS tile, which reads W's pairs in order (k, k+1).
+func natPairs(kp int) bool { return !amxFits(BF16, kp) && dpFits(currentISA()) }
+
+// swapBit is 1 when the pairs are stored swapped, else 0: value k of a
+// row is at k^swapBit.
+func (o *pairOrder) swapBit() int { return swapBit(o.nat.Load()) }
+
+// set turns the form's pairs over unless they are already in order nat.
+// Linear calls on the form must not run on another kernel meanwhile (as
+// SetBF16Kernel asks: the kernel, hence the order, changes only between
+// calls).
+func (o *pairOrder) set(nat bool) {
+	if o.nat.Load() == nat {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.nat.Load() != nat {
+		swapPairs(o.all, o.all)
+		o.nat.Store(nat)
+	}
 }
 
 // Precision returns the format of w's values.
@@ -242,7 +282,7 @@ type lowJob struct {
 type lowScratch struct {
 	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
 	w16  []int16   // int8 when q8Widens: [12][kp] a W micro-panel widened to int16
-	wp   []uint16  // bf16 on VDPBF16PS: [12][kc+32] a W micro-panel's K block, pairs in order (k, k+1)
+	wp   []uint16  // bf16 on VDPBF16PS, rows 4 KiB apart (blockDP): [12][kc+32] a W micro-panel's K block, pairs in order (k, k+1)
 	tile []float32 // [Mr][32] output tile, before its store
 	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
 	bias [amxRows]float32
@@ -269,6 +309,9 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	}
 	g.amx = amxFits(g.prec, g.kp)
 	g.dp = g.prec == BF16 && !g.amx && dpFits(g.isa)
+	if g.prec == BF16 {
+		g.f.ord.set(g.dp)
+	}
 	g.xPanels = (m + nr - 1) / nr
 	if x != nil {
 		g.x = x.P
@@ -336,7 +379,9 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 			s.acc = Grow(s.acc, (g.xPanels+g.nNB-1)/g.nNB*amxRows*nr) // a task's token panels
 		case g.dp:
 			s.acc = Grow(s.acc, mrDP*nr)
-			s.wp = Grow(s.wp, mrDP*(g.kc+32))
+			if dpCopiesW(g.kp) {
+				s.wp = Grow(s.wp, mrDP*(g.kc+32))
+			}
 		case g.prec == BF16:
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		case q8Widens():
