@@ -41,12 +41,17 @@ func kRowsAVX512(dst *uint16, idx *[nr]int32, src *float32, mask uint32, pairs i
 func kRowsNatAVX512(dst *uint16, ld int, src *float32, mask uint32, n, pairs int)
 
 // vRowsAVX512 is vRowsBF16 for dh ≥ 1 features of the keys in mask, dst
-// and src starting at a pair boundary of the keys, nat 0 or 1:
+// starting at a pair boundary of the keys and s = src − back (back 0 or 1
+// lanes: the vector's lane 0 is the key before an odd run, not in mask)
+// too, nat 0 or 1:
 //
-//	dst[f·ld + (l^(1−nat))] = bf16(src[f·32 + l])
+//	dst[f·ld + (l^(1−nat))] = bf16(s[f·32 + l])
+//
+// The step back is taken in the assembly: a Go pointer before src's first
+// element would point outside its allocation.
 //
 //go:noescape
-func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh, nat int)
+func vRowsAVX512(dst *uint16, ld int, src *float32, back int, mask uint32, dh, nat int)
 
 // kRowsFast is kRowsBF16 with AVX-512 (false: not done).
 func kRowsFast(dst []uint16, ld int, src []float32, dh int, nat bool) bool {
@@ -94,8 +99,7 @@ func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) bool {
 	}
 	// With k0 odd, lane 0 of the vector is the key before the run (not
 	// loaded, not stored), so that pairs of keys stay pairs of lanes.
-	p := unsafe.Add(unsafe.Pointer(&src[0]), -4*odd)
-	vRowsAVX512(&dst[k0&^1], ld, (*float32)(p), uint32(1<<n-1)<<odd, dh, xn)
+	vRowsAVX512(&dst[k0&^1], ld, &src[0], odd, uint32(1<<n-1)<<odd, dh, xn)
 	return true
 }
 

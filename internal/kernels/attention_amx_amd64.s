@@ -64,22 +64,25 @@ krow:
 	VZEROUPPER
 	RET
 
-// func vRowsAVX512(dst *uint16, ld int, src *float32, mask uint32, dh, nat int)
+// func vRowsAVX512(dst *uint16, ld int, src *float32, back int, mask uint32, dh, nat int)
 // Vᵀ rows from a key run, each pair of keys swapped (nat = 0) or in
 // order: for each feature f < dh, dst[f·ld + (l^1)] (or dst[f·ld + l])
-// = bf16(src[f·32+l]) for the lanes l set in mask (dst and src both start
-// at a pair boundary of the keys). Z0/Z1 lanes 0–15/16–31, Z4/Z5 rounding
+// = bf16(s[f·32+l]) for the lanes l set in mask, s = src − back lanes
+// (dst and s both start at a pair boundary of the keys). Z0/Z1 lanes 0–15/16–31, Z4/Z5 rounding
 // scratch, Z28 each dword's rotation (16: its keys swapped, or 0); K1/K2
 // the halves of mask for the loads, K3 the store's mask (mask with each
 // pair of bits swapped, or mask).
-TEXT ·vRowsAVX512(SB), NOSPLIT, $0-48
+TEXT ·vRowsAVX512(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
 	MOVQ ld+8(FP), DX
 	SHLQ $1, DX
 	MOVQ src+16(FP), SI
-	MOVL mask+24(FP), BX
-	MOVQ dh+32(FP), CX
-	MOVQ nat+40(FP), R8
+	MOVQ back+24(FP), AX
+	SHLQ $2, AX
+	SUBQ AX, SI // src − back lanes: lane 0 masked off when back = 1
+	MOVL mask+32(FP), BX
+	MOVQ dh+40(FP), CX
+	MOVQ nat+48(FP), R8
 	MOVL $1, AX
 	VPBROADCASTD AX, Z29
 	MOVL $0x7fff, AX
