@@ -70,13 +70,26 @@ func newFakeHub(t *testing.T) *fakeHub {
 		corrupt:  map[string]bool{},
 		block:    map[string]bool{},
 	}
-	f.hub = httptest.NewServer(http.HandlerFunc(f.serveHub))
-	f.cdn = httptest.NewServer(http.HandlerFunc(f.serveCDN))
+	f.hub = httptest.NewServer(f.synced(f.serveHub))
+	f.cdn = httptest.NewServer(f.synced(f.serveCDN))
 	t.Cleanup(func() {
 		f.hub.Close()
 		f.cdn.Close()
 	})
 	return f
+}
+
+// synced has each request take f.mu before h runs, so that it sees the
+// repositories and settings a test set up under f.mu while the servers
+// were already listening (requests from other processes carry no
+// ordering the race detector can see).
+func (f *fakeHub) synced(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		//lint:ignore SA2001 an empty critical section is the barrier
+		f.mu.Unlock()
+		h(w, r)
+	})
 }
 
 func (f *fakeHub) client(cache string) *Client {

@@ -16,8 +16,10 @@ func TestPullProcesses(t *testing.T) {
 	}
 	f := newFakeHub(t)
 	repo := shardedRepo()
+	f.mu.Lock() // the handlers take f.mu before they read these (synced)
 	f.repos["acme/big"] = repo
 	f.blobDelay = 50e6 // 50 ms per blob request: the processes overlap
+	f.mu.Unlock()
 	cache := t.TempDir()
 	var cmds []*exec.Cmd
 	for range 2 {
@@ -33,7 +35,7 @@ func TestPullProcesses(t *testing.T) {
 			t.Errorf("process %d: %v", i, err)
 		}
 	}
-	for etag, k := range f.gets {
+	for etag, k := range getCounts(f) {
 		if k != 1 {
 			t.Errorf("blob %s downloaded %d times", etag, k)
 		}

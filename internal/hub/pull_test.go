@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -96,6 +97,14 @@ func TestPullTree(t *testing.T) {
 	if got, err := Resolve(cache, "acme/tiny@v1"); err != nil || got != dir {
 		t.Errorf("Resolve @v1 = %s, %v; want %s", got, err, dir)
 	}
+}
+
+// getCounts returns a copy of f.gets, taken under f.mu: the handlers'
+// goroutines may still be returning when the clients are done.
+func getCounts(f *fakeHub) map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.gets)
 }
 
 func sumGets(f *fakeHub) int {
@@ -390,7 +399,7 @@ func TestPullConcurrent(t *testing.T) {
 			t.Errorf("pull %d: %s, %v", i, dirs[i], errs[i])
 		}
 	}
-	for etag, k := range f.gets {
+	for etag, k := range getCounts(f) {
 		if k != 1 {
 			t.Errorf("blob %s downloaded %d times", etag, k)
 		}
