@@ -280,13 +280,14 @@ type lowJob struct {
 
 // lowScratch is one worker's buffers.
 type lowScratch struct {
-	wf   []float32 // bf16: [Mr][wld] a W micro-panel expanded to float32
-	w16  []int16   // int8 when q8Widens: [12][kp] a W micro-panel widened to int16
-	wp   []uint16  // bf16 on VDPBF16PS, rows 4 KiB apart (blockDP): [12][kc+32] a W micro-panel's K block, pairs in order (k, k+1)
-	tile []float32 // [Mr][32] output tile, before its store
-	acc  []uint32  // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
-	bias [amxRows]float32
-	_    [64]byte
+	wf    []float32       // bf16: [Mr][wld] a W micro-panel expanded to float32
+	w16   []int16         // int8 when q8Widens: [12][kp] a W micro-panel widened to int16
+	wp    []uint16        // bf16 on VDPBF16PS, rows 4 KiB apart (blockDP): [12][kc+32] a W micro-panel's K block, pairs in order (k, k+1)
+	tile  []float32       // [Mr][32] output tile, before its store
+	acc   []uint32        // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
+	q8acc [mrQ * nr]int32 // int8: [12][32] the micro-kernel's int32 sums
+	bias  [amxRows]float32
+	_     [64]byte
 }
 
 const (
@@ -556,7 +557,7 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		for jr := x0; jr < x1; jr++ {
 			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
 			cols := min(nr, g.m-jr*nr)
-			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, g.xq[jr*g.kp*nr:], t,
+			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
 				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags)
 			g.finishTile(ws, t, r0, mr, jr)
 		}

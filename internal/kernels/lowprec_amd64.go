@@ -50,7 +50,7 @@ func bf16PanelAVX512(dst, src *float32, pairs int)
 //go:noescape
 func bf16ExpandAVX512(dst *float32, src *uint16, n16 int)
 
-func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
+func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int) bool {
 	if !hasAVX2 {
 		return false
 	}
@@ -59,14 +59,13 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, x []uint8, c, sw []floa
 		bp = &bias[0]
 	}
 	if !hasAVX512 || !hasVNNI {
-		q8AVX2(w, kq4, wq, ldw, w16, x, c, sw, wsum, sx, zx, bp, flags)
+		q8AVX2(w, kq4, wq, ldw, w16, acc, x, c, sw, wsum, sx, zx, bp, flags)
 		return true
 	}
 	wide := 0
 	if w == nr {
 		wide = 1
 	}
-	var acc [mrQ * nr]int32 // [12][32]
 	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0])
 	q8EpilogueAVX512(&acc[0], &c[0], mrQ, &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, wide)
 	return true

@@ -98,8 +98,7 @@ func q8Widen(dst []int16, wq []int8, ldw, kq4 int) {
 // q8AVX2 runs the int8 tile on AVX2: the sums of rows 0–5 and 6–11 by
 // the AVX-VNNI or the VPMADDWD kernel (w16 [12][4·kq4], the widened wq,
 // for the latter), then the epilogue.
-func q8AVX2(w, kq4 int, wq []int8, ldw int, w16 []int16, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bp *float32, flags int) {
-	var acc [mrQ * nr]int32 // [12][32]
+func q8AVX2(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bp *float32, flags int) {
 	const half = mrQ / 2
 	if hasAVXVNNI {
 		q8KernelVNNI256(w/16, kq4, &wq[0], ldw, &x[0], &acc[0])

@@ -329,7 +329,7 @@ func TestQ8Kernel(t *testing.T) {
 						if q8Widens() {
 							q8Widen(w16, wq, ldw, kq4)
 						}
-						q8Kernel(w == nr, kq4, wq, ldw, w16, x, got[1:], sw, wsum, sx, zx, bias, flags)
+						q8Kernel(w == nr, kq4, wq, ldw, w16, new([mrQ * nr]int32), x, got[1:], sw, wsum, sx, zx, bias, flags)
 						if i := firstDiff(got, want); i >= 0 {
 							t.Fatalf("kq4 %d %s w %d flags %d: c[%d] = %g, q8Generic gives %g", kq4, fill, w, flags, i-1, got[i], want[i])
 						}
@@ -359,6 +359,7 @@ func BenchmarkQ8Kernel(b *testing.B) {
 	}
 	c := make([]float32, panels*mrQ*nr)
 	w16 := make([]int16, mrQ*kq4*4)
+	var acc [mrQ * nr]int32 // [12][32]
 	sw, sx := make([]float32, mrQ), make([]float32, nr)
 	ws, zx := make([]int32, mrQ), make([]int32, nr)
 	for _, lp := range lowPaths() {
@@ -377,7 +378,7 @@ func BenchmarkQ8Kernel(b *testing.B) {
 						q8Widen(w16, wq, kq4*4, kq4)
 					}
 					for j := 0; j < panels; j++ {
-						q8Kernel(true, kq4, wq, kq4*4, w16, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
+						q8Kernel(true, kq4, wq, kq4*4, w16, &acc, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0)
 					}
 				})
 				if pk > 0 {
