@@ -151,14 +151,40 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
 		t.Fatalf("err %v after %v, want ErrCanceled within a second", err, time.Since(start))
 	}
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel2)
-	start = time.Now()
-	_, err = Decode("tall.png", bytes.NewReader(file), Limits{Context: ctx2})
-	if !errors.Is(err, ErrCanceled) && err != nil {
-		t.Fatalf("decode: err %v, want ErrCanceled or success", err)
+	// A context that turns done at its n-th look stops the decode there,
+	// whatever the machine's speed: each look is one check between the
+	// decoder's reads. Every look of a whole decode is tried.
+	whole := &doneAfter{n: -1, done: make(chan struct{})}
+	if _, err := Decode("tall.png", bytes.NewReader(file), Limits{Context: whole}); err != nil || whole.calls < 3 {
+		t.Fatalf("decode: err %v after %d looks at the context, want success after several", err, whole.calls)
 	}
-	if time.Since(start) > time.Second {
-		t.Fatalf("decode took %v after cancel", time.Since(start))
+	for n := 1; n <= whole.calls; n++ {
+		ctx := &doneAfter{n: n, done: make(chan struct{})}
+		_, err = Decode("tall.png", bytes.NewReader(file), Limits{Context: ctx})
+		if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
+			t.Errorf("decode canceled at look %d: err %v, want ErrCanceled", n, err)
+		}
 	}
+}
+
+// doneAfter is a context that turns done at the n-th call of Done (never
+// for n < 1) and stays so: cancellation at a chosen point of a decode.
+type doneAfter struct {
+	context.Context // nil: only Done and Err are called
+	n, calls        int
+	done            chan struct{}
+}
+
+func (c *doneAfter) Done() <-chan struct{} {
+	if c.calls++; c.calls == c.n {
+		close(c.done)
+	}
+	return c.done
+}
+
+func (c *doneAfter) Err() error {
+	if c.n >= 1 && c.calls >= c.n {
+		return context.Canceled
+	}
+	return nil
 }
