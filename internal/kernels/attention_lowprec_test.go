@@ -236,7 +236,8 @@ func TestAttentionPanelsAtAllocs(t *testing.T) {
 }
 
 // BenchmarkAttentionPanelsBF16 is BenchmarkAttentionPanels in bf16 on
-// each vector family and bf16 kernel, GFLOP/s of the same count.
+// each vector family and bf16 kernel, GFLOP/s of the same count, and
+// the CPU time per call (cpu-ms/op; with -test.cpu 1, one thread's).
 func BenchmarkAttentionPanelsBF16(b *testing.B) {
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
@@ -250,9 +251,13 @@ func BenchmarkAttentionPanelsBF16(b *testing.B) {
 					r := rand.New(rand.NewPCG(1, 1))
 					var qkv, out Panels
 					qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+					c0 := cpuTime()
 					loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
 						AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
 					})
+					// the process's CPU time: what a call costs when other
+					// jobs share the cores
+					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 				})
 			}
 		}
