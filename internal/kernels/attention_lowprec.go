@@ -160,8 +160,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 		softmaxPairs(s.st, t, scale, s.pp)
 		clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
 	} else {
-		softmaxBF16(s.st[:t*nr], scale, width(nq))
-		bf16PairsNat(s.pp, s.st[:t*nr], t)
+		softmaxNat(s.st, t, scale, s.pp, nq > 16)
 	}
 	full := pa.n == nr && dhp == dh
 	if !amx {
@@ -191,6 +190,20 @@ func softmaxBF16(st []float32, scale float32, w int) {
 		scaleFast(st, scale)
 	}
 	softmaxColsN(st, len(st)/nr, w)
+}
+
+// softmaxNat is attDP's softmax: softmaxBF16 on the scores st [rows][32]
+// followed by bf16PairsNat of its probabilities into dst
+// [ceil(rows/2)][32][2], the same bits, on AVX-512 in three passes over
+// st instead of five (softmaxNatAVX512). With wide false only columns
+// 0–15 count (the others of dst may be left as they were). st is left
+// holding the probabilities or, on the vector path, the exponentials.
+func softmaxNat(st []float32, rows int, scale float32, dst []uint16, wide bool) {
+	if softmaxNatFast(st, rows, scale, dst, wide) {
+		return
+	}
+	softmaxBF16(st[:rows*nr], scale, nr)
+	bf16PairsNat(dst, st[:rows*nr], rows)
 }
 
 // panelEmu is panelBF16 on the float32 kernels (attEmu), every operand

@@ -353,3 +353,52 @@ func BenchmarkHeadBF16(b *testing.B) {
 		})
 	}
 }
+
+// TestSoftmaxNat checks softmaxNat, attDP's softmax, on every kernel
+// family against the steps it replaces (softmaxBF16, then bf16PairsNat):
+// the same bits, for odd and even row counts, scales 1 and 1/8, scores
+// spread far enough that exponentials underflow, ties and signed zeros,
+// and with wide false in the first 16 columns.
+func TestSoftmaxNat(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, rows := range []int{1, 2, 3, 4, 5, 12, 31, 32, 33, 197} {
+		for _, spread := range []float64{1, 30} {
+			src := make([]float32, rows*nr) // [rows][32]
+			for i := range src {
+				src[i] = float32(r.NormFloat64() * spread)
+				switch r.IntN(16) {
+				case 0:
+					src[i] = 0
+				case 1:
+					src[i] = float32(math.Copysign(0, -1))
+				case 2:
+					src[i] = src[(i+nr)%len(src)]
+				}
+			}
+			for _, scale := range []float32{1, 0.125} {
+				for _, wide := range []bool{true, false} {
+					forEachISA(t, func(t *testing.T) {
+						want := make([]uint16, (rows+1)/2*2*nr) // [ceil(rows/2)][32][2]
+						s := append([]float32(nil), src...)
+						softmaxBF16(s, scale, nr)
+						bf16PairsNat(want, s, rows)
+						got := make([]uint16, len(want))
+						for i := range got {
+							got[i] = 0xdead
+						}
+						softmaxNat(append([]float32(nil), src...), rows, scale, got, wide)
+						for i := range got {
+							if c := i / 2 % nr; !wide && c >= 16 {
+								continue
+							}
+							if got[i] != want[i] {
+								t.Fatalf("rows %d spread %v scale %v wide %v: value %d (row %d column %d) = %#04x, want %#04x",
+									rows, spread, scale, wide, i, i/(2*nr)*2+i%2, i/2%nr, got[i], want[i])
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
