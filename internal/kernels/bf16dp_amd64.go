@@ -146,23 +146,46 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
+// bf16dpShortAVX512 is bf16dpKernelAVX512 on rows = 4 or 8 W rows, the
+// sums alone (no bias, no earlier sums):
+//
+//	c[i·32+j] = Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])   i < rows
+//
+// in the same order, each pair by one VDPBF16PS; with wide = 0 the sums
+// of tokens j ≥ 16 are 0.
+//
+//go:noescape
+func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide, rows int)
+
 // dpRows computes rows [0, rows) of c [rows][32] (rows ≥ 1) with the
 // VDPBF16PS tile, 12 rows a call: c[i][j] = Σ_{p < kp2} the pair products
 // of row i of a (bf16 in pairs, rows lda values apart) and token j of b
-// [kp2][32][2], from zero. When rows is not a multiple of 12 the last
-// call starts at rows−12 and writes again the same values of the rows it
-// shares with the one before; with rows < 12, a and c must hold 12 rows
-// (a's past rows read, c's written). wide false: only tokens 0–15
-// (16–31 of c set to zero).
+// [kp2][32][2], from zero. The rows past the last multiple of 12 take one
+// more call of 4, 8 or 12 rows (bf16dpShortAVX512 or the tile), ending at
+// rows: it writes again the same values of the rows it shares with the
+// one before; with rows < 12 a and c must hold 12 rows (a's past rows
+// may be read, c's written). wide false: only tokens 0–15 (16–31 of c set
+// to zero). Every row's sums are the tile's, whichever call makes them.
 func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool) {
 	w := 0
 	if wide {
 		w = 1
 	}
-	n := max(rows, mrDP)
-	_, _, _ = a[(n-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[n*nr-1]
-	for r := 0; r < n; r += mrDP {
-		r = min(r, n-mrDP)
+	_, _, _ = a[(max(rows, mrDP)-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[max(rows, mrDP)*nr-1]
+	r := 0
+	for ; r+mrDP <= rows; r += mrDP {
+		bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
+	}
+	switch rem := rows - r; {
+	case rem == 0:
+	case rem <= 4:
+		r = max(rows-4, 0)
+		bf16dpShortAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, 4)
+	case rem <= 8:
+		r = max(rows-8, 0)
+		bf16dpShortAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, 8)
+	default:
+		r = max(rows-mrDP, 0)
 		bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
 	}
 }
