@@ -121,9 +121,10 @@ func (j *attPanelsJob) growBF16(n int) {
 
 // panelBF16 is panel in bf16 on AMX or VDPBF16PS (see above): query
 // panel qp of sequence·head bh, with K rows and Vᵀ converted unless *cur
-// is already bh. qB [dh][32] is the worker's float32 query panel, for
-// queries gathered from two token panels.
-func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
+// is already bh (and asked for first unless warm is bh: prefetched). qB
+// [dh][32] is the worker's float32 query panel, for queries gathered
+// from two token panels.
+func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm int, qB []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	bi, hd := bh/j.h, bh%j.h
@@ -135,7 +136,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 	}
 	amx := j.bf == attAMX
 	if bh != *cur {
-		j.headBF16(s, s0, hd, !amx) // VDPBF16PS adds a pair's second element first
+		j.headBF16(s, s0, hd, !amx, bh != warm) // VDPBF16PS adds a pair's second element first
 		*cur = bh
 	}
 	q := j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr]
@@ -281,14 +282,15 @@ func (j *attPanelsJob) panelEmu(s *amxAttnScratch, bh, qp int, cur *int, vT, qB,
 // headBF16 converts K and V of head hd of the sequence starting at token
 // s0 to bf16: K rows s.kr [tPad][dhp] and Vᵀ s.vt [dhp][tPad], zero past
 // t and dh, each pair of the summed index swapped (the order of
-// bf16Pairs, which the B operands come from) or, nat, in order.
-func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int, nat bool) {
+// bf16Pairs, which the B operands come from) or, nat, in order. With
+// pf, K and V are asked for first (not prefetched during another head).
+func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int, nat, pf bool) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	src := j.qkv.P
 	// The head's keys and values were written long before (the q|k|v
 	// Linear): ask for all of them before converting the first.
-	for kp := s0 / nr; kp*nr < s0+t; kp++ {
+	for kp := s0 / nr; pf && kp*nr < s0+t; kp++ {
 		prefetchPanel(src[(kp*3*d+d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 		prefetchPanel(src[(kp*3*d+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 	}

@@ -69,15 +69,16 @@ func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []flo
 // has (AMX, VDPBF16PS, the float32 kernels): within attentionBF16Bound of
 // the float64 reference, and without AMX the same bits on every kernel of
 // one ISA. Shapes cover dh and t below, at and past the 12 of a VDPBF16PS
-// tile and the 32 of an AMX step, sequences starting mid-panel, and stale
-// NaN in the padding lanes of qkv.
+// tile and the 32 of an AMX step, sequences starting mid-panel, stale
+// NaN in the padding lanes of qkv, and heads enough (b·h ≥ 16 per
+// worker) for workers to claim their next head ahead.
 func TestAttentionPanelsBF16(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
 	type tc struct{ b, t, h, dh int }
 	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
 		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}, {2, 11, 1, 11}, {4, 12, 2, 12},
-		{2, 25, 1, 25}, {5, 13, 2, 13}}
+		{2, 25, 1, 25}, {5, 13, 2, 13}, {4, 21, 8, 16}}
 	for ci, c := range cases {
 		d, m := c.h*c.dh, c.b*c.t
 		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
@@ -346,7 +347,7 @@ func BenchmarkHeadBF16(b *testing.B) {
 			s := &j.amx[0]
 			for b.Loop() {
 				for bh := range batch * h {
-					j.headBF16(s, bh/h*t, bh%h, nat)
+					j.headBF16(s, bh/h*t, bh%h, nat, true)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch*h), "ns/head")
