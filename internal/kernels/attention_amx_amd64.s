@@ -545,11 +545,11 @@ DATA attexp<>+40(SB)/4, $0x3f000000 // c0
 DATA attexp<>+44(SB)/4, $0x3f800000 // 1
 GLOBL attexp<>(SB), RODATA|NOPTR, $48
 
-// EXPC replaces X by exp(X) as vecmath_amd64.s's EXP does; N, P, R
-// clobbered.
+// EXPC replaces X (≤ 0 or NaN) by exp(X) as vecmath_amd64.s's EXP
+// does; N, P, R clobbered. EXP's upper clamp (VMINPS with Z17) leaves
+// such an X as it is and is left out.
 #define EXPC(X, N, P, R) \
 	VMAXPS X, Z16, X; \
-	VMINPS X, Z17, X; \
 	VMULPS Z18, X, N; \
 	VRNDSCALEPS $0, N, N; \
 	VFNMADD231PS Z19, N, X; \
@@ -571,14 +571,14 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 // natural pairs as bf16PairsNat writes them (each token's dword =
 // bf16(row 2p) | bf16(row 2p+1) << 16, zero for a missing last row), in
 // three passes instead of five: the maxima of the scaled rows; the
-// exponentials (of the scaled row less the maximum) stored in s and
+// exponentials (of the scaled row less the maximum, ≤ 0) stored in s and
 // summed row by row; their products with 1/sum rounded in pairs. Each
 // value gets the same operations as on that path, in the same order (the
 // maxima, taken even and odd rows apart, differ only in which of +0 and
 // −0 or which NaN they keep: exp of a difference with ±0 is 1 either way,
 // and a NaN makes the whole column NaN on both). With wide = 0 only
 // columns 0–15 (dst's first 16 dwords of each pair, the rest untouched).
-// Z16–Z27 EXPC's constants, Z31 scale, Z10/Z11 the maxima of columns
+// Z16 and Z18–Z27 EXPC's constants, Z31 scale, Z10/Z11 the maxima of columns
 // 0–15/16–31 (Z12/Z13 the odd rows' until combined), then Z12/Z13 the
 // sums and their reciprocals; Z28 0xffff0000, Z29 1, Z30 0x7fff
 // (ROUND_BF16) in the last pass.
@@ -589,7 +589,6 @@ TEXT ·softmaxNatAVX512(SB), NOSPLIT, $0-40
 	MOVQ dst+24(FP), BX
 	LEAQ attexp<>(SB), R11
 	VBROADCASTSS 0(R11), Z16
-	VBROADCASTSS 4(R11), Z17
 	VBROADCASTSS 8(R11), Z18
 	VBROADCASTSS 12(R11), Z19
 	VBROADCASTSS 16(R11), Z20
