@@ -565,7 +565,7 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 	VADDPS Z27, P, P; \
 	VSCALEFPS N, P, X
 
-// func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int)
+// func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int, m *float32)
 // s [rows][32], rows ≥ 1: the softmax of scaleFast(s, scale) then
 // softmaxCols32AVX512, rounded to bf16 into dst [ceil(rows/2)][32][2] in
 // natural pairs as bf16PairsNat writes them (each token's dword =
@@ -578,11 +578,15 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 // −0 or which NaN they keep: exp of a difference with ±0 is 1 either way,
 // and a NaN makes the whole column NaN on both). With wide = 0 only
 // columns 0–15 (dst's first 16 dwords of each pair, the rest untouched).
+// Unless m is nil it holds the columns' maxima of s [32] (taken by the
+// tile that wrote s): the maxima of the scaled rows are then m·scale,
+// the same values (rounding is monotonic and scale > 0), without the
+// first pass.
 // Z16 and Z18–Z27 EXPC's constants, Z31 scale, Z10/Z11 the maxima of columns
 // 0–15/16–31 (Z12/Z13 the odd rows' until combined), then Z12/Z13 the
 // sums and their reciprocals; Z28 0xffff0000, Z29 1, Z30 0x7fff
 // (ROUND_BF16) in the last pass.
-TEXT ·softmaxNatAVX512(SB), NOSPLIT, $0-40
+TEXT ·softmaxNatAVX512(SB), NOSPLIT, $0-48
 	MOVQ s+0(FP), SI
 	MOVQ rows+8(FP), CX
 	VBROADCASTSS scale+16(FP), Z31
@@ -599,9 +603,16 @@ TEXT ·softmaxNatAVX512(SB), NOSPLIT, $0-40
 	VBROADCASTSS 36(R11), Z25
 	VBROADCASTSS 40(R11), Z26
 	VBROADCASTSS 44(R11), Z27
+	MOVQ m+40(FP), R12
 	CMPQ wide+32(FP), $0
 	JEQ smn16
+	TESTQ R12, R12
+	JEQ smn_max
+	VMULPS (R12), Z31, Z10
+	VMULPS 64(R12), Z31, Z11
+	JMP smn_havemax
 
+smn_max:
 	VMULPS (SI), Z31, Z10
 	VMULPS 64(SI), Z31, Z11
 	VMOVAPS Z10, Z12
@@ -632,6 +643,7 @@ smn_max1:
 smn_maxdone:
 	VMAXPS Z12, Z10, Z10
 	VMAXPS Z13, Z11, Z11
+smn_havemax:
 
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
@@ -726,6 +738,11 @@ smn_pairtail:
 
 // Columns 0–15 alone: the same steps on the first vector of each row.
 smn16:
+	TESTQ R12, R12
+	JEQ smn16_max
+	VMULPS (R12), Z31, Z10
+	JMP smn16_havemax
+smn16_max:
 	VMULPS (SI), Z31, Z10
 	VMOVAPS Z10, Z12
 	MOVQ SI, DI
@@ -747,6 +764,7 @@ smn16_max1:
 	VMAXPS Z0, Z10, Z10
 smn16_maxdone:
 	VMAXPS Z12, Z10, Z10
+smn16_havemax:
 
 	VPXORD Z12, Z12, Z12
 	MOVQ SI, DI

@@ -14,6 +14,6 @@ func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) bool {
 
 func softmaxPairsFast(s []float32, rows int, scale float32, dst []uint16) bool { return false }
 
-func softmaxNatFast(s []float32, rows int, scale float32, dst []uint16, wide bool) bool {
+func softmaxNatFast(s []float32, rows int, scale float32, dst []uint16, wide bool, mx []float32) bool {
 	return false
 }

@@ -78,15 +78,16 @@ func AttentionPanelsBiasAt(p *Pool, prec Precision, b, t, h, dh int, qkv *Panels
 
 // amxAttnScratch is one worker's buffers of the bf16 attention.
 type amxAttnScratch struct {
-	kr []uint16  // attAMX, attDP: [tPad][dhp] K rows of the current head, pairs of features swapped (attAMX) or in order (attDP)
-	vt []uint16  // attAMX, attDP: [dhp][tPad] Vᵀ of the current head, pairs of keys as kr's
-	qp []uint16  // attAMX, attDP: [dhp/2][32][2] Q in pairs as kr's, unscaled
-	pp []uint16  // attAMX, attDP: [tPad/2][32][2] the probabilities in pairs as kr's
-	st []float32 // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
-	o  []float32 // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
-	kt []float32 // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
-	qf []float32 // attEmu: [dh2][32] the query panel, rounded, rows as kt's
-	pf []float32 // attEmu: [t2][32] the probabilities, rounded, rows as kt's
+	kr []uint16    // attAMX, attDP: [tPad][dhp] K rows of the current head, pairs of features swapped (attAMX) or in order (attDP)
+	vt []uint16    // attAMX, attDP: [dhp][tPad] Vᵀ of the current head, pairs of keys as kr's
+	qp []uint16    // attAMX, attDP: [dhp/2][32][2] Q in pairs as kr's, unscaled
+	pp []uint16    // attAMX, attDP: [tPad/2][32][2] the probabilities in pairs as kr's
+	st []float32   // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
+	mx [nr]float32 // attDP: [32] the maxima of Sᵀ's columns, without a bias
+	o  []float32   // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
+	kt []float32   // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
+	qf []float32   // attEmu: [dh2][32] the query panel, rounded, rows as kt's
+	pf []float32   // attEmu: [t2][32] the probabilities, rounded, rows as kt's
 	_  [64]byte
 }
 
@@ -146,10 +147,17 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	}
 	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
+	var mx []float32 // the softmax's maxima, taken by the tile where no bias follows
 	if amx {
 		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
 	} else {
-		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16)
+		if j.bias == nil {
+			mx = s.mx[:]
+			for i := range mx {
+				mx[i] = float32(math.Inf(-1))
+			}
+		}
+		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16, mx)
 	}
 	scale := j.scale
 	if j.bias != nil {
@@ -161,7 +169,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 		softmaxPairs(s.st, t, scale, s.pp)
 		clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
 	} else {
-		softmaxNat(s.st, t, scale, s.pp, nq > 16)
+		softmaxNat(s.st, t, scale, s.pp, nq > 16, mx)
 	}
 	full := pa.n == nr && dhp == dh
 	if !amx {
@@ -174,7 +182,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	if amx {
 		amxBlocksBF16(s.vt, tPad, s.pp, o, tPad/32, dhp/32)
 	} else {
-		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16)
+		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil)
 	}
 	if !full {
 		j.store(s.o, dh, pa, hd*dh)
@@ -197,10 +205,12 @@ func softmaxBF16(st []float32, scale float32, w int) {
 // followed by bf16PairsNat of its probabilities into dst
 // [ceil(rows/2)][32][2], the same bits, on AVX-512 in three passes over
 // st instead of five (softmaxNatAVX512). With wide false only columns
-// 0–15 count (the others of dst may be left as they were). st is left
-// holding the probabilities or, on the vector path, the exponentials.
-func softmaxNat(st []float32, rows int, scale float32, dst []uint16, wide bool) {
-	if softmaxNatFast(st, rows, scale, dst, wide) {
+// 0–15 count (the others of dst may be left as they were). mx is nil or
+// the maxima of st's columns [32] (dpRows), which the vector path then
+// takes instead of a pass of its own. st is left holding the
+// probabilities or, on the vector path, the exponentials.
+func softmaxNat(st []float32, rows int, scale float32, dst []uint16, wide bool, mx []float32) {
+	if softmaxNatFast(st, rows, scale, dst, wide, mx) {
 		return
 	}
 	softmaxBF16(st[:rows*nr], scale, nr)

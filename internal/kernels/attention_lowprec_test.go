@@ -359,7 +359,8 @@ func BenchmarkHeadBF16(b *testing.B) {
 // family against the steps it replaces (softmaxBF16, then bf16PairsNat):
 // the same bits, for odd and even row counts, scales 1 and 1/8, scores
 // spread far enough that exponentials underflow, ties and signed zeros,
-// and with wide false in the first 16 columns.
+// with wide false in the first 16 columns, and with the maxima given (as
+// dpRows takes them) or found.
 func TestSoftmaxNat(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	for _, rows := range []int{1, 2, 3, 4, 5, 12, 31, 32, 33, 197} {
@@ -387,14 +388,24 @@ func TestSoftmaxNat(t *testing.T) {
 						for i := range got {
 							got[i] = 0xdead
 						}
-						softmaxNat(append([]float32(nil), src...), rows, scale, got, wide)
+						var mx []float32 // [32] the columns' maxima, as dpRows takes them, on odd cases
+						if (rows+int(spread))%2 == 1 {
+							mx = make([]float32, nr)
+							for c := range mx {
+								mx[c] = float32(math.Inf(-1))
+								for r := range rows {
+									mx[c] = max(mx[c], src[r*nr+c])
+								}
+							}
+						}
+						softmaxNat(append([]float32(nil), src...), rows, scale, got, wide, mx)
 						for i := range got {
 							if c := i / 2 % nr; !wide && c >= 16 {
 								continue
 							}
 							if got[i] != want[i] {
-								t.Fatalf("rows %d spread %v scale %v wide %v: value %d (row %d column %d) = %#04x, want %#04x",
-									rows, spread, scale, wide, i, i/(2*nr)*2+i%2, i/2%nr, got[i], want[i])
+								t.Fatalf("rows %d spread %v scale %v wide %v maxima given %v: value %d (row %d column %d) = %#04x, want %#04x",
+									rows, spread, scale, wide, mx != nil, i, i/(2*nr)*2+i%2, i/2%nr, got[i], want[i])
 							}
 						}
 					})

@@ -202,11 +202,12 @@ swappairs:
 	R((DI)(DX*2), Z28, 28, 12, 13) \
 	R((DI)(R8*1), Z29, 29, 14, 15)
 
-// func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide, rows int)
+// func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide, rows int, m *float32)
 // bf16dpKernelAVX512 on rows = 4 or 8 W rows, from zero, without bias
 // or earlier sums: c[i·32+j] = Σ_p the pair products, i < rows; with
-// wide = 0 only tokens j < 16 (the others' sums 0).
-TEXT ·bf16dpShortAVX512(SB), NOSPLIT, $0-56
+// wide = 0 only tokens j < 16 (the others' sums 0). Unless m is nil,
+// m[j] = max(m[j], c[i·32+j] for i < rows), j < 32 (DPMAX).
+TEXT ·bf16dpShortAVX512(SB), NOSPLIT, $0-64
 	MOVQ kp2+0(FP), AX
 	MOVQ w+8(FP), SI
 	MOVQ ldw+16(FP), DX
@@ -292,5 +293,93 @@ dps4store:
 	VMOVDQU32 Z2, 128(R10)
 	VMOVDQU32 Z4, 256(R10)
 	VMOVDQU32 Z6, 384(R10)
+	MOVQ m+56(FP), R11
+	TESTQ R11, R11
+	JEQ dpsdone
+	CMPQ rows+48(FP), $4
+	JEQ dps4max
+	VMAXPS Z8, Z0, Z0
+	VMAXPS Z9, Z1, Z1
+	VMAXPS Z10, Z2, Z2
+	VMAXPS Z11, Z3, Z3
+	VMAXPS Z12, Z4, Z4
+	VMAXPS Z13, Z5, Z5
+	VMAXPS Z14, Z6, Z6
+	VMAXPS Z15, Z7, Z7
+dps4max:
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	VMAXPS Z6, Z4, Z4
+	VMAXPS Z7, Z5, Z5
+	VMAXPS Z4, Z0, Z0
+	VMAXPS Z5, Z1, Z1
+	VMAXPS (R11), Z0, Z0
+	VMAXPS 64(R11), Z1, Z1
+	VMOVUPS Z0, (R11)
+	VMOVUPS Z1, 64(R11)
+dpsdone:
+	VZEROUPPER
+	RET
+
+// DPMAX merges the column maxima of the 12-row tile's sums (Z0–Z23)
+// into m [32] at R11: m[j] = max(m[j], the 12 sums of token j), in an
+// order of its own (maxima of floats differ by order only in which of
+// +0 and −0, or which NaN, they keep). Z24–Z31 scratch.
+#define DPMAX \
+	VMAXPS Z2, Z0, Z24 \
+	VMAXPS Z6, Z4, Z26 \
+	VMAXPS Z10, Z8, Z27 \
+	VMAXPS Z14, Z12, Z28 \
+	VMAXPS Z18, Z16, Z29 \
+	VMAXPS Z22, Z20, Z30 \
+	VMAXPS Z26, Z24, Z24 \
+	VMAXPS Z28, Z27, Z27 \
+	VMAXPS Z30, Z29, Z29 \
+	VMAXPS Z27, Z24, Z24 \
+	VMAXPS Z29, Z24, Z24 \
+	VMAXPS (R11), Z24, Z24 \
+	VMOVUPS Z24, (R11) \
+	VMAXPS Z3, Z1, Z25 \
+	VMAXPS Z7, Z5, Z26 \
+	VMAXPS Z11, Z9, Z27 \
+	VMAXPS Z15, Z13, Z28 \
+	VMAXPS Z19, Z17, Z29 \
+	VMAXPS Z23, Z21, Z30 \
+	VMAXPS Z26, Z25, Z25 \
+	VMAXPS Z28, Z27, Z27 \
+	VMAXPS Z30, Z29, Z29 \
+	VMAXPS Z27, Z25, Z25 \
+	VMAXPS Z29, Z25, Z25 \
+	VMAXPS 64(R11), Z25, Z25 \
+	VMOVUPS Z25, 64(R11)
+
+// func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32)
+// bf16dpKernelAVX512 with flags 0 (the sums alone) and their column
+// maxima merged into m [32] (DPMAX): the attention's scores, whose
+// softmax then needs no pass for its maxima.
+TEXT ·bf16dpMaxAVX512(SB), NOSPLIT, $0-56
+	MOVQ kp2+0(FP), AX
+	MOVQ w+8(FP), SI
+	MOVQ ldw+16(FP), DX
+	MOVQ x+24(FP), BX
+	MOVQ c+32(FP), R10
+	TILE12_SETUP
+	TILE12_ZERO
+	CMPQ wide+40(FP), $0
+	JEQ dpmloop16
+	TILE12_LOOP(DPSTEP32)
+	JMP dpmdone
+dpmloop16:
+	VMOVDQU32 0(BX), Z24
+	TILE12_ROWS(DPROW16, 0)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dpmloop16
+dpmdone:
+	TILE12_STORE(R10)
+	MOVQ m+48(FP), R11
+	DPMAX
 	VZEROUPPER
 	RET

@@ -260,7 +260,8 @@ func TestBF16PairOrder(t *testing.T) {
 // then 2p, each sum rounded): every row count to 3 tiles and more
 // (12-row tiles and the 4- and 8-row short ones), odd and one-pair K, a
 // row stride past the row, both widths (tokens 16–31 zero when not
-// wide), and no write past the rows (or past 12 of them, below 12).
+// wide), no write past the rows (or past 12 of them, below 12), and the
+// columns' maxima merged into a vector.
 func TestDPRows(t *testing.T) {
 	if !hasBF16 || !hasAVX512 {
 		t.Skip("no AVX512_BF16")
@@ -283,8 +284,28 @@ func TestDPRows(t *testing.T) {
 				for i := range c {
 					c[i] = float32(math.NaN())
 				}
-				dpRows(a, lda, b, kp2, c, rows, wide)
+				var mx, mx0 []float32 // [32] maxima merged into, on odd row counts
+				if rows%2 == 1 {
+					mx = make([]float32, nr)
+					for j := range mx {
+						mx[j] = float32(math.Inf(-1))
+						if j%3 == 0 {
+							mx[j] = 0.25
+						}
+					}
+					mx0 = slices.Clone(mx)
+				}
+				dpRows(a, lda, b, kp2, c, rows, wide, mx)
 				f := func(v uint16) float32 { return math.Float32frombits(uint32(v) << 16) }
+				for j := range mx {
+					want := mx0[j]
+					for i := range rows {
+						want = max(want, c[i*nr+j])
+					}
+					if mx[j] != want {
+						t.Fatalf("kp2 %d rows %d wide %v: column %d's maximum %v, want %v", kp2, rows, wide, j, mx[j], want)
+					}
+				}
 				for i := range n + 1 {
 					for j := range nr {
 						got := c[i*nr+j]
@@ -326,8 +347,12 @@ func BenchmarkDPRows(b *testing.B) {
 			a := make([]uint16, max(rows, mrDP)*2*kp2) // [rows][2·kp2]
 			x := make([]uint16, kp2*nr*2)              // [kp2][32][2]
 			out := make([]float32, max(rows, mrDP)*nr) // [rows][32]
+			var mx []float32                           // [32] the scores' maxima, as the attention takes them
+			if kp2 == 32 {
+				mx = make([]float32, nr)
+			}
 			loopFlops(b, 2*float64(rows*nr*2*kp2), func() {
-				dpRows(a, 2*kp2, x, kp2, out, rows, true)
+				dpRows(a, 2*kp2, x, kp2, out, rows, true, mx)
 			})
 		})
 	}
