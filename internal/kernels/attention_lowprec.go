@@ -10,8 +10,9 @@ import "math"
 // to even), products exact, sums, scale, bias and softmax in float32:
 //
 //	Sᵀ [t keys][32 queries] = K · Qᵀ      summed over the features
-//	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs, which writes
-//	the probabilities rounded to bf16 in pairs)
+//	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs on AMX,
+//	softmaxNat elsewhere, each writing the probabilities rounded to bf16
+//	in pairs)
 //	Oᵀ [dh][32 queries]     = Vᵀ · Pᵀ      summed over the keys
 //
 // On a CPU with AMX (and AVX-512 for the softmax and the conversions)
@@ -30,8 +31,9 @@ import "math"
 //     the summed index in order (headBF16), and Q and the probabilities
 //     in pairs in order feed the 12×32 VDPBF16PS tile of the Linear
 //     (bf16dpKernelAVX512, which adds a pair's second element first), K
-//     rows and Vᵀ rows as its W rows, 12 at a time, Q and the
-//     probabilities as its token panel.
+//     rows and Vᵀ rows as its W rows, 12 at a time and 4 or 8 for the
+//     last (dpRows), Q and the probabilities as its token panel; the
+//     scores' tiles also take the softmax's maxima (bf16dpMaxAVX512).
 //   - attEmu (every other CPU, and -tags purego): the float32 kernels of
 //     AttentionPanels on the rounded values (K and Vᵀ [dh][t], Q [dh][32],
 //     the probabilities [t][32]), each pair of the summed index swapped
