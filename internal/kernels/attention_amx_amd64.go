@@ -110,6 +110,31 @@ func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) bool {
 //go:noescape
 func softmaxPairsAVX512(s *float32, rows int, scale float32, dst *uint16)
 
+// softmaxNatAVX512 is softmaxNat for rows ≥ 1, wide 0 or 1, m nil or
+// the columns' maxima [32] (s left holding the exponentials).
+//
+//go:noescape
+func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int, m *float32)
+
+// softmaxNatFast is softmaxNat with AVX-512 (false: not done).
+func softmaxNatFast(s []float32, rows int, scale float32, dst []uint16, wide bool, mx []float32) bool {
+	if !hasAVX512 || rows == 0 {
+		return false
+	}
+	_, _ = s[rows*nr-1], dst[(rows+1)/2*2*nr-1]
+	w := 0
+	if wide {
+		w = 1
+	}
+	var m *float32
+	if mx != nil {
+		_ = mx[nr-1]
+		m = &mx[0]
+	}
+	softmaxNatAVX512(&s[0], rows, scale, &dst[0], w, m)
+	return true
+}
+
 func softmaxPairsFast(s []float32, rows int, scale float32, dst []uint16) bool {
 	if !hasAVX512 || rows == 0 {
 		return false

@@ -527,3 +527,305 @@ smp_pairtail:
 smp_done:
 	VZEROUPPER
 	RET
+
+// The exponential of the vector family (vecmath_amd64.s: EXPCONSTS, EXP),
+// for softmaxNatAVX512, which must give softmaxCols32AVX512's bits: the
+// same constants in Z16–Z27 and the same instructions.
+DATA attexp<>+0(SB)/4, $0xc2aeac4f  // -87.33654  lower clamp
+DATA attexp<>+4(SB)/4, $0x42b0c0a5  // 88.37626   upper clamp
+DATA attexp<>+8(SB)/4, $0x3fb8aa3b  // log2 e
+DATA attexp<>+12(SB)/4, $0x3f318000 // ln 2 high part
+DATA attexp<>+16(SB)/4, $0xb95e8083 // ln 2 low part
+DATA attexp<>+20(SB)/4, $0x39506967 // c5
+DATA attexp<>+24(SB)/4, $0x3ab743ce // c4
+DATA attexp<>+28(SB)/4, $0x3c088908 // c3
+DATA attexp<>+32(SB)/4, $0x3d2aa9c1 // c2
+DATA attexp<>+36(SB)/4, $0x3e2aaaaa // c1
+DATA attexp<>+40(SB)/4, $0x3f000000 // c0
+DATA attexp<>+44(SB)/4, $0x3f800000 // 1
+GLOBL attexp<>(SB), RODATA|NOPTR, $48
+
+// EXPC replaces X (≤ 0 or NaN) by exp(X) as vecmath_amd64.s's EXP
+// does; N, P, R clobbered. EXP's upper clamp (VMINPS with Z17) leaves
+// such an X as it is and is left out.
+#define EXPC(X, N, P, R) \
+	VMAXPS X, Z16, X; \
+	VMULPS Z18, X, N; \
+	VRNDSCALEPS $0, N, N; \
+	VFNMADD231PS Z19, N, X; \
+	VFNMADD231PS Z20, N, X; \
+	VMOVAPS Z21, P; \
+	VFMADD213PS Z22, X, P; \
+	VFMADD213PS Z23, X, P; \
+	VFMADD213PS Z24, X, P; \
+	VFMADD213PS Z25, X, P; \
+	VFMADD213PS Z26, X, P; \
+	VMULPS X, X, R; \
+	VFMADD213PS X, R, P; \
+	VADDPS Z27, P, P; \
+	VSCALEFPS N, P, X
+
+// func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int, m *float32)
+// s [rows][32], rows ≥ 1: the softmax of scaleFast(s, scale) then
+// softmaxCols32AVX512, rounded to bf16 into dst [ceil(rows/2)][32][2] in
+// natural pairs as bf16PairsNat writes them (each token's dword =
+// bf16(row 2p) | bf16(row 2p+1) << 16, zero for a missing last row), in
+// three passes instead of five: the maxima of the scaled rows; the
+// exponentials (of the scaled row less the maximum, ≤ 0) stored in s and
+// summed row by row; their products with 1/sum rounded in pairs. Each
+// value gets the same operations as on that path, in the same order (the
+// maxima, taken even and odd rows apart, differ only in which of +0 and
+// −0 or which NaN they keep: exp of a difference with ±0 is 1 either way,
+// and a NaN makes the whole column NaN on both). With wide = 0 only
+// columns 0–15 (dst's first 16 dwords of each pair, the rest untouched).
+// Unless m is nil it holds the columns' maxima of s [32] (taken by the
+// tile that wrote s): the maxima of the scaled rows are then m·scale,
+// the same values (rounding is monotonic and scale > 0), without the
+// first pass.
+// Z16 and Z18–Z27 EXPC's constants, Z31 scale, Z10/Z11 the maxima of columns
+// 0–15/16–31 (Z12/Z13 the odd rows' until combined), then Z12/Z13 the
+// sums and their reciprocals; Z28 0xffff0000, Z29 1, Z30 0x7fff
+// (ROUND_BF16) in the last pass.
+TEXT ·softmaxNatAVX512(SB), NOSPLIT, $0-48
+	MOVQ s+0(FP), SI
+	MOVQ rows+8(FP), CX
+	VBROADCASTSS scale+16(FP), Z31
+	MOVQ dst+24(FP), BX
+	LEAQ attexp<>(SB), R11
+	VBROADCASTSS 0(R11), Z16
+	VBROADCASTSS 8(R11), Z18
+	VBROADCASTSS 12(R11), Z19
+	VBROADCASTSS 16(R11), Z20
+	VBROADCASTSS 20(R11), Z21
+	VBROADCASTSS 24(R11), Z22
+	VBROADCASTSS 28(R11), Z23
+	VBROADCASTSS 32(R11), Z24
+	VBROADCASTSS 36(R11), Z25
+	VBROADCASTSS 40(R11), Z26
+	VBROADCASTSS 44(R11), Z27
+	MOVQ m+40(FP), R12
+	CMPQ wide+32(FP), $0
+	JEQ smn16
+	TESTQ R12, R12
+	JEQ smn_max
+	VMULPS (R12), Z31, Z10
+	VMULPS 64(R12), Z31, Z11
+	JMP smn_havemax
+
+smn_max:
+	VMULPS (SI), Z31, Z10
+	VMULPS 64(SI), Z31, Z11
+	VMOVAPS Z10, Z12
+	VMOVAPS Z11, Z13
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn_max2:
+	CMPQ DX, $2
+	JLT smn_max1
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VMULPS 128(DI), Z31, Z2
+	VMULPS 192(DI), Z31, Z3
+	VMAXPS Z0, Z10, Z10
+	VMAXPS Z1, Z11, Z11
+	VMAXPS Z2, Z12, Z12
+	VMAXPS Z3, Z13, Z13
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smn_max2
+smn_max1:
+	TESTQ DX, DX
+	JEQ smn_maxdone
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VMAXPS Z0, Z10, Z10
+	VMAXPS Z1, Z11, Z11
+smn_maxdone:
+	VMAXPS Z12, Z10, Z10
+	VMAXPS Z13, Z11, Z11
+smn_havemax:
+
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn_exp2:
+	CMPQ DX, $2
+	JLT smn_exp1
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VMULPS 128(DI), Z31, Z2
+	VMULPS 192(DI), Z31, Z3
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z11, Z1, Z1
+	VSUBPS Z10, Z2, Z2
+	VSUBPS Z11, Z3, Z3
+	EXPC(Z0, Z4, Z8, Z28)
+	EXPC(Z1, Z5, Z9, Z29)
+	EXPC(Z2, Z6, Z14, Z30)
+	EXPC(Z3, Z7, Z15, Z28)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VADDPS Z0, Z12, Z12
+	VADDPS Z1, Z13, Z13
+	VADDPS Z2, Z12, Z12
+	VADDPS Z3, Z13, Z13
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smn_exp2
+smn_exp1:
+	TESTQ DX, DX
+	JEQ smn_expdone
+	VMULPS (DI), Z31, Z0
+	VMULPS 64(DI), Z31, Z1
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z11, Z1, Z1
+	EXPC(Z0, Z4, Z8, Z28)
+	EXPC(Z1, Z5, Z9, Z29)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z0, Z12, Z12
+	VADDPS Z1, Z13, Z13
+smn_expdone:
+	VDIVPS Z12, Z27, Z12
+	VDIVPS Z13, Z27, Z13
+
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z28
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn_pair:
+	CMPQ DX, $2
+	JLT smn_pairtail
+	VMULPS (DI), Z12, Z0
+	VMULPS 64(DI), Z13, Z1
+	VMULPS 128(DI), Z12, Z2
+	VMULPS 192(DI), Z13, Z3
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	ROUND_BF16(Z2, Z6)
+	ROUND_BF16(Z3, Z7)
+	VPSRLD $16, Z0, Z0
+	VPSRLD $16, Z1, Z1
+	VPANDD Z28, Z2, Z2
+	VPANDD Z28, Z3, Z3
+	VPORD Z2, Z0, Z0
+	VPORD Z3, Z1, Z1
+	VMOVDQU32 Z0, (BX)
+	VMOVDQU32 Z1, 64(BX)
+	ADDQ $256, DI
+	ADDQ $128, BX
+	SUBQ $2, DX
+	JMP smn_pair
+smn_pairtail:
+	TESTQ DX, DX
+	JEQ smn_done
+	VMULPS (DI), Z12, Z0
+	VMULPS 64(DI), Z13, Z1
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z1, Z5)
+	VPSRLD $16, Z0, Z0
+	VPSRLD $16, Z1, Z1
+	VMOVDQU32 Z0, (BX)
+	VMOVDQU32 Z1, 64(BX)
+	JMP smn_done
+
+// Columns 0–15 alone: the same steps on the first vector of each row.
+smn16:
+	TESTQ R12, R12
+	JEQ smn16_max
+	VMULPS (R12), Z31, Z10
+	JMP smn16_havemax
+smn16_max:
+	VMULPS (SI), Z31, Z10
+	VMOVAPS Z10, Z12
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn16_max2:
+	CMPQ DX, $2
+	JLT smn16_max1
+	VMULPS (DI), Z31, Z0
+	VMULPS 128(DI), Z31, Z2
+	VMAXPS Z0, Z10, Z10
+	VMAXPS Z2, Z12, Z12
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smn16_max2
+smn16_max1:
+	TESTQ DX, DX
+	JEQ smn16_maxdone
+	VMULPS (DI), Z31, Z0
+	VMAXPS Z0, Z10, Z10
+smn16_maxdone:
+	VMAXPS Z12, Z10, Z10
+smn16_havemax:
+
+	VPXORD Z12, Z12, Z12
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn16_exp2:
+	CMPQ DX, $2
+	JLT smn16_exp1
+	VMULPS (DI), Z31, Z0
+	VMULPS 128(DI), Z31, Z2
+	VSUBPS Z10, Z0, Z0
+	VSUBPS Z10, Z2, Z2
+	EXPC(Z0, Z4, Z8, Z28)
+	EXPC(Z2, Z6, Z14, Z30)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z2, 128(DI)
+	VADDPS Z0, Z12, Z12
+	VADDPS Z2, Z12, Z12
+	ADDQ $256, DI
+	SUBQ $2, DX
+	JMP smn16_exp2
+smn16_exp1:
+	TESTQ DX, DX
+	JEQ smn16_expdone
+	VMULPS (DI), Z31, Z0
+	VSUBPS Z10, Z0, Z0
+	EXPC(Z0, Z4, Z8, Z28)
+	VMOVUPS Z0, (DI)
+	VADDPS Z0, Z12, Z12
+smn16_expdone:
+	VDIVPS Z12, Z27, Z12
+
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z28
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	MOVQ SI, DI
+	MOVQ CX, DX
+smn16_pair:
+	CMPQ DX, $2
+	JLT smn16_pairtail
+	VMULPS (DI), Z12, Z0
+	VMULPS 128(DI), Z12, Z2
+	ROUND_BF16(Z0, Z4)
+	ROUND_BF16(Z2, Z6)
+	VPSRLD $16, Z0, Z0
+	VPANDD Z28, Z2, Z2
+	VPORD Z2, Z0, Z0
+	VMOVDQU32 Z0, (BX)
+	ADDQ $256, DI
+	ADDQ $128, BX
+	SUBQ $2, DX
+	JMP smn16_pair
+smn16_pairtail:
+	TESTQ DX, DX
+	JEQ smn_done
+	VMULPS (DI), Z12, Z0
+	ROUND_BF16(Z0, Z4)
+	VPSRLD $16, Z0, Z0
+	VMOVDQU32 Z0, (BX)
+smn_done:
+	VZEROUPPER
+	RET

@@ -13,3 +13,7 @@ func kRowsFast(dst []uint16, ld int, src []float32, dh int, nat bool) bool { ret
 func vRowsFast(dst []uint16, ld, k0 int, src []float32, dh int, nat bool) bool { return false }
 
 func softmaxPairsFast(s []float32, rows int, scale float32, dst []uint16) bool { return false }
+
+func softmaxNatFast(s []float32, rows int, scale float32, dst []uint16, wide bool, mx []float32) bool {
+	return false
+}

@@ -10,8 +10,9 @@ import "math"
 // to even), products exact, sums, scale, bias and softmax in float32:
 //
 //	Sᵀ [t keys][32 queries] = K · Qᵀ      summed over the features
-//	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs, which writes
-//	the probabilities rounded to bf16 in pairs)
+//	softmax of Sᵀ/√dh over the keys in float32 (softmaxPairs on AMX,
+//	softmaxNat elsewhere, each writing the probabilities rounded to bf16
+//	in pairs)
 //	Oᵀ [dh][32 queries]     = Vᵀ · Pᵀ      summed over the keys
 //
 // On a CPU with AMX (and AVX-512 for the softmax and the conversions)
@@ -30,8 +31,9 @@ import "math"
 //     the summed index in order (headBF16), and Q and the probabilities
 //     in pairs in order feed the 12×32 VDPBF16PS tile of the Linear
 //     (bf16dpKernelAVX512, which adds a pair's second element first), K
-//     rows and Vᵀ rows as its W rows, 12 at a time, Q and the
-//     probabilities as its token panel.
+//     rows and Vᵀ rows as its W rows, 12 at a time and 4 or 8 for the
+//     last (dpRows), Q and the probabilities as its token panel; the
+//     scores' tiles also take the softmax's maxima (bf16dpMaxAVX512).
 //   - attEmu (every other CPU, and -tags purego): the float32 kernels of
 //     AttentionPanels on the rounded values (K and Vᵀ [dh][t], Q [dh][32],
 //     the probabilities [t][32]), each pair of the summed index swapped
@@ -78,15 +80,16 @@ func AttentionPanelsBiasAt(p *Pool, prec Precision, b, t, h, dh int, qkv *Panels
 
 // amxAttnScratch is one worker's buffers of the bf16 attention.
 type amxAttnScratch struct {
-	kr []uint16  // attAMX, attDP: [tPad][dhp] K rows of the current head, pairs of features swapped (attAMX) or in order (attDP)
-	vt []uint16  // attAMX, attDP: [dhp][tPad] Vᵀ of the current head, pairs of keys as kr's
-	qp []uint16  // attAMX, attDP: [dhp/2][32][2] Q in pairs as kr's, unscaled
-	pp []uint16  // attAMX, attDP: [tPad/2][32][2] the probabilities in pairs as kr's
-	st []float32 // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
-	o  []float32 // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
-	kt []float32 // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
-	qf []float32 // attEmu: [dh2][32] the query panel, rounded, rows as kt's
-	pf []float32 // attEmu: [t2][32] the probabilities, rounded, rows as kt's
+	kr []uint16    // attAMX, attDP: [tPad][dhp] K rows of the current head, pairs of features swapped (attAMX) or in order (attDP)
+	vt []uint16    // attAMX, attDP: [dhp][tPad] Vᵀ of the current head, pairs of keys as kr's
+	qp []uint16    // attAMX, attDP: [dhp/2][32][2] Q in pairs as kr's, unscaled
+	pp []uint16    // attAMX, attDP: [tPad/2][32][2] the probabilities in pairs as kr's
+	st []float32   // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
+	mx [nr]float32 // attDP: [32] the maxima of Sᵀ's columns, without a bias
+	o  []float32   // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
+	kt []float32   // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
+	qf []float32   // attEmu: [dh2][32] the query panel, rounded, rows as kt's
+	pf []float32   // attEmu: [t2][32] the probabilities, rounded, rows as kt's
 	_  [64]byte
 }
 
@@ -121,9 +124,10 @@ func (j *attPanelsJob) growBF16(n int) {
 
 // panelBF16 is panel in bf16 on AMX or VDPBF16PS (see above): query
 // panel qp of sequence·head bh, with K rows and Vᵀ converted unless *cur
-// is already bh. qB [dh][32] is the worker's float32 query panel, for
-// queries gathered from two token panels.
-func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []float32) {
+// is already bh (and asked for first unless warm is bh: prefetched). qB
+// [dh][32] is the worker's float32 query panel, for queries gathered
+// from two token panels.
+func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm int, qB []float32) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	bi, hd := bh/j.h, bh%j.h
@@ -135,7 +139,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 	}
 	amx := j.bf == attAMX
 	if bh != *cur {
-		j.headBF16(s, s0, hd, !amx) // VDPBF16PS adds a pair's second element first
+		j.headBF16(s, s0, hd, !amx, bh != warm) // VDPBF16PS adds a pair's second element first
 		*cur = bh
 	}
 	q := j.qkv.P[(pa.tp*3*d+hd*dh)*nr:][:dh*nr]
@@ -145,10 +149,17 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 	}
 	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
+	var mx []float32 // the softmax's maxima, taken by the tile where no bias follows
 	if amx {
 		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
 	} else {
-		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16)
+		if j.bias == nil {
+			mx = s.mx[:]
+			for i := range mx {
+				mx[i] = float32(math.Inf(-1))
+			}
+		}
+		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16, mx)
 	}
 	scale := j.scale
 	if j.bias != nil {
@@ -160,8 +171,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 		softmaxPairs(s.st, t, scale, s.pp)
 		clear(s.pp[(t+1)/2*2*nr : tPad*nr]) // Vᵀ is zero there, but 0·NaN is not
 	} else {
-		softmaxBF16(s.st[:t*nr], scale, width(nq))
-		bf16PairsNat(s.pp, s.st[:t*nr], t)
+		softmaxNat(s.st, t, scale, s.pp, nq > 16, mx)
 	}
 	full := pa.n == nr && dhp == dh
 	if !amx {
@@ -174,7 +184,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, qB []f
 	if amx {
 		amxBlocksBF16(s.vt, tPad, s.pp, o, tPad/32, dhp/32)
 	} else {
-		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16)
+		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil)
 	}
 	if !full {
 		j.store(s.o, dh, pa, hd*dh)
@@ -191,6 +201,22 @@ func softmaxBF16(st []float32, scale float32, w int) {
 		scaleFast(st, scale)
 	}
 	softmaxColsN(st, len(st)/nr, w)
+}
+
+// softmaxNat is attDP's softmax: softmaxBF16 on the scores st [rows][32]
+// followed by bf16PairsNat of its probabilities into dst
+// [ceil(rows/2)][32][2], the same bits, on AVX-512 in three passes over
+// st instead of five (softmaxNatAVX512). With wide false only columns
+// 0–15 count (the others of dst may be left as they were). mx is nil or
+// the maxima of st's columns [32] (dpRows), which the vector path then
+// takes instead of a pass of its own. st is left holding the
+// probabilities or, on the vector path, the exponentials.
+func softmaxNat(st []float32, rows int, scale float32, dst []uint16, wide bool, mx []float32) {
+	if softmaxNatFast(st, rows, scale, dst, wide, mx) {
+		return
+	}
+	softmaxBF16(st[:rows*nr], scale, nr)
+	bf16PairsNat(dst, st[:rows*nr], rows)
 }
 
 // panelEmu is panelBF16 on the float32 kernels (attEmu), every operand
@@ -268,14 +294,15 @@ func (j *attPanelsJob) panelEmu(s *amxAttnScratch, bh, qp int, cur *int, vT, qB,
 // headBF16 converts K and V of head hd of the sequence starting at token
 // s0 to bf16: K rows s.kr [tPad][dhp] and Vᵀ s.vt [dhp][tPad], zero past
 // t and dh, each pair of the summed index swapped (the order of
-// bf16Pairs, which the B operands come from) or, nat, in order.
-func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int, nat bool) {
+// bf16Pairs, which the B operands come from) or, nat, in order. With
+// pf, K and V are asked for first (not prefetched during another head).
+func (j *attPanelsJob) headBF16(s *amxAttnScratch, s0, hd int, nat, pf bool) {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	tPad, dhp := j.pads()
 	src := j.qkv.P
 	// The head's keys and values were written long before (the q|k|v
 	// Linear): ask for all of them before converting the first.
-	for kp := s0 / nr; kp*nr < s0+t; kp++ {
+	for kp := s0 / nr; pf && kp*nr < s0+t; kp++ {
 		prefetchPanel(src[(kp*3*d+d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 		prefetchPanel(src[(kp*3*d+2*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 	}

@@ -69,15 +69,16 @@ func attentionBF16Bound(b, t, h, dh int, qkv, bias []float32) (want, bound []flo
 // has (AMX, VDPBF16PS, the float32 kernels): within attentionBF16Bound of
 // the float64 reference, and without AMX the same bits on every kernel of
 // one ISA. Shapes cover dh and t below, at and past the 12 of a VDPBF16PS
-// tile and the 32 of an AMX step, sequences starting mid-panel, and stale
-// NaN in the padding lanes of qkv.
+// tile and the 32 of an AMX step, sequences starting mid-panel, stale
+// NaN in the padding lanes of qkv, and heads enough (b·h ≥ 16 per
+// worker) for workers to claim their next head ahead.
 func TestAttentionPanelsBF16(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
 	type tc struct{ b, t, h, dh int }
 	cases := []tc{{1, 1, 1, 64}, {2, 5, 2, 17}, {3, 31, 1, 40}, {1, 32, 3, 64}, {2, 33, 2, 64},
 		{3, 64, 1, 32}, {2, 70, 2, 96}, {1, 197, 2, 64}, {3, 197, 1, 64}, {2, 11, 1, 11}, {4, 12, 2, 12},
-		{2, 25, 1, 25}, {5, 13, 2, 13}}
+		{2, 25, 1, 25}, {5, 13, 2, 13}, {4, 21, 8, 16}}
 	for ci, c := range cases {
 		d, m := c.h*c.dh, c.b*c.t
 		rows := attentionInput(uint64(ci), m, d) // [b·t, 3D]
@@ -236,7 +237,8 @@ func TestAttentionPanelsAtAllocs(t *testing.T) {
 }
 
 // BenchmarkAttentionPanelsBF16 is BenchmarkAttentionPanels in bf16 on
-// each vector family and bf16 kernel, GFLOP/s of the same count.
+// each vector family and bf16 kernel, GFLOP/s of the same count, and
+// the CPU time per call (cpu-ms/op; with -test.cpu 1, one thread's).
 func BenchmarkAttentionPanelsBF16(b *testing.B) {
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
@@ -250,9 +252,13 @@ func BenchmarkAttentionPanelsBF16(b *testing.B) {
 					r := rand.New(rand.NewPCG(1, 1))
 					var qkv, out Panels
 					qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
+					c0 := cpuTime()
 					loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
 						AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
 					})
+					// the process's CPU time: what a call costs when other
+					// jobs share the cores
+					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 				})
 			}
 		}
@@ -341,10 +347,70 @@ func BenchmarkHeadBF16(b *testing.B) {
 			s := &j.amx[0]
 			for b.Loop() {
 				for bh := range batch * h {
-					j.headBF16(s, bh/h*t, bh%h, nat)
+					j.headBF16(s, bh/h*t, bh%h, nat, true)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch*h), "ns/head")
 		})
+	}
+}
+
+// TestSoftmaxNat checks softmaxNat, attDP's softmax, on every kernel
+// family against the steps it replaces (softmaxBF16, then bf16PairsNat):
+// the same bits, for odd and even row counts, scales 1 and 1/8, scores
+// spread far enough that exponentials underflow, ties and signed zeros,
+// with wide false in the first 16 columns, and with the maxima given (as
+// dpRows takes them) or found.
+func TestSoftmaxNat(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, rows := range []int{1, 2, 3, 4, 5, 12, 31, 32, 33, 197} {
+		for _, spread := range []float64{1, 30} {
+			src := make([]float32, rows*nr) // [rows][32]
+			for i := range src {
+				src[i] = float32(r.NormFloat64() * spread)
+				switch r.IntN(16) {
+				case 0:
+					src[i] = 0
+				case 1:
+					src[i] = float32(math.Copysign(0, -1))
+				case 2:
+					src[i] = src[(i+nr)%len(src)]
+				}
+			}
+			for _, scale := range []float32{1, 0.125} {
+				for _, wide := range []bool{true, false} {
+					forEachISA(t, func(t *testing.T) {
+						want := make([]uint16, (rows+1)/2*2*nr) // [ceil(rows/2)][32][2]
+						s := append([]float32(nil), src...)
+						softmaxBF16(s, scale, nr)
+						bf16PairsNat(want, s, rows)
+						got := make([]uint16, len(want))
+						for i := range got {
+							got[i] = 0xdead
+						}
+						var mx []float32 // [32] the columns' maxima, as dpRows takes them, on odd cases
+						if (rows+int(spread))%2 == 1 {
+							mx = make([]float32, nr)
+							for c := range mx {
+								mx[c] = float32(math.Inf(-1))
+								for r := range rows {
+									mx[c] = max(mx[c], src[r*nr+c])
+								}
+							}
+						}
+						softmaxNat(append([]float32(nil), src...), rows, scale, got, wide, mx)
+						for i := range got {
+							if c := i / 2 % nr; !wide && c >= 16 {
+								continue
+							}
+							if got[i] != want[i] {
+								t.Fatalf("rows %d spread %v scale %v wide %v maxima given %v: value %d (row %d column %d) = %#04x, want %#04x",
+									rows, spread, scale, wide, mx != nil, i, i/(2*nr)*2+i%2, i/2%nr, got[i], want[i])
+							}
+						}
+					})
+				}
+			}
+		}
 	}
 }

@@ -89,8 +89,12 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 		j.growBF16(p.workers())
 	}
 	j.per, j.tasks = attTasks(b, h, j.nqp, p.workers()) // Vᵀ copied once per whole head
+	j.nw = min(p.workers(), j.tasks)
+	// Claimed ahead where the heads are many (with few, a worker's held
+	// head unbalances the workers, and q|k|v stays in L2).
+	j.ahead = j.bf == attDP && j.per == j.nqp && b*h >= 16*j.nw
 	j.next.Store(0)
-	p.run(min(p.workers(), j.tasks), j)
+	p.run(j.nw, j)
 	j.qkv, j.out, j.bias = nil, nil, nil
 }
 
@@ -104,6 +108,8 @@ type attPanelsJob struct {
 	per              int          // query panels per task: 1 or nqp
 	tasks            int          // b·h·nqp / per
 	next             atomic.Int64 // next task to hand out
+	nw               int          // workers running the call
+	ahead            bool         // claim the next whole head ahead and prefetch it (attDP)
 	scale            float32
 	qkv, out         *Panels   // [b·t, 3D] and [b·t, D] in token panels
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
@@ -119,16 +125,24 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	qB := buf[j.vLen : j.vLen+j.qLen]               // [dh][32] one query panel, scaled by 1/√dh
 	st := buf[j.vLen+j.qLen : j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
 	tile := buf[j.vLen+j.qLen+j.sLen:][:mrMax*nr]   // [Mr][32] one Oᵀ tile
-	cur := -1
-	for {
-		task := int(j.next.Add(1) - 1)
-		if task >= j.tasks {
-			return
+	cur, warm := -1, -1                             // the head converted, the head prefetched
+	task := int(j.next.Add(1) - 1)
+	for task < j.tasks {
+		// With whole heads, the worker's next head is claimed now unless
+		// few are left (a claimed head waits for this one), and its q, k
+		// and v are asked for a part per query panel of this one.
+		after := j.tasks
+		if j.ahead && int(j.next.Load())+j.nw < j.tasks {
+			after = int(j.next.Add(1) - 1)
 		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
+			if after < j.tasks {
+				j.prefetchHead(after*j.per/j.nqp, qp, j.nqp)
+				warm = after * j.per / j.nqp
+			}
 			switch j.bf {
 			case attAMX, attDP:
-				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, qB)
+				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, warm, qB)
 				continue
 			case attEmu:
 				j.panelEmu(&j.amx[w], task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
@@ -136,6 +150,24 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 			}
 			j.panel(task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)
 		}
+		if after < j.tasks {
+			task = after
+		} else {
+			task = int(j.next.Add(1) - 1)
+		}
+	}
+}
+
+// prefetchHead asks for part i of n of the q, k and v of sequence·head
+// bh (its token panels' [dh][32] blocks of each, in order) to be brought
+// into L2.
+func (j *attPanelsJob) prefetchHead(bh, i, n int) {
+	t, dh, d := j.t, j.dh, j.h*j.dh
+	s0, hd := bh/j.h*t, bh%j.h
+	kp0 := s0 / nr
+	nb := 3 * ((s0+t-1)/nr + 1 - kp0) // blocks: q, k, v of each token panel
+	for b := i * nb / n; b < (i+1)*nb/n; b++ {
+		prefetchPanel(j.qkv.P[((kp0+b/3)*3*d+b%3*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
 	}
 }
 

@@ -146,23 +146,77 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
+// bf16dpShortAVX512 is bf16dpKernelAVX512 on rows = 4 or 8 W rows, the
+// sums alone (no bias, no earlier sums):
+//
+//	c[i·32+j] = Σ_{p < kp2} (x[p][j][1]·w[i][2p+1] + x[p][j][0]·w[i][2p])   i < rows
+//
+// in the same order, each pair by one VDPBF16PS; with wide = 0 the sums
+// of tokens j ≥ 16 are 0. Unless m is nil, m[j] = max(m[j], c[i·32+j]
+// for i < rows), j < 32.
+//
+//go:noescape
+func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide, rows int, m *float32)
+
+// bf16dpMaxAVX512 is bf16dpKernelAVX512 with flags 0 (the sums alone,
+// from zero), their column maxima merged into m [32]: m[j] = max(m[j],
+// c[i·32+j] for i < 12).
+//
+//go:noescape
+func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32)
+
 // dpRows computes rows [0, rows) of c [rows][32] (rows ≥ 1) with the
 // VDPBF16PS tile, 12 rows a call: c[i][j] = Σ_{p < kp2} the pair products
 // of row i of a (bf16 in pairs, rows lda values apart) and token j of b
-// [kp2][32][2], from zero. When rows is not a multiple of 12 the last
-// call starts at rows−12 and writes again the same values of the rows it
-// shares with the one before; with rows < 12, a and c must hold 12 rows
-// (a's past rows read, c's written). wide false: only tokens 0–15
-// (16–31 of c set to zero).
-func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool) {
+// [kp2][32][2], from zero. The rows past the last multiple of 12 take one
+// more call of 4, 8 or 12 rows (bf16dpShortAVX512 or the tile), ending at
+// rows: it writes again the same values of the rows it shares with the
+// one before; with rows < 12 a and c must hold 12 rows (a's past rows
+// may be read, c's written). wide false: only tokens 0–15 (16–31 of c set
+// to zero). Every row's sums are the tile's, whichever call makes them.
+// Unless mx is nil, mx [32] gets the maxima of the columns of c: mx[j] =
+// max(mx[j], c[i][j] for i < rows) (in an order of the tiles').
+func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32) {
 	w := 0
 	if wide {
 		w = 1
 	}
-	n := max(rows, mrDP)
-	_, _, _ = a[(n-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[n*nr-1]
-	for r := 0; r < n; r += mrDP {
-		r = min(r, n-mrDP)
-		bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
+	_, _, _ = a[(max(rows, mrDP)-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[max(rows, mrDP)*nr-1]
+	var m *float32
+	if mx != nil && rows < mrDP { // the one call computes rows past rows: their maxima here
+		dpRows(a, lda, b, kp2, c, rows, wide, nil)
+		_ = mx[nr-1]
+		for i := range rows {
+			for j, v := range c[i*nr : (i+1)*nr] {
+				mx[j] = max(mx[j], v)
+			}
+		}
+		return
+	}
+	if mx != nil {
+		_ = mx[nr-1]
+		m = &mx[0]
+	}
+	tile := func(r int) {
+		if m != nil {
+			bf16dpMaxAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, m)
+		} else {
+			bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
+		}
+	}
+	r := 0
+	for ; r+mrDP <= rows; r += mrDP {
+		tile(r)
+	}
+	switch rem := rows - r; {
+	case rem == 0:
+	case rem <= 4:
+		r = max(rows-4, 0)
+		bf16dpShortAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, 4, m)
+	case rem <= 8:
+		r = max(rows-8, 0)
+		bf16dpShortAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, 8, m)
+	default:
+		tile(max(rows-mrDP, 0))
 	}
 }

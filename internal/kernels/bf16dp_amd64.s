@@ -170,3 +170,216 @@ swappairs:
 	JNZ swappairs
 	VZEROUPPER
 	RET
+
+// The short tiles of dpRows (4 or 8 rows), which the 12-row tile would
+// otherwise finish with rows computed twice: row i's accumulators Z(2i)
+// (tokens 0–15) and Z(2i+1) (16–31) as in the 12-row tile, each row's
+// pair broadcast into one of Z26–Z29, the tokens' pairs in Z24, Z25. SI
+// rows 0–3, DI rows 4–7, DX = ldw, R8 = 3·ldw; BX walks x, AX counts K
+// pairs, R10 is c.
+
+// DPSHORT(row, zb, b, lo, hi) is one row of a K pair on 32 tokens,
+// DPSHORT16 on 16.
+#define DPSHORT(row, zb, b, lo, hi) \
+	VPBROADCASTD row, zb \
+	DPBF16(lo, 24, b) \
+	DPBF16(hi, 25, b)
+
+#define DPSHORT16(row, zb, b, lo, hi) \
+	VPBROADCASTD row, zb \
+	DPBF16(lo, 24, b)
+
+#define DPROWS4(R) \
+	R((SI), Z26, 26, 0, 1) \
+	R((SI)(DX*1), Z27, 27, 2, 3) \
+	R((SI)(DX*2), Z28, 28, 4, 5) \
+	R((SI)(R8*1), Z29, 29, 6, 7)
+
+#define DPROWS8(R) \
+	DPROWS4(R) \
+	R((DI), Z26, 26, 8, 9) \
+	R((DI)(DX*1), Z27, 27, 10, 11) \
+	R((DI)(DX*2), Z28, 28, 12, 13) \
+	R((DI)(R8*1), Z29, 29, 14, 15)
+
+// func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide, rows int, m *float32)
+// bf16dpKernelAVX512 on rows = 4 or 8 W rows, from zero, without bias
+// or earlier sums: c[i·32+j] = Σ_p the pair products, i < rows; with
+// wide = 0 only tokens j < 16 (the others' sums 0). Unless m is nil,
+// m[j] = max(m[j], c[i·32+j] for i < rows), j < 32 (DPMAX).
+TEXT ·bf16dpShortAVX512(SB), NOSPLIT, $0-64
+	MOVQ kp2+0(FP), AX
+	MOVQ w+8(FP), SI
+	MOVQ ldw+16(FP), DX
+	MOVQ x+24(FP), BX
+	MOVQ c+32(FP), R10
+	LEAQ (DX)(DX*2), R8
+	LEAQ (SI)(DX*4), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	MOVQ wide+40(FP), CX
+	CMPQ rows+48(FP), $4
+	JEQ dps4
+	TESTQ CX, CX
+	JEQ dps8n
+dps8w:
+	VMOVDQU32 0(BX), Z24
+	VMOVDQU32 64(BX), Z25
+	DPROWS8(DPSHORT)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dps8w
+	JMP dps8store
+dps8n:
+	VMOVDQU32 0(BX), Z24
+	DPROWS8(DPSHORT16)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dps8n
+	JMP dps8store
+dps4:
+	TESTQ CX, CX
+	JEQ dps4n
+dps4w:
+	VMOVDQU32 0(BX), Z24
+	VMOVDQU32 64(BX), Z25
+	DPROWS4(DPSHORT)
+	ADDQ $4, SI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dps4w
+	JMP dps4store
+dps4n:
+	VMOVDQU32 0(BX), Z24
+	DPROWS4(DPSHORT16)
+	ADDQ $4, SI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dps4n
+	JMP dps4store
+dps8store:
+	VMOVDQU32 Z9, 576(R10)
+	VMOVDQU32 Z11, 704(R10)
+	VMOVDQU32 Z13, 832(R10)
+	VMOVDQU32 Z15, 960(R10)
+	VMOVDQU32 Z8, 512(R10)
+	VMOVDQU32 Z10, 640(R10)
+	VMOVDQU32 Z12, 768(R10)
+	VMOVDQU32 Z14, 896(R10)
+dps4store:
+	VMOVDQU32 Z1, 64(R10)
+	VMOVDQU32 Z3, 192(R10)
+	VMOVDQU32 Z5, 320(R10)
+	VMOVDQU32 Z7, 448(R10)
+	VMOVDQU32 Z0, 0(R10)
+	VMOVDQU32 Z2, 128(R10)
+	VMOVDQU32 Z4, 256(R10)
+	VMOVDQU32 Z6, 384(R10)
+	MOVQ m+56(FP), R11
+	TESTQ R11, R11
+	JEQ dpsdone
+	CMPQ rows+48(FP), $4
+	JEQ dps4max
+	VMAXPS Z8, Z0, Z0
+	VMAXPS Z9, Z1, Z1
+	VMAXPS Z10, Z2, Z2
+	VMAXPS Z11, Z3, Z3
+	VMAXPS Z12, Z4, Z4
+	VMAXPS Z13, Z5, Z5
+	VMAXPS Z14, Z6, Z6
+	VMAXPS Z15, Z7, Z7
+dps4max:
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	VMAXPS Z6, Z4, Z4
+	VMAXPS Z7, Z5, Z5
+	VMAXPS Z4, Z0, Z0
+	VMAXPS Z5, Z1, Z1
+	VMAXPS (R11), Z0, Z0
+	VMAXPS 64(R11), Z1, Z1
+	VMOVUPS Z0, (R11)
+	VMOVUPS Z1, 64(R11)
+dpsdone:
+	VZEROUPPER
+	RET
+
+// DPMAX merges the column maxima of the 12-row tile's sums (Z0–Z23)
+// into m [32] at R11: m[j] = max(m[j], the 12 sums of token j), in an
+// order of its own (maxima of floats differ by order only in which of
+// +0 and −0, or which NaN, they keep). Z24–Z31 scratch.
+#define DPMAX \
+	VMAXPS Z2, Z0, Z24 \
+	VMAXPS Z6, Z4, Z26 \
+	VMAXPS Z10, Z8, Z27 \
+	VMAXPS Z14, Z12, Z28 \
+	VMAXPS Z18, Z16, Z29 \
+	VMAXPS Z22, Z20, Z30 \
+	VMAXPS Z26, Z24, Z24 \
+	VMAXPS Z28, Z27, Z27 \
+	VMAXPS Z30, Z29, Z29 \
+	VMAXPS Z27, Z24, Z24 \
+	VMAXPS Z29, Z24, Z24 \
+	VMAXPS (R11), Z24, Z24 \
+	VMOVUPS Z24, (R11) \
+	VMAXPS Z3, Z1, Z25 \
+	VMAXPS Z7, Z5, Z26 \
+	VMAXPS Z11, Z9, Z27 \
+	VMAXPS Z15, Z13, Z28 \
+	VMAXPS Z19, Z17, Z29 \
+	VMAXPS Z23, Z21, Z30 \
+	VMAXPS Z26, Z25, Z25 \
+	VMAXPS Z28, Z27, Z27 \
+	VMAXPS Z30, Z29, Z29 \
+	VMAXPS Z27, Z25, Z25 \
+	VMAXPS Z29, Z25, Z25 \
+	VMAXPS 64(R11), Z25, Z25 \
+	VMOVUPS Z25, 64(R11)
+
+// func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32)
+// bf16dpKernelAVX512 with flags 0 (the sums alone) and their column
+// maxima merged into m [32] (DPMAX): the attention's scores, whose
+// softmax then needs no pass for its maxima.
+TEXT ·bf16dpMaxAVX512(SB), NOSPLIT, $0-56
+	MOVQ kp2+0(FP), AX
+	MOVQ w+8(FP), SI
+	MOVQ ldw+16(FP), DX
+	MOVQ x+24(FP), BX
+	MOVQ c+32(FP), R10
+	TILE12_SETUP
+	TILE12_ZERO
+	CMPQ wide+40(FP), $0
+	JEQ dpmloop16
+	TILE12_LOOP(DPSTEP32)
+	JMP dpmdone
+dpmloop16:
+	VMOVDQU32 0(BX), Z24
+	TILE12_ROWS(DPROW16, 0)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ dpmloop16
+dpmdone:
+	TILE12_STORE(R10)
+	MOVQ m+48(FP), R11
+	DPMAX
+	VZEROUPPER
+	RET

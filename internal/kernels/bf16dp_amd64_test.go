@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -251,5 +252,108 @@ func TestBF16PairOrder(t *testing.T) {
 				wb.SetRows(3, w[3*k:], 5, k) // the same values again, in the present order
 			}
 		}
+	}
+}
+
+// TestDPRows checks dpRows, the attention's VDPBF16PS products, against
+// VDPBF16PS's arithmetic in Go (each pair's product at 2p+1 added first,
+// then 2p, each sum rounded): every row count to 3 tiles and more
+// (12-row tiles and the 4- and 8-row short ones), odd and one-pair K, a
+// row stride past the row, both widths (tokens 16–31 zero when not
+// wide), no write past the rows (or past 12 of them, below 12), and the
+// columns' maxima merged into a vector.
+func TestDPRows(t *testing.T) {
+	if !hasBF16 || !hasAVX512 {
+		t.Skip("no AVX512_BF16")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, kp2 := range []int{1, 3, 32, 99} {
+		for rows := 1; rows <= 3*mrDP+5; rows++ {
+			for _, wide := range []bool{true, false} {
+				lda := 2*kp2 + 6
+				n := max(rows, mrDP)
+				a := make([]uint16, n*lda)    // [n][lda], pairs in order
+				b := make([]uint16, kp2*nr*2) // [kp2][32][2]
+				for i := range a {
+					a[i] = bf16Bits(r.Float32()*2 - 1)
+				}
+				for i := range b {
+					b[i] = bf16Bits(r.Float32()*2 - 1)
+				}
+				c := make([]float32, (n+1)*nr) // [n+1][32], a guard row
+				for i := range c {
+					c[i] = float32(math.NaN())
+				}
+				var mx, mx0 []float32 // [32] maxima merged into, on odd row counts
+				if rows%2 == 1 {
+					mx = make([]float32, nr)
+					for j := range mx {
+						mx[j] = float32(math.Inf(-1))
+						if j%3 == 0 {
+							mx[j] = 0.25
+						}
+					}
+					mx0 = slices.Clone(mx)
+				}
+				dpRows(a, lda, b, kp2, c, rows, wide, mx)
+				f := func(v uint16) float32 { return math.Float32frombits(uint32(v) << 16) }
+				for j := range mx {
+					want := mx0[j]
+					for i := range rows {
+						want = max(want, c[i*nr+j])
+					}
+					if mx[j] != want {
+						t.Fatalf("kp2 %d rows %d wide %v: column %d's maximum %v, want %v", kp2, rows, wide, j, mx[j], want)
+					}
+				}
+				for i := range n + 1 {
+					for j := range nr {
+						got := c[i*nr+j]
+						var want float32
+						switch {
+						case i >= rows && (rows >= mrDP || i >= mrDP):
+							if got == got {
+								t.Fatalf("kp2 %d rows %d wide %v: c[%d][%d] = %v written past the rows", kp2, rows, wide, i, j, got)
+							}
+							continue
+						case i >= rows:
+							continue
+						case wide || j < 16:
+							for p := range kp2 {
+								want += f(b[(p*nr+j)*2+1]) * f(a[i*lda+2*p+1])
+								want += f(b[(p*nr+j)*2]) * f(a[i*lda+2*p])
+							}
+						}
+						if math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("kp2 %d rows %d wide %v: c[%d][%d] = %v, want %v", kp2, rows, wide, i, j, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkDPRows times dpRows at the attention's shapes for ViT-B/16
+// (scores: 197 key rows × 32 feature pairs; P·V: 64 feature rows × 99
+// key pairs), operands in cache, GFLOP/s of the rows asked for.
+func BenchmarkDPRows(b *testing.B) {
+	if !hasBF16 || !hasAVX512 {
+		b.Skip("no AVX512_BF16")
+	}
+	for _, c := range [][2]int{{197, 32}, {64, 99}} {
+		rows, kp2 := c[0], c[1]
+		b.Run(fmt.Sprintf("%dx%d", rows, 2*kp2), func(b *testing.B) {
+			a := make([]uint16, max(rows, mrDP)*2*kp2) // [rows][2·kp2]
+			x := make([]uint16, kp2*nr*2)              // [kp2][32][2]
+			out := make([]float32, max(rows, mrDP)*nr) // [rows][32]
+			var mx []float32                           // [32] the scores' maxima, as the attention takes them
+			if kp2 == 32 {
+				mx = make([]float32, nr)
+			}
+			loopFlops(b, 2*float64(rows*nr*2*kp2), func() {
+				dpRows(a, 2*kp2, x, kp2, out, rows, true, mx)
+			})
+		})
 	}
 }
