@@ -216,10 +216,15 @@ func BenchmarkPatchify(b *testing.B) {
 // (bf16-fma, bf16-dpbf16, bf16-amx: kernels.BF16Kernels; int8-vpmaddwd,
 // int8-avxvnni, int8-avx512vnni, int8-amx: kernels.Int8Kernels; all but
 // the amx ones with AMX off for the whole forward). VIT_ISA=avx2 times
-// the kernels of an AVX2 CPU (kernels.SetISA: no AVX-512, no AMX).
+// the kernels of an AVX2 CPU (kernels.SetISA: no AVX-512, no AMX);
+// VIT_BF16_KERNEL=dpbf16 runs every precision's bf16 parts (int8's
+// attention too) on that kernel, as on an AMD CPU (kernels.SetBF16Kernel).
 func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_ISA"); s != "" {
 		defer kernels.SetISA(s)()
+	}
+	if k := os.Getenv("VIT_BF16_KERNEL"); k != "" {
+		defer kernels.SetBF16Kernel(k)()
 	}
 	type run struct {
 		prec kernels.Precision
