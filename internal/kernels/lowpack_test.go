@@ -79,6 +79,39 @@ func lowFormDiff(a, b *lowForm) string {
 	return ""
 }
 
+// TestSwapPairs checks swapPairs, which turns a bf16 form's pairs over
+// (pairOrder), on every ISA: into another slice, leaving src and the
+// values past dst as they were, and in place, for lengths around the
+// AVX-512 loop's 32 values.
+func TestSwapPairs(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		for _, n := range []int{0, 2, 30, 32, 34, 62, 64, 66, 96, 130} {
+			src := make([]uint16, n+3) // [n] values, then 3 past the end
+			for i := range src {
+				src[i] = uint16(r.Uint32())
+			}
+			want := slices.Clone(src[:n]) // [n]
+			for i := 0; i < n; i += 2 {
+				want[i], want[i+1] = src[i+1], src[i]
+			}
+			orig := slices.Clone(src)
+			dst := make([]uint16, n+3) // [n] results, then 3 guards
+			for i := range dst {
+				dst[i] = 0xdead
+			}
+			swapPairs(dst[:n], src)
+			if !slices.Equal(dst[:n], want) || !slices.Equal(dst[n:], []uint16{0xdead, 0xdead, 0xdead}) || !slices.Equal(src, orig) {
+				t.Fatalf("n %d: dst %x, want %x then 3 dead; src changed: %v", n, dst, want, !slices.Equal(src, orig))
+			}
+			swapPairs(src[:n], src[:n])
+			if !slices.Equal(src[:n], want) || !slices.Equal(src[n:], orig[n:]) {
+				t.Fatalf("n %d in place: %x, want %x then %x", n, src, want, orig[n:])
+			}
+		}
+	})
+}
+
 // TestSetRowsRange checks that rows outside the operand, or an operand
 // not made by NewLowB, are refused.
 func TestSetRowsRange(t *testing.T) {
