@@ -129,65 +129,69 @@ func BenchmarkSgemmLayers(b *testing.B) {
 
 // BenchmarkLowLayers runs the Linear calls of ViT-B's 12 blocks with
 // their own W (as BenchmarkSgemmLayers) in bf16 and int8 on the CPU's
-// kernels, with what surrounds them in a forward pass but attention:
-// LayerNorm into qkv, the output projection added to the residual
-// stream, and the MLP branch (LayerNorm, fc1 with GELU, fc2 added). It
-// reports ms/image and, as best-ms/image, the fastest single op's.
+// kernels (named in the run: BF16Kernel, Int8Kernel), with what
+// surrounds them in a forward pass but attention: LayerNorm into qkv,
+// the output projection added to the residual stream, and the MLP
+// branch (LayerNorm, fc1 with GELU, fc2 added). It reports ms/image and,
+// as best-ms/image, the fastest single op's. Each run makes its own
+// weights, one block's float32 W at a time, so a -bench that selects one
+// run converts only its precision.
 func BenchmarkLowLayers(b *testing.B) {
 	const blocks, d, hidden = 12, 768, 3072
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
-	r := rand.New(rand.NewPCG(1, 1))
-	fill := func(n int) []float32 { return randSlice(r, n) }
-	small := func(n int) []float32 { // a trained model's scale: standard deviation 0.02
-		v := randSlice(r, n)
-		for i := range v {
-			v[i] *= 0.02
-		}
-		return v
-	}
 	type block struct {
-		qkv, out, fc1, fc2 *PackedB
+		qkv, out, fc1, fc2 *PackedB  // [3D, D], [D, D], [hidden, D], [D, hidden]
 		g1, b1, g2, b2     []float32 // [D] LayerNorms
-		bq, bo, bf1, bf2   []float32 // biases
-	}
-	fp := make([]block, blocks)
-	for i := range fp {
-		fp[i] = block{
-			qkv: PackB(small(3*d*d), 3*d, d, d), out: PackB(small(d*d), d, d, d),
-			fc1: PackB(small(hidden*d), hidden, d, d), fc2: PackB(small(d*hidden), d, hidden, hidden),
-			g1: fill(d), b1: small(d), g2: fill(d), b2: small(d),
-			bq: small(3 * d), bo: small(d), bf1: small(hidden), bf2: small(d),
-		}
+		bq, bo, bf1, bf2   []float32 // [3D], [D], [hidden], [D] biases
 	}
 	for _, prec := range []Precision{BF16, Int8} {
-		ws := make([]block, blocks)
-		for i, w := range fp {
-			ws[i] = w
-			ws[i].qkv, ws[i].out, ws[i].fc1, ws[i].fc2 = w.qkv.Convert(prec), w.out.Convert(prec), w.fc1.Convert(prec), w.fc2.Convert(prec)
+		kernel := BF16Kernel()
+		if prec == Int8 {
+			kernel = Int8Kernel()
 		}
-		for _, batch := range []int{1, 8} {
-			b.Run(fmt.Sprintf("%s/b%d", prec, batch), func(b *testing.B) {
-				m := 197 * batch
-				var x, h, qkv, u Panels
-				x.Pack(m, d, fill(m*d), d)
-				best := time.Duration(1 << 62)
-				for b.Loop() {
-					t0 := time.Now()
-					for _, w := range ws {
-						LayerNormPanels(p, &x, w.g1, w.b1, 1e-6, &h)
-						LinearToPanels(p, &h, w.qkv, w.bq, ActNone, &qkv)
-						LinearPanelsAdd(p, &h, w.out, w.bo, &x) // h stands in for attention's output
-						LayerNormPanels(p, &x, w.g2, w.b2, 1e-6, &h)
-						LinearToPanels(p, &h, w.fc1, w.bf1, ActGELU, &u)
-						LinearPanelsAdd(p, &u, w.fc2, w.bf2, &x)
-					}
-					best = min(best, time.Since(t0))
+		b.Run(prec.String()+"-"+kernel, func(b *testing.B) { // weights only for the runs -bench selects
+			r := rand.New(rand.NewPCG(1, 1))
+			fill := func(n int) []float32 { return randSlice(r, n) }
+			small := func(n int) []float32 { // a trained model's scale: standard deviation 0.02
+				v := randSlice(r, n)
+				for i := range v {
+					v[i] *= 0.02
 				}
-				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
-				b.ReportMetric(best.Seconds()*1e3/float64(batch), "best-ms/image")
-			})
-		}
+				return v
+			}
+			low := func(n, k int) *PackedB { return PackB(small(n*k), n, k, k).Convert(prec) } // [n, k]
+			ws := make([]block, blocks)
+			for i := range ws {
+				ws[i] = block{
+					qkv: low(3*d, d), out: low(d, d), fc1: low(hidden, d), fc2: low(d, hidden),
+					g1: fill(d), b1: small(d), g2: fill(d), b2: small(d),
+					bq: small(3 * d), bo: small(d), bf1: small(hidden), bf2: small(d),
+				}
+			}
+			for _, batch := range []int{1, 8} {
+				b.Run(fmt.Sprintf("b%d", batch), func(b *testing.B) {
+					m := 197 * batch
+					var x, h, qkv, u Panels // [m, D], [m, D], [m, 3D], [m, hidden]
+					x.Pack(m, d, fill(m*d), d)
+					best := time.Duration(1 << 62)
+					for b.Loop() {
+						t0 := time.Now()
+						for _, w := range ws {
+							LayerNormPanels(p, &x, w.g1, w.b1, 1e-6, &h)
+							LinearToPanels(p, &h, w.qkv, w.bq, ActNone, &qkv)
+							LinearPanelsAdd(p, &h, w.out, w.bo, &x) // h stands in for attention's output
+							LayerNormPanels(p, &x, w.g2, w.b2, 1e-6, &h)
+							LinearToPanels(p, &h, w.fc1, w.bf1, ActGELU, &u)
+							LinearPanelsAdd(p, &u, w.fc2, w.bf2, &x)
+						}
+						best = min(best, time.Since(t0))
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
+					b.ReportMetric(best.Seconds()*1e3/float64(batch), "best-ms/image")
+				})
+			}
+		})
 	}
 }
 

@@ -50,7 +50,8 @@ func BF16Kernel() string {
 // BF16Kernels, and returns a func that restores the previous choice:
 // "fma" and "dpbf16" turn AMX off for every precision (int8 and attention
 // too), so benchmarks compare them on one CPU. It must not be called
-// while a kernel runs; another name panics.
+// while a kernel runs (the kernel sets the order of a bf16 form's pairs:
+// pairOrder); another name panics.
 func SetBF16Kernel(name string) (restore func()) {
 	a, d := hasAMX, hasDPBF16
 	restore = func() { hasAMX, hasDPBF16 = a, d }

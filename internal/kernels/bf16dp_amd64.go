@@ -62,18 +62,19 @@ func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide
 //go:noescape
 func swapPairsAVX512(dst, src *uint16, n32 int)
 
-// swapPairs writes src[:len(dst)] to dst (len(dst) even) with each pair's
-// two values swapped; dst may be src (pairOrder turns a form over in
-// place).
+// swapPairs is swapPairsGeneric, by AVX-512 where the CPU has it; dst
+// may be src (pairOrder turns a form over in place).
 func swapPairs(dst, src []uint16) {
+	if !hasAVX512 {
+		swapPairsGeneric(dst, src)
+		return
+	}
 	n32 := len(dst) / 32
 	if n32 > 0 {
 		_ = src[32*n32-1]
 		swapPairsAVX512(&dst[0], &src[0], n32)
 	}
-	for i := 32 * n32; i < len(dst); i += 2 {
-		dst[i], dst[i+1] = src[i+1], src[i]
-	}
+	swapPairsGeneric(dst[32*n32:], src[32*n32:])
 }
 
 // dpFits reports whether the VDPBF16PS path runs a bf16 Linear on ISA s

@@ -205,8 +205,10 @@ func TestLinearBF16KBlocks(t *testing.T) {
 // TestBF16PairOrder checks that a bf16 form gives the generic bits on
 // every path whichever path it was made on: the VDPBF16PS path reads its
 // pairs in order, the others swapped, and a call on the other kind turns
-// the whole form over in place (pairOrder), row views included; rows set
-// after a turn are stored in the order of the moment. K reaches the
+// the whole form over in place (pairOrder), row views included (a view
+// runs first on alternate paths, and the test fails unless views turn
+// forms over both ways); rows set after a turn are stored in the order
+// of the moment, and checked after the last too. K reaches the
 // rows 4 KiB apart that blockDP copies (dpCopiesW) and the odd and short
 // rows it reads in place.
 func TestBF16PairOrder(t *testing.T) {
@@ -218,6 +220,7 @@ func TestBF16PairOrder(t *testing.T) {
 	paths := lowPaths()
 	const m, n = 40, 25
 	for _, k := range []int{33, 768, 2048, 2050} {
+		viewFlips := map[bool]bool{} // pairs in order before → a row view's call turned the form over
 		r := rand.New(rand.NewPCG(uint64(k), 9))
 		x := randVals(r, m*k, 1, 0)
 		w := randVals(r, n*k, 0.5, 0)
@@ -236,20 +239,45 @@ func TestBF16PairOrder(t *testing.T) {
 				t.Fatalf("k %d made on %s: pairs in order %v", k, made.name, nat)
 			}
 			view := wb.RowRange(n-13, n) // the last 13 rows, the bias's last 13
-			for _, lp := range append(append([]lowPath{dp}, paths...), dp) {
-				if lp.amx && !amxFits(BF16, wb.lp.kp) {
-					continue
-				}
+			whole := func(lp lowPath) {
 				if i := firstDiff(linear(lp, wb, n), want); i >= 0 {
 					t.Fatalf("k %d made on %s, run on %s: y[%d] differs from the generic bits", k, made.name, lp.name, i)
 				}
+			}
+			part := func(lp lowPath) {
 				got := linear(lp, view, 13)
 				for i := range m {
 					if j := firstDiff(got[i*13:(i+1)*13], want[i*n+n-13:(i+1)*n]); j >= 0 {
 						t.Fatalf("k %d made on %s, row view run on %s: y[%d, %d] differs", k, made.name, lp.name, i, j)
 					}
 				}
+			}
+			var last lowPath
+			for i, lp := range append(append([]lowPath{dp}, paths...), dp) {
+				if lp.amx && !amxFits(BF16, wb.lp.kp) {
+					continue
+				}
+				// The view first on alternate paths (shifted by one for
+				// the form made in order), so that views turn the form
+				// over both ways.
+				if viewFirst := (i%2 == 1) != made.dp; viewFirst {
+					nat := wb.lp.ord.nat.Load()
+					part(lp)
+					viewFlips[nat] = viewFlips[nat] || wb.lp.ord.nat.Load() != nat
+					whole(lp)
+				} else {
+					whole(lp)
+					part(lp)
+				}
 				wb.SetRows(3, w[3*k:], 5, k) // the same values again, in the present order
+				last = lp
+			}
+			whole(last) // the last rows set
+			part(last)
+		}
+		for _, from := range []bool{false, true} {
+			if !viewFlips[from] {
+				t.Fatalf("k %d: no row view turned a form over from pairs in order %v", k, from)
 			}
 		}
 	}

@@ -12,4 +12,4 @@ func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wid
 	panic("kernels: no VDPBF16PS")
 }
 
-func swapPairs(dst, src []uint16) { panic("kernels: no VDPBF16PS") }
+func swapPairs(dst, src []uint16) { swapPairsGeneric(dst, src) }

@@ -51,7 +51,9 @@ func Int8Kernel() string {
 // Int8Kernels, and returns a func that restores the previous choice:
 // every name but "amx" turns AMX off for every precision (bf16 and
 // attention too), so benchmarks compare them on one CPU. It must not be
-// called while a kernel runs; another name panics.
+// called while a kernel runs (with AMX off, bf16 Linear calls may take
+// the VDPBF16PS tile, which reads a bf16 form's pairs in the other
+// order: pairOrder); another name panics.
 func SetInt8Kernel(name string) (restore func()) {
 	a, v, av := hasAMX, hasVNNI, hasAVXVNNI
 	restore = func() { hasAMX, hasVNNI, hasAVXVNNI = a, v, av }

@@ -133,8 +133,8 @@ func (o *pairOrder) swapBit() int { return swapBit(o.nat.Load()) }
 
 // set turns the form's pairs over unless they are already in order nat.
 // Linear calls on the form must not run on another kernel meanwhile (as
-// SetBF16Kernel asks: the kernel, hence the order, changes only between
-// calls).
+// SetBF16Kernel, SetInt8Kernel and SetISA ask: the kernel, hence the
+// order, changes only between calls).
 func (o *pairOrder) set(nat bool) {
 	if o.nat.Load() == nat {
 		return
@@ -582,8 +582,9 @@ func bf16Panel(dst, src []float32, k int) {
 
 // bf16Pairs writes the token panel src [k][32] rounded to bf16 (as
 // bf16Panel rounds) to dst [kp/2][32][2] (kp = k rounded up to 2): for
-// each pair of K and token, the value at k+1 first, then k (zero past k),
-// the order of the bf16 form of W.
+// each pair of K and token, the value at k+1 first, then k (zero past k):
+// AMX's and the FMA path's order (the bf16 form's, except where VDPBF16PS
+// reads it in order: pairOrder).
 func bf16Pairs(dst []uint16, src []float32, k int) { bf16PairsIn(dst, src, k, false) }
 
 // bf16PairsNat is bf16Pairs with each pair in its natural order, k

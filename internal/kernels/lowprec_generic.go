@@ -73,3 +73,14 @@ func dpbf16Generic(acc *[16]float32, a, b *[32]uint16) {
 		acc[i] += float32(f(a[2*i]) * f(b[2*i]))
 	}
 }
+
+// swapPairsGeneric writes src[:len(dst)] to dst (len(dst) even) with
+// each pair's two values swapped; dst may be src:
+//
+//	dst[2i], dst[2i+1] = src[2i+1], src[2i]
+func swapPairsGeneric(dst, src []uint16) {
+	_ = src[:len(dst)]
+	for i := 0; i < len(dst); i += 2 {
+		dst[i], dst[i+1] = src[i+1], src[i]
+	}
+}

@@ -286,13 +286,26 @@ func BenchmarkLinearLow(b *testing.B) {
 // the largest sums, which a saturating instruction would clip), K steps
 // from 1 to 2·192+1, 16 and 32 tokens, with and without bias and load, a
 // row stride longer than K, and the stored tile's neighbours untouched.
+// Each path keeps one sums buffer, as a worker does, poisoned before
+// each call; every 16-token call also runs once more right after a
+// 32-token call on other tokens, so a kernel that read or added to sums
+// it had not stored in this call would be caught.
 func TestQ8Kernel(t *testing.T) {
+	const poison = 0x5a5a5a5a
 	r := rand.New(rand.NewPCG(7, 8))
+	ro := rand.New(rand.NewPCG(9, 10)) // the 32-token calls' tokens, apart from r's operands
+	paths := lowPaths()
+	accs := make([][mrQ * nr]int32, len(paths)) // [paths][12][32] each path's sums
 	for _, kq4 := range []int{1, 2, 3, 5, 192, 385} {
 		ldw := 4*kq4 + 8
 		for _, fill := range []string{"random", "max", "min"} {
-			wq := make([]int8, mrQ*ldw)
-			x := make([]uint8, kq4*4*nr)
+			wq := make([]int8, mrQ*ldw)        // [12][ldw] s8
+			x := make([]uint8, kq4*4*nr)       // [kq4][32][4] u8
+			other := make([]uint8, len(x))     // [kq4][32][4] u8, the 32-token call's tokens
+			scratch := make([]float32, mrQ*nr) // [12][32] the 32-token call's tile
+			for i := range other {
+				other[i] = uint8(ro.IntN(256))
+			}
 			for i := range wq {
 				switch fill {
 				case "random":
@@ -323,17 +336,34 @@ func TestQ8Kernel(t *testing.T) {
 				for flags := 0; flags < 4; flags++ {
 					want := slices.Clone(c0)
 					q8Generic(w, kq4, wq, ldw, x, want[1:], sw, wsum, sx, zx, bias, flags)
-					w16 := make([]int16, mrQ*4*kq4)
-					forEachLowPath(t, func(t *testing.T) {
-						got := slices.Clone(c0)
-						if q8Widens() {
-							q8Widen(w16, wq, ldw, kq4)
-						}
-						q8Kernel(w == nr, kq4, wq, ldw, w16, new([mrQ * nr]int32), x, got[1:], sw, wsum, sx, zx, bias, flags)
-						if i := firstDiff(got, want); i >= 0 {
-							t.Fatalf("kq4 %d %s w %d flags %d: c[%d] = %g, q8Generic gives %g", kq4, fill, w, flags, i-1, got[i], want[i])
-						}
-					})
+					w16 := make([]int16, mrQ*4*kq4) // [12][4·kq4]
+					for p, lp := range paths {
+						acc := &accs[p]
+						t.Run(lp.name, func(t *testing.T) {
+							onLowPath(lp, func() {
+								if q8Widens() {
+									q8Widen(w16, wq, ldw, kq4)
+								}
+								priors := []string{"poison"} // what the sums buffer holds before the call
+								if w == 16 {
+									priors = append(priors, "32 tokens")
+								}
+								for _, prior := range priors {
+									for i := range acc {
+										acc[i] = poison
+									}
+									if prior == "32 tokens" {
+										q8Kernel(true, kq4, wq, ldw, w16, acc, other, scratch, sw, wsum, sx, zx, bias, 0)
+									}
+									got := slices.Clone(c0)
+									q8Kernel(w == nr, kq4, wq, ldw, w16, acc, x, got[1:], sw, wsum, sx, zx, bias, flags)
+									if i := firstDiff(got, want); i >= 0 {
+										t.Fatalf("kq4 %d %s w %d flags %d after %s: c[%d] = %g, q8Generic gives %g", kq4, fill, w, flags, prior, i-1, got[i], want[i])
+									}
+								}
+							})
+						})
+					}
 				}
 			}
 		}

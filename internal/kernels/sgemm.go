@@ -800,7 +800,9 @@ func ISAs() []string {
 // SetISA makes the kernels run the family name, one of ISAs, and returns
 // a func that restores the previous choice: tests and benchmarks reach
 // every path in one binary with it. It must not be called while a kernel
-// runs; an unknown or unavailable name panics.
+// runs (the family decides whether bf16 Linear calls take the VDPBF16PS
+// tile, hence the order of a bf16 form's pairs: pairOrder); an unknown or
+// unavailable name panics.
 func SetISA(name string) (restore func()) {
 	for _, s := range isas() {
 		if s.String() == name {
