@@ -153,7 +153,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	if amx {
 		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
 	} else {
-		if j.bias == nil {
+		if j.bias == nil && t >= mrDP { // fewer keys: the softmax takes its own maxima
 			mx = s.mx[:]
 			for i := range mx {
 				mx[i] = float32(math.Inf(-1))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -105,6 +106,58 @@ func TestAttentionPanelsBF16(t *testing.T) {
 					first = got
 				} else if i := firstDiff(got, first); i >= 0 {
 					t.Fatalf("case %d: bf16 kernel %s: panel value %d = %v, kernel %s %v", ci, k, i, got[i], BF16Kernels()[0], first[i])
+				}
+			}
+		})
+	}
+}
+
+// TestAttentionPanelsBF16NonFinite runs bf16 and int8 attention with NaN
+// and ±Inf among the keys (two NaNs of other payloads and signs in one
+// feature, so that a maximum merging their bits would show) on every ISA
+// and non-AMX bf16 kernel, with fewer keys than a VDPBF16PS tile's 12,
+// exactly 12 and more: every output NaN where the first kernel's is, the
+// others the same bits. (NaN payloads may differ between kernels.)
+func TestAttentionPanelsBF16NonFinite(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	nan1, nan2 := math.Float32frombits(0x7fc10000), math.Float32frombits(0xffd20000)
+	inf := float32(math.Inf(1))
+	for _, tt := range []int{2, 5, 11, 12, 20, 40} {
+		const b, h, dh = 2, 2, 16
+		d, m := h*dh, b*tt
+		rows := attentionInput(uint64(tt), m, d) // [b·t, 3D]
+		// image 0: NaN keys in head 0, feature 3; image 1: +Inf and −Inf keys in head 1
+		rows[0*3*d+d+3], rows[(tt-1)*3*d+d+3] = nan1, nan2
+		rows[(tt+tt/2)*3*d+d+dh+5], rows[(tt+0)*3*d+d+dh+7] = inf, -inf
+		var qkv, out Panels
+		qkv.Pack(m, 3*d, rows, 3*d)
+		forEachISA(t, func(t *testing.T) {
+			var first []float32 // [2][m/32 panels][D][32] the first kernel's bf16 and int8 outputs
+			for _, k := range BF16Kernels() {
+				if k == "amx" {
+					continue
+				}
+				var got []float32
+				func() {
+					defer SetBF16Kernel(k)()
+					for _, prec := range []Precision{BF16, Int8} {
+						out.Reset(m, d)
+						AttentionPanelsAt(p, prec, b, tt, h, dh, &qkv, &out)
+						got = append(got, out.P...)
+					}
+				}()
+				if first == nil {
+					first = got
+					if !slices.ContainsFunc(got, func(v float32) bool { return v != v }) {
+						t.Fatalf("t %d: kernel %s: no NaN output from NaN keys", tt, k)
+					}
+					continue
+				}
+				for i, v := range got {
+					if w := first[i]; (v != v) != (w != w) || v == v && math.Float32bits(v) != math.Float32bits(w) {
+						t.Fatalf("t %d: kernel %s: output value %d = %v, kernel %s %v", tt, k, i, v, BF16Kernels()[0], w)
+					}
 				}
 			}
 		})

@@ -135,6 +135,7 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 		if j.ahead && int(j.next.Load())+j.nw < j.tasks {
 			after = int(j.next.Add(1) - 1)
 		}
+		prev := warm // the head prefetched during the task before: this one's, if claimed ahead
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
 			if after < j.tasks {
 				j.prefetchHead(after*j.per/j.nqp, qp, j.nqp)
@@ -142,7 +143,7 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 			}
 			switch j.bf {
 			case attAMX, attDP:
-				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, warm, qB)
+				j.panelBF16(&j.amx[w], task*j.per/j.nqp, qp, &cur, prev, qB)
 				continue
 			case attEmu:
 				j.panelEmu(&j.amx[w], task*j.per/j.nqp, qp, &cur, vT, qB, st, tile)

@@ -175,8 +175,10 @@ func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide in
 // one before; with rows < 12 a and c must hold 12 rows (a's past rows
 // may be read, c's written). wide false: only tokens 0–15 (16–31 of c set
 // to zero). Every row's sums are the tile's, whichever call makes them.
-// Unless mx is nil, mx [32] gets the maxima of the columns of c: mx[j] =
-// max(mx[j], c[i][j] for i < rows) (in an order of the tiles').
+// Unless mx is nil (it must be for rows < 12, where the one call's rows
+// past rows would enter the maxima), mx [32] gets the maxima of the
+// columns of c: mx[j] = max(mx[j], c[i][j] for i < rows), VMAXPS in an
+// order of the tiles'.
 func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32) {
 	w := 0
 	if wide {
@@ -184,17 +186,10 @@ func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wid
 	}
 	_, _, _ = a[(max(rows, mrDP)-1)*lda+2*kp2-1], b[kp2*2*nr-1], c[max(rows, mrDP)*nr-1]
 	var m *float32
-	if mx != nil && rows < mrDP { // the one call computes rows past rows: their maxima here
-		dpRows(a, lda, b, kp2, c, rows, wide, nil)
-		_ = mx[nr-1]
-		for i := range rows {
-			for j, v := range c[i*nr : (i+1)*nr] {
-				mx[j] = max(mx[j], v)
-			}
-		}
-		return
-	}
 	if mx != nil {
+		if rows < mrDP {
+			panic("kernels: dpRows: maxima of fewer than 12 rows")
+		}
 		_ = mx[nr-1]
 		m = &mx[0]
 	}

@@ -217,8 +217,9 @@ func BenchmarkPatchify(b *testing.B) {
 // int8-avxvnni, int8-avx512vnni, int8-amx: kernels.Int8Kernels; all but
 // the amx ones with AMX off for the whole forward). VIT_ISA=avx2 times
 // the kernels of an AVX2 CPU (kernels.SetISA: no AVX-512, no AMX);
-// VIT_BF16_KERNEL=dpbf16 runs every precision's bf16 parts (int8's
-// attention too) on that kernel, as on an AMD CPU (kernels.SetBF16Kernel).
+// VIT_BF16_KERNEL=dpbf16 makes that the bf16 kernel of the runs that do
+// not pick their own (kernels.SetBF16Kernel): the int8 runs' attention
+// then runs on VDPBF16PS, as on an AMD CPU.
 func BenchmarkForwardPrecision(b *testing.B) {
 	if s := os.Getenv("VIT_ISA"); s != "" {
 		defer kernels.SetISA(s)()
