@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // The vector conversions and the softmax of the bf16 attention
 // (attention_lowprec.go); its tile products run on amxKernel
@@ -531,18 +532,7 @@ smp_done:
 // The exponential of the vector family (vecmath_amd64.s: EXPCONSTS, EXP),
 // for softmaxNatAVX512, which must give softmaxCols32AVX512's bits: the
 // same constants in Z16–Z27 and the same instructions.
-DATA attexp<>+0(SB)/4, $0xc2aeac4f  // -87.33654  lower clamp
-DATA attexp<>+4(SB)/4, $0x42b0c0a5  // 88.37626   upper clamp
-DATA attexp<>+8(SB)/4, $0x3fb8aa3b  // log2 e
-DATA attexp<>+12(SB)/4, $0x3f318000 // ln 2 high part
-DATA attexp<>+16(SB)/4, $0xb95e8083 // ln 2 low part
-DATA attexp<>+20(SB)/4, $0x39506967 // c5
-DATA attexp<>+24(SB)/4, $0x3ab743ce // c4
-DATA attexp<>+28(SB)/4, $0x3c088908 // c3
-DATA attexp<>+32(SB)/4, $0x3d2aa9c1 // c2
-DATA attexp<>+36(SB)/4, $0x3e2aaaaa // c1
-DATA attexp<>+40(SB)/4, $0x3f000000 // c0
-DATA attexp<>+44(SB)/4, $0x3f800000 // 1
+EXPTABLE(attexp<>) // exp_amd64.h; the upper clamp (+4) is not loaded
 GLOBL attexp<>(SB), RODATA|NOPTR, $48
 
 // EXPC replaces X (≤ 0 or NaN) by exp(X) as vecmath_amd64.s's EXP
@@ -550,20 +540,7 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 // such an X as it is and is left out.
 #define EXPC(X, N, P, R) \
 	VMAXPS X, Z16, X; \
-	VMULPS Z18, X, N; \
-	VRNDSCALEPS $0, N, N; \
-	VFNMADD231PS Z19, N, X; \
-	VFNMADD231PS Z20, N, X; \
-	VMOVAPS Z21, P; \
-	VFMADD213PS Z22, X, P; \
-	VFMADD213PS Z23, X, P; \
-	VFMADD213PS Z24, X, P; \
-	VFMADD213PS Z25, X, P; \
-	VFMADD213PS Z26, X, P; \
-	VMULPS X, X, R; \
-	VFMADD213PS X, R, P; \
-	VADDPS Z27, P, P; \
-	VSCALEFPS N, P, X
+	EXPCORE(X, N, P, R)
 
 // func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int, m *float32)
 // s [rows][32], rows ≥ 1: the softmax of scaleFast(s, scale) then

@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // Vector math for the elementwise kernels: exp, exact-erf GELU, x·σ(·),
 // column and row softmax, and the reductions of LayerNorm. AVX-512 only;
@@ -18,18 +19,7 @@
 // r = x − n·ln2 (two-part ln 2), p = 1 + r + r²·P5(r) (Cephes expf,
 // ≈1 ulp), result = p·2ⁿ by VSCALEFPS.
 
-DATA vmc<>+0(SB)/4, $0xc2aeac4f   // -87.33654  lower clamp
-DATA vmc<>+4(SB)/4, $0x42b0c0a5   // 88.37626   upper clamp
-DATA vmc<>+8(SB)/4, $0x3fb8aa3b   // log2 e
-DATA vmc<>+12(SB)/4, $0x3f318000  // ln 2 high part 0.693359375
-DATA vmc<>+16(SB)/4, $0xb95e8083  // ln 2 low part -2.12194440e-4
-DATA vmc<>+20(SB)/4, $0x39506967  // c5 1.9875691500e-4
-DATA vmc<>+24(SB)/4, $0x3ab743ce  // c4 1.3981999507e-3
-DATA vmc<>+28(SB)/4, $0x3c088908  // c3 8.3334519073e-3
-DATA vmc<>+32(SB)/4, $0x3d2aa9c1  // c2 4.1665795894e-2
-DATA vmc<>+36(SB)/4, $0x3e2aaaaa  // c1 1.6666665459e-1
-DATA vmc<>+40(SB)/4, $0x3f000000  // c0 5.0000001201e-1
-DATA vmc<>+44(SB)/4, $0x3f800000  // 1
+EXPTABLE(vmc<>) // +0 to +44: exp_amd64.h
 DATA vmc<>+48(SB)/4, $0xbf000000  // -0.5
 DATA vmc<>+52(SB)/4, $0x40000000  // 2
 DATA vmc<>+56(SB)/4, $0x3f3504f3  // 1/√2
@@ -71,20 +61,7 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $108
 #define EXP(X, N, P, R) \
 	VMAXPS X, Z16, X; \
 	VMINPS X, Z17, X; \
-	VMULPS Z18, X, N; \
-	VRNDSCALEPS $0, N, N; \
-	VFNMADD231PS Z19, N, X; \
-	VFNMADD231PS Z20, N, X; \
-	VMOVAPS Z21, P; \
-	VFMADD213PS Z22, X, P; \
-	VFMADD213PS Z23, X, P; \
-	VFMADD213PS Z24, X, P; \
-	VFMADD213PS Z25, X, P; \
-	VFMADD213PS Z26, X, P; \
-	VMULPS X, X, R; \
-	VFMADD213PS X, R, P; \
-	VADDPS Z27, P, P; \
-	VSCALEFPS N, P, X
+	EXPCORE(X, N, P, R)
 
 // TAILMASK sets K2 to the low CX bits.
 #define TAILMASK \
