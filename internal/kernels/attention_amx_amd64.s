@@ -551,9 +551,13 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 // exponentials (of the scaled row less the maximum, ≤ 0) stored in s and
 // summed row by row; their products with 1/sum rounded in pairs. Each
 // value gets the same operations as on that path, in the same order (the
-// maxima, taken even and odd rows apart, differ only in which of +0 and
-// −0 or which NaN they keep: exp of a difference with ±0 is 1 either way,
-// and a NaN makes the whole column NaN on both). With wide = 0 only
+// maxima, taken even and odd rows apart, may differ in which of +0 and −0
+// they keep, and with a NaN in the column in whether and which NaN they
+// keep, VMAXPS returning its second operand when one is NaN: exp of a
+// difference with ±0 is 1 either way; a maximum that dropped a NaN is
+// still the maximum of the other rows, so their differences stay ≤ 0,
+// and the NaN row's exponential makes the column's sum, hence all its
+// probabilities, NaN on both paths, though not with the same NaN bits). With wide = 0 only
 // columns 0–15 (dst's first 16 dwords of each pair, the rest untouched).
 // Unless m is nil it holds the columns' maxima of s [32] (taken by the
 // tile that wrote s): the maxima of the scaled rows are then m·scale,
