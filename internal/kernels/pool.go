@@ -48,6 +48,7 @@ type Pool struct {
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
 	attq    attPrefixJob    // the AttentionPrefix call in progress
+	trace   *CallTrace      // the call's record with the vittrace tag, else nil
 }
 
 // workerScratch holds the buffers one worker reuses from call to call.
@@ -86,6 +87,7 @@ const spinLimit = 2000
 func (p *Pool) worker(w int) {
 	var last uint64 // call number of the last call seen
 	for {
+		slept := false // for the vittrace record
 		c := p.call.Load()
 		for i := 0; c>>16 == last && i < spinLimit; i++ {
 			runtime.Gosched()
@@ -95,6 +97,7 @@ func (p *Pool) worker(w int) {
 			p.sleeping[w].Store(true)
 			if c = p.call.Load(); c>>16 == last || !p.sleeping[w].Swap(false) {
 				<-p.wake[w] // the caller saw us asleep and sends a token
+				slept = true
 				c = p.call.Load()
 			}
 			if c>>16 == last {
@@ -112,7 +115,17 @@ func (p *Pool) worker(w int) {
 			continue
 		}
 		lo, hi := split(p.n, active, w)
+		var tr *CallTrace
+		if traceOn {
+			tr = p.trace
+		}
+		if tr != nil {
+			tr.Begin[w], tr.Slept[w] = traceNow(), slept
+		}
 		p.cur.run(w, lo, hi)
+		if tr != nil {
+			tr.End[w] = traceNow()
+		}
 		// Only the caller of this very call may be woken: a worker that
 		// finished the previous call may get here after its caller saw
 		// pending reach 0, returned and started waiting on the next one.
@@ -179,8 +192,14 @@ func (p *Pool) run(n int, j job) {
 	if t > n {
 		t = n
 	}
+	if traceOn && p != nil {
+		p.trace = traceStart(j, n, max(t, 1))
+	}
 	if t <= 1 {
-		j.run(0, 0, n)
+		p.traceRun(j, 0, 0, n)
+		if traceOn && p != nil && p.trace != nil {
+			p.trace.Done, p.trace = traceNow(), nil
+		}
 		return
 	}
 	p.cur, p.n = j, n
@@ -193,7 +212,7 @@ func (p *Pool) run(n int, j job) {
 		}
 	}
 	lo, hi := split(n, t, 0)
-	j.run(0, lo, hi)
+	p.traceRun(j, 0, lo, hi)
 	for i := 0; p.pending.Load() != 0 && i < spinLimit; i++ {
 		runtime.Gosched()
 	}
@@ -203,7 +222,22 @@ func (p *Pool) run(n int, j job) {
 			<-p.done // the last worker saw us waiting and sends a token
 		}
 	}
+	if traceOn && p.trace != nil {
+		p.trace.Done, p.trace = traceNow(), nil
+	}
 	p.cur = nil
+}
+
+// traceRun is j.run(w, lo, hi) on the calling goroutine, recorded with
+// the vittrace tag.
+func (p *Pool) traceRun(j job, w, lo, hi int) {
+	if traceOn && p != nil && p.trace != nil {
+		p.trace.Begin[w] = traceNow()
+		j.run(w, lo, hi)
+		p.trace.End[w] = traceNow()
+		return
+	}
+	j.run(w, lo, hi)
 }
 
 // workers is the number of goroutines a call may use.
