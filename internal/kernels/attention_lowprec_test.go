@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"github.com/vitgo/vit/internal/rusage"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -305,13 +306,13 @@ func BenchmarkAttentionPanelsBF16(b *testing.B) {
 					r := rand.New(rand.NewPCG(1, 1))
 					var qkv, out Panels
 					qkv.Pack(batch*t, 3*h*dh, randSlice(r, batch*t*3*h*dh), 3*h*dh)
-					c0 := cpuTime()
+					c0 := rusage.CPUTime()
 					loopFlops(b, 4*float64(batch)*t*t*h*dh, func() {
 						AttentionPanelsAt(p, BF16, batch, t, h, dh, &qkv, &out)
 					})
 					// the process's CPU time: what a call costs when other
 					// jobs share the cores
-					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
+					b.ReportMetric(float64(rusage.CPUTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 				})
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/vitgo/vit/internal/kernels"
+	"github.com/vitgo/vit/internal/rusage"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -138,9 +139,9 @@ func benchOpen(b *testing.B, dtype string, prec kernels.Precision) {
 	var cpu time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c0 := cpuTime()
+		c0 := rusage.CPUTime()
 		m, err := Load(dir, Options{Precision: prec})
-		cpu += cpuTime() - c0
+		cpu += rusage.CPUTime() - c0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -159,7 +160,7 @@ func benchOpen(b *testing.B, dtype string, prec kernels.Precision) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	peak := peakRSS()
+	peak := rusage.PeakRSS()
 	b.ReportMetric(float64(first.Microseconds())/1e3, "first-forward-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(size)/1e6, "file-MB")
@@ -259,14 +260,14 @@ func BenchmarkForwardPrecision(b *testing.B) {
 					if err := m.Forward(pix, batch, 224, 224, logits); err != nil {
 						b.Fatal(err)
 					}
-					c0 := cpuTime()
+					c0 := rusage.CPUTime()
 					for b.Loop() {
 						m.Forward(pix, batch, 224, 224, logits)
 					}
 					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N)/float64(batch), "ms/image")
 					// the process's CPU time: what the work costs when other
 					// jobs share the cores (wall time then measures them too)
-					b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
+					b.ReportMetric(float64(rusage.CPUTime()-c0)/1e6/float64(b.N)/float64(batch), "cpu-ms/image")
 				})
 			}
 		})

@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"bytes"
+	"github.com/vitgo/vit/internal/rusage"
 	"image"
 	"image/jpeg"
 	"os"
@@ -10,10 +11,10 @@ import (
 	"time"
 )
 
-// reportCPU adds cpu-ms/op to a benchmark started at t0 (cpuTime), where
+// reportCPU adds cpu-ms/op to a benchmark started at t0 (rusage.CPUTime), where
 // the CPU time is known.
 func reportCPU(b *testing.B, t0 time.Duration) {
-	if t1 := cpuTime(); t1 > 0 {
+	if t1 := rusage.CPUTime(); t1 > 0 {
 		b.ReportMetric(float64(t1-t0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
@@ -71,7 +72,7 @@ func BenchmarkPipeline(b *testing.B) {
 		dst := make([]float32, 3*224*224) // [C, H, W]
 		b.Run(rc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
-			t0 := cpuTime()
+			t0 := rusage.CPUTime()
 			defer reportCPU(b, t0)
 			for i := 0; i < b.N; i++ {
 				if err := r.Load("photo.jpg", bytes.NewReader(data), Limits{}, dst); err != nil {
@@ -95,7 +96,7 @@ func BenchmarkStages(b *testing.B) {
 	src := rasterSource(ras)
 	dst := make([]float32, 3*224*224)
 	b.Run("decode", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
+		defer reportCPU(b, rusage.CPUTime())
 		for i := 0; i < b.N; i++ {
 			if _, err := DecodeBytes("photo.jpg", data, Limits{}); err != nil {
 				b.Fatal(err)
@@ -103,13 +104,13 @@ func BenchmarkStages(b *testing.B) {
 		}
 	})
 	b.Run("convert", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
+		defer reportCPU(b, rusage.CPUTime())
 		for i := 0; i < b.N; i++ {
 			toRaster(raw, 3)
 		}
 	})
 	b.Run("resize+normalize", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
+		defer reportCPU(b, rusage.CPUTime())
 		for i := 0; i < b.N; i++ {
 			if err := r.fromSource(src, dst, &pixelJob{lim: Limits{}.resolve()}); err != nil {
 				b.Fatal(err)
@@ -148,7 +149,7 @@ func BenchmarkFile(b *testing.B) {
 	lim := Limits{Draft: os.Getenv("VIT_BENCH_DRAFT") == "1"}
 	dst := make([]float32, 3*224*224) // [C, H, W]
 	b.SetBytes(int64(len(data)))
-	defer reportCPU(b, cpuTime())
+	defer reportCPU(b, rusage.CPUTime())
 	for i := 0; i < b.N; i++ {
 		if err := r.Load(path, bytes.NewReader(data), lim, dst); err != nil {
 			b.Fatal(err)

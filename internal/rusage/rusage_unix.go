@@ -1,14 +1,15 @@
-//go:build linux
+//go:build unix
 
-package kernels
+package rusage
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the user plus system time the process has used.
-func cpuTime() time.Duration {
+// CPUTime returns the user plus system time the process has used, 0 if
+// the system does not say.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
