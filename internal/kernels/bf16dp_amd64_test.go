@@ -208,9 +208,9 @@ func TestLinearBF16KBlocks(t *testing.T) {
 // the whole form over in place (pairOrder), row views included (a view
 // runs first on alternate paths, and the test fails unless views turn
 // forms over both ways); rows set after a turn are stored in the order
-// of the moment, and checked after the last too. K reaches the
-// rows 4 KiB apart that blockDP copies (dpCopiesW) and the odd and short
-// rows it reads in place.
+// of the moment, and checked after the last too. K reaches rows 4 KiB
+// apart, which blockDP copies or reads in place by the caches (dpCopiesW;
+// both run), and the odd and short rows it reads in place.
 func TestBF16PairOrder(t *testing.T) {
 	dp, ok := dpPath()
 	if !ok {
@@ -219,7 +219,14 @@ func TestBF16PairOrder(t *testing.T) {
 	gen := lowPath{name: "generic", isa: isaGeneric}
 	paths := lowPaths()
 	const m, n = 40, 25
-	for _, k := range []int{33, 768, 2048, 2050} {
+	defer func(v int) { aliasedMr512 = v }(aliasedMr512)
+	// K = 2048: rows 4 KiB apart, copied (aliasedMr512 0) and in place (12).
+	for _, c := range []struct{ k, inPlace int }{{33, -1}, {768, -1}, {2048, 0}, {2048, mrDP}, {2050, -1}} {
+		k := c.k
+		aliasedMr512 = c.inPlace
+		if dpCopiesW(k) != (c.inPlace == 0) {
+			t.Fatalf("k %d, aliasedMr512 %d: dpCopiesW %v", k, c.inPlace, dpCopiesW(k))
+		}
 		viewFlips := map[bool]bool{} // pairs in order before → a row view's call turned the form over
 		r := rand.New(rand.NewPCG(uint64(k), 9))
 		x := randVals(r, m*k, 1, 0)
