@@ -30,16 +30,12 @@ import "unsafe"
 // tests and benchmarks flip it.
 var hasDPBF16 = hasBF16 && isAMD()
 
-// isAMD reports whether CPUID's vendor string is "AuthenticAMD".
+// isAMD reports whether CPUID's vendor string (leaf 0's EBX, EDX, ECX)
+// is "AuthenticAMD".
 func isAMD() bool {
-	b, d, c := cpuVendor()
+	_, b, c, d := cpuid(0, 0)
 	return b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163 // "Auth" "enti" "cAMD"
 }
-
-// cpuVendor returns CPUID leaf 0's EBX, EDX and ECX: the vendor string.
-//
-//go:noescape
-func cpuVendor() (ebx, edx, ecx uint32)
 
 // bf16dpKernelAVX512 is the VDPBF16PS tile: for W rows i < 12 (bf16
 // rows ldw bytes apart) and tokens j < 32 of the panel x [kp2][32][2],

@@ -144,17 +144,6 @@ dpstore:
 	VZEROUPPER
 	RET
 
-// func cpuVendor() (ebx, edx, ecx uint32)
-// CPUID leaf 0: the vendor string's 12 bytes in EBX, EDX, ECX.
-TEXT ·cpuVendor(SB), NOSPLIT, $0-12
-	XORL AX, AX
-	XORL CX, CX
-	CPUID
-	MOVL BX, ebx+0(FP)
-	MOVL DX, edx+4(FP)
-	MOVL CX, ecx+8(FP)
-	RET
-
 // func swapPairsAVX512(dst, src *uint16, n32 int)
 // 32 values at a time: each dword's two halves swapped (rotated by 16).
 TEXT ·swapPairsAVX512(SB), NOSPLIT, $0-24

@@ -129,7 +129,7 @@ func BenchmarkBF16DPKernel(b *testing.B) {
 // and the VDPBF16PS path's selection by it: on with AVX512_BF16 on AMD
 // alone.
 func TestCPUVendor(t *testing.T) {
-	b, d, c := cpuVendor()
+	_, b, c, d := cpuid(0, 0)
 	var v [12]byte
 	binary.LittleEndian.PutUint32(v[0:], b)
 	binary.LittleEndian.PutUint32(v[4:], d)

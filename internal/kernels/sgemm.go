@@ -102,15 +102,26 @@ var prefetchInKernel = true
 // aliasedInPlace). A variable for benchmarks (VIT_ALIASMR).
 var aliasedMr512 = -1
 
-// caches holds the first CPU's L1d associativity and L2 size, read the
-// first time a product needs them (not at start-up: most commands never
-// multiply).
+// caches holds the first CPU's L1d associativity and L2 size (cacheInfo:
+// from sysfs, CPUID or zen4Caches), read the first time a product needs
+// them (not at start-up: most commands never multiply).
 var caches = sync.OnceValue(cacheInfo)
 
-// cacheGeom is what the blocking reads of the caches.
+// cacheGeom is what the blocking reads of the caches (0: not known).
 type cacheGeom struct {
 	l1Ways  int // L1 data cache associativity
 	l2Bytes int // L2 per core
+}
+
+// or returns c with each field that c does not know (0) taken from d.
+func (c cacheGeom) or(d cacheGeom) cacheGeom {
+	if c.l1Ways == 0 {
+		c.l1Ways = d.l1Ways
+	}
+	if c.l2Bytes == 0 {
+		c.l2Bytes = d.l2Bytes
+	}
+	return c
 }
 
 // aliasedInPlace returns how many rows of an aliased W the AVX-512 kernels
@@ -127,6 +138,12 @@ type cacheGeom struct {
 // W micro-panel serves 7 token panels once (ViT-B/16, 2 threads, all 48
 // Linear calls with their own W, alternating: 7–11% more GFLOP/s at
 // batch 1, 0–3% at batch 8).
+//
+// c is caches(): each field from Linux's sysfs (cpu0's cache/index0 and
+// index2), else from CPUID (leaf 4, AMD's 0x8000001D, or AMD's legacy
+// 0x80000005 and 0x80000006: a Zen 5 VM whose sysfs has no cache
+// directories reports its 12 ways only there), else Zen 4's
+// (zen4Caches), which reads 8 rows in place.
 func aliasedInPlace(mr int, c cacheGeom) int {
 	if c.l1Ways >= mr && c.l2Bytes < 2<<20 {
 		return 0
@@ -143,8 +160,9 @@ func inPlaceMr() int {
 	return aliasedMr512
 }
 
-// zen4Caches is the cache geometry assumed where Linux does not report
-// it (and without assembly, where nothing reads it).
+// zen4Caches is the cache geometry assumed for each field that neither
+// Linux's sysfs nor CPUID reports (cacheInfo), and without assembly,
+// where nothing reads it: AMD Zen 4's 8-way L1d and 1 MiB L2.
 var zen4Caches = cacheGeom{l1Ways: 8, l2Bytes: 1 << 20}
 
 // PackedB is a weight matrix W [N, K] (the nn.Linear layout [out, in])

@@ -22,12 +22,22 @@ func init() {
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
 }
 
-// cacheInfo returns the first CPU's L1d associativity and L2 size as
-// Linux reports them, or Zen 4's (8 ways, 1 MiB) where it does not.
+// cacheInfo returns the first CPU's L1d associativity and L2 size, each
+// from the first source that reports it: Linux's sysfs (sysfsCaches of
+// cpu0), then CPUID (cpuidCaches; for VMs whose sysfs has no cache
+// directories), then Zen 4's (zen4Caches: 8 ways, 1 MiB).
 func cacheInfo() cacheGeom {
-	c := zen4Caches
+	return sysfsCaches("/sys/devices/system/cpu/cpu0/cache").or(cpuidCaches(cpuid)).or(zen4Caches)
+}
+
+// sysfsCaches returns the L1d associativity (index0/ways_of_associativity,
+// where index0 is the level-1 data cache) and the L2 size (index2/size,
+// where index2 is level 2, in KiB with a K) that Linux reports under dir,
+// a CPU's cache directory; each 0 where it is missing.
+func sysfsCaches(dir string) cacheGeom {
+	var c cacheGeom
 	read := func(index, name string) string {
-		b, _ := os.ReadFile("/sys/devices/system/cpu/cpu0/cache/index" + index + "/" + name)
+		b, _ := os.ReadFile(dir + "/index" + index + "/" + name)
 		return strings.TrimSpace(string(b))
 	}
 	if read("0", "level") == "1" && read("0", "type") == "Data" {
