@@ -886,11 +886,9 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VPSLLD $23, N, N; \
 	VMULPS N, P, X
 
-// GELU8X2 replaces the 16 values at SI by x·Φ(x) as GELU3 does, as two
-// chains interleaved instruction by instruction (chain i on the 8 values
-// at 32i(SI), in Y(7i)..Y(7i+6)); GELU8X1 is one chain. x is read from
-// memory where needed so that two chains fit beside the constants Y14 = 1
-// and Y15 = the |x| mask. Per chain, with Yb = Y(7i):
+// GELU8X1 replaces the 8 values at SI by x·Φ(x) with AVX2 and FMA, in
+// Y0..Y6, by the operations of GELUA and GELUB but for 2ⁿ and hence the
+// underflow. x is read from memory where needed. With Yb = Y0:
 //   Yb = a = min(|x|, 16),  Yb+2 = u = 1/(2 + a/√2) = t/2 (VDIVPS: exactly
 //        half the correctly rounded t)
 //   Yb+3 = E(t) = Σ e_k·2^k·u^k (Horner, highest power first, coefficients
@@ -905,108 +903,6 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 //   Yb = u·exp(·) = Φ(−|x|), Yb+3 = 1 − Yb, selected by the sign of x
 //        (reloaded into Yb+1), times x, stored back.
 // Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
-#define GELU8X2 \
-	VANDPS 0(SI), Y15, Y0; \
-	VANDPS 32(SI), Y15, Y7; \
-	VMINPS 832(R12), Y0, Y0; \
-	VMINPS 832(R12), Y7, Y7; \
-	VMULPS 416(R12), Y0, Y1; \
-	VMULPS 416(R12), Y7, Y8; \
-	VADDPS 384(R12), Y1, Y1; \
-	VADDPS 384(R12), Y8, Y8; \
-	VDIVPS Y1, Y14, Y2; \
-	VDIVPS Y8, Y14, Y9; \
-	VMOVUPS 448(R12), Y3; \
-	VMOVUPS 448(R12), Y10; \
-	VFMADD213PS 480(R12), Y2, Y3; \
-	VFMADD213PS 480(R12), Y9, Y10; \
-	VFMADD213PS 512(R12), Y2, Y3; \
-	VFMADD213PS 512(R12), Y9, Y10; \
-	VFMADD213PS 544(R12), Y2, Y3; \
-	VFMADD213PS 544(R12), Y9, Y10; \
-	VFMADD213PS 576(R12), Y2, Y3; \
-	VFMADD213PS 576(R12), Y9, Y10; \
-	VFMADD213PS 608(R12), Y2, Y3; \
-	VFMADD213PS 608(R12), Y9, Y10; \
-	VFMADD213PS 640(R12), Y2, Y3; \
-	VFMADD213PS 640(R12), Y9, Y10; \
-	VFMADD213PS 672(R12), Y2, Y3; \
-	VFMADD213PS 672(R12), Y9, Y10; \
-	VFMADD213PS 704(R12), Y2, Y3; \
-	VFMADD213PS 704(R12), Y9, Y10; \
-	VFMADD213PS 736(R12), Y2, Y3; \
-	VFMADD213PS 736(R12), Y9, Y10; \
-	VMULPS 864(R12), Y0, Y1; \
-	VMULPS 864(R12), Y7, Y8; \
-	VMULPS Y0, Y1, Y4; \
-	VMULPS Y7, Y8, Y11; \
-	VFMSUB213PS Y4, Y0, Y1; \
-	VFMSUB213PS Y11, Y7, Y8; \
-	VADDPS Y3, Y4, Y0; \
-	VADDPS Y10, Y11, Y7; \
-	VSUBPS Y4, Y0, Y5; \
-	VSUBPS Y11, Y7, Y12; \
-	VSUBPS Y5, Y0, Y6; \
-	VSUBPS Y12, Y7, Y13; \
-	VSUBPS Y6, Y4, Y6; \
-	VSUBPS Y13, Y11, Y13; \
-	VSUBPS Y5, Y3, Y5; \
-	VSUBPS Y12, Y10, Y12; \
-	VADDPS Y5, Y6, Y6; \
-	VADDPS Y12, Y13, Y13; \
-	VADDPS Y1, Y6, Y6; \
-	VADDPS Y8, Y13, Y13; \
-	VMULPS 64(R12), Y0, Y1; \
-	VMULPS 64(R12), Y7, Y8; \
-	VROUNDPS $0, Y1, Y1; \
-	VROUNDPS $0, Y8, Y8; \
-	VFNMADD231PS 96(R12), Y1, Y0; \
-	VFNMADD231PS 96(R12), Y8, Y7; \
-	VFNMADD231PS 128(R12), Y1, Y0; \
-	VFNMADD231PS 128(R12), Y8, Y7; \
-	VADDPS Y6, Y0, Y0; \
-	VADDPS Y13, Y7, Y7; \
-	VMOVUPS 160(R12), Y3; \
-	VMOVUPS 160(R12), Y10; \
-	VFMADD213PS 192(R12), Y0, Y3; \
-	VFMADD213PS 192(R12), Y7, Y10; \
-	VFMADD213PS 224(R12), Y0, Y3; \
-	VFMADD213PS 224(R12), Y7, Y10; \
-	VFMADD213PS 256(R12), Y0, Y3; \
-	VFMADD213PS 256(R12), Y7, Y10; \
-	VFMADD213PS 288(R12), Y0, Y3; \
-	VFMADD213PS 288(R12), Y7, Y10; \
-	VFMADD213PS 320(R12), Y0, Y3; \
-	VFMADD213PS 320(R12), Y7, Y10; \
-	VMULPS Y0, Y0, Y4; \
-	VMULPS Y7, Y7, Y11; \
-	VFMADD213PS Y0, Y4, Y3; \
-	VFMADD213PS Y7, Y11, Y10; \
-	VADDPS Y14, Y3, Y3; \
-	VADDPS Y14, Y10, Y10; \
-	VCVTPS2DQ Y1, Y1; \
-	VCVTPS2DQ Y8, Y8; \
-	VPADDD 800(R12), Y1, Y1; \
-	VPADDD 800(R12), Y8, Y8; \
-	VPMAXSD 896(R12), Y1, Y1; \
-	VPMAXSD 896(R12), Y8, Y8; \
-	VPSLLD $23, Y1, Y1; \
-	VPSLLD $23, Y8, Y8; \
-	VMULPS Y1, Y3, Y0; \
-	VMULPS Y8, Y10, Y7; \
-	VMULPS Y2, Y0, Y0; \
-	VMULPS Y9, Y7, Y7; \
-	VSUBPS Y0, Y14, Y3; \
-	VSUBPS Y7, Y14, Y10; \
-	VMOVUPS 0(SI), Y1; \
-	VMOVUPS 32(SI), Y8; \
-	VBLENDVPS Y1, Y0, Y3, Y3; \
-	VBLENDVPS Y8, Y7, Y10, Y10; \
-	VMULPS Y3, Y1, Y1; \
-	VMULPS Y10, Y8, Y8; \
-	VMOVUPS Y1, 0(SI); \
-	VMOVUPS Y8, 32(SI)
-
 #define GELU8X1 \
 	VANDPS 0(SI), Y15, Y0; \
 	VMINPS 832(R12), Y0, Y0; \
@@ -1059,9 +955,162 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VMULPS Y3, Y1, Y1; \
 	VMOVUPS Y1, 0(SI)
 
+// GELU8A and GELU8B split the same operations into the two stages that
+// geluAVX2 software-pipelines, as GELUA and GELUB do for AVX-512, on the
+// 16 values at X in two chains (chain i on the 8 values at 32i(X)),
+// interleaved instruction by instruction. GELU8A passes a, u and E to
+// GELU8B through the 192-byte buffer at BUF, [3][2][8]float32: a at 0,
+// u at 64, E at 128, chain i at +32i. Registers: GELU8A chain i has Y(i)
+// (a, then 2 + a/√2, then u) and Y(2+i) (E); GELU8B chain i has
+// Yb..Yb+4, b = 4+5i, in the roles of Zb..Zb+4 in GELUB, Yb+1 ending as
+// 2ⁿ. The steps GELU8A1..4 and GELU8B1..4 are those of GELUA and GELUB.
+// Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
+
+#define GELU8A1(X, BUF) \
+	VANDPS 0(X), Y15, Y0; \
+	VANDPS 32(X), Y15, Y1; \
+	VMINPS 832(R12), Y0, Y0; \
+	VMINPS 832(R12), Y1, Y1; \
+	VMOVUPS Y0, 0(BUF); \
+	VMOVUPS Y1, 32(BUF)
+
+#define GELU8A2(X, BUF) \
+	VMULPS 416(R12), Y0, Y0; \
+	VMULPS 416(R12), Y1, Y1; \
+	VADDPS 384(R12), Y0, Y0; \
+	VADDPS 384(R12), Y1, Y1; \
+	VDIVPS Y0, Y14, Y0; \
+	VDIVPS Y1, Y14, Y1; \
+	VMOVUPS Y0, 64(BUF); \
+	VMOVUPS Y1, 96(BUF)
+
+#define GELU8A3(X, BUF) \
+	VMOVUPS 448(R12), Y2; \
+	VMOVUPS 448(R12), Y3; \
+	VFMADD213PS 480(R12), Y0, Y2; \
+	VFMADD213PS 480(R12), Y1, Y3; \
+	VFMADD213PS 512(R12), Y0, Y2; \
+	VFMADD213PS 512(R12), Y1, Y3; \
+	VFMADD213PS 544(R12), Y0, Y2; \
+	VFMADD213PS 544(R12), Y1, Y3; \
+	VFMADD213PS 576(R12), Y0, Y2; \
+	VFMADD213PS 576(R12), Y1, Y3
+
+#define GELU8A4(X, BUF) \
+	VFMADD213PS 608(R12), Y0, Y2; \
+	VFMADD213PS 608(R12), Y1, Y3; \
+	VFMADD213PS 640(R12), Y0, Y2; \
+	VFMADD213PS 640(R12), Y1, Y3; \
+	VFMADD213PS 672(R12), Y0, Y2; \
+	VFMADD213PS 672(R12), Y1, Y3; \
+	VFMADD213PS 704(R12), Y0, Y2; \
+	VFMADD213PS 704(R12), Y1, Y3; \
+	VFMADD213PS 736(R12), Y0, Y2; \
+	VFMADD213PS 736(R12), Y1, Y3; \
+	VMOVUPS Y2, 128(BUF); \
+	VMOVUPS Y3, 160(BUF)
+
+#define GELU8B1(X, BUF) \
+	VMOVUPS 0(BUF), Y4; \
+	VMOVUPS 32(BUF), Y9; \
+	VMULPS 864(R12), Y4, Y5; \
+	VMULPS 864(R12), Y9, Y10; \
+	VMULPS Y4, Y5, Y6; \
+	VMULPS Y9, Y10, Y11; \
+	VFMSUB213PS Y6, Y4, Y5; \
+	VFMSUB213PS Y11, Y9, Y10; \
+	VADDPS 128(BUF), Y6, Y7; \
+	VADDPS 160(BUF), Y11, Y12; \
+	VSUBPS Y6, Y7, Y8; \
+	VSUBPS Y11, Y12, Y13; \
+	VSUBPS Y8, Y7, Y4; \
+	VSUBPS Y13, Y12, Y9; \
+	VSUBPS Y4, Y6, Y4; \
+	VSUBPS Y9, Y11, Y9; \
+	VMOVUPS 128(BUF), Y6; \
+	VMOVUPS 160(BUF), Y11; \
+	VSUBPS Y8, Y6, Y8; \
+	VSUBPS Y13, Y11, Y13; \
+	VADDPS Y8, Y4, Y4; \
+	VADDPS Y13, Y9, Y9; \
+	VADDPS Y5, Y4, Y4; \
+	VADDPS Y10, Y9, Y9
+
+#define GELU8B2(X, BUF) \
+	VMULPS 64(R12), Y7, Y5; \
+	VMULPS 64(R12), Y12, Y10; \
+	VROUNDPS $0, Y5, Y5; \
+	VROUNDPS $0, Y10, Y10; \
+	VFNMADD231PS 96(R12), Y5, Y7; \
+	VFNMADD231PS 96(R12), Y10, Y12; \
+	VFNMADD231PS 128(R12), Y5, Y7; \
+	VFNMADD231PS 128(R12), Y10, Y12; \
+	VADDPS Y4, Y7, Y7; \
+	VADDPS Y9, Y12, Y12
+
+#define GELU8B3(X, BUF) \
+	VMOVUPS 160(R12), Y6; \
+	VMOVUPS 160(R12), Y11; \
+	VFMADD213PS 192(R12), Y7, Y6; \
+	VFMADD213PS 192(R12), Y12, Y11; \
+	VFMADD213PS 224(R12), Y7, Y6; \
+	VFMADD213PS 224(R12), Y12, Y11; \
+	VFMADD213PS 256(R12), Y7, Y6; \
+	VFMADD213PS 256(R12), Y12, Y11; \
+	VFMADD213PS 288(R12), Y7, Y6; \
+	VFMADD213PS 288(R12), Y12, Y11; \
+	VFMADD213PS 320(R12), Y7, Y6; \
+	VFMADD213PS 320(R12), Y12, Y11; \
+	VMULPS Y7, Y7, Y8; \
+	VMULPS Y12, Y12, Y13; \
+	VFMADD213PS Y7, Y8, Y6; \
+	VFMADD213PS Y12, Y13, Y11; \
+	VADDPS Y14, Y6, Y6; \
+	VADDPS Y14, Y11, Y11
+
+#define GELU8B4(X, BUF) \
+	VCVTPS2DQ Y5, Y5; \
+	VCVTPS2DQ Y10, Y10; \
+	VPADDD 800(R12), Y5, Y5; \
+	VPADDD 800(R12), Y10, Y10; \
+	VPMAXSD 896(R12), Y5, Y5; \
+	VPMAXSD 896(R12), Y10, Y10; \
+	VPSLLD $23, Y5, Y5; \
+	VPSLLD $23, Y10, Y10; \
+	VMULPS Y5, Y6, Y7; \
+	VMULPS Y10, Y11, Y12; \
+	VMULPS 64(BUF), Y7, Y7; \
+	VMULPS 96(BUF), Y12, Y12; \
+	VSUBPS Y7, Y14, Y6; \
+	VSUBPS Y12, Y14, Y11; \
+	VMOVUPS 0(X), Y4; \
+	VMOVUPS 32(X), Y9; \
+	VBLENDVPS Y4, Y7, Y6, Y6; \
+	VBLENDVPS Y9, Y12, Y11, Y11; \
+	VMULPS Y6, Y4, Y4; \
+	VMULPS Y11, Y9, Y9; \
+	VMOVUPS Y4, 0(X); \
+	VMOVUPS Y9, 32(X)
+
+#define GELU8A(X, BUF) \
+	GELU8A1(X, BUF); \
+	GELU8A2(X, BUF); \
+	GELU8A3(X, BUF); \
+	GELU8A4(X, BUF)
+
+#define GELU8B(X, BUF) \
+	GELU8B1(X, BUF); \
+	GELU8B2(X, BUF); \
+	GELU8B3(X, BUF); \
+	GELU8B4(X, BUF)
+
 // func geluAVX2(x *float32, n int)
-// Two vectors (16 values) per iteration, then one if n/8 is odd.
-TEXT ·geluAVX2(SB), NOSPLIT, $0-16
+// Blocks of two vectors (16 values) software-pipelined as in geluAVX512:
+// GELU8A on block 0, then GELU8A on each next block (DI, buffer R8)
+// interleaved with GELU8B on the one before (SI, buffer R9), then GELU8B
+// on the last block; then GELU8X1 on the last vector if n/8 is odd. The
+// stage buffers are 32-byte aligned in the frame.
+TEXT ·geluAVX2(SB), NOSPLIT, $416-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX
@@ -1069,13 +1118,33 @@ TEXT ·geluAVX2(SB), NOSPLIT, $0-16
 	LEAQ vmc8<>(SB), R12
 	VMOVUPS 352(R12), Y14
 	VMOVUPS 768(R12), Y15
-gelu8_loop:
+	LEAQ 31(SP), R8
+	ANDQ $-32, R8
+	LEAQ 192(R8), R9
 	CMPQ CX, $2
 	JLT gelu8_last
-	GELU8X2
-	ADDQ $64, SI
+	GELU8A(SI, R8)
+	XCHGQ R8, R9
+	SUBQ $2, CX
+gelu8_loop:
+	CMPQ CX, $2
+	JLT gelu8_end
+	LEAQ 64(SI), DI
+	GELU8A1(DI, R8)
+	GELU8A2(DI, R8)
+	GELU8B1(SI, R9)
+	GELU8B2(SI, R9)
+	GELU8A3(DI, R8)
+	GELU8B3(SI, R9)
+	GELU8A4(DI, R8)
+	GELU8B4(SI, R9)
+	XCHGQ R8, R9
+	MOVQ DI, SI
 	SUBQ $2, CX
 	JMP gelu8_loop
+gelu8_end:
+	GELU8B(SI, R9)
+	ADDQ $64, SI
 gelu8_last:
 	TESTQ CX, CX
 	JEQ gelu8_done
