@@ -12,8 +12,8 @@
 //             polynomial c5..c0, 1.0), loaded once per call by EXPCONSTS
 //   Z28..Z31  per-routine constants
 //   Z0..Z15   data and temporaries; K2 the tail mask; R11 the constant table.
-// geluAVX512 has its own plan (four interleaved chains in Z0..Z27, see
-// GELU4).
+// geluAVX512 has its own plan (two pipeline stages of four chains each in
+// Z0..Z27, see GELUA and GELUB).
 //
 // exp(x): x clamped to [-87.34, 88.38], n = round(x·log2 e),
 // r = x − n·ln2 (two-part ln 2), p = 1 + r + r²·P5(r) (Cephes expf,
@@ -89,228 +89,313 @@ GLOBL vmc<>(SB), RODATA|NOPTR, $108
 	VBROADCASTSS 52(R11), Z30; \
 	VBROADCASTSS 60(R11), Z31
 
-// GELU4 replaces the 64 values at SI by x·Φ(x), Φ(x) = erfc(−x/√2)/2, as
-// four independent chains interleaved instruction by instruction so that
-// they fill each other's latency: chain i works on the 16 values at
-// 64i(SI) in Z(7i)..Z(7i+6) with its sign mask (K1, K3, K6, K7); x is read
-// from memory again for the last product. Per chain, with Zb = Z(7i):
-//   Zb = a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
-//        x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
-//   Zb+1 = 2 + a/√2 = 2(1 + z/2),  Zb+2 = u = 1/Zb+1 = t/2 (VDIVPS:
-//        exactly half the correctly rounded t = 1/(1 + z/2))
-//   Zb+3 = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
-//   Zb+4 = h = −a²/2 rounded, Zb+1 = its rounding error (exact, by an FMA)
-//   Zb = s = h + E, Zb+6 = its TwoSum error plus h's error (Zb+5 scratch)
-//   Zb = exp(s + Zb+6), Zb+6 entering after the range reduction, so the
-//        argument's rounding (up to 5e-7 relative to the result at
-//        |x| ≈ 4) does not reach the result (Zb+1 = n, Zb+3 = p,
-//        Zb+4 = r²); EXP without its clamps: s ≤ max E(t) ≈ 3e-8, and
-//        from s ≥ −129.3 VSCALEFPS returns the correctly rounded
-//        subnormal or 0 (n·ln2 high stays exact for |n| < 512)
-//   Zb = u·exp(·) = Φ(−|x|), replaced by 1 − Zb where x ≮ 0 (the mask)
-// Needs GELUCONSTS; the other constants are embedded broadcasts.
+// GELUA and GELUB replace the 64 values at X by x·Φ(x), Φ(x) =
+// erfc(−x/√2)/2, in two stages that geluAVX512 software-pipelines: the
+// loop runs GELUB on one block of 64 values while GELUA starts the next,
+// so that the long dependent chain of each value (≈130 cycles: VDIVPS,
+// two Horner chains, exp) overlaps with independent work in program order
+// rather than only as far as the out-of-order window reaches. Each stage
+// works on four independent chains, chain i on the 16 values at 64i(X),
+// interleaved instruction by instruction, and is cut into four steps that
+// the loop interleaves. GELUA passes a, u and E to GELUB through the
+// 768-byte buffer at BUF, [3][4][16]float32: a at 0, u at 256,
+// E at 512, chain i at +64i. Every value goes through these operations:
+//   a = min(|x|, 16): Φ(−16) underflows to 0, so x·Φ(x) is −0 for
+//       x < −14.5 (NaN at −Inf, +Inf at +Inf), as in PyTorch
+//   u = 1/(2 + a/√2) = t/2 (VDIVPS: exactly half the correctly rounded
+//       t = 1/(1 + z/2))
+//   E = E(t) = Σ e_k·2^k·u^k by Horner with the scaled coefficients
+//   h = −a²/2 rounded, eh = its rounding error (exact, by an FMA)
+//   s = h + E, w = its TwoSum error plus eh
+//   exp(s + w), w entering after the range reduction, so that the
+//       argument's rounding (up to 5e-7 relative to the result at
+//       |x| ≈ 4) does not reach the result; EXP without its clamps:
+//       s ≤ max E(t) ≈ 3e-8, and from s ≥ −129.3 VSCALEFPS returns the
+//       correctly rounded subnormal or 0 (n·ln2 high stays exact for
+//       |n| < 512)
+//   Φ(−|x|) = u·exp(·), replaced by 1 − Φ(−|x|) where x ≮ 0 (the masks
+//       K1, K3, K6, K7), times x (read again from X), stored at X.
+// Registers: GELUA chain i has Z(i) (a, then 2 + a/√2, then u) and Z(4+i)
+// (E). GELUB chain i has Zb..Zb+4, b = 8+5i: Zb = a, then the TwoSum
+// error w, then x; Zb+1 = −a/2, then eh, then n = round(s·log2 e);
+// Zb+2 = h, then E, then the exp polynomial p; Zb+3 = s, then the reduced
+// argument, then exp, Φ and the result; Zb+4 = s − h, then E − (s − h),
+// then r². The steps: GELUA1 a, GELUA2 u, GELUA3 and GELUA4 the two
+// halves of E's Horner chain; GELUB1 h, eh and the TwoSum, GELUB2 the
+// range reduction, GELUB3 the polynomial, GELUB4 the rest. Needs
+// GELUCONSTS; the other constants are embedded broadcasts.
 
-#define GELU4 \
-	VMOVUPS 0(SI), Z0; \
-	VMOVUPS 64(SI), Z7; \
-	VMOVUPS 128(SI), Z14; \
-	VMOVUPS 192(SI), Z21; \
-	VCMPPS $5, Z29, Z0, K1; \
-	VCMPPS $5, Z29, Z7, K3; \
-	VCMPPS $5, Z29, Z14, K6; \
-	VCMPPS $5, Z29, Z21, K7; \
-	VPANDD Z31, Z0, Z0; \
-	VPANDD Z31, Z7, Z7; \
-	VPANDD Z31, Z14, Z14; \
-	VPANDD Z31, Z21, Z21; \
+#define GELUA1(X, BUF) \
+	VPANDD 0(X), Z31, Z0; \
+	VPANDD 64(X), Z31, Z1; \
+	VPANDD 128(X), Z31, Z2; \
+	VPANDD 192(X), Z31, Z3; \
 	VMINPS.BCST 104(R11), Z0, Z0; \
-	VMINPS.BCST 104(R11), Z7, Z7; \
-	VMINPS.BCST 104(R11), Z14, Z14; \
-	VMINPS.BCST 104(R11), Z21, Z21; \
-	VMULPS.BCST 56(R11), Z0, Z1; \
-	VMULPS.BCST 56(R11), Z7, Z8; \
-	VMULPS.BCST 56(R11), Z14, Z15; \
-	VMULPS.BCST 56(R11), Z21, Z22; \
+	VMINPS.BCST 104(R11), Z1, Z1; \
+	VMINPS.BCST 104(R11), Z2, Z2; \
+	VMINPS.BCST 104(R11), Z3, Z3; \
+	VMOVUPS Z0, 0(BUF); \
+	VMOVUPS Z1, 64(BUF); \
+	VMOVUPS Z2, 128(BUF); \
+	VMOVUPS Z3, 192(BUF)
+
+#define GELUA2(X, BUF) \
+	VMULPS.BCST 56(R11), Z0, Z0; \
+	VMULPS.BCST 56(R11), Z1, Z1; \
+	VMULPS.BCST 56(R11), Z2, Z2; \
+	VMULPS.BCST 56(R11), Z3, Z3; \
+	VADDPS Z30, Z0, Z0; \
 	VADDPS Z30, Z1, Z1; \
-	VADDPS Z30, Z8, Z8; \
-	VADDPS Z30, Z15, Z15; \
-	VADDPS Z30, Z22, Z22; \
-	VDIVPS Z1, Z28, Z2; \
-	VDIVPS Z8, Z28, Z9; \
-	VDIVPS Z15, Z28, Z16; \
-	VDIVPS Z22, Z28, Z23; \
-	VBROADCASTSS 64(R11), Z3; \
-	VBROADCASTSS 64(R11), Z10; \
-	VBROADCASTSS 64(R11), Z17; \
-	VBROADCASTSS 64(R11), Z24; \
-	VFMADD213PS.BCST 68(R11), Z2, Z3; \
-	VFMADD213PS.BCST 68(R11), Z9, Z10; \
-	VFMADD213PS.BCST 68(R11), Z16, Z17; \
-	VFMADD213PS.BCST 68(R11), Z23, Z24; \
-	VFMADD213PS.BCST 72(R11), Z2, Z3; \
-	VFMADD213PS.BCST 72(R11), Z9, Z10; \
-	VFMADD213PS.BCST 72(R11), Z16, Z17; \
-	VFMADD213PS.BCST 72(R11), Z23, Z24; \
-	VFMADD213PS.BCST 76(R11), Z2, Z3; \
-	VFMADD213PS.BCST 76(R11), Z9, Z10; \
-	VFMADD213PS.BCST 76(R11), Z16, Z17; \
-	VFMADD213PS.BCST 76(R11), Z23, Z24; \
-	VFMADD213PS.BCST 80(R11), Z2, Z3; \
-	VFMADD213PS.BCST 80(R11), Z9, Z10; \
-	VFMADD213PS.BCST 80(R11), Z16, Z17; \
-	VFMADD213PS.BCST 80(R11), Z23, Z24; \
-	VFMADD213PS.BCST 84(R11), Z2, Z3; \
-	VFMADD213PS.BCST 84(R11), Z9, Z10; \
-	VFMADD213PS.BCST 84(R11), Z16, Z17; \
-	VFMADD213PS.BCST 84(R11), Z23, Z24; \
-	VFMADD213PS.BCST 88(R11), Z2, Z3; \
-	VFMADD213PS.BCST 88(R11), Z9, Z10; \
-	VFMADD213PS.BCST 88(R11), Z16, Z17; \
-	VFMADD213PS.BCST 88(R11), Z23, Z24; \
-	VFMADD213PS.BCST 92(R11), Z2, Z3; \
-	VFMADD213PS.BCST 92(R11), Z9, Z10; \
-	VFMADD213PS.BCST 92(R11), Z16, Z17; \
-	VFMADD213PS.BCST 92(R11), Z23, Z24; \
-	VFMADD213PS.BCST 96(R11), Z2, Z3; \
-	VFMADD213PS.BCST 96(R11), Z9, Z10; \
-	VFMADD213PS.BCST 96(R11), Z16, Z17; \
-	VFMADD213PS.BCST 96(R11), Z23, Z24; \
-	VFMADD213PS.BCST 100(R11), Z2, Z3; \
-	VFMADD213PS.BCST 100(R11), Z9, Z10; \
-	VFMADD213PS.BCST 100(R11), Z16, Z17; \
-	VFMADD213PS.BCST 100(R11), Z23, Z24; \
-	VMULPS.BCST 48(R11), Z0, Z1; \
-	VMULPS.BCST 48(R11), Z7, Z8; \
-	VMULPS.BCST 48(R11), Z14, Z15; \
-	VMULPS.BCST 48(R11), Z21, Z22; \
-	VMULPS Z0, Z1, Z4; \
-	VMULPS Z7, Z8, Z11; \
-	VMULPS Z14, Z15, Z18; \
-	VMULPS Z21, Z22, Z25; \
-	VFMSUB213PS Z4, Z0, Z1; \
-	VFMSUB213PS Z11, Z7, Z8; \
-	VFMSUB213PS Z18, Z14, Z15; \
-	VFMSUB213PS Z25, Z21, Z22; \
-	VADDPS Z3, Z4, Z0; \
-	VADDPS Z10, Z11, Z7; \
-	VADDPS Z17, Z18, Z14; \
-	VADDPS Z24, Z25, Z21; \
-	VSUBPS Z4, Z0, Z5; \
-	VSUBPS Z11, Z7, Z12; \
-	VSUBPS Z18, Z14, Z19; \
-	VSUBPS Z25, Z21, Z26; \
-	VSUBPS Z5, Z0, Z6; \
-	VSUBPS Z12, Z7, Z13; \
-	VSUBPS Z19, Z14, Z20; \
-	VSUBPS Z26, Z21, Z27; \
-	VSUBPS Z6, Z4, Z6; \
-	VSUBPS Z13, Z11, Z13; \
-	VSUBPS Z20, Z18, Z20; \
-	VSUBPS Z27, Z25, Z27; \
-	VSUBPS Z5, Z3, Z5; \
+	VADDPS Z30, Z2, Z2; \
+	VADDPS Z30, Z3, Z3; \
+	VDIVPS Z0, Z28, Z0; \
+	VDIVPS Z1, Z28, Z1; \
+	VDIVPS Z2, Z28, Z2; \
+	VDIVPS Z3, Z28, Z3; \
+	VMOVUPS Z0, 256(BUF); \
+	VMOVUPS Z1, 320(BUF); \
+	VMOVUPS Z2, 384(BUF); \
+	VMOVUPS Z3, 448(BUF)
+
+#define GELUA3(X, BUF) \
+	VBROADCASTSS 64(R11), Z4; \
+	VBROADCASTSS 64(R11), Z5; \
+	VBROADCASTSS 64(R11), Z6; \
+	VBROADCASTSS 64(R11), Z7; \
+	VFMADD213PS.BCST 68(R11), Z0, Z4; \
+	VFMADD213PS.BCST 68(R11), Z1, Z5; \
+	VFMADD213PS.BCST 68(R11), Z2, Z6; \
+	VFMADD213PS.BCST 68(R11), Z3, Z7; \
+	VFMADD213PS.BCST 72(R11), Z0, Z4; \
+	VFMADD213PS.BCST 72(R11), Z1, Z5; \
+	VFMADD213PS.BCST 72(R11), Z2, Z6; \
+	VFMADD213PS.BCST 72(R11), Z3, Z7; \
+	VFMADD213PS.BCST 76(R11), Z0, Z4; \
+	VFMADD213PS.BCST 76(R11), Z1, Z5; \
+	VFMADD213PS.BCST 76(R11), Z2, Z6; \
+	VFMADD213PS.BCST 76(R11), Z3, Z7; \
+	VFMADD213PS.BCST 80(R11), Z0, Z4; \
+	VFMADD213PS.BCST 80(R11), Z1, Z5; \
+	VFMADD213PS.BCST 80(R11), Z2, Z6; \
+	VFMADD213PS.BCST 80(R11), Z3, Z7
+
+#define GELUA4(X, BUF) \
+	VFMADD213PS.BCST 84(R11), Z0, Z4; \
+	VFMADD213PS.BCST 84(R11), Z1, Z5; \
+	VFMADD213PS.BCST 84(R11), Z2, Z6; \
+	VFMADD213PS.BCST 84(R11), Z3, Z7; \
+	VFMADD213PS.BCST 88(R11), Z0, Z4; \
+	VFMADD213PS.BCST 88(R11), Z1, Z5; \
+	VFMADD213PS.BCST 88(R11), Z2, Z6; \
+	VFMADD213PS.BCST 88(R11), Z3, Z7; \
+	VFMADD213PS.BCST 92(R11), Z0, Z4; \
+	VFMADD213PS.BCST 92(R11), Z1, Z5; \
+	VFMADD213PS.BCST 92(R11), Z2, Z6; \
+	VFMADD213PS.BCST 92(R11), Z3, Z7; \
+	VFMADD213PS.BCST 96(R11), Z0, Z4; \
+	VFMADD213PS.BCST 96(R11), Z1, Z5; \
+	VFMADD213PS.BCST 96(R11), Z2, Z6; \
+	VFMADD213PS.BCST 96(R11), Z3, Z7; \
+	VFMADD213PS.BCST 100(R11), Z0, Z4; \
+	VFMADD213PS.BCST 100(R11), Z1, Z5; \
+	VFMADD213PS.BCST 100(R11), Z2, Z6; \
+	VFMADD213PS.BCST 100(R11), Z3, Z7; \
+	VMOVUPS Z4, 512(BUF); \
+	VMOVUPS Z5, 576(BUF); \
+	VMOVUPS Z6, 640(BUF); \
+	VMOVUPS Z7, 704(BUF)
+
+#define GELUB1(X, BUF) \
+	VMOVUPS 0(BUF), Z8; \
+	VMOVUPS 64(BUF), Z13; \
+	VMOVUPS 128(BUF), Z18; \
+	VMOVUPS 192(BUF), Z23; \
+	VMULPS.BCST 48(R11), Z8, Z9; \
+	VMULPS.BCST 48(R11), Z13, Z14; \
+	VMULPS.BCST 48(R11), Z18, Z19; \
+	VMULPS.BCST 48(R11), Z23, Z24; \
+	VMULPS Z8, Z9, Z10; \
+	VMULPS Z13, Z14, Z15; \
+	VMULPS Z18, Z19, Z20; \
+	VMULPS Z23, Z24, Z25; \
+	VFMSUB213PS Z10, Z8, Z9; \
+	VFMSUB213PS Z15, Z13, Z14; \
+	VFMSUB213PS Z20, Z18, Z19; \
+	VFMSUB213PS Z25, Z23, Z24; \
+	VADDPS 512(BUF), Z10, Z11; \
+	VADDPS 576(BUF), Z15, Z16; \
+	VADDPS 640(BUF), Z20, Z21; \
+	VADDPS 704(BUF), Z25, Z26; \
+	VSUBPS Z10, Z11, Z12; \
+	VSUBPS Z15, Z16, Z17; \
+	VSUBPS Z20, Z21, Z22; \
+	VSUBPS Z25, Z26, Z27; \
+	VSUBPS Z12, Z11, Z8; \
+	VSUBPS Z17, Z16, Z13; \
+	VSUBPS Z22, Z21, Z18; \
+	VSUBPS Z27, Z26, Z23; \
+	VSUBPS Z8, Z10, Z8; \
+	VSUBPS Z13, Z15, Z13; \
+	VSUBPS Z18, Z20, Z18; \
+	VSUBPS Z23, Z25, Z23; \
+	VMOVUPS 512(BUF), Z10; \
+	VMOVUPS 576(BUF), Z15; \
+	VMOVUPS 640(BUF), Z20; \
+	VMOVUPS 704(BUF), Z25; \
 	VSUBPS Z12, Z10, Z12; \
-	VSUBPS Z19, Z17, Z19; \
-	VSUBPS Z26, Z24, Z26; \
-	VADDPS Z5, Z6, Z6; \
-	VADDPS Z12, Z13, Z13; \
-	VADDPS Z19, Z20, Z20; \
-	VADDPS Z26, Z27, Z27; \
-	VADDPS Z1, Z6, Z6; \
-	VADDPS Z8, Z13, Z13; \
-	VADDPS Z15, Z20, Z20; \
-	VADDPS Z22, Z27, Z27; \
-	VMULPS.BCST 8(R11), Z0, Z1; \
-	VMULPS.BCST 8(R11), Z7, Z8; \
-	VMULPS.BCST 8(R11), Z14, Z15; \
-	VMULPS.BCST 8(R11), Z21, Z22; \
-	VRNDSCALEPS $0, Z1, Z1; \
-	VRNDSCALEPS $0, Z8, Z8; \
-	VRNDSCALEPS $0, Z15, Z15; \
-	VRNDSCALEPS $0, Z22, Z22; \
-	VFNMADD231PS.BCST 12(R11), Z1, Z0; \
-	VFNMADD231PS.BCST 12(R11), Z8, Z7; \
-	VFNMADD231PS.BCST 12(R11), Z15, Z14; \
-	VFNMADD231PS.BCST 12(R11), Z22, Z21; \
-	VFNMADD231PS.BCST 16(R11), Z1, Z0; \
-	VFNMADD231PS.BCST 16(R11), Z8, Z7; \
-	VFNMADD231PS.BCST 16(R11), Z15, Z14; \
-	VFNMADD231PS.BCST 16(R11), Z22, Z21; \
-	VADDPS Z6, Z0, Z0; \
-	VADDPS Z13, Z7, Z7; \
-	VADDPS Z20, Z14, Z14; \
-	VADDPS Z27, Z21, Z21; \
-	VBROADCASTSS 20(R11), Z3; \
+	VSUBPS Z17, Z15, Z17; \
+	VSUBPS Z22, Z20, Z22; \
+	VSUBPS Z27, Z25, Z27; \
+	VADDPS Z12, Z8, Z8; \
+	VADDPS Z17, Z13, Z13; \
+	VADDPS Z22, Z18, Z18; \
+	VADDPS Z27, Z23, Z23; \
+	VADDPS Z9, Z8, Z8; \
+	VADDPS Z14, Z13, Z13; \
+	VADDPS Z19, Z18, Z18; \
+	VADDPS Z24, Z23, Z23
+
+#define GELUB2(X, BUF) \
+	VMULPS.BCST 8(R11), Z11, Z9; \
+	VMULPS.BCST 8(R11), Z16, Z14; \
+	VMULPS.BCST 8(R11), Z21, Z19; \
+	VMULPS.BCST 8(R11), Z26, Z24; \
+	VRNDSCALEPS $0, Z9, Z9; \
+	VRNDSCALEPS $0, Z14, Z14; \
+	VRNDSCALEPS $0, Z19, Z19; \
+	VRNDSCALEPS $0, Z24, Z24; \
+	VFNMADD231PS.BCST 12(R11), Z9, Z11; \
+	VFNMADD231PS.BCST 12(R11), Z14, Z16; \
+	VFNMADD231PS.BCST 12(R11), Z19, Z21; \
+	VFNMADD231PS.BCST 12(R11), Z24, Z26; \
+	VFNMADD231PS.BCST 16(R11), Z9, Z11; \
+	VFNMADD231PS.BCST 16(R11), Z14, Z16; \
+	VFNMADD231PS.BCST 16(R11), Z19, Z21; \
+	VFNMADD231PS.BCST 16(R11), Z24, Z26; \
+	VADDPS Z8, Z11, Z11; \
+	VADDPS Z13, Z16, Z16; \
+	VADDPS Z18, Z21, Z21; \
+	VADDPS Z23, Z26, Z26
+
+#define GELUB3(X, BUF) \
 	VBROADCASTSS 20(R11), Z10; \
-	VBROADCASTSS 20(R11), Z17; \
-	VBROADCASTSS 20(R11), Z24; \
-	VFMADD213PS.BCST 24(R11), Z0, Z3; \
-	VFMADD213PS.BCST 24(R11), Z7, Z10; \
-	VFMADD213PS.BCST 24(R11), Z14, Z17; \
-	VFMADD213PS.BCST 24(R11), Z21, Z24; \
-	VFMADD213PS.BCST 28(R11), Z0, Z3; \
-	VFMADD213PS.BCST 28(R11), Z7, Z10; \
-	VFMADD213PS.BCST 28(R11), Z14, Z17; \
-	VFMADD213PS.BCST 28(R11), Z21, Z24; \
-	VFMADD213PS.BCST 32(R11), Z0, Z3; \
-	VFMADD213PS.BCST 32(R11), Z7, Z10; \
-	VFMADD213PS.BCST 32(R11), Z14, Z17; \
-	VFMADD213PS.BCST 32(R11), Z21, Z24; \
-	VFMADD213PS.BCST 36(R11), Z0, Z3; \
-	VFMADD213PS.BCST 36(R11), Z7, Z10; \
-	VFMADD213PS.BCST 36(R11), Z14, Z17; \
-	VFMADD213PS.BCST 36(R11), Z21, Z24; \
-	VFMADD213PS.BCST 40(R11), Z0, Z3; \
-	VFMADD213PS.BCST 40(R11), Z7, Z10; \
-	VFMADD213PS.BCST 40(R11), Z14, Z17; \
-	VFMADD213PS.BCST 40(R11), Z21, Z24; \
-	VMULPS Z0, Z0, Z4; \
-	VMULPS Z7, Z7, Z11; \
-	VMULPS Z14, Z14, Z18; \
-	VMULPS Z21, Z21, Z25; \
-	VFMADD213PS Z0, Z4, Z3; \
-	VFMADD213PS Z7, Z11, Z10; \
-	VFMADD213PS Z14, Z18, Z17; \
-	VFMADD213PS Z21, Z25, Z24; \
-	VADDPS Z28, Z3, Z3; \
+	VBROADCASTSS 20(R11), Z15; \
+	VBROADCASTSS 20(R11), Z20; \
+	VBROADCASTSS 20(R11), Z25; \
+	VFMADD213PS.BCST 24(R11), Z11, Z10; \
+	VFMADD213PS.BCST 24(R11), Z16, Z15; \
+	VFMADD213PS.BCST 24(R11), Z21, Z20; \
+	VFMADD213PS.BCST 24(R11), Z26, Z25; \
+	VFMADD213PS.BCST 28(R11), Z11, Z10; \
+	VFMADD213PS.BCST 28(R11), Z16, Z15; \
+	VFMADD213PS.BCST 28(R11), Z21, Z20; \
+	VFMADD213PS.BCST 28(R11), Z26, Z25; \
+	VFMADD213PS.BCST 32(R11), Z11, Z10; \
+	VFMADD213PS.BCST 32(R11), Z16, Z15; \
+	VFMADD213PS.BCST 32(R11), Z21, Z20; \
+	VFMADD213PS.BCST 32(R11), Z26, Z25; \
+	VFMADD213PS.BCST 36(R11), Z11, Z10; \
+	VFMADD213PS.BCST 36(R11), Z16, Z15; \
+	VFMADD213PS.BCST 36(R11), Z21, Z20; \
+	VFMADD213PS.BCST 36(R11), Z26, Z25; \
+	VFMADD213PS.BCST 40(R11), Z11, Z10; \
+	VFMADD213PS.BCST 40(R11), Z16, Z15; \
+	VFMADD213PS.BCST 40(R11), Z21, Z20; \
+	VFMADD213PS.BCST 40(R11), Z26, Z25; \
+	VMULPS Z11, Z11, Z12; \
+	VMULPS Z16, Z16, Z17; \
+	VMULPS Z21, Z21, Z22; \
+	VMULPS Z26, Z26, Z27; \
+	VFMADD213PS Z11, Z12, Z10; \
+	VFMADD213PS Z16, Z17, Z15; \
+	VFMADD213PS Z21, Z22, Z20; \
+	VFMADD213PS Z26, Z27, Z25; \
 	VADDPS Z28, Z10, Z10; \
-	VADDPS Z28, Z17, Z17; \
-	VADDPS Z28, Z24, Z24; \
-	VSCALEFPS Z1, Z3, Z0; \
-	VSCALEFPS Z8, Z10, Z7; \
-	VSCALEFPS Z15, Z17, Z14; \
-	VSCALEFPS Z22, Z24, Z21; \
-	VMULPS Z2, Z0, Z0; \
-	VMULPS Z9, Z7, Z7; \
-	VMULPS Z16, Z14, Z14; \
-	VMULPS Z23, Z21, Z21; \
-	VSUBPS Z0, Z28, K1, Z0; \
-	VSUBPS Z7, Z28, K3, Z7; \
-	VSUBPS Z14, Z28, K6, Z14; \
-	VSUBPS Z21, Z28, K7, Z21; \
-	VMULPS 0(SI), Z0, Z0; \
-	VMULPS 64(SI), Z7, Z7; \
-	VMULPS 128(SI), Z14, Z14; \
-	VMULPS 192(SI), Z21, Z21; \
-	VMOVUPS Z0, 0(SI); \
-	VMOVUPS Z7, 64(SI); \
-	VMOVUPS Z14, 128(SI); \
-	VMOVUPS Z21, 192(SI)
+	VADDPS Z28, Z15, Z15; \
+	VADDPS Z28, Z20, Z20; \
+	VADDPS Z28, Z25, Z25
+
+#define GELUB4(X, BUF) \
+	VSCALEFPS Z9, Z10, Z11; \
+	VSCALEFPS Z14, Z15, Z16; \
+	VSCALEFPS Z19, Z20, Z21; \
+	VSCALEFPS Z24, Z25, Z26; \
+	VMULPS 256(BUF), Z11, Z11; \
+	VMULPS 320(BUF), Z16, Z16; \
+	VMULPS 384(BUF), Z21, Z21; \
+	VMULPS 448(BUF), Z26, Z26; \
+	VMOVUPS 0(X), Z8; \
+	VMOVUPS 64(X), Z13; \
+	VMOVUPS 128(X), Z18; \
+	VMOVUPS 192(X), Z23; \
+	VCMPPS $5, Z29, Z8, K1; \
+	VCMPPS $5, Z29, Z13, K3; \
+	VCMPPS $5, Z29, Z18, K6; \
+	VCMPPS $5, Z29, Z23, K7; \
+	VSUBPS Z11, Z28, K1, Z11; \
+	VSUBPS Z16, Z28, K3, Z16; \
+	VSUBPS Z21, Z28, K6, Z21; \
+	VSUBPS Z26, Z28, K7, Z26; \
+	VMULPS Z8, Z11, Z11; \
+	VMULPS Z13, Z16, Z16; \
+	VMULPS Z18, Z21, Z21; \
+	VMULPS Z23, Z26, Z26; \
+	VMOVUPS Z11, 0(X); \
+	VMOVUPS Z16, 64(X); \
+	VMOVUPS Z21, 128(X); \
+	VMOVUPS Z26, 192(X)
+
+#define GELUA(X, BUF) \
+	GELUA1(X, BUF); \
+	GELUA2(X, BUF); \
+	GELUA3(X, BUF); \
+	GELUA4(X, BUF)
+
+#define GELUB(X, BUF) \
+	GELUB1(X, BUF); \
+	GELUB2(X, BUF); \
+	GELUB3(X, BUF); \
+	GELUB4(X, BUF)
 
 // func geluAVX512(x *float32, n int)
-// Four vectors (64 values) per iteration in place; the last 1..63 values
-// are copied (masked, zero filled) to a 256-byte frame buffer, run there
-// and copied back under the same masks (K2).
-TEXT ·geluAVX512(SB), NOSPLIT, $256-16
+// Blocks of 64 values in place, software-pipelined: GELUA on block 0, then
+// for each next block GELUA on it (DI, buffer R8) interleaved with GELUB
+// on the one before (SI, buffer R9), the two buffers swapped each time,
+// then GELUB on the last block. The last 1..63 values are copied (masked,
+// zero filled) to the 256-byte frame buffer at 0(SP), run there through
+// GELUA and GELUB and copied back under the same masks (K2). The stage
+// buffers are 64-byte aligned above it.
+TEXT ·geluAVX512(SB), $1856-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	GELUCONSTS
-gelu_loop:
+	LEAQ 319(SP), R8
+	ANDQ $-64, R8
+	LEAQ 768(R8), R9
 	CMPQ CX, $64
 	JLT gelu_tail
-	GELU4
-	ADDQ $256, SI
+	GELUA(SI, R8)
+	XCHGQ R8, R9
+	SUBQ $64, CX
+gelu_loop:
+	CMPQ CX, $64
+	JLT gelu_last
+	LEAQ 256(SI), DI
+	GELUA1(DI, R8)
+	GELUA2(DI, R8)
+	GELUB1(SI, R9)
+	GELUB2(SI, R9)
+	GELUA3(DI, R8)
+	GELUB3(SI, R9)
+	GELUA4(DI, R8)
+	GELUB4(SI, R9)
+	XCHGQ R8, R9
+	MOVQ DI, SI
 	SUBQ $64, CX
 	JMP gelu_loop
+gelu_last:
+	GELUB(SI, R9)
+	ADDQ $256, SI
 gelu_tail:
 	TESTQ CX, CX
 	JEQ gelu_done
@@ -335,7 +420,8 @@ gelu_tail:
 	VMOVUPS Z3, 192(SP)
 	MOVQ SI, DI
 	MOVQ SP, SI
-	GELU4
+	GELUA(SI, R8)
+	GELUB(SI, R8)
 	VMOVUPS 0(SP), Z0
 	VMOVUPS 64(SP), Z1
 	VMOVUPS 128(SP), Z2
@@ -800,11 +886,9 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VPSLLD $23, N, N; \
 	VMULPS N, P, X
 
-// GELU8X2 replaces the 16 values at SI by x·Φ(x) as GELU3 does, as two
-// chains interleaved instruction by instruction (chain i on the 8 values
-// at 32i(SI), in Y(7i)..Y(7i+6)); GELU8X1 is one chain. x is read from
-// memory where needed so that two chains fit beside the constants Y14 = 1
-// and Y15 = the |x| mask. Per chain, with Yb = Y(7i):
+// GELU8X1 replaces the 8 values at SI by x·Φ(x) with AVX2 and FMA, in
+// Y0..Y6, by the operations of GELUA and GELUB but for 2ⁿ and hence the
+// underflow. x is read from memory where needed. With Yb = Y0:
 //   Yb = a = min(|x|, 16),  Yb+2 = u = 1/(2 + a/√2) = t/2 (VDIVPS: exactly
 //        half the correctly rounded t)
 //   Yb+3 = E(t) = Σ e_k·2^k·u^k (Horner, highest power first, coefficients
@@ -819,108 +903,6 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 //   Yb = u·exp(·) = Φ(−|x|), Yb+3 = 1 − Yb, selected by the sign of x
 //        (reloaded into Yb+1), times x, stored back.
 // Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
-#define GELU8X2 \
-	VANDPS 0(SI), Y15, Y0; \
-	VANDPS 32(SI), Y15, Y7; \
-	VMINPS 832(R12), Y0, Y0; \
-	VMINPS 832(R12), Y7, Y7; \
-	VMULPS 416(R12), Y0, Y1; \
-	VMULPS 416(R12), Y7, Y8; \
-	VADDPS 384(R12), Y1, Y1; \
-	VADDPS 384(R12), Y8, Y8; \
-	VDIVPS Y1, Y14, Y2; \
-	VDIVPS Y8, Y14, Y9; \
-	VMOVUPS 448(R12), Y3; \
-	VMOVUPS 448(R12), Y10; \
-	VFMADD213PS 480(R12), Y2, Y3; \
-	VFMADD213PS 480(R12), Y9, Y10; \
-	VFMADD213PS 512(R12), Y2, Y3; \
-	VFMADD213PS 512(R12), Y9, Y10; \
-	VFMADD213PS 544(R12), Y2, Y3; \
-	VFMADD213PS 544(R12), Y9, Y10; \
-	VFMADD213PS 576(R12), Y2, Y3; \
-	VFMADD213PS 576(R12), Y9, Y10; \
-	VFMADD213PS 608(R12), Y2, Y3; \
-	VFMADD213PS 608(R12), Y9, Y10; \
-	VFMADD213PS 640(R12), Y2, Y3; \
-	VFMADD213PS 640(R12), Y9, Y10; \
-	VFMADD213PS 672(R12), Y2, Y3; \
-	VFMADD213PS 672(R12), Y9, Y10; \
-	VFMADD213PS 704(R12), Y2, Y3; \
-	VFMADD213PS 704(R12), Y9, Y10; \
-	VFMADD213PS 736(R12), Y2, Y3; \
-	VFMADD213PS 736(R12), Y9, Y10; \
-	VMULPS 864(R12), Y0, Y1; \
-	VMULPS 864(R12), Y7, Y8; \
-	VMULPS Y0, Y1, Y4; \
-	VMULPS Y7, Y8, Y11; \
-	VFMSUB213PS Y4, Y0, Y1; \
-	VFMSUB213PS Y11, Y7, Y8; \
-	VADDPS Y3, Y4, Y0; \
-	VADDPS Y10, Y11, Y7; \
-	VSUBPS Y4, Y0, Y5; \
-	VSUBPS Y11, Y7, Y12; \
-	VSUBPS Y5, Y0, Y6; \
-	VSUBPS Y12, Y7, Y13; \
-	VSUBPS Y6, Y4, Y6; \
-	VSUBPS Y13, Y11, Y13; \
-	VSUBPS Y5, Y3, Y5; \
-	VSUBPS Y12, Y10, Y12; \
-	VADDPS Y5, Y6, Y6; \
-	VADDPS Y12, Y13, Y13; \
-	VADDPS Y1, Y6, Y6; \
-	VADDPS Y8, Y13, Y13; \
-	VMULPS 64(R12), Y0, Y1; \
-	VMULPS 64(R12), Y7, Y8; \
-	VROUNDPS $0, Y1, Y1; \
-	VROUNDPS $0, Y8, Y8; \
-	VFNMADD231PS 96(R12), Y1, Y0; \
-	VFNMADD231PS 96(R12), Y8, Y7; \
-	VFNMADD231PS 128(R12), Y1, Y0; \
-	VFNMADD231PS 128(R12), Y8, Y7; \
-	VADDPS Y6, Y0, Y0; \
-	VADDPS Y13, Y7, Y7; \
-	VMOVUPS 160(R12), Y3; \
-	VMOVUPS 160(R12), Y10; \
-	VFMADD213PS 192(R12), Y0, Y3; \
-	VFMADD213PS 192(R12), Y7, Y10; \
-	VFMADD213PS 224(R12), Y0, Y3; \
-	VFMADD213PS 224(R12), Y7, Y10; \
-	VFMADD213PS 256(R12), Y0, Y3; \
-	VFMADD213PS 256(R12), Y7, Y10; \
-	VFMADD213PS 288(R12), Y0, Y3; \
-	VFMADD213PS 288(R12), Y7, Y10; \
-	VFMADD213PS 320(R12), Y0, Y3; \
-	VFMADD213PS 320(R12), Y7, Y10; \
-	VMULPS Y0, Y0, Y4; \
-	VMULPS Y7, Y7, Y11; \
-	VFMADD213PS Y0, Y4, Y3; \
-	VFMADD213PS Y7, Y11, Y10; \
-	VADDPS Y14, Y3, Y3; \
-	VADDPS Y14, Y10, Y10; \
-	VCVTPS2DQ Y1, Y1; \
-	VCVTPS2DQ Y8, Y8; \
-	VPADDD 800(R12), Y1, Y1; \
-	VPADDD 800(R12), Y8, Y8; \
-	VPMAXSD 896(R12), Y1, Y1; \
-	VPMAXSD 896(R12), Y8, Y8; \
-	VPSLLD $23, Y1, Y1; \
-	VPSLLD $23, Y8, Y8; \
-	VMULPS Y1, Y3, Y0; \
-	VMULPS Y8, Y10, Y7; \
-	VMULPS Y2, Y0, Y0; \
-	VMULPS Y9, Y7, Y7; \
-	VSUBPS Y0, Y14, Y3; \
-	VSUBPS Y7, Y14, Y10; \
-	VMOVUPS 0(SI), Y1; \
-	VMOVUPS 32(SI), Y8; \
-	VBLENDVPS Y1, Y0, Y3, Y3; \
-	VBLENDVPS Y8, Y7, Y10, Y10; \
-	VMULPS Y3, Y1, Y1; \
-	VMULPS Y10, Y8, Y8; \
-	VMOVUPS Y1, 0(SI); \
-	VMOVUPS Y8, 32(SI)
-
 #define GELU8X1 \
 	VANDPS 0(SI), Y15, Y0; \
 	VMINPS 832(R12), Y0, Y0; \
@@ -973,9 +955,162 @@ GLOBL vmc8<>(SB), RODATA|NOPTR, $928
 	VMULPS Y3, Y1, Y1; \
 	VMOVUPS Y1, 0(SI)
 
+// GELU8A and GELU8B split the same operations into the two stages that
+// geluAVX2 software-pipelines, as GELUA and GELUB do for AVX-512, on the
+// 16 values at X in two chains (chain i on the 8 values at 32i(X)),
+// interleaved instruction by instruction. GELU8A passes a, u and E to
+// GELU8B through the 192-byte buffer at BUF, [3][2][8]float32: a at 0,
+// u at 64, E at 128, chain i at +32i. Registers: GELU8A chain i has Y(i)
+// (a, then 2 + a/√2, then u) and Y(2+i) (E); GELU8B chain i has
+// Yb..Yb+4, b = 4+5i, in the roles of Zb..Zb+4 in GELUB, Yb+1 ending as
+// 2ⁿ. The steps GELU8A1..4 and GELU8B1..4 are those of GELUA and GELUB.
+// Needs R12 = vmc8<>, Y14 = 1, Y15 = the |x| mask.
+
+#define GELU8A1(X, BUF) \
+	VANDPS 0(X), Y15, Y0; \
+	VANDPS 32(X), Y15, Y1; \
+	VMINPS 832(R12), Y0, Y0; \
+	VMINPS 832(R12), Y1, Y1; \
+	VMOVUPS Y0, 0(BUF); \
+	VMOVUPS Y1, 32(BUF)
+
+#define GELU8A2(X, BUF) \
+	VMULPS 416(R12), Y0, Y0; \
+	VMULPS 416(R12), Y1, Y1; \
+	VADDPS 384(R12), Y0, Y0; \
+	VADDPS 384(R12), Y1, Y1; \
+	VDIVPS Y0, Y14, Y0; \
+	VDIVPS Y1, Y14, Y1; \
+	VMOVUPS Y0, 64(BUF); \
+	VMOVUPS Y1, 96(BUF)
+
+#define GELU8A3(X, BUF) \
+	VMOVUPS 448(R12), Y2; \
+	VMOVUPS 448(R12), Y3; \
+	VFMADD213PS 480(R12), Y0, Y2; \
+	VFMADD213PS 480(R12), Y1, Y3; \
+	VFMADD213PS 512(R12), Y0, Y2; \
+	VFMADD213PS 512(R12), Y1, Y3; \
+	VFMADD213PS 544(R12), Y0, Y2; \
+	VFMADD213PS 544(R12), Y1, Y3; \
+	VFMADD213PS 576(R12), Y0, Y2; \
+	VFMADD213PS 576(R12), Y1, Y3
+
+#define GELU8A4(X, BUF) \
+	VFMADD213PS 608(R12), Y0, Y2; \
+	VFMADD213PS 608(R12), Y1, Y3; \
+	VFMADD213PS 640(R12), Y0, Y2; \
+	VFMADD213PS 640(R12), Y1, Y3; \
+	VFMADD213PS 672(R12), Y0, Y2; \
+	VFMADD213PS 672(R12), Y1, Y3; \
+	VFMADD213PS 704(R12), Y0, Y2; \
+	VFMADD213PS 704(R12), Y1, Y3; \
+	VFMADD213PS 736(R12), Y0, Y2; \
+	VFMADD213PS 736(R12), Y1, Y3; \
+	VMOVUPS Y2, 128(BUF); \
+	VMOVUPS Y3, 160(BUF)
+
+#define GELU8B1(X, BUF) \
+	VMOVUPS 0(BUF), Y4; \
+	VMOVUPS 32(BUF), Y9; \
+	VMULPS 864(R12), Y4, Y5; \
+	VMULPS 864(R12), Y9, Y10; \
+	VMULPS Y4, Y5, Y6; \
+	VMULPS Y9, Y10, Y11; \
+	VFMSUB213PS Y6, Y4, Y5; \
+	VFMSUB213PS Y11, Y9, Y10; \
+	VADDPS 128(BUF), Y6, Y7; \
+	VADDPS 160(BUF), Y11, Y12; \
+	VSUBPS Y6, Y7, Y8; \
+	VSUBPS Y11, Y12, Y13; \
+	VSUBPS Y8, Y7, Y4; \
+	VSUBPS Y13, Y12, Y9; \
+	VSUBPS Y4, Y6, Y4; \
+	VSUBPS Y9, Y11, Y9; \
+	VMOVUPS 128(BUF), Y6; \
+	VMOVUPS 160(BUF), Y11; \
+	VSUBPS Y8, Y6, Y8; \
+	VSUBPS Y13, Y11, Y13; \
+	VADDPS Y8, Y4, Y4; \
+	VADDPS Y13, Y9, Y9; \
+	VADDPS Y5, Y4, Y4; \
+	VADDPS Y10, Y9, Y9
+
+#define GELU8B2(X, BUF) \
+	VMULPS 64(R12), Y7, Y5; \
+	VMULPS 64(R12), Y12, Y10; \
+	VROUNDPS $0, Y5, Y5; \
+	VROUNDPS $0, Y10, Y10; \
+	VFNMADD231PS 96(R12), Y5, Y7; \
+	VFNMADD231PS 96(R12), Y10, Y12; \
+	VFNMADD231PS 128(R12), Y5, Y7; \
+	VFNMADD231PS 128(R12), Y10, Y12; \
+	VADDPS Y4, Y7, Y7; \
+	VADDPS Y9, Y12, Y12
+
+#define GELU8B3(X, BUF) \
+	VMOVUPS 160(R12), Y6; \
+	VMOVUPS 160(R12), Y11; \
+	VFMADD213PS 192(R12), Y7, Y6; \
+	VFMADD213PS 192(R12), Y12, Y11; \
+	VFMADD213PS 224(R12), Y7, Y6; \
+	VFMADD213PS 224(R12), Y12, Y11; \
+	VFMADD213PS 256(R12), Y7, Y6; \
+	VFMADD213PS 256(R12), Y12, Y11; \
+	VFMADD213PS 288(R12), Y7, Y6; \
+	VFMADD213PS 288(R12), Y12, Y11; \
+	VFMADD213PS 320(R12), Y7, Y6; \
+	VFMADD213PS 320(R12), Y12, Y11; \
+	VMULPS Y7, Y7, Y8; \
+	VMULPS Y12, Y12, Y13; \
+	VFMADD213PS Y7, Y8, Y6; \
+	VFMADD213PS Y12, Y13, Y11; \
+	VADDPS Y14, Y6, Y6; \
+	VADDPS Y14, Y11, Y11
+
+#define GELU8B4(X, BUF) \
+	VCVTPS2DQ Y5, Y5; \
+	VCVTPS2DQ Y10, Y10; \
+	VPADDD 800(R12), Y5, Y5; \
+	VPADDD 800(R12), Y10, Y10; \
+	VPMAXSD 896(R12), Y5, Y5; \
+	VPMAXSD 896(R12), Y10, Y10; \
+	VPSLLD $23, Y5, Y5; \
+	VPSLLD $23, Y10, Y10; \
+	VMULPS Y5, Y6, Y7; \
+	VMULPS Y10, Y11, Y12; \
+	VMULPS 64(BUF), Y7, Y7; \
+	VMULPS 96(BUF), Y12, Y12; \
+	VSUBPS Y7, Y14, Y6; \
+	VSUBPS Y12, Y14, Y11; \
+	VMOVUPS 0(X), Y4; \
+	VMOVUPS 32(X), Y9; \
+	VBLENDVPS Y4, Y7, Y6, Y6; \
+	VBLENDVPS Y9, Y12, Y11, Y11; \
+	VMULPS Y6, Y4, Y4; \
+	VMULPS Y11, Y9, Y9; \
+	VMOVUPS Y4, 0(X); \
+	VMOVUPS Y9, 32(X)
+
+#define GELU8A(X, BUF) \
+	GELU8A1(X, BUF); \
+	GELU8A2(X, BUF); \
+	GELU8A3(X, BUF); \
+	GELU8A4(X, BUF)
+
+#define GELU8B(X, BUF) \
+	GELU8B1(X, BUF); \
+	GELU8B2(X, BUF); \
+	GELU8B3(X, BUF); \
+	GELU8B4(X, BUF)
+
 // func geluAVX2(x *float32, n int)
-// Two vectors (16 values) per iteration, then one if n/8 is odd.
-TEXT ·geluAVX2(SB), NOSPLIT, $0-16
+// Blocks of two vectors (16 values) software-pipelined as in geluAVX512:
+// GELU8A on block 0, then GELU8A on each next block (DI, buffer R8)
+// interleaved with GELU8B on the one before (SI, buffer R9), then GELU8B
+// on the last block; then GELU8X1 on the last vector if n/8 is odd. The
+// stage buffers are 32-byte aligned in the frame.
+TEXT ·geluAVX2(SB), NOSPLIT, $416-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX
@@ -983,13 +1118,33 @@ TEXT ·geluAVX2(SB), NOSPLIT, $0-16
 	LEAQ vmc8<>(SB), R12
 	VMOVUPS 352(R12), Y14
 	VMOVUPS 768(R12), Y15
-gelu8_loop:
+	LEAQ 31(SP), R8
+	ANDQ $-32, R8
+	LEAQ 192(R8), R9
 	CMPQ CX, $2
 	JLT gelu8_last
-	GELU8X2
-	ADDQ $64, SI
+	GELU8A(SI, R8)
+	XCHGQ R8, R9
+	SUBQ $2, CX
+gelu8_loop:
+	CMPQ CX, $2
+	JLT gelu8_end
+	LEAQ 64(SI), DI
+	GELU8A1(DI, R8)
+	GELU8A2(DI, R8)
+	GELU8B1(SI, R9)
+	GELU8B2(SI, R9)
+	GELU8A3(DI, R8)
+	GELU8B3(SI, R9)
+	GELU8A4(DI, R8)
+	GELU8B4(SI, R9)
+	XCHGQ R8, R9
+	MOVQ DI, SI
 	SUBQ $2, CX
 	JMP gelu8_loop
+gelu8_end:
+	GELU8B(SI, R9)
+	ADDQ $64, SI
 gelu8_last:
 	TESTQ CX, CX
 	JEQ gelu8_done
