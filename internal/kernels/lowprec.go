@@ -557,6 +557,14 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		for jr := x0; jr < x1; jr++ {
 			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
 			cols := min(nr, g.m-jr*nr)
+			if g.y != nil { // the next tile this task writes
+				switch {
+				case jr+1 < x1:
+					prefetchTile(g.y.P[((jr+1)*g.n+r0)*nr:], mr)
+				case ir+1 < w1:
+					prefetchTile(g.y.P[(x0*g.n+r0+mrQ)*nr:], min(mrQ, g.n-r0-mrQ))
+				}
+			}
 			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
 				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags)
 			g.finishTile(ws, t, r0, mr, jr)
