@@ -26,7 +26,11 @@
 //     writes its output as panels (the micro-kernel's transposed tiles
 //     already are: fc1 feeds fc2 with no transpose) and LinearPanelsAdd
 //     adds into a residual stream in panels through the micro-kernel's C
-//     load.
+//     load. LinearToPanelsNormed is LayerNormPanels then
+//     LinearToPanels; on an int8 W the LayerNorm runs on each
+//     token panel as the Linear converts it (LayerNorm, ranges and
+//     quantization per panel, in a worker's buffer), and LN(x) is never
+//     written out (ln1 → qkv, ln2 → fc1).
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end

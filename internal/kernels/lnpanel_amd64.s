@@ -112,6 +112,125 @@ norm_loop:
 	VZEROUPPER
 	RET
 
+// lnPanelAVX512 that also folds each y[l][j], as it is stored, into
+// lo[j] = min(0, …) and hi[j] = max(0, …) in minMaxPanelAVX512's order
+// (VMINPS/VMAXPS, the new value second): Z14/Z15 the running minimum of
+// tokens 0–15/16–31, Z16/Z17 the maximum.
+TEXT ·lnMinMaxPanelAVX512(SB), NOSPLIT, $0-64
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ gamma+16(FP), R8
+	MOVQ beta+24(FP), R9
+	MOVQ d+32(FP), CX
+	VBROADCASTSS invD+40(FP), Z9
+	VBROADCASTSS eps+44(FP), Z8
+
+	// pass 1: mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   mm_mean_odd
+mm_mean_loop:
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS 128(AX), Z2, Z2
+	VADDPS 192(AX), Z3, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  mm_mean_loop
+mm_mean_odd:
+	TESTQ $1, CX
+	JZ   mm_mean_done
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+mm_mean_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VMULPS Z9, Z0, Z4
+	VMULPS Z9, Z1, Z5
+
+	// pass 2: variance about the mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   mm_var_odd
+mm_var_loop:
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VSUBPS 128(AX), Z4, Z12
+	VSUBPS 192(AX), Z5, Z13
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+	VFMADD231PS Z12, Z12, Z2
+	VFMADD231PS Z13, Z13, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  mm_var_loop
+mm_var_odd:
+	TESTQ $1, CX
+	JZ   mm_var_done
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+mm_var_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VFMADD213PS Z8, Z9, Z0 // var + eps
+	VFMADD213PS Z8, Z9, Z1
+	VSQRTPS Z0, Z0
+	VSQRTPS Z1, Z1
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z2
+	VDIVPS Z0, Z2, Z6
+	VDIVPS Z1, Z2, Z7
+
+	// pass 3: normalize and scale, fold into the ranges
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	MOVQ SI, AX
+mm_norm_loop:
+	VMOVUPS 0(AX), Z10
+	VMOVUPS 64(AX), Z11
+	VSUBPS Z4, Z10, Z10
+	VSUBPS Z5, Z11, Z11
+	VMULPS Z6, Z10, Z10
+	VMULPS Z7, Z11, Z11
+	VBROADCASTSS (R8), Z12
+	VBROADCASTSS (R9), Z13
+	VFMADD213PS Z13, Z12, Z10
+	VFMADD213PS Z13, Z12, Z11
+	VMOVUPS Z10, 0(DI)
+	VMOVUPS Z11, 64(DI)
+	VMINPS Z10, Z14, Z14
+	VMINPS Z11, Z15, Z15
+	VMAXPS Z10, Z16, Z16
+	VMAXPS Z11, Z17, Z17
+	ADDQ $128, AX
+	ADDQ $128, DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ  mm_norm_loop
+	MOVQ lo+48(FP), AX
+	MOVQ hi+56(FP), BX
+	VMOVUPS Z14, (AX)
+	VMOVUPS Z15, 64(AX)
+	VMOVUPS Z16, (BX)
+	VMOVUPS Z17, 64(BX)
+	VZEROUPPER
+	RET
+
 // func lnPanelAVX2(x, y, gamma, beta *float32, d int, invD, eps float32)
 // lnPanelAVX512 with ymm registers: four per 32-lane row, one partial sum
 // per 8 lanes. Y0..Y3 sums, Y4..Y7 means, Y8..Y11 1/√(var+eps),

@@ -276,6 +276,8 @@ type lowJob struct {
 	sx []float32 // int8: [xPanels·32] token scales
 	zx []int32   // int8: [xPanels·32] token zero points
 	ws []lowScratch
+
+	ln Norm // int8: the LayerNorm Convert applies to each token panel of x first, when ln.Gamma is not nil
 }
 
 // lowScratch is one worker's buffers.
@@ -286,6 +288,7 @@ type lowScratch struct {
 	tile  []float32       // [Mr][32] output tile, before its store
 	acc   []uint32        // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
 	q8acc [mrQ * nr]int32 // int8: [12][32] the micro-kernel's int32 sums
+	ln    []float32       // int8 with a Norm: [k][32] a token panel of x normed, before its quantization
 	bias  [amxRows]float32
 	_     [64]byte
 }
@@ -299,6 +302,11 @@ const (
 // linearLow is Linear (a in rows) or linearPanels (x in panels) for a
 // W with a low-precision form.
 func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels) {
+	linearLowOpt(p, m, a, lda, x, w, bias, act, accumulate, c, ldc, y, lowOpts{})
+}
+
+// linearLowOpt is linearLow with the fusions o.
+func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels, o lowOpts) {
 	p = orSerial(p)
 	p.lock()
 	defer p.unlock()
@@ -314,6 +322,18 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 		g.f.ord.set(g.dp)
 	}
 	g.xPanels = (m + nr - 1) / nr
+	if x != nil && o.ln.Gamma != nil && g.prec == Int8 {
+		g.ln = o.ln
+	}
+	t := p.workers()
+	if len(g.ws) < t {
+		g.ws = make([]lowScratch, t)
+	}
+	if g.ln.Gamma != nil {
+		for i := range g.ws[:t] {
+			g.ws[i].ln = Grow(g.ws[i].ln, g.k*nr)
+		}
+	}
 	if x != nil {
 		g.x = x.P
 	} else {
@@ -350,7 +370,6 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 
 	// Tasks: blocks of W micro-panels × blocks of token panels small
 	// enough that the block's converted x stays in L2 (about 1 MiB).
-	t := p.workers()
 	g.wPanels = (g.n + g.mr - 1) / g.mr
 	xBytes := g.kc * nr * 4 // one token panel of a K block
 	switch {
@@ -369,9 +388,6 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	}
 	g.nMB = (g.wPanels + wpT - 1) / wpT
 	g.tasks = g.nMB * g.nNB
-	if len(g.ws) < t {
-		g.ws = make([]lowScratch, t)
-	}
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
 		s.tile = Grow(s.tile, max(mrQ, g.mr)*nr)
@@ -392,7 +408,7 @@ func linearLow(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias
 	g.phase = lowPhaseCompute
 	g.next.Store(0)
 	p.run(min(t, g.tasks), g)
-	g.a, g.x, g.c, g.bias, g.y, g.f = nil, nil, nil, nil, nil, nil
+	g.a, g.x, g.c, g.bias, g.y, g.f, g.ln = nil, nil, nil, nil, nil, nil, Norm{}
 }
 
 func (g *lowJob) run(w, lo, hi int) {
@@ -402,7 +418,15 @@ func (g *lowJob) run(w, lo, hi int) {
 		return
 	case lowPhaseConvert:
 		for jp := lo; jp < hi; jp++ {
-			src := g.x[jp*g.k*nr : (jp+1)*g.k*nr]
+			src := g.x[jp*g.k*nr : (jp+1)*g.k*nr] // [k][32]
+			if g.ln.Gamma != nil {
+				// int8: LN(x), its ranges and its quantization per panel
+				var lo, hi [nr]float32
+				ln := g.ws[w].ln // [k][32]
+				lnMinMaxPanel(src, ln, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps, &lo, &hi)
+				q8PanelIn(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], ln, g.k, &lo, &hi, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
+				continue
+			}
 			switch {
 			case g.prec == BF16 && g.amx:
 				bf16Pairs(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
@@ -646,8 +670,15 @@ func q8Params(lo, hi float32) (s, inv float32, z int32) {
 //
 // rounding ties to even; padding past k holds the zero point.
 func q8Panel(dst []uint8, src []float32, k int, sx []float32, zx []int32) {
-	var lo, hi, inv [nr]float32
+	var lo, hi [nr]float32
 	minMaxPanel(src, k, &lo, &hi)
+	q8PanelIn(dst, src, k, &lo, &hi, sx, zx)
+}
+
+// q8PanelIn is q8Panel on a panel whose ranges lo and hi (minMaxPanel's)
+// are known.
+func q8PanelIn(dst []uint8, src []float32, k int, lo, hi *[nr]float32, sx []float32, zx []int32) {
+	var inv [nr]float32
 	for i := range nr {
 		sx[i], inv[i], zx[i] = q8Params(lo[i], hi[i])
 	}

@@ -95,9 +95,24 @@ func (j *lnJob) run(_, lo, hi int) {
 	for jp := lo; jp < hi; jp++ {
 		src := j.x.P[jp*d*nr : (jp+1)*d*nr] // [d][32]
 		dst := j.y.P[jp*d*nr : (jp+1)*d*nr] // [d][32]
-		if !lnPanelFast(src, dst, j.gamma, j.beta, j.eps) {
-			lnPanelGeneric(src, dst, j.gamma, j.beta, j.eps)
-		}
+		lnPanel(src, dst, j.gamma, j.beta, j.eps)
+	}
+}
+
+// lnMinMaxPanel is lnPanel, then minMaxPanel on y: on AVX-512 in one
+// pass over y.
+func lnMinMaxPanel(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) {
+	if !lnMinMaxPanelFast(x, y, gamma, beta, eps, lo, hi) {
+		lnPanel(x, y, gamma, beta, eps)
+		minMaxPanel(y, len(gamma), lo, hi)
+	}
+}
+
+// lnPanel is the LayerNorm of the 32 tokens of a panel x [d][32] into
+// y [d][32] (may be x), d = len(gamma), on the fastest path the CPU has.
+func lnPanel(x, y, gamma, beta []float32, eps float32) {
+	if !lnPanelFast(x, y, gamma, beta, eps) {
+		lnPanelGeneric(x, y, gamma, beta, eps)
 	}
 }
 

@@ -311,6 +311,23 @@ func lnPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32)
 //go:noescape
 func lnPanelAVX2(x, y, gamma, beta *float32, d int, invD, eps float32)
 
+// lnMinMaxPanelAVX512 is lnPanelAVX512 followed by minMaxPanelAVX512 on
+// y, in one pass over y (lnpanel_amd64.s).
+//
+//go:noescape
+func lnMinMaxPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32, lo, hi *[nr]float32)
+
+// lnMinMaxPanelFast runs lnMinMaxPanelAVX512 when the CPU has AVX-512.
+func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) bool {
+	d := len(gamma)
+	if !hasAVX512 || d == 0 {
+		return false
+	}
+	_, _, _, _ = x[d*nr-1], y[d*nr-1], beta[d-1], gamma[d-1]
+	lnMinMaxPanelAVX512(&x[0], &y[0], &gamma[0], &beta[0], d, 1/float32(d), eps, lo, hi)
+	return true
+}
+
 // lnPanelFast runs lnPanelAVX512 or lnPanelAVX2 when the CPU has them.
 func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool {
 	d := len(gamma)

@@ -179,12 +179,20 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		if blk.Attn.QKVB != nil {
 			qkvB = blk.Attn.QKVB.data
 		}
-		in := x // the branches' input: x itself in a post-norm block, else LN(x)
-		if !c.PostNorm {
+		// The branches' input: x itself in a post-norm block, else LN(x),
+		// fused into the Linear that reads it (ln) unless a parallel
+		// block's MLP reads it too.
+		in := x
+		var ln kernels.Norm
+		switch {
+		case c.PostNorm:
+		case c.Parallel:
 			kernels.LayerNormPanels(p, x, blk.Norm1W.data, blk.Norm1B.data, eps, &ws.h)
 			in = &ws.h
+		default:
+			ln = kernels.Norm{Gamma: blk.Norm1W.data, Beta: blk.Norm1B.data, Eps: eps}
 		}
-		kernels.LinearToPanels(p, in, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
+		m.linear(in, ln, blk.Attn.QKVW.packed, qkvB, kernels.ActNone, &ws.qkv)
 		if rope != nil {
 			sin, cos, hs := rope.layer(li)
 			ropePanels(&ws.qkv, b, t, pre, c.Heads, d/c.Heads, []int{0, d}, sin, cos, hs)
@@ -207,13 +215,13 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		att := m.normed(&ws.att, blk.Attn.NormW, blk.Attn.NormB, &ws.h) // [B·T, D]
 		m.residual(att, blk.Attn.ProjW, blk.Attn.ProjB, blk.Norm1W, blk.Norm1B)
 		if !c.PostNorm && !c.Parallel { // a parallel block's MLP reads the same LN(x) as its attention
-			kernels.LayerNormPanels(p, x, blk.Norm2W.data, blk.Norm2B.data, eps, &ws.h) // in is &ws.h
+			ln = kernels.Norm{Gamma: blk.Norm2W.data, Beta: blk.Norm2B.data, Eps: eps}
 		}
 		if c.SwiGLU {
-			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
+			m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
 			gluPanels(&ws.glu, &ws.mlp)
 		} else {
-			kernels.LinearToPanels(p, in, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+			m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
 		}
 		mh := m.normed(&ws.mlp, blk.MLP.NormW, blk.MLP.NormB, &ws.glu) // [B·T, F]
 		m.residual(mh, blk.MLP.FC2W, blk.MLP.FC2B, blk.Norm2W, blk.Norm2B)
@@ -236,6 +244,17 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		m.lastBlock(&w.Blocks[full], b, t)
 	}
 	m.poolTokens(xr, b, pre)
+}
+
+// linear computes y = act(x·Wᵀ + bias) for x [M, K] in token panels,
+// or act(LN(x)·Wᵀ + bias) with ln's LayerNorm when ln.Gamma is not nil
+// (LN(x) goes to ws.h only if the kernels need it in float32).
+func (m *Model) linear(x *kernels.Panels, ln kernels.Norm, w *kernels.PackedB, bias []float32, act kernels.Act, y *kernels.Panels) {
+	if ln.Gamma != nil {
+		kernels.LinearToPanelsNormed(m.pool, x, ln, &m.ws.h, w, bias, act, y)
+		return
+	}
+	kernels.LinearToPanels(m.pool, x, w, bias, act, y)
 }
 
 // normed returns a [M, K] (token panels) normed into dst by the

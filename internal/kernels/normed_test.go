@@ -1,0 +1,127 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestLinearToPanelsNormed runs LayerNorm → Linear fused
+// (LinearToPanelsNormed) and as two calls
+// (LayerNormPanels, LinearToPanels) in every precision, on every path
+// and thread count: the same converted activations (int8: quantized
+// values, scales and zero points, padding tokens too) and the same
+// outputs, bit for bit; with an int8 W, h is left alone.
+func TestLinearToPanelsNormed(t *testing.T) {
+	forEachLowPath(t, func(t *testing.T) {
+		for _, threads := range []int{1, 2, 3} {
+			p := NewPool(threads)
+			defer p.Close()
+			for _, prec := range []Precision{FP32, BF16, Int8} {
+				for _, sh := range []struct{ m, k, n int }{{1, 8, 13}, {17, 64, 47}, {70, 37, 40}, {197, 96, 30}} {
+					t.Run(fmt.Sprintf("t%d/%v/%dx%dx%d", threads, prec, sh.m, sh.k, sh.n), func(t *testing.T) {
+						r := rand.New(rand.NewPCG(uint64(sh.m), uint64(sh.k)))
+						x := randVals(r, sh.m*sh.k, 2, 0.3)
+						if sh.m == 17 {
+							x[3*sh.k+1] = float32(math.NaN())
+						}
+						w := PackB(randVals(r, sh.n*sh.k, 0.5, 0), sh.n, sh.k, sh.k).Convert(prec)
+						ln := Norm{Gamma: randVals(r, sh.k, 0.5, 1), Beta: randVals(r, sh.k, 0.2, 0), Eps: 1e-6}
+						bias := randVals(r, sh.n, 0.5, 0)
+						var xp Panels
+						xp.Pack(sh.m, sh.k, x, sh.k)
+						conv := func() []byte {
+							g := &p.low
+							np := (sh.m + nr - 1) / nr
+							var b []byte
+							switch {
+							case prec == Int8:
+								b = append(b, g.xq[:np*g.kp*nr]...)
+								b = fmt.Appendf(b, "%v%v", g.zx[:np*nr], bitsOf(g.sx[:np*nr]))
+							case prec == BF16 && (g.amx || g.dp):
+								b = fmt.Appendf(b, "%v", g.xp[:np*g.kp*nr])
+							case prec == BF16:
+								b = fmt.Appendf(b, "%v", bitsOf(g.xb[:np*g.kp*nr]))
+							}
+							return b
+						}
+						var h, y Panels
+						LayerNormPanels(p, &xp, ln.Gamma, ln.Beta, ln.Eps, &h)
+						LinearToPanels(p, &h, w, bias, ActGELU, &y)
+						want, wantConv := slices.Clone(y.P), conv()
+						var h2, y2 Panels
+						h2.Pack(1, 1, []float32{42}, 1)
+						LinearToPanelsNormed(p, &xp, ln, &h2, w, bias, ActGELU, &y2)
+						if i := firstDiff(y2.P, want); i >= 0 {
+							t.Fatalf("y[%d] = %g, want %g", i, y2.P[i], want[i])
+						}
+						if got := conv(); string(got) != string(wantConv) {
+							t.Fatalf("converted activations differ")
+						}
+						if prec == Int8 && (h2.M != 1 || h2.P[0] != 42) {
+							t.Fatalf("h written on the int8 route")
+						}
+						if prec != Int8 && firstDiff(h2.P, h.P) >= 0 {
+							t.Fatalf("h is not LN(x) on the %v route", prec)
+						}
+					})
+				}
+			}
+		}
+	})
+}
+
+// awkward returns a value meant to catch an order-dependent min/max
+// fold: ±0, NaN, ±Inf, and a few values repeated with both signs.
+func awkward(r *rand.Rand) float32 {
+	switch r.IntN(10) {
+	case 0:
+		return float32(math.Copysign(0, -1))
+	case 1:
+		return 0
+	case 2:
+		return float32(math.NaN())
+	case 3:
+		return float32(math.Inf(1 - 2*r.IntN(2)))
+	}
+	return float32(r.IntN(5)-2) * 0.25
+}
+
+// bitsOf returns the bits of v.
+func bitsOf(v []float32) []uint32 {
+	b := make([]uint32, len(v))
+	for i, f := range v {
+		b[i] = math.Float32bits(f)
+	}
+	return b
+}
+
+// TestLnMinMaxPanel compares the LayerNorm that folds its outputs'
+// ranges as it stores them with lnPanel then minMaxPanel, bit for bit,
+// with gains and shifts that make outputs of −0, +0, NaN and ties.
+func TestLnMinMaxPanel(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		for trial := range 200 {
+			d := 1 + r.IntN(50)
+			x := randVals(r, d*nr, 2, 0)
+			gamma, beta := make([]float32, d), make([]float32, d)
+			for l := range d {
+				gamma[l], beta[l] = awkward(r), awkward(r)
+			}
+			y, want := make([]float32, d*nr), make([]float32, d*nr)
+			var lo, hi, wlo, whi [nr]float32
+			lnMinMaxPanel(x, y, gamma, beta, 1e-5, &lo, &hi)
+			lnPanel(x, want, gamma, beta, 1e-5)
+			minMaxPanel(want, d, &wlo, &whi)
+			if i := firstDiff(y, want); i >= 0 {
+				t.Fatalf("trial %d: y[%d] = %g, want %g", trial, i, y[i], want[i])
+			}
+			if firstDiff(lo[:], wlo[:]) >= 0 || firstDiff(hi[:], whi[:]) >= 0 {
+				t.Fatalf("trial %d, d %d: ranges %v %v, want %v %v", trial, d, lo, hi, wlo, whi)
+			}
+		}
+	})
+}
