@@ -16,11 +16,20 @@ const mrDP = 12
 // dpCopiesW reports whether the VDPBF16PS tile reads W's K blocks from a
 // padded copy (blockDP) rather than in place: when W's bf16 rows (row
 // stride kp) lie a multiple of 4 KiB apart, so that the K blocks of a
-// micro-panel's 12 rows all fall in the same L1 sets, and the caches do
-// not hold 12 such rows in place, as the float32 kernels decide it
-// (inPlaceMr: copied on Zen 4 and Zen 5, read in place on the Xeons,
-// where in place measured 4–5% faster).
-func dpCopiesW(kp int) bool { return kp%2048 == 0 && inPlaceMr() < mrDP }
+// micro-panel's 12 rows all fall in the same L1 sets, and the L1 has
+// fewer ways than those rows (Zen 4's 8). With 12 ways in place is
+// faster, unlike the float32 kernels' larger tiles (aliasedInPlace):
+// ViT-L's fc2 (K = 4096, N = 1024, 4 calls) in place against copied, CPU
+// time, pass by pass in one process: Zen 5 −4.0% at batch 1 (120 pairs)
+// and −2.2% at batch 8 (40 pairs); an Emerald Rapids Xeon −4…−5%.
+// aliasedMr512 ≥ 0 (tests, benchmarks) stands for the ways: 0 copies.
+func dpCopiesW(kp int) bool {
+	ways := aliasedMr512
+	if ways < 0 {
+		ways = caches().l1Ways
+	}
+	return kp%2048 == 0 && ways < mrDP
+}
 
 // BF16Kernels lists the bf16 Linear kernels this process can run:
 // "fma" (W expanded to float32 for the FMA kernels), "dpbf16" (VDPBF16PS,
