@@ -33,8 +33,8 @@ const (
 // it or reports nonsense. In order, each field from the first that has
 // it:
 //
-//   - leaf 4 (deterministic cache parameters, Intel's; any vendor whose
-//     largest leaf, leaf 0's EAX, is at least 4),
+//   - leaf 4 (deterministic cache parameters, Intel's; any vendor but
+//     AMD whose largest leaf, leaf 0's EAX, is at least 4),
 //   - leaf 0x8000001D (the same format, AMD's, where leaf 0x80000000's
 //     EAX reaches it and leaf 0x80000001 sets TopologyExtensions),
 //   - AMD's legacy leaves: 0x80000005 ECX[23:16] the L1d ways (0xFF:
@@ -42,7 +42,11 @@ const (
 //     ECX[31:16] the L2 in KiB.
 func cpuidCaches(id cpuidFunc) cacheGeom {
 	var c cacheGeom
-	if maxLeaf, _, _, _ := id(0, 0); maxLeaf >= leafCacheParams {
+	// Leaf 4 is reserved on AMD, yet some hypervisors fill it on AMD
+	// guests with another CPU's caches (QEMU's legacy machine types).
+	maxLeaf, ebx, ecx, edx := id(0, 0)
+	amd := ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163 // "Auth" "enti" "cAMD"
+	if maxLeaf >= leafCacheParams && !amd {
 		c = c.or(cacheParams(id, leafCacheParams))
 	}
 	maxExt, _, _, _ := id(leafExtMax, 0)
@@ -89,6 +93,7 @@ func cacheParams(id cpuidFunc, leaf uint32) cacheGeom {
 		parts := int(ebx>>12&0x3ff) + 1
 		line := int(ebx&0xfff) + 1
 		sets := int(ecx) + 1
+		size := ways * parts * line * sets
 		if eax&(1<<9) != 0 {
 			ways *= parts * sets // all its lines
 		}
@@ -96,7 +101,7 @@ func cacheParams(id cpuidFunc, leaf uint32) cacheGeom {
 		case 1:
 			c = c.or(saneCaches(ways, 0))
 		case 2:
-			c = c.or(saneCaches(0, ways*parts*line*sets))
+			c = c.or(saneCaches(0, size))
 		}
 	}
 	return c

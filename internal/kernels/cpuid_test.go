@@ -99,6 +99,13 @@ func TestCPUIDCaches(t *testing.T) {
 		{"leaf 4's L1d fully associative", sapphireRapids.with(fakeCPUID{
 			{4, 0}: {0xfc004321, 0x02c0003f, 63, 0},
 		}), cacheGeom{12 * 64, 2 << 20}},
+		{"leaf 4's L2 fully associative: its size once", sapphireRapids.with(fakeCPUID{
+			{4, 2}: {0xfc01c343, 0x03c0003f, 1023, 0},
+		}), cacheGeom{12, 1 << 20}},
+		{"AMD: leaf 4 ignored (a hypervisor's other CPU)", zen5VM.with(fakeCPUID{
+			{4, 0}: sapphireRapids[[2]uint32{4, 0}],
+			{4, 2}: sapphireRapids[[2]uint32{4, 2}],
+		}), cacheGeom{12, 1 << 20}},
 		{"all zeros", fakeCPUID{}, cacheGeom{}},
 		{"zero cache leaves", zen5VM.with(fakeCPUID{
 			{0x80000005, 0}: {},

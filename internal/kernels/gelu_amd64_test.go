@@ -47,8 +47,9 @@ func geluDigest(gelu func(x []float32), short bool) uint32 {
 }
 
 // TestGELUAVX512Bits holds geluAVX512 to the bits it has always produced
-// (the digests were recorded from the unpipelined kernel it replaced): a CRC-32C of its results on all 2^32 float32 inputs, or
-// under -short on about 1/61 of them plus the chunks of geluBitsChunks.
+// (the digests were recorded from the unpipelined kernel it replaced): a
+// CRC-32C of its results on all 2^32 float32 inputs, or under -short on
+// about 1/61 of them plus the chunks of geluBitsChunks.
 func TestGELUAVX512Bits(t *testing.T) {
 	if !hasAVX512 {
 		t.Skip("no AVX-512")
