@@ -18,10 +18,23 @@ import (
 // iteration, in a rotating order, so that the load of a shared machine
 // falls on all of them alike; each reports its CPU time per image and
 // its ratio to the separate calls.
-func BenchmarkInt8Fusions(b *testing.B) {
+func BenchmarkInt8Fusions(b *testing.B) { benchFusions(b, Int8) }
+
+// BenchmarkBF16Fusions is BenchmarkInt8Fusions on bf16 weights, on
+// each of the CPU's bf16 kernels (BF16Kernels).
+func BenchmarkBF16Fusions(b *testing.B) {
+	for _, k := range BF16Kernels() {
+		b.Run(k, func(b *testing.B) {
+			defer SetBF16Kernel(k)()
+			benchFusions(b, BF16)
+		})
+	}
+}
+
+func benchFusions(b *testing.B, prec Precision) {
 	const d, f, blocks, eps = 768, 3072, 12, 1e-6
 	type block struct {
-		qkv, fc1, fc2      *PackedB  // int8 [3D, D], [F, D], [D, F]
+		qkv, fc1, fc2      *PackedB  // prec [3D, D], [F, D], [D, F]
 		g1, b1, g2, b2, bo []float32 // [D] norms, fc2's bias
 		bq                 []float32 // [3D]
 		bf                 []float32 // [F]
@@ -30,9 +43,9 @@ func BenchmarkInt8Fusions(b *testing.B) {
 	bs := make([]block, blocks)
 	for i := range bs {
 		bs[i] = block{
-			qkv: PackB(randVals(r, 3*d*d, 0.04, 0), 3*d, d, d).Convert(Int8),
-			fc1: PackB(randVals(r, f*d, 0.04, 0), f, d, d).Convert(Int8),
-			fc2: PackB(randVals(r, d*f, 0.02, 0), d, f, f).Convert(Int8),
+			qkv: PackB(randVals(r, 3*d*d, 0.04, 0), 3*d, d, d).Convert(prec),
+			fc1: PackB(randVals(r, f*d, 0.04, 0), f, d, d).Convert(prec),
+			fc2: PackB(randVals(r, d*f, 0.02, 0), d, f, f).Convert(prec),
 			g1:  randVals(r, d, 0.2, 1), b1: randVals(r, d, 0.1, 0),
 			g2: randVals(r, d, 0.2, 1), b2: randVals(r, d, 0.1, 0),
 			bo: randVals(r, d, 0.1, 0), bq: randVals(r, 3*d, 0.1, 0), bf: randVals(r, f, 0.1, 0),
@@ -63,6 +76,12 @@ func BenchmarkInt8Fusions(b *testing.B) {
 			m := batch * 197
 			x0 := randVals(r, m*d, 1, 0) // [M, D]
 			cpu := make([]time.Duration, len(variants))
+			for _, v := range variants { // untimed: bf16 forms take the kernel's pair order
+				x.Pack(m, d, x0, d)
+				for l := range bs {
+					v.run(&bs[l])
+				}
+			}
 			n := 0
 			for b.Loop() {
 				for i := range variants {
