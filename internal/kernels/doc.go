@@ -27,10 +27,10 @@
 //     already are: fc1 feeds fc2 with no transpose) and LinearPanelsAdd
 //     adds into a residual stream in panels through the micro-kernel's C
 //     load. LinearToPanelsNormed is LayerNormPanels then
-//     LinearToPanels; on an int8 W the LayerNorm runs on each
-//     token panel as the Linear converts it (LayerNorm, ranges and
-//     quantization per panel, in a worker's buffer), and LN(x) is never
-//     written out (ln1 → qkv, ln2 → fc1).
+//     LinearToPanels; on an int8 or bf16 W the LayerNorm runs on each
+//     token panel as the Linear converts it (LayerNorm, then ranges and
+//     quantization or bf16 rounding per panel, in a worker's buffer), and
+//     LN(x) is never written out (ln1 → qkv, ln2 → fc1).
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end

@@ -332,3 +332,198 @@ norm2_loop:
 	JNZ  norm2_loop
 	VZEROUPPER
 	RET
+
+// func lnBF16PairsAVX512(x *float32, dst *uint16, gamma, beta *float32, d int, invD, eps float32, nat int)
+// lnPanelAVX512's LayerNorm of the panel x [d][32], its values rounded
+// to bf16 as they leave pass 3 and stored as bf16PairsAVX512 stores
+// them: per pair of rows 2p, 2p+1, each token's dword = bf16(row 2p) <<
+// 16 | bf16(row 2p+1), or with nat ≠ 0 the other way round; an odd d's
+// last row pairs with zero. dst [(d+1)/2][32][2]. Passes 1 and 2 are
+// lnPanelAVX512's (same registers). Pass 3: R10/R12 the byte offsets of
+// the row that goes high in x and in gamma, beta, R11/R13 of the other;
+// Z10/Z11 the high row, Z12/Z13 the low one; Z29 = 1, Z30 = 0x7fff,
+// Z31 = 0xffff0000.
+TEXT ·lnBF16PairsAVX512(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ gamma+16(FP), R8
+	MOVQ beta+24(FP), R9
+	MOVQ d+32(FP), CX
+	VBROADCASTSS invD+40(FP), Z9
+	VBROADCASTSS eps+44(FP), Z8
+
+	// pass 1: mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   lb_mean_odd
+lb_mean_loop:
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS 128(AX), Z2, Z2
+	VADDPS 192(AX), Z3, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  lb_mean_loop
+lb_mean_odd:
+	TESTQ $1, CX
+	JZ   lb_mean_done
+	VADDPS 0(AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+lb_mean_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VMULPS Z9, Z0, Z4
+	VMULPS Z9, Z1, Z5
+
+	// pass 2: variance about the mean
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   lb_var_odd
+lb_var_loop:
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VSUBPS 128(AX), Z4, Z12
+	VSUBPS 192(AX), Z5, Z13
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+	VFMADD231PS Z12, Z12, Z2
+	VFMADD231PS Z13, Z13, Z3
+	ADDQ $256, AX
+	DECQ DX
+	JNZ  lb_var_loop
+lb_var_odd:
+	TESTQ $1, CX
+	JZ   lb_var_done
+	VSUBPS 0(AX), Z4, Z10
+	VSUBPS 64(AX), Z5, Z11
+	VFMADD231PS Z10, Z10, Z0
+	VFMADD231PS Z11, Z11, Z1
+lb_var_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VFMADD213PS Z8, Z9, Z0 // var + eps
+	VFMADD213PS Z8, Z9, Z1
+	VSQRTPS Z0, Z0
+	VSQRTPS Z1, Z1
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z2
+	VDIVPS Z0, Z2, Z6
+	VDIVPS Z1, Z2, Z7
+
+	// pass 3: normalize, scale, round to bf16 and pair
+	MOVL $1, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z30
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z31
+	XORQ R10, R10
+	MOVQ $128, R11
+	XORQ R12, R12
+	MOVQ $4, R13
+	MOVQ nat+48(FP), BX
+	CMPQ BX, $0
+	JEQ  lb_order
+	XCHGQ R10, R11
+	XCHGQ R12, R13
+lb_order:
+	MOVQ SI, AX
+	MOVQ CX, DX
+	SHRQ $1, DX
+	JZ   lb_odd
+lb_norm_loop:
+	VMOVUPS 0(AX)(R10*1), Z10
+	VMOVUPS 64(AX)(R10*1), Z11
+	VMOVUPS 0(AX)(R11*1), Z12
+	VMOVUPS 64(AX)(R11*1), Z13
+	VSUBPS Z4, Z10, Z10
+	VSUBPS Z5, Z11, Z11
+	VSUBPS Z4, Z12, Z12
+	VSUBPS Z5, Z13, Z13
+	VMULPS Z6, Z10, Z10
+	VMULPS Z7, Z11, Z11
+	VMULPS Z6, Z12, Z12
+	VMULPS Z7, Z13, Z13
+	VBROADCASTSS (R8)(R12*1), Z14
+	VBROADCASTSS (R9)(R12*1), Z15
+	VBROADCASTSS (R8)(R13*1), Z16
+	VBROADCASTSS (R9)(R13*1), Z17
+	VFMADD213PS Z15, Z14, Z10
+	VFMADD213PS Z15, Z14, Z11
+	VFMADD213PS Z17, Z16, Z12
+	VFMADD213PS Z17, Z16, Z13
+	VPSRLD $16, Z10, Z0
+	VPANDD Z29, Z0, Z0
+	VPADDD Z30, Z10, Z10
+	VPADDD Z0, Z10, Z10
+	VPANDD Z31, Z10, Z10
+	VPSRLD $16, Z11, Z1
+	VPANDD Z29, Z1, Z1
+	VPADDD Z30, Z11, Z11
+	VPADDD Z1, Z11, Z11
+	VPANDD Z31, Z11, Z11
+	VPSRLD $16, Z12, Z2
+	VPANDD Z29, Z2, Z2
+	VPADDD Z30, Z12, Z12
+	VPADDD Z2, Z12, Z12
+	VPSRLD $16, Z12, Z12
+	VPSRLD $16, Z13, Z3
+	VPANDD Z29, Z3, Z3
+	VPADDD Z30, Z13, Z13
+	VPADDD Z3, Z13, Z13
+	VPSRLD $16, Z13, Z13
+	VPORD Z12, Z10, Z10
+	VPORD Z13, Z11, Z11
+	VMOVDQU32 Z10, 0(DI)
+	VMOVDQU32 Z11, 64(DI)
+	ADDQ $256, AX
+	ADDQ $128, DI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ DX
+	JNZ  lb_norm_loop
+lb_odd:
+	TESTQ $1, CX
+	JZ   lb_done
+	VMOVUPS 0(AX), Z10
+	VMOVUPS 64(AX), Z11
+	VSUBPS Z4, Z10, Z10
+	VSUBPS Z5, Z11, Z11
+	VMULPS Z6, Z10, Z10
+	VMULPS Z7, Z11, Z11
+	VBROADCASTSS (R8), Z14
+	VBROADCASTSS (R9), Z15
+	VFMADD213PS Z15, Z14, Z10
+	VFMADD213PS Z15, Z14, Z11
+	VPSRLD $16, Z10, Z0
+	VPANDD Z29, Z0, Z0
+	VPADDD Z30, Z10, Z10
+	VPADDD Z0, Z10, Z10
+	VPSRLD $16, Z11, Z1
+	VPANDD Z29, Z1, Z1
+	VPADDD Z30, Z11, Z11
+	VPADDD Z1, Z11, Z11
+	CMPQ BX, $0
+	JNE  lb_odd_nat
+	VPANDD Z31, Z10, Z10 // the row goes high, zero low
+	VPANDD Z31, Z11, Z11
+	JMP  lb_odd_store
+lb_odd_nat:
+	VPSRLD $16, Z10, Z10 // the row goes low, zero high
+	VPSRLD $16, Z11, Z11
+lb_odd_store:
+	VMOVDQU32 Z10, 0(DI)
+	VMOVDQU32 Z11, 64(DI)
+lb_done:
+	VZEROUPPER
+	RET

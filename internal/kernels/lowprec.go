@@ -277,7 +277,7 @@ type lowJob struct {
 	zx []int32   // int8: [xPanels·32] token zero points
 	ws []lowScratch
 
-	ln Norm // int8: the LayerNorm Convert applies to each token panel of x first, when ln.Gamma is not nil
+	ln Norm // the LayerNorm the conversion applies to each token panel of x first, when ln.Gamma is not nil
 }
 
 // lowScratch is one worker's buffers.
@@ -288,7 +288,7 @@ type lowScratch struct {
 	tile  []float32       // [Mr][32] output tile, before its store
 	acc   []uint32        // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
 	q8acc [mrQ * nr]int32 // int8: [12][32] the micro-kernel's int32 sums
-	ln    []float32       // int8 with a Norm: [k][32] a token panel of x normed, before its quantization
+	ln    []float32       // with a Norm: [k][32] a token panel of x normed, before its quantization or rounding (unused by lnBF16PairsFast)
 	bias  [amxRows]float32
 	_     [64]byte
 }
@@ -322,7 +322,7 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 		g.f.ord.set(g.dp)
 	}
 	g.xPanels = (m + nr - 1) / nr
-	if x != nil && o.ln.Gamma != nil && g.prec == Int8 {
+	if x != nil && o.ln.Gamma != nil {
 		g.ln = o.ln
 	}
 	t := p.workers()
@@ -420,12 +420,19 @@ func (g *lowJob) run(w, lo, hi int) {
 		for jp := lo; jp < hi; jp++ {
 			src := g.x[jp*g.k*nr : (jp+1)*g.k*nr] // [k][32]
 			if g.ln.Gamma != nil {
-				// int8: LN(x), its ranges and its quantization per panel
-				var lo, hi [nr]float32
 				ln := g.ws[w].ln // [k][32]
-				lnMinMaxPanel(src, ln, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps, &lo, &hi)
-				q8PanelIn(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], ln, g.k, &lo, &hi, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
-				continue
+				if g.prec == Int8 {
+					// LN(x), its ranges and its quantization per panel
+					var lo, hi [nr]float32
+					lnMinMaxPanel(src, ln, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps, &lo, &hi)
+					q8PanelIn(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], ln, g.k, &lo, &hi, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
+					continue
+				}
+				if (g.amx || g.dp) && lnBF16PairsFast(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps, g.dp) {
+					continue // LN(x) rounded to bf16 pairs in registers
+				}
+				lnPanel(src, ln, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps)
+				src = ln // bf16: rounded from the buffer while it is in L2
 			}
 			switch {
 			case g.prec == BF16 && g.amx:

@@ -7,15 +7,18 @@ type Norm struct {
 }
 
 // LinearToPanelsNormed computes y [M, N] = act(LN(x)·Wᵀ + bias) for x
-// [M, K] in token panels, LN the LayerNorm ln. On an int8 W, the
+// [M, K] in token panels, LN the LayerNorm ln. On an int8 or bf16 W, the
 // conversion normalizes each token panel of x into a worker's buffer
-// [K][32] (in L2), taking the quantization ranges as it stores the
-// values (lnMinMaxPanel), and quantizes it from there: LN(x) is never
-// written out and h is left alone. On other W, LN(x) is written to h
-// [M, K] (LayerNormPanels), then read. Either way y has the bits of
+// [K][32] (in L2) and converts it from there: int8 takes the
+// quantization ranges as it stores the values (lnMinMaxPanel), bf16
+// rounds the buffer into the panel its kernel reads; on AVX-512 the
+// VDPBF16PS and AMX panels of bf16 pairs are written straight from the
+// registers (lnBF16PairsAVX512), with no buffer. LN(x) is never written
+// out and h is left alone. On a float32 W, LN(x) is written to
+// h [M, K] (LayerNormPanels), then read. Either way y has the bits of
 // LayerNormPanels then LinearToPanels.
 func LinearToPanelsNormed(p *Pool, x *Panels, ln Norm, h *Panels, w *PackedB, bias []float32, act Act, y *Panels) {
-	if w.Precision() != Int8 || w.K == 0 || x.M <= 0 || w.N == 0 || w.K != x.K {
+	if w.Precision() == FP32 || w.K == 0 || x.M <= 0 || w.N == 0 || w.K != x.K {
 		LayerNormPanels(p, x, ln.Gamma, ln.Beta, ln.Eps, h)
 		LinearToPanels(p, h, w, bias, act, y)
 		return
@@ -26,5 +29,5 @@ func LinearToPanelsNormed(p *Pool, x *Panels, ln Norm, h *Panels, w *PackedB, bi
 
 // lowOpts are the fusions of a low-precision Linear call.
 type lowOpts struct {
-	ln Norm // int8: norm each token panel of x first (when ln.Gamma is not nil)
+	ln Norm // norm each token panel of x first (when ln.Gamma is not nil)
 }

@@ -13,8 +13,9 @@ import (
 // (LayerNormPanels, LinearToPanels) in every precision, on every path
 // and thread count: the same converted activations (int8: quantized
 // values, scales and zero points, padding tokens too) and the same
-// outputs, bit for bit; with an int8 W, h is left alone.
+// outputs, bit for bit; with an int8 or bf16 W, h is left alone.
 func TestLinearToPanelsNormed(t *testing.T) {
+	ran := map[string]bool{} // the bf16 kernels the cases ran on
 	forEachLowPath(t, func(t *testing.T) {
 		for _, threads := range []int{1, 2, 3} {
 			p := NewPool(threads)
@@ -57,13 +58,23 @@ func TestLinearToPanelsNormed(t *testing.T) {
 						if i := firstDiff(y2.P, want); i >= 0 {
 							t.Fatalf("y[%d] = %g, want %g", i, y2.P[i], want[i])
 						}
+						if g := &p.low; prec == BF16 {
+							switch {
+							case g.amx:
+								ran["amx"] = true
+							case g.dp:
+								ran["dpbf16"] = true
+							default:
+								ran["fma"] = true
+							}
+						}
 						if got := conv(); string(got) != string(wantConv) {
 							t.Fatalf("converted activations differ")
 						}
-						if prec == Int8 && (h2.M != 1 || h2.P[0] != 42) {
-							t.Fatalf("h written on the int8 route")
+						if prec != FP32 && (h2.M != 1 || h2.P[0] != 42) {
+							t.Fatalf("h written on the %v route", prec)
 						}
-						if prec != Int8 && firstDiff(h2.P, h.P) >= 0 {
+						if prec == FP32 && firstDiff(h2.P, h.P) >= 0 {
 							t.Fatalf("h is not LN(x) on the %v route", prec)
 						}
 					})
@@ -71,6 +82,11 @@ func TestLinearToPanelsNormed(t *testing.T) {
 			}
 		}
 	})
+	for _, k := range BF16Kernels() {
+		if !ran[k] {
+			t.Errorf("no bf16 case ran on the %s kernel (ran on %v)", k, ran)
+		}
+	}
 }
 
 // awkward returns a value meant to catch an order-dependent min/max
@@ -121,6 +137,41 @@ func TestLnMinMaxPanel(t *testing.T) {
 			}
 			if firstDiff(lo[:], wlo[:]) >= 0 || firstDiff(hi[:], whi[:]) >= 0 {
 				t.Fatalf("trial %d, d %d: ranges %v %v, want %v %v", trial, d, lo, hi, wlo, whi)
+			}
+		}
+	})
+}
+
+// TestLnBF16Pairs compares the LayerNorm that rounds its outputs to bf16
+// pairs as it stores them with lnPanel then bf16Pairs or bf16PairsNat,
+// bit for bit, odd and even d, with gains and shifts that make outputs
+// of −0, +0, NaN and ±Inf.
+func TestLnBF16Pairs(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for trial := range 200 {
+			d := 1 + r.IntN(50)
+			x := randVals(r, d*nr, 2, 0)
+			gamma, beta := make([]float32, d), make([]float32, d)
+			for l := range d {
+				gamma[l], beta[l] = awkward(r), awkward(r)
+			}
+			nat := trial%2 == 1
+			y := make([]float32, d*nr)
+			got, want := make([]uint16, (d+1)&^1*nr), make([]uint16, (d+1)&^1*nr)
+			for i := range got {
+				got[i] = 0xdead
+			}
+			if !lnBF16PairsFast(got, x, gamma, beta, 1e-5, nat) {
+				if hasAVX512 {
+					t.Fatal("lnBF16PairsFast declined on AVX-512")
+				}
+				return
+			}
+			lnPanel(x, y, gamma, beta, 1e-5)
+			bf16PairsIn(want, y, d, nat)
+			if j := firstDiff16(got, want); j >= 0 {
+				t.Fatalf("trial %d, d %d, nat %v: dst[%d] = %#04x, want %#04x", trial, d, nat, j, got[j], want[j])
 			}
 		}
 	})

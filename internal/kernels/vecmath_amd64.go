@@ -317,6 +317,28 @@ func lnPanelAVX2(x, y, gamma, beta *float32, d int, invD, eps float32)
 //go:noescape
 func lnMinMaxPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32, lo, hi *[nr]float32)
 
+// lnBF16PairsAVX512 is lnPanelAVX512 then bf16PairsAVX512 (nat ≠ 0:
+// pairs in order) with an odd d's last row paired with zero, the
+// normed values rounded as they leave the registers (lnpanel_amd64.s).
+//
+//go:noescape
+func lnBF16PairsAVX512(x *float32, dst *uint16, gamma, beta *float32, d int, invD, eps float32, nat int)
+
+// lnBF16PairsFast runs lnBF16PairsAVX512 when the CPU has AVX-512.
+func lnBF16PairsFast(dst []uint16, x, gamma, beta []float32, eps float32, nat bool) bool {
+	d := len(gamma)
+	if !hasAVX512 || d == 0 {
+		return false
+	}
+	_, _, _, _ = x[d*nr-1], dst[(d+1)&^1*nr-1], beta[d-1], gamma[d-1]
+	n := 0
+	if nat {
+		n = 1
+	}
+	lnBF16PairsAVX512(&x[0], &dst[0], &gamma[0], &beta[0], d, 1/float32(d), eps, n)
+	return true
+}
+
 // lnMinMaxPanelFast runs lnMinMaxPanelAVX512 when the CPU has AVX-512.
 func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) bool {
 	d := len(gamma)

@@ -35,3 +35,7 @@ func prefetchTile(t []float32, rows int) {}
 func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) bool {
 	return false
 }
+
+func lnBF16PairsFast(dst []uint16, x, gamma, beta []float32, eps float32, nat bool) bool {
+	return false
+}
