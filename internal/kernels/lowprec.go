@@ -329,7 +329,7 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 	if len(g.ws) < t {
 		g.ws = make([]lowScratch, t)
 	}
-	if g.ln.Gamma != nil {
+	if g.ln.Gamma != nil && !(g.prec == BF16 && (g.amx || g.dp)) { // those round LN(x) to pairs in registers
 		for i := range g.ws[:t] {
 			g.ws[i].ln = Grow(g.ws[i].ln, g.k*nr)
 		}
