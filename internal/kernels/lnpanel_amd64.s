@@ -2,6 +2,78 @@
 
 #include "textflag.h"
 
+// LNSTATS is passes 1 and 2 of the AVX-512 LayerNorms of a panel: from
+// x [d][32] at SI, d in CX, Z8 = eps and Z9 = 1/d, the means of tokens
+// 0–15 and 16–31 in Z4/Z5 and 1/√(var+eps) in Z6/Z7, var the mean
+// square about the mean (passes 1 and 2 each sum in two partial
+// accumulators per 16 lanes, even and odd l). Clobbers AX, DX, Z0–Z3,
+// Z10–Z13.
+#define LNSTATS \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	MOVQ SI, AX; \
+	MOVQ CX, DX; \
+	SHRQ $1, DX; \
+	JZ   lnstats_mean_odd; \
+lnstats_mean_loop:; \
+	VADDPS 0(AX), Z0, Z0; \
+	VADDPS 64(AX), Z1, Z1; \
+	VADDPS 128(AX), Z2, Z2; \
+	VADDPS 192(AX), Z3, Z3; \
+	ADDQ $256, AX; \
+	DECQ DX; \
+	JNZ  lnstats_mean_loop; \
+lnstats_mean_odd:; \
+	TESTQ $1, CX; \
+	JZ   lnstats_mean_done; \
+	VADDPS 0(AX), Z0, Z0; \
+	VADDPS 64(AX), Z1, Z1; \
+lnstats_mean_done:; \
+	VADDPS Z2, Z0, Z0; \
+	VADDPS Z3, Z1, Z1; \
+	VMULPS Z9, Z0, Z4; \
+	VMULPS Z9, Z1, Z5; \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	MOVQ SI, AX; \
+	MOVQ CX, DX; \
+	SHRQ $1, DX; \
+	JZ   lnstats_var_odd; \
+lnstats_var_loop:; \
+	VSUBPS 0(AX), Z4, Z10; \
+	VSUBPS 64(AX), Z5, Z11; \
+	VSUBPS 128(AX), Z4, Z12; \
+	VSUBPS 192(AX), Z5, Z13; \
+	VFMADD231PS Z10, Z10, Z0; \
+	VFMADD231PS Z11, Z11, Z1; \
+	VFMADD231PS Z12, Z12, Z2; \
+	VFMADD231PS Z13, Z13, Z3; \
+	ADDQ $256, AX; \
+	DECQ DX; \
+	JNZ  lnstats_var_loop; \
+lnstats_var_odd:; \
+	TESTQ $1, CX; \
+	JZ   lnstats_var_done; \
+	VSUBPS 0(AX), Z4, Z10; \
+	VSUBPS 64(AX), Z5, Z11; \
+	VFMADD231PS Z10, Z10, Z0; \
+	VFMADD231PS Z11, Z11, Z1; \
+lnstats_var_done:; \
+	VADDPS Z2, Z0, Z0; \
+	VADDPS Z3, Z1, Z1; \
+	VFMADD213PS Z8, Z9, Z0; \
+	VFMADD213PS Z8, Z9, Z1; \
+	VSQRTPS Z0, Z0; \
+	VSQRTPS Z1, Z1; \
+	MOVL $0x3f800000, AX; \
+	VPBROADCASTD AX, Z2; \
+	VDIVPS Z0, Z2, Z6; \
+	VDIVPS Z1, Z2, Z7
+
 // func lnPanelAVX512(x, y, gamma, beta *float32, d int, invD, eps float32)
 // LayerNorm of the 32 tokens of one panel x [d][32] over their d features,
 // into y [d][32] (may be x): per lane j,
@@ -20,73 +92,7 @@ TEXT ·lnPanelAVX512(SB), NOSPLIT, $0-48
 	VBROADCASTSS invD+40(FP), Z9
 	VBROADCASTSS eps+44(FP), Z8
 
-	// pass 1: mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   mean_odd
-mean_loop:
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-	VADDPS 128(AX), Z2, Z2
-	VADDPS 192(AX), Z3, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  mean_loop
-mean_odd:
-	TESTQ $1, CX
-	JZ   mean_done
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-mean_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VMULPS Z9, Z0, Z4
-	VMULPS Z9, Z1, Z5
-
-	// pass 2: variance about the mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   var_odd
-var_loop:
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VSUBPS 128(AX), Z4, Z12
-	VSUBPS 192(AX), Z5, Z13
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-	VFMADD231PS Z12, Z12, Z2
-	VFMADD231PS Z13, Z13, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  var_loop
-var_odd:
-	TESTQ $1, CX
-	JZ   var_done
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-var_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VFMADD213PS Z8, Z9, Z0 // var + eps
-	VFMADD213PS Z8, Z9, Z1
-	VSQRTPS Z0, Z0
-	VSQRTPS Z1, Z1
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z2
-	VDIVPS Z0, Z2, Z6
-	VDIVPS Z1, Z2, Z7
+	LNSTATS // passes 1 and 2: Z4/Z5 mean, Z6/Z7 1/√(var+eps)
 
 	// pass 3: normalize and scale
 	MOVQ SI, AX
@@ -125,73 +131,7 @@ TEXT ·lnMinMaxPanelAVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSS invD+40(FP), Z9
 	VBROADCASTSS eps+44(FP), Z8
 
-	// pass 1: mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   mm_mean_odd
-mm_mean_loop:
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-	VADDPS 128(AX), Z2, Z2
-	VADDPS 192(AX), Z3, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  mm_mean_loop
-mm_mean_odd:
-	TESTQ $1, CX
-	JZ   mm_mean_done
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-mm_mean_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VMULPS Z9, Z0, Z4
-	VMULPS Z9, Z1, Z5
-
-	// pass 2: variance about the mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   mm_var_odd
-mm_var_loop:
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VSUBPS 128(AX), Z4, Z12
-	VSUBPS 192(AX), Z5, Z13
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-	VFMADD231PS Z12, Z12, Z2
-	VFMADD231PS Z13, Z13, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  mm_var_loop
-mm_var_odd:
-	TESTQ $1, CX
-	JZ   mm_var_done
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-mm_var_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VFMADD213PS Z8, Z9, Z0 // var + eps
-	VFMADD213PS Z8, Z9, Z1
-	VSQRTPS Z0, Z0
-	VSQRTPS Z1, Z1
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z2
-	VDIVPS Z0, Z2, Z6
-	VDIVPS Z1, Z2, Z7
+	LNSTATS // passes 1 and 2: Z4/Z5 mean, Z6/Z7 1/√(var+eps)
 
 	// pass 3: normalize and scale, fold into the ranges
 	VPXORD Z14, Z14, Z14
@@ -352,73 +292,7 @@ TEXT ·lnBF16PairsAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS invD+40(FP), Z9
 	VBROADCASTSS eps+44(FP), Z8
 
-	// pass 1: mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   lb_mean_odd
-lb_mean_loop:
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-	VADDPS 128(AX), Z2, Z2
-	VADDPS 192(AX), Z3, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  lb_mean_loop
-lb_mean_odd:
-	TESTQ $1, CX
-	JZ   lb_mean_done
-	VADDPS 0(AX), Z0, Z0
-	VADDPS 64(AX), Z1, Z1
-lb_mean_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VMULPS Z9, Z0, Z4
-	VMULPS Z9, Z1, Z5
-
-	// pass 2: variance about the mean
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	MOVQ SI, AX
-	MOVQ CX, DX
-	SHRQ $1, DX
-	JZ   lb_var_odd
-lb_var_loop:
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VSUBPS 128(AX), Z4, Z12
-	VSUBPS 192(AX), Z5, Z13
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-	VFMADD231PS Z12, Z12, Z2
-	VFMADD231PS Z13, Z13, Z3
-	ADDQ $256, AX
-	DECQ DX
-	JNZ  lb_var_loop
-lb_var_odd:
-	TESTQ $1, CX
-	JZ   lb_var_done
-	VSUBPS 0(AX), Z4, Z10
-	VSUBPS 64(AX), Z5, Z11
-	VFMADD231PS Z10, Z10, Z0
-	VFMADD231PS Z11, Z11, Z1
-lb_var_done:
-	VADDPS Z2, Z0, Z0
-	VADDPS Z3, Z1, Z1
-	VFMADD213PS Z8, Z9, Z0 // var + eps
-	VFMADD213PS Z8, Z9, Z1
-	VSQRTPS Z0, Z0
-	VSQRTPS Z1, Z1
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z2
-	VDIVPS Z0, Z2, Z6
-	VDIVPS Z1, Z2, Z7
+	LNSTATS // passes 1 and 2: Z4/Z5 mean, Z6/Z7 1/√(var+eps)
 
 	// pass 3: normalize, scale, round to bf16 and pair
 	MOVL $1, AX
