@@ -119,6 +119,23 @@ func bitsOf(v []float32) []uint32 {
 	return b
 }
 
+// awkwardLN returns a LayerNorm case: d features (1–50), a panel x
+// [d][32], and gains and shifts from awkward; with ties, a quarter of the
+// features get gain 0 and a shift from bf16Ties (outputs halfway between
+// two bf16 values).
+func awkwardLN(r *rand.Rand, ties bool) (d int, x, gamma, beta []float32) {
+	d = 1 + r.IntN(50)
+	x = randVals(r, d*nr, 2, 0)
+	gamma, beta = make([]float32, d), make([]float32, d)
+	for l := range d {
+		gamma[l], beta[l] = awkward(r), awkward(r)
+		if ties && r.IntN(4) == 0 {
+			gamma[l], beta[l] = 0, bf16Ties[r.IntN(len(bf16Ties))]
+		}
+	}
+	return d, x, gamma, beta
+}
+
 // TestLnMinMaxPanel compares the LayerNorm that folds its outputs'
 // ranges as it stores them with lnPanel then minMaxPanel, bit for bit,
 // with gains and shifts that make outputs of −0, +0, NaN and ties.
@@ -126,12 +143,7 @@ func TestLnMinMaxPanel(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		for trial := range 200 {
-			d := 1 + r.IntN(50)
-			x := randVals(r, d*nr, 2, 0)
-			gamma, beta := make([]float32, d), make([]float32, d)
-			for l := range d {
-				gamma[l], beta[l] = awkward(r), awkward(r)
-			}
+			d, x, gamma, beta := awkwardLN(r, false)
 			y, want := make([]float32, d*nr), make([]float32, d*nr)
 			var lo, hi, wlo, whi [nr]float32
 			lnMinMaxPanel(x, y, gamma, beta, 1e-5, &lo, &hi)
@@ -162,15 +174,7 @@ func TestLnBF16Pairs(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for trial := range 200 {
-			d := 1 + r.IntN(50)
-			x := randVals(r, d*nr, 2, 0)
-			gamma, beta := make([]float32, d), make([]float32, d)
-			for l := range d {
-				gamma[l], beta[l] = awkward(r), awkward(r)
-				if r.IntN(4) == 0 { // outputs = beta, halfway between two bf16 values
-					gamma[l], beta[l] = 0, bf16Ties[r.IntN(len(bf16Ties))]
-				}
-			}
+			d, x, gamma, beta := awkwardLN(r, true)
 			nat := trial%2 == 1
 			y := make([]float32, d*nr)
 			got, want := make([]uint16, (d+1)&^1*nr), make([]uint16, (d+1)&^1*nr)
