@@ -588,16 +588,17 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		for jr := x0; jr < x1; jr++ {
 			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
 			cols := min(nr, g.m-jr*nr)
-			if g.y != nil { // the next tile this task writes
+			var pf []float32 // the next tile this task writes [rows][32], for the kernel to prefetch
+			if g.y != nil {
 				switch {
 				case jr+1 < x1:
-					prefetchTile(g.y.P[((jr+1)*g.n+r0)*nr:], mr)
+					pf = g.y.P[((jr+1)*g.n+r0)*nr:][:mr*nr]
 				case ir+1 < w1:
-					prefetchTile(g.y.P[(x0*g.n+r0+mrQ)*nr:], min(mrQ, g.n-r0-mrQ))
+					pf = g.y.P[(x0*g.n+r0+mrQ)*nr:][:min(mrQ, g.n-r0-mrQ)*nr]
 				}
 			}
 			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
-				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags)
+				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf)
 			g.finishTile(ws, t, r0, mr, jr)
 		}
 	}

@@ -364,14 +364,3 @@ func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool {
 	}
 	return true
 }
-
-// prefetchTile asks for the y panel tile t [rows][32] to be brought into
-// L2 (PREFETCHT1) ahead of the kernel that will write it: the int8 tile's
-// epilogue otherwise waits on those lines (ViT-B/16 int8 at batch 8: the
-// 48 Linear calls 1.3–1.7% less CPU time on Zen 5).
-func prefetchTile(t []float32, rows int) {
-	if rows > 0 {
-		_ = t[rows*nr-1]
-		prefetchRows(&t[0], 1, 0, rows*nr/16)
-	}
-}

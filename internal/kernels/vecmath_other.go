@@ -30,8 +30,6 @@ func prefetchPanel(a []float32, mr, lda, kb, i, n int) {}
 
 func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool { return false }
 
-func prefetchTile(t []float32, rows int) {}
-
 func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) bool {
 	return false
 }
