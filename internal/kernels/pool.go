@@ -197,9 +197,7 @@ func (p *Pool) run(n int, j job) {
 	}
 	if t <= 1 {
 		p.traceRun(j, 0, 0, n)
-		if traceOn && p != nil && p.trace != nil {
-			p.trace.Done, p.trace = traceNow(), nil
-		}
+		p.traceDone()
 		return
 	}
 	p.cur, p.n = j, n
@@ -222,10 +220,15 @@ func (p *Pool) run(n int, j job) {
 			<-p.done // the last worker saw us waiting and sends a token
 		}
 	}
-	if traceOn && p.trace != nil {
+	p.traceDone()
+	p.cur = nil
+}
+
+// traceDone closes the call's record (the vittrace tag).
+func (p *Pool) traceDone() {
+	if traceOn && p != nil && p.trace != nil {
 		p.trace.Done, p.trace = traceNow(), nil
 	}
-	p.cur = nil
 }
 
 // traceRun is j.run(w, lo, hi) on the calling goroutine, recorded with
