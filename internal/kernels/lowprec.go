@@ -314,7 +314,7 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 	*g = lowJob{
 		p: p, isa: currentISA(), prec: w.lp.prec, m: m, n: w.N, k: w.K, kp: w.lp.kp, f: w.lp,
 		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
-		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws,
+		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln,
 	}
 	g.amx = amxFits(g.prec, g.kp)
 	g.dp = g.prec == BF16 && !g.amx && dpFits(g.isa)
@@ -322,9 +322,6 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 		g.f.ord.set(g.dp)
 	}
 	g.xPanels = (m + nr - 1) / nr
-	if x != nil && o.ln.Gamma != nil {
-		g.ln = o.ln
-	}
 	t := p.workers()
 	if len(g.ws) < t {
 		g.ws = make([]lowScratch, t)
