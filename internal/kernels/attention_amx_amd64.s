@@ -2,18 +2,11 @@
 
 #include "textflag.h"
 #include "exp_amd64.h"
+#include "bf16_amd64.h"
 
 // The vector conversions and the softmax of the bf16 attention
 // (attention_lowprec.go); its tile products run on amxKernel
 // (lowprec_amx_amd64.s).
-
-// Rounding to bf16 (roundBF16: u + 0x7fff + (u>>16 & 1), ties to even)
-// of the 16 floats in Z<r>, with Z29 = 1, Z30 = 0x7fff, Z<t> scratch.
-#define ROUND_BF16(r, t) \
-	VPSRLD $16, r, t; \
-	VPANDD Z29, t, t; \
-	VPADDD Z30, r, r; \
-	VPADDD t, r, r
 
 // func kRowsAVX512(dst *uint16, idx *[32]int32, src *float32, mask uint32, pairs int)
 // K rows from a key run: for each pair p of features, the dword of key l
