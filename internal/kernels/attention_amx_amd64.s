@@ -343,6 +343,100 @@ knext:
 	VZEROUPPER
 	RET
 
+// The two softmax passes that softmaxPairsAVX512 and softmaxNatAVX512
+// share, with s in SI, rows in CX, Z31 = scale and the columns' scaled
+// maxima in Z10/Z11 (columns 0–15/16–31); DI and DX walk the rows, Z0–Z3
+// hold rows 2p and 2p+1. The labels are those of one function, so each
+// macro goes once into a function.
+
+// SMEXP stores in s the exponentials of scale·s less the maxima, two rows
+// a step, and adds them into A0–A3 (even row, columns 0–15 and 16–31; odd
+// row, the same): EXP01 the exponentials of Z0/Z1, EXP23 of Z2/Z3, with
+// each function's scratch registers; a missing last row adds nothing.
+#define SMEXP(EXP01, EXP23, A0, A1, A2, A3) \
+	MOVQ SI, DI; \
+	MOVQ CX, DX; \
+sm_exp2:; \
+	CMPQ DX, $2; \
+	JLT sm_exp1; \
+	VMULPS (DI), Z31, Z0; \
+	VMULPS 64(DI), Z31, Z1; \
+	VMULPS 128(DI), Z31, Z2; \
+	VMULPS 192(DI), Z31, Z3; \
+	VSUBPS Z10, Z0, Z0; \
+	VSUBPS Z11, Z1, Z1; \
+	VSUBPS Z10, Z2, Z2; \
+	VSUBPS Z11, Z3, Z3; \
+	EXP01; \
+	EXP23; \
+	VMOVUPS Z0, (DI); \
+	VMOVUPS Z1, 64(DI); \
+	VMOVUPS Z2, 128(DI); \
+	VMOVUPS Z3, 192(DI); \
+	VADDPS Z0, A0, A0; \
+	VADDPS Z1, A1, A1; \
+	VADDPS Z2, A2, A2; \
+	VADDPS Z3, A3, A3; \
+	ADDQ $256, DI; \
+	SUBQ $2, DX; \
+	JMP sm_exp2; \
+sm_exp1:; \
+	TESTQ DX, DX; \
+	JEQ sm_expdone; \
+	VMULPS (DI), Z31, Z0; \
+	VMULPS 64(DI), Z31, Z1; \
+	VSUBPS Z10, Z0, Z0; \
+	VSUBPS Z11, Z1, Z1; \
+	EXP01; \
+	VMOVUPS Z0, (DI); \
+	VMOVUPS Z1, 64(DI); \
+	VADDPS Z0, A0, A0; \
+	VADDPS Z1, A1, A1; \
+sm_expdone:
+
+// SMPACK writes to dst (BX) the exponentials in s times the reciprocal
+// sums R0/R1 (columns 0–15/16–31), rounded to bf16 (ROUND_BF16: Z29 = 1,
+// Z30 = 0x7fff), two rows to a dword: the even row's rounded float goes
+// through EVENOP EVENARG, the odd row's through ODDOP ODDARG, one of them
+// VPANDD with 0xffff0000 (the bf16 in the high half) and the other
+// VPSRLD $16 (in the low half), as the pair order wants; a missing last
+// row leaves its half zero. Jumps to DONE when rows is even.
+#define SMPACK(R0, R1, EVENOP, EVENARG, ODDOP, ODDARG, DONE) \
+sm_pair:; \
+	CMPQ DX, $2; \
+	JLT sm_pairtail; \
+	VMULPS (DI), R0, Z0; \
+	VMULPS 64(DI), R1, Z1; \
+	VMULPS 128(DI), R0, Z2; \
+	VMULPS 192(DI), R1, Z3; \
+	ROUND_BF16(Z0, Z4); \
+	ROUND_BF16(Z1, Z5); \
+	ROUND_BF16(Z2, Z6); \
+	ROUND_BF16(Z3, Z7); \
+	EVENOP EVENARG, Z0, Z0; \
+	EVENOP EVENARG, Z1, Z1; \
+	ODDOP ODDARG, Z2, Z2; \
+	ODDOP ODDARG, Z3, Z3; \
+	VPORD Z2, Z0, Z0; \
+	VPORD Z3, Z1, Z1; \
+	VMOVDQU32 Z0, (BX); \
+	VMOVDQU32 Z1, 64(BX); \
+	ADDQ $256, DI; \
+	ADDQ $128, BX; \
+	SUBQ $2, DX; \
+	JMP sm_pair; \
+sm_pairtail:; \
+	TESTQ DX, DX; \
+	JEQ DONE; \
+	VMULPS (DI), R0, Z0; \
+	VMULPS 64(DI), R1, Z1; \
+	ROUND_BF16(Z0, Z4); \
+	ROUND_BF16(Z1, Z5); \
+	EVENOP EVENARG, Z0, Z0; \
+	EVENOP EVENARG, Z1, Z1; \
+	VMOVDQU32 Z0, (BX); \
+	VMOVDQU32 Z1, 64(BX)
+
 // Constants of softmaxPairsAVX512: log2(e), ln 2, the Taylor coefficients
 // 1/120, 1/24, 1/6, 1/2, 1 of exp on [−ln2/2, ln2/2], and the clamp −87.3
 // below which exp would be denormal.
@@ -371,6 +465,11 @@ GLOBL smpc<>(SB), RODATA|NOPTR, $32
 	VFMADD213PS Z26, X, P; \
 	VFMADD213PS Z27, X, P; \
 	VSCALEFPS N, P, X
+
+// SMEXP's EXP01 and EXP23 for softmaxPairsAVX512: the exponentials of
+// row 2p (Z0/Z1) and of row 2p+1 (Z2/Z3).
+#define SMP_EXP01 EXPB(Z0, Z4, Z5); EXPB(Z1, Z6, Z7)
+#define SMP_EXP23 EXPB(Z2, Z8, Z9); EXPB(Z3, Z18, Z19)
 
 // func softmaxPairsAVX512(s *float32, rows int, scale float32, dst *uint16)
 // s [rows][32], rows ≥ 1: each column's softmax of scale·s over the rows,
@@ -432,48 +531,7 @@ smp_maxdone:
 	VPXORD Z15, Z15, Z15
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-	MOVQ SI, DI
-	MOVQ CX, DX
-smp_exp2:
-	CMPQ DX, $2
-	JLT smp_exp1
-	VMULPS (DI), Z31, Z0
-	VMULPS 64(DI), Z31, Z1
-	VMULPS 128(DI), Z31, Z2
-	VMULPS 192(DI), Z31, Z3
-	VSUBPS Z10, Z0, Z0
-	VSUBPS Z11, Z1, Z1
-	VSUBPS Z10, Z2, Z2
-	VSUBPS Z11, Z3, Z3
-	EXPB(Z0, Z4, Z5)
-	EXPB(Z1, Z6, Z7)
-	EXPB(Z2, Z8, Z9)
-	EXPB(Z3, Z18, Z19)
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	VMOVUPS Z2, 128(DI)
-	VMOVUPS Z3, 192(DI)
-	VADDPS Z0, Z14, Z14
-	VADDPS Z1, Z15, Z15
-	VADDPS Z2, Z16, Z16
-	VADDPS Z3, Z17, Z17
-	ADDQ $256, DI
-	SUBQ $2, DX
-	JMP smp_exp2
-smp_exp1:
-	TESTQ DX, DX
-	JEQ smp_expdone
-	VMULPS (DI), Z31, Z0
-	VMULPS 64(DI), Z31, Z1
-	VSUBPS Z10, Z0, Z0
-	VSUBPS Z11, Z1, Z1
-	EXPB(Z0, Z4, Z5)
-	EXPB(Z1, Z6, Z7)
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z0, Z14, Z14
-	VADDPS Z1, Z15, Z15
-smp_expdone:
+	SMEXP(SMP_EXP01, SMP_EXP23, Z14, Z15, Z16, Z17)
 	VADDPS Z16, Z14, Z14
 	VADDPS Z17, Z15, Z15
 	VDIVPS Z14, Z27, Z14
@@ -484,40 +542,7 @@ smp_expdone:
 	MOVQ SI, DI
 	MOVQ dst+24(FP), BX
 	MOVQ CX, DX
-smp_pair:
-	CMPQ DX, $2
-	JLT smp_pairtail
-	VMULPS (DI), Z14, Z0
-	VMULPS 64(DI), Z15, Z1
-	VMULPS 128(DI), Z14, Z2
-	VMULPS 192(DI), Z15, Z3
-	ROUND_BF16(Z0, Z4)
-	ROUND_BF16(Z1, Z5)
-	ROUND_BF16(Z2, Z6)
-	ROUND_BF16(Z3, Z7)
-	VPANDD Z19, Z0, Z0
-	VPANDD Z19, Z1, Z1
-	VPSRLD $16, Z2, Z2
-	VPSRLD $16, Z3, Z3
-	VPORD Z2, Z0, Z0
-	VPORD Z3, Z1, Z1
-	VMOVDQU32 Z0, (BX)
-	VMOVDQU32 Z1, 64(BX)
-	ADDQ $256, DI
-	ADDQ $128, BX
-	SUBQ $2, DX
-	JMP smp_pair
-smp_pairtail:
-	TESTQ DX, DX
-	JEQ smp_done
-	VMULPS (DI), Z14, Z0
-	VMULPS 64(DI), Z15, Z1
-	ROUND_BF16(Z0, Z4)
-	ROUND_BF16(Z1, Z5)
-	VPANDD Z19, Z0, Z0
-	VPANDD Z19, Z1, Z1
-	VMOVDQU32 Z0, (BX)
-	VMOVDQU32 Z1, 64(BX)
+	SMPACK(Z14, Z15, VPANDD, Z19, VPSRLD, $16, smp_done)
 smp_done:
 	VZEROUPPER
 	RET
@@ -534,6 +559,11 @@ GLOBL attexp<>(SB), RODATA|NOPTR, $48
 #define EXPC(X, N, P, R) \
 	VMAXPS X, Z16, X; \
 	EXPCORE(X, N, P, R)
+
+// SMEXP's EXP01 and EXP23 for softmaxNatAVX512: the exponentials of
+// row 2p (Z0/Z1) and of row 2p+1 (Z2/Z3).
+#define SMN_EXP01 EXPC(Z0, Z4, Z8, Z28); EXPC(Z1, Z5, Z9, Z29)
+#define SMN_EXP23 EXPC(Z2, Z6, Z14, Z30); EXPC(Z3, Z7, Z15, Z28)
 
 // func softmaxNatAVX512(s *float32, rows int, scale float32, dst *uint16, wide int, m *float32)
 // s [rows][32], rows ≥ 1: the softmax of scaleFast(s, scale) then
@@ -621,48 +651,7 @@ smn_havemax:
 
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
-	MOVQ SI, DI
-	MOVQ CX, DX
-smn_exp2:
-	CMPQ DX, $2
-	JLT smn_exp1
-	VMULPS (DI), Z31, Z0
-	VMULPS 64(DI), Z31, Z1
-	VMULPS 128(DI), Z31, Z2
-	VMULPS 192(DI), Z31, Z3
-	VSUBPS Z10, Z0, Z0
-	VSUBPS Z11, Z1, Z1
-	VSUBPS Z10, Z2, Z2
-	VSUBPS Z11, Z3, Z3
-	EXPC(Z0, Z4, Z8, Z28)
-	EXPC(Z1, Z5, Z9, Z29)
-	EXPC(Z2, Z6, Z14, Z30)
-	EXPC(Z3, Z7, Z15, Z28)
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	VMOVUPS Z2, 128(DI)
-	VMOVUPS Z3, 192(DI)
-	VADDPS Z0, Z12, Z12
-	VADDPS Z1, Z13, Z13
-	VADDPS Z2, Z12, Z12
-	VADDPS Z3, Z13, Z13
-	ADDQ $256, DI
-	SUBQ $2, DX
-	JMP smn_exp2
-smn_exp1:
-	TESTQ DX, DX
-	JEQ smn_expdone
-	VMULPS (DI), Z31, Z0
-	VMULPS 64(DI), Z31, Z1
-	VSUBPS Z10, Z0, Z0
-	VSUBPS Z11, Z1, Z1
-	EXPC(Z0, Z4, Z8, Z28)
-	EXPC(Z1, Z5, Z9, Z29)
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z0, Z12, Z12
-	VADDPS Z1, Z13, Z13
-smn_expdone:
+	SMEXP(SMN_EXP01, SMN_EXP23, Z12, Z13, Z12, Z13)
 	VDIVPS Z12, Z27, Z12
 	VDIVPS Z13, Z27, Z13
 
@@ -674,40 +663,7 @@ smn_expdone:
 	VPBROADCASTD AX, Z30
 	MOVQ SI, DI
 	MOVQ CX, DX
-smn_pair:
-	CMPQ DX, $2
-	JLT smn_pairtail
-	VMULPS (DI), Z12, Z0
-	VMULPS 64(DI), Z13, Z1
-	VMULPS 128(DI), Z12, Z2
-	VMULPS 192(DI), Z13, Z3
-	ROUND_BF16(Z0, Z4)
-	ROUND_BF16(Z1, Z5)
-	ROUND_BF16(Z2, Z6)
-	ROUND_BF16(Z3, Z7)
-	VPSRLD $16, Z0, Z0
-	VPSRLD $16, Z1, Z1
-	VPANDD Z28, Z2, Z2
-	VPANDD Z28, Z3, Z3
-	VPORD Z2, Z0, Z0
-	VPORD Z3, Z1, Z1
-	VMOVDQU32 Z0, (BX)
-	VMOVDQU32 Z1, 64(BX)
-	ADDQ $256, DI
-	ADDQ $128, BX
-	SUBQ $2, DX
-	JMP smn_pair
-smn_pairtail:
-	TESTQ DX, DX
-	JEQ smn_done
-	VMULPS (DI), Z12, Z0
-	VMULPS 64(DI), Z13, Z1
-	ROUND_BF16(Z0, Z4)
-	ROUND_BF16(Z1, Z5)
-	VPSRLD $16, Z0, Z0
-	VPSRLD $16, Z1, Z1
-	VMOVDQU32 Z0, (BX)
-	VMOVDQU32 Z1, 64(BX)
+	SMPACK(Z12, Z13, VPSRLD, $16, VPANDD, Z28, smn_done)
 	JMP smn_done
 
 // Columns 0–15 alone: the same steps on the first vector of each row.
