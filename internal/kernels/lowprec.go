@@ -277,7 +277,8 @@ type lowJob struct {
 	zx []int32   // int8: [xPanels·32] token zero points
 	ws []lowScratch
 
-	ln Norm // the LayerNorm the conversion applies to each token panel of x first, when ln.Gamma is not nil
+	ln Norm      // the LayerNorm the conversion applies to each token panel of x first, when ln.Gamma is not nil
+	to *lowInput // where finishTile converts the output tiles to, instead of storing them (y and c nil), or nil
 }
 
 // lowScratch is one worker's buffers.
@@ -310,11 +311,16 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 	p = orSerial(p)
 	p.lock()
 	defer p.unlock()
+	linearLowLocked(p, m, a, lda, x, w, bias, act, accumulate, c, ldc, y, o)
+}
+
+// linearLowLocked is linearLowOpt on a Pool p (not nil) the caller holds.
+func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, bias []float32, act Act, accumulate bool, c []float32, ldc int, y *Panels, o lowOpts) {
 	g := &p.low
 	*g = lowJob{
 		p: p, isa: currentISA(), prec: w.lp.prec, m: m, n: w.N, k: w.K, kp: w.lp.kp, f: w.lp,
 		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
-		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln,
+		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln, to: o.to,
 	}
 	g.amx = amxFits(g.prec, g.kp)
 	g.dp = g.prec == BF16 && !g.amx && dpFits(g.isa)
@@ -331,7 +337,9 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 			g.ws[i].ln = Grow(g.ws[i].ln, g.k*nr)
 		}
 	}
-	if x != nil {
+	if o.from != nil {
+		// x comes converted (lowInput.take); its float32 form is not read
+	} else if x != nil {
 		g.x = x.P
 	} else {
 		p.packX = Grow(p.packX, g.xPanels*g.k*nr) // [ceil(m/32)][K][32]
@@ -362,8 +370,15 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 	if g.amx {
 		g.mr, g.kc = amxRows, g.kp
 	}
-	g.phase = lowPhaseConvert
-	p.run(g.xPanels, g)
+	if o.from != nil {
+		o.from.take(g)
+	} else {
+		g.phase = lowPhaseConvert
+		p.run(g.xPanels, g)
+	}
+	if g.to != nil {
+		g.to.reset(g.xPanels, g.n)
+	}
 
 	// Tasks: blocks of W micro-panels × blocks of token panels small
 	// enough that the block's converted x stays in L2 (about 1 MiB).
@@ -405,7 +420,7 @@ func linearLowOpt(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB, b
 	g.phase = lowPhaseCompute
 	g.next.Store(0)
 	p.run(min(t, g.tasks), g)
-	g.a, g.x, g.c, g.bias, g.y, g.f, g.ln = nil, nil, nil, nil, nil, nil, Norm{}
+	g.a, g.x, g.c, g.bias, g.y, g.f, g.ln, g.to = nil, nil, nil, nil, nil, nil, Norm{}, nil
 }
 
 func (g *lowJob) run(w, lo, hi int) {
@@ -431,14 +446,9 @@ func (g *lowJob) run(w, lo, hi int) {
 				lnPanel(src, ln, g.ln.Gamma[:g.k], g.ln.Beta[:g.k], g.ln.Eps)
 				src = ln // bf16: rounded from the buffer while it is in L2
 			}
-			switch {
-			case g.prec == BF16 && g.amx:
-				bf16Pairs(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
-			case g.prec == BF16 && g.dp:
-				bf16PairsNat(g.xp[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
-			case g.prec == BF16:
-				bf16Panel(g.xb[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k)
-			default:
+			if g.prec == BF16 {
+				bf16In(g.amx, g.dp).convert(g.xp, g.xb, jp*g.kp*nr, src, g.k)
+			} else {
 				q8Panel(g.xq[jp*g.kp*nr:(jp+1)*g.kp*nr], src, g.k, g.sx[jp*nr:(jp+1)*nr], g.zx[jp*nr:(jp+1)*nr])
 			}
 		}
@@ -493,6 +503,8 @@ func (g *lowJob) finishTile(ws *lowScratch, t []float32, r0, mr, jr int) {
 	}
 	cols := min(nr, g.m-jr*nr)
 	switch {
+	case g.to != nil:
+		g.to.tile(t, r0, mr, jr)
 	case g.y == nil:
 		storeT(t, mr, cols, g.c[jr*nr*g.ldc+r0:], g.ldc, g.accumulate)
 	case &t[0] == &ws.tile[0]:

@@ -29,5 +29,7 @@ func LinearToPanelsNormed(p *Pool, x *Panels, ln Norm, h *Panels, w *PackedB, bi
 
 // lowOpts are the fusions of a low-precision Linear call.
 type lowOpts struct {
-	ln Norm // norm each token panel of x first (when ln.Gamma is not nil)
+	ln   Norm      // norm each token panel of x first (when ln.Gamma is not nil)
+	to   *lowInput // convert the output into this input of the next call (MLPPanelsAdd) instead of storing it
+	from *lowInput // take x converted from here (x and a are not read)
 }

@@ -45,6 +45,7 @@ type Pool struct {
 	packX   []float32       // Linear's activations packed into token panels
 	gemm    gemmJob         // the Linear call in progress
 	low     lowJob          // the Linear call in progress on a bf16 or int8 W
+	lowIn   lowInput        // MLPPanelsAdd: fc1's output, converted to fc2's input
 	ln      lnJob           // the LayerNormPanels call in progress
 	attp    attPanelsJob    // the AttentionPanels call in progress
 	attq    attPrefixJob    // the AttentionPrefix call in progress

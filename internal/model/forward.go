@@ -217,14 +217,19 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 		if !c.PostNorm && !c.Parallel { // a parallel block's MLP reads the same LN(x) as its attention
 			ln = kernels.Norm{Gamma: blk.Norm2W.data, Beta: blk.Norm2B.data, Eps: eps}
 		}
-		if c.SwiGLU {
-			m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
-			gluPanels(&ws.glu, &ws.mlp)
+		if !c.SwiGLU && blk.MLP.NormW == nil && !c.PostNorm { // x += fc2(act(fc1(·)))
+			kernels.MLPPanelsAdd(p, in, ln, &ws.h, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act,
+				&ws.mlp, blk.MLP.FC2W.packed, blk.MLP.FC2B.data, &ws.x)
 		} else {
-			m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+			if c.SwiGLU {
+				m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, kernels.ActNone, &ws.glu)
+				gluPanels(&ws.glu, &ws.mlp)
+			} else {
+				m.linear(in, ln, blk.MLP.FC1W.packed, blk.MLP.FC1B.data, c.Act, &ws.mlp)
+			}
+			mh := m.normed(&ws.mlp, blk.MLP.NormW, blk.MLP.NormB, &ws.glu) // [B·T, F]
+			m.residual(mh, blk.MLP.FC2W, blk.MLP.FC2B, blk.Norm2W, blk.Norm2B)
 		}
-		mh := m.normed(&ws.mlp, blk.MLP.NormW, blk.MLP.NormB, &ws.glu) // [B·T, F]
-		m.residual(mh, blk.MLP.FC2W, blk.MLP.FC2B, blk.Norm2W, blk.Norm2B)
 		if hidden != nil {
 			x.Unpack(emb, d)
 			hidden(li, emb[:bt*d])
