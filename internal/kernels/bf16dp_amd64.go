@@ -117,9 +117,12 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 					fl |= kLoad
 				}
 				var t []float32
-				if g.y != nil {
+				switch {
+				case g.y != nil:
 					t = g.y.P[(jr*g.n+r0)*nr:]
-				} else {
+				case g.kc >= g.kp:
+					t = ws.tile // one K block: each tile is finished at once, in L1
+				default:
 					t = g.tileAt(ws, ir-w0, jr-x0, x1-x0) // a task's tiles stay in yt between K blocks
 				}
 				_ = t[mr*nr-1]

@@ -536,9 +536,12 @@ func (g *lowJob) blockBF16(ws *lowScratch, w0, w1, x0, x1 int) {
 			for jr := x0; jr < x1; jr++ {
 				load := pc > 0 || g.y != nil && g.accumulate
 				var t []float32
-				if g.y != nil {
+				switch {
+				case g.y != nil:
 					t = g.y.P[(jr*g.n+r0)*nr:]
-				} else {
+				case g.kc >= g.kp:
+					t = ws.tile // one K block: each tile is finished at once, in L1
+				default:
 					// a task's tiles stay in yt between K blocks
 					t = g.tileAt(ws, ir-w0, jr-x0, x1-x0)
 				}
