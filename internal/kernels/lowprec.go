@@ -125,7 +125,10 @@ type pairOrder struct {
 
 // natPairs reports whether a bf16 Linear with row stride kp runs on the
 // VDPBF16PS tile, which reads W's pairs in order (k, k+1).
-func natPairs(kp int) bool { return !amxFits(BF16, kp) && dpFits(currentISA()) }
+func natPairs(kp int) bool {
+	_, dp := bf16Kernel(kp, currentISA())
+	return dp
+}
 
 // swapBit is 1 when the pairs are stored swapped, else 0: value k of a
 // row is at k^swapBit.
@@ -323,7 +326,9 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln, to: o.to,
 	}
 	g.amx = amxFits(g.prec, g.kp)
-	g.dp = g.prec == BF16 && !g.amx && dpFits(g.isa)
+	if g.prec == BF16 {
+		g.amx, g.dp = bf16Kernel(g.kp, g.isa)
+	}
 	if g.prec == BF16 {
 		g.f.ord.set(g.dp)
 	}
@@ -337,11 +342,11 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 			g.ws[i].ln = Grow(g.ws[i].ln, g.k*nr)
 		}
 	}
-	if o.from != nil {
-		// x comes converted (lowInput.take); its float32 form is not read
-	} else if x != nil {
+	switch {
+	case o.from != nil: // x comes converted (lowInput.take); its float32 form is not read
+	case x != nil:
 		g.x = x.P
-	} else {
+	default:
 		p.packX = Grow(p.packX, g.xPanels*g.k*nr) // [ceil(m/32)][K][32]
 		g.x = p.packX
 		g.phase = lowPhasePack

@@ -29,7 +29,7 @@ func MLPPanelsAdd(p *Pool, x *Panels, ln Norm, h *Panels, w1 *PackedB, b1 []floa
 	p.lock()
 	defer p.unlock()
 	in := &p.lowIn
-	in.form = bf16In(amxFits(BF16, w2.lp.kp), dpFits(currentISA()) && !amxFits(BF16, w2.lp.kp))
+	in.form = bf16In(bf16Kernel(w2.lp.kp, currentISA()))
 	in.kp = w2.lp.kp
 	linearLowLocked(p, x.M, nil, 0, x, w1, b1, act, false, nil, 0, nil, lowOpts{ln: ln, to: in})
 	linearLowLocked(p, x.M, nil, 0, nil, w2, b2, ActNone, true, nil, 0, y, lowOpts{from: in})
@@ -44,13 +44,21 @@ func mlpFuses(x *Panels, w1, w2 *PackedB, y *Panels) bool {
 		return false
 	}
 	s := currentISA()
-	switch {
-	case amxFits(BF16, w1.lp.kp):
+	switch amx, dp := bf16Kernel(w1.lp.kp, s); {
+	case amx:
 		return amxRows%2 == 0
-	case dpFits(s):
+	case dp:
 		return mrDP%2 == 0
 	}
 	return s.mr()%2 == 0
+}
+
+// bf16Kernel returns which kernel runs a bf16 Linear whose form has row
+// stride kp on family s: AMX, else the VDPBF16PS tile (dp), else (both
+// false) the float32 kernels on each W micro-panel expanded.
+func bf16Kernel(kp int, s isa) (amx, dp bool) {
+	amx = amxFits(BF16, kp)
+	return amx, !amx && dpFits(s)
 }
 
 // bf16Form is the layout in which a bf16 Linear's kernel reads its
