@@ -174,8 +174,9 @@ func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide in
 // Unless mx is nil (it must be for rows < 12, where the one call's rows
 // past rows would enter the maxima), mx [32] gets the maxima of the
 // columns of c: mx[j] = max(mx[j], c[i][j] for i < rows), VMAXPS in an
-// order of the tiles'.
-func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32) {
+// order of the tiles'. Unless pf is nil, step lines of it are asked for
+// before each 12-row tile.
+func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32, pf *lineQueue, step int) {
 	w := 0
 	if wide {
 		w = 1
@@ -190,6 +191,9 @@ func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wid
 		m = &mx[0]
 	}
 	tile := func(r int) {
+		if pf != nil {
+			pf.ask(step)
+		}
 		if m != nil {
 			bf16dpMaxAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, m)
 		} else {
