@@ -130,16 +130,23 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	for task < j.tasks {
 		// With whole heads, the worker's next head is claimed now unless
 		// few are left (a claimed head waits for this one), and its q, k
-		// and v are asked for a part per query panel of this one.
+		// and v are asked for a part per query panel of this one (each
+		// panel with queries: the last one may have none).
 		after := j.tasks
 		if j.ahead && int(j.next.Load())+j.nw < j.tasks {
 			after = int(j.next.Add(1) - 1)
 		}
-		prev := warm // the head prefetched during the task before: this one's, if claimed ahead
+		prev := warm   // the head prefetched during the task before: this one's, if claimed ahead
+		parts := j.nqp // the query panels of this head that have queries, when claimed ahead
+		if after < j.tasks {
+			if pa, _ := j.queries(task/j.h*j.t, j.nqp-1); pa.n == 0 {
+				parts--
+			}
+		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
-			if after < j.tasks {
+			if after < j.tasks && qp < parts {
 				// asked for a few lines at a time between the tiles
-				j.amx[w].ah = j.headLines(after*j.per/j.nqp, qp, j.nqp)
+				j.amx[w].ah = j.headLines(after*j.per/j.nqp, qp, parts)
 				warm = after * j.per / j.nqp
 			}
 			switch j.bf {
