@@ -150,10 +150,9 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	}
 	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
-	// The lines of the next head's part asked for before each VDPBF16PS
-	// tile, of about ceil(t/12) + ceil(dh/12).
-	tiles := (t+mrDP-1)/mrDP + (dh+mrDP-1)/mrDP
-	step := (s.ah.n + tiles - 1) / tiles
+	// This panel's part of the next head: asked for during the score
+	// tiles (floor(t/12) of them), what they leave before the P·V tiles.
+	step := (s.ah.n + max(t/mrDP, 1) - 1) / max(t/mrDP, 1)
 	var mx []float32 // the softmax's maxima, taken by the tile where no bias follows
 	if amx {
 		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
@@ -189,7 +188,8 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	if amx {
 		amxBlocksBF16(s.vt, tPad, s.pp, o, tPad/32, dhp/32)
 	} else {
-		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil, &s.ah, step)
+		pv := (dh + mrDP - 1) / mrDP
+		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil, &s.ah, (s.ah.n+pv-1)/pv)
 	}
 	s.ah.ask(s.ah.n) // what the tiles left of this panel's part
 	if !full {
