@@ -87,6 +87,7 @@ type amxAttnScratch struct {
 	st []float32   // attAMX, attDP: [tPad][32] Sᵀ, then the exponentials or the softmax
 	mx [nr]float32 // attDP: [32] the maxima of Sᵀ's columns, without a bias
 	o  []float32   // attAMX, attDP: [dhp][32] an Oᵀ that cannot go straight into out
+	ah lineQueue   // attDP: the part of the next head's q, k and v to ask for during this query panel
 	kt []float32   // attEmu: [ceil(t/32)+1][dh2][32] the head's key panels, rounded, rows in bf16Panel's order
 	qf []float32   // attEmu: [dh2][32] the query panel, rounded, rows as kt's
 	pf []float32   // attEmu: [t2][32] the probabilities, rounded, rows as kt's
@@ -149,6 +150,9 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	}
 	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
+	// This panel's part of the next head: asked for during the score
+	// tiles (floor(t/12) of them), what they leave before the P·V tiles.
+	step := (s.ah.n + max(t/mrDP, 1) - 1) / max(t/mrDP, 1)
 	var mx []float32 // the softmax's maxima, taken by the tile where no bias follows
 	if amx {
 		amxBlocksBF16(s.kr, dhp, s.qp, s.st, dhp/32, tPad/32)
@@ -159,7 +163,7 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 				mx[i] = float32(math.Inf(-1))
 			}
 		}
-		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16, mx)
+		dpRows(s.kr, dhp, s.qp, (dh+1)/2, s.st, t, nq > 16, mx, &s.ah, step)
 	}
 	scale := j.scale
 	if j.bias != nil {
@@ -184,8 +188,10 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	if amx {
 		amxBlocksBF16(s.vt, tPad, s.pp, o, tPad/32, dhp/32)
 	} else {
-		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil)
+		pv := (dh + mrDP - 1) / mrDP
+		dpRows(s.vt, tPad, s.pp, (t+1)/2, o, dh, nq > 16, nil, &s.ah, (s.ah.n+pv-1)/pv)
 	}
+	s.ah.ask(s.ah.n) // what the tiles left of this panel's part
 	if !full {
 		j.store(s.o, dh, pa, hd*dh)
 		j.store(s.o[pa.n:], dh, pb, hd*dh)

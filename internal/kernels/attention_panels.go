@@ -109,7 +109,7 @@ type attPanelsJob struct {
 	tasks            int          // b·h·nqp / per
 	next             atomic.Int64 // next task to hand out
 	nw               int          // workers running the call
-	ahead            bool         // claim the next whole head ahead and prefetch it (attDP)
+	ahead            bool         // claim the next whole head ahead and ask for it during this one (attDP)
 	scale            float32
 	qkv, out         *Panels   // [b·t, 3D] and [b·t, D] in token panels
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
@@ -130,15 +130,23 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	for task < j.tasks {
 		// With whole heads, the worker's next head is claimed now unless
 		// few are left (a claimed head waits for this one), and its q, k
-		// and v are asked for a part per query panel of this one.
+		// and v are asked for a part per query panel of this one (each
+		// panel with queries: the last one may have none).
 		after := j.tasks
 		if j.ahead && int(j.next.Load())+j.nw < j.tasks {
 			after = int(j.next.Add(1) - 1)
 		}
-		prev := warm // the head prefetched during the task before: this one's, if claimed ahead
+		prev := warm   // the head prefetched during the task before: this one's, if claimed ahead
+		parts := j.nqp // the query panels of this head that have queries, when claimed ahead
+		if after < j.tasks {
+			if pa, _ := j.queries(task/j.h*j.t, j.nqp-1); pa.n == 0 {
+				parts--
+			}
+		}
 		for qp := task * j.per % j.nqp; qp < task*j.per%j.nqp+j.per; qp++ {
-			if after < j.tasks {
-				j.prefetchHead(after*j.per/j.nqp, qp, j.nqp)
+			if after < j.tasks && qp < parts {
+				// asked for a few lines at a time between the tiles
+				j.amx[w].ah = j.headLines(after*j.per/j.nqp, qp, parts)
 				warm = after * j.per / j.nqp
 			}
 			switch j.bf {
@@ -159,16 +167,51 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	}
 }
 
-// prefetchHead asks for part i of n of the q, k and v of sequence·head
-// bh (its token panels' [dh][32] blocks of each, in order) to be brought
-// into L2.
-func (j *attPanelsJob) prefetchHead(bh, i, n int) {
+// headLines returns part i of n of the cache lines of the q, k and v of
+// sequence·head bh (its token panels' [dh][32] blocks of each, in
+// order), to be asked for into L2 a few at a time (lineQueue.ask).
+func (j *attPanelsJob) headLines(bh, i, n int) lineQueue {
 	t, dh, d := j.t, j.dh, j.h*j.dh
 	s0, hd := bh/j.h*t, bh%j.h
 	kp0 := s0 / nr
-	nb := 3 * ((s0+t-1)/nr + 1 - kp0) // blocks: q, k, v of each token panel
-	for b := i * nb / n; b < (i+1)*nb/n; b++ {
-		prefetchPanel(j.qkv.P[((kp0+b/3)*3*d+b%3*d+hd*dh)*nr:], 1, 0, dh*nr, 0, 1)
+	per := dh * nr / 16                     // lines of a block
+	nl := 3 * ((s0+t-1)/nr + 1 - kp0) * per // lines: q, k, v of each token panel
+	l0, l1 := i*nl/n, (i+1)*nl/n
+	return lineQueue{p: j.qkv.P, at: (kp0*3*d+hd*dh)*nr + l0/per*d*nr, d: d * nr, per: per, l: l0 % per, n: l1 - l0}
+}
+
+// lineQueue is cache lines of a head's q, k and v still to be asked for
+// into L2, in order: line l (16 floats) of the block at p[at:], then the
+// rest of its per lines and those of the blocks after it, each d floats
+// after the one before (q, k and v of a token panel, then the next
+// panel's), n lines in all. Spread between the tiles of the products,
+// the prefetches overlap them instead of stalling on a burst of misses.
+type lineQueue struct {
+	p          []float32 // [b·t, 3D] in token panels: qkv.P
+	at, d, per int
+	l, n       int
+}
+
+// next returns the offset in p of the next run of at most m ≥ 1 lines
+// within one block and its length c (0: none left), taking them off the
+// queue.
+func (q *lineQueue) next(m int) (off, c int) {
+	c = min(m, q.per-q.l, q.n)
+	off = q.at + q.l*16
+	q.l += c
+	if q.l == q.per {
+		q.at, q.l = q.at+q.d, 0
+	}
+	q.n -= c
+	return off, c
+}
+
+// ask asks for the next m lines of the queue (fewer if fewer are left).
+func (q *lineQueue) ask(m int) {
+	for m > 0 && q.n > 0 {
+		off, c := q.next(m)
+		prefetchLines(q.p[off:], c)
+		m -= c
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -240,4 +241,47 @@ func attentionBiasRef(b, t, nq, h, dh int, qkv, bias []float32) []float32 {
 		}
 	}
 	return out
+}
+
+// TestHeadLines checks that the n parts of a head's lines (headLines),
+// taken a few at a time (lineQueue.next), are every cache line of the
+// head's q, k and v blocks once, in order, whatever the part count and
+// step, and that runs stay within one block.
+func TestHeadLines(t *testing.T) {
+	for _, c := range []struct{ b, t, h, dh int }{{1, 1, 1, 1}, {2, 5, 2, 3}, {3, 40, 3, 16}, {8, 197, 12, 64}} {
+		d := c.h * c.dh
+		j := &attPanelsJob{t: c.t, h: c.h, dh: c.dh, qkv: &Panels{P: make([]float32, ((c.b*c.t+nr-1)/nr)*3*d*nr)}}
+		for bh := 0; bh < c.b*c.h; bh++ {
+			s0, hd := bh/c.h*c.t, bh%c.h
+			var want []int // the offsets of the head's lines, in order
+			for kp := s0 / nr; kp*nr < s0+c.t; kp++ {
+				for q := 0; q < 3; q++ {
+					for l := 0; l < c.dh*nr/16; l++ {
+						want = append(want, (kp*3*d+q*d+hd*c.dh)*nr+16*l)
+					}
+				}
+			}
+			for _, n := range []int{1, 3, 8} {
+				for _, step := range []int{1, 5, 17, 1000} {
+					var got []int
+					for i := 0; i < n; i++ {
+						q := j.headLines(bh, i, n)
+						for q.n > 0 {
+							off, k := q.next(step)
+							if k < 1 || k > step || off/(c.dh*nr) != (off+16*k-1)/(c.dh*nr) {
+								t.Fatalf("%+v head %d part %d/%d step %d: run of %d lines at %d", c, bh, i, n, step, k, off)
+							}
+							for l := 0; l < k; l++ {
+								got = append(got, off+16*l)
+							}
+						}
+						q.ask(step) // nothing left: a no-op
+					}
+					if !slices.Equal(got, want) {
+						t.Fatalf("%+v head %d in %d parts, step %d: lines %v, want %v", c, bh, n, step, got, want)
+					}
+				}
+			}
+		}
+	}
 }

@@ -160,10 +160,13 @@ func bf16dpShortAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide,
 
 // bf16dpMaxAVX512 is bf16dpKernelAVX512 with flags 0 (the sums alone,
 // from zero), their column maxima merged into m [32]: m[j] = max(m[j],
-// c[i·32+j] for i < 12).
+// c[i·32+j] for i < 12). Between its K pairs it asks for the cache lines
+// (64 bytes) pf, pf+64, … into L2, lines ≤ kp2 of them, one a pair (a
+// prefetch spread across the tile's work rather than a burst before it;
+// pf any address with lines 0).
 //
 //go:noescape
-func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32)
+func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32, pf *float32, lines int)
 
 // dpRows computes rows [0, rows) of c [rows][32] (rows ≥ 1) with the
 // VDPBF16PS tile, 12 rows a call: c[i][j] = Σ_{p < kp2} the pair products
@@ -177,8 +180,10 @@ func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide in
 // Unless mx is nil (it must be for rows < 12, where the one call's rows
 // past rows would enter the maxima), mx [32] gets the maxima of the
 // columns of c: mx[j] = max(mx[j], c[i][j] for i < rows), VMAXPS in an
-// order of the tiles'.
-func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32) {
+// order of the tiles'. Unless pf is nil, step lines of it are asked for
+// during or before each 12-row tile (during: at most kp2, within a
+// block of the queue, with mx).
+func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wide bool, mx []float32, pf *lineQueue, step int) {
 	w := 0
 	if wide {
 		w = 1
@@ -194,10 +199,19 @@ func dpRows(a []uint16, lda int, b []uint16, kp2 int, c []float32, rows int, wid
 	}
 	tile := func(r int) {
 		if m != nil {
-			bf16dpMaxAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, m)
-		} else {
-			bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
+			p, n := &c[r*nr], 0 // lines of pf that the tile asks for between its K pairs
+			if pf != nil && pf.n > 0 {
+				var off int
+				off, n = pf.next(min(step, kp2))
+				p = &pf.p[off]
+			}
+			bf16dpMaxAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, m, p, n)
+			return
 		}
+		if pf != nil {
+			pf.ask(step)
+		}
+		bf16dpKernelAVX512(kp2, &a[r*lda], 2*lda, &b[0], &c[r*nr], w, &zeroBias[0], 0)
 	}
 	r := 0
 	for ; r+mrDP <= rows; r += mrDP {

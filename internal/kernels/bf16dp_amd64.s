@@ -342,25 +342,57 @@ dpsdone:
 	VMAXPS 64(R11), Z25, Z25 \
 	VMOVUPS Z25, 64(R11)
 
-// func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32)
+// DPPF asks for the line at R12 (PREFETCHT1) and moves R12 to the next
+// line while R13, counted down, stays above zero: lines lines from pf,
+// then the last of them again (or pf again for lines 0).
+#define DPPF \
+	PREFETCHT1 (R12) \
+	DECQ R13 \
+	LEAQ 64(R12), R14 \
+	CMOVQGT R14, R12
+
+// func bf16dpMaxAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, m *float32, pf *float32, lines int)
 // bf16dpKernelAVX512 with flags 0 (the sums alone) and their column
 // maxima merged into m [32] (DPMAX): the attention's scores, whose
-// softmax then needs no pass for its maxima.
-TEXT ·bf16dpMaxAVX512(SB), NOSPLIT, $0-56
+// softmax then needs no pass for its maxima. One line from pf asked for
+// after each K pair (DPPF, R12 and R13), the next head's q, k and v.
+TEXT ·bf16dpMaxAVX512(SB), NOSPLIT, $0-72
 	MOVQ kp2+0(FP), AX
 	MOVQ w+8(FP), SI
 	MOVQ ldw+16(FP), DX
 	MOVQ x+24(FP), BX
 	MOVQ c+32(FP), R10
+	MOVQ pf+56(FP), R12
+	MOVQ lines+64(FP), R13
 	TILE12_SETUP
 	TILE12_ZERO
 	CMPQ wide+40(FP), $0
 	JEQ dpmloop16
-	TILE12_LOOP(DPSTEP32)
+	BTQ $0, AX
+	JCC dpmpairs
+	DPSTEP32(0, 0, 64)
+	DPPF
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+dpmpairs:
+	SHRQ $1, AX
+	JEQ dpmdone
+dpmloop:
+	DPSTEP32(0, 0, 64)
+	DPPF
+	DPSTEP32(4, 128, 192)
+	DPPF
+	ADDQ $8, SI
+	ADDQ $8, DI
+	ADDQ $256, BX
+	DECQ AX
+	JNZ dpmloop
 	JMP dpmdone
 dpmloop16:
 	VMOVDQU32 0(BX), Z24
 	TILE12_ROWS(DPROW16, 0)
+	DPPF
 	ADDQ $4, SI
 	ADDQ $4, DI
 	ADDQ $128, BX

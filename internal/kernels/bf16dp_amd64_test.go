@@ -330,7 +330,7 @@ func TestDPRows(t *testing.T) {
 					}
 					mx0 = slices.Clone(mx)
 				}
-				dpRows(a, lda, b, kp2, c, rows, wide, mx)
+				dpRows(a, lda, b, kp2, c, rows, wide, mx, nil, 0)
 				f := func(v uint16) float32 { return math.Float32frombits(uint32(v) << 16) }
 				for j := range mx {
 					want := mx0[j]
@@ -387,7 +387,7 @@ func BenchmarkDPRows(b *testing.B) {
 				mx = make([]float32, nr)
 			}
 			loopFlops(b, 2*float64(rows*nr*2*kp2), func() {
-				dpRows(a, 2*kp2, x, kp2, out, rows, true, mx)
+				dpRows(a, 2*kp2, x, kp2, out, rows, true, mx, nil, 0)
 			})
 		})
 	}

@@ -289,6 +289,13 @@ func fmaRounds(n int) float64 {
 //go:noescape
 func prefetchRows(p *float32, rows, ld, lines int)
 
+// prefetchLines asks for the first n cache lines (16 floats each) of a
+// to be brought into L2.
+func prefetchLines(a []float32, n int) {
+	_ = a[16*n-1]
+	prefetchRows(&a[0], 1, 0, n)
+}
+
 // prefetchPanel prefetches part i of n of the mr×kb micro-panel a (rows
 // lda apart) into L2: the columns [i·kb/n, (i+1)·kb/n) rounded out to
 // cache lines.

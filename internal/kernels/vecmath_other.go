@@ -28,6 +28,8 @@ func packPanelFast(dst, src []float32, k, ldb int) int { return 0 }
 
 func prefetchPanel(a []float32, mr, lda, kb, i, n int) {}
 
+func prefetchLines(a []float32, n int) {}
+
 func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool { return false }
 
 func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]float32) bool {
