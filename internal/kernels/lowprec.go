@@ -244,6 +244,54 @@ func roundBF16(v float32) float32 {
 	return math.Float32frombits((u + 0x7fff + (u>>16)&1) &^ 0xffff)
 }
 
+// bf16Kernel returns which kernel runs a bf16 Linear whose form has row
+// stride kp on family s: AMX, else the VDPBF16PS tile (dp), else (both
+// false) the float32 kernels on each W micro-panel expanded.
+func bf16Kernel(kp int, s isa) (amx, dp bool) {
+	amx = amxFits(BF16, kp)
+	return amx, !amx && dpFits(s)
+}
+
+// bf16Form is the layout in which a bf16 Linear's kernel reads its
+// activations, each token panel [k][32] rounded to bf16 (roundBF16):
+//
+//	pairsSwapped  lowJob.xp [kp/2][32][2] uint16, each pair (k+1, k): AMX
+//	pairsNat      lowJob.xp, each pair (k, k+1): the VDPBF16PS tile
+//	rowsSwapped   lowJob.xb [kp][32] float32, the rows of each pair swapped: the FMA kernels
+type bf16Form uint8
+
+const (
+	pairsSwapped bf16Form = iota
+	pairsNat
+	rowsSwapped
+)
+
+// bf16In returns the form the bf16 kernel (AMX, VDPBF16PS, else FMA) reads.
+func bf16In(amx, dp bool) bf16Form {
+	switch {
+	case amx:
+		return pairsSwapped
+	case dp:
+		return pairsNat
+	}
+	return rowsSwapped
+}
+
+// convert writes the k rows of src [k][32] (a token panel of x or an
+// output tile: k even unless they are a panel's last) in form f to xp or
+// xb from index off on.
+func (f bf16Form) convert(xp []uint16, xb []float32, off int, src []float32, k int) {
+	n := (k + 1) &^ 1 * nr
+	switch f {
+	case pairsSwapped:
+		bf16Pairs(xp[off:off+n], src, k)
+	case pairsNat:
+		bf16PairsNat(xp[off:off+n], src, k)
+	default:
+		bf16Panel(xb[off:off+n], src, k)
+	}
+}
+
 // lowJob is one Linear call on a bf16 or int8 W, kept in the Pool.
 type lowJob struct {
 	p          *Pool
@@ -325,12 +373,11 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
 		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln, to: o.to,
 	}
-	g.amx = amxFits(g.prec, g.kp)
 	if g.prec == BF16 {
 		g.amx, g.dp = bf16Kernel(g.kp, g.isa)
-	}
-	if g.prec == BF16 {
 		g.f.ord.set(g.dp)
+	} else {
+		g.amx = amxFits(g.prec, g.kp)
 	}
 	g.xPanels = (m + nr - 1) / nr
 	t := p.workers()
@@ -499,8 +546,9 @@ func (g *lowJob) tileFor(ws *lowScratch, r0, mr, mrFull, jr int, load bool) []fl
 }
 
 // finishTile applies the activation to the tile t [mr][32] of rows r0..
-// and token panel jr and stores it: into c transposed, or into y's panel
-// when the kernel did not write there.
+// and token panel jr and stores it: converted into the next call's input
+// (g.to, MLPPanelsAdd), into c transposed, or into y's panel when the
+// kernel did not write there.
 func (g *lowJob) finishTile(ws *lowScratch, t []float32, r0, mr, jr int) {
 	t = t[:mr*nr]
 	if g.act != ActNone {

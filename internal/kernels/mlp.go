@@ -6,7 +6,9 @@ package kernels
 //
 // for x [M, K] in token panels, LN the LayerNorm ln (none when ln.Gamma
 // is nil; h [M, K] its buffer where LinearToPanelsNormed needs one) and
-// u [M, F] the buffer of the hidden activations. y gets the bits of
+// u [M, F] the buffer of the hidden activations. y may be x (a residual
+// stream added to in place: fc1 reads all of x before fc2 writes y); it
+// must not share memory with u or h. y gets the bits of
 // LinearToPanelsNormed (or LinearToPanels) into u, then LinearPanelsAdd.
 //
 // With bf16 W1 and W2, fc1 finishes each output tile, while it is in L1,
@@ -51,54 +53,6 @@ func mlpFuses(x *Panels, w1, w2 *PackedB, y *Panels) bool {
 		return mrDP%2 == 0
 	}
 	return s.mr()%2 == 0
-}
-
-// bf16Kernel returns which kernel runs a bf16 Linear whose form has row
-// stride kp on family s: AMX, else the VDPBF16PS tile (dp), else (both
-// false) the float32 kernels on each W micro-panel expanded.
-func bf16Kernel(kp int, s isa) (amx, dp bool) {
-	amx = amxFits(BF16, kp)
-	return amx, !amx && dpFits(s)
-}
-
-// bf16Form is the layout in which a bf16 Linear's kernel reads its
-// activations, each token panel [k][32] rounded to bf16 (roundBF16):
-//
-//	pairsSwapped  lowJob.xp [kp/2][32][2] uint16, each pair (k+1, k): AMX
-//	pairsNat      lowJob.xp, each pair (k, k+1): the VDPBF16PS tile
-//	rowsSwapped   lowJob.xb [kp][32] float32, the rows of each pair swapped: the FMA kernels
-type bf16Form uint8
-
-const (
-	pairsSwapped bf16Form = iota
-	pairsNat
-	rowsSwapped
-)
-
-// bf16In returns the form the bf16 kernel (AMX, VDPBF16PS, else FMA) reads.
-func bf16In(amx, dp bool) bf16Form {
-	switch {
-	case amx:
-		return pairsSwapped
-	case dp:
-		return pairsNat
-	}
-	return rowsSwapped
-}
-
-// convert writes the k rows of src [k][32] (a token panel of x or an
-// output tile: k even unless they are a panel's last) in form f to xp or
-// xb from index off on.
-func (f bf16Form) convert(xp []uint16, xb []float32, off int, src []float32, k int) {
-	n := (k + 1) &^ 1 * nr
-	switch f {
-	case pairsSwapped:
-		bf16Pairs(xp[off:off+n], src, k)
-	case pairsNat:
-		bf16PairsNat(xp[off:off+n], src, k)
-	default:
-		bf16Panel(xb[off:off+n], src, k)
-	}
 }
 
 // lowInput is the input of a bf16 Linear call already converted to the
