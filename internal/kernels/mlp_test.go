@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -13,9 +14,10 @@ import (
 // TestMLPPanelsAdd runs MLPPanelsAdd against its two calls (fc1 into u,
 // then fc2 added to y) in every precision, on every path and thread
 // count, with and without the LayerNorm, on shapes whose F is odd, not a
-// multiple of a tile's rows, or past one K block of fc2 (lowKc): the
-// same y, bit for bit, a NaN token included. Each case runs the MLP twice
-// on other values with a Linear between them, so a converted input left
+// multiple of a tile's rows, past one K block of fc2 or of fc1 (lowKc),
+// GELU and no activation, y apart from x or x itself: the same y, bit
+// for bit, a NaN token included. Each case runs the MLP twice on other
+// values with a Linear between them, so a converted input left
 // over from the call before, or a buffer fc2 handed back to the Pool and
 // fc1 then overwrote, would show. Where fc1 hands its tiles to fc2 in
 // bf16, u must be left alone.
@@ -26,7 +28,7 @@ func TestMLPPanelsAdd(t *testing.T) {
 			p := NewPool(threads)
 			defer p.Close()
 			for _, prec := range []Precision{FP32, BF16, Int8} {
-				for _, sh := range []struct{ m, k, f, d int }{{1, 8, 13, 5}, {17, 64, 48, 40}, {70, 37, 1100, 24}, {197, 96, 30, 31}} {
+				for _, sh := range []struct{ m, k, f, d int }{{1, 8, 13, 5}, {17, 64, 48, 64}, {70, 37, 1100, 24}, {197, 96, 30, 31}, {33, 1100, 27, 1100}} {
 					for _, norm := range []bool{false, true} {
 						t.Run(fmt.Sprintf("t%d/%v/%dx%dx%dx%d/ln=%v", threads, prec, sh.m, sh.k, sh.f, sh.d, norm), func(t *testing.T) {
 							r := rand.New(rand.NewPCG(uint64(sh.m), uint64(sh.f)))
@@ -39,38 +41,53 @@ func TestMLPPanelsAdd(t *testing.T) {
 								ln = Norm{Gamma: randVals(r, sh.k, 0.5, 1), Beta: randVals(r, sh.k, 0.2, 0), Eps: 1e-6}
 							}
 							for round := range 2 {
+								act := []Act{ActGELU, ActNone}[round]
 								x := randVals(r, sh.m*sh.k, 2, 0.3)
 								if sh.m == 17 {
 									x[3*sh.k+1] = float32(math.NaN())
 								}
 								y0 := randVals(r, sh.m*sh.d, 1, 0)
-								var xp, h, u, y, o Panels
-								xp.Pack(sh.m, sh.k, x, sh.k)
-								y.Pack(sh.m, sh.d, y0, sh.d)
-								if ln.Gamma != nil {
-									LinearToPanelsNormed(p, &xp, ln, &h, w1, b1, ActGELU, &u)
-								} else {
-									LinearToPanels(p, &xp, w1, b1, ActGELU, &u)
-								}
-								LinearPanelsAdd(p, &u, w2, b2, &y)
-								want := slices.Clone(y.P)
-
-								var h2, u2, y2 Panels
-								u2.Pack(1, 1, []float32{42}, 1)
-								y2.Pack(sh.m, sh.d, y0, sh.d)
-								MLPPanelsAdd(p, &xp, ln, &h2, w1, b1, ActGELU, &u2, w2, b2, &y2)
-								if i := firstDiff(y2.P, want); i >= 0 {
-									t.Fatalf("round %d: y[%d] = %g, want %g", round, i, y2.P[i], want[i])
-								}
-								if f := mlpFuses(&xp, w1, w2, &y2); f {
-									fused[p.lowIn.form] = true
-									if u2.M != 1 || u2.P[0] != 42 {
-										t.Fatalf("u written on the fused route")
+								for _, inPlace := range []bool{false, true} { // y is x: the residual stream
+									if inPlace && sh.d != sh.k {
+										continue
 									}
-								} else if prec == BF16 {
-									t.Fatalf("bf16 MLP not fused")
+									var xp, h, u, y, o Panels
+									xp.Pack(sh.m, sh.k, x, sh.k)
+									y.Pack(sh.m, sh.d, y0, sh.d)
+									yp := &y
+									if inPlace {
+										yp = &xp
+									}
+									if ln.Gamma != nil {
+										LinearToPanelsNormed(p, &xp, ln, &h, w1, b1, act, &u)
+									} else {
+										LinearToPanels(p, &xp, w1, b1, act, &u)
+									}
+									LinearPanelsAdd(p, &u, w2, b2, yp)
+									want := slices.Clone(yp.P)
+
+									var x2, h2, u2, y2 Panels
+									x2.Pack(sh.m, sh.k, x, sh.k)
+									u2.Pack(1, 1, []float32{42}, 1)
+									y2.Pack(sh.m, sh.d, y0, sh.d)
+									yp2 := &y2
+									if inPlace {
+										yp2 = &x2
+									}
+									MLPPanelsAdd(p, &x2, ln, &h2, w1, b1, act, &u2, w2, b2, yp2)
+									if i := firstDiff(yp2.P, want); i >= 0 {
+										t.Fatalf("round %d, y is x %v: y[%d] = %g, want %g", round, inPlace, i, yp2.P[i], want[i])
+									}
+									if mlpFuses(&x2, w1, w2, yp2) {
+										fused[p.lowIn.form] = true
+										if u2.M != 1 || u2.P[0] != 42 {
+											t.Fatalf("u written on the fused route")
+										}
+									} else if prec == BF16 {
+										t.Fatalf("bf16 MLP not fused")
+									}
+									LinearToPanels(p, &xp, other, nil, ActNone, &o) // between two MLPs
 								}
-								LinearToPanels(p, &xp, other, nil, ActNone, &o) // between two MLPs
 							}
 						})
 					}
@@ -83,5 +100,62 @@ func TestMLPPanelsAdd(t *testing.T) {
 	}
 	if !fused[rowsSwapped] || hasDPBF16 && !fused[pairsNat] || amxUsable() && !fused[pairsSwapped] {
 		t.Errorf("fused MLP ran in forms %v only", fused)
+	}
+}
+
+// TestMLPPanelsAddAllocs checks that MLPPanelsAdd, alternating with
+// another bf16 Linear as in a forward pass, allocates nothing once its
+// buffers have grown.
+func TestMLPPanelsAddAllocs(t *testing.T) {
+	const m, d, f = 70, 64, 96
+	r := rand.New(rand.NewPCG(5, 6))
+	p := NewPool(2)
+	defer p.Close()
+	w1 := PackB(randVals(r, f*d, 0.5, 0), f, d, d).Convert(BF16)
+	w2 := PackB(randVals(r, d*f, 0.5, 0), d, f, f).Convert(BF16)
+	wq := PackB(randVals(r, 3*d*d, 0.5, 0), 3*d, d, d).Convert(BF16)
+	ln := Norm{Gamma: randVals(r, d, 0.5, 1), Beta: randVals(r, d, 0.2, 0), Eps: 1e-6}
+	var x, h, u, qkv Panels
+	x.Pack(m, d, randVals(r, m*d, 1, 0), d)
+	step := func() {
+		LinearToPanelsNormed(p, &x, ln, &h, wq, nil, ActNone, &qkv)
+		MLPPanelsAdd(p, &x, ln, &h, w1, nil, ActGELU, &u, w2, nil, &x)
+	}
+	step()
+	if n := testing.AllocsPerRun(20, step); n != 0 {
+		t.Errorf("%v allocations per step", n)
+	}
+}
+
+// BenchmarkMLPPanelsAdd times ViT-B/16's MLP branch (LayerNorm, fc1 with
+// GELU, fc2 added to the residual stream; D = 768, F = 3072) in bf16 on
+// the CPU's bf16 kernel, as MLPPanelsAdd (fused: fc1's tiles handed to fc2
+// in bf16) and as its two calls, in GFLOP/s of the two products.
+func BenchmarkMLPPanelsAdd(b *testing.B) {
+	const d, f = 768, 3072
+	r := rand.New(rand.NewPCG(1, 1))
+	p := NewPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	small := func(n int) []float32 { return randVals(r, n, 0.02, 0) }
+	w1 := PackB(small(f*d), f, d, d).Convert(BF16) // [F, D]
+	w2 := PackB(small(d*f), d, f, f).Convert(BF16) // [D, F]
+	b1, b2 := small(f), small(d)
+	ln := Norm{Gamma: randVals(r, d, 0.5, 1), Beta: small(d), Eps: 1e-6}
+	for _, batch := range []int{1, 8} {
+		m := 197 * batch
+		var x, h, u Panels // [m, D], [m, D], [m, F]
+		x.Pack(m, d, randVals(r, m*d, 1, 0), d)
+		for _, fused := range []bool{true, false} {
+			b.Run(fmt.Sprintf("b%d/fused=%v", batch, fused), func(b *testing.B) {
+				loopFlops(b, 4*float64(m*d*f), func() {
+					if fused {
+						MLPPanelsAdd(p, &x, ln, &h, w1, b1, ActGELU, &u, w2, b2, &x)
+					} else {
+						LinearToPanelsNormed(p, &x, ln, &h, w1, b1, ActGELU, &u)
+						LinearPanelsAdd(p, &u, w2, b2, &x)
+					}
+				})
+			})
+		}
 	}
 }
