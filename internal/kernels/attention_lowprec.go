@@ -150,8 +150,8 @@ func (j *attPanelsJob) panelBF16(s *amxAttnScratch, bh, qp int, cur *int, warm i
 	}
 	bf16PairsIn(s.qp, q, dh, !amx)
 	clear(s.qp[(dh+1)/2*2*nr : dhp*nr])
-	// This panel's part of the next head: asked for during the score
-	// tiles (floor(t/12) of them), what they leave before the P·V tiles.
+	// This panel's part of the next head: spread over the score tiles
+	// (floor(t/12) of them) and then the P·V tiles, the rest after them.
 	step := (s.ah.n + max(t/mrDP, 1) - 1) / max(t/mrDP, 1)
 	var mx []float32 // the softmax's maxima, taken by the tile where no bias follows
 	if amx {

@@ -96,6 +96,9 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	j.next.Store(0)
 	p.run(j.nw, j)
 	j.qkv, j.out, j.bias = nil, nil, nil
+	for i := range j.amx {
+		j.amx[i].ah = lineQueue{} // it points into qkv too
+	}
 }
 
 // attPanelsJob is one AttentionPanels call, kept in the Pool.

@@ -290,8 +290,11 @@ func fmaRounds(n int) float64 {
 func prefetchRows(p *float32, rows, ld, lines int)
 
 // prefetchLines asks for the first n cache lines (16 floats each) of a
-// to be brought into L2.
+// to be brought into L2 (none for n ≤ 0).
 func prefetchLines(a []float32, n int) {
+	if n <= 0 {
+		return
+	}
 	_ = a[16*n-1]
 	prefetchRows(&a[0], 1, 0, n)
 }
