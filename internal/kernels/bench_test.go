@@ -15,7 +15,8 @@ import (
 // VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
 // VIT_COPYW=0 reads aliased W micro-panels in place; VIT_PREFW=0 turns off
 // the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps,
-// VIT_PFX=0 the prefetch of the next pass's x.
+// VIT_PFX=0 the prefetch of the next pass's x; VIT_Q8PFW=0 the int8 tiles' prefetch of
+// the next W micro-panel.
 func init() {
 	for _, v := range []struct {
 		env string
@@ -28,7 +29,7 @@ func init() {
 	for _, v := range []struct {
 		env string
 		p   *bool
-	}{{"VIT_PREFW", &prefetchW}, {"VIT_PFX", &prefetchX}, {"VIT_KPF", &prefetchInKernel}, {"VIT_COPYW", &copyAliasedW}} {
+	}{{"VIT_PREFW", &prefetchW}, {"VIT_PFX", &prefetchX}, {"VIT_KPF", &prefetchInKernel}, {"VIT_COPYW", &copyAliasedW}, {"VIT_Q8PFW", &q8PrefetchW}} {
 		if os.Getenv(v.env) == "0" {
 			*v.p = false
 		}

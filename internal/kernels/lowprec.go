@@ -625,6 +625,10 @@ func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 	return ws.tile[(i*nx+j)*g.mr*nr:]
 }
 
+// q8PrefetchW turns on the int8 tiles' prefetch of the next W
+// micro-panel; a variable for benchmarks (VIT_Q8PFW=0 turns it off).
+var q8PrefetchW = true
+
 // blockQ8 computes W micro-panels [w0, w1) × token panels [x0, x1) with
 // the int8 micro-kernel, whole K at once.
 func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
@@ -650,6 +654,18 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		if q8Widens() {
 			q8Widen(ws.w16, f.q[r0*f.kp:], f.kp, g.kp/4)
 		}
+		// The next W micro-panel [12][kp] (one stretch of memory, from L3
+		// or memory: at batch 1 each W row is read once per call), its
+		// lines shared out among this one's full-width tiles.
+		var nextW []int8
+		wLines, full := 0, x1-x0
+		if x1 == g.xPanels && width(g.m-(x1-1)*nr) <= 16 {
+			full-- // the last panel's narrow kernel does not prefetch
+		}
+		if q8PrefetchW && ir+1 < w1 && full > 0 {
+			nextW = f.q[(r0+mrQ)*f.kp : (r0+2*mrQ)*f.kp]
+			wLines = (len(nextW) + 63) / 64
+		}
 		for jr := x0; jr < x1; jr++ {
 			t := g.tileFor(ws, r0, mr, mrQ, jr, load)
 			cols := min(nr, g.m-jr*nr)
@@ -662,8 +678,13 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 					pf = g.y.P[(x0*g.n+r0+mrQ)*nr:][:min(mrQ, g.n-r0-mrQ)*nr]
 				}
 			}
+			var pfw []int8 // this tile's share of nextW
+			if j := jr - x0; nextW != nil && j < full {
+				a, b := j*wLines/full*64, min((j+1)*wLines/full*64, len(nextW))
+				pfw = nextW[a:b]
+			}
 			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
-				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf)
+				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
 			g.finishTile(ws, t, r0, mr, jr)
 		}
 	}

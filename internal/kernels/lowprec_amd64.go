@@ -16,7 +16,7 @@ func init() {
 // [12][32] (the first w of each row).
 //
 //go:noescape
-func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int)
+func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int, pfw *int8, pfwLines int)
 
 // q8EpilogueAVX512 is q8Generic's epilogue on rows rows of 32 int32
 // sums (wide ≠ 0) or their first 16, rows 32 values apart in acc and dst.
@@ -50,7 +50,7 @@ func bf16PanelAVX512(dst, src *float32, pairs int)
 //go:noescape
 func bf16ExpandAVX512(dst *float32, src *uint16, n16 int)
 
-func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32) bool {
+func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32, pfw []int8) bool {
 	if !hasAVX2 {
 		return false
 	}
@@ -70,7 +70,11 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x
 	if len(pf) > 0 {
 		pfp, pfLines = &pf[0], len(pf)/16
 	}
-	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0], pfp, pfLines)
+	pfwp, pfwLines := &wq[0], 0 // no prefetch: W's first line, asked for again
+	if len(pfw) > 0 && q8PrefetchW {
+		pfwp, pfwLines = &pfw[0], (len(pfw)+63)/64
+	}
+	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0], pfp, pfLines, pfwp, pfwLines)
 	q8EpilogueAVX512(&acc[0], &c[0], mrQ, &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, wide)
 	return true
 }

@@ -34,16 +34,24 @@
 
 // Q8STEP32PF is Q8STEP32 that also asks for one line of the next output
 // tile (PREFETCHT1 (R11)), moving R11 a line on until it reaches R14:
-// the lines arrive in L2 while the tile computes, not in its epilogue.
+// the lines arrive in L2 while the tile computes, not in its epilogue;
+// and one line of the next W micro-panel's share (CX, until R12): at
+// batch 1 each W row comes from memory once per call.
 #define Q8STEP32PF(x, w0, w1) \
 	Q8STEP32(x, w0, w1) \
 	PREFETCHT1 (R11) \
 	LEAQ 64(R11), R13 \
 	CMPQ R13, R14 \
-	CMOVQLT R13, R11
+	CMOVQLT R13, R11 \
+	PREFETCHT1 (CX) \
+	LEAQ 64(CX), R13 \
+	CMPQ R13, R12 \
+	CMOVQLT R13, CX
 
-// func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int)
-TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-64
+// func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int, pfw *int8, pfwLines int)
+// Q8STEP32PF also walks a second region a line a step, CX to R12: a part
+// of the next W micro-panel (pfw, pfwLines lines).
+TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-80
 	MOVQ kq4+8(FP), AX
 	MOVQ wq+16(FP), SI
 	MOVQ ldw+24(FP), DX
@@ -53,6 +61,10 @@ TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ pfLines+56(FP), R14
 	SHLQ $6, R14
 	ADDQ R11, R14
+	MOVQ pfw+64(FP), CX
+	MOVQ pfwLines+72(FP), R12
+	SHLQ $6, R12
+	ADDQ CX, R12
 	TILE12_SETUP
 	CMPQ wide+0(FP), $0
 	JEQ narrow

@@ -45,9 +45,10 @@ func q8Generic(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum 
 // widened to int16 (q8Widen) when q8Widens, else it is unused; acc
 // [12][32] is scratch for the int32 sums (the caller's, so not zeroed
 // on every call: the assembly kernels store every sum they read back);
-// pf, if not empty, is a region (whole cache lines) the AVX-512 kernel
-// prefetches into L2 as it runs: the next tile it will write.
-func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32) {
+// pf and pfw, if not empty, are regions (whole cache lines) the AVX-512
+// kernel prefetches into L2 as it runs: the next tile it will write, and
+// a share of the next W micro-panel it will read.
+func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32, pfw []int8) {
 	w := 16
 	if wide {
 		w = nr
@@ -57,7 +58,7 @@ func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * n
 	if flags&kBias != 0 {
 		_ = bias[mrQ-1]
 	}
-	if kq4 == 0 || !q8Fast(w, kq4, wq, ldw, w16, acc, x, c, sw, wsum, sx, zx, bias, flags, pf) {
+	if kq4 == 0 || !q8Fast(w, kq4, wq, ldw, w16, acc, x, c, sw, wsum, sx, zx, bias, flags, pf, pfw) {
 		q8Generic(w, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags)
 	}
 }

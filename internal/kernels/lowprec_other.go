@@ -8,7 +8,7 @@ func q8Widens() bool { return false }
 
 func q8Widen(dst []int16, wq []int8, ldw, kq4 int) {}
 
-func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32) bool {
+func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32, pfw []int8) bool {
 	return false
 }
 

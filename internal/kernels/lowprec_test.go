@@ -353,10 +353,10 @@ func TestQ8Kernel(t *testing.T) {
 										acc[i] = poison
 									}
 									if prior == "32 tokens" {
-										q8Kernel(true, kq4, wq, ldw, w16, acc, other, scratch, sw, wsum, sx, zx, bias, 0, nil)
+										q8Kernel(true, kq4, wq, ldw, w16, acc, other, scratch, sw, wsum, sx, zx, bias, 0, nil, nil)
 									}
 									got := slices.Clone(c0)
-									q8Kernel(w == nr, kq4, wq, ldw, w16, acc, x, got[1:], sw, wsum, sx, zx, bias, flags, scratch)
+									q8Kernel(w == nr, kq4, wq, ldw, w16, acc, x, got[1:], sw, wsum, sx, zx, bias, flags, scratch, wq[:len(wq)/2])
 									if i := firstDiff(got, want); i >= 0 {
 										t.Fatalf("kq4 %d %s w %d flags %d after %s: c[%d] = %g, q8Generic gives %g", kq4, fill, w, flags, prior, i-1, got[i], want[i])
 									}
@@ -408,7 +408,7 @@ func BenchmarkQ8Kernel(b *testing.B) {
 						q8Widen(w16, wq, kq4*4, kq4)
 					}
 					for j := 0; j < panels; j++ {
-						q8Kernel(true, kq4, wq, kq4*4, w16, &acc, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0, nil)
+						q8Kernel(true, kq4, wq, kq4*4, w16, &acc, x[j*kq4*4*nr:], c[j*mrQ*nr:], sw, ws, sx, zx, nil, 0, nil, nil)
 					}
 				})
 				if pk > 0 {
