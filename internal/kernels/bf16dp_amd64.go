@@ -55,6 +55,11 @@ func isAMD() bool {
 //go:noescape
 func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
 
+// dpL1Row is how many bytes of each of the next micro-panel's rows (its
+// K block) the last tile of a micro-panel prefetches into L1 (blockDP):
+// 512, a third of a K block of 768, and 1024 measured slower.
+const dpL1Row = 512
+
 // kPrefetchC is the VDPBF16PS tiles' flag (beside kLoad and kBias) to
 // prefetch c at their start.
 const kPrefetchC = 4
@@ -67,6 +72,11 @@ const kPrefetchC = 4
 //
 //go:noescape
 func bf16dpKernelPfAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// bf16dpKernelPf0AVX512 is bf16dpKernelPfAVX512 prefetching into L1.
+//
+//go:noescape
+func bf16dpKernelPf0AVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
 
 // bf16dpKernelPfXAVX512 is bf16dpKernelAVX512 with wide = 1 that also
 // prefetches into L2 the 128·(kp2/2)·2 bytes from pf, 256 every two K
@@ -133,25 +143,29 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				}
 				wp, ldw = ws.wp, wld
 			}
-			// Prefetches into L2 by the 12×32 tiles (the full panels):
-			// in a pass's first micro-panel, where x comes from L3 (from
-			// L2 after), each tile the next token panel's K block; else
-			// stretches of the next micro-panel's K block [12][kb] (rows
-			// f.kp apart: from L3 or memory, each W row read once a task),
-			// pfStep bytes every two K pairs through the tiles from
-			// token panel x0+pf0 (in the first micro-panel the last
-			// tile's alone, from its start).
+			// Prefetches by the 12×32 tiles (the full panels, all but
+			// a narrow last): in a pass's first micro-panel, where x comes
+			// from L3 (from L2 after), each tile the next token panel's K
+			// block into L2; else the next micro-panel's K block na
+			// [12][kb] (rows f.kp apart: from L3 or memory, each W row
+			// read once a task) into L2, pfStep bytes every two K pairs
+			// through the tiles of token panels x0+pf0…x0+pf1−1 (in a
+			// first micro-panel the last tile's alone, from its start),
+			// and the first dpL1Row bytes of its rows into L1 by the
+			// last tile, before the next tile reads them.
 			full := dpFull(g, x0, x1)
 			pfX := dpPrefetchX && ir == w0
 			var na []uint16
-			pfStep, pf0 := 0, 0
+			pfStep, pf0, pf1, l1 := 0, 0, full, false
 			if dpPrefetchW && ir+1 < w1 && full > 0 && kb >= 4 {
 				na = f.bf[(r0+mrDP)*f.kp+pc:]
-				tiles := full
-				if pfX {
-					tiles, pf0 = 1, full-1
+				switch {
+				case pfX:
+					pf0 = full - 1
+				case full >= 2:
+					pf1, l1 = full-1, true
 				}
-				pfStep = min(64, (mrDP*kb*2+tiles*(kb/4)-1)/(tiles*(kb/4)))
+				pfStep = min(64, (mrDP*kb*2+(pf1-pf0)*(kb/4)-1)/((pf1-pf0)*(kb/4)))
 			}
 			for jr := x0; jr < x1; jr++ {
 				fl := flags
@@ -179,8 +193,11 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 					nx := g.xp[((jr+1)*g.kp+pc)*nr:]
 					_ = nx[kb*nr-1]
 					bf16dpKernelPfXAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &nx[0])
+				case mr == mrDP && wide == 1 && l1 && jr-x0 == full-1:
+					seg := min(dpL1Row, kb*2)
+					bf16dpKernelPf0AVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &na[0], min(64, (mrDP*seg+kb/4-1)/(kb/4)), seg, seg, f.kp*2-seg)
 				case mr == mrDP && wide == 1 && na != nil:
-					at := min((jr-x0-pf0)*(kb/4)*pfStep, mrDP*kb*2-4) // bytes into the K block's rows end to end
+					at := min((jr-x0-pf0)*(kb/4)*pfStep, mrDP*kb*2-4) // bytes into na's rows end to end
 					r, in := at/(kb*2), at%(kb*2)&^3
 					bf16dpKernelPfAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &na[r*f.kp+in/2], pfStep, kb*2-in, kb*2, (f.kp-kb)*2)
 				case mr == mrDP:

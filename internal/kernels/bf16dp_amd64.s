@@ -157,6 +157,52 @@ dpstore: \
 	PREFETCHT0 1472(R10) \
 dppfcdone:
 
+// DPPFBODY(PF) is the body of bf16dpKernelPfAVX512 and
+// bf16dpKernelPf0AVX512, PF the prefetch instruction. During the loop R12
+// is the prefetch address, R13 pfStep, CX the bytes left in its segment
+// and R11 pfSkip.
+#define DPPFBODY(PF) \
+	MOVQ kp2+0(FP), AX \
+	MOVQ w+8(FP), SI \
+	MOVQ ldw+16(FP), DX \
+	MOVQ x+24(FP), BX \
+	MOVQ c+32(FP), R10 \
+	DPPFC(flags+48(FP)) \
+	MOVQ pf+56(FP), R12 \
+	MOVQ pfStep+64(FP), R13 \
+	MOVQ pfLeft+72(FP), CX \
+	MOVQ pfSkip+88(FP), R11 \
+	TILE12_SETUP \
+	TILE12_ZERO \
+	BTQ $0, AX \
+	JCC dppfpairs \
+	DPSTEP32(0, 0, 64) \
+	ADDQ $4, SI \
+	ADDQ $4, DI \
+	ADDQ $128, BX \
+dppfpairs: \
+	SHRQ $1, AX \
+	JEQ dppfdone \
+dppfloop: \
+	DPSTEP32(0, 0, 64) \
+	PF (R12) \
+	ADDQ R13, R12 \
+	SUBQ R13, CX \
+	JGT dppfin \
+	ADDQ R11, R12 \
+	ADDQ pfSeg+80(FP), CX \
+dppfin: \
+	DPSTEP32(4, 128, 192) \
+	ADDQ $8, SI \
+	ADDQ $8, DI \
+	ADDQ $256, BX \
+	DECQ AX \
+	JNZ dppfloop \
+dppfdone: \
+	DPEPILOGUE(flags+48(FP), bias+40(FP)) \
+	VZEROUPPER \
+	RET
+
 // func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
 TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ kp2+0(FP), AX
@@ -188,49 +234,14 @@ dpdone:
 // bf16dpKernelAVX512 on 32 tokens (wide = 1) that also prefetches into
 // L2, every two K pairs, an address pfStep bytes after the last from pf,
 // through segments of pfSeg bytes pfSkip bytes apart (pfLeft bytes left
-// in the first). During the loop R12 is the prefetch address, R13
-// pfStep, CX the bytes left in its segment and R11 pfSkip.
+// in the first).
 TEXT ·bf16dpKernelPfAVX512(SB), NOSPLIT, $0-96
-	MOVQ kp2+0(FP), AX
-	MOVQ w+8(FP), SI
-	MOVQ ldw+16(FP), DX
-	MOVQ x+24(FP), BX
-	MOVQ c+32(FP), R10
-	DPPFC(flags+48(FP))
-	MOVQ pf+56(FP), R12
-	MOVQ pfStep+64(FP), R13
-	MOVQ pfLeft+72(FP), CX
-	MOVQ pfSkip+88(FP), R11
-	TILE12_SETUP
-	TILE12_ZERO
-	BTQ $0, AX
-	JCC dppfpairs
-	DPSTEP32(0, 0, 64)
-	ADDQ $4, SI
-	ADDQ $4, DI
-	ADDQ $128, BX
-dppfpairs:
-	SHRQ $1, AX
-	JEQ dppfdone
-dppfloop:
-	DPSTEP32(0, 0, 64)
-	PREFETCHT1 (R12)
-	ADDQ R13, R12
-	SUBQ R13, CX
-	JGT dppfin
-	ADDQ R11, R12
-	ADDQ pfSeg+80(FP), CX
-dppfin:
-	DPSTEP32(4, 128, 192)
-	ADDQ $8, SI
-	ADDQ $8, DI
-	ADDQ $256, BX
-	DECQ AX
-	JNZ dppfloop
-dppfdone:
-	DPEPILOGUE(flags+48(FP), bias+40(FP))
-	VZEROUPPER
-	RET
+	DPPFBODY(PREFETCHT1)
+
+// func bf16dpKernelPf0AVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+// bf16dpKernelPfAVX512 prefetching into L1.
+TEXT ·bf16dpKernelPf0AVX512(SB), NOSPLIT, $0-96
+	DPPFBODY(PREFETCHT0)
 
 // func bf16dpKernelPfXAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16)
 // bf16dpKernelAVX512 on 32 tokens (wide = 1) that also prefetches into
