@@ -31,6 +31,24 @@ func dpCopiesW(kp int) bool {
 	return kp%2048 == 0 && ways < mrDP
 }
 
+// blockDP's prefetches and the order of its tasks; variables for
+// benchmarks (VIT_DPPFW=0, VIT_DPPFX=0, VIT_DPPFC=0 and VIT_DPXMAJOR=0
+// turn them off).
+var (
+	// dpPrefetchW: each micro-panel's tiles prefetch the next one's W.
+	dpPrefetchW = true
+	// dpPrefetchX: in a pass's first micro-panel each tile prefetches
+	// the next token panel.
+	dpPrefetchX = true
+	// dpPrefetchC: a tile that adds its earlier values (kLoad)
+	// prefetches them at its start.
+	dpPrefetchC = true
+	// dpXMajor: a VDPBF16PS call's tasks run token block by token block
+	// (the W blocks of one, then of the next), so a worker's next task
+	// mostly reads the token panels it has in L2.
+	dpXMajor = true
+)
+
 // BF16Kernels lists the bf16 Linear kernels this process can run:
 // "fma" (W expanded to float32 for the FMA kernels), "dpbf16" (VDPBF16PS,
 // with AVX512_BF16, whatever the vendor) and "amx", the one it picks

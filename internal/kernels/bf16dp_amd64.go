@@ -49,9 +49,41 @@ func isAMD() bool {
 // the sum added in order of p from zero, each pair by one VDPBF16PS (the
 // product at 2p+1 first, then 2p, each addition rounded); kp2 ≥ 1. With
 // wide = 0 the sums of tokens j ≥ 16 are 0 (c's padding tokens there).
+// With flags&kPrefetchC it first prefetches c's 24 lines, which kLoad
+// reads after the loop (from memory for a residual added to).
 //
 //go:noescape
 func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
+
+// dpL1Row is how many bytes of each of the next micro-panel's rows (its
+// K block) the last tile of a micro-panel prefetches into L1 (blockDP):
+// 512, a third of a K block of 768, and 1024 measured slower.
+const dpL1Row = 512
+
+// kPrefetchC is the VDPBF16PS tiles' flag (beside kLoad and kBias) to
+// prefetch c at their start.
+const kPrefetchC = 4
+
+// bf16dpKernelPfAVX512 is bf16dpKernelAVX512 with wide = 1 that also
+// prefetches into L2, every two K pairs, an address pfStep bytes after
+// the last, from pf, through segments of pfSeg bytes pfSkip bytes apart
+// (pfLeft bytes left in the first): a stretch of the next W micro-panel,
+// whose rows' K blocks are the segments (microKernelPf's scheme).
+//
+//go:noescape
+func bf16dpKernelPfAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// bf16dpKernelPf0AVX512 is bf16dpKernelPfAVX512 prefetching into L1.
+//
+//go:noescape
+func bf16dpKernelPf0AVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+
+// bf16dpKernelPfXAVX512 is bf16dpKernelAVX512 with wide = 1 that also
+// prefetches into L2 the 128·(kp2/2)·2 bytes from pf, 256 every two K
+// pairs: the next token panel's K block, a tile ahead.
+//
+//go:noescape
+func bf16dpKernelPfXAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16)
 
 // swapPairsAVX512 writes src[2i+1], src[2i] to dst[2i], dst[2i+1], i < 16·n32.
 //
@@ -111,10 +143,37 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				}
 				wp, ldw = ws.wp, wld
 			}
+			// Prefetches by the 12×32 tiles (the full panels, all but
+			// a narrow last): in a pass's first micro-panel, where x comes
+			// from L3 (from L2 after), each tile the next token panel's K
+			// block into L2; else the next micro-panel's K block na
+			// [12][kb] (rows f.kp apart: from L3 or memory, each W row
+			// read once a task) into L2, pfStep bytes every two K pairs
+			// through the tiles of token panels x0+pf0…x0+pf1−1 (in a
+			// first micro-panel the last tile's alone, from its start),
+			// and the first dpL1Row bytes of its rows into L1 by the
+			// last tile, before the next tile reads them.
+			full := dpFull(g, x0, x1)
+			pfX := dpPrefetchX && ir == w0
+			var na []uint16
+			pfStep, pf0, pf1, l1 := 0, 0, full, false
+			if dpPrefetchW && ir+1 < w1 && full > 0 && kb >= 4 {
+				na = f.bf[(r0+mrDP)*f.kp+pc:]
+				switch {
+				case pfX:
+					pf0 = full - 1
+				case full >= 2:
+					pf1, l1 = full-1, true
+				}
+				pfStep = min(64, (mrDP*kb*2+(pf1-pf0)*(kb/4)-1)/((pf1-pf0)*(kb/4)))
+			}
 			for jr := x0; jr < x1; jr++ {
 				fl := flags
 				if pc > 0 || g.y != nil && g.accumulate {
 					fl |= kLoad
+					if dpPrefetchC {
+						fl |= kPrefetchC
+					}
 				}
 				var t []float32
 				switch {
@@ -132,9 +191,21 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 				if g.m-jr*nr > 16 {
 					wide = 1
 				}
-				if mr == mrDP {
+				switch {
+				case mr == mrDP && wide == 1 && pfX && jr+1-x0 < full:
+					nx := g.xp[((jr+1)*g.kp+pc)*nr:]
+					_ = nx[kb*nr-1]
+					bf16dpKernelPfXAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &nx[0])
+				case mr == mrDP && wide == 1 && l1 && jr-x0 == full-1:
+					seg := min(dpL1Row, kb*2)
+					bf16dpKernelPf0AVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &na[0], min(64, (mrDP*seg+kb/4-1)/(kb/4)), seg, seg, f.kp*2-seg)
+				case mr == mrDP && wide == 1 && na != nil:
+					at := min((jr-x0-pf0)*(kb/4)*pfStep, mrDP*kb*2-4) // bytes into na's rows end to end
+					r, in := at/(kb*2), at%(kb*2)&^3
+					bf16dpKernelPfAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], bp, fl, &na[r*f.kp+in/2], pfStep, kb*2-in, kb*2, (f.kp-kb)*2)
+				case mr == mrDP:
 					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], wide, bp, fl)
-				} else { // the last rows: the sums alone, then the epilogue on mr rows
+				default: // the last rows: the sums alone, then the epilogue on mr rows
 					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], acc, wide, &zeroBias[0], 0)
 					tileAddAVX512(acc, &t[0], mr, bp, fl)
 				}
@@ -144,6 +215,15 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 			}
 		}
 	}
+}
+
+// dpFull returns how many of token panels x0…x1−1 run the 12×32 tile
+// (wide): all but the call's last panel when it has ≤ 16 tokens.
+func dpFull(g *lowJob, x0, x1 int) int {
+	if x1 == g.xPanels && g.m-(x1-1)*nr <= 16 {
+		return x1 - x0 - 1
+	}
+	return x1 - x0
 }
 
 // bf16dpShortAVX512 is bf16dpKernelAVX512 on rows = 4 or 8 W rows, the

@@ -50,6 +50,159 @@
 	VMOVDQU32 w1(BX), Z25 \
 	TILE12_ROWS(DPROW32, x)
 
+// DPEPILOGUE adds to the tile Z0–Z23 the bias at bias (an address
+// operand) when flags (one) has kBias, then c's values at R10 when it has
+// kLoad, and stores the tile to c (TILE12_STORE). CX and R11 scratch.
+#define DPEPILOGUE(flags, bias) \
+	MOVQ flags, CX \
+	TESTQ $2, CX \
+	JEQ dpnobias \
+	MOVQ bias, R11 \
+	VBROADCASTSS 0(R11), Z24 \
+	VADDPS Z24, Z0, Z0 \
+	VADDPS Z24, Z1, Z1 \
+	VBROADCASTSS 4(R11), Z24 \
+	VADDPS Z24, Z2, Z2 \
+	VADDPS Z24, Z3, Z3 \
+	VBROADCASTSS 8(R11), Z24 \
+	VADDPS Z24, Z4, Z4 \
+	VADDPS Z24, Z5, Z5 \
+	VBROADCASTSS 12(R11), Z24 \
+	VADDPS Z24, Z6, Z6 \
+	VADDPS Z24, Z7, Z7 \
+	VBROADCASTSS 16(R11), Z24 \
+	VADDPS Z24, Z8, Z8 \
+	VADDPS Z24, Z9, Z9 \
+	VBROADCASTSS 20(R11), Z24 \
+	VADDPS Z24, Z10, Z10 \
+	VADDPS Z24, Z11, Z11 \
+	VBROADCASTSS 24(R11), Z24 \
+	VADDPS Z24, Z12, Z12 \
+	VADDPS Z24, Z13, Z13 \
+	VBROADCASTSS 28(R11), Z24 \
+	VADDPS Z24, Z14, Z14 \
+	VADDPS Z24, Z15, Z15 \
+	VBROADCASTSS 32(R11), Z24 \
+	VADDPS Z24, Z16, Z16 \
+	VADDPS Z24, Z17, Z17 \
+	VBROADCASTSS 36(R11), Z24 \
+	VADDPS Z24, Z18, Z18 \
+	VADDPS Z24, Z19, Z19 \
+	VBROADCASTSS 40(R11), Z24 \
+	VADDPS Z24, Z20, Z20 \
+	VADDPS Z24, Z21, Z21 \
+	VBROADCASTSS 44(R11), Z24 \
+	VADDPS Z24, Z22, Z22 \
+	VADDPS Z24, Z23, Z23 \
+dpnobias: \
+	TESTQ $1, CX \
+	JEQ dpstore \
+	VADDPS 0(R10), Z0, Z0 \
+	VADDPS 64(R10), Z1, Z1 \
+	VADDPS 128(R10), Z2, Z2 \
+	VADDPS 192(R10), Z3, Z3 \
+	VADDPS 256(R10), Z4, Z4 \
+	VADDPS 320(R10), Z5, Z5 \
+	VADDPS 384(R10), Z6, Z6 \
+	VADDPS 448(R10), Z7, Z7 \
+	VADDPS 512(R10), Z8, Z8 \
+	VADDPS 576(R10), Z9, Z9 \
+	VADDPS 640(R10), Z10, Z10 \
+	VADDPS 704(R10), Z11, Z11 \
+	VADDPS 768(R10), Z12, Z12 \
+	VADDPS 832(R10), Z13, Z13 \
+	VADDPS 896(R10), Z14, Z14 \
+	VADDPS 960(R10), Z15, Z15 \
+	VADDPS 1024(R10), Z16, Z16 \
+	VADDPS 1088(R10), Z17, Z17 \
+	VADDPS 1152(R10), Z18, Z18 \
+	VADDPS 1216(R10), Z19, Z19 \
+	VADDPS 1280(R10), Z20, Z20 \
+	VADDPS 1344(R10), Z21, Z21 \
+	VADDPS 1408(R10), Z22, Z22 \
+	VADDPS 1472(R10), Z23, Z23 \
+dpstore: \
+	TILE12_STORE(R10)
+
+// DPPFC prefetches the tile c [12][32] at R10 when flags (an operand)
+// has kPrefetchC (4): the kernel adds c's values at its end (kLoad), a
+// residual's from memory; issued at once, the 24 lines arrive during
+// the loop.
+#define DPPFC(flags) \
+	TESTQ $4, flags \
+	JEQ dppfcdone \
+	PREFETCHT0 0(R10) \
+	PREFETCHT0 64(R10) \
+	PREFETCHT0 128(R10) \
+	PREFETCHT0 192(R10) \
+	PREFETCHT0 256(R10) \
+	PREFETCHT0 320(R10) \
+	PREFETCHT0 384(R10) \
+	PREFETCHT0 448(R10) \
+	PREFETCHT0 512(R10) \
+	PREFETCHT0 576(R10) \
+	PREFETCHT0 640(R10) \
+	PREFETCHT0 704(R10) \
+	PREFETCHT0 768(R10) \
+	PREFETCHT0 832(R10) \
+	PREFETCHT0 896(R10) \
+	PREFETCHT0 960(R10) \
+	PREFETCHT0 1024(R10) \
+	PREFETCHT0 1088(R10) \
+	PREFETCHT0 1152(R10) \
+	PREFETCHT0 1216(R10) \
+	PREFETCHT0 1280(R10) \
+	PREFETCHT0 1344(R10) \
+	PREFETCHT0 1408(R10) \
+	PREFETCHT0 1472(R10) \
+dppfcdone:
+
+// DPPFBODY(PF) is the body of bf16dpKernelPfAVX512 and
+// bf16dpKernelPf0AVX512, PF the prefetch instruction. During the loop R12
+// is the prefetch address, R13 pfStep, CX the bytes left in its segment
+// and R11 pfSkip.
+#define DPPFBODY(PF) \
+	MOVQ kp2+0(FP), AX \
+	MOVQ w+8(FP), SI \
+	MOVQ ldw+16(FP), DX \
+	MOVQ x+24(FP), BX \
+	MOVQ c+32(FP), R10 \
+	DPPFC(flags+48(FP)) \
+	MOVQ pf+56(FP), R12 \
+	MOVQ pfStep+64(FP), R13 \
+	MOVQ pfLeft+72(FP), CX \
+	MOVQ pfSkip+88(FP), R11 \
+	TILE12_SETUP \
+	TILE12_ZERO \
+	BTQ $0, AX \
+	JCC dppfpairs \
+	DPSTEP32(0, 0, 64) \
+	ADDQ $4, SI \
+	ADDQ $4, DI \
+	ADDQ $128, BX \
+dppfpairs: \
+	SHRQ $1, AX \
+	JEQ dppfdone \
+dppfloop: \
+	DPSTEP32(0, 0, 64) \
+	PF (R12) \
+	ADDQ R13, R12 \
+	SUBQ R13, CX \
+	JGT dppfin \
+	ADDQ R11, R12 \
+	ADDQ pfSeg+80(FP), CX \
+dppfin: \
+	DPSTEP32(4, 128, 192) \
+	ADDQ $8, SI \
+	ADDQ $8, DI \
+	ADDQ $256, BX \
+	DECQ AX \
+	JNZ dppfloop \
+dppfdone: \
+	DPEPILOGUE(flags+48(FP), bias+40(FP)) \
+	VZEROUPPER \
+	RET
+
 // func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide int, bias *float32, flags int)
 TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ kp2+0(FP), AX
@@ -57,6 +210,7 @@ TEXT ·bf16dpKernelAVX512(SB), NOSPLIT, $0-64
 	MOVQ ldw+16(FP), DX
 	MOVQ x+24(FP), BX
 	MOVQ c+32(FP), R10
+	DPPFC(flags+56(FP))
 	TILE12_SETUP
 	TILE12_ZERO
 	CMPQ wide+40(FP), $0
@@ -72,75 +226,61 @@ dploop16:
 	DECQ AX
 	JNZ dploop16
 dpdone:
-	MOVQ flags+56(FP), CX
-	TESTQ $2, CX
-	JEQ dpnobias
-	MOVQ bias+48(FP), R11
-	VBROADCASTSS 0(R11), Z24
-	VADDPS Z24, Z0, Z0
-	VADDPS Z24, Z1, Z1
-	VBROADCASTSS 4(R11), Z24
-	VADDPS Z24, Z2, Z2
-	VADDPS Z24, Z3, Z3
-	VBROADCASTSS 8(R11), Z24
-	VADDPS Z24, Z4, Z4
-	VADDPS Z24, Z5, Z5
-	VBROADCASTSS 12(R11), Z24
-	VADDPS Z24, Z6, Z6
-	VADDPS Z24, Z7, Z7
-	VBROADCASTSS 16(R11), Z24
-	VADDPS Z24, Z8, Z8
-	VADDPS Z24, Z9, Z9
-	VBROADCASTSS 20(R11), Z24
-	VADDPS Z24, Z10, Z10
-	VADDPS Z24, Z11, Z11
-	VBROADCASTSS 24(R11), Z24
-	VADDPS Z24, Z12, Z12
-	VADDPS Z24, Z13, Z13
-	VBROADCASTSS 28(R11), Z24
-	VADDPS Z24, Z14, Z14
-	VADDPS Z24, Z15, Z15
-	VBROADCASTSS 32(R11), Z24
-	VADDPS Z24, Z16, Z16
-	VADDPS Z24, Z17, Z17
-	VBROADCASTSS 36(R11), Z24
-	VADDPS Z24, Z18, Z18
-	VADDPS Z24, Z19, Z19
-	VBROADCASTSS 40(R11), Z24
-	VADDPS Z24, Z20, Z20
-	VADDPS Z24, Z21, Z21
-	VBROADCASTSS 44(R11), Z24
-	VADDPS Z24, Z22, Z22
-	VADDPS Z24, Z23, Z23
-dpnobias:
-	TESTQ $1, CX
-	JEQ dpstore
-	VADDPS 0(R10), Z0, Z0
-	VADDPS 64(R10), Z1, Z1
-	VADDPS 128(R10), Z2, Z2
-	VADDPS 192(R10), Z3, Z3
-	VADDPS 256(R10), Z4, Z4
-	VADDPS 320(R10), Z5, Z5
-	VADDPS 384(R10), Z6, Z6
-	VADDPS 448(R10), Z7, Z7
-	VADDPS 512(R10), Z8, Z8
-	VADDPS 576(R10), Z9, Z9
-	VADDPS 640(R10), Z10, Z10
-	VADDPS 704(R10), Z11, Z11
-	VADDPS 768(R10), Z12, Z12
-	VADDPS 832(R10), Z13, Z13
-	VADDPS 896(R10), Z14, Z14
-	VADDPS 960(R10), Z15, Z15
-	VADDPS 1024(R10), Z16, Z16
-	VADDPS 1088(R10), Z17, Z17
-	VADDPS 1152(R10), Z18, Z18
-	VADDPS 1216(R10), Z19, Z19
-	VADDPS 1280(R10), Z20, Z20
-	VADDPS 1344(R10), Z21, Z21
-	VADDPS 1408(R10), Z22, Z22
-	VADDPS 1472(R10), Z23, Z23
-dpstore:
-	TILE12_STORE(R10)
+	DPEPILOGUE(flags+56(FP), bias+48(FP))
+	VZEROUPPER
+	RET
+
+// func bf16dpKernelPfAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+// bf16dpKernelAVX512 on 32 tokens (wide = 1) that also prefetches into
+// L2, every two K pairs, an address pfStep bytes after the last from pf,
+// through segments of pfSeg bytes pfSkip bytes apart (pfLeft bytes left
+// in the first).
+TEXT ·bf16dpKernelPfAVX512(SB), NOSPLIT, $0-96
+	DPPFBODY(PREFETCHT1)
+
+// func bf16dpKernelPf0AVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16, pfStep, pfLeft, pfSeg, pfSkip int)
+// bf16dpKernelPfAVX512 prefetching into L1.
+TEXT ·bf16dpKernelPf0AVX512(SB), NOSPLIT, $0-96
+	DPPFBODY(PREFETCHT0)
+
+// func bf16dpKernelPfXAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, bias *float32, flags int, pf *uint16)
+// bf16dpKernelAVX512 on 32 tokens (wide = 1) that also prefetches into
+// L2 the 128·(kp2/2)·2 bytes from pf, 256 every two K pairs: the next
+// token panel's K block, a tile ahead of its first use (R12).
+TEXT ·bf16dpKernelPfXAVX512(SB), NOSPLIT, $0-64
+	MOVQ kp2+0(FP), AX
+	MOVQ w+8(FP), SI
+	MOVQ ldw+16(FP), DX
+	MOVQ x+24(FP), BX
+	MOVQ c+32(FP), R10
+	DPPFC(flags+48(FP))
+	MOVQ pf+56(FP), R12
+	TILE12_SETUP
+	TILE12_ZERO
+	BTQ $0, AX
+	JCC dppxpairs
+	DPSTEP32(0, 0, 64)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $128, BX
+dppxpairs:
+	SHRQ $1, AX
+	JEQ dppxdone
+dppxloop:
+	DPSTEP32(0, 0, 64)
+	PREFETCHT1 0(R12)
+	PREFETCHT1 64(R12)
+	DPSTEP32(4, 128, 192)
+	PREFETCHT1 128(R12)
+	PREFETCHT1 192(R12)
+	ADDQ $256, R12
+	ADDQ $8, SI
+	ADDQ $8, DI
+	ADDQ $256, BX
+	DECQ AX
+	JNZ dppxloop
+dppxdone:
+	DPEPILOGUE(flags+48(FP), bias+40(FP))
 	VZEROUPPER
 	RET
 

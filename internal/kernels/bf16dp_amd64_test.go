@@ -392,3 +392,57 @@ func BenchmarkDPRows(b *testing.B) {
 		})
 	}
 }
+
+// TestBF16DPPrefetch runs blockDP with and without each of its prefetches
+// (the next W micro-panel, the next token panel in a pass's first
+// micro-panel, the tile added to) and both task orders, on shapes whose tasks hold several
+// micro-panels and token panels (a narrow last one), with K in one block
+// and in three, on one and two workers, and requires the generic path's
+// bits from each: prefetching and the order of tasks change no sum.
+func TestBF16DPPrefetch(t *testing.T) {
+	dp, ok := dpPath()
+	if !ok {
+		t.Skip("no AVX512_BF16")
+	}
+	defer func(w, x, c, o bool) {
+		dpPrefetchW, dpPrefetchX, dpPrefetchC, dpXMajor = w, x, c, o
+	}(dpPrefetchW, dpPrefetchX, dpPrefetchC, dpXMajor)
+	gen := lowPath{name: "generic", isa: isaGeneric}
+	const n = 16*mrDP + 7 // 17 micro-panels, the last of 7 rows
+	for _, c := range []struct{ m, k int }{{100, 768}, {300, 768}, {100, 2*lowKc + 52}} {
+		r := rand.New(rand.NewPCG(uint64(c.m), uint64(c.k)))
+		x := randVals(r, c.m*c.k, 1, 0.3)
+		w := PackB(randVals(r, n*c.k, 0.5, 0), n, c.k, c.k).Convert(BF16)
+		bias, res := randVals(r, n, 1, 0), randVals(r, c.m*n, 2, 0)
+		run := func(p *Pool, add bool) []float32 {
+			var xp, yp Panels
+			xp.Pack(c.m, c.k, x, c.k)
+			out := make([]float32, c.m*n)
+			if add {
+				yp.Pack(c.m, n, res, n)
+				LinearPanelsAdd(p, &xp, w, bias, &yp)
+			} else {
+				LinearToPanels(p, &xp, w, bias, ActNone, &yp)
+			}
+			yp.Unpack(out, n)
+			return out
+		}
+		for _, add := range []bool{false, true} {
+			var want []float32
+			onLowPath(gen, func() { want = run(nil, add) })
+			for v := range 16 {
+				dpPrefetchW, dpPrefetchX, dpPrefetchC, dpXMajor = v&1 != 0, v&2 != 0, v&4 != 0, v&8 != 0
+				for _, threads := range []int{1, 2} {
+					p := NewPool(threads)
+					var got []float32
+					onLowPath(dp, func() { got = run(p, add) })
+					p.Close()
+					if i := firstDiff(got, want); i >= 0 {
+						t.Errorf("m %d, k %d, add %v, prefetch W %v, x %v, c %v, x-major %v, %d workers: y[%d] = %g, the generic path gives %g",
+							c.m, c.k, add, dpPrefetchW, dpPrefetchX, dpPrefetchC, dpXMajor, threads, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -513,6 +513,9 @@ func (g *lowJob) run(w, lo, hi int) {
 			return
 		}
 		nb, mb := t%g.nNB, t/g.nNB
+		if g.dp && dpXMajor { // token block by token block (dpXMajor)
+			nb, mb = t/g.nMB, t%g.nMB
+		}
 		w0, w1 := split(g.wPanels, g.nMB, mb)
 		x0, x1 := split(g.xPanels, g.nNB, nb)
 		switch {
