@@ -60,10 +60,6 @@ func bf16dpKernelAVX512(kp2 int, w *uint16, ldw int, x *uint16, c *float32, wide
 // 512, a third of a K block of 768, and 1024 measured slower.
 const dpL1Row = 512
 
-// kPrefetchC is the VDPBF16PS tiles' flag (beside kLoad and kBias) to
-// prefetch c at their start.
-const kPrefetchC = 4
-
 // bf16dpKernelPfAVX512 is bf16dpKernelAVX512 with wide = 1 that also
 // prefetches into L2, every two K pairs, an address pfStep bytes after
 // the last, from pf, through segments of pfSeg bytes pfSkip bytes apart
@@ -152,8 +148,9 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 			// through the tiles of token panels x0+pf0…x0+pf1−1 (in a
 			// first micro-panel the last tile's alone, from its start),
 			// and the first dpL1Row bytes of its rows into L1 by the
-			// last tile, before the next tile reads them.
-			full := dpFull(g, x0, x1)
+			// last tile, before the next tile reads them (not in a pass's
+			// first micro-panel, nor with a single full tile).
+			full := g.fullPanels(x0, x1)
 			pfX := dpPrefetchX && ir == w0
 			var na []uint16
 			pfStep, pf0, pf1, l1 := 0, 0, full, false
@@ -207,7 +204,7 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], &t[0], wide, bp, fl)
 				default: // the last rows: the sums alone, then the epilogue on mr rows
 					bf16dpKernelAVX512(kb/2, &wp[0], 2*ldw, &xp[0], acc, wide, &zeroBias[0], 0)
-					tileAddAVX512(acc, &t[0], mr, bp, fl)
+					tileAddAVX512(acc, &t[0], mr, bp, fl&^kPrefetchC)
 				}
 				if last {
 					g.finishTile(ws, t, r0, mr, jr)
@@ -215,15 +212,6 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 			}
 		}
 	}
-}
-
-// dpFull returns how many of token panels x0…x1−1 run the 12×32 tile
-// (wide): all but the call's last panel when it has ≤ 16 tokens.
-func dpFull(g *lowJob, x0, x1 int) int {
-	if x1 == g.xPanels && g.m-(x1-1)*nr <= 16 {
-		return x1 - x0 - 1
-	}
-	return x1 - x0
 }
 
 // bf16dpShortAVX512 is bf16dpKernelAVX512 on rows = 4 or 8 W rows, the

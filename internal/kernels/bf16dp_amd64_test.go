@@ -393,12 +393,14 @@ func BenchmarkDPRows(b *testing.B) {
 	}
 }
 
-// TestBF16DPPrefetch runs blockDP with and without each of its prefetches
-// (the next W micro-panel, the next token panel in a pass's first
-// micro-panel, the tile added to) and both task orders, on shapes whose tasks hold several
-// micro-panels and token panels (a narrow last one), with K in one block
-// and in three, on one and two workers, and requires the generic path's
-// bits from each: prefetching and the order of tasks change no sum.
+// TestBF16DPPrefetch runs blockDP with and without each of its
+// prefetches (the next W micro-panel, the next token panel in a pass's
+// first micro-panel, the tile added to) and both task orders, on shapes
+// whose tasks hold several micro-panels and token panels (a narrow last
+// one), with K in one block and in three, and K = 2048 (W copied per
+// micro-panel: dpCopiesW, where the ways are few), on one and two
+// workers, and requires the generic path's bits from each: prefetching
+// and the order of tasks change no sum.
 func TestBF16DPPrefetch(t *testing.T) {
 	dp, ok := dpPath()
 	if !ok {
@@ -409,7 +411,12 @@ func TestBF16DPPrefetch(t *testing.T) {
 	}(dpPrefetchW, dpPrefetchX, dpPrefetchC, dpXMajor)
 	gen := lowPath{name: "generic", isa: isaGeneric}
 	const n = 16*mrDP + 7 // 17 micro-panels, the last of 7 rows
-	for _, c := range []struct{ m, k int }{{100, 768}, {300, 768}, {100, 2*lowKc + 52}} {
+	defer func(a int) { aliasedMr512 = a }(aliasedMr512)
+	for _, c := range []struct{ m, k int }{{100, 768}, {300, 768}, {100, 2*lowKc + 52}, {300, 2048}} {
+		aliasedMr512 = -1 // the caches'
+		if c.k == 2048 {
+			aliasedMr512 = 0 // as few L1 ways as Zen 4's: W copied (dpCopiesW)
+		}
 		r := rand.New(rand.NewPCG(uint64(c.m), uint64(c.k)))
 		x := randVals(r, c.m*c.k, 1, 0.3)
 		w := PackB(randVals(r, n*c.k, 0.5, 0), n, c.k, c.k).Convert(BF16)

@@ -743,8 +743,9 @@ func storeT(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) {
 
 // Micro-kernel flags.
 const (
-	kLoad = 1 // add the existing C tile
-	kBias = 2 // add bias[i] to row i
+	kLoad      = 1 // add the existing C tile
+	kBias      = 2 // add bias[i] to row i
+	kPrefetchC = 4 // VDPBF16PS tiles: prefetch the C tile at the start (with kLoad)
 )
 
 // isa names a family of micro-kernels.
