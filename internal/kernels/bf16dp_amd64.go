@@ -150,7 +150,7 @@ func (g *lowJob) blockDP(ws *lowScratch, w0, w1, x0, x1 int) {
 			// and the first dpL1Row bytes of its rows into L1 by the
 			// last tile, before the next tile reads them (not in a pass's
 			// first micro-panel, nor with a single full tile).
-			full := g.fullPanels(x0, x1)
+			full := fullPanels(g.m, x0, x1)
 			pfX := dpPrefetchX && ir == w0
 			var na []uint16
 			pfStep, pf0, pf1, l1 := 0, 0, full, false

@@ -663,7 +663,7 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 		// or memory: at batch 1 each W row is read once per call), its
 		// lines shared out among this one's full-width tiles.
 		var nextW []int8
-		wLines, full := 0, g.fullPanels(x0, x1) // the last panel's narrow kernel does not prefetch
+		wLines, full := 0, fullPanels(g.m, x0, x1)
 		if q8PrefetchW && ir+1 < w1 && full > 0 {
 			nextW = f.q[(r0+mrQ)*f.kp : (r0+2*mrQ)*f.kp]
 			wLines = (len(nextW) + 63) / 64
@@ -810,14 +810,4 @@ func minMaxPanel(src []float32, k int, lo, hi *[nr]float32) {
 			lo[i], hi[i] = min(lo[i], v), max(hi[i], v)
 		}
 	}
-}
-
-// fullPanels returns how many of token panels x0…x1−1 run the 32-token
-// tile: all but the call's last panel when it has 16 tokens or fewer
-// (the narrow kernels, which prefetch nothing).
-func (g *lowJob) fullPanels(x0, x1 int) int {
-	if x1 == g.xPanels && g.m-(x1-1)*nr <= 16 {
-		return x1 - x0 - 1
-	}
-	return x1 - x0
 }

@@ -545,7 +545,7 @@ func width(cols int) int {
 // already in its panel).
 func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 	nx := x1 - x0
-	full := g.fullPanels(x0, x1)
+	full := fullPanels(g.m, x0, x1)
 	tl := g.mr * nr
 	var yt []float32 // [w1-w0][nx][Mr][32]
 	if g.y == nil {
@@ -683,10 +683,12 @@ func (g *gemmJob) nextX(task, pc, kb, nw, full, x0, x1 int) xRegion {
 	return r
 }
 
-// fullPanels returns how many of token panels x0…x1−1 run a full-width
-// kernel: all but the call's last panel when that one is narrower.
-func (g *gemmJob) fullPanels(x0, x1 int) int {
-	if x1 == g.xPanels && width(g.m-(x1-1)*nr) < nr {
+// fullPanels returns how many of token panels x0…x1−1 of a call on m
+// tokens run a full-width (32-token) kernel: all but the call's last
+// panel when that one is narrower (16 tokens or fewer, width < 32), whose
+// kernels prefetch nothing. The float32, VDPBF16PS and int8 blocks share it.
+func fullPanels(m, x0, x1 int) int {
+	if x1 == (m+nr-1)/nr && width(m-(x1-1)*nr) < nr {
 		return x1 - x0 - 1
 	}
 	return x1 - x0
