@@ -629,9 +629,8 @@ func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 }
 
 // q8PrefetchW turns on the int8 tiles' prefetch of the next W
-// micro-panel; a variable for benchmarks (VIT_Q8PFW=0 turns it off).
-// blockQ8 then hands out no W shares, and q8Fast ignores any it is given
-// (so that tests calling q8Kernel directly follow it too).
+// micro-panel (blockQ8 hands out its shares); a variable for benchmarks
+// (VIT_Q8PFW=0 turns it off).
 var q8PrefetchW = true
 
 // blockQ8 computes W micro-panels [w0, w1) × token panels [x0, x1) with

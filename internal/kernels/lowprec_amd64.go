@@ -71,7 +71,7 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x
 		pfp, pfLines = &pf[0], len(pf)/16
 	}
 	pfwp, pfwLines := &wq[0], 0 // no prefetch: W's first line, asked for again
-	if len(pfw) > 0 && q8PrefetchW {
+	if len(pfw) > 0 {
 		pfwp, pfwLines = &pfw[0], (len(pfw)+63)/64
 	}
 	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0], pfp, pfLines, pfwp, pfwLines)
