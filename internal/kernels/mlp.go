@@ -9,7 +9,7 @@ package kernels
 // u [M, F] the buffer of the hidden activations. y may be x (a residual
 // stream added to in place: fc1 reads all of x before fc2 writes y); it
 // must not share memory with u or h. y gets the bits of
-// LinearToPanelsNormed (or LinearToPanels) into u, then LinearPanelsAdd.
+// LinearToPanelsNormed into u, then LinearPanelsAdd.
 //
 // With bf16 W1 and W2, fc1 finishes each output tile, while it is in L1,
 // straight into fc2's input: rounded to bf16 in the layout fc2's kernel
@@ -19,11 +19,7 @@ package kernels
 // quantizes each token with the range of all its F hidden values.
 func MLPPanelsAdd(p *Pool, x *Panels, ln Norm, h *Panels, w1 *PackedB, b1 []float32, act Act, u *Panels, w2 *PackedB, b2 []float32, y *Panels) {
 	if !mlpFuses(x, w1, w2, y) {
-		if ln.Gamma != nil {
-			LinearToPanelsNormed(p, x, ln, h, w1, b1, act, u)
-		} else {
-			LinearToPanels(p, x, w1, b1, act, u)
-		}
+		LinearToPanelsNormed(p, x, ln, h, w1, b1, act, u)
 		LinearPanelsAdd(p, u, w2, b2, y)
 		return
 	}

@@ -7,7 +7,8 @@ type Norm struct {
 }
 
 // LinearToPanelsNormed computes y [M, N] = act(LN(x)·Wᵀ + bias) for x
-// [M, K] in token panels, LN the LayerNorm ln. On an int8 or bf16 W, the
+// [M, K] in token panels, LN the LayerNorm ln (none when ln.Gamma is nil:
+// LinearToPanels, h unused). On an int8 or bf16 W, the
 // conversion normalizes each token panel of x into a worker's buffer
 // [K][32] (in L2) and converts it from there: int8 takes the
 // quantization ranges as it stores the values (lnMinMaxPanel), bf16
@@ -18,6 +19,10 @@ type Norm struct {
 // h [M, K] (LayerNormPanels), then read. Either way y has the bits of
 // LayerNormPanels then LinearToPanels.
 func LinearToPanelsNormed(p *Pool, x *Panels, ln Norm, h *Panels, w *PackedB, bias []float32, act Act, y *Panels) {
+	if ln.Gamma == nil {
+		LinearToPanels(p, x, w, bias, act, y)
+		return
+	}
 	if w.Precision() == FP32 || w.K == 0 || x.M <= 0 || w.N == 0 || w.K != x.K {
 		LayerNormPanels(p, x, ln.Gamma, ln.Beta, ln.Eps, h)
 		LinearToPanels(p, h, w, bias, act, y)

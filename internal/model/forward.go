@@ -255,11 +255,7 @@ func (m *Model) headInput(pix []float32, b, h, wd int, hidden func(int, []float3
 // or act(LN(x)·Wᵀ + bias) with ln's LayerNorm when ln.Gamma is not nil
 // (LN(x) goes to ws.h only if the kernels need it in float32).
 func (m *Model) linear(x *kernels.Panels, ln kernels.Norm, w *kernels.PackedB, bias []float32, act kernels.Act, y *kernels.Panels) {
-	if ln.Gamma != nil {
-		kernels.LinearToPanelsNormed(m.pool, x, ln, &m.ws.h, w, bias, act, y)
-		return
-	}
-	kernels.LinearToPanels(m.pool, x, w, bias, act, y)
+	kernels.LinearToPanelsNormed(m.pool, x, ln, &m.ws.h, w, bias, act, y)
 }
 
 // normed returns a [M, K] (token panels) normed into dst by the
