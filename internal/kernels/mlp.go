@@ -41,14 +41,11 @@ func mlpFuses(x *Panels, w1, w2 *PackedB, y *Panels) bool {
 		w1.N == 0 || w2.K != w1.N || w2.N == 0 || y.M != x.M || y.K != w2.N {
 		return false
 	}
+	// AMX's 32 and the VDPBF16PS tile's 12 rows are even; the float32
+	// kernels' Mr need not be (mr512 is a benchmark knob).
 	s := currentISA()
-	switch amx, dp := bf16Kernel(w1.lp.kp, s); {
-	case amx:
-		return amxRows%2 == 0
-	case dp:
-		return mrDP%2 == 0
-	}
-	return s.mr()%2 == 0
+	amx, dp := bf16Kernel(w1.lp.kp, s)
+	return amx || dp || s.mr()%2 == 0
 }
 
 // lowInput is the input of a bf16 Linear call already converted to the
