@@ -296,12 +296,8 @@ TEXT ·lnBF16PairsAVX512(SB), NOSPLIT, $0-56
 	LNSTATS // passes 1 and 2: Z4/Z5 mean, Z6/Z7 1/√(var+eps)
 
 	// pass 3: normalize, scale, round to bf16 and pair
-	MOVL $1, AX
-	VPBROADCASTD AX, Z29
-	MOVL $0x7fff, AX
-	VPBROADCASTD AX, Z30
-	MOVL $0xffff0000, AX
-	VPBROADCASTD AX, Z31
+	ROUND_BF16_CONSTS
+	BF16_HIMASK(Z31)
 	XORQ R10, R10
 	MOVQ $128, R11
 	XORQ R12, R12
