@@ -341,6 +341,7 @@ type lowScratch struct {
 	acc   []uint32        // AMX: [panels][32][32] float32 or int32 results; VDPBF16PS: [12][32] float32 sums
 	q8acc [mrQ * nr]int32 // int8: [12][32] the micro-kernel's int32 sums
 	ln    []float32       // with a Norm: [k][32] a token panel of x normed, before its quantization or rounding (unused by lnBF16PairsFast)
+	hs    []float32       // int8 into a lowInput (panelQ8): [n][32] a token panel of the output
 	bias  [amxRows]float32
 	_     [64]byte
 }
@@ -451,6 +452,9 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		wpT /= 2
 	}
 	g.nMB = (g.wPanels + wpT - 1) / wpT
+	if g.to != nil && g.to.q8 { // a token panel a task (panelQ8)
+		g.nNB, g.nMB = g.xPanels, 1
+	}
 	g.tasks = g.nMB * g.nNB
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
@@ -467,6 +471,9 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 			s.wf = Grow(s.wf, g.mr*(g.kc+16))
 		case q8Widens():
 			s.w16 = Grow(s.w16, mrQ*g.kp)
+		}
+		if g.to != nil && g.to.q8 {
+			s.hs = Grow(s.hs, g.n*nr)
 		}
 	}
 	g.phase = lowPhaseCompute
@@ -519,6 +526,8 @@ func (g *lowJob) run(w, lo, hi int) {
 		w0, w1 := split(g.wPanels, g.nMB, mb)
 		x0, x1 := split(g.xPanels, g.nNB, nb)
 		switch {
+		case g.to != nil && g.to.q8:
+			g.panelQ8(ws, x0)
 		case g.amx:
 			g.blockAMX(ws, w0, w1, x0, x1)
 		case g.dp:
@@ -689,6 +698,56 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 			g.finishTile(ws, t, r0, mr, jr)
 		}
 	}
+}
+
+// panelQ8 computes token panel jr of the whole output with the int8
+// micro-kernel into the worker's panel ws.hs [n][32], W micro-panel by W
+// micro-panel (x's panel stays in L1, the next W micro-panel is
+// prefetched during each tile), applies the activation, and quantizes the
+// panel into g.to for the next call (MLPPanelsAdd): the tiles and the
+// quantization of blockQ8's output and the next call's q8Panel, bit for
+// bit, without the output leaving L2.
+func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
+	f, in := g.f, g.to
+	cols := min(nr, g.m-jr*nr)
+	wide := width(cols) > 16
+	for ir := range g.wPanels {
+		r0 := ir * mrQ
+		mr := min(mrQ, g.n-r0)
+		flags := 0
+		var bias []float32
+		if g.bias != nil {
+			flags |= kBias
+			bias = g.bias[r0 : r0+mr]
+			if mr < mrQ {
+				clear(ws.bias[:])
+				copy(ws.bias[:], bias)
+				bias = ws.bias[:]
+			}
+		}
+		t := ws.hs[r0*nr:]
+		if mr < mrQ {
+			t = ws.tile
+		}
+		var pf []float32 // the next tile [rows][32], for the kernel to prefetch
+		var pfw []int8   // the next W micro-panel [12][kp]
+		if ir+1 < g.wPanels {
+			pf = ws.hs[(r0+mrQ)*nr:][:min(mrQ, g.n-r0-mrQ)*nr]
+			if q8PrefetchW && wide {
+				pfw = f.q[(r0+mrQ)*f.kp : (r0+2*mrQ)*f.kp]
+			}
+		}
+		q8Kernel(wide, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
+			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+		t = t[:mr*nr]
+		if g.act != ActNone {
+			Activate(g.act, t)
+		}
+		if mr < mrQ {
+			copy(ws.hs[r0*nr:], t)
+		}
+	}
+	q8Panel(in.xq[jr*in.kp*nr:(jr+1)*in.kp*nr], ws.hs[:g.n*nr], g.n, in.sx[jr*nr:(jr+1)*nr], in.zx[jr*nr:(jr+1)*nr])
 }
 
 // bf16Panel writes the token panel src [k][32] rounded to bf16 to dst

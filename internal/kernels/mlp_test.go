@@ -19,10 +19,14 @@ import (
 // for bit, a NaN token included. Each case runs the MLP twice on other
 // values with a Linear between them, so a converted input left
 // over from the call before, or a buffer fc2 handed back to the Pool and
-// fc1 then overwrote, would show. Where fc1 hands its tiles to fc2 in
-// bf16, u must be left alone.
+// fc1 then overwrote, would show. Where fc1 hands its output to fc2
+// converted (bf16 tiles; int8 token panels, here from one panel per
+// worker on), u must be left alone.
 func TestMLPPanelsAdd(t *testing.T) {
 	fused := map[bf16Form]bool{} // the forms the fused cases ran in
+	fusedQ8 := false
+	defer func(n int) { mlpQ8Panels = n }(mlpQ8Panels)
+	mlpQ8Panels = 1 // every shape's int8 MLP by token panels where the tile allows
 	forEachLowPath(t, func(t *testing.T) {
 		for _, threads := range []int{1, 2, 3} {
 			p := NewPool(threads)
@@ -78,8 +82,12 @@ func TestMLPPanelsAdd(t *testing.T) {
 									if i := firstDiff(yp2.P, want); i >= 0 {
 										t.Fatalf("round %d, y is x %v: y[%d] = %g, want %g", round, inPlace, i, yp2.P[i], want[i])
 									}
-									if mlpFuses(&x2, w1, w2, yp2) {
-										fused[p.lowIn.form] = true
+									if mlpFuses(p, &x2, w1, w2, yp2) {
+										if prec == Int8 {
+											fusedQ8 = true
+										} else {
+											fused[p.lowIn.form] = true
+										}
 										if u2.M != 1 || u2.P[0] != 42 {
 											t.Fatalf("u written on the fused route")
 										}
@@ -100,6 +108,9 @@ func TestMLPPanelsAdd(t *testing.T) {
 	}
 	if !fused[rowsSwapped] || hasDPBF16 && !fused[pairsNat] || amxUsable() && !fused[pairsSwapped] {
 		t.Errorf("fused MLP ran in forms %v only", fused)
+	}
+	if !fusedQ8 {
+		t.Errorf("int8 MLP never ran by token panels")
 	}
 }
 
@@ -128,34 +139,37 @@ func TestMLPPanelsAddAllocs(t *testing.T) {
 }
 
 // BenchmarkMLPPanelsAdd times ViT-B/16's MLP branch (LayerNorm, fc1 with
-// GELU, fc2 added to the residual stream; D = 768, F = 3072) in bf16 on
-// the CPU's bf16 kernel, as MLPPanelsAdd (fused: fc1's tiles handed to fc2
-// in bf16) and as its two calls, in GFLOP/s of the two products.
+// GELU, fc2 added to the residual stream; D = 768, F = 3072) in bf16 and
+// int8 on the CPU's kernels, as MLPPanelsAdd (fused: fc1's output handed
+// to fc2 converted, where mlpFuses) and as its two calls, in GFLOP/s of
+// the two products.
 func BenchmarkMLPPanelsAdd(b *testing.B) {
 	const d, f = 768, 3072
 	r := rand.New(rand.NewPCG(1, 1))
 	p := NewPool(runtime.GOMAXPROCS(0))
 	defer p.Close()
 	small := func(n int) []float32 { return randVals(r, n, 0.02, 0) }
-	w1 := PackB(small(f*d), f, d, d).Convert(BF16) // [F, D]
-	w2 := PackB(small(d*f), d, f, f).Convert(BF16) // [D, F]
+	w1f, w2f := PackB(small(f*d), f, d, d), PackB(small(d*f), d, f, f) // [F, D], [D, F]
 	b1, b2 := small(f), small(d)
 	ln := Norm{Gamma: randVals(r, d, 0.5, 1), Beta: small(d), Eps: 1e-6}
-	for _, batch := range []int{1, 8} {
-		m := 197 * batch
-		var x, h, u Panels // [m, D], [m, D], [m, F]
-		x.Pack(m, d, randVals(r, m*d, 1, 0), d)
-		for _, fused := range []bool{true, false} {
-			b.Run(fmt.Sprintf("b%d/fused=%v", batch, fused), func(b *testing.B) {
-				loopFlops(b, 4*float64(m*d*f), func() {
-					if fused {
-						MLPPanelsAdd(p, &x, ln, &h, w1, b1, ActGELU, &u, w2, b2, &x)
-					} else {
-						LinearToPanelsNormed(p, &x, ln, &h, w1, b1, ActGELU, &u)
-						LinearPanelsAdd(p, &u, w2, b2, &x)
-					}
+	for _, prec := range []Precision{BF16, Int8} {
+		w1, w2 := w1f.Convert(prec), w2f.Convert(prec)
+		for _, batch := range []int{1, 8} {
+			m := 197 * batch
+			var x, h, u Panels // [m, D], [m, D], [m, F]
+			x.Pack(m, d, randVals(r, m*d, 1, 0), d)
+			for _, fused := range []bool{true, false} {
+				b.Run(fmt.Sprintf("%v/b%d/fused=%v", prec, batch, fused), func(b *testing.B) {
+					loopFlops(b, 4*float64(m*d*f), func() {
+						if fused {
+							MLPPanelsAdd(p, &x, ln, &h, w1, b1, ActGELU, &u, w2, b2, &x)
+						} else {
+							LinearToPanelsNormed(p, &x, ln, &h, w1, b1, ActGELU, &u)
+							LinearPanelsAdd(p, &u, w2, b2, &x)
+						}
+					})
 				})
-			})
+			}
 		}
 	}
 }
