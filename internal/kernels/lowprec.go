@@ -642,6 +642,21 @@ func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 // (VIT_Q8PFW=0 turns it off).
 var q8PrefetchW = true
 
+// q8Bias returns the bias of the int8 tile of rows r0..r0+mr, padded to
+// the tile's 12 rows (the kernel reads 12), and the kernel's flags for it.
+func (g *lowJob) q8Bias(ws *lowScratch, r0, mr int) ([]float32, int) {
+	if g.bias == nil {
+		return nil, 0
+	}
+	bias := g.bias[r0 : r0+mr]
+	if mr < mrQ {
+		clear(ws.bias[:])
+		copy(ws.bias[:], bias)
+		bias = ws.bias[:]
+	}
+	return bias, kBias
+}
+
 // blockQ8 computes W micro-panels [w0, w1) × token panels [x0, x1) with
 // the int8 micro-kernel, whole K at once.
 func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
@@ -650,17 +665,7 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 	for ir := w0; ir < w1; ir++ {
 		r0 := ir * mrQ
 		mr := min(mrQ, g.n-r0)
-		flags := 0
-		var bias []float32
-		if g.bias != nil {
-			flags |= kBias
-			bias = g.bias[r0 : r0+mr]
-			if mr < mrQ {
-				clear(ws.bias[:])
-				copy(ws.bias[:], bias)
-				bias = ws.bias[:]
-			}
-		}
+		bias, flags := g.q8Bias(ws, r0, mr)
 		if load {
 			flags |= kLoad
 		}
@@ -714,17 +719,7 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
 	for ir := range g.wPanels {
 		r0 := ir * mrQ
 		mr := min(mrQ, g.n-r0)
-		flags := 0
-		var bias []float32
-		if g.bias != nil {
-			flags |= kBias
-			bias = g.bias[r0 : r0+mr]
-			if mr < mrQ {
-				clear(ws.bias[:])
-				copy(ws.bias[:], bias)
-				bias = ws.bias[:]
-			}
-		}
+		bias, flags := g.q8Bias(ws, r0, mr)
 		t := ws.hs[r0*nr:]
 		if mr < mrQ {
 			t = ws.tile
