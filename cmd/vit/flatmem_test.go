@@ -52,7 +52,7 @@ func TestThousandImages(t *testing.T) {
 			t.Errorf("%d images: errors in the output", n)
 		}
 		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		rss[n] = ru.Maxrss // KiB on Linux
+		rss[n] = int64(ru.Maxrss) // KiB on Linux (an int32 on 32-bit systems)
 		t.Logf("%4d images: peak RSS %.1f MiB, %.2f s user CPU", n, float64(ru.Maxrss)/1024, float64(ru.Utime.Sec)+float64(ru.Utime.Usec)/1e6)
 	}
 	if rss[1000] > rss[250]+16*1024 {

@@ -114,7 +114,7 @@ func TestHostileCorpus(t *testing.T) {
 			}
 		}
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	rss := int64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) << 10 // KiB on Linux
 	limit := 2*budget + model.Size()
 	t.Logf("%d inputs, peak RSS %.1f MiB (limit %.1f MiB)", len(want), float64(rss)/(1<<20), float64(limit)/(1<<20))
 	if rss > limit {

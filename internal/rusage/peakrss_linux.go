@@ -11,5 +11,5 @@ func PeakRSS() int64 {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
 	}
-	return ru.Maxrss * 1024 // kilobytes on Linux
+	return int64(ru.Maxrss) * 1024 // kilobytes on Linux (an int32 on 32-bit systems)
 }
