@@ -34,7 +34,7 @@ const (
 // it:
 //
 //   - leaf 4 (deterministic cache parameters, Intel's; any vendor but
-//     AMD whose largest leaf, leaf 0's EAX, is at least 4),
+//     AMD and Hygon whose largest leaf, leaf 0's EAX, is at least 4),
 //   - leaf 0x8000001D (the same format, AMD's, where leaf 0x80000000's
 //     EAX reaches it and leaf 0x80000001 sets TopologyExtensions),
 //   - AMD's legacy leaves: 0x80000005 ECX[23:16] the L1d ways (0xFF:
@@ -42,10 +42,12 @@ const (
 //     ECX[31:16] the L2 in KiB.
 func cpuidCaches(id cpuidFunc) cacheGeom {
 	var c cacheGeom
-	// Leaf 4 is reserved on AMD, yet some hypervisors fill it on AMD
-	// guests with another CPU's caches (QEMU's legacy machine types).
+	// Leaf 4 is reserved on AMD (and Hygon, its Zen licensee), yet some
+	// hypervisors fill it on their guests with another CPU's caches
+	// (QEMU's legacy machine types).
 	maxLeaf, ebx, ecx, edx := id(0, 0)
-	amd := ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163 // "Auth" "enti" "cAMD"
+	amd := ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163 || // "Auth" "enti" "cAMD"
+		ebx == 0x6f677948 && edx == 0x6e65476e && ecx == 0x656e6975 // "Hygo" "nGen" "uine"
 	if maxLeaf >= leafCacheParams && !amd {
 		c = c.or(cacheParams(id, leafCacheParams))
 	}

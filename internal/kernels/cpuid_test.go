@@ -62,6 +62,14 @@ var sapphireRapids = fakeCPUID{
 	{0x80000006, 0}: {0, 0, 0x08007040, 0},
 }
 
+// otherLeaf4 is a leaf 4 that a hypervisor might show an AMD guest: a
+// 16-way L1d, an L1i and a 2 MiB L2.
+var otherLeaf4 = fakeCPUID{
+	{4, 0}: {0xfc004121, 0x03c0003f, 63, 0},
+	{4, 1}: sapphireRapids[[2]uint32{4, 1}],
+	{4, 2}: sapphireRapids[[2]uint32{4, 2}],
+}
+
 // TestCPUIDCaches checks the decoding of CPUID's cache leaves, and the
 // fall through of each field to the next source (zen4Caches last) where
 // a leaf is out of range, zero or nonsense.
@@ -102,10 +110,13 @@ func TestCPUIDCaches(t *testing.T) {
 		{"leaf 4's L2 fully associative: its size once", sapphireRapids.with(fakeCPUID{
 			{4, 2}: {0xfc01c343, 0x03c0003f, 1023, 0},
 		}), cacheGeom{12, 1 << 20}},
-		{"AMD: leaf 4 ignored (a hypervisor's other CPU)", zen5VM.with(fakeCPUID{
-			{4, 0}: sapphireRapids[[2]uint32{4, 0}],
-			{4, 2}: sapphireRapids[[2]uint32{4, 2}],
+		{"AMD: leaf 4 ignored (a hypervisor's other CPU)", zen5VM.with(otherLeaf4), cacheGeom{12, 1 << 20}},
+		{"Hygon: leaf 4 ignored", zen5VM.with(otherLeaf4).with(fakeCPUID{
+			{0, 0}: {0xd, 0x6f677948, 0x656e6975, 0x6e65476e},
 		}), cacheGeom{12, 1 << 20}},
+		{"another vendor: leaf 4 read", zen5VM.with(otherLeaf4).with(fakeCPUID{
+			{0, 0}: {0xd, 0x6f677948, 0x656e6975, 0x6e65476f},
+		}), cacheGeom{16, 2 << 20}},
 		{"all zeros", fakeCPUID{}, cacheGeom{}},
 		{"zero cache leaves", zen5VM.with(fakeCPUID{
 			{0x80000005, 0}: {},
