@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"math"
-	"sync/atomic"
 )
 
 // AttentionPanels computes multi-head scaled dot-product self-attention,
@@ -93,7 +92,10 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	// Claimed ahead where the heads are many (with few, a worker's held
 	// head unbalances the workers, and q|k|v stays in L2).
 	j.ahead = j.bf == attDP && j.per == j.nqp && b*h >= 16*j.nw
-	j.next.Store(0)
+	for w := range j.nw { // the start of each worker's share (run)
+		lo, _ := split(j.tasks, j.nw, w)
+		p.scratch[w].task.Store(int64(lo))
+	}
 	p.run(j.nw, j)
 	j.qkv, j.out, j.bias = nil, nil, nil
 	for i := range j.amx {
@@ -107,12 +109,11 @@ type attPanelsJob struct {
 	isa              isa
 	t, h, dh         int
 	mr               int
-	nqp              int          // query panels a sequence may need: ceil(t/32) + 1
-	per              int          // query panels per task: 1 or nqp
-	tasks            int          // b·h·nqp / per
-	next             atomic.Int64 // next task to hand out
-	nw               int          // workers running the call
-	ahead            bool         // claim the next whole head ahead and ask for it during this one (attDP)
+	nqp              int  // query panels a sequence may need: ceil(t/32) + 1
+	per              int  // query panels per task: 1 or nqp
+	tasks            int  // b·h·nqp / per
+	nw               int  // workers running the call
+	ahead            bool // claim the next whole head ahead and ask for it during this one (attDP)
 	scale            float32
 	qkv, out         *Panels   // [b·t, 3D] and [b·t, D] in token panels
 	bias             []float32 // [h, t, t] added to the scaled scores (nil: none)
@@ -129,15 +130,29 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	st := buf[j.vLen+j.qLen : j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
 	tile := buf[j.vLen+j.qLen+j.sLen:][:mrMax*nr]   // [Mr][32] one Oᵀ tile
 	cur, warm := -1, -1                             // the head converted, the head prefetched
-	task := int(j.next.Add(1) - 1)
+	// Worker w runs its contiguous share of the tasks first, then helps
+	// the others with theirs (as gemmJob.run): handed out from one
+	// counter, the workers' heads lay side by side in memory, and each
+	// core's prefetchers brought in lines of the other's.
+	claim := func() int {
+		for i := range j.nw {
+			v := (w + i) % j.nw
+			_, end := split(j.tasks, j.nw, v)
+			if t := int(j.p.scratch[v].task.Add(1) - 1); t < end {
+				return t
+			}
+		}
+		return j.tasks
+	}
+	task := claim()
 	for task < j.tasks {
 		// With whole heads, the worker's next head is claimed now unless
 		// few are left (a claimed head waits for this one), and its q, k
 		// and v are asked for a part per query panel of this one (each
 		// panel with queries: the last one may have none).
 		after := j.tasks
-		if j.ahead && int(j.next.Load())+j.nw < j.tasks {
-			after = int(j.next.Add(1) - 1)
+		if _, end := split(j.tasks, j.nw, w); j.ahead && int(j.p.scratch[w].task.Load()) < end {
+			after = claim() // from the worker's own share
 		}
 		prev := warm   // the head prefetched during the task before: this one's, if claimed ahead
 		parts := j.nqp // the query panels of this head that have queries, when claimed ahead
@@ -165,7 +180,7 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 		if after < j.tasks {
 			task = after
 		} else {
-			task = int(j.next.Add(1) - 1)
+			task = claim()
 		}
 	}
 }
@@ -413,7 +428,7 @@ func (j *attPanelsJob) scoresNarrow(s0, hd, nq int, qB, st, tile []float32) {
 }
 
 // attTasks splits b·h heads of nqp query panels each into tasks for
-// workers to take from an atomic counter: whole heads (per = nqp, K and V
+// the workers to share (attPanelsJob.run): whole heads (per = nqp, K and V
 // prepared once per head) when there are at least 4 per worker, else
 // single query panels (per = 1).
 func attTasks(b, h, nqp, workers int) (per, tasks int) {
