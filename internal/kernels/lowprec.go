@@ -333,7 +333,8 @@ type lowJob struct {
 	to *lowInput // where finishTile converts the output tiles to, instead of storing them (y and c nil), or nil
 }
 
-// tailParts is how many parts a lowJob cuts each of its last tasks into.
+// tailParts is how many parts a Linear call cuts each of its last tasks
+// into (lowJob, gemmJob).
 const tailParts = 4
 
 // lowScratch is one worker's buffers.

@@ -48,7 +48,8 @@ import (
 // narrowed to ncSmall where W's block stays in L2). Each worker takes the
 // tasks of its own contiguous share in order, from an atomic counter, then
 // those left in the others' shares, so it streams its own part of W and a
-// worker slowed by other processes takes fewer. At batch 1 all tokens form
+// worker slowed by other processes takes fewer; a share's last task runs
+// in tailParts parts, so that the workers end together. At batch 1 all tokens form
 // one block, so each W row streams from memory once per call. One task:
 //
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
@@ -411,8 +412,7 @@ func (g *gemmJob) compute() {
 	g.phase = phaseCompute
 	g.workers = min(t, g.tasks)
 	for w := range g.workers {
-		lo, _ := split(g.tasks, g.workers, w)
-		p.scratch[w].task.Store(int64(lo))
+		p.scratch[w].task.Store(0) // the first of its share (run)
 	}
 	p.run(g.workers, g)
 	g.a, g.x, g.c, g.bias, g.w, g.y = nil, nil, nil, nil, nil, nil
@@ -510,17 +510,33 @@ func (g *gemmJob) run(w, lo, hi int) {
 	// the others with theirs, in order: consecutive tasks share W's block,
 	// so each worker streams its own part of W, and a worker slowed by
 	// other processes is relieved of the rest of its share.
+	// The last task of each share runs in tailParts parts (of its W
+	// micro-panels), so that a worker done with its share waits for at
+	// most a part of the other's (at batch 1, 6 tasks a worker: 3% of the
+	// forward otherwise).
 	ws := &g.p.scratch[w]
 	for i := range g.workers {
 		v := (w + i) % g.workers
-		_, end := split(g.tasks, g.workers, v)
+		lo, end := split(g.tasks, g.workers, v)
+		whole := end - lo - 1 // the share's tasks before its last (workers ≤ tasks: a share has one)
 		for {
-			t := int(g.p.scratch[v].task.Add(1) - 1)
-			if t >= end {
+			k := int(g.p.scratch[v].task.Add(1) - 1) // the share's k-th task or part
+			if k >= whole+tailParts {
 				break
+			}
+			t, part, parts := lo+k, 0, 1
+			if k >= whole {
+				t, part, parts = lo+whole, k-whole, tailParts
 			}
 			nb, mb := t%g.nNB, t/g.nNB
 			w0, w1 := split(g.wPanels, g.nMB, mb)
+			if parts > 1 {
+				a, b := split(w1-w0, parts, part)
+				w0, w1 = w0+a, w0+b
+				if w0 == w1 {
+					continue
+				}
+			}
 			x0, x1 := split(g.xPanels, g.nNB, nb)
 			g.block(ws, t, w0, w1, x0, x1)
 		}
