@@ -1,8 +1,6 @@
 package kernels
 
-import (
-	"math"
-)
+import "math"
 
 // AttentionPanels computes multi-head scaled dot-product self-attention,
 // softmax(q·kᵀ/√dh)·v per sequence and head, on token panels: qkv

@@ -466,9 +466,9 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	// share W's block, and W blocks side by side run on one core. A
 	// share's last task runs in tailParts parts, so that a worker that
 	// ends its share first waits for at most a part of the other's
-	// (against whole tasks from one counter: ViT-B/16 int8 0.97-0.98×
-	// the time at batch 1, 0.985× at batch 8). Not panelQ8's: a task is
-	// a whole token panel there.
+	// (against the tasks handed out from one counter, the last ones cut
+	// alike: ViT-B/16 int8 0.97-0.98× the time at batch 1, 0.985× at
+	// batch 8). Not panelQ8's: a task is a whole token panel there.
 	g.parts = tailParts
 	if g.to != nil && g.to.q8 {
 		g.parts = 1

@@ -115,26 +115,34 @@ func TestMLPPanelsAdd(t *testing.T) {
 }
 
 // TestMLPPanelsAddAllocs checks that MLPPanelsAdd, alternating with
-// another bf16 Linear as in a forward pass, allocates nothing once its
-// buffers have grown.
+// another Linear of its precision as in a forward pass, allocates
+// nothing once its buffers have grown, in bf16 and in int8 (its token
+// panels handed to fc2: mlpQ8Panels 1).
 func TestMLPPanelsAddAllocs(t *testing.T) {
 	const m, d, f = 70, 64, 96
-	r := rand.New(rand.NewPCG(5, 6))
-	p := NewPool(2)
-	defer p.Close()
-	w1 := PackB(randVals(r, f*d, 0.5, 0), f, d, d).Convert(BF16)
-	w2 := PackB(randVals(r, d*f, 0.5, 0), d, f, f).Convert(BF16)
-	wq := PackB(randVals(r, 3*d*d, 0.5, 0), 3*d, d, d).Convert(BF16)
-	ln := Norm{Gamma: randVals(r, d, 0.5, 1), Beta: randVals(r, d, 0.2, 0), Eps: 1e-6}
-	var x, h, u, qkv Panels
-	x.Pack(m, d, randVals(r, m*d, 1, 0), d)
-	step := func() {
-		LinearToPanelsNormed(p, &x, ln, &h, wq, nil, ActNone, &qkv)
-		MLPPanelsAdd(p, &x, ln, &h, w1, nil, ActGELU, &u, w2, nil, &x)
-	}
-	step()
-	if n := testing.AllocsPerRun(20, step); n != 0 {
-		t.Errorf("%v allocations per step", n)
+	defer func(n int) { mlpQ8Panels = n }(mlpQ8Panels)
+	mlpQ8Panels = 1
+	for _, prec := range []Precision{BF16, Int8} {
+		r := rand.New(rand.NewPCG(5, 6))
+		p := NewPool(2)
+		defer p.Close()
+		w1 := PackB(randVals(r, f*d, 0.5, 0), f, d, d).Convert(prec)
+		w2 := PackB(randVals(r, d*f, 0.5, 0), d, f, f).Convert(prec)
+		wq := PackB(randVals(r, 3*d*d, 0.5, 0), 3*d, d, d).Convert(prec)
+		ln := Norm{Gamma: randVals(r, d, 0.5, 1), Beta: randVals(r, d, 0.2, 0), Eps: 1e-6}
+		var x, h, u, qkv Panels
+		x.Pack(m, d, randVals(r, m*d, 1, 0), d)
+		step := func() {
+			LinearToPanelsNormed(p, &x, ln, &h, wq, nil, ActNone, &qkv)
+			MLPPanelsAdd(p, &x, ln, &h, w1, nil, ActGELU, &u, w2, nil, &x)
+		}
+		step()
+		if !mlpFuses(p, &x, w1, w2, &x) {
+			t.Errorf("%v: the MLP did not fuse", prec)
+		}
+		if n := testing.AllocsPerRun(20, step); n != 0 {
+			t.Errorf("%v: %v allocations per step", prec, n)
+		}
 	}
 }
 

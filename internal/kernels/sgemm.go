@@ -49,8 +49,9 @@ import (
 // tasks of its own contiguous share in order, from an atomic counter, then
 // those left in the others' shares, so it streams its own part of W and a
 // worker slowed by other processes takes fewer; a share's last task runs
-// in tailParts parts, so that the workers end together. At batch 1 all tokens form
-// one block, so each W row streams from memory once per call. One task:
+// in tailParts parts, so that the workers end together. At batch 1 all
+// tokens form one block, so each W row streams from memory once per call.
+// One task:
 //
 //	for pc in K, step Kc                 // Kc×Nc of packed x, from L2/L3
 //	  for ir in the task's W micro-panels // Mr×Kc of W (if its stride aliases: 8 rows on AVX-512, else copied)
