@@ -57,7 +57,7 @@ type workerScratch struct {
 	yt    []float32    // Linear: a task's transposed output tiles
 	wcopy []float32    // Linear: a W micro-panel copied to a padded stride
 	attp  []float32    // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
-	task  atomic.Int64 // Linear: the next task of this worker's share (see gemmJob.run)
+	task  atomic.Int64 // the next task of this worker's share: Linear (gemmJob, lowJob), counted from the share's start; AttentionPanels, a task index
 	_     [64]byte     // keeps neighbouring workers' tiles off a shared cache line
 }
 
