@@ -130,7 +130,7 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	cur, warm := -1, -1                             // the head converted, the head prefetched
 	// Worker w runs its contiguous share of the tasks first, then helps
 	// the others with theirs (as gemmJob.run): handed out from one
-	// counter, the workers' heads lay side by side in memory, and each
+	// counter, the workers' heads lie side by side in memory, and each
 	// core's prefetchers brought in lines of the other's.
 	claim := func() int {
 		for i := range j.nw {
@@ -144,13 +144,14 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	}
 	task := claim()
 	for task < j.tasks {
-		// With whole heads, the worker's next head is claimed now unless
-		// few are left (a claimed head waits for this one), and its q, k
-		// and v are asked for a part per query panel of this one (each
-		// panel with queries: the last one may have none).
+		// With whole heads, the worker's next head is claimed now while
+		// its own share has one (a head claimed from another's share
+		// would wait for this one), and its q, k and v are asked for a
+		// part per query panel of this one (each panel with queries: the
+		// last one may have none).
 		after := j.tasks
 		if _, end := split(j.tasks, j.nw, w); j.ahead && int(j.p.scratch[w].task.Load()) < end {
-			after = claim() // from the worker's own share
+			after = claim() // its own share's, unless another worker took it meanwhile
 		}
 		prev := warm   // the head prefetched during the task before: this one's, if claimed ahead
 		parts := j.nqp // the query panels of this head that have queries, when claimed ahead

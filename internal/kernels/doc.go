@@ -33,7 +33,9 @@
 //     LN(x) is never written out (ln1 → qkv, ln2 → fc1). MLPPanelsAdd is
 //     the MLP branch, fc1 then fc2 added to the residual stream; on bf16
 //     W, fc1 rounds each finished output tile straight into fc2's bf16
-//     input, and the float32 hidden activations are never written.
+//     input; on int8 W, fc1 runs token panel by token panel into a
+//     worker's buffer and quantizes each panel there for fc2; either way
+//     the float32 hidden activations are never written.
 //   - AttentionPanels computes attention on qkv [B·T, 3D] and output in
 //     token panels (K read in place as the packed A operand, Vᵀ copied
 //     from 32-token runs, no transposes), for a block kept in panels end

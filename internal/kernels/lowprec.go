@@ -319,7 +319,7 @@ type lowJob struct {
 	nMB, nNB   int
 	tasks      int // the W blocks × token blocks
 	nw         int // workers taking part: min(threads, tasks)
-	parts      int // the parts (along W) of each worker's last task: tailParts, or 1 for panelQ8
+	parts      int // the parts (along W) of each share's last task: tailParts, or 1 for panelQ8
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
@@ -463,7 +463,8 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	g.tasks = g.nMB * g.nNB
 	// Each worker runs its contiguous share of the tasks first, then
 	// helps the others with theirs (as gemmJob.run): consecutive tasks
-	// share W's block, and W blocks side by side run on one core. A
+	// share W's block (with dpXMajor, the token block), and blocks side
+	// by side run on one core. A
 	// share's last task runs in tailParts parts, so that a worker that
 	// ends its share first waits for at most a part of the other's
 	// (against the tasks handed out from one counter, the last ones cut

@@ -46,9 +46,9 @@ func q8Generic(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum 
 // [12][32] is scratch for the int32 sums (the caller's, so not zeroed
 // on every call: the assembly kernels store every sum they read back);
 // pf and pfw, if not empty, are regions the AVX-512 kernel prefetches
-// into L2 as it runs, a line (64 bytes) a step from their start: the
-// next tile it will write, and a share of the next W micro-panel it will
-// read.
+// as it runs, a line (64 bytes) a step from their start: the next tile
+// it will write (into L1, for writing), and a share of the next W
+// micro-panel it will read (into L2).
 func q8Kernel(wide bool, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x []uint8, c, sw []float32, wsum []int32, sx []float32, zx []int32, bias []float32, flags int, pf []float32, pfw []int8) {
 	w := 16
 	if wide {

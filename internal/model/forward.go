@@ -15,7 +15,7 @@ type workspace struct {
 	h    kernels.Panels // [B·T, D] LayerNorm output, in token panels
 	qkv  kernels.Panels // [B·T, 3D] q | k | v per token, in token panels
 	att  kernels.Panels // [B·T, D] attention output, heads concatenated, in token panels
-	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels (stale after a bf16 MLPPanelsAdd, which keeps it converted)
+	mlp  kernels.Panels // [B·T, F] MLP hidden, in token panels (stale after an MLPPanelsAdd that hands fc1's output to fc2 converted, bf16 or int8)
 	glu  kernels.Panels // [B·T, 2F] SwiGLU's gate | x, then [B·T, F] the normed MLP hidden (MLPNorm)
 	po   kernels.Panels // [B·T, D] a branch's output before its norm (PostNorm)
 	cls  []float32      // [B, D'] what the head reads (see poolTokens; D' = headIn)
