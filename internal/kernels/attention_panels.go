@@ -90,10 +90,7 @@ func attentionPanels(p *Pool, b, t, h, dh int, qkv *Panels, bias []float32, out 
 	// Claimed ahead where the heads are many (with few, a worker's held
 	// head unbalances the workers, and q|k|v stays in L2).
 	j.ahead = j.bf == attDP && j.per == j.nqp && b*h >= 16*j.nw
-	for w := range j.nw { // the start of each worker's share (run)
-		lo, _ := split(j.tasks, j.nw, w)
-		p.scratch[w].task.Store(int64(lo))
-	}
+	p.startShares(j.nw)
 	p.run(j.nw, j)
 	j.qkv, j.out, j.bias = nil, nil, nil
 	for i := range j.amx {
@@ -128,17 +125,12 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 	st := buf[j.vLen+j.qLen : j.vLen+j.qLen+j.sLen] // [t][32] Sᵀ, then Pᵀ
 	tile := buf[j.vLen+j.qLen+j.sLen:][:mrMax*nr]   // [Mr][32] one Oᵀ tile
 	cur, warm := -1, -1                             // the head converted, the head prefetched
-	// Worker w runs its contiguous share of the tasks first, then helps
-	// the others with theirs (as gemmJob.run): handed out from one
+	// Tasks from the workers' shares (Pool.claim): handed out from one
 	// counter, the workers' heads lie side by side in memory, and each
 	// core's prefetchers brought in lines of the other's.
 	claim := func() int {
-		for i := range j.nw {
-			v := (w + i) % j.nw
-			_, end := split(j.tasks, j.nw, v)
-			if t := int(j.p.scratch[v].task.Add(1) - 1); t < end {
-				return t
-			}
+		if t, _, _, ok := j.p.claim(w, j.nw, j.tasks, 1); ok {
+			return t
 		}
 		return j.tasks
 	}
@@ -150,7 +142,7 @@ func (j *attPanelsJob) run(w, lo, hi int) {
 		// part per query panel of this one (each panel with queries: the
 		// last one may have none).
 		after := j.tasks
-		if _, end := split(j.tasks, j.nw, w); j.ahead && int(j.p.scratch[w].task.Load()) < end {
+		if j.ahead && j.p.ownLeft(w, j.nw, j.tasks, 1) {
 			after = claim() // its own share's, unless another worker took it meanwhile
 		}
 		prev := warm   // the head prefetched during the task before: this one's, if claimed ahead

@@ -317,9 +317,9 @@ type lowJob struct {
 	wPanels    int // ceil(n/mrQ) (bf16: ceil(n/mr))
 	mr         int
 	nMB, nNB   int
-	tasks      int // the W blocks × token blocks
+	tasks      int // the W blocks × token blocks (panelQ8: token panels)
 	nw         int // workers taking part: min(threads, tasks)
-	parts      int // the parts (along W) of each share's last task: tailParts, or 1 for panelQ8
+	parts      int // the parts (along W) of each share's last task (claim): tailParts, or 1 for panelQ8
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
@@ -457,23 +457,17 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		wpT /= 2
 	}
 	g.nMB = (g.wPanels + wpT - 1) / wpT
-	if g.to != nil && g.to.q8 { // a token panel a task (panelQ8)
-		g.nNB, g.nMB = g.xPanels, 1
+	// Tasks from the workers' shares (claim): consecutive tasks share W's
+	// block (with dpXMajor, the token block). A share's last task runs in
+	// tailParts parts (against tasks handed out from one counter, the
+	// last ones cut alike: ViT-B/16 int8 0.97-0.98× the time at batch 1,
+	// 0.985× at batch 8); not panelQ8's, whose task is a whole token
+	// panel.
+	g.parts = tailParts
+	if g.q8To() {
+		g.nNB, g.nMB, g.parts = g.xPanels, 1, 1
 	}
 	g.tasks = g.nMB * g.nNB
-	// Each worker runs its contiguous share of the tasks first, then
-	// helps the others with theirs (as gemmJob.run): consecutive tasks
-	// share W's block (with dpXMajor, the token block), and blocks side
-	// by side run on one core. A
-	// share's last task runs in tailParts parts, so that a worker that
-	// ends its share first waits for at most a part of the other's
-	// (against the tasks handed out from one counter, the last ones cut
-	// alike: ViT-B/16 int8 0.97-0.98× the time at batch 1, 0.985× at
-	// batch 8). Not panelQ8's: a task is a whole token panel there.
-	g.parts = tailParts
-	if g.to != nil && g.to.q8 {
-		g.parts = 1
-	}
 	g.nw = min(t, g.tasks)
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
@@ -491,14 +485,12 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		case q8Widens():
 			s.w16 = Grow(s.w16, mrQ*g.kp)
 		}
-		if g.to != nil && g.to.q8 {
+		if g.q8To() {
 			s.hs = Grow(s.hs, g.n*nr)
 		}
 	}
 	g.phase = lowPhaseCompute
-	for w := range g.nw {
-		p.scratch[w].task.Store(0) // the first of its share (run)
-	}
+	p.startShares(g.nw)
 	p.run(g.nw, g)
 	g.a, g.x, g.c, g.bias, g.y, g.f, g.ln, g.to = nil, nil, nil, nil, nil, nil, Norm{}, nil
 }
@@ -535,34 +527,24 @@ func (g *lowJob) run(w, lo, hi int) {
 		return
 	}
 	ws := &g.ws[w]
-	for i := 0; i < g.nw; {
-		v := (w + i) % g.nw
-		lo, end := split(g.tasks, g.nw, v)
-		whole := end - lo - 1                    // the share's tasks before its last (nw ≤ tasks: a share has one)
-		k := int(g.p.scratch[v].task.Add(1) - 1) // the share's k-th task or part
-		if k >= whole+g.parts {
-			i++
-			continue
-		}
-		t, part, parts := lo+k, 0, 1
-		if k >= whole {
-			t, part, parts = lo+whole, k-whole, g.parts
+	for {
+		t, part, parts, ok := g.p.claim(w, g.nw, g.tasks, g.parts)
+		if !ok {
+			return
 		}
 		nb, mb := t%g.nNB, t/g.nNB
 		if g.dp && dpXMajor { // token block by token block (dpXMajor)
 			nb, mb = t/g.nMB, t%g.nMB
 		}
 		w0, w1 := split(g.wPanels, g.nMB, mb)
-		if parts > 1 {
-			a, b := split(w1-w0, parts, part)
-			w0, w1 = w0+a, w0+b
-			if w0 == w1 {
-				continue
-			}
+		a, b := split(w1-w0, parts, part)
+		if a == b {
+			continue
 		}
+		w0, w1 = w0+a, w0+b
 		x0, x1 := split(g.xPanels, g.nNB, nb)
 		switch {
-		case g.to != nil && g.to.q8:
+		case g.q8To():
 			g.panelQ8(ws, x0)
 		case g.amx:
 			g.blockAMX(ws, w0, w1, x0, x1)
@@ -677,6 +659,10 @@ func (g *lowJob) tileAt(ws *lowScratch, i, j, nx int) []float32 {
 // micro-panel (blockQ8 hands out its shares); a variable for benchmarks
 // (VIT_Q8PFW=0 turns it off).
 var q8PrefetchW = true
+
+// q8To reports whether the call runs token panel by token panel into an
+// int8 input of the next call (panelQ8).
+func (g *lowJob) q8To() bool { return g.to != nil && g.to.q8 }
 
 // q8Bias returns the bias of the int8 tile of rows r0..r0+mr, padded to
 // the tile's 12 rows (the kernel reads 12), and the kernel's flags for it.

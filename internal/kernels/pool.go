@@ -57,7 +57,7 @@ type workerScratch struct {
 	yt    []float32    // Linear: a task's transposed output tiles
 	wcopy []float32    // Linear: a W micro-panel copied to a padded stride
 	attp  []float32    // AttentionPanels: Vᵀ, one Q panel, scores, an output tile; AttentionPrefix: scores
-	task  atomic.Int64 // the next task of this worker's share: Linear (gemmJob, lowJob), counted from the share's start; AttentionPanels, a task index
+	task  atomic.Int64 // the next task of this worker's share, counted from its start (claim)
 	_     [64]byte     // keeps neighbouring workers' tiles off a shared cache line
 }
 
@@ -139,6 +139,44 @@ func (p *Pool) worker(w int) {
 // split returns worker w's share of n items divided among t workers.
 func split(n, t, w int) (lo, hi int) {
 	return w * n / t, (w + 1) * n / t
+}
+
+// startShares readies the shares of a call's tasks among its first nw
+// workers for claim: each worker's counter at the start of its share.
+func (p *Pool) startShares(nw int) {
+	for w := range nw {
+		p.scratch[w].task.Store(0)
+	}
+}
+
+// claim hands worker w its next task t of n tasks split among nw ≤ n
+// workers in contiguous shares (split): the next of its own share, else
+// the next left in the others' shares in turn. Each worker so works
+// through its own neighbouring tasks (W blocks side by side, heads side
+// by side) and one slowed by other processes is relieved of the rest of
+// its share. A share's last task is handed out in parts parts (part
+// 0…parts−1, each once, with parts as given; parts 1 for the others), so
+// that a worker done with its share waits for at most a part of
+// another's. ok is false when none is left.
+func (p *Pool) claim(w, nw, n, parts int) (t, part, tparts int, ok bool) {
+	for i := range nw {
+		v := (w + i) % nw
+		lo, end := split(n, nw, v)
+		whole := end - lo - 1 // the tasks before the share's last
+		switch k := int(p.scratch[v].task.Add(1) - 1); {
+		case k < whole:
+			return lo + k, 0, 1, true
+		case k < whole+parts:
+			return lo + whole, k - whole, parts, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// ownLeft reports whether worker w's own share (claim) has tasks left.
+func (p *Pool) ownLeft(w, nw, n, parts int) bool {
+	lo, end := split(n, nw, w)
+	return int(p.scratch[w].task.Load()) < end-lo-1+parts
 }
 
 // Threads reports the number of workers.

@@ -137,3 +137,72 @@ func TestFMAPeak(t *testing.T) {
 		t.Logf("%s FMA peak on 2 workers: %.1f GFLOP/s", currentISA(), g)
 	})
 }
+
+// TestPoolClaim hands out n tasks among nw workers with claim, the
+// workers racing (and one slower than the rest, so that the others take
+// from its share): every task once, except each share's last, handed out
+// as parts 0…parts−1 once each, and ownLeft false for every worker at
+// the end.
+func TestPoolClaim(t *testing.T) {
+	for nw := 1; nw <= 5; nw++ {
+		p := NewPool(nw)
+		defer p.Close()
+		for n := nw; n <= 13; n++ {
+			for parts := 1; parts <= 4; parts++ {
+				p.startShares(nw)
+				var mu sync.Mutex
+				got := map[[2]int]int{} // (task, part) → times handed out
+				var wg sync.WaitGroup
+				for w := range nw {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							task, part, tparts, ok := p.claim(w, nw, n, parts)
+							if !ok {
+								return
+							}
+							if w == 0 {
+								time.Sleep(10 * time.Microsecond)
+							}
+							mu.Lock()
+							got[[2]int{task, part}]++
+							last := false // the last task of its share
+							for v := range nw {
+								_, end := split(n, nw, v)
+								last = last || task == end-1
+							}
+							if last && tparts != parts || !last && tparts != 1 {
+								t.Errorf("nw %d n %d parts %d: task %d in %d parts", nw, n, parts, task, tparts)
+							}
+							mu.Unlock()
+						}
+					}()
+				}
+				wg.Wait()
+				want := 0
+				for v := range nw {
+					lo, end := split(n, nw, v)
+					for task := lo; task < end; task++ {
+						np := 1
+						if task == end-1 {
+							np = parts
+						}
+						for part := range np {
+							want++
+							if c := got[[2]int{task, part}]; c != 1 {
+								t.Errorf("nw %d n %d parts %d: task %d part %d handed out %d times", nw, n, parts, task, part, c)
+							}
+						}
+					}
+					if p.ownLeft(v, nw, n, parts) {
+						t.Errorf("nw %d n %d parts %d: worker %d's share not used up", nw, n, parts, v)
+					}
+				}
+				if len(got) != want {
+					t.Errorf("nw %d n %d parts %d: %d tasks and parts handed out, want %d", nw, n, parts, len(got), want)
+				}
+			}
+		}
+	}
+}

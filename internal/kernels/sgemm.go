@@ -412,9 +412,7 @@ func (g *gemmJob) compute() {
 	}
 	g.phase = phaseCompute
 	g.workers = min(t, g.tasks)
-	for w := range g.workers {
-		p.scratch[w].task.Store(0) // the first of its share (run)
-	}
+	p.startShares(g.workers)
 	p.run(g.workers, g)
 	g.a, g.x, g.c, g.bias, g.w, g.y = nil, nil, nil, nil, nil, nil
 }
@@ -507,40 +505,25 @@ func (g *gemmJob) run(w, lo, hi int) {
 		packBT(g.x[lo*g.k*nr:], g.a[lo*nr*g.lda:], min(g.m, hi*nr)-lo*nr, g.k, g.lda)
 		return
 	}
-	// Worker w runs its contiguous share of the tasks first, then helps
-	// the others with theirs, in order: consecutive tasks share W's block,
-	// so each worker streams its own part of W, and a worker slowed by
-	// other processes is relieved of the rest of its share.
-	// The last task of each share runs in tailParts parts (of its W
-	// micro-panels), so that a worker done with its share waits for at
-	// most a part of the other's (at batch 1, 6 tasks a worker: 3% of the
-	// forward otherwise).
+	// Tasks from the workers' shares (claim): consecutive tasks share W's
+	// block, so each worker streams its own part of W. The last task of
+	// each share runs in tailParts parts of its W micro-panels (at batch
+	// 1, 6 tasks a worker, whole tasks left a worker waiting for 3% of
+	// the forward).
 	ws := &g.p.scratch[w]
-	for i := range g.workers {
-		v := (w + i) % g.workers
-		lo, end := split(g.tasks, g.workers, v)
-		whole := end - lo - 1 // the share's tasks before its last (workers ≤ tasks: a share has one)
-		for {
-			k := int(g.p.scratch[v].task.Add(1) - 1) // the share's k-th task or part
-			if k >= whole+tailParts {
-				break
-			}
-			t, part, parts := lo+k, 0, 1
-			if k >= whole {
-				t, part, parts = lo+whole, k-whole, tailParts
-			}
-			nb, mb := t%g.nNB, t/g.nNB
-			w0, w1 := split(g.wPanels, g.nMB, mb)
-			if parts > 1 {
-				a, b := split(w1-w0, parts, part)
-				w0, w1 = w0+a, w0+b
-				if w0 == w1 {
-					continue
-				}
-			}
-			x0, x1 := split(g.xPanels, g.nNB, nb)
-			g.block(ws, t, w0, w1, x0, x1)
+	for {
+		t, part, parts, ok := g.p.claim(w, g.workers, g.tasks, tailParts)
+		if !ok {
+			return
 		}
+		nb, mb := t%g.nNB, t/g.nNB
+		w0, w1 := split(g.wPanels, g.nMB, mb)
+		a, b := split(w1-w0, parts, part)
+		if a == b {
+			continue
+		}
+		x0, x1 := split(g.xPanels, g.nNB, nb)
+		g.block(ws, t, w0+a, w0+b, x0, x1)
 	}
 }
 
