@@ -89,6 +89,8 @@
 // GELU uses erfc(z) ≈ t·exp(−z² + E(t)) (t = 1/(1+z/2), fractional error
 // < 1.2e-7) with the exp argument carried in two parts; its relative error
 // against math.Erfc is below 5e-7 on [−10, 10]. Softmax and the tanh and
-// quick GELUs use a Cephes-style expf (about 1 ulp). GEMM sums are float32
+// quick GELUs use a Cephes-style expf (about 1 ulp). The bf16 and int8
+// paths' GELU is a piecewise polynomial of Φ instead (geluLow: error ≤
+// 1.1e-7·max(1, |x|)). GEMM sums are float32
 // with FMA, in K order within a Kc block.
 package kernels

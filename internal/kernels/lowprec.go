@@ -582,7 +582,7 @@ func (g *lowJob) tileFor(ws *lowScratch, r0, mr, mrFull, jr int, load bool) []fl
 func (g *lowJob) finishTile(ws *lowScratch, t []float32, r0, mr, jr int) {
 	t = t[:mr*nr]
 	if g.act != ActNone {
-		Activate(g.act, t)
+		activateLow(g.act, t)
 	}
 	cols := min(nr, g.m-jr*nr)
 	switch {
@@ -758,7 +758,7 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
 			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
 		t = t[:mr*nr]
 		if g.act != ActNone {
-			Activate(g.act, t)
+			activateLow(g.act, t)
 		}
 		if mr < mrQ {
 			copy(ws.hs[r0*nr:], t)

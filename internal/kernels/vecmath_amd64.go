@@ -374,3 +374,41 @@ func lnPanelFast(x, y, gamma, beta []float32, eps float32) bool {
 	}
 	return true
 }
+
+// geluLowAVX512 replaces each x[i], i < n, by geluLow (gelulow.go) with
+// the coefficients tab.
+//
+//go:noescape
+func geluLowAVX512(x *float32, n int, tab *[6][16]float32)
+
+// geluLowAVX2 is geluLowAVX512 for n a multiple of 8.
+//
+//go:noescape
+func geluLowAVX2(x *float32, n int, tab *[6][16]float32)
+
+// geluLowFast applies geluLow to x with the widest vector kernel the
+// flags allow and reports whether it did.
+func geluLowFast(x []float32) bool {
+	switch {
+	case len(x) == 0:
+		return false
+	case hasAVX512:
+		geluLowAVX512(&x[0], len(x), &geluLowTab)
+		return true
+	case !hasAVX2:
+		return false
+	}
+	// The last len mod 8 values go through the kernel too, padded to 8:
+	// a value's result does not depend on where it lies.
+	body := len(x) &^ 7
+	if body > 0 {
+		geluLowAVX2(&x[0], body, &geluLowTab)
+	}
+	if body < len(x) {
+		var tail [8]float32
+		n := copy(tail[:], x[body:])
+		geluLowAVX2(&tail[0], 8, &geluLowTab)
+		copy(x[body:], tail[:n])
+	}
+	return true
+}
