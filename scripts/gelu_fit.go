@@ -6,6 +6,10 @@
 // 200 Chebyshev nodes, in float64, rounded to float32, as the literal of
 // geluLowBits.
 //
+// Every multiply-add is rounded in two steps (explicit conversions stop Go
+// from fusing them), so the table comes out the same on every
+// architecture whose math package does: amd64's, where it was made.
+//
 //	go run scripts/gelu_fit.go
 package main
 
@@ -35,7 +39,7 @@ func fit(i int) [degree + 1]float64 {
 			for c := 0; c < m; c++ {
 				a[r][c] += math.Pow(t, float64(r+c))
 			}
-			a[r][m] += math.Pow(t, float64(r)) * y
+			a[r][m] += float64(math.Pow(t, float64(r)) * y)
 		}
 	}
 	for c := 0; c < m; c++ {
@@ -50,7 +54,7 @@ func fit(i int) [degree + 1]float64 {
 			if r != c {
 				f := a[r][c] / a[c][c]
 				for k := c; k <= m; k++ {
-					a[r][k] -= f * a[c][k]
+					a[r][k] -= float64(f * a[c][k])
 				}
 			}
 		}

@@ -5,11 +5,13 @@ import "math"
 // The GELU of the bf16 and int8 paths.
 //
 // fc1's output there is rounded to bf16 (8 significant bits) or quantized
-// to 8 bits right after its activation, so the exact-erf GELU of the
-// float32 path (about 1 ulp, 0.4 ns a value on AVX-512) carries about 16
-// bits nobody reads. geluLow computes the same function from a piecewise
-// polynomial, twice as fast (BenchmarkGELU: 0.19 against 0.41 ns a value
-// on AVX-512, 0.51 against 0.91 on AVX2):
+// to 8 bits right after its activation and then summed by fc2, so what
+// counts is GELU's error against the values it is summed with, not its
+// relative error on tiny outputs: the exact-erf GELU of the float32 path
+// (relative error about 5e-7 down to −10, 0.4 ns a value on AVX-512) is
+// more than fc2 can tell apart. geluLow computes the function from a
+// piecewise polynomial, twice as fast (BenchmarkGELU: 0.19 against 0.41 ns
+// a value on AVX-512, 0.51 against 0.91 on AVX2):
 //
 //	a = min(|x|, 8⁻)                 (8⁻ the float32 below 8; NaN gives 8⁻)
 //	i = ⌊2a⌋, t = 2a − i              (16 intervals of width ½ over [0, 8))
@@ -20,9 +22,14 @@ import "math"
 // Each interval's coefficients are a least-squares fit of Φ(i/2 + t/2)
 // in t on [0, 1] (degree 5, float64, scripts/gelu_fit.go) rounded to
 // float32. Over every float32 (TestGELULowAccuracy) |gelu − gelu exact| ≤
-// 1.1e-7·max(1, |x|): about a float32 rounding, 2⁻¹⁵ of a bf16 step. Φ(8⁻)
-// rounds to 1 in float32, so gelu(x) = x beyond 8; below −8 it is
-// x·(1 − 1) = −0, where the exact value is below 10⁻¹⁴.
+// 1.1e-7·max(1, |x|): for x ≥ −3 about a float32 rounding of the result.
+// The error is absolute, not relative: for x < 0, 1 − p cancels, so below
+// about −4 the small outputs (|gelu| < 1.3e-4) are off by up to 2.3e-7,
+// several times their size far out (−3.3e-7 for −1.0e-7 at x = −5.4999995),
+// and below −5.5 they are −0. Rounded to bf16 they then differ from
+// the exact GELU's rounding for most x below −5; in fc2's sums, against
+// weights and other terms 10⁴ times larger, that is far below bf16's own
+// rounding. Φ(8⁻) rounds to 1, so gelu(x) = x from 8 on.
 //
 // The assembly (geluLowAVX512, geluLowAVX2) and geluLowGeneric run the same
 // operations in the same order, so every path gives the same bits
@@ -125,6 +132,7 @@ func geluLow1(x float32) float32 {
 // fma32 returns a·b + c rounded once to float32, as VFMADD…PS does.
 // a·b is exact in float64; the sum, rounded to float64, rounds to the
 // right float32 unless it fell exactly halfway between two float32 values
+// (or on the overflow threshold, halfway between MaxFloat32 and 2¹²⁸)
 // while the exact sum did not: then the error of the float64 sum (TwoSum)
 // says which way.
 func fma32(a, b, c float32) float32 {
@@ -133,7 +141,13 @@ func fma32(a, b, c float32) float32 {
 	r := float32(s)
 	z := s - p
 	e := (p - (s - z)) + (float64(c) - z) // the float64 sum's error
-	if e == 0 || float64(r) == s || math.IsInf(float64(r), 0) || math.IsNaN(s) {
+	if e == 0 || float64(r) == s || math.IsNaN(s) {
+		return r
+	}
+	if math.IsInf(float64(r), 0) {
+		if math.Abs(s) == 0x1p128-0x1p103 && (e > 0) != (s > 0) { // just below the threshold
+			return float32(math.Copysign(math.MaxFloat32, s))
+		}
 		return r
 	}
 	o := math.Nextafter32(r, float32(math.Inf(-1))) // the float32 on s's other side

@@ -107,19 +107,26 @@ func TestGELULowPaths(t *testing.T) {
 	}
 }
 
-// TestFMA32 checks fma32 on sums that round once to float32 and on one
-// that lands exactly halfway between two float32 values once rounded to
+// TestFMA32 checks fma32 on sums that round once to float32 and on ones
+// that land exactly halfway between two float32 values once rounded to
 // float64, below halfway exactly: (1+2⁻²³)·(2⁻²⁴−2⁻⁴⁷) + (1+2⁻²³) =
 // 1 + 2⁻²³ + 2⁻²⁴ − 2⁻⁷⁰, where the float64 FMA converted rounds twice,
-// to 1 + 2⁻²².
+// to 1 + 2⁻²²; and 2¹⁰³(1+2⁻²³)·(1−2⁻²³) + MaxFloat32 = 2¹²⁸ − 2¹⁰³ − 2⁵⁷,
+// just below the overflow threshold, which the float64 sum rounds onto
+// (+Inf once converted).
 func TestFMA32(t *testing.T) {
 	cases := [][4]float32{
 		{1 + 0x1p-23, 0x1p-24 - 0x1p-47, 1 + 0x1p-23, 1 + 0x1p-23},
+		{0x1p103 * (1 + 0x1p-23), 1 - 0x1p-23, math.MaxFloat32, math.MaxFloat32},
+		{-0x1p103 * (1 + 0x1p-23), 1 - 0x1p-23, -math.MaxFloat32, -math.MaxFloat32},
+		{0x1p103, 1, math.MaxFloat32, float32(math.Inf(1))}, // exactly the threshold: ties to even, 2¹²⁸
 		{3, 5, 7, 22},
 		{-0.5, 4, 2, 0},
 	}
-	if twice := float32(math.FMA(float64(cases[0][0]), float64(cases[0][1]), float64(cases[0][2]))); twice == cases[0][3] {
-		t.Fatalf("the first case does not round twice through float64 (%v)", twice)
+	for _, c := range cases[:2] {
+		if twice := float32(math.FMA(float64(c[0]), float64(c[1]), float64(c[2]))); twice == c[3] {
+			t.Fatalf("fma32(%v, %v, %v): the case does not round twice through float64 (%v)", c[0], c[1], c[2], twice)
+		}
 	}
 	for _, c := range cases {
 		if got := fma32(c[0], c[1], c[2]); got != c[3] {

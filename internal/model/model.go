@@ -20,8 +20,9 @@ type Options struct {
 	// at load into owned memory, one checkpoint tensor at a time (see
 	// kernels.NewLowB); attention runs in bf16 (kernels.AttentionPanelsAt;
 	// the last block's prefix attention and differential attention in
-	// float32); the patch projection, the head, LayerNorm, softmax and
-	// GELU stay float32. The zero value is FP32.
+	// float32); the patch projection, the head, LayerNorm and softmax
+	// stay float32, and GELU is computed in float32 from a polynomial
+	// (kernels' geluLow). The zero value is FP32.
 	Precision kernels.Precision
 }
 
