@@ -7,6 +7,9 @@ RESULTS: JSON lines {"engine","variant","batch","med_s",...}, one per run
 best 2-thread rate of each zmm kernel is used). VITPEAKS: JSON lines
 {"peak": precision, "gops", "source"}: the peak of what vit's matmuls run
 on in each precision, as vit bench measured it (AMX where present).
+Under the table, the ratios the low precisions' and fp32's speed targets
+are stated in (issue 18), each with its bound, and whether each precision
+met them all.
 """
 import collections
 import json
@@ -69,6 +72,7 @@ def main():
     print()
     print("| engine | precision | b1 ms/image | b1 time vs ORT fp32 | b8 images/s | b8 vs ORT fp32 | b8 vs vit fp32 | vit b8 % of peak |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
+    fracs = {}  # vit precision → b8 % of its peak
     for e, v in order:
         t1, t8 = med.get((e, v, 1)), med.get((e, v, 8))
         if t1 is None and t8 is None:
@@ -87,12 +91,52 @@ def main():
             g, src = vpk.get(v, (0, ""))
             peak = g if "AMX" in src else pk.get(peak_key(src)) or g
         if e == "vit" and t8 and peak:
-            frac = f"{100 * extra[v]['exec_gflop'] * 8 / t8 / peak:.0f}%"
+            fracs[v] = 100 * extra[v]['exec_gflop'] * 8 / t8 / peak
+            frac = f"{fracs[v]:.0f}%"
         cells.append(frac)
         print("| " + " | ".join(cells) + " |")
     if extra:
         print()
         print("vit matrix values: " + ", ".join(f"{v} {extra[v]['weight_mib']:.0f} MiB" for v in ("fp32", "bf16", "int8") if v in extra))
+    targets(med, fracs)
+
+
+def targets(med, fracs):
+    """Prints the speed targets of the low precisions and fp32 (issue 18)
+    against this run's medians: each ratio, its bound, and whether the
+    precision met all of its bounds."""
+    def t(e, v, b):
+        return med.get((e, v, b))
+
+    def thr(e, v):  # images/s at batch 8
+        x = t(e, v, 8)
+        return 8 / x if x else None
+
+    rows = {
+        "int8": [("b8 images/s vs ONNX Runtime fp32", thr("vit", "int8"), thr("ort", "fp32"), ">=", 4),
+                 ("b8 images/s vs ONNX Runtime int8all", thr("vit", "int8"), thr("ort", "int8all"), ">=", 1.5),
+                 ("b1 time vs ONNX Runtime fp32", t("vit", "int8", 1), t("ort", "fp32", 1), "<=", 0.3)],
+        "bf16": [("b8 images/s vs vit fp32", thr("vit", "bf16"), thr("vit", "fp32"), ">=", 1.8),
+                 ("b1 images/s vs vit fp32", t("vit", "fp32", 1), t("vit", "bf16", 1), ">=", 1.5),
+                 ("b8 images/s vs PyTorch bf16", thr("vit", "bf16"), thr("torch", "bf16"), ">=", 1.3)],
+        "fp32": [("b8 images/s vs ONNX Runtime fp32", thr("vit", "fp32"), thr("ort", "fp32"), ">=", 1.4),
+                 ("b1 time vs ONNX Runtime fp32", t("vit", "fp32", 1), t("ort", "fp32", 1), "<=", 0.75)],
+    }
+    print()
+    print("Targets (ratios of this run's medians):")
+    for prec, checks in rows.items():
+        cells, ok = [], True
+        for label, a, b, op, bound in checks:
+            if a is None or b is None:
+                continue
+            r = a / b
+            ok = ok and (r >= bound if op == ">=" else r <= bound)
+            cells.append(f"{label} {r:.2f}x ({op} {bound})")
+        if prec == "fp32" and "fp32" in fracs:
+            ok = ok and fracs["fp32"] >= 85
+            cells.append(f"b8 {fracs['fp32']:.0f}% of the FMA peak (>= 85%)")
+        if cells:
+            print(f"- {prec}: " + "; ".join(cells) + (" - met" if ok else " - missed"))
 
 
 if __name__ == "__main__":
