@@ -31,9 +31,9 @@ import "math"
 // weights and other terms 10⁴ times larger, that is far below bf16's own
 // rounding. Φ(8⁻) rounds to 1, so gelu(x) = x from 8 on.
 //
-// The assembly (geluLowAVX512, geluLowAVX2) and geluLowGeneric run the same
-// operations in the same order, so every path gives the same bits
-// (TestGELULowPaths).
+// It is the activation actGELULow: the assembly (geluLowAVX512,
+// geluLowAVX2, vecmath_amd64.s) runs geluLow1's operations in the same
+// order, so every path gives the same bits (TestGELULowPaths).
 
 // geluLowTab holds the coefficients c0…c5 [6][16], one row per power of t,
 // one column per interval.
@@ -90,23 +90,13 @@ var geluLowBits = [6][16]uint32{
 // that the interval index ⌊2a⌋ stays below 16.
 const geluLowMax = float32(7.9999995)
 
-// activateLow applies act to x as the bf16 and int8 paths do: GELU as
-// geluLow, every other activation as Activate.
-func activateLow(act Act, x []float32) {
-	if act != ActGELU {
-		Activate(act, x)
-		return
+// lowAct is the activation a bf16 or int8 Linear call applies for act:
+// GELU as geluLow (actGELULow), every other as it is.
+func lowAct(act Act) Act {
+	if act == ActGELU {
+		return actGELULow
 	}
-	if !geluLowFast(x) {
-		geluLowGeneric(x)
-	}
-}
-
-// geluLowGeneric is the reference geluLow (see above) of every x[i].
-func geluLowGeneric(x []float32) {
-	for i, v := range x {
-		x[i] = geluLow1(v)
-	}
+	return act
 }
 
 // geluLow1 is geluLow of one value.

@@ -37,7 +37,7 @@ func TestGELULowAccuracy(t *testing.T) {
 	y := make([]float32, 1<<16)
 	geluLowChunks(t, func(c int, x []float32) {
 		copy(y, x)
-		activateLow(ActGELU, y)
+		Activate(actGELULow, y)
 		for i, v := range x {
 			g := y[i]
 			switch {
@@ -65,7 +65,7 @@ func TestGELULowAccuracy(t *testing.T) {
 	}
 	for _, v := range []float32{0, float32(math.Copysign(0, -1))} {
 		y := []float32{v}
-		activateLow(ActGELU, y)
+		Activate(actGELULow, y)
 		if math.Float32bits(y[0]) != math.Float32bits(v) {
 			t.Errorf("geluLow(%v) = %v", v, y[0])
 		}
@@ -73,7 +73,7 @@ func TestGELULowAccuracy(t *testing.T) {
 }
 
 // TestGELULowPaths checks that every vector kernel of geluLow gives the
-// bits of geluLowGeneric on every float32 (under -short about 1/61), in
+// bits of geluLow1 on every float32 (under -short about 1/61), in
 // runs of 1 to 300 values so that every tail path runs.
 func TestGELULowPaths(t *testing.T) {
 	want := make([]float32, 1<<16)
@@ -83,12 +83,13 @@ func TestGELULowPaths(t *testing.T) {
 			defer setISA(s)()
 			bad := 0
 			geluLowChunks(t, func(c int, x []float32) {
-				copy(want, x)
-				geluLowGeneric(want)
+				for i, v := range x {
+					want[i] = geluLow1(v)
+				}
 				copy(got, x)
 				for i, j := 0, 0; i < len(got); j++ {
 					n := min(len(got)-i, 1+(7*c+13*j)%300)
-					activateLow(ActGELU, got[i:i+n])
+					Activate(actGELULow, got[i:i+n])
 					i += n
 				}
 				for i := range got {

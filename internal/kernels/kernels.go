@@ -11,9 +11,14 @@ const (
 	ActGELUTanh      // tanh approximation (HF gelu_new, gelu_pytorch_tanh, gelu_fast)
 	ActQuickGELU     // x·σ(1.702x)
 	ActReLU
+
+	// actGELULow is GELU as the bf16 and int8 Linear calls compute it
+	// (geluLow, gelulow.go), in place of ActGELU (lowAct).
+	actGELULow
 )
 
-// applyAct is the reference activation, in float64.
+// applyAct is the reference activation, in float64 (actGELULow: in
+// float32, the operations of its vector kernels).
 func applyAct(act Act, x float32) float32 {
 	switch act {
 	case ActGELU:
@@ -27,6 +32,8 @@ func applyAct(act Act, x float32) float32 {
 		if x < 0 {
 			return 0
 		}
+	case actGELULow:
+		return geluLow1(x)
 	}
 	return x
 }

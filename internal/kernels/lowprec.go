@@ -309,7 +309,7 @@ type lowJob struct {
 	x          []float32 // [xPanels][k][32] x in float32 token panels (a packed, or the caller's)
 	xPanels    int
 	bias       []float32 // [n] or nil
-	act        Act
+	act        Act       // the activation as the low precisions apply it (lowAct: GELU as geluLow)
 	accumulate bool
 	c          []float32 // [m, n] leading dimension ldc, when y is nil
 	ldc        int
@@ -376,7 +376,7 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	g := &p.low
 	*g = lowJob{
 		p: p, isa: currentISA(), prec: w.lp.prec, m: m, n: w.N, k: w.K, kp: w.lp.kp, f: w.lp,
-		a: a, lda: lda, bias: bias, act: act, accumulate: accumulate, c: c, ldc: ldc, y: y,
+		a: a, lda: lda, bias: bias, act: lowAct(act), accumulate: accumulate, c: c, ldc: ldc, y: y,
 		xb: g.xb, xp: g.xp, xq: g.xq, sx: g.sx, zx: g.zx, ws: g.ws, ln: o.ln, to: o.to,
 	}
 	if g.prec == BF16 {
@@ -582,7 +582,7 @@ func (g *lowJob) tileFor(ws *lowScratch, r0, mr, mrFull, jr int, load bool) []fl
 func (g *lowJob) finishTile(ws *lowScratch, t []float32, r0, mr, jr int) {
 	t = t[:mr*nr]
 	if g.act != ActNone {
-		activateLow(g.act, t)
+		Activate(g.act, t)
 	}
 	cols := min(nr, g.m-jr*nr)
 	switch {
@@ -758,7 +758,7 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
 			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
 		t = t[:mr*nr]
 		if g.act != ActNone {
-			activateLow(g.act, t)
+			Activate(g.act, t)
 		}
 		if mr < mrQ {
 			copy(ws.hs[r0*nr:], t)

@@ -225,7 +225,7 @@ func checkLowVariants(t *testing.T, name string, m, n, k int, x []float32, w *Pa
 	}
 	// activation: the low precisions' GELU (geluLow) on the same sums
 	copy(want, y)
-	activateLow(ActGELU, want)
+	Activate(actGELULow, want)
 	Linear(nil, m, x, k, w, bias, ActGELU, false, got, n)
 	if i := firstDiff(got, want); i >= 0 {
 		t.Fatalf("%s: Linear GELU y[%d] = %g, want %g", name, i, got[i], want[i])

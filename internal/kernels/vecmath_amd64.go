@@ -126,6 +126,8 @@ func activateFast(act Act, x []float32) bool {
 				sigmulAVX2(&s[0], len(s), geluTanhC1, geluTanhC3)
 			case ActQuickGELU:
 				sigmulAVX2(&s[0], len(s), -1.702, 0)
+			case actGELULow:
+				geluLowAVX2(&s[0], len(s), &geluLowTab)
 			}
 		}
 		copy(x[body:], tail[:n])
@@ -138,6 +140,8 @@ func activateFast(act Act, x []float32) bool {
 		sigmulAVX512(&x[0], len(x), geluTanhC1, geluTanhC3)
 	case ActQuickGELU:
 		sigmulAVX512(&x[0], len(x), -1.702, 0)
+	case actGELULow:
+		geluLowAVX512(&x[0], len(x), &geluLowTab)
 	default:
 		return false
 	}
@@ -385,30 +389,3 @@ func geluLowAVX512(x *float32, n int, tab *[6][16]float32)
 //
 //go:noescape
 func geluLowAVX2(x *float32, n int, tab *[6][16]float32)
-
-// geluLowFast applies geluLow to x with the widest vector kernel the
-// flags allow and reports whether it did.
-func geluLowFast(x []float32) bool {
-	switch {
-	case len(x) == 0:
-		return false
-	case hasAVX512:
-		geluLowAVX512(&x[0], len(x), &geluLowTab)
-		return true
-	case !hasAVX2:
-		return false
-	}
-	// The last len mod 8 values go through the kernel too, padded to 8:
-	// a value's result does not depend on where it lies.
-	body := len(x) &^ 7
-	if body > 0 {
-		geluLowAVX2(&x[0], body, &geluLowTab)
-	}
-	if body < len(x) {
-		var tail [8]float32
-		n := copy(tail[:], x[body:])
-		geluLowAVX2(&tail[0], 8, &geluLowTab)
-		copy(x[body:], tail[:n])
-	}
-	return true
-}

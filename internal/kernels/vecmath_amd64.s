@@ -3,9 +3,10 @@
 #include "textflag.h"
 #include "exp_amd64.h"
 
-// Vector math for the elementwise kernels: exp, exact-erf GELU, x·σ(·),
-// column and row softmax, and the reductions of LayerNorm. AVX-512 only;
-// callers pass any n, tails run under the mask K2.
+// Vector math for the elementwise kernels: exp, exact-erf GELU, the low
+// precisions' GELU (geluLow), x·σ(·), column and row softmax, and the
+// reductions of LayerNorm. AVX-512 only; callers pass any n, tails run
+// under the mask K2.
 //
 // Register plan shared by the routines:
 //   Z16..Z27  exp constants (clamps, log2 e, ln 2 split, Cephes expf
@@ -40,7 +41,8 @@ DATA vmc<>+92(SB)/4, $0x3fbf88fb // 1.49636781 = e2·2^2
 DATA vmc<>+96(SB)/4, $0x400000c7 // 2.00004745 = e1·2^1
 DATA vmc<>+100(SB)/4, $0xbfa1fc4e // -1.26551223 = e0
 DATA vmc<>+104(SB)/4, $0x41800000 // 16: |x| clamp of GELU (erfc(16/√2) < 1e-56)
-GLOBL vmc<>(SB), RODATA|NOPTR, $108
+DATA vmc<>+108(SB)/4, $0x40ffffff // 8⁻ = 7.9999995: |x| clamp of geluLow
+GLOBL vmc<>(SB), RODATA|NOPTR, $112
 
 #define EXPCONSTS \
 	LEAQ vmc<>(SB), R11; \
@@ -837,7 +839,8 @@ DATA8(800, $0x0000007f)   // bias127
 DATA8(832, $0x41800000)   // clamp16
 DATA8(864, $0xbf000000)   // mhalf
 DATA8(896, $0x00000000)   // zero
-GLOBL vmc8<>(SB), RODATA|NOPTR, $928
+DATA8(928, $0x40ffffff)   // 8⁻: |x| clamp of geluLow
+GLOBL vmc8<>(SB), RODATA|NOPTR, $960
 
 // Y10..Y15 hold lo clamp, hi clamp, log2 e, ln2 high, ln2 low, 1.
 #define EXPCONSTS8 \
@@ -1538,5 +1541,138 @@ fma2_loop:
 	DECQ CX
 	JNZ fma2_loop
 fma2_done:
+	VZEROUPPER
+	RET
+
+// geluLow (gelulow.go), the activation actGELULow, on AVX-512 and AVX2:
+// geluLow1's operations in the same order, so the same bits.
+
+// GELULOW512(X) replaces the 16 values in X by geluLow. Needs GELUCONSTS
+// (Z28 = 1, Z29 = 0, Z30 = 2, Z31 = the |x| mask), Z21 = 8⁻ and Z22–Z27
+// the coefficients c0–c5; Z16–Z20 and K1 scratch.
+#define GELULOW512(X) \
+	VPANDD Z31, X, Z16 \
+	VMINPS Z21, Z16, Z16 \
+	VMULPS Z30, Z16, Z16 \
+	VCVTTPS2DQ Z16, Z17 \
+	VCVTDQ2PS Z17, Z18 \
+	VSUBPS Z18, Z16, Z16 \
+	VPERMPS Z27, Z17, Z19 \
+	VPERMPS Z26, Z17, Z20 \
+	VFMADD213PS Z20, Z16, Z19 \
+	VPERMPS Z25, Z17, Z20 \
+	VFMADD213PS Z20, Z16, Z19 \
+	VPERMPS Z24, Z17, Z20 \
+	VFMADD213PS Z20, Z16, Z19 \
+	VPERMPS Z23, Z17, Z20 \
+	VFMADD213PS Z20, Z16, Z19 \
+	VPERMPS Z22, Z17, Z20 \
+	VFMADD213PS Z20, Z16, Z19 \
+	VCMPPS $0x11, Z29, X, K1 \
+	VSUBPS Z19, Z28, K1, Z19 \
+	VMULPS Z19, X, X
+
+// func geluLowAVX512(x *float32, n int, tab *[6][16]float32)
+TEXT ·geluLowAVX512(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ tab+16(FP), R8
+	GELUCONSTS
+	VBROADCASTSS 108(R11), Z21
+	VMOVUPS 0(R8), Z22
+	VMOVUPS 64(R8), Z23
+	VMOVUPS 128(R8), Z24
+	VMOVUPS 192(R8), Z25
+	VMOVUPS 256(R8), Z26
+	VMOVUPS 320(R8), Z27
+gl512_loop2:
+	CMPQ CX, $32
+	JLT gl512_one
+	VMOVUPS 0(SI), Z0
+	VMOVUPS 64(SI), Z1
+	GELULOW512(Z0)
+	GELULOW512(Z1)
+	VMOVUPS Z0, 0(SI)
+	VMOVUPS Z1, 64(SI)
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP gl512_loop2
+gl512_one:
+	CMPQ CX, $16
+	JLT gl512_tail
+	VMOVUPS 0(SI), Z0
+	GELULOW512(Z0)
+	VMOVUPS Z0, 0(SI)
+	ADDQ $64, SI
+	SUBQ $16, CX
+gl512_tail:
+	TESTQ CX, CX
+	JEQ gl512_done
+	MOVQ $1, DX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVW DX, K2
+	VMOVUPS.Z 0(SI), K2, Z0
+	GELULOW512(Z0)
+	VMOVUPS Z0, K2, 0(SI)
+gl512_done:
+	VZEROUPPER
+	RET
+
+// GELULOW256(X) is GELULOW512 on the 8 values in X: Y15 = the |x| mask,
+// Y14 = 8⁻, Y13 = 2, Y12 = 1, Y11 = 0, the coefficients at R8 ([6][16]:
+// each row's entries 0–7 and 8–15 looked up apart, the high half taken
+// where bit 3 of the index is set); Y1–Y7 scratch.
+#define GELULOW256(X) \
+	VANDPS Y15, X, Y1 \
+	VMINPS Y14, Y1, Y1 \
+	VMULPS Y13, Y1, Y1 \
+	VCVTTPS2DQ Y1, Y2 \
+	VCVTDQ2PS Y2, Y3 \
+	VSUBPS Y3, Y1, Y1 \
+	VPSLLD $28, Y2, Y3 \
+	VPERMPS 320(R8), Y2, Y4 \
+	VPERMPS 352(R8), Y2, Y5 \
+	VBLENDVPS Y3, Y5, Y4, Y4 \
+	GLCOEF256(256, 288) \
+	GLCOEF256(192, 224) \
+	GLCOEF256(128, 160) \
+	GLCOEF256(64, 96) \
+	GLCOEF256(0, 32) \
+	VCMPPS $0x11, Y11, X, Y6 \
+	VSUBPS Y4, Y12, Y7 \
+	VBLENDVPS Y6, Y7, Y4, Y4 \
+	VMULPS Y4, X, X
+
+// GLCOEF256(lo, hi): p = p·t + the coefficient at R8+lo (index < 8) or
+// R8+hi (index ≥ 8).
+#define GLCOEF256(lo, hi) \
+	VPERMPS lo(R8), Y2, Y5 \
+	VPERMPS hi(R8), Y2, Y6 \
+	VBLENDVPS Y3, Y6, Y5, Y5 \
+	VFMADD213PS Y5, Y1, Y4
+
+// func geluLowAVX2(x *float32, n int, tab *[6][16]float32)
+// n a multiple of 8.
+TEXT ·geluLowAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ tab+16(FP), R8
+	LEAQ vmc8<>(SB), R12
+	VMOVUPS 768(R12), Y15
+	VMOVUPS 928(R12), Y14
+	VMOVUPS 384(R12), Y13
+	VMOVUPS 352(R12), Y12
+	VMOVUPS 896(R12), Y11
+gl256_loop:
+	CMPQ CX, $8
+	JLT gl256_done
+	VMOVUPS 0(SI), Y0
+	GELULOW256(Y0)
+	VMOVUPS Y0, 0(SI)
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP gl256_loop
+gl256_done:
 	VZEROUPPER
 	RET

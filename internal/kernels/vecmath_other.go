@@ -39,5 +39,3 @@ func lnMinMaxPanelFast(x, y, gamma, beta []float32, eps float32, lo, hi *[nr]flo
 func lnBF16PairsFast(dst []uint16, x, gamma, beta []float32, eps float32, nat bool) bool {
 	return false
 }
-
-func geluLowFast(x []float32) bool { return false }
