@@ -15,7 +15,8 @@ import (
 // VIT_ALIASMR (0: aliased W takes the usual Mr and is copied);
 // VIT_COPYW=0 reads aliased W micro-panels in place; VIT_PREFW=0 turns off
 // the prefetch of W, VIT_KPF=0 its spreading over the micro-kernel's steps,
-// VIT_PFX=0 the prefetch of the next pass's x; VIT_Q8PFW=0 the int8 tiles'
+// VIT_PFX=0 the prefetch of the next pass's x, VIT_PFC=0 that of the
+// tile a kernel adds to; VIT_Q8PFW=0 the int8 tiles'
 // prefetch of the next W micro-panel; VIT_DPPFW=0, VIT_DPPFX=0,
 // VIT_DPPFC=0 and VIT_DPXMAJOR=0 turn off the VDPBF16PS tile's prefetch
 // of W, of x, of the tile added to, and its tasks' order token block by
@@ -32,7 +33,7 @@ func init() {
 	for _, v := range []struct {
 		env string
 		p   *bool
-	}{{"VIT_PREFW", &prefetchW}, {"VIT_PFX", &prefetchX}, {"VIT_KPF", &prefetchInKernel}, {"VIT_COPYW", &copyAliasedW}, {"VIT_Q8PFW", &q8PrefetchW},
+	}{{"VIT_PREFW", &prefetchW}, {"VIT_PFX", &prefetchX}, {"VIT_PFC", &prefetchC}, {"VIT_KPF", &prefetchInKernel}, {"VIT_COPYW", &copyAliasedW}, {"VIT_Q8PFW", &q8PrefetchW},
 		{"VIT_DPPFW", &dpPrefetchW}, {"VIT_DPPFX", &dpPrefetchX}, {"VIT_DPPFC", &dpPrefetchC}, {"VIT_DPXMAJOR", &dpXMajor}} {
 		if os.Getenv(v.env) == "0" {
 			*v.p = false

@@ -631,6 +631,9 @@ func (g *lowJob) blockBF16(ws *lowScratch, w0, w1, x0, x1 int) {
 				fl := flags
 				if load {
 					fl |= kLoad
+					if prefetchC {
+						fl |= kPrefetchC
+					}
 				}
 				cols := min(nr, g.m-jr*nr)
 				microKernel(g.isa, mr, width(cols), kb, ws.wf, wld, true, g.xb[(jr*g.kp+pc)*nr:], t, nr, bias, fl)

@@ -95,6 +95,12 @@ var copyAliasedW = true
 // for benchmarks (VIT_PREFW=0 turns it off).
 var prefetchW = true
 
+// prefetchC has the micro-kernels that add to a tile (kLoad) prefetch it
+// at their start: the residual stream's tile, which another op wrote,
+// comes from L3 or memory, and the sums wait on it after the K loop. A
+// variable for benchmarks (VIT_PFC=0 turns it off).
+var prefetchC = true
+
 // prefetchInKernel lets the micro-kernels prefetch the next W micro-panel
 // where they can; a variable for benchmarks (VIT_KPF=0 turns it off).
 var prefetchInKernel = true
@@ -557,6 +563,9 @@ func (g *gemmJob) block(ws *workerScratch, task, w0, w1, x0, x1 int) {
 		flags := 0
 		if pc > 0 || g.y != nil && g.accumulate {
 			flags |= kLoad
+			if prefetchC {
+				flags |= kPrefetchC
+			}
 		}
 		var bias []float32
 		if last && g.bias != nil {
@@ -747,7 +756,7 @@ func storeT(t []float32, mr, cols int, c []float32, ldc int, accumulate bool) {
 const (
 	kLoad      = 1 // add the existing C tile
 	kBias      = 2 // add bias[i] to row i
-	kPrefetchC = 4 // VDPBF16PS tiles: prefetch the C tile at the start (with kLoad)
+	kPrefetchC = 4 // prefetch the C tile at the start (with kLoad; float32 and VDPBF16PS tiles)
 )
 
 // isa names a family of micro-kernels.

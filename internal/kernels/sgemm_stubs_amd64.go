@@ -7,7 +7,8 @@ package kernels
 // kernelFunc is the signature of every micro-kernel: kc steps of an
 // mr-row micro-panel of A (packed, or in rows lda apart) against the
 // packed panel b [kc][32], into c (rows ldc apart), with bias [mr] added
-// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric.
+// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric. With
+// flags&kPrefetchC it first prefetches c's lines (the tile kLoad adds).
 type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // kernelPfFunc is kernelFunc that also prefetches into L2 one address a

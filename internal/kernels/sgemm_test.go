@@ -253,8 +253,8 @@ func TestLinearBlocks(t *testing.T) {
 
 // TestMicroKernels compares every register-tile kernel of every ISA, for
 // every row count it has, A packed and in rows, every width (8, 16, 32
-// columns; below 32 only with A in rows), with and without bias and load,
-// against sgemmGeneric, and checks that columns past the width are not
+// columns; below 32 only with A in rows), with and without bias, load and
+// the prefetch of C, against sgemmGeneric, and checks that columns past the width are not
 // written.
 func TestMicroKernels(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
@@ -268,7 +268,7 @@ func TestMicroKernels(t *testing.T) {
 						if w < nr && !rows {
 							continue
 						}
-						for flags := 0; flags < 4; flags++ {
+						for flags := 0; flags < 8; flags++ { // kLoad, kBias, kPrefetchC
 							lda := mr + r.IntN(3)
 							if rows {
 								lda = kc + r.IntN(3)
@@ -315,9 +315,9 @@ func TestMicroKernels(t *testing.T) {
 }
 
 // TestMicroKernelPf checks that the prefetching micro-kernels give the
-// bits of the plain ones (the prefetch changes no arithmetic) for every
-// row count, with and without bias and load, prefetch steps within and
-// across segments.
+// bits of the plain ones without any prefetch (the prefetches change no
+// arithmetic) for every row count, with and without bias, load and the
+// prefetch of C, prefetch steps within and across segments.
 func TestMicroKernelPf(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		s := currentISA()
@@ -327,7 +327,7 @@ func TestMicroKernelPf(t *testing.T) {
 		r := rand.New(rand.NewPCG(17, 18))
 		for mr := 1; mr <= mrMax; mr++ {
 			for _, kc := range []int{1, 2, 5, 17, 64} {
-				for flags := 0; flags < 4; flags++ {
+				for flags := 0; flags < 8; flags++ { // kLoad, kBias, kPrefetchC
 					for _, step := range []int{4, 64} {
 						lda := kc + r.IntN(3)
 						a := randSlice(r, (mr-1)*lda+kc)
@@ -336,7 +336,7 @@ func TestMicroKernelPf(t *testing.T) {
 						pf := randSlice(r, kc*(step+64)/4+1) // segments of 64 bytes, 64 apart
 						c0 := randSlice(r, mr*nr)
 						want := append([]float32(nil), c0...)
-						microKernel(s, mr, nr, kc, a, lda, true, b, want, nr, bias, flags)
+						microKernel(s, mr, nr, kc, a, lda, true, b, want, nr, bias, flags&^kPrefetchC)
 						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
 						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias, "pf": pf})
 						microKernelPf(s, mr, kc, a, lda, b, c, bias, flags, pf, step, 32, 64, 64)

@@ -192,7 +192,8 @@ func mainSgemm() {
 	g("// kernelFunc is the signature of every micro-kernel: kc steps of an")
 	g("// mr-row micro-panel of A (packed, or in rows lda apart) against the")
 	g("// packed panel b [kc][32], into c (rows ldc apart), with bias [mr] added")
-	g("// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric.")
+	g("// if flags&kBias and c loaded if flags&kLoad; see sgemmGeneric. With")
+	g("// flags&kPrefetchC it first prefetches c's lines (the tile kLoad adds).")
 	g("type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)")
 	g("")
 	g("// kernelPfFunc is kernelFunc that also prefetches into L2 one address a")
@@ -424,6 +425,28 @@ func kernelHeader(name string, pf bool) {
 	p("\tMOVQ flags+56(FP), AX")
 }
 
+// prefetchC writes the kernel's start for flags&kPrefetchC: a PREFETCHT0
+// of each line of c's mr rows, which flags&kLoad adds after the loop (from
+// L3 or memory when another op wrote them: the residual stream). R10 and
+// R12 are free until rowsSetup.
+func prefetchC(k kspec) {
+	p("\tMOVQ flags+56(FP), R10")
+	p("\tTESTQ $4, R10")
+	p("\tJEQ %s_nopfc", k.name)
+	p("\tMOVQ c+32(FP), R10")
+	p("\tMOVQ ldc+40(FP), R12")
+	p("\tSHLQ $2, R12")
+	for i := 0; i < k.mr; i++ {
+		for off := 0; off < k.nv*k.vb; off += 64 {
+			p("\tPREFETCHT0 %d(R10)", off)
+		}
+		if i < k.mr-1 {
+			p("\tADDQ R12, R10")
+		}
+	}
+	p("%s_nopfc:", k.name)
+}
+
 // aAddr returns the address of A's value for row i at the current step:
 // packed A (rows false) is a[i] with SI advanced by lda per step; A in rows
 // (rows true) is a[i*lda] with four rows per base register (SI, R12, R13,
@@ -489,6 +512,7 @@ func gen(k kspec) {
 	r := func(n int) string { return fmt.Sprintf("%s%d", k.reg, n) }
 	acc := func(i, v int) string { return r(nv*i + v) }
 	kernelHeader(name, k.pf)
+	prefetchC(k)
 	if k.rows {
 		rowsSetup(mr)
 	}
