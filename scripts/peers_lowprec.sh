@@ -41,7 +41,7 @@ for r in $(seq "$rounds"); do
 		for p in fp32 bf16 int8; do
 			# --peak-gflops: the peaks come from isa_peak, not each run
 			"$tmp/vit" bench -m vit-b16 -b "$b" -t 2 --iters "$iters" --precision "$p" --peak-gflops 1 -f json |
-				/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"engine":"vit","variant":r["precision"],"batch":r["batch_size"],"med_s":r["ms_per_image"]*r["batch_size"]/1e3,"min_s":r["ms_per_image_best"]*r["batch_size"]/1e3,"exec_gflop":r["executed_gflop_per_image"],"weight_mib":r["weight_mib"]}))' >>"$out"
+				/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"engine":"vit","variant":r["precision"],"batch":r["batch_size"],"med_s":r["ms_per_image"]*r["batch_size"]/1e3,"min_s":r["ms_per_image_best"]*r["batch_size"]/1e3,"exec_gflop":r["executed_gflop_per_image"],"model_gflop":r["gflop_per_image"],"weight_mib":r["weight_mib"]}))' >>"$out"
 		done
 	done
 	node "$bench/node/ort_variants.mjs" bench --rounds 1 --batches 1,8 \

@@ -19,11 +19,15 @@ import sys
 
 
 def peaks(path):
+    """The fastest 2-thread burst of each instruction over the isa_peak
+    runs in path (key "fp32", "bf16", "int8"), the largest of their
+    median bursts ("fp32 med", ...) and the clock."""
     best = {}
     for line in open(path):
-        m = re.match(r"(fp32|bf16|int8) +(\S+) +zmm, +24 acc +\S+ +([\d.]+) +[\d.]+ +([\d.]+)", line)
+        m = re.match(r"(fp32|bf16|int8) +(\S+) +zmm, +24 acc +\S+ +([\d.]+) +[\d.]+ +([\d.]+) +([\d.]+)", line)
         if m:
             best[m.group(1)] = max(best.get(m.group(1), 0), float(m.group(4)))
+            best[m.group(1) + " med"] = max(best.get(m.group(1) + " med", 0), float(m.group(5)))
         m = re.match(r"clock.*2T best ([\d.]+)", line)
         if m:
             best["ghz"] = float(m.group(1))
@@ -98,7 +102,36 @@ def main():
     if extra:
         print()
         print("vit matrix values: " + ", ".join(f"{v} {extra[v]['weight_mib']:.0f} MiB" for v in ("fp32", "bf16", "int8") if v in extra))
+    fp32_rates(med, extra, pk)
     targets(med, fracs)
+
+
+def fp32_rates(med, extra, pk):
+    """Prints the FLOP rates of vit's and ONNX Runtime's fp32 against the
+    FMA peak, both the fastest burst (the table's) and the median one,
+    and the rates the fp32 targets ask of vit: ONNX Runtime computes the
+    model's FLOPs (gflop_per_image), vit a few less (exec_gflop: the last
+    block on the class token alone)."""
+    r = extra.get("fp32", {})
+    best, mid = pk.get("fp32"), pk.get("fp32 med")
+    if not r.get("model_gflop") or not best or not mid:
+        return
+    def rate(e, b):
+        t = med.get((e, "fp32", b))
+        g = r["exec_gflop"] if e == "vit" else r["model_gflop"]
+        return g * b / t if t else None
+    def pct(x):
+        return f"{x:.0f} GFLOP/s ({100 * x / best:.0f}% / {100 * x / mid:.0f}%)"
+    print()
+    print(f"fp32 against the FMA peak (fastest / median 2-thread burst, {best:.0f} / {mid:.0f} GFLOP/s); "
+          f"ONNX Runtime computes the model's {r['model_gflop']:.2f} GFLOP an image, vit {r['exec_gflop']:.2f}:")
+    for b, ratio, what in ((8, 1.4, "images/s"), (1, 1 / 0.75, "time")):
+        v, o = rate("vit", b), rate("ort", b)
+        if not v or not o:
+            continue
+        need = o * ratio * r["exec_gflop"] / r["model_gflop"]
+        bound = f"{ratio:.1f}x" if b == 8 else "0.75x"
+        print(f"- b{b}: vit {pct(v)}, ONNX Runtime {pct(o)}; {bound} ONNX Runtime's {what} asks vit for {pct(need)}")
 
 
 def targets(med, fracs):
