@@ -11,12 +11,14 @@ func init() {
 	hasVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
 }
 
-// q8KernelAVX512 stores the int32 sums of q8Generic (before its
-// epilogue) for w = 32 (wide ≠ 0) or 16 tokens, kq4 ≥ 1, to acc
-// [12][32] (the first w of each row).
+// q8TileAVX512 is q8Generic on 12 rows for w = 32 (wide ≠ 0) or 16
+// tokens, kq4 ≥ 1, into c [12][32] (the first w of each row), bias
+// never nil (zeroBias without kBias). During the K loop it asks for
+// pfLines lines from pf (the next tile) and pfwLines from pfw (a share
+// of the next W micro-panel), a line a step.
 //
 //go:noescape
-func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int, pfw *int8, pfwLines int)
+func q8TileAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, c, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int, pf *float32, pfLines int, pfw *int8, pfwLines int)
 
 // q8EpilogueAVX512 is q8Generic's epilogue on rows rows of 32 int32
 // sums (wide ≠ 0) or their first 16, rows 32 values apart in acc and dst.
@@ -74,8 +76,7 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x
 	if len(pfw) > 0 {
 		pfwp, pfwLines = &pfw[0], (len(pfw)+63)/64
 	}
-	q8KernelAVX512(wide, kq4, &wq[0], ldw, &x[0], &acc[0], pfp, pfLines, pfwp, pfwLines)
-	q8EpilogueAVX512(&acc[0], &c[0], mrQ, &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, wide)
+	q8TileAVX512(wide, kq4, &wq[0], ldw, &x[0], &c[0], &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, pfp, pfLines, pfwp, pfwLines)
 	return true
 }
 

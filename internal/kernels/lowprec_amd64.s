@@ -7,16 +7,16 @@
 // The int8 micro-kernel, its epilogue and the activation conversions of
 // the bf16 and int8 Linear (lowprec.go), written by hand.
 //
-// q8KernelAVX512: the int32 sums of a 12×32 (or 12×16) tile of u8
-// activations × s8 weights, stored to acc for q8EpilogueAVX512 (the
-// store and reload cost a few L1 accesses per 192·K multiply-adds).
-// Registers as tile12_amd64.h lays them out: Z0–Z23 the accumulators
-// (12×16: row i in Zi); Z24, Z25 the four u8 values of 32 tokens at one
-// K step of four; each weight quad is loaded once (VPBROADCASTD into
-// Z26–Z31) for both halves of the 12×32 tile, 14 loads per 24 VPDPBUSD
-// rather than 26 (12×16: broadcast by VPDPBUSD itself). DX = ldw, BX
-// walks x, AX counts K steps (12×32: pairs of them, after a single step
-// for an odd kq4), R10 is acc.
+// q8TileAVX512: a 12×32 (or 12×16) tile of u8 activations × s8 weights,
+// its int32 sums and then, on them in their registers, the epilogue
+// (q8EpilogueAVX512's, which the AMX tiles use; storing the sums and
+// calling it took 4–5% of the int8 forward). Registers as
+// tile12_amd64.h lays them out: Z0–Z23 the accumulators (12×16: row i
+// in Zi); Z24, Z25 the four u8 values of 32 tokens at one K step of
+// four; each weight quad is loaded once (VPBROADCASTD into Z26–Z31) for
+// both halves of the 12×32 tile, 14 loads per 24 VPDPBUSD rather than 26
+// (12×16: broadcast by VPDPBUSD itself). DX = ldw, BX walks x, AX counts
+// K steps (12×32: pairs of them, after a single step for an odd kq4).
 
 // Q8STEP32 is one K step of four of the 12×32 int8 tile (TILE12_LOOP):
 // the 32 tokens' u8 quads of the step at w0(BX) and w1(BX) (Z24, Z25),
@@ -55,21 +55,82 @@
 	CMPQ R13, R12 \
 	CMOVQLT R13, CX
 
-// func q8KernelAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, acc *int32, pf *float32, pfLines int, pfw *int8, pfwLines int)
+// Q8FIX32 is the first part of the epilogue (q8Generic's) on row i's
+// accumulators zlo, zhi (int32 sums of tokens 0–15, 16–31), wo = 4·i:
+// the zero point's term wsum[i]·zx[j] subtracted, the difference
+// converted to float32 and multiplied by sw[i]·sx[j]. R10 is wsum, SI
+// sw; Z24, Z25 hold zx, Z26, Z27 sx; Z28, Z29 are scratch.
+#define Q8FIX32(wo, zlo, zhi) \
+	VPBROADCASTD wo(R10), Z28 \
+	VPMULLD Z24, Z28, Z29 \
+	VPSUBD Z29, zlo, zlo \
+	VPMULLD Z25, Z28, Z29 \
+	VPSUBD Z29, zhi, zhi \
+	VCVTDQ2PS zlo, zlo \
+	VCVTDQ2PS zhi, zhi \
+	VBROADCASTSS wo(SI), Z28 \
+	VMULPS Z26, Z28, Z29 \
+	VMULPS Z29, zlo, zlo \
+	VMULPS Z27, Z28, Z29 \
+	VMULPS Z29, zhi, zhi
+
+// Q8BIAS32 adds bias[i] (R12) to row i; Q8LOAD32 adds the tile's row in
+// c (DI, co = 128·i bytes on); Q8STORE32 stores it there.
+#define Q8BIAS32(wo, zlo, zhi) \
+	VBROADCASTSS wo(R12), Z28 \
+	VADDPS Z28, zlo, zlo \
+	VADDPS Z28, zhi, zhi
+
+#define Q8LOAD32(co, co2, zlo, zhi) \
+	VADDPS co(DI), zlo, zlo \
+	VADDPS co2(DI), zhi, zhi
+
+#define Q8STORE32(co, co2, zlo, zhi) \
+	VMOVUPS zlo, co(DI) \
+	VMOVUPS zhi, co2(DI)
+
+// The same on the 12×16 tile, row i in Zi (tokens 0–15 only).
+#define Q8FIX16(wo, z) \
+	VPBROADCASTD wo(R10), Z28 \
+	VPMULLD Z24, Z28, Z29 \
+	VPSUBD Z29, z, z \
+	VCVTDQ2PS z, z \
+	VBROADCASTSS wo(SI), Z28 \
+	VMULPS Z26, Z28, Z29 \
+	VMULPS Z29, z, z
+
+#define Q8BIAS16(wo, z) \
+	VBROADCASTSS wo(R12), Z28 \
+	VADDPS Z28, z, z
+
+// Q8EPIARGS loads q8TileAVX512's epilogue operands once the K loop is
+// done with the registers: DI = c, SI = sw, R10 = wsum, R9 = sx, R8 = zx,
+// R12 = bias, DX = flags.
+#define Q8EPIARGS \
+	MOVQ c+40(FP), DI \
+	MOVQ sw+48(FP), SI \
+	MOVQ wsum+56(FP), R10 \
+	MOVQ sx+64(FP), R9 \
+	MOVQ zx+72(FP), R8 \
+	MOVQ bias+80(FP), R12 \
+	MOVQ flags+88(FP), DX
+
+// func q8TileAVX512(wide int, kq4 int, wq *int8, ldw int, x *uint8, c, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int, pf *float32, pfLines int, pfw *int8, pfwLines int)
 // Q8STEP32PF also walks a second region a line a step, CX to R12: a part
-// of the next W micro-panel (pfw, pfwLines lines).
-TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-80
+// of the next W micro-panel (pfw, pfwLines lines). After the K loop the
+// epilogue runs on the accumulators in place: all rows' scale, then the
+// bias, then c's values, in q8Generic's order.
+TEXT ·q8TileAVX512(SB), NOSPLIT, $0-128
 	MOVQ kq4+8(FP), AX
 	MOVQ wq+16(FP), SI
 	MOVQ ldw+24(FP), DX
 	MOVQ x+32(FP), BX
-	MOVQ acc+40(FP), R10
-	MOVQ pf+48(FP), R11
-	MOVQ pfLines+56(FP), R14
+	MOVQ pf+96(FP), R11
+	MOVQ pfLines+104(FP), R14
 	SHLQ $6, R14
 	ADDQ R11, R14
-	MOVQ pfw+64(FP), CX
-	MOVQ pfwLines+72(FP), R12
+	MOVQ pfw+112(FP), CX
+	MOVQ pfwLines+120(FP), R12
 	SHLQ $6, R12
 	ADDQ CX, R12
 	TILE12_SETUP
@@ -77,7 +138,65 @@ TEXT ·q8KernelAVX512(SB), NOSPLIT, $0-80
 	JEQ narrow
 	TILE12_ZERO
 	TILE12_LOOP(Q8STEP32PF)
-	TILE12_STORE(R10)
+	Q8EPIARGS
+	VMOVDQU32 (R8), Z24
+	VMOVDQU32 64(R8), Z25
+	VMOVUPS (R9), Z26
+	VMOVUPS 64(R9), Z27
+	Q8FIX32(0, Z0, Z1)
+	Q8FIX32(4, Z2, Z3)
+	Q8FIX32(8, Z4, Z5)
+	Q8FIX32(12, Z6, Z7)
+	Q8FIX32(16, Z8, Z9)
+	Q8FIX32(20, Z10, Z11)
+	Q8FIX32(24, Z12, Z13)
+	Q8FIX32(28, Z14, Z15)
+	Q8FIX32(32, Z16, Z17)
+	Q8FIX32(36, Z18, Z19)
+	Q8FIX32(40, Z20, Z21)
+	Q8FIX32(44, Z22, Z23)
+	TESTQ $2, DX
+	JEQ nobias32
+	Q8BIAS32(0, Z0, Z1)
+	Q8BIAS32(4, Z2, Z3)
+	Q8BIAS32(8, Z4, Z5)
+	Q8BIAS32(12, Z6, Z7)
+	Q8BIAS32(16, Z8, Z9)
+	Q8BIAS32(20, Z10, Z11)
+	Q8BIAS32(24, Z12, Z13)
+	Q8BIAS32(28, Z14, Z15)
+	Q8BIAS32(32, Z16, Z17)
+	Q8BIAS32(36, Z18, Z19)
+	Q8BIAS32(40, Z20, Z21)
+	Q8BIAS32(44, Z22, Z23)
+nobias32:
+	TESTQ $1, DX
+	JEQ noload32
+	Q8LOAD32(0, 64, Z0, Z1)
+	Q8LOAD32(128, 192, Z2, Z3)
+	Q8LOAD32(256, 320, Z4, Z5)
+	Q8LOAD32(384, 448, Z6, Z7)
+	Q8LOAD32(512, 576, Z8, Z9)
+	Q8LOAD32(640, 704, Z10, Z11)
+	Q8LOAD32(768, 832, Z12, Z13)
+	Q8LOAD32(896, 960, Z14, Z15)
+	Q8LOAD32(1024, 1088, Z16, Z17)
+	Q8LOAD32(1152, 1216, Z18, Z19)
+	Q8LOAD32(1280, 1344, Z20, Z21)
+	Q8LOAD32(1408, 1472, Z22, Z23)
+noload32:
+	Q8STORE32(0, 64, Z0, Z1)
+	Q8STORE32(128, 192, Z2, Z3)
+	Q8STORE32(256, 320, Z4, Z5)
+	Q8STORE32(384, 448, Z6, Z7)
+	Q8STORE32(512, 576, Z8, Z9)
+	Q8STORE32(640, 704, Z10, Z11)
+	Q8STORE32(768, 832, Z12, Z13)
+	Q8STORE32(896, 960, Z14, Z15)
+	Q8STORE32(1024, 1088, Z16, Z17)
+	Q8STORE32(1152, 1216, Z18, Z19)
+	Q8STORE32(1280, 1344, Z20, Z21)
+	Q8STORE32(1408, 1472, Z22, Z23)
 	VZEROUPPER
 	RET
 
@@ -113,18 +232,63 @@ loop16:
 	ADDQ $128, BX
 	DECQ AX
 	JNZ loop16
-	VMOVDQU32 Z0, 0(R10)
-	VMOVDQU32 Z1, 128(R10)
-	VMOVDQU32 Z2, 256(R10)
-	VMOVDQU32 Z3, 384(R10)
-	VMOVDQU32 Z4, 512(R10)
-	VMOVDQU32 Z5, 640(R10)
-	VMOVDQU32 Z6, 768(R10)
-	VMOVDQU32 Z7, 896(R10)
-	VMOVDQU32 Z8, 1024(R10)
-	VMOVDQU32 Z9, 1152(R10)
-	VMOVDQU32 Z10, 1280(R10)
-	VMOVDQU32 Z11, 1408(R10)
+	Q8EPIARGS
+	VMOVDQU32 (R8), Z24
+	VMOVUPS (R9), Z26
+	Q8FIX16(0, Z0)
+	Q8FIX16(4, Z1)
+	Q8FIX16(8, Z2)
+	Q8FIX16(12, Z3)
+	Q8FIX16(16, Z4)
+	Q8FIX16(20, Z5)
+	Q8FIX16(24, Z6)
+	Q8FIX16(28, Z7)
+	Q8FIX16(32, Z8)
+	Q8FIX16(36, Z9)
+	Q8FIX16(40, Z10)
+	Q8FIX16(44, Z11)
+	TESTQ $2, DX
+	JEQ nobias16
+	Q8BIAS16(0, Z0)
+	Q8BIAS16(4, Z1)
+	Q8BIAS16(8, Z2)
+	Q8BIAS16(12, Z3)
+	Q8BIAS16(16, Z4)
+	Q8BIAS16(20, Z5)
+	Q8BIAS16(24, Z6)
+	Q8BIAS16(28, Z7)
+	Q8BIAS16(32, Z8)
+	Q8BIAS16(36, Z9)
+	Q8BIAS16(40, Z10)
+	Q8BIAS16(44, Z11)
+nobias16:
+	TESTQ $1, DX
+	JEQ noload16
+	VADDPS 0(DI), Z0, Z0
+	VADDPS 128(DI), Z1, Z1
+	VADDPS 256(DI), Z2, Z2
+	VADDPS 384(DI), Z3, Z3
+	VADDPS 512(DI), Z4, Z4
+	VADDPS 640(DI), Z5, Z5
+	VADDPS 768(DI), Z6, Z6
+	VADDPS 896(DI), Z7, Z7
+	VADDPS 1024(DI), Z8, Z8
+	VADDPS 1152(DI), Z9, Z9
+	VADDPS 1280(DI), Z10, Z10
+	VADDPS 1408(DI), Z11, Z11
+noload16:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 128(DI)
+	VMOVUPS Z2, 256(DI)
+	VMOVUPS Z3, 384(DI)
+	VMOVUPS Z4, 512(DI)
+	VMOVUPS Z5, 640(DI)
+	VMOVUPS Z6, 768(DI)
+	VMOVUPS Z7, 896(DI)
+	VMOVUPS Z8, 1024(DI)
+	VMOVUPS Z9, 1152(DI)
+	VMOVUPS Z10, 1280(DI)
+	VMOVUPS Z11, 1408(DI)
 	VZEROUPPER
 	RET
 

@@ -43,8 +43,9 @@ func q8Generic(w, kq4 int, wq []int8, ldw int, x []uint8, c, sw []float32, wsum 
 // q8Kernel runs the int8 micro-kernel (q8Generic) on 32 tokens (wide) or
 // 16, with the fastest code the CPU has; w16 [12][4·kq4] holds wq
 // widened to int16 (q8Widen) when q8Widens, else it is unused; acc
-// [12][32] is scratch for the int32 sums (the caller's, so not zeroed
-// on every call: the assembly kernels store every sum they read back);
+// [12][32] is scratch for the int32 sums of the AVX2 kernels (the
+// caller's, so not zeroed on every call: they store every sum they read
+// back; the AVX-512 tile keeps its sums in registers);
 // pf and pfw, if not empty, are regions the AVX-512 kernel prefetches
 // as it runs, a line (64 bytes) a step from their start: the next tile
 // it will write (into L1, for writing), and a share of the next W
