@@ -723,8 +723,7 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 				a, b := j*wLines/full*64, min((j+1)*wLines/full*64, len(nextW))
 				pfw = nextW[a:b]
 			}
-			q8Kernel(width(cols) > 16, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
-				f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+			g.tileQ8(ws, r0, jr, width(cols) > 16, t, bias, flags, pf, pfw)
 			g.finishTile(ws, t, r0, mr, jr)
 		}
 	}
@@ -757,8 +756,7 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
 				pfw = f.q[(r0+mrQ)*f.kp : (r0+2*mrQ)*f.kp]
 			}
 		}
-		q8Kernel(wide, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
-			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+		g.tileQ8(ws, r0, jr, wide, t, bias, flags, pf, pfw)
 		t = t[:mr*nr]
 		if g.act != ActNone {
 			Activate(g.act, t)
