@@ -56,37 +56,52 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x
 	if !hasAVX2 {
 		return false
 	}
-	bp := &zeroBias[0]
-	if flags&kBias != 0 {
-		bp = &bias[0]
-	}
+	bp := q8BiasPtr(bias, flags)
 	if !hasAVX512 || !hasVNNI {
 		q8AVX2(w, kq4, wq, ldw, w16, acc, x, c, sw, wsum, sx, zx, bp, flags)
 		return true
 	}
-	wide := 0
-	if w == nr {
-		wide = 1
+	q8Tile(w == nr, kq4, &wq[0], ldw, &x[0], &c[0], &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, pf, pfw)
+	return true
+}
+
+// q8BiasPtr returns the bias the int8 kernels take: bias's first value
+// with kBias (bias then holds the tile's 12 rows), else zeroBias.
+func q8BiasPtr(bias []float32, flags int) *float32 {
+	if flags&kBias == 0 {
+		return &zeroBias[0]
 	}
-	pfp, pfLines := &c[0], 0 // no prefetch: the lines of c, asked for again
+	_ = bias[mrQ-1]
+	return &bias[0]
+}
+
+// q8Tile runs q8TileAVX512 on operands its callers (q8Fast, tileQ8) have
+// checked, on 32 tokens (wide) or 16, asking for pf's and pfw's lines
+// as it runs unless they are empty (then for no line: c's and wq's own
+// first lines stand in).
+func q8Tile(wide bool, kq4 int, wq *int8, ldw int, x *uint8, c, sw *float32, wsum *int32, sx *float32, zx *int32, bias *float32, flags int, pf []float32, pfw []int8) {
+	wi := 0
+	if wide {
+		wi = 1
+	}
+	pfp, pfLines := c, 0
 	if len(pf) > 0 {
 		pfp, pfLines = &pf[0], len(pf)/16
 	}
-	pfwp, pfwLines := &wq[0], 0 // no prefetch: W's first line, asked for again
+	pfwp, pfwLines := wq, 0
 	if len(pfw) > 0 {
 		pfwp, pfwLines = &pfw[0], (len(pfw)+63)/64
 	}
-	q8TileAVX512(wide, kq4, &wq[0], ldw, &x[0], &c[0], &sw[0], &wsum[0], &sx[0], &zx[0], bp, flags, pfp, pfLines, pfwp, pfwLines)
-	return true
+	q8TileAVX512(wi, kq4, wq, ldw, x, c, sw, wsum, sx, zx, bias, flags, pfp, pfLines, pfwp, pfwLines)
 }
 
 // tileQ8 runs the int8 micro-kernel (q8Kernel) on W micro-panel
 // [r0, r0+12) and token panel jr into t [12][32] (the first 16 values of
 // each row unless wide), with bias, flags and the regions pf and pfw to
 // prefetch as q8Kernel takes them. Where that kernel is the AVX-512 VNNI
-// tile it calls the tile itself, with the operands checked here: q8Kernel
-// and q8Fast between them took 2–3% of the int8 forward in their calls
-// and checks of a tile's sixteen slices.
+// tile it checks the operands itself, as q8Kernel does, and runs the
+// tile on them: q8Kernel and q8Fast between them took 2–3% of the int8
+// forward in their calls and checks of a tile's sixteen slices.
 func (g *lowJob) tileQ8(ws *lowScratch, r0, jr int, wide bool, t, bias []float32, flags int, pf []float32, pfw []int8) {
 	f, kp := g.f, g.kp
 	if !hasAVX512 || !hasVNNI || kp == 0 {
@@ -94,27 +109,14 @@ func (g *lowJob) tileQ8(ws *lowScratch, r0, jr int, wide bool, t, bias []float32
 			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
 		return
 	}
-	w, wi := 16, 0
+	w := 16
 	if wide {
-		w, wi = nr, 1
+		w = nr
 	}
 	x0, s0, w0 := jr*kp*nr, jr*nr, r0*f.kp
 	_, _, _ = f.q[w0+(mrQ-1)*f.kp+kp-1], g.xq[x0+kp*nr-1], t[(mrQ-1)*nr+w-1]
 	_, _, _, _ = f.sw[r0+mrQ-1], f.sum[r0+mrQ-1], g.sx[s0+w-1], g.zx[s0+w-1]
-	bp := &zeroBias[0]
-	if flags&kBias != 0 {
-		_ = bias[mrQ-1]
-		bp = &bias[0]
-	}
-	pfp, pfLines := &t[0], 0 // no prefetch: the lines of t, asked for again
-	if len(pf) > 0 {
-		pfp, pfLines = &pf[0], len(pf)/16
-	}
-	pfwp, pfwLines := &f.q[w0], 0 // no prefetch: W's first line, asked for again
-	if len(pfw) > 0 {
-		pfwp, pfwLines = &pfw[0], (len(pfw)+63)/64
-	}
-	q8TileAVX512(wi, kp/4, &f.q[w0], f.kp, &g.xq[x0], &t[0], &f.sw[r0], &f.sum[r0], &g.sx[s0], &g.zx[s0], bp, flags, pfp, pfLines, pfwp, pfwLines)
+	q8Tile(wide, kp/4, &f.q[w0], f.kp, &g.xq[x0], &t[0], &f.sw[r0], &f.sum[r0], &g.sx[s0], &g.zx[s0], q8BiasPtr(bias, flags), flags, pf, pfw)
 }
 
 func q8PanelFast(dst []uint8, src []float32, kq4 int, inv *[nr]float32, zx []int32) int {
