@@ -56,7 +56,9 @@ func sysfsCaches(dir string) cacheGeom {
 // microKernel runs the micro-kernel of family s on the first w ∈ {8, 16,
 // 32} columns of a panel; see sgemmGeneric. Widths below 32 need A in
 // rows. The AVX2 kernels are 16 columns wide and run twice per 32-column
-// panel; 8 columns run the AVX2+FMA kernel of that width on either ISA.
+// panel; 8 columns run the AVX2+FMA kernel of that width, or on AVX-512
+// (for kc a multiple of 16, b a panel) its two-rows-a-vector form with
+// the same bits.
 func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []float32, ldc int, bias []float32, flags int) {
 	if rows {
 		_ = a[(mr-1)*lda+kc-1]
@@ -76,6 +78,8 @@ func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []f
 	switch {
 	case s == isaGeneric:
 		sgemmGeneric(mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
+	case w == 8 && s == isaAVX512 && rows && kc&15 == 0 && len(b) >= (kc-1)*nr+16:
+		kernPairs8[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 	case w == 8:
 		kernRows8[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 	case s == isaAVX512 && w == 16:

@@ -128,6 +128,111 @@ var kernAVX2Rows = [...]kernelFunc{nil,
 	sgemmAVX2Rows6,
 }
 
+// kernPairs8[mr] is the AVX-512 mr×8 micro-kernel with A in rows that
+// computes two rows a vector (sgemmPairs8x<mr>): the bits of kernRows8[mr]
+// at twice its columns per FMA, for kc a multiple of 16 and b's rows
+// read 16 values wide (a panel's rows hold 32).
+var kernPairs8 = [...]kernelFunc{nil,
+	sgemmPairs8x1,
+	sgemmPairs8x2,
+	sgemmPairs8x3,
+	sgemmPairs8x4,
+	sgemmPairs8x5,
+	sgemmPairs8x6,
+	sgemmPairs8x7,
+	sgemmPairs8x8,
+	sgemmPairs8x9,
+	sgemmPairs8x10,
+	sgemmPairs8x11,
+	sgemmPairs8x12,
+	sgemmPairs8x13,
+	sgemmPairs8x14,
+}
+
+// sgemmPairs8x1 is sgemmRows8x1 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x2 is sgemmRows8x2 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x3 is sgemmRows8x3 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x4 is sgemmRows8x4 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x5 is sgemmRows8x5 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x6 is sgemmRows8x6 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x7 is sgemmRows8x7 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x8 is sgemmRows8x8 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x9 is sgemmRows8x9 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x10 is sgemmRows8x10 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x11 is sgemmRows8x11 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x12 is sgemmRows8x12 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x13 is sgemmRows8x13 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x14 is sgemmRows8x14 (the same bits) for kc a multiple of 16,
+// reading b[l*32+j] for j < 16.
+//
+//go:noescape
+func sgemmPairs8x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
 // sgemmAVX512x1 is the 1×32 AVX-512 micro-kernel with A packed: for i < 1, j < 32,
 //
 //	acc := Σ_l a[l*lda+i] · b[l*32+j]   (l < kc)

@@ -314,6 +314,51 @@ func TestMicroKernels(t *testing.T) {
 	})
 }
 
+// TestMicroKernelWidths checks that the 8- and 16-column micro-kernels
+// give the bits of the full-width one on their columns, for every row
+// count, flag and a K long enough for every loop of each kernel (the
+// 8-column AVX-512 kernel interleaves A 16 steps at a time, and falls back
+// to sgemmRows8 for other K): a token's output must not depend on the
+// panel it falls in.
+func TestMicroKernelWidths(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		s := currentISA()
+		maxMr := map[isa]int{isaGeneric: mrMax, isaAVX2: 6, isaAVX512: 14}[s]
+		r := rand.New(rand.NewPCG(19, 20))
+		for mr := 1; mr <= maxMr; mr++ {
+			for _, kc := range []int{1, 5, 16, 48, 200, 768} {
+				for flags := 0; flags < 8; flags++ { // kLoad, kBias, kPrefetchC
+					lda := kc + r.IntN(3)
+					a := randSlice(r, (mr-1)*lda+kc)
+					b := randSlice(r, kc*nr) // a panel: rows of 32 values
+					bias := randSlice(r, mr)
+					ldc := nr + r.IntN(5)
+					c0 := randSlice(r, (mr-1)*ldc+nr)
+					want := append([]float32(nil), c0...)
+					microKernel(s, mr, nr, kc, a, lda, true, b, want, ldc, bias, flags)
+					for _, w := range []int{8, 16} {
+						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
+						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
+						microKernel(s, mr, w, kc, a, lda, true, b, c, ldc, bias, flags)
+						what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " flags ", flags)
+						check(what)
+						unchanged(what)
+						for i := range c {
+							wi := want[i]
+							if i%ldc >= w {
+								wi = c0[i] // past the width: untouched
+							}
+							if math.Float32bits(c[i]) != math.Float32bits(wi) {
+								t.Fatalf("%s: c[%d] = %v, want %v", what, i, c[i], wi)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestMicroKernelPf checks that the prefetching micro-kernels give the
 // bits of the plain ones without any prefetch (the prefetches change no
 // arithmetic) for every row count, with and without bias, load and the

@@ -23,7 +23,8 @@
 //
 // over j < w, the kernel's width: 32 (AVX-512), 16 (AVX-512 …R16 and
 // AVX2; the AVX2 kernels run twice per 32-wide panel) or 8 (…Rows8,
-// AVX2+FMA, for the last few columns of a panel on either ISA).
+// AVX2+FMA, for the last few columns of a panel on either ISA, and
+// …Pairs8, the same on AVX-512 with two rows a vector; see genPairs).
 //
 // The output is a pure function of this program: no maps are ranged
 // over, and the Go files go through go/format, so that regenerating
@@ -174,7 +175,8 @@ func mainSgemm() {
 	p("//   Y0..Y11   accumulators, row i in Y(2i) (columns 0-7) and Y(2i+1) (8-15)")
 	p("//   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)")
 	p("//   Y14, Y15  A(i, l) broadcast")
-	p("// 8 columns (…Rows8, mr ≤ 14, A in rows): row i in Y(i), B in Y14, A(i, l) in Y15.")
+	p("// 8 columns (…Rows8, mr ≤ 14, A in rows): row i in Y(i), B in Y14, A(i, l) in Y15;")
+	p("// on AVX-512 (…Pairs8) rows 2p and 2p+1 in Z(p), see its header.")
 	p("//")
 	p("// The bias (flags&2) is one value per row, broadcast. All prefetch packed")
 	p("// B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops")
@@ -186,6 +188,11 @@ func mainSgemm() {
 				gen(f.spec(mr))
 			}
 		}
+	}
+
+	genPairsConsts()
+	for mr := 1; mr <= 14; mr++ {
+		genPairs(mr)
 	}
 
 	g("")
@@ -216,6 +223,21 @@ func mainSgemm() {
 			g("\t%s,", f.spec(mr).name)
 		}
 		g("}")
+	}
+	g("")
+	g("// kernPairs8[mr] is the AVX-512 mr×8 micro-kernel with A in rows that")
+	g("// computes two rows a vector (sgemmPairs8x<mr>): the bits of kernRows8[mr]")
+	g("// at twice its columns per FMA, for kc a multiple of 16 and b's rows")
+	g("// read 16 values wide (a panel's rows hold 32).")
+	g("var kernPairs8 = [...]kernelFunc{nil,")
+	for mr := 1; mr <= 14; mr++ {
+		g("\tsgemmPairs8x%d,", mr)
+	}
+	g("}")
+	for mr := 1; mr <= 14; mr++ {
+		stub(fmt.Sprintf("sgemmPairs8x%d", mr), "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)",
+			fmt.Sprintf("sgemmPairs8x%d is sgemmRows8x%d (the same bits) for kc a multiple of 16,", mr, mr),
+			"reading b[l*32+j] for j < 16.")
 	}
 	for _, f := range families {
 		for mr := 1; mr <= f.maxMr; mr++ {
@@ -600,4 +622,153 @@ func gen(k kspec) {
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")
+}
+
+// genPairsConsts writes the VPERMPS/VPERMI2PS indexes of the …Pairs8
+// kernels, 16 dwords each:
+//
+//	pairsIdx+0    dup:    lane j ← x[j/2]             (two lanes a token)
+//	pairsIdx+64   lo:     lane j ← row j%2, step j/2  (of two rows' 16 steps)
+//	pairsIdx+128  hi:     lane j ← row j%2, step 8+j/2
+//	pairsIdx+192  deint:  row 0's 8 lanes, then row 1's
+func genPairsConsts() {
+	p("")
+	p("// The …Pairs8 kernels' lane indexes (genPairsConsts).")
+	idx := func(off int, f func(j int) int) {
+		for j := 0; j < 16; j++ {
+			p("DATA pairsIdx<>+%d(SB)/4, $%d", off+4*j, f(j))
+		}
+	}
+	idx(0, func(j int) int { return j / 2 })
+	idx(64, func(j int) int { return j/2 + 16*(j%2) })
+	idx(128, func(j int) int { return 8 + j/2 + 16*(j%2) })
+	idx(192, func(j int) int { return 2*(j%8) + j/8 })
+	p("GLOBL pairsIdx<>(SB), RODATA|NOPTR, $256")
+}
+
+// genPairs writes sgemmPairs8x<mr>, the 8-column kernel of A in rows that
+// puts two rows in a vector: lane j of accumulator Z(p) is row 2p + j%2,
+// column j/2. Each 16 steps it first interleaves the pairs of rows' next
+// 16 values of A into a buffer on its stack (VPERMI2PS: [16 steps][2] a
+// pair, 128 bytes), then each step broadcasts a pair from there
+// (VBROADCASTSD) against b's 8 values with each one doubled (VPERMPS), in
+// the same FMA order per output as sgemmRows8x<mr>: the same bits, with
+// half its FMAs (all 16 lanes work where a ymm holds 8). For an odd mr
+// the last pair's second row repeats the first (never stored). The sums
+// are then put back in rows (VPERMPS): row 2p in Z(p)'s low half, 2p+1
+// in its high half.
+//
+//	Z0..Z6    accumulators (pairs of rows)
+//	Z7        the dup index, Z8, Z9 the lo/hi interleave indexes (deint after the loop)
+//	Z10, Z11  two rows' 16 values of A; Z12, Z13 interleaved
+//	Z14       b's step, doubled; Z15, Z16 a pair of A broadcast
+//	SI, R12, R13, R11, R9, R10 as the …Rows kernels; R14 the buffer
+//	(64-byte aligned); BX its step, DX the inner count
+func genPairs(mr int) {
+	name := fmt.Sprintf("sgemmPairs8x%d", mr)
+	np := (mr + 1) / 2
+	p("")
+	p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
+	p("TEXT ·%s(SB), 0, $960-64", name)
+	p("\tMOVQ kc+0(FP), CX")
+	p("\tSHRQ $4, CX")
+	p("\tMOVQ a+8(FP), SI")
+	p("\tMOVQ lda+16(FP), R9")
+	p("\tSHLQ $2, R9")
+	p("\tMOVQ b+24(FP), DI")
+	prefetchC(kspec{name: name, vb: 32, nv: 1, mr: mr})
+	rowsSetup(mr)
+	p("\tLEAQ 63(SP), R14")
+	p("\tANDQ $-64, R14")
+	p("\tVMOVUPS pairsIdx<>+0(SB), Z7")
+	p("\tVMOVUPS pairsIdx<>+64(SB), Z8")
+	p("\tVMOVUPS pairsIdx<>+128(SB), Z9")
+	for i := 0; i < np; i++ {
+		p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
+	}
+	p("\tTESTQ CX, CX")
+	p("\tJEQ %s_store", name)
+	p("%s_loop:", name)
+	for i := 0; i < np; i++ {
+		r1 := min(2*i+1, mr-1)
+		p("\tVMOVUPS %s, Z10", aAddr(2*i, true))
+		p("\tVMOVUPS %s, Z11", aAddr(r1, true))
+		p("\tVMOVAPS Z8, Z12")
+		p("\tVPERMI2PS Z11, Z10, Z12")
+		p("\tVMOVAPS Z9, Z13")
+		p("\tVPERMI2PS Z11, Z10, Z13")
+		p("\tVMOVAPS Z12, %d(R14)", 128*i)
+		p("\tVMOVAPS Z13, %d(R14)", 128*i+64)
+	}
+	p("\tMOVQ R14, BX")
+	p("\tMOVQ $2, DX")
+	p("%s_inner:", name)
+	for u := 0; u < 8; u++ {
+		p("\tVPERMPS %d(DI), Z7, Z14", 128*u)
+		for i := 0; i < np; i++ {
+			bc := 15 + i%2
+			p("\tVBROADCASTSD %d(BX), Z%d", 128*i+8*u, bc)
+			p("\tVFMADD231PS Z14, Z%d, Z%d", bc, i)
+		}
+	}
+	p("\tADDQ $1024, DI")
+	p("\tADDQ $64, BX")
+	p("\tDECQ DX")
+	p("\tJNZ %s_inner", name)
+	for b, reg := range []string{"SI", "R12", "R13", "R11"} {
+		if mr > 4*b {
+			p("\tADDQ $64, %s", reg)
+		}
+	}
+	p("\tDECQ CX")
+	p("\tJNZ %s_loop", name)
+	p("%s_store:", name)
+	p("\tMOVQ c+32(FP), DX")
+	p("\tMOVQ ldc+40(FP), R8")
+	p("\tSHLQ $2, R8")
+	p("\tMOVQ bias+48(FP), BX")
+	p("\tMOVQ flags+56(FP), AX")
+	p("\tVMOVUPS pairsIdx<>+192(SB), Z8")
+	p("\tTESTQ $2, AX")
+	p("\tJEQ %s_nobias", name)
+	for i := 0; i < np; i++ {
+		if 2*i+1 < mr {
+			p("\tVBROADCASTSD %d(BX), Z15", 8*i)
+		} else {
+			p("\tVBROADCASTSS %d(BX), Z15", 8*i)
+		}
+		p("\tVADDPS Z15, Z%d, Z%d", i, i)
+	}
+	p("%s_nobias:", name)
+	for i := 0; i < np; i++ {
+		p("\tVPERMPS Z%d, Z8, Z%d", i, i)
+	}
+	for _, load := range []bool{true, false} {
+		if load {
+			p("\tMOVQ DX, R10")
+			p("\tTESTQ $1, AX")
+			p("\tJEQ %s_noload", name)
+		} else {
+			p("%s_noload:", name)
+			p("\tMOVQ DX, R10")
+		}
+		for i := 0; i < mr; i++ {
+			y := fmt.Sprintf("Y%d", i/2)
+			if i%2 == 0 && i+1 < mr {
+				p("\tVEXTRACTF64X4 $1, Z%d, Y15", i/2) // before the row's VEX ops clear the high half
+			}
+			if i%2 == 1 {
+				y = "Y15"
+			}
+			if load {
+				p("\tVADDPS (R10), %s, %s", y, y)
+			}
+			p("\tVMOVUPS %s, (R10)", y)
+			if i < mr-1 {
+				p("\tADDQ R8, R10")
+			}
+		}
+		p("\tVZEROUPPER")
+		p("\tRET")
+	}
 }
