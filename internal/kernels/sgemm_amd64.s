@@ -19,11 +19,11 @@
 //   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)
 //   Y14, Y15  A(i, l) broadcast
 // 8 columns (…Rows8, mr ≤ 14, A in rows): row i in Y(i), B in Y14, A(i, l) in Y15;
-// on AVX-512 (…Pairs8) rows 2p and 2p+1 in Z(p), see its header.
+// on AVX-512 (…Pairs8) rows 2p and 2p+1 in Z(p), see genPairs in _asm/gen.go.
 //
 // The bias (flags&2) is one value per row, broadcast. All prefetch packed
 // B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops
-// against mr to 2·mr FMAs per step).
+// against mr to 2·mr FMAs per step) but in …Pairs8 (8 steps).
 
 // func sgemmAVX512x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmAVX512x1(SB), NOSPLIT, $0-64
@@ -12904,6 +12904,8 @@ sgemmAVX2Rows6_noload:
 	VZEROUPPER
 	RET
 
+#include "funcdata.h"
+
 // The …Pairs8 kernels' lane indexes (genPairsConsts).
 DATA pairsIdx<>+0(SB)/4, $0
 DATA pairsIdx<>+4(SB)/4, $0
@@ -12973,6 +12975,7 @@ GLOBL pairsIdx<>(SB), RODATA|NOPTR, $256
 
 // func sgemmPairs8x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x1(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13075,6 +13078,7 @@ sgemmPairs8x1_noload:
 
 // func sgemmPairs8x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x2(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13186,6 +13190,7 @@ sgemmPairs8x2_noload:
 
 // func sgemmPairs8x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x3(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13332,6 +13337,7 @@ sgemmPairs8x3_noload:
 
 // func sgemmPairs8x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x4(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13487,6 +13493,7 @@ sgemmPairs8x4_noload:
 
 // func sgemmPairs8x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x5(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13679,6 +13686,7 @@ sgemmPairs8x5_noload:
 
 // func sgemmPairs8x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x6(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -13880,6 +13888,7 @@ sgemmPairs8x6_noload:
 
 // func sgemmPairs8x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x7(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -14116,6 +14125,7 @@ sgemmPairs8x7_noload:
 
 // func sgemmPairs8x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x8(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -14361,6 +14371,7 @@ sgemmPairs8x8_noload:
 
 // func sgemmPairs8x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x9(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -14643,6 +14654,7 @@ sgemmPairs8x9_noload:
 
 // func sgemmPairs8x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x10(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -14934,6 +14946,7 @@ sgemmPairs8x10_noload:
 
 // func sgemmPairs8x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x11(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -15260,6 +15273,7 @@ sgemmPairs8x11_noload:
 
 // func sgemmPairs8x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x12(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -15595,6 +15609,7 @@ sgemmPairs8x12_noload:
 
 // func sgemmPairs8x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x13(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI
@@ -15967,6 +15982,7 @@ sgemmPairs8x13_noload:
 
 // func sgemmPairs8x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 TEXT ·sgemmPairs8x14(SB), 0, $960-64
+	NO_LOCAL_POINTERS
 	MOVQ kc+0(FP), CX
 	SHRQ $4, CX
 	MOVQ a+8(FP), SI

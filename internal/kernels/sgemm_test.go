@@ -318,8 +318,9 @@ func TestMicroKernels(t *testing.T) {
 // give the bits of the full-width one on their columns, for every row
 // count, flag and a K long enough for every loop of each kernel (the
 // 8-column AVX-512 kernel interleaves A 16 steps at a time, and falls back
-// to sgemmRows8 for other K): a token's output must not depend on the
-// panel it falls in.
+// to sgemmRows8 for other K and for a b too short to read 16 values of
+// its last row): a token's output must not depend on the panel it falls
+// in.
 func TestMicroKernelWidths(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		s := currentISA()
@@ -336,11 +337,15 @@ func TestMicroKernelWidths(t *testing.T) {
 					c0 := randSlice(r, (mr-1)*ldc+nr)
 					want := append([]float32(nil), c0...)
 					microKernel(s, mr, nr, kc, a, lda, true, b, want, ldc, bias, flags)
-					for _, w := range []int{8, 16} {
+					for _, w := range []int{8, 16, -8} { // −8: b cut after its 8 columns (not a panel)
+						bw := b
+						if w < 0 {
+							w, bw = -w, b[:(kc-1)*nr+8]
+						}
 						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
 						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
-						microKernel(s, mr, w, kc, a, lda, true, b, c, ldc, bias, flags)
-						what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " flags ", flags)
+						microKernel(s, mr, w, kc, a, lda, true, bw, c, ldc, bias, flags)
+						what := name("micro-kernel mr ", mr, " w ", w, " kc ", kc, " flags ", flags, " b ", len(bw))
 						check(what)
 						unchanged(what)
 						for i := range c {

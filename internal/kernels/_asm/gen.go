@@ -176,11 +176,11 @@ func mainSgemm() {
 	p("//   Y12, Y13  16 values of packed B at step l (row stride 128 bytes)")
 	p("//   Y14, Y15  A(i, l) broadcast")
 	p("// 8 columns (…Rows8, mr ≤ 14, A in rows): row i in Y(i), B in Y14, A(i, l) in Y15;")
-	p("// on AVX-512 (…Pairs8) rows 2p and 2p+1 in Z(p), see its header.")
+	p("// on AVX-512 (…Pairs8) rows 2p and 2p+1 in Z(p), see genPairs in _asm/gen.go.")
 	p("//")
 	p("// The bias (flags&2) is one value per row, broadcast. All prefetch packed")
 	p("// B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops")
-	p("// against mr to 2·mr FMAs per step).")
+	p("// against mr to 2·mr FMAs per step) but in …Pairs8 (8 steps).")
 	// The assembly interleaves the families of one row count.
 	for _, group := range [][]family{{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8}, {famAVX2, famAVX2Rows}} {
 		for mr := 1; mr <= group[0].maxMr; mr++ {
@@ -633,6 +633,8 @@ func gen(k kspec) {
 //	pairsIdx+192  deint:  row 0's 8 lanes, then row 1's
 func genPairsConsts() {
 	p("")
+	p(`#include "funcdata.h"`)
+	p("")
 	p("// The …Pairs8 kernels' lane indexes (genPairsConsts).")
 	idx := func(off int, f func(j int) int) {
 		for j := 0; j < 16; j++ {
@@ -665,13 +667,15 @@ func genPairsConsts() {
 //	Z10, Z11  two rows' 16 values of A; Z12, Z13 interleaved
 //	Z14       b's step, doubled; Z15, Z16 a pair of A broadcast
 //	SI, R12, R13, R11, R9, R10 as the …Rows kernels; R14 the buffer
-//	(64-byte aligned); BX its step, DX the inner count
+//	(64-byte aligned); BX its step, DX the inner count (after the
+//	loop: BX bias, DX c, as in the …Rows kernels)
 func genPairs(mr int) {
 	name := fmt.Sprintf("sgemmPairs8x%d", mr)
 	np := (mr + 1) / 2
 	p("")
 	p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
-	p("TEXT ·%s(SB), 0, $960-64", name)
+	p("TEXT ·%s(SB), 0, $960-64", name) // a frame past the nosplit limit: not NOSPLIT
+	p("\tNO_LOCAL_POINTERS")
 	p("\tMOVQ kc+0(FP), CX")
 	p("\tSHRQ $4, CX")
 	p("\tMOVQ a+8(FP), SI")
