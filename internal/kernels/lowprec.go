@@ -319,7 +319,7 @@ type lowJob struct {
 	nMB, nNB   int
 	tasks      int // the W blocks × token blocks (panelQ8: token panels)
 	nw         int // workers taking part: min(threads, tasks)
-	parts      int // the parts (along W) of each share's last task (claim): tailParts, or 1 for panelQ8
+	parts      int // the parts (along W) of each share's last task (claim): tailParts, or panelQ8Parts
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
@@ -347,8 +347,12 @@ type lowScratch struct {
 	q8acc [mrQ * nr]int32 // int8: [12][32] the micro-kernel's int32 sums
 	ln    []float32       // with a Norm: [k][32] a token panel of x normed, before its quantization or rounding (unused by lnBF16PairsFast)
 	hs    []float32       // int8 into a lowInput (panelQ8): [n][32] a token panel of the output
-	bias  [amxRows]float32
-	_     [64]byte
+	// panelQ8 in parts: [n][32] the last token panel of this worker's
+	// share, and how many of its parts are done
+	hsLast   []float32
+	lastDone atomic.Int32
+	bias     [amxRows]float32
+	_        [64]byte
 }
 
 const (
@@ -461,11 +465,11 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	// block (with dpXMajor, the token block). A share's last task runs in
 	// tailParts parts (against tasks handed out from one counter, the
 	// last ones cut alike: ViT-B/16 int8 0.97-0.98× the time at batch 1,
-	// 0.985× at batch 8); not panelQ8's, whose task is a whole token
-	// panel.
+	// 0.985× at batch 8); panelQ8's, a whole token panel each, in
+	// panelQ8Parts parts that share a panel buffer.
 	g.parts = tailParts
 	if g.q8To() {
-		g.nNB, g.nMB, g.parts = g.xPanels, 1, 1
+		g.nNB, g.nMB, g.parts = g.xPanels, 1, min(panelQ8Parts, g.wPanels) // no part empty
 	}
 	g.tasks = g.nMB * g.nNB
 	g.nw = min(t, g.tasks)
@@ -487,6 +491,10 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 		}
 		if g.q8To() {
 			s.hs = Grow(s.hs, g.n*nr)
+			if g.parts > 1 {
+				s.hsLast = Grow(s.hsLast, g.n*nr)
+				s.lastDone.Store(0)
+			}
 		}
 	}
 	g.phase = lowPhaseCompute
@@ -545,7 +553,7 @@ func (g *lowJob) run(w, lo, hi int) {
 		x0, x1 := split(g.xPanels, g.nNB, nb)
 		switch {
 		case g.q8To():
-			g.panelQ8(ws, x0)
+			g.panelQ8(ws, x0, w0, w1, t, parts)
 		case g.amx:
 			g.blockAMX(ws, w0, w1, x0, x1)
 		case g.dp:
@@ -729,29 +737,47 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
-// panelQ8 computes token panel jr of the whole output with the int8
-// micro-kernel into the worker's panel ws.hs [n][32], W micro-panel by W
+// panelQ8Parts is how many parts (along W) panelQ8 cuts the last token
+// panel of each worker's share into, so that the workers end together:
+// at batch 1 ViT's 7 panels (the last of 5 tokens) left one worker idle
+// for half a panel of each block's fc1.
+const panelQ8Parts = 2
+
+// panelQ8 computes W micro-panels [w0, w1) of token panel jr (a task, in
+// parts parts) with the int8 micro-kernel into the worker's panel ws.hs
+// [n][32] (a part: into its share's hsLast), W micro-panel by W
 // micro-panel (x's panel stays in L1, the next W micro-panel is
-// prefetched during each tile), applies the activation, and quantizes the
-// panel into g.to for the next call (MLPPanelsAdd): the tiles and the
-// quantization of blockQ8's output and the next call's q8Panel, bit for
-// bit, without the output leaving L2.
-func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
+// prefetched during each tile), applies the activation, and, once the
+// panel is whole (a part: the last part to finish), quantizes it into
+// g.to for the next call (MLPPanelsAdd): the tiles and the quantization
+// of blockQ8's output and the next call's q8Panel, bit for bit, without
+// the output leaving L2.
+func (g *lowJob) panelQ8(ws *lowScratch, jr, w0, w1, task, parts int) {
 	f, in := g.f, g.to
 	cols := min(nr, g.m-jr*nr)
 	wide := width(cols) > 16
-	for ir := range g.wPanels {
+	hs, v := ws.hs, 0 // [n][32]
+	if parts > 1 {
+		for v+1 < g.nw { // the share whose last task is task
+			if lo, _ := split(g.tasks, g.nw, v+1); lo > task {
+				break
+			}
+			v++
+		}
+		hs = g.ws[v].hsLast
+	}
+	for ir := w0; ir < w1; ir++ {
 		r0 := ir * mrQ
 		mr := min(mrQ, g.n-r0)
 		bias, flags := g.q8Bias(ws, r0, mr)
-		t := ws.hs[r0*nr:]
+		t := hs[r0*nr:]
 		if mr < mrQ {
 			t = ws.tile
 		}
 		var pf []float32 // the next tile [rows][32], for the kernel to prefetch
 		var pfw []int8   // the next W micro-panel [12][kp]
-		if ir+1 < g.wPanels {
-			pf = ws.hs[(r0+mrQ)*nr:][:min(mrQ, g.n-r0-mrQ)*nr]
+		if ir+1 < w1 {
+			pf = hs[(r0+mrQ)*nr:][:min(mrQ, g.n-r0-mrQ)*nr]
 			if q8PrefetchW && wide {
 				pfw = f.q[(r0+mrQ)*f.kp : (r0+2*mrQ)*f.kp]
 			}
@@ -762,10 +788,13 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr int) {
 			Activate(g.act, t)
 		}
 		if mr < mrQ {
-			copy(ws.hs[r0*nr:], t)
+			copy(hs[r0*nr:], t)
 		}
 	}
-	q8Panel(in.xq[jr*in.kp*nr:(jr+1)*in.kp*nr], ws.hs[:g.n*nr], g.n, in.sx[jr*nr:(jr+1)*nr], in.zx[jr*nr:(jr+1)*nr])
+	if parts > 1 && g.ws[v].lastDone.Add(1) < int32(parts) {
+		return // another part quantizes the panel
+	}
+	q8Panel(in.xq[jr*in.kp*nr:(jr+1)*in.kp*nr], hs[:g.n*nr], g.n, in.sx[jr*nr:(jr+1)*nr], in.zx[jr*nr:(jr+1)*nr])
 }
 
 // bf16Panel writes the token panel src [k][32] rounded to bf16 to dst

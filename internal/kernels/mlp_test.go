@@ -32,7 +32,7 @@ func TestMLPPanelsAdd(t *testing.T) {
 			p := NewPool(threads)
 			defer p.Close()
 			for _, prec := range []Precision{FP32, BF16, Int8} {
-				for _, sh := range []struct{ m, k, f, d int }{{1, 8, 13, 5}, {17, 64, 48, 64}, {70, 37, 1100, 24}, {197, 96, 30, 31}, {33, 1100, 27, 1100}} {
+				for _, sh := range []struct{ m, k, f, d int }{{1, 8, 13, 5}, {40, 16, 12, 8}, {17, 64, 48, 64}, {70, 37, 1100, 24}, {197, 96, 30, 31}, {33, 1100, 27, 1100}} {
 					for _, norm := range []bool{false, true} {
 						t.Run(fmt.Sprintf("t%d/%v/%dx%dx%dx%d/ln=%v", threads, prec, sh.m, sh.k, sh.f, sh.d, norm), func(t *testing.T) {
 							r := rand.New(rand.NewPCG(uint64(sh.m), uint64(sh.f)))
