@@ -319,7 +319,7 @@ type lowJob struct {
 	nMB, nNB   int
 	tasks      int // the W blocks × token blocks (panelQ8: token panels)
 	nw         int // workers taking part: min(threads, tasks)
-	parts      int // the parts (along W) of each share's last task (claim): tailParts, or panelQ8Parts
+	parts      int // the parts (along W) of each share's last task (claim): tailParts, or for panelQ8 at most panelQ8Parts
 
 	// Converted activations, grown and kept from call to call.
 	xb []float32 // bf16: [xPanels][kp][32] x rounded, rows of each pair swapped
@@ -348,7 +348,8 @@ type lowScratch struct {
 	ln    []float32       // with a Norm: [k][32] a token panel of x normed, before its quantization or rounding (unused by lnBF16PairsFast)
 	hs    []float32       // int8 into a lowInput (panelQ8): [n][32] a token panel of the output
 	// panelQ8 in parts: [n][32] the last token panel of this worker's
-	// share, and how many of its parts are done
+	// share, written by whichever workers run its parts, and how many of
+	// them are done
 	hsLast   []float32
 	lastDone atomic.Int32
 	bias     [amxRows]float32
@@ -473,6 +474,9 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	}
 	g.tasks = g.nMB * g.nNB
 	g.nw = min(t, g.tasks)
+	if g.q8To() && g.nw == 1 {
+		g.parts = 1 // nobody to share the last panel with
+	}
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
 		s.tile = Grow(s.tile, max(mrQ, g.mr)*nr)
@@ -737,8 +741,9 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
-// panelQ8Parts is how many parts (along W) panelQ8 cuts the last token
-// panel of each worker's share into, so that the workers end together:
+// panelQ8Parts is how many parts (along W, at most one W micro-panel
+// each) claim cuts the last token panel of each worker's share into for
+// panelQ8, so that the workers end together:
 // at batch 1 ViT's 7 panels (the last of 5 tokens) left one worker idle
 // for half a panel of each block's fc1.
 const panelQ8Parts = 2
