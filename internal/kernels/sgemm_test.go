@@ -330,9 +330,11 @@ func TestMicroKernelWidths(t *testing.T) {
 			for _, kc := range []int{1, 5, 16, 48, 200, 768} {
 				for flags := 0; flags < 8; flags++ { // kLoad, kBias, kPrefetchC
 					lda := kc + r.IntN(3)
-					a := randSlice(r, (mr-1)*lda+kc)
-					b := randSlice(r, kc*nr) // a panel: rows of 32 values
-					bias := randSlice(r, mr)
+					// a, b and bias end where an unmapped page begins: a
+					// read past them faults
+					a := atPageEnd(t, randSlice(r, (mr-1)*lda+kc))
+					b := atPageEnd(t, randSlice(r, kc*nr)) // a panel: rows of 32 values
+					bias := atPageEnd(t, randSlice(r, mr))
 					ldc := nr + r.IntN(5)
 					c0 := randSlice(r, (mr-1)*ldc+nr)
 					want := append([]float32(nil), c0...)
@@ -340,7 +342,7 @@ func TestMicroKernelWidths(t *testing.T) {
 					for _, w := range []int{8, 16, -8} { // −8: b cut after its 8 columns (not a panel)
 						bw := b
 						if w < 0 {
-							w, bw = -w, b[:(kc-1)*nr+8]
+							w, bw = -w, atPageEnd(t, b[:(kc-1)*nr+8])
 						}
 						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
 						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
