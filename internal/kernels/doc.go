@@ -73,8 +73,9 @@
 // The micro-kernels (Mr×32 register tiles, with 16- and 8-column variants
 // for the last token panel, the 8-column one two rows a vector on
 // AVX-512) and the vector math exist in Go assembly for AVX-512 (Mr = 12,
-// two zmm per row) and AVX2+FMA (6×16, run twice per panel), plus a pure-Go generic kernel that is the specification
-// (sgemm_generic.go) and the only path under -tags purego or off amd64.
+// two zmm per row) and AVX2+FMA (6×16, run twice per panel), plus a
+// pure-Go generic kernel that is the specification (sgemm_generic.go)
+// and the only path under -tags purego or off amd64.
 // _asm/gen.go generates the micro-kernels (sgemm_amd64.s) and the 16×16
 // transposes that pack its activations and store its output
 // tiles (transpose_amd64.s), each with its Go stubs and dispatch tables

@@ -78,7 +78,7 @@ func microKernel(s isa, mr, w, kc int, a []float32, lda int, rows bool, b, c []f
 	switch {
 	case s == isaGeneric:
 		sgemmGeneric(mr, w, kc, a, lda, rows, b, c, ldc, bias, flags)
-	case w == 8 && s == isaAVX512 && rows && kc&15 == 0 && len(b) >= (kc-1)*nr+16:
+	case w == 8 && s == isaAVX512 && kc&15 == 0 && len(b) >= (kc-1)*nr+16: // rows: checked above
 		kernPairs8[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
 	case w == 8:
 		kernRows8[mr](kc, &a[0], lda, &b[0], &c[0], ldc, bp, flags)

@@ -108,6 +108,24 @@ var kernRows8 = [...]kernelFunc{nil,
 	sgemmRows8x14,
 }
 
+// kernPairs8[mr] is the AVX-512 mr×8 micro-kernel with A in rows, two rows a vector (sgemmPairs8x<mr>).
+var kernPairs8 = [...]kernelFunc{nil,
+	sgemmPairs8x1,
+	sgemmPairs8x2,
+	sgemmPairs8x3,
+	sgemmPairs8x4,
+	sgemmPairs8x5,
+	sgemmPairs8x6,
+	sgemmPairs8x7,
+	sgemmPairs8x8,
+	sgemmPairs8x9,
+	sgemmPairs8x10,
+	sgemmPairs8x11,
+	sgemmPairs8x12,
+	sgemmPairs8x13,
+	sgemmPairs8x14,
+}
+
 // kernAVX2[mr] is the AVX2+FMA mr×16 micro-kernel with A packed (sgemmAVX2x<mr>).
 var kernAVX2 = [...]kernelFunc{nil,
 	sgemmAVX2x1,
@@ -127,111 +145,6 @@ var kernAVX2Rows = [...]kernelFunc{nil,
 	sgemmAVX2Rows5,
 	sgemmAVX2Rows6,
 }
-
-// kernPairs8[mr] is the AVX-512 mr×8 micro-kernel with A in rows that
-// computes two rows a vector (sgemmPairs8x<mr>): the bits of kernRows8[mr]
-// at twice its columns per FMA, for kc a multiple of 16 and b's rows
-// read 16 values wide (a panel's rows hold 32).
-var kernPairs8 = [...]kernelFunc{nil,
-	sgemmPairs8x1,
-	sgemmPairs8x2,
-	sgemmPairs8x3,
-	sgemmPairs8x4,
-	sgemmPairs8x5,
-	sgemmPairs8x6,
-	sgemmPairs8x7,
-	sgemmPairs8x8,
-	sgemmPairs8x9,
-	sgemmPairs8x10,
-	sgemmPairs8x11,
-	sgemmPairs8x12,
-	sgemmPairs8x13,
-	sgemmPairs8x14,
-}
-
-// sgemmPairs8x1 is sgemmRows8x1 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x2 is sgemmRows8x2 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x3 is sgemmRows8x3 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x4 is sgemmRows8x4 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x5 is sgemmRows8x5 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x6 is sgemmRows8x6 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x7 is sgemmRows8x7 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x8 is sgemmRows8x8 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x9 is sgemmRows8x9 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x10 is sgemmRows8x10 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x11 is sgemmRows8x11 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x12 is sgemmRows8x12 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x13 is sgemmRows8x13 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
-
-// sgemmPairs8x14 is sgemmRows8x14 (the same bits) for kc a multiple of 16,
-// reading b[l*32+j] for j < 16.
-//
-//go:noescape
-func sgemmPairs8x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX512x1 is the 1×32 AVX-512 micro-kernel with A packed: for i < 1, j < 32,
 //
@@ -1002,6 +915,188 @@ func sgemmRows8x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *fl
 //
 //go:noescape
 func sgemmRows8x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x1 is the 1×8 AVX-512 micro-kernel with A in rows: for i < 1, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x1, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x1(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x2 is the 2×8 AVX-512 micro-kernel with A in rows: for i < 2, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x2, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x2(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x3 is the 3×8 AVX-512 micro-kernel with A in rows: for i < 3, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x3, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x3(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x4 is the 4×8 AVX-512 micro-kernel with A in rows: for i < 4, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x4, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x4(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x5 is the 5×8 AVX-512 micro-kernel with A in rows: for i < 5, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x5, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x5(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x6 is the 6×8 AVX-512 micro-kernel with A in rows: for i < 6, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x6, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x6(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x7 is the 7×8 AVX-512 micro-kernel with A in rows: for i < 7, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x7, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x7(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x8 is the 8×8 AVX-512 micro-kernel with A in rows: for i < 8, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x8, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x8(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x9 is the 9×8 AVX-512 micro-kernel with A in rows: for i < 9, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x9, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x9(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x10 is the 10×8 AVX-512 micro-kernel with A in rows: for i < 10, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x10, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x10(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x11 is the 11×8 AVX-512 micro-kernel with A in rows: for i < 11, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x11, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x11(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x12 is the 12×8 AVX-512 micro-kernel with A in rows: for i < 12, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x12, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x12(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x13 is the 13×8 AVX-512 micro-kernel with A in rows: for i < 13, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x13, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x13(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+
+// sgemmPairs8x14 is the 14×8 AVX-512 micro-kernel with A in rows: for i < 14, j < 8,
+//
+//	acc := Σ_l a[i*lda+l] · b[l*32+j]   (l < kc)
+//	if flags&kBias != 0 { acc += bias[i] }
+//	if flags&kLoad != 0 { acc += c[i*ldc+j] }
+//	c[i*ldc+j] = acc
+//
+// with the bits of sgemmRows8x14, for kc a multiple of 16, reading
+// b[l*32+j] for j < 16 (see genPairs).
+//
+//go:noescape
+func sgemmPairs8x14(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmAVX2x1 is the 1×16 AVX2+FMA micro-kernel with A packed: for i < 1, j < 16,
 //

@@ -147,6 +147,9 @@ var (
 	fam512R16 = family{"kern512R16", "AVX-512", 14, func(mr int) kspec {
 		return kspec{name: fmt.Sprintf("sgemmAVX512R16x%d", mr), reg: "Z", vb: 64, nv: 1, mr: mr, rows: true, b: []int{28}, bc: [2]int{30, 31}}
 	}}
+	famPairs8 = family{"kernPairs8", "AVX-512", 14, func(mr int) kspec {
+		return kspec{name: fmt.Sprintf("sgemmPairs8x%d", mr), reg: "Z", vb: 32, nv: 1, mr: mr, rows: true, pairs: true}
+	}}
 	famRows8 = family{"kernRows8", "AVX2+FMA", 14, func(mr int) kspec {
 		return kspec{name: fmt.Sprintf("sgemmRows8x%d", mr), reg: "Y", vb: 32, nv: 1, mr: mr, rows: true, b: []int{14}, bc: [2]int{15, 15}}
 	}}
@@ -181,7 +184,8 @@ func mainSgemm() {
 	p("// The bias (flags&2) is one value per row, broadcast. All prefetch packed")
 	p("// B 8 steps (1 KiB) ahead; the loop is not unrolled (3–5 integer ops")
 	p("// against mr to 2·mr FMAs per step) but in …Pairs8 (8 steps).")
-	// The assembly interleaves the families of one row count.
+	// The assembly interleaves the families of one row count; the
+	// …Pairs8 kernels follow, after their constants.
 	for _, group := range [][]family{{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8}, {famAVX2, famAVX2Rows}} {
 		for mr := 1; mr <= group[0].maxMr; mr++ {
 			for _, f := range group {
@@ -189,10 +193,9 @@ func mainSgemm() {
 			}
 		}
 	}
-
 	genPairsConsts()
-	for mr := 1; mr <= 14; mr++ {
-		genPairs(mr)
+	for mr := 1; mr <= famPairs8.maxMr; mr++ {
+		gen(famPairs8.spec(mr))
 	}
 
 	g("")
@@ -209,12 +212,15 @@ func mainSgemm() {
 	g("// micro-panel of A (its rows' current K block), spread over the steps")
 	g("// instead of issued at once.")
 	g("type kernelPfFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)")
-	families := []family{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8, famAVX2, famAVX2Rows}
+	families := []family{fam512, fam512Rows, fam512RowsPf, fam512R16, famRows8, famPairs8, famAVX2, famAVX2Rows}
 	for _, f := range families {
 		k := f.spec(1)
 		typ, with := "kernelFunc", ""
-		if k.pf {
+		switch {
+		case k.pf:
 			typ, with = "kernelPfFunc", ", prefetching"
+		case k.pairs:
+			with = ", two rows a vector"
 		}
 		g("")
 		g("// %s[mr] is the %s mr×%d micro-kernel with %s%s (%s).", f.table, f.isa, k.width(), aLayout(k.rows), with, strings.TrimSuffix(k.name, "1")+"<mr>")
@@ -224,21 +230,6 @@ func mainSgemm() {
 		}
 		g("}")
 	}
-	g("")
-	g("// kernPairs8[mr] is the AVX-512 mr×8 micro-kernel with A in rows that")
-	g("// computes two rows a vector (sgemmPairs8x<mr>): the bits of kernRows8[mr]")
-	g("// at twice its columns per FMA, for kc a multiple of 16 and b's rows")
-	g("// read 16 values wide (a panel's rows hold 32).")
-	g("var kernPairs8 = [...]kernelFunc{nil,")
-	for mr := 1; mr <= 14; mr++ {
-		g("\tsgemmPairs8x%d,", mr)
-	}
-	g("}")
-	for mr := 1; mr <= 14; mr++ {
-		stub(fmt.Sprintf("sgemmPairs8x%d", mr), "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)",
-			fmt.Sprintf("sgemmPairs8x%d is sgemmRows8x%d (the same bits) for kc a multiple of 16,", mr, mr),
-			"reading b[l*32+j] for j < 16.")
-	}
 	for _, f := range families {
 		for mr := 1; mr <= f.maxMr; mr++ {
 			k := f.spec(mr)
@@ -247,6 +238,10 @@ func mainSgemm() {
 				aIdx = "a[i*lda+l]"
 			}
 			sig, pf := "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", []string{}
+			if k.pairs {
+				pf = []string{"", fmt.Sprintf("with the bits of sgemmRows8x%d, for kc a multiple of 16, reading", mr),
+					"b[l*32+j] for j < 16 (see genPairs)."}
+			}
 			if k.pf {
 				sig = "(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int, pf *float32, pfStep, pfLeft, pfSeg, pfSkip int)"
 				pf = []string{"", "and, at step l, PREFETCHT1 of the byte p, where p starts at pf and",
@@ -515,21 +510,26 @@ func kname(isa string, mr int, rows bool) string {
 // "Y", vb bytes each) of accumulators, B loaded into registers b, A
 // broadcast into bc (alternating between rows).
 type kspec struct {
-	name string
-	reg  string
-	vb   int
-	nv   int
-	mr   int
-	rows bool
-	b    []int
-	bc   [2]int
-	pf   bool // prefetch a line of the next A micro-panel each step (kernelPfFunc)
+	name  string
+	reg   string
+	vb    int
+	nv    int
+	mr    int
+	rows  bool
+	b     []int
+	bc    [2]int
+	pf    bool // prefetch a line of the next A micro-panel each step (kernelPfFunc)
+	pairs bool // two rows a vector, 8 columns (genPairs): only name and mr apply
 }
 
 // width is the kernel's number of columns.
 func (k kspec) width() int { return k.nv * k.vb / 4 }
 
 func gen(k kspec) {
+	if k.pairs {
+		genPairs(k.name, k.mr)
+		return
+	}
 	name, mr, nv := k.name, k.mr, k.nv
 	r := func(n int) string { return fmt.Sprintf("%s%d", k.reg, n) }
 	acc := func(i, v int) string { return r(nv*i + v) }
@@ -669,8 +669,7 @@ func genPairsConsts() {
 //	SI, R12, R13, R11, R9, R10 as the …Rows kernels; R14 the buffer
 //	(64-byte aligned); BX its step, DX the inner count (after the
 //	loop: BX bias, DX c, as in the …Rows kernels)
-func genPairs(mr int) {
-	name := fmt.Sprintf("sgemmPairs8x%d", mr)
+func genPairs(name string, mr int) {
 	np := (mr + 1) / 2
 	p("")
 	p("// func %s(kc int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)", name)
