@@ -468,14 +468,17 @@ func linearLowLocked(p *Pool, m int, a []float32, lda int, x *Panels, w *PackedB
 	// last ones cut alike: ViT-B/16 int8 0.97-0.98× the time at batch 1,
 	// 0.985× at batch 8); panelQ8's, a whole token panel each, in
 	// panelQ8Parts parts that share a panel buffer.
-	g.parts = tailParts
 	if g.q8To() {
-		g.nNB, g.nMB, g.parts = g.xPanels, 1, min(panelQ8Parts, g.wPanels) // no part empty
+		g.nNB, g.nMB = g.xPanels, 1
 	}
 	g.tasks = g.nMB * g.nNB
 	g.nw = min(t, g.tasks)
-	if g.q8To() && g.nw == 1 {
-		g.parts = 1 // nobody to share the last panel with
+	g.parts = tailParts
+	if g.q8To() {
+		g.parts = 1 // one worker: nobody to share the last panel with
+		if g.nw > 1 {
+			g.parts = min(panelQ8Parts, g.wPanels) // no part empty
+		}
 	}
 	for i := range g.ws[:t] {
 		s := &g.ws[i]
@@ -741,6 +744,17 @@ func (g *lowJob) blockQ8(ws *lowScratch, w0, w1, x0, x1 int) {
 	}
 }
 
+// tileQ8Kernel runs the int8 micro-kernel (q8Kernel) on W micro-panel
+// [r0, r0+12) and token panel jr into t [12][32] (the first 16 values of
+// each row unless wide), with bias, flags and the regions pf and pfw to
+// prefetch; tileQ8 (lowprec_amd64.go) runs the AVX-512 VNNI tile itself
+// and this otherwise.
+func (g *lowJob) tileQ8Kernel(ws *lowScratch, r0, jr int, wide bool, t, bias []float32, flags int, pf []float32, pfw []int8) {
+	f := g.f
+	q8Kernel(wide, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
+		f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+}
+
 // panelQ8Parts is how many parts (along W, at most one W micro-panel
 // each) claim cuts the last token panel of each worker's share into for
 // panelQ8, so that the workers end together:
@@ -763,12 +777,8 @@ func (g *lowJob) panelQ8(ws *lowScratch, jr, w0, w1, task, parts int) {
 	wide := width(cols) > 16
 	hs, v := ws.hs, 0 // [n][32]
 	if parts > 1 {
-		for v+1 < g.nw { // the share whose last task is task
-			if lo, _ := split(g.tasks, g.nw, v+1); lo > task {
-				break
-			}
-			v++
-		}
+		// a share's last task, in parts: the panel goes to the share's buffer
+		v = shareOf(g.tasks, g.nw, task)
 		hs = g.ws[v].hsLast
 	}
 	for ir := w0; ir < w1; ir++ {

@@ -105,8 +105,7 @@ func q8Tile(wide bool, kq4 int, wq *int8, ldw int, x *uint8, c, sw *float32, wsu
 func (g *lowJob) tileQ8(ws *lowScratch, r0, jr int, wide bool, t, bias []float32, flags int, pf []float32, pfw []int8) {
 	f, kp := g.f, g.kp
 	if !hasAVX512 || !hasVNNI || kp == 0 {
-		q8Kernel(wide, kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*kp*nr:], t,
-			f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+		g.tileQ8Kernel(ws, r0, jr, wide, t, bias, flags, pf, pfw)
 		return
 	}
 	w := 16

@@ -12,12 +12,9 @@ func q8Fast(w, kq4 int, wq []int8, ldw int, w16 []int16, acc *[mrQ * nr]int32, x
 	return false
 }
 
-// tileQ8 runs q8Kernel on W micro-panel [r0, r0+12) and token panel jr
-// into t (see the amd64 version).
+// tileQ8 is tileQ8Kernel (see the amd64 version).
 func (g *lowJob) tileQ8(ws *lowScratch, r0, jr int, wide bool, t, bias []float32, flags int, pf []float32, pfw []int8) {
-	f := g.f
-	q8Kernel(wide, g.kp/4, f.q[r0*f.kp:], f.kp, ws.w16, &ws.q8acc, g.xq[jr*g.kp*nr:], t,
-		f.sw[r0:], f.sum[r0:], g.sx[jr*nr:], g.zx[jr*nr:], bias, flags, pf, pfw)
+	g.tileQ8Kernel(ws, r0, jr, wide, t, bias, flags, pf, pfw)
 }
 
 func q8PanelFast(dst []uint8, src []float32, kq4 int, inv *[nr]float32, zx []int32) int { return 0 }

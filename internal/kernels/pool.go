@@ -141,6 +141,12 @@ func split(n, t, w int) (lo, hi int) {
 	return w * n / t, (w + 1) * n / t
 }
 
+// shareOf returns the worker whose share (split) of n items divided
+// among t ≤ n workers holds item i: the last w with w·n/t ≤ i.
+func shareOf(n, t, i int) int {
+	return ((i+1)*t - 1) / n
+}
+
 // startShares readies the shares of a call's tasks among its first nw
 // workers for claim: each worker's counter at the start of its share.
 func (p *Pool) startShares(nw int) {

@@ -175,6 +175,9 @@ func TestPoolClaim(t *testing.T) {
 							if last && tparts != parts || !last && tparts != 1 {
 								t.Errorf("nw %d n %d parts %d: task %d in %d parts", nw, n, parts, task, tparts)
 							}
+							if lo, end := split(n, nw, shareOf(n, nw, task)); task < lo || task >= end {
+								t.Errorf("nw %d n %d: task %d not in its shareOf's share [%d, %d)", nw, n, task, lo, end)
+							}
 							mu.Unlock()
 						}
 					}()
