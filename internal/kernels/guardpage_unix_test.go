@@ -15,6 +15,9 @@ import (
 // the test ends.
 func atPageEnd(t *testing.T, x []float32) []float32 {
 	t.Helper()
+	if len(x) == 0 {
+		return x
+	}
 	page := unix.Getpagesize()
 	n := len(x) * 4
 	data := (n + page - 1) / page * page
@@ -25,9 +28,6 @@ func atPageEnd(t *testing.T, x []float32) []float32 {
 	t.Cleanup(func() { unix.Munmap(mem) })
 	if err := unix.Mprotect(mem[data:], unix.PROT_NONE); err != nil {
 		t.Fatalf("mprotect: %v", err)
-	}
-	if len(x) == 0 {
-		return x
 	}
 	y := unsafe.Slice((*float32)(unsafe.Pointer(&mem[data-n])), len(x))
 	copy(y, x)

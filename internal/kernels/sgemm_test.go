@@ -339,11 +339,12 @@ func TestMicroKernelWidths(t *testing.T) {
 					c0 := randSlice(r, (mr-1)*ldc+nr)
 					want := append([]float32(nil), c0...)
 					microKernel(s, mr, nr, kc, a, lda, true, b, want, ldc, bias, flags)
-					for _, w := range []int{8, 16, -8} { // −8: b cut after its 8 columns (not a panel)
-						bw := b
-						if w < 0 {
-							w, bw = -w, atPageEnd(t, b[:(kc-1)*nr+8])
-						}
+					short := atPageEnd(t, b[:(kc-1)*nr+8]) // b cut after its 8 columns: not a panel
+					for _, tc := range []struct {
+						w  int
+						bw []float32
+					}{{8, b}, {16, b}, {8, short}} {
+						w, bw := tc.w, tc.bw
 						c, check := guarded(t, len(c0), 1+r.IntN(3), func(i int) float32 { return c0[i] })
 						unchanged := readOnly(t, map[string][]float32{"a": a, "b": b, "bias": bias})
 						microKernel(s, mr, w, kc, a, lda, true, bw, c, ldc, bias, flags)
